@@ -1,0 +1,136 @@
+/**
+ * `npm run bench` — benchmarks against a real PostgreSQL.
+ *
+ * Creates a fresh database `gongjin_bench_<timestamp>` on the server named by BENCH_DATABASE_URL
+ * (default postgres://postgres@127.0.0.1:5432/postgres), migrates it, loads a province-sized demo
+ * data set (5,000 schools, ~300,000 teachers), starts the app in-process on a free port, signs in a
+ * province bureau administrator and runs every bench/*.bench.ts (each exports `run(env)`). Prints a
+ * table per bench, writes bench/results/<bench>.json, drops the database.
+ *
+ *   tsx bench/run.ts [--schools 5000] [--only registry] [--runs 30] [--keep]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { buildApp } from '../src/server/app.js';
+import { loadConfig } from '../src/server/config.js';
+import type { AppContext } from '../src/server/context.js';
+import { connect } from '../src/server/db/connection.js';
+import { migrateToLatest } from '../src/server/db/migrate.js';
+import { hashPassword, SESSION_COOKIE } from '../src/server/modules/auth/auth.service.js';
+import { seedDemo } from '../src/server/modules/demo/demo.service.js';
+import { loadRegions } from '../src/server/modules/registry/regions.service.js';
+import { DiskStorage } from '../src/server/storage/blob-storage.js';
+import { formatTable, round, type BenchEnv, type BenchFigure, type BenchRun } from './lib.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BENCH_USER = 'bench_bureau';
+const BENCH_PASSWORD = 'bench-password-only';
+
+function args() {
+  const a = process.argv.slice(2);
+  const value = (flag: string) => {
+    const i = a.indexOf(flag);
+    return i >= 0 ? a[i + 1] : undefined;
+  };
+  return {
+    schools: Number(value('--schools') ?? 5000),
+    runs: Number(value('--runs') ?? 30),
+    only: value('--only'),
+    keep: a.includes('--keep'),
+  };
+}
+
+async function main() {
+  const opts = args();
+  const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dbName = `gongjin_bench_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+  const files = fs.readdirSync(here).filter((f) => f.endsWith('.bench.ts') && (!opts.only || f === `${opts.only}.bench.ts`)).sort();
+  if (!files.length) throw new Error(`no bench files${opts.only ? ` named ${opts.only}.bench.ts` : ''} in ${here}`);
+
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${dbName}`;
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjin-bench-'));
+  console.log(`bench database ${dbName}, ${opts.schools} schools, ${opts.runs} runs a request`);
+
+  const dbh = await connect({ databaseUrl: url.toString(), poolSize: 10 });
+  let app: BenchEnv['app'] | undefined;
+  let failed = false;
+  try {
+    await migrateToLatest(dbh.db);
+    await loadRegions(dbh.db);
+    const started = performance.now();
+    const summary = await seedDemo(dbh, { schools: opts.schools, users: false });
+    const seedMs = performance.now() - started;
+    console.log(`seedDemo: ${JSON.stringify(summary)} in ${(seedMs / 1000).toFixed(1)} s`);
+    await dbh.pool?.query('analyze'); // fresh statistics, as autovacuum would have them on a live server
+
+    await dbh.db
+      .insertInto('users')
+      .values({ username: BENCH_USER, display_name: '浙江省教育厅（基准测试）', password_hash: await hashPassword(BENCH_PASSWORD), role: 'bureau_admin', scope_kind: 'region', scope_id: '330000', teacher_id: null })
+      .execute();
+
+    const config = loadConfig({ GONGJIN_DATA_DIR: tmpDir, DATABASE_URL: url.toString(), GONGJIN_LOG_LEVEL: 'silent', GONGJIN_DEMO: '0', GONGJIN_UPLOAD_LIMIT_MB: '200' });
+    const ctx: AppContext = { config, dbh, db: dbh.db, storage: new DiskStorage(path.join(tmpDir, 'files')) };
+    app = await buildApp(ctx, { logger: false, webRoot: path.join(tmpDir, 'no-web') });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    const appUrl = `http://127.0.0.1:${address.port}`;
+
+    const login = await fetch(`${appUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: BENCH_USER, password: BENCH_PASSWORD }) });
+    const token = login.headers.getSetCookie().map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+    if (!login.ok || !token) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+
+    const env: BenchEnv = { schools: opts.schools, runs: opts.runs, warmup: 3, dbh, db: dbh.db, app, baseUrl: appUrl, cookie: token, setup: { seedMs, summary }, tmpDir };
+    const resultsDir = path.join(here, 'results');
+    fs.mkdirSync(resultsDir, { recursive: true });
+    for (const file of files) {
+      const name = file.replace(/\.bench\.ts$/, '');
+      const mod = (await import(pathToFileURL(path.join(here, file)).href)) as { run?: BenchRun };
+      if (typeof mod.run !== 'function') throw new Error(`${file} does not export run(env)`);
+      const t0 = performance.now();
+      let figures: BenchFigure[];
+      try {
+        figures = await mod.run(env);
+      } catch (e) {
+        figures = [{ name: 'bench crashed', value: NaN, unit: 'count', pass: false, detail: { error: e instanceof Error ? (e.stack ?? e.message) : String(e) } }];
+      }
+      console.log(formatTable(name, figures));
+      const out = {
+        bench: name,
+        at: new Date().toISOString(),
+        durationS: round((performance.now() - t0) / 1000),
+        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGB: round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}` },
+        data: { requestedSchools: opts.schools, ...summary },
+        figures,
+        pass: figures.every((f) => f.pass !== false),
+      };
+      fs.writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(out, null, 2)}\n`);
+      if (!out.pass) failed = true;
+    }
+  } finally {
+    await app?.close().catch(() => undefined);
+    await dbh.close();
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+    if (!opts.keep) {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${dbName} with (force)`);
+      await c.end();
+    } else console.log(`kept database ${url.toString()}`);
+  }
+  console.log(failed ? '\nsome figures FAILED their targets' : '\nall figures within target');
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { semesterOfDate, shanghaiDate } from '../src/shared/activities.semester.js';
+import { buildUser, USER_PASSWORD } from '../src/server/test/factories.js';
+import { pdfText } from '../src/server/test/pdf-text.js';
+import { buildAlliance } from '../src/server/modules/activities/activities.test-helpers.js';
+import { startE2E, type E2E } from './harness.js';
+
+/**
+ * A community lead logs yesterday's sync class with a photo on the quick-entry form, then finds it
+ * in the calendar, in the work plan's compliance and in the archive booklet.
+ */
+let e: E2E;
+let communityId: number;
+const day = shanghaiDate(new Date(Date.now() - 86400_000));
+const semester = semesterOfDate(day)!;
+const title = '三年级数学同步课堂：认识分数';
+
+beforeAll(async () => {
+  e = await startE2E({
+    seed: async (ctx) => {
+      const w = await buildAlliance(ctx.db);
+      communityId = w.community.id;
+      await buildUser(ctx.db, 'community_lead', { kind: 'community', id: communityId }, { username: 'lead_e2e' });
+      const plan = await ctx.db.insertInto('work_plans').values({ community_id: communityId, semester, title: '本学期工作计划', notes: null, created_by: null }).returning('id').executeTakeFirstOrThrow();
+      await ctx.db.insertInto('work_plan_targets').values([
+        { plan_id: plan.id, kind: 'sync_class', target_count: 4, cadence: 'monthly', school_id: null, grade: null, subject: null, month: null, note: null },
+        { plan_id: plan.id, kind: 'lecture', target_count: 2, cadence: 'semester', school_id: w.m1.id, grade: null, subject: null, month: null, note: null },
+      ]).execute();
+    },
+  });
+});
+afterAll(async () => { await e?.close(); });
+
+async function pick(page: Page, testId: string, option: string, search?: string) {
+  await page.getByTestId(testId).click();
+  if (search) await page.keyboard.type(search);
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+}
+
+describe('activities in the browser', () => {
+  it('logs a sync class with a photo in the quick-entry form', async () => {
+    const { page } = e;
+    await e.login('lead_e2e', USER_PASSWORD);
+    await page.goto('/activities');
+    await page.getByTestId('activity-create').click();
+    const form = page.getByTestId('activity-form');
+    // the lead's own community is preselected, by name
+    await expect.poll(() => form.textContent()).toContain('实验小学教共体');
+    await pick(page, 'f-organizer', '海宁市实验小学', '实验');
+    await page.getByTestId('f-title').fill(title);
+    const date = page.getByTestId('f-date');
+    await date.click();
+    await date.fill(day);
+    await date.press('Enter');
+    await pick(page, 'f-hostTeacherId', '王芳', '王芳');
+    await page.getByTestId('f-hostClass').fill('三(2)班');
+    await pick(page, 'f-subject', '数学');
+    await pick(page, 'f-grade', '3年级');
+    await pick(page, 'f-receiving-0-school', '周王庙镇中心小学', '周王庙');
+    await page.getByTestId('f-receiving-0-class').fill('三(1)班');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gj-e2e-'));
+    const photoFile = path.join(dir, '课堂照片.jpg');
+    await sharp({ create: { width: 640, height: 480, channels: 3, background: '#4a8' } }).jpeg().toFile(photoFile);
+    await form.locator('input[type=file]').setInputFiles(photoFile);
+    await e.screenshot('activities-form');
+    await page.getByTestId('activity-form-submit').click();
+    const detail = page.getByTestId('activity-detail');
+    await expect.poll(() => detail.textContent(), { timeout: 15_000 }).toContain('课堂照片.jpg');
+    expect(await detail.textContent()).toContain('周王庙镇中心小学');
+    await expect.poll(() => detail.locator('img').count()).toBeGreaterThan(0);
+    await e.screenshot('activities-detail');
+  });
+
+  it('finds it in the calendar', async () => {
+    const { page } = e;
+    await page.goto(`/activities/calendar?date=${day}&view=week`);
+    const week = page.getByTestId('cal-week');
+    await expect.poll(() => week.textContent(), { timeout: 15_000 }).toContain('数学');
+    await expect.poll(() => page.locator('[data-testid^="cal-event-"]').count()).toBe(1);
+    await e.screenshot('activities-calendar');
+  });
+
+  it('counts it in the work plan’s compliance, with drill-down', async () => {
+    const { page } = e;
+    await page.goto(`/activities/plans?semester=${semester}`);
+    const table = page.getByTestId('compliance-table');
+    await expect.poll(() => table.textContent(), { timeout: 15_000 }).toContain('同步课堂');
+    expect(await table.textContent()).toContain(`${day.slice(5, 7)}: 1/4`);
+    await table.locator('tr', { hasText: '同步课堂' }).first().click();
+    await expect.poll(() => page.getByTestId('compliance-drill').textContent()).toContain(title);
+    await e.screenshot('activities-compliance');
+  });
+
+  it('puts it in the archive workbook and booklet', async () => {
+    const { page } = e;
+    const pdfHref = await page.getByTestId('plan-archive-pdf').getAttribute('href');
+    const pdf = await page.request.get(pdfHref!);
+    expect(pdf.status()).toBe(200);
+    const text = await pdfText(await pdf.body());
+    expect(text).toContain(title);
+    expect(text).toContain('活动照片');
+    expect(text).toContain('照片 1 张');
+    const xlsx = await page.request.get((await page.getByTestId('plan-archive-xlsx').getAttribute('href'))!);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await xlsx.body()) as unknown as ArrayBuffer);
+    expect(wb.getWorksheet('同步课堂')!.getColumn(3).values).toContain(title);
+  });
+});

@@ -1,0 +1,142 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCommunity, buildSchool, buildTeacher, buildUser, HAINING, USER_PASSWORD } from '../src/server/test/factories.js';
+import { startE2E, type E2E } from './harness.js';
+
+/**
+ * The assessment walk-through: the bureau builds a two-dimension scheme in the builder (a computed
+ * indicator with its formula checked and previewed, a rubric indicator), opens it; the community
+ * lead self-assesses, the assigned assessor scores, the bureau publishes and reads the explanation.
+ */
+let e: E2E;
+let communityId = 0;
+let assessorId = 0;
+
+beforeAll(async () => {
+  e = await startE2E({
+    seed: async (ctx) => {
+      const core = await buildSchool(ctx.db, { name: '海宁市实验小学', location_class: 'urban' });
+      const rural = await buildSchool(ctx.db, { name: '黄湾镇中心小学', location_class: 'rural', quality_tier: 'weak' });
+      await buildTeacher(ctx.db, core.id, { honours: ['famous_city'] });
+      await buildTeacher(ctx.db, rural.id);
+      const c = await buildCommunity(ctx.db, [{ schoolId: core.id, role: 'core' }, { schoolId: rural.id, role: 'member' }], { name: '实验小学教共体' });
+      communityId = c.id;
+      await buildUser(ctx.db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'e2e-bureau' });
+      await buildUser(ctx.db, 'community_lead', { kind: 'community', id: c.id }, { username: 'e2e-lead' });
+      assessorId = (await buildUser(ctx.db, 'assessor', { kind: 'region', id: HAINING }, { username: 'e2e-assessor' })).id;
+    },
+  });
+});
+afterAll(async () => { await e?.close(); });
+
+async function fill(page: Page, testId: string, value: string) {
+  const el = page.getByTestId(testId);
+  const isInput = await el.evaluate((x) => x.tagName === 'INPUT' || x.tagName === 'TEXTAREA');
+  await (isInput ? el : el.locator('input').first()).fill(value);
+}
+async function pick(page: Page, testId: string, option: string) {
+  await page.getByTestId(testId).click();
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+}
+async function confirm(page: Page) {
+  await page.locator('.ant-popconfirm:not(.ant-popover-hidden) .ant-btn-primary').click();
+}
+async function signInAs(username: string) {
+  await e.context.clearCookies();
+  await e.login(username, USER_PASSWORD);
+}
+async function openEvaluation(page: Page) {
+  await page.goto('/assessment');
+  await page.getByTestId('evaluation-table').getByText('实验小学教共体').click();
+  await page.waitForURL(/\/assessment\/evaluations\/\d+/);
+}
+
+describe('assessment in the browser', () => {
+  it('builds a two-dimension scheme with a checked formula and a rubric', async () => {
+    const { page } = e;
+    await signInAs('e2e-bureau');
+    await page.goto('/assessment/schemes/new');
+    await fill(page, 'scheme-name', '海宁市 2025 学年教共体考核');
+    await fill(page, 'scheme-year', '2025');
+    await expect.poll(() => page.getByTestId('scheme-region').inputValue()).toBe(HAINING);
+
+    await page.getByTestId('add-dimension').click();
+    await fill(page, 'dimension-name-0', '师资联培');
+    await fill(page, 'dimension-weight-0', '60');
+    await page.getByTestId('add-indicator-0').click();
+    await fill(page, 'indicator-name', '名师数');
+    await fill(page, 'indicator-points', '60');
+    // an unguarded division is refused with the reason, then fixed
+    await fill(page, 'indicator-formula', 'master_teachers / member_schools');
+    await expect.poll(() => page.getByTestId('formula-issues').textContent(), { timeout: 10_000 }).toContain('除数可能为零');
+    await fill(page, 'indicator-formula', 'master_teachers');
+    await fill(page, 'rule-target', '2');
+    await expect.poll(() => page.getByTestId('formula-preview').textContent(), { timeout: 10_000 }).toContain('实验小学教共体');
+    await e.screenshot('assessment-formula-preview');
+    await page.getByTestId('indicator-save').click();
+
+    await page.getByTestId('add-dimension').click();
+    await fill(page, 'dimension-name-1', '管理贯通');
+    await fill(page, 'dimension-weight-1', '40');
+    await page.getByTestId('add-indicator-1').click();
+    await pick(page, 'indicator-kind', '评分细则');
+    await fill(page, 'indicator-name', '章程与计划');
+    await fill(page, 'indicator-points', '40');
+    await page.getByTestId('level-add').click();
+    await fill(page, 'level-label-0', '优秀');
+    await fill(page, 'level-points-0', '40');
+    await page.getByTestId('level-add').click();
+    await fill(page, 'level-label-1', '良好');
+    await fill(page, 'level-points-1', '30');
+    await page.getByTestId('indicator-save').click();
+
+    await expect.poll(() => page.getByTestId('weight-sum').textContent()).toContain('100');
+    await page.getByTestId('scheme-save').click();
+    await page.waitForURL(/\/assessment\/schemes\/\d+$/);
+    await page.getByTestId('scheme-open').click();
+    await confirm(page);
+    await expect.poll(async () => (await e.ctx.db.selectFrom('assessment_evaluations').select('id').execute()).length).toBe(1);
+    const scheme = await e.ctx.db.selectFrom('assessment_schemes').select('id').executeTakeFirstOrThrow();
+    await e.ctx.db.insertInto('assessment_assignments').values({ scheme_id: scheme.id, community_id: communityId, assessor_user_id: assessorId }).execute();
+    await e.screenshot('assessment-scheme');
+  });
+
+  it('lets the lead self-assess and the assessor score', async () => {
+    const { page } = e;
+    await signInAs('e2e-lead');
+    await openEvaluation(page);
+    await page.getByTestId('score-i2').click();
+    await pick(page, 'score-level', '优秀');
+    await page.getByTestId('score-save').click();
+    await page.getByTestId('evaluation-submit').click();
+    await confirm(page);
+    await expect.poll(() => page.getByTestId('evaluation-status').textContent()).toContain('考核员评分');
+
+    await signInAs('e2e-assessor');
+    await openEvaluation(page);
+    await page.getByTestId('score-i2').click();
+    await pick(page, 'score-level', '良好');
+    await fill(page, 'score-comment', '计划执行记录不全');
+    await page.getByTestId('score-save').click();
+    await page.getByTestId('evaluation-submit').click();
+    await confirm(page);
+    await expect.poll(() => page.getByTestId('evaluation-status').textContent()).toContain('待审核');
+  });
+
+  it('publishes and reads the explanation', async () => {
+    const { page } = e;
+    await signInAs('e2e-bureau');
+    await openEvaluation(page);
+    await page.getByTestId('evaluation-publish').click();
+    await confirm(page);
+    await expect.poll(() => page.getByTestId('evaluation-status').textContent()).toContain('已发布');
+    const tree = page.getByTestId('explanation-tree');
+    // 名师数: 1 master teacher of a target of 2 → 30 of 60; 章程与计划: 良好 30 → index 60
+    await expect.poll(() => tree.textContent()).toContain('发展指数 60 分');
+    const text = (await tree.textContent()) ?? '';
+    expect(text).toContain('实际 1，目标 2，完成 50%，得 30 分');
+    expect(text).toContain('考核员评定为“良好”，得 30 分');
+    expect(text).toContain('计划执行记录不全');
+    await e.screenshot('assessment-explanation');
+  });
+});

@@ -1,0 +1,82 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../src/server/modules/demo/demo.service.js';
+import { demoDisplayToken, seedDashboardDemo } from '../src/server/modules/dashboard/dashboard.demo.js';
+import { SCREENSHOTS, startE2E, type E2E } from './harness.js';
+
+/**
+ * The bureau's cockpit in Chromium on the demo county: the dashboard with its figures, charts and
+ * map; a figure opens the list behind it; the big screen (signed in) and the display link (no
+ * login at all). Every screenshot is decoded and must not be blank.
+ */
+let e: E2E;
+beforeAll(async () => {
+  e = await startE2E({ demo: true, seed: async (ctx) => void (await seedDashboardDemo(ctx.dbh, {})) });
+}, 240_000);
+afterAll(() => e?.close());
+
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 250 });
+
+/** Standard deviation of the grey levels: a blank or single-colour screenshot is close to 0. */
+async function pixelSpread(file: string): Promise<{ sd: number; width: number; height: number }> {
+  const img = sharp(file);
+  const meta = await img.metadata();
+  const stats = await img.greyscale().stats();
+  return { sd: stats.channels[0]?.stdev ?? 0, width: meta.width ?? 0, height: meta.height ?? 0 };
+}
+
+describe('dashboard in the browser', () => {
+  it('shows the region dashboard with figures, charts and the map', async () => {
+    await e.login('bureau', DEMO_PASSWORD);
+    const { page } = e;
+    await page.goto('/');
+    await poll(() => page.getByTestId('figure-coverage-value').textContent()).toMatch(/%$/);
+    await poll(() => page.getByTestId('figure-schools-value').textContent()).toMatch(/\d+所/);
+    await poll(() => page.locator('[data-testid="dashboard-map"] canvas').count()).toBeGreaterThan(0);
+    await poll(() => page.locator('[data-testid="chart-masterShareByCommunity"] canvas').count()).toBeGreaterThan(0);
+    await expect(page.getByTestId('dashboard-page').textContent()).resolves.toContain('海宁市');
+    const shot = await e.screenshot('dashboard-region');
+    const s = await pixelSpread(shot);
+    expect(s.sd).toBeGreaterThan(10);
+  });
+
+  it('a figure opens the list that produced it, with the same count', async () => {
+    const { page } = e;
+    const text = (await page.getByTestId('figure-teachers-value').textContent()) ?? '';
+    const n = Number(text.replace(/[^\d]/g, ''));
+    expect(n).toBeGreaterThan(0);
+    await page.getByTestId('figure-teachers').click();
+    await page.waitForURL(/\/dashboard\/teachers/);
+    await poll(() => page.getByText(`共 ${n} 人`).count()).toBe(1);
+  });
+
+  it('big screen: dark, 16:9, full window', async () => {
+    const { page } = e;
+    await page.goto('/dashboard/big-screen');
+    await poll(() => page.getByTestId('big-screen').locator('canvas').count()).toBeGreaterThan(2);
+    const box = await page.getByTestId('big-screen').boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: 1440, height: 900 });
+    await page.waitForTimeout(500);
+    const shot = await e.screenshot('dashboard-big-screen');
+    const s = await pixelSpread(shot);
+    expect(s.sd).toBeGreaterThan(8);
+    // dark: the mean grey level is low
+    const stats = await sharp(shot).greyscale().stats();
+    expect(stats.channels[0]!.mean).toBeLessThan(80);
+  });
+
+  it('a display link shows the screen without any login', async () => {
+    const context = await e.browser.newContext({ baseURL: e.baseUrl, viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(`/display/${demoDisplayToken()}`);
+    await poll(() => page.getByTestId('display-screen').locator('svg').count()).toBeGreaterThan(2);
+    expect(page.url()).not.toContain('/login');
+    await expect(page.getByTestId('display-screen').textContent()).resolves.toContain('海宁市教共体数据大屏');
+    const file = `${SCREENSHOTS}/dashboard-display-link.png`;
+    await page.screenshot({ path: file });
+    const s = await pixelSpread(file);
+    expect(s.sd).toBeGreaterThan(8);
+    expect(s.width / s.height).toBeCloseTo(16 / 9, 1);
+    await context.close();
+  });
+});

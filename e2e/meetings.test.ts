@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startE2E, type E2E } from './harness.js';
+import { buildCommunity, buildSchool, buildUser, USER_PASSWORD } from '../src/server/test/factories.js';
+
+/**
+ * A joint meeting from agenda to locked minutes in the browser: the community lead schedules it,
+ * proposes a topic and writes the minutes; one principal signs, the other returns them with a
+ * comment; the lead revises and circulates again; both principals sign and the minutes lock.
+ */
+let e: E2E;
+let ids: { communityId: number };
+const users = { lead: 'e2e-lead', a: 'e2e-principal-a', b: 'e2e-principal-b' };
+
+beforeAll(async () => {
+  e = await startE2E({
+    seed: async (ctx) => {
+      const core = await buildSchool(ctx.db, { name: '海宁市硖石实验小学' });
+      const member = await buildSchool(ctx.db, { name: '海宁市周王庙镇小学', location_class: 'rural', quality_tier: 'weak' });
+      const c = await buildCommunity(ctx.db, [{ schoolId: core.id, role: 'core' }, { schoolId: member.id, role: 'member' }], { name: '硖石—周王庙教共体' });
+      await buildUser(ctx.db, 'community_lead', { kind: 'community', id: c.id }, { username: users.lead });
+      await buildUser(ctx.db, 'school_admin', { kind: 'school', id: core.id }, { username: users.a });
+      await buildUser(ctx.db, 'school_admin', { kind: 'school', id: member.id }, { username: users.b });
+      ids = { communityId: c.id };
+    },
+  });
+});
+afterAll(() => e?.close());
+
+/** The machine running CI is shared and slow at times: wait generously for the UI to settle. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
+
+async function as(username: string) {
+  await e.context.clearCookies();
+  await e.login(username, USER_PASSWORD);
+}
+async function confirmPop(page: Page) {
+  await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
+}
+async function openMinutes(page: Page, meetingUrl: string) {
+  await page.goto(meetingUrl);
+  await page.getByTestId('tab-minutes').click();
+}
+
+describe('meetings in the browser', () => {
+  it('walks a meeting from agenda to locked minutes with two principals', async () => {
+    const page = e.page;
+    await as(users.lead);
+    await page.goto(`/meetings?communityId=${ids.communityId}`);
+    await page.getByTestId('meeting-create').click();
+    await page.getByTestId('meeting-title').fill('2026年秋季学期联席会议');
+    const starts = page.getByTestId('meeting-starts');
+    await starts.click();
+    await starts.fill('2026-11-20 14:30');
+    await starts.press('Enter');
+    await page.getByTestId('meeting-place').fill('硖石实验小学会议室');
+    await page.getByTestId('meeting-form-submit').click();
+    await page.waitForURL(/\/meetings\/\d+$/);
+    const meetingUrl = new URL(page.url()).pathname;
+    await poll(() => page.getByTestId('meeting-heading').textContent()).toBe('2026年秋季学期联席会议');
+
+    // agenda
+    await page.getByTestId('agenda-topic').fill('审议英语走教安排');
+    await page.getByTestId('agenda-add').click();
+    await poll(() => page.getByTestId('agenda-table').textContent()).toContain('审议英语走教安排');
+
+    // minutes: draft and circulate
+    await page.getByTestId('tab-minutes').click();
+    await page.getByTestId('minutes-editor').fill('# 会议纪要\n一、**同意**英语教师每周五到周王庙镇小学走教。');
+    await page.getByTestId('minutes-save').click();
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('草稿');
+    await page.getByTestId('minutes-circulate').click();
+    await confirmPop(page);
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('会签中');
+    await e.screenshot('meetings-circulated');
+
+    // principal A signs
+    await as(users.a);
+    await openMinutes(page, meetingUrl);
+    await page.getByTestId('minutes-sign').click();
+    await confirmPop(page);
+    await poll(() => page.getByTestId('signers-table').textContent()).toContain('已签');
+
+    // principal B returns with a comment
+    await as(users.b);
+    await openMinutes(page, meetingUrl);
+    await page.getByTestId('minutes-return').click();
+    await page.getByTestId('return-comment').fill('请写明走教从12月开始');
+    await page.getByTestId('return-submit').click();
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('草稿');
+
+    // the lead sees the comment, revises and circulates again
+    await as(users.lead);
+    await openMinutes(page, meetingUrl);
+    await poll(() => page.getByTestId('minutes-returned').textContent()).toContain('请写明走教从12月开始');
+    await page.getByTestId('minutes-editor').fill('# 会议纪要\n一、**同意**英语教师自12月起每周五到周王庙镇小学走教。');
+    await page.getByTestId('minutes-save').click();
+    await poll(async () => page.getByTestId('minutes-circulate').isEnabled()).toBe(true);
+    await page.getByTestId('minutes-circulate').click();
+    await confirmPop(page);
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('会签中');
+
+    // both sign the revised text; the minutes lock
+    for (const u of [users.a, users.b]) {
+      await as(u);
+      await openMinutes(page, meetingUrl);
+      await page.getByTestId('minutes-sign').click();
+      await confirmPop(page);
+      await poll(async () => page.getByTestId('minutes-sign').count()).toBe(0);
+    }
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('已会签锁定');
+    await poll(() => page.getByTestId('minutes-view').textContent()).toContain('自12月起');
+    await e.screenshot('meetings-locked');
+
+    // the lead can no longer edit; the record exports
+    await as(users.lead);
+    await openMinutes(page, meetingUrl);
+    expect(await page.getByTestId('minutes-editor').count()).toBe(0);
+    expect(await page.getByTestId('minutes-new-revision').count()).toBe(1);
+    const pdf = await page.request.get(`/api/v1${meetingUrl}/export.pdf`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+  });
+});

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCommunity, buildSchool, buildUser, USER_PASSWORD } from '../src/server/test/factories.js';
+import { startE2E, type E2E } from './harness.js';
+
+/**
+ * A village-school teacher uploads a small recorded lesson (a WebM the browser records from a
+ * canvas, so no binary fixture is needed), finds it by a few Chinese words, and plays it: the video
+ * streams through HTTP range requests and the view is counted once.
+ */
+let e: E2E;
+const title = '七年级数学《一元一次方程》课堂实录';
+const ranges: { status: number; range: string | undefined }[] = [];
+
+beforeAll(async () => {
+  e = await startE2E({
+    seed: async (ctx) => {
+      const core = await buildSchool(ctx.db, { name: '海宁市第一中学' });
+      const village = await buildSchool(ctx.db, { name: '袁花镇初级中学', location_class: 'rural' });
+      await buildCommunity(ctx.db, [{ schoolId: core.id, role: 'core' }, { schoolId: village.id, role: 'member' }], { name: '一中教共体' });
+      await buildUser(ctx.db, 'teacher', { kind: 'school', id: village.id }, { username: 'teacher_e2e' });
+    },
+  });
+  e.page.on('response', (res) => {
+    if (/\/api\/v1\/resources\/\d+\/file/.test(res.url())) ranges.push({ status: res.status(), range: res.request().headers().range });
+  });
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+/**
+ * Records ~1.5 s of an animated canvas with MediaRecorder and returns the WebM as base64. Written
+ * as a string because it runs in the page (the test project compiles without DOM types).
+ */
+const RECORD_WEBM = `(async () => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 160;
+  canvas.height = 120;
+  const g = canvas.getContext('2d');
+  const recorder = new MediaRecorder(canvas.captureStream(15), { mimeType: 'video/webm' });
+  const parts = [];
+  recorder.ondataavailable = (ev) => parts.push(ev.data);
+  const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+  recorder.start(250);
+  const started = performance.now();
+  await new Promise((resolve) => {
+    const draw = () => {
+      const t = performance.now() - started;
+      g.fillStyle = 'hsl(' + ((t / 5) % 360) + ' 70% 50%)';
+      g.fillRect(0, 0, 160, 120);
+      g.fillStyle = '#fff';
+      g.fillText('数学 ' + Math.round(t), 20, 60);
+      if (t < 1500) requestAnimationFrame(draw);
+      else resolve();
+    };
+    draw();
+  });
+  recorder.stop();
+  await stopped;
+  const buf = new Uint8Array(await new Blob(parts, { type: 'video/webm' }).arrayBuffer());
+  let s = '';
+  for (const b of buf) s += String.fromCharCode(b);
+  return btoa(s);
+})()`;
+
+/** Plays the detail page's video muted until 0.3 s have played (or 10 s passed). */
+const PLAY_VIDEO = `(async () => {
+  const v = document.querySelector('[data-testid="resource-video"]');
+  v.muted = true;
+  await v.play();
+  const until = Date.now() + 10000;
+  while (v.currentTime < 0.3 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  return { currentTime: v.currentTime, error: v.error ? v.error.code : null, width: v.videoWidth };
+})()`;
+
+async function recordWebm(e: E2E): Promise<Buffer> {
+  return Buffer.from(await e.page.evaluate<string>(RECORD_WEBM), 'base64');
+}
+
+describe('resource library in the browser', () => {
+  it('uploads a recorded lesson with progress and publishes it to the community', async () => {
+    const { page } = e;
+    await e.login('teacher_e2e', USER_PASSWORD);
+    await page.goto('/resources/new');
+    const webm = await recordWebm(e);
+    expect(webm.length).toBeGreaterThan(1000);
+    expect(webm.subarray(0, 4).toString('hex')).toBe('1a45dfa3'); // EBML magic
+    await page.getByTestId('resource-file').setInputFiles({ name: '一元一次方程.webm', mimeType: 'video/webm', buffer: webm });
+    await page.getByTestId('resource-title').fill(title);
+    await page.getByTestId('resource-subject').click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '数学' }).first().click();
+    // the member school's community is preselected from the teacher's school
+    await expect.poll(() => page.getByTestId('resource-form').textContent()).toContain('一中教共体');
+    await page.getByTestId('resource-submit').click();
+    await page.waitForURL(/\/resources\/\d+$/);
+    await expect.poll(() => page.getByTestId('resource-detail-title').textContent()).toBe(title);
+    const row = await e.ctx.db.selectFrom('resource_versions').select(['mime_type', 'size_bytes', 'file_name']).executeTakeFirstOrThrow();
+    expect(row).toEqual({ mime_type: 'video/webm', size_bytes: webm.length, file_name: '一元一次方程.webm' });
+  });
+
+  it('plays the video in the browser through range requests and counts one view', async () => {
+    const { page } = e;
+    const video = page.getByTestId('resource-video');
+    await video.waitFor();
+    const played = await page.evaluate<{ currentTime: number; error: number | null; width: number }>(PLAY_VIDEO);
+    expect(played.error).toBeNull();
+    expect(played.width).toBe(160);
+    expect(played.currentTime).toBeGreaterThan(0.3);
+    await e.screenshot('resources-video-playing');
+    // Chromium asks for the media with a Range header and gets 206 Partial Content
+    expect(ranges.some((r) => r.status === 206 && r.range?.startsWith('bytes='))).toBe(true);
+    await page.reload();
+    await page.getByTestId('resource-video').waitFor();
+    const counted = await e.ctx.db.selectFrom('resources').select(['view_count']).executeTakeFirstOrThrow();
+    expect(counted.view_count).toBe(1);
+  });
+
+  it('finds the lesson by a few Chinese words with facets', async () => {
+    const { page } = e;
+    await page.goto('/resources');
+    await page.getByTestId('resource-search').locator('input').fill('一元一次 方程');
+    await page.getByTestId('resource-search').locator('input').press('Enter');
+    await expect.poll(() => page.getByTestId('resource-results').textContent()).toContain(title);
+    await expect.poll(() => page.getByTestId('resource-facets').textContent()).toContain('数学');
+    await e.screenshot('resources-library-search');
+  });
+});

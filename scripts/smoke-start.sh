@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The README's two commands on a fresh data directory: `npm start` must bring up the demo county.
+# Runs in its own process group on a port nothing else holds, and is stopped as a whole.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=""
+for candidate in $(shuf -i 20000-40000 -n 20); do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
+done
+[ -n "$port" ] || { echo "no free port"; exit 1; }
+data_dir="$(mktemp -d)"
+PORT=$port GONGJIN_DATA_DIR="$data_dir" GONGJIN_ADMIN_PASSWORD=ci-admin-pass setsid npm start >"$data_dir/server.log" 2>&1 &
+pgid=$!
+stop() { kill -TERM -- "-$pgid" 2>/dev/null || true; sleep 1; kill -KILL -- "-$pgid" 2>/dev/null || true; }
+trap stop EXIT
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 240); do
+  curl -sf "$base/api/health" >/dev/null && break
+  kill -0 "$pgid" 2>/dev/null || { cat "$data_dir/server.log"; echo "server exited"; exit 1; }
+  sleep 1
+done
+curl -sf "$base/api/health" || { cat "$data_dir/server.log"; exit 1; }
+echo
+# the server we reached is ours: its database lives in our fresh data directory
+[ -d "$data_dir/pglite" ] || { echo "database not created in $data_dir"; exit 1; }
+curl -sf -c "$data_dir/cookies" -H 'content-type: application/json' -d '{"username":"admin","password":"ci-admin-pass"}' "$base/api/v1/auth/login" >/dev/null
+count() { curl -sf -b "$data_dir/cookies" "$base/api/v1/$1?pageSize=1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).total))'; }
+schools=$(count schools); teachers=$(count teachers); communities=$(count communities)
+echo "demo county: $schools schools, $teachers teachers, $communities communities"
+curl -sf "$base/" | grep -q '<div id="root"'
+[ "$schools" -ge 30 ] && [ "$teachers" -ge 1000 ] && [ "$communities" -ge 10 ]

@@ -1,0 +1,30 @@
+import type { Config } from '../server/config.js';
+import { buildApp } from '../server/app.js';
+import { openContext, prepareDatabase } from '../server/bootstrap.js';
+
+export async function serve(config: Config) {
+  const ctx = await openContext(config);
+  const report = await prepareDatabase(ctx);
+  if (report.adminPassword) {
+    console.log(`\n  管理员账号 admin 的初始密码 / initial password for "admin": ${report.adminPassword}\n  (shown once; set GONGJIN_ADMIN_PASSWORD to choose it)\n`);
+  }
+  if (config.demo) {
+    const schools = await ctx.db.selectFrom('schools').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    if (schools.n === 0) {
+      console.log('生成演示数据 Creating the demo county…');
+      const { seedDemoCounty } = await import('../server/modules/demo/seed-all.js');
+      const summary = await seedDemoCounty(ctx.dbh);
+      console.log(`演示数据已生成 demo county created: ${JSON.stringify(summary.registry)}`);
+    }
+  }
+  const app = await buildApp(ctx);
+  const close = async () => {
+    await app.close();
+    await ctx.dbh.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void close());
+  process.once('SIGTERM', () => void close());
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`共进 Gongjin listening on http://localhost:${config.port} (database: ${ctx.dbh.kind})`);
+}

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from './context.js';
+import { registerAuth } from './http/auth-plugin.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { modules } from './modules/index.js';
+
+export interface BuildOptions {
+  /** Directory of the built web app; served at / when it exists. */
+  webRoot?: string;
+  logger?: boolean;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const defaultWebRoot = path.resolve(here, '../../dist/web');
+
+/** Builds the HTTP app from the modules. Wiring only. */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: ctx.config.logLevel },
+    bodyLimit: 2 * 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const webRoot = options.webRoot ?? defaultWebRoot;
+  const hasWeb = fs.existsSync(path.join(webRoot, 'index.html'));
+  registerErrorHandler(app, hasWeb ? { spaFallback: (reply) => reply.type('text/html').sendFile('index.html') } : {});
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.uploadLimitBytes, files: 1, fields: 20 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Gongjin 共进 API', description: '义务教育共同体管理与评价平台 / urban–rural school alliance platform', version: '1' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'gongjin_session' } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  registerAuth(app, new AuthService(ctx.db, ctx.config.sessionDays));
+
+  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgresql']), version: z.string() }) } } },
+    async () => {
+      await ctx.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+      return { status: 'ok' as const, database: ctx.dbh.kind, version: '0.1.0' };
+    });
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  for (const m of modules) await m.routes?.(app, ctx);
+
+  if (hasWeb) {
+    // hashed assets are cached for a year; index.html is always revalidated
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: true,
+      index: 'index.html',
+      setHeaders: (reply, file) => void reply.header('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    });
+  }
+  return app;
+}

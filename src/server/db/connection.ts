@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+export type DatabaseKind = 'pglite' | 'postgresql';
+export type Db = Kysely<Database>;
+
+export interface DbHandle {
+  db: Db;
+  kind: DatabaseKind;
+  /** Present on PostgreSQL only: a pool for COPY and other driver-level work. */
+  pool?: pg.Pool;
+  /** Present on PGlite only. */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+// Both drivers return the same JavaScript types: counts and sums as numbers, DATE as 'YYYY-MM-DD',
+// timestamps as ISO strings. Values beyond 2^53 do not occur in this domain.
+const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082, TIMESTAMP: 1114, TIMESTAMPTZ: 1184 } as const;
+const toNumber = (v: string) => Number(v);
+const toIso = (v: string) => new Date(v.includes('T') || /[+-]\d\d(:?\d\d)?$/.test(v) ? v : `${v}Z`).toISOString();
+const identity = (v: string) => v;
+
+let pgTypesConfigured = false;
+function configurePgTypes() {
+  if (pgTypesConfigured) return;
+  pgTypesConfigured = true;
+  pg.types.setTypeParser(OID.INT8, toNumber);
+  pg.types.setTypeParser(OID.NUMERIC, toNumber);
+  pg.types.setTypeParser(OID.DATE, identity);
+  pg.types.setTypeParser(OID.TIMESTAMP, toIso);
+  pg.types.setTypeParser(OID.TIMESTAMPTZ, toIso);
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined;
+  /** Directory for PGlite's files; `undefined` keeps the database in memory. */
+  pgliteDir?: string | undefined;
+  poolSize?: number;
+}
+
+export async function connect(options: ConnectOptions): Promise<DbHandle> {
+  if (options.databaseUrl) {
+    configurePgTypes();
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    pool.on('error', () => undefined); // idle-client errors surface on the next query
+    await pool.query('select 1');
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgresql', pool, close: () => db.destroy() };
+  }
+  if (options.pgliteDir) fs.mkdirSync(path.dirname(options.pgliteDir), { recursive: true });
+  const pglite = await PGlite.create({
+    ...(options.pgliteDir ? { dataDir: options.pgliteDir } : {}),
+    parsers: {
+      [pgliteTypes.INT8]: toNumber,
+      [pgliteTypes.NUMERIC]: toNumber,
+      [pgliteTypes.DATE]: identity,
+      [pgliteTypes.TIMESTAMP]: toIso,
+      [pgliteTypes.TIMESTAMPTZ]: toIso,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { FastifyRequest } from 'fastify';
+import type { Role, ScopeKind } from '../../shared/enums.js';
+import { ForbiddenError, UnauthenticatedError } from './errors.js';
+
+/** The signed-in user as every service sees it: who, which role, and over what scope. */
+export interface Actor {
+  userId: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  scope: { kind: ScopeKind; id: string };
+  teacherId: number | null;
+}
+
+/** What a service needs of the request to act and to audit. */
+export interface Caller {
+  actor: Actor;
+  requestId: string;
+  ip: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+export function callerOf(req: FastifyRequest): Caller {
+  if (!req.actor) throw new UnauthenticatedError();
+  return { actor: req.actor, requestId: String(req.id), ip: req.ip };
+}
+
+export function requireRole(actor: Actor, ...roles: Role[]): void {
+  if (!roles.includes(actor.role)) throw new ForbiddenError();
+}

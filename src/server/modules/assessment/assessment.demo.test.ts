@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../demo/demo.service.js';
+import { createTestContext } from '../../test/harness.js';
+import { seriesCatalogue } from './assessment.compute.js';
+import { hainingScheme, seedAssessmentDemo } from './assessment.demo.js';
+import { publishedResults } from './results.service.js';
+import { validateDefinition } from './assessment.validate.js';
+import { availableSourceKeys } from './sources/index.js';
+
+let ctx: Awaited<ReturnType<typeof createTestContext>>;
+beforeAll(async () => {
+  ctx = await createTestContext();
+  await seedDemo(ctx.dbh, {});
+});
+afterAll(async () => { await ctx?.cleanup(); });
+
+describe('assessment demo data', () => {
+  it('uses a scheme the validator accepts', async () => {
+    const def = hainingScheme(await availableSourceKeys(ctx.db));
+    expect(def.dimensions.map((d) => d.name)).toEqual(['党建引领', '管理贯通', '师资联培', '教学帮扶', '学科同进', '课程共建', '学生共育', '评价一体', '文化相长', '共同进步']);
+    expect(validateDefinition(def, await seriesCatalogue(ctx.db))).toEqual([]);
+  });
+
+  it('publishes two years of ranked results and opens the current one', async () => {
+    const started = Date.now();
+    const counts = await seedAssessmentDemo(ctx.dbh, { seed: 7 });
+    console.log('assessment demo', counts, `${Date.now() - started} ms`);
+    expect(counts.schemes).toBe(3);
+    expect(counts.results).toBeGreaterThan(10);
+    const r2025 = await publishedResults(ctx.db, '330481', 2025);
+    expect(r2025.communities.length).toBeGreaterThan(5);
+    expect(r2025.regionIndex).toBeGreaterThan(20);
+    expect(r2025.communities.some((c) => c.change !== null)).toBe(true);
+    expect(r2025.communities[0]!.rank).toBe(1);
+    const open = await ctx.db.selectFrom('assessment_evaluations as e').innerJoin('assessment_schemes as s', 's.id', 'e.scheme_id').select('e.status').where('s.year', '=', 2026).execute();
+    expect(open.every((e) => e.status !== 'published')).toBe(true);
+  });
+});

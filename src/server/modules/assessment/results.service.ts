@@ -1,0 +1,44 @@
+import type { Results } from '../../../shared/assessment.schemas.js';
+import { regionPrefix } from '../../../shared/regions.js';
+import type { Db } from '../../db/connection.js';
+import { rankWithTies, regionIndex } from './assessment.ranking.js';
+import { round2 } from './assessment.scoring.js';
+
+/**
+ * Published results of a region and school year: each community's latest published revision,
+ * ranked with ties, with the change since the previous year and the region's 总发展指数. Every
+ * scheme sums to 100, so indices compare across years. Regions roll up: a city sees its counties.
+ * This is the read model other modules (dashboard, public page) use.
+ */
+async function latestPublished(db: Db, regionCode: string, year: number) {
+  return db
+    .selectFrom('assessment_results as r')
+    .innerJoin('assessment_evaluations as e', 'e.id', 'r.evaluation_id')
+    .innerJoin('assessment_schemes as s', 's.id', 'e.scheme_id')
+    .innerJoin('communities as c', 'c.id', 'e.community_id')
+    .select(['r.evaluation_id', 'e.community_id', 'c.name as community_name', 'r.total', 'r.dimensions', 'r.scheme_version', 'r.published_at'])
+    .where('s.region_code', 'like', `${regionPrefix(regionCode)}%`)
+    .where('s.year', '=', year)
+    .where((eb) => eb('r.revision', '=', eb.selectFrom('assessment_results as r2').select((x) => x.fn.max('r2.revision').as('m')).whereRef('r2.evaluation_id', '=', 'r.evaluation_id')))
+    .orderBy('c.name')
+    .execute();
+}
+
+export async function publishedResults(db: Db, regionCode: string, year: number): Promise<Results> {
+  const [now, before] = await Promise.all([latestPublished(db, regionCode, year), latestPublished(db, regionCode, year - 1)]);
+  const previous = new Map(before.map((r) => [r.community_id, r.total]));
+  const ranked = rankWithTies(now, (r) => r.total);
+  return {
+    regionCode,
+    year,
+    regionIndex: regionIndex(now.map((r) => r.total)),
+    previousRegionIndex: regionIndex(before.map((r) => r.total)),
+    communities: ranked.map(({ item: r, rank }) => {
+      const prev = previous.get(r.community_id) ?? null;
+      return {
+        evaluationId: r.evaluation_id, communityId: r.community_id, communityName: r.community_name, total: r.total, rank,
+        previousTotal: prev, change: prev === null ? null : round2(r.total - prev), dimensions: r.dimensions, schemeVersion: r.scheme_version, publishedAt: r.published_at,
+      };
+    }),
+  };
+}

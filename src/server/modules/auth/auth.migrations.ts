@@ -1,0 +1,44 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export const authMigrations: Record<string, Migration> = {
+  '20261123_0200_auth': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table users (
+          id integer generated always as identity primary key,
+          username text not null unique,
+          display_name text not null,
+          password_hash text not null,
+          role text not null,
+          scope_kind text not null check (scope_kind in ('region', 'community', 'school')),
+          scope_id text not null,
+          teacher_id integer references teachers(id),
+          is_active boolean not null default true,
+          must_change_password boolean not null default false,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now(),
+          last_login_at timestamptz
+        );
+        create table sessions (
+          id text primary key,
+          user_id integer not null references users(id) on delete cascade,
+          created_at timestamptz not null default now(),
+          expires_at timestamptz not null,
+          ip text,
+          user_agent text
+        );
+        create index sessions_user_idx on sessions (user_id);
+        create index sessions_expiry_idx on sessions (expires_at);
+        create table login_attempts (
+          id integer generated always as identity primary key,
+          username text not null,
+          ip text not null,
+          succeeded boolean not null,
+          at timestamptz not null default now()
+        );
+        create index login_attempts_lookup_idx on login_attempts (username, at);
+        create index login_attempts_ip_idx on login_attempts (ip, at);
+      `.execute(db);
+    },
+  },
+};

@@ -1,0 +1,69 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Actor } from '../../http/actor.js';
+import { NotFoundError, OutOfScopeError } from '../../http/errors.js';
+import { regionContains, regionPrefix } from '../../../shared/regions.js';
+import type { DashboardQuery } from '../../../shared/dashboard.schemas.js';
+import { visibleCommunityCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
+import type { ResolvedFilters, ResolvedScope } from './dashboard.panel.js';
+import { periodOf, schoolYearOf, shanghaiToday } from './dashboard.period.js';
+
+/**
+ * Which dashboard a request asks for, checked against the actor's scope: a bureau sees its region
+ * (or a county, community or school inside it), a community lead only their community, a principal
+ * their school (and the communities it belongs to). Anything else is refused, never silently widened.
+ */
+export async function resolveScope(db: Db, actor: Actor, q: Pick<DashboardQuery, 'region' | 'communityId' | 'schoolId'>): Promise<ResolvedScope> {
+  if (q.schoolId) {
+    const row = await db.selectFrom('schools as s').select(['s.id', 's.name', sql<boolean>`${visibleSchoolCondition(actor, 's.id')}`.as('visible')]).where('s.id', '=', q.schoolId).executeTakeFirst();
+    if (!row) throw new NotFoundError('school', q.schoolId);
+    if (!row.visible) throw new OutOfScopeError('school');
+    return { view: 'school', regionCode: null, communityId: null, schoolId: row.id, name: row.name };
+  }
+  if (q.communityId) {
+    const row = await db.selectFrom('communities as c').select(['c.id', 'c.name', sql<boolean>`${visibleCommunityCondition(actor, 'c.id')}`.as('visible')]).where('c.id', '=', q.communityId).executeTakeFirst();
+    if (!row) throw new NotFoundError('community', q.communityId);
+    if (!row.visible) throw new OutOfScopeError('community');
+    return { view: 'community', regionCode: null, communityId: row.id, schoolId: null, name: row.name };
+  }
+  if (q.region) {
+    if (actor.scope.kind !== 'region' || !regionContains(actor.scope.id, q.region)) throw new OutOfScopeError('region');
+    return regionScope(db, q.region);
+  }
+  const { kind, id } = actor.scope;
+  if (kind === 'region') return regionScope(db, id);
+  return resolveScope(db, actor, kind === 'community' ? { communityId: Number(id) } : { schoolId: Number(id) });
+}
+
+async function regionScope(db: Db, code: string): Promise<ResolvedScope> {
+  const r = await db.selectFrom('regions').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
+  if (!r) throw new NotFoundError('region', code);
+  return { view: 'region', regionCode: r.code, communityId: null, schoolId: null, name: r.name };
+}
+
+export function resolveFilters(q: Pick<DashboardQuery, 'schoolYear' | 'semester' | 'level' | 'locationClass'>, today = shanghaiToday()): ResolvedFilters {
+  const schoolYear = q.schoolYear ?? (q.semester ? Number(q.semester.slice(0, 4)) : schoolYearOf(today));
+  const semester = q.semester ?? null;
+  return { schoolYear, semester, ...periodOf(schoolYear, semester), level: q.level ?? [], locationClass: q.locationClass ?? [] };
+}
+
+/**
+ * Schools a scope covers, in the words of the registry's list filters so a figure and its drill-down
+ * list count the same rows: region → `region=` (code prefix), community → `communityId=` (current
+ * members), school → the school itself.
+ */
+export function scopeSchoolCondition(scope: ResolvedScope, col: string): Expression<SqlBool> {
+  const c = sql.ref(col);
+  if (scope.view === 'region') return sql<SqlBool>`${c} in (select rs.id from schools rs where rs.region_code like ${`${regionPrefix(scope.regionCode!)}%`})`;
+  if (scope.view === 'community') {
+    return sql<SqlBool>`${c} in (select m.school_id from community_memberships m where m.community_id = ${scope.communityId!} and (m.end_date is null or m.end_date >= current_date))`;
+  }
+  return sql<SqlBool>`${c} = ${scope.schoolId!}`;
+}
+
+/** The list-filter form of a scope, for drill-down links. */
+export function scopeLinkQuery(scope: ResolvedScope): Record<string, string> {
+  if (scope.view === 'region') return { region: scope.regionCode! };
+  if (scope.view === 'community') return { communityId: String(scope.communityId) };
+  return { schoolId: String(scope.schoolId) };
+}

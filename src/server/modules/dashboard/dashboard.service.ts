@@ -1,0 +1,105 @@
+import type { Db } from '../../db/connection.js';
+import type { Actor } from '../../http/actor.js';
+import { AppError } from '../../http/errors.js';
+import type { Alert, Alerts, Dashboard, DashboardMap, DashboardQuery, DrillTeachersQuery, Panel } from '../../../shared/dashboard.schemas.js';
+import type { AlertSource, PanelContext, PanelDefinition } from './dashboard.panel.js';
+import { allAlertSources, allPanels } from './dashboard.registry.js';
+import { resolveFilters, resolveScope } from './dashboard.scope.js';
+import { drillTeachers, mapData, scopeCommunityIds } from './dashboard.sources.js';
+import { shanghaiToday } from './dashboard.period.js';
+import { cachedPanels } from './dashboard.cache.js';
+
+export type PanelErrorLog = (source: string, err: unknown) => void;
+
+const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
+
+/**
+ * Assembles a dashboard from the panels: resolves and checks the scope, runs every panel for the
+ * view in parallel, and keeps going when one fails (it is named in `unavailable` and logged). A
+ * source that refuses the reader (403) is simply left out: that reader has no business seeing it.
+ */
+export class DashboardService {
+  constructor(
+    private readonly db: Db,
+    private readonly log: PanelErrorLog = () => undefined,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async context(actor: Actor, q: DashboardQuery): Promise<PanelContext> {
+    const today = shanghaiToday(this.now());
+    const scope = await resolveScope(this.db, actor, q);
+    return { db: this.db, actor, scope, filters: resolveFilters(q, today), today };
+  }
+
+  /**
+   * Each panel is served from its snapshot while that module's data has not changed
+   * (dashboard.cache.ts); snapshots are per role, scope, filters and day, never per user.
+   */
+  async dashboard(actor: Actor, q: DashboardQuery): Promise<Dashboard> {
+    const ctx = await this.context(actor, q);
+    const panels = (await allPanels()).filter((p) => !p.views || p.views.includes(ctx.scope.view));
+    const key = { role: actor.role, scope: actor.scope, resolved: ctx.scope, filters: ctx.filters, today: ctx.today };
+    const unavailable: string[] = [];
+    const computedAt: string[] = [];
+    const settled = await cachedPanels(this.db, panels.map((p) => ({
+      module: p.module, key: { panel: p.key, ...key }, compute: () => this.loadPanel(p, ctx), onBackgroundError: (err: unknown) => this.log(p.key, err),
+    })));
+    const loaded = settled.map((r, i): Panel | null => {
+      if (r.status === 'fulfilled') {
+        computedAt.push(r.value.computedAt);
+        return r.value.value;
+      }
+      if (r.reason instanceof AppError && r.reason.status === 403) return null;
+      this.log(panels[i]!.key, r.reason);
+      unavailable.push(panels[i]!.key);
+      return null;
+    });
+    return {
+      scope: { view: ctx.scope.view, id: String(ctx.scope.regionCode ?? ctx.scope.communityId ?? ctx.scope.schoolId), name: ctx.scope.name },
+      schoolYear: ctx.filters.schoolYear,
+      semester: ctx.filters.semester,
+      // the oldest figure on the page
+      generatedAt: computedAt.sort()[0] ?? this.now().toISOString(),
+      panels: loaded.filter((p): p is Panel => p !== null),
+      unavailable: unavailable.sort(),
+    };
+  }
+
+  private async loadPanel(p: PanelDefinition, ctx: PanelContext): Promise<Panel | null> {
+    const data = await p.load(ctx);
+    if (!data) return null;
+    return { key: p.key, module: p.module, title: p.title, figures: data.figures, charts: data.charts ?? [], ignores: [...(p.ignores ?? [])] };
+  }
+
+  async alerts(actor: Actor, q: DashboardQuery, limit = 200): Promise<Alerts> {
+    const ctx = await this.context(actor, q);
+    const sources: AlertSource[] = await allAlertSources();
+    const unavailable: string[] = [];
+    const communities = await scopeCommunityIds(this.db, actor, ctx.scope);
+    const lists = await Promise.all(
+      sources.map(async (s) => {
+        try {
+          return await s.load(ctx);
+        } catch (err) {
+          if (err instanceof AppError && err.status === 403) return [];
+          this.log(s.key, err);
+          unavailable.push(s.key);
+          return [];
+        }
+      }),
+    );
+    // sources answer for everything the actor may see; keep what belongs to this dashboard's scope
+    const all: Alert[] = lists.flat().filter((a) => a.communityId === null || communities.has(a.communityId)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.since ?? '').localeCompare(b.since ?? ''));
+    return { items: all.slice(0, limit), total: all.length, unavailable: unavailable.sort() };
+  }
+
+  async map(actor: Actor, q: DashboardQuery): Promise<DashboardMap> {
+    const ctx = await this.context(actor, q);
+    return mapData(this.db, actor, ctx.scope, ctx.filters);
+  }
+
+  async teachers(actor: Actor, q: DrillTeachersQuery) {
+    const scope = await resolveScope(this.db, actor, q);
+    return drillTeachers(this.db, actor, scope, { level: q.level ?? [], locationClass: q.locationClass ?? [] }, q.master, q.page, q.pageSize);
+  }
+}

@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Actor, Caller } from '../../http/actor.js';
+import { AppError, ConflictError, NotFoundError, OutOfScopeError, ValidationError } from '../../http/errors.js';
+import type { ImportJob, ImportKind, RowError } from '../../../shared/io.schemas.js';
+import type { BlobStorage } from '../../storage/blob-storage.js';
+import { recordAudit } from '../audit/audit.service.js';
+import type { ImportColumn, ImportKindDef, ParsedRow } from './import-kind.js';
+import { schoolYearStatsImport } from './kinds/school-year-stats.import.js';
+import { schoolsImport } from './kinds/schools.import.js';
+import { teachersImport } from './kinds/teachers.import.js';
+import { cleanHeader, detectType, readRows, SpreadsheetError, type Cell, type SpreadsheetType } from './spreadsheet-reader.js';
+import type { ImportJobRow } from './io.tables.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const KINDS: Record<ImportKind, ImportKindDef<any, any>> = {
+  schools: schoolsImport,
+  teachers: teachersImport,
+  'school-year-stats': schoolYearStatsImport,
+};
+const MAX_STORED_ERRORS = 1000;
+const BATCH = 1000;
+
+export function importKind(kind: ImportKind) {
+  return KINDS[kind];
+}
+
+interface PassResult {
+  totalRows: number;
+  validRows: number;
+  errorCount: number;
+  errors: RowError[];
+  created: number;
+  updated: number;
+}
+
+/** Maps the header row onto the kind's columns; a header problem is a file-level error. */
+export function mapHeader(header: Cell[], columns: ImportColumn[]): (ImportColumn | null)[] {
+  const byName = new Map<string, ImportColumn>();
+  for (const c of columns) {
+    byName.set(cleanHeader(c.zh), c);
+    byName.set(cleanHeader(c.en).toLowerCase(), c);
+  }
+  const lastFilled = header.reduce<number>((last, cell, i) => (cell === null ? last : i), -1);
+  if (lastFilled < 0) throw new SpreadsheetError('第 1 行应为表头，但为空', 'Row 1 must hold the column headers but is empty');
+  const filled = header.slice(0, lastFilled + 1).filter((c) => c !== null).length;
+  if (filled === 1 && columns.filter((c) => c.required).length > 1) {
+    throw new SpreadsheetError('第 1 行只有一个单元格有内容，可能是合并单元格的标题行；请删除标题行，让第 1 行为列名', 'Row 1 has a single filled cell, probably a merged title; remove it so row 1 holds the column headers');
+  }
+  const mapped: (ImportColumn | null)[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i <= lastFilled; i++) {
+    const cell = header[i] ?? null;
+    if (cell === null) {
+      throw new SpreadsheetError(`表头第 ${columnLetter(i)} 列为空：表头不能有合并单元格或空列`, `Header column ${columnLetter(i)} is empty: headers cannot have merged cells or gaps`);
+    }
+    const name = cleanHeader(cell);
+    const col = byName.get(name) ?? byName.get(name.toLowerCase()) ?? null;
+    if (col && seen.has(col.key)) throw new SpreadsheetError(`表头“${String(cell)}”出现了两次`, `Header "${String(cell)}" appears twice`);
+    if (col) seen.add(col.key);
+    mapped.push(col); // unknown columns are ignored (bureaus add their own notes)
+  }
+  const missing = columns.filter((c) => c.required && !seen.has(c.key));
+  if (missing.length) {
+    throw new SpreadsheetError(`缺少必填列：${missing.map((c) => c.zh).join('、')}（请使用导入模板）`, `Missing required columns: ${missing.map((c) => c.en).join(', ')} (use the template)`);
+  }
+  return mapped;
+}
+
+export function columnLetter(index: number): string {
+  let s = '';
+  let n = index + 1;
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+function toJob(r: ImportJobRow): ImportJob {
+  return {
+    id: r.id,
+    kind: r.kind as ImportKind,
+    status: r.status as ImportJob['status'],
+    fileName: r.file_name,
+    fileSize: Number(r.file_size),
+    totalRows: r.total_rows,
+    validRows: r.valid_rows,
+    errorCount: r.error_count,
+    errors: r.errors as RowError[],
+    result: (r.result as ImportJob['result']) ?? null,
+    createdAt: r.created_at,
+    committedAt: r.committed_at,
+  };
+}
+
+export class ImportService {
+  constructor(
+    private readonly db: Db,
+    private readonly storage: BlobStorage,
+  ) {}
+
+  /**
+   * One pass over the file: parse, validate, check against the database in batches, and — when
+   * `write` is given — write each clean batch. Memory holds a batch and the set of keys seen.
+   */
+  private async pass(job: { kind: ImportKind; file_key: string; file_name: string }, actor: Actor, db: Db, write: boolean, type: SpreadsheetType): Promise<PassResult> {
+    const def = KINDS[job.kind];
+    const ctx = await def.prepare(db, actor);
+    const result: PassResult = { totalRows: 0, validRows: 0, errorCount: 0, errors: [], created: 0, updated: 0 };
+    const headerOf = (key: string) => def.columns.find((c) => c.key === key)?.zh ?? key;
+    const addError = (row: number, key: string, zh: string, en: string) => {
+      result.errorCount += 1;
+      if (result.errors.length < MAX_STORED_ERRORS) result.errors.push({ row, column: headerOf(key), message: zh, messageEn: en });
+    };
+    const seen = new Map<string, number>();
+    let mapped: (ImportColumn | null)[] | null = null;
+    let batch: ParsedRow<unknown>[] = [];
+
+    const flush = async () => {
+      const rows = batch;
+      batch = [];
+      if (rows.length === 0) return;
+      const issues = def.checkBatch ? await def.checkBatch(db, rows, ctx) : [];
+      for (const i of issues) addError(i.row, i.key, i.zh, i.en);
+      const bad = new Set(issues.map((i) => i.row));
+      const good = rows.filter((r) => !bad.has(r.row));
+      result.validRows += good.length;
+      // once any row failed, nothing will be committed: stop writing, keep checking
+      if (write && result.errorCount === 0) {
+        const w = await def.write(db, good.map((g) => g.input), ctx);
+        result.created += w.created;
+        result.updated += w.updated;
+      }
+    };
+
+    const stream = await this.storage.get(job.file_key);
+    for await (const { row, cells } of readRows(stream, type)) {
+      if (!mapped) {
+        mapped = mapHeader(cells, def.columns);
+        continue;
+      }
+      if (cells.every((c) => c === null)) continue;
+      result.totalRows += 1;
+      const values: Record<string, unknown> = {};
+      let cellErrors = 0;
+      mapped.forEach((col, i) => {
+        if (!col) return;
+        const parsed = col.parse(cells[i] ?? null);
+        if (parsed.ok) values[col.key] = parsed.value;
+        else {
+          cellErrors += 1;
+          addError(row, col.key, parsed.zh, parsed.en);
+        }
+      });
+      if (cellErrors) continue;
+      for (const col of def.columns) {
+        if (col.required && (values[col.key] === null || values[col.key] === undefined)) {
+          cellErrors += 1;
+          addError(row, col.key, '必填', 'Required');
+        }
+      }
+      if (cellErrors) continue;
+      const { input, issues } = def.toInput(values, ctx);
+      for (const i of issues) addError(row, i.key, i.zh, i.en);
+      if (!input) continue;
+      const key = def.uniqueKey(input);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        const keyColumn = def.columns[0]!;
+        addError(row, keyColumn.key, `与第 ${first} 行重复（${keyColumn.zh}相同）`, `Duplicate of row ${first} (same ${keyColumn.en})`);
+        continue;
+      }
+      seen.set(key, row);
+      batch.push({ row, input });
+      if (batch.length >= BATCH) await flush();
+    }
+    if (!mapped) throw new SpreadsheetError('文件为空', 'The file is empty');
+    await flush();
+    return result;
+  }
+
+  private async headOf(key: string): Promise<Buffer> {
+    const s = await this.storage.get(key, { start: 0, end: 7 });
+    const chunks: Buffer[] = [];
+    for await (const c of s) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /** Stores the upload, checks every row, and records the job. Nothing is written to the registry. */
+  async upload(caller: Caller, kind: ImportKind, fileName: string, body: Readable, truncatedAtMb: () => number | null = () => null): Promise<ImportJob> {
+    if (!['bureau_admin', 'school_admin'].includes(caller.actor.role)) throw new AppError(403, 'forbidden');
+    const safeName = fileName.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(-120) || 'upload';
+    const id = randomUUID();
+    const key = `imports/${id}/${/\.(xlsx|csv)$/i.test(safeName) ? safeName.slice(safeName.lastIndexOf('.')) : '.bin'}`;
+    const { size } = await this.storage.put(key, body);
+    const limitMb = truncatedAtMb();
+    if (limitMb !== null) {
+      // the upload stopped at the size limit: discard the partial file, record nothing
+      await this.storage.delete(key);
+      throw new AppError(413, 'file_too_large', { limitMb });
+    }
+    let type: SpreadsheetType;
+    let result: PassResult;
+    try {
+      type = detectType(fileName, await this.headOf(key));
+      result = await this.pass({ kind, file_key: key, file_name: fileName }, caller.actor, this.db, false, type);
+    } catch (e) {
+      await this.storage.delete(key);
+      if (e instanceof SpreadsheetError) throw new AppError(e.status, 'spreadsheet_invalid', { reason: e.zh, reasonEn: e.en }, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
+      throw e;
+    }
+    const row = await this.db
+      .insertInto('import_jobs')
+      .values({
+        id, kind, status: result.errorCount ? 'invalid' : 'validated', file_key: key, file_name: fileName, file_size: size,
+        total_rows: result.totalRows, valid_rows: result.validRows, error_count: result.errorCount, errors: JSON.stringify(result.errors),
+        result: null, created_by: caller.actor.userId, scope_kind: caller.actor.scope.kind, scope_id: caller.actor.scope.id, committed_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toJob(row);
+  }
+
+  private async own(actor: Actor, id: string) {
+    const row = await this.db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError('import_job', id);
+    if (row.created_by !== actor.userId) throw new OutOfScopeError('import_job');
+    return row;
+  }
+
+  async get(actor: Actor, id: string): Promise<ImportJob> {
+    return toJob(await this.own(actor, id));
+  }
+
+  async list(actor: Actor, q: { page: number; pageSize: number }) {
+    const base = this.db.selectFrom('import_jobs').where('created_by', '=', actor.userId);
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy('created_at', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map((r) => ({ ...toJob(r), errors: [] })), total: count.n };
+  }
+
+  /**
+   * Writes the whole file in one transaction, re-checking every row (the data may have changed
+   * since the preview). Any bad row rolls everything back. Claiming the job first means two
+   * clicks, or two server instances, cannot commit it twice.
+   */
+  async commit(caller: Caller, id: string): Promise<ImportJob> {
+    const job = await this.own(caller.actor, id);
+    if (job.status === 'invalid') throw new ValidationError(job.errors as never, 'import_has_errors', { count: job.error_count });
+    const claimed = await this.db.updateTable('import_jobs').set({ status: 'committing' }).where('id', '=', id).where('status', '=', 'validated').returning('id').executeTakeFirst();
+    if (!claimed) throw new ConflictError('import_state', { status: job.status });
+    const type = detectType(job.file_name, await this.headOf(job.file_key));
+    let result: PassResult;
+    try {
+      result = await this.db.transaction().execute(async (tx) => {
+        const r = await this.pass({ kind: job.kind as ImportKind, file_key: job.file_key, file_name: job.file_name }, caller.actor, tx, true, type);
+        if (r.errorCount) throw new RowsChanged(r);
+        await recordAudit(tx, caller, { action: 'import', entity: KINDS[job.kind as ImportKind].entity, entityId: null, after: { importJob: id, file: job.file_name, created: r.created, updated: r.updated } });
+        await tx.updateTable('import_jobs').set({ status: 'committed', result: JSON.stringify({ created: r.created, updated: r.updated }), committed_at: new Date().toISOString() }).where('id', '=', id).execute();
+        return r;
+      });
+    } catch (e) {
+      if (e instanceof RowsChanged) {
+        await this.db.updateTable('import_jobs').set({ status: 'invalid', error_count: e.result.errorCount, errors: JSON.stringify(e.result.errors), valid_rows: e.result.validRows }).where('id', '=', id).execute();
+        throw new ValidationError([], 'import_has_errors', { count: e.result.errorCount });
+      }
+      await this.db.updateTable('import_jobs').set({ status: 'validated' }).where('id', '=', id).execute();
+      throw e;
+    }
+    void result;
+    return this.get(caller.actor, id);
+  }
+
+  /** A template workbook: one sheet, headers with required ones starred, one example row, notes as comments. */
+  async template(kind: ImportKind, lang: 'zh' | 'en'): Promise<Buffer> {
+    const def = KINDS[kind];
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet(def.sheetName[lang]);
+    ws.columns = def.columns.map((c) => ({ header: `${c.required ? '*' : ''}${lang === 'en' ? c.en : c.zh}`, width: Math.max(12, c.zh.length * 2 + 4) }));
+    ws.getRow(1).font = { bold: true };
+    def.columns.forEach((c, i) => {
+      const cell = ws.getRow(1).getCell(i + 1);
+      if (c.required) cell.font = { bold: true, color: { argb: 'FFC00000' } };
+      const example = c.example === null ? '' : `${lang === 'en' ? 'e.g.' : '示例：'}${String(c.example)}`;
+      cell.note = [c.note, example].filter(Boolean).join('\n') || ' ';
+    });
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+}
+
+class RowsChanged extends Error {
+  constructor(readonly result: PassResult) {
+    super('rows changed since validation');
+  }
+}

@@ -1,0 +1,28 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<string, string | undefined, string>;
+
+/** An import job: the uploaded file lives in blob storage, its state here, so any instance can commit it. */
+export interface ImportJobTable {
+  id: string;
+  kind: string; // schools | teachers | school_year_stats
+  status: string; // validated | invalid | committing | committed | failed
+  file_key: string;
+  file_name: string;
+  file_size: number;
+  total_rows: Generated<number>;
+  valid_rows: Generated<number>;
+  error_count: Generated<number>;
+  errors: ColumnType<unknown, string | undefined, string>; // first N row errors
+  result: ColumnType<unknown, string | undefined, string> | null; // created / updated counts
+  created_by: number;
+  scope_kind: string;
+  scope_id: string;
+  created_at: Timestamp;
+  committed_at: string | null;
+}
+
+export interface IoTables {
+  import_jobs: ImportJobTable;
+}
+export type ImportJobRow = Selectable<ImportJobTable>;

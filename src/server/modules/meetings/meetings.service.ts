@@ -1,0 +1,262 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Actor, Caller } from '../../http/actor.js';
+import { OutOfScopeError, ValidationError, fieldIssue, ruleViolation } from '../../http/errors.js';
+import type {
+  AgendaItem, AgendaItemInput, Attendee, AttendeeInput, Meeting, MeetingDetail, MeetingInput, MeetingListQuery, MeetingPatch,
+} from '../../../shared/meetings.schemas.js';
+import { changedFields, recordAudit } from '../audit/audit.service.js';
+import { visibleCommunityCondition } from '../registry/registry.scope.js';
+import { currentMemberSchools, managedMeeting, notFound, notManager, readableMeeting } from './meetings.access.js';
+import { toAgendaItem, toAttachment, toAttendee, toMeeting } from './meetings.mappers.js';
+import { meetingsPolicy } from './meetings.policy.js';
+import * as repo from './meetings.repo.js';
+import { carryOverTopic, todayInChina } from './meetings.rules.js';
+
+type Tx = Db;
+const SYSTEM_PROPOSER = '系统（自动结转）';
+
+/** Meetings, their agenda and attendees. Minutes, items and files have their own services. */
+export class MeetingsService {
+  constructor(private readonly db: Db) {}
+
+  async list(actor: Actor, q: MeetingListQuery): Promise<{ items: Meeting[]; total: number }> {
+    const base = repo.meetingsQuery(this.db, actor, q);
+    const [rows, count] = await Promise.all([
+      repo.withMeetingColumns(base).orderBy('m.starts_at', q.order).orderBy('m.id', q.order).limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toMeeting), total: count.n };
+  }
+
+  async get(actor: Actor, id: number): Promise<MeetingDetail> {
+    const access = await readableMeeting(this.db, actor, id);
+    const asOf = todayInChina();
+    const [row, agenda, attendees, attachments, members, pendingSigner] = await Promise.all([
+      repo.withMeetingColumns(repo.meetingsQuery(this.db, actor, {})).where('m.id', '=', id).executeTakeFirstOrThrow(),
+      repo.agendaOf(this.db, id, asOf),
+      repo.attendeesOf(this.db, id),
+      repo.attachmentsOf(this.db, id),
+      currentMemberSchools(this.db, access.community.id),
+      this.pendingSignerSchool(actor, id),
+    ]);
+    return {
+      ...toMeeting(row),
+      communityRegionCode: row.community_region_code,
+      agenda: agenda.map(toAgendaItem),
+      attendees: attendees.map(toAttendee),
+      attachments: attachments.map(toAttachment),
+      can: {
+        manage: meetingsPolicy.manage(actor, access.community),
+        propose: meetingsPolicy.propose(actor, access.community, members.map((m) => m.schoolId)),
+        signForSchoolId: pendingSigner,
+      },
+    };
+  }
+
+  /** The school the actor must sign for in the current circulation round, if any. */
+  private async pendingSignerSchool(actor: Actor, meetingId: number): Promise<number | null> {
+    if (!meetingsPolicy.sign(actor)) return null;
+    const row = await this.db
+      .selectFrom('meeting_minutes_signers as s')
+      .innerJoin('meeting_minutes_revisions as r', 'r.id', 's.revision_id')
+      .select('s.school_id')
+      .where('r.meeting_id', '=', meetingId)
+      .where('r.status', '=', 'circulated')
+      .whereRef('s.round', '=', 'r.round')
+      .where('s.status', '=', 'pending')
+      .where('s.user_id', '=', actor.userId)
+      .executeTakeFirst();
+    return row?.school_id ?? null;
+  }
+
+  async create(caller: Caller, input: MeetingInput): Promise<MeetingDetail> {
+    const community = await this.db.selectFrom('communities as c').select(['c.id', 'c.name', 'c.region_code', 'c.partner_region_code', 'c.dissolved_on', sql<boolean>`${visibleCommunityCondition(caller.actor, 'c.id')}`.as('visible')])
+      .where('c.id', '=', input.communityId).executeTakeFirst();
+    if (!community) throw new ValidationError([fieldIssue('body.communityId', 'unknown_reference', `教共体 ${input.communityId} 不存在`, `Community ${input.communityId} does not exist`)]);
+    if (!community.visible) throw new OutOfScopeError('community');
+    if (!meetingsPolicy.manage(caller.actor, community)) throw notManager();
+    const id = await this.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto('meetings')
+        .values({
+          community_id: input.communityId, kind: input.kind, title: input.title, starts_at: input.startsAt, ends_at: input.endsAt ?? null,
+          place: input.place ?? null, link: input.link ?? null, note: input.note ?? null, created_by: caller.actor.userId,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const carried = await carryOver(tx, row.id, row.community_id, row.starts_at);
+      await recordAudit(tx, caller, { action: 'create', entity: 'meeting', entityId: row.id, after: { ...row, carriedActionItems: carried } });
+      return row.id;
+    });
+    return this.get(caller.actor, id);
+  }
+
+  async update(caller: Caller, id: number, patch: MeetingPatch): Promise<MeetingDetail> {
+    await managedMeeting(this.db, caller.actor, id);
+    const existing = await this.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const startsAt = patch.startsAt ?? existing.starts_at;
+    const endsAt = patch.endsAt !== undefined ? patch.endsAt : existing.ends_at;
+    if (endsAt && Date.parse(endsAt) <= Date.parse(startsAt)) throw new ValidationError([fieldIssue('body.endsAt', 'custom', '结束时间须晚于开始时间', 'The end must be after the start')]);
+    const place = patch.place !== undefined ? patch.place : existing.place;
+    const link = patch.link !== undefined ? patch.link : existing.link;
+    if (!place && !link) throw new ValidationError([fieldIssue('body.place', 'custom', '请填写会议地点或线上会议链接', 'Give a place or an online meeting link')]);
+    await this.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .updateTable('meetings')
+        .set({
+          ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
+          ...(patch.title !== undefined ? { title: patch.title } : {}),
+          ...(patch.note !== undefined ? { note: patch.note } : {}),
+          starts_at: startsAt, ends_at: endsAt, place, link, updated_at: new Date().toISOString(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(tx, caller, { action: 'update', entity: 'meeting', entityId: id, ...changedFields(existing, row) });
+    });
+    return this.get(caller.actor, id);
+  }
+
+  async remove(caller: Caller, id: number): Promise<void> {
+    await managedMeeting(this.db, caller.actor, id);
+    const signed = await this.db.selectFrom('meeting_minutes_revisions').select('id').where('meeting_id', '=', id).where((eb) => eb.or([eb('status', '!=', 'draft'), eb('round', '>', 0)])).executeTakeFirst();
+    if (signed) throw ruleViolation(409, '纪要已传阅会签，会议不能删除', 'The minutes have been circulated for signature; the meeting cannot be deleted');
+    const items = await this.db.selectFrom('meeting_agenda_items as a').innerJoin('meeting_action_items as i', 'i.id', 'a.carried_action_item_id').select('a.id')
+      .where('i.meeting_id', '=', id).executeTakeFirst();
+    if (items) throw ruleViolation(409, '本次会议的事项已结转到后续会议议程，不能删除', 'Items of this meeting are on a later meeting\'s agenda; it cannot be deleted');
+    await this.db.transaction().execute(async (tx) => {
+      const before = await tx.deleteFrom('meetings').where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      await recordAudit(tx, caller, { action: 'delete', entity: 'meeting', entityId: id, before });
+    });
+  }
+
+  // ---------- agenda ----------
+
+  async addAgendaItem(caller: Caller, meetingId: number, input: AgendaItemInput): Promise<AgendaItem> {
+    const { actor } = caller;
+    const access = await readableMeeting(this.db, actor, meetingId);
+    const members = await currentMemberSchools(this.db, access.community.id);
+    if (!meetingsPolicy.propose(actor, access.community, members.map((m) => m.schoolId))) {
+      throw ruleViolation(403, '只有教共体负责人或成员学校校长可以提出议题', 'Only the community lead or a member school principal may propose agenda items');
+    }
+    // a principal proposes for their own school; the lead may record a proposal on a member's behalf
+    const manager = meetingsPolicy.manage(actor, access.community);
+    const schoolId = manager ? (input.proposerSchoolId ?? null) : Number(actor.scope.id);
+    if (schoolId !== null && !members.some((m) => m.schoolId === schoolId)) {
+      throw new ValidationError([fieldIssue('body.proposerSchoolId', 'not_member', '提议学校须为本教共体的核心校或成员校', 'The proposing school must be a core or member school of this community')]);
+    }
+    await this.assertAgendaOpen(meetingId);
+    const id = await this.db.transaction().execute(async (tx) => {
+      const next = await tx.selectFrom('meeting_agenda_items').select(sql<number>`coalesce(max(position), 0) + 1`.as('p')).where('meeting_id', '=', meetingId).executeTakeFirstOrThrow();
+      const row = await tx
+        .insertInto('meeting_agenda_items')
+        .values({
+          meeting_id: meetingId, position: next.p, topic: input.topic, proposer_name: manager ? (input.proposerName ?? actor.displayName) : actor.displayName,
+          proposer_school_id: schoolId, proposer_user_id: actor.userId, note: input.note ?? null, carried_action_item_id: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(tx, caller, { action: 'create', entity: 'meeting_agenda_item', entityId: row.id, after: row });
+      return row.id;
+    });
+    return this.agendaItem(meetingId, id);
+  }
+
+  /** Once the minutes circulate, the agenda is part of the record. */
+  private async assertAgendaOpen(meetingId: number) {
+    const rev = await this.db.selectFrom('meeting_minutes_revisions').select('status').where('meeting_id', '=', meetingId).where('status', '!=', 'draft').executeTakeFirst();
+    if (rev) throw ruleViolation(409, '纪要已传阅会签，议程不能再修改', 'The minutes have been circulated; the agenda can no longer change');
+  }
+
+  private async agendaItem(meetingId: number, id: number): Promise<AgendaItem> {
+    const all = await repo.agendaOf(this.db, meetingId, todayInChina());
+    const row = all.find((a) => a.id === id);
+    if (!row) throw notFound('议题', 'Agenda item', id);
+    return toAgendaItem(row);
+  }
+
+  async removeAgendaItem(caller: Caller, meetingId: number, itemId: number): Promise<void> {
+    await managedMeeting(this.db, caller.actor, meetingId);
+    await this.assertAgendaOpen(meetingId);
+    await this.db.transaction().execute(async (tx) => {
+      const before = await tx.deleteFrom('meeting_agenda_items').where('id', '=', itemId).where('meeting_id', '=', meetingId).returningAll().executeTakeFirst();
+      if (!before) throw notFound('议题', 'Agenda item', itemId);
+      await recordAudit(tx, caller, { action: 'delete', entity: 'meeting_agenda_item', entityId: itemId, before });
+    });
+  }
+
+  /** Pulls open items of earlier meetings onto this agenda again (idempotent). */
+  async carryOver(caller: Caller, meetingId: number): Promise<AgendaItem[]> {
+    const access = await managedMeeting(this.db, caller.actor, meetingId);
+    await this.assertAgendaOpen(meetingId);
+    await this.db.transaction().execute(async (tx) => {
+      const carried = await carryOver(tx, meetingId, access.community.id, access.meeting.starts_at);
+      if (carried.length) await recordAudit(tx, caller, { action: 'carry_over', entity: 'meeting', entityId: meetingId, after: { carriedActionItems: carried } });
+    });
+    return (await repo.agendaOf(this.db, meetingId, todayInChina())).map(toAgendaItem);
+  }
+
+  // ---------- attendees ----------
+
+  async addAttendee(caller: Caller, meetingId: number, input: AttendeeInput): Promise<Attendee> {
+    await managedMeeting(this.db, caller.actor, meetingId);
+    const issues = [];
+    if (input.schoolId && !(await this.db.selectFrom('schools').select('id').where('id', '=', input.schoolId).executeTakeFirst())) {
+      issues.push(fieldIssue('body.schoolId', 'unknown_reference', `学校 ${input.schoolId} 不存在`, `School ${input.schoolId} does not exist`));
+    }
+    if (input.teacherId && !(await this.db.selectFrom('teachers').select('id').where('id', '=', input.teacherId).executeTakeFirst())) {
+      issues.push(fieldIssue('body.teacherId', 'unknown_reference', `教师 ${input.teacherId} 不存在`, `Teacher ${input.teacherId} does not exist`));
+    }
+    if (issues.length) throw new ValidationError(issues);
+    const id = await this.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto('meeting_attendees')
+        .values({ meeting_id: meetingId, category: input.category, person_name: input.personName, teacher_id: input.teacherId ?? null, school_id: input.schoolId ?? null, position: input.position ?? null })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(tx, caller, { action: 'create', entity: 'meeting_attendee', entityId: row.id, after: row });
+      return row.id;
+    });
+    const row = (await repo.attendeesOf(this.db, meetingId)).find((a) => a.id === id);
+    return toAttendee(row!);
+  }
+
+  async removeAttendee(caller: Caller, meetingId: number, attendeeId: number): Promise<void> {
+    await managedMeeting(this.db, caller.actor, meetingId);
+    await this.db.transaction().execute(async (tx) => {
+      const before = await tx.deleteFrom('meeting_attendees').where('id', '=', attendeeId).where('meeting_id', '=', meetingId).returningAll().executeTakeFirst();
+      if (!before) throw notFound('参会人员', 'Attendee', attendeeId);
+      await recordAudit(tx, caller, { action: 'delete', entity: 'meeting_attendee', entityId: attendeeId, before });
+    });
+  }
+}
+
+/**
+ * Seed 001: "会议纪要落实情况要在下次联席会议上予以通报". Every unfinished action item of the
+ * community from a meeting held before this one becomes an agenda item, once.
+ */
+export async function carryOver(tx: Tx, meetingId: number, communityId: number, startsAt: string): Promise<number[]> {
+  const open = await tx
+    .selectFrom('meeting_action_items as i')
+    .innerJoin('meetings as m', 'm.id', 'i.meeting_id')
+    .select(['i.id', 'i.title', 'i.owner_name', 'i.due_date'])
+    .where('i.community_id', '=', communityId)
+    .where('i.done_at', 'is', null)
+    .where('i.meeting_id', '!=', meetingId)
+    .where('m.starts_at', '<', startsAt)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('meeting_agenda_items as x').select('x.id').where('x.meeting_id', '=', meetingId).whereRef('x.carried_action_item_id', '=', 'i.id'))))
+    .orderBy('i.due_date')
+    .orderBy('i.id')
+    .execute();
+  if (!open.length) return [];
+  const next = await tx.selectFrom('meeting_agenda_items').select(sql<number>`coalesce(max(position), 0)`.as('p')).where('meeting_id', '=', meetingId).executeTakeFirstOrThrow();
+  await tx
+    .insertInto('meeting_agenda_items')
+    .values(open.map((i, k) => ({
+      meeting_id: meetingId, position: next.p + k + 1, topic: carryOverTopic(i), proposer_name: SYSTEM_PROPOSER, proposer_school_id: null, proposer_user_id: null, note: null,
+      carried_action_item_id: i.id,
+    })))
+    .execute();
+  return open.map((i) => i.id);
+}

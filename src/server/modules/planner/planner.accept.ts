@@ -1,0 +1,105 @@
+import type { Db } from '../../db/connection.js';
+import type { Caller } from '../../http/actor.js';
+import { ValidationError, fieldIssue, type FieldIssue } from '../../http/errors.js';
+import type { PairingMode, PairingResult } from '../../../shared/planner.schemas.js';
+import { CommunitiesService } from '../registry/communities.service.js';
+import * as repo from './planner.repo.js';
+
+/**
+ * Turns an accepted pairing into registry changes, through the registry's own services (each of
+ * which validates and audits): a core that already leads a community gains the new members; a
+ * core without one gets a new community founded on the effective date; a member that moves ends
+ * its old membership the day before. Everything is checked before the first write, and the caller
+ * runs it inside one transaction, so a failing write leaves the registry as it was.
+ */
+export interface AcceptOutcome {
+  communities: number[];
+  added: number;
+  ended: number;
+}
+
+export function dayBefore(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+export async function acceptPairingPlan(db: Db, caller: Caller, plan: { id: number; regionCode: string; mode: PairingMode }, result: PairingResult, effectiveDate: string): Promise<AcceptOutcome> {
+  const communities = new CommunitiesService(db);
+  const endDate = dayBefore(effectiveDate);
+  const point = new Map(result.points.map((p) => [p.id, p]));
+  const memberIds = [...new Set(result.assignments.map((a) => Number(a.memberId)))];
+  const coreIds = [...new Set(result.assignments.map((a) => Number(a.coreId)))];
+  const current = await repo.currentMemberships(db, memberIds, effectiveDate);
+  const led = await repo.ledCommunities(db, coreIds, effectiveDate);
+  const ledBy = new Map<number, { community_id: number; member_ids: number[] }>();
+  for (const l of led) if (!ledBy.has(l.school_id)) ledBy.set(l.school_id, l);
+  const ledInfo = led.length
+    ? await db.selectFrom('communities').select(['id', 'region_code', 'partner_region_code', 'founded_on']).where('id', 'in', [...new Set(led.map((l) => l.community_id))]).execute()
+    : [];
+  const infoOf = new Map(ledInfo.map((c) => [c.id, c]));
+
+  const issues: FieldIssue[] = [];
+  const toEnd: { communityId: number; membershipId: number }[] = [];
+  const toAdd: { communityId: number; schoolId: number }[] = [];
+  const toCreate = new Map<number, number[]>();
+  for (const a of result.assignments) {
+    const member = Number(a.memberId);
+    const core = Number(a.coreId);
+    const mine = current.filter((m) => m.school_id === member);
+    const stays = mine.some((m) => m.core_ids.includes(core));
+    for (const m of mine) {
+      if (m.core_ids.includes(core)) continue;
+      if (m.start_date > endDate) {
+        issues.push(fieldIssue('body.effectiveDate', 'before_start', `“${a.memberName}”现有成员关系始于 ${m.start_date}，生效日期须晚于该日`, `"${a.memberName}" joined its current community on ${m.start_date}; the effective date must be later`));
+      }
+      toEnd.push({ communityId: m.community_id, membershipId: m.membership_id });
+    }
+    if (stays) continue;
+    const community = ledBy.get(core);
+    if (community) {
+      const info = infoOf.get(community.community_id)!;
+      const region = point.get(a.memberId)?.regionCode;
+      if (region && region !== info.region_code && region !== info.partner_region_code) {
+        issues.push(fieldIssue('body', 'region_mismatch', `“${a.memberName}”与“${a.coreName}”所在教共体不属同一地区，请先将该教共体设为跨区域`, `"${a.memberName}" is outside the region of "${a.coreName}"'s community; make that community cross-region first`));
+      }
+      if (effectiveDate < info.founded_on) issues.push(fieldIssue('body.effectiveDate', 'before_founding', `生效日期早于“${a.coreName}”教共体成立日期 ${info.founded_on}`, `The effective date precedes the founding of "${a.coreName}"'s community (${info.founded_on})`));
+      toAdd.push({ communityId: community.community_id, schoolId: member });
+    } else {
+      const list = toCreate.get(core) ?? [];
+      list.push(member);
+      toCreate.set(core, list);
+    }
+  }
+  if (issues.length) throw new ValidationError(issues);
+
+  const created: number[] = [];
+  {
+    let n = 0;
+    for (const [core, members] of toCreate) {
+      const c = point.get(String(core))!;
+      const partner = members.map((m) => point.get(String(m))?.regionCode).find((r) => r && r !== c.regionCode) ?? null;
+      const detail = await communities.create(caller, {
+        code: `P${plan.id}-${++n}`,
+        name: `${c.name}教共体`,
+        type: 'cobuilt',
+        model: plan.mode === 'tree' ? 'tree_circle' : 'one_plus_x',
+        regionCode: c.regionCode ?? plan.regionCode,
+        isCrossRegion: partner !== null,
+        partnerRegionCode: partner,
+        foundedOn: effectiveDate,
+        description: `由结对规划方案 #${plan.id} 生成 / created by pairing plan #${plan.id}`,
+        members: [{ schoolId: core, role: 'core' }, ...members.map((m) => ({ schoolId: m, role: 'member' as const }))],
+      });
+      created.push(detail.id);
+    }
+  }
+  for (const a of toAdd) await communities.addMember(caller, a.communityId, { schoolId: a.schoolId, role: 'member', startDate: effectiveDate, note: `结对规划方案 #${plan.id}` });
+  const ended = new Set<number>();
+  for (const e of toEnd) {
+    if (ended.has(e.membershipId)) continue;
+    ended.add(e.membershipId);
+    await communities.endMember(caller, e.communityId, e.membershipId, endDate, `结对规划方案 #${plan.id} 调整`);
+  }
+  return { communities: created, added: toAdd.length, ended: ended.size };
+}

@@ -1,0 +1,50 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/** Applied migrations are never edited; add a new entry instead. */
+export const plannerMigrations: Record<string, Migration> = {
+  '20261124_1800_planner_plans': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table planner_plans (
+          id integer generated always as identity primary key,
+          kind text not null check (kind in ('pairing', 'exchange')),
+          name text not null,
+          region_code text not null references regions(code),
+          status text not null default 'draft' check (status in ('draft', 'accepted')),
+          settings jsonb not null,
+          result jsonb,
+          result_status text,
+          objective double precision,
+          proven_optimal boolean,
+          created_by integer references users(id) on delete set null,
+          created_by_name text,
+          accepted_at timestamptz,
+          accepted_by integer references users(id) on delete set null,
+          effective_date date,
+          created_community_ids integer[] not null default '{}',
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create index planner_plans_region_idx on planner_plans (region_code text_pattern_ops, created_at desc);
+        create index planner_plans_kind_idx on planner_plans (kind, status);
+
+        create table planner_exchange_assignments (
+          id integer generated always as identity primary key,
+          plan_id integer not null references planner_plans(id) on delete cascade,
+          from_school_id integer not null references schools(id),
+          to_school_id integer not null references schools(id),
+          subject text not null,
+          kind text not null check (kind in ('itinerant', 'support_teaching')),
+          weekly_slots integer not null check (weekly_slots between 1 and 5),
+          teacher_id integer references teachers(id) on delete set null,
+          start_date date not null,
+          status text not null default 'planned' check (status in ('planned', 'cancelled')),
+          created_at timestamptz not null default now()
+        );
+        create index planner_exchange_plan_idx on planner_exchange_assignments (plan_id);
+        create index planner_exchange_to_idx on planner_exchange_assignments (to_school_id, start_date);
+        create index planner_exchange_from_idx on planner_exchange_assignments (from_school_id, start_date);
+      `.execute(db);
+    },
+  },
+};

@@ -1,0 +1,469 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { sql, type Kysely } from 'kysely';
+import type { DbHandle } from '../../db/connection.js';
+import type { Database } from '../../db/database.js';
+import type { Actor, Caller } from '../../http/actor.js';
+import { AppError, ConflictError, ruleViolation } from '../../http/errors.js';
+import type { ImportLevel, ImportRowError, QualityJob, QualityJobStatus } from '../../../shared/quality.schemas.js';
+import type { BlobStorage } from '../../storage/blob-storage.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { detectType, readRows, SpreadsheetError, type SheetRow } from '../io/spreadsheet-reader.js';
+import { readCsvBatches } from './csv-reader.js';
+import { loadExam, readableExam, type LoadedExam } from './exams.service.js';
+import { checkScoreRow, HeaderError, mapScoreHeader, subjectAliases, type ImportLookups, type ScoreColumnKey } from './import.rules.js';
+import { createStage, dropStage, openStageWriter, stageTable, type StagedRow } from './import.staging.js';
+import { jobNotFound, outOfScope } from './quality.errors.js';
+import { qualityPolicy } from './quality.policy.js';
+import type { QualityJobRow } from './quality.tables.js';
+
+/** Rows between progress updates (and turns of the event loop). */
+const PROGRESS_EVERY = 25_000;
+/** Rows per insert statement when committing, so the event loop gets a turn between them. */
+const COMMIT_CHUNK = 100_000;
+const PREVIEW_ERRORS = 200;
+/** A running job whose row has not moved for this long was abandoned by a dead process. */
+const STALE_MS = 5 * 60_000;
+
+type Db = Kysely<Database>;
+
+/**
+ * Score imports: upload → check (stream the file, check each row, stage the good ones, then find
+ * duplicates and conflicts set-based in SQL) → preview of every bad row → commit (one transaction:
+ * students, identities, scores from the staging table) → committed. The job row holds status and
+ * progress so any instance can report it.
+ *
+ * PGlite is one connection: while a commit transaction runs, other queries wait for it. There the
+ * commit's progress is also kept in this process (the only one that can open that database), so a
+ * progress poll answers without waiting.
+ */
+export class QualityImportService {
+  private readonly localProgress = new Map<string, { rowsWritten: number; at: number }>();
+  private readonly running = new Set<string>();
+  /** Optional timing of the phases (the benchmark reports them). */
+  onPhase: ((phase: string, ms: number) => void) | undefined;
+
+  private async timed<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.onPhase?.(phase, performance.now() - started);
+    }
+  }
+
+  constructor(
+    private readonly dbh: DbHandle,
+    private readonly storage: BlobStorage,
+  ) {}
+
+  private get db(): Db {
+    return this.dbh.db;
+  }
+
+  // ---------------------------------------------------------------- upload and check
+
+  /** Stores the file and records the job; checking runs in the background (poll the job). */
+  async upload(caller: Caller, examId: number, level: ImportLevel, fileName: string, body: Readable, truncatedAtMb: () => number | null = () => null): Promise<QualityJob> {
+    const exam = await readableExam(this.db, caller.actor, examId);
+    await this.importableLookups(caller.actor, exam); // refuses actors who may import nothing
+    const id = randomUUID();
+    const ext = /\.(xlsx|csv)$/i.exec(fileName)?.[0]?.toLowerCase() ?? '.bin';
+    const key = `quality-imports/${id}${ext}`;
+    const { size } = await this.storage.put(key, body);
+    const limitMb = truncatedAtMb();
+    if (limitMb !== null) {
+      await this.storage.delete(key);
+      throw new AppError(413, 'file_too_large', { limitMb });
+    }
+    try {
+      detectType(fileName, await this.head(key));
+    } catch (e) {
+      await this.storage.delete(key);
+      if (e instanceof SpreadsheetError) throw new AppError(e.status, 'spreadsheet_invalid', { reason: e.zh, reasonEn: e.en });
+      throw e;
+    }
+    await this.db
+      .insertInto('quality_import_jobs')
+      .values({ id, exam_id: examId, level, status: 'checking', file_key: key, file_name: fileName, file_size: size, message: null, created_by: caller.actor.userId, scope_kind: caller.actor.scope.kind, scope_id: caller.actor.scope.id, committed_at: null })
+      .execute();
+    return this.get(caller.actor, id);
+  }
+
+  /** Starts checking in the background; errors end up on the job row. */
+  startCheck(actor: Actor, jobId: string) {
+    void this.check(actor, jobId).catch(() => undefined);
+  }
+
+  /** Streams the file through the row rules into the staging table, then the set-based checks. */
+  async check(actor: Actor, jobId: string): Promise<QualityJob> {
+    const job = await this.row(jobId);
+    const exam = (await loadExam(this.db, job.exam_id))!;
+    const level = job.level as ImportLevel;
+    this.running.add(jobId);
+    let rowsChecked = 0;
+    try {
+      const lookups = await this.importableLookups(actor, exam);
+      await dropStage(this.dbh, jobId);
+      await createStage(this.dbh, jobId);
+      await this.db.deleteFrom('quality_import_errors').where('job_id', '=', jobId).execute();
+      const errors = new ErrorBuffer(this.db, jobId);
+      const writer = await openStageWriter(this.dbh, jobId);
+      const parseStarted = performance.now();
+      try {
+        let map: Partial<Record<ScoreColumnKey, number>> | null = null;
+        let nextProgress = PROGRESS_EVERY;
+        for await (const batch of this.rows(job)) {
+          const staged: StagedRow[] = [];
+          for (const { row, cells } of batch) {
+            if (!map) {
+              map = mapScoreHeader(cells, level);
+              continue;
+            }
+            if (cells.every((c) => c === null)) continue;
+            rowsChecked += 1;
+            const { record, issues } = checkScoreRow(cells, map, level, lookups);
+            for (const i of issues) errors.add({ row, column: i.column, code: i.code, message: i.zh, messageEn: i.en });
+            if (record) staged.push({ ...record, row });
+          }
+          await writer.write(staged);
+          await errors.flushIfFull();
+          if (rowsChecked >= nextProgress) {
+            nextProgress = rowsChecked + PROGRESS_EVERY;
+            await this.db.updateTable('quality_import_jobs').set({ rows_checked: rowsChecked, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+            await yieldToEventLoop();
+          }
+        }
+        if (!map) throw new HeaderError('文件为空', 'The file is empty');
+        await writer.close();
+        this.onPhase?.('read, check rows and stage', performance.now() - parseStarted);
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+      await errors.flush();
+      // fresh statistics, or the planner guesses a 1,000,000-row staging table holds a few hundred
+      await this.timed('analyze staging', () => sql`analyze ${sql.table(stageTable(jobId))}`.execute(this.db));
+      await this.timed('set-based checks', () => this.db.transaction().execute(async (tx) => {
+        await sql`set local work_mem = '64MB'`.execute(tx);
+        await this.setBasedChecks(jobId, exam.row.id, actor, tx);
+      }));
+      const count = await this.db.selectFrom('quality_import_errors').select(sql<number>`count(*)`.as('n')).where('job_id', '=', jobId).executeTakeFirstOrThrow();
+      const status: QualityJobStatus = count.n > 0 || rowsChecked === 0 ? 'invalid' : 'checked';
+      await this.db
+        .updateTable('quality_import_jobs')
+        .set({ status, rows_total: rowsChecked, rows_checked: rowsChecked, error_count: count.n, message: rowsChecked === 0 ? '文件没有数据行 / The file has no data rows' : null, updated_at: new Date().toISOString() })
+        .where('id', '=', jobId)
+        .execute();
+      if (status === 'invalid') await dropStage(this.dbh, jobId);
+    } catch (e) {
+      const message = e instanceof HeaderError || e instanceof SpreadsheetError ? `${e.zh} / ${e.en}` : '检查时出错，请重新上传 / The check failed; upload again';
+      await dropStage(this.dbh, jobId).catch(() => undefined);
+      await this.db.updateTable('quality_import_jobs').set({ status: 'failed', message, rows_checked: rowsChecked, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+      if (!(e instanceof HeaderError || e instanceof SpreadsheetError)) throw e;
+    } finally {
+      this.running.delete(jobId);
+    }
+    return this.get(actor, jobId);
+  }
+
+  /** The file's rows in batches (csv a decoded chunk at a time, xlsx 2,000 rows at a time). */
+  private async *rows(job: QualityJobRow): AsyncGenerator<SheetRow[]> {
+    const type = detectType(job.file_name, await this.head(job.file_key));
+    const stream = await this.storage.get(job.file_key);
+    if (type === 'csv') {
+      yield* readCsvBatches(stream);
+      return;
+    }
+    let batch: SheetRow[] = [];
+    for await (const r of readRows(stream, 'xlsx')) {
+      batch.push(r);
+      if (batch.length >= 2000) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  }
+
+  /** What the rows are checked against; the actor's importable schools only. */
+  private async importableLookups(actor: Actor, exam: LoadedExam): Promise<ImportLookups> {
+    const schools = await this.db
+      .selectFrom('quality_exam_schools as es')
+      .innerJoin('schools as s', 's.id', 'es.school_id')
+      .select(['s.id', 's.code', 's.region_code'])
+      .where('es.exam_id', '=', exam.row.id)
+      .execute();
+    const allowed = qualityPolicy.importableSchools(actor, schools);
+    if (!allowed.size) throw outOfScope('您无权为这次考试导入成绩', 'You may not import scores into this exam');
+    const lk: ImportLookups = { schools: new Map(), classes: new Map(), subjects: new Map(), items: new Map() };
+    for (const s of schools) lk.schools.set(s.code, { id: s.id, sat: true, allowed: allowed.has(s.id) });
+    // codes of schools that did not sit it, so the row error can say so rather than "unknown"
+    const others = await this.db.selectFrom('schools').select(['id', 'code']).where('id', 'not in', schools.map((s) => s.id)).execute();
+    for (const s of others) lk.schools.set(s.code, { id: s.id, sat: false, allowed: false });
+    const classes = await this.db
+      .selectFrom('quality_classes')
+      .select(['id', 'school_id', 'name'])
+      .where('school_id', 'in', [...allowed])
+      .where('school_year', '=', exam.row.school_year)
+      .where('grade', '=', exam.row.grade)
+      .execute();
+    for (const c of classes) lk.classes.set(`${c.school_id}|${c.name}`, c.id);
+    for (const s of exam.subjects) {
+      for (const alias of subjectAliases(s.subject)) lk.subjects.set(alias, { id: s.id, fullMark: s.fullMark });
+      for (const it of s.items) lk.items.set(`${s.id}|${it.itemNo}`, { id: it.id, fullMark: it.fullMark });
+    }
+    return lk;
+  }
+
+  /**
+   * What needs the whole file or the database, in SQL over the staging table: the same student
+   * twice for one subject (or item), one student in two classes, scores already imported, and a
+   * student key that belongs to another school (only the bureau may move a student).
+   */
+  private async setBasedChecks(jobId: string, examId: number, actor: Actor, db: Db) {
+    const t = sql.table(stageTable(jobId));
+    await sql`create index if not exists ${sql.raw(`${stageTable(jobId)}_row_idx`)} on ${t} (row_no)`.execute(db);
+    await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
+      select ${jobId}, row_no, '学生编号', 'duplicate',
+        case when first_row <> row_no then '与第 ' || first_row || ' 行重复（同一学生、同一科目' || case when exam_item_id is null then '' else '、同一小题' end || '）'
+             else '同一学生在第 ' || class_row || ' 行属于另一个班级' end,
+        case when first_row <> row_no then 'Duplicate of row ' || first_row || ' (same student and subject' || case when exam_item_id is null then '' else ' and item' end || ')'
+             else 'Row ' || class_row || ' puts the same student in another class' end
+      from (
+        select row_no, exam_item_id, class_id,
+          min(row_no) over (partition by student_key, exam_subject_id, exam_item_id) as first_row,
+          first_value(class_id) over (partition by student_key order by row_no) as first_class,
+          first_value(row_no) over (partition by student_key order by row_no) as class_row
+        from ${t}
+      ) d
+      where first_row <> row_no or first_class <> class_id`.execute(db);
+    await this.conflictChecks(jobId, examId, actor, db);
+  }
+
+  /** The checks that the database can change between preview and commit; returns how many rows failed. */
+  private async conflictChecks(jobId: string, examId: number, actor: Actor, db: Db): Promise<number> {
+    const t = sql.table(stageTable(jobId));
+    const existing = await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
+      select ${jobId}, s.row_no, '学生编号', 'already_imported', '该学生本科目在本次考试中已有成绩', 'This student already has a score for this subject in this exam'
+      from ${t} s
+      join quality_students st on st.student_key = s.student_key
+      join quality_scores q on q.exam_subject_id = s.exam_subject_id and q.student_id = st.id
+      where q.exam_id = ${examId}`.execute(db);
+    let moved = { numAffectedRows: 0n } as { numAffectedRows?: bigint };
+    if (actor.role !== 'bureau_admin') {
+      moved = await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
+        select ${jobId}, s.row_no, '学生编号', 'student_other_school', '该学生编号属于另一所学校（转学请由教育局导入）', 'This student key belongs to another school (transfers are imported by the bureau)'
+        from ${t} s join quality_students st on st.student_key = s.student_key
+        where st.school_id <> s.school_id`.execute(db);
+    }
+    return Number(existing.numAffectedRows ?? 0n) + Number(moved.numAffectedRows ?? 0n);
+  }
+
+  // ---------------------------------------------------------------- commit
+
+  /** Claims the job (so two clicks or two instances cannot commit it twice); the work runs in the background. */
+  async claim(caller: Caller, jobId: string): Promise<QualityJob> {
+    const job = await this.own(caller.actor, jobId);
+    if (job.status === 'invalid') throw new AppError(422, 'import_has_errors', { count: job.error_count });
+    const claimed = await this.db.updateTable('quality_import_jobs').set({ status: 'committing', rows_written: 0, updated_at: new Date().toISOString() }).where('id', '=', jobId).where('status', '=', 'checked').returning('id').executeTakeFirst();
+    if (!claimed) throw new ConflictError('import_state', { status: job.status });
+    return this.get(caller.actor, jobId);
+  }
+
+  startCommit(caller: Caller, jobId: string) {
+    void this.commit(caller, jobId).catch(() => undefined);
+  }
+
+  /**
+   * One transaction: re-check conflicts, upsert students and identities, insert the scores (item
+   * scores and their sums for item-level files), drop the staging table, mark the job committed.
+   * If the process dies anywhere in here, PostgreSQL (or PGlite on restart) rolls it all back.
+   */
+  async commit(caller: Caller, jobId: string, onProgress?: (rowsWritten: number) => void): Promise<QualityJob> {
+    const job = await this.row(jobId);
+    if (job.status !== 'committing') throw new ConflictError('import_state', { status: job.status });
+    const stage = sql.table(stageTable(jobId));
+    const level = job.level as ImportLevel;
+    this.running.add(jobId);
+    const progress = async (rowsWritten: number) => {
+      onProgress?.(rowsWritten);
+      if (this.dbh.kind === 'pglite') this.localProgress.set(jobId, { rowsWritten, at: Date.now() });
+      else await this.db.updateTable('quality_import_jobs').set({ rows_written: rowsWritten, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+      await yieldToEventLoop();
+    };
+    try {
+      const written = await this.db.transaction().execute(async (tx) => {
+        await sql`set local work_mem = '64MB'`.execute(tx);
+        const conflicts = await this.timed('commit: re-check conflicts', () => this.conflictChecks(jobId, job.exam_id, caller.actor, tx));
+        if (conflicts) throw new RowsChanged();
+        const bounds = await sql<{ lo: number | null; hi: number | null; n: number }>`select min(row_no) as lo, max(row_no) as hi, count(*)::int as n from ${stage}`.execute(tx);
+        const { lo, hi, n } = bounds.rows[0]!;
+        const t0 = performance.now();
+        await sql`insert into quality_students (student_key, school_id)
+          select distinct on (student_key) student_key, school_id from ${stage} order by student_key, row_no
+          on conflict (student_key) do update set school_id = excluded.school_id, updated_at = now()
+          where quality_students.school_id <> excluded.school_id`.execute(tx);
+        await sql`insert into quality_student_identities (student_id, name, id_number)
+          select st.id, max(s.student_name), max(s.id_number) from ${stage} s join quality_students st on st.student_key = s.student_key
+          where s.student_name is not null or s.id_number is not null group by st.id
+          on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
+            id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(tx);
+        // the scores join students by key: fresh statistics keep that a hash join
+        await sql`analyze quality_students`.execute(tx);
+        this.onPhase?.('commit: students and identities', performance.now() - t0);
+        const t1 = performance.now();
+        let done = 0;
+        for (let from = lo ?? 0; hi !== null && from <= hi; from += COMMIT_CHUNK) {
+          const to = from + COMMIT_CHUNK - 1;
+          let r;
+          if (level === 'student') {
+            r = await sql`insert into quality_scores (exam_id, exam_subject_id, student_id, school_id, class_id, score)
+              select ${job.exam_id}, s.exam_subject_id, st.id, s.school_id, s.class_id, s.score
+              from ${stage} s join quality_students st on st.student_key = s.student_key where s.row_no between ${from} and ${to}`.execute(tx);
+          } else {
+            r = await sql`insert into quality_item_scores (exam_item_id, student_id, score)
+              select s.exam_item_id, st.id, s.score from ${stage} s join quality_students st on st.student_key = s.student_key
+              where s.row_no between ${from} and ${to}`.execute(tx);
+          }
+          done += Number(r.numAffectedRows ?? 0n);
+          await progress(done);
+        }
+        this.onPhase?.('commit: scores', performance.now() - t1);
+        if (level === 'item') {
+          // the subject score of an item-level sheet is the sum of its items
+          await sql`insert into quality_scores (exam_id, exam_subject_id, student_id, school_id, class_id, score)
+            select ${job.exam_id}, s.exam_subject_id, st.id, min(s.school_id), min(s.class_id), sum(s.score)
+            from ${stage} s join quality_students st on st.student_key = s.student_key
+            group by s.exam_subject_id, st.id`.execute(tx);
+        }
+        await sql`drop table ${stage}`.execute(tx);
+        await recordAudit(tx, caller, { action: 'import', entity: 'exam_scores', entityId: job.exam_id, after: { importJob: jobId, file: job.file_name, level, rows: n } });
+        await tx.updateTable('quality_import_jobs').set({ status: 'committed', rows_written: n, committed_at: new Date().toISOString(), updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+        return n;
+      });
+      void written;
+    } catch (e) {
+      if (e instanceof RowsChanged) {
+        // the database changed since the preview: record the conflicts (outside the rolled-back transaction)
+        await this.db.deleteFrom('quality_import_errors').where('job_id', '=', jobId).execute();
+        await this.conflictChecks(jobId, job.exam_id, caller.actor, this.db);
+        const count = await this.db.selectFrom('quality_import_errors').select(sql<number>`count(*)`.as('n')).where('job_id', '=', jobId).executeTakeFirstOrThrow();
+        await dropStage(this.dbh, jobId);
+        await this.db.updateTable('quality_import_jobs').set({ status: 'invalid', error_count: count.n, rows_written: 0, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+      } else {
+        await this.db.updateTable('quality_import_jobs').set({ status: 'failed', rows_written: 0, message: '写入失败，未写入任何数据 / Writing failed; nothing was written', updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+        throw e;
+      }
+    } finally {
+      this.running.delete(jobId);
+      this.localProgress.delete(jobId);
+    }
+    return this.get(caller.actor, jobId);
+  }
+
+  // ---------------------------------------------------------------- reading jobs
+
+  private async row(id: string): Promise<QualityJobRow> {
+    const row = await this.db.selectFrom('quality_import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw jobNotFound(id);
+    return row;
+  }
+
+  private async own(actor: Actor, id: string): Promise<QualityJobRow> {
+    const row = await this.row(id);
+    if (row.created_by !== actor.userId) throw outOfScope('这不是您的导入任务', 'This import job is not yours');
+    return row;
+  }
+
+  async get(actor: Actor, id: string): Promise<QualityJob> {
+    const local = this.localProgress.get(id);
+    if (local && this.dbh.kind === 'pglite') {
+      // a commit transaction holds PGlite's only connection: answer from this process
+      const cached = this.cachedJobs.get(id);
+      if (cached && cached.createdBy === actor.userId) return { ...cached.job, status: 'committing', rowsWritten: local.rowsWritten };
+    }
+    const row = await this.own(actor, id);
+    const errors = await this.db.selectFrom('quality_import_errors').selectAll().where('job_id', '=', id).orderBy('row_no').limit(PREVIEW_ERRORS).execute();
+    const job = toJob(row, errors.map(toRowError), this.running.has(id));
+    this.cachedJobs.set(id, { job, createdBy: row.created_by });
+    if (this.cachedJobs.size > 100) this.cachedJobs.delete(this.cachedJobs.keys().next().value as string);
+    return job;
+  }
+  private readonly cachedJobs = new Map<string, { job: QualityJob; createdBy: number }>();
+
+  async errors(actor: Actor, id: string, q: { page: number; pageSize: number }): Promise<{ items: ImportRowError[]; total: number }> {
+    const row = await this.own(actor, id);
+    const items = await this.db.selectFrom('quality_import_errors').selectAll().where('job_id', '=', id).orderBy('row_no').orderBy('column_name').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute();
+    return { items: items.map(toRowError), total: row.error_count };
+  }
+
+  async list(actor: Actor, examId: number) {
+    await readableExam(this.db, actor, examId);
+    const rows = await this.db.selectFrom('quality_import_jobs').selectAll().where('exam_id', '=', examId).where('created_by', '=', actor.userId).orderBy('created_at', 'desc').limit(50).execute();
+    return rows.map((r) => toJob(r, [], this.running.has(r.id)));
+  }
+
+  /** Drops a job that will not be committed, with its staging table and file. */
+  async discard(caller: Caller, id: string) {
+    const row = await this.own(caller.actor, id);
+    if (row.status === 'committing' || (row.status === 'checking' && this.running.has(id))) throw ruleViolation(409, '任务正在运行，不能删除', 'The job is running and cannot be discarded');
+    await dropStage(this.dbh, id);
+    await this.db.deleteFrom('quality_import_jobs').where('id', '=', id).execute();
+    await this.storage.delete(row.file_key).catch(() => undefined);
+  }
+
+  private async head(key: string): Promise<Buffer> {
+    const s = await this.storage.get(key, { start: 0, end: 7 });
+    const chunks: Buffer[] = [];
+    for await (const c of s) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+}
+
+class RowsChanged extends Error {}
+
+/** Row errors go to the database in batches, however many there are. */
+class ErrorBuffer {
+  private rows: ImportRowError[] = [];
+  constructor(private readonly db: Db, private readonly jobId: string) {}
+  add(e: ImportRowError) {
+    this.rows.push(e);
+  }
+  async flushIfFull() {
+    if (this.rows.length >= 5000) await this.flush();
+  }
+  async flush() {
+    if (!this.rows.length) return;
+    const b = this.rows;
+    this.rows = [];
+    await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
+      select ${this.jobId}, * from unnest(${b.map((e) => e.row)}::int4[], ${b.map((e) => e.column)}::text[], ${b.map((e) => e.code)}::text[], ${b.map((e) => e.message)}::text[], ${b.map((e) => e.messageEn)}::text[])`.execute(this.db);
+  }
+}
+
+function toRowError(e: { row_no: number; column_name: string; code: string; message: string; message_en: string }): ImportRowError {
+  return { row: e.row_no, column: e.column_name, code: e.code, message: e.message, messageEn: e.message_en };
+}
+
+function toJob(r: QualityJobRow, errors: ImportRowError[], runningHere: boolean): QualityJob {
+  const stale = (r.status === 'checking' || r.status === 'committing') && !runningHere && Date.now() - new Date(r.updated_at).getTime() > STALE_MS;
+  return {
+    id: r.id,
+    examId: r.exam_id,
+    level: r.level as ImportLevel,
+    status: stale ? 'failed' : (r.status as QualityJobStatus),
+    fileName: r.file_name,
+    fileSize: Number(r.file_size),
+    rowsTotal: r.rows_total,
+    rowsChecked: r.rows_checked,
+    rowsWritten: stale ? 0 : r.rows_written,
+    errorCount: r.error_count,
+    errors,
+    message: stale ? '导入进程已中断，未写入任何数据，请重新上传 / The import was interrupted; nothing was written, upload again' : r.message,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    committedAt: r.committed_at,
+  };
+}

@@ -1,0 +1,150 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/** Applied migrations are never edited; add a new entry instead. */
+export const registryMigrations: Record<string, Migration> = {
+  '20261123_0100_registry': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table regions (
+          code text primary key,
+          name text not null,
+          level smallint not null check (level between 0 and 4),
+          parent_code text references regions(code),
+          is_statistical boolean not null default false
+        );
+        create index regions_parent_idx on regions (parent_code);
+        create index regions_name_idx on regions (name);
+
+        create table schools (
+          id integer generated always as identity primary key,
+          code text not null unique,
+          name text not null,
+          short_name text,
+          region_code text not null references regions(code),
+          township_code text references regions(code),
+          level text not null,
+          location_class text not null,
+          is_teaching_point boolean not null default false,
+          parent_school_id integer references schools(id),
+          quality_tier text,
+          latitude double precision check (latitude between -90 and 90),
+          longitude double precision check (longitude between -180 and 180),
+          address text,
+          principal_name text,
+          phone text,
+          founded_year integer,
+          students integer check (students >= 0),
+          classes integer check (classes >= 0),
+          has_recording_classroom boolean not null default false,
+          has_sync_classroom boolean not null default false,
+          is_active boolean not null default true,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create index schools_region_idx on schools (region_code text_pattern_ops);
+        create index schools_name_idx on schools (name);
+        create index schools_filters_idx on schools (level, location_class);
+
+        create table teachers (
+          id integer generated always as identity primary key,
+          teacher_code text not null unique,
+          school_id integer not null references schools(id),
+          name text not null,
+          gender char(1) not null check (gender in ('M', 'F')),
+          birth_year integer check (birth_year between 1930 and 2020),
+          phone text,
+          subjects text[] not null default '{}',
+          major_subject text,
+          title text not null default 'none',
+          honours text[] not null default '{}',
+          posts text[] not null default '{}',
+          qualification text,
+          hire_year integer,
+          status text not null default 'active',
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create index teachers_school_idx on teachers (school_id, name);
+        create index teachers_name_idx on teachers (name);
+        create index teachers_subjects_idx on teachers using gin (subjects);
+        create index teachers_honours_idx on teachers using gin (honours);
+
+        create table communities (
+          id integer generated always as identity primary key,
+          code text not null unique,
+          name text not null,
+          type text not null,
+          model text not null,
+          region_code text not null references regions(code),
+          is_cross_region boolean not null default false,
+          partner_region_code text references regions(code),
+          founded_on date not null,
+          dissolved_on date,
+          description text,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now(),
+          check (dissolved_on is null or dissolved_on >= founded_on)
+        );
+        create index communities_region_idx on communities (region_code text_pattern_ops);
+        create index communities_partner_idx on communities (partner_region_code text_pattern_ops);
+
+        create table community_memberships (
+          id integer generated always as identity primary key,
+          community_id integer not null references communities(id) on delete cascade,
+          school_id integer not null references schools(id),
+          role text not null check (role in ('core', 'member')),
+          start_date date not null,
+          end_date date,
+          note text,
+          created_at timestamptz not null default now(),
+          check (end_date is null or end_date >= start_date)
+        );
+        create index memberships_community_idx on community_memberships (community_id, start_date);
+        create index memberships_school_idx on community_memberships (school_id, start_date);
+
+        create table leadership_members (
+          id integer generated always as identity primary key,
+          community_id integer not null references communities(id) on delete cascade,
+          person_name text not null,
+          teacher_id integer references teachers(id),
+          school_id integer references schools(id),
+          role text not null check (role in ('leader', 'deputy', 'member')),
+          position text,
+          work_group text,
+          start_date date not null,
+          end_date date,
+          created_at timestamptz not null default now(),
+          check (end_date is null or end_date >= start_date)
+        );
+        create index leadership_community_idx on leadership_members (community_id);
+
+        create table school_year_stats (
+          id integer generated always as identity primary key,
+          school_id integer not null references schools(id),
+          school_year integer not null check (school_year between 1990 and 2100),
+          students_total integer not null check (students_total >= 0),
+          classes_total integer not null check (classes_total >= 0),
+          teachers_total integer not null check (teachers_total >= 0),
+          students_by_grade jsonb not null default '{}',
+          classes_by_size_band jsonb not null default '{}',
+          teachers_by_qualification jsonb not null default '{}',
+          teachers_by_honour jsonb not null default '{}',
+          teachers_by_subject jsonb not null default '{}',
+          teachers_above_qualification integer check (teachers_above_qualification >= 0),
+          backbone_teachers integer check (backbone_teachers >= 0),
+          pe_art_teachers integer check (pe_art_teachers >= 0),
+          building_area double precision check (building_area >= 0),
+          teaching_aux_area double precision check (teaching_aux_area >= 0),
+          sports_ground_area double precision check (sports_ground_area >= 0),
+          equipment_value double precision check (equipment_value >= 0),
+          multimedia_classrooms integer check (multimedia_classrooms >= 0),
+          recording_classrooms integer check (recording_classrooms >= 0),
+          is_standardized boolean not null default false,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now(),
+          unique (school_id, school_year)
+        );
+      `.execute(db);
+    },
+  },
+};

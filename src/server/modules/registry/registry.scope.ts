@@ -1,0 +1,57 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Actor } from '../../http/actor.js';
+import { regionPrefix } from '../../../shared/regions.js';
+
+/**
+ * Row visibility in SQL, the list-side twin of registry.policy.ts. Each function returns a
+ * condition on a school id (or community id) column so any module can filter its own rows by the
+ * schools or communities the actor may see. Other modules import these, never the repo.
+ */
+
+/** Schools whose basic registry data the actor may read. */
+export function visibleSchoolCondition(actor: Actor, schoolIdColumn: Expression<number> | string): Expression<SqlBool> {
+  const col = typeof schoolIdColumn === 'string' ? sql.ref(schoolIdColumn) : schoolIdColumn;
+  const { kind, id } = actor.scope;
+  if (kind === 'region') {
+    const prefix = `${regionPrefix(id)}%`;
+    // own region's schools, plus partner schools of communities this region runs (cross-region pairs)
+    return sql<SqlBool>`(${col} in (select s.id from schools s where s.region_code like ${prefix})
+      or ${col} in (select m.school_id from community_memberships m join communities c on c.id = m.community_id
+                    where c.region_code like ${prefix} or c.partner_region_code like ${prefix}))`;
+  }
+  if (kind === 'community') {
+    return sql<SqlBool>`${col} in (select m.school_id from community_memberships m where m.community_id = ${Number(id)})`;
+  }
+  // a school sees itself and the schools it shares a community with
+  return sql<SqlBool>`(${col} = ${Number(id)} or ${col} in (
+      select m2.school_id from community_memberships m1
+      join community_memberships m2 on m2.community_id = m1.community_id
+      where m1.school_id = ${Number(id)}))`;
+}
+
+/** Schools whose private data (teachers, annual statistics, future: students) the actor may read. */
+export function privateSchoolCondition(actor: Actor, schoolIdColumn: Expression<number> | string): Expression<SqlBool> {
+  const col = typeof schoolIdColumn === 'string' ? sql.ref(schoolIdColumn) : schoolIdColumn;
+  const { kind, id } = actor.scope;
+  if (kind === 'region') {
+    return sql<SqlBool>`${col} in (select s.id from schools s where s.region_code like ${`${regionPrefix(id)}%`})`;
+  }
+  if (kind === 'community') {
+    return sql<SqlBool>`${col} in (select m.school_id from community_memberships m
+      where m.community_id = ${Number(id)} and (m.end_date is null or m.end_date >= current_date))`;
+  }
+  return sql<SqlBool>`${col} = ${Number(id)}`;
+}
+
+/** Communities the actor may read. */
+export function visibleCommunityCondition(actor: Actor, communityIdColumn: Expression<number> | string): Expression<SqlBool> {
+  const col = typeof communityIdColumn === 'string' ? sql.ref(communityIdColumn) : communityIdColumn;
+  const { kind, id } = actor.scope;
+  if (kind === 'region') {
+    const prefix = `${regionPrefix(id)}%`;
+    return sql<SqlBool>`${col} in (select c.id from communities c where c.region_code like ${prefix} or c.partner_region_code like ${prefix}
+      union select m.community_id from community_memberships m join schools s on s.id = m.school_id where s.region_code like ${prefix})`;
+  }
+  if (kind === 'community') return sql<SqlBool>`${col} = ${Number(id)}`;
+  return sql<SqlBool>`${col} in (select m.community_id from community_memberships m where m.school_id = ${Number(id)})`;
+}

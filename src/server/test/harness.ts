@@ -1,0 +1,100 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import type { AppContext } from '../context.js';
+import { connect } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { AuthService } from '../modules/auth/auth.service.js';
+import { loadRegions } from '../modules/registry/regions.service.js';
+import { DiskStorage } from '../storage/blob-storage.js';
+
+export const ADMIN_PASSWORD = 'admin-test-password';
+
+/**
+ * A fresh database per test file: in-memory PGlite by default, or a new database on the PostgreSQL
+ * server named by TEST_DATABASE_URL when the suite runs in its "postgres" project. Files never share
+ * data, so they run in parallel and in any order.
+ */
+export async function createTestContext(): Promise<AppContext & { cleanup: () => Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjin-test-'));
+  const usePostgres = process.env.GONGJIN_TEST_DB === 'postgres';
+  let dropDatabase = async () => {};
+  let databaseUrl: string | undefined;
+  if (usePostgres) {
+    const base = process.env.TEST_DATABASE_URL;
+    if (!base) throw new Error('GONGJIN_TEST_DB=postgres needs TEST_DATABASE_URL');
+    const name = `gongjin_t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
+  const config = loadConfig({ GONGJIN_DATA_DIR: dataDir, GONGJIN_LOG_LEVEL: process.env.DBG ? 'error' : 'silent', GONGJIN_UPLOAD_LIMIT_MB: '5', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  const dbh = await connect({ databaseUrl, poolSize: 5 });
+  await migrateToLatest(dbh.db);
+  await loadRegions(dbh.db);
+  await new AuthService(dbh.db, 1).ensureBootstrapAdmin(ADMIN_PASSWORD);
+  return {
+    config,
+    dbh,
+    db: dbh.db,
+    storage: new DiskStorage(path.join(dataDir, 'files')),
+    cleanup: async () => {
+      await dbh.close();
+      await dropDatabase();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  close: () => Promise<void>;
+}
+
+export async function createTestApp(): Promise<TestApp> {
+  const ctx = await createTestContext();
+  const app = await buildApp(ctx, { logger: Boolean(process.env.DBG), webRoot: '/nonexistent' });
+  await app.ready();
+  return { app, ctx, close: async () => { await app.close(); await ctx.cleanup(); } };
+}
+
+/** A signed-in client: inject() with the session cookie, JSON by default. */
+export class Client {
+  constructor(
+    readonly app: FastifyInstance,
+    readonly cookie: string,
+  ) {}
+  request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return this.app.inject({ method, url, headers: { cookie: this.cookie, ...headers }, ...(body !== undefined ? { payload: body as object } : {}) });
+  }
+  get(url: string, headers?: Record<string, string>) { return this.request('GET', url, undefined, headers); }
+  post(url: string, body?: unknown) { return this.request('POST', url, body ?? {}); }
+  patch(url: string, body: unknown) { return this.request('PATCH', url, body); }
+  delete(url: string) { return this.request('DELETE', url); }
+}
+
+export async function login(app: FastifyInstance, username: string, password: string): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'gongjin_session');
+  if (!cookie) throw new Error('no session cookie');
+  return new Client(app, `gongjin_session=${cookie.value}`);
+}
+
+export const loginAdmin = (app: FastifyInstance) => login(app, 'admin', ADMIN_PASSWORD);

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+export const IMPORT_KINDS = ['schools', 'teachers', 'school-year-stats'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+export const IMPORT_KIND_LABELS: Record<ImportKind, { zh: string; en: string }> = {
+  schools: { zh: '学校', en: 'Schools' },
+  teachers: { zh: '教师', en: 'Teachers' },
+  'school-year-stats': { zh: '学校年报', en: 'Annual school statistics' },
+};
+
+export const IMPORT_STATUSES = ['validated', 'invalid', 'committing', 'committed', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/** One bad cell or row: the row number as the spreadsheet shows it, the column header, and why. */
+export const rowErrorSchema = z.object({
+  row: z.number().int(),
+  column: z.string(),
+  message: z.string(),
+  messageEn: z.string(),
+});
+export type RowError = z.infer<typeof rowErrorSchema>;
+
+export const importJobSchema = z.object({
+  id: z.string(),
+  kind: z.enum(IMPORT_KINDS),
+  status: z.enum(IMPORT_STATUSES),
+  fileName: z.string(),
+  fileSize: z.number(),
+  totalRows: z.number().int(),
+  validRows: z.number().int(),
+  errorCount: z.number().int(),
+  /** The first errors (up to 1,000); errorCount tells how many in all. */
+  errors: z.array(rowErrorSchema),
+  result: z.object({ created: z.number().int(), updated: z.number().int() }).nullable(),
+  createdAt: z.string(),
+  committedAt: z.string().nullable(),
+});
+export type ImportJob = z.infer<typeof importJobSchema>;
+
+export const importUploadQuery = z.object({ kind: z.enum(IMPORT_KINDS) });

@@ -1,0 +1,56 @@
+/**
+ * Error and notice texts by stable code. The server sends {code, params}; both sides word them
+ * with this catalogue, Chinese first. Placeholders are {name}.
+ */
+export const MESSAGES = {
+  bad_request: { zh: '请求有误：{reason}', en: 'Bad request: {reason}' },
+  validation_failed: { zh: '提交的数据有误，请按提示修改', en: 'Some fields are invalid; see the details' },
+  malformed_json: { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
+  unauthenticated: { zh: '请先登录', en: 'Please sign in' },
+  invalid_credentials: { zh: '用户名或密码错误', en: 'Wrong username or password' },
+  too_many_attempts: { zh: '登录失败次数过多，请 {minutes} 分钟后再试', en: 'Too many failed sign-ins; try again in {minutes} minutes' },
+  forbidden: { zh: '您没有权限执行此操作', en: 'You are not allowed to do this' },
+  out_of_scope: { zh: '该{entity}不在您的管理范围内', en: 'This {entityEn} is outside your scope' },
+  not_found: { zh: '找不到{entity}（{id}）', en: '{entityEn} {id} was not found' },
+  route_not_found: { zh: '接口不存在：{method} {url}', en: 'No such endpoint: {method} {url}' },
+  duplicate: { zh: '{field}“{value}”已存在', en: '{fieldEn} "{value}" already exists' },
+  unknown_reference: { zh: '{field}“{value}”不存在', en: '{fieldEn} "{value}" does not exist' },
+  conflict: { zh: '操作冲突：{reason}', en: 'Conflict: {reason}' },
+  in_use: { zh: '该{entity}仍被引用（{reason}），无法删除', en: 'This {entityEn} is still referenced ({reason}) and cannot be deleted' },
+  membership_overlap: {
+    zh: '学校“{school}”在 {start} 起已是该教共体成员，时间段不能重叠',
+    en: 'School "{school}" is already a member of this community from {start}; periods cannot overlap',
+  },
+  file_too_large: { zh: '文件过大（上限 {limitMb} MB）', en: 'File too large (limit {limitMb} MB)' },
+  unsupported_file: { zh: '不支持的文件类型：{name}，请上传 .xlsx 或 .csv 文件', en: 'Unsupported file {name}; upload an .xlsx or .csv file' },
+  spreadsheet_invalid: { zh: '表格无法读取：{reason}', en: 'The spreadsheet cannot be read: {reasonEn}' },
+  import_has_errors: { zh: '文件中有 {count} 行错误，请修改后重新上传', en: 'The file has {count} bad rows; fix them and upload again' },
+  import_state: { zh: '该导入任务状态为“{status}”，不能提交', en: 'This import is {status} and cannot be committed' },
+  /** A module rule, worded by the module in both languages (e.g. a double-booked teacher). */
+  rule_violation: { zh: '{reason}', en: '{reasonEn}' },
+  internal: { zh: '服务器内部错误，请稍后重试（编号 {requestId}）', en: 'Internal error; please retry (request {requestId})' },
+} as const satisfies Record<string, { zh: string; en: string }>;
+
+export type MessageCode = keyof typeof MESSAGES;
+export type Lang = 'zh' | 'en';
+
+export function formatMessage(code: string, params: Record<string, unknown> = {}, lang: Lang = 'zh'): string {
+  const entry = (MESSAGES as Record<string, { zh: string; en: string }>)[code];
+  const template = entry ? entry[lang] : code;
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => (params[k] === undefined ? `{${k}}` : String(params[k])));
+}
+
+/** Entity names used in messages (out_of_scope, not_found …). */
+export const ENTITY_LABELS: Record<string, { zh: string; en: string }> = {
+  region: { zh: '行政区划', en: 'region' },
+  school: { zh: '学校', en: 'school' },
+  teacher: { zh: '教师', en: 'teacher' },
+  community: { zh: '教共体', en: 'community' },
+  membership: { zh: '成员关系', en: 'membership' },
+  leadership_member: { zh: '领导小组成员', en: 'leadership member' },
+  school_year_stats: { zh: '学校年报', en: 'annual school statistics' },
+  user: { zh: '用户', en: 'user' },
+  import_job: { zh: '导入任务', en: 'import job' },
+  meeting: { zh: '会议', en: 'meeting' },
+  planner_plan: { zh: '规划方案', en: 'plan' },
+};

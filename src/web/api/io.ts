@@ -1,0 +1,33 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { ImportJob, ImportKind } from '../../shared/io.schemas';
+import { api, apiLanguage, apiUrl, http, type Page, type QueryParams } from './client';
+import { useApiMutation } from './mutation';
+import { communityKeys, schoolKeys, statsKeys, teacherKeys } from './registry';
+
+export const importKeys = {
+  all: ['imports'] as const,
+  list: (q: QueryParams) => ['imports', 'list', q] as const,
+  detail: (id: string) => ['imports', 'detail', id] as const,
+};
+
+export const templateUrl = (kind: ImportKind) => apiUrl(`/imports/templates/${kind}.xlsx`, { lang: apiLanguage() });
+/** The export download of a list with the filters the user is looking at. */
+export const exportUrl = (plural: string, filters: QueryParams) =>
+  apiUrl(`/${plural}/export.xlsx`, { ...filters, page: undefined, pageSize: undefined, lang: apiLanguage() });
+
+export function useImportJobs(q: QueryParams) {
+  return useQuery({ queryKey: importKeys.list(q), queryFn: () => http.get<Page<ImportJob>>('/imports', q), placeholderData: keepPreviousData });
+}
+
+export function uploadImport(kind: ImportKind, file: File): Promise<ImportJob> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return api<ImportJob>('/imports', { method: 'POST', body: form, query: { kind } });
+}
+
+export const useCommitImport = () =>
+  useApiMutation<string, ImportJob>({
+    mutationFn: (id) => http.post<ImportJob>(`/imports/${id}/commit`),
+    invalidate: [importKeys.all, schoolKeys.all, teacherKeys.all, statsKeys.all, communityKeys.all],
+    success: 'imports:committed',
+  });

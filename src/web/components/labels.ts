@@ -1,0 +1,32 @@
+import dayjs from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import type { Labelled } from '../../shared/enums';
+
+/** Words shared enum codes (zh/en label maps from src/shared/enums) in the UI language. */
+export function useLabels() {
+  const { i18n } = useTranslation();
+  const en = i18n.language === 'en-US';
+  const label = <K extends string>(map: Record<K, Labelled>, code: K | null | undefined): string => {
+    if (code === null || code === undefined) return '—';
+    const l = map[code];
+    return l ? (en ? l.en : l.zh) : String(code);
+  };
+  const options = <K extends string>(map: Record<K, Labelled>, codes?: readonly K[]) =>
+    (codes ?? (Object.keys(map) as K[])).map((value) => ({ value, label: label(map, value) }));
+  return { label, options, en };
+}
+
+/** Numbers for display: never NaN, a dash when missing. */
+export function num(n: number | null | undefined, digits = 0): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return n.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+export function pct(part: number | null | undefined, whole: number | null | undefined): string {
+  if (part == null || whole == null || !whole || !Number.isFinite(part / whole)) return '—';
+  return `${((part / whole) * 100).toFixed(1)}%`;
+}
+export function dateTime(s: string | null | undefined): string {
+  if (!s) return '—';
+  const d = dayjs(s);
+  return d.isValid() ? d.format('YYYY-MM-DD HH:mm:ss') : s;
+}

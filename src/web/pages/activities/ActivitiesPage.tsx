@@ -1,0 +1,75 @@
+import { shanghaiDateTime } from '../../../shared/activities.semester';
+import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Input, Table, Tag } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ACTIVITY_KIND_LABELS, type Activity } from '../../../shared/activities.schemas';
+import { archiveUrl, useActivities } from '../../api/activities';
+import { EnumSelect } from '../../components/EnumSelect';
+import { FilterBar } from '../../components/FilterBar';
+import { useLabels } from '../../components/labels';
+import { PageHeader } from '../../components/PageHeader';
+import { listOf, useUrlState } from '../../components/useUrlState';
+import { ActivityDetailDrawer } from './ActivityDetailDrawer';
+import { ActivityFormDrawer } from './ActivityFormDrawer';
+import { ActivitiesNav, SemesterSelect, ScopedCommunitySelect } from './shared';
+
+/** The activity log: filters, a server-paged table, quick entry and the archive downloads. */
+export default function ActivitiesPage() {
+  const { t } = useTranslation('activities');
+  const { label } = useLabels();
+  const { state, set, page, pageSize } = useUrlState();
+  const [creating, setCreating] = useState(false);
+  const [openId, setOpenId] = useState<number | undefined>();
+  const communityId = state.communityId ? Number(state.communityId) : undefined;
+  const filters = { communityId, kind: listOf(state.kind), semester: state.semester, month: state.month, search: state.search, schoolId: state.schoolId, ids: state.ids };
+  const { data, isFetching } = useActivities({ ...filters, page, pageSize });
+
+  return (
+    <>
+      <ActivitiesNav />
+      <PageHeader
+        title={t('title')}
+        extra={
+          <>
+            {communityId && state.semester ? (
+              <>
+                <Button icon={<DownloadOutlined />} href={archiveUrl('xlsx', { communityId, semester: state.semester })} data-testid="archive-xlsx">{t('archiveXlsx')}</Button>
+                <Button icon={<DownloadOutlined />} href={archiveUrl('pdf', { communityId, semester: state.semester })} data-testid="archive-pdf">{t('archivePdf')}</Button>
+              </>
+            ) : null}
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="activity-create">{t('create')}</Button>
+          </>
+        }
+      />
+      <FilterBar onReset={() => set({ communityId: undefined, kind: undefined, semester: undefined, month: undefined, search: undefined, schoolId: undefined, ids: undefined })}>
+        <ScopedCommunitySelect placeholder={t('f.community')} value={communityId} onChange={(v) => set({ communityId: v as number | undefined })} style={{ width: 220 }} data-testid="filter-community" />
+        <EnumSelect labels={ACTIVITY_KIND_LABELS} mode="multiple" maxTagCount="responsive" placeholder={t('f.kind')} value={listOf(state.kind)} onChange={(v: string[]) => set({ kind: v })} style={{ width: 200 }} />
+        <SemesterSelect allowClear placeholder={t('semester')} value={state.semester} onChange={(v?: string) => set({ semester: v })} style={{ width: 220 }} data-testid="filter-semester" />
+        <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchTitle')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 200 }} />
+      </FilterBar>
+      <Table<Activity>
+        rowKey="id"
+        size="middle"
+        loading={isFetching}
+        dataSource={data?.items ?? []}
+        scroll={{ x: 900 }}
+        data-testid="activity-table"
+        onRow={(r) => ({ onClick: () => setOpenId(r.id), style: { cursor: 'pointer' } })}
+        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }) }}
+        onChange={(p) => set({ page: p.current, pageSize: p.pageSize }, true)}
+        columns={[
+          { title: t('f.date'), dataIndex: 'startsAt', width: 150, render: (v: string) => shanghaiDateTime(v) },
+          { title: t('f.kind'), dataIndex: 'kind', width: 120, render: (v: Activity['kind']) => <Tag color={v === 'sync_class' ? 'blue' : undefined}>{label(ACTIVITY_KIND_LABELS, v)}</Tag> },
+          { title: t('f.title'), dataIndex: 'title', render: (v: string, r) => <>{v}{r.attachmentCount ? <Tag style={{ marginLeft: 6 }}>📎 {r.attachmentCount}</Tag> : null}</> },
+          { title: t('f.community'), dataIndex: 'communityName', width: 180 },
+          { title: t('f.organizer'), dataIndex: 'organizerSchoolName', width: 180 },
+          { title: t('f.teachers'), dataIndex: 'teacherCount', width: 80, align: 'right' },
+          { title: t('f.studentsTotal'), dataIndex: 'studentCount', width: 80, align: 'right' },
+        ]}
+      />
+      <ActivityFormDrawer open={creating} onClose={() => setCreating(false)} onSaved={(id) => setOpenId(id)} />
+      <ActivityDetailDrawer id={openId} onClose={() => setOpenId(undefined)} />
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+import { Alert, Button, Form, Input, InputNumber, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import dayjs from 'dayjs';
+import { useCreateDisplayLink, useDisplayLinks, useRevokeDisplayLink } from '../../api/dashboard';
+import { PageHeader } from '../../components/PageHeader';
+
+/** 大屏链接: create a display link (its address is shown once) and revoke it when a screen goes. */
+export default function ScreensPage() {
+  const { t } = useTranslation('dashboard');
+  const { data, isLoading } = useDisplayLinks(true);
+  const [created, setCreated] = useState<string | null>(null);
+  const create = useCreateDisplayLink((l) => setCreated(`${window.location.origin}${l.url}`));
+  const revoke = useRevokeDisplayLink();
+  return (
+    <>
+      <PageHeader title={t('screens')} sub={t('screensHint')} />
+      <Form layout="inline" onFinish={(v: { label: string; validDays: number }) => create.mutate({ label: v.label, validDays: v.validDays })} style={{ marginBottom: 16 }} initialValues={{ validDays: 365 }}>
+        <Form.Item name="label" rules={[{ required: true, message: t('labelRequired') }]}><Input placeholder={t('screenLabel')} data-testid="screen-label" /></Form.Item>
+        <Form.Item name="validDays" label={t('validDays')}><InputNumber min={1} max={3650} /></Form.Item>
+        <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="screen-create">{t('createScreen')}</Button>
+      </Form>
+      {created ? (
+        <Alert type="success" showIcon style={{ marginBottom: 16 }} message={t('screenCreated')} description={<Typography.Text copyable data-testid="screen-url">{created}</Typography.Text>} />
+      ) : null}
+      <Table
+        rowKey="id"
+        size="small"
+        loading={isLoading}
+        dataSource={data ?? []}
+        pagination={false}
+        columns={[
+          { title: t('screenLabel'), dataIndex: 'label' },
+          { title: t('scope'), dataIndex: 'scopeName' },
+          { title: t('createdBy'), dataIndex: 'createdBy' },
+          { title: t('expiresAt'), dataIndex: 'expiresAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD') },
+          { title: t('lastUsedAt'), dataIndex: 'lastUsedAt', render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—') },
+          {
+            title: '', key: 'actions',
+            render: (_, r) => r.revokedAt ? <Tag>{t('revoked')}</Tag> : (
+              <Space>
+                <Popconfirm title={t('revokeConfirm')} onConfirm={() => revoke.mutate(r.id)}><Button size="small" danger>{t('revoke')}</Button></Popconfirm>
+              </Space>
+            ),
+          },
+        ]}
+      />
+    </>
+  );
+}

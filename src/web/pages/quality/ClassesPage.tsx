@@ -1,0 +1,46 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Form, Input, InputNumber, Table } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ClassInput, SchoolClass } from '../../../shared/quality.schemas';
+import { useClasses, useCreateClass } from '../../api/quality';
+import { FormDrawer } from '../../components/FormDrawer';
+import { PageHeader } from '../../components/PageHeader';
+import { SchoolSelect } from '../../components/RemoteSelect';
+import { useUrlState } from '../../components/useUrlState';
+
+/** Classes per school, school year and grade (score sheets name them). */
+export default function ClassesPage() {
+  const { t } = useTranslation('quality');
+  const { state, set, page, pageSize } = useUrlState();
+  const { data, isFetching } = useClasses({ schoolId: state.schoolId, page, pageSize });
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<ClassInput>();
+  const create = useCreateClass();
+  return (
+    <>
+      <PageHeader title={t('classes.title')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="class-create">{t('classes.create')}</Button>} />
+      <SchoolSelect style={{ width: 300, marginBottom: 16 }} value={state.schoolId ? Number(state.schoolId) : undefined} onChange={(v) => set({ schoolId: v === undefined ? undefined : String(v) })} placeholder={t('classes.school')} />
+      <Table<SchoolClass>
+        rowKey="id"
+        size="small"
+        loading={isFetching}
+        dataSource={data?.items ?? []}
+        pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        columns={[
+          { title: t('classes.school'), dataIndex: 'schoolName' },
+          { title: t('exam.schoolYear'), dataIndex: 'schoolYear', render: (y: number) => `${y}–${y + 1}` },
+          { title: t('exam.grade'), dataIndex: 'grade', render: (g: number) => t('exam.gradeN', { n: g }) },
+          { title: t('classes.name'), dataIndex: 'name' },
+          { title: t('classes.students'), dataIndex: 'studentCount', align: 'right' },
+        ]}
+      />
+      <FormDrawer<ClassInput> open={open} title={t('classes.create')} form={form} onClose={() => setOpen(false)} width={480} initialValues={{ schoolYear: 2026, grade: 6 }} onSubmit={(v) => create.mutateAsync(v)}>
+        <Form.Item name="schoolId" label={t('classes.school')} rules={[{ required: true, message: t('common:required') }]}><SchoolSelect /></Form.Item>
+        <Form.Item name="schoolYear" label={t('exam.schoolYear')} rules={[{ required: true }]}><InputNumber min={2000} max={2100} /></Form.Item>
+        <Form.Item name="grade" label={t('exam.grade')} rules={[{ required: true }]}><InputNumber min={1} max={12} /></Form.Item>
+        <Form.Item name="name" label={t('classes.name')} rules={[{ required: true, message: t('common:required') }]}><Input maxLength={30} placeholder="1班" /></Form.Item>
+      </FormDrawer>
+    </>
+  );
+}

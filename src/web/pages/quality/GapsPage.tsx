@@ -1,0 +1,75 @@
+import { Card, Flex, Select, Table, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SUBJECT_LABELS, SUBJECTS, type Subject } from '../../../shared/enums';
+import type { GapsResponse } from '../../../shared/quality.schemas';
+import { useExams, useGaps } from '../../api/quality';
+import { useLabels } from '../../components/labels';
+import { PageHeader } from '../../components/PageHeader';
+import { DidCard } from './DidCard';
+import { EChart, type ChartOption } from './EChart';
+import { points, score, signed } from './format';
+
+type Row = GapsResponse['exams'][number];
+
+/** The rural–urban and member–core gaps over exams, their change, and the DiD card. */
+export default function GapsPage() {
+  const { t } = useTranslation('quality');
+  const { label, options } = useLabels();
+  const [subject, setSubject] = useState<Subject>('math');
+  const exams = useExams({ pageSize: 100 });
+  const [chosen, setChosen] = useState<number[]>();
+  const withSubject = (exams.data?.items ?? []).filter((e) => e.subjects.some((s) => s.subject === subject));
+  const ids = chosen ?? withSubject.map((e) => e.id).slice(0, 12);
+  const { data } = useGaps(ids, subject);
+  const option = useMemo<ChartOption>(() => ({
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 48, right: 16, top: 36, bottom: 40 },
+    xAxis: { type: 'category', data: (data?.exams ?? []).map((e) => e.examDate) },
+    yAxis: { type: 'value', name: t('gaps.points') },
+    series: [
+      { type: 'line', name: t('gaps.ruralUrban'), data: (data?.exams ?? []).map((e) => e.ruralUrban.meanGap) },
+      { type: 'line', name: t('gaps.memberCore'), data: (data?.exams ?? []).map((e) => e.memberCore.meanGap) },
+    ],
+  }), [data, t]);
+  const n = (f: Row['ruralUrban']) => `${f.reference.n} / ${f.focal.n}`;
+  return (
+    <>
+      <PageHeader title={t('gaps.title')} sub={t('gaps.subtitle')} />
+      <Flex gap={8} wrap style={{ marginBottom: 16 }}>
+        <Select style={{ width: 140 }} value={subject} onChange={(v) => { setSubject(v); setChosen(undefined); }} options={options(SUBJECT_LABELS, SUBJECTS)} data-testid="gaps-subject" />
+        <Select mode="multiple" style={{ minWidth: 480 }} maxTagCount="responsive" value={ids} onChange={setChosen} options={withSubject.map((e) => ({ value: e.id, label: `${e.examDate} ${e.name}` }))} placeholder={t('gaps.chooseExams')} />
+      </Flex>
+      <Card size="small" title={t('gaps.trend', { subject: label(SUBJECT_LABELS, subject) })} style={{ marginBottom: 16 }}>
+        <EChart option={option} height={300} testId="gap-trend" />
+      </Card>
+      <Table<Row>
+        rowKey="examId"
+        size="small"
+        pagination={false}
+        dataSource={data?.exams ?? []}
+        style={{ marginBottom: 8 }}
+        data-testid="gaps-table"
+        columns={[
+          { title: t('exam.name'), dataIndex: 'name', render: (v: string, r) => `${r.examDate} ${v}` },
+          { title: t('gaps.ruralUrbanMean'), key: 'ru', align: 'right', render: (_, r) => score(r.ruralUrban.meanGap) },
+          { title: t('gaps.ruralUrbanPass'), key: 'rup', align: 'right', render: (_, r) => points(r.ruralUrban.passGap) },
+          { title: t('gaps.studentsUR'), key: 'run', align: 'right', render: (_, r) => n(r.ruralUrban) },
+          { title: t('gaps.memberCoreMean'), key: 'mc', align: 'right', render: (_, r) => score(r.memberCore.meanGap) },
+          { title: t('gaps.memberCorePass'), key: 'mcp', align: 'right', render: (_, r) => points(r.memberCore.passGap) },
+          { title: t('gaps.studentsCM'), key: 'mcn', align: 'right', render: (_, r) => n(r.memberCore) },
+        ]}
+      />
+      {data?.change ? (
+        <Typography.Paragraph type="secondary" data-testid="gaps-change">
+          {t('gaps.change', {
+            ruMean: signed(data.change.ruralUrban.meanGap), ruPass: points(data.change.ruralUrban.passGap),
+            mcMean: signed(data.change.memberCore.meanGap), mcPass: points(data.change.memberCore.passGap),
+          })}
+        </Typography.Paragraph>
+      ) : null}
+      <DidCard exams={withSubject} subject={subject} />
+    </>
+  );
+}

@@ -1,0 +1,80 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Input, Popconfirm, Space, Table, Tag } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { User } from '../../../shared/auth.schemas';
+import { ROLE_LABELS, type Role } from '../../../shared/enums';
+import { useMe, useUpdateUser, useUsers } from '../../api/auth';
+import { EnumSelect } from '../../components/EnumSelect';
+import { FilterBar } from '../../components/FilterBar';
+import { dateTime, useLabels } from '../../components/labels';
+import { PageHeader } from '../../components/PageHeader';
+import { useUrlState } from '../../components/useUrlState';
+import { UserFormDrawer } from './UserFormDrawer';
+
+export default function UsersPage() {
+  const { t } = useTranslation('users');
+  const { label } = useLabels();
+  const { data: me } = useMe();
+  const { state, set, page, pageSize } = useUrlState();
+  const [editing, setEditing] = useState<User | null | undefined>(undefined);
+  const update = useUpdateUser();
+  const { data, isFetching } = useUsers({ search: state.search || undefined, role: (state.role as Role | undefined) || undefined, page, pageSize });
+
+  return (
+    <>
+      <PageHeader
+        title={t('title')}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)} data-testid="user-create">
+            {t('create')}
+          </Button>
+        }
+      />
+      <FilterBar onReset={() => set({ search: undefined, role: undefined })}>
+        <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchPlaceholder')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 240 }} />
+        <EnumSelect labels={ROLE_LABELS} placeholder={t('role')} value={state.role} onChange={(v?: string) => set({ role: v })} style={{ width: 180 }} />
+      </FilterBar>
+      <Table<User>
+        rowKey="id"
+        size="middle"
+        loading={isFetching}
+        dataSource={data?.items ?? []}
+        data-testid="user-table"
+        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }), onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        columns={[
+          { title: t('username'), dataIndex: 'username', width: 160 },
+          { title: t('displayName'), dataIndex: 'displayName', width: 140 },
+          { title: t('role'), dataIndex: 'role', width: 150, render: (v: Role) => <Tag color="blue">{label(ROLE_LABELS, v)}</Tag> },
+          { title: t('scopeKind'), key: 'scope', render: (_, r) => `${t(`scope.${r.scope.kind}`)}：${r.scopeName ?? r.scope.id}` },
+          { title: t('isActive'), dataIndex: 'isActive', width: 90, render: (v: boolean) => (v ? <Tag color="green">{t('active')}</Tag> : <Tag>{t('inactive')}</Tag>) },
+          { title: t('lastLoginAt'), dataIndex: 'lastLoginAt', width: 170, render: (v: string | null) => dateTime(v) },
+          {
+            title: t('common:actions'),
+            key: 'a',
+            width: 150,
+            render: (_, r) => (
+              <Space size={4}>
+                <Button size="small" type="link" onClick={() => setEditing(r)}>
+                  {t('common:edit')}
+                </Button>
+                {r.id === me?.id ? null : r.isActive ? (
+                  <Popconfirm title={t('deactivateConfirm', { name: r.displayName })} onConfirm={() => update.mutateAsync({ id: r.id, patch: { isActive: false } }).catch(() => undefined)}>
+                    <Button size="small" type="link" danger data-testid={`user-deactivate-${r.username}`}>
+                      {t('deactivate')}
+                    </Button>
+                  </Popconfirm>
+                ) : (
+                  <Button size="small" type="link" onClick={() => update.mutate({ id: r.id, patch: { isActive: true } })}>
+                    {t('activate')}
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <UserFormDrawer open={editing !== undefined} user={editing} onClose={() => setEditing(undefined)} />
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `npm test` runs the unit and API tests on embedded PGlite, again on a real PostgreSQL when
+ * TEST_DATABASE_URL is set (each test file gets its own fresh database), and the browser tests.
+ */
+const apiProject = (name: string, db: 'pglite' | 'postgres') => ({
+  test: {
+    name,
+    include: ['src/**/*.test.ts'],
+    env: { GONGJIN_TEST_DB: db },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks' as const,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      apiProject('pglite', 'pglite'),
+      ...(process.env.TEST_DATABASE_URL ? [apiProject('postgres', 'postgres')] : []),
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          pool: 'forks' as const,
+        },
+      },
+    ],
+  },
+});
