@@ -70,6 +70,12 @@ export interface TestApp {
 export async function createTestApp(): Promise<TestApp> {
   const ctx = await createTestContext();
   const app = await buildApp(ctx, { logger: Boolean(process.env.DBG), webRoot: '/nonexistent' });
+  // the app logs nothing in tests; a 5xx is always a bug, so print its cause where CI shows it
+  const failures = new WeakMap<object, unknown>();
+  app.addHook('onError', async (req, _reply, err) => { failures.set(req, err); });
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode >= 500) console.error(`[test app] ${req.method} ${req.url} → ${reply.statusCode}`, failures.get(req));
+  });
   await app.ready();
   return { app, ctx, close: async () => { await app.close(); await ctx.cleanup(); } };
 }

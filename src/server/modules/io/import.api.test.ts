@@ -148,7 +148,9 @@ describe('school import', () => {
     const rows = [header, ['3304817001', '海宁市某镇中心小学', HAINING, '小学', '镇区', '否', '', '潜力', 600], ['3304817002', '某村教学点', HAINING, '小学', '乡村', '是', '3304817001', '薄弱', 30]];
     // the teaching point references a centre school in the same file: import centre first, then the point
     const first = (await upload(admin, 'schools', 's.xlsx', await xlsx(rows.slice(0, 2)))).json();
-    expect((await admin.post(`/api/v1/imports/${first.id}/commit`)).json().result).toEqual({ created: 1, updated: 0 });
+    expect(first).toMatchObject({ status: 'validated', errors: [] });
+    const committed = await admin.post(`/api/v1/imports/${first.id}/commit`);
+    expect(committed.json()).toMatchObject({ status: 'committed', result: { created: 1, updated: 0 } });
     const second = (await upload(admin, 'schools', 's.xlsx', await xlsx(rows))).json();
     expect(second.errorCount).toBe(0);
     expect((await admin.post(`/api/v1/imports/${second.id}/commit`)).json().result).toEqual({ created: 1, updated: 1 });
