@@ -7,10 +7,12 @@ import { startE2E, type E2E } from './harness.js';
 
 /**
  * A county bureau imports a small exam file through the wizard (check → preview → commit, with a
- * progress bar) and then sees each school's statistics and the urban–rural gap.
+ * progress bar) and then sees each school's statistics and the urban–rural gap; the rural school
+ * opens a student's report from its class report.
  */
 let e: E2E;
 let examId: number;
+let ruralClassId: number;
 
 beforeAll(async () => {
   e = await startE2E({
@@ -19,11 +21,15 @@ beforeAll(async () => {
       const urban = await buildSchool(db, { code: 'E2EURB', name: '海宁市城东实验小学', location_class: 'urban' });
       const rural = await buildSchool(db, { code: 'E2ERUR', name: '海宁市双山村小学', location_class: 'rural' });
       await buildCommunity(db, [{ schoolId: urban.id, role: 'core' }, { schoolId: rural.id, role: 'member' }]);
-      for (const s of [urban, rural]) await db.insertInto('quality_classes').values({ school_id: s.id, school_year: 2025, grade: 6, name: '1班' }).execute();
+      for (const s of [urban, rural]) {
+        const cls = await db.insertInto('quality_classes').values({ school_id: s.id, school_year: 2025, grade: 6, name: '1班' }).returning('id').executeTakeFirstOrThrow();
+        if (s === rural) ruralClassId = cls.id;
+      }
       await buildUser(db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'bureau_e2e' });
+      await buildUser(db, 'school_admin', { kind: 'school', id: rural.id }, { username: 'rural_e2e' });
       const exam = await db.insertInto('quality_exams').values({ name: '2025学年第一学期六年级期末质量检测', exam_date: '2026-01-20', school_year: 2025, term: 1, grade: 6, region_code: HAINING, owner_school_id: null, created_by: null }).returning('id').executeTakeFirstOrThrow();
       examId = exam.id;
-      await db.insertInto('quality_exam_subjects').values({ exam_id: exam.id, subject: 'math', full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 40 }).execute();
+      await db.insertInto('quality_exam_subjects').values({ exam_id: exam.id, subject: 'math', full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 55 }).execute();
       await db.insertInto('quality_exam_schools').values([{ exam_id: exam.id, school_id: urban.id }, { exam_id: exam.id, school_id: rural.id }]).execute();
     },
   });
@@ -67,5 +73,30 @@ describe('quality in the browser', () => {
     await expect.poll(() => table.textContent(), { timeout: 15_000 }).toContain('25.00');
     await expect.poll(() => page.getByTestId('did-card').textContent()).toContain('至少需要两次考试');
     await e.screenshot('quality-gaps');
+  });
+
+  it("lets the school open a low-scoring student's report from the class report", async () => {
+    const { page } = e;
+    await e.context.clearCookies();
+    await e.login('rural_e2e', USER_PASSWORD);
+    await page.goto(`/quality/exams/${examId}/classes/${ruralClassId}?subject=math`);
+    // 李二 (50) is below the low line of 55; a school sees its own students by name
+    const low = page.getByTestId('report-low-students');
+    await expect.poll(() => low.textContent(), { timeout: 15_000 }).toContain('李二');
+    await page.getByTestId('student-link-R2').click();
+    await page.waitForURL(/\/quality\/students\/\d+$/);
+    await expect.poll(() => page.getByTestId('student-trend').locator('canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const table = page.getByTestId('student-scores');
+    await expect.poll(() => table.textContent(), { timeout: 15_000 }).toContain('50 / 100');
+    const text = (await table.textContent()) ?? '';
+    expect(text).toContain('2025学年第一学期六年级期末质量检测');
+    expect(text).toContain('60.00'); // class mean (70 + 50) / 2
+    expect(text).toContain('-10.00'); // against the class mean
+    // the PDF button downloads with the same session
+    const href = await page.getByTestId('student-report-pdf').getAttribute('href');
+    const pdf = await page.request.get(href!);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    await e.screenshot('quality-student-report');
   });
 });

@@ -1,8 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
-  ClassInput, ClassReport, DidResponse, Exam, ExamDetail, ExamInput, GapsResponse, ImportRowError, QualityJob, SchoolClass, StatGroup, StatsResponse,
+  ClassInput, ClassReport, DidResponse, Exam, ExamDetail, ExamInput, GapsResponse, ImportRowError, QualityJob, SchoolClass, StatGroup, StatsResponse, Student,
+  StudentReport,
 } from '../../shared/quality.schemas';
-import { api, apiUrl, http, type Page, type QueryParams } from './client';
+import { api, apiLanguage, apiUrl, http, type Page, type QueryParams } from './client';
 import { useApiMutation } from './mutation';
 
 /** Query keys of the quality module; an import commit refreshes exams and every statistic. */
@@ -17,6 +18,8 @@ export const qualityKeys = {
   job: (id: string) => ['quality', 'job', id] as const,
   jobErrors: (id: string, page: number) => ['quality', 'job-errors', id, page] as const,
   report: (examId: number, classId: number, subject: string) => ['quality', 'report', examId, classId, subject] as const,
+  students: (q: QueryParams) => ['quality', 'students', q] as const,
+  studentReport: (id: number) => ['quality', 'student-report', id] as const,
 };
 
 export const useExams = (q: QueryParams) =>
@@ -42,6 +45,8 @@ export const statsExportUrl = (id: number, subject: string, by: StatGroup) => ap
 
 export const useGaps = (ids: number[], subject: string | undefined) =>
   useQuery({ queryKey: qualityKeys.gaps(ids, subject ?? ''), queryFn: () => http.get<GapsResponse>('/quality/gaps', { examIds: ids, subject }), enabled: ids.length > 0 && !!subject });
+/** The gap tables (per exam, per community, change) as one workbook, in the UI language. */
+export const gapsExportUrl = (ids: number[], subject: string) => apiUrl('/quality/gaps/export.xlsx', { examIds: ids, subject, lang: apiLanguage() });
 export const useDid = (q: { subject?: string; before?: number; after?: number; comparison: string }) =>
   useQuery({
     queryKey: qualityKeys.did(q),
@@ -71,5 +76,15 @@ export const useCommitJob = () =>
 
 export const useClassReport = (examId: number, classId: number, subject: string | undefined) =>
   useQuery({ queryKey: qualityKeys.report(examId, classId, subject ?? ''), queryFn: () => http.get<ClassReport>(`/quality/exams/${examId}/classes/${classId}/report`, { subject }), enabled: examId > 0 && classId > 0 && !!subject });
+/** The class report's tables, a sheet each. */
+export const reportXlsxUrl = (examId: number, classId: number, subject: string) => apiUrl(`/quality/exams/${examId}/classes/${classId}/report.xlsx`, { subject, lang: apiLanguage() });
 export const reportPdfUrl = (examId: number, classId: number, subject: string) => apiUrl(`/quality/exams/${examId}/classes/${classId}/report.pdf`, { subject });
 export const templateUrl = (level: 'student' | 'item') => apiUrl('/quality/imports/template.csv', { level });
+
+/** Own school's students by name (the server refuses everyone else). */
+export const useStudents = (q: QueryParams, enabled = true) =>
+  useQuery({ queryKey: qualityKeys.students(q), queryFn: () => http.get<Page<Student>>('/quality/students', q), placeholderData: keepPreviousData, enabled, retry: false });
+export const studentsExportUrl = (q: QueryParams) => apiUrl('/quality/students/export.xlsx', { ...q, page: undefined, pageSize: undefined, lang: apiLanguage() });
+export const useStudentReport = (id: number) =>
+  useQuery({ queryKey: qualityKeys.studentReport(id), queryFn: () => http.get<StudentReport>(`/quality/students/${id}/report`), enabled: id > 0, retry: false });
+export const studentReportPdfUrl = (id: number) => apiUrl(`/quality/students/${id}/report.pdf`);

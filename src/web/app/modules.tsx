@@ -149,6 +149,8 @@ export const MODULES: AppModule[] = [
       { path: 'quality/exams/:id/classes/:classId', component: page(() => import('../pages/quality/ClassReportPage')) },
       { path: 'quality/gaps', component: page(() => import('../pages/quality/GapsPage')) },
       { path: 'quality/classes', component: page(() => import('../pages/quality/ClassesPage')) },
+      { path: 'quality/students', component: page(() => import('../pages/quality/StudentsPage')) },
+      { path: 'quality/students/:id', component: page(() => import('../pages/quality/StudentReportPage')) },
     ],
   },
   {

@@ -17,32 +17,60 @@ export interface XlsxExport<T> {
   lang?: Lang;
 }
 
+/** One sheet of a workbook: its rows come in batches (an array of rows is one batch). */
+export interface XlsxSheet<T> {
+  sheetName: string;
+  columns: ExportColumn<T>[];
+  batches: AsyncIterable<T[]> | Iterable<T[]>;
+}
+
+/** Erases a sheet's row type so sheets of different rows can go into one workbook. */
+export function xlsxSheet<T>(sheet: XlsxSheet<T>): XlsxSheet<unknown> {
+  return sheet as unknown as XlsxSheet<unknown>;
+}
+
 /**
- * Streams rows into an xlsx written to `out` (ExcelJS streaming writer): memory stays flat however
- * long the list. Headers are Chinese unless English was asked for.
+ * Streams sheets into one xlsx written to `out` (ExcelJS streaming writer): memory stays flat however
+ * long the lists. Headers are Chinese unless English was asked for.
  */
-export async function writeXlsx<T>(out: Writable, opts: XlsxExport<T>): Promise<void> {
+export async function writeXlsxSheets(out: Writable, opts: { sheets: XlsxSheet<unknown>[]; lang?: Lang | undefined }): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(opts.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = opts.columns.map((c) => ({ header: opts.lang === 'en' ? c.en : c.zh, width: c.width ?? 14 }));
-  sheet.getRow(1).font = { bold: true };
-  sheet.getRow(1).commit();
-  for await (const batch of opts.batches) {
-    for (const row of batch) sheet.addRow(opts.columns.map((c) => c.value(row) ?? null)).commit();
+  for (const s of opts.sheets) {
+    const sheet = workbook.addWorksheet(s.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = s.columns.map((c) => ({ header: opts.lang === 'en' ? c.en : c.zh, width: c.width ?? 14 }));
+    sheet.getRow(1).font = { bold: true };
+    sheet.getRow(1).commit();
+    for await (const batch of s.batches) {
+      for (const row of batch) sheet.addRow(s.columns.map((c) => c.value(row) ?? null)).commit();
+    }
+    sheet.commit();
   }
-  sheet.commit();
   await workbook.commit();
+}
+
+/** One sheet, streamed (see writeXlsxSheets). */
+export function writeXlsx<T>(out: Writable, opts: XlsxExport<T>): Promise<void> {
+  return writeXlsxSheets(out, { sheets: [xlsxSheet(opts)], lang: opts.lang });
+}
+
+function sendWorkbook(reply: FastifyReply, fileName: string, write: (out: Writable) => Promise<void>): FastifyReply {
+  const out = new PassThrough();
+  const encoded = encodeURIComponent(`${fileName}.xlsx`);
+  reply
+    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encoded}`);
+  write(out).catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
+  return reply.send(out);
 }
 
 /** Sends an xlsx download, streaming as rows are read. */
 export function sendXlsx<T>(reply: FastifyReply, opts: XlsxExport<T> & { fileName: string }): FastifyReply {
-  const out = new PassThrough();
-  const fileName = encodeURIComponent(`${opts.fileName}.xlsx`);
-  reply
-    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .header('content-disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${fileName}`);
-  writeXlsx(out, opts).catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
-  return reply.send(out);
+  return sendWorkbook(reply, opts.fileName, (out) => writeXlsx(out, opts));
+}
+
+/** Sends a workbook of several sheets (one per table), streaming as rows are read. */
+export function sendXlsxSheets(reply: FastifyReply, opts: { fileName: string; sheets: XlsxSheet<unknown>[]; lang?: Lang | undefined }): FastifyReply {
+  return sendWorkbook(reply, opts.fileName, (out) => writeXlsxSheets(out, opts));
 }
 
 export function labelOf(labels: Record<string, { zh: string; en: string }>, lang: Lang) {

@@ -10,19 +10,21 @@ import {
   studentReportSchema, studentSchema,
 } from '../../../shared/quality.schemas.js';
 import { pageOf, pageQuery } from '../../../shared/validation.js';
-import { sendXlsx } from '../io/xlsx-export.js';
+import { sendXlsx, sendXlsxSheets } from '../io/xlsx-export.js';
 import type { ZodApp } from '../module.js';
 import { ClassesService } from './classes.service.js';
 import { ExamsService } from './exams.service.js';
 import { QualityImportService } from './import.service.js';
-import { classReportPdf } from './report.pdf.js';
+import { classReportPdf, studentReportPdf } from './report.pdf.js';
 import { QualityReportService } from './report.service.js';
-import { statExportColumns, studentExportColumns, templateCsv } from './quality.export.js';
+import { classReportSheets, gapSheets, statExportColumns, studentExportColumns, templateCsv } from './quality.export.js';
 import { QualityStatsService } from './stats.service.js';
 
 const tags = { tags: ['quality'] };
 const jobParam = z.object({ jobId: z.string().uuid() });
 const noContent = { 204: z.null() };
+const langQuery = z.object({ lang: z.enum(['zh', 'en']).optional() });
+const attachment = (ascii: string, name: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export function qualityRoutes(app: ZodApp, ctx: AppContext) {
   const exams = new ExamsService(ctx.db);
@@ -66,6 +68,12 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
     });
   app.get('/api/v1/quality/students/:id/report', { schema: { ...tags, summary: '学生学情报告 Student report', params: idParam, response: { 200: studentReportSchema } } },
     (req) => reports.studentReport(callerOf(req).actor, req.params.id));
+  app.get('/api/v1/quality/students/:id/report.pdf', { schema: { ...tags, summary: '学生学情报告 PDF（仅本校，身份证号脱敏）Student report as PDF', params: idParam } },
+    async (req, reply) => {
+      const r = await reports.studentReport(callerOf(req).actor, req.params.id);
+      const pdf = await studentReportPdf(r);
+      return reply.header('content-type', 'application/pdf').header('content-disposition', attachment('student-report.pdf', `${r.student.name ?? r.student.studentKey}学情报告.pdf`)).send(pdf);
+    });
 
   // ---------- imports ----------
   app.get('/api/v1/quality/imports/template.csv', { schema: { ...tags, summary: '成绩导入模板 Score sheet template', querystring: importUploadQuery } },
@@ -111,6 +119,12 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
     });
   app.get('/api/v1/quality/gaps', { schema: { ...tags, summary: '城乡与成员校—核心校差距 Gaps and their change', querystring: gapQuery, response: { 200: gapsResponse } } },
     (req) => stats.gaps(callerOf(req).actor, req.query.examIds, req.query.subject));
+  app.get('/api/v1/quality/gaps/export.xlsx', { schema: { ...tags, summary: '导出差距表 Export the gap tables', querystring: gapQuery.extend(langQuery.shape) } },
+    async (req, reply) => {
+      const lang = req.query.lang ?? requestLang(req);
+      const g = await stats.gaps(callerOf(req).actor, req.query.examIds, req.query.subject);
+      return sendXlsxSheets(reply, { fileName: lang === 'en' ? `gaps-${req.query.subject}` : `城乡差距-${SUBJECT_LABELS[req.query.subject].zh}`, sheets: gapSheets(g, lang), lang });
+    });
   app.get('/api/v1/quality/did', { schema: { ...tags, summary: '双重差分估计 Difference in differences', querystring: didQuery, response: { 200: didResponse } } },
     (req) => stats.did(callerOf(req).actor, req.query));
 
@@ -123,5 +137,12 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
       const r = await reports.classReport(callerOf(req).actor, req.params.id, req.params.classId, req.query.subject);
       const pdf = await classReportPdf(r);
       return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="class-report.pdf"; filename*=UTF-8''${encodeURIComponent(`${r.class.schoolName}${r.class.name}学情分析报告.pdf`)}`).send(pdf);
+    });
+  app.get('/api/v1/quality/exams/:id/classes/:classId/report.xlsx', { schema: { ...tags, summary: '班级学情报告的表格（每表一页）Class report tables as a workbook', params: reportParams, querystring: reportQuery.extend(langQuery.shape) } },
+    async (req, reply) => {
+      const lang = req.query.lang ?? requestLang(req);
+      const r = await reports.classReport(callerOf(req).actor, req.params.id, req.params.classId, req.query.subject);
+      const subject = SUBJECT_LABELS[r.subject][lang];
+      return sendXlsxSheets(reply, { fileName: lang === 'en' ? `class-report-${r.subject}` : `${r.class.schoolName}${r.class.name}${subject}学情分析`, sheets: classReportSheets(r, lang), lang });
     });
 }

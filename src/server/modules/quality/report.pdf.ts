@@ -1,9 +1,11 @@
 import { SUBJECT_LABELS } from '../../../shared/enums.js';
-import type { ClassReport } from '../../../shared/quality.schemas.js';
+import type { ClassReport, StudentReport } from '../../../shared/quality.schemas.js';
 import { addPageNumbers, createPdf, pdfToBuffer, type Pdf } from '../../pdf/pdf-document.js';
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | null, d = 1) => (v === null ? '—' : v.toFixed(d));
+/** a score as written on the sheet: 30, 59.5 */
+const mark = (v: number) => String(Math.round(v * 100) / 100);
 
 function heading(doc: Pdf, text: string) {
   doc.moveDown(0.8).font('cjk-bold').fontSize(13).text(text).font('cjk').fontSize(10).moveDown(0.3);
@@ -71,6 +73,45 @@ export async function classReportPdf(r: ClassReport): Promise<Buffer> {
   } else {
     doc.text(`共 ${r.lowStudentCount} 名学生低于低分线（学生名单仅本校可见）。`);
   }
+  addPageNumbers(doc);
+  return pdfToBuffer(doc);
+}
+
+/**
+ * One student's learning report (学生学情报告) as a PDF. It prints what the JSON report carries and
+ * nothing more: the name only when the service filled it in (own school), the ID number masked.
+ */
+export async function studentReportPdf(r: StudentReport): Promise<Buffer> {
+  const st = r.student;
+  const who = st.name ? `${st.name}（${st.studentKey}）` : st.studentKey;
+  const doc = createPdf({ title: `${who} 学生学情报告` });
+  doc.font('cjk-bold').fontSize(18).text(`${who} 学生学情报告`, { align: 'center' }).font('cjk').fontSize(10);
+  doc.moveDown(0.5).text([`学生编号 ${st.studentKey}`, st.className ? `班级 ${st.className}` : null, st.idNumberMasked ? `身份证号 ${st.idNumberMasked}` : null].filter(Boolean).join('；') + '。');
+
+  heading(doc, '一、历次考试成绩');
+  if (!r.scores.length) doc.text('该学生还没有考试成绩。');
+  else {
+    table(doc, ['考试日期', '考试', '科目', '成绩', '满分', '班级平均', '全体平均'], r.scores.map((s) => [
+      s.examDate, s.examName, SUBJECT_LABELS[s.subject].zh, mark(s.score), mark(s.fullMark), num(s.classMean, 2), num(s.regionMean, 2),
+    ]), [65, 150, 45, 45, 40, 70, 70]);
+  }
+
+  heading(doc, '二、各科变化');
+  const subjects = [...new Set(r.scores.map((s) => s.subject))];
+  if (!subjects.length) doc.text('—');
+  for (const subject of subjects) {
+    const list = r.scores.filter((s) => s.subject === subject);
+    const first = list[0]!;
+    const last = list[list.length - 1]!;
+    const rateOf = (s: typeof first) => s.score / s.fullMark;
+    const vsClass = last.classMean === null ? '' : `，比班级平均${last.score >= last.classMean ? '高' : '低'} ${Math.abs(last.score - last.classMean).toFixed(1)} 分`;
+    const trend = list.length > 1 ? `；得分率从 ${pct(rateOf(first))}（${first.examDate}）到 ${pct(rateOf(last))}（${last.examDate}）` : '';
+    doc.text(`${SUBJECT_LABELS[subject].zh}：共 ${list.length} 次考试，最近一次 ${mark(last.score)} 分（满分 ${mark(last.fullMark)}）${vsClass}${trend}。`);
+  }
+
+  heading(doc, '三、薄弱知识点');
+  if (!r.weakPoints.length) doc.text('没有小题成绩，不做知识点分析。');
+  else table(doc, ['知识点', '本人得分率', '全体得分率', '题数'], r.weakPoints.map((w) => [w.tag, pct(w.rate), pct(w.regionRate), String(w.items)]), [200, 80, 80, 50]);
   addPageNumbers(doc);
   return pdfToBuffer(doc);
 }

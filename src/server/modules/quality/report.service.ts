@@ -148,11 +148,29 @@ export class QualityReportService {
       from quality_item_scores i join quality_exam_items it on it.id = i.exam_item_id where i.student_id = ${studentId}`.execute(this.db);
     const defs: ItemDef[] = items.rows.map((r) => ({ id: r.id, itemNo: r.item_no, fullMark: r.full_mark, knowledgePoints: r.knowledge_points }));
     const me: StudentItems = { studentId, total: 0, scores: new Map(items.rows.map((r) => [r.id, r.score])) };
+    // the same knowledge points over everyone who answered those items (aggregates only), as region_mean does for scores
+    const itemIds = items.rows.map((r) => r.id);
+    const everyone = itemIds.length
+      ? await sql<{ item_id: number; sum: number; n: number }>`select exam_item_id as item_id, sum(score)::float8 as sum, count(*)::int as n
+          from quality_item_scores where exam_item_id in (${sql.join(itemIds)}) group by exam_item_id`.execute(this.db)
+      : { rows: [] };
+    const allItems = new Map(everyone.rows.map((r) => [r.item_id, r]));
+    const regionRate = (tag: string) => {
+      let got = 0;
+      let possible = 0;
+      for (const d of defs) {
+        const a = allItems.get(d.id);
+        if (!a || !d.knowledgePoints.includes(tag)) continue;
+        got += a.sum;
+        possible += a.n * d.fullMark;
+      }
+      return possible ? r4(got / possible) : null;
+    };
     const lastClass = scores.rows[scores.rows.length - 1]?.class_name ?? null;
     return {
       student: { id: st.id, studentKey: st.student_key, schoolId: st.school_id, name: st.name ?? null, idNumberMasked: maskIdNumber(st.id_number), className: lastClass },
       scores: scores.rows.map((r) => ({ examId: r.exam_id, examName: r.exam_name, examDate: r.exam_date, subject: r.subject, score: r.score, fullMark: r.full_mark, classMean: r4(r.class_mean), regionMean: r4(r.region_mean) })),
-      weakPoints: knowledgePointRates(defs, [me]).slice(0, 8).map((w) => ({ tag: w.tag, rate: r4(w.rate)!, regionRate: null, items: w.items })),
+      weakPoints: knowledgePointRates(defs, [me]).slice(0, 8).map((w) => ({ tag: w.tag, rate: r4(w.rate)!, regionRate: regionRate(w.tag), items: w.items })),
     };
   }
 }

@@ -1,11 +1,11 @@
-import { FilePdfOutlined } from '@ant-design/icons';
+import { FileExcelOutlined, FilePdfOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Descriptions, Row, Table, Tag } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams, useSearchParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { SUBJECT_LABELS, type Subject } from '../../../shared/enums';
 import type { ClassReport, StatRow } from '../../../shared/quality.schemas';
-import { reportPdfUrl, useClassReport } from '../../api/quality';
+import { reportPdfUrl, reportXlsxUrl, useClassReport } from '../../api/quality';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { distributionOption, EChart } from './EChart';
@@ -30,7 +30,12 @@ export default function ClassReportPage() {
       <PageHeader
         title={`${r.class.schoolName} ${r.class.name} · ${label(SUBJECT_LABELS, r.subject)}`}
         sub={`${r.exam.name} · ${r.exam.examDate}`}
-        extra={<Button icon={<FilePdfOutlined />} href={reportPdfUrl(examId, classId, subject)}>{t('report.pdf')}</Button>}
+        extra={
+          <>
+            <Button icon={<FileExcelOutlined />} href={reportXlsxUrl(examId, classId, subject)} data-testid="report-xlsx">{t('report.xlsx')}</Button>
+            <Button icon={<FilePdfOutlined />} href={reportPdfUrl(examId, classId, subject)}>{t('report.pdf')}</Button>
+          </>
+        }
       />
       <Descriptions size="small" column={4} style={{ marginBottom: 16 }} items={[
         { key: 'n', label: t('stats.n'), children: r.stats.n },
@@ -83,8 +88,8 @@ export default function ClassReportPage() {
       <Card size="small" title={t('report.lowStudents', { n: r.lowStudentCount, line: r.lines.lowLine })} style={{ marginTop: 16 }}>
         {r.lowStudents ? (
           <Table size="small" rowKey="studentId" pagination={false} dataSource={r.lowStudents} data-testid="report-low-students" columns={[
-            { title: t('report.studentKey'), dataIndex: 'studentKey' },
-            { title: t('report.name'), dataIndex: 'name', render: (v: string | null) => v ?? '—' },
+            { title: t('report.studentKey'), dataIndex: 'studentKey', render: (v: string, s) => <Link to={`/quality/students/${s.studentId}`} data-testid={`student-link-${v}`}>{v}</Link> },
+            { title: t('report.name'), dataIndex: 'name', render: (v: string | null, s) => (v ? <Link to={`/quality/students/${s.studentId}`}>{v}</Link> : '—') },
             { title: t('report.score'), dataIndex: 'score', align: 'right' },
             { title: t('report.rank'), dataIndex: 'rank', align: 'right' },
           ]} />

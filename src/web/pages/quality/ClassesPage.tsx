@@ -2,12 +2,14 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Button, Form, Input, InputNumber, Table } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import type { ClassInput, SchoolClass } from '../../../shared/quality.schemas';
 import { useClasses, useCreateClass } from '../../api/quality';
 import { FormDrawer } from '../../components/FormDrawer';
 import { PageHeader } from '../../components/PageHeader';
 import { SchoolSelect } from '../../components/RemoteSelect';
 import { useUrlState } from '../../components/useUrlState';
+import { useOwnStudentSchool } from './ownSchool';
 
 /** Classes per school, school year and grade (score sheets name them). */
 export default function ClassesPage() {
@@ -17,6 +19,7 @@ export default function ClassesPage() {
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<ClassInput>();
   const create = useCreateClass();
+  const ownSchool = useOwnStudentSchool();
   return (
     <>
       <PageHeader title={t('classes.title')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="class-create">{t('classes.create')}</Button>} />
@@ -32,7 +35,8 @@ export default function ClassesPage() {
           { title: t('exam.schoolYear'), dataIndex: 'schoolYear', render: (y: number) => `${y}–${y + 1}` },
           { title: t('exam.grade'), dataIndex: 'grade', render: (g: number) => t('exam.gradeN', { n: g }) },
           { title: t('classes.name'), dataIndex: 'name' },
-          { title: t('classes.students'), dataIndex: 'studentCount', align: 'right' },
+          // the students list (names) is for the class's own school; others see the count only
+          { title: t('classes.students'), dataIndex: 'studentCount', align: 'right', render: (n: number, c) => (c.schoolId === ownSchool && n > 0 ? <Link to={`/quality/students?classId=${c.id}`}>{n}</Link> : n) },
         ]}
       />
       <FormDrawer<ClassInput> open={open} title={t('classes.create')} form={form} onClose={() => setOpen(false)} width={480} initialValues={{ schoolYear: 2026, grade: 6 }} onSubmit={(v) => create.mutateAsync(v)}>

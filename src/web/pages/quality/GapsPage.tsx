@@ -1,9 +1,10 @@
-import { Card, Flex, Select, Table, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { Button, Card, Flex, Select, Table, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SUBJECT_LABELS, SUBJECTS, type Subject } from '../../../shared/enums';
 import type { GapsResponse } from '../../../shared/quality.schemas';
-import { useExams, useGaps } from '../../api/quality';
+import { gapsExportUrl, useExams, useGaps } from '../../api/quality';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { DidCard } from './DidCard';
@@ -36,7 +37,11 @@ export default function GapsPage() {
   const n = (f: Row['ruralUrban']) => `${f.reference.n} / ${f.focal.n}`;
   return (
     <>
-      <PageHeader title={t('gaps.title')} sub={t('gaps.subtitle')} />
+      <PageHeader
+        title={t('gaps.title')}
+        sub={t('gaps.subtitle')}
+        extra={<Button icon={<DownloadOutlined />} href={ids.length ? gapsExportUrl(ids, subject) : undefined} disabled={!ids.length} data-testid="gaps-export">{t('gaps.export')}</Button>}
+      />
       <Flex gap={8} wrap style={{ marginBottom: 16 }}>
         <Select style={{ width: 140 }} value={subject} onChange={(v) => { setSubject(v); setChosen(undefined); }} options={options(SUBJECT_LABELS, SUBJECTS)} data-testid="gaps-subject" />
         <Select mode="multiple" style={{ minWidth: 480 }} maxTagCount="responsive" value={ids} onChange={setChosen} options={withSubject.map((e) => ({ value: e.id, label: `${e.examDate} ${e.name}` }))} placeholder={t('gaps.chooseExams')} />

@@ -1,4 +1,4 @@
-import { BarChartOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
+import { BarChartOutlined, PlusOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Input, Popconfirm, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { num, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { useUrlState } from '../../components/useUrlState';
 import { ExamFormDrawer } from './ExamFormDrawer';
+import { useOwnStudentSchool } from './ownSchool';
 
 export default function QualityExamsPage() {
   const { t } = useTranslation('quality');
@@ -19,6 +20,7 @@ export default function QualityExamsPage() {
   const [creating, setCreating] = useState(false);
   const { data, isFetching } = useExams({ search: state.search, page, pageSize });
   const remove = useDeleteExam();
+  const ownSchool = useOwnStudentSchool();
   return (
     <>
       <PageHeader
@@ -28,6 +30,7 @@ export default function QualityExamsPage() {
           <>
             <Link to="/quality/gaps"><Button icon={<BarChartOutlined />} data-testid="quality-gaps-link">{t('gaps.title')}</Button></Link>
             <Link to="/quality/classes"><Button icon={<TeamOutlined />}>{t('classes.title')}</Button></Link>
+            {ownSchool !== null ? <Link to="/quality/students"><Button icon={<UserOutlined />} data-testid="quality-students-link">{t('students.title')}</Button></Link> : null}
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="exam-create">{t('exam.create')}</Button>
           </>
         }
