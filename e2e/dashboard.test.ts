@@ -50,6 +50,25 @@ describe('dashboard in the browser', () => {
     await poll(() => page.getByText(`共 ${n} 人`).count()).toBe(1);
   });
 
+  it('shows the academic-quality panel and drills into the gaps page', async () => {
+    const { page } = e;
+    await page.goto('/');
+    const panel = page.getByTestId('panel-quality.gaps');
+    await panel.scrollIntoViewIfNeeded();
+    // the demo's latest exam this school year: the November grade-6 mid-term, rural schools behind
+    await poll(() => page.getByTestId('figure-qualityMeanGap.math-value').textContent()).toMatch(/^\d+(\.\d)?分$/);
+    await poll(() => page.getByTestId('figure-qualityPassGap.math-value').textContent()).toMatch(/个百分点$/);
+    await poll(() => page.getByTestId('figure-qualityMeanGapChange.math-value').textContent()).toMatch(/^[+-]?\d+(\.\d)?分$/);
+    await expect(page.getByTestId('figure-qualityMeanGap.math').textContent()).resolves.toMatch(/2026-11-10 六年级；城区 [\d,]+ 人 \/ 乡村 [\d,]+ 人/);
+    await poll(() => panel.locator('[data-testid="chart-qualityGapTrend"] canvas').count()).toBeGreaterThan(0);
+    expect(await panel.textContent()).not.toMatch(/NaN|undefined/);
+    await e.screenshot('dashboard-quality-panel');
+    await page.getByTestId('figure-qualityMeanGap.math').click();
+    // the gaps page with the query of the gaps API: maths, the previous comparable exam and the latest
+    await page.waitForURL((u) => u.pathname === '/quality/gaps' && u.searchParams.get('subject') === 'math' && /^\d+,\d+$/.test(u.searchParams.get('examIds') ?? ''));
+    await poll(() => page.getByTestId('gaps-table').textContent()).toContain('2026-11-10');
+  });
+
   it('big screen: dark, 16:9, full window', async () => {
     const { page } = e;
     await page.goto('/dashboard/big-screen');

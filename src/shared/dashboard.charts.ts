@@ -36,8 +36,12 @@ const axisStyle = (t: ChartTheme) => ({
   splitLine: { lineStyle: { color: t.dark ? '#23314d' : '#eee' } },
 });
 
-/** true when a chart has nothing to draw: the page shows an empty state instead. */
+/**
+ * true when a chart has nothing to draw: the page shows an empty state instead. A chart of counts
+ * with only zeros is empty; in a chart with series (measurements such as a gap) 0 is a value.
+ */
 export function chartIsEmpty(chart: Chart): boolean {
+  if (chart.series?.length) return !chart.series.some((s) => s.values.some((v) => v !== null && Number.isFinite(v)));
   return !chart.points.some((p) => p.value !== null && p.value !== 0);
 }
 
@@ -74,6 +78,22 @@ export function chartOption(chart: Chart, lang: NumberLang, t: ChartTheme = { da
         label: { show: true, position: 'right', color: textColour(t), formatter: (p: { value: unknown }) => fmt(p.value) },
         ...(markLine ? { markLine } : {}),
       }],
+    };
+  }
+  if (chart.series?.length) {
+    // several lines (or bar groups) over the same categories, with a legend
+    return {
+      ...base(t),
+      tooltip,
+      legend: { top: 0, type: 'scroll', textStyle: { color: textColour(t) } },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: names, ...axisStyle(t) },
+      yAxis: { type: 'value', scale: true, ...axisStyle(t), axisLabel: { color: textColour(t), formatter: (v: number) => formatNumber(v, lang) } },
+      series: chart.series.map((s) => ({
+        type: chart.kind === 'bar' ? 'bar' : 'line', name: s.name[lang], data: names.map((_, i) => s.values[i] ?? null), barMaxWidth: 24,
+        connectNulls: true, showSymbol: true, symbol: 'circle', symbolSize: 8,
+        label: { show: names.length <= 6, position: 'top', color: textColour(t), formatter: (p: { value: unknown }) => formatNumber(typeof p.value === 'number' ? p.value : null, lang) },
+      })),
     };
   }
   return {

@@ -58,12 +58,26 @@ const UNIT_SUFFIX: Record<string, { zh: string; en: string }> = {
   views: { zh: '次', en: 'views' },
   score: { zh: '分', en: 'points' },
   rank: { zh: '名', en: '' },
+  pp: { zh: '个百分点', en: 'pp' },
 };
+
+/** A change keeps its sign in front: +0.5, -2.1; what shows as 0 has none. */
+function withSign(value: number, lang: NumberLang): string {
+  const n = formatNumber(Math.abs(value), lang);
+  if (n === '0') return n;
+  if (value > 0) return `+${n}`;
+  return value < 0 ? `-${n}` : n;
+}
 
 /** A figure with its unit: "4.99万人次", "15.2%", "—" for no data. */
 export function formatFigure(value: number | null | undefined, unit: string, lang: NumberLang = 'zh'): string {
   if (unit === 'percent') return formatPercent(value);
   if (unit === 'rank') return value === null || value === undefined || !Number.isFinite(value) ? EMPTY : lang === 'zh' ? `第 ${value} 名` : `#${value}`;
+  if (unit === 'scoreChange' || unit === 'ppChange') {
+    if (value === null || value === undefined || !Number.isFinite(value)) return EMPTY;
+    const suffix = UNIT_SUFFIX[unit === 'scoreChange' ? 'score' : 'pp']![lang];
+    return lang === 'zh' ? `${withSign(value, lang)}${suffix}` : `${withSign(value, lang)} ${suffix}`;
+  }
   const n = formatNumber(value, lang);
   if (n === EMPTY) return n;
   const suffix = UNIT_SUFFIX[unit]?.[lang] ?? '';

@@ -38,7 +38,13 @@ export const FILTER_KEYS = ['schoolYear', 'semester', 'level', 'locationClass'] 
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 const labelled = z.object({ zh: z.string(), en: z.string() });
-export const FIGURE_UNITS = ['schools', 'communities', 'teachers', 'percent', 'sessions', 'times', 'hours', 'people', 'students', 'items', 'views', 'score', 'rank'] as const;
+/**
+ * `pp`: percentage points (a difference of two rates: 4.32 个百分点); `scoreChange` and `ppChange`:
+ * a change between two figures, written with its sign (+0.5分, −2.1个百分点).
+ */
+export const FIGURE_UNITS = [
+  'schools', 'communities', 'teachers', 'percent', 'sessions', 'times', 'hours', 'people', 'students', 'items', 'views', 'score', 'rank', 'pp', 'scoreChange', 'ppChange',
+] as const;
 export type FigureUnit = (typeof FIGURE_UNITS)[number];
 
 /** A link into the app: the list (path + query) whose count or sum the figure is. */
@@ -64,12 +70,24 @@ export const chartPointSchema = z.object({
   drillDown: drillDownSchema.nullable().optional(),
 });
 export type ChartPoint = z.infer<typeof chartPointSchema>;
+/** One line (or one bar per category) of a chart with several: a value per point, in the points' order. */
+export const chartSeriesSchema = z.object({
+  key: z.string(),
+  name: labelled,
+  values: z.array(z.number().nullable()),
+  /** where a click on this series leads */
+  drillDown: drillDownSchema.nullable().optional(),
+});
+export type ChartSeries = z.infer<typeof chartSeriesSchema>;
 export const chartSchema = z.object({
   key: z.string(),
   kind: z.enum(CHART_KINDS),
   title: labelled,
   unit: z.enum(FIGURE_UNITS),
+  /** the categories; with `series` their own values are null and the series carry the numbers */
   points: z.array(chartPointSchema),
+  /** several lines over the same categories (line and bar charts), e.g. a gap per subject over exams */
+  series: z.array(chartSeriesSchema).optional(),
   /** a reference line, e.g. the 15% master-teacher line */
   line: z.object({ value: z.number(), label: labelled }).nullable().optional(),
 });

@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.js';
 
 /**
  * Panel snapshots in the database (several servers share them; nothing is kept in memory). Triggers
- * on each module's source tables advance that module's sequence (migration 1901); a snapshot stores
+ * on each module's source tables advance that module's sequence (migrations 1901, 1902); a snapshot stores
  * the sequence values it was computed at and is current while they have not moved.
  *
  * When the data has moved, the last snapshot is served at once and one request (claimed in the
@@ -13,7 +13,7 @@ import type { Db } from '../../db/connection.js';
  * The payload says when it was computed. A panel never seen before is computed while the user waits.
  */
 const FORMAT = 1; // bump when a payload's shape changes
-const TRACKED = new Set(['registry', 'activities', 'exchange', 'resources', 'assessment']);
+const TRACKED = new Set(['registry', 'activities', 'exchange', 'resources', 'assessment', 'quality']);
 
 /** The version of the data a panel of `module` reads (it always reads the registry too); null: not tracked. */
 export async function sourceVersion(db: Db, module: string): Promise<string | null> {

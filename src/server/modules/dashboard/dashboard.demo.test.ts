@@ -2,14 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../demo/demo.service.js';
 import { createTestApp, login, type TestApp } from '../../test/harness.js';
 import { DEMO_PASSWORD } from '../demo/demo.service.js';
+import { seedQualityDemo } from '../quality/quality.demo.js';
+import type { Dashboard } from '../../../shared/dashboard.schemas.js';
 import { demoDisplayToken, seedDashboardDemo } from './dashboard.demo.js';
 
-/** The demo county comes alive on the dashboard: registry figures, and a working demo screen. */
+/** The demo county comes alive on the dashboard: registry figures, exam gaps, and a working demo screen. */
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
   await seedDemo(t.ctx.dbh, {});
-});
+  await seedQualityDemo(t.ctx.dbh, {});
+}, 240_000);
 afterAll(async () => {
   await t.close();
 });
@@ -34,5 +37,31 @@ describe('dashboard on the demo county', () => {
     expect(d.unavailable).toEqual([]);
     const alerts = await bureau.get('/api/v1/dashboard/alerts');
     expect(alerts.statusCode).toBe(200);
+  });
+
+  it('the quality panel shows the demo exams: a rural–urban gap that narrows', async () => {
+    const bureau = await login(t.app, 'bureau', DEMO_PASSWORD);
+    // 2025–2026: the January and June grade-6 exams
+    const d = (await bureau.get('/api/v1/dashboard?schoolYear=2025')).json() as Dashboard;
+    const p = d.panels.find((x) => x.key === 'quality.gaps')!;
+    const f = Object.fromEntries(p.figures.map((x) => [x.key, x]));
+    for (const s of ['chinese', 'math', 'english']) {
+      expect(f[`qualityMeanGap.${s}`]!.value, s).toBeGreaterThan(0); // rural schools are behind
+      expect(f[`qualityPassGap.${s}`]!.value, s).toBeGreaterThan(0);
+      expect(f[`qualityMeanGap.${s}`]!.hint?.zh, s).toMatch(/^2026-06-26 六年级；城区 [\d,]+ 人 \/ 乡村 [\d,]+ 人$/);
+      expect(f[`qualityMeanGapChange.${s}`]!.hint?.zh, s).toMatch(/^上次 2026-01-16：/);
+    }
+    const trend = p.charts.find((c) => c.key === 'qualityGapTrend')!;
+    expect(trend.points.map((pt) => pt.name.zh)).toEqual(['2026-01-16', '2026-06-26']);
+    // member schools catch up year by year: the maths gap is narrower than in the first demo year
+    const first = (await bureau.get('/api/v1/dashboard?schoolYear=2020')).json() as Dashboard;
+    const then = first.panels.find((x) => x.key === 'quality.gaps')!.figures.find((x) => x.key === 'qualityMeanGap.math')!.value!;
+    expect(f['qualityMeanGap.math']!.value!).toBeLessThan(then);
+    // this school year: the November mid-term against June
+    const now = (await bureau.get('/api/v1/dashboard')).json() as Dashboard;
+    const latest = now.panels.find((x) => x.key === 'quality.gaps')!;
+    expect(latest.figures.find((x) => x.key === 'qualityMeanGap.math')!.hint?.zh).toMatch(/^2026-11-10 六年级/);
+    expect(latest.figures.find((x) => x.key === 'qualityMeanGapChange.math')!.value).not.toBeNull();
+    expect(JSON.stringify([d, first, now])).not.toMatch(/NaN|Infinity/);
   });
 });

@@ -67,4 +67,24 @@ export const dashboardMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /** The quality panel's sources (exams and their scores), tracked like those of 1901. */
+  '20261124_1902_dashboard_quality_changes': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create sequence dashboard_change_quality;
+        do $$
+        declare
+          t text;
+        begin
+          foreach t in array array['quality_exams', 'quality_exam_subjects', 'quality_exam_schools', 'quality_scores']
+          loop
+            if to_regclass(t) is not null then
+              execute format('create trigger dashboard_touch after insert or update or delete or truncate on %I for each statement execute function dashboard_touch(%L)',
+                t, 'dashboard_change_quality');
+            end if;
+          end loop;
+        end $$;
+      `.execute(db);
+    },
+  },
 };

@@ -6,6 +6,7 @@ import { activitiesAlerts, activitiesPanels } from './panels/activities.panels.j
 import { assessmentPanels } from './panels/assessment.panels.js';
 import { exchangeAlerts, exchangePanels } from './panels/exchange.panels.js';
 import { meetingsAlerts } from './panels/meetings.alerts.js';
+import { qualityPanels } from './panels/quality.panels.js';
 import { registryPanels } from './panels/registry.panels.js';
 import { resourcesPanels } from './panels/resources.panels.js';
 
@@ -15,7 +16,7 @@ import { resourcesPanels } from './panels/resources.panels.js';
  * `modules/<module>/<module>.dashboard.ts` (found once, at first use). A key defined twice keeps the
  * module's own definition, so a module can take over the adapter written here.
  */
-const BUILT_IN_PANELS: PanelDefinition[] = [...registryPanels, ...activitiesPanels, ...exchangePanels, ...resourcesPanels, ...assessmentPanels];
+const BUILT_IN_PANELS: PanelDefinition[] = [...registryPanels, ...activitiesPanels, ...exchangePanels, ...resourcesPanels, ...qualityPanels, ...assessmentPanels];
 const BUILT_IN_ALERTS: AlertSource[] = [...activitiesAlerts, ...meetingsAlerts, ...exchangeAlerts];
 
 const modulesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

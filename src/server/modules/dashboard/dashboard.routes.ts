@@ -25,7 +25,9 @@ function withoutLinks(d: Dashboard): Dashboard {
     panels: d.panels.map((p) => ({
       ...p,
       figures: p.figures.map((f) => ({ ...f, drillDown: null })),
-      charts: p.charts.map((c) => ({ ...c, points: c.points.map((pt) => ({ ...pt, drillDown: null })) })),
+      charts: p.charts.map((c) => ({
+        ...c, points: c.points.map((pt) => ({ ...pt, drillDown: null })), ...(c.series ? { series: c.series.map((sr) => ({ ...sr, drillDown: null })) } : {}),
+      })),
     })),
   };
 }

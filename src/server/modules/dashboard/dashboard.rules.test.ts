@@ -29,6 +29,16 @@ describe('Chinese number formatting', () => {
     expect(formatFigure(3, 'rank')).toBe('第 3 名');
     expect(formatFigure(null, 'schools')).toBe('—');
   });
+  it('gaps in percentage points, and changes with their sign', () => {
+    expect(formatFigure(60, 'pp')).toBe('60个百分点');
+    expect(formatFigure(4.32, 'pp', 'en')).toBe('4.3 pp');
+    expect(formatFigure(-4.33, 'scoreChange')).toBe('-4.3分');
+    expect(formatFigure(6.67, 'ppChange')).toBe('+6.7个百分点');
+    expect(formatFigure(2.09, 'scoreChange', 'en')).toBe('+2.1 points');
+    expect(formatFigure(0.04, 'scoreChange')).toBe('0分'); // no sign on what reads as 0
+    expect(formatFigure(null, 'ppChange')).toBe('—');
+    expect(formatFigure(Number.NaN, 'scoreChange')).toBe('—');
+  });
 });
 
 describe('calendar', () => {
@@ -52,6 +62,17 @@ describe('charts at the edges', () => {
     expect(chartIsEmpty({ ...empty, points: [{ name: { zh: 'a', en: 'a' }, value: 0 }] })).toBe(true);
     expect(chartIsEmpty({ ...empty, points: [{ name: { zh: 'a', en: 'a' }, value: 1 }] })).toBe(false);
     for (const kind of ['bar', 'pie', 'line', 'rank'] as const) expect(JSON.stringify(chartOption({ ...empty, kind }, 'zh'))).not.toMatch(/NaN|null,null/);
+  });
+  it('a chart with several lines: empty only without any value; 0 is a value', () => {
+    const points = [{ name: { zh: '2026-01-16', en: '2026-01-16' }, value: null }, { name: { zh: '2026-06-26', en: '2026-06-26' }, value: null }];
+    const lines: Chart = { ...empty, kind: 'line', points, series: [{ key: 'math', name: { zh: '数学', en: 'Maths' }, values: [null, null] }] };
+    expect(chartIsEmpty(lines)).toBe(true);
+    expect(chartIsEmpty({ ...lines, series: [{ key: 'math', name: { zh: '数学', en: 'Maths' }, values: [null, 0] }] })).toBe(false);
+    const two: Chart = { ...lines, series: [{ key: 'math', name: { zh: '数学', en: 'Maths' }, values: [23.33, 19] }, { key: 'english', name: { zh: '英语', en: 'English' }, values: [null, 17.4] }] };
+    const o = chartOption(two, 'zh') as { series: { name: string; data: unknown[] }[]; legend: unknown };
+    expect(o.legend).toBeTruthy();
+    expect(o.series.map((x) => [x.name, x.data])).toEqual([['数学', [23.33, 19]], ['英语', [null, 17.4]]]);
+    expect(JSON.stringify(o)).not.toMatch(/NaN/);
   });
   it('one school: the map still has a sensible frame', () => {
     const o = mapOption({ schools: [{ id: 1, name: 'a', lng: 120.6, lat: 30.5, locationClass: 'rural', communityId: null, core: false }], links: [], communities: [], withoutCoordinates: 0 }, 'zh', {});

@@ -48,7 +48,11 @@ export async function reportPdf(data: ReportData, lang: NumberLang): Promise<Buf
     for (const f of p.figures) {
       const y = doc.y;
       doc.font('cjk').fontSize(11).text(L(f.label), doc.page.margins.left + 12, y, { width: width * 0.6 });
+      const below = doc.y;
       doc.text(formatFigure(f.value, f.unit, lang), doc.page.margins.left + width * 0.6, y, { width: width * 0.4, align: 'right' });
+      doc.y = Math.max(below, doc.y);
+      // what a figure rests on (students behind a gap, 2 / 3 schools …), as the dashboard shows it
+      if (f.hint) doc.font('cjk').fontSize(8).fillColor('#666').text(L(f.hint), doc.page.margins.left + 12, doc.y, { width: width - 12 }).fillColor('black');
       doc.x = doc.page.margins.left;
     }
     doc.moveDown(0.8);
@@ -118,18 +122,21 @@ export async function reportXlsx(data: ReportData, lang: NumberLang): Promise<Bu
     { header: zh ? '数值' : 'Value', width: 14 },
     { header: zh ? '单位' : 'Unit', width: 10 },
     { header: zh ? '显示' : 'Display', width: 16 },
+    { header: zh ? '说明' : 'Note', width: 48 },
   ];
   overview.getRow(1).font = { bold: true };
   overview.addRow([reportTitle(data, lang)]);
   for (const p of data.dashboard.panels) {
-    for (const f of p.figures) overview.addRow([p.title[lang], f.label[lang], f.value, f.unit, formatFigure(f.value, f.unit, lang)]);
+    for (const f of p.figures) overview.addRow([p.title[lang], f.label[lang], f.value, f.unit, formatFigure(f.value, f.unit, lang), f.hint?.[lang] ?? null]);
   }
 
   const charts = wb.addWorksheet(zh ? '图表数据' : 'Chart data');
   charts.columns = [{ header: zh ? '图表' : 'Chart', width: 30 }, { header: zh ? '项目' : 'Item', width: 30 }, { header: zh ? '数值' : 'Value', width: 14 }];
   charts.getRow(1).font = { bold: true };
   for (const c of data.dashboard.panels.flatMap((p) => p.charts)) {
-    for (const pt of c.points) charts.addRow([c.title[lang], pt.name[lang], pt.value]);
+    if (c.series?.length) {
+      for (const sr of c.series) c.points.forEach((pt, i) => charts.addRow([c.title[lang], `${pt.name[lang]} · ${sr.name[lang]}`, sr.values[i] ?? null]));
+    } else for (const pt of c.points) charts.addRow([c.title[lang], pt.name[lang], pt.value]);
   }
 
   const table = wb.addWorksheet(zh ? '各教共体' : 'Communities');

@@ -39,8 +39,9 @@ export function ChartCard({ chart, height }: { chart: Chart; height?: number }) 
         <DashChart
           option={option}
           height={h}
-          onClickIndex={(i) => {
-            const href = drillHref(chart.points[i]?.drillDown);
+          onClickIndex={(i, series) => {
+            // a chart with several lines leads where the clicked line leads
+            const href = drillHref(chart.series?.length ? chart.series[series]?.drillDown : chart.points[i]?.drillDown);
             if (href) void navigate(href);
           }}
         />
