@@ -26,7 +26,7 @@ export async function* readCsvBatches(stream: Readable): AsyncGenerator<SheetRow
   if (tail.length) yield tail;
 }
 
-function pickDecoder(head: Buffer): TextDecoder {
+export function pickDecoder(head: Buffer): TextDecoder {
   try {
     // a multi-byte character cut at the end of the chunk is not an error in stream mode
     new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });

@@ -82,8 +82,56 @@ export function subjectAliases(subject: Subject): string[] {
 }
 export const isSubject = (s: string): s is Subject => (SUBJECTS as readonly string[]).includes(s);
 
-const KEY_RE = /^[0-9A-Za-z_-]{1,40}$/;
-const ID_RE = /^(\d{15}|\d{17}[\dXx])$/;
+/**
+ * Every row problem's message, once: the row path (below) fills the placeholders in JavaScript and
+ * the database path (import.sql-check.ts) fills them in SQL, so both say exactly the same thing.
+ * Placeholders: {school} {class} {subject} {item} {score} {limit}.
+ */
+export const ROW_MESSAGES = {
+  schoolCode: {
+    required: ['必填', 'Required'],
+    unknown_school: ['学校代码“{school}”不存在', 'School code {school} does not exist'],
+    school_not_in_exam: ['学校“{school}”未参加本次考试', 'School {school} did not sit this exam'],
+    school_out_of_scope: ['无权导入学校“{school}”的成绩', 'You may not import scores of school {school}'],
+  },
+  className: {
+    required: ['必填', 'Required'],
+    unknown_class: ['学校“{school}”没有班级“{class}”（本学年本年级）', 'School {school} has no class "{class}" in this year and grade'],
+  },
+  studentKey: {
+    required: ['必填', 'Required'],
+    invalid_key: ['学生编号只能是 1–40 位字母、数字、下划线或连字符', 'Student key: 1–40 letters, digits, _ or -'],
+  },
+  studentName: { too_long: ['姓名不能超过 40 个字符', 'Name: at most 40 characters'] },
+  idNumber: { invalid_id: ['身份证号应为 18 位（或 15 位）', 'ID number must have 18 (or 15) characters'] },
+  subject: {
+    required: ['必填', 'Required'],
+    unknown_subject: ['本次考试没有科目“{subject}”', 'This exam has no subject "{subject}"'],
+  },
+  itemNo: {
+    required: ['必填', 'Required'],
+    unknown_item: ['科目“{subject}”没有第“{item}”题', 'Subject {subject} has no item {item}'],
+  },
+  score: {
+    required: ['成绩为空（缺考学生请删除该行）', 'Score is empty (delete the rows of absent students)'],
+    invalid_score: ['成绩应为数字，最多两位小数', 'Score must be a number with at most two decimals'],
+    negative_score: ['成绩 {score} 不能为负数', 'Score {score} cannot be negative'],
+    above_full_mark: ['成绩 {score} 超过满分 {limit}', 'Score {score} is above the full mark {limit}'],
+  },
+} as const satisfies Partial<Record<ScoreColumnKey, Record<string, readonly [string, string]>>>;
+export type RowMessagePlaceholder = 'school' | 'class' | 'subject' | 'item' | 'score' | 'limit';
+
+/** The two patterns both paths apply (JavaScript and PostgreSQL read them alike). */
+/** A character a student key may not hold (a negated class: much faster in PostgreSQL than ^[…]{1,40}$). */
+export const STUDENT_KEY_FORBIDDEN = '[^0-9A-Za-z_-]';
+export const MAX_KEY_CHARS = 40;
+export const ID_NUMBER_PATTERN = '^([0-9]{15}|[0-9]{17}[0-9Xx])$';
+export const SCORE_TEXT_PATTERN = '^[+-]?[0-9]+([.][0-9]+)?$';
+export const MAX_NAME_CHARS = 40;
+
+const KEY_FORBIDDEN_RE = new RegExp(STUDENT_KEY_FORBIDDEN);
+const ID_RE = new RegExp(ID_NUMBER_PATTERN);
+const SCORE_RE = new RegExp(SCORE_TEXT_PATTERN);
 
 function text(cell: Cell | undefined): string | null {
   if (cell === null || cell === undefined) return null;
@@ -95,58 +143,70 @@ function text(cell: Cell | undefined): string | null {
 /** A score as the sheet gives it: a number, or text such as "87.5"; at most two decimals. */
 export function parseScore(cell: Cell | undefined): number | null | 'invalid' {
   if (cell === null || cell === undefined || cell === '') return null;
-  const n = typeof cell === 'number' ? cell : typeof cell === 'string' && /^[+-]?\d+(\.\d+)?$/.test(cell.trim()) ? Number(cell) : NaN;
+  const n = typeof cell === 'number' ? cell : typeof cell === 'string' && SCORE_RE.test(cell.trim()) ? Number(cell) : NaN;
   if (!Number.isFinite(n)) return 'invalid';
   if (Math.abs(Math.round(n * 100) - n * 100) > 1e-6) return 'invalid';
   return n;
 }
 
+/** Names are limited in characters, not UTF-16 units (a rare character outside the BMP counts once). */
+const tooLong = (name: string) => name.length > MAX_NAME_CHARS && [...name].length > MAX_NAME_CHARS;
+
+const fill = (template: string, values: Partial<Record<RowMessagePlaceholder, string | number | null>>) =>
+  template.replace(/\{(school|class|subject|item|score|limit)\}/g, (_m, k: RowMessagePlaceholder) => String(values[k] ?? ''));
+
 /** Checks one row against the exam; returns the record to stage, or every problem the row has. */
 export function checkScoreRow(cells: Cell[], map: Partial<Record<ScoreColumnKey, number>>, level: ImportLevel, lk: ImportLookups): { record?: ScoreRecord; issues: RowIssue[] } {
   const get = (k: ScoreColumnKey) => (map[k] === undefined ? null : text(cells[map[k]]));
   const issues: RowIssue[] = [];
-  const issue = (key: ScoreColumnKey, code: string, zh: string, en: string) => {
+  const values: Partial<Record<RowMessagePlaceholder, string | number | null>> = {};
+  const issue = <K extends keyof typeof ROW_MESSAGES>(key: K, code: keyof (typeof ROW_MESSAGES)[K] & string) => {
     const col = SCORE_COLUMNS.find((c) => c.key === key)!;
-    issues.push({ column: col.zh, code, zh, en });
+    const [zh, en] = (ROW_MESSAGES[key] as Record<string, readonly [string, string]>)[code]!;
+    issues.push({ column: col.zh, code, zh: fill(zh, values), en: fill(en, values) });
   };
 
   const schoolCode = get('schoolCode');
+  values.school = schoolCode;
   const school = schoolCode ? lk.schools.get(schoolCode) : undefined;
-  if (!schoolCode) issue('schoolCode', 'required', '必填', 'Required');
-  else if (!school) issue('schoolCode', 'unknown_school', `学校代码“${schoolCode}”不存在`, `School code ${schoolCode} does not exist`);
-  else if (!school.sat) issue('schoolCode', 'school_not_in_exam', `学校“${schoolCode}”未参加本次考试`, `School ${schoolCode} did not sit this exam`);
-  else if (!school.allowed) issue('schoolCode', 'school_out_of_scope', `无权导入学校“${schoolCode}”的成绩`, `You may not import scores of school ${schoolCode}`);
+  if (!schoolCode) issue('schoolCode', 'required');
+  else if (!school) issue('schoolCode', 'unknown_school');
+  else if (!school.sat) issue('schoolCode', 'school_not_in_exam');
+  else if (!school.allowed) issue('schoolCode', 'school_out_of_scope');
 
   const className = get('className');
+  values.class = className;
   let classId: number | undefined;
-  if (!className) issue('className', 'required', '必填', 'Required');
+  if (!className) issue('className', 'required');
   else if (school?.sat && school.allowed) {
     classId = lk.classes.get(`${school.id}|${className}`);
-    if (classId === undefined) issue('className', 'unknown_class', `学校“${schoolCode}”没有班级“${className}”（本学年本年级）`, `School ${schoolCode} has no class "${className}" in this year and grade`);
+    if (classId === undefined) issue('className', 'unknown_class');
   }
 
   const studentKey = get('studentKey');
-  if (!studentKey) issue('studentKey', 'required', '必填', 'Required');
-  else if (!KEY_RE.test(studentKey)) issue('studentKey', 'invalid_key', '学生编号只能是 1–40 位字母、数字、下划线或连字符', 'Student key: 1–40 letters, digits, _ or -');
+  if (!studentKey) issue('studentKey', 'required');
+  else if (KEY_FORBIDDEN_RE.test(studentKey) || studentKey.length > MAX_KEY_CHARS) issue('studentKey', 'invalid_key');
 
   const studentName = get('studentName');
-  if (studentName && studentName.length > 40) issue('studentName', 'too_long', '姓名不能超过 40 个字符', 'Name: at most 40 characters');
+  if (studentName && tooLong(studentName)) issue('studentName', 'too_long');
   const idNumber = get('idNumber');
-  if (idNumber && !ID_RE.test(idNumber)) issue('idNumber', 'invalid_id', '身份证号应为 18 位（或 15 位）', 'ID number must have 18 (or 15) characters');
+  if (idNumber && !ID_RE.test(idNumber)) issue('idNumber', 'invalid_id');
 
   const subjectText = get('subject');
+  values.subject = subjectText;
   const subject = subjectText ? lk.subjects.get(subjectText) ?? lk.subjects.get(subjectText.toLowerCase()) : undefined;
-  if (!subjectText) issue('subject', 'required', '必填', 'Required');
-  else if (!subject) issue('subject', 'unknown_subject', `本次考试没有科目“${subjectText}”`, `This exam has no subject "${subjectText}"`);
+  if (!subjectText) issue('subject', 'required');
+  else if (!subject) issue('subject', 'unknown_subject');
 
   let itemId: number | null = null;
   let limit = subject?.fullMark;
   if (level === 'item') {
     const itemNo = get('itemNo');
-    if (!itemNo) issue('itemNo', 'required', '必填', 'Required');
+    values.item = itemNo;
+    if (!itemNo) issue('itemNo', 'required');
     else if (subject) {
       const item = lk.items.get(`${subject.id}|${itemNo}`);
-      if (!item) issue('itemNo', 'unknown_item', `科目“${subjectText}”没有第“${itemNo}”题`, `Subject ${subjectText} has no item ${itemNo}`);
+      if (!item) issue('itemNo', 'unknown_item');
       else {
         itemId = item.id;
         limit = item.fullMark;
@@ -155,12 +215,12 @@ export function checkScoreRow(cells: Cell[], map: Partial<Record<ScoreColumnKey,
   }
 
   const score = parseScore(cells[map.score ?? -1]);
-  if (score === null) issue('score', 'required', '成绩为空（缺考学生请删除该行）', 'Score is empty (delete the rows of absent students)');
-  else if (score === 'invalid') issue('score', 'invalid_score', '成绩应为数字，最多两位小数', 'Score must be a number with at most two decimals');
-  else if (score < 0) issue('score', 'negative_score', `成绩 ${score} 不能为负数`, `Score ${score} cannot be negative`);
-  else if (limit !== undefined && score > limit) {
-    issue('score', 'above_full_mark', `成绩 ${score} 超过满分 ${limit}`, `Score ${score} is above the full mark ${limit}`);
-  }
+  values.score = typeof score === 'number' ? score : null;
+  values.limit = limit ?? null;
+  if (score === null) issue('score', 'required');
+  else if (score === 'invalid') issue('score', 'invalid_score');
+  else if (score < 0) issue('score', 'negative_score');
+  else if (limit !== undefined && score > limit) issue('score', 'above_full_mark');
 
   if (issues.length || !school || classId === undefined || !studentKey || !subject || typeof score !== 'number') return { issues };
   return { record: { schoolId: school.id, classId, studentKey, studentName, idNumber, subjectId: subject.id, itemId, score }, issues };
