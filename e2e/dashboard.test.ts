@@ -17,6 +17,22 @@ afterAll(() => e?.close());
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 250 });
 
+/** A row of the gaps table by its exam date. */
+const gapsRow = (date: string) => e.page.getByTestId('gaps-table').locator('tbody tr[data-row-key]', { hasText: date });
+
+/** The gaps page compares exactly these exams in this subject: in its table and in its selectors. */
+async function expectSelection(examIds: string[], subject: string) {
+  const { page } = e;
+  const rows = page.getByTestId('gaps-table').locator('tbody tr[data-row-key]');
+  await poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-row-key')).sort())).toEqual([...examIds].sort());
+  await poll(() => page.getByTestId('gaps-subject').locator('.ant-select-content').textContent()).toBe(subject);
+  // the selected exams, labelled as the table names them (date and name); a responsive multiple
+  // select keeps tags it has no room for, and its "+ n ..." tag, in the page as aria-hidden
+  const names = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td')?.textContent ?? ''));
+  const tags = page.getByTestId('gaps-exams').locator('.ant-select-content-item:not([aria-hidden]) > .ant-select-selection-item');
+  await poll(async () => (await tags.evaluateAll((els) => els.map((el) => el.getAttribute('title')))).sort()).toEqual(names.sort());
+}
+
 /** Standard deviation of the grey levels: a blank or single-colour screenshot is close to 0. */
 async function pixelSpread(file: string): Promise<{ sd: number; width: number; height: number }> {
   const img = sharp(file);
@@ -66,7 +82,28 @@ describe('dashboard in the browser', () => {
     await page.getByTestId('figure-qualityMeanGap.math').click();
     // the gaps page with the query of the gaps API: maths, the previous comparable exam and the latest
     await page.waitForURL((u) => u.pathname === '/quality/gaps' && u.searchParams.get('subject') === 'math' && /^\d+,\d+$/.test(u.searchParams.get('examIds') ?? ''));
-    await poll(() => page.getByTestId('gaps-table').textContent()).toContain('2026-11-10');
+    const linkIds = new URL(page.url()).searchParams.get('examIds')!.split(',');
+    const linkUrl = page.url();
+    // exactly the link's exams and subject, not the page's default selection (the last 12 maths exams)
+    await expectSelection(linkIds, '数学');
+    await expect(gapsRow('2026-11-10').count()).resolves.toBe(1);
+    await poll(() => page.getByTestId('gaps-change').count()).toBe(1);
+    await e.screenshot('dashboard-quality-drill-gaps');
+
+    // another subject is a history entry: the URL follows it, and back returns to the link's selection
+    await page.getByTestId('gaps-subject').click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '语文' }).first().click();
+    await page.waitForURL((u) => u.searchParams.get('subject') === 'chinese' && !u.searchParams.has('examIds'));
+    await poll(() => page.getByText('语文平均分差距趋势').count()).toBe(1);
+    await page.goBack();
+    await page.waitForURL(linkUrl);
+    await expectSelection(linkIds, '数学');
+
+    // unknown and malformed ids in a link are ignored; the known one is still shown
+    await page.goto(`/quality/gaps?subject=math&examIds=${linkIds[1]},987654,abc,-3`);
+    await expectSelection([linkIds[1]!], '数学');
+    expect(await page.getByTestId('gaps-table').textContent()).toContain('2026-11-10');
+    expect(await page.locator('.ant-alert-error, .ant-message-error').count()).toBe(0);
   });
 
   it('big screen: dark, 16:9, full window', async () => {

@@ -1,7 +1,8 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Card, Flex, Select, Table, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
 import { SUBJECT_LABELS, SUBJECTS, type Subject } from '../../../shared/enums';
 import type { GapsResponse } from '../../../shared/quality.schemas';
 import { gapsExportUrl, useExams, useGaps } from '../../api/quality';
@@ -10,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { DidCard } from './DidCard';
 import { EChart, type ChartOption } from './EChart';
 import { points, score, signed } from './format';
+import { examsFromUrl, subjectFromUrl } from './gapsSelection';
 
 type Row = GapsResponse['exams'][number];
 
@@ -17,11 +19,20 @@ type Row = GapsResponse['exams'][number];
 export default function GapsPage() {
   const { t } = useTranslation('quality');
   const { label, options } = useLabels();
-  const [subject, setSubject] = useState<Subject>('math');
+  // the selection lives in the URL (?subject=math&examIds=12,15): dashboard links open it, it can be
+  // shared, and each change is a history entry the back button returns from
+  const [search, setSearch] = useSearchParams();
+  const subject = subjectFromUrl(search.get('subject'));
   const exams = useExams({ pageSize: 100 });
-  const [chosen, setChosen] = useState<number[]>();
   const withSubject = (exams.data?.items ?? []).filter((e) => e.subjects.some((s) => s.subject === subject));
-  const ids = chosen ?? withSubject.map((e) => e.id).slice(0, 12);
+  const ids = examsFromUrl(search.get('examIds'), withSubject.map((e) => e.id));
+  const select = (s: Subject, examIds?: number[]) => setSearch((prev) => {
+    const next = new URLSearchParams(prev);
+    next.set('subject', s);
+    if (examIds) next.set('examIds', examIds.join(','));
+    else next.delete('examIds'); // another subject starts again from its default exams
+    return next;
+  });
   const { data } = useGaps(ids, subject);
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis' },
@@ -43,8 +54,8 @@ export default function GapsPage() {
         extra={<Button icon={<DownloadOutlined />} href={ids.length ? gapsExportUrl(ids, subject) : undefined} disabled={!ids.length} data-testid="gaps-export">{t('gaps.export')}</Button>}
       />
       <Flex gap={8} wrap style={{ marginBottom: 16 }}>
-        <Select style={{ width: 140 }} value={subject} onChange={(v) => { setSubject(v); setChosen(undefined); }} options={options(SUBJECT_LABELS, SUBJECTS)} data-testid="gaps-subject" />
-        <Select mode="multiple" style={{ minWidth: 480 }} maxTagCount="responsive" value={ids} onChange={setChosen} options={withSubject.map((e) => ({ value: e.id, label: `${e.examDate} ${e.name}` }))} placeholder={t('gaps.chooseExams')} />
+        <Select style={{ width: 140 }} value={subject} onChange={(v) => select(v)} options={options(SUBJECT_LABELS, SUBJECTS)} data-testid="gaps-subject" />
+        <Select mode="multiple" style={{ flex: 1, minWidth: 480 }} maxTagCount="responsive" value={ids} onChange={(v: number[]) => select(subject, v)} options={withSubject.map((e) => ({ value: e.id, label: `${e.examDate} ${e.name}` }))} placeholder={t('gaps.chooseExams')} data-testid="gaps-exams" />
       </Flex>
       <Card size="small" title={t('gaps.trend', { subject: label(SUBJECT_LABELS, subject) })} style={{ marginBottom: 16 }}>
         <EChart option={option} height={300} testId="gap-trend" />
