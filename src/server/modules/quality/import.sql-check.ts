@@ -63,7 +63,8 @@ async function checkFrom(dbh: DbHandle, jobId: string, bytes: AsyncIterator<Buff
   try {
     const copy = `copy ${table} (${columns.join(', ')}) from stdin with (format csv, header true)`;
     const utf8 = head.gb18030 ? toUtf8(head.chunks, bytes) : { first: head.chunks, rest: bytes };
-    const loaded = await (dbh.pool ? copyToPostgres(dbh, copy, utf8.first, utf8.rest, opts.onRowsRead) : copyToPglite(dbh, copy, utf8.first, utf8.rest, opts.onRowsRead));
+    const blanks = new BlankDetector();
+    const loaded = await (dbh.pool ? copyToPostgres(dbh, copy, utf8.first, utf8.rest, opts.onRowsRead, blanks) : copyToPglite(dbh, copy, utf8.first, utf8.rest, opts.onRowsRead, blanks));
     if (loaded.kind === 'unreadable') return loaded;
     const rowsChecked = await dbh.db.transaction().execute(async (tx) => {
       await sql`set local work_mem = '64MB'`.execute(tx);
@@ -71,7 +72,7 @@ async function checkFrom(dbh: DbHandle, jobId: string, bytes: AsyncIterator<Buff
       // to merge with them or loop over them per row
       await sql`set local enable_nestloop = off`.execute(tx);
       await sql`set local enable_mergejoin = off`.execute(tx);
-      const staged = await checkStatement(jobId, table, columns.length, map, opts.level, opts.lookups).execute(tx);
+      const staged = await checkStatement(jobId, table, columns.length, map, opts.level, opts.lookups, blanks.found).execute(tx);
       const failed = await sql<{ n: number }>`select count(distinct row_no)::int as n from quality_import_errors where job_id = ${jobId}`.execute(tx);
       return Number(staged.numAffectedRows ?? 0n) + failed.rows[0]!.n;
     });
@@ -116,11 +117,33 @@ function toUtf8(first: Buffer[], rest: AsyncIterator<Buffer>): { first: Buffer[]
   return { first: first.map(convert), rest: converted };
 }
 
-/** Streams the bytes to COPY, counting lines for the progress bar. */
-async function* counted(first: Buffer[], rest: AsyncIterator<Buffer>, onRowsRead: (rows: number) => Promise<void>): AsyncGenerator<Buffer> {
+/**
+ * Byte sequences of what String.prototype.trim removes (UTF-8), bar the line ends: ASCII blanks,
+ * NBSP, U+1680, U+2000–U+202F (the E2 80 prefix also covers some punctuation, which only costs a
+ * slower check), U+205F, U+3000, U+FEFF.
+ */
+const BLANKS = [[0x20], [0x09], [0x0b], [0x0c], [0xc2, 0xa0], [0xe1, 0x9a, 0x80], [0xe2, 0x80], [0xe2, 0x81, 0x9f], [0xe3, 0x80, 0x80], [0xef, 0xbb, 0xbf]].map((b) => Buffer.from(b));
+
+/** Whether any cell may need trimming: trimming every cell of a million rows costs more than the rest of the check. */
+export class BlankDetector {
+  found = false;
+  private seen = 0;
+  scan(b: Buffer) {
+    if (this.found) return;
+    // a byte order mark at the very start of the file is not in any cell
+    const from = this.seen === 0 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+    this.seen += b.length;
+    // a blank split across two chunks is caught too: its first byte alone is one of the patterns' prefixes
+    for (const p of BLANKS) if (b.indexOf(p, from) >= 0 || b.indexOf(p[0]!, Math.max(from, b.length - p.length + 1)) >= 0) this.found = true;
+  }
+}
+
+/** Streams the bytes to COPY, counting lines for the progress bar and looking for blanks. */
+async function* counted(first: Buffer[], rest: AsyncIterator<Buffer>, onRowsRead: (rows: number) => Promise<void>, blanks: BlankDetector): AsyncGenerator<Buffer> {
   let lines = 0;
   let reported = 0;
   const count = (b: Buffer) => {
+    blanks.scan(b);
     for (let i = b.indexOf(LF); i >= 0; i = b.indexOf(LF, i + 1)) lines += 1;
   };
   for (const b of first) {
@@ -149,11 +172,11 @@ function unreadable(e: unknown): DatabaseCheck | null {
   return null;
 }
 
-async function copyToPostgres(dbh: DbHandle, copy: string, first: Buffer[], rest: AsyncIterator<Buffer>, onRowsRead: (rows: number) => Promise<void>): Promise<DatabaseCheck | { kind: 'loaded' }> {
+async function copyToPostgres(dbh: DbHandle, copy: string, first: Buffer[], rest: AsyncIterator<Buffer>, onRowsRead: (rows: number) => Promise<void>, blanks: BlankDetector): Promise<DatabaseCheck | { kind: 'loaded' }> {
   const client = await dbh.pool!.connect();
   let broken = false;
   try {
-    await pipeline(counted(first, rest, onRowsRead), client.query(copyFrom(copy)));
+    await pipeline(counted(first, rest, onRowsRead, blanks), client.query(copyFrom(copy)));
     return { kind: 'loaded' };
   } catch (e) {
     const verdict = unreadable(e);
@@ -169,7 +192,7 @@ async function copyToPostgres(dbh: DbHandle, copy: string, first: Buffer[], rest
  * PGlite reads COPY input from a blob, so the file goes in pieces of a few megabytes, each cut at
  * the end of a record (a line break outside quotes): memory stays flat however long the file is.
  */
-async function copyToPglite(dbh: DbHandle, copy: string, first: Buffer[], rest: AsyncIterator<Buffer>, onRowsRead: (rows: number) => Promise<void>): Promise<DatabaseCheck | { kind: 'loaded' }> {
+async function copyToPglite(dbh: DbHandle, copy: string, first: Buffer[], rest: AsyncIterator<Buffer>, onRowsRead: (rows: number) => Promise<void>, blanks: BlankDetector): Promise<DatabaseCheck | { kind: 'loaded' }> {
   const fromBlob = (header: boolean) => copy.replace('from stdin with (format csv, header true', `from '/dev/blob' with (format csv, header ${header}`);
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -185,7 +208,7 @@ async function copyToPglite(dbh: DbHandle, copy: string, first: Buffer[], rest: 
     });
   };
   try {
-    for await (const chunk of counted(first, rest, onRowsRead)) {
+    for await (const chunk of counted(first, rest, onRowsRead, blanks)) {
       // the last line break in this chunk that ends a record
       let cut = -1;
       if (chunk.indexOf(QUOTE) < 0) {
@@ -221,9 +244,9 @@ async function copyToPglite(dbh: DbHandle, copy: string, first: Buffer[], rest: 
  * parse the score, name every problem of every row (into quality_import_errors, with the row
  * path's messages), and stage the rows that have none.
  */
-function checkStatement(jobId: string, raw: string, width: number, map: Partial<Record<ScoreColumnKey, number>>, level: ImportLevel, lk: ImportLookups): RawBuilder<unknown> {
+function checkStatement(jobId: string, raw: string, width: number, map: Partial<Record<ScoreColumnKey, number>>, level: ImportLevel, lk: ImportLookups, trim: boolean): RawBuilder<unknown> {
   const cells = Array.from({ length: width }, (_v, i) => i + 1);
-  const trimmed = sql.join(cells.map((i) => sql`nullif(btrim(${sql.raw(`r.c${i}`)}, ${WHITESPACE}), '') as ${sql.raw(`t${i}`)}`));
+  const trimmed = sql.join(cells.map((i) => (trim ? sql`nullif(btrim(${sql.raw(`r.c${i}`)}, ${WHITESPACE}), '')` : sql`nullif(${sql.raw(`r.c${i}`)}, '')`).as(`t${i}`)));
   const col = (k: ScoreColumnKey) => (map[k] === undefined ? sql`null::text` : sql.raw(`t.t${map[k] + 1}`));
   const anyCell = sql.join(cells.map((i) => sql.raw(`t.t${i}`)));
 

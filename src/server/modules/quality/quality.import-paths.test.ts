@@ -6,6 +6,7 @@ import { createTestApp, login, type TestApp } from '../../test/harness.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import type { ImportLevel, ImportRowError } from '../../../shared/quality.schemas.js';
 import { QualityImportService } from './import.service.js';
+import { BlankDetector } from './import.sql-check.js';
 import { mathExam } from './quality.fixtures.js';
 
 /**
@@ -155,6 +156,23 @@ describe('the database path and the row path', () => {
     const r = await check(bureau, 'gb.csv', gbk, 'student');
     expect(r.path).toBe('database');
     expect(r.errors).toEqual([expect.objectContaining({ row: 3, message: '本次考试没有科目“地理”' })]);
+  });
+});
+
+describe('the blank detector (whether cells need trimming in SQL)', () => {
+  const scan = (...chunks: Buffer[]) => {
+    const d = new BlankDetector();
+    for (const c of chunks) d.scan(c);
+    return d.found;
+  };
+  it('ignores a byte order mark and line ends, finds blanks even split across chunks', () => {
+    expect(scan(Buffer.from('\uFEFF学校代码,成绩\r\nPA,90\r\n'))).toBe(false);
+    expect(scan(Buffer.from('PA,9'), Buffer.from('0\n'))).toBe(false);
+    const ideographic = Buffer.from('PA,\u300090\n');
+    const at = ideographic.indexOf(0xe3);
+    expect(scan(ideographic.subarray(0, at + 1), ideographic.subarray(at + 1))).toBe(true);
+    expect(scan(Buffer.from('PA,90 \n'))).toBe(true);
+    expect(scan(Buffer.from('PA,\u00a090\n'))).toBe(true);
   });
 });
 
