@@ -88,7 +88,15 @@ describe('dashboard in the browser', () => {
     await expectSelection(linkIds, '数学');
     await expect(gapsRow('2026-11-10').count()).resolves.toBe(1);
     await poll(() => page.getByTestId('gaps-change').count()).toBe(1);
+    // narrowed to the dashboard's county, as the tile is; the reader can widen it to everyone they can see
+    expect(new URL(linkUrl).searchParams.get('region')).toBe('330481');
+    await poll(() => page.getByTestId('gaps-narrowed').count()).toBe(1);
     await e.screenshot('dashboard-quality-drill-gaps');
+    await page.getByTestId('gaps-widen').click();
+    await page.waitForURL((u) => !u.searchParams.has('region') && u.searchParams.get('examIds') === linkIds.join(','));
+    await poll(() => page.getByTestId('gaps-narrowed').count()).toBe(0);
+    await page.goBack();
+    await page.waitForURL(linkUrl);
 
     // another subject is a history entry: the URL follows it, and back returns to the link's selection
     await page.getByTestId('gaps-subject').click();

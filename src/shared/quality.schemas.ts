@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SUBJECTS } from './enums.js';
+import { SCHOOL_LEVELS, SUBJECTS } from './enums.js';
 import { bi, isoDate, pageQuery, queryList } from './validation.js';
 
 /** Academic quality (学业质量): exams, classes, score imports, statistics, gaps, DiD, learning reports. */
@@ -184,7 +184,15 @@ export const statsResponse = z.object({
 export type StatsResponse = z.infer<typeof statsResponse>;
 
 // ---------- gaps ----------
-export const gapQuery = z.object({ subject: z.enum(SUBJECTS), examIds: queryList(z.coerce.number().int().positive()) });
+export const gapQuery = z.object({
+  subject: z.enum(SUBJECTS),
+  examIds: queryList(z.coerce.number().int().positive()),
+  /** Narrow to schools in a region, current members of a community, or of some levels (as the school list does). */
+  region: z.string().trim().regex(/^\d{2,12}$/).optional(),
+  communityId: z.coerce.number().int().positive().optional(),
+  level: queryList(z.enum(SCHOOL_LEVELS)).optional(),
+});
+export type GapFilter = Pick<z.infer<typeof gapQuery>, 'region' | 'communityId' | 'level'>;
 const groupFigure = z.object({ n: z.number().int(), mean: z.number().nullable(), passRate: z.number().nullable(), excellentRate: z.number().nullable(), lowRate: z.number().nullable() });
 export type GroupFigure = z.infer<typeof groupFigure>;
 export const gapFigureSchema = z.object({

@@ -43,10 +43,11 @@ export const useExamStats = (id: number, subject: string | undefined, by: StatGr
   });
 export const statsExportUrl = (id: number, subject: string, by: StatGroup) => apiUrl(`/quality/exams/${id}/stats/export.xlsx`, { subject, by });
 
-export const useGaps = (ids: number[], subject: string | undefined) =>
-  useQuery({ queryKey: qualityKeys.gaps(ids, subject ?? ''), queryFn: () => http.get<GapsResponse>('/quality/gaps', { examIds: ids, subject }), enabled: ids.length > 0 && !!subject });
+/** `scope`: an optional narrowing to a region, community or school levels (the dashboard's links carry one). */
+export const useGaps = (ids: number[], subject: string | undefined, scope: Record<string, string> = {}) =>
+  useQuery({ queryKey: [...qualityKeys.gaps(ids, subject ?? ''), scope], queryFn: () => http.get<GapsResponse>('/quality/gaps', { ...scope, examIds: ids, subject }), enabled: ids.length > 0 && !!subject });
 /** The gap tables (per exam, per community, change) as one workbook, in the UI language. */
-export const gapsExportUrl = (ids: number[], subject: string) => apiUrl('/quality/gaps/export.xlsx', { examIds: ids, subject, lang: apiLanguage() });
+export const gapsExportUrl = (ids: number[], subject: string, scope: Record<string, string> = {}) => apiUrl('/quality/gaps/export.xlsx', { ...scope, examIds: ids, subject, lang: apiLanguage() });
 export const useDid = (q: { subject?: string; before?: number; after?: number; comparison: string }) =>
   useQuery({
     queryKey: qualityKeys.did(q),

@@ -159,7 +159,7 @@ describe('region dashboard (bureau)', () => {
     expect(fig(p, 'qualityPassGap.math')).toMatchObject({ value: 60, unit: 'pp' });
     expect(fig(p, 'qualityMeanGapChange.math')).toMatchObject({ value: -4.33, unit: 'scoreChange', hint: { zh: '上次 2026-01-16：23.3分（城区 2 人 / 乡村 3 人）' } });
     expect(fig(p, 'qualityPassGapChange.math').value).toBe(-6.67);
-    expect(fig(p, 'qualityMeanGap.math').drillDown).toEqual({ path: '/quality/gaps', query: { subject: 'math', examIds: `${ids.E1},${ids.E2}` } });
+    expect(fig(p, 'qualityMeanGap.math').drillDown).toEqual({ path: '/quality/gaps', query: { region: HAINING, subject: 'math', examIds: `${ids.E1},${ids.E2}` } });
     // English was not in E1 or any earlier grade-6 exam: no change to show, and no NaN
     expect(fig(p, 'qualityMeanGapChange.english')).toMatchObject({ value: null, hint: { zh: '没有可比的上次考试' } });
     expect(fig(p, 'qualityMeanGap.english').drillDown?.query.examIds).toBe(String(ids.E2));
@@ -296,5 +296,31 @@ describe('report, screen and snapshots', () => {
     await sit(t.ctx.db, ids.E2!, ids.C!, { math: [86] });
     expect(await sourceVersion(t.ctx.db, 'quality')).not.toBe(before);
     await expect.poll(figure, { timeout: 20_000, interval: 200 }).toBe(14);
+  });
+});
+
+describe('a partner county\'s school in a cross-region community', () => {
+  it('counts on neither the region\'s tile nor the gaps page the tile opens', async () => {
+    const db = t.ctx.db;
+    // a Tongxiang rural school paired with Haining's urban A: the Haining bureau can see it
+    const F = await buildSchool(db, { name: '桐乡己小学', location_class: 'rural', region_code: TONGXIANG });
+    await buildCommunity(db, [{ schoolId: ids.A!, role: 'core' }, { schoolId: F.id, role: 'member' }], { name: '山海质量结对', partner_region_code: TONGXIANG });
+    const exam = await buildExam(db, { name: '2025学年第二学期六年级期末', date: '2026-07-08', year: 2025, term: 2, grade: 6, schools: [ids.A!, ids.B!, F.id], subjects: ['math'] });
+    await sit(db, exam, ids.A!, { math: [90, 80] });
+    await sit(db, exam, ids.B!, { math: [60] });
+    await sit(db, exam, F.id, { math: [30, 30, 30] });
+    // dashboards are cached snapshots: wait until the new exam shows
+    const mathGap = async () => fig(qualityPanel(await dash(c.bureau!, 'schoolYear=2025')), 'qualityMeanGap.math');
+    await expect.poll(async () => (await mathGap()).hint?.zh, { timeout: 20_000, interval: 200 }).toContain('2026-07-08');
+    const mean = await mathGap();
+    // Haining only: urban 85, rural 60
+    expect(mean).toMatchObject({ value: 25, hint: { zh: expect.stringContaining('城区 2 人 / 乡村 1 人') } });
+    expect(mean.drillDown?.query).toMatchObject({ region: HAINING });
+    const atLink = await gapsAt(c.bureau!, mean.drillDown!.query);
+    expect(atLink.exams.at(-1)).toMatchObject({ examId: exam, ruralUrban: { meanGap: 25, focal: { n: 1 } } });
+    // without the narrowing the page counts the partner school the bureau can see: rural (60 + 3 × 30) / 4
+    const { region: _region, ...wide } = mean.drillDown!.query;
+    const everyone = await gapsAt(c.bureau!, wide);
+    expect(everyone.exams.at(-1)).toMatchObject({ examId: exam, ruralUrban: { meanGap: 47.5, focal: { n: 4 } } });
   });
 });

@@ -2,9 +2,9 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { NotFoundError, OutOfScopeError } from '../../http/errors.js';
-import { regionContains, regionPrefix } from '../../../shared/regions.js';
+import { regionContains } from '../../../shared/regions.js';
 import type { DashboardQuery } from '../../../shared/dashboard.schemas.js';
-import { visibleCommunityCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
+import { schoolFilterCondition, visibleCommunityCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
 import type { ResolvedFilters, ResolvedScope } from './dashboard.panel.js';
 import { periodOf, schoolYearOf, shanghaiToday } from './dashboard.period.js';
 
@@ -53,12 +53,9 @@ export function resolveFilters(q: Pick<DashboardQuery, 'schoolYear' | 'semester'
  * members), school → the school itself.
  */
 export function scopeSchoolCondition(scope: ResolvedScope, col: string): Expression<SqlBool> {
-  const c = sql.ref(col);
-  if (scope.view === 'region') return sql<SqlBool>`${c} in (select rs.id from schools rs where rs.region_code like ${`${regionPrefix(scope.regionCode!)}%`})`;
-  if (scope.view === 'community') {
-    return sql<SqlBool>`${c} in (select m.school_id from community_memberships m where m.community_id = ${scope.communityId!} and (m.end_date is null or m.end_date >= current_date))`;
-  }
-  return sql<SqlBool>`${c} = ${scope.schoolId!}`;
+  if (scope.view === 'region') return schoolFilterCondition(col, { region: scope.regionCode! });
+  if (scope.view === 'community') return schoolFilterCondition(col, { communityId: scope.communityId! });
+  return sql<SqlBool>`${sql.ref(col)} = ${scope.schoolId!}`;
 }
 
 /** The list-filter form of a scope, for drill-down links. */

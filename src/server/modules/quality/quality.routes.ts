@@ -118,11 +118,11 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
       return sendXlsx(reply, { fileName: lang === 'en' ? `statistics-${req.query.subject}` : `成绩统计-${subject}`, sheetName: subject, columns: statExportColumns(), batches: once(), lang });
     });
   app.get('/api/v1/quality/gaps', { schema: { ...tags, summary: '城乡与成员校—核心校差距 Gaps and their change', querystring: gapQuery, response: { 200: gapsResponse } } },
-    (req) => stats.gaps(callerOf(req).actor, req.query.examIds, req.query.subject));
+    (req) => stats.gaps(callerOf(req).actor, req.query.examIds, req.query.subject, req.query));
   app.get('/api/v1/quality/gaps/export.xlsx', { schema: { ...tags, summary: '导出差距表 Export the gap tables', querystring: gapQuery.extend(langQuery.shape) } },
     async (req, reply) => {
       const lang = req.query.lang ?? requestLang(req);
-      const g = await stats.gaps(callerOf(req).actor, req.query.examIds, req.query.subject);
+      const g = await stats.gaps(callerOf(req).actor, req.query.examIds, req.query.subject, req.query);
       return sendXlsxSheets(reply, { fileName: lang === 'en' ? `gaps-${req.query.subject}` : `城乡差距-${SUBJECT_LABELS[req.query.subject].zh}`, sheets: gapSheets(g, lang), lang });
     });
   app.get('/api/v1/quality/did', { schema: { ...tags, summary: '双重差分估计 Difference in differences', querystring: didQuery, response: { 200: didResponse } } },

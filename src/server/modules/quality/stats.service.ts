@@ -1,9 +1,10 @@
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { fieldIssue, ValidationError } from '../../http/errors.js';
 import type { Subject } from '../../../shared/enums.js';
-import type { Comparison, DidResponse, GapsResponse, GroupFigure, StatGroup, StatsResponse } from '../../../shared/quality.schemas.js';
-import { privateSchoolCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
+import type { Comparison, DidResponse, GapFilter, GapsResponse, GroupFigure, StatGroup, StatsResponse } from '../../../shared/quality.schemas.js';
+import { privateSchoolCondition, schoolFilterCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
 import { differenceInDifferences, readDid, type DidUnit } from './did.engine.js';
 import { readableExam, type LoadedExam } from './exams.service.js';
 import { EMPTY_GROUP, gapChange, gapOf, round } from './gap.engine.js';
@@ -33,12 +34,12 @@ export class QualityStatsService {
   }
 
   /** Rural–urban and member–core gaps per exam, and their change from the first exam to the last. */
-  async gaps(actor: Actor, examIds: number[], subject: Subject): Promise<GapsResponse> {
+  async gaps(actor: Actor, examIds: number[], subject: Subject, filter: GapFilter = {}): Promise<GapsResponse> {
     if (!examIds.length || examIds.length > 20) throw new ValidationError([fieldIssue('query.examIds', 'invalid', '请选择 1–20 次考试', 'Choose 1–20 exams')]);
     const exams: LoadedExam[] = [];
     for (const id of [...new Set(examIds)]) exams.push(await readableExam(this.db, actor, id));
     exams.sort((a, b) => a.row.exam_date.localeCompare(b.row.exam_date) || a.row.id - b.row.id);
-    const scope = visibleSchoolCondition(actor, 'q.school_id');
+    const scope = sql<SqlBool>`(${visibleSchoolCondition(actor, 'q.school_id')} and ${schoolFilterCondition('q.school_id', filter)})`;
     const out: GapsResponse['exams'] = [];
     for (const exam of exams) {
       const sub = subjectOf(exam, subject, 'query.examIds');

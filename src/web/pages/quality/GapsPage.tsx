@@ -1,5 +1,5 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Select, Table, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Select, Table, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
@@ -11,7 +11,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { DidCard } from './DidCard';
 import { EChart, type ChartOption } from './EChart';
 import { points, score, signed } from './format';
-import { examsFromUrl, subjectFromUrl } from './gapsSelection';
+import { examsFromUrl, SCOPE_PARAMS, scopeFromUrl, subjectFromUrl } from './gapsSelection';
 
 type Row = GapsResponse['exams'][number];
 
@@ -33,7 +33,14 @@ export default function GapsPage() {
     else next.delete('examIds'); // another subject starts again from its default exams
     return next;
   });
-  const { data } = useGaps(ids, subject);
+  const scope = scopeFromUrl(search);
+  const narrowed = Object.keys(scope).length > 0;
+  const widen = () => setSearch((prev) => {
+    const next = new URLSearchParams(prev);
+    for (const k of SCOPE_PARAMS) next.delete(k);
+    return next;
+  });
+  const { data } = useGaps(ids, subject, scope);
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
@@ -51,12 +58,16 @@ export default function GapsPage() {
       <PageHeader
         title={t('gaps.title')}
         sub={t('gaps.subtitle')}
-        extra={<Button icon={<DownloadOutlined />} href={ids.length ? gapsExportUrl(ids, subject) : undefined} disabled={!ids.length} data-testid="gaps-export">{t('gaps.export')}</Button>}
+        extra={<Button icon={<DownloadOutlined />} href={ids.length ? gapsExportUrl(ids, subject, scope) : undefined} disabled={!ids.length} data-testid="gaps-export">{t('gaps.export')}</Button>}
       />
       <Flex gap={8} wrap style={{ marginBottom: 16 }}>
         <Select style={{ width: 140 }} value={subject} onChange={(v) => select(v)} options={options(SUBJECT_LABELS, SUBJECTS)} data-testid="gaps-subject" />
         <Select mode="multiple" style={{ flex: 1, minWidth: 480 }} maxTagCount="responsive" value={ids} onChange={(v: number[]) => select(subject, v)} options={withSubject.map((e) => ({ value: e.id, label: `${e.examDate} ${e.name}` }))} placeholder={t('gaps.chooseExams')} data-testid="gaps-exams" />
       </Flex>
+      {narrowed ? (
+        <Alert style={{ marginBottom: 16 }} type="info" showIcon data-testid="gaps-narrowed" title={t('gaps.narrowed')}
+          action={<Button size="small" onClick={widen} data-testid="gaps-widen">{t('gaps.widen')}</Button>} />
+      ) : null}
       <Card size="small" title={t('gaps.trend', { subject: label(SUBJECT_LABELS, subject) })} style={{ marginBottom: 16 }}>
         <EChart option={option} height={300} testId="gap-trend" />
       </Card>

@@ -32,3 +32,15 @@ export function examsFromUrl(v: string | null, available: readonly number[]): nu
   const ids = [...new Set(v.split(',').map((s) => s.trim()).filter((s) => /^\d{1,15}$/.test(s)).map(Number))].filter((id) => known.has(id));
   return ids.length ? ids.slice(0, MAX_EXAMS) : fallback;
 }
+
+/** The narrowing a dashboard link carries (its region or community and school levels), passed to the gaps API as is. */
+export const SCOPE_PARAMS = ['region', 'communityId', 'level'] as const;
+export type GapScope = Partial<Record<(typeof SCOPE_PARAMS)[number], string>>;
+export function scopeFromUrl(search: URLSearchParams): GapScope {
+  const out: GapScope = {};
+  for (const k of SCOPE_PARAMS) {
+    const v = search.get(k)?.trim();
+    if (v) out[k] = v;
+  }
+  return out;
+}

@@ -4,17 +4,17 @@ import { label, type Chart, type DrillDown, type Figure, type FigureUnit } from 
 import { SUBJECT_LABELS, SUBJECTS, type Labelled, type Subject } from '../../../../shared/enums.js';
 import type { GapFigure, GroupFigure, StatRow } from '../../../../shared/quality.schemas.js';
 import { GRADE_LABELS } from '../../../../shared/resources.enums.js';
-import { visibleSchoolCondition } from '../../registry/registry.scope.js';
+import { schoolFilterCondition, visibleSchoolCondition } from '../../registry/registry.scope.js';
 import { EMPTY_GROUP, gapChange, gapOf, round } from '../../quality/gap.engine.js';
 import { groupStats } from '../../quality/stats.repo.js';
 import type { PanelContext, PanelData, PanelDefinition } from '../dashboard.panel.js';
-import { scopeSchoolCondition } from '../dashboard.scope.js';
+import { scopeLinkQuery, scopeSchoolCondition } from '../dashboard.scope.js';
 
 /**
  * Academic quality, computed by the quality module's own code: its statistics SQL (groupStats by
  * location class, behind the stats API, rounded as the gaps API rounds) and its gap arithmetic
  * (gapOf, gapChange). A figure therefore equals what GET /api/v1/quality/gaps answers at the
- * figure's drill-down link, for a reader whose scope is the dashboard's. (gapFigures, behind the
+ * figure's drill-down link, which carries the dashboard's region or community and school levels. (gapFigures, behind the
  * gaps API, also works out core/member roles score by score, which this panel does not show.)
  *
  * - The latest exam: the most recent exam of the period (its school year, and term when a semester
@@ -49,9 +49,7 @@ const count = (n: number) => label(formatNumber(n, 'zh'), formatNumber(n, 'en'))
 
 /** Scores of the schools this dashboard covers, as a condition on q.school_id. */
 function scoreCondition(ctx: PanelContext): Expression<SqlBool> {
-  const conds: Expression<SqlBool>[] = [visibleSchoolCondition(ctx.actor, 'q.school_id'), scopeSchoolCondition(ctx.scope, 'q.school_id')];
-  if (ctx.filters.level.length) conds.push(sql<SqlBool>`q.school_id in (select ls.id from schools ls where ls.level in (${sql.join(ctx.filters.level)}))`);
-  return sql<SqlBool>`(${sql.join(conds, sql` and `)})`;
+  return sql<SqlBool>`(${visibleSchoolCondition(ctx.actor, 'q.school_id')} and ${scopeSchoolCondition(ctx.scope, 'q.school_id')} and ${schoolFilterCondition('q.school_id', { level: ctx.filters.level })})`;
 }
 
 const hasScores = (cond: Expression<SqlBool>) => sql<SqlBool>`exists (select 1 from quality_scores q where q.exam_subject_id = sub.id and ${cond})`;
@@ -83,7 +81,11 @@ const groupOf = (r: StatRow | undefined): GroupFigure =>
 /** urban − rural, from the rows by location class */
 const gapIn = (rows: StatRow[]): GapFigure => gapOf(groupOf(rows.find((r) => r.key === 'urban')), groupOf(rows.find((r) => r.key === 'rural')));
 
-const gapsLink = (subject: Subject, examIds: number[]): DrillDown => ({ path: '/quality/gaps', query: { subject, examIds: examIds.join(',') } });
+/** The gaps page for these exams, narrowed to the dashboard's region or community and school levels, as the figure is. */
+const gapsLink = (ctx: PanelContext, subject: Subject, examIds: number[]): DrillDown => ({
+  path: '/quality/gaps',
+  query: { ...scopeLinkQuery(ctx.scope), ...(ctx.filters.level.length ? { level: ctx.filters.level.join(',') } : {}), subject, examIds: examIds.join(',') },
+});
 const noPrevious = label('没有可比的上次考试', 'No earlier exam of this grade');
 
 function emptyState(school: boolean): PanelData {
@@ -191,7 +193,7 @@ async function load(ctx: PanelContext): Promise<PanelData> {
   const examLink = (s: Subject): DrillDown => ({ path: `/quality/exams/${latest.exam_id}`, query: { subject: s } });
   const figures = readings.flatMap((r) => (school
     ? schoolFigures(r, examLink(r.subject))
-    : gapFigures(r, gapsLink(r.subject, r.previous ? [r.previous.exam.exam_id, latest.exam_id] : [latest.exam_id]))));
+    : gapFigures(r, gapsLink(ctx, r.subject, r.previous ? [r.previous.exam.exam_id, latest.exam_id] : [latest.exam_id]))));
   const chart: Chart = {
     key: school ? 'qualityMeanTrend' : 'qualityGapTrend',
     kind: 'line',
@@ -202,7 +204,7 @@ async function load(ctx: PanelContext): Promise<PanelData> {
       key: s,
       name: SUBJECT_LABELS[s],
       values: lines[i]!,
-      drillDown: school ? examLink(s) : gapsLink(s, trend.filter((e) => subjectOf(e.exam_id, s)).map((e) => e.exam_id)),
+      drillDown: school ? examLink(s) : gapsLink(ctx, s, trend.filter((e) => subjectOf(e.exam_id, s)).map((e) => e.exam_id)),
     })),
   };
   return { figures, charts: [chart] };
