@@ -174,17 +174,15 @@ function unreadable(e: unknown): DatabaseCheck | null {
 
 async function copyToPostgres(dbh: DbHandle, copy: string, first: Buffer[], rest: AsyncIterator<Buffer>, onRowsRead: (rows: number) => Promise<void>, blanks: BlankDetector): Promise<DatabaseCheck | { kind: 'loaded' }> {
   const client = await dbh.pool!.connect();
-  let broken = false;
   try {
     await pipeline(counted(first, rest, onRowsRead, blanks), client.query(copyFrom(copy)));
+    client.release();
     return { kind: 'loaded' };
   } catch (e) {
     const verdict = unreadable(e);
-    if (!verdict) broken = true;
+    client.release(!verdict); // after anything but a refused file, do not reuse the connection
     if (verdict) return verdict;
     throw e;
-  } finally {
-    client.release(broken);
   }
 }
 

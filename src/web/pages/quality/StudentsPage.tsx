@@ -34,7 +34,7 @@ export default function StudentsPage() {
         loading={isFetching}
         dataSource={data?.items ?? []}
         data-testid="students-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }), onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
         columns={[
           { title: t('report.studentKey'), dataIndex: 'studentKey', render: (v: string, s) => <Link to={`/quality/students/${s.id}`}>{v}</Link> },
           { title: t('report.name'), dataIndex: 'name', render: (v: string | null, s) => (v ? <Link to={`/quality/students/${s.id}`}>{v}</Link> : '—') },
