@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Db } from './connection.js';
 import { allMigrations } from '../modules/index.js';
 
@@ -13,9 +13,8 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** Applies every pending migration of every module, in name order, inside a lock. */
-export async function migrateToLatest(db: Db): Promise<MigrationReport> {
-  const migrator = new Migrator({
+function migrator(db: Db) {
+  return new Migrator({
     db,
     provider: new ModuleMigrationProvider(allMigrations()),
     migrationTableName: 'schema_migrations',
@@ -23,7 +22,19 @@ export async function migrateToLatest(db: Db): Promise<MigrationReport> {
     // modules land in any order: a module's migrations may sort before ones already applied
     allowUnorderedMigrations: true,
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+/** Applies every pending migration of every module, in name order, inside a lock. */
+export async function migrateToLatest(db: Db): Promise<MigrationReport> {
+  return report(await migrator(db).migrateToLatest());
+}
+
+/** Applies the migrations up to and including `name` (tests of a migration's conversion of old data). */
+export async function migrateTo(db: Db, name: string): Promise<MigrationReport> {
+  return report(await migrator(db).migrateTo(name));
+}
+
+function report({ error, results }: MigrationResultSet): MigrationReport {
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

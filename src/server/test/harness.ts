@@ -7,7 +7,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
-import { connect } from '../db/connection.js';
+import { connect, type DbHandle } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { loadRegions } from '../modules/registry/regions.service.js';
@@ -20,8 +20,8 @@ export const ADMIN_PASSWORD = 'admin-test-password';
  * server named by TEST_DATABASE_URL when the suite runs in its "postgres" project. Files never share
  * data, so they run in parallel and in any order.
  */
-export async function createTestContext(): Promise<AppContext & { cleanup: () => Promise<void> }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjin-test-'));
+/** An empty database (no migrations) of the kind the test project runs on, and how to remove it. */
+export async function openTestDatabase(): Promise<{ dbh: DbHandle; databaseUrl: string | undefined; dropDatabase: () => Promise<void> }> {
   const usePostgres = process.env.GONGJIN_TEST_DB === 'postgres';
   let dropDatabase = async () => {};
   let databaseUrl: string | undefined;
@@ -43,8 +43,14 @@ export async function createTestContext(): Promise<AppContext & { cleanup: () =>
       await c.end();
     };
   }
-  const config = loadConfig({ GONGJIN_DATA_DIR: dataDir, GONGJIN_LOG_LEVEL: process.env.DBG ? 'error' : 'silent', GONGJIN_UPLOAD_LIMIT_MB: '5', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
   const dbh = await connect({ databaseUrl, poolSize: 5 });
+  return { dbh, databaseUrl, dropDatabase };
+}
+
+export async function createTestContext(): Promise<AppContext & { cleanup: () => Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjin-test-'));
+  const { dbh, databaseUrl, dropDatabase } = await openTestDatabase();
+  const config = loadConfig({ GONGJIN_DATA_DIR: dataDir, GONGJIN_LOG_LEVEL: process.env.DBG ? 'error' : 'silent', GONGJIN_UPLOAD_LIMIT_MB: '5', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
   await migrateToLatest(dbh.db);
   await loadRegions(dbh.db);
   await new AuthService(dbh.db, 1).ensureBootstrapAdmin(ADMIN_PASSWORD);

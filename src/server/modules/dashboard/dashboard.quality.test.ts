@@ -7,6 +7,7 @@ import { buildCommunity, buildSchool, buildUser, HAINING, TONGXIANG, USER_PASSWO
 import { createTestApp, login, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
 import { pdfText } from '../../test/pdf-text.js';
 import type { Db } from '../../db/connection.js';
+import { ensureScorePartition } from '../quality/score-partitions.js';
 import { sourceVersion } from './dashboard.cache.js';
 
 /**
@@ -47,6 +48,7 @@ async function sit(db: Db, examId: number, schoolId: number, scores: Partial<Rec
   const subjects = await db.selectFrom('quality_exam_subjects').select(['id', 'subject']).where('exam_id', '=', examId).execute();
   for (const [subject, list] of Object.entries(scores)) {
     const sub = subjects.find((s) => s.subject === subject)!;
+    await db.transaction().execute((tx) => ensureScorePartition(tx, examId));
     await db.insertInto('quality_scores').values(list.map((score, i) => ({ exam_id: examId, exam_subject_id: sub.id, student_id: students[i]!.id, school_id: schoolId, class_id: cls.id, score }))).execute();
   }
 }

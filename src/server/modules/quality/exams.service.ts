@@ -9,6 +9,7 @@ import { visibleSchoolCondition } from '../registry/registry.scope.js';
 import { examNotFound, outOfScope } from './quality.errors.js';
 import { qualityPolicy } from './quality.policy.js';
 import type { ExamRow } from './quality.tables.js';
+import { dropExamScores } from './score-partitions.js';
 
 /** The exam with its subjects and items, as one object. */
 export interface LoadedExam {
@@ -72,7 +73,7 @@ export class ExamsService {
     const counts = await this.db
       .selectNoFrom([
         sql<number>`(select count(*) from quality_exam_schools where exam_id = ${id})`.as('schools'),
-        sql<number>`(select count(*) from quality_scores where exam_subject_id in (select id from quality_exam_subjects where exam_id = ${id}))`.as('scores'),
+        sql<number>`(select count(*) from quality_scores where exam_id = ${id})`.as('scores'),
       ])
       .executeTakeFirstOrThrow();
     const r = exam.row;
@@ -136,7 +137,7 @@ export class ExamsService {
     await this.db.transaction().execute(async (tx) => {
       const subjects = tx.selectFrom('quality_exam_subjects').select('id').where('exam_id', '=', id);
       await tx.deleteFrom('quality_item_scores').where('exam_item_id', 'in', tx.selectFrom('quality_exam_items').select('id').where('exam_subject_id', 'in', subjects)).execute();
-      await tx.deleteFrom('quality_scores').where('exam_subject_id', 'in', subjects).execute();
+      await dropExamScores(tx, id);
       await tx.deleteFrom('quality_exams').where('id', '=', id).execute();
       await recordAudit(tx, caller, { action: 'delete', entity: 'exam', entityId: id, before: { name: exam.row.name, examDate: exam.row.exam_date } });
     });

@@ -225,3 +225,60 @@ export function checkScoreRow(cells: Cell[], map: Partial<Record<ScoreColumnKey,
   if (issues.length || !school || classId === undefined || !studentKey || !subject || typeof score !== 'number') return { issues };
   return { record: { schoolId: school.id, classId, studentKey, studentName, idNumber, subjectId: subject.id, itemId, score }, issues };
 }
+
+/**
+ * The same rules compiled for one file's header and exam, for the million rows that are fine: no
+ * message, no object but the record, classes looked up without building a key. A row it does not
+ * accept goes to checkScoreRow, which names every problem; a test holds the two to the same verdict.
+ */
+export function compileScoreRowCheck(map: Partial<Record<ScoreColumnKey, number>>, level: ImportLevel, lk: ImportLookups): (cells: Cell[]) => ScoreRecord | null {
+  const col = (k: ScoreColumnKey) => map[k] ?? -1;
+  const [iSchool, iClass, iKey, iName, iId, iSubject, iItem, iScore] = (['schoolCode', 'className', 'studentKey', 'studentName', 'idNumber', 'subject', 'itemNo', 'score'] as const).map(col) as [number, number, number, number, number, number, number, number];
+  const classesBySchool = new Map<number, Map<string, number>>();
+  for (const [key, id] of lk.classes) {
+    const bar = key.indexOf('|');
+    const schoolId = Number(key.slice(0, bar));
+    let names = classesBySchool.get(schoolId);
+    if (!names) classesBySchool.set(schoolId, (names = new Map()));
+    names.set(key.slice(bar + 1), id);
+  }
+  const itemsBySubject = new Map<number, Map<string, { id: number; fullMark: number }>>();
+  for (const [key, item] of lk.items) {
+    const bar = key.indexOf('|');
+    const subjectId = Number(key.slice(0, bar));
+    let nos = itemsBySubject.get(subjectId);
+    if (!nos) itemsBySubject.set(subjectId, (nos = new Map()));
+    nos.set(key.slice(bar + 1), item);
+  }
+  const isItem = level === 'item';
+  return (cells) => {
+    const schoolCode = text(cells[iSchool]);
+    const school = schoolCode === null ? undefined : lk.schools.get(schoolCode);
+    if (!school || !school.sat || !school.allowed) return null;
+    const className = text(cells[iClass]);
+    const classId = className === null ? undefined : classesBySchool.get(school.id)?.get(className);
+    if (classId === undefined) return null;
+    const studentKey = text(cells[iKey]);
+    if (studentKey === null || studentKey.length > MAX_KEY_CHARS || KEY_FORBIDDEN_RE.test(studentKey)) return null;
+    const studentName = iName < 0 ? null : text(cells[iName]);
+    if (studentName !== null && tooLong(studentName)) return null;
+    const idNumber = iId < 0 ? null : text(cells[iId]);
+    if (idNumber !== null && !ID_RE.test(idNumber)) return null;
+    const subjectText = text(cells[iSubject]);
+    const subject = subjectText === null ? undefined : lk.subjects.get(subjectText) ?? lk.subjects.get(subjectText.toLowerCase());
+    if (!subject) return null;
+    let itemId: number | null = null;
+    let limit = subject.fullMark;
+    if (isItem) {
+      const itemNo = text(cells[iItem]);
+      const item = itemNo === null ? undefined : itemsBySubject.get(subject.id)?.get(itemNo);
+      if (!item) return null;
+      itemId = item.id;
+      limit = item.fullMark;
+    }
+    const score = parseScore(cells[iScore]);
+    if (typeof score !== 'number' || score < 0 || score > limit) return null;
+    return { schoolId: school.id, classId, studentKey, studentName, idNumber, subjectId: subject.id, itemId, score };
+  };
+}
+

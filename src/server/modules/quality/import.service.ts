@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
 import type { Database } from '../../db/database.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -9,15 +9,15 @@ import { AppError, ConflictError, ruleViolation } from '../../http/errors.js';
 import type { ImportLevel, ImportRowError, QualityJob, QualityJobStatus } from '../../../shared/quality.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { detectType, readRows, SpreadsheetError, type SheetRow } from '../io/spreadsheet-reader.js';
+import { detectType, readRows, SpreadsheetError, type Cell, type SheetRow } from '../io/spreadsheet-reader.js';
 import { readCsvBatches } from './csv-reader.js';
 import { loadExam, readableExam, type LoadedExam } from './exams.service.js';
-import { checkScoreRow, HeaderError, mapScoreHeader, subjectAliases, type ImportLookups, type ScoreColumnKey } from './import.rules.js';
-import { createStage, dropStage, openStageWriter, stageTable, type StagedRow } from './import.staging.js';
-import { checkCsvInDatabase } from './import.sql-check.js';
+import { checkScoreRow, compileScoreRowCheck, HeaderError, mapScoreHeader, subjectAliases, type ImportLookups, type ScoreColumnKey, type ScoreRecord } from './import.rules.js';
+import { createStage, dropStage, openStageWriter, stageStudentsTable, stageTable } from './import.staging.js';
 import { jobNotFound, outOfScope } from './quality.errors.js';
 import { qualityPolicy } from './quality.policy.js';
 import type { QualityJobRow } from './quality.tables.js';
+import { lockExamScores, openExamScores, SCORE_TABLE_COLUMNS, writeExamScores } from './score-partitions.js';
 
 /** Rows between progress updates (and turns of the event loop). */
 const PROGRESS_EVERY = 25_000;
@@ -109,16 +109,7 @@ export class QualityImportService {
       await dropStage(this.dbh, jobId);
       await createStage(this.dbh, jobId);
       await this.db.deleteFrom('quality_import_errors').where('job_id', '=', jobId).execute();
-      const reportRows = async (n: number) => {
-        rowsChecked = n;
-        await this.db.updateTable('quality_import_jobs').set({ rows_checked: n, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
-      };
-      const type = detectType(job.file_name, await this.head(job.file_key));
-      const inDatabase = type === 'csv' ? await this.timed('csv: COPY and check in SQL', async () => checkCsvInDatabase(this.dbh, jobId, await this.storage.get(job.file_key), { level, lookups, onRowsRead: reportRows })) : null;
-      if (inDatabase?.kind === 'checked') rowsChecked = inDatabase.rowsChecked;
-      else rowsChecked = await this.timed('read, check rows and stage', () => this.checkRowByRow(job, level, lookups));
-      // fresh statistics, or the planner guesses a 1,000,000-row staging table holds a few hundred
-      await this.timed('analyze staging', () => sql`analyze ${sql.table(stageTable(jobId))}`.execute(this.db));
+      rowsChecked = await this.timed('read, check rows and stage', () => this.checkRows(job, level, lookups, (n) => (rowsChecked = n)));
       await this.timed('set-based checks', () => this.db.transaction().execute(async (tx) => {
         await sql`set local work_mem = '64MB'`.execute(tx);
         await this.setBasedChecks(jobId, exam.row.id, actor, tx);
@@ -143,36 +134,43 @@ export class QualityImportService {
   }
 
   /**
-   * The row path: every row through the rules in JavaScript, good rows streamed into the staging
-   * table, errors batched into the database. For xlsx, and for CSV files COPY cannot read.
-   * Returns how many non-empty rows the file has.
+   * Every row through the rules in JavaScript, good rows streamed into the staging table (which the
+   * database fills while the next rows are read), errors batched into the database. A row the
+   * compiled rules accept costs no message; one they refuse goes through checkScoreRow, which names
+   * all its problems. Returns how many non-empty rows the file has.
    */
-  private async checkRowByRow(job: QualityJobRow, level: ImportLevel, lookups: ImportLookups): Promise<number> {
+  private async checkRows(job: QualityJobRow, level: ImportLevel, lookups: ImportLookups, onRows: (n: number) => void): Promise<number> {
     const jobId = job.id;
     let rowsChecked = 0;
-    await this.db.deleteFrom('quality_import_errors').where('job_id', '=', jobId).execute();
     const errors = new ErrorBuffer(this.db, jobId);
     const writer = await openStageWriter(this.dbh, jobId);
     try {
       let map: Partial<Record<ScoreColumnKey, number>> | null = null;
+      let accept: ((cells: Cell[]) => ScoreRecord | null) | null = null;
       let nextProgress = PROGRESS_EVERY;
       for await (const batch of this.rows(job)) {
-        const staged: StagedRow[] = [];
         for (const { row, cells } of batch) {
-          if (!map) {
+          if (!map || !accept) {
             map = mapScoreHeader(cells, level);
+            accept = compileScoreRowCheck(map, level, lookups);
             continue;
           }
-          if (cells.every((c) => c === null)) continue;
+          if (isBlank(cells)) continue;
           rowsChecked += 1;
-          const { record, issues } = checkScoreRow(cells, map, level, lookups);
-          for (const i of issues) errors.add({ row, column: i.column, code: i.code, message: i.zh, messageEn: i.en });
-          if (record) staged.push({ ...record, row });
+          const record = accept(cells);
+          if (record) {
+            writer.add(row, record);
+            continue;
+          }
+          const checked = checkScoreRow(cells, map, level, lookups);
+          for (const i of checked.issues) errors.add({ row, column: i.column, code: i.code, message: i.zh, messageEn: i.en });
+          if (checked.record) writer.add(row, checked.record);
         }
-        await writer.write(staged);
+        await writer.flushIfFull();
         await errors.flushIfFull();
         if (rowsChecked >= nextProgress) {
           nextProgress = rowsChecked + PROGRESS_EVERY;
+          onRows(rowsChecked);
           await this.db.updateTable('quality_import_jobs').set({ rows_checked: rowsChecked, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
           await yieldToEventLoop();
         }
@@ -239,45 +237,67 @@ export class QualityImportService {
   /**
    * What needs the whole file or the database, in SQL over the staging table: the same student
    * twice for one subject (or item), one student in two classes, scores already imported, and a
-   * student key that belongs to another school (only the bureau may move a student).
+   * student key that belongs to another school (only the bureau may move a student). Each is first
+   * asked as a yes/no question a hash aggregate answers; only a file that has the problem pays for
+   * naming every row of it. Also builds the file's table of students, which the commit reads.
    */
   private async setBasedChecks(jobId: string, examId: number, actor: Actor, db: Db) {
     const t = sql.table(stageTable(jobId));
-    await sql`create index if not exists ${sql.raw(`${stageTable(jobId)}_row_idx`)} on ${t} (row_no)`.execute(db);
-    await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
-      select ${jobId}, row_no, '学生编号', 'duplicate',
-        case when first_row <> row_no then '与第 ' || first_row || ' 行重复（同一学生、同一科目' || case when exam_item_id is null then '' else '、同一小题' end || '）'
-             else '同一学生在第 ' || class_row || ' 行属于另一个班级' end,
-        case when first_row <> row_no then 'Duplicate of row ' || first_row || ' (same student and subject' || case when exam_item_id is null then '' else ' and item' end || ')'
-             else 'Row ' || class_row || ' puts the same student in another class' end
-      from (
-        select row_no, exam_item_id, class_id,
-          min(row_no) over (partition by student_key, exam_subject_id, exam_item_id) as first_row,
-          first_value(class_id) over (partition by student_key order by row_no) as first_class,
-          first_value(row_no) over (partition by student_key order by row_no) as class_row
-        from ${t}
-      ) d
-      where first_row <> row_no or first_class <> class_id`.execute(db);
+    const students = sql.table(stageStudentsTable(jobId));
+    await sql`create unlogged table ${students} as
+      select student_key, min(school_id) as school_id, min(class_id) as class_id, max(class_id) as other_class_id,
+        max(student_name) as student_name, max(id_number) as id_number
+      from ${t} group by student_key`.execute(db);
+    await sql`analyze ${students}`.execute(db);
+    // building a unique index is the cheapest way to ask whether any row is there twice (half the
+    // time of a hash aggregate over a million keys); a savepoint keeps its failure out of the transaction
+    const twice = await stagedTwice(db, stageTable(jobId));
+    const moved = (await sql<{ yes: boolean }>`select exists (select 1 from ${students} where other_class_id <> class_id) as yes`.execute(db)).rows[0]!.yes;
+    if (twice || moved) {
+      await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
+        select ${jobId}, row_no, '学生编号', 'duplicate',
+          case when first_row <> row_no then '与第 ' || first_row || ' 行重复（同一学生、同一科目' || case when exam_item_id is null then '' else '、同一小题' end || '）'
+               else '同一学生在第 ' || class_row || ' 行属于另一个班级' end,
+          case when first_row <> row_no then 'Duplicate of row ' || first_row || ' (same student and subject' || case when exam_item_id is null then '' else ' and item' end || ')'
+               else 'Row ' || class_row || ' puts the same student in another class' end
+        from (
+          select row_no, exam_item_id, class_id,
+            min(row_no) over (partition by student_key, exam_subject_id, exam_item_id) as first_row,
+            first_value(class_id) over (partition by student_key order by row_no) as first_class,
+            first_value(row_no) over (partition by student_key order by row_no) as class_row
+          from ${t}
+        ) d
+        where first_row <> row_no or first_class <> class_id`.execute(db);
+    }
     await this.conflictChecks(jobId, examId, actor, db);
   }
 
   /** The checks that the database can change between preview and commit; returns how many rows failed. */
   private async conflictChecks(jobId: string, examId: number, actor: Actor, db: Db): Promise<number> {
     const t = sql.table(stageTable(jobId));
-    const existing = await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
-      select ${jobId}, s.row_no, '学生编号', 'already_imported', '该学生本科目在本次考试中已有成绩', 'This student already has a score for this subject in this exam'
-      from ${t} s
-      join quality_students st on st.student_key = s.student_key
-      join quality_scores q on q.exam_subject_id = s.exam_subject_id and q.student_id = st.id
-      where q.exam_id = ${examId}`.execute(db);
-    let moved = { numAffectedRows: 0n } as { numAffectedRows?: bigint };
-    if (actor.role !== 'bureau_admin') {
-      moved = await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
-        select ${jobId}, s.row_no, '学生编号', 'student_other_school', '该学生编号属于另一所学校（转学请由教育局导入）', 'This student key belongs to another school (transfers are imported by the bureau)'
-        from ${t} s join quality_students st on st.student_key = s.student_key
-        where st.school_id <> s.school_id`.execute(db);
+    const students = sql.table(stageStudentsTable(jobId));
+    let failed = 0;
+    const scored = await sql<{ yes: boolean }>`select exists (select 1 from quality_scores where exam_id = ${examId}) as yes`.execute(db);
+    if (scored.rows[0]!.yes) {
+      const r = await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
+        select ${jobId}, s.row_no, '学生编号', 'already_imported', '该学生本科目在本次考试中已有成绩', 'This student already has a score for this subject in this exam'
+        from ${t} s
+        join quality_students st on st.student_key = s.student_key
+        join quality_scores q on q.exam_id = ${examId} and q.exam_subject_id = s.exam_subject_id and q.student_id = st.id`.execute(db);
+      failed += Number(r.numAffectedRows ?? 0n);
     }
-    return Number(existing.numAffectedRows ?? 0n) + Number(moved.numAffectedRows ?? 0n);
+    if (actor.role !== 'bureau_admin') {
+      const moved = await sql<{ yes: boolean }>`select exists (
+          select 1 from ${students} f join quality_students st on st.student_key = f.student_key where st.school_id <> f.school_id) as yes`.execute(db);
+      if (moved.rows[0]!.yes) {
+        const r = await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
+          select ${jobId}, s.row_no, '学生编号', 'student_other_school', '该学生编号属于另一所学校（转学请由教育局导入）', 'This student key belongs to another school (transfers are imported by the bureau)'
+          from ${t} s join quality_students st on st.student_key = s.student_key
+          where st.school_id <> s.school_id`.execute(db);
+        failed += Number(r.numAffectedRows ?? 0n);
+      }
+    }
+    return failed;
   }
 
   // ---------------------------------------------------------------- commit
@@ -304,6 +324,7 @@ export class QualityImportService {
     const job = await this.row(jobId);
     if (job.status !== 'committing') throw new ConflictError('import_state', { status: job.status });
     const stage = sql.table(stageTable(jobId));
+    const students = sql.table(stageStudentsTable(jobId));
     const level = job.level as ImportLevel;
     this.running.add(jobId);
     const progress = async (rowsWritten: number) => {
@@ -313,58 +334,66 @@ export class QualityImportService {
       await yieldToEventLoop();
     };
     try {
-      const written = await this.db.transaction().execute(async (tx) => {
+      await this.db.transaction().execute(async (tx) => {
         await sql`set local work_mem = '64MB'`.execute(tx);
+        // one commit per exam at a time: the re-check below then sees what the other one wrote
+        await lockExamScores(tx, job.exam_id);
         const conflicts = await this.timed('commit: re-check conflicts', () => this.conflictChecks(jobId, job.exam_id, caller.actor, tx));
         if (conflicts) throw new RowsChanged();
-        const bounds = await sql<{ lo: number | null; hi: number | null; n: number }>`select min(row_no) as lo, max(row_no) as hi, count(*)::int as n from ${stage}`.execute(tx);
-        const { lo, hi, n } = bounds.rows[0]!;
+        const count = await sql<{ n: number }>`select count(*)::int as n from ${stage}`.execute(tx);
+        const n = count.rows[0]!.n;
         const t0 = performance.now();
-        // one school per student key (the check refused a student in two classes): a hash
-        // aggregate, where distinct on would sort the whole file
+        // one school per student (the check refused a student in two classes); in key order, which
+        // halves the cost of the unique index on keys
         await sql`insert into quality_students (student_key, school_id)
-          select student_key, min(school_id) from ${stage} group by student_key
+          select student_key, school_id from ${students} order by student_key
           on conflict (student_key) do update set school_id = excluded.school_id, updated_at = now()
           where quality_students.school_id <> excluded.school_id`.execute(tx);
         await sql`insert into quality_student_identities (student_id, name, id_number)
-          select st.id, max(s.student_name), max(s.id_number) from ${stage} s join quality_students st on st.student_key = s.student_key
-          where s.student_name is not null or s.id_number is not null group by st.id
+          select st.id, f.student_name, f.id_number from ${students} f join quality_students st on st.student_key = f.student_key
+          where f.student_name is not null or f.id_number is not null
           on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
             id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(tx);
-        // the scores join students by key: fresh statistics keep that a hash join
-        await sql`analyze quality_students`.execute(tx);
+        // the file's students with their ids: the scores join this, not the whole students table
+        await sql`create temp table quality_import_ids on commit drop as
+          select f.student_key, st.id as student_id from ${students} f join quality_students st on st.student_key = f.student_key`.execute(tx);
+        await sql`analyze quality_import_ids`.execute(tx);
         this.onPhase?.('commit: students and identities', performance.now() - t0);
         const t1 = performance.now();
+        // the staging table in a few runs of its pages (it was written in file order), so the
+        // progress bar moves between them; a TID range scan reads each run and nothing else
+        const pages = await sql<{ n: number }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(tx);
+        const runs = pageRuns(pages.rows[0]!.n, Math.ceil(n / COMMIT_CHUNK));
         let done = 0;
-        for (let from = lo ?? 0; hi !== null && from <= hi; from += COMMIT_CHUNK) {
-          const to = from + COMMIT_CHUNK - 1;
-          let r;
-          if (level === 'student') {
-            r = await sql`insert into quality_scores (exam_id, exam_subject_id, student_id, school_id, class_id, score)
-              select ${job.exam_id}, s.exam_subject_id, st.id, s.school_id, s.class_id, s.score
-              from ${stage} s join quality_students st on st.student_key = s.student_key where s.row_no between ${from} and ${to}`.execute(tx);
-          } else {
-            r = await sql`insert into quality_item_scores (exam_item_id, student_id, score)
-              select s.exam_item_id, st.id, s.score from ${stage} s join quality_students st on st.student_key = s.student_key
-              where s.row_no between ${from} and ${to}`.execute(tx);
+        if (level === 'student') {
+          const scores = await openExamScores(tx, job.exam_id);
+          for (const run of runs) {
+            const r = await sql`insert into ${scores.target} (${SCORE_TABLE_COLUMNS})
+              select ${job.exam_id}, s.exam_subject_id, m.student_id, s.school_id, s.class_id, s.score
+              from ${stage} s join quality_import_ids m on m.student_key = s.student_key where ${run}`.execute(tx);
+            done += Number(r.numAffectedRows ?? 0n);
+            await progress(done);
           }
-          done += Number(r.numAffectedRows ?? 0n);
-          await progress(done);
+          await scores.finish();
+        } else {
+          for (const run of runs) {
+            const r = await sql`insert into quality_item_scores (exam_item_id, student_id, score)
+              select s.exam_item_id, m.student_id, s.score from ${stage} s join quality_import_ids m on m.student_key = s.student_key
+              where ${run}`.execute(tx);
+            done += Number(r.numAffectedRows ?? 0n);
+            await progress(done);
+          }
+          // the subject score of an item-level sheet is the sum of its items
+          await writeExamScores(tx, job.exam_id, sql`select ${job.exam_id}, s.exam_subject_id, m.student_id, min(s.school_id), min(s.class_id), sum(s.score)
+            from ${stage} s join quality_import_ids m on m.student_key = s.student_key
+            group by s.exam_subject_id, m.student_id`);
         }
         this.onPhase?.('commit: scores', performance.now() - t1);
-        if (level === 'item') {
-          // the subject score of an item-level sheet is the sum of its items
-          await sql`insert into quality_scores (exam_id, exam_subject_id, student_id, school_id, class_id, score)
-            select ${job.exam_id}, s.exam_subject_id, st.id, min(s.school_id), min(s.class_id), sum(s.score)
-            from ${stage} s join quality_students st on st.student_key = s.student_key
-            group by s.exam_subject_id, st.id`.execute(tx);
-        }
+        await sql`drop table ${students}`.execute(tx);
         await sql`drop table ${stage}`.execute(tx);
         await recordAudit(tx, caller, { action: 'import', entity: 'exam_scores', entityId: job.exam_id, after: { importJob: jobId, file: job.file_name, level, rows: n } });
         await tx.updateTable('quality_import_jobs').set({ status: 'committed', rows_written: n, committed_at: new Date().toISOString(), updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
-        return n;
       });
-      void written;
     } catch (e) {
       if (e instanceof RowsChanged) {
         // the database changed since the preview: record the conflicts (outside the rolled-back transaction)
@@ -444,6 +473,34 @@ export class QualityImportService {
 }
 
 class RowsChanged extends Error {}
+
+const isBlank = (cells: Cell[]) => cells.every((c) => c === null);
+
+/** Whether a student is in the staged file twice for one subject (or item): can a unique index be built? */
+async function stagedTwice(db: Db, table: string): Promise<boolean> {
+  await sql`savepoint staged_twice`.execute(db);
+  try {
+    await sql`set local maintenance_work_mem = '256MB'`.execute(db);
+    await sql`create unique index ${sql.raw(`${table}_once`)} on ${sql.table(table)} (student_key, exam_subject_id, coalesce(exam_item_id, 0))`.execute(db);
+    await sql`release savepoint staged_twice`.execute(db);
+    return false;
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== '23505') throw e;
+    await sql`rollback to savepoint staged_twice`.execute(db);
+    return true;
+  }
+}
+
+/** Conditions splitting a table of `pages` pages into `count` runs of pages; the last is open-ended. */
+function pageRuns(pages: number, count: number): RawBuilder<unknown>[] {
+  const step = Math.max(1, Math.ceil(pages / Math.max(1, count)));
+  const runs: RawBuilder<unknown>[] = [];
+  for (let from = 0; ; from += step) {
+    const start = sql`s.ctid >= ${`(${from},0)`}::tid`;
+    if (from + step >= pages) return [...runs, start];
+    runs.push(sql`${start} and s.ctid < ${`(${from + step},0)`}::tid`);
+  }
+}
 
 /** Row errors go to the database in batches, however many there are. */
 class ErrorBuffer {

@@ -16,24 +16,27 @@ export function stageTable(jobId: string): string {
   return `quality_stage_${hex}`;
 }
 
+/** One row per student of the staged file (built by the set-based checks, read by the commit). */
+export function stageStudentsTable(jobId: string): string {
+  return stageTable(jobId).replace('quality_stage_', 'quality_stage_students_');
+}
+
 export async function createStage(dbh: DbHandle, jobId: string) {
   await sql`create unlogged table ${sql.table(stageTable(jobId))} (
-    row_no integer not null, school_id integer not null, class_id integer not null, student_key text not null,
+    row_no integer not null, school_id integer not null, class_id integer not null, student_key text collate "C" not null,
     student_name text, id_number text, exam_subject_id integer not null, exam_item_id integer, score numeric(6,2) not null
   )`.execute(dbh.db);
 }
 
 export async function dropStage(dbh: DbHandle, jobId: string) {
-  await sql`drop table if exists ${sql.table(stageTable(jobId))}`.execute(dbh.db);
-}
-
-export interface StagedRow extends ScoreRecord {
-  row: number;
+  await sql`drop table if exists ${sql.table(stageTable(jobId))}, ${sql.table(stageStudentsTable(jobId))}`.execute(dbh.db);
 }
 
 export interface StageWriter {
-  /** Takes a batch of rows; resolves when the database has room for more. */
-  write(rows: StagedRow[]): Promise<void>;
+  /** Buffers one checked row. */
+  add(row: number, r: ScoreRecord): void;
+  /** Hands the buffer to the database when it is large; resolves when the database has room for more. */
+  flushIfFull(): Promise<void>;
   close(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -44,61 +47,88 @@ const SPECIAL = /[\\\t\n\r]/;
 const esc = (v: string | null) => (v === null ? '\\N' : !SPECIAL.test(v) ? v : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
 
 export async function openStageWriter(dbh: DbHandle, jobId: string): Promise<StageWriter> {
-  const table = stageTable(jobId);
-  if (dbh.pool) {
-    const client = await dbh.pool.connect();
-    const stream = client.query(copyFrom(`copy ${table} (${COLUMNS}) from stdin`));
-    let failure: Error | null = null;
-    stream.on('error', (e: Error) => (failure = e));
-    // about 1 MB per write: fewer round trips through the stream's backpressure, memory still flat
-    let pending = '';
-    const flush = async () => {
-      if (failure) throw failure;
-      if (!pending) return;
-      const chunk = pending;
-      pending = '';
-      if (!stream.write(chunk)) await once(stream, 'drain');
-    };
-    return {
-      async write(rows) {
-        for (const r of rows) pending += `${r.row}\t${r.schoolId}\t${r.classId}\t${esc(r.studentKey)}\t${esc(r.studentName)}\t${esc(r.idNumber)}\t${r.subjectId}\t${r.itemId ?? '\\N'}\t${r.score}\n`;
-        if (pending.length >= 1 << 20) await flush();
-      },
-      async close() {
-        try {
-          await flush();
-          const done = once(stream, 'finish');
-          stream.end();
-          await done;
-          if (failure) throw failure;
-        } finally {
-          client.release();
-        }
-      },
-      async abort() {
-        stream.destroy();
-        client.release(true);
-      },
-    };
-  }
-  let rows: StagedRow[] = [];
+  return dbh.pool ? copyWriter(dbh, jobId) : insertWriter(dbh, jobId);
+}
+
+/** Text handed to COPY per write: small enough that it is garbage before the next minor GC. */
+const CHUNK_CHARS = 1 << 16;
+const IN_FLIGHT_BYTES = 4 << 20;
+
+/** PostgreSQL: one COPY for the whole file, fed a chunk at a time (the database parses while we read on). */
+async function copyWriter(dbh: DbHandle, jobId: string): Promise<StageWriter> {
+  const client = await dbh.pool!.connect();
+  const stream = client.query(copyFrom(`copy ${stageTable(jobId)} (${COLUMNS}) from stdin`));
+  let failure: Error | null = null;
+  stream.on('error', (e: Error) => (failure = e));
+  let pending = '';
   const flush = async () => {
-    if (!rows.length) return;
-    const b = rows;
-    rows = [];
-    await sql`insert into ${sql.table(table)} (${sql.raw(COLUMNS)})
-      select * from unnest(${b.map((r) => r.row)}::int4[], ${b.map((r) => r.schoolId)}::int4[], ${b.map((r) => r.classId)}::int4[],
-        ${b.map((r) => r.studentKey)}::text[], ${b.map((r) => r.studentName)}::text[], ${b.map((r) => r.idNumber)}::text[],
-        ${b.map((r) => r.subjectId)}::int4[], ${b.map((r) => r.itemId)}::int4[], ${b.map((r) => r.score)}::numeric[])`.execute(dbh.db);
+    if (failure) throw failure;
+    if (!pending) return;
+    const chunk = pending;
+    pending = '';
+    // several chunks in flight, so the database never waits for the next one; at most a few MB
+    stream.write(chunk);
+    if (stream.writableLength >= IN_FLIGHT_BYTES) await once(stream, 'drain');
   };
   return {
-    async write(batch) {
-      for (const r of batch) rows.push(r);
-      if (rows.length >= 20000) await flush();
+    add(row, r) {
+      pending += `${row}\t${r.schoolId}\t${r.classId}\t${esc(r.studentKey)}\t${esc(r.studentName)}\t${esc(r.idNumber)}\t${r.subjectId}\t${r.itemId ?? '\\N'}\t${r.score}\n`;
+    },
+    async flushIfFull() {
+      if (pending.length >= CHUNK_CHARS) await flush();
+    },
+    async close() {
+      try {
+        await flush();
+        const done = once(stream, 'finish');
+        stream.end();
+        await done;
+        if (failure) throw failure;
+      } finally {
+        client.release();
+      }
+    },
+    async abort() {
+      stream.destroy();
+      client.release(true);
+    },
+  };
+}
+
+/** PGlite: multi-row inserts from arrays, column by column (faster there than COPY from a blob). */
+async function insertWriter(dbh: DbHandle, jobId: string): Promise<StageWriter> {
+  const table = sql.table(stageTable(jobId));
+  let b = columns();
+  const flush = async () => {
+    if (!b.row.length) return;
+    const c = b;
+    b = columns();
+    await sql`insert into ${table} (${sql.raw(COLUMNS)})
+      select * from unnest(${c.row}::int4[], ${c.school}::int4[], ${c.cls}::int4[], ${c.key}::text[], ${c.name}::text[], ${c.id}::text[],
+        ${c.subject}::int4[], ${c.item}::int4[], ${c.score}::numeric[])`.execute(dbh.db);
+  };
+  return {
+    add(row, r) {
+      b.row.push(row);
+      b.school.push(r.schoolId);
+      b.cls.push(r.classId);
+      b.key.push(r.studentKey);
+      b.name.push(r.studentName);
+      b.id.push(r.idNumber);
+      b.subject.push(r.subjectId);
+      b.item.push(r.itemId);
+      b.score.push(r.score);
+    },
+    async flushIfFull() {
+      if (b.row.length >= 20000) await flush();
     },
     close: flush,
     async abort() {
-      rows = [];
+      b = columns();
     },
   };
+}
+
+function columns() {
+  return { row: [] as number[], school: [] as number[], cls: [] as number[], key: [] as string[], name: [] as (string | null)[], id: [] as (string | null)[], subject: [] as number[], item: [] as (number | null)[], score: [] as number[] };
 }

@@ -3,6 +3,7 @@ import type { DbHandle } from '../../db/connection.js';
 import type { Database } from '../../db/database.js';
 import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES } from '../demo/demo.names.js';
 import { Random } from '../demo/demo.random.js';
+import { ensureScorePartition } from './score-partitions.js';
 
 /**
  * Demo exams for the seeded county: the grade-6 end-of-year exams from June 2021 (before the
@@ -137,6 +138,7 @@ export async function seedQualityDemo(dbh: DbHandle, opts: { seed?: number } = {
           sc.score.push(score);
         }
       }
+      await ensureScorePartition(tx, e.id);
       await insertRows(tx, 'quality_scores', [
         { name: 'exam_id', type: 'int4', values: sc.exam_id }, { name: 'exam_subject_id', type: 'int4', values: sc.exam_subject_id },
         { name: 'student_id', type: 'int4', values: sc.student_id }, { name: 'school_id', type: 'int4', values: sc.school_id },

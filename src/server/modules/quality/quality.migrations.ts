@@ -135,4 +135,52 @@ export const qualityMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /**
+   * quality_scores partitioned by exam (see score-partitions.ts for why), and student keys in
+   * byte order. The primary key gains
+   * exam_id, as a partitioned table's keys must hold the partition key; it names no more rows
+   * than before, since a subject belongs to one exam.
+   */
+  '20261125_0900_quality_scores_by_exam': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table quality_scores rename to quality_scores_unpartitioned;
+        alter index quality_scores_pkey rename to quality_scores_unpartitioned_pkey;
+        alter index quality_scores_class_idx rename to quality_scores_unpartitioned_class_idx;
+        alter index quality_scores_student_idx rename to quality_scores_unpartitioned_student_idx;
+        create table quality_scores (
+          exam_id integer not null,
+          exam_subject_id integer not null,
+          student_id integer not null,
+          school_id integer not null,
+          class_id integer not null,
+          score numeric(6,2) not null check (score >= 0),
+          primary key (exam_subject_id, student_id, exam_id)
+        ) partition by list (exam_id);
+        create index quality_scores_class_idx on quality_scores (class_id, exam_subject_id);
+        create index quality_scores_student_idx on quality_scores (student_id);
+        do $$
+        declare
+          e integer;
+          p text;
+        begin
+          for e in select distinct exam_id from quality_scores_unpartitioned order by 1 loop
+            p := 'quality_scores_e' || e;
+            execute format('create table %I (like quality_scores including defaults including constraints)', p);
+            execute format('alter table %I add constraint %I check (exam_id = %s)', p, p || '_exam_check', e);
+            execute format('insert into %I select exam_id, exam_subject_id, student_id, school_id, class_id, score from quality_scores_unpartitioned where exam_id = %s', p, e);
+            execute format('alter table quality_scores attach partition %I for values in (%s)', p, e);
+          end loop;
+          if to_regclass('dashboard_change_quality') is not null then
+            create trigger dashboard_touch after insert or update or delete or truncate on quality_scores
+              for each statement execute function dashboard_touch('dashboard_change_quality');
+          end if;
+        end $$;
+        drop table quality_scores_unpartitioned;
+        -- student keys compare byte by byte: an import inserts them by the hundred thousand, and
+        -- the database's own collation (C.UTF-8 on Debian) would compare every pair through strcoll
+        alter table quality_students alter column student_key type text collate "C";
+      `.execute(db);
+    },
+  },
 };

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCsvRows } from './csv-reader.js';
 import { gapChange, gapOf } from './gap.engine.js';
-import { checkScoreRow, HeaderError, mapScoreHeader, parseScore, type ImportLookups } from './import.rules.js';
+import { checkScoreRow, compileScoreRowCheck, HeaderError, mapScoreHeader, parseScore, type ImportLookups } from './import.rules.js';
 import { maskIdNumber, qualityPolicy } from './quality.policy.js';
 import type { Actor } from '../../http/actor.js';
 import { distributionBands, itemAnalysis, knowledgePointRates } from './report.engine.js';
@@ -89,6 +89,29 @@ describe('score row rules', () => {
     expect(() => mapScoreHeader([...header, '成绩'], 'student')).toThrow(/twice/);
     expect(() => mapScoreHeader(header.filter((h) => h !== '题号'), 'item')).toThrow(/Item/);
     expect(mapScoreHeader(['*学校代码', 'Class', 'student key', 'Subject', '分数（满分100）'], 'student')).toEqual({ schoolCode: 0, className: 1, studentKey: 2, subject: 3, score: 4 });
+  });
+
+  it('the compiled check accepts exactly the rows checkScoreRow finds no problem in, with the same record', () => {
+    // every combination of a good and a bad value per column (3^8 rows per level), plus odd cells
+    const choices: Record<string, (string | number | null)[]> = {
+      s: ['S1', 'S2', 'S3', 'S9', null], c: ['1班', '9班', null], k: ['K1', 'K 1', 'k'.repeat(41), null], n: ['张三', '欧阳'.repeat(21), null],
+      id: [null, '11010519491231002X', '12345'], sub: ['数学', 'MATH', '物理', null], i: ['1', '9', null], score: [88, '4', 4.5, 100, 100.01, -1, 'x', null, '1.005', new Date(0) as never],
+    };
+    const keys = Object.keys(choices);
+    let rows: Record<string, string | number | null>[] = [{}];
+    for (const k of keys) rows = rows.flatMap((r) => choices[k]!.map((v) => ({ ...r, [k]: v })));
+    let accepted = 0;
+    for (const level of ['student', 'item'] as const) {
+      const accept = compileScoreRowCheck(map, level, lk);
+      for (const r of rows) {
+        const cells = row(r);
+        const full = checkScoreRow(cells, map, level, lk);
+        const fast = accept(cells);
+        expect(fast, JSON.stringify({ level, r, issues: full.issues.map((i) => i.code) })).toEqual(full.issues.length ? null : full.record);
+        if (fast) accepted += 1;
+      }
+    }
+    expect(accepted).toBeGreaterThan(100); // the grid holds good rows too, so both verdicts were compared
   });
 
   it.each([[87.5, 87.5], ['60', 60], ['0', 0], [null, null], ['abc', 'invalid'], [Infinity, 'invalid']])('parseScore(%s)', (v, expected) => {

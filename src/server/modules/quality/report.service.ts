@@ -10,6 +10,7 @@ import { classNotFound, notFound, outOfScope, studentNotFound } from './quality.
 import { maskIdNumber, qualityPolicy } from './quality.policy.js';
 import { distributionBands, itemAnalysis, knowledgePointRates, type ItemDef, type StudentItems } from './report.engine.js';
 import { bandCounts, groupStats } from './stats.repo.js';
+import { examOfSubject } from './score-partitions.js';
 import { subjectOf } from './stats.service.js';
 
 const r4 = (v: number | null) => (v === null ? null : Math.round(v * 1e4) / 1e4);
@@ -45,7 +46,7 @@ export class QualityReportService {
       if (!communityRank) {
         // rank among the community's classes by mean: aggregates only, so every reader may see it
         const ranks = await sql<{ class_id: number; mean: number }>`select q.class_id, avg(q.score)::float8 as mean from quality_scores q
-          where q.exam_subject_id = ${sub.id} and q.school_id in (${sql.join(ids)}) group by q.class_id order by mean desc, q.class_id`.execute(this.db);
+          where q.exam_subject_id = ${sub.id} and ${examOfSubject('q', sub.id)} and q.school_id in (${sql.join(ids)}) group by q.class_id order by mean desc, q.class_id`.execute(this.db);
         const at = ranks.rows.findIndex((r) => r.class_id === classId);
         if (at >= 0) communityRank = { rank: at + 1, of: ranks.rows.length };
       }
@@ -72,7 +73,7 @@ export class QualityReportService {
           rank() over (order by q.score desc)::int as rank
         from quality_scores q join quality_students st on st.id = q.student_id
         left join quality_student_identities i on i.student_id = q.student_id
-        where q.exam_subject_id = ${sub.id} and q.class_id = ${classId}
+        where q.exam_subject_id = ${sub.id} and ${examOfSubject('q', sub.id)} and q.class_id = ${classId}
       ) r where r.score < ${sub.lowLine} order by r.score, r.student_key`.execute(this.db);
 
     return {
@@ -113,7 +114,7 @@ export class QualityReportService {
       select q.student_id, q.score::float8 as total, i.exam_item_id as item_id, i.score::float8 as score
       from quality_scores q
       left join quality_item_scores i on i.student_id = q.student_id and i.exam_item_id in (select id from quality_exam_items where exam_subject_id = ${examSubjectId})
-      where q.exam_subject_id = ${examSubjectId} and q.class_id = ${classId}`.execute(this.db);
+      where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and q.class_id = ${classId}`.execute(this.db);
     const by = new Map<number, StudentItems>();
     for (const r of rows.rows) {
       const s = by.get(r.student_id) ?? { studentId: r.student_id, total: r.total, scores: new Map<number, number>() };
@@ -127,7 +128,7 @@ export class QualityReportService {
     const rows = await sql<{ item_id: number; sum: number; n: number }>`select i.exam_item_id as item_id, sum(i.score)::float8 as sum, count(*)::int as n
       from quality_item_scores i join quality_exam_items it on it.id = i.exam_item_id
       join quality_scores q on q.student_id = i.student_id and q.exam_subject_id = it.exam_subject_id
-      where it.exam_subject_id = ${examSubjectId} and ${visibleSchoolCondition(actor, 'q.school_id')} group by i.exam_item_id`.execute(this.db);
+      where it.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${visibleSchoolCondition(actor, 'q.school_id')} group by i.exam_item_id`.execute(this.db);
     return new Map(rows.rows.map((r) => [r.item_id, { sum: r.sum, n: r.n }]));
   }
 
@@ -139,8 +140,8 @@ export class QualityReportService {
     if (st.school_id !== schoolId) throw outOfScope('只能查看本校学生', "You can only see your own school's students");
     const scores = await sql<{ exam_id: number; exam_name: string; exam_date: string; subject: Subject; score: number; full_mark: number; class_mean: number | null; region_mean: number | null; class_name: string }>`
       select e.id as exam_id, e.name as exam_name, e.exam_date, sub.subject, q.score::float8 as score, sub.full_mark::float8 as full_mark, c.name as class_name,
-        (select avg(x.score)::float8 from quality_scores x where x.exam_subject_id = q.exam_subject_id and x.class_id = q.class_id) as class_mean,
-        (select avg(x.score)::float8 from quality_scores x where x.exam_subject_id = q.exam_subject_id) as region_mean
+        (select avg(x.score)::float8 from quality_scores x where x.exam_id = q.exam_id and x.exam_subject_id = q.exam_subject_id and x.class_id = q.class_id) as class_mean,
+        (select avg(x.score)::float8 from quality_scores x where x.exam_id = q.exam_id and x.exam_subject_id = q.exam_subject_id) as region_mean
       from quality_scores q join quality_exams e on e.id = q.exam_id join quality_exam_subjects sub on sub.id = q.exam_subject_id join quality_classes c on c.id = q.class_id
       where q.student_id = ${studentId} order by e.exam_date, sub.subject`.execute(this.db);
     const items = await sql<{ id: number; item_no: string; full_mark: number; knowledge_points: string[]; score: number }>`

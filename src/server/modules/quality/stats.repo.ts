@@ -1,6 +1,7 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { StatGroup, StatRow } from '../../../shared/quality.schemas.js';
+import { examOfSubject } from './score-partitions.js';
 
 /**
  * The statistics SQL, readable in one place. Everything is aggregated in the database over
@@ -60,7 +61,7 @@ export function toStatRow(r: RawStat): StatRow {
 }
 
 function where(f: StatFilter): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [sql`q.exam_subject_id = ${f.examSubjectId}`, sql`${f.scope}`];
+  const parts: RawBuilder<unknown>[] = [sql`q.exam_subject_id = ${f.examSubjectId}`, examOfSubject('q', f.examSubjectId), sql`${f.scope}`];
   if (f.classId) parts.push(sql`q.class_id = ${f.classId}`);
   if (f.schoolId) parts.push(sql`q.school_id = ${f.schoolId}`);
   if (f.schoolIds) parts.push(f.schoolIds.length ? sql`q.school_id in (${sql.join(f.schoolIds)})` : sql`false`);
@@ -129,14 +130,14 @@ const figures = sql`count(*)::int as n, avg(q.score)::float8 as mean,
 /** Students pooled by location class and by their school's role (core/member) on the exam date. */
 export async function gapFigures(db: Db, examSubjectId: number, scope: Expression<SqlBool>) {
   const base = sql`from quality_scores q join quality_exam_subjects sub on sub.id = q.exam_subject_id join schools s on s.id = q.school_id join quality_exams e on e.id = q.exam_id`;
-  const location = await sql<CategoryFigure>`select s.location_class as grp, ${figures} ${base} where q.exam_subject_id = ${examSubjectId} and ${scope} group by 1`.execute(db);
+  const location = await sql<CategoryFigure>`select s.location_class as grp, ${figures} ${base} where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${scope} group by 1`.execute(db);
   // a school that is core of any community on that date counts as core
   const role = await sql<CategoryFigure>`select case when exists (select 1 from community_memberships m where m.school_id = q.school_id and m.role = 'core' and ${activeOn(sql`e.exam_date`)}) then 'core'
       when exists (select 1 from community_memberships m where m.school_id = q.school_id and m.role = 'member' and ${activeOn(sql`e.exam_date`)}) then 'member' else 'none' end as grp, ${figures}
-    ${base} where q.exam_subject_id = ${examSubjectId} and ${scope} group by 1`.execute(db);
+    ${base} where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${scope} group by 1`.execute(db);
   const community = await sql<CategoryFigure & { community_id: number; name: string }>`select cm.id as community_id, cm.name, m.role as grp, ${figures}
     ${base} join community_memberships m on m.school_id = q.school_id and ${activeOn(sql`e.exam_date`)} join communities cm on cm.id = m.community_id
-    where q.exam_subject_id = ${examSubjectId} and ${scope} group by cm.id, cm.name, cm.code, m.role order by cm.code`.execute(db);
+    where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${scope} group by cm.id, cm.name, cm.code, m.role order by cm.code`.execute(db);
   return { location: location.rows, role: role.rows, community: community.rows };
 }
 
@@ -147,7 +148,7 @@ export async function schoolMeans(db: Db, examSubjectId: number, scope: Expressi
       exists (select 1 from community_memberships m where m.school_id = q.school_id and m.role = 'core' and ${activeOn(sql`e.exam_date`)}) as is_core,
       exists (select 1 from community_memberships m where m.school_id = q.school_id and m.role = 'member' and ${activeOn(sql`e.exam_date`)}) as is_member
     from quality_scores q join schools s on s.id = q.school_id join quality_exams e on e.id = q.exam_id
-    where q.exam_subject_id = ${examSubjectId} and ${scope}
+    where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${scope}
     group by q.school_id, s.location_class, e.exam_date`.execute(db);
   return r.rows;
 }

@@ -52,7 +52,7 @@ function scoreCondition(ctx: PanelContext): Expression<SqlBool> {
   return sql<SqlBool>`(${visibleSchoolCondition(ctx.actor, 'q.school_id')} and ${scopeSchoolCondition(ctx.scope, 'q.school_id')} and ${schoolFilterCondition('q.school_id', { level: ctx.filters.level })})`;
 }
 
-const hasScores = (cond: Expression<SqlBool>) => sql<SqlBool>`exists (select 1 from quality_scores q where q.exam_subject_id = sub.id and ${cond})`;
+const hasScores = (cond: Expression<SqlBool>) => sql<SqlBool>`exists (select 1 from quality_scores q where q.exam_id = sub.exam_id and q.exam_subject_id = sub.id and ${cond})`;
 
 /** Exam subjects of the period with scores in scope, newest exam first. */
 async function periodExamSubjects(ctx: PanelContext, cond: Expression<SqlBool>): Promise<ExamSubject[]> {
