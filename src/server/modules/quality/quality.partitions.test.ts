@@ -119,3 +119,18 @@ describe('the migration to partitions', () => {
     }
   });
 });
+
+describe('students and their schools (checked per statement, not per row)', () => {
+  it('a student of a school that does not exist is refused, and a school with students cannot be deleted', async () => {
+    const db = t.ctx.db;
+    await expect(db.insertInto('quality_students').values({ student_key: 'NOSCHOOL', school_id: 999_999 }).execute()).rejects.toMatchObject({ code: '23503' });
+    const lone = await buildSchool(db, { code: 'PTL' });
+    const st = await db.insertInto('quality_students').values({ student_key: 'LONE1', school_id: lone.id }).returning('id').executeTakeFirstOrThrow();
+    await expect(db.updateTable('quality_students').set({ school_id: 999_999 }).where('id', '=', st.id).execute()).rejects.toMatchObject({ code: '23503' });
+    const refused = await bureau.delete(`/api/v1/schools/${lone.id}`);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'conflict' });
+    await db.deleteFrom('quality_students').where('id', '=', st.id).execute();
+    expect((await bureau.delete(`/api/v1/schools/${lone.id}`)).statusCode).toBe(204);
+  });
+});

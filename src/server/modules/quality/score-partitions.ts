@@ -91,7 +91,6 @@ export async function openExamScores(db: Db, examId: number): Promise<ExamScores
     target: table,
     async finish() {
       // the parent's indexes, so ATTACH adopts them instead of building its own
-      await sql`set local maintenance_work_mem = '256MB'`.execute(db);
       await sql`alter table ${table} add constraint ${sql.raw(`${name}_pkey`)} primary key (exam_subject_id, student_id, exam_id)`.execute(db);
       await sql`create index ${sql.raw(`${name}_class_idx`)} on ${table} (class_id, exam_subject_id)`.execute(db);
       await sql`create index ${sql.raw(`${name}_student_idx`)} on ${table} (student_id)`.execute(db);
