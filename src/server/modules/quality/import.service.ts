@@ -22,7 +22,7 @@ import { lockExamScores, openExamScores, SCORE_TABLE_COLUMNS, writeExamScores } 
 /** Rows between progress updates (and turns of the event loop). */
 const PROGRESS_EVERY = 25_000;
 /** Rows per insert statement when committing, so the event loop gets a turn between them. */
-const COMMIT_CHUNK = 250_000;
+const COMMIT_CHUNK = 500_000;
 const PREVIEW_ERRORS = 200;
 /** A running job whose row has not moved for this long was abandoned by a dead process. */
 const STALE_MS = 5 * 60_000;
@@ -158,6 +158,7 @@ export class QualityImportService {
       let map: Partial<Record<ScoreColumnKey, number>> | null = null;
       let accept: ((cells: Cell[]) => ScoreRecord | null) | null = null;
       let nextProgress = PROGRESS_EVERY;
+      let progress: Promise<unknown> | null = null;
       for await (const batch of this.rows(job)) {
         for (const { row, cells } of batch) {
           if (!map || !accept) {
@@ -181,10 +182,13 @@ export class QualityImportService {
         if (rowsChecked >= nextProgress) {
           nextProgress = rowsChecked + PROGRESS_EVERY;
           onRows(rowsChecked);
-          await this.db.updateTable('quality_import_jobs').set({ rows_checked: rowsChecked, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+          // reading goes on while the progress is written; one update at a time
+          progress ??= this.db.updateTable('quality_import_jobs').set({ rows_checked: rowsChecked, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute()
+            .catch(() => undefined).finally(() => (progress = null));
           await yieldToEventLoop();
         }
       }
+      await progress;
       if (!map) throw new HeaderError('文件为空', 'The file is empty');
       await writer.close();
     } catch (e) {
