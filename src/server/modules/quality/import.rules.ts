@@ -234,22 +234,8 @@ export function checkScoreRow(cells: Cell[], map: Partial<Record<ScoreColumnKey,
 export function compileScoreRowCheck(map: Partial<Record<ScoreColumnKey, number>>, level: ImportLevel, lk: ImportLookups): (cells: Cell[]) => ScoreRecord | null {
   const col = (k: ScoreColumnKey) => map[k] ?? -1;
   const [iSchool, iClass, iKey, iName, iId, iSubject, iItem, iScore] = (['schoolCode', 'className', 'studentKey', 'studentName', 'idNumber', 'subject', 'itemNo', 'score'] as const).map(col) as [number, number, number, number, number, number, number, number];
-  const classesBySchool = new Map<number, Map<string, number>>();
-  for (const [key, id] of lk.classes) {
-    const bar = key.indexOf('|');
-    const schoolId = Number(key.slice(0, bar));
-    let names = classesBySchool.get(schoolId);
-    if (!names) classesBySchool.set(schoolId, (names = new Map()));
-    names.set(key.slice(bar + 1), id);
-  }
-  const itemsBySubject = new Map<number, Map<string, { id: number; fullMark: number }>>();
-  for (const [key, item] of lk.items) {
-    const bar = key.indexOf('|');
-    const subjectId = Number(key.slice(0, bar));
-    let nos = itemsBySubject.get(subjectId);
-    if (!nos) itemsBySubject.set(subjectId, (nos = new Map()));
-    nos.set(key.slice(bar + 1), item);
-  }
+  const classesBySchool = byOwner(lk.classes);
+  const itemsBySubject = byOwner(lk.items);
   const isItem = level === 'item';
   return (cells) => {
     const schoolCode = text(cells[iSchool]);
@@ -282,3 +268,15 @@ export function compileScoreRowCheck(map: Partial<Record<ScoreColumnKey, number>
   };
 }
 
+/** `${ownerId}|${name}` → value, regrouped as owner → name → value: a lookup then builds no key. */
+function byOwner<V>(flat: Map<string, V>): Map<number, Map<string, V>> {
+  const out = new Map<number, Map<string, V>>();
+  for (const [key, value] of flat) {
+    const bar = key.indexOf('|');
+    const owner = Number(key.slice(0, bar));
+    let names = out.get(owner);
+    if (!names) out.set(owner, (names = new Map()));
+    names.set(key.slice(bar + 1), value);
+  }
+  return out;
+}
