@@ -24,6 +24,7 @@ describe('csv reader', () => {
     ['chunks splitting a row', ['学校代码,成', '绩\n33,9', '9\n'], [['学校代码', '成绩'], ['33', '99']]],
     ['quoted and plain lines mixed across chunks', ['a,b\n"x,y",2\n3,', '4\n'], [['a', 'b'], ['x,y', '2'], ['3', '4']]],
     ['a blank line in between', ['a\n\nb\n'], [['a'], [null], ['b']]],
+    ['padded cells in a later chunk only', ['a,b\n1,2\n', ' 3\u3000,\u00a04\t\n5, \n'], [['a', 'b'], ['1', '2'], ['3', '4'], ['5', null]]],
   ])('%s', async (_name, chunks, expected) => {
     expect(await csv(chunks)).toEqual(expected);
   });
