@@ -9,9 +9,12 @@ const apiProject = (name: string, db: 'pglite' | 'postgres') => ({
     name,
     include: ['src/**/*.test.ts'],
     env: { GONGJIN_TEST_DB: db },
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // timeouts only end a hung test; a loaded machine must not fail a correct one
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     pool: 'forks' as const,
+    // expect.poll waits for a state, not for a duration: generous, so a loaded machine passes too
+    expect: { poll: { timeout: 90_000, interval: 100 } },
   },
 });
 
@@ -28,6 +31,7 @@ export default defineConfig({
           hookTimeout: 300_000,
           fileParallelism: false,
           pool: 'forks' as const,
+          expect: { poll: { timeout: 90_000, interval: 100 } },
         },
       },
     ],

@@ -71,7 +71,7 @@ describe('activities in the browser', () => {
     await e.screenshot('activities-form');
     await page.getByTestId('activity-form-submit').click();
     const detail = page.getByTestId('activity-detail');
-    await expect.poll(() => detail.textContent(), { timeout: 15_000 }).toContain('课堂照片.jpg');
+    await expect.poll(() => detail.textContent(), { timeout: 90_000 }).toContain('课堂照片.jpg');
     expect(await detail.textContent()).toContain('周王庙镇中心小学');
     await expect.poll(() => detail.locator('img').count()).toBeGreaterThan(0);
     await e.screenshot('activities-detail');
@@ -81,7 +81,7 @@ describe('activities in the browser', () => {
     const { page } = e;
     await page.goto(`/activities/calendar?date=${day}&view=week`);
     const week = page.getByTestId('cal-week');
-    await expect.poll(() => week.textContent(), { timeout: 15_000 }).toContain('数学');
+    await expect.poll(() => week.textContent(), { timeout: 90_000 }).toContain('数学');
     await expect.poll(() => page.locator('[data-testid^="cal-event-"]').count()).toBe(1);
     await e.screenshot('activities-calendar');
   });
@@ -90,7 +90,7 @@ describe('activities in the browser', () => {
     const { page } = e;
     await page.goto(`/activities/plans?semester=${semester}`);
     const table = page.getByTestId('compliance-table');
-    await expect.poll(() => table.textContent(), { timeout: 15_000 }).toContain('同步课堂');
+    await expect.poll(() => table.textContent(), { timeout: 90_000 }).toContain('同步课堂');
     expect(await table.textContent()).toContain(`${day.slice(5, 7)}: 1/4`);
     await table.locator('tr', { hasText: '同步课堂' }).first().click();
     await expect.poll(() => page.getByTestId('compliance-drill').textContent()).toContain(title);

@@ -68,10 +68,10 @@ describe('assessment in the browser', () => {
     await fill(page, 'indicator-points', '60');
     // an unguarded division is refused with the reason, then fixed
     await fill(page, 'indicator-formula', 'master_teachers / member_schools');
-    await expect.poll(() => page.getByTestId('formula-issues').textContent(), { timeout: 10_000 }).toContain('除数可能为零');
+    await expect.poll(() => page.getByTestId('formula-issues').textContent(), { timeout: 90_000 }).toContain('除数可能为零');
     await fill(page, 'indicator-formula', 'master_teachers');
     await fill(page, 'rule-target', '2');
-    await expect.poll(() => page.getByTestId('formula-preview').textContent(), { timeout: 10_000 }).toContain('实验小学教共体');
+    await expect.poll(() => page.getByTestId('formula-preview').textContent(), { timeout: 90_000 }).toContain('实验小学教共体');
     await e.screenshot('assessment-formula-preview');
     await page.getByTestId('indicator-save').click();
 

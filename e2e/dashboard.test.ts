@@ -15,7 +15,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => e?.close());
 
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000, interval: 250 });
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 90_000, interval: 250 });
 
 /** A row of the gaps table by its exam date. */
 const gapsRow = (date: string) => e.page.getByTestId('gaps-table').locator('tbody tr[data-row-key]', { hasText: date });

@@ -8,7 +8,7 @@ import { startE2E, type E2E } from './harness.js';
  * Friday afternoon, sees the hours the timetable gives before saving, and finds them in the register.
  */
 let e: E2E;
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 90_000, interval: 200 });
 
 beforeAll(async () => {
   e = await startE2E({

@@ -84,7 +84,7 @@ describe('foundation in the browser', () => {
     await page.getByTestId('import-next').click();
     await page.getByTestId('import-upload').setInputFiles(bad);
     const errors = page.getByTestId('import-errors');
-    await expect.poll(() => errors.textContent(), { timeout: 20_000 }).toContain('0000000000');
+    await expect.poll(() => errors.textContent(), { timeout: 90_000 }).toContain('0000000000');
     expect(await errors.textContent()).toContain('学校代码');
     expect(await page.getByTestId('import-error-count').textContent()).toContain('1');
     await e.screenshot('foundation-import-errors');
@@ -99,7 +99,7 @@ describe('foundation in the browser', () => {
     await page.getByTestId('import-reupload').click();
     await page.getByTestId('import-upload').setInputFiles(fixed);
     await page.getByTestId('import-commit').click();
-    await expect.poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('3');
+    await expect.poll(() => page.getByTestId('import-result').textContent(), { timeout: 90_000 }).toContain('3');
 
     await page.goto('/teachers');
     await page.getByTestId('teacher-search').locator('input').fill('顾晓雯');

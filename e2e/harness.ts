@@ -55,6 +55,9 @@ export async function startE2E(opts: { demo?: boolean; seed?: (ctx: AppContext) 
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
   const context = await browser.newContext({ baseURL: baseUrl, locale: 'zh-CN', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  // actions wait for the page's state, never a fixed time: a loaded CI machine may render slowly
+  context.setDefaultTimeout(120_000);
+  context.setDefaultNavigationTimeout(120_000);
   const page = await context.newPage();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return {

@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => e?.close());
 
 /** The machine running CI is shared and slow at times: wait generously for the UI to settle. */
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 90_000, interval: 200 });
 
 async function as(username: string) {
   await e.context.clearCookies();

@@ -51,13 +51,13 @@ describe('quality in the browser', () => {
     const file = path.join(dir, '期末成绩.csv');
     fs.writeFileSync(file, ['学校代码,班级,学生编号,姓名,科目,成绩', 'E2EURB,1班,U1,张一,数学,90', 'E2EURB,1班,U2,张二,数学,80', 'E2ERUR,1班,R1,李一,数学,70', 'E2ERUR,1班,R2,李二,数学,50'].join('\n'));
     await page.getByTestId('import-wizard').locator('input[type=file]').setInputFiles(file);
-    await page.getByTestId('import-commit').click({ timeout: 20_000 });
-    await expect.poll(() => page.getByTestId('import-done').textContent(), { timeout: 20_000 }).toContain('已写入 4 条成绩');
+    await page.getByTestId('import-commit').click({ timeout: 90_000 });
+    await expect.poll(() => page.getByTestId('import-done').textContent(), { timeout: 90_000 }).toContain('已写入 4 条成绩');
     await e.screenshot('quality-import');
 
     await page.getByRole('tab', { name: '成绩统计' }).click();
     const table = page.getByTestId('stats-table');
-    await expect.poll(() => table.textContent(), { timeout: 15_000 }).toContain('海宁市城东实验小学');
+    await expect.poll(() => table.textContent(), { timeout: 90_000 }).toContain('海宁市城东实验小学');
     const text = (await table.textContent()) ?? '';
     expect(text).toContain('海宁市双山村小学');
     expect(text).toContain('85.00'); // urban mean (90 + 80) / 2
@@ -70,7 +70,7 @@ describe('quality in the browser', () => {
     const { page } = e;
     await page.goto('/quality/gaps');
     const table = page.getByTestId('gaps-table');
-    await expect.poll(() => table.textContent(), { timeout: 15_000 }).toContain('25.00');
+    await expect.poll(() => table.textContent(), { timeout: 90_000 }).toContain('25.00');
     await expect.poll(() => page.getByTestId('did-card').textContent()).toContain('至少需要两次考试');
     await e.screenshot('quality-gaps');
   });
@@ -82,12 +82,12 @@ describe('quality in the browser', () => {
     await page.goto(`/quality/exams/${examId}/classes/${ruralClassId}?subject=math`);
     // 李二 (50) is below the low line of 55; a school sees its own students by name
     const low = page.getByTestId('report-low-students');
-    await expect.poll(() => low.textContent(), { timeout: 15_000 }).toContain('李二');
+    await expect.poll(() => low.textContent(), { timeout: 90_000 }).toContain('李二');
     await page.getByTestId('student-link-R2').click();
     await page.waitForURL(/\/quality\/students\/\d+$/);
-    await expect.poll(() => page.getByTestId('student-trend').locator('canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('student-trend').locator('canvas').count(), { timeout: 90_000 }).toBeGreaterThan(0);
     const table = page.getByTestId('student-scores');
-    await expect.poll(() => table.textContent(), { timeout: 15_000 }).toContain('50 / 100');
+    await expect.poll(() => table.textContent(), { timeout: 90_000 }).toContain('50 / 100');
     const text = (await table.textContent()) ?? '';
     expect(text).toContain('2025学年第一学期六年级期末质量检测');
     expect(text).toContain('60.00'); // class mean (70 + 50) / 2

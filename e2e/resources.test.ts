@@ -63,13 +63,19 @@ const RECORD_WEBM = `(async () => {
   return btoa(s);
 })()`;
 
-/** Plays the detail page's video muted until 0.3 s have played (or 10 s passed). */
+/** Plays the detail page's video muted until 0.3 s have played (however long a loaded machine takes). */
 const PLAY_VIDEO = `(async () => {
   const v = document.querySelector('[data-testid="resource-video"]');
   v.muted = true;
   await v.play();
-  const until = Date.now() + 10000;
-  while (v.currentTime < 0.3 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  if (v.currentTime < 0.3) {
+    await new Promise((resolve) => {
+      const check = () => { if (v.currentTime >= 0.3 || v.error || v.ended) { v.removeEventListener('timeupdate', check); resolve(); } };
+      v.addEventListener('timeupdate', check);
+      v.addEventListener('ended', check);
+      check();
+    });
+  }
   return { currentTime: v.currentTime, error: v.error ? v.error.code : null, width: v.videoWidth };
 })()`;
 

@@ -37,7 +37,7 @@ describe('dashboard snapshots', () => {
     expect(await teachers()).toBe(1);
     expect(await teachers()).toBe(1); // from the snapshot
     await buildTeacher(t.ctx.db, school.id);
-    await expect.poll(teachers, { timeout: 20_000, interval: 200 }).toBe(2);
+    await expect.poll(teachers, { timeout: 90_000, interval: 200 }).toBe(2);
     const rows = await t.ctx.db.selectFrom('dashboard_snapshots').select('cache_key').execute();
     expect(rows.length).toBeGreaterThan(0);
   });

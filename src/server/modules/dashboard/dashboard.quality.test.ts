@@ -297,7 +297,7 @@ describe('report, screen and snapshots', () => {
     // one more rural maths score of 86 in E2: rural mean (280 + 86) / 6 = 61, gap 14
     await sit(t.ctx.db, ids.E2!, ids.C!, { math: [86] });
     expect(await sourceVersion(t.ctx.db, 'quality')).not.toBe(before);
-    await expect.poll(figure, { timeout: 20_000, interval: 200 }).toBe(14);
+    await expect.poll(figure, { timeout: 90_000, interval: 200 }).toBe(14);
   });
 });
 
@@ -313,7 +313,7 @@ describe('a partner county\'s school in a cross-region community', () => {
     await sit(db, exam, F.id, { math: [30, 30, 30] });
     // dashboards are cached snapshots: wait until the new exam shows
     const mathGap = async () => fig(qualityPanel(await dash(c.bureau!, 'schoolYear=2025')), 'qualityMeanGap.math');
-    await expect.poll(async () => (await mathGap()).hint?.zh, { timeout: 20_000, interval: 200 }).toContain('2026-07-08');
+    await expect.poll(async () => (await mathGap()).hint?.zh, { timeout: 90_000, interval: 200 }).toContain('2026-07-08');
     const mean = await mathGap();
     // Haining only: urban 85, rural 60
     expect(mean).toMatchObject({ value: 25, hint: { zh: expect.stringContaining('城区 2 人 / 乡村 1 人') } });
