@@ -14,7 +14,7 @@ pgid=$!
 stop() { kill -TERM -- "-$pgid" 2>/dev/null || true; sleep 1; kill -KILL -- "-$pgid" 2>/dev/null || true; }
 trap stop EXIT
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 240); do
+for _ in $(seq 1 900); do  # first start builds and seeds; a loaded machine is slow
   curl -sf "$base/api/health" >/dev/null && break
   kill -0 "$pgid" 2>/dev/null || { cat "$data_dir/server.log"; echo "server exited"; exit 1; }
   sleep 1
