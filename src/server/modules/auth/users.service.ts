@@ -132,7 +132,13 @@ export class UsersService {
     return loadUser(this.db, id);
   }
 
+  /** Non-administrators learn nothing about other accounts, not even whether they exist. */
+  private async onlySelfUnlessAdmin(caller: Caller, id: number, action: UserAction) {
+    if (id !== caller.actor.userId) await this.enforce(caller, mayListUsers(await this.actorSubject(caller.actor)), { action, targetId: id });
+  }
+
   async get(caller: Caller, id: number): Promise<User> {
+    await this.onlySelfUnlessAdmin(caller, id, 'read');
     const user = await this.load(id);
     await this.enforce(caller, mayReadUser(await this.actorSubject(caller.actor), await this.subject(user)), { action: 'read', targetId: id });
     return user;
@@ -201,6 +207,7 @@ export class UsersService {
   }
 
   async update(caller: Caller, id: number, input: UserUpdate): Promise<User> {
+    await this.onlySelfUnlessAdmin(caller, id, 'update');
     const before = await this.load(id);
     const actor = await this.actorSubject(caller.actor);
     const target = await this.subject(before);
