@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Me, User, UserCreate, UserUpdate } from '../../shared/auth.schemas';
-import type { Role } from '../../shared/enums';
+import type { Role, ScopeKind } from '../../shared/enums';
 import { api, ApiError, http, type Page } from './client';
 import { useApiMutation } from './mutation';
 
@@ -81,4 +81,13 @@ export function useUpdateUser() {
     mutationFn: ({ id, patch }) => http.patch<User>(`/users/${id}`, patch),
     invalidate: [userKeys.all],
   });
+}
+
+/** What the signed-in user may grant: roles (with the scope kinds each may hold) and its own scope. */
+export interface Grantable {
+  roles: { role: Role; scopeKinds: ScopeKind[] }[];
+  scope: { kind: ScopeKind; id: string };
+}
+export function useGrantable(enabled = true) {
+  return useQuery({ queryKey: ['users', 'grantable'], queryFn: () => http.get<Grantable>('/users/grantable'), staleTime: 5 * 60_000, enabled });
 }

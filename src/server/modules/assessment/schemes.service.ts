@@ -9,6 +9,8 @@ import type { Actor, Caller } from '../../http/actor.js';
 import { ConflictError, ForbiddenError, ValidationError, fieldIssue } from '../../http/errors.js';
 import { notFound, outOfScope } from './assessment.errors.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { userAccessDenied } from '../auth/users.policy.js';
+import { usersInScopeCondition } from '../auth/users.service.js';
 import { assessmentPolicy } from './assessment.policy.js';
 import * as repo from './assessment.repo.js';
 import { applyRule, meanOf } from './assessment.scoring.js';
@@ -181,6 +183,10 @@ export class SchemesService {
   async assign(caller: Caller, schemeId: number, input: { communityId: number; assessorUserId: number }): Promise<Assignment> {
     const scheme = await this.editable(caller.actor, schemeId);
     const user = await this.db.selectFrom('users').select(['id', 'role', 'scope_kind', 'scope_id']).where('id', '=', input.assessorUserId).executeTakeFirst();
+    // only an account inside the bureau's own scope: another region's users are not its to assign
+    if (user && !(await this.db.selectFrom('users as u').select('u.id').where('u.id', '=', user.id).where(usersInScopeCondition(caller.actor)).executeTakeFirst())) {
+      throw userAccessDenied('target_outside_scope');
+    }
     if (!user || user.role !== 'assessor') {
       throw new ValidationError([fieldIssue('body.assessorUserId', 'not_assessor', `用户 ${input.assessorUserId} 不是考核员`, `User ${input.assessorUserId} is not an assessor`)]);
     }

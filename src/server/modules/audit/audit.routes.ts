@@ -6,6 +6,7 @@ import { auditEntrySchema, auditListQuery } from '../../../shared/registry.schem
 import { pageOf } from '../../../shared/validation.js';
 import type { ZodApp } from '../module.js';
 import { registryPolicy } from '../registry/registry.policy.js';
+import { auditVisibleCondition, mayReadPersonal, redact } from './audit.read.js';
 
 export function auditRoutes(app: ZodApp, ctx: AppContext) {
   app.get('/api/v1/audit-log', {
@@ -14,7 +15,7 @@ export function auditRoutes(app: ZodApp, ctx: AppContext) {
     const { actor } = callerOf(req);
     if (!registryPolicy.readAudit(actor)) throw new ForbiddenError();
     const q = req.query;
-    let query = ctx.db.selectFrom('audit_log');
+    let query = ctx.db.selectFrom('audit_log').where(auditVisibleCondition(actor));
     if (q.entity) query = query.where('entity', '=', q.entity);
     if (q.entityId) query = query.where('entity_id', '=', q.entityId);
     if (q.userId) query = query.where('user_id', '=', q.userId);
@@ -24,7 +25,10 @@ export function auditRoutes(app: ZodApp, ctx: AppContext) {
       query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return {
-      items: rows.map((r) => ({ id: r.id, at: r.at, userId: r.user_id, username: r.username, action: r.action, entity: r.entity, entityId: r.entity_id, before: r.before, after: r.after, requestId: r.request_id, ip: r.ip })),
+      items: rows.map((r) => {
+        const personal = mayReadPersonal(actor, r);
+        return { id: r.id, at: r.at, userId: r.user_id, username: r.username, action: r.action, entity: r.entity, entityId: r.entity_id, before: redact(r.before, personal), after: redact(r.after, personal), requestId: r.request_id, ip: r.ip };
+      }),
       total: count.n,
     };
   });

@@ -12,6 +12,10 @@ export interface AuditLogTable {
   after: unknown;
   request_id: string | null;
   ip: string | null;
+  /** Where the audited entity lives (audit.scope.ts): a bureau reads the entries inside its region. */
+  region_code: string | null;
+  school_id: number | null;
+  community_id: number | null;
 }
 
 export interface AuditTables {

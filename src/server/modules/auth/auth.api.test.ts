@@ -55,7 +55,7 @@ describe('user administration', () => {
     const hn = await login(t.app, 'haining', 'secret-pass-2');
     void bureau;
     const outside = await hn.post('/api/v1/users', { username: 'tongxiang', displayName: '桐乡', password: 'secret-pass-3', role: 'viewer', scope: { kind: 'region', id: TONGXIANG } });
-    expect(outside.statusCode).toBe(422);
+    expect(outside.statusCode).toBe(403);
     expect(outside.json().details[0].field).toBe('body.scope.id');
 
     const short = await admin.post('/api/v1/users', { username: 'shortpw', displayName: 'x', password: 'short', role: 'viewer', scope: { kind: 'region', id: HAINING } });

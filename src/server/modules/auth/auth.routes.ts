@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
-import { changePasswordBody, loginBody, meSchema, userCreate, userSchema, userUpdate } from '../../../shared/auth.schemas.js';
-import { ROLES } from '../../../shared/enums.js';
-import { idParam } from '../../../shared/registry.schemas.js';
-import { pageOf, pageQuery } from '../../../shared/validation.js';
+import { changePasswordBody, loginBody, meSchema } from '../../../shared/auth.schemas.js';
 import type { ZodApp } from '../module.js';
 import { AuthService, SESSION_COOKIE } from './auth.service.js';
+import { usersRoutes } from './users.routes.js';
+import { UsersService } from './users.service.js';
 
 export function authRoutes(app: ZodApp, ctx: AppContext, auth: AuthService) {
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: ctx.config.secureCookies };
@@ -34,12 +33,5 @@ export function authRoutes(app: ZodApp, ctx: AppContext, auth: AuthService) {
     return reply.status(204).send(null);
   });
 
-  app.get('/api/v1/users', {
-    schema: { tags: ['users'], summary: '用户列表 List users', querystring: pageQuery.extend({ search: z.string().max(50).optional(), role: z.enum(ROLES).optional() }), response: { 200: pageOf(userSchema) } },
-  }, (req) => auth.list(callerOf(req).actor, req.query));
-  app.get('/api/v1/users/:id', { schema: { tags: ['users'], params: idParam, response: { 200: userSchema } } }, (req) => auth.get(callerOf(req).actor, req.params.id));
-  app.post('/api/v1/users', { schema: { tags: ['users'], body: userCreate, response: { 201: userSchema } } }, async (req, reply) =>
-    reply.status(201).send(await auth.create(callerOf(req), req.body)));
-  app.patch('/api/v1/users/:id', { schema: { tags: ['users'], params: idParam, body: userUpdate, response: { 200: userSchema } } }, (req) =>
-    auth.update(callerOf(req), req.params.id, req.body));
+  usersRoutes(app, new UsersService(ctx.db));
 }

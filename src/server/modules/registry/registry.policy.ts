@@ -13,7 +13,7 @@ import { regionContains } from '../../../shared/regions.js';
  * | create/edit teachers, stats    | region       | –                  | own school   | –                       |
  * | create communities             | region       | –                  | –            | –                       |
  * | edit community, members, group | region       | own community      | –            | –                       |
- * | users, audit log               | region       | –                  | –            | –                       |
+ * | audit log (users: users.policy)| region       | –                  | –            | –                       |
  */
 export interface SchoolRef {
   id: number;
@@ -55,9 +55,6 @@ export const registryPolicy = {
   },
   deleteCommunity(actor: Actor, community: CommunityRef) {
     return actor.role === 'bureau_admin' && inActorRegion(actor, community.region_code);
-  },
-  manageUsers(actor: Actor) {
-    return actor.role === 'bureau_admin' && actor.scope.kind === 'region';
   },
   readAudit(actor: Actor) {
     return actor.role === 'bureau_admin';

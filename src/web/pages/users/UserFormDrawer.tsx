@@ -2,7 +2,7 @@ import { Col, Form, Input, Radio, Row, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { User, UserCreate } from '../../../shared/auth.schemas';
 import { ROLE_LABELS, type ScopeKind } from '../../../shared/enums';
-import { useCreateUser, useUpdateUser } from '../../api/auth';
+import { useCreateUser, useGrantable, useMe, useUpdateUser } from '../../api/auth';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormDrawer } from '../../components/FormDrawer';
 import { CommunitySelect, RegionSelect, SchoolSelect, TeacherSelect } from '../../components/RemoteSelect';
@@ -36,6 +36,12 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
   const update = useUpdateUser();
   const scopeKind = Form.useWatch('scopeKind', form);
   const role = Form.useWatch('role', form);
+  const { data: me } = useMe();
+  const { data: grantable } = useGrantable(open);
+  // only what the server would accept: grantable roles, the scope kinds of the chosen role; nobody edits their own role or status
+  const self = !!user && user.id === me?.id;
+  const roleCodes = grantable?.roles.map((r) => r.role) ?? [];
+  const scopeKinds = grantable?.roles.find((r) => r.role === role)?.scopeKinds ?? (['region', 'community', 'school'] as const);
 
   const initial: Partial<Values> = user
     ? {
@@ -58,7 +64,9 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
     if (user) {
       await update.mutateAsync({
         id: user.id,
-        patch: { displayName: v.displayName, role: v.role, scope, teacherId: v.teacherId ?? null, isActive: v.isActive, ...(v.password ? { password: v.password } : {}) },
+        patch: self
+          ? { displayName: v.displayName }
+          : { displayName: v.displayName, role: v.role, scope, teacherId: v.teacherId ?? null, isActive: v.isActive, ...(v.password ? { password: v.password } : {}) },
       });
     } else {
       const body: UserCreate = { username: v.username, displayName: v.displayName, password: v.password ?? '', role: v.role, scope, teacherId: v.teacherId ?? null };
@@ -87,18 +95,23 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
             <Input data-testid="user-display-name" />
           </Form.Item>
         </Col>
-        <Col span={12}>
+        {self ? null : <Col span={12}>
           <Form.Item name="password" label={user ? t('newPassword') : t('password')} rules={user ? [{ min: 8, message: t('common:passwordMin') }] : [...req, { min: 8, message: t('common:passwordMin') }]} extra={user ? t('passwordKeep') : undefined}>
             <Input.Password autoComplete="new-password" data-testid="user-password" />
           </Form.Item>
-        </Col>
+        </Col>}
         <Col span={12}>
           <Form.Item name="role" label={t('role')} rules={req}>
             <EnumSelect
               labels={ROLE_LABELS}
+              codes={self || !grantable ? undefined : roleCodes}
+              disabled={self}
               allowClear={false}
               data-testid="user-role"
-              onChange={(r: User['role']) => form.setFieldValue('scopeKind', DEFAULT_SCOPE[r])}
+              onChange={(r: User['role']) => {
+                const kinds = grantable?.roles.find((g) => g.role === r)?.scopeKinds;
+                form.setFieldValue('scopeKind', kinds && !kinds.includes(DEFAULT_SCOPE[r]) ? kinds[0] : DEFAULT_SCOPE[r]);
+              }}
             />
           </Form.Item>
         </Col>
@@ -106,33 +119,34 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
           <Form.Item name="scopeKind" label={t('scopeKind')} rules={req}>
             <Radio.Group
               optionType="button"
-              options={(['region', 'community', 'school'] as const).map((k) => ({ value: k, label: t(`scope.${k}`) }))}
+              disabled={self}
+              options={scopeKinds.map((k) => ({ value: k, label: t(`scope.${k}`) }))}
             />
           </Form.Item>
         </Col>
         <Col span={24}>
           {scopeKind === 'region' ? (
             <Form.Item name="scopeRegion" label={t('scope.region')} rules={req}>
-              <RegionSelect initialOptions={scopeLabel as never} data-testid="user-scope-region" />
+              <RegionSelect initialOptions={scopeLabel as never} disabled={self} data-testid="user-scope-region" />
             </Form.Item>
           ) : scopeKind === 'community' ? (
             <Form.Item name="scopeCommunity" label={t('scope.community')} rules={req}>
-              <CommunitySelect initialOptions={scopeLabel as never} data-testid="user-scope-community" />
+              <CommunitySelect initialOptions={scopeLabel as never} disabled={self} data-testid="user-scope-community" />
             </Form.Item>
           ) : (
             <Form.Item name="scopeSchool" label={t('scope.school')} rules={req}>
-              <SchoolSelect initialOptions={scopeLabel as never} data-testid="user-scope-school" />
+              <SchoolSelect initialOptions={scopeLabel as never} disabled={self} data-testid="user-scope-school" />
             </Form.Item>
           )}
         </Col>
         {role === 'teacher' ? (
           <Col span={24}>
             <Form.Item name="teacherId" label={t('teacher')} extra={t('teacherHint')}>
-              <TeacherSelect initialOptions={user?.teacherId ? [{ value: user.teacherId, label: `#${user.teacherId}` }] : undefined} />
+              <TeacherSelect disabled={self} initialOptions={user?.teacherId ? [{ value: user.teacherId, label: `#${user.teacherId}` }] : undefined} />
             </Form.Item>
           </Col>
         ) : null}
-        {user ? (
+        {user && !self ? (
           <Col span={12}>
             <Form.Item name="isActive" label={t('isActive')} valuePropName="checked">
               <Switch />

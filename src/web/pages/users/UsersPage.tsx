@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../shared/auth.schemas';
 import { ROLE_LABELS, type Role } from '../../../shared/enums';
-import { useMe, useUpdateUser, useUsers } from '../../api/auth';
+import { useGrantable, useMe, useUpdateUser, useUsers } from '../../api/auth';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FilterBar } from '../../components/FilterBar';
 import { dateTime, useLabels } from '../../components/labels';
@@ -19,6 +19,7 @@ export default function UsersPage() {
   const { state, set, page, pageSize } = useUrlState();
   const [editing, setEditing] = useState<User | null | undefined>(undefined);
   const update = useUpdateUser();
+  const { data: grantable } = useGrantable();
   const { data, isFetching } = useUsers({ search: state.search || undefined, role: (state.role as Role | undefined) || undefined, page, pageSize });
 
   return (
@@ -26,7 +27,7 @@ export default function UsersPage() {
       <PageHeader
         title={t('title')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)} data-testid="user-create">
+          !grantable?.roles.length ? null : <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)} data-testid="user-create">
             {t('create')}
           </Button>
         }

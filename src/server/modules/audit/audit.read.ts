@@ -1,0 +1,54 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Actor } from '../../http/actor.js';
+import { regionContains, regionPrefix } from '../../../shared/regions.js';
+
+/**
+ * Who reads which audit entries, and which of their fields. A bureau reads the entries about
+ * entities inside its scope (the region, school and community stored on each row by recordAudit);
+ * entries nobody could place are for the national administrator only. Personal fields in
+ * before/after are shown only to readers who may read that entity's personal data: the region that
+ * owns it (a partner region of a cross-region community sees the entry, not the phone numbers).
+ */
+export function auditVisibleCondition(actor: Actor): Expression<SqlBool> {
+  const { kind, id } = actor.scope;
+  if (kind === 'region') {
+    const prefix = regionPrefix(id);
+    if (prefix === '') return sql<SqlBool>`true`;
+    const like = `${prefix}%`;
+    return sql<SqlBool>`(audit_log.region_code like ${like}
+      or audit_log.school_id in (select s.id from schools s where s.region_code like ${like})
+      or audit_log.community_id in (select c.id from communities c where c.region_code like ${like} or c.partner_region_code like ${like}))`;
+  }
+  if (kind === 'community') {
+    return sql<SqlBool>`(audit_log.community_id = ${Number(id)}
+      or audit_log.school_id in (select m.school_id from community_memberships m where m.community_id = ${Number(id)} and (m.end_date is null or m.end_date >= current_date)))`;
+  }
+  return sql<SqlBool>`audit_log.school_id = ${Number(id)}`;
+}
+
+/** May the reader see the personal fields of an entry placed at this region/school? */
+export function mayReadPersonal(actor: Actor, entry: { region_code: string | null; school_id: number | null }): boolean {
+  const { kind, id } = actor.scope;
+  if (kind === 'region') return regionPrefix(id) === '' || (entry.region_code !== null && regionContains(id, entry.region_code));
+  if (kind === 'school') return entry.school_id === Number(id);
+  return false;
+}
+
+/** Keys (case and `_` ignored) that are never shown: credentials. */
+const SECRET_KEYS = /^(password|passwordhash|newpassword|currentpassword|token|tokenhash|secret|totpsecret|recoverycodes)$/;
+/** Keys of personal data: ID numbers, phones, e-mail, birth dates. */
+const PERSONAL_KEYS = /^(idnumber|idcard|idcardnumber|identitynumber|身份证号|身份证|phone|mobile|telephone|tel|contactphone|email|birthdate|birthday|birthyear|dateofbirth)$/;
+export const REDACTED = '***';
+
+/** A copy of before/after data with credentials always, and personal fields unless `personal`, replaced by ***. */
+export function redact(value: unknown, personal: boolean): unknown {
+  if (Array.isArray(value)) return value.map((v) => redact(v, personal));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const key = k.toLowerCase().replace(/[_\s-]/g, '');
+    if (v !== null && v !== undefined && (SECRET_KEYS.test(key) || (!personal && PERSONAL_KEYS.test(key)))) out[k] = REDACTED;
+    else out[k] = redact(v, personal);
+  }
+  return out;
+}
