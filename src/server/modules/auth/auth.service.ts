@@ -11,7 +11,7 @@ import { regionContains, regionPrefix, NATION_CODE } from '../../../shared/regio
 import { recordAudit } from '../audit/audit.service.js';
 import { registryPolicy } from '../registry/registry.policy.js';
 import type { UserRow } from './auth.tables.js';
-import { ipKey, LoginThrottle, pairKey, userKey } from './login-throttle.js';
+import { LoginThrottle, userKey } from './login-throttle.js';
 
 export const SESSION_COOKIE = 'gongjin_session';
 /** last_seen_at is written at most this often per session */
@@ -75,31 +75,31 @@ export class AuthService {
    * one opens a session. Other ways to sign in (SSO) end in startSession too.
    */
   async login(username: string, password: string, ip: string, userAgent: string | null) {
-    await this.throttle.check(username, ip);
+    await this.throttle.reserve(username, ip);
     const user = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     const ok = user !== undefined && user.is_active && (await argon2.verify(user.password_hash, password));
     await this.db.insertInto('login_attempts').values({ username, ip, succeeded: ok, at: this.now().toISOString() }).execute();
     if (!ok || !user) {
       await this.recordFailure(username, ip, user);
+      if (Math.random() < 0.01) await this.throttle.prune();
       throw new UnauthenticatedError('invalid_credentials');
     }
     // the right password on a locked account says no more than a right password always does
+    await this.throttle.release(username, ip);
     if (user.locked_at !== null) throw new AppError(423, 'account_locked');
-    await this.throttle.succeed(username, ip);
     return this.startSession(user, ip, userAgent);
   }
 
   private async recordFailure(username: string, ip: string, user: UserRow | undefined) {
-    const counted = this.lockAfter > 0 && user !== undefined;
-    const counts = await this.throttle.fail([pairKey(username, ip), ipKey(ip), ...(counted ? [userKey(username)] : [])]);
-    const failures = counts.get(userKey(username)) ?? 0;
-    if (counted && user.locked_at === null && failures >= this.lockAfter) {
+    // the pair and the address counted this attempt already (throttle.reserve)
+    if (this.lockAfter === 0 || user === undefined) return;
+    const failures = await this.throttle.countFailure(userKey(username));
+    if (user.locked_at === null && failures >= this.lockAfter) {
       await this.db.transaction().execute(async (tx) => {
         const locked = await tx.updateTable('users').set({ locked_at: this.now().toISOString() }).where('id', '=', user.id).where('locked_at', 'is', null).returning('id').execute();
         if (locked.length) await recordAudit(tx, null, { action: 'lock', entity: 'user', entityId: user.id, after: { failures, lastAddress: ip } });
       });
     }
-    if (Math.random() < 0.01) await this.throttle.prune();
   }
 
   /** Opens a session for a user whose identity is established; returns the cookie token (stored only hashed). */

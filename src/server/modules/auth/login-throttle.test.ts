@@ -36,6 +36,16 @@ describe('login throttling without a hard lock (default)', () => {
     expect(checked.length).toBe(PAIR_FREE_FAILURES);
   });
 
+  it('parallel attempts cannot overrun the allowance: each is counted before its password is checked', async () => {
+    const address = '198.51.100.12';
+    const before = await t.ctx.db.selectFrom('login_attempts').select('id').where('ip', '=', address).execute();
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(t, 'lead', `parallel-${i}`, address)));
+    const checked = await t.ctx.db.selectFrom('login_attempts').select('id').where('ip', '=', address).execute();
+    expect(checked.length - before.length).toBe(PAIR_FREE_FAILURES);
+    expect(results.filter((r) => r.statusCode === 401)).toHaveLength(PAIR_FREE_FAILURES);
+    expect(results.filter((r) => r.statusCode === 429)).toHaveLength(40 - PAIR_FREE_FAILURES);
+  });
+
   it('the 429 says how long to wait, in the message and in Retry-After', async () => {
     const address = '198.51.100.8';
     for (let i = 0; i < PAIR_FREE_FAILURES; i++) expect((await attempt(t, 'lead', 'wrong', address)).statusCode).toBe(401);
