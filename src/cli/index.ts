@@ -8,7 +8,7 @@ program.name('gongjin').description('共进 Gongjin — 义务教育共同体管
 
 program
   .command('serve')
-  .description('启动服务 Start the server (migrates, loads demo data into an empty database unless GONGJIN_DEMO=0)')
+  .description('启动服务 Start the server (migrates, loads demo data into an empty embedded database; GONGJIN_DEMO=0|1 overrides)')
   .action(async () => {
     const { serve } = await import('./serve.js');
     await serve(loadConfig());
