@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../src/server/modules/demo/demo.service.js';
+import { DEMO_TEST_PASSWORD } from '../src/server/test/harness.js';
 import { demoDisplayToken, seedDashboardDemo } from '../src/server/modules/dashboard/dashboard.demo.js';
 import { SCREENSHOTS, startE2E, type E2E } from './harness.js';
 
@@ -43,7 +43,7 @@ async function pixelSpread(file: string): Promise<{ sd: number; width: number; h
 
 describe('dashboard in the browser', () => {
   it('shows the region dashboard with figures, charts and the map', async () => {
-    await e.login('bureau', DEMO_PASSWORD);
+    await e.login('bureau', DEMO_TEST_PASSWORD);
     const { page } = e;
     await page.goto('/');
     await poll(() => page.getByTestId('figure-coverage-value').textContent()).toMatch(/%$/);

@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/server/app.js';
 import type { AppContext } from '../src/server/context.js';
-import { ADMIN_PASSWORD, createTestContext } from '../src/server/test/harness.js';
+import { ADMIN_PASSWORD, createTestContext, DEMO_TEST_PASSWORD } from '../src/server/test/harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_ROOT = path.join(root, 'dist/web');
@@ -42,7 +42,7 @@ export async function startE2E(opts: { demo?: boolean; seed?: (ctx: AppContext) 
   const ctx = await createTestContext();
   if (opts.demo) {
     const { seedDemoCounty } = await import('../src/server/modules/demo/seed-all.js');
-    await seedDemoCounty(ctx.dbh);
+    await seedDemoCounty(ctx.dbh, { password: DEMO_TEST_PASSWORD });
   }
   await opts.seed?.(ctx);
   const app = await buildApp(ctx, { logger: false, webRoot: WEB_ROOT });

@@ -28,4 +28,9 @@ count() { curl -sf -b "$data_dir/cookies" "$base/api/v1/$1?pageSize=1" | node -e
 schools=$(count schools); teachers=$(count teachers); communities=$(count communities)
 echo "demo county: $schools schools, $teachers teachers, $communities communities"
 curl -sf "$base/" | grep -q '<div id="root"'
+# the demo accounts' password is generated and printed once (never the published demo12345)
+demo_pass=$(sed -n 's/.*password of the demo accounts: \([A-Za-z0-9_-]*\).*/\1/p' "$data_dir/server.log" | head -1)
+[ -n "$demo_pass" ] || { cat "$data_dir/server.log"; echo "demo password not printed"; exit 1; }
+curl -sf -o /dev/null -H 'content-type: application/json' -d "{\"username\":\"bureau\",\"password\":\"$demo_pass\"}" "$base/api/v1/auth/login"
+if curl -sf -o /dev/null -H 'content-type: application/json' -d '{"username":"bureau","password":"demo12345"}' "$base/api/v1/auth/login"; then echo "published demo password accepted"; exit 1; fi
 [ "$schools" -ge 30 ] && [ "$teachers" -ge 1000 ] && [ "$communities" -ge 10 ]

@@ -8,7 +8,7 @@ program.name('gongjin').description('共进 Gongjin — 义务教育共同体管
 
 program
   .command('serve')
-  .description('启动服务 Start the server (migrates, loads demo data into an empty database unless GONGJIN_DEMO=0)')
+  .description('启动服务 Start the server (migrates, loads demo data into an empty embedded database; GONGJIN_DEMO=0|1 overrides)')
   .action(async () => {
     const { serve } = await import('./serve.js');
     await serve(loadConfig());
@@ -38,15 +38,18 @@ program
     try {
       await prepareDatabase(ctx);
       const started = Date.now();
+      const { printDemoPassword } = await import('./serve.js');
       if (opts.schools) {
         // benchmark-sized registry data; module data stays with the demo county
         const { seedDemo } = await import('../server/modules/demo/demo.service.js');
-        const summary = await seedDemo(ctx.dbh, { ...opts, users: opts.schools <= 100, log: (m: string) => console.log(m) });
+        const { generatedPassword, ...summary } = await seedDemo(ctx.dbh, { ...opts, users: opts.schools <= 100, password: ctx.config.demoPassword, log: (m: string) => console.log(m) });
         console.log(JSON.stringify(summary));
+        printDemoPassword(generatedPassword);
       } else {
         const { seedDemoCounty } = await import('../server/modules/demo/seed-all.js');
-        const summary = await seedDemoCounty(ctx.dbh, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), log: (m) => console.log(m) });
+        const summary = await seedDemoCounty(ctx.dbh, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), password: ctx.config.demoPassword, log: (m) => console.log(m) });
         console.log(JSON.stringify(summary.registry));
+        printDemoPassword(summary.generatedPassword);
       }
       console.log(`${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {

@@ -1,6 +1,13 @@
 import type { Config } from '../server/config.js';
 import { buildApp } from '../server/app.js';
 import { openContext, prepareDatabase } from '../server/bootstrap.js';
+import { DEMO_USERNAMES } from '../server/modules/demo/demo.service.js';
+
+/** The demo accounts' generated password, shown once like the admin's (it is stored only hashed). */
+export function printDemoPassword(password: string | undefined) {
+  if (!password) return;
+  console.log(`\n  演示账号 ${DEMO_USERNAMES.join(' / ')} 的密码 / password of the demo accounts: ${password}\n  (shown once; set GONGJIN_DEMO_PASSWORD to choose it)\n`);
+}
 
 export async function serve(config: Config) {
   const ctx = await openContext(config);
@@ -13,8 +20,9 @@ export async function serve(config: Config) {
     if (schools.n === 0) {
       console.log('生成演示数据 Creating the demo county…');
       const { seedDemoCounty } = await import('../server/modules/demo/seed-all.js');
-      const summary = await seedDemoCounty(ctx.dbh);
+      const summary = await seedDemoCounty(ctx.dbh, { password: config.demoPassword });
       console.log(`演示数据已生成 demo county created: ${JSON.stringify(summary.registry)}`);
+      printDemoPassword(summary.generatedPassword);
     }
   }
   const app = await buildApp(ctx);

@@ -9,6 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth-plugin.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -24,13 +25,24 @@ export interface BuildOptions {
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const defaultWebRoot = path.resolve(here, '../../dist/web');
 
+/**
+ * GONGJIN_TRUST_PROXY as Fastify's trustProxy. A hop count trusts that many hops nearest the server
+ * (the socket peer first); this Fastify refuses bare numbers, so it is written as the function
+ * proxy-addr would build.
+ */
+export function fastifyTrustProxy(v: Config['trustProxy']): false | string[] | ((addr: string, hop: number) => boolean) {
+  if (typeof v === 'number') return (_addr, hop) => hop < v;
+  return v;
+}
+
 /** Builds the HTTP app from the modules. Wiring only. */
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : { level: ctx.config.logLevel },
     bodyLimit: 2 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
-    trustProxy: true,
+    // the client address is the socket's unless GONGJIN_TRUST_PROXY names the proxies (or a hop count)
+    trustProxy: fastifyTrustProxy(ctx.config.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -50,7 +62,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
-  registerAuth(app, new AuthService(ctx.db, ctx.config.sessionDays));
+  registerAuth(app, AuthService.of(ctx));
 
   app.get('/api/health', { config: { public: true }, schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgresql']), version: z.string() }) } } },
     async () => {

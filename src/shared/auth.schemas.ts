@@ -23,7 +23,10 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
-export const meSchema = userSchema.pick({ id: true, username: true, displayName: true, role: true, scope: true, scopeName: true, teacherId: true });
+export const meSchema = userSchema
+  .pick({ id: true, username: true, displayName: true, role: true, scope: true, scopeName: true, teacherId: true })
+  /** true after an administrator reset the password: the API answers nothing else until it is changed */
+  .extend({ mustChangePassword: z.boolean() });
 export type Me = z.infer<typeof meSchema>;
 
 const password = z
@@ -51,3 +54,18 @@ export const userUpdate = userCreate.omit({ username: true, password: true }).pa
 export type UserUpdate = z.infer<typeof userUpdate>;
 
 export const changePasswordBody = z.object({ currentPassword: z.string().min(1), newPassword: password });
+
+/** One of the signed-in user's sessions (the id is the stored hash, never the cookie token). */
+export const sessionViewSchema = z.object({
+  id: z.string(),
+  current: z.boolean(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;
+export const sessionIdParam = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
+
+export const loginLockSchema = z.object({ userId: z.number().int(), username: z.string(), displayName: z.string(), lockedAt: z.string() });
+export type LoginLock = z.infer<typeof loginLockSchema>;

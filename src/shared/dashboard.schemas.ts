@@ -175,7 +175,8 @@ export const displayLinkInput = z.object({
   /** a region inside the creator's, or the creator's community; defaults to the creator's scope */
   regionCode: z.string().regex(/^\d{6}$/).optional(),
   communityId: z.number().int().positive().optional(),
-  validDays: z.number().int().min(1).max(3650).default(365),
+  /** default and maximum: GONGJIN_DISPLAY_LINK_MAX_DAYS (365 unless configured) */
+  validDays: z.number().int().min(1).max(3650).optional(),
 });
 export type DisplayLinkInput = z.infer<typeof displayLinkInput>;
 export const displayLinkSchema = z.object({

@@ -8,6 +8,7 @@ import { auditRoutes } from './audit/audit.routes.js';
 import { dashboardMigrations } from './dashboard/dashboard.migrations.js';
 import { dashboardRoutes } from './dashboard/dashboard.routes.js';
 import { authMigrations } from './auth/auth.migrations.js';
+import { loginMigrations } from './auth/login.migrations.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { exchangeMigrations } from './exchange/exchange.migrations.js';
 import { exchangeRoutes } from './exchange/exchange.routes.js';
@@ -29,7 +30,7 @@ import { resourcesRoutes } from './resources/resources.routes.js';
 /** Every domain module, in dependency order. Adding a module is one line here. */
 export const modules: GongjinModule[] = [
   { name: 'registry', migrations: registryMigrations, routes: registryRoutes },
-  { name: 'auth', migrations: authMigrations, routes: (app, ctx) => authRoutes(app, ctx, new AuthService(ctx.db, ctx.config.sessionDays)) },
+  { name: 'auth', migrations: { ...authMigrations, ...loginMigrations }, routes: (app, ctx) => authRoutes(app, ctx, AuthService.of(ctx)) },
   { name: 'audit', migrations: auditMigrations, routes: auditRoutes },
   { name: 'io', migrations: ioMigrations, routes: ioRoutes },
   { name: 'planner', migrations: plannerMigrations, routes: plannerRoutes },

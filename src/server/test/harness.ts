@@ -14,6 +14,15 @@ import { loadRegions } from '../modules/registry/regions.service.js';
 import { DiskStorage } from '../storage/blob-storage.js';
 
 export const ADMIN_PASSWORD = 'admin-test-password';
+/** The demo accounts' password in tests (seeding paths pass it explicitly; a real start generates one). */
+export const DEMO_TEST_PASSWORD = 'demo12345';
+
+export interface TestOptions {
+  /** extra environment for loadConfig (GONGJIN_TRUST_PROXY, GONGJIN_LOGIN_LOCK_AFTER …) */
+  env?: Record<string, string>;
+  /** the clock login throttling and sessions read, so tests move time instead of sleeping */
+  now?: () => Date;
+}
 
 /**
  * A fresh database per test file: in-memory PGlite by default, or a new database on the PostgreSQL
@@ -47,10 +56,10 @@ export async function openTestDatabase(): Promise<{ dbh: DbHandle; databaseUrl: 
   return { dbh, databaseUrl, dropDatabase };
 }
 
-export async function createTestContext(): Promise<AppContext & { cleanup: () => Promise<void> }> {
+export async function createTestContext(opts: TestOptions = {}): Promise<AppContext & { cleanup: () => Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjin-test-'));
   const { dbh, databaseUrl, dropDatabase } = await openTestDatabase();
-  const config = loadConfig({ GONGJIN_DATA_DIR: dataDir, GONGJIN_LOG_LEVEL: process.env.DBG ? 'error' : 'silent', GONGJIN_UPLOAD_LIMIT_MB: '5', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  const config = loadConfig({ GONGJIN_DATA_DIR: dataDir, GONGJIN_LOG_LEVEL: process.env.DBG ? 'error' : 'silent', GONGJIN_UPLOAD_LIMIT_MB: '5', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...opts.env });
   await migrateToLatest(dbh.db);
   await loadRegions(dbh.db);
   await new AuthService(dbh.db, 1).ensureBootstrapAdmin(ADMIN_PASSWORD);
@@ -59,6 +68,7 @@ export async function createTestContext(): Promise<AppContext & { cleanup: () =>
     dbh,
     db: dbh.db,
     storage: new DiskStorage(path.join(dataDir, 'files')),
+    ...(opts.now ? { now: opts.now } : {}),
     cleanup: async () => {
       await dbh.close();
       await dropDatabase();
@@ -73,8 +83,8 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function createTestApp(): Promise<TestApp> {
-  const ctx = await createTestContext();
+export async function createTestApp(opts: TestOptions = {}): Promise<TestApp> {
+  const ctx = await createTestContext(opts);
   const app = await buildApp(ctx, { logger: Boolean(process.env.DBG), webRoot: '/nonexistent' });
   // the app logs nothing in tests; a 5xx is always a bug, so print its cause where CI shows it
   const failures = new WeakMap<object, unknown>();

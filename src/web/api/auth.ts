@@ -53,9 +53,11 @@ export function useLogout() {
   });
 }
 
+/** Changing the password ends the user's other sessions and clears a forced change. */
 export function useChangePassword() {
   return useApiMutation<{ currentPassword: string; newPassword: string }>({
     mutationFn: (body) => http.post('/auth/password', body),
+    invalidate: [authKeys.me, ['auth', 'sessions']],
   });
 }
 

@@ -9,6 +9,7 @@ import { authKeys, useMe } from '../api/auth';
 import { ApiError, setUnauthorizedHandler } from '../api/client';
 import LoginPage from '../pages/auth/LoginPage';
 import { AppLayout } from './AppLayout';
+import { ForcedPasswordPage } from './ForcedPasswordPage';
 import { MODULES, modulesFor } from './modules';
 
 const queryClient = new QueryClient({
@@ -51,6 +52,8 @@ function RequireAuth({ children }: { children: React.ReactNode }) {
     return <Result status="warning" title={error instanceof Error ? error.message : t('loadFailed')} extra={<Button onClick={() => void refetch()}>{t('retry')}</Button>} />;
   }
   if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  // after an administrator's reset nothing but the password change is open
+  if (me.mustChangePassword) return <ForcedPasswordPage />;
   return <>{children}</>;
 }
 

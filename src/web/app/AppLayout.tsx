@@ -1,4 +1,4 @@
-import { DownOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { DesktopOutlined, DownOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Flex, Layout, Menu, Spin, Tag, Typography, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { useLogout, useMe } from '../api/auth';
 import { useLabels } from '../components/labels';
 import { changeLanguage } from '../i18n';
 import { ChangePasswordModal } from './ChangePasswordModal';
+import { SessionsModal } from './SessionsModal';
 import { MENU_GROUPS, modulesFor } from './modules';
 
 const { Header, Sider, Content } = Layout;
@@ -21,6 +22,7 @@ export function AppLayout() {
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
   const [pwdOpen, setPwdOpen] = useState(false);
+  const [sessionsOpen, setSessionsOpen] = useState(false);
 
   const modules = modulesFor(me?.role);
   const items = useMemo<MenuProps['items']>(() => {
@@ -40,6 +42,7 @@ export function AppLayout() {
 
   const userMenu: MenuProps['items'] = [
     { key: 'password', icon: <KeyOutlined />, label: t('changePassword') },
+    { key: 'sessions', icon: <DesktopOutlined />, label: <span data-testid="user-menu-sessions">{t('sessions.menu')}</span> },
     { type: 'divider' },
     { key: 'logout', icon: <LogoutOutlined />, label: t('logout'), danger: true },
   ];
@@ -81,6 +84,7 @@ export function AppLayout() {
                     items: userMenu,
                     onClick: (e) => {
                       if (e.key === 'logout') doLogout();
+                      else if (e.key === 'sessions') setSessionsOpen(true);
                       else setPwdOpen(true);
                     },
                   }}
@@ -108,6 +112,7 @@ export function AppLayout() {
         </Content>
       </Layout>
       <ChangePasswordModal open={pwdOpen} onClose={() => setPwdOpen(false)} />
+      <SessionsModal open={sessionsOpen} onClose={() => setSessionsOpen(false)} />
     </Layout>
   );
 }

@@ -16,6 +16,8 @@ export interface UserTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   last_login_at: string | null;
+  /** set when GONGJIN_LOGIN_LOCK_AFTER failures in a row locked the account; an administrator clears it */
+  locked_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionTable {
@@ -25,6 +27,7 @@ export interface SessionTable {
   expires_at: string;
   ip: string | null;
   user_agent: string | null;
+  last_seen_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface LoginAttemptTable {
@@ -35,10 +38,18 @@ export interface LoginAttemptTable {
   at: Timestamp;
 }
 
+/** Failed sign-ins per key: `pair:<username>|<address>`, `ip:<address>` or `user:<username>` (for the hard lock). */
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: string;
+}
+
 export interface AuthTables {
   users: UserTable;
   sessions: SessionTable;
   login_attempts: LoginAttemptTable;
+  login_throttle: LoginThrottleTable;
 }
 
 export type UserRow = Selectable<UserTable>;

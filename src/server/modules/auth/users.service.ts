@@ -206,6 +206,14 @@ export class UsersService {
     return this.load(id);
   }
 
+  /** The user an administrator may change (e.g. lift a login lock for), or a 403/404. */
+  async changeable(caller: Caller, id: number): Promise<User> {
+    await this.onlySelfUnlessAdmin(caller, id, 'update');
+    const target = await this.load(id);
+    await this.enforce(caller, mayChangeUser(await this.actorSubject(caller.actor), await this.subject(target), 'update'), { action: 'update', targetId: id });
+    return target;
+  }
+
   async update(caller: Caller, id: number, input: UserUpdate): Promise<User> {
     await this.onlySelfUnlessAdmin(caller, id, 'update');
     const before = await this.load(id);
@@ -239,7 +247,8 @@ export class UsersService {
           ...(input.scope !== undefined ? { scope_kind: input.scope.kind, scope_id: input.scope.id } : {}),
           ...(input.teacherId !== undefined ? { teacher_id: input.teacherId } : {}),
           ...(input.isActive !== undefined ? { is_active: input.isActive } : {}),
-          ...(input.password !== undefined ? { password_hash: await hashPassword(input.password) } : {}),
+          // an administrator's reset forces a new password at the next sign-in
+          ...(input.password !== undefined ? { password_hash: await hashPassword(input.password), must_change_password: id !== caller.actor.userId } : {}),
           updated_at: new Date().toISOString(),
         })
         .where('id', '=', id)

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../demo/demo.service.js';
-import { createTestApp, login, type TestApp } from '../../test/harness.js';
-import { DEMO_PASSWORD } from '../demo/demo.service.js';
+import { createTestApp, DEMO_TEST_PASSWORD, login, type TestApp } from '../../test/harness.js';
 import { seedQualityDemo } from '../quality/quality.demo.js';
 import type { Dashboard } from '../../../shared/dashboard.schemas.js';
 import { demoDisplayToken, seedDashboardDemo } from './dashboard.demo.js';
@@ -10,7 +9,7 @@ import { demoDisplayToken, seedDashboardDemo } from './dashboard.demo.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
-  await seedDemo(t.ctx.dbh, {});
+  await seedDemo(t.ctx.dbh, { password: DEMO_TEST_PASSWORD });
   await seedQualityDemo(t.ctx.dbh, {});
 }, 240_000);
 afterAll(async () => {
@@ -27,7 +26,7 @@ describe('dashboard on the demo county', () => {
   });
 
   it('the bureau sees the whole county with full coverage', async () => {
-    const bureau = await login(t.app, 'bureau', DEMO_PASSWORD);
+    const bureau = await login(t.app, 'bureau', DEMO_TEST_PASSWORD);
     const d = (await bureau.get('/api/v1/dashboard')).json();
     const f = Object.fromEntries(d.panels.flatMap((p: { figures: { key: string; value: number }[] }) => p.figures).map((x: { key: string; value: number }) => [x.key, x.value]));
     expect(f.schools).toBeGreaterThan(30);
@@ -40,7 +39,7 @@ describe('dashboard on the demo county', () => {
   });
 
   it('the quality panel shows the demo exams: a rural–urban gap that narrows', async () => {
-    const bureau = await login(t.app, 'bureau', DEMO_PASSWORD);
+    const bureau = await login(t.app, 'bureau', DEMO_TEST_PASSWORD);
     // 2025–2026: the January and June grade-6 exams
     const d = (await bureau.get('/api/v1/dashboard?schoolYear=2025')).json() as Dashboard;
     const p = d.panels.find((x) => x.key === 'quality.gaps')!;

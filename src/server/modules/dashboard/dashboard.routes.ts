@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
+import { AppError } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
 import {
   alertsSchema, dashboardQuery, dashboardSchema, displayLinkCreated, displayLinkInput, displayLinkSchema, drillTeacherSchema, drillTeachersQuery, mapSchema, reportQuery,
@@ -10,7 +11,7 @@ import { idParam } from '../../../shared/registry.schemas.js';
 import { pageOf } from '../../../shared/validation.js';
 import type { ZodApp } from '../module.js';
 import { DashboardService } from './dashboard.service.js';
-import { displayPage } from './display.page.js';
+import { displayInvalidPage, displayPage } from './display.page.js';
 import { DisplayService } from './display.service.js';
 import { reportPdf, reportTitle, reportXlsx } from './report.documents.js';
 import { ReportService } from './report.service.js';
@@ -40,7 +41,7 @@ export function dashboardRoutes(app: ZodApp, ctx: AppContext) {
   const log = (source: string, err: unknown) => app.log.warn({ err, source }, 'dashboard source failed');
   const dashboards = new DashboardService(ctx.db, log);
   const reports = new ReportService(ctx.db, log);
-  const displays = new DisplayService(ctx.db);
+  const displays = new DisplayService(ctx.db, ctx.config.displayLinkMaxDays);
 
   app.get('/api/v1/dashboard', { schema: { ...tags, summary: '驾驶舱 Dashboard for the actor’s scope', querystring: dashboardQuery, response: { 200: dashboardSchema } } },
     (req) => dashboards.dashboard(callerOf(req).actor, req.query));
@@ -85,7 +86,14 @@ export function dashboardRoutes(app: ZodApp, ctx: AppContext) {
     });
   app.get('/display/:token', { config: { public: true }, schema: { hide: true, params: tokenParam } },
     async (req, reply) => {
-      const { actor, label } = await displays.actorForToken(req.params.token);
+      let link: Awaited<ReturnType<DisplayService['actorForToken']>>;
+      try {
+        link = await displays.actorForToken(req.params.token);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'display_link_invalid') throw err;
+        return reply.status(401).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(displayInvalidPage());
+      }
+      const { actor, label } = link;
       const [d, map] = await Promise.all([dashboards.dashboard(actor, {}), dashboards.map(actor, {})]);
       return reply
         .header('content-type', 'text/html; charset=utf-8')

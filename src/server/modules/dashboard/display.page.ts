@@ -56,3 +56,22 @@ export function displayPage(d: Dashboard, map: DashboardMap | null, linkLabel: s
 <div class="body">${chartCells.slice(0, 2).join('')}${mapCell}${chartCells.slice(2, 4).join('')}</div>
 </div></body></html>`;
 }
+
+/** What a screen shows when its link no longer works (revoked, expired, or its creator lost the rights). */
+export function displayInvalidPage(): string {
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>大屏链接已失效 · Display link no longer works</title>
+<style>
+  html,body{margin:0;height:100%;background:#050b1a;color:#d9e6ff;font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif}
+  main{height:100%;display:flex;flex-direction:column;align-items:center;justify-content:center;text-align:center;padding:0 8vw}
+  h1{font-size:3vw;color:#8fc1ff;margin:0 0 1em} p{font-size:1.4vw;line-height:1.8;margin:.3em 0;color:#9fb3d9}
+</style></head>
+<body><main>
+<h1>此大屏链接已失效</h1>
+<p>链接已被停用或已过期，或创建人已不再拥有相应的角色、范围或账户。请向教育局或教共体管理员索取新的链接。</p>
+<p lang="en">This display link no longer works: it was revoked or has expired, or the person who made it no longer has the role, scope or account it needs. Ask your administrator for a new link.</p>
+</main></body></html>`;
+}

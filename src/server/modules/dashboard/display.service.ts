@@ -2,12 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { ForbiddenError, NotFoundError, OutOfScopeError, UnauthenticatedError, ValidationError, fieldIssue } from '../../http/errors.js';
+import { AppError, ForbiddenError, NotFoundError, OutOfScopeError, ValidationError, fieldIssue } from '../../http/errors.js';
+import type { Role, ScopeKind } from '../../../shared/enums.js';
 import type { DisplayLink, DisplayLinkInput } from '../../../shared/dashboard.schemas.js';
 import { regionPrefix } from '../../../shared/regions.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { dashboardPolicy, type DisplayScope } from './dashboard.policy.js';
-import type { DisplayLinkRow } from './dashboard.tables.js';
 
 export const hashDisplayToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -21,7 +21,11 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
  * audit trail keeps who made it), and expires.
  */
 export class DisplayService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** GONGJIN_DISPLAY_LINK_MAX_DAYS: the longest lifetime a link may be given (and the default) */
+    private readonly maxDays = 365,
+  ) {}
 
   private async target(actor: Actor, input: Pick<DisplayLinkInput, 'regionCode' | 'communityId'>): Promise<DisplayScope & { name: string }> {
     if (input.communityId) {
@@ -42,13 +46,17 @@ export class DisplayService {
     let target = await this.target(actor, input);
     if (target.kind === 'community' && !target.name) target = await this.target(actor, { communityId: Number(target.id) });
     if (!dashboardPolicy.manageDisplay(actor, target)) throw new OutOfScopeError(target.kind);
+    const validDays = input.validDays ?? this.maxDays;
+    if (validDays > this.maxDays) {
+      throw new ValidationError([fieldIssue('body.validDays', 'too_long', `大屏链接有效期最长 ${this.maxDays} 天`, `A display link can be valid for at most ${this.maxDays} days`)]);
+    }
     const token = randomBytes(32).toString('base64url');
     const id = await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('dashboard_display_links')
         .values({
           token_hash: hashDisplayToken(token), label: input.label, scope_kind: target.kind, scope_id: target.id, created_by: actor.userId,
-          expires_at: sql<string>`now() + make_interval(days => ${input.validDays})` as unknown as string,
+          expires_at: sql<string>`now() + make_interval(days => ${validDays})` as unknown as string,
         })
         .returning(['id', 'label', 'scope_kind', 'scope_id', 'expires_at'])
         .executeTakeFirstOrThrow();
@@ -102,18 +110,36 @@ export class DisplayService {
 
   /**
    * The read-only actor a display token stands for: role viewer, scope of the link. It exists only
-   * inside the display routes (no session is created), so it can read nothing but aggregates.
+   * inside the display routes (no session is created), so it can read nothing but aggregates. Each use
+   * rechecks the creator: still there, active, and still allowed to make this link (role and scope);
+   * otherwise the link no longer works.
    */
   async actorForToken(token: string): Promise<{ actor: Actor; linkId: number; label: string }> {
-    if (!TOKEN.test(token)) throw new UnauthenticatedError();
-    const row: Pick<DisplayLinkRow, 'id' | 'label' | 'scope_kind' | 'scope_id' | 'created_by' | 'last_used_at'> | undefined = await this.db
-      .selectFrom('dashboard_display_links')
-      .select(['id', 'label', 'scope_kind', 'scope_id', 'created_by', 'last_used_at'])
-      .where('token_hash', '=', hashDisplayToken(token))
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', sql<string>`now()`)
+    const invalid = () => new AppError(401, 'display_link_invalid');
+    if (!TOKEN.test(token)) throw invalid();
+    const row = await this.db
+      .selectFrom('dashboard_display_links as d')
+      .innerJoin('users as u', 'u.id', 'd.created_by')
+      .leftJoin('communities as c', (j) => j.on(sql<boolean>`d.scope_kind = 'community' and c.id::text = d.scope_id`))
+      .select([
+        'd.id', 'd.label', 'd.scope_kind', 'd.scope_id', 'd.created_by',
+        'u.username', 'u.display_name', 'u.role', 'u.scope_kind as user_scope_kind', 'u.scope_id as user_scope_id', 'u.teacher_id', 'u.is_active',
+        'c.id as community_id', 'c.region_code', 'c.partner_region_code',
+      ])
+      .where('d.token_hash', '=', hashDisplayToken(token))
+      .where('d.revoked_at', 'is', null)
+      .where('d.expires_at', '>', sql<string>`now()`)
       .executeTakeFirst();
-    if (!row) throw new UnauthenticatedError();
+    if (!row || !row.is_active) throw invalid();
+    const creator: Actor = {
+      userId: row.created_by, username: row.username, displayName: row.display_name, role: row.role as Role,
+      scope: { kind: row.user_scope_kind as ScopeKind, id: row.user_scope_id }, teacherId: row.teacher_id,
+    };
+    const target: DisplayScope = row.scope_kind === 'community'
+      ? { kind: 'community', id: row.scope_id, regions: [row.region_code, row.partner_region_code] }
+      : { kind: 'region', id: row.scope_id };
+    if (row.scope_kind === 'community' && row.community_id === null) throw invalid();
+    if (!dashboardPolicy.manageDisplay(creator, target)) throw invalid();
     // a screen refreshes every minute; note the use at most every ten minutes
     await this.db.updateTable('dashboard_display_links').set({ last_used_at: sql<string>`now()` as unknown as string })
       .where('id', '=', row.id).where(sql<boolean>`(last_used_at is null or last_used_at < now() - interval '10 minutes')`).execute();

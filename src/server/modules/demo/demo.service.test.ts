@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type TestApp } from '../../test/harness.js';
+import { createTestApp, DEMO_TEST_PASSWORD, login, type TestApp } from '../../test/harness.js';
 import { DEMO_COUNTY } from './demo.generator.js';
-import { DEMO_PASSWORD, seedDemo, type DemoSummary } from './demo.service.js';
+import { seedDemo, type DemoSummary } from './demo.service.js';
 
 describe('seedDemo', () => {
   let t: TestApp;
@@ -10,7 +10,7 @@ describe('seedDemo', () => {
 
   beforeAll(async () => {
     t = await createTestApp(); // fresh database, migrated, regions loaded
-    summary = await seedDemo(t.ctx.dbh, {});
+    summary = await seedDemo(t.ctx.dbh, { password: DEMO_TEST_PASSWORD });
   });
   afterAll(() => t.close());
 
@@ -60,13 +60,13 @@ describe('seedDemo', () => {
       .where('community_id', '=', Number(lead?.scope_id)).where('school_id', '=', Number(principal?.scope_id)).where('role', '=', 'member').executeTakeFirst();
     expect(member).toBeDefined();
 
-    const bureau = await login(t.app, 'bureau', DEMO_PASSWORD);
+    const bureau = await login(t.app, 'bureau', DEMO_TEST_PASSWORD);
     const res = await bureau.get('/api/v1/schools?page=1&pageSize=5');
     expect(res.statusCode).toBe(200);
     // Haining's schools (plus, depending on scope rules, the Yunhe partners of its cross-region community)
     expect(res.json().total).toBeGreaterThanOrEqual(40);
     expect(res.json().total).toBeLessThanOrEqual(summary.schools);
-    await login(t.app, 'teacher', DEMO_PASSWORD);
+    await login(t.app, 'teacher', DEMO_TEST_PASSWORD);
   });
 
   it('refuses to load twice', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
 import type { Database } from '../../db/database.js';
@@ -5,8 +6,6 @@ import { hashPassword } from '../auth/auth.service.js';
 import { loadRegions, loadTownships } from '../registry/regions.service.js';
 import { DEMO_COUNTY, generateDemoCounty, type DemoData } from './demo.generator.js';
 
-/** The password of every demo account. Demo data only: never use it on a real deployment. */
-export const DEMO_PASSWORD = 'demo12345';
 export const DEMO_USERNAMES = ['bureau', 'assessor', 'lead', 'principal', 'teacher', 'viewer'] as const;
 
 export interface SeedDemoOptions {
@@ -15,6 +14,11 @@ export interface SeedDemoOptions {
   schools?: number | undefined;
   /** create the demo accounts (default: only for the one-county demo) */
   users?: boolean | undefined;
+  /**
+   * password of every demo account (GONGJIN_DEMO_PASSWORD); when unset one is generated and returned
+   * as `generatedPassword`, to be shown once — no demo account ever has a published password
+   */
+  password?: string | undefined;
   log?: ((msg: string) => void) | undefined;
 }
 
@@ -26,6 +30,8 @@ export interface DemoSummary {
   leadership: number;
   stats: number;
   users: number;
+  /** the demo accounts' password when it was generated here (print it once; it is stored only hashed) */
+  generatedPassword?: string;
 }
 
 type Tx = Transaction<Database>;
@@ -79,7 +85,8 @@ export async function seedDemo(dbh: DbHandle, opts: SeedDemoOptions = {}): Promi
     if (clash) throw new Error(`demo data already present (school ${first.code} exists); use an empty database / 演示数据已存在`);
   }
   const withUsers = opts.users ?? data.mode === 'county';
-  const passwordHash = withUsers ? await hashPassword(DEMO_PASSWORD) : '';
+  const generatedPassword = withUsers && !opts.password ? randomBytes(12).toString('base64url') : undefined;
+  const passwordHash = withUsers ? await hashPassword(opts.password ?? generatedPassword!) : '';
 
   const summary = await db.transaction().execute(async (tx) => {
     const schools = await insertSchools(tx, data);
@@ -97,7 +104,7 @@ export async function seedDemo(dbh: DbHandle, opts: SeedDemoOptions = {}): Promi
     return { schools: schools.size, teachers, communities: communities.size, memberships, leadership, stats, users };
   });
   log(`demo: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return summary;
+  return generatedPassword ? { ...summary, generatedPassword } : summary;
 }
 
 async function insertSchools(tx: Tx, data: DemoData): Promise<Map<string, number>> {

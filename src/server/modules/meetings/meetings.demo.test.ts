@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type TestApp } from '../../test/harness.js';
-import { DEMO_PASSWORD, seedDemo } from '../demo/demo.service.js';
+import { createTestApp, DEMO_TEST_PASSWORD, login, type TestApp } from '../../test/harness.js';
+import { seedDemo } from '../demo/demo.service.js';
 import { seedMeetingsDemo } from './meetings.demo.js';
 import { sha256Hex } from './meetings.rules.js';
 
@@ -10,7 +10,7 @@ describe('seedMeetingsDemo', () => {
   let counts: Record<string, number>;
   beforeAll(async () => {
     t = await createTestApp();
-    await seedDemo(t.ctx.dbh, {});
+    await seedDemo(t.ctx.dbh, { password: DEMO_TEST_PASSWORD });
     counts = await seedMeetingsDemo(t.ctx.dbh, {});
   });
   afterAll(() => t.close());
@@ -28,12 +28,12 @@ describe('seedMeetingsDemo', () => {
   });
 
   it('gives the reminders and the demo principal something to do', async () => {
-    const bureau = await login(t.app, 'bureau', DEMO_PASSWORD);
+    const bureau = await login(t.app, 'bureau', DEMO_TEST_PASSWORD);
     const r = (await bureau.get('/api/v1/meetings/reminders?asOf=2026-11-23')).json();
     expect(r.meetingsDue.length).toBeGreaterThan(0);
     expect(r.pendingSignatures.length).toBeGreaterThan(0);
     expect(r.overdueItems.length).toBeGreaterThan(0);
-    const principal = await login(t.app, 'principal', DEMO_PASSWORD);
+    const principal = await login(t.app, 'principal', DEMO_TEST_PASSWORD);
     const list = (await principal.get('/api/v1/meetings?minutesStatus=circulated')).json();
     const details = await Promise.all(list.items.map((m: { id: number }) => principal.get(`/api/v1/meetings/${m.id}`).then((x) => x.json())));
     expect(details.some((d: { can: { signForSchoolId: number | null } }) => d.can.signForSchoolId !== null)).toBe(true);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemo } from '../demo/demo.service.js';
-import { createTestApp, login, type TestApp } from '../../test/harness.js';
-import { DEMO_PASSWORD } from '../demo/demo.service.js';
+import { createTestApp, DEMO_TEST_PASSWORD, login, type TestApp } from '../../test/harness.js';
 import type { DidResponse, GapsResponse } from '../../../shared/quality.schemas.js';
 import { seedQualityDemo } from './quality.demo.js';
 
@@ -10,7 +9,7 @@ let t: TestApp;
 let counts: Record<string, number>;
 beforeAll(async () => {
   t = await createTestApp();
-  await seedDemo(t.ctx.dbh, {});
+  await seedDemo(t.ctx.dbh, { password: DEMO_TEST_PASSWORD });
   counts = await seedQualityDemo(t.ctx.dbh, {});
 }, 240_000);
 afterAll(async () => {
@@ -25,7 +24,7 @@ it('seeds exams, classes, students and scores', () => {
 });
 
 it('shows the gap narrowing and estimates the effect of joining', async () => {
-  const bureau = await login(t.app, 'bureau', DEMO_PASSWORD);
+  const bureau = await login(t.app, 'bureau', DEMO_TEST_PASSWORD);
   const exams = (await bureau.get('/api/v1/quality/exams?pageSize=20')).json().items as { id: number; examDate: string }[];
   expect(exams).toHaveLength(8);
   const first = exams.find((e) => e.examDate === '2021-06-25')!;
@@ -36,7 +35,7 @@ it('shows the gap narrowing and estimates the effect of joining', async () => {
   expect(did.ok, JSON.stringify(did.refusal)).toBe(true);
   expect(did.estimate!).toBeLessThan(0);
   // the demo teacher sees the low-score students of a class of their own school, by name
-  const teacher = await login(t.app, 'teacher', DEMO_PASSWORD);
+  const teacher = await login(t.app, 'teacher', DEMO_TEST_PASSWORD);
   const classes = (await teacher.get('/api/v1/quality/classes?schoolYear=2025')).json().items as { id: number }[];
   expect(classes.length).toBeGreaterThan(0);
   const report = (await teacher.get(`/api/v1/quality/exams/${last.id}/classes/${classes[0]!.id}/report?subject=math`)).json();

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../demo/demo.service.js';
-import { createTestApp, login, type TestApp } from '../../test/harness.js';
+import { seedDemo } from '../demo/demo.service.js';
+import { createTestApp, DEMO_TEST_PASSWORD, login, type TestApp } from '../../test/harness.js';
 import { seedResourcesDemo } from './resources.demo.js';
 
 describe('seedResourcesDemo', () => {
@@ -9,7 +9,7 @@ describe('seedResourcesDemo', () => {
   let counts: Record<string, number>;
   beforeAll(async () => {
     t = await createTestApp();
-    await seedDemo(t.ctx.dbh, {});
+    await seedDemo(t.ctx.dbh, { password: DEMO_TEST_PASSWORD });
     counts = await seedResourcesDemo(t.ctx.dbh, {});
   });
   afterAll(() => t.close());
@@ -39,10 +39,10 @@ describe('seedResourcesDemo', () => {
   });
 
   it('comes alive for the demo accounts: search, totals and most-used', async () => {
-    const bureau = await login(t.app, 'bureau', DEMO_PASSWORD);
+    const bureau = await login(t.app, 'bureau', DEMO_TEST_PASSWORD);
     const totals = await bureau.get('/api/v1/shared-courses/totals?groupBy=region&schoolYear=2025');
     expect(totals.json().total).toMatchObject({ classHours: counts.classHours2025, students: counts.students2025 });
-    const teacher = await login(t.app, 'teacher', DEMO_PASSWORD);
+    const teacher = await login(t.app, 'teacher', DEMO_TEST_PASSWORD);
     const found = await teacher.get(`/api/v1/resources?q=${encodeURIComponent('数学')}`);
     expect(found.json().total).toBeGreaterThan(5);
     const top = await bureau.get('/api/v1/resources/most-used?regionCode=330481&days=365');

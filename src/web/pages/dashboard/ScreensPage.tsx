@@ -15,9 +15,10 @@ export default function ScreensPage() {
   return (
     <>
       <PageHeader title={t('screens')} sub={t('screensHint')} />
-      <Form layout="inline" onFinish={(v: { label: string; validDays: number }) => create.mutate({ label: v.label, validDays: v.validDays })} style={{ marginBottom: 16 }} initialValues={{ validDays: 365 }}>
+      {/* left empty, the link lives as long as the server allows (GONGJIN_DISPLAY_LINK_MAX_DAYS) */}
+      <Form layout="inline" onFinish={(v: { label: string; validDays?: number | null }) => create.mutate({ label: v.label, ...(v.validDays ? { validDays: v.validDays } : {}) })} style={{ marginBottom: 16 }}>
         <Form.Item name="label" rules={[{ required: true, message: t('labelRequired') }]}><Input placeholder={t('screenLabel')} data-testid="screen-label" /></Form.Item>
-        <Form.Item name="validDays" label={t('validDays')}><InputNumber min={1} max={3650} /></Form.Item>
+        <Form.Item name="validDays" label={t('validDays')}><InputNumber min={1} max={3650} placeholder={t('validDaysDefault')} style={{ width: 130 }} /></Form.Item>
         <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="screen-create">{t('createScreen')}</Button>
       </Form>
       {created ? (

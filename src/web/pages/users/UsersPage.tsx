@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { User } from '../../../shared/auth.schemas';
 import { ROLE_LABELS, type Role } from '../../../shared/enums';
 import { useGrantable, useMe, useUpdateUser, useUsers } from '../../api/auth';
+import { useLoginLocks, useUnlockUser } from '../../api/sessions';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FilterBar } from '../../components/FilterBar';
 import { dateTime, useLabels } from '../../components/labels';
@@ -20,6 +21,10 @@ export default function UsersPage() {
   const [editing, setEditing] = useState<User | null | undefined>(undefined);
   const update = useUpdateUser();
   const { data: grantable } = useGrantable();
+  // accounts locked by GONGJIN_LOGIN_LOCK_AFTER; an administrator lifts the lock (audited)
+  const locks = useLoginLocks();
+  const locked = new Set((locks.data ?? []).map((l) => l.userId));
+  const unlock = useUnlockUser();
   const { data, isFetching } = useUsers({ search: state.search || undefined, role: (state.role as Role | undefined) || undefined, page, pageSize });
 
   return (
@@ -48,17 +53,27 @@ export default function UsersPage() {
           { title: t('displayName'), dataIndex: 'displayName', width: 140 },
           { title: t('role'), dataIndex: 'role', width: 150, render: (v: Role) => <Tag color="blue">{label(ROLE_LABELS, v)}</Tag> },
           { title: t('scopeKind'), key: 'scope', render: (_, r) => `${t(`scope.${r.scope.kind}`)}：${r.scopeName ?? r.scope.id}` },
-          { title: t('isActive'), dataIndex: 'isActive', width: 90, render: (v: boolean) => (v ? <Tag color="green">{t('active')}</Tag> : <Tag>{t('inactive')}</Tag>) },
+          { title: t('isActive'), dataIndex: 'isActive', width: 90, render: (v: boolean, r) => (
+            <>
+              {v ? <Tag color="green">{t('active')}</Tag> : <Tag>{t('inactive')}</Tag>}
+              {locked.has(r.id) ? <Tag color="red" data-testid={`user-locked-${r.username}`}>{t('common:locked')}</Tag> : null}
+            </>
+          ) },
           { title: t('lastLoginAt'), dataIndex: 'lastLoginAt', width: 170, render: (v: string | null) => dateTime(v) },
           {
             title: t('common:actions'),
             key: 'a',
-            width: 150,
+            width: 200,
             render: (_, r) => (
               <Space size={4}>
                 <Button size="small" type="link" onClick={() => setEditing(r)}>
                   {t('common:edit')}
                 </Button>
+                {locked.has(r.id) ? (
+                  <Button size="small" type="link" onClick={() => unlock.mutate(r.id)} data-testid={`user-unlock-${r.username}`}>
+                    {t('common:unlock')}
+                  </Button>
+                ) : null}
                 {r.id === me?.id ? null : r.isActive ? (
                   <Popconfirm title={t('deactivateConfirm', { name: r.displayName })} onConfirm={() => update.mutateAsync({ id: r.id, patch: { isActive: false } }).catch(() => undefined)}>
                     <Button size="small" type="link" danger data-testid={`user-deactivate-${r.username}`}>
