@@ -8,4 +8,6 @@ export interface AppContext {
   dbh: DbHandle;
   db: Db;
   storage: BlobStorage;
+  /** The clock time-based rules read (TOTP codes); tests set it, the server leaves it to the system clock. */
+  now?: () => Date;
 }
