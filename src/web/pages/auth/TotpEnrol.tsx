@@ -1,4 +1,4 @@
-import { Alert, Button, Flex, Image, Input, Space, Typography } from 'antd';
+import { Alert, Button, Flex, Input, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client';
@@ -50,7 +50,7 @@ export function TotpEnrol({ onEnrolled }: { onEnrolled: (r: { recoveryCodes: str
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Typography.Paragraph>{t('enrolScan')}</Typography.Paragraph>
       <Flex justify="center">
-        <Image src={start.data.qrDataUrl} alt="TOTP QR" width={200} preview={false} data-testid="totp-qr" />
+        <img src={start.data.qrDataUrl} alt="TOTP QR" width={200} height={200} data-testid="totp-qr" />
       </Flex>
       <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
         {t('enrolSecret')} <Typography.Text code copyable data-testid="totp-secret">{start.data.secret}</Typography.Text>
