@@ -1,7 +1,9 @@
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { buildUser, HAINING } from '../../test/factories.js';
 import { signInAtProvider, startOidcProvider, type TestOidcProvider } from '../../test/oidc-provider.js';
+import { usernameFromClaim } from './oidc.service.js';
 
 /**
  * SSO against a real OpenID provider (oidc-provider) started here: the code flow is driven over HTTP
@@ -158,6 +160,33 @@ describe('OIDC single sign-on', () => {
     expect(denied.json().code).toBe('oidc_provider_error');
   });
 
+  it('asks a user with TOTP for the code after the provider, then opens the SSO session', async () => {
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const clock = new Date('2026-12-03T09:00:00Z');
+    t.ctx.now = () => clock;
+    const user = await buildUser(t.ctx.db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'sso-2fa' });
+    await t.ctx.db.insertInto('user_totp').values({ user_id: user.id, secret, enabled_at: clock.toISOString(), last_time_step: null }).execute();
+
+    const { authorizeUrl, state } = await start('/schools');
+    const res = await callback(await signInAtProvider(authorizeUrl, 'sso-2fa', APP), state);
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/login?step=2fa&next=%2Fschools');
+    expect(cookieOf(res, 'gongjin_session')).toBeFalsy();
+    const challenge = `gongjin_challenge=${cookieOf(res, 'gongjin_challenge')}`;
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/challenge', headers: { cookie: challenge } })).json()).toEqual({ kind: 'totp' });
+
+    const code = await generate({ secret, epoch: Math.floor(clock.getTime() / 1000) });
+    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/totp/verify', headers: { cookie: challenge }, payload: { code } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ user: { username: 'sso-2fa' }, returnTo: '/schools' });
+    const headers = { cookie: `gongjin_session=${cookieOf(ok, 'gongjin_session')}` };
+    const login = await t.ctx.db.selectFrom('audit_log').select('after').where('action', '=', 'login').where('username', '=', 'sso-2fa').executeTakeFirstOrThrow();
+    expect(login.after).toEqual({ method: 'oidc' });
+    // a session that came through SSO ends at the provider too
+    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/oidc/logout', headers });
+    expect(out.json().redirectTo).toContain(`${op.issuer}/session/end`);
+  });
+
   it('turns password login off with GONGJIN_PASSWORD_LOGIN=0', async () => {
     t.ctx.config.passwordLogin = false;
     try {
@@ -168,5 +197,19 @@ describe('OIDC single sign-on', () => {
     } finally {
       t.ctx.config.passwordLogin = true;
     }
+  });
+});
+
+describe('the username an identity claim names', () => {
+  it.each([
+    ['preferred_username', ' lead ', 'lead'],
+    ['preferred_username', 13800138000, '13800138000'],
+    ['phone_number', '+86 138-0013-8000', '13800138000'],
+    ['phone_number', '008613800138000', '13800138000'],
+    ['preferred_username', '', null],
+    ['preferred_username', undefined, null],
+    ['preferred_username', { nested: true }, null],
+  ])('%s %j → %j', (claim, value, expected) => {
+    expect(usernameFromClaim(claim, value)).toBe(expected);
   });
 });
