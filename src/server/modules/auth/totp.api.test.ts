@@ -2,6 +2,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../../test/harness.js';
 import { buildUser, HAINING, USER_PASSWORD } from '../../test/factories.js';
+import { TotpService } from './totp.service.js';
 
 /** Two-step verification with TOTP, on an injected clock (each new code is 30 seconds later). */
 let t: TestApp;
@@ -156,6 +157,19 @@ describe('signing in with TOTP', () => {
     expect((await inject('POST', '/api/v1/auth/totp/disable', session, { code: good })).statusCode).toBe(204);
     expect((await passwordLogin('turn-off', USER_PASSWORD)).session).toBeTruthy();
     expect((await inject('GET', '/api/v1/auth/totp', session)).json()).toEqual({ enabled: false, required: false, recoveryCodesLeft: 0 });
+  });
+});
+
+describe('operator reset (gongjin totp-reset)', () => {
+  it('removes a lost second factor, audited', async () => {
+    await buildUser(t.ctx.db, 'school_admin', { kind: 'region', id: HAINING }, { username: 'lost-all' });
+    await enrol('lost-all', USER_PASSWORD);
+    expect((await passwordLogin('lost-all', USER_PASSWORD)).session).toBeNull();
+    const svc = new TotpService(t.ctx.db, t.ctx.config);
+    expect(await svc.resetByOperator('lost-all')).toBe(true);
+    expect(await svc.resetByOperator('no-such-user')).toBe(false);
+    expect((await passwordLogin('lost-all', USER_PASSWORD)).session).toBeTruthy();
+    expect(await t.ctx.db.selectFrom('audit_log').select('after').where('action', '=', 'totp_reset').executeTakeFirstOrThrow()).toEqual({ after: { by: 'cli' } });
   });
 });
 

@@ -192,6 +192,22 @@ export class TotpService {
     return claimed !== undefined;
   }
 
+  /**
+   * Operator recovery (`gongjin totp-reset <username>`, needs database access): removes a user's
+   * TOTP and recovery codes, e.g. after a lost phone and lost codes; audited. Returns false for an unknown user.
+   */
+  async resetByOperator(username: string): Promise<boolean> {
+    const user = await this.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+    if (!user) return false;
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('user_totp').where('user_id', '=', user.id).execute();
+      await tx.deleteFrom('totp_recovery_codes').where('user_id', '=', user.id).execute();
+      await tx.deleteFrom('login_challenges').where('user_id', '=', user.id).execute();
+      await recordAudit(tx, null, { action: 'totp_reset', entity: 'user', entityId: user.id, after: { by: 'cli' } });
+    });
+    return true;
+  }
+
   private async assertEnabled(userId: number) {
     const row = await this.db.selectFrom('user_totp').select('enabled_at').where('user_id', '=', userId).executeTakeFirst();
     if (!row?.enabled_at) throw new AppError(409, 'totp_not_enabled');
