@@ -21,6 +21,7 @@ beforeAll(async () => {
       const lead = await buildUser(ctx.db, 'community_lead', { kind: 'region', id: HAINING }, { username: 'sso-lead' });
       await ctx.db.updateTable('users').set({ display_name: '周组长' }).where('id', '=', lead.id).execute();
       await buildUser(ctx.db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'hn-totp' });
+      await buildUser(ctx.db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'hn-required' });
     },
   });
   op = await startOidcProvider({ redirectUris: [`${e.baseUrl}/api/v1/auth/oidc/callback`], postLogoutRedirectUris: [`${e.baseUrl}/login`] });
@@ -112,5 +113,43 @@ describe('single sign-on in the browser', () => {
     await page.getByTestId('login-code-submit').click();
     await page.waitForURL((u) => !u.pathname.startsWith('/login'));
     await expect.poll(() => page.getByTestId('user-menu').textContent()).toContain('教育局管理员');
+  });
+
+  it('makes an administrator set up TOTP at sign-in when GONGJIN_REQUIRE_TOTP_FOR_ADMINS=1', async () => {
+    const { page } = e;
+    await page.context().clearCookies();
+    e.ctx.config.requireTotpForAdmins = true;
+    try {
+      await page.goto('/login');
+      await page.getByTestId('login-username').fill('hn-required');
+      await page.getByTestId('login-password').fill(USER_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('totp-start').click();
+      const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+      await e.screenshot('identity-totp-required-enrol');
+      clock = new Date(clock.getTime() + 30_000);
+      await page.getByTestId('totp-enrol-code').fill(await codeAt(secret));
+      await page.getByTestId('totp-enrol-confirm').click();
+      await expect.poll(() => page.getByTestId('totp-recovery-codes').textContent()).toMatch(/[a-z0-9]{5}-[a-z0-9]{5}/);
+      await page.getByTestId('totp-continue').click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+      await expect.poll(() => page.getByTestId('user-menu').textContent()).toContain('教育局管理员');
+    } finally {
+      e.ctx.config.requireTotpForAdmins = false;
+    }
+  });
+
+  it('shows only the SSO button when GONGJIN_PASSWORD_LOGIN=0', async () => {
+    const { page } = e;
+    await page.context().clearCookies();
+    e.ctx.config.passwordLogin = false;
+    try {
+      await page.goto('/login');
+      await expect.poll(() => page.getByTestId('login-sso').textContent()).toContain('浙政钉登录');
+      expect(await page.getByTestId('login-form').count()).toBe(0);
+      await e.screenshot('identity-sso-only');
+    } finally {
+      e.ctx.config.passwordLogin = true;
+    }
   });
 });
