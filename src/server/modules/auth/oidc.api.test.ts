@@ -1,5 +1,6 @@
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { buildUser, HAINING } from '../../test/factories.js';
 import { signInAtProvider, startOidcProvider, type TestOidcProvider } from '../../test/oidc-provider.js';
@@ -211,5 +212,17 @@ describe('the username an identity claim names', () => {
     ['preferred_username', { nested: true }, null],
   ])('%s %j → %j', (claim, value, expected) => {
     expect(usernameFromClaim(claim, value)).toBe(expected);
+  });
+});
+
+describe('SSO configuration', () => {
+  it('reads GONGJIN_OIDC_* and refuses settings that would lock everyone out', () => {
+    const c = loadConfig({ GONGJIN_OIDC_ISSUER: 'https://idp.example.gov.cn', GONGJIN_OIDC_CLIENT_ID: 'gongjin', GONGJIN_OIDC_LABEL: '浙政钉登录', GONGJIN_PASSWORD_LOGIN: '0', GONGJIN_PUBLIC_URL: 'https://gj.example.gov.cn/' });
+    expect(c.oidc).toMatchObject({ issuer: 'https://idp.example.gov.cn', clientId: 'gongjin', clientSecret: undefined, usernameClaim: 'preferred_username', label: '浙政钉登录' });
+    expect(c.passwordLogin).toBe(false);
+    expect(c.publicUrl).toBe('https://gj.example.gov.cn');
+    expect(loadConfig({}).oidc).toBeNull();
+    expect(() => loadConfig({ GONGJIN_PASSWORD_LOGIN: '0' })).toThrow(/GONGJIN_PASSWORD_LOGIN=0/);
+    expect(() => loadConfig({ GONGJIN_OIDC_ISSUER: 'https://idp.example.gov.cn' })).toThrow(/GONGJIN_OIDC_CLIENT_ID/);
   });
 });
