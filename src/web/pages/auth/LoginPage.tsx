@@ -49,7 +49,7 @@ export default function LoginPage() {
 
   const firstStep = (
     <>
-      {fromSso && pending.data === null ? <Alert type="warning" showIcon title={ti('restart')} style={{ marginBottom: 16 }} /> : null}
+      {fromSso && pending.data === null ? <Alert type="warning" showIcon title={ti('challengeExpired')} style={{ marginBottom: 16 }} /> : null}
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" /> : null}
       {sso ? (
         <Button
