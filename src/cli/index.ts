@@ -58,6 +58,23 @@ program
   });
 
 program
+  .command('totp-reset')
+  .description('清除用户的两步验证（手机与恢复码都丢失时） Remove a user\'s two-step verification (lost phone and recovery codes)')
+  .argument('<username>')
+  .action(async (username: string) => {
+    const config = loadConfig();
+    const ctx = await openContext(config);
+    try {
+      await prepareDatabase(ctx);
+      const { TotpService } = await import('../server/modules/auth/totp.service.js');
+      if (!(await new TotpService(ctx.db, config).resetByOperator(username))) throw new Error(`no user ${username} / 用户不存在`);
+      console.log(`two-step verification removed for ${username} / 已清除 ${username} 的两步验证`);
+    } finally {
+      await ctx.dbh.close();
+    }
+  });
+
+program
   .command('import')
   .description('导入 Excel/CSV 文件 Import a spreadsheet (kinds: schools, teachers, school-year-stats)')
   .requiredOption('--kind <kind>', 'schools | teachers | school-year-stats')

@@ -50,7 +50,29 @@ const envSchema = z.object({
   GONGJIN_SESSION_DAYS: z.coerce.number().positive().default(7),
   GONGJIN_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   GONGJIN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // --- sign-in: SSO (OpenID Connect) and second factor; see README "单点登录与两步验证" ---
+  GONGJIN_PUBLIC_URL: z.string().url().optional(),
+  GONGJIN_OIDC_ISSUER: z.string().url().optional(),
+  GONGJIN_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  GONGJIN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  GONGJIN_OIDC_USERNAME_CLAIM: z.string().min(1).default('preferred_username'),
+  GONGJIN_OIDC_SCOPES: z.string().min(1).default('openid profile'),
+  GONGJIN_OIDC_LABEL: z.string().min(1).default('统一身份认证登录'),
+  GONGJIN_PASSWORD_LOGIN: z.enum(['0', '1']).default('1'),
+  GONGJIN_REQUIRE_TOTP_FOR_ADMINS: z.enum(['0', '1']).default('0'),
 });
+
+/** The OpenID provider a deployment signs in through (GONGJIN_OIDC_*), or null when SSO is off. */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  /** ID-token / userinfo claim whose value is the Gongjin username (or a phone number used as one). */
+  usernameClaim: string;
+  scopes: string;
+  /** Text of the login page's SSO button, e.g. 浙政钉登录. */
+  label: string;
+}
 
 export interface Config {
   port: number;
@@ -70,6 +92,13 @@ export interface Config {
   sessionDays: number;
   secureCookies: boolean;
   logLevel: z.infer<typeof envSchema>['GONGJIN_LOG_LEVEL'];
+  /** Base URL users reach the app at (SSO redirect URL); the request's own origin when unset. */
+  publicUrl: string | undefined;
+  oidc: OidcConfig | null;
+  /** false: only SSO signs in (GONGJIN_PASSWORD_LOGIN=0). */
+  passwordLogin: boolean;
+  /** every bureau_admin must use TOTP (GONGJIN_REQUIRE_TOTP_FOR_ADMINS=1). */
+  requireTotpForAdmins: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -79,6 +108,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration / 配置有误:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.GONGJIN_OIDC_ISSUER && !e.GONGJIN_OIDC_CLIENT_ID) throw new Error('Invalid configuration / 配置有误:\n  GONGJIN_OIDC_CLIENT_ID: required with GONGJIN_OIDC_ISSUER / 设置了 GONGJIN_OIDC_ISSUER 时必须设置');
+  if (e.GONGJIN_PASSWORD_LOGIN === '0' && !e.GONGJIN_OIDC_ISSUER) {
+    throw new Error('Invalid configuration / 配置有误:\n  GONGJIN_PASSWORD_LOGIN=0 needs GONGJIN_OIDC_ISSUER (nobody could sign in) / 关闭密码登录需先配置单点登录');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -94,5 +127,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: e.GONGJIN_SESSION_DAYS,
     secureCookies: e.GONGJIN_SECURE_COOKIES === '1',
     logLevel: e.GONGJIN_LOG_LEVEL,
+    publicUrl: e.GONGJIN_PUBLIC_URL?.replace(/\/+$/, ''),
+    oidc: e.GONGJIN_OIDC_ISSUER
+      ? {
+          issuer: e.GONGJIN_OIDC_ISSUER,
+          clientId: e.GONGJIN_OIDC_CLIENT_ID!,
+          clientSecret: e.GONGJIN_OIDC_CLIENT_SECRET,
+          usernameClaim: e.GONGJIN_OIDC_USERNAME_CLAIM,
+          scopes: e.GONGJIN_OIDC_SCOPES,
+          label: e.GONGJIN_OIDC_LABEL,
+        }
+      : null,
+    passwordLogin: e.GONGJIN_PASSWORD_LOGIN === '1',
+    requireTotpForAdmins: e.GONGJIN_REQUIRE_TOTP_FOR_ADMINS === '1',
   };
 }

@@ -8,6 +8,6 @@ export interface AppContext {
   dbh: DbHandle;
   db: Db;
   storage: BlobStorage;
-  /** The clock of login throttling and sessions; tests inject one (default: the system clock). */
+  /** The clock of time-based rules (login throttling, sessions, TOTP codes); tests inject one (default: the system clock). */
   now?: () => Date;
 }

@@ -2,7 +2,10 @@
  * Error and notice texts by stable code. The server sends {code, params}; both sides word them
  * with this catalogue, Chinese first. Placeholders are {name}.
  */
+import { IDENTITY_MESSAGES } from './identity.messages.js';
+
 export const MESSAGES = {
+  ...IDENTITY_MESSAGES,
   bad_request: { zh: '请求有误：{reason}', en: 'Bad request: {reason}' },
   validation_failed: { zh: '提交的数据有误，请按提示修改', en: 'Some fields are invalid; see the details' },
   malformed_json: { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },

@@ -3,6 +3,7 @@ import type { AssessmentTables } from '../modules/assessment/assessment.tables.j
 import type { AuditTables } from '../modules/audit/audit.tables.js';
 import type { DashboardTables } from '../modules/dashboard/dashboard.tables.js';
 import type { AuthTables } from '../modules/auth/auth.tables.js';
+import type { IdentityTables } from '../modules/auth/identity.tables.js';
 import type { ExchangeTables } from '../modules/exchange/exchange.tables.js';
 import type { IoTables } from '../modules/io/io.tables.js';
 import type { MeetingsTables } from '../modules/meetings/meetings.tables.js';
@@ -15,6 +16,7 @@ import type { ResourcesTables } from '../modules/resources/resources.tables.js';
 export interface Database
   extends RegistryTables,
     AuthTables,
+    IdentityTables,
     AuditTables,
     IoTables,
     PlannerTables,

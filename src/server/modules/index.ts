@@ -12,7 +12,8 @@ import { loginMigrations } from './auth/login.migrations.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { exchangeMigrations } from './exchange/exchange.migrations.js';
 import { exchangeRoutes } from './exchange/exchange.routes.js';
-import { AuthService } from './auth/auth.service.js';
+import { identityMigrations } from './auth/identity.migrations.js';
+import { identityRoutes } from './auth/identity.js';
 import { ioMigrations } from './io/io.migrations.js';
 import { ioRoutes } from './io/io.routes.js';
 import { meetingsMigrations } from './meetings/meetings.migrations.js';
@@ -30,7 +31,7 @@ import { resourcesRoutes } from './resources/resources.routes.js';
 /** Every domain module, in dependency order. Adding a module is one line here. */
 export const modules: GongjinModule[] = [
   { name: 'registry', migrations: registryMigrations, routes: registryRoutes },
-  { name: 'auth', migrations: { ...authMigrations, ...loginMigrations }, routes: (app, ctx) => authRoutes(app, ctx, AuthService.of(ctx)) },
+  { name: 'auth', migrations: { ...authMigrations, ...loginMigrations, ...identityMigrations }, routes: identityRoutes(authRoutes) },
   { name: 'audit', migrations: auditMigrations, routes: auditRoutes },
   { name: 'io', migrations: ioMigrations, routes: ioRoutes },
   { name: 'planner', migrations: plannerMigrations, routes: plannerRoutes },

@@ -31,10 +31,11 @@ export function useMe() {
 
 export function useLogin() {
   const qc = useQueryClient();
-  return useApiMutation<{ username: string; password: string }, { user: Me }>({
-    mutationFn: (body) => api<{ user: Me }>('/auth/login', { method: 'POST', body, quiet401: true }),
+  return useApiMutation<{ username: string; password: string }, { user?: Me; secondStep?: { kind: 'totp' | 'enrol' } }>({
+    mutationFn: (body) => api<{ user?: Me; secondStep?: { kind: 'totp' | 'enrol' } }>('/auth/login', { method: 'POST', body, quiet401: true }),
     success: false,
     onSuccess: (data) => {
+      if (!data.user) return; // second step (TOTP) pending: no session yet
       qc.clear();
       qc.setQueryData(authKeys.me, data.user);
     },

@@ -1,14 +1,16 @@
-import { DesktopOutlined, DownOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { DesktopOutlined, DownOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Flex, Layout, Menu, Spin, Tag, Typography, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { ROLE_LABELS } from '../../shared/enums';
-import { useLogout, useMe } from '../api/auth';
+import { useMe } from '../api/auth';
+import { useSsoAwareLogout } from '../api/identity';
 import { useLabels } from '../components/labels';
 import { changeLanguage } from '../i18n';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { SessionsModal } from './SessionsModal';
+import { TotpModal } from './TotpModal';
 import { MENU_GROUPS, modulesFor } from './modules';
 
 const { Header, Sider, Content } = Layout;
@@ -17,12 +19,13 @@ export function AppLayout() {
   const { t, i18n } = useTranslation();
   const { label } = useLabels();
   const { data: me } = useMe();
-  const logout = useLogout();
+  const logout = useSsoAwareLogout();
   const navigate = useNavigate();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
   const [pwdOpen, setPwdOpen] = useState(false);
   const [sessionsOpen, setSessionsOpen] = useState(false);
+  const [totpOpen, setTotpOpen] = useState(false);
 
   const modules = modulesFor(me?.role);
   const items = useMemo<MenuProps['items']>(() => {
@@ -43,6 +46,7 @@ export function AppLayout() {
   const userMenu: MenuProps['items'] = [
     { key: 'password', icon: <KeyOutlined />, label: t('changePassword') },
     { key: 'sessions', icon: <DesktopOutlined />, label: <span data-testid="user-menu-sessions">{t('sessions.menu')}</span> },
+    { key: 'totp', icon: <SafetyCertificateOutlined />, label: t('identity:twoStep'), 'data-testid': 'menu-totp' } as NonNullable<MenuProps['items']>[number],
     { type: 'divider' },
     { key: 'logout', icon: <LogoutOutlined />, label: t('logout'), danger: true },
   ];
@@ -53,9 +57,12 @@ export function AppLayout() {
 
   const doLogout = () =>
     logout.mutate(undefined, {
-      onSettled: () => {
-        void navigate('/login', { replace: true });
+      // a session that came through SSO also ends at the provider, which then returns to /login
+      onSuccess: (r) => {
+        if (r.redirectTo) window.location.assign(r.redirectTo);
+        else void navigate('/login', { replace: true });
       },
+      onError: () => void navigate('/login', { replace: true }),
     });
 
   return (
@@ -85,6 +92,7 @@ export function AppLayout() {
                     onClick: (e) => {
                       if (e.key === 'logout') doLogout();
                       else if (e.key === 'sessions') setSessionsOpen(true);
+                      else if (e.key === 'totp') setTotpOpen(true);
                       else setPwdOpen(true);
                     },
                   }}
@@ -113,6 +121,7 @@ export function AppLayout() {
       </Layout>
       <ChangePasswordModal open={pwdOpen} onClose={() => setPwdOpen(false)} />
       <SessionsModal open={sessionsOpen} onClose={() => setSessionsOpen(false)} />
+      <TotpModal open={totpOpen} onClose={() => setTotpOpen(false)} />
     </Layout>
   );
 }

@@ -8,16 +8,30 @@ import { AuthService, SESSION_COOKIE } from './auth.service.js';
 import { LoginThrottledError } from './login-throttle.js';
 import { usersRoutes } from './users.routes.js';
 import { UsersService } from './users.service.js';
+import { assertPasswordLogin, setChallengeCookie } from './sign-in.js';
+import { secondStepSchema } from '../../../shared/identity.schemas.js';
 
 export function authRoutes(app: ZodApp, ctx: AppContext, auth: AuthService) {
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: ctx.config.secureCookies };
 
   app.post('/api/v1/auth/login', {
     config: { public: true },
-    schema: { tags: ['auth'], summary: '登录 Sign in', body: loginBody, response: { 200: z.object({ user: meSchema }) } },
+    schema: {
+      tags: ['auth'],
+      summary: '登录 Sign in',
+      description: 'A user with two-step verification gets `secondStep` and a challenge cookie instead of a session (see /auth/totp/verify).',
+      body: loginBody,
+      response: { 200: z.object({ user: meSchema.optional(), secondStep: secondStepSchema.optional() }) },
+    },
   }, async (req, reply) => {
+    assertPasswordLogin(ctx.config); // GONGJIN_PASSWORD_LOGIN=0: SSO only
     try {
-      const { token, expires, actor } = await auth.login(req.body.username, req.body.password, req.ip, req.headers['user-agent'] ?? null);
+      const result = await auth.login(req.body.username, req.body.password, req.ip, req.headers['user-agent'] ?? null);
+      if ('secondStep' in result) {
+        setChallengeCookie(reply, ctx.config, result.challengeToken, result.challengeExpires);
+        return { secondStep: result.secondStep };
+      }
+      const { token, expires, actor } = result;
       reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires: new Date(expires) });
       return { user: await auth.me(actor) };
     } catch (err) {

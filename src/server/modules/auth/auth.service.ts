@@ -25,7 +25,7 @@ export async function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
 }
 
-function toActor(u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' | 'scope_kind' | 'scope_id' | 'teacher_id'>): Actor {
+export function toActor(u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' | 'scope_kind' | 'scope_id' | 'teacher_id'>): Actor {
   return {
     userId: u.id,
     username: u.username,
@@ -48,12 +48,23 @@ export interface AuthOptions {
   now?: (() => Date) | undefined;
   /** lock an account after this many failed sign-ins in a row from any address (0: never) */
   lockAfter?: number | undefined;
+  /** second-factor check after the password (totp.service.ts); absent: none */
+  secondFactor?: SecondFactorHook | undefined;
 }
+
+/** Password accepted but a second step is due (see totp.service.ts): no session yet, a challenge instead. */
+export interface LoginChallengeIssued {
+  secondStep: { kind: 'totp' | 'enrol' };
+  challengeToken: string;
+  challengeExpires: string;
+}
+export type SecondFactorHook = (user: UserRow, ip: string, userAgent: string | null) => Promise<LoginChallengeIssued | null>;
 
 export class AuthService {
   private readonly now: () => Date;
   private readonly lockAfter: number;
   readonly throttle: LoginThrottle;
+  private readonly secondFactor: SecondFactorHook | undefined;
 
   constructor(
     private readonly db: Db,
@@ -63,10 +74,11 @@ export class AuthService {
     this.now = opts.now ?? (() => new Date());
     this.lockAfter = opts.lockAfter ?? 0;
     this.throttle = new LoginThrottle(db, this.now);
+    this.secondFactor = opts.secondFactor;
   }
 
-  static of(ctx: AppContext): AuthService {
-    return new AuthService(ctx.db, ctx.config.sessionDays, { now: ctx.now, lockAfter: ctx.config.loginLockAfter });
+  static of(ctx: AppContext, secondFactor?: SecondFactorHook): AuthService {
+    return new AuthService(ctx.db, ctx.config.sessionDays, { now: ctx.now, lockAfter: ctx.config.loginLockAfter, secondFactor });
   }
 
   /**
@@ -87,6 +99,9 @@ export class AuthService {
     // the right password on a locked account says no more than a right password always does
     await this.throttle.release(username, ip);
     if (user.locked_at !== null) throw new AppError(423, 'account_locked');
+    // second factor (totp.service.ts): TOTP users, and admins who must enrol, get a challenge, not a session
+    const challenge = await this.secondFactor?.(user, ip, userAgent);
+    if (challenge) return challenge;
     return this.startSession(user, ip, userAgent);
   }
 
@@ -103,7 +118,7 @@ export class AuthService {
   }
 
   /** Opens a session for a user whose identity is established; returns the cookie token (stored only hashed). */
-  async startSession(user: UserRow, ip: string, userAgent: string | null) {
+  async startSession(user: UserRow, ip: string, userAgent: string | null, method: 'password' | 'oidc' | 'totp' | 'recovery_code' = 'password', requestId = '') {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const expires = new Date(now.getTime() + this.sessionDays * 86_400_000).toISOString();
@@ -112,9 +127,9 @@ export class AuthService {
         id: hashToken(token), user_id: user.id, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expires, ip, user_agent: userAgent?.slice(0, 500) ?? null,
       }).execute();
       await tx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', user.id).execute();
-      await recordAudit(tx, { actor: toActor(user), requestId: '', ip }, { action: 'login', entity: 'user', entityId: user.id });
+      await recordAudit(tx, { actor: toActor(user), requestId, ip }, { action: 'login', entity: 'user', entityId: user.id, ...(method === 'password' ? {} : { after: { method } }) });
     });
-    return { token, expires, actor: toActor(user) };
+    return { token, sessionId: hashToken(token), expires, actor: toActor(user) };
   }
 
   async sessionForToken(token: string): Promise<SessionInfo | null> {
@@ -245,5 +260,15 @@ export class AuthService {
       const ended = await others.returning('id').execute();
       await recordAudit(tx, caller, { action: 'change_password', entity: 'user', entityId: user.id, after: { otherSessionsEnded: ended.length } });
     });
+  }
+
+  // --- sign-in by other means (SSO, second step; oidc.service.ts, totp.service.ts) ---
+
+  /** Opens a session for a user who has passed every check (SSO callback, second step). */
+  async openSession(userId: number, ip: string, userAgent: string | null, method: 'oidc' | 'totp' | 'recovery_code', requestId = '') {
+    const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).where('is_active', '=', true).executeTakeFirst();
+    if (!user) throw new UnauthenticatedError('invalid_credentials');
+    if (user.locked_at !== null) throw new AppError(423, 'account_locked');
+    return this.startSession(user, ip, userAgent, method, requestId);
   }
 }
