@@ -1,6 +1,20 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** A comma- or space-separated list of web origins (`https://host[:port]`), normalised to `URL.origin`. */
+const originList = z.string().transform((v, c) => {
+  const out: string[] = [];
+  for (const item of v.split(/[\s,]+/).filter(Boolean)) {
+    const url = URL.canParse(item) ? new URL(item) : null;
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin === 'null' || (url.pathname !== '/' && url.pathname !== '')) {
+      c.addIssue({ code: 'custom', message: `not an origin (scheme://host[:port]): ${item}` });
+      return z.NEVER;
+    }
+    out.push(url.origin);
+  }
+  return out;
+});
+
 /** The environment contract other tools rely on; parsed once at boot. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -13,6 +27,8 @@ const envSchema = z.object({
   GONGJIN_SESSION_DAYS: z.coerce.number().positive().default(7),
   GONGJIN_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   GONGJIN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GONGJIN_PUBLIC_ORIGIN: originList.default([]),
+  GONGJIN_FRAME_ANCESTORS: originList.default([]),
 });
 
 export interface Config {
@@ -26,6 +42,10 @@ export interface Config {
   sessionDays: number;
   secureCookies: boolean;
   logLevel: z.infer<typeof envSchema>['GONGJIN_LOG_LEVEL'];
+  /** Origins besides the request's own Host that may send state-changing requests (the public URL behind a proxy). */
+  publicOrigins: string[];
+  /** Origins that may frame the big-screen display page; nothing else may be framed. */
+  frameAncestors: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,5 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: e.GONGJIN_SESSION_DAYS,
     secureCookies: e.GONGJIN_SECURE_COOKIES === '1',
     logLevel: e.GONGJIN_LOG_LEVEL,
+    publicOrigins: e.GONGJIN_PUBLIC_ORIGIN,
+    frameAncestors: e.GONGJIN_FRAME_ANCESTORS,
   };
 }

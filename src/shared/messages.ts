@@ -10,6 +10,10 @@ export const MESSAGES = {
   invalid_credentials: { zh: '用户名或密码错误', en: 'Wrong username or password' },
   too_many_attempts: { zh: '登录失败次数过多，请 {minutes} 分钟后再试', en: 'Too many failed sign-ins; try again in {minutes} minutes' },
   forbidden: { zh: '您没有权限执行此操作', en: 'You are not allowed to do this' },
+  cross_origin_request: {
+    zh: '已拒绝来自其他网站的请求：修改数据的操作只能在共进自己的页面中进行（来源 {origin}）',
+    en: 'Request from another site refused: changes can only be made from Gongjin\'s own pages (origin {origin})',
+  },
   out_of_scope: { zh: '该{entity}不在您的管理范围内', en: 'This {entityEn} is outside your scope' },
   not_found: { zh: '找不到{entity}（{id}）', en: '{entityEn} {id} was not found' },
   route_not_found: { zh: '接口不存在：{method} {url}', en: 'No such endpoint: {method} {url}' },

@@ -9,6 +9,7 @@ import { authKeys, useMe } from '../api/auth';
 import { ApiError, setUnauthorizedHandler } from '../api/client';
 import LoginPage from '../pages/auth/LoginPage';
 import { AppLayout } from './AppLayout';
+import { ANTD_CSP } from './csp';
 import { MODULES, modulesFor } from './modules';
 
 const queryClient = new QueryClient({
@@ -90,7 +91,7 @@ export function App() {
   const { i18n } = useTranslation();
   const en = i18n.language === 'en-US';
   return (
-    <ConfigProvider locale={en ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+    <ConfigProvider csp={ANTD_CSP} locale={en ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>
