@@ -140,8 +140,9 @@ describe('security headers', () => {
 
 describe('stored files', () => {
   let activityId = 0;
+  let w: Awaited<ReturnType<typeof buildAlliance>>;
   beforeAll(async () => {
-    const w = await buildAlliance(ctx.db);
+    w = await buildAlliance(ctx.db);
     const res = await admin.post('/api/v1/activities', { kind: 'culture', communityId: w.community.id, organizerSchoolId: w.core.id, title: '主题活动', startsAt: '2025-12-01T14:00:00+08:00', endsAt: '2025-12-01T16:00:00+08:00', teacherCount: 3, details: { format: 'party', theme: '教育家精神' } });
     expect(res.statusCode, res.body).toBe(201);
     activityId = res.json().id;
@@ -174,6 +175,15 @@ describe('stored files', () => {
     expectFileHeaders(await admin.get(`/api/v1/activity-attachments/${pdfId}/file`), 'application/pdf', 'inline', '方案 终稿(2).pdf');
   });
 
+  it('serves support-ledger evidence the same way', async () => {
+    const entry = await admin.post('/api/v1/support-ledger', { communityId: w.community.id, recipientSchoolId: w.m1.id, donorType: 'core_school', donorSchoolId: w.core.id, givenOn: '2025-10-08', category: 'books', item: '课外读物', quantity: 200, unit: '册', valueYuan: 6500 });
+    expect(entry.statusCode, entry.body).toBe(201);
+    const m = multipart('捐赠清单.pdf', pdfBytes());
+    const up = await app.inject({ method: 'POST', url: `/api/v1/support-ledger/${entry.json().id}/evidence`, payload: m.payload, headers: { ...m.headers, cookie: admin.cookie } });
+    expect(up.statusCode, up.body).toBe(201);
+    expectFileHeaders(await admin.get(`/api/v1/support-ledger/${entry.json().id}/evidence`), 'application/pdf', 'inline', '捐赠清单.pdf');
+  });
+
   it('never shows an Office file or a text file inline, whatever the request asks', async () => {
     const ExcelJS = (await import('exceljs')).default;
     const wb = new ExcelJS.Workbook();
@@ -184,14 +194,13 @@ describe('stored files', () => {
 
     // a "text" resource whose content is HTML: served as text/plain, attachment, nosniff
     const uploadId = await uploadFile(app, admin, 'notes.txt', 'text/plain', Buffer.from('<html><script>alert(document.cookie)</script></html>'));
-    const w = await ctx.db.selectFrom('schools').select(['id']).where('name', '=', '海宁市实验小学').executeTakeFirstOrThrow();
-    const created = await admin.post('/api/v1/resources', resourceBody({ title: '备注', schoolId: w.id, communityId: null, visibility: 'region', uploadId, url: undefined }));
+    const created = await admin.post('/api/v1/resources', resourceBody({ title: '备注', schoolId: w.core.id, communityId: null, visibility: 'region', uploadId, url: undefined }));
     expect(created.statusCode, created.body).toBe(201);
     expectFileHeaders(await admin.get(`/api/v1/resources/${created.json().id}/file`), 'text/plain', 'attachment', 'notes.txt');
 
     // a resource PDF previews inline (the preview iframe), a video plays inline
     const pdfUpload = await uploadFile(app, admin, '课件.pdf', 'application/pdf', SAMPLES.pdf());
-    const pdf = await admin.post('/api/v1/resources', resourceBody({ title: '课件', schoolId: w.id, communityId: null, visibility: 'region', uploadId: pdfUpload, url: undefined }));
+    const pdf = await admin.post('/api/v1/resources', resourceBody({ title: '课件', schoolId: w.core.id, communityId: null, visibility: 'region', uploadId: pdfUpload, url: undefined }));
     expectFileHeaders(await admin.get(`/api/v1/resources/${pdf.json().id}/file`), 'application/pdf', 'inline', '课件.pdf');
     expectFileHeaders(await admin.get(`/api/v1/resources/${pdf.json().id}/file?download=true`), 'application/pdf', 'attachment', '课件.pdf');
   });
@@ -268,9 +277,9 @@ describe('cross-site requests', () => {
       expect(out.statusCode, `${who}: ${out.body}`).toBe(204);
     }
     // a same-origin multipart upload is accepted
-    const w = await ctx.db.selectFrom('activities').select('id').executeTakeFirstOrThrow();
+    const activity = await ctx.db.selectFrom('activities').select('id').executeTakeFirstOrThrow();
     const m = multipart('合影.jpg', await photo());
-    const up = await app.inject({ method: 'POST', url: `/api/v1/activities/${w.id}/attachments`, payload: m.payload, headers: { ...m.headers, origin: SELF, 'sec-fetch-site': 'same-origin', host: HOST, cookie: admin.cookie } });
+    const up = await app.inject({ method: 'POST', url: `/api/v1/activities/${activity.id}/attachments`, payload: m.payload, headers: { ...m.headers, origin: SELF, 'sec-fetch-site': 'same-origin', host: HOST, cookie: admin.cookie } });
     expect(up.statusCode, up.body).toBe(201);
     // reading is never refused: links from other sites still open pages and files
     const read = await app.inject({ url: '/api/health', headers: { origin: 'https://evil.example.com', 'sec-fetch-site': 'cross-site', host: HOST } });
