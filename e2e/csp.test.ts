@@ -4,18 +4,20 @@ import type { ConsoleMessage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDisplayToken, seedDashboardDemo } from '../src/server/modules/dashboard/dashboard.demo.js';
 import { DEMO_PASSWORD } from '../src/server/modules/demo/demo.service.js';
-import { startE2E, type E2E } from './harness.js';
+import { buildApp } from '../src/server/app.js';
+import { startE2E, WEB_ROOT, type E2E } from './harness.js';
 
 /**
  * The app under its Content-Security-Policy in Chromium: login, the dashboard's charts (with a
  * tooltip), a list with its table, a form drawer and a modal, the big screen, the display link and
  * the API docs. Every console message and every `securitypolicyviolation` event is collected; there
- * must be none, and each page must have rendered. Last, a form on another origin posts to the app
- * and is refused.
+ * must be none, and each page must have rendered. Last, another site tries to post forms to the app
+ * (refused) and to frame it (only the display page, only for GONGJIN_FRAME_ANCESTORS).
  */
 let e: E2E;
 let evil: http.Server;
 let evilOrigin = '';
+let framedApp: Awaited<ReturnType<typeof buildApp>> | undefined;
 const messages: string[] = [];
 const violations: string[] = [];
 
@@ -33,6 +35,12 @@ beforeAll(async () => {
   e.page.on('pageerror', (err) => messages.push(`[pageerror] ${err.message}`));
   // another site with a form that posts to the app as soon as it loads
   evil = http.createServer((req, res) => {
+    if (req.url?.startsWith('/frame?')) {
+      const src = new URL(req.url, 'http://x').searchParams.get('src') ?? '';
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><iframe id="f" src="${src.replace(/"/g, '&quot;')}" width="960" height="540"></iframe>`);
+      return;
+    }
     const [, kind = 'text', ...rest] = (req.url ?? '/').split('/');
     const target = `${e.baseUrl}/${rest.join('/')}`;
     const enctype = kind === 'multipart' ? 'multipart/form-data' : kind === 'urlencoded' ? 'application/x-www-form-urlencoded' : 'text/plain';
@@ -43,6 +51,7 @@ beforeAll(async () => {
   evilOrigin = `http://localhost:${(evil.address() as AddressInfo).port}`;
 }, 300_000);
 afterAll(async () => {
+  await framedApp?.close();
   await new Promise((resolve) => evil?.close(resolve));
   await e?.close();
 });
@@ -154,5 +163,30 @@ describe('the app under its CSP', () => {
     await page.goto('/');
     await poll(() => page.getByTestId('user-menu').isVisible()).toBe(true);
     expectClean('after the cross-site posts');
+  });
+
+  it('lets only the configured origins frame the display page, and nobody the app', async () => {
+    const { page } = e;
+    // the same server with GONGJIN_FRAME_ANCESTORS naming the other site
+    framedApp = await buildApp({ ...e.ctx, config: { ...e.ctx.config, frameAncestors: [evilOrigin] } }, { logger: false, webRoot: WEB_ROOT });
+    await framedApp.listen({ port: 0, host: '127.0.0.1' });
+    const framedBase = `http://127.0.0.1:${(framedApp.server.address() as AddressInfo).port}`;
+    const frame = async (src: string) => {
+      await page.goto(`${evilOrigin}/frame?src=${encodeURIComponent(src)}`);
+      return page.frameLocator('#f');
+    };
+    const allowed = await frame(`${framedBase}/display/${demoDisplayToken()}`);
+    await poll(() => allowed.getByTestId('display-screen').locator('svg').count()).toBeGreaterThan(2);
+    expectClean('display page framed by a configured origin');
+
+    for (const src of [`${e.baseUrl}/display/${demoDisplayToken()}`, `${framedBase}/login`, `${e.baseUrl}/`]) {
+      await frame(src);
+      // Chromium refuses the frame and says so in the console; the frame shows none of the page
+      await poll(() => messages.some((m) => /frame-ancestors|X-Frame-Options|refused to connect/i.test(m))).toBe(true);
+      const inner = page.frames().find((fr) => fr !== page.mainFrame());
+      expect(await inner?.locator('[data-testid="display-screen"], [data-testid="login-form"], #root > *').count() ?? 0, src).toBe(0);
+      messages.length = 0;
+      violations.length = 0;
+    }
   });
 });
