@@ -12,7 +12,9 @@ import { z } from 'zod';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth-plugin.js';
+import { registerCsrfGuard } from './http/csrf.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { appShell, registerRoutePolicies, registerSecurityHeaders } from './http/security-headers.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { modules } from './modules/index.js';
 
@@ -48,8 +50,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.setSerializerCompiler(serializerCompiler);
   const webRoot = options.webRoot ?? defaultWebRoot;
   const hasWeb = fs.existsSync(path.join(webRoot, 'index.html'));
-  registerErrorHandler(app, hasWeb ? { spaFallback: (reply) => reply.type('text/html').sendFile('index.html') } : {});
+  const shell = hasWeb ? appShell(webRoot) : null;
+  registerErrorHandler(app, shell ? { spaFallback: (reply) => shell(reply.request, reply) } : {});
 
+  await registerSecurityHeaders(app, ctx.config);
+  registerRoutePolicies(app, ctx.config);
+  registerCsrfGuard(app, ctx.config);
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.uploadLimitBytes, files: 1, fields: 20 } });
   await app.register(fastifySwagger, {
@@ -74,12 +80,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   for (const m of modules) await m.routes?.(app, ctx);
 
   if (hasWeb) {
-    // hashed assets are cached for a year; index.html is always revalidated
+    // hashed assets are cached for a year; index.html carries a fresh CSP nonce on every load
+    app.get('/', { config: { public: true }, schema: { hide: true } }, (req, reply) => shell!(req, reply));
+    app.get('/index.html', { config: { public: true }, schema: { hide: true } }, (req, reply) => shell!(req, reply));
     await app.register(fastifyStatic, {
       root: webRoot,
       prefix: '/',
       wildcard: true,
-      index: 'index.html',
+      index: false,
       setHeaders: (reply, file) => void reply.header('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
     });
   }

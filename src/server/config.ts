@@ -32,6 +32,19 @@ const trustProxySchema = z
     }
     return items;
   });
+/** A comma- or space-separated list of web origins (`https://host[:port]`), normalised to `URL.origin`. */
+const originList = z.string().transform((v, c) => {
+  const out: string[] = [];
+  for (const item of v.split(/[\s,]+/).filter(Boolean)) {
+    const url = URL.canParse(item) ? new URL(item) : null;
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin === 'null' || (url.pathname !== '/' && url.pathname !== '')) {
+      c.addIssue({ code: 'custom', message: `not an origin (scheme://host[:port]): ${item}` });
+      return z.NEVER;
+    }
+    out.push(url.origin);
+  }
+  return out;
+});
 
 /** The environment contract other tools rely on; parsed once at boot. */
 const envSchema = z.object({
@@ -60,6 +73,8 @@ const envSchema = z.object({
   GONGJIN_OIDC_LABEL: z.string().min(1).default('统一身份认证登录'),
   GONGJIN_PASSWORD_LOGIN: z.enum(['0', '1']).default('1'),
   GONGJIN_REQUIRE_TOTP_FOR_ADMINS: z.enum(['0', '1']).default('0'),
+  GONGJIN_PUBLIC_ORIGIN: originList.default([]),
+  GONGJIN_FRAME_ANCESTORS: originList.default([]),
 });
 
 /** The OpenID provider a deployment signs in through (GONGJIN_OIDC_*), or null when SSO is off. */
@@ -99,6 +114,10 @@ export interface Config {
   passwordLogin: boolean;
   /** every bureau_admin must use TOTP (GONGJIN_REQUIRE_TOTP_FOR_ADMINS=1). */
   requireTotpForAdmins: boolean;
+  /** Origins besides the request's own Host that may send state-changing requests (the public URL behind a proxy). */
+  publicOrigins: string[];
+  /** Origins that may frame the big-screen display page; nothing else may be framed. */
+  frameAncestors: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -140,5 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     passwordLogin: e.GONGJIN_PASSWORD_LOGIN === '1',
     requireTotpForAdmins: e.GONGJIN_REQUIRE_TOTP_FOR_ADMINS === '1',
+    publicOrigins: e.GONGJIN_PUBLIC_ORIGIN,
+    frameAncestors: e.GONGJIN_FRAME_ANCESTORS,
   };
 }

@@ -17,6 +17,10 @@ export const MESSAGES = {
   password_change_required: { zh: '管理员已重置您的密码，请先修改密码', en: 'An administrator reset your password; change it before continuing' },
   display_link_invalid: { zh: '此大屏链接已失效（已停用、已过期，或创建人已无相应权限）', en: 'This display link no longer works (revoked, expired, or its creator lost the rights it needs)' },
   forbidden: { zh: '您没有权限执行此操作', en: 'You are not allowed to do this' },
+  cross_origin_request: {
+    zh: '已拒绝来自其他网站的请求：修改数据的操作只能在共进自己的页面中进行（来源 {origin}）',
+    en: 'Request from another site refused: changes can only be made from Gongjin\'s own pages (origin {origin})',
+  },
   out_of_scope: { zh: '该{entity}不在您的管理范围内', en: 'This {entityEn} is outside your scope' },
   not_found: { zh: '找不到{entity}（{id}）', en: '{entityEn} {id} was not found' },
   route_not_found: { zh: '接口不存在：{method} {url}', en: 'No such endpoint: {method} {url}' },

@@ -10,6 +10,7 @@ import { ApiError, setUnauthorizedHandler } from '../api/client';
 import LoginPage from '../pages/auth/LoginPage';
 import { AppLayout } from './AppLayout';
 import { ForcedPasswordPage } from './ForcedPasswordPage';
+import { ANTD_CSP } from './csp';
 import { MODULES, modulesFor } from './modules';
 
 const queryClient = new QueryClient({
@@ -93,7 +94,7 @@ export function App() {
   const { i18n } = useTranslation();
   const en = i18n.language === 'en-US';
   return (
-    <ConfigProvider locale={en ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+    <ConfigProvider csp={ANTD_CSP} locale={en ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
+import { storedFileReply } from '../../http/file-response.js';
 import { AppError } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
 import {
@@ -76,7 +77,7 @@ export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
     app.get(`/api/v1/activity-attachments/:id/${kind}`, { schema: { ...tags('activities'), params: idParam, querystring: z.object({ download: z.enum(['0', '1']).optional() }) } },
       async (req, reply) => {
         const f = await evidence.open(callerOf(req).actor, req.params.id, kind === 'thumb');
-        reply.header('content-type', f.mime).header('content-disposition', disposition(f.fileName, req.query.download !== '1')).header('cache-control', 'private, max-age=3600');
+        storedFileReply(reply, { mime: f.mime, fileName: f.fileName, inline: req.query.download !== '1' }).header('cache-control', 'private, max-age=3600');
         if (f.size !== null) reply.header('content-length', f.size);
         return reply.send(f.stream);
       });
@@ -147,6 +148,6 @@ export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
   app.get('/api/v1/support-ledger/:id/evidence', { schema: { ...tags('support-ledger'), params: idParam } },
     async (req, reply) => {
       const f = await ledger.openEvidence(callerOf(req).actor, req.params.id);
-      return reply.header('content-type', f.mime).header('content-disposition', disposition(f.fileName, true)).send(f.stream);
+      return storedFileReply(reply, { mime: f.mime, fileName: f.fileName, inline: true }).send(f.stream);
     });
 }

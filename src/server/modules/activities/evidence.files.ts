@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { AppError, ValidationError, fieldIssue } from '../../http/errors.js';
+import { contentDisposition } from '../../http/file-response.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 
 /**
@@ -92,8 +93,7 @@ export async function discard(storage: BlobStorage, f: StoredFile) {
   if (f.thumbKey) await storage.delete(f.thumbKey).catch(() => undefined);
 }
 
-/** Content-Disposition for a download with a Chinese file name. */
+/** Content-Disposition for a generated download (archive xlsx/PDF) with a Chinese file name. */
 export function disposition(fileName: string, inline: boolean) {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  return contentDisposition(inline ? 'inline' : 'attachment', fileName);
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
+import { storedFileReply } from '../../http/file-response.js';
 import {
   actionItemInput, actionItemListQuery, actionItemPatch, actionItemSchema, agendaItemInput, agendaItemSchema, attachmentSchema, attendeeInput, attendeeSchema,
   meetingDetailSchema, meetingInput, meetingListQuery, meetingPatch, meetingSchema, minutesSave, minutesSchema, progressNoteInput, remindersQuery, remindersSchema,
@@ -109,11 +110,7 @@ export function meetingsRoutes(app: ZodApp, ctx: AppContext) {
   app.get('/api/v1/meetings/:id/attachments/:attachmentId', { schema: { ...tags, params: attachmentParams } },
     async (req, reply) => {
       const { row, stream } = await files.open(callerOf(req).actor, req.params.id, req.params.attachmentId);
-      return reply
-        .header('content-type', row.content_type)
-        .header('x-content-type-options', 'nosniff')
-        .header('content-disposition', `attachment; filename="attachment-${row.id}"; filename*=UTF-8''${encodeURIComponent(row.file_name)}`)
-        .send(stream);
+      return storedFileReply(reply, { mime: row.content_type, fileName: row.file_name, inline: false }).send(stream);
     });
   app.delete('/api/v1/meetings/:id/attachments/:attachmentId', { schema: { ...tags, params: attachmentParams, response: noContent } },
     async (req, reply) => { await files.remove(callerOf(req), req.params.id, req.params.attachmentId); return reply.status(204).send(null); });

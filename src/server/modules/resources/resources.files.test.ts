@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkContent, checkDeclared, checkFileName, contentDisposition, parseRange } from './resources.files.js';
+import { checkContent, checkDeclared, checkFileName, parseRange } from './resources.files.js';
 
 describe('checkFileName', () => {
   it.each([
@@ -60,11 +60,5 @@ describe('parseRange', () => {
     ['items=0-1', 100, null],
   ] as const)('%s of %d', (header, size, expected) => {
     expect(parseRange(header, size)).toEqual(expected);
-  });
-});
-
-describe('contentDisposition', () => {
-  it('keeps the Chinese name in filename* and an ASCII fallback', () => {
-    expect(contentDisposition('数学"课件".pdf', true)).toBe(`attachment; filename="__${'_'}__${'_'}.pdf"; filename*=UTF-8''${encodeURIComponent('数学"课件".pdf')}`);
   });
 });

@@ -83,9 +83,3 @@ export function parseRange(header: string | undefined, size: number): RangeResul
   if (start >= size || start > end) return 'unsatisfiable';
   return { start, end };
 }
-
-/** Content-Disposition with the original (possibly Chinese) name, RFC 6266 style. */
-export function contentDisposition(fileName: string, attachment: boolean): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${attachment ? 'attachment' : 'inline'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
+import { fileHeaders } from '../../http/file-response.js';
 import { ForbiddenError, ValidationError, fieldIssue, ruleViolation } from '../../http/errors.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { regionPrefix } from '../../../shared/regions.js';
@@ -13,7 +14,7 @@ import type {
 import type { Subject } from '../../../shared/enums.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { notFound, outOfScope } from './resources.errors.js';
-import { contentDisposition, parseRange } from './resources.files.js';
+import { parseRange } from './resources.files.js';
 import { resourcesPolicy, resourceVisibleSql, type SchoolContext } from './resources.policy.js';
 import * as repo from './resources.repo.js';
 import { buildTsquery, buildTsvector } from './resources.search.js';
@@ -280,11 +281,9 @@ export class ResourcesService {
     const size = stat.size;
     const range = opts.download ? null : parseRange(opts.range, size);
     const common = {
+      ...fileHeaders({ mime: version.mime_type, fileName: version.file_name ?? `resource-${id}`, inline: !opts.download }),
       'accept-ranges': 'bytes',
-      'content-type': version.mime_type ?? 'application/octet-stream',
-      'content-disposition': contentDisposition(version.file_name ?? `resource-${id}`, opts.download),
       'cache-control': 'private, max-age=0, must-revalidate',
-      'x-content-type-options': 'nosniff',
     };
     if (range === 'unsatisfiable') return { status: 416, headers: { ...common, 'content-range': `bytes */${size}` }, body: null };
     if (opts.download) await repo.countUse(this.db, id, actor.userId, 'download', VIEW_DEDUP_MINUTES);
