@@ -223,6 +223,8 @@ export const explanationNode: z.ZodType<ExplanationNode> = z.lazy(() =>
     records: z.array(z.object({ label: z.string(), date: z.string().nullable().optional(), href: z.string().nullable().optional() })).optional(),
   }),
 );
+/** Named for OpenAPI: the recursive tree becomes components.schemas.ExplanationNode, referring to itself. */
+z.globalRegistry.add(explanationNode, { id: 'ExplanationNode' });
 
 export const schoolBoundSchema = z.object({
   schoolId: z.number().int(),
