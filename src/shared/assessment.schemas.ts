@@ -223,6 +223,8 @@ export const explanationNode: z.ZodType<ExplanationNode> = z.lazy(() =>
     records: z.array(z.object({ label: z.string(), date: z.string().nullable().optional(), href: z.string().nullable().optional() })).optional(),
   }),
 );
+/** Named for OpenAPI: the recursive tree becomes components.schemas.ExplanationNode, referring to itself. */
+z.globalRegistry.add(explanationNode, { id: 'ExplanationNode' });
 
 export const schoolBoundSchema = z.object({
   schoolId: z.number().int(),
@@ -347,7 +349,9 @@ const stageResult = z.object({
   threshold: z.number(),
   schools: z.number().int(),
   mean: z.number().nullable(),
+  /** the coefficient rounded up at four decimals, so cv ≤ limit exactly when the exact coefficient is */
   cv: z.number().nullable(),
+  cvShown: z.string().nullable(),
   limit: z.number(),
   passes: z.boolean().nullable(),
 });
@@ -357,7 +361,14 @@ export const balanceSchoolSchema = z.object({
   stage: z.enum(['primary', 'junior']),
   /** pupils of this stage (a nine-year school appears once per stage) */
   students: z.number().int(),
+  /** the school's level and all its pupils; how the stage enrolment was found */
+  level: z.string(),
+  schoolStudents: z.number().int(),
+  enrolmentSource: z.enum(['level', 'grades', 'estimated']),
+  /** ratios rounded toward the verdict: a value shown ≥ its threshold is met, and only then */
   values: z.record(z.string(), z.number().nullable()),
+  valuesShown: z.record(z.string(), z.string().nullable()),
+  verdicts: z.record(z.string(), z.enum(['met', 'near', 'missed', 'missing'])),
   met: z.number().int(),
   meetsStandard: z.boolean(),
   inCoefficient: z.boolean(),
@@ -369,6 +380,8 @@ export const balanceSchema = z.object({
   year: z.number().int(),
   method: z.string(),
   schools: z.array(balanceSchoolSchema),
+  /** schools left out of the evaluation, with the reason (fewer than 50 pupils; no grade breakdown to split by) */
+  excluded: z.array(z.object({ schoolId: z.number().int(), schoolName: z.string(), level: z.string(), students: z.number().int(), reasonZh: z.string(), reasonEn: z.string() })),
   stages: z.object({ primary: z.array(stageResult), junior: z.array(stageResult) }),
   summary: z.object({ schools: z.number().int(), meeting: z.number().int(), primaryPasses: z.boolean().nullable(), juniorPasses: z.boolean().nullable() }),
 });

@@ -18,18 +18,28 @@ const longitude = z
 /** School ids of an imported instance may be codes or numbers; the planner treats them as text. */
 const plannerId = z.union([z.string().trim().min(1).max(64), z.number().int()]).transform(String);
 const countyCode = z.string().trim().regex(/^\d{6}$/, { message: bi('地区代码应为 6 位数字', 'Region code must be 6 digits') });
+/** Instance size limits: a province has a few thousand schools per side. */
+export const MAX_SCHOOLS_PER_SIDE = 5000;
+/** Support units one member may need from one core (a week's visits, lessons or teachers). */
+export const MAX_MEMBER_LOAD = 100;
+/**
+ * A core's capacity is bounded by the domain, not an arbitrary cap: it can never use more than every
+ * member at its largest load (5,000 × 100); anything above that means "no limit" and is refused as a typo.
+ */
+export const MAX_CORE_CAPACITY = MAX_SCHOOLS_PER_SIDE * MAX_MEMBER_LOAD;
 const capacity = z
   .number()
   .int()
   .min(0, { message: bi('容量不能为负数', 'Capacity cannot be negative') })
-  .max(1000, { message: bi('容量不能超过 1000', 'Capacity at most 1000') });
+  .max(MAX_CORE_CAPACITY, { message: bi(`容量不能超过 ${MAX_CORE_CAPACITY}（全部成员校的最大帮扶量）`, `Capacity at most ${MAX_CORE_CAPACITY} (every member at its largest load)`) });
 
 export const PAIRING_MODES = ['flat', 'tree'] as const;
 export type PairingMode = (typeof PAIRING_MODES)[number];
 export const PAIRING_MODELS = ['basic', 'gap'] as const;
 export type PairingModel = (typeof PAIRING_MODELS)[number];
 
-const schoolPoint = z.object({
+// Request objects are strict: a field the planner does not know is refused (400), never silently dropped.
+const schoolPoint = z.strictObject({
   id: plannerId,
   name: z.string().trim().max(100).optional(),
   latitude,
@@ -40,7 +50,7 @@ const schoolPoint = z.object({
 export const coreInput = schoolPoint.extend({ capacity });
 export const memberInput = schoolPoint.extend({
   /** support units the member needs (generalised assignment); 1 in the basic model */
-  demand: z.number().int().min(1, { message: bi('需求至少为 1', 'Demand must be at least 1') }).max(100).default(1),
+  demand: z.number().int().min(1, { message: bi('需求至少为 1', 'Demand must be at least 1') }).max(MAX_MEMBER_LOAD).default(1),
   /** the core it is paired with today; changing it costs the change penalty */
   currentCoreId: plannerId.nullable().optional(),
   /** tree mode: a township centre pairs with a core, a village school with a centre */
@@ -49,25 +59,32 @@ export const memberInput = schoolPoint.extend({
 export type CoreInput = z.infer<typeof coreInput>;
 export type MemberInput = z.infer<typeof memberInput>;
 
-export const pairRef = z.object({ memberId: plannerId, coreId: plannerId });
+export const pairRef = z.strictObject({ memberId: plannerId, coreId: plannerId });
 export type PairRef = z.infer<typeof pairRef>;
 
 /** Travel times in minutes, one row per member and one column per core (replaces distances). */
-export const travelMatrix = z.object({
+export const travelMatrix = z.strictObject({
   memberIds: z.array(plannerId).min(1),
   coreIds: z.array(plannerId).min(1),
   minutes: z.array(z.array(z.number().min(0, { message: bi('通行时间不能为负', 'Travel time cannot be negative') }).max(10000).nullable())),
 });
 export type TravelMatrix = z.infer<typeof travelMatrix>;
 
-export const pairingInstance = z.object({
-  cores: z.array(coreInput).min(1, { message: bi('至少需要一所核心校', 'At least one core school is needed') }).max(5000),
-  members: z.array(memberInput).min(1, { message: bi('至少需要一所成员校', 'At least one member school is needed') }).max(5000),
+/**
+ * Per-pair load (generalised assignment): the support units a core spends on a member when they are
+ * paired — travel time adds to an itinerant teacher's week, a far member costs a core more visits.
+ * Pairs not listed use the member's demand. Only the 'gap' model reads loads.
+ */
+export const pairLoad = z.strictObject({ memberId: plannerId, coreId: plannerId, load: z.number().int().min(0).max(MAX_MEMBER_LOAD) });
+export const pairingInstance = z.strictObject({
+  cores: z.array(coreInput).min(1, { message: bi('至少需要一所核心校', 'At least one core school is needed') }).max(MAX_SCHOOLS_PER_SIDE),
+  members: z.array(memberInput).min(1, { message: bi('至少需要一所成员校', 'At least one member school is needed') }).max(MAX_SCHOOLS_PER_SIDE),
   travelMatrix: travelMatrix.optional(),
+  pairLoads: z.array(pairLoad).max(MAX_SCHOOLS_PER_SIDE * 50).optional(),
 });
 export type PairingInstance = z.infer<typeof pairingInstance>;
 
-export const pairingSettings = z.object({
+export const pairingSettings = z.strictObject({
   mode: z.enum(PAIRING_MODES).default('flat'),
   /** basic: every member one unit, solved exactly (min-cost flow); gap: members' demands vs. capacities, a MIP in HiGHS */
   model: z.enum(PAIRING_MODELS).default('basic'),
@@ -96,7 +113,7 @@ export const pairingSettingsOut = pairingSettings.extend({ locks: z.array(pairRe
 export type PairingSettingsInput = z.input<typeof pairingSettings>;
 
 export const pairingRequest = z
-  .object({
+  .strictObject({
     region: countyCode.optional(),
     instance: pairingInstance.optional(),
     settings: pairingSettings.prefault({}),
@@ -201,7 +218,7 @@ export type PairingResult = z.infer<typeof pairingResult>;
 
 // ---------- exchange matching ----------
 export const EXCHANGE_SUBJECTS = ['english', 'music', 'art', 'pe', 'science', 'it', 'physics', 'chemistry', 'biology', 'history', 'geography'] as const;
-export const exchangeSettings = z.object({
+export const exchangeSettings = z.strictObject({
   subjects: z.array(z.enum(SUBJECTS)).min(1).default([...EXCHANGE_SUBJECTS]),
   maxDistanceKm: z.number().positive().max(500).default(40),
   detourFactor: z.number().min(1).max(3).default(1.3),
@@ -272,7 +289,7 @@ export type ExchangeResult = z.infer<typeof exchangeResult>;
 export type ExchangeShortage = z.infer<typeof exchangeShortage>;
 export type ExchangeSupply = z.infer<typeof exchangeSupply>;
 
-export const exchangeRequest = z.object({ region: countyCode, settings: exchangeSettings.prefault({}) });
+export const exchangeRequest = z.strictObject({ region: countyCode, settings: exchangeSettings.prefault({}) });
 
 // ---------- saved plans ----------
 export const PLAN_KINDS = ['pairing', 'exchange'] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { studentsByGradeSchema } from './grades.js';
 import {
   COMMUNITY_MODELS, COMMUNITY_TYPES, GENDERS, LEADERSHIP_ROLES, LOCATION_CLASSES, MEMBERSHIP_ROLES,
   QUALIFICATIONS, QUALITY_TIERS, SCHOOL_LEVELS, SUBJECTS, TEACHER_HONOURS, TEACHER_POSTS, TEACHER_STATUSES, TEACHER_TITLES,
@@ -318,7 +319,7 @@ export const schoolYearStatsInput = z.object({
   studentsTotal: count,
   classesTotal: count,
   teachersTotal: count,
-  studentsByGrade: z.record(z.string().regex(/^(1[0-2]|[1-9])$/), count).default({}),
+  studentsByGrade: studentsByGradeSchema.default({}),
   classesBySizeBand: z.partialRecord(z.enum(['le45', 'b46_55', 'b56_65', 'ge66']), count).default({}),
   teachersByQualification: z.partialRecord(z.enum(QUALIFICATIONS), count).default({}),
   teachersByHonour: z.partialRecord(z.enum(TEACHER_HONOURS), count).default({}),
@@ -339,7 +340,7 @@ export const schoolYearStatsPatch = patchOf(schoolYearStatsInput);
 export const schoolYearStatsSchema = schoolYearStatsInput.extend({
   id: z.number().int(),
   schoolName: z.string(),
-  studentsByGrade: z.record(z.string(), z.number()),
+  studentsByGrade: studentsByGradeSchema,
   classesBySizeBand: z.record(z.string(), z.number()),
   teachersByQualification: z.record(z.string(), z.number()),
   teachersByHonour: z.record(z.string(), z.number()),

@@ -250,7 +250,15 @@ export const courseTotalsQuery = z.object({
   groupBy: z.enum(COURSE_TOTAL_GROUPS).default('community'),
   schoolYear: z.coerce.number().int().min(2015).max(2100).optional(),
 });
-const totalsRow = z.object({ key: z.string(), name: z.string(), courses: z.number().int(), sessions: z.number().int(), classHours: z.number(), students: z.number().int() });
+const totalsRow = z.object({
+  key: z.string(), name: z.string(), courses: z.number().int(), sessions: z.number().int(), classHours: z.number(),
+  /** distinct pupils reached (each enrolled class once) */
+  students: z.number().int(),
+  /** enrolments added up: a class in two courses counts twice (人次) */
+  studentTimes: z.number().int(),
+  /** distinct schools with an enrolled class */
+  schools: z.number().int(),
+});
 export type CourseTotalsRow = z.infer<typeof totalsRow>;
 export const courseTotalsSchema = z.object({ rows: z.array(totalsRow), total: totalsRow });
 export type CourseTotals = z.infer<typeof courseTotalsSchema>;

@@ -71,6 +71,30 @@ export async function activityStats(db: Kysely<Database>, groupBy: readonly Stat
 }
 
 /**
+ * Distinct schools taking part (organiser or participant) in the activities the filter selects.
+ * Activities record how many teachers and pupils took part, not who: their sums are 人次, and this
+ * is the distinct count the dashboard shows beside them.
+ */
+export async function activitySchoolsReached(db: Kysely<Database>, f: ActivityStatsFilter = {}): Promise<number> {
+  const conditions: Expression<SqlBool>[] = [];
+  if (f.actor) conditions.push(visibleCommunityCondition(f.actor, 'a.community_id'));
+  if (f.communityIds) conditions.push(f.communityIds.length ? sql<SqlBool>`a.community_id in (${sql.join(f.communityIds)})` : sql<SqlBool>`false`);
+  if (f.kinds?.length) conditions.push(sql<SqlBool>`a.kind in (${sql.join(f.kinds)})`);
+  if (f.semester) conditions.push(sql<SqlBool>`a.semester = ${f.semester}`);
+  if (f.from) conditions.push(sql<SqlBool>`a.starts_at >= (${f.from}::date::timestamp at time zone 'Asia/Shanghai')`);
+  if (f.to) conditions.push(sql<SqlBool>`a.starts_at < ((${f.to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`);
+  if (f.region) conditions.push(sql<SqlBool>`os.region_code like ${`${regionPrefix(f.region)}%`}`);
+  if (f.schoolId !== undefined) conditions.push(sql<SqlBool>`x.school_id = ${f.schoolId}`);
+  const r = await sql<{ n: number }>`
+    select count(distinct x.school_id)::int as n
+    from activities a
+    join schools os on os.id = a.organizer_school_id
+    join activity_schools x on x.activity_id = a.id
+    where ${conditions.length ? sql.join(conditions, sql` and `) : sql`true`}`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
+/**
  * Sync-class recordings, for the resources module to list as community resources (it reads them
  * here instead of this module writing into its tables). `since` pages by update time.
  */

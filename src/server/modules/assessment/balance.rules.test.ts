@@ -5,8 +5,9 @@ describe('difference coefficient (差异系数), checked by hand', () => {
   it('weights by students: X̄ = 2000/500 = 4, S = sqrt(800/500) = 1.2649, CV = 0.3162', () => {
     const r = differenceCoefficient([{ students: 100, value: 2 }, { students: 300, value: 4 }, { students: 100, value: 6 }])!;
     expect(r.mean).toBe(4);
-    expect(r.cv).toBeCloseTo(Math.sqrt(1.6) / 4, 12);
-    expect(r.cv).toBeCloseTo(0.316228, 6);
+    // exact CV √1.6 / 4 = 0.316227…, shown rounded up at four decimals
+    expect(r.cvShown).toBe('0.3163');
+    expect(r.cv).toBeCloseTo(Math.sqrt(1.6) / 4, 3);
   });
   it('is not the unweighted coefficient', () => {
     // unweighted: mean 4, sd sqrt(8/3) = 1.633, cv 0.408 — the weighted figure differs
@@ -24,7 +25,7 @@ describe('difference coefficient (差异系数), checked by hand', () => {
     ];
     const primary = stageCoefficients('primary', schools);
     expect(primary[0]).toMatchObject({ schools: 3, mean: 4, limit: 0.5, passes: true });
-    expect(primary[0]!.cv).toBeCloseTo(0.316228, 6);
+    expect(primary[0]!.cv).toBe(0.3163);
     const junior = stageCoefficients('junior', schools);
     expect(junior[0]).toMatchObject({ schools: 1, cv: 0, limit: 0.45, passes: true });
   });
@@ -53,11 +54,19 @@ describe('school resource indicators', () => {
   it('uses the junior thresholds for junior schools', () => {
     expect(checkStandard(ok, 'junior').met).toBe(2); // only backbone (1) and PE/art (0.9) reach the junior bar
   });
-  it('splits a nine-year school into its primary and junior sections', () => {
-    expect(sectionsOf('nine_year', 900, { g1: 100, g2: 100, g3: 100, g4: 100, g5: 100, g6: 100, g7: 100, g8: 100, g9: 100 })).toEqual([
-      { stage: 'primary', students: 600 }, { stage: 'junior', students: 300 },
+  it('splits a nine-year school into its primary and junior sections by the grade enrolment the statistics API stores', () => {
+    // keys '1'…'9' as stored by the API and the import (issue 16: the rules read 'g1'… and fell back to 6 : 3)
+    expect(sectionsOf('nine_year', 900, { 1: 120, 2: 120, 3: 110, 4: 110, 5: 100, 6: 100, 7: 80, 8: 80, 9: 80 })).toEqual([
+      { stage: 'primary', students: 660, source: 'grades' }, { stage: 'junior', students: 240, source: 'grades' },
     ]);
-    expect(sectionsOf('nine_year', 90, {})).toEqual([{ stage: 'primary', students: 60 }, { stage: 'junior', students: 30 }]);
+    expect(sectionsOf('nine_year', 90, {})).toEqual([{ stage: 'primary', students: 60, source: 'estimated' }, { stage: 'junior', students: 30, source: 'estimated' }]);
     expect(sectionsOf('kindergarten', 90, {})).toEqual([]);
+  });
+  it('counts the primary and junior sections of a twelve-year school and the junior section of a complete secondary school, not the senior grades', () => {
+    const g = { 1: 50, 2: 50, 3: 50, 4: 50, 5: 50, 6: 50, 7: 60, 8: 60, 9: 60, 10: 70, 11: 70, 12: 70 };
+    expect(sectionsOf('twelve_year', 720, g)).toEqual([{ stage: 'primary', students: 300, source: 'grades' }, { stage: 'junior', students: 180, source: 'grades' }]);
+    expect(sectionsOf('complete_secondary', 390, { 7: 60, 8: 60, 9: 60, 10: 70, 11: 70, 12: 70 })).toEqual([{ stage: 'junior', students: 180, source: 'grades' }]);
+    // without grades a twelve-year school cannot be split
+    expect(sectionsOf('twelve_year', 720, {})).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { JUNIOR_GRADES, PRIMARY_GRADES, type StudentGrade } from '../../../shared/grades.js';
 import {
   BACKBONE_HONOURS, CLASS_SIZE_BANDS, PE_ART_SUBJECTS, QUALIFICATIONS, TEACHER_HONOURS,
   type ClassSizeBand, type CommunityModel, type CommunityType, type Gender, type LocationClass, type Qualification,
@@ -734,11 +735,12 @@ function planLeadership(drafts: CommunityDraft[], moved: { school: SchoolDraft; 
 
 // ---------------------------------------------------------------- annual statistics
 
-function gradesOf(s: DemoSchool): number[] {
-  if (s.is_teaching_point) return [1, 2, 3];
-  if (s.level === 'junior') return [7, 8, 9];
-  if (s.level === 'nine_year') return [1, 2, 3, 4, 5, 6, 7, 8, 9];
-  return [1, 2, 3, 4, 5, 6];
+/** The grades a school teaches, as the statistics contract's keys ('1'…'12'). */
+export function gradesOf(s: Pick<DemoSchool, 'is_teaching_point' | 'level'>): readonly StudentGrade[] {
+  if (s.is_teaching_point) return PRIMARY_GRADES.slice(0, 3);
+  if (s.level === 'junior') return JUNIOR_GRADES;
+  if (s.level === 'nine_year') return [...PRIMARY_GRADES, ...JUNIOR_GRADES];
+  return PRIMARY_GRADES;
 }
 
 function scaleCounts(counts: Record<string, number>, total: number, from: number): Record<string, number> {
@@ -794,7 +796,7 @@ function generateStats(rng: Random, s: SchoolDraft, teachers: DemoTeacher[]): De
     // a shrinking school has fewer pupils in the lower grades, a growing one more
     const gw: Record<string, number> = {};
     grades.forEach((g, i) => {
-      gw[`g${g}`] = (1 - s.trend * (grades.length / 2 - i)) * rng.float(0.92, 1.08);
+      gw[g] = (1 - s.trend * (grades.length / 2 - i)) * rng.float(0.92, 1.08);
     });
     const avg = st / classes;
     const le45 = avg <= 38 ? 1 : Math.max(0.2, 1 - (avg - 38) / 14);

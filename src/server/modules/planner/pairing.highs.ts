@@ -23,8 +23,14 @@ export function loadHighs(): Promise<Highs> {
 export interface GapProblem {
   rows: number;
   cols: number;
-  /** support units each row needs */
+  /** support units each row needs (used where no per-pair load is given) */
   demand: ArrayLike<number>;
+  /**
+   * Per-pair load, row-major like cost: the capacity of column j that row i uses when assigned
+   * there (a far member costs a core more visits). This makes the model the true generalised
+   * assignment problem: Σ_i a_ij x_ij ≤ K_j.
+   */
+  load?: ArrayLike<number>;
   /** support units each column offers */
   capacity: ArrayLike<number>;
   /** row-major; Infinity = forbidden */
@@ -67,8 +73,8 @@ function arcsOf(p: { rows: number; cols: number; cost: Float64Array }): Arcs {
   return { row, col, cost };
 }
 
-/** Rows 0..n-1: Σ_j x_ij = 1; rows n..n+m-1: Σ_i w_i x_ij ≤ cap_j. One column per arc, two entries each. */
-function modelOf(p: { rows: number; cols: number; capacity: ArrayLike<number> }, arcs: Arcs, weight: (row: number) => number, integer: boolean) {
+/** Rows 0..n-1: Σ_j x_ij = 1; rows n..n+m-1: Σ_i w_ij x_ij ≤ cap_j. One column per arc, two entries each. */
+function modelOf(p: { rows: number; cols: number; capacity: ArrayLike<number> }, arcs: Arcs, weight: (row: number, col: number) => number, integer: boolean) {
   const numCols = arcs.row.length;
   const numRows = p.rows + p.cols;
   const starts = new Int32Array(numCols + 1);
@@ -79,7 +85,7 @@ function modelOf(p: { rows: number; cols: number; capacity: ArrayLike<number> },
     indices[2 * a] = arcs.row[a]!;
     values[2 * a] = 1;
     indices[2 * a + 1] = p.rows + arcs.col[a]!;
-    values[2 * a + 1] = weight(arcs.row[a]!);
+    values[2 * a + 1] = weight(arcs.row[a]!, arcs.col[a]!);
   }
   starts[numCols] = 2 * numCols;
   const rowLower = new Float64Array(numRows);
@@ -105,7 +111,7 @@ function modelOf(p: { rows: number; cols: number; capacity: ArrayLike<number> },
   };
 }
 
-function run(highs: Highs, p: { rows: number; cols: number; capacity: ArrayLike<number>; cost: Float64Array }, weight: (row: number) => number, integer: boolean, timeLimitSeconds: number): HighsAnswer {
+function run(highs: Highs, p: { rows: number; cols: number; capacity: ArrayLike<number>; cost: Float64Array }, weight: (row: number, col: number) => number, integer: boolean, timeLimitSeconds: number): HighsAnswer {
   const started = performance.now();
   const arcs = arcsOf(p);
   const model = highs.createModel(modelOf(p, arcs, weight, integer));
@@ -142,10 +148,14 @@ function run(highs: Highs, p: { rows: number; cols: number; capacity: ArrayLike<
   }
 }
 
-/** The generalised assignment problem as a MIP: Σ_j x_ij = 1, Σ_i d_i x_ij ≤ K_j, x binary. */
+/**
+ * The generalised assignment problem as a MIP: Σ_j x_ij = 1, Σ_i a_ij x_ij ≤ K_j, x binary, with
+ * a_ij the per-pair load (or the row's demand where none is given). mip_rel_gap 0: 'optimal' is proven.
+ */
 export async function solveGapMip(p: GapProblem, timeLimitSeconds: number): Promise<HighsAnswer> {
   const highs = await loadHighs();
-  return run(highs, p, (i) => p.demand[i]!, true, timeLimitSeconds);
+  const load = p.load;
+  return run(highs, p, load ? (i, j) => load[i * p.cols + j]! : (i) => p.demand[i]!, true, timeLimitSeconds);
 }
 
 /** The basic model (every demand 1) as a continuous LP; its optimum equals the integer optimum. */

@@ -28,10 +28,11 @@ export async function solvePairing(instance: PairingInstance, settings: PairingS
   let infeasibility: Infeasibility | null = null;
   let anyFeasibleOnly = false;
 
+  const pairLoad = new Map((instance.pairLoads ?? []).map((l) => [pairKey(l.memberId, l.coreId), l.load]));
   const stages = stagesOf(instance, settings);
   for (const stage of stages) {
     const t0 = performance.now();
-    const built = buildStage(stage, ctx, lockOf, settings);
+    const built = buildStage(stage, ctx, lockOf, settings, pairLoad);
     buildMs += performance.now() - t0;
     if ('infeasibility' in built) {
       infeasibility = built.infeasibility;
@@ -87,25 +88,29 @@ interface BuiltStage {
   cost: Float64Array;
   travelCost: Float64Array;
   capacity: Int32Array;
+  /** gap model: the load of every (row, core) pair, row-major; the member's demand unless the instance gives a per-pair load */
+  load: Float64Array;
+  /** the load each stage member spends on each core (by member index), for the describe step */
+  loadOf: (member: number, core: number) => number;
   lockedPairs: { member: number; core: number }[];
   lockedCost: number;
 }
 
-function buildStage(stage: Stage, ctx: EligibilityContext, lockOf: Map<string, string>, settings: PairingSettings): BuiltStage | { infeasibility: Infeasibility } {
+function buildStage(stage: Stage, ctx: EligibilityContext, lockOf: Map<string, string>, settings: PairingSettings, pairLoad: Map<string, number>): BuiltStage | { infeasibility: Infeasibility } {
   const { members, cores } = stage;
   const m = cores.length;
   const coreIndex = new Map(cores.map((c, j) => [c.id, j]));
   const capacity = Int32Array.from(cores.map((c) => c.capacity));
   const lockedPairs: { member: number; core: number }[] = [];
   const rows: number[] = [];
-  const weight = (i: number) => (settings.model === 'gap' ? members[i]!.demand : 1);
+  const loadOf = (i: number, j: number) => (settings.model === 'gap' ? (pairLoad.get(pairKey(members[i]!.id, cores[j]!.id)) ?? members[i]!.demand) : 1);
   members.forEach((member, i) => {
     const lockedTo = lockOf.get(member.id);
     const j = lockedTo !== undefined ? coreIndex.get(lockedTo) : undefined;
     if (j === undefined) rows.push(i);
     else {
       lockedPairs.push({ member: i, core: j });
-      capacity[j] = capacity[j]! - weight(i);
+      capacity[j] = capacity[j]! - loadOf(i, j);
     }
   });
   for (let j = 0; j < m; j++) {
@@ -118,6 +123,7 @@ function buildStage(stage: Stage, ctx: EligibilityContext, lockOf: Map<string, s
   const n = rows.length;
   const cost = new Float64Array(n * m);
   const travel = new Float64Array(n * m);
+  const load = new Float64Array(n * m);
   let lockedCost = 0;
   for (const p of lockedPairs) {
     const member = members[p.member]!;
@@ -140,6 +146,7 @@ function buildStage(stage: Stage, ctx: EligibilityContext, lockOf: Map<string, s
         continue;
       }
       any = true;
+      load[k] = loadOf(rows[r]!, j);
       const c = Math.round(ctx.travel.cost(member, core) * COST_SCALE);
       travel[k] = c;
       cost[k] = c + penaltyOf(member.currentCoreId, core.id, settings);
@@ -149,20 +156,29 @@ function buildStage(stage: Stage, ctx: EligibilityContext, lockOf: Map<string, s
 
   let totalCap = 0;
   for (let j = 0; j < m; j++) totalCap += capacity[j]!;
-  const totalDemand = rows.reduce((s, i) => s + weight(i), 0);
+  // every member needs at least its smallest load over the cores it may pair with
+  const minLoad = (r: number) => { let best = Infinity; for (let j = 0; j < m; j++) if (cost[r * m + j]! < Infinity) best = Math.min(best, load[r * m + j]!); return best; };
+  let totalDemand = 0;
+  for (let r = 0; r < n; r++) totalDemand += minLoad(r);
   if (totalDemand > totalCap) {
     const ids = rows.map((i) => members[i]!.id);
     return { infeasibility: settings.model === 'gap' ? explain.demandShort(totalDemand, totalCap, ids) : explain.capacityShort(totalDemand, totalCap, ids) };
   }
   if (settings.model === 'gap') {
     for (let r = 0; r < n; r++) {
+      // a member fits somewhere only if some eligible core has room for its load there
+      let fits = false;
       let best = 0;
-      for (let j = 0; j < m; j++) if (cost[r * m + j]! < Infinity) best = Math.max(best, capacity[j]!);
+      for (let j = 0; j < m; j++) {
+        if (!(cost[r * m + j]! < Infinity)) continue;
+        best = Math.max(best, capacity[j]!);
+        if (load[r * m + j]! <= capacity[j]!) fits = true;
+      }
       const member = members[rows[r]!]!;
-      if (member.demand > best) return { infeasibility: explain.demandExceeds({ id: member.id, name: member.name ?? member.id }, member.demand, best) };
+      if (!fits) return { infeasibility: explain.demandExceeds({ id: member.id, name: member.name ?? member.id }, minLoad(r), best) };
     }
   }
-  return { stage, rows, cost, travelCost: travel, capacity, lockedPairs, lockedCost };
+  return { stage, rows, cost, travelCost: travel, capacity, load, loadOf, lockedPairs, lockedCost };
 
   function penaltyOf(current: string | null | undefined, coreId: string, s: PairingSettings) {
     return current && current !== coreId ? Math.round(s.changePenalty * COST_SCALE) : 0;
@@ -206,7 +222,7 @@ async function solveStage(b: BuiltStage, settings: PairingSettings): Promise<Sol
     return { columnOf, objective: r.objective + b.lockedCost, proven: true, gap: 0 };
   }
   const demand = rows.map((i) => stage.members[i]!.demand);
-  const answer = await solveGapMip({ rows: rows.length, cols: m, demand, capacity, cost }, settings.timeLimitSeconds);
+  const answer = await solveGapMip({ rows: rows.length, cols: m, demand, load: b.load, capacity, cost }, settings.timeLimitSeconds);
   if (answer.status === 'infeasible' || answer.status === 'no_solution') {
     return { infeasibility: explain.mipInfeasible(answer.status === 'no_solution', rows.map((i) => stage.members[i]!.id)) };
   }
@@ -252,7 +268,7 @@ function describe(stage: Stage, b: BuiltStage, columnOf: Int32Array, ctx: Eligib
       tier: stage.tier,
       distanceKm: round2(ctx.travel.km(member, core)),
       cost: round2(travelCost),
-      demand: member.demand,
+      demand: b.loadOf(i, j),
       locked: lockedSet.has(i),
       previousCoreId: previous,
       previousCoreName: previous ? (nameOf.get(previous) ?? previous) : null,

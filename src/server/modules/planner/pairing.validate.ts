@@ -49,6 +49,19 @@ export function checkInstance(instance: PairingInstance, settings: PairingSettin
     if (!coreIds.has(id) && !centreIds.has(id)) issues.push(fieldIssue(`${prefix}.settings.capacities.${id}`, 'unknown_reference', `核心校“${id}”不存在`, `Core ${id} does not exist`));
   }
 
+  const seenLoads = new Set<string>();
+  (instance.pairLoads ?? []).forEach((l, i) => {
+    const where = `${prefix}.instance.pairLoads.${i}`;
+    if (settings.model !== 'gap') {
+      if (i === 0) issues.push(fieldIssue(`${prefix}.instance.pairLoads`, 'needs_gap_model', '按结对设定帮扶量需使用“广义指派”模型（settings.model = gap）', 'Per-pair loads need the generalised assignment model (settings.model = gap)'));
+      return;
+    }
+    if (!memberIds.has(l.memberId)) issues.push(fieldIssue(`${where}.memberId`, 'unknown_reference', `成员校“${l.memberId}”不存在`, `Member ${l.memberId} does not exist`));
+    else if (!isCoreFor(l.memberId, l.coreId)) issues.push(fieldIssue(`${where}.coreId`, 'unknown_reference', `核心校“${l.coreId}”不存在`, `Core ${l.coreId} does not exist`));
+    else if (seenLoads.has(`${l.memberId}\u0000${l.coreId}`)) issues.push(fieldIssue(where, 'duplicate', `“${l.memberId} → ${l.coreId}”的帮扶量重复给出`, `Load for ${l.memberId} → ${l.coreId} is given twice`));
+    seenLoads.add(`${l.memberId}\u0000${l.coreId}`);
+  });
+
   const matrix = instance.travelMatrix;
   if (matrix) {
     const where = `${prefix}.instance.travelMatrix`;

@@ -147,4 +147,29 @@ export const registryMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /**
+   * Issue 16: pupils by grade are keyed '1'…'12' (src/shared/grades.ts). The demo generator wrote
+   * 'g1'…; rename those keys. Where a record holds both forms of one grade the plain key wins;
+   * keys that are neither form of a grade 1–12 cannot be read by anything and are dropped.
+   */
+  '20261203_0700_num_grade_keys': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        update school_year_stats s
+        set students_by_grade = coalesce((
+          select jsonb_object_agg(k, v)
+          from (
+            select distinct on (k) k, v
+            from (
+              select regexp_replace(key, '^[gG]', '') as k, value as v, key ~ '^[gG]' as old
+              from jsonb_each(s.students_by_grade)
+            ) e
+            where k ~ '^(1[0-2]|[1-9])$'
+            order by k, old
+          ) d
+        ), '{}'::jsonb)
+        where exists (select 1 from jsonb_object_keys(s.students_by_grade) key where key !~ '^(1[0-2]|[1-9])$')
+      `.execute(db);
+    },
+  },
 };

@@ -70,8 +70,8 @@ describe('shared-course totals', () => {
   it('by community', async () => {
     const { rows, total } = await rowsOf(bureau, 'community');
     expect(rows).toEqual([
-      { key: String(c.C1), name: '甲教共体', courses: 2, sessions: 3, classHours: 4.5, students: 143 },
-      { key: String(c.C2), name: '乙教共体', courses: 1, sessions: 3, classHours: 3, students: 30 },
+      { key: String(c.C1), name: '甲教共体', courses: 2, sessions: 3, classHours: 4.5, students: 143, studentTimes: 143, schools: 2 },
+      { key: String(c.C2), name: '乙教共体', courses: 1, sessions: 3, classHours: 3, students: 30, studentTimes: 30, schools: 1 },
     ]);
     expect(total).toMatchObject({ courses: 3, classHours: 7.5, students: 173 });
   });
@@ -86,7 +86,7 @@ describe('shared-course totals', () => {
   });
   it('counts only what the caller may see', async () => {
     const { rows } = await rowsOf(leadC2, 'community');
-    expect(rows).toEqual([{ key: String(c.C2), name: '乙教共体', courses: 1, sessions: 3, classHours: 3, students: 30 }]);
+    expect(rows).toEqual([{ key: String(c.C2), name: '乙教共体', courses: 1, sessions: 3, classHours: 3, students: 30, studentTimes: 30, schools: 1 }]);
     expect((await rowsOf(bureau, 'community')).rows.some((r) => r.name === '丙教共体')).toBe(false);
     const other = await t.app.inject({ method: 'GET', url: '/api/v1/shared-courses/totals?schoolYear=2024', headers: { cookie: bureau.cookie } });
     expect(other.json().total).toMatchObject({ courses: 0, classHours: 0, students: 0 });

@@ -218,7 +218,11 @@ export class CoursesService {
 
   /**
    * Shared class hours and students reached, grouped by the course's community, its owner school,
-   * or the owner school's county. A class enrolled in two courses counts in both (student-times).
+   * or the owner school's county. `students` counts distinct pupils: an enrolled class is one class
+   * (school, school year, class name) however many courses it takes, counted with its largest
+   * enrolment; `studentTimes` adds up the enrolments (a class in two courses counts twice: 人次);
+   * `schools` counts distinct enrolled schools. The total is counted over all rows at once, not
+   * summed from the groups (a class in two groups' courses is one class).
    */
   async totals(actor: Actor, q: { groupBy: 'community' | 'school' | 'region'; schoolYear?: number | undefined }): Promise<CourseTotals> {
     const year = q.schoolYear ? sql`and c.school_year = ${q.schoolYear}` : sql``;
@@ -227,24 +231,48 @@ export class CoursesService {
       school: { key: sql`k.owner_school_id::text`, name: sql`s.name`, join: sql`join schools s on s.id = k.owner_school_id` },
       region: { key: sql`k.region_code`, name: sql`coalesce(g.name, k.region_code)`, join: sql`left join regions g on g.code = k.region_code` },
     }[q.groupBy];
-    const rows = await sql<CourseTotalsRow>`
+    const base = sql`
       with k as (
-        select c.id, c.owner_school_id, c.community_id, os.region_code,
+        select c.id, c.owner_school_id, c.community_id, os.region_code, c.school_year,
           (select count(*) from shared_course_sessions x where x.course_id = c.id) as sessions,
-          (select coalesce(sum(x.class_hours), 0) from shared_course_sessions x where x.course_id = c.id) as class_hours,
-          (select coalesce(sum(e.students), 0) from shared_course_enrolments e where e.course_id = c.id) as students
+          (select coalesce(sum(x.class_hours), 0) from shared_course_sessions x where x.course_id = c.id) as class_hours
         from shared_courses c join schools os on os.id = c.owner_school_id
         where ${this.visibleSql(actor)} ${year}
+      ),
+      e as (
+        select k.id as course_id, k.owner_school_id, k.community_id, k.region_code, en.school_id, k.school_year, en.class_name, en.students
+        from k join shared_course_enrolments en on en.course_id = k.id
+      )`;
+    const eGroupKey = {
+      community: sql`coalesce(e.community_id::text, '-')`, school: sql`e.owner_school_id::text`, region: sql`e.region_code`,
+    }[q.groupBy];
+    const rows = await sql<CourseTotalsRow>`
+      ${base},
+      g as (
+        select ${group.key} as key, ${group.name} as name, count(*)::int as courses, sum(k.sessions)::int as sessions, sum(k.class_hours)::float8 as "classHours"
+        from k ${group.join}
+        group by 1, 2
+      ),
+      cls as (
+        select ${eGroupKey} as key, e.school_id, e.school_year, e.class_name, max(e.students) as students, sum(e.students) as times
+        from e group by 1, 2, 3, 4
+      ),
+      p as (
+        select key, sum(students)::int as students, sum(times)::int as "studentTimes", count(distinct school_id)::int as schools from cls group by 1
       )
-      select ${group.key} as key, ${group.name} as name, count(*)::int as courses, sum(k.sessions)::int as sessions,
-        sum(k.class_hours)::float8 as "classHours", sum(k.students)::int as students
-      from k ${group.join}
-      group by 1, 2
+      select g.*, coalesce(p.students, 0) as students, coalesce(p."studentTimes", 0) as "studentTimes", coalesce(p.schools, 0) as schools
+      from g left join p on p.key = g.key
       order by "classHours" desc, 2`.execute(this.db);
-    const total = rows.rows.reduce<CourseTotalsRow>(
-      (t, r) => ({ ...t, courses: t.courses + r.courses, sessions: t.sessions + r.sessions, classHours: t.classHours + Number(r.classHours), students: t.students + r.students }),
-      { key: 'total', name: '合计', courses: 0, sessions: 0, classHours: 0, students: 0 },
-    );
-    return { rows: rows.rows.map((r) => ({ ...r, classHours: Number(r.classHours) })), total: { ...total, classHours: Math.round(total.classHours * 10) / 10 } };
+    const totalRow = (await sql<{ courses: number; sessions: number; classHours: number; students: number; studentTimes: number; schools: number }>`
+      ${base},
+      cls as (select e.school_id, e.school_year, e.class_name, max(e.students) as students, sum(e.students) as times from e group by 1, 2, 3)
+      select (select count(*)::int from k) as courses, (select coalesce(sum(sessions), 0)::int from k) as sessions,
+        (select coalesce(sum(class_hours), 0)::float8 from k) as "classHours",
+        (select coalesce(sum(students), 0)::int from cls) as students, (select coalesce(sum(times), 0)::int from cls) as "studentTimes",
+        (select count(distinct school_id)::int from cls) as schools`.execute(this.db)).rows[0]!;
+    return {
+      rows: rows.rows.map((r) => ({ ...r, classHours: Number(r.classHours) })),
+      total: { key: 'total', name: '合计', ...totalRow, classHours: Math.round(Number(totalRow.classHours) * 10) / 10 },
+    };
   }
 }

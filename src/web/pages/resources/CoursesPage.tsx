@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Row, Segmented, Select, Statistic, Table, Tag } from 'antd';
+import { Button, Card, Col, Row, Segmented, Select, Statistic, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -52,7 +52,10 @@ export default function CoursesPage() {
           <Card><Statistic title={t('courses.hours')} value={totals.data?.total.classHours ?? 0} loading={totals.isLoading} data-testid="course-total-hours" /></Card>
         </Col>
         <Col xs={24} md={8}>
-          <Card><Statistic title={t('courses.students')} value={totals.data?.total.students ?? 0} loading={totals.isLoading} data-testid="course-total-students" /></Card>
+          <Card>
+            <Statistic title={t('courses.studentsDistinct')} value={totals.data?.total.students ?? 0} loading={totals.isLoading} data-testid="course-total-students" />
+            <Typography.Text type="secondary" data-testid="course-total-student-times">{t('courses.studentTimesHint', { n: totals.data?.total.studentTimes ?? 0 })}</Typography.Text>
+          </Card>
         </Col>
         <Col xs={24} md={8}>
           <Card><Statistic title={t('courses.count')} value={totals.data?.total.courses ?? 0} loading={totals.isLoading} /></Card>
@@ -75,7 +78,9 @@ export default function CoursesPage() {
             { title: t('courses.count'), dataIndex: 'courses', align: 'right', width: 100 },
             { title: t('courses.sessions'), dataIndex: 'sessions', align: 'right', width: 100 },
             { title: t('courses.hours'), dataIndex: 'classHours', align: 'right', width: 120, render: (v: number) => num(v, 1) },
-            { title: t('courses.students'), dataIndex: 'students', align: 'right', width: 140, render: (v: number) => num(v) },
+            { title: t('courses.studentsDistinct'), dataIndex: 'students', align: 'right', width: 140, render: (v: number) => num(v) },
+            { title: t('courses.studentTimes'), dataIndex: 'studentTimes', align: 'right', width: 110, render: (v: number) => num(v) },
+            { title: t('courses.schoolsReached'), dataIndex: 'schools', align: 'right', width: 100 },
           ]}
         />
       </Card>

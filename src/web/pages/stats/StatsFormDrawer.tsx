@@ -2,13 +2,15 @@ import { Col, Divider, Form, InputNumber, Row, Switch } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { CLASS_SIZE_BAND_LABELS, CLASS_SIZE_BANDS, QUALIFICATION_LABELS, QUALIFICATIONS } from '../../../shared/enums';
+import { STUDENT_GRADES } from '../../../shared/grades';
 import type { SchoolYearStats, SchoolYearStatsInput } from '../../../shared/registry.schemas';
 import { useUpsertStats } from '../../api/registry';
 import { FormDrawer } from '../../components/FormDrawer';
 import { useLabels } from '../../components/labels';
 import { SchoolSelect } from '../../components/RemoteSelect';
 
-const GRADES = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** The statistics contract's grade keys '1'…'12' (twelve-year schools report senior grades too). */
+const GRADES = STUDENT_GRADES;
 
 /** Drops empty cells of a breakdown so the server gets only what was filled in. */
 function compact(rec: Record<string, number | null | undefined> | undefined): Record<string, number> {

@@ -1,6 +1,6 @@
 import { ACTIVITY_KIND_LABELS, type ActivityKind, type ActivityStatRow } from '../../../../shared/activities.schemas.js';
 import { label, type DrillDown } from '../../../../shared/dashboard.schemas.js';
-import { activityStats, type ActivityStatsFilter } from '../../activities/activities.stats.js';
+import { activitySchoolsReached, activityStats, type ActivityStatsFilter } from '../../activities/activities.stats.js';
 import { PlansService } from '../../activities/plans.service.js';
 import { linkQuery, type AlertSource, type PanelContext, type PanelDefinition } from '../dashboard.panel.js';
 
@@ -43,7 +43,11 @@ const activitiesPanel: PanelDefinition = {
   ignores: ['level', 'locationClass'],
   async load(ctx) {
     // one pass over the activities, by kind and month; the panel only adds the rows up
-    const rows = await activityStats(ctx.db, ['kind', 'month'], statsFilter(ctx));
+    const [rows, syncSchools, researchSchools] = await Promise.all([
+      activityStats(ctx.db, ['kind', 'month'], statsFilter(ctx)),
+      activitySchoolsReached(ctx.db, { ...statsFilter(ctx), kinds: ['sync_class'] }),
+      activitySchoolsReached(ctx.db, { ...statsFilter(ctx), kinds: RESEARCH }),
+    ]);
     const kinds = new Map<ActivityKind, ActivityStatRow>();
     const months = new Map<string, number>();
     for (const r of rows) {
@@ -58,9 +62,11 @@ const activitiesPanel: PanelDefinition = {
     return {
       figures: [
         { key: 'syncSessions', label: label('同步课堂节次', 'Synchronous-class sessions'), value: sum(byKind, sync, (r) => r.sessions), unit: 'sessions', drillDown: activityLink(ctx, sync) },
-        { key: 'syncParticipants', label: label('同步课堂参与人次', 'Synchronous-class participant-times'), value: sum(byKind, sync, (r) => r.participantTimes), unit: 'times', drillDown: activityLink(ctx, sync) },
+        { key: 'syncParticipants', label: label('同步课堂参与人次', 'Synchronous-class participant-times'), value: sum(byKind, sync, (r) => r.participantTimes), unit: 'times', drillDown: activityLink(ctx, sync),
+          hint: label(`按每次登记人数累计；涉及 ${syncSchools} 所学校（去重）`, `Summed per session as recorded; ${syncSchools} distinct schools`) },
         { key: 'researchSessions', label: label('教研活动场次', 'Teaching-research sessions'), value: sum(byKind, RESEARCH, (r) => r.sessions), unit: 'sessions', drillDown: activityLink(ctx, RESEARCH) },
-        { key: 'researchTeacherTimes', label: label('教研参与教师人次', 'Teacher-times in research'), value: sum(byKind, RESEARCH, (r) => r.teacherTimes), unit: 'times', drillDown: activityLink(ctx, RESEARCH) },
+        { key: 'researchTeacherTimes', label: label('教研参与教师人次', 'Teacher-times in research'), value: sum(byKind, RESEARCH, (r) => r.teacherTimes), unit: 'times', drillDown: activityLink(ctx, RESEARCH),
+          hint: label(`按每次登记人数累计；涉及 ${researchSchools} 所学校（去重）`, `Summed per activity as recorded; ${researchSchools} distinct schools`) },
       ],
       charts: [
         {

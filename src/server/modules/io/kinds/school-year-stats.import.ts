@@ -1,14 +1,22 @@
 import { sql } from 'kysely';
+import { GRADE_NAMES_ZH, STUDENT_GRADES, type StudentGrade } from '../../../../shared/grades.js';
 import { schoolYearStatsInput, type SchoolYearStatsInput } from '../../../../shared/registry.schemas.js';
 import { decimal, integer, schoolYear, text, yesNo } from '../cell-parsers.js';
 import { validateWith, type ImportColumn, type ImportKindDef } from '../import-kind.js';
 import { statsIssues, statsRow } from '../../registry/stats.service.js';
 import { loadWritableSchools, type WritableSchools } from './writable-schools.js';
 
-const GRADE_NAMES = ['一', '二', '三', '四', '五', '六', '七', '八', '九'];
-const gradeColumns: ImportColumn[] = GRADE_NAMES.map((g, i) => ({
-  key: `grade${i + 1}`, zh: `${g}年级学生数`, en: `Grade ${i + 1} pupils`, parse: integer, example: i < 6 ? 45 : null,
+/** One column per contract grade key ('1'…'12'); column `gradeN` fills key 'N'. */
+const gradeColumns: ImportColumn[] = STUDENT_GRADES.map((g, i) => ({
+  key: `grade${g}`, zh: `${GRADE_NAMES_ZH[g]}年级学生数`, en: `Grade ${g} pupils`, parse: integer, example: i < 6 ? 45 : null,
 }));
+
+/** The grade columns of one imported row as the statistics contract's keys. */
+export function gradesOfRow(v: Record<string, unknown>): Partial<Record<StudentGrade, number>> {
+  const out: Partial<Record<StudentGrade, number>> = {};
+  for (const g of STUDENT_GRADES) { const n = v[`grade${g}`]; if (typeof n === 'number') out[g] = n; }
+  return out;
+}
 const bandColumns: ImportColumn[] = [
   { key: 'band_le45', zh: '45人及以下班级数', en: 'Classes of ≤45', parse: integer, example: 6 },
   { key: 'band_b46_55', zh: '46-55人班级数', en: 'Classes of 46–55', parse: integer, example: 0 },
@@ -49,8 +57,7 @@ export const schoolYearStatsImport: ImportKindDef<SchoolYearStatsInput, Writable
           : { key: 'schoolCode', zh: `学校代码“${v.schoolCode}”不存在`, en: `Unknown school code ${v.schoolCode}` }],
       };
     }
-    const studentsByGrade: Record<string, number> = {};
-    GRADE_NAMES.forEach((_, i) => { const n = v[`grade${i + 1}`]; if (typeof n === 'number') studentsByGrade[String(i + 1)] = n; });
+    const studentsByGrade = gradesOfRow(v);
     const classesBySizeBand: Record<string, number> = {};
     for (const band of ['le45', 'b46_55', 'b56_65', 'ge66']) { const n = v[`band_${band}`]; if (typeof n === 'number') classesBySizeBand[band] = n; }
     const r = validateWith(schoolYearStatsInput, {
