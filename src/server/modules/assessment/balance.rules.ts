@@ -110,7 +110,7 @@ export function sectionsOf(level: string, students: number, byGrade: Record<stri
   if (level === 'primary') return [{ stage: 'primary', students }];
   if (level === 'junior') return [{ stage: 'junior', students }];
   if (level !== 'nine_year') return [];
-  const grade = (g: number) => byGrade[`g${g}`] ?? 0;
+  const grade = (g: number) => byGrade[`g${g}`] ?? byGrade[String(g)] ?? 0; // the API writes "1", old data "g1"
   let primary = [1, 2, 3, 4, 5, 6].reduce((s, g) => s + grade(g), 0);
   let junior = [7, 8, 9].reduce((s, g) => s + grade(g), 0);
   // without a grade breakdown, split by the usual 6 : 3 grade ratio

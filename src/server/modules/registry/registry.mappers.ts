@@ -147,7 +147,7 @@ export function toSchoolYearStats(r: SchoolYearStatsRow & { school_name: string 
     studentsTotal: r.students_total,
     classesTotal: r.classes_total,
     teachersTotal: r.teachers_total,
-    studentsByGrade: r.students_by_grade,
+    studentsByGrade: gradeKeys(r.students_by_grade),
     classesBySizeBand: r.classes_by_size_band,
     teachersByQualification: r.teachers_by_qualification,
     teachersByHonour: r.teachers_by_honour,
@@ -164,4 +164,11 @@ export function toSchoolYearStats(r: SchoolYearStatsRow & { school_name: string 
     isStandardized: r.is_standardized,
     updatedAt: r.updated_at,
   };
+}
+
+/** Grades are keyed "1"…"12" by the API; older data (the demo generator) wrote "g1"…"g12". */
+export function gradeKeys(byGrade: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(byGrade ?? {})) out[k.replace(/^g/, '')] = v;
+  return out;
 }

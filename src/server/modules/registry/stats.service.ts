@@ -3,6 +3,7 @@ import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { NotFoundError, OutOfScopeError, ValidationError, fieldIssue } from '../../http/errors.js';
 import { schoolYearStatsInput, type SchoolYearStats, type SchoolYearStatsInput } from '../../../shared/registry.schemas.js';
+import { describeIssue } from '../../../shared/validation.js';
 import { changedFields, recordAudit } from '../audit/audit.service.js';
 import { registryPolicy } from './registry.policy.js';
 import * as repo from './registry.repo.js';
@@ -93,8 +94,10 @@ export class StatsService {
       throw new ValidationError([fieldIssue('body.schoolYear', 'immutable', '不能更改年报的学年；请新建该学年的年报', 'The year cannot change; create a record for that year')]);
     }
     const { id: _id, schoolName: _n, updatedAt: _u, ...rest } = current;
-    const merged = schoolYearStatsInput.parse({ ...rest, ...patch });
-    return this.upsert(caller, merged);
+    const parsed = schoolYearStatsInput.safeParse({ ...rest, ...patch });
+    // a stored record the current rules reject is the user's to correct, never a server error
+    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => { const d = describeIssue(i); return fieldIssue(`body.${i.path.join('.')}`, i.code, d.zh, d.en); }));
+    return this.upsert(caller, parsed.data);
   }
 
   async remove(caller: Caller, id: number): Promise<void> {
