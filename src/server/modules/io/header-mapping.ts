@@ -89,7 +89,7 @@ export function mapHeader(rows: { row: number; cells: Cell[] }[], columns: Impor
   for (let i = 0; i < limit; i++) {
     if (opts.headerRow !== undefined && rows[i]!.row !== opts.headerRow) continue;
     for (const two of [false, true]) {
-      if (two && i + 1 >= rows.length) continue;
+      if (two && (i + 1 >= rows.length || opts.headerRow !== undefined)) continue;
       const names = candidateNames(rows[i]!.cells, two ? rows[i + 1]!.cells : null, find);
       const s = score(names, columns, find);
       const better = !best || (s.hasRequired && !best.hasRequired)

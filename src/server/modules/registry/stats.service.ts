@@ -62,7 +62,7 @@ export class StatsService {
   async list(actor: Actor, q: { page: number; pageSize: number; schoolId?: number | undefined; schoolYear?: number | undefined; region?: string | undefined }) {
     const base = repo.statsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      base.selectAll('y').select('s.name as school_name').orderBy('y.school_year', 'desc').orderBy('s.code').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.selectAll('y').select(['s.name as school_name', 's.code as school_code']).orderBy('y.school_year', 'desc').orderBy('s.code').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toSchoolYearStats), total: count.n };
@@ -71,7 +71,7 @@ export class StatsService {
   async *iterate(actor: Actor, q: { schoolId?: number | undefined; schoolYear?: number | undefined; region?: string | undefined }) {
     let lastId = 0;
     for (;;) {
-      const rows = await repo.statsQuery(this.db, actor, q).selectAll('y').select('s.name as school_name').where('y.id', '>', lastId).orderBy('y.id').limit(2000).execute();
+      const rows = await repo.statsQuery(this.db, actor, q).selectAll('y').select(['s.name as school_name', 's.code as school_code']).where('y.id', '>', lastId).orderBy('y.id').limit(2000).execute();
       if (rows.length === 0) return;
       yield rows.map(toSchoolYearStats);
       lastId = rows[rows.length - 1]!.id;
@@ -79,7 +79,7 @@ export class StatsService {
   }
 
   async get(actor: Actor, id: number): Promise<SchoolYearStats> {
-    const row = await repo.statsQuery(this.db, actor, {}).selectAll('y').select('s.name as school_name').where('y.id', '=', id).executeTakeFirst();
+    const row = await repo.statsQuery(this.db, actor, {}).selectAll('y').select(['s.name as school_name', 's.code as school_code']).where('y.id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('school_year_stats', id);
     return toSchoolYearStats(row);
   }
