@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SUBJECTS, type Labelled } from './enums.js';
 import { isSemesterKey } from './activities.semester.js';
-import { bi, isoDate, pageQuery, queryList } from './validation.js';
+import { bi, isoDate, pageQuery, patchOf, queryList } from './validation.js';
 
 /** What happens inside a community (DOMAIN.md, "What happens inside a community"). */
 export const ACTIVITY_KINDS = [
@@ -411,6 +411,8 @@ export const supportInput = z.object({
 }).refine((v) => !(v.donorType === 'core_school' || v.donorType === 'member_school') || !!v.donorSchoolId, { message: bi('请填写捐赠学校', 'Choose the giving school'), path: ['donorSchoolId'] })
   .refine((v) => v.donorSchoolId == null || v.donorSchoolId !== v.recipientSchoolId, { message: bi('捐赠学校不能是受助学校', 'A school cannot give to itself'), path: ['donorSchoolId'] });
 export type SupportInput = z.input<typeof supportInput>;
+/** A correction: any subset of the fields; the merged entry is checked against supportInput. */
+export const supportPatch = patchOf(supportInput);
 export const supportSchema = z.object({
   id: z.number().int(),
   communityId: z.number().int(),

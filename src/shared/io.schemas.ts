@@ -20,6 +20,22 @@ export const rowErrorSchema = z.object({
 });
 export type RowError = z.infer<typeof rowErrorSchema>;
 
+export const columnMappingSchema = z.object({
+  headerRows: z.array(z.number().int()),
+  used: z.array(z.object({ column: z.string(), header: z.string(), key: z.string(), field: z.string(), fieldEn: z.string() })),
+  ignored: z.array(z.object({ column: z.string(), header: z.string() })),
+  missingOptional: z.array(z.object({ key: z.string(), field: z.string(), fieldEn: z.string() })),
+});
+export type ColumnMapping = z.infer<typeof columnMappingSchema>;
+
+/** Choices made in the preview. `custom` maps a column header of the file to a field key (null forgets it). */
+export const importOptionsSchema = z.object({
+  headerRow: z.number().int().min(1).max(10).optional(),
+  blankClears: z.boolean().optional(),
+  custom: z.record(z.string().trim().min(1).max(100), z.string().max(64).nullable()).optional(),
+});
+export type ImportOptionsInput = z.infer<typeof importOptionsSchema>;
+
 export const importJobSchema = z.object({
   id: z.string(),
   kind: z.enum(IMPORT_KINDS),
@@ -34,6 +50,11 @@ export const importJobSchema = z.object({
   result: z.object({ created: z.number().int(), updated: z.number().int() }).nullable(),
   createdAt: z.string(),
   committedAt: z.string().nullable(),
+  /** How the file's columns were read: used (with field), ignored, optional fields not found. */
+  mapping: columnMappingSchema.nullable(),
+  options: importOptionsSchema,
+  /** The fields a column can be mapped to (for the preview's mapping choice). */
+  fields: z.array(z.object({ key: z.string(), field: z.string(), fieldEn: z.string(), required: z.boolean() })),
 });
 export type ImportJob = z.infer<typeof importJobSchema>;
 

@@ -70,6 +70,8 @@ export const schoolSchema = z.object({
   locationClass: z.enum(LOCATION_CLASSES),
   isTeachingPoint: z.boolean(),
   parentSchoolId: z.number().int().nullable(),
+  /** code of the centre school (exports carry it so they re-import) */
+  parentSchoolCode: z.string().nullable().optional(),
   qualityTier: z.enum(QUALITY_TIERS).nullable(),
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
@@ -151,6 +153,7 @@ export const teacherSchema = z.object({
   teacherCode: z.string(),
   schoolId: z.number().int(),
   schoolName: z.string(),
+  schoolCode: z.string().optional(),
   name: z.string(),
   gender: z.enum(GENDERS),
   birthYear: z.number().int().nullable(),
@@ -340,6 +343,7 @@ export const schoolYearStatsPatch = patchOf(schoolYearStatsInput);
 export const schoolYearStatsSchema = schoolYearStatsInput.extend({
   id: z.number().int(),
   schoolName: z.string(),
+  schoolCode: z.string().optional(),
   studentsByGrade: studentsByGradeSchema,
   classesBySizeBand: z.record(z.string(), z.number()),
   teachersByQualification: z.record(z.string(), z.number()),

@@ -189,7 +189,11 @@ export const courseInput = z.object({
   openSchoolIds: z.array(z.number().int().positive()).max(50).default([]),
 });
 export type CourseInput = z.infer<typeof courseInput>;
-export const coursePatch = courseInput.partial();
+/** A correction: fields left out stay as they are (no defaults: an absent list must not clear the open schools). */
+export const coursePatch = courseInput.extend({
+  communityId: z.number().int().positive().nullable(),
+  openSchoolIds: z.array(z.number().int().positive()).max(50),
+}).partial();
 export type CoursePatch = z.infer<typeof coursePatch>;
 
 export const sessionInput = z.object({

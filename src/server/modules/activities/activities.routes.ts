@@ -7,7 +7,7 @@ import { AppError } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
 import {
   activityDetailSchema, activityInput, activityListQuery, activityPatch, activitySchema, activityStatRowSchema, activityStatsQuery, archiveQuery,
-  attachmentSchema, calendarEventSchema, calendarQuery, complianceSchema, reminderSchema, semesterKey, supportInput, supportListQuery, supportSchema,
+  attachmentSchema, calendarEventSchema, calendarQuery, complianceSchema, reminderSchema, semesterKey, supportInput, supportListQuery, supportPatch, supportSchema,
   supportTotalsSchema, syncResultInput, workPlanInput, workPlanListQuery, workPlanPatch, workPlanSchema,
 } from '../../../shared/activities.schemas.js';
 import { pageOf } from '../../../shared/validation.js';
@@ -134,7 +134,7 @@ export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
     async (req, reply) => reply.status(201).send(await ledger.create(callerOf(req), req.body)));
   app.get('/api/v1/support-ledger/:id', { schema: { ...tags('support-ledger'), params: idParam, response: { 200: supportSchema } } },
     (req) => ledger.get(callerOf(req).actor, req.params.id));
-  app.patch('/api/v1/support-ledger/:id', { schema: { ...tags('support-ledger'), params: idParam, body: supportInput, response: { 200: supportSchema } } },
+  app.patch('/api/v1/support-ledger/:id', { schema: { ...tags('support-ledger'), params: idParam, body: supportPatch, response: { 200: supportSchema } } },
     (req) => ledger.update(callerOf(req), req.params.id, req.body));
   app.delete('/api/v1/support-ledger/:id', { schema: { ...tags('support-ledger'), params: idParam, response: noContent } },
     async (req, reply) => { await ledger.remove(callerOf(req), req.params.id); return reply.status(204).send(null); });

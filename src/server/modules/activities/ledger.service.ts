@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ConflictError, ValidationError, fieldIssue, type FieldIssue } from '../../http/errors.js';
-import type { SupportEntry, SupportTotals, supportInput, supportListQuery } from '../../../shared/activities.schemas.js';
+import { supportInput, type SupportEntry, type SupportTotals, type supportListQuery } from '../../../shared/activities.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
+import { describeIssue } from '../../../shared/validation.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { visibleCommunityCondition } from '../registry/registry.scope.js';
 import { notFound, outOfScope } from './activities.errors.js';
@@ -95,8 +96,18 @@ export class LedgerService {
     return existing;
   }
 
-  async update(caller: Caller, id: number, input: Input): Promise<SupportEntry> {
+  /** Corrects an entry: the fields sent replace the stored ones, the others stay; the merged entry is checked whole. */
+  async update(caller: Caller, id: number, patch: Partial<Input>): Promise<SupportEntry> {
     const existing = await this.existingWritable(caller, id);
+    const stored = {
+      communityId: existing.community_id, recipientSchoolId: existing.recipient_school_id, donorType: existing.donor_type, donorSchoolId: existing.donor_school_id,
+      donorName: existing.donor_name, category: existing.category, item: existing.item, quantity: existing.quantity === null ? null : Number(existing.quantity),
+      unit: existing.unit, valueYuan: Number(existing.value_yuan), givenOn: existing.given_on, note: existing.note,
+    };
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const parsed = supportInput.safeParse({ ...stored, ...defined });
+    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => { const d = describeIssue(i); return fieldIssue(`body.${i.path.join('.')}`, i.code, d.zh, d.en); }));
+    const input = parsed.data;
     if (input.communityId !== existing.community_id) throw new ValidationError([fieldIssue('body.communityId', 'immutable', '不能改到另一个教共体', 'Cannot move to another community')]);
     await this.writable(caller, input);
     await this.db.transaction().execute(async (tx) => {

@@ -112,9 +112,13 @@ describe('teacher import', () => {
     expect(fake.json().message).toContain('不是 Excel');
     const exe = await upload(admin, 'teachers', 'run.exe', Buffer.from('MZ'));
     expect(exe.statusCode).toBe(415);
+    // a merged title row above the header is skipped: the header is found below it
     const merged = await upload(admin, 'teachers', 'merged.xlsx', await xlsx([['2025年教师花名册', null, null], HEADER], { mergeHeader: true }));
-    expect(merged.statusCode).toBe(422);
-    expect(merged.json().message).toContain('合并单元格');
+    expect(merged.statusCode).toBe(201);
+    expect(merged.json().mapping.headerRows).toEqual([2]);
+    const noHeader = await upload(admin, 'teachers', 'noheader.xlsx', await xlsx([['2025年教师花名册'], ['填表人：张三']]));
+    expect(noHeader.statusCode).toBe(422);
+    expect(noHeader.json().message).toContain('找不到表头');
     const extra = await upload(admin, 'teachers', 'extra.xlsx', await xlsx([HEADER, ['T1000000201', '孙八', '男', 1980, schoolCode]], { extraSheet: true }));
     expect(extra.statusCode).toBe(422);
     expect(extra.json().message).toContain('多个');

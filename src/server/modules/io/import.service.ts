@@ -5,14 +5,15 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { AppError, ConflictError, NotFoundError, OutOfScopeError, ValidationError } from '../../http/errors.js';
-import type { ImportJob, ImportKind, RowError } from '../../../shared/io.schemas.js';
+import type { ImportJob, ImportKind, ImportOptionsInput, RowError } from '../../../shared/io.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { ImportColumn, ImportKindDef, ParsedRow } from './import-kind.js';
+import { columnLetter, HEADER_SEARCH_ROWS, mapHeader, type ColumnMapping } from './header-mapping.js';
 import { schoolYearStatsImport } from './kinds/school-year-stats.import.js';
 import { schoolsImport } from './kinds/schools.import.js';
 import { teachersImport } from './kinds/teachers.import.js';
-import { cleanHeader, detectType, readRows, SpreadsheetError, type Cell, type SpreadsheetType } from './spreadsheet-reader.js';
+import { detectType, readRows, SpreadsheetError, type Cell, type SpreadsheetType } from './spreadsheet-reader.js';
 import type { ImportJobRow } from './io.tables.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,51 +36,17 @@ interface PassResult {
   errors: RowError[];
   created: number;
   updated: number;
+  mapping: ColumnMapping | null;
 }
 
-/** Maps the header row onto the kind's columns; a header problem is a file-level error. */
-export function mapHeader(header: Cell[], columns: ImportColumn[]): (ImportColumn | null)[] {
-  const byName = new Map<string, ImportColumn>();
-  for (const c of columns) {
-    byName.set(cleanHeader(c.zh), c);
-    byName.set(cleanHeader(c.en).toLowerCase(), c);
-  }
-  const lastFilled = header.reduce<number>((last, cell, i) => (cell === null ? last : i), -1);
-  if (lastFilled < 0) throw new SpreadsheetError('第 1 行应为表头，但为空', 'Row 1 must hold the column headers but is empty');
-  const filled = header.slice(0, lastFilled + 1).filter((c) => c !== null).length;
-  if (filled === 1 && columns.filter((c) => c.required).length > 1) {
-    throw new SpreadsheetError('第 1 行只有一个单元格有内容，可能是合并单元格的标题行；请删除标题行，让第 1 行为列名', 'Row 1 has a single filled cell, probably a merged title; remove it so row 1 holds the column headers');
-  }
-  const mapped: (ImportColumn | null)[] = [];
-  const seen = new Set<string>();
-  for (let i = 0; i <= lastFilled; i++) {
-    const cell = header[i] ?? null;
-    if (cell === null) {
-      throw new SpreadsheetError(`表头第 ${columnLetter(i)} 列为空：表头不能有合并单元格或空列`, `Header column ${columnLetter(i)} is empty: headers cannot have merged cells or gaps`);
-    }
-    const name = cleanHeader(cell);
-    const col = byName.get(name) ?? byName.get(name.toLowerCase()) ?? null;
-    if (col && seen.has(col.key)) throw new SpreadsheetError(`表头“${String(cell)}”出现了两次`, `Header "${String(cell)}" appears twice`);
-    if (col) seen.add(col.key);
-    mapped.push(col); // unknown columns are ignored (bureaus add their own notes)
-  }
-  const missing = columns.filter((c) => c.required && !seen.has(c.key));
-  if (missing.length) {
-    throw new SpreadsheetError(`缺少必填列：${missing.map((c) => c.zh).join('、')}（请使用导入模板）`, `Missing required columns: ${missing.map((c) => c.en).join(', ')} (use the template)`);
-  }
-  return mapped;
+/** What the user chose in the preview: the header row, their own column names, and whether a blank cell clears. */
+export interface ImportOptions {
+  headerRow?: number | undefined;
+  blankClears?: boolean | undefined;
+  custom?: Record<string, string> | undefined;
 }
 
-export function columnLetter(index: number): string {
-  let s = '';
-  let n = index + 1;
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+export { columnLetter };
 
 function toJob(r: ImportJobRow): ImportJob {
   return {
@@ -95,6 +62,9 @@ function toJob(r: ImportJobRow): ImportJob {
     result: (r.result as ImportJob['result']) ?? null,
     createdAt: r.created_at,
     committedAt: r.committed_at,
+    mapping: (r.mapping as ColumnMapping | null) ?? null,
+    options: (r.options as ImportJob['options'] | null) ?? {},
+    fields: KINDS[r.kind as ImportKind].columns.map((c) => ({ key: c.key, field: c.zh, fieldEn: c.en, required: c.required === true })),
   };
 }
 
@@ -108,10 +78,10 @@ export class ImportService {
    * One pass over the file: parse, validate, check against the database in batches, and — when
    * `write` is given — write each clean batch. Memory holds a batch and the set of keys seen.
    */
-  private async pass(job: { kind: ImportKind; file_key: string; file_name: string }, actor: Actor, db: Db, write: boolean, type: SpreadsheetType): Promise<PassResult> {
+  private async pass(job: { kind: ImportKind; file_key: string; file_name: string }, actor: Actor, db: Db, write: boolean, type: SpreadsheetType, options: ImportOptions = {}): Promise<PassResult> {
     const def = KINDS[job.kind];
     const ctx = await def.prepare(db, actor);
-    const result: PassResult = { totalRows: 0, validRows: 0, errorCount: 0, errors: [], created: 0, updated: 0 };
+    const result: PassResult = { totalRows: 0, validRows: 0, errorCount: 0, errors: [], created: 0, updated: 0, mapping: null };
     const headerOf = (key: string) => def.columns.find((c) => c.key === key)?.zh ?? key;
     const addError = (row: number, key: string, zh: string, en: string) => {
       result.errorCount += 1;
@@ -119,7 +89,9 @@ export class ImportService {
     };
     const seen = new Map<string, number>();
     let mapped: (ImportColumn | null)[] | null = null;
+    let present = new Set<string>();
     let batch: ParsedRow<unknown>[] = [];
+    const head: { row: number; cells: Cell[] }[] = [];
 
     const flush = async () => {
       const rows = batch;
@@ -132,54 +104,71 @@ export class ImportService {
       result.validRows += good.length;
       // once any row failed, nothing will be committed: stop writing, keep checking
       if (write && result.errorCount === 0) {
-        const w = await def.write(db, good.map((g) => g.input), ctx);
+        const w = await def.write(db, good, ctx, { present, blankClears: options.blankClears === true });
         result.created += w.created;
         result.updated += w.updated;
       }
     };
 
-    const stream = await this.storage.get(job.file_key);
-    for await (const { row, cells } of readRows(stream, type)) {
-      if (!mapped) {
-        mapped = mapHeader(cells, def.columns);
-        continue;
-      }
-      if (cells.every((c) => c === null)) continue;
+    const dataRow = async (row: number, cells: Cell[]) => {
+      if (cells.every((c) => c === null)) return;
       result.totalRows += 1;
       const values: Record<string, unknown> = {};
+      const blanks: string[] = [];
       let cellErrors = 0;
-      mapped.forEach((col, i) => {
+      mapped!.forEach((col, i) => {
         if (!col) return;
-        const parsed = col.parse(cells[i] ?? null);
+        const cell = cells[i] ?? null;
+        if (cell === null) blanks.push(col.key);
+        const parsed = col.parse(cell);
         if (parsed.ok) values[col.key] = parsed.value;
         else {
           cellErrors += 1;
           addError(row, col.key, parsed.zh, parsed.en);
         }
       });
-      if (cellErrors) continue;
+      if (cellErrors) return;
       for (const col of def.columns) {
         if (col.required && (values[col.key] === null || values[col.key] === undefined)) {
           cellErrors += 1;
           addError(row, col.key, '必填', 'Required');
         }
       }
-      if (cellErrors) continue;
+      if (cellErrors) return;
       const { input, issues } = def.toInput(values, ctx);
       for (const i of issues) addError(row, i.key, i.zh, i.en);
-      if (!input) continue;
+      if (!input) return;
       const key = def.uniqueKey(input);
       const first = seen.get(key);
       if (first !== undefined) {
         const keyColumn = def.columns[0]!;
         addError(row, keyColumn.key, `与第 ${first} 行重复（${keyColumn.zh}相同）`, `Duplicate of row ${first} (same ${keyColumn.en})`);
-        continue;
+        return;
       }
       seen.set(key, row);
-      batch.push({ row, input });
+      batch.push({ row, input, blanks });
       if (batch.length >= BATCH) await flush();
+    };
+
+    // the header is found among the first rows (title rows, two-level headers), so they are held back
+    const startMapping = async () => {
+      const m = mapHeader(head, def.columns, { headerRow: options.headerRow, custom: options.custom ?? {} });
+      mapped = m.columns;
+      result.mapping = m.mapping;
+      present = new Set(m.mapping.used.map((u) => u.key));
+      for (const r of head.slice(m.dataStart)) await dataRow(r.row, r.cells);
+    };
+
+    const stream = await this.storage.get(job.file_key);
+    for await (const { row, cells } of readRows(stream, type)) {
+      if (!mapped) {
+        head.push({ row, cells });
+        if (head.length >= HEADER_SEARCH_ROWS) await startMapping();
+        continue;
+      }
+      await dataRow(row, cells);
     }
-    if (!mapped) throw new SpreadsheetError('文件为空', 'The file is empty');
+    if (!mapped) await startMapping();
     await flush();
     return result;
   }
@@ -208,7 +197,7 @@ export class ImportService {
     let result: PassResult;
     try {
       type = detectType(fileName, await this.headOf(key));
-      result = await this.pass({ kind, file_key: key, file_name: fileName }, caller.actor, this.db, false, type);
+      result = await this.pass({ kind, file_key: key, file_name: fileName }, caller.actor, this.db, false, type, { custom: await this.choices(caller.actor, kind) });
     } catch (e) {
       await this.storage.delete(key);
       if (e instanceof SpreadsheetError) throw new AppError(e.status, 'spreadsheet_invalid', { reason: e.zh, reasonEn: e.en }, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
@@ -220,10 +209,65 @@ export class ImportService {
         id, kind, status: result.errorCount ? 'invalid' : 'validated', file_key: key, file_name: fileName, file_size: size,
         total_rows: result.totalRows, valid_rows: result.validRows, error_count: result.errorCount, errors: JSON.stringify(result.errors),
         result: null, created_by: caller.actor.userId, scope_kind: caller.actor.scope.kind, scope_id: caller.actor.scope.id, committed_at: null,
+        mapping: JSON.stringify(result.mapping), options: '{}',
       })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toJob(row);
+  }
+
+  /** Column names this user's scope mapped to fields before, for this importer. */
+  private async choices(actor: Actor, kind: ImportKind): Promise<Record<string, string>> {
+    const rows = await this.db.selectFrom('import_column_choices').select(['header', 'field_key'])
+      .where('kind', '=', kind).where('scope_kind', '=', actor.scope.kind).where('scope_id', '=', String(actor.scope.id)).execute();
+    return Object.fromEntries(rows.map((r) => [r.header, r.field_key]));
+  }
+
+  private async optionsOf(actor: Actor, job: ImportJobRow): Promise<ImportOptions> {
+    const o = (job.options ?? {}) as ImportOptionsInput;
+    return { headerRow: o.headerRow, blankClears: o.blankClears, custom: await this.choices(actor, job.kind as ImportKind) };
+  }
+
+  /**
+   * The preview's choices: which row is the header, which unknown columns mean which field (kept
+   * for the user's scope and this importer), and whether a blank cell clears a stored value. The
+   * file is checked again; nothing is written to the registry.
+   */
+  async configure(caller: Caller, id: string, input: ImportOptionsInput): Promise<ImportJob> {
+    const job = await this.own(caller.actor, id);
+    if (job.status !== 'validated' && job.status !== 'invalid') throw new ConflictError('import_state', { status: job.status });
+    const kind = job.kind as ImportKind;
+    const def = KINDS[kind];
+    const fieldKeys = new Set(def.columns.map((c) => c.key));
+    const unknown = Object.entries(input.custom ?? {}).filter(([, key]) => key !== null && !fieldKeys.has(key));
+    if (unknown.length) throw new ValidationError(unknown.map(([h, key]) => ({ field: `body.custom.${h}`, code: 'unknown_field', message: `“${String(key)}”不是该导入的字段`, messageEn: `"${String(key)}" is not a field of this import` })));
+    const scope = { kind, scope_kind: caller.actor.scope.kind, scope_id: String(caller.actor.scope.id) };
+    const options: ImportOptionsInput = { ...(input.headerRow !== undefined ? { headerRow: input.headerRow } : {}), ...(input.blankClears !== undefined ? { blankClears: input.blankClears } : {}) };
+    const type = detectType(job.file_name, await this.headOf(job.file_key));
+    return this.db.transaction().execute(async (tx) => {
+      for (const [header, key] of Object.entries(input.custom ?? {})) {
+        const name = header.trim();
+        if (key === null) await tx.deleteFrom('import_column_choices').where('kind', '=', scope.kind).where('scope_kind', '=', scope.scope_kind).where('scope_id', '=', scope.scope_id).where('header', '=', name).execute();
+        else {
+          await tx.insertInto('import_column_choices').values({ ...scope, header: name, field_key: key, updated_by: caller.actor.userId })
+            .onConflict((oc) => oc.columns(['kind', 'scope_kind', 'scope_id', 'header']).doUpdateSet({ field_key: key, updated_by: caller.actor.userId, updated_at: new Date().toISOString() })).execute();
+        }
+      }
+      if (input.custom && Object.keys(input.custom).length) await recordAudit(tx, caller, { action: 'update', entity: 'import_column_choice', entityId: kind, after: input.custom });
+      let result: PassResult;
+      try {
+        const custom = Object.fromEntries((await tx.selectFrom('import_column_choices').select(['header', 'field_key']).where('kind', '=', scope.kind).where('scope_kind', '=', scope.scope_kind).where('scope_id', '=', scope.scope_id).execute()).map((r) => [r.header, r.field_key]));
+        result = await this.pass({ kind, file_key: job.file_key, file_name: job.file_name }, caller.actor, tx, false, type, { ...options, custom });
+      } catch (e) {
+        if (e instanceof SpreadsheetError) throw new AppError(e.status, 'spreadsheet_invalid', { reason: e.zh, reasonEn: e.en }, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
+        throw e;
+      }
+      const row = await tx.updateTable('import_jobs').set({
+        status: result.errorCount ? 'invalid' : 'validated', total_rows: result.totalRows, valid_rows: result.validRows, error_count: result.errorCount,
+        errors: JSON.stringify(result.errors), mapping: JSON.stringify(result.mapping), options: JSON.stringify(options),
+      }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      return toJob(row);
+    });
   }
 
   private async own(actor: Actor, id: string) {
@@ -257,10 +301,11 @@ export class ImportService {
     const claimed = await this.db.updateTable('import_jobs').set({ status: 'committing' }).where('id', '=', id).where('status', '=', 'validated').returning('id').executeTakeFirst();
     if (!claimed) throw new ConflictError('import_state', { status: job.status });
     const type = detectType(job.file_name, await this.headOf(job.file_key));
+    const options = await this.optionsOf(caller.actor, job);
     let result: PassResult;
     try {
       result = await this.db.transaction().execute(async (tx) => {
-        const r = await this.pass({ kind: job.kind as ImportKind, file_key: job.file_key, file_name: job.file_name }, caller.actor, tx, true, type);
+        const r = await this.pass({ kind: job.kind as ImportKind, file_key: job.file_key, file_name: job.file_name }, caller.actor, tx, true, type, options);
         if (r.errorCount) throw new RowsChanged(r);
         await recordAudit(tx, caller, { action: 'import', entity: KINDS[job.kind as ImportKind].entity, entityId: null, after: { importJob: id, file: job.file_name, created: r.created, updated: r.updated } });
         await tx.updateTable('import_jobs').set({ status: 'committed', result: JSON.stringify({ created: r.created, updated: r.updated }), committed_at: new Date().toISOString() }).where('id', '=', id).execute();

@@ -26,4 +26,22 @@ export const ioMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '20261203_1100_xls_import_mapping': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table import_jobs add column mapping jsonb;
+        alter table import_jobs add column options jsonb not null default '{}';
+        create table import_column_choices (
+          kind text not null,
+          scope_kind text not null,
+          scope_id text not null,
+          header text not null,
+          field_key text not null,
+          updated_by integer references users(id) on delete set null,
+          updated_at timestamptz not null default now(),
+          primary key (kind, scope_kind, scope_id, header)
+        );
+      `.execute(db);
+    },
+  },
 };

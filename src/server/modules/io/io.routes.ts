@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
-import { IMPORT_KINDS, importJobSchema, importUploadQuery } from '../../../shared/io.schemas.js';
+import { IMPORT_KINDS, importJobSchema, importOptionsSchema, importUploadQuery } from '../../../shared/io.schemas.js';
 import { pageOf, pageQuery } from '../../../shared/validation.js';
 import type { ZodApp } from '../module.js';
 import { ImportService } from './import.service.js';
@@ -39,6 +39,9 @@ export function ioRoutes(app: ZodApp, ctx: AppContext) {
     (req) => imports.list(callerOf(req).actor, req.query));
   app.get('/api/v1/imports/:id', { schema: { tags: ['imports'], params: z.object({ id: z.string().uuid() }), response: { 200: importJobSchema } } },
     (req) => imports.get(callerOf(req).actor, req.params.id));
+  app.post('/api/v1/imports/:id/options', {
+    schema: { tags: ['imports'], summary: '预览中的选择：表头行、列对应、空白是否清空（重新校验，不写入）Preview choices: header row, column mapping, blank clears; re-checks, writes nothing', params: z.object({ id: z.string().uuid() }), body: importOptionsSchema, response: { 200: importJobSchema } },
+  }, (req) => imports.configure(callerOf(req), req.params.id, req.body));
   app.post('/api/v1/imports/:id/commit', {
     schema: { tags: ['imports'], summary: '确认导入（全部成功或全部不写）Commit all rows or none', params: z.object({ id: z.string().uuid() }), response: { 200: importJobSchema } },
   }, (req) => imports.commit(callerOf(req), req.params.id));

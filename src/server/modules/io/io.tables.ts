@@ -20,9 +20,25 @@ export interface ImportJobTable {
   scope_id: string;
   created_at: Timestamp;
   committed_at: string | null;
+  /** The column mapping the last check used (see header-mapping.ts). */
+  mapping: ColumnType<unknown, string | null | undefined, string | null> | null;
+  /** What the user chose in the preview: header row, own column names, blank clears. */
+  options: ColumnType<unknown, string | undefined, string>;
+}
+
+/** A column name a user mapped to a field, remembered per importer for the scope they work in. */
+export interface ImportColumnChoiceTable {
+  kind: string;
+  scope_kind: string;
+  scope_id: string;
+  header: string;
+  field_key: string;
+  updated_by: number | null;
+  updated_at: Timestamp;
 }
 
 export interface IoTables {
   import_jobs: ImportJobTable;
+  import_column_choices: ImportColumnChoiceTable;
 }
 export type ImportJobRow = Selectable<ImportJobTable>;

@@ -23,6 +23,7 @@ export function schoolExportColumns(lang: Lang): ExportColumn<School>[] {
     { zh: '学段', en: 'Level', value: (s) => labelOf(SCHOOL_LEVEL_LABELS, lang)(s.level) },
     { zh: '城乡类别', en: 'Location', value: (s) => labelOf(LOCATION_CLASS_LABELS, lang)(s.locationClass) },
     { zh: '教学点', en: 'Teaching point', value: (s) => yn(s.isTeachingPoint) },
+    { zh: '上级学校代码', en: 'Parent school code', value: (s) => s.parentSchoolCode ?? null },
     { zh: '办学水平', en: 'Quality tier', value: (s) => labelOf(QUALITY_TIER_LABELS, lang)(s.qualityTier) },
     { zh: '纬度', en: 'Latitude', value: (s) => s.latitude },
     { zh: '经度', en: 'Longitude', value: (s) => s.longitude },
@@ -46,6 +47,7 @@ export function teacherExportColumns(lang: Lang): ExportColumn<Teacher>[] {
     { zh: '姓名', en: 'Name', value: (t) => t.name },
     { zh: '性别', en: 'Gender', value: (t) => labelOf(GENDER_LABELS, lang)(t.gender) },
     { zh: '出生年份', en: 'Birth year', value: (t) => t.birthYear },
+    { zh: '学校代码', en: 'School code', value: (t) => t.schoolCode ?? null },
     { zh: '学校名称', en: 'School name', width: 28, value: (t) => t.schoolName },
     { zh: '任教学科', en: 'Subjects taught', value: (t) => many(SUBJECT_LABELS)(t.subjects) },
     { zh: '所学专业', en: 'Trained subject', value: (t) => labelOf(SUBJECT_LABELS, lang)(t.majorSubject) },
@@ -78,6 +80,7 @@ export function communityExportColumns(lang: Lang): ExportColumn<Community>[] {
 
 export function statsExportColumns(lang: Lang): ExportColumn<SchoolYearStats>[] {
   return [
+    { zh: '学校代码', en: 'School code', value: (r) => r.schoolCode ?? null },
     { zh: '学校名称', en: 'School name', width: 28, value: (r) => r.schoolName },
     { zh: '学年', en: 'School year', value: (r) => `${r.schoolYear}-${r.schoolYear + 1}` },
     { zh: '学生数', en: 'Students', value: (r) => r.studentsTotal },

@@ -15,7 +15,7 @@ export function toRegion(r: RegionTable & { school_count?: number }): Region {
   };
 }
 
-type SchoolExtras = { region_name: string | null; township_name: string | null; teacher_count: number; communities: { id: number; name: string; role: string }[] };
+type SchoolExtras = { region_name: string | null; township_name: string | null; teacher_count: number; parent_school_code?: string | null; communities: { id: number; name: string; role: string }[] };
 export function toSchool(r: SchoolRow & SchoolExtras): School {
   return {
     id: r.id,
@@ -30,6 +30,7 @@ export function toSchool(r: SchoolRow & SchoolExtras): School {
     locationClass: r.location_class as School['locationClass'],
     isTeachingPoint: r.is_teaching_point,
     parentSchoolId: r.parent_school_id,
+    parentSchoolCode: r.parent_school_code ?? null,
     qualityTier: r.quality_tier as School['qualityTier'],
     latitude: r.latitude,
     longitude: r.longitude,
@@ -54,12 +55,13 @@ export function isNonSpecialist(subjects: string[], major: string | null): boole
   return major !== null && subjects.length > 0 && !subjects.includes(major);
 }
 
-export function toTeacher(r: TeacherRow & { school_name: string }): Teacher {
+export function toTeacher(r: TeacherRow & { school_name: string; school_code?: string }): Teacher {
   return {
     id: r.id,
     teacherCode: r.teacher_code,
     schoolId: r.school_id,
     schoolName: r.school_name,
+    ...(r.school_code !== undefined ? { schoolCode: r.school_code } : {}),
     name: r.name,
     gender: r.gender as Teacher['gender'],
     birthYear: r.birth_year,
@@ -138,16 +140,17 @@ export function toLeadershipMember(r: LeadershipMemberRow & { school_name: strin
   };
 }
 
-export function toSchoolYearStats(r: SchoolYearStatsRow & { school_name: string }): SchoolYearStats {
+export function toSchoolYearStats(r: SchoolYearStatsRow & { school_name: string; school_code?: string }): SchoolYearStats {
   return {
     id: r.id,
     schoolId: r.school_id,
     schoolName: r.school_name,
+    ...(r.school_code !== undefined ? { schoolCode: r.school_code } : {}),
     schoolYear: r.school_year,
     studentsTotal: r.students_total,
     classesTotal: r.classes_total,
     teachersTotal: r.teachers_total,
-    studentsByGrade: r.students_by_grade,
+    studentsByGrade: gradeKeys(r.students_by_grade),
     classesBySizeBand: r.classes_by_size_band,
     teachersByQualification: r.teachers_by_qualification,
     teachersByHonour: r.teachers_by_honour,
@@ -164,4 +167,11 @@ export function toSchoolYearStats(r: SchoolYearStatsRow & { school_name: string 
     isStandardized: r.is_standardized,
     updatedAt: r.updated_at,
   };
+}
+
+/** Grades are keyed "1"…"12" by the API; older data (the demo generator) wrote "g1"…"g12". */
+export function gradeKeys(byGrade: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(byGrade ?? {})) out[k.replace(/^g/, '')] = v;
+  return out;
 }

@@ -60,6 +60,7 @@ export function withSchoolExtras<QB extends ReturnType<typeof schoolsQuery>>(que
     .select([
       sql<string | null>`(select r.name from regions r where r.code = s.region_code)`.as('region_name'),
       sql<string | null>`(select r.name from regions r where r.code = s.township_code)`.as('township_name'),
+      sql<string | null>`(select p.code from schools p where p.id = s.parent_school_id)`.as('parent_school_code'),
       sql<number>`(select count(*) from teachers t where t.school_id = s.id and t.status = 'active')`.as('teacher_count'),
       sql<{ id: number; name: string; role: string }[]>`coalesce((select json_agg(json_build_object('id', c.id, 'name', c.name, 'role', m.role) order by c.id)
         from community_memberships m join communities c on c.id = m.community_id
@@ -104,6 +105,8 @@ export function teachersQuery(db: Tx, actor: Actor, q: Partial<TeacherListQuery>
 
 /** The school's name for each listed teacher (a page at a time, so a scalar subquery is cheap). */
 export const teacherSchoolName = sql<string>`(select s.name from schools s where s.id = t.school_id)`.as('school_name');
+/** …and its code, which exports carry so they re-import. */
+export const teacherSchoolCode = sql<string>`(select s.code from schools s where s.id = t.school_id)`.as('school_code');
 
 export const teacherColumns = [
   't.id', 't.teacher_code', 't.school_id', 't.name', 't.gender', 't.birth_year', 't.phone', 't.subjects', 't.major_subject', 't.title',

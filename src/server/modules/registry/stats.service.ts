@@ -3,6 +3,7 @@ import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { NotFoundError, OutOfScopeError, ValidationError, fieldIssue } from '../../http/errors.js';
 import { schoolYearStatsInput, type SchoolYearStats, type SchoolYearStatsInput } from '../../../shared/registry.schemas.js';
+import { describeIssue } from '../../../shared/validation.js';
 import { changedFields, recordAudit } from '../audit/audit.service.js';
 import { registryPolicy } from './registry.policy.js';
 import * as repo from './registry.repo.js';
@@ -61,7 +62,7 @@ export class StatsService {
   async list(actor: Actor, q: { page: number; pageSize: number; schoolId?: number | undefined; schoolYear?: number | undefined; region?: string | undefined }) {
     const base = repo.statsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      base.selectAll('y').select('s.name as school_name').orderBy('y.school_year', 'desc').orderBy('s.code').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.selectAll('y').select(['s.name as school_name', 's.code as school_code']).orderBy('y.school_year', 'desc').orderBy('s.code').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toSchoolYearStats), total: count.n };
@@ -70,7 +71,7 @@ export class StatsService {
   async *iterate(actor: Actor, q: { schoolId?: number | undefined; schoolYear?: number | undefined; region?: string | undefined }) {
     let lastId = 0;
     for (;;) {
-      const rows = await repo.statsQuery(this.db, actor, q).selectAll('y').select('s.name as school_name').where('y.id', '>', lastId).orderBy('y.id').limit(2000).execute();
+      const rows = await repo.statsQuery(this.db, actor, q).selectAll('y').select(['s.name as school_name', 's.code as school_code']).where('y.id', '>', lastId).orderBy('y.id').limit(2000).execute();
       if (rows.length === 0) return;
       yield rows.map(toSchoolYearStats);
       lastId = rows[rows.length - 1]!.id;
@@ -78,7 +79,7 @@ export class StatsService {
   }
 
   async get(actor: Actor, id: number): Promise<SchoolYearStats> {
-    const row = await repo.statsQuery(this.db, actor, {}).selectAll('y').select('s.name as school_name').where('y.id', '=', id).executeTakeFirst();
+    const row = await repo.statsQuery(this.db, actor, {}).selectAll('y').select(['s.name as school_name', 's.code as school_code']).where('y.id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('school_year_stats', id);
     return toSchoolYearStats(row);
   }
@@ -93,8 +94,10 @@ export class StatsService {
       throw new ValidationError([fieldIssue('body.schoolYear', 'immutable', '不能更改年报的学年；请新建该学年的年报', 'The year cannot change; create a record for that year')]);
     }
     const { id: _id, schoolName: _n, updatedAt: _u, ...rest } = current;
-    const merged = schoolYearStatsInput.parse({ ...rest, ...patch });
-    return this.upsert(caller, merged);
+    const parsed = schoolYearStatsInput.safeParse({ ...rest, ...patch });
+    // a stored record the current rules reject is the user's to correct, never a server error
+    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => { const d = describeIssue(i); return fieldIssue(`body.${i.path.join('.')}`, i.code, d.zh, d.en); }));
+    return this.upsert(caller, parsed.data);
   }
 
   async remove(caller: Caller, id: number): Promise<void> {

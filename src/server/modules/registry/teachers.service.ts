@@ -28,7 +28,7 @@ export class TeachersService {
   async list(actor: Actor, q: TeacherListQuery): Promise<{ items: Teacher[]; total: number }> {
     const base = repo.teachersQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      base.select([...repo.teacherColumns, repo.teacherSchoolName]).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('t.id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode]).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('t.id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toTeacher), total: count.n };
@@ -37,7 +37,7 @@ export class TeachersService {
   async *iterate(actor: Actor, q: Omit<TeacherListQuery, 'page' | 'pageSize'>): AsyncGenerator<Teacher[]> {
     let lastId = 0;
     for (;;) {
-      const rows = await repo.teachersQuery(this.db, actor, q).select([...repo.teacherColumns, repo.teacherSchoolName]).where('t.id', '>', lastId).orderBy('t.id').limit(5000).execute();
+      const rows = await repo.teachersQuery(this.db, actor, q).select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode]).where('t.id', '>', lastId).orderBy('t.id').limit(5000).execute();
       if (rows.length === 0) return;
       yield rows.map(toTeacher);
       lastId = rows[rows.length - 1]!.id;
@@ -45,7 +45,7 @@ export class TeachersService {
   }
 
   async get(actor: Actor, id: number): Promise<Teacher> {
-    const row = await repo.teachersQuery(this.db, actor, {}).select([...repo.teacherColumns, repo.teacherSchoolName]).where('t.id', '=', id).executeTakeFirst();
+    const row = await repo.teachersQuery(this.db, actor, {}).select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode]).where('t.id', '=', id).executeTakeFirst();
     if (!row) {
       if (await repo.findTeacher(this.db, id)) throw new OutOfScopeError('teacher');
       throw new NotFoundError('teacher', id);

@@ -8,6 +8,7 @@ import { errorText, http } from '../../api/client';
 import { importKeys, templateUrl, uploadImport, useCommitImport, useImportJobs } from '../../api/io';
 import { dateTime, num, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
+import { ColumnMappingPanel } from './ColumnMappingPanel';
 
 const STATUS_COLORS: Record<string, string> = { validated: 'blue', committing: 'processing', invalid: 'red', committed: 'green', failed: 'volcano' };
 
@@ -97,6 +98,7 @@ export default function ImportPage() {
         <Statistic title={t('validRows')} value={num(job.validRows)} valueStyle={{ color: '#3f8600' }} data-testid="import-valid" />
         <Statistic title={t('errorCount')} value={num(job.errorCount)} valueStyle={{ color: job.errorCount ? '#cf1322' : undefined }} data-testid="import-error-count" />
       </Flex>
+      {job.status === 'validated' || job.status === 'invalid' ? <ColumnMappingPanel key={`${job.id}-${job.errorCount}-${JSON.stringify(job.mapping)}`} job={job} onChange={setJob} /> : null}
       {job.errorCount > 0 || job.status === 'invalid' ? (
         <>
           <Alert type="error" showIcon title={t('hasErrors', { count: job.errorCount })} description={t('hasErrorsHint')} data-testid="import-invalid" />

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { GRADE_NAMES_ZH, STUDENT_GRADES, type StudentGrade } from '../../../../shared/grades.js';
 import { schoolYearStatsInput, type SchoolYearStatsInput } from '../../../../shared/registry.schemas.js';
-import { decimal, integer, schoolYear, text, yesNo } from '../cell-parsers.js';
-import { validateWith, type ImportColumn, type ImportKindDef } from '../import-kind.js';
+import { code, decimal, integer, schoolYear, yesNo } from '../cell-parsers.js';
+import { asWritable, keepStored, validateWith, type ImportColumn, type ImportKindDef } from '../import-kind.js';
 import { statsIssues, statsRow } from '../../registry/stats.service.js';
 import { loadWritableSchools, type WritableSchools } from './writable-schools.js';
 
@@ -24,12 +24,25 @@ const bandColumns: ImportColumn[] = [
   { key: 'band_ge66', zh: '66人及以上班级数', en: 'Classes of 66+', parse: integer, example: 0 },
 ];
 
+const JSON_COLUMNS = ['students_by_grade', 'classes_by_size_band', 'teachers_by_qualification', 'teachers_by_honour', 'teachers_by_subject'];
+/** Database columns each import column fills: an update leaves the others (and the breakdowns not imported) as stored. */
+const STATS_COLUMNS: Record<string, string[]> = {
+  studentsTotal: ['students_total'], classesTotal: ['classes_total'], teachersTotal: ['teachers_total'],
+  ...Object.fromEntries(STUDENT_GRADES.map((g) => [`grade${g}`, ['students_by_grade']])),
+  band_le45: ['classes_by_size_band'], band_b46_55: ['classes_by_size_band'], band_b56_65: ['classes_by_size_band'], band_ge66: ['classes_by_size_band'],
+  teachersAboveQualification: ['teachers_above_qualification'], backboneTeachers: ['backbone_teachers'], peArtTeachers: ['pe_art_teachers'],
+  buildingArea: ['building_area'], teachingAuxArea: ['teaching_aux_area'], sportsGroundArea: ['sports_ground_area'], equipmentValue: ['equipment_value'],
+  multimediaClassrooms: ['multimedia_classrooms'], recordingClassrooms: ['recording_classrooms'], isStandardized: ['is_standardized'],
+  // not in the import at all: always kept
+  notImported: ['teachers_by_qualification', 'teachers_by_honour', 'teachers_by_subject'],
+};
+
 export const schoolYearStatsImport: ImportKindDef<SchoolYearStatsInput, WritableSchools> = {
   kind: 'school-year-stats',
   entity: 'school_year_stats',
   sheetName: { zh: '学校年报', en: 'Annual statistics' },
   columns: [
-    { key: 'schoolCode', zh: '学校代码', en: 'School code', required: true, parse: text, example: '3304810001' },
+    { key: 'schoolCode', zh: '学校代码', en: 'School code', required: true, parse: code, aliases: ['学校标识码'], example: '3304810001' },
     { key: 'schoolYear', zh: '学年', en: 'School year', required: true, parse: schoolYear, example: '2025-2026' },
     { key: 'studentsTotal', zh: '学生数', en: 'Students', required: true, parse: integer, example: 270 },
     { key: 'classesTotal', zh: '班级数', en: 'Classes', required: true, parse: integer, example: 6 },
@@ -74,11 +87,20 @@ export const schoolYearStatsImport: ImportKindDef<SchoolYearStatsInput, Writable
     return consistency.length ? { issues: consistency } : r;
   },
   uniqueKey: (s) => `${s.schoolId}/${s.schoolYear}`,
-  async write(db, batch) {
+  async write(db, batch, _ctx, opts) {
     if (batch.length === 0) return { created: 0, updated: 0 };
+    const stored = await db.selectFrom('school_year_stats').selectAll()
+      .where(sql<boolean>`(school_id, school_year) in (${sql.join(batch.map((b) => sql`(${b.input.schoolId}::int, ${b.input.schoolYear}::int)`))})`).execute();
+    const values = keepStored(
+      batch.map(({ input, blanks }) => ({ row: statsRow(input) as Record<string, unknown>, blanks })),
+      new Map(stored.map((r) => [`${r.school_id}/${r.school_year}`, asWritable(r as unknown as Record<string, unknown>, JSON_COLUMNS)])),
+      (r) => `${String(r.school_id)}/${String(r.school_year)}`,
+      STATS_COLUMNS,
+      opts,
+    );
     const rows = await db
       .insertInto('school_year_stats')
-      .values(batch.map(statsRow))
+      .values(values as never)
       .onConflict((oc) =>
         oc.columns(['school_id', 'school_year']).doUpdateSet((eb) => ({
           students_total: eb.ref('excluded.students_total'), classes_total: eb.ref('excluded.classes_total'), teachers_total: eb.ref('excluded.teachers_total'),
