@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { detectEncoding, readCsvRows } from './csv-reader.js';
 
 export type Cell = string | number | boolean | Date | null;
 export interface SheetRow {
@@ -31,12 +31,13 @@ export function detectType(fileName: string, head: Buffer): SpreadsheetType {
     if (!isZip) throw new SpreadsheetError('文件扩展名为 .xlsx，但内容不是 Excel 工作簿', 'The file is named .xlsx but is not an Excel workbook', 415);
     return 'xlsx';
   }
-  if (lower.endsWith('.csv')) {
-    if (isZip || head.includes(0)) throw new SpreadsheetError('文件扩展名为 .csv，但内容不是文本', 'The file is named .csv but is not text', 415);
+  if (lower.endsWith('.csv') || lower.endsWith('.txt') || lower.endsWith('.tsv')) {
+    // UTF-16 text (Excel's "Unicode text") has zero bytes; any other text has none
+    if (isZip || (head.includes(0) && !detectEncoding(head).startsWith('utf-16'))) throw new SpreadsheetError('文件扩展名为 .csv，但内容不是文本', 'The file is named .csv but is not text', 415);
     return 'csv';
   }
   if (lower.endsWith('.xls')) throw new SpreadsheetError('不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx', 'Legacy .xls is not supported; save as .xlsx', 415);
-  throw new SpreadsheetError('只支持 .xlsx 或 .csv 文件', 'Only .xlsx or .csv files are accepted', 415);
+  throw new SpreadsheetError('只支持 .xlsx、.csv 或 .txt（Unicode 文本）文件', 'Only .xlsx, .csv or .txt (Unicode text) files are accepted', 415);
 }
 
 function normalize(value: unknown): Cell {
@@ -56,12 +57,7 @@ function normalize(value: unknown): Cell {
 /** Streams the rows of the first worksheet (xlsx) or of a csv, with constant memory. */
 export async function* readRows(stream: Readable, type: SpreadsheetType): AsyncGenerator<SheetRow> {
   if (type === 'csv') {
-    const parser = stream.pipe(parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: false }));
-    let row = 0;
-    for await (const record of parser as AsyncIterable<string[]>) {
-      row += 1;
-      yield { row, cells: record.map(normalize) };
-    }
+    yield* readCsvRows(stream);
     return;
   }
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'emit' });

@@ -10,7 +10,7 @@ import type { ImportLevel, ImportRowError, QualityJob, QualityJobStatus } from '
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { detectType, readRows, SpreadsheetError, type Cell, type SheetRow } from '../io/spreadsheet-reader.js';
-import { readCsvBatches } from './csv-reader.js';
+import { readCsvBatches } from '../io/csv-reader.js';
 import { loadExam, readableExam, type LoadedExam } from './exams.service.js';
 import { checkScoreRow, compileScoreRowCheck, HeaderError, mapScoreHeader, subjectAliases, type ImportLookups, type ScoreColumnKey, type ScoreRecord } from './import.rules.js';
 import { createStage, dropStage, openStageWriter, stageStudentsTable, stageTable } from './import.staging.js';
