@@ -1,6 +1,7 @@
 import type { Config } from '../server/config.js';
 import { buildApp } from '../server/app.js';
 import { openContext, prepareDatabase } from '../server/bootstrap.js';
+import { startImportFileSweeper } from '../server/modules/io/retention.js';
 
 export async function serve(config: Config) {
   const ctx = await openContext(config);
@@ -18,7 +19,10 @@ export async function serve(config: Config) {
     }
   }
   const app = await buildApp(ctx);
+  // import source files are deleted after their retention (at start, then every 6 hours)
+  const sweeper = startImportFileSweeper(ctx.db, ctx.storage, config.importRetentionDays, { onError: (e) => app.log.error(e, 'import file sweep failed') });
   const close = async () => {
+    sweeper.stop();
     await app.close();
     await ctx.dbh.close();
     process.exit(0);

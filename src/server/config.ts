@@ -13,6 +13,9 @@ const envSchema = z.object({
   GONGJIN_SESSION_DAYS: z.coerce.number().positive().default(7),
   GONGJIN_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   GONGJIN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GONGJIN_IMPORT_RETENTION_DAYS: z.coerce.number().nonnegative().default(30),
+  GONGJIN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().positive().default(200),
+  GONGJIN_IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
 });
 
 export interface Config {
@@ -26,6 +29,8 @@ export interface Config {
   sessionDays: number;
   secureCookies: boolean;
   logLevel: z.infer<typeof envSchema>['GONGJIN_LOG_LEVEL'];
+  /** Days an imported file is kept after its job is committed (then deleted: it holds personal data). */
+  importRetentionDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,5 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: e.GONGJIN_SESSION_DAYS,
     secureCookies: e.GONGJIN_SECURE_COOKIES === '1',
     logLevel: e.GONGJIN_LOG_LEVEL,
+    importRetentionDays: e.GONGJIN_IMPORT_RETENTION_DAYS,
   };
 }

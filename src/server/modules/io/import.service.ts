@@ -14,6 +14,7 @@ import { schoolsImport } from './kinds/schools.import.js';
 import { teachersImport } from './kinds/teachers.import.js';
 import { cleanHeader, detectType, readRows, SpreadsheetError, type Cell, type SpreadsheetType } from './spreadsheet-reader.js';
 import type { ImportJobRow } from './io.tables.js';
+import { dropImportFile } from './retention.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const KINDS: Record<ImportKind, ImportKindDef<any, any>> = {
@@ -214,15 +215,23 @@ export class ImportService {
       if (e instanceof SpreadsheetError) throw new AppError(e.status, 'spreadsheet_invalid', { reason: e.zh, reasonEn: e.en }, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
       throw e;
     }
-    const row = await this.db
-      .insertInto('import_jobs')
-      .values({
-        id, kind, status: result.errorCount ? 'invalid' : 'validated', file_key: key, file_name: fileName, file_size: size,
-        total_rows: result.totalRows, valid_rows: result.validRows, error_count: result.errorCount, errors: JSON.stringify(result.errors),
-        result: null, created_by: caller.actor.userId, scope_kind: caller.actor.scope.kind, scope_id: caller.actor.scope.id, committed_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    let row: ImportJobRow;
+    try {
+      row = await this.db
+        .insertInto('import_jobs')
+        .values({
+          id, kind, status: result.errorCount ? 'invalid' : 'validated', file_key: key, file_name: fileName, file_size: size,
+          total_rows: result.totalRows, valid_rows: result.validRows, error_count: result.errorCount, errors: JSON.stringify(result.errors),
+          result: null, created_by: caller.actor.userId, scope_kind: caller.actor.scope.kind, scope_id: caller.actor.scope.id, committed_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (e) {
+      await this.storage.delete(key); // a preview never keeps a file outside its job
+      throw e;
+    }
+    // a refused preview can never be committed: its file (personal data) goes now
+    if (row.status === 'invalid') await dropImportFile(this.db, this.storage, 'import_jobs', id);
     return toJob(row);
   }
 
@@ -269,6 +278,7 @@ export class ImportService {
     } catch (e) {
       if (e instanceof RowsChanged) {
         await this.db.updateTable('import_jobs').set({ status: 'invalid', error_count: e.result.errorCount, errors: JSON.stringify(e.result.errors), valid_rows: e.result.validRows }).where('id', '=', id).execute();
+        await dropImportFile(this.db, this.storage, 'import_jobs', id);
         throw new ValidationError([], 'import_has_errors', { count: e.result.errorCount });
       }
       await this.db.updateTable('import_jobs').set({ status: 'validated' }).where('id', '=', id).execute();
