@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -15,6 +14,8 @@ import { teachersImport } from './kinds/teachers.import.js';
 import { cleanHeader, detectType, readRows, SpreadsheetError, type Cell, type SpreadsheetType } from './spreadsheet-reader.js';
 import type { ImportJobRow } from './io.tables.js';
 import { dropImportFile } from './retention.js';
+import { parserChoices } from './cell-parsers.js';
+import { buildTemplate } from './template-workbook.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const KINDS: Record<ImportKind, ImportKindDef<any, any>> = {
@@ -288,22 +289,31 @@ export class ImportService {
     return this.get(caller.actor, id);
   }
 
-  /** A template workbook: one sheet, headers with required ones starred, one example row, notes as comments. */
+  /** A template workbook (template-workbook.ts): data sheet, 说明 with an example row, drop-downs, text code columns. */
   async template(kind: ImportKind, lang: 'zh' | 'en'): Promise<Buffer> {
     const def = KINDS[kind];
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet(def.sheetName[lang]);
-    ws.columns = def.columns.map((c) => ({ header: `${c.required ? '*' : ''}${lang === 'en' ? c.en : c.zh}`, width: Math.max(12, c.zh.length * 2 + 4) }));
-    ws.getRow(1).font = { bold: true };
-    def.columns.forEach((c, i) => {
-      const cell = ws.getRow(1).getCell(i + 1);
-      if (c.required) cell.font = { bold: true, color: { argb: 'FFC00000' } };
-      const example = c.example === null ? '' : `${lang === 'en' ? 'e.g.' : '示例：'}${String(c.example)}`;
-      cell.note = [c.note, example].filter(Boolean).join('\n') || ' ';
+    return buildTemplate({
+      sheetName: def.sheetName[lang],
+      lang,
+      columns: def.columns.map((c) => {
+        const choices = parserChoices.get(c.parse);
+        return {
+          header: lang === 'en' ? c.en : c.zh,
+          required: c.required,
+          note: c.note,
+          example: c.example,
+          choices: choices?.labels.map((l) => (lang === 'en' ? l.en : l.zh)),
+          multiple: choices?.multiple,
+          text: isCodeColumn(c.key),
+        };
+      }),
     });
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    return Buffer.from(await wb.xlsx.writeBuffer());
   }
+}
+
+/** Columns holding codes, ID numbers or phone numbers: text in templates, never numbers. */
+export function isCodeColumn(key: string): boolean {
+  return key === 'code' || /Code$|idNumber|IdNumber|phone|Phone/.test(key);
 }
 
 class RowsChanged extends Error {

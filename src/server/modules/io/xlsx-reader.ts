@@ -3,6 +3,7 @@ import { createInflateRaw } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import type { Cell, SheetRow } from './spreadsheet-reader.js';
 import { SpreadsheetError } from './spreadsheet-reader.js';
+import { INSTRUCTION_SHEETS } from './template-workbook.js';
 
 /**
  * A small streaming xlsx reader: our own zip directory reader over node:zlib plus the saxes XML
@@ -547,7 +548,8 @@ export async function* readXlsxRows(buf: Buffer, limits: XlsxLimits = importLimi
     date1904,
     limits,
   };
-  const visible = sheets.filter((s) => !s.hidden);
+  // hidden sheets (lists behind drop-downs) and our templates' instruction sheet are not data
+  const visible = sheets.filter((s) => !s.hidden && !INSTRUCTION_SHEETS.includes(s.name.trim().toLowerCase()));
   if (!visible.length) throw new SpreadsheetError('工作簿没有可见的工作表', 'The workbook has no visible sheet');
   let index = 0;
   for (const sheet of visible) {
