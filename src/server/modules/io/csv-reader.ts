@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import type { SheetRow } from './spreadsheet-reader.js';
+import { importLimits, tooManyRows } from './xlsx-reader.js';
 
 /**
  * The one CSV reader of every importer (registry, statistics and scores): a small state machine over
@@ -17,7 +18,18 @@ export async function* readCsvRows(stream: Readable): AsyncGenerator<SheetRow> {
 }
 
 /** The same rows, a chunk's worth at a time: a million rows should not cost a million async steps. */
-export async function* readCsvBatches(stream: Readable): AsyncGenerator<SheetRow[]> {
+export async function* readCsvBatches(stream: Readable, maxRows: number = importLimits().maxRows): AsyncGenerator<SheetRow[]> {
+  for await (const batch of decodeCsvBatches(stream)) {
+    // a row past the limit (GONGJIN_IMPORT_MAX_ROWS data rows after the header) refuses the file
+    if (batch[batch.length - 1]!.row > maxRows + 1) {
+      const over = batch.find((r) => r.row > maxRows + 1 && r.cells.some((c) => c !== null));
+      if (over) throw tooManyRows(over.row, maxRows);
+    }
+    yield batch;
+  }
+}
+
+async function* decodeCsvBatches(stream: Readable): AsyncGenerator<SheetRow[]> {
   let decoder: TextDecoder | null = null;
   let state: CsvState | null = null;
   let pending = '';

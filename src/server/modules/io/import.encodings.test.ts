@@ -5,6 +5,7 @@ import { createTestApp, loginAdmin, type Client, type TestApp } from '../../test
 import type { Actor, Caller } from '../../http/actor.js';
 import { QualityImportService } from '../quality/import.service.js';
 import { mathExam } from '../quality/quality.fixtures.js';
+import { readCsvBatches } from './csv-reader.js';
 import { readRows, type SheetRow } from './spreadsheet-reader.js';
 
 /**
@@ -85,6 +86,23 @@ describe('the csv reader', () => {
     expect((await rowsOf(tsv, 7)).map((r) => r.cells)).toEqual([['姓名', '荣誉'], ['张三', '县骨干,市名师']]);
     const csv = Buffer.from('姓名,荣誉\n张三,"县骨干\t市名师"\n');
     expect((await rowsOf(csv, 5)).map((r) => r.cells)).toEqual([['姓名', '荣誉'], ['张三', '县骨干\t市名师']]);
+  });
+});
+
+describe('the row limit of a csv', () => {
+  it('refuses data past GONGJIN_IMPORT_MAX_ROWS naming the row; blank lines below do not count', async () => {
+    const csv = Buffer.from(['学校代码,学生数', 'A,1', 'B,2', ',', '', 'C,3'].join('\n'));
+    const read = async (max: number) => {
+      const out: SheetRow[][] = [];
+      for await (const b of readCsvBatches(pieces(csv, 4), max)) out.push(b);
+      return out.flat();
+    };
+    await expect(read(3)).rejects.toMatchObject({ zh: '第 6 行仍有数据：每个文件最多导入 3 行，请分成几个文件导入（或删除表格下方多余的内容）' });
+    expect(await read(5)).toHaveLength(6);
+    const blanksBelow = Buffer.from('学校代码,学生数\nA,1\n,\n,\n');
+    const rows: SheetRow[] = [];
+    for await (const b of readCsvBatches(pieces(blanksBelow, 3), 1)) rows.push(...b);
+    expect(rows).toHaveLength(4);
   });
 });
 

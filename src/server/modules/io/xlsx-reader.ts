@@ -34,6 +34,14 @@ export function importLimits(env: NodeJS.ProcessEnv = process.env): XlsxLimits {
   };
 }
 
+/** A row past the row limit still holds data (CSV or sheet). */
+export function tooManyRows(row: number, max: number, sheet?: string): SpreadsheetError {
+  return new SpreadsheetError(
+    `${sheet === undefined ? '' : `工作表“${sheet}”的`}第 ${row} 行仍有数据：每个文件最多导入 ${max} 行，请分成几个文件导入（或删除表格下方多余的内容）`,
+    `${sheet === undefined ? 'The file' : `Sheet "${sheet}"`} still has data on row ${row}: a file may hold at most ${max} rows; split it (or delete stray content below the table)`,
+  );
+}
+
 interface ZipEntry {
   name: string;
   method: number;
@@ -503,12 +511,7 @@ async function* sheetRows(zip: Archive, entry: ZipEntry, sheet: SheetInfo, ctx: 
           const filled = cells.filter((c) => c !== null).length;
           if (filled) {
             if (!headerRow && filled >= 2) headerRow = rowNo;
-            if (rowNo > ctx.limits.maxRows + 1) {
-              throw new SpreadsheetError(
-                `工作表“${sheet.name}”的第 ${rowNo} 行仍有数据：每个文件最多导入 ${ctx.limits.maxRows} 行，请分成几个文件导入（或删除表格下方多余的内容）`,
-                `Sheet "${sheet.name}" still has data on row ${rowNo}: a file may hold at most ${ctx.limits.maxRows} rows; split it (or delete stray content below the table)`,
-              );
-            }
+            if (rowNo > ctx.limits.maxRows + 1) throw tooManyRows(rowNo, ctx.limits.maxRows, sheet.name);
           }
           push({ row: rowNo, cells });
           cells = [];
