@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { AppError, ConflictError, NotFoundError, OutOfScopeError, ValidationError } from '../../http/errors.js';
+import { AppError, ConflictError, NotFoundError, OutOfScopeError, ruleViolation, ValidationError } from '../../http/errors.js';
 import type { ImportJob, ImportKind, RowError } from '../../../shared/io.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -264,6 +264,7 @@ export class ImportService {
   async commit(caller: Caller, id: string): Promise<ImportJob> {
     const job = await this.own(caller.actor, id);
     if (job.status === 'invalid') throw new ValidationError(job.errors as never, 'import_has_errors', { count: job.error_count });
+    if (job.file_deleted_at) throw ruleViolation(409, '上传的文件已超过保留期限（含个人信息，不长期保存）并已删除，请重新上传', 'The uploaded file passed its retention period (it holds personal data) and was deleted; upload it again');
     const claimed = await this.db.updateTable('import_jobs').set({ status: 'committing' }).where('id', '=', id).where('status', '=', 'validated').returning('id').executeTakeFirst();
     if (!claimed) throw new ConflictError('import_state', { status: job.status });
     const type = detectType(job.file_name, await this.headOf(job.file_key));

@@ -72,6 +72,10 @@ describe('registry import files', () => {
     await sweeper.first;
     sweeper.stop();
     expect(await exists(row.file_key)).toBe(false);
+    // committing it now says why it cannot, rather than failing on the missing file
+    const late = await admin.post(`/api/v1/imports/${job.id}/commit`);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().message).toContain('上传的文件已超过保留期限');
   });
 });
 
