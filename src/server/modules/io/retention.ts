@@ -35,21 +35,25 @@ export async function sweepImportFiles(db: Db, storage: BlobStorage, opts: Sweep
   const cutoff = new Date(opts.now.getTime() - opts.retentionDays * 86400000).toISOString();
   let deleted = 0;
   for (const table of TABLES) {
-    const rows = await db
-      .selectFrom(table)
-      .select(['id', 'file_key'])
-      .where('file_deleted_at', 'is', null)
-      .where((eb) => eb.or([
-        eb('status', 'in', DONE),
-        eb.and([eb('status', '=', 'committed'), eb('committed_at', '<=', cutoff)]),
-        eb.and([eb('status', 'in', WAITING), eb('created_at', '<=', cutoff)]),
-      ]))
-      .limit(1000)
-      .execute();
-    for (const r of rows) {
-      await storage.delete(r.file_key);
-      await db.updateTable(table).set({ file_deleted_at: opts.now.toISOString() }).where('id', '=', r.id).execute();
-      deleted += 1;
+    // a thousand at a time, until none is due
+    for (;;) {
+      const rows = await db
+        .selectFrom(table)
+        .select(['id', 'file_key'])
+        .where('file_deleted_at', 'is', null)
+        .where((eb) => eb.or([
+          eb('status', 'in', DONE),
+          eb.and([eb('status', '=', 'committed'), eb('committed_at', '<=', cutoff)]),
+          eb.and([eb('status', 'in', WAITING), eb('created_at', '<=', cutoff)]),
+        ]))
+        .limit(1000)
+        .execute();
+      for (const r of rows) {
+        await storage.delete(r.file_key);
+        await db.updateTable(table).set({ file_deleted_at: opts.now.toISOString() }).where('id', '=', r.id).execute();
+        deleted += 1;
+      }
+      if (rows.length < 1000) break;
     }
   }
   return deleted;
