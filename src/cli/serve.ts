@@ -8,6 +8,7 @@ export function printDemoPassword(password: string | undefined) {
   if (!password) return;
   console.log(`\n  演示账号 ${DEMO_USERNAMES.join(' / ')} 的密码 / password of the demo accounts: ${password}\n  (shown once; set GONGJIN_DEMO_PASSWORD to choose it)\n`);
 }
+import { startImportFileSweeper } from '../server/modules/io/retention.js';
 
 export async function serve(config: Config) {
   const ctx = await openContext(config);
@@ -26,7 +27,10 @@ export async function serve(config: Config) {
     }
   }
   const app = await buildApp(ctx);
+  // import source files are deleted after their retention (at start, then every 6 hours)
+  const sweeper = startImportFileSweeper(ctx.db, ctx.storage, config.importRetentionDays, { onError: (e) => app.log.error(e, 'import file sweep failed') });
   const close = async () => {
+    sweeper.stop();
     await app.close();
     await ctx.dbh.close();
     process.exit(0);

@@ -75,6 +75,9 @@ const envSchema = z.object({
   GONGJIN_REQUIRE_TOTP_FOR_ADMINS: z.enum(['0', '1']).default('0'),
   GONGJIN_PUBLIC_ORIGIN: originList.default([]),
   GONGJIN_FRAME_ANCESTORS: originList.default([]),
+  GONGJIN_IMPORT_RETENTION_DAYS: z.coerce.number().nonnegative().default(30),
+  GONGJIN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().positive().default(200),
+  GONGJIN_IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
 });
 
 /** The OpenID provider a deployment signs in through (GONGJIN_OIDC_*), or null when SSO is off. */
@@ -118,6 +121,8 @@ export interface Config {
   publicOrigins: string[];
   /** Origins that may frame the big-screen display page; nothing else may be framed. */
   frameAncestors: string[];
+  /** Days an imported file is kept after its job is committed (then deleted: it holds personal data). */
+  importRetentionDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -161,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requireTotpForAdmins: e.GONGJIN_REQUIRE_TOTP_FOR_ADMINS === '1',
     publicOrigins: e.GONGJIN_PUBLIC_ORIGIN,
     frameAncestors: e.GONGJIN_FRAME_ANCESTORS,
+    importRetentionDays: e.GONGJIN_IMPORT_RETENTION_DAYS,
   };
 }

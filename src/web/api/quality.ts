@@ -80,7 +80,7 @@ export const useClassReport = (examId: number, classId: number, subject: string 
 /** The class report's tables, a sheet each. */
 export const reportXlsxUrl = (examId: number, classId: number, subject: string) => apiUrl(`/quality/exams/${examId}/classes/${classId}/report.xlsx`, { subject, lang: apiLanguage() });
 export const reportPdfUrl = (examId: number, classId: number, subject: string) => apiUrl(`/quality/exams/${examId}/classes/${classId}/report.pdf`, { subject });
-export const templateUrl = (level: 'student' | 'item') => apiUrl('/quality/imports/template.csv', { level });
+export const templateUrl = (level: 'student' | 'item') => apiUrl('/quality/imports/template.xlsx', { level, lang: apiLanguage() });
 
 /** Own school's students by name (the server refuses everyone else). */
 export const useStudents = (q: QueryParams, enabled = true) =>

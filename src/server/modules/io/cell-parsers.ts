@@ -3,6 +3,9 @@ import type { Cell } from './spreadsheet-reader.js';
 /** Parses one cell into a value, or says (in both languages) why it cannot. Pure functions. */
 export type CellParser = (cell: Cell) => { ok: true; value: unknown } | { ok: false; zh: string; en: string };
 
+/** The vocabulary a parser accepts, for templates' drop-downs (kept beside the parser, not in its type). */
+export const parserChoices = new WeakMap<CellParser, { labels: { zh: string; en: string }[]; multiple: boolean }>();
+
 const ok = (value: unknown) => ({ ok: true as const, value });
 const bad = (zh: string, en: string) => ({ ok: false as const, zh, en });
 
@@ -32,6 +35,7 @@ export const yesNo: CellParser = (c) => {
   if (FALSE.has(s)) return ok(false);
   return bad(`“${String(c)}”应填“是”或“否”`, `"${String(c)}" must be yes or no`);
 };
+parserChoices.set(yesNo, { labels: [{ zh: '是', en: 'Yes' }, { zh: '否', en: 'No' }], multiple: false });
 
 /** A school year: 2025, "2025-2026" or "2025学年" all mean the year starting September 2025. */
 export const schoolYear: CellParser = (c) => {
@@ -57,18 +61,20 @@ const listHint = (labels: Labels) => Object.values(labels).map((l) => l.zh).join
 export function oneOf(labels: Labels, aliases: Record<string, string> = {}): CellParser {
   const map = lookup(labels);
   for (const [alias, code] of Object.entries(aliases)) map.set(alias, code);
-  return (c) => {
+  const parser: CellParser = (c) => {
     if (c === null) return ok(null);
     const s = String(c).trim();
     const code = map.get(s) ?? map.get(s.toLowerCase());
     return code ? ok(code) : bad(`“${s}”不是有效值，可选：${listHint(labels)}`, `"${s}" is not valid; choose one of ${Object.values(labels).map((l) => l.en).join(', ')}`);
   };
+  parserChoices.set(parser, { labels: Object.values(labels), multiple: false });
+  return parser;
 }
 
 /** Several values separated by 、 , ， ; ； / or spaces. */
 export function manyOf(labels: Labels, aliases: Record<string, string> = {}): CellParser {
   const one = oneOf(labels, aliases);
-  return (c) => {
+  const parser: CellParser = (c) => {
     if (c === null) return ok([]);
     const parts = String(c).split(/[、,，;；/\s]+/).filter(Boolean);
     const values: string[] = [];
@@ -79,6 +85,8 @@ export function manyOf(labels: Labels, aliases: Record<string, string> = {}): Ce
     }
     return ok(values);
   };
+  parserChoices.set(parser, { labels: Object.values(labels), multiple: true });
+  return parser;
 }
 
 const FIX_CODE_ZH = '请将该列设置为"文本"格式后重新录入，或使用模板';

@@ -45,7 +45,7 @@ describe('teacher import', () => {
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets).toHaveLength(1);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['教师', '说明', '选项']); // data, instructions, hidden lists
     const header = (wb.worksheets[0]!.getRow(1).values as string[]).slice(1);
     expect(header.slice(0, 3)).toEqual(['*教师编号', '*姓名', '*性别']);
     // the template itself, filled with one row, imports cleanly

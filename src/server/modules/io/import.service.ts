@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { AppError, ConflictError, NotFoundError, OutOfScopeError, ValidationError } from '../../http/errors.js';
+import { AppError, ConflictError, NotFoundError, OutOfScopeError, ruleViolation, ValidationError } from '../../http/errors.js';
 import type { ImportJob, ImportKind, ImportOptionsInput, RowError } from '../../../shared/io.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -15,6 +14,9 @@ import { schoolsImport } from './kinds/schools.import.js';
 import { teachersImport } from './kinds/teachers.import.js';
 import { detectType, readRows, SpreadsheetError, type Cell, type SpreadsheetType } from './spreadsheet-reader.js';
 import type { ImportJobRow } from './io.tables.js';
+import { dropImportFile } from './retention.js';
+import { parserChoices } from './cell-parsers.js';
+import { buildTemplate } from './template-workbook.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const KINDS: Record<ImportKind, ImportKindDef<any, any>> = {
@@ -203,16 +205,24 @@ export class ImportService {
       if (e instanceof SpreadsheetError) throw new AppError(e.status, 'spreadsheet_invalid', { reason: e.zh, reasonEn: e.en }, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
       throw e;
     }
-    const row = await this.db
-      .insertInto('import_jobs')
-      .values({
-        id, kind, status: result.errorCount ? 'invalid' : 'validated', file_key: key, file_name: fileName, file_size: size,
-        total_rows: result.totalRows, valid_rows: result.validRows, error_count: result.errorCount, errors: JSON.stringify(result.errors),
-        result: null, created_by: caller.actor.userId, scope_kind: caller.actor.scope.kind, scope_id: caller.actor.scope.id, committed_at: null,
-        mapping: JSON.stringify(result.mapping), options: '{}',
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    let row: ImportJobRow;
+    try {
+      row = await this.db
+        .insertInto('import_jobs')
+        .values({
+          id, kind, status: result.errorCount ? 'invalid' : 'validated', file_key: key, file_name: fileName, file_size: size,
+          total_rows: result.totalRows, valid_rows: result.validRows, error_count: result.errorCount, errors: JSON.stringify(result.errors),
+          result: null, created_by: caller.actor.userId, scope_kind: caller.actor.scope.kind, scope_id: caller.actor.scope.id, committed_at: null,
+          mapping: JSON.stringify(result.mapping), options: '{}',
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (e) {
+      await this.storage.delete(key); // a preview never keeps a file outside its job
+      throw e;
+    }
+    // a preview with row errors keeps its file: the user may re-check it with another column mapping
+    // or header row (POST /imports/:id/options); retention.ts deletes it with the job's other files
     return toJob(row);
   }
 
@@ -298,6 +308,7 @@ export class ImportService {
   async commit(caller: Caller, id: string): Promise<ImportJob> {
     const job = await this.own(caller.actor, id);
     if (job.status === 'invalid') throw new ValidationError(job.errors as never, 'import_has_errors', { count: job.error_count });
+    if (job.file_deleted_at) throw ruleViolation(409, '上传的文件已超过保留期限（含个人信息，不长期保存）并已删除，请重新上传', 'The uploaded file passed its retention period (it holds personal data) and was deleted; upload it again');
     const claimed = await this.db.updateTable('import_jobs').set({ status: 'committing' }).where('id', '=', id).where('status', '=', 'validated').returning('id').executeTakeFirst();
     if (!claimed) throw new ConflictError('import_state', { status: job.status });
     const type = detectType(job.file_name, await this.headOf(job.file_key));
@@ -314,6 +325,7 @@ export class ImportService {
     } catch (e) {
       if (e instanceof RowsChanged) {
         await this.db.updateTable('import_jobs').set({ status: 'invalid', error_count: e.result.errorCount, errors: JSON.stringify(e.result.errors), valid_rows: e.result.validRows }).where('id', '=', id).execute();
+        await dropImportFile(this.db, this.storage, 'import_jobs', id);
         throw new ValidationError([], 'import_has_errors', { count: e.result.errorCount });
       }
       await this.db.updateTable('import_jobs').set({ status: 'validated' }).where('id', '=', id).execute();
@@ -323,22 +335,31 @@ export class ImportService {
     return this.get(caller.actor, id);
   }
 
-  /** A template workbook: one sheet, headers with required ones starred, one example row, notes as comments. */
+  /** A template workbook (template-workbook.ts): data sheet, 说明 with an example row, drop-downs, text code columns. */
   async template(kind: ImportKind, lang: 'zh' | 'en'): Promise<Buffer> {
     const def = KINDS[kind];
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet(def.sheetName[lang]);
-    ws.columns = def.columns.map((c) => ({ header: `${c.required ? '*' : ''}${lang === 'en' ? c.en : c.zh}`, width: Math.max(12, c.zh.length * 2 + 4) }));
-    ws.getRow(1).font = { bold: true };
-    def.columns.forEach((c, i) => {
-      const cell = ws.getRow(1).getCell(i + 1);
-      if (c.required) cell.font = { bold: true, color: { argb: 'FFC00000' } };
-      const example = c.example === null ? '' : `${lang === 'en' ? 'e.g.' : '示例：'}${String(c.example)}`;
-      cell.note = [c.note, example].filter(Boolean).join('\n') || ' ';
+    return buildTemplate({
+      sheetName: def.sheetName[lang],
+      lang,
+      columns: def.columns.map((c) => {
+        const choices = parserChoices.get(c.parse);
+        return {
+          header: lang === 'en' ? c.en : c.zh,
+          required: c.required,
+          note: c.note,
+          example: c.example,
+          choices: choices?.labels.map((l) => (lang === 'en' ? l.en : l.zh)),
+          multiple: choices?.multiple,
+          text: isCodeColumn(c.key),
+        };
+      }),
     });
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    return Buffer.from(await wb.xlsx.writeBuffer());
   }
+}
+
+/** Columns holding codes, ID numbers or phone numbers: text in templates, never numbers. */
+export function isCodeColumn(key: string): boolean {
+  return key === 'code' || /Code$|idNumber|IdNumber|phone|Phone/.test(key);
 }
 
 class RowsChanged extends Error {

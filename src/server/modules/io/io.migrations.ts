@@ -44,4 +44,15 @@ export const ioMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  // the source file of an import holds personal data: when it was deleted (retention.ts)
+  '20261203_1100_xls2_import_file_retention': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table import_jobs add column file_deleted_at timestamptz;
+        alter table quality_import_jobs add column file_deleted_at timestamptz;
+        create index import_jobs_file_kept_idx on import_jobs (status, committed_at) where file_deleted_at is null;
+        create index quality_import_jobs_file_kept_idx on quality_import_jobs (status, committed_at) where file_deleted_at is null;
+      `.execute(db);
+    },
+  },
 };

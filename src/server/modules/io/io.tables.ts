@@ -20,6 +20,8 @@ export interface ImportJobTable {
   scope_id: string;
   created_at: Timestamp;
   committed_at: string | null;
+  /** Set when the source file was deleted from storage (retention). */
+  file_deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
   /** The column mapping the last check used (see header-mapping.ts). */
   mapping: ColumnType<unknown, string | null | undefined, string | null> | null;
   /** What the user chose in the preview: header row, own column names, blank clears. */

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import { detectEncoding, readCsvRows } from './csv-reader.js';
+import { readXlsxRows } from './xlsx-reader.js';
 
 export type Cell = string | number | boolean | Date | null;
 export interface SheetRow {
@@ -27,66 +27,32 @@ export type SpreadsheetType = 'xlsx' | 'csv';
 export function detectType(fileName: string, head: Buffer): SpreadsheetType {
   const lower = fileName.toLowerCase();
   const isZip = head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  // a compound (OLE) file: an encrypted workbook or a renamed .xls; the reader tells them apart
+  const isCompound = head.length >= 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0;
   if (lower.endsWith('.xlsx')) {
-    if (!isZip) throw new SpreadsheetError('文件扩展名为 .xlsx，但内容不是 Excel 工作簿', 'The file is named .xlsx but is not an Excel workbook', 415);
+    if (!isZip && !isCompound) throw new SpreadsheetError('文件扩展名为 .xlsx，但内容不是 Excel 工作簿', 'The file is named .xlsx but is not an Excel workbook', 415);
     return 'xlsx';
   }
-  if (lower.endsWith('.csv')) {
-    if (isZip || head.includes(0)) throw new SpreadsheetError('文件扩展名为 .csv，但内容不是文本', 'The file is named .csv but is not text', 415);
+  if (lower.endsWith('.csv') || lower.endsWith('.txt') || lower.endsWith('.tsv')) {
+    // UTF-16 text (Excel's "Unicode text") has zero bytes; any other text has none
+    if (isZip || (head.includes(0) && !detectEncoding(head).startsWith('utf-16'))) throw new SpreadsheetError('文件扩展名为 .csv，但内容不是文本', 'The file is named .csv but is not text', 415);
     return 'csv';
   }
   if (lower.endsWith('.xls')) throw new SpreadsheetError('不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx', 'Legacy .xls is not supported; save as .xlsx', 415);
-  throw new SpreadsheetError('只支持 .xlsx 或 .csv 文件', 'Only .xlsx or .csv files are accepted', 415);
-}
-
-function normalize(value: unknown): Cell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value.trim() === '' ? null : value.trim();
-  if (typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
-  if (typeof value === 'object') {
-    const v = value as { richText?: { text: string }[]; text?: string; result?: unknown; error?: string };
-    if (v.richText) return normalize(v.richText.map((r) => r.text).join(''));
-    if ('result' in v) return normalize(v.result);
-    if (typeof v.text === 'string') return normalize(v.text);
-    if (v.error) return null;
-  }
-  return normalize(String(value));
+  throw new SpreadsheetError('只支持 .xlsx、.csv 或 .txt（Unicode 文本）文件', 'Only .xlsx, .csv or .txt (Unicode text) files are accepted', 415);
 }
 
 /** Streams the rows of the first worksheet (xlsx) or of a csv, with constant memory. */
 export async function* readRows(stream: Readable, type: SpreadsheetType): AsyncGenerator<SheetRow> {
   if (type === 'csv') {
-    const parser = stream.pipe(parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: false }));
-    let row = 0;
-    for await (const record of parser as AsyncIterable<string[]>) {
-      row += 1;
-      yield { row, cells: record.map(normalize) };
-    }
+    yield* readCsvRows(stream);
     return;
   }
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'emit' });
-  let sheetIndex = 0;
-  try {
-    for await (const worksheet of reader) {
-      sheetIndex += 1;
-      if (sheetIndex === 1) {
-        for await (const r of worksheet as AsyncIterable<ExcelJS.Row>) {
-          const values = (r.values as unknown[]).slice(1); // ExcelJS rows are 1-based
-          yield { row: r.number, cells: values.map(normalize) };
-        }
-      } else {
-        // a second sheet with data is ambiguous: which one should be imported?
-        for await (const r of worksheet as AsyncIterable<ExcelJS.Row>) {
-          if ((r.values as unknown[]).some((v) => normalize(v) !== null)) {
-            throw new SpreadsheetError(`文件包含多个有数据的工作表（第 ${sheetIndex} 个工作表也有数据），请只保留要导入的工作表`, `The workbook has more than one sheet with data (sheet ${sheetIndex}); keep only the sheet to import`);
-          }
-        }
-      }
-    }
-  } catch (e) {
-    if (e instanceof SpreadsheetError) throw e;
-    throw new SpreadsheetError(`Excel 文件已损坏或无法读取（${(e as Error).message}）`, `The workbook is damaged or unreadable (${(e as Error).message})`);
-  }
+  // the xlsx reader needs the zip's central directory (at the end) first: the file, at most the
+  // upload limit, is held in memory; what it unpacks to is streamed and limited (xlsx-reader.ts)
+  const chunks: Buffer[] = [];
+  for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
+  yield* readXlsxRows(Buffer.concat(chunks));
 }
 
 /** Header text as users write it: without the required-field star, spaces or a trailing note. */

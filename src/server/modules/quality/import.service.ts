@@ -10,7 +10,8 @@ import type { ImportLevel, ImportRowError, QualityJob, QualityJobStatus } from '
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { detectType, readRows, SpreadsheetError, type Cell, type SheetRow } from '../io/spreadsheet-reader.js';
-import { readCsvBatches } from './csv-reader.js';
+import { readCsvBatches } from '../io/csv-reader.js';
+import { dropImportFile } from '../io/retention.js';
 import { loadExam, readableExam, type LoadedExam } from './exams.service.js';
 import { checkScoreRow, compileScoreRowCheck, HeaderError, mapScoreHeader, subjectAliases, type ImportLookups, type ScoreColumnKey, type ScoreRecord } from './import.rules.js';
 import { createStage, dropStage, openStageWriter, stageStudentsTable, stageTable } from './import.staging.js';
@@ -131,11 +132,15 @@ export class QualityImportService {
         .set({ status, rows_total: rowsChecked, rows_checked: rowsChecked, error_count: count.n, message: rowsChecked === 0 ? '文件没有数据行 / The file has no data rows' : null, updated_at: new Date().toISOString() })
         .where('id', '=', jobId)
         .execute();
-      if (status === 'invalid') await dropStage(this.dbh, jobId);
+      if (status === 'invalid') {
+        await dropStage(this.dbh, jobId);
+        await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId); // never committed: the file goes now
+      }
     } catch (e) {
       const message = e instanceof HeaderError || e instanceof SpreadsheetError ? `${e.zh} / ${e.en}` : '检查时出错，请重新上传 / The check failed; upload again';
       await dropStage(this.dbh, jobId).catch(() => undefined);
       await this.db.updateTable('quality_import_jobs').set({ status: 'failed', message, rows_checked: rowsChecked, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+      await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId).catch(() => undefined);
       if (!(e instanceof HeaderError || e instanceof SpreadsheetError)) throw e;
     } finally {
       this.running.delete(jobId);
@@ -411,8 +416,10 @@ export class QualityImportService {
         const count = await this.db.selectFrom('quality_import_errors').select(sql<number>`count(*)`.as('n')).where('job_id', '=', jobId).executeTakeFirstOrThrow();
         await dropStage(this.dbh, jobId);
         await this.db.updateTable('quality_import_jobs').set({ status: 'invalid', error_count: count.n, rows_written: 0, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+        await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId).catch(() => undefined);
       } else {
         await this.db.updateTable('quality_import_jobs').set({ status: 'failed', rows_written: 0, message: '写入失败，未写入任何数据 / Writing failed; nothing was written', updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+        await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId).catch(() => undefined);
         throw e;
       }
     } finally {
@@ -495,8 +502,9 @@ export class QualityImportService {
     const row = await this.own(caller.actor, id);
     if (row.status === 'committing' || (row.status === 'checking' && this.running.has(id))) throw ruleViolation(409, '任务正在运行，不能删除', 'The job is running and cannot be discarded');
     await dropStage(this.dbh, id);
+    // the file first: a row without its file is harmless, a file without its row would never be swept
+    await this.storage.delete(row.file_key);
     await this.db.deleteFrom('quality_import_jobs').where('id', '=', id).execute();
-    await this.storage.delete(row.file_key).catch(() => undefined);
   }
 
   private async head(key: string): Promise<Buffer> {

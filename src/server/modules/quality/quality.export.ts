@@ -1,6 +1,8 @@
 import type { Lang } from '../../../shared/messages.js';
 import type { ClassReport, GapFigure, GapsResponse, ImportLevel, StatRow, Student } from '../../../shared/quality.schemas.js';
 import { xlsxSheet, type ExportColumn, type XlsxSheet } from '../io/xlsx-export.js';
+import { SUBJECT_LABELS } from '../../../shared/enums.js';
+import { buildTemplate } from '../io/template-workbook.js';
 import { SCORE_COLUMNS } from './import.rules.js';
 
 const pct = (v: number | null) => (v === null ? null : Math.round(v * 10000) / 100);
@@ -172,4 +174,25 @@ export function templateCsv(level: ImportLevel): string {
   const cols = SCORE_COLUMNS.filter((c) => level === 'item' || c.key !== 'itemNo');
   const example: Record<string, string> = { schoolCode: '3304810001', className: '1班', studentKey: 'S2025000001', studentName: '', idNumber: '', subject: '数学', itemNo: '1', score: level === 'item' ? '4' : '87.5' };
   return `\uFEFF${cols.map((c) => c.zh).join(',')}\n${cols.map((c) => example[c.key]).join(',')}\n`;
+}
+
+/** The score template as a workbook: 说明 with an example row, a subject drop-down, text-formatted codes. */
+export function templateXlsx(level: ImportLevel, lang: 'zh' | 'en'): Promise<Buffer> {
+  const cols = SCORE_COLUMNS.filter((c) => level === 'item' || c.key !== 'itemNo');
+  const example: Record<string, string | number> = { schoolCode: '3304810001', className: '1班', studentKey: 'S2025000001', studentName: '张小明', idNumber: '33048120140101002X', subject: '数学', itemNo: '1', score: level === 'item' ? 4 : 87.5 };
+  const zh = lang === 'zh';
+  return buildTemplate({
+    sheetName: zh ? '成绩' : 'Scores',
+    lang,
+    columns: cols.map((c) => ({
+      header: zh ? c.zh : c.en,
+      required: c.required,
+      example: example[c.key] ?? null,
+      text: ['schoolCode', 'studentKey', 'idNumber', 'itemNo', 'className'].includes(c.key),
+      choices: c.key === 'subject' ? Object.values(SUBJECT_LABELS).map((l) => (zh ? l.zh : l.en)) : undefined,
+    })),
+    instructions: zh
+      ? [level === 'item' ? '7. 小题分：每位学生每科每题一行，题号与考试设置一致。' : '7. 总分：每位学生每科一行。', '8. 学生编号（学籍号或考号）在本次考试中唯一；身份证号可留空。']
+      : [level === 'item' ? '7. Item scores: one row per student, subject and item; item numbers as set in the exam.' : '7. Totals: one row per student and subject.', '8. The student key (学籍号 or exam number) is unique within the exam; the ID number may be blank.'],
+  });
 }

@@ -17,7 +17,7 @@ import { ExamsService } from './exams.service.js';
 import { QualityImportService } from './import.service.js';
 import { classReportPdf, studentReportPdf } from './report.pdf.js';
 import { QualityReportService } from './report.service.js';
-import { classReportSheets, gapSheets, statExportColumns, studentExportColumns, templateCsv } from './quality.export.js';
+import { classReportSheets, gapSheets, statExportColumns, studentExportColumns, templateCsv, templateXlsx } from './quality.export.js';
 import { QualityStatsService } from './stats.service.js';
 
 const tags = { tags: ['quality'] };
@@ -78,6 +78,11 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
   // ---------- imports ----------
   app.get('/api/v1/quality/imports/template.csv', { schema: { ...tags, summary: '成绩导入模板 Score sheet template', querystring: importUploadQuery } },
     (req, reply) => reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="scores-${req.query.level}.csv"`).send(templateCsv(req.query.level)));
+  app.get('/api/v1/quality/imports/template.xlsx', { schema: { ...tags, summary: '成绩导入模板（Excel，含说明、下拉和文本格式）Score sheet template as a workbook', querystring: importUploadQuery.extend({ lang: z.enum(['zh', 'en']).optional() }) } },
+    async (req, reply) => reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="scores-${req.query.level}.xlsx"`)
+      .send(await templateXlsx(req.query.level, req.query.lang ?? requestLang(req))));
   app.post('/api/v1/quality/exams/:id/imports', {
     schema: { ...tags, summary: '上传成绩并开始检查（不写入）Upload a score sheet and start checking', params: idParam, querystring: importUploadQuery, consumes: ['multipart/form-data'], response: { 202: qualityJobSchema } },
   }, async (req, reply) => {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readCsvRows } from './csv-reader.js';
+import { readCsvRows } from '../io/csv-reader.js';
 import { gapChange, gapOf } from './gap.engine.js';
 import { checkScoreRow, compileScoreRowCheck, HeaderError, mapScoreHeader, parseScore, type ImportLookups } from './import.rules.js';
 import { maskIdNumber, qualityPolicy } from './quality.policy.js';

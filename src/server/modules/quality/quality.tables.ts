@@ -102,6 +102,8 @@ export interface QualityImportJobTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   committed_at: string | null;
+  /** Set when the source file was deleted from storage (retention). */
+  file_deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface QualityImportErrorTable {

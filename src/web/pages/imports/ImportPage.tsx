@@ -59,7 +59,7 @@ export default function ImportPage() {
       <Alert type="info" showIcon title={t('templateHint', { kind: label(IMPORT_KIND_LABELS, kind) })} action={<Button icon={<DownloadOutlined />} href={templateUrl(kind)} data-testid="import-template">{t('downloadTemplate')}</Button>} />
       {uploadError ? <Alert type="error" showIcon title={t('uploadRejected')} description={uploadError} data-testid="import-upload-error" /> : null}
       <Upload.Dragger
-        accept=".xlsx,.csv"
+        accept=".xlsx,.csv,.txt"
         multiple={false}
         showUploadList={false}
         disabled={uploading}

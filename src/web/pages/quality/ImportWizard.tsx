@@ -40,7 +40,7 @@ export function ImportWizard({ examId }: { examId: number }) {
             <Button icon={<DownloadOutlined />} href={templateUrl(level)}>{t('import.template')}</Button>
           </Flex>
           <Upload.Dragger
-            accept=".csv,.xlsx"
+            accept=".csv,.xlsx,.txt"
             showUploadList={false}
             disabled={uploading}
             data-testid="import-upload"
