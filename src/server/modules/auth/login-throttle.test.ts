@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, loginAdmin, type TestApp } from '../../test/harness.js';
 import { buildUser, HAINING, USER_PASSWORD } from '../../test/factories.js';
-import { PAIR_FREE_FAILURES, PAIR_MAX_SECONDS, IP_FREE_FAILURES } from './login-throttle.js';
+import { LOGIN_LOG_KEEP_DAYS, LoginThrottle, PAIR_FREE_FAILURES, PAIR_MAX_SECONDS, IP_FREE_FAILURES } from './login-throttle.js';
 
 /**
  * Login throttling (issue 14): failures slow down the (username, address) pair and the address, never
@@ -86,6 +86,18 @@ describe('login throttling without a hard lock (default)', () => {
     expect(Number(sprayed.headers['retry-after'])).toBeGreaterThan(0);
     expect((await attempt(t, 'lead', USER_PASSWORD, address)).statusCode).toBe(429);
     expect((await attempt(t, 'lead', USER_PASSWORD, '203.0.113.21')).statusCode).toBe(200);
+  });
+
+  it('the attempt log keeps a quarter of attempts, then the pruning drops them', async () => {
+    const old = new Date(clock.getTime() - (LOGIN_LOG_KEEP_DAYS + 1) * 86_400_000).toISOString();
+    const recent = new Date(clock.getTime() - (LOGIN_LOG_KEEP_DAYS - 1) * 86_400_000).toISOString();
+    await t.ctx.db.insertInto('login_attempts').values([
+      { username: 'pruned-old', ip: '192.0.2.1', succeeded: false, at: old },
+      { username: 'pruned-recent', ip: '192.0.2.1', succeeded: false, at: recent },
+    ]).execute();
+    await new LoginThrottle(t.ctx.db, () => clock).prune();
+    const left = await t.ctx.db.selectFrom('login_attempts').select('username').where('username', 'like', 'pruned-%').execute();
+    expect(left.map((r) => r.username)).toEqual(['pruned-recent']);
   });
 
   it('forgets old failures after a quiet day', async () => {

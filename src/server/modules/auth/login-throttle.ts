@@ -42,6 +42,9 @@ export function describeWait(seconds: number): { wait: string; waitEn: string } 
   return { wait: `${minutes} 分钟`, waitEn: minutes === 1 ? '1 minute' : `${minutes} minutes` };
 }
 
+/** Days the login_attempts log keeps an attempt. */
+export const LOGIN_LOG_KEEP_DAYS = 90;
+
 export class LoginThrottledError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     super(429, 'too_many_attempts', describeWait(retryAfterSeconds));
@@ -93,6 +96,9 @@ export class LoginThrottle {
   /** Removes counters nobody remembers any more (called now and then from login). */
   async prune(): Promise<void> {
     await this.db.deleteFrom('login_throttle').where('last_failure_at', '<', this.forgetBefore()).execute();
+    // the attempt log is for security reviews, not for throttling: kept a quarter, then dropped
+    const logBefore = new Date(this.now().getTime() - LOGIN_LOG_KEEP_DAYS * 86_400_000).toISOString();
+    await this.db.deleteFrom('login_attempts').where('at', '<', logBefore).execute();
   }
 
   private forgetBefore(): string {
