@@ -43,6 +43,15 @@ function refuse(req: FastifyRequest, reply: FastifyReply, err: AppError) {
  * Single sign-on through an OpenID provider (GONGJIN_OIDC_*): start → provider → callback → an
  * existing Gongjin user's session (or its second step), and logout through the provider.
  */
+/** What a provider sends back (RFC 6749 §4.1.2, OpenID Connect Core §3.1.2.5); other parameters pass through to the checks. */
+const oidcCallbackQuery = z.object({
+  code: z.string().optional(),
+  state: z.string().optional(),
+  iss: z.string().optional(),
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+}).catchall(z.string());
+
 export function oidcRoutes(app: ZodApp, ctx: AppContext, auth: AuthService, oidc: OidcService, totp: TotpService) {
   const tags = ['auth'];
   const redirectUri = (req: FastifyRequest) => publicBaseUrl(ctx.config, req) + OIDC_CALLBACK_PATH;
@@ -71,7 +80,7 @@ export function oidcRoutes(app: ZodApp, ctx: AppContext, auth: AuthService, oidc
 
   app.get('/api/v1/auth/oidc/callback', {
     config: { public: true },
-    schema: { tags, summary: '单点登录回调 SSO callback', querystring: z.record(z.string(), z.string()) },
+    schema: { tags, summary: '单点登录回调 SSO callback', querystring: oidcCallbackQuery },
   }, async (req, reply) => {
     try {
       const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';

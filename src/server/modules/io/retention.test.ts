@@ -8,8 +8,8 @@ import { mathExam } from '../quality/quality.fixtures.js';
 import { startImportFileSweeper, sweepImportFiles } from './retention.js';
 
 /**
- * Import files hold personal data: they go when the job fails, is refused or discarded, and
- * GONGJIN_IMPORT_RETENTION_DAYS after a commit. The clock is injected; the job rows say what to delete.
+ * Import files hold personal data: they go when the job fails or is discarded (a score file also when
+ * refused), and GONGJIN_IMPORT_RETENTION_DAYS after a commit or upload. The clock is injected; the job rows say what to delete.
  */
 let t: TestApp;
 let admin: Client;
@@ -39,12 +39,18 @@ const exists = async (key: string) => (await t.ctx.storage.stat(key)) !== null;
 const STATS = (year: string, students: string) => `学校代码,学年,学生数,班级数,教师数\nRET01,${year},${students},6,18\n`;
 
 describe('registry import files', () => {
-  it('a refused preview keeps no file', async () => {
+  it('a preview with row errors keeps its file only for re-checking, and not past the retention days', async () => {
     const job = (await upload('school-year-stats', 'bad.csv', STATS('2025-2026', '-5'))).json();
     expect(job.status).toBe('invalid');
     const row = await registryJob(job.id);
+    // the user may re-check it with another column mapping or header row (POST /imports/:id/options)
+    expect(await exists(row.file_key)).toBe(true);
+    const created = new Date(job.createdAt);
+    await sweepImportFiles(t.ctx.db, t.ctx.storage, { now: new Date(created.getTime() + 29 * DAY), retentionDays: 30 });
+    expect(await exists(row.file_key)).toBe(true);
+    await sweepImportFiles(t.ctx.db, t.ctx.storage, { now: new Date(created.getTime() + 30 * DAY + 1000), retentionDays: 30 });
     expect(await exists(row.file_key)).toBe(false);
-    expect(row.file_deleted_at).not.toBeNull();
+    expect((await registryJob(job.id)).file_deleted_at).not.toBeNull();
   });
 
   it('a committed file is kept for the retention days, then deleted by the sweep', async () => {
