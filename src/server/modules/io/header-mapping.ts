@@ -6,7 +6,8 @@ export interface ColumnMapping {
   /** Row numbers (as the spreadsheet shows them) holding the header: one, or two for a two-level header. */
   headerRows: number[];
   used: { column: string; header: string; key: string; field: string; fieldEn: string }[];
-  ignored: { column: string; header: string }[];
+  /** Columns not imported; `unnamed` marks data under an empty header cell (header reads “第 F 列（无列名）”). */
+  ignored: { column: string; header: string; unnamed?: true }[];
   /** Optional fields the file has no column for: an update leaves them as they are. */
   missingOptional: { key: string; field: string; fieldEn: string }[];
 }
@@ -17,6 +18,27 @@ export interface MappedHeader {
   columns: (ImportColumn | null)[];
   /** Index (in the rows given) of the first data row. */
   dataStart: number;
+  /** The header text of each column ('' when the header cell is empty). */
+  names: string[];
+}
+
+const hasValue = (c: Cell | undefined) => c !== null && c !== undefined && !(typeof c === 'string' && c.trim() === '');
+
+/**
+ * A data row with a value under an empty header cell (or right of the header) adds that column to
+ * the ignored ones once, so the clerk sees it is not imported instead of it vanishing silently.
+ */
+export function noteUnnamedColumns(m: MappedHeader, cells: Cell[]): void {
+  cells.forEach((c, i) => {
+    if (!hasValue(c) || (m.names[i] ?? '') !== '') return;
+    const letter = columnLetter(i);
+    const ignored = m.mapping.ignored;
+    if (ignored.some((x) => x.column === letter)) return;
+    const at = ignored.findIndex((x) => x.column.length > letter.length || (x.column.length === letter.length && x.column > letter));
+    const entry = { column: letter, header: `第 ${letter} 列（无列名）`, unnamed: true as const };
+    if (at < 0) ignored.push(entry);
+    else ignored.splice(at, 0, entry);
+  });
 }
 
 /** How many rows from the top are searched for the header (title rows, notes, two-level headers). */
@@ -139,5 +161,5 @@ export function mapHeader(rows: { row: number; cells: Cell[] }[], columns: Impor
     );
   }
   mapping.missingOptional = columns.filter((c) => !c.required && !firstOf.has(c.key)).map((c) => ({ key: c.key, field: c.zh, fieldEn: c.en }));
-  return { mapping, columns: mapped, dataStart: best.index + (best.two ? 2 : 1) };
+  return { mapping, columns: mapped, dataStart: best.index + (best.two ? 2 : 1), names: best.names };
 }

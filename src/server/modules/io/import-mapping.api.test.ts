@@ -119,6 +119,22 @@ describe('column mapping before anything is written', () => {
     expect(audit.items[0]?.after).toEqual({ 毕业学历: 'qualification' });
   });
 
+  it('lists a column with data under an empty header cell as ignored, even when its data starts far below the header', async () => {
+    const rows: unknown[][] = [
+      ['教师编号', '姓名', '性别', '学校代码', null, '备注', null, null],
+      ['T5500000051', '无列名甲', '女', school.code, '借调中', '', null, null],
+    ];
+    for (let i = 2; i <= 14; i++) rows.push([`T55000000${50 + i}`, `无列名${i}`, '男', school.code, null, '', null, null]);
+    rows.push(['T5500000070', '无列名末', '男', school.code, null, '', null, '第 H 列的数据']);
+    const job = (await upload('teachers', 'unnamed.xlsx', await xlsx(rows))).json();
+    expect(job.errors).toEqual([]);
+    expect(job.mapping.ignored).toEqual([
+      { column: 'E', header: '第 E 列（无列名）', unnamed: true },
+      { column: 'F', header: '备注' },
+      { column: 'H', header: '第 H 列（无列名）', unnamed: true },
+    ]);
+  });
+
   it('lets the user pick the header row', async () => {
     const rows = [['教师编号', '姓名'], ['教师编号', '姓名', '性别', '学校代码'], ['T5500000041', '选表头', '男', school.code]];
     const job = (await upload('teachers', 'pick.xlsx', await xlsx(rows))).json();

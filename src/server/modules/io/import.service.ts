@@ -8,7 +8,7 @@ import type { ImportJob, ImportKind, ImportOptionsInput, RowError } from '../../
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { ImportColumn, ImportKindDef, ParsedRow } from './import-kind.js';
-import { columnLetter, HEADER_SEARCH_ROWS, mapHeader, type ColumnMapping } from './header-mapping.js';
+import { columnLetter, HEADER_SEARCH_ROWS, mapHeader, noteUnnamedColumns, type ColumnMapping, type MappedHeader } from './header-mapping.js';
 import { schoolYearStatsImport } from './kinds/school-year-stats.import.js';
 import { schoolsImport } from './kinds/schools.import.js';
 import { teachersImport } from './kinds/teachers.import.js';
@@ -91,6 +91,7 @@ export class ImportService {
     };
     const seen = new Map<string, number>();
     let mapped: (ImportColumn | null)[] | null = null;
+    let header: MappedHeader | null = null;
     let present = new Set<string>();
     let batch: ParsedRow<unknown>[] = [];
     const head: { row: number; cells: Cell[] }[] = [];
@@ -114,6 +115,7 @@ export class ImportService {
 
     const dataRow = async (row: number, cells: Cell[]) => {
       if (cells.every((c) => c === null)) return;
+      noteUnnamedColumns(header!, cells);
       result.totalRows += 1;
       const values: Record<string, unknown> = {};
       const blanks: string[] = [];
@@ -156,6 +158,7 @@ export class ImportService {
     const startMapping = async () => {
       const m = mapHeader(head, def.columns, { headerRow: options.headerRow, custom: options.custom ?? {} });
       mapped = m.columns;
+      header = m;
       result.mapping = m.mapping;
       present = new Set(m.mapping.used.map((u) => u.key));
       for (const r of head.slice(m.dataStart)) await dataRow(r.row, r.cells);

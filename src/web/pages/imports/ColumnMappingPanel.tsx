@@ -5,7 +5,7 @@ import type { ImportJob } from '../../../shared/io.schemas';
 import { errorText, http } from '../../api/client';
 import { useLabels } from '../../components/labels';
 
-interface Row { column: string; header: string; key: string | null }
+interface Row { column: string; header: string; key: string | null; unnamed?: boolean }
 
 /**
  * The preview's column mapping: every column used (with its field), every column ignored (with a
@@ -25,7 +25,7 @@ export function ColumnMappingPanel({ job, onChange }: { job: ImportJob; onChange
   const fieldName = (f: { field: string; fieldEn: string }) => (en ? f.fieldEn : f.field);
   const rows: Row[] = [
     ...mapping.used.map((u) => ({ column: u.column, header: u.header, key: u.key })),
-    ...mapping.ignored.map((i) => ({ column: i.column, header: i.header, key: null })),
+    ...mapping.ignored.map((i) => ({ column: i.column, header: i.header, key: null, unnamed: i.unnamed === true })),
   ].sort((a, b) => a.column.length - b.column.length || a.column.localeCompare(b.column));
   const ignoredCount = mapping.ignored.filter((i) => !custom[i.header]).length;
   const changed = Object.keys(custom).length > 0 || headerRow !== job.options.headerRow || blankClears !== (job.options.blankClears === true);
@@ -72,6 +72,8 @@ export function ColumnMappingPanel({ job, onChange }: { job: ImportJob; onChange
                   const f = job.fields.find((x) => x.key === r.key);
                   return <Tag color="blue">{f ? fieldName(f) : r.key}</Tag>;
                 }
+                // data under an empty header cell: no name to remember a choice by; name the column to map it
+                if (r.unnamed) return <Tag>{t('mapping.ignore')}</Tag>;
                 return (
                   <Select
                     size="small"
