@@ -1,5 +1,7 @@
 import type { ImportColumn } from './import-kind.js';
 import { cleanHeader, SpreadsheetError, type Cell } from './spreadsheet-reader.js';
+export { columnLetter } from './column-letter.js';
+import { columnLetter } from './column-letter.js';
 
 /** How the file's columns map onto the importer's fields; shown in the preview before anything is written. */
 export interface ColumnMapping {
@@ -44,16 +46,6 @@ export function noteUnnamedColumns(m: MappedHeader, cells: Cell[]): void {
 /** How many rows from the top are searched for the header (title rows, notes, two-level headers). */
 export const HEADER_SEARCH_ROWS = 10;
 
-export function columnLetter(index: number): string {
-  let s = '';
-  let n = index + 1;
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
 
 function lookup(columns: ImportColumn[], custom: Record<string, string>) {
   const byName = new Map<string, ImportColumn>();

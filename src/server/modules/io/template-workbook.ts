@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Cell } from './spreadsheet-reader.js';
+import { columnLetter as letter } from './column-letter.js';
 
 /**
  * Import templates, the same for every import kind: the data sheet first (headers only, required
@@ -40,16 +41,6 @@ interface RangeValidations {
 /** Sheet names the importer never reads (instruction sheets of our templates). */
 export const INSTRUCTION_SHEETS = ['说明', '填写说明', 'instructions', 'readme'];
 
-function letter(index: number): string {
-  let s = '';
-  let n = index + 1;
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
 
 export async function buildTemplate(spec: TemplateSpec): Promise<Buffer> {
   const zh = spec.lang === 'zh';

@@ -4,6 +4,7 @@ import { SaxesParser } from 'saxes';
 import type { Cell, SheetRow } from './spreadsheet-reader.js';
 import { SpreadsheetError } from './spreadsheet-reader.js';
 import { INSTRUCTION_SHEETS } from './template-workbook.js';
+import { columnLetter as letters } from './column-letter.js';
 
 /**
  * A small streaming xlsx reader: our own zip directory reader over node:zlib plus the saxes XML
@@ -347,16 +348,6 @@ function splitRef(ref: string): { col: number; row: number } | null {
   return { col: col - 1, row: Number(m[2]) };
 }
 
-function letters(index: number): string {
-  let s = '';
-  let n = index + 1;
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
 
 /** Excel's serial day number (1900 or 1904 system) as a UTC date. */
 function serialToDate(serial: number, date1904: boolean): Date {
