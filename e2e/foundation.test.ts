@@ -27,10 +27,24 @@ afterAll(async () => { await e?.close(); });
 
 async function pickOption(page: Page, testId: string, search: string, option: string) {
   const select = page.getByTestId(testId);
-  await select.click();
-  await page.keyboard.type(search);
-  // a multiple select's dropdown may still be closing when the next one opens: click the visible option
-  await page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: option }).filter({ visible: true }).first().click();
+  // the option is looked up in this select's own listbox (aria-controls), never in another select's
+  // dropdown that may still be closing on top of it; if the dropdown closed before the click landed,
+  // open it again (a few attempts, each waiting for states, not for a fixed time)
+  for (let attempt = 1; ; attempt++) {
+    const input = select.locator('input').first();
+    await select.click();
+    await input.fill(''); // a retry starts from an empty search
+    await page.keyboard.type(search);
+    const listId = await input.getAttribute('aria-controls');
+    const dropdown = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) });
+    try {
+      await dropdown.locator('.ant-select-item-option', { hasText: option }).first().click({ timeout: 30_000 });
+      await expect.poll(() => select.textContent(), { timeout: 30_000 }).toContain(option);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }
 
 async function teacherFile(rows: (string | number)[][]) {
