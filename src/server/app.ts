@@ -7,13 +7,14 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth-plugin.js';
 import { registerCsrfGuard } from './http/csrf.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { transformWithErrors } from './http/error-docs.js';
 import { appShell, registerRoutePolicies, registerSecurityHeaders } from './http/security-headers.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { modules } from './modules/index.js';
@@ -64,7 +65,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'gongjin_session' } } },
       security: [{ session: [] }],
     },
-    transform: jsonSchemaTransform,
+    // every route's documented error responses come from the one taxonomy (http/errors.ts)
+    transform: transformWithErrors,
     // schemas registered with an id in z.globalRegistry (recursive ones) become named components
     transformObject: jsonSchemaTransformObject,
   });

@@ -1,11 +1,14 @@
 /**
- * School terms (学期) and Asia/Shanghai dates, as pure functions shared by server and web.
- * China keeps UTC+8 all year (no daylight saving), so a fixed offset is exact.
+ * School terms (学期), as pure functions shared by server and web; dates are Beijing dates
+ * (beijing-time.ts).
  *
  * A semester key is '2025-2026-1' (autumn term, Sep 1 – Jan 31) or '2025-2026-2' (spring term,
  * Feb 1 – Jul 31). August belongs to no term.
  */
-export const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+import { SHANGHAI_OFFSET_MS, schoolYearOfDate, shanghaiDate, shanghaiDateTime, shanghaiInstant, shanghaiMonth, todayShanghai } from './beijing-time.js';
+
+// the Beijing-time helpers, for the many callers that import them with the terms
+export { SHANGHAI_OFFSET_MS, schoolYearOfDate, shanghaiDate, shanghaiDateTime, shanghaiInstant, shanghaiMonth, todayShanghai };
 export const SEMESTER_KEY = /^(\d{4})-(\d{4})-([12])$/;
 
 export interface SemesterRange {
@@ -35,15 +38,6 @@ export function semesterRange(key: string): SemesterRange | null {
   return { key, start: `${ny}-02-01`, end: `${ny}-07-31`, months: ['02', '03', '04', '05', '06', '07'].map((mm) => `${ny}-${mm}`) };
 }
 
-/** The Shanghai calendar date 'YYYY-MM-DD' of an instant. */
-export function shanghaiDate(instant: string | Date): string {
-  const t = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** The Shanghai month 'YYYY-MM' of an instant. */
-export const shanghaiMonth = (instant: string | Date) => shanghaiDate(instant).slice(0, 7);
-
 /** The semester a Shanghai date falls in; null in August (summer holiday). */
 export function semesterOfDate(date: string): string | null {
   const y = Number(date.slice(0, 4));
@@ -56,19 +50,8 @@ export function semesterOfDate(date: string): string | null {
 
 export const semesterOfInstant = (instant: string | Date) => semesterOfDate(shanghaiDate(instant));
 
-/** The school year (2025 for 2025–2026) of a Shanghai date: September starts a new one. */
-export function schoolYearOfDate(date: string): number {
-  const y = Number(date.slice(0, 4));
-  return Number(date.slice(5, 7)) >= 9 ? y : y - 1;
-}
-
 /** The two semester keys of a school year. */
 export const semestersOfYear = (year: number) => [`${year}-${year + 1}-1`, `${year}-${year + 1}-2`];
-
-/** An ISO instant for a Shanghai wall-clock date and time ('2025-10-14', '09:30'). */
-export function shanghaiInstant(date: string, time = '00:00'): string {
-  return new Date(Date.parse(`${date}T${time}:00Z`) - SHANGHAI_OFFSET_MS).toISOString();
-}
 
 /** Human label of a semester key: 2025–2026 学年第一学期. */
 export function semesterLabel(key: string, lang: 'zh' | 'en' = 'zh'): string {
@@ -76,9 +59,4 @@ export function semesterLabel(key: string, lang: 'zh' | 'en' = 'zh'): string {
   if (!m) return key;
   if (lang === 'en') return `${m[1]}–${m[2]} ${m[3] === '1' ? 'autumn' : 'spring'} term`;
   return `${m[1]}–${m[2]} 学年第${m[3] === '1' ? '一' : '二'}学期`;
-}
-
-/** 'YYYY-MM-DD HH:mm' on the Shanghai clock, whatever the viewer's time zone. */
-export function shanghaiDateTime(instant: string): string {
-  return new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }

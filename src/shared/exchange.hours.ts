@@ -80,8 +80,3 @@ export function computeHours(a: HoursInput): number {
   return postingHours(a.startDate, a.endDate, a.dayHours, fraction);
 }
 
-/** The school year (2025 = 2025–2026) a date falls in: September to August. */
-export function schoolYearOf(date: string): number {
-  const y = Number(date.slice(0, 4));
-  return Number(date.slice(5, 7)) >= 9 ? y : y - 1;
-}

@@ -6,8 +6,10 @@ import { IDENTITY_MESSAGES } from './identity.messages.js';
 
 export const MESSAGES = {
   ...IDENTITY_MESSAGES,
-  bad_request: { zh: '请求有误：{reason}', en: 'Bad request: {reason}' },
+  bad_request: { zh: '请求有误：{reason}', en: 'Bad request: {reasonEn}' },
   validation_failed: { zh: '提交的数据有误，请按提示修改', en: 'Some fields are invalid; see the details' },
+  /** The same words for fields that pass the schema but break a rule (422), e.g. an unknown reference. */
+  invalid_fields: { zh: '提交的数据有误，请按提示修改', en: 'Some fields are invalid; see the details' },
   malformed_json: { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
   unauthenticated: { zh: '请先登录', en: 'Please sign in' },
   invalid_credentials: { zh: '用户名或密码错误', en: 'Wrong username or password' },
@@ -37,8 +39,18 @@ export const MESSAGES = {
   spreadsheet_invalid: { zh: '表格无法读取：{reason}', en: 'The spreadsheet cannot be read: {reasonEn}' },
   import_has_errors: { zh: '文件中有 {count} 行错误，请修改后重新上传', en: 'The file has {count} bad rows; fix them and upload again' },
   import_state: { zh: '该导入任务状态为“{status}”，不能提交', en: 'This import is {status} and cannot be committed' },
-  /** A module rule, worded by the module in both languages (e.g. a double-booked teacher). */
+  /** A module rule the input breaks, worded by the module in both languages (422). */
   rule_violation: { zh: '{reason}', en: '{reasonEn}' },
+  /** A module rule the current state forbids (e.g. a double-booked teacher, signing twice), worded by the module (409). */
+  state_conflict: { zh: '{reason}', en: '{reasonEn}' },
+  /** Nothing to show for what was asked, worded by the module when it is not one record by id (404). */
+  nothing_found: { zh: '{reason}', en: '{reasonEn}' },
+  /** The caller's role may not do this, worded by the module (403). */
+  not_permitted: { zh: '{reason}', en: '{reasonEn}' },
+  /** A body or chunk larger than the module accepts, worded by the module (413). */
+  payload_too_large: { zh: '{reason}', en: '{reasonEn}' },
+  /** A file or content type the module does not take, worded by the module (415). */
+  unsupported_media_type: { zh: '{reason}', en: '{reasonEn}' },
   internal: { zh: '服务器内部错误，请稍后重试（编号 {requestId}）', en: 'Internal error; please retry (request {requestId})' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 

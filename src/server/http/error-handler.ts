@@ -58,14 +58,18 @@ export function registerErrorHandler(app: FastifyInstance, opts: { spaFallback?:
     if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && err instanceof SyntaxError)) {
       return send(req, reply, 400, 'malformed_json', {}, []);
     }
-    if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
       return send(req, reply, 413, 'file_too_large', { limitMb: Math.round((app.initialConfig.bodyLimit ?? 0) / 1048576) }, []);
     }
     if (err.code === PG_UNIQUE) return send(req, reply, 409, 'conflict', { reason: 'duplicate' }, []);
     if (err.code === PG_FOREIGN_KEY) return send(req, reply, 409, 'conflict', { reason: 'reference' }, []);
-    if (err.code === PG_CHECK) return send(req, reply, 422, 'validation_failed', {}, []);
+    if (err.code === PG_CHECK) return send(req, reply, 422, 'invalid_fields', {}, []);
+    if (err.statusCode === 415) {
+      return send(req, reply, 415, 'unsupported_media_type', { reason: `不支持的内容类型：${req.headers['content-type'] ?? '（无）'}`, reasonEn: err.message }, []);
+    }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return send(req, reply, err.statusCode, 'bad_request', { reason: err.message }, []);
+      // any other refusal of the framework's is a malformed request: one code, one status
+      return send(req, reply, 400, 'bad_request', { reason: err.message, reasonEn: err.message }, []);
     }
     req.log.error({ err }, 'unhandled error');
     return send(req, reply, 500, 'internal', { requestId: String(req.id) }, []);

@@ -31,11 +31,15 @@ export function encodeRfc5987(value: string): string {
   return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** `inline` or `attachment` with an ASCII `filename` fallback and the real name in `filename*`. */
-export function contentDisposition(kind: 'inline' | 'attachment', fileName: string): string {
+/**
+ * `inline` or `attachment` (RFC 6266) with an ASCII `filename` fallback and the real name in
+ * `filename*` (Chinese names). Every download uses it; `asciiName` names the fallback where the
+ * real name has no readable ASCII form (e.g. `class-report.pdf` for 初一(1)班学情分析报告.pdf).
+ */
+export function contentDisposition(kind: 'inline' | 'attachment', fileName: string, asciiName?: string): string {
   // eslint-disable-next-line no-control-regex
   const clean = fileName.replace(/[\u0000-\u001f\u007f]/g, '').trim() || 'file';
-  const ascii = clean.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%;]/g, '_');
+  const ascii = (asciiName ?? clean).replace(/[^\x20-\x7e]/g, '_').replace(/["\\%;]/g, '_');
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(clean)}`;
 }
 

@@ -1,4 +1,4 @@
-import { AppError, NotFoundError, OutOfScopeError } from '../../http/errors.js';
+import { entityErrors } from '../../http/errors.js';
 
 /**
  * This module's entities for the shared not_found / out_of_scope messages. The shared
@@ -12,10 +12,4 @@ const LABELS = {
 } as const;
 type Entity = keyof typeof LABELS | 'community' | 'school';
 
-export function notFound(entity: Entity, id: string | number): AppError {
-  return new NotFoundError(entity, id, LABELS[entity as keyof typeof LABELS]);
-}
-
-export function outOfScope(entity: Entity): AppError {
-  return new OutOfScopeError(entity, LABELS[entity as keyof typeof LABELS]);
-}
+export const { notFound, outOfScope } = entityErrors<Entity>(LABELS);

@@ -2,8 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
-import { storedFileReply } from '../../http/file-response.js';
-import { AppError } from '../../http/errors.js';
+import { storedFileReply, contentDisposition } from '../../http/file-response.js';
+import { badRequest } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
 import {
   activityDetailSchema, activityInput, activityListQuery, activityPatch, activitySchema, activityStatRowSchema, activityStatsQuery, archiveQuery,
@@ -16,7 +16,7 @@ import { ActivitiesService } from './activities.service.js';
 import { activityStats } from './activities.stats.js';
 import { ArchiveService } from './archive.service.js';
 import { CalendarService } from './calendar.service.js';
-import { disposition, readUpload } from './evidence.files.js';
+import { readUpload } from './evidence.files.js';
 import { EvidenceService } from './evidence.service.js';
 import { LedgerService } from './ledger.service.js';
 import { PlansService } from './plans.service.js';
@@ -37,9 +37,9 @@ export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
 
   /** The one file of a multipart request, read to memory (refused with 413 at the configured limit). */
   async function fileOf(req: FastifyRequest) {
-    if (!req.isMultipart()) throw new AppError(400, 'bad_request', { reason: '请以 multipart/form-data 上传文件（字段名 file）' });
+    if (!req.isMultipart()) throw badRequest('请以 multipart/form-data 上传文件（字段名 file）', 'Upload the file as multipart/form-data (field name file)');
     const file = await req.file();
-    if (!file) throw new AppError(400, 'bad_request', { reason: '缺少文件（字段名 file）' });
+    if (!file) throw badRequest('缺少文件（字段名 file）', 'The file is missing (field name file)');
     return { fileName: file.filename || 'upload', data: await readUpload(file.file, limit) };
   }
 
@@ -99,14 +99,14 @@ export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
       const lang = req.query.lang ?? requestLang(req);
       const data = await archive.load(callerOf(req).actor, { ...req.query, lang });
       const name = `${data.communityName}-${data.periodLabel}-${lang === 'en' ? 'archive' : '活动档案'}.xlsx`;
-      return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', disposition(name, false)).send(await archive.xlsx(data, lang));
+      return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', contentDisposition('attachment', name)).send(await archive.xlsx(data, lang));
     });
   app.get('/api/v1/activity-archive.pdf', { schema: { ...tags('activities'), summary: '档案汇编（PDF）Archive booklet as PDF', querystring: archiveQuery } },
     async (req, reply) => {
       const lang = req.query.lang ?? requestLang(req);
       const data = await archive.load(callerOf(req).actor, { ...req.query, lang });
       const name = `${data.communityName}-${data.periodLabel}-${lang === 'en' ? 'archive' : '工作档案'}.pdf`;
-      return reply.header('content-type', 'application/pdf').header('content-disposition', disposition(name, false)).send(await archive.pdf(data, lang));
+      return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition('attachment', name)).send(await archive.pdf(data, lang));
     });
 
   // ---------- work plans ----------

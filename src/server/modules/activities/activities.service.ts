@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -52,7 +53,7 @@ export class ActivitiesService {
   async list(actor: Actor, q: ActivityListQuery): Promise<{ items: Activity[]; total: number }> {
     const base = repo.activitiesQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      repo.withActivityExtras(base).orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      repo.withActivityExtras(base).orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     const accesses = await repo.communityAccessMany(this.db, actor, [...new Set(rows.map((r) => r.community_id))]);

@@ -3,7 +3,6 @@ import { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { AppError, ValidationError, fieldIssue } from '../../http/errors.js';
-import { contentDisposition } from '../../http/file-response.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 
 /**
@@ -91,9 +90,4 @@ export async function storeFile(storage: BlobStorage, prefix: string, buf: Buffe
 export async function discard(storage: BlobStorage, f: StoredFile) {
   await storage.delete(f.fileKey).catch(() => undefined);
   if (f.thumbKey) await storage.delete(f.thumbKey).catch(() => undefined);
-}
-
-/** Content-Disposition for a generated download (archive xlsx/PDF) with a Chinese file name. */
-export function disposition(fileName: string, inline: boolean) {
-  return contentDisposition(inline ? 'inline' : 'attachment', fileName);
 }

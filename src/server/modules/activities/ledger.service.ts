@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/connection.js';
@@ -39,7 +40,7 @@ export class LedgerService {
   async list(actor: Actor, q: ListQuery): Promise<{ items: SupportEntry[]; total: number }> {
     const base = this.base(actor, q);
     const [rows, count] = await Promise.all([
-      this.withNames(base).orderBy('l.given_on', 'desc').orderBy('l.id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      this.withNames(base).orderBy('l.given_on', 'desc').orderBy('l.id', 'desc').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toEntry), total: count.n };

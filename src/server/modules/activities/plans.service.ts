@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -67,7 +68,7 @@ export class PlansService {
     if (q.communityId) base = base.where('p.community_id', '=', q.communityId);
     if (q.semester) base = base.where('p.semester', '=', q.semester);
     const [rows, count] = await Promise.all([
-      base.select('p.id').orderBy('p.semester', 'desc').orderBy('p.id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.select('p.id').orderBy('p.semester', 'desc').orderBy('p.id').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     const items: WorkPlan[] = [];

@@ -1,4 +1,4 @@
-import { AppError, ConflictError, NotFoundError, OutOfScopeError, ruleViolation } from '../../http/errors.js';
+import { AppError, ConflictError, ruleViolation, entityErrors } from '../../http/errors.js';
 
 /**
  * This module's entities for the shared not_found / out_of_scope messages (the shared catalogue
@@ -12,13 +12,7 @@ const LABELS = {
 } as const;
 type Entity = keyof typeof LABELS;
 
-export function notFound(entity: Entity, id: string | number): AppError {
-  return new NotFoundError(entity, id, LABELS[entity]);
-}
-
-export function outOfScope(entity: Entity): AppError {
-  return new OutOfScopeError(entity, LABELS[entity]);
-}
+export const { notFound, outOfScope } = entityErrors<Entity>(LABELS);
 
 export const publishedLocked = () =>
   ruleViolation(409, '结果已发布，不能修改；如有异议请提出申诉', 'The result is published and cannot be changed; file an appeal instead');

@@ -1,3 +1,4 @@
+import { contentDisposition } from '../../http/file-response.js';
 import { z } from 'zod';
 import {
   appealDecision, appealInput, appealSchema, assignmentInput, assignmentSchema, balanceQuery, balanceSchema, dataSourceSchema, evaluationDetailSchema, evaluationListQuery,
@@ -75,7 +76,7 @@ export function assessmentRoutes(app: ZodApp, ctx: AppContext) {
       if (!d.result) throw notFound('assessment_evaluation', `${req.params.id}（未发布 not published）`);
       const pdf = await resultReportPdf({ communityName: d.communityName, schemeName: d.schemeName, year: d.year, revision: d.result.revision, schemeVersion: d.result.schemeVersion, total: d.result.total, publishedAt: d.result.publishedAt, schools: d.result.schools, explanation: d.result.explanation }, lang);
       return reply.header('content-type', 'application/pdf')
-        .header('content-disposition', `attachment; filename="report.pdf"; filename*=UTF-8''${encodeURIComponent(`${d.communityName}-考核结果.pdf`)}`).send(pdf);
+        .header('content-disposition', contentDisposition('attachment', `${d.communityName}-考核结果.pdf`, 'report.pdf')).send(pdf);
     });
 
   // ---------- published results and the balance indicators ----------

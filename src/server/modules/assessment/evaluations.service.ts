@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import {
@@ -6,7 +7,7 @@ import {
 } from '../../../shared/assessment.schemas.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { ValidationError, fieldIssue, ruleViolation } from '../../http/errors.js';
+import { ValidationError, fieldIssue, ruleViolation, notPermitted } from '../../http/errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { computeCommunities } from './assessment.compute.js';
 import type { ManualScore } from './assessment.engine.js';
@@ -69,7 +70,7 @@ export class EvaluationsService {
     if (q.status) base = base.where('e.status', '=', q.status);
     if (q.community) base = base.where('e.community_id', '=', q.community);
     const [rows, count] = await Promise.all([
-      repo.withEvaluationColumns(base).orderBy('s.year', 'desc').orderBy('c.name').orderBy('e.id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      repo.withEvaluationColumns(base).orderBy('s.year', 'desc').orderBy('c.name').orderBy('e.id').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toEvaluation), total: count.n };
@@ -136,7 +137,7 @@ export class EvaluationsService {
     if (assessmentPolicy.assessorScore(actor, ref)) return 'assessor';
     const s = statusText(ref.status);
     if (actor.role === 'assessor' && !ref.assessorIds.includes(actor.userId)) {
-      throw ruleViolation(403, '您未被分配为该教共体的考核员，不能评分', 'You are not assigned to assess this community');
+      throw notPermitted('您未被分配为该教共体的考核员，不能评分', 'You are not assigned to assess this community');
     }
     if (ref.status === 'published') throw publishedLocked();
     if (actor.role === 'community_lead' || actor.role === 'assessor') throw wrongStage(s.zh, s.en, '评分', 'score');

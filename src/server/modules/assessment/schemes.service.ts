@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import { analyseFormula, evaluate, parse, unitText } from '../../../shared/assessment.formula.js';
 import type { Assignment, DataSourceInfo, FormulaCheckResult, Scheme, SchemeDefinition, SchemeInput, SchemePatch } from '../../../shared/assessment.schemas.js';
@@ -56,7 +57,7 @@ export class SchemesService {
     if (q.region) query = query.where('s.region_code', '=', q.region);
     if (q.year) query = query.where('s.year', '=', q.year);
     const [rows, count] = await Promise.all([
-      query.orderBy('s.year', 'desc').orderBy('s.id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      query.orderBy('s.year', 'desc').orderBy('s.id', 'desc').$call(paged(q)).execute(),
       this.db.selectFrom(query.as('x')).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toScheme), total: count.n };

@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
@@ -21,7 +22,7 @@ export function auditRoutes(app: ZodApp, ctx: AppContext) {
     if (q.userId) query = query.where('user_id', '=', q.userId);
     if (q.action) query = query.where('action', '=', q.action);
     const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      query.selectAll().orderBy('id', 'desc').$call(paged(q)).execute(),
       query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return {

@@ -1,4 +1,4 @@
-import { ruleViolation, fieldIssue, type AppError } from '../../http/errors.js';
+import { fieldIssue, type AppError, notPermitted } from '../../http/errors.js';
 import { DENY_MESSAGES, type DenyReason } from '../../../shared/users.policy.js';
 
 /**
@@ -19,5 +19,5 @@ const FIELD_OF: Partial<Record<DenyReason, string>> = {
 export function userAccessDenied(reason: DenyReason): AppError {
   const m = DENY_MESSAGES[reason];
   const field = FIELD_OF[reason];
-  return ruleViolation(403, m.zh, m.en, field ? [fieldIssue(field, reason, m.zh, m.en)] : [fieldIssue('user', reason, m.zh, m.en)]);
+  return notPermitted(m.zh, m.en, field ? [fieldIssue(field, reason, m.zh, m.en)] : [fieldIssue('user', reason, m.zh, m.en)]);
 }

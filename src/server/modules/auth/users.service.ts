@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -122,7 +123,7 @@ export class UsersService {
     if (q.search) query = query.where((eb) => eb.or([eb('u.username', 'ilike', `%${q.search}%`), eb('u.display_name', 'ilike', `%${q.search}%`)]));
     if (q.role) query = query.where('u.role', '=', q.role);
     const [rows, total] = await Promise.all([
-      query.orderBy('u.id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      query.orderBy('u.id').$call(paged(q)).execute(),
       query.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toUser), total: Number(total.n) };

@@ -1,20 +1,8 @@
 /**
  * The dashboard's calendar, as pure functions (the school year runs September to August; the
  * autumn term Sep–Jan, the spring term Feb–Jul; dates are Asia/Shanghai, UTC+8 all year).
- * Kept here rather than borrowed from a feature module so the dashboard stands without it.
+ * Today and the school year of a date come from the shared Beijing clock (shared/beijing-time.ts).
  */
-const SHANGHAI_MS = 8 * 3600 * 1000;
-
-export function shanghaiToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + SHANGHAI_MS).toISOString().slice(0, 10);
-}
-
-/** 2026 for any date from 2026-09-01 to 2027-08-31. */
-export function schoolYearOf(date: string): number {
-  const y = Number(date.slice(0, 4));
-  return Number(date.slice(5, 7)) >= 9 ? y : y - 1;
-}
-
 export function schoolYearLabel(year: number): string {
   return `${year}–${year + 1}`;
 }

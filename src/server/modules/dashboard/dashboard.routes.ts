@@ -1,3 +1,4 @@
+import { contentDisposition } from '../../http/file-response.js';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
@@ -33,10 +34,6 @@ function withoutLinks(d: Dashboard): Dashboard {
   };
 }
 
-function attachment(name: string) {
-  return `attachment; filename="report"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
 export function dashboardRoutes(app: ZodApp, ctx: AppContext) {
   const log = (source: string, err: unknown) => app.log.warn({ err, source }, 'dashboard source failed');
   const dashboards = new DashboardService(ctx.db, log);
@@ -56,7 +53,7 @@ export function dashboardRoutes(app: ZodApp, ctx: AppContext) {
     async (req, reply) => {
       const lang = req.query.lang ?? requestLang(req);
       const data = await reports.load(callerOf(req).actor, req.query);
-      return reply.header('content-type', 'application/pdf').header('content-disposition', attachment(`${reportTitle(data, lang)}.pdf`)).send(await reportPdf(data, lang));
+      return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition('attachment', `${reportTitle(data, lang)}.pdf`, 'report.pdf')).send(await reportPdf(data, lang));
     });
   app.get('/api/v1/dashboard/report.xlsx', { schema: { ...tags, summary: '年度报告（Excel）Annual report as xlsx', querystring: reportQuery } },
     async (req, reply) => {
@@ -64,7 +61,7 @@ export function dashboardRoutes(app: ZodApp, ctx: AppContext) {
       const data = await reports.load(callerOf(req).actor, req.query);
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', attachment(`${reportTitle(data, lang)}.xlsx`))
+        .header('content-disposition', contentDisposition('attachment', `${reportTitle(data, lang)}.xlsx`, 'report.xlsx'))
         .send(await reportXlsx(data, lang));
     });
 

@@ -4,7 +4,8 @@ import { formatFigure, formatNumber, formatPercent, percentOf } from '../../../s
 import type { Chart } from '../../../shared/dashboard.schemas.js';
 import type { Actor } from '../../http/actor.js';
 import { dashboardPolicy } from './dashboard.policy.js';
-import { periodOf, schoolYearOf, shanghaiToday } from './dashboard.period.js';
+import { schoolYearOfDate as schoolYearOf, todayShanghai as shanghaiToday } from '../../../shared/beijing-time.js';
+import { periodOf } from './dashboard.period.js';
 import { resolveFilters } from './dashboard.scope.js';
 
 describe('Chinese number formatting', () => {

@@ -6,7 +6,8 @@ import { regionContains } from '../../../shared/regions.js';
 import type { DashboardQuery } from '../../../shared/dashboard.schemas.js';
 import { schoolFilterCondition, visibleCommunityCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
 import type { ResolvedFilters, ResolvedScope } from './dashboard.panel.js';
-import { periodOf, schoolYearOf, shanghaiToday } from './dashboard.period.js';
+import { schoolYearOfDate, todayShanghai } from '../../../shared/beijing-time.js';
+import { periodOf } from './dashboard.period.js';
 
 /**
  * Which dashboard a request asks for, checked against the actor's scope: a bureau sees its region
@@ -41,8 +42,8 @@ async function regionScope(db: Db, code: string): Promise<ResolvedScope> {
   return { view: 'region', regionCode: r.code, communityId: null, schoolId: null, name: r.name };
 }
 
-export function resolveFilters(q: Pick<DashboardQuery, 'schoolYear' | 'semester' | 'level' | 'locationClass'>, today = shanghaiToday()): ResolvedFilters {
-  const schoolYear = q.schoolYear ?? (q.semester ? Number(q.semester.slice(0, 4)) : schoolYearOf(today));
+export function resolveFilters(q: Pick<DashboardQuery, 'schoolYear' | 'semester' | 'level' | 'locationClass'>, today = todayShanghai()): ResolvedFilters {
+  const schoolYear = q.schoolYear ?? (q.semester ? Number(q.semester.slice(0, 4)) : schoolYearOfDate(today));
   const semester = q.semester ?? null;
   return { schoolYear, semester, ...periodOf(schoolYear, semester), level: q.level ?? [], locationClass: q.locationClass ?? [] };
 }

@@ -6,7 +6,7 @@ import type { AlertSource, PanelContext, PanelDefinition } from './dashboard.pan
 import { allAlertSources, allPanels } from './dashboard.registry.js';
 import { resolveFilters, resolveScope } from './dashboard.scope.js';
 import { drillTeachers, mapData, scopeCommunityIds } from './dashboard.sources.js';
-import { shanghaiToday } from './dashboard.period.js';
+import { todayShanghai } from '../../../shared/beijing-time.js';
 import { cachedPanels } from './dashboard.cache.js';
 
 export type PanelErrorLog = (source: string, err: unknown) => void;
@@ -26,7 +26,7 @@ export class DashboardService {
   ) {}
 
   async context(actor: Actor, q: DashboardQuery): Promise<PanelContext> {
-    const today = shanghaiToday(this.now());
+    const today = todayShanghai(this.now());
     const scope = await resolveScope(this.db, actor, q);
     return { db: this.db, actor, scope, filters: resolveFilters(q, today), today };
   }

@@ -1,3 +1,5 @@
+import { paged } from '../../db/paging.js';
+import { todayShanghai } from '../../../shared/beijing-time.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -14,7 +16,6 @@ import { exchangePolicy } from './exchange.policy.js';
 import * as repo from './exchange.repo.js';
 import { fullTimeOverlap, timetableProblems, type SlotProblem } from './exchange.rules.js';
 import { settingsFor } from './exchange.settings.js';
-import { todayShanghai } from './exchange.time.js';
 
 type Merged = Omit<AssignmentInput, 'fromSchoolId'> & { fromSchoolId: number };
 
@@ -25,7 +26,7 @@ export class AssignmentsService {
   async list(actor: Actor, q: AssignmentListQuery): Promise<{ items: Assignment[]; total: number }> {
     const base = repo.assignmentsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      base.select([...repo.assignmentColumns]).orderBy('a.start_date', 'desc').orderBy('a.id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.select([...repo.assignmentColumns]).orderBy('a.start_date', 'desc').orderBy('a.id', 'desc').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: await this.hydrate(rows), total: count.n };

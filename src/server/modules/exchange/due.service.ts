@@ -1,3 +1,5 @@
+import { pageOffset } from '../../db/paging.js';
+import { todayShanghai } from '../../../shared/beijing-time.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -10,7 +12,6 @@ import { notFound, outOfScope, unknownReference } from './exchange.errors.js';
 import { cycleWindow } from './exchange.due.js';
 import { exchangePolicy } from './exchange.policy.js';
 import type { RuleRow } from './exchange.tables.js';
-import { todayShanghai } from './exchange.time.js';
 
 function toRule(r: RuleRow): Rule {
   return {
@@ -43,7 +44,6 @@ export class DueService {
     if (!(await ruleVisible(this.db, actor, r.region_code))) throw outOfScope('rule');
     return r;
   }
-
 
   async createRule(caller: Caller, input: RuleInput): Promise<Rule> {
     if (!exchangePolicy.configure(caller.actor, input.regionCode)) throw new ForbiddenError();
@@ -123,7 +123,7 @@ export class DueService {
       sql<{ id: number; name: string; gender: string; birth_year: number | null; school_id: number; school_name: string; location_class: string; state: string; last_exchange: string | null }>`
         ${base} select * from classified where state in (${stateList})
         order by case state when 'due' then 0 when 'scheduled' then 1 else 2 end, school_name, name, id
-        limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`.execute(this.db),
+        limit ${q.pageSize} offset ${pageOffset(q)}`.execute(this.db),
       sql<{ state: string; n: number }>`${base} select state, count(*)::int as n from classified group by state`.execute(this.db),
     ]);
     const count = (s: string) => counts.rows.find((r) => r.state === s)?.n ?? 0;

@@ -1,5 +1,5 @@
 import type { DueState } from '../../../shared/exchange.enums.js';
-import { schoolYearOf } from '../../../shared/exchange.hours.js';
+import { schoolYearOfDate } from '../../../shared/beijing-time.js';
 
 /**
  * Eligibility and cycle rules (e.g. Enshi: every rural teacher, men under 50 and women under 45,
@@ -25,7 +25,7 @@ export interface CycleWindow {
 
 /** The cycle the reference date falls in, as school years and as dates (1 Sept … 31 Aug). */
 export function cycleWindow(rule: Pick<CycleRule, 'cycleYears' | 'cycleStartYear'>, refDate: string): CycleWindow {
-  const year = schoolYearOf(refDate);
+  const year = schoolYearOfDate(refDate);
   const k = Math.floor((year - rule.cycleStartYear) / rule.cycleYears);
   const firstYear = rule.cycleStartYear + k * rule.cycleYears;
   const lastYear = firstYear + rule.cycleYears - 1;

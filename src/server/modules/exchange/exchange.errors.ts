@@ -1,4 +1,4 @@
-import { AppError, NotFoundError, OutOfScopeError, fieldIssue, ruleViolation } from '../../http/errors.js';
+import { AppError, fieldIssue, ruleViolation, notPermitted, entityErrors } from '../../http/errors.js';
 
 /** This module's entities for the shared not_found / out_of_scope messages (same codes, same classes). */
 const LABELS = {
@@ -13,17 +13,11 @@ const LABELS = {
 } as const;
 type Entity = keyof typeof LABELS;
 
-export function notFound(entity: Entity, id: string | number): AppError {
-  return new NotFoundError(entity, id, LABELS[entity]);
-}
-
-export function outOfScope(entity: Entity): AppError {
-  return new OutOfScopeError(entity, LABELS[entity]);
-}
+export const { notFound, outOfScope } = entityErrors<Entity>(LABELS);
 
 /** A referenced teacher or school outside the actor's scope, named on the field that referenced it. */
 export function referenceOutOfScope(field: string, zh: string, en: string): AppError {
-  return ruleViolation(403, zh, en, [fieldIssue(field, 'out_of_scope', zh, en)]);
+  return notPermitted(zh, en, [fieldIssue(field, 'out_of_scope', zh, en)]);
 }
 
 export function unknownReference(field: string, zh: string, en: string): AppError {

@@ -1,3 +1,4 @@
+import { contentDisposition } from '../../http/file-response.js';
 import { PassThrough, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
@@ -76,10 +77,10 @@ export async function writeReport(out: Writable, batches: AsyncIterable<Assignme
 
 export function sendReport(reply: FastifyReply, batches: AsyncIterable<Assignment[]>, summary: ReportSummary, lang: Lang): FastifyReply {
   const out = new PassThrough();
-  const name = encodeURIComponent(lang === 'en' ? 'teacher-exchange-report.xlsx' : '教师交流情况统计表.xlsx');
+  const name = lang === 'en' ? 'teacher-exchange-report.xlsx' : '教师交流情况统计表.xlsx';
   reply
     .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .header('content-disposition', `attachment; filename="exchange-report.xlsx"; filename*=UTF-8''${name}`);
+    .header('content-disposition', contentDisposition('attachment', name, 'exchange-report.xlsx'));
   writeReport(out, batches, summary, lang).catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
   return reply.send(out);
 }

@@ -1,3 +1,4 @@
+import { todayShanghai } from '../../../shared/beijing-time.js';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
@@ -16,7 +17,7 @@ import { AssignmentsService } from './assignments.service.js';
 import { DueService } from './due.service.js';
 import { sendReport } from './exchange.export.js';
 import { saveSettings, settingsFor } from './exchange.settings.js';
-import { todayShanghai } from './exchange.time.js';
+
 import { MentorshipsService } from './mentorships.service.js';
 import { StructureService } from './structure.service.js';
 import { StudiosService } from './studios.service.js';

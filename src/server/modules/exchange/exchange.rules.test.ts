@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeHours, itinerantHours, postingHours, schoolDaysBetween, schoolYearOf, weekdayOccurrences } from '../../../shared/exchange.hours.js';
+import { schoolYearOfDate as schoolYearOf } from '../../../shared/beijing-time.js';
+import { computeHours, itinerantHours, postingHours, schoolDaysBetween, weekdayOccurrences } from '../../../shared/exchange.hours.js';
 import { ageAt, cycleWindow, dueState, isSubject, type CycleRule } from './exchange.due.js';
 import { directionOf, fullTimeOverlap, honourLevel, promotionCredit, timetableProblems } from './exchange.rules.js';
 import { compliance } from './mentorship.compliance.js';

@@ -20,7 +20,7 @@ export const directionSql = sql<string>`(case when ${rank(sql.ref('fs.location_c
 export const honourLevelSql = sql<string>`(case when t.honours && ${MASTER_ARRAY} then 'master' when t.honours && ${BACKBONE_ARRAY} then 'backbone'
   when 'rising_star' = any(t.honours) then 'rising_star' else 'none' end)`;
 
-/** schoolYearOf(a.start_date). */
+/** schoolYearOfDate(a.start_date). */
 export const yearSql = sql<number>`(extract(year from a.start_date)::int - case when extract(month from a.start_date) >= 9 then 0 else 1 end)`;
 
 /** The hours that count: the override when one was given, else the computed figure. */

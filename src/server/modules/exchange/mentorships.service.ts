@@ -1,3 +1,5 @@
+import { pageSlice } from '../../db/paging.js';
+import { todayShanghai } from '../../../shared/beijing-time.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ConflictError, ForbiddenError, ValidationError, fieldIssue, ruleViolation } from '../../http/errors.js';
@@ -10,7 +12,7 @@ import { exchangePolicy } from './exchange.policy.js';
 import * as repo from './exchange.repo.js';
 import { settingsFor } from './exchange.settings.js';
 import { semesterRange } from '../../../shared/activities.semester.js';
-import { todayShanghai } from './exchange.time.js';
+
 import { compliance } from './mentorship.compliance.js';
 import * as mrepo from './mentorship.repo.js';
 
@@ -46,7 +48,7 @@ export class MentorshipsService {
     const on = q.on ?? todayShanghai();
     let items = await this.summarise(await loadRows(this.db, actor, q), on);
     if (q.behind !== undefined) items = items.filter((m) => m.behind === q.behind);
-    return { items: items.slice((q.page - 1) * q.pageSize, q.page * q.pageSize), total: items.length };
+    return { items: pageSlice(items, q), total: items.length };
   }
 
   async get(actor: Actor, id: number, on = todayShanghai()): Promise<MentorshipDetail> {

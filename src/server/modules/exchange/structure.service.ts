@@ -1,3 +1,4 @@
+import { todayShanghai } from '../../../shared/beijing-time.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
@@ -8,7 +9,6 @@ import { privateSchoolCondition, visibleCommunityCondition } from '../registry/r
 import { BACKBONE_ARRAY, MASTER_ARRAY } from './exchange.sql.js';
 import { settingsFor } from './exchange.settings.js';
 import { belowFloor, share, shares, type StructureCounts } from './structure.rules.js';
-import { todayShanghai } from './exchange.time.js';
 
 interface SchoolRow {
   id: number; name: string; location_class: LocationClass; region_code: string;

@@ -1,3 +1,4 @@
+import { pageSlice } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -47,7 +48,7 @@ export class StudiosService {
     if (q.communityId) base = base.where('st.community_id', '=', q.communityId);
     if (q.search) base = base.where('st.name', 'ilike', `%${q.search}%`);
     const all = await base.orderBy('st.founded_on', 'desc').orderBy('st.id').execute();
-    return { items: await this.withMembers(all.slice((q.page - 1) * q.pageSize, q.page * q.pageSize)), total: all.length };
+    return { items: await this.withMembers(pageSlice(all, q)), total: all.length };
   }
 
   async get(actor: Actor, id: number): Promise<Studio> {

@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
@@ -12,7 +13,7 @@ import { columnLetter, HEADER_SEARCH_ROWS, mapHeader, noteUnnamedColumns, type C
 import { schoolYearStatsImport } from './kinds/school-year-stats.import.js';
 import { schoolsImport } from './kinds/schools.import.js';
 import { teachersImport } from './kinds/teachers.import.js';
-import { detectType, readRows, SpreadsheetError, type Cell, type SpreadsheetType } from './spreadsheet-reader.js';
+import { detectType, readRows, SpreadsheetError, spreadsheetRefusal, type Cell, type SpreadsheetType } from './spreadsheet-reader.js';
 import type { ImportJobRow } from './io.tables.js';
 import { dropImportFile } from './retention.js';
 import { parserChoices } from './cell-parsers.js';
@@ -205,7 +206,7 @@ export class ImportService {
       result = await this.pass({ kind, file_key: key, file_name: fileName }, caller.actor, this.db, false, type, { custom: await this.choices(caller.actor, kind) });
     } catch (e) {
       await this.storage.delete(key);
-      if (e instanceof SpreadsheetError) throw new AppError(e.status, 'spreadsheet_invalid', { reason: e.zh, reasonEn: e.en }, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
+      if (e instanceof SpreadsheetError) throw spreadsheetRefusal(e, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
       throw e;
     }
     let row: ImportJobRow;
@@ -272,7 +273,7 @@ export class ImportService {
         const custom = Object.fromEntries((await tx.selectFrom('import_column_choices').select(['header', 'field_key']).where('kind', '=', scope.kind).where('scope_kind', '=', scope.scope_kind).where('scope_id', '=', scope.scope_id).execute()).map((r) => [r.header, r.field_key]));
         result = await this.pass({ kind, file_key: job.file_key, file_name: job.file_name }, caller.actor, tx, false, type, { ...options, custom });
       } catch (e) {
-        if (e instanceof SpreadsheetError) throw new AppError(e.status, 'spreadsheet_invalid', { reason: e.zh, reasonEn: e.en }, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
+        if (e instanceof SpreadsheetError) throw spreadsheetRefusal(e, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
         throw e;
       }
       const row = await tx.updateTable('import_jobs').set({
@@ -297,7 +298,7 @@ export class ImportService {
   async list(actor: Actor, q: { page: number; pageSize: number }) {
     const base = this.db.selectFrom('import_jobs').where('created_by', '=', actor.userId);
     const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('created_at', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.selectAll().orderBy('created_at', 'desc').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map((r) => ({ ...toJob(r), errors: [] })), total: count.n };

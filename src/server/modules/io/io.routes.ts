@@ -1,7 +1,8 @@
+import { contentDisposition } from '../../http/file-response.js';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
-import { AppError } from '../../http/errors.js';
+import { badRequest } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
 import { IMPORT_KINDS, importJobSchema, importOptionsSchema, importUploadQuery } from '../../../shared/io.schemas.js';
 import { pageOf, pageQuery } from '../../../shared/validation.js';
@@ -19,7 +20,7 @@ export function ioRoutes(app: ZodApp, ctx: AppContext) {
     const names = { schools: '学校导入模板', teachers: '教师导入模板', 'school-year-stats': '学校年报导入模板' };
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="${kind}-template.xlsx"; filename*=UTF-8''${encodeURIComponent(`${names[kind]}.xlsx`)}`)
+      .header('content-disposition', contentDisposition('attachment', `${names[kind]}.xlsx`, `${kind}-template.xlsx`))
       .send(await imports.template(kind, lang));
   });
 
@@ -27,9 +28,9 @@ export function ioRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags: ['imports'], summary: '上传并校验（不写入）Upload and check a file; nothing is written', querystring: importUploadQuery, consumes: ['multipart/form-data'], response: { 201: importJobSchema } },
   }, async (req, reply) => {
     const caller = callerOf(req);
-    if (!req.isMultipart()) throw new AppError(400, 'bad_request', { reason: '请以 multipart/form-data 上传文件（字段名 file）' });
+    if (!req.isMultipart()) throw badRequest('请以 multipart/form-data 上传文件（字段名 file）', 'Upload the file as multipart/form-data (field name file)');
     const file = await req.file();
-    if (!file) throw new AppError(400, 'bad_request', { reason: '缺少文件（字段名 file）' });
+    if (!file) throw badRequest('缺少文件（字段名 file）', 'The file is missing (field name file)');
     const tooLarge = () => (file.file.truncated ? Math.round(ctx.config.uploadLimitBytes / 1048576) : null);
     const job = await imports.upload(caller, req.query.kind, file.filename, file.file, tooLarge);
     return reply.status(201).send(job);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { AppError, unsupportedMediaType, type FieldIssue } from '../../http/errors.js';
 import { detectEncoding, readCsvRows } from './csv-reader.js';
 import { readXlsxRows } from './xlsx-reader.js';
 
@@ -58,4 +59,10 @@ export async function* readRows(stream: Readable, type: SpreadsheetType): AsyncG
 /** Header text as users write it: without the required-field star, spaces or a trailing note. */
 export function cleanHeader(cell: Cell): string {
   return String(cell ?? '').replace(/[*＊\s]/g, '').replace(/[（(].*[)）]$/, '');
+}
+
+/** The refusal a user sees for a file-level problem: 415 when it is no spreadsheet, else 422. */
+export function spreadsheetRefusal(e: SpreadsheetError, details: FieldIssue[] = []): AppError {
+  if (e.status === 415) return unsupportedMediaType(`表格无法读取：${e.zh}`, `The spreadsheet cannot be read: ${e.en}`, details);
+  return new AppError(422, 'spreadsheet_invalid', { reason: e.zh, reasonEn: e.en }, details);
 }

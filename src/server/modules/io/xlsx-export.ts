@@ -1,3 +1,4 @@
+import { contentDisposition } from '../../http/file-response.js';
 import { PassThrough, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
@@ -55,10 +56,9 @@ export function writeXlsx<T>(out: Writable, opts: XlsxExport<T>): Promise<void> 
 
 function sendWorkbook(reply: FastifyReply, fileName: string, write: (out: Writable) => Promise<void>): FastifyReply {
   const out = new PassThrough();
-  const encoded = encodeURIComponent(`${fileName}.xlsx`);
   reply
     .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .header('content-disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encoded}`);
+    .header('content-disposition', contentDisposition('attachment', `${fileName}.xlsx`, 'export.xlsx'));
   write(out).catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
   return reply.send(out);
 }

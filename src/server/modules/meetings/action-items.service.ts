@@ -1,7 +1,9 @@
+import { paged } from '../../db/paging.js';
+import { shanghaiDate, todayShanghai } from '../../../shared/beijing-time.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
+import { ValidationError, fieldIssue, type FieldIssue, notPermitted } from '../../http/errors.js';
 import type { ActionItem, ActionItemInput, ActionItemListQuery, ActionItemPatch, ProgressNoteInput } from '../../../shared/meetings.schemas.js';
 import { changedFields, recordAudit } from '../audit/audit.service.js';
 import { visibleCommunityCondition } from '../registry/registry.scope.js';
@@ -9,7 +11,6 @@ import { managedMeeting, notFound, readableMeeting } from './meetings.access.js'
 import { toActionItem, type ActionItemJoined } from './meetings.mappers.js';
 import { meetingsPolicy } from './meetings.policy.js';
 import * as repo from './meetings.repo.js';
-import { chinaDate, todayInChina } from './meetings.rules.js';
 
 const COLUMNS = [
   'i.id', 'i.meeting_id', 'm.title as meeting_title', 'i.community_id', 'c.name as community_name', 'i.title', 'i.description', 'i.owner_kind', 'i.owner_name',
@@ -21,14 +22,14 @@ export class ActionItemsService {
   constructor(private readonly db: Db) {}
 
   async list(actor: Actor, q: ActionItemListQuery): Promise<{ items: ActionItem[]; total: number }> {
-    const asOf = q.asOf ?? todayInChina();
+    const asOf = q.asOf ?? todayShanghai();
     let base = repo.actionItemsQuery(this.db, visibleCommunityCondition(actor, 'i.community_id'));
     if (q.communityId) base = base.where('i.community_id', '=', q.communityId);
     if (q.meetingId) base = base.where('i.meeting_id', '=', q.meetingId);
     if (q.ownerSchoolId) base = base.where('i.owner_school_id', '=', q.ownerSchoolId);
     if (q.status?.length) base = base.where(repo.actionStatusSql(asOf), 'in', q.status);
     const [rows, count] = await Promise.all([
-      base.select(COLUMNS).orderBy('i.due_date').orderBy('i.id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.select(COLUMNS).orderBy('i.due_date').orderBy('i.id').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     const notes = await repo.notesOf(this.db, rows.map((r) => r.id));
@@ -38,13 +39,13 @@ export class ActionItemsService {
   private async one(id: number): Promise<ActionItem> {
     const row = await repo.actionItemsQuery(this.db, sql<boolean>`true`).select(COLUMNS).where('i.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('事项', 'Action item', id);
-    return toActionItem(row as ActionItemJoined, await repo.notesOf(this.db, [id]), todayInChina());
+    return toActionItem(row as ActionItemJoined, await repo.notesOf(this.db, [id]), todayShanghai());
   }
 
   /** Owner references exist and the due date is not before the meeting (a decision cannot be due before it is taken). */
   private async check(meetingStartsAt: string, v: Partial<ActionItemInput>) {
     const issues: FieldIssue[] = [];
-    const meetingDay = chinaDate(meetingStartsAt);
+    const meetingDay = shanghaiDate(meetingStartsAt);
     if (v.dueDate && v.dueDate < meetingDay) {
       issues.push(fieldIssue('body.dueDate', 'before_meeting', `截止日期不能早于会议日期 ${meetingDay}`, `The due date cannot precede the meeting date ${meetingDay}`));
     }
@@ -99,7 +100,7 @@ export class ActionItemsService {
     const ownerSchools = await this.ownerSchools(item);
     // the owner school's principal may report progress (done, linked activities); the rest is the lead's
     if (!manager && !(onlyProgress && meetingsPolicy.reportProgress(caller.actor, access.community, ownerSchools))) {
-      throw ruleViolation(403, '只有教共体负责人可以修改事项；负责学校的校长只能登记进展', 'Only the community lead may edit an item; the owner school\'s principal may only report progress');
+      throw notPermitted('只有教共体负责人可以修改事项；负责学校的校长只能登记进展', 'Only the community lead may edit an item; the owner school\'s principal may only report progress');
     }
     await this.check(access.meeting.starts_at, patch);
     const ownerName = patch.ownerName ?? (patch.ownerSchoolId || patch.ownerTeacherId ? await this.ownerName({ ...patch, ownerKind: patch.ownerKind ?? (item.owner_kind as 'person' | 'school') }) : undefined);
@@ -136,7 +137,7 @@ export class ActionItemsService {
   async addNote(caller: Caller, id: number, input: ProgressNoteInput): Promise<ActionItem> {
     const { item, access } = await this.loadForWrite(caller.actor, id);
     if (!meetingsPolicy.reportProgress(caller.actor, access.community, await this.ownerSchools(item))) {
-      throw ruleViolation(403, '只有教共体负责人或负责学校的校长可以登记进展', 'Only the community lead or the owner school\'s principal may report progress');
+      throw notPermitted('只有教共体负责人或负责学校的校长可以登记进展', 'Only the community lead or the owner school\'s principal may report progress');
     }
     await this.db.transaction().execute(async (tx) => {
       const note = await tx.insertInto('meeting_action_notes').values({ action_item_id: id, note: input.note, author_user_id: caller.actor.userId, author_name: caller.actor.displayName }).returningAll().executeTakeFirstOrThrow();

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { AppError, ruleViolation } from '../../http/errors.js';
+import { ruleViolation, badRequest, unsupportedMediaType } from '../../http/errors.js';
 import type { Attachment } from '../../../shared/meetings.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -25,10 +25,10 @@ export class AttachmentsService {
 
   async upload(caller: Caller, meetingId: number, fileName: string, data: Buffer): Promise<Attachment> {
     await managedMeeting(this.db, caller.actor, meetingId);
-    if (!data.length) throw ruleViolation(400, '文件为空', 'The file is empty');
+    if (!data.length) throw badRequest('文件为空', 'The file is empty');
     const type = await fileTypeFromBuffer(data);
     if (!type || !ALLOWED.has(type.mime)) {
-      throw new AppError(415, 'rule_violation', { reason: `不支持的附件类型：${fileName}（可上传 PDF、图片、Word、Excel、PPT）`, reasonEn: `Unsupported attachment ${fileName} (PDF, images, Word, Excel or PowerPoint)` });
+      throw unsupportedMediaType(`不支持的附件类型：${fileName}（可上传 PDF、图片、Word、Excel、PPT）`, `Unsupported attachment ${fileName} (PDF, images, Word, Excel or PowerPoint)`);
     }
     const key = `meetings/${meetingId}/${randomUUID()}.${type.ext}`;
     const { size } = await this.storage.put(key, Readable.from(data));

@@ -1,19 +1,19 @@
+import { todayShanghai } from '../../../shared/beijing-time.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
-import { AppError, OutOfScopeError, ruleViolation } from '../../http/errors.js';
+import { AppError, OutOfScopeError, NotFoundError, notPermitted } from '../../http/errors.js';
 import { visibleCommunityCondition } from '../registry/registry.scope.js';
 import { meetingsPolicy, type CommunityRef } from './meetings.policy.js';
-import { todayInChina } from './meetings.rules.js';
 
 /** Errors this module words itself (the shared catalogue has no "meeting" entity). */
 export function notFound(zh: string, en: string, id: number | string): AppError {
-  return new AppError(404, 'rule_violation', { reason: `找不到${zh}（${id}）`, reasonEn: `${en} ${id} was not found` });
+  return new NotFoundError(zh, id, { zh, en });
 }
 export const meetingNotFound = (id: number) => notFound('会议', 'Meeting', id);
 
 export const notManager = () =>
-  ruleViolation(403, '只有本教共体负责人或教育局管理员可以安排会议、编辑纪要和事项', 'Only the community lead or the bureau administrator may schedule meetings and edit minutes and items');
+  notPermitted('只有本教共体负责人或教育局管理员可以安排会议、编辑纪要和事项', 'Only the community lead or the bureau administrator may schedule meetings and edit minutes and items');
 
 export interface MeetingAccess {
   meeting: { id: number; community_id: number; starts_at: string; title: string };
@@ -45,7 +45,7 @@ export async function managedMeeting(db: Db, actor: Actor, meetingId: number): P
 
 /** The community's core and member schools on a date (default today). */
 export async function currentMemberSchools(db: Db, communityId: number, onDate?: string) {
-  const day = onDate ?? todayInChina();
+  const day = onDate ?? todayShanghai();
   return db
     .selectFrom('community_memberships as m')
     .innerJoin('schools as s', 's.id', 'm.school_id')

@@ -1,7 +1,8 @@
+import { todayShanghai } from '../../../shared/beijing-time.js';
 import type { Db } from '../../db/connection.js';
 import type { ActionItemStatus, AttendeeCategory, MeetingKind, MinutesStatus } from '../../../shared/meetings.schemas.js';
 import * as repo from './meetings.repo.js';
-import { actionItemStatus, todayInChina } from './meetings.rules.js';
+import { actionItemStatus } from './meetings.rules.js';
 
 /** One meeting as the semester archive (档案) and the PDF export see it. */
 export interface ArchivedMeeting {
@@ -60,7 +61,7 @@ export async function archivedMeeting(db: Db, meetingId: number): Promise<Archiv
 }
 
 async function archiveOne(db: Db, r: { id: number; community_id: number; community_name: string; kind: string; title: string; starts_at: string; ends_at: string | null; place: string | null; link: string | null }): Promise<ArchivedMeeting> {
-  const asOf = todayInChina();
+  const asOf = todayShanghai();
   const [agenda, attendees, revisions, items, attachments] = await Promise.all([
     repo.agendaOf(db, r.id, asOf),
     repo.attendeesOf(db, r.id),

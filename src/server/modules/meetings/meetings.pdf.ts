@@ -1,13 +1,10 @@
+import { shanghaiDateTime } from '../../../shared/beijing-time.js';
 import { ACTION_ITEM_STATUS_LABELS, ATTENDEE_CATEGORY_LABELS, MEETING_KIND_LABELS, MINUTES_STATUS_LABELS, SIGNER_STATUS_LABELS, type SignerStatus } from '../../../shared/meetings.schemas.js';
 import { parseMinutes, type Inline } from '../../../shared/meetings.markdown.js';
 import { addPageNumbers, createPdf, pdfToBuffer, type Pdf } from '../../pdf/pdf-document.js';
 import type { ArchivedMeeting, ArchivedMinutes } from './meetings.archive.js';
 
-const fmt = (iso: string | null) => {
-  if (!iso) return '—';
-  const d = new Date(Date.parse(iso) + 8 * 3600_000); // Asia/Shanghai
-  return d.toISOString().slice(0, 16).replace('T', ' ');
-};
+const fmt = (iso: string | null) => (iso ? shanghaiDateTime(iso) : '—');
 
 function heading(doc: Pdf, text: string) {
   doc.moveDown(0.8).font('cjk-bold').fontSize(13).fillColor('black').text(text).moveDown(0.3).font('cjk').fontSize(10.5);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
-import { AppError } from '../../http/errors.js';
-import { storedFileReply } from '../../http/file-response.js';
+import { badRequest } from '../../http/errors.js';
+import { storedFileReply, contentDisposition } from '../../http/file-response.js';
 import {
   actionItemInput, actionItemListQuery, actionItemPatch, actionItemSchema, agendaItemInput, agendaItemSchema, attachmentSchema, attendeeInput, attendeeSchema,
   meetingDetailSchema, meetingInput, meetingListQuery, meetingPatch, meetingSchema, minutesSave, minutesSchema, progressNoteInput, remindersQuery, remindersSchema,
@@ -81,7 +81,7 @@ export function meetingsRoutes(app: ZodApp, ctx: AppContext) {
       const name = `${access.community.name}-${access.meeting.title}.pdf`;
       return reply
         .header('content-type', 'application/pdf')
-        .header('content-disposition', `attachment; filename="meeting-${access.meeting.id}.pdf"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .header('content-disposition', contentDisposition('attachment', name, `meeting-${access.meeting.id}.pdf`))
         .send(pdf);
     });
 
@@ -101,9 +101,9 @@ export function meetingsRoutes(app: ZodApp, ctx: AppContext) {
   app.post('/api/v1/meetings/:id/attachments', { schema: { ...tags, summary: '上传附件 Upload an attachment', params: idParam, consumes: ['multipart/form-data'], response: { 201: attachmentSchema } } },
     async (req, reply) => {
       const caller = callerOf(req);
-      if (!req.isMultipart()) throw new AppError(400, 'bad_request', { reason: '请以 multipart/form-data 上传文件（字段名 file）' });
+      if (!req.isMultipart()) throw badRequest('请以 multipart/form-data 上传文件（字段名 file）', 'Upload the file as multipart/form-data (field name file)');
       const file = await req.file();
-      if (!file) throw new AppError(400, 'bad_request', { reason: '缺少文件（字段名 file）' });
+      if (!file) throw badRequest('缺少文件（字段名 file）', 'The file is missing (field name file)');
       const data = await file.toBuffer(); // throws FST_REQ_FILE_TOO_LARGE (413) beyond the upload limit
       return reply.status(201).send(await files.upload(caller, req.params.id, file.filename, data));
     });

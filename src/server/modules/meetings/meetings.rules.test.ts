@@ -1,9 +1,7 @@
+import { shanghaiDate } from '../../../shared/beijing-time.js';
 import { describe, expect, it } from 'vitest';
 import { parseMinutes } from '../../../shared/meetings.markdown.js';
-import {
-  actionItemStatus, allSigned, carryOverTopic, chinaDate, daysBetween, meetingDue, monthsBefore, normalizeMinutes, pickPrincipal, resolveSigners, sha256Hex, signRefusal,
-  type SignAttempt,
-} from './meetings.rules.js';
+import { actionItemStatus, allSigned, carryOverTopic, daysBetween, meetingDue, monthsBefore, normalizeMinutes, pickPrincipal, resolveSigners, sha256Hex, signRefusal, type SignAttempt } from './meetings.rules.js';
 
 describe('dates', () => {
   it.each([
@@ -15,8 +13,8 @@ describe('dates', () => {
   ])('%s minus %i months is %s', (d, m, want) => expect(monthsBefore(d, m)).toBe(want));
 
   it('takes the calendar day in Asia/Shanghai', () => {
-    expect(chinaDate('2026-11-22T16:30:00Z')).toBe('2026-11-23');
-    expect(chinaDate('2026-11-22T15:59:59Z')).toBe('2026-11-22');
+    expect(shanghaiDate('2026-11-22T16:30:00Z')).toBe('2026-11-23');
+    expect(shanghaiDate('2026-11-22T15:59:59Z')).toBe('2026-11-22');
     expect(daysBetween('2026-11-01', '2026-11-23')).toBe(22);
     expect(daysBetween('2026-11-23', '2026-11-01')).toBe(-22);
   });

@@ -16,17 +16,6 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-const CHINA_OFFSET_MS = 8 * 3600 * 1000; // Asia/Shanghai has no daylight saving time
-
-/** Calendar date in Asia/Shanghai of an instant. */
-export function chinaDate(instant: string | Date): string {
-  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-export function todayInChina(now: Date = new Date()): string {
-  return chinaDate(now);
-}
 
 /** Whole days from date a to date b (YYYY-MM-DD), negative when b is earlier. */
 export function daysBetween(a: string, b: string): number {

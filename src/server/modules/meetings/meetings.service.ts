@@ -1,7 +1,9 @@
+import { paged } from '../../db/paging.js';
+import { todayShanghai } from '../../../shared/beijing-time.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { OutOfScopeError, ValidationError, fieldIssue, ruleViolation } from '../../http/errors.js';
+import { OutOfScopeError, ValidationError, fieldIssue, ruleViolation, notPermitted } from '../../http/errors.js';
 import type {
   AgendaItem, AgendaItemInput, Attendee, AttendeeInput, Meeting, MeetingDetail, MeetingInput, MeetingListQuery, MeetingPatch,
 } from '../../../shared/meetings.schemas.js';
@@ -11,7 +13,7 @@ import { currentMemberSchools, managedMeeting, notFound, notManager, readableMee
 import { toAgendaItem, toAttachment, toAttendee, toMeeting } from './meetings.mappers.js';
 import { meetingsPolicy } from './meetings.policy.js';
 import * as repo from './meetings.repo.js';
-import { carryOverTopic, todayInChina } from './meetings.rules.js';
+import { carryOverTopic } from './meetings.rules.js';
 
 type Tx = Db;
 const SYSTEM_PROPOSER = '系统（自动结转）';
@@ -23,7 +25,7 @@ export class MeetingsService {
   async list(actor: Actor, q: MeetingListQuery): Promise<{ items: Meeting[]; total: number }> {
     const base = repo.meetingsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      repo.withMeetingColumns(base).orderBy('m.starts_at', q.order).orderBy('m.id', q.order).limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      repo.withMeetingColumns(base).orderBy('m.starts_at', q.order).orderBy('m.id', q.order).$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toMeeting), total: count.n };
@@ -31,7 +33,7 @@ export class MeetingsService {
 
   async get(actor: Actor, id: number): Promise<MeetingDetail> {
     const access = await readableMeeting(this.db, actor, id);
-    const asOf = todayInChina();
+    const asOf = todayShanghai();
     const [row, agenda, attendees, attachments, members, pendingSigner] = await Promise.all([
       repo.withMeetingColumns(repo.meetingsQuery(this.db, actor, {})).where('m.id', '=', id).executeTakeFirstOrThrow(),
       repo.agendaOf(this.db, id, asOf),
@@ -138,7 +140,7 @@ export class MeetingsService {
     const access = await readableMeeting(this.db, actor, meetingId);
     const members = await currentMemberSchools(this.db, access.community.id);
     if (!meetingsPolicy.propose(actor, access.community, members.map((m) => m.schoolId))) {
-      throw ruleViolation(403, '只有教共体负责人或成员学校校长可以提出议题', 'Only the community lead or a member school principal may propose agenda items');
+      throw notPermitted('只有教共体负责人或成员学校校长可以提出议题', 'Only the community lead or a member school principal may propose agenda items');
     }
     // a principal proposes for their own school; the lead may record a proposal on a member's behalf
     const manager = meetingsPolicy.manage(actor, access.community);
@@ -170,7 +172,7 @@ export class MeetingsService {
   }
 
   private async agendaItem(meetingId: number, id: number): Promise<AgendaItem> {
-    const all = await repo.agendaOf(this.db, meetingId, todayInChina());
+    const all = await repo.agendaOf(this.db, meetingId, todayShanghai());
     const row = all.find((a) => a.id === id);
     if (!row) throw notFound('议题', 'Agenda item', id);
     return toAgendaItem(row);
@@ -194,7 +196,7 @@ export class MeetingsService {
       const carried = await carryOver(tx, meetingId, access.community.id, access.meeting.starts_at);
       if (carried.length) await recordAudit(tx, caller, { action: 'carry_over', entity: 'meeting', entityId: meetingId, after: { carriedActionItems: carried } });
     });
-    return (await repo.agendaOf(this.db, meetingId, todayInChina())).map(toAgendaItem);
+    return (await repo.agendaOf(this.db, meetingId, todayShanghai())).map(toAgendaItem);
   }
 
   // ---------- attendees ----------

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { ValidationError, fieldIssue, ruleViolation } from '../../http/errors.js';
+import { ValidationError, fieldIssue, notPermitted, ruleViolation } from '../../http/errors.js';
 import type { Minutes, MinutesSave, ReturnBody, SignBody } from '../../../shared/meetings.schemas.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { currentMemberSchools, managedMeeting, readableMeeting } from './meetings.access.js';
@@ -11,7 +11,7 @@ import { allSigned, normalizeMinutes, resolveSigners, sha256Hex, SIGN_REFUSAL_TE
 
 const refuse = (r: SignRefusal) => {
   const t = SIGN_REFUSAL_TEXT[r];
-  return ruleViolation(t.status, t.zh, t.en);
+  return t.status === 403 ? notPermitted(t.zh, t.en) : ruleViolation(t.status, t.zh, t.en);
 };
 
 /**

@@ -1,9 +1,10 @@
+import { shanghaiDate, todayShanghai } from '../../../shared/beijing-time.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import type { Reminders, RemindersQuery } from '../../../shared/meetings.schemas.js';
 import { visibleCommunityCondition } from '../registry/registry.scope.js';
-import { daysBetween, chinaDate, MEETING_INTERVAL_MONTHS, monthsBefore, todayInChina } from './meetings.rules.js';
+import { daysBetween, MEETING_INTERVAL_MONTHS, monthsBefore } from './meetings.rules.js';
 
 const LIMIT = 500;
 
@@ -15,7 +16,7 @@ export class RemindersService {
   constructor(private readonly db: Db) {}
 
   async get(actor: Actor, q: RemindersQuery): Promise<Reminders> {
-    const asOf = q.asOf ?? todayInChina();
+    const asOf = q.asOf ?? todayShanghai();
     const endOfDay = `${asOf}T23:59:59.999+08:00`;
     const cutoff = monthsBefore(asOf, MEETING_INTERVAL_MONTHS);
     const cutoffStart = `${cutoff}T00:00:00+08:00`;
@@ -71,11 +72,11 @@ export class RemindersService {
     return {
       asOf,
       meetingsDue: due.map((d) => ({
-        communityId: d.id, communityName: d.name, lastMeetingAt: d.last, nextMeetingAt: d.next, daysSince: d.last ? daysBetween(chinaDate(d.last), asOf) : null,
+        communityId: d.id, communityName: d.name, lastMeetingAt: d.last, nextMeetingAt: d.next, daysSince: d.last ? daysBetween(shanghaiDate(d.last), asOf) : null,
       })),
       pendingSignatures: pending.map((p) => ({
         meetingId: p.meeting_id, meetingTitle: p.title, communityId: p.community_id, communityName: p.community_name, revision: p.revision, schoolId: p.school_id,
-        schoolName: p.school_name, signerName: p.signer_name, circulatedAt: p.circulated_at, daysWaiting: p.circulated_at ? Math.max(0, daysBetween(chinaDate(p.circulated_at), asOf)) : 0,
+        schoolName: p.school_name, signerName: p.signer_name, circulatedAt: p.circulated_at, daysWaiting: p.circulated_at ? Math.max(0, daysBetween(shanghaiDate(p.circulated_at), asOf)) : 0,
       })),
       overdueItems: overdue.map((o) => ({
         id: o.id, meetingId: o.meeting_id, title: o.title, communityId: o.community_id, communityName: o.community_name, ownerName: o.owner_name, dueDate: o.due_date,

@@ -1,7 +1,8 @@
+import { paged } from '../../db/paging.js';
 import type { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { AppError, ForbiddenError, ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
+import { ForbiddenError, entityErrors, ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
 import {
   exchangeSettings, pairingSettings, type ExchangeResult, type ExchangeSettings, type PairingInstance, type PairingRequest, type PairingResult,
   type PairingSettings, type PlanCreate, type PlanDetail, type PlanListQuery, type PlanPatch, type PlanSummary, type PlannedExchange,
@@ -17,8 +18,10 @@ import { isCore, isMember, registryInstance, staffedSchools } from './planner.in
 import { plannerPolicy } from './planner.policy.js';
 import * as repo from './planner.repo.js';
 
-const notFound = (id: number) => new AppError(404, 'not_found', { entity: '规划方案', entityEn: 'Plan', id });
-const outOfScope = () => new AppError(403, 'out_of_scope', { entity: '规划方案', entityEn: 'plan' });
+const PLAN = { plan: { zh: '规划方案', en: 'plan' } };
+const planErrors = entityErrors(PLAN);
+const notFound = (id: number) => planErrors.notFound('plan', id);
+const outOfScope = () => planErrors.outOfScope('plan');
 export const today = () => new Date().toISOString().slice(0, 10);
 
 /** zod issues of a merged settings object, named as the request's fields. */
@@ -100,8 +103,7 @@ export class PlannerService {
         .select(['p.id', 'p.kind', 'p.name', 'p.region_code', 'r.name as region_name', 'p.status', 'p.created_by_name', 'p.accepted_at', 'p.effective_date', 'p.created_at', 'p.updated_at', 'p.result_status', 'p.objective', 'p.proven_optimal'])
         .orderBy('p.created_at', 'desc')
         .orderBy('p.id', 'desc')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
+        .$call(paged(q))
         .execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);

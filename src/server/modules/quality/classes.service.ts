@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -22,7 +23,7 @@ export class ClassesService {
         .select(['c.id', 'c.school_id', 'c.school_year', 'c.grade', 'c.name', 's.name as school_name'])
         .select(sql<number>`(select count(distinct q.student_id) from quality_scores q where q.class_id = c.id)`.as('students'))
         .orderBy('s.code').orderBy('c.school_year', 'desc').orderBy('c.grade').orderBy('c.name')
-        .limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+        .$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     const items: SchoolClass[] = rows.map((r) => ({ id: r.id, schoolId: r.school_id, schoolYear: r.school_year, grade: r.grade, name: r.name, schoolName: r.school_name, studentCount: r.students }));
@@ -68,7 +69,7 @@ export class ClassesService {
       base
         .select(['st.id', 'st.student_key', 'st.school_id', 'i.name', 'i.id_number'])
         .select(sql<string | null>`(select c.name from quality_scores q join quality_classes c on c.id = q.class_id join quality_exams e on e.id = q.exam_id where q.student_id = st.id order by e.exam_date desc limit 1)`.as('class_name'))
-        .orderBy('st.student_key').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+        .orderBy('st.student_key').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map((r) => ({ id: r.id, studentKey: r.student_key, schoolId: r.school_id, name: r.name ?? null, idNumberMasked: maskIdNumber(r.id_number), className: r.class_name })), total: count.n };

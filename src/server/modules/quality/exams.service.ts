@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -60,7 +61,7 @@ export class ExamsService {
     if (q.grade) base = base.where('e.grade', '=', q.grade);
     if (q.schoolYear) base = base.where('e.school_year', '=', q.schoolYear);
     const [rows, count] = await Promise.all([
-      base.select('e.id').orderBy('e.exam_date', 'desc').orderBy('e.id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.select('e.id').orderBy('e.exam_date', 'desc').orderBy('e.id', 'desc').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     const items: Exam[] = [];

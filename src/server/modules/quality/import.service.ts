@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -9,7 +10,7 @@ import { AppError, ConflictError, ruleViolation } from '../../http/errors.js';
 import type { ImportLevel, ImportRowError, QualityJob, QualityJobStatus } from '../../../shared/quality.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { detectType, readRows, SpreadsheetError, type Cell, type SheetRow } from '../io/spreadsheet-reader.js';
+import { detectType, readRows, SpreadsheetError, spreadsheetRefusal, type Cell, type SheetRow } from '../io/spreadsheet-reader.js';
 import { readCsvBatches } from '../io/csv-reader.js';
 import { dropImportFile } from '../io/retention.js';
 import { loadExam, readableExam, type LoadedExam } from './exams.service.js';
@@ -93,7 +94,7 @@ export class QualityImportService {
       detectType(fileName, await this.head(key));
     } catch (e) {
       await this.storage.delete(key);
-      if (e instanceof SpreadsheetError) throw new AppError(e.status, 'spreadsheet_invalid', { reason: e.zh, reasonEn: e.en });
+      if (e instanceof SpreadsheetError) throw spreadsheetRefusal(e);
       throw e;
     }
     await this.db
@@ -487,7 +488,7 @@ export class QualityImportService {
 
   async errors(actor: Actor, id: string, q: { page: number; pageSize: number }): Promise<{ items: ImportRowError[]; total: number }> {
     const row = await this.own(actor, id);
-    const items = await this.db.selectFrom('quality_import_errors').selectAll().where('job_id', '=', id).orderBy('row_no').orderBy('column_name').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute();
+    const items = await this.db.selectFrom('quality_import_errors').selectAll().where('job_id', '=', id).orderBy('row_no').orderBy('column_name').$call(paged(q)).execute();
     return { items: items.map(toRowError), total: row.error_count };
   }
 

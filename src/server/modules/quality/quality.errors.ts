@@ -1,11 +1,10 @@
-import { AppError } from '../../http/errors.js';
+import { type AppError, NotFoundError, notPermitted } from '../../http/errors.js';
 
-/** Module-worded errors (the shared catalogue has no quality entries; rule_violation carries both languages). */
-export function notFound(zh: string, en: string): AppError {
-  return new AppError(404, 'rule_violation', { reason: zh, reasonEn: en });
-}
-export const examNotFound = (id: number) => notFound(`找不到考试（${id}）`, `Exam ${id} was not found`);
-export const classNotFound = (id: number) => notFound(`找不到班级（${id}）`, `Class ${id} was not found`);
-export const studentNotFound = (id: number) => notFound(`找不到学生（${id}）`, `Student ${id} was not found`);
-export const jobNotFound = (id: string) => notFound(`找不到导入任务（${id}）`, `Import job ${id} was not found`);
-export const outOfScope = (zh: string, en: string) => new AppError(403, 'rule_violation', { reason: zh, reasonEn: en });
+/** This module's entities for the shared not_found message (the shared catalogue has no quality entries). */
+const notFound = (zh: string, en: string, id: number | string): AppError => new NotFoundError(zh, id, { zh, en });
+export const examNotFound = (id: number) => notFound('考试', 'Exam', id);
+export const classNotFound = (id: number) => notFound('班级', 'Class', id);
+export const studentNotFound = (id: number) => notFound('学生', 'Student', id);
+export const jobNotFound = (id: string) => notFound('导入任务', 'Import job', id);
+/** A school or exam outside the caller's scope, worded by the caller (403). */
+export const outOfScope = (zh: string, en: string) => notPermitted(zh, en);

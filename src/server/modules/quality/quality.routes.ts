@@ -1,7 +1,8 @@
+import { contentDisposition } from '../../http/file-response.js';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
-import { AppError } from '../../http/errors.js';
+import { badRequest } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
 import { SUBJECT_LABELS } from '../../../shared/enums.js';
 import {
@@ -24,7 +25,6 @@ const tags = { tags: ['quality'] };
 const jobParam = z.object({ jobId: z.string().uuid() });
 const noContent = { 204: z.null() };
 const langQuery = z.object({ lang: z.enum(['zh', 'en']).optional() });
-const attachment = (ascii: string, name: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export function qualityRoutes(app: ZodApp, ctx: AppContext) {
   const exams = new ExamsService(ctx.db);
@@ -72,24 +72,24 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
     async (req, reply) => {
       const r = await reports.studentReport(callerOf(req).actor, req.params.id);
       const pdf = await studentReportPdf(r);
-      return reply.header('content-type', 'application/pdf').header('content-disposition', attachment('student-report.pdf', `${r.student.name ?? r.student.studentKey}学情报告.pdf`)).send(pdf);
+      return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition('attachment', `${r.student.name ?? r.student.studentKey}学情报告.pdf`, 'student-report.pdf')).send(pdf);
     });
 
   // ---------- imports ----------
   app.get('/api/v1/quality/imports/template.csv', { schema: { ...tags, summary: '成绩导入模板 Score sheet template', querystring: importUploadQuery } },
-    (req, reply) => reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="scores-${req.query.level}.csv"`).send(templateCsv(req.query.level)));
+    (req, reply) => reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', contentDisposition('attachment', `scores-${req.query.level}.csv`)).send(templateCsv(req.query.level)));
   app.get('/api/v1/quality/imports/template.xlsx', { schema: { ...tags, summary: '成绩导入模板（Excel，含说明、下拉和文本格式）Score sheet template as a workbook', querystring: importUploadQuery.extend({ lang: z.enum(['zh', 'en']).optional() }) } },
     async (req, reply) => reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="scores-${req.query.level}.xlsx"`)
+      .header('content-disposition', contentDisposition('attachment', `scores-${req.query.level}.xlsx`))
       .send(await templateXlsx(req.query.level, req.query.lang ?? requestLang(req))));
   app.post('/api/v1/quality/exams/:id/imports', {
     schema: { ...tags, summary: '上传成绩并开始检查（不写入）Upload a score sheet and start checking', params: idParam, querystring: importUploadQuery, consumes: ['multipart/form-data'], response: { 202: qualityJobSchema } },
   }, async (req, reply) => {
     const caller = callerOf(req);
-    if (!req.isMultipart()) throw new AppError(400, 'bad_request', { reason: '请以 multipart/form-data 上传文件（字段名 file）' });
+    if (!req.isMultipart()) throw badRequest('请以 multipart/form-data 上传文件（字段名 file）', 'Upload the file as multipart/form-data (field name file)');
     const file = await req.file();
-    if (!file) throw new AppError(400, 'bad_request', { reason: '缺少文件（字段名 file）' });
+    if (!file) throw badRequest('缺少文件（字段名 file）', 'The file is missing (field name file)');
     const tooLarge = () => (file.file.truncated ? Math.round(ctx.config.uploadLimitBytes / 1048576) : null);
     const job = await imports.upload(caller, req.params.id, req.query.level, file.filename, file.file, tooLarge);
     imports.startCheck(caller.actor, job.id);
@@ -141,7 +141,7 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
     async (req, reply) => {
       const r = await reports.classReport(callerOf(req).actor, req.params.id, req.params.classId, req.query.subject);
       const pdf = await classReportPdf(r);
-      return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="class-report.pdf"; filename*=UTF-8''${encodeURIComponent(`${r.class.schoolName}${r.class.name}学情分析报告.pdf`)}`).send(pdf);
+      return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition('attachment', `${r.class.schoolName}${r.class.name}学情分析报告.pdf`, 'class-report.pdf')).send(pdf);
     });
   app.get('/api/v1/quality/exams/:id/classes/:classId/report.xlsx', { schema: { ...tags, summary: '班级学情报告的表格（每表一页）Class report tables as a workbook', params: reportParams, querystring: reportQuery.extend(langQuery.shape) } },
     async (req, reply) => {

@@ -6,7 +6,8 @@ import type { ClassReport, StatRow, StudentReport } from '../../../shared/qualit
 import { privateSchoolCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
 import { ownStudentSchool } from './classes.service.js';
 import { readableExam } from './exams.service.js';
-import { classNotFound, notFound, outOfScope, studentNotFound } from './quality.errors.js';
+import { nothingFound } from '../../http/errors.js';
+import { classNotFound, outOfScope, studentNotFound } from './quality.errors.js';
 import { maskIdNumber, qualityPolicy } from './quality.policy.js';
 import { distributionBands, itemAnalysis, knowledgePointRates, type ItemDef, type StudentItems } from './report.engine.js';
 import { bandCounts, groupStats } from './stats.repo.js';
@@ -29,7 +30,7 @@ export class QualityReportService {
     const visible = visibleSchoolCondition(actor, 'q.school_id');
     const classFilter = { examSubjectId: sub.id, scope: visible, classId };
     const [stats] = await groupStats(this.db, 'all', classFilter);
-    if (!stats) throw notFound('该班级没有这次考试这一科目的成绩', 'This class has no scores for this exam and subject');
+    if (!stats) throw nothingFound('该班级没有这次考试这一科目的成绩', 'This class has no scores for this exam and subject');
 
     // comparison: own school, its community (on the exam date), its county, everyone the actor may see
     const comparison: StatRow[] = [];

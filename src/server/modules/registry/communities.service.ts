@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -23,7 +24,7 @@ export class CommunitiesService {
   async list(actor: Actor, q: CommunityListQuery): Promise<{ items: Community[]; total: number }> {
     const base = repo.communitiesQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      repo.withCommunityExtras(base).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('c.id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      repo.withCommunityExtras(base).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('c.id').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toCommunity), total: count.n };

@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { createRequire } from 'node:module';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
@@ -58,8 +59,7 @@ export class RegionsService {
         .selectAll('r')
         .select(sql<number>`(select count(*) from schools s where s.region_code like (case when r.level = 0 then '' when r.level = 1 then substr(r.code, 1, 2) when r.level = 2 then substr(r.code, 1, 4) else r.code end) || '%')`.as('school_count'))
         .orderBy('r.code')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
+        .$call(paged(q))
         .execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);

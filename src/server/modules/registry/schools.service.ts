@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -32,7 +33,7 @@ export class SchoolsService {
   async list(actor: Actor, q: SchoolListQuery): Promise<{ items: School[]; total: number }> {
     const base = repo.schoolsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      repo.withSchoolExtras(base).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('s.id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      repo.withSchoolExtras(base).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('s.id').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toSchool), total: count.n };

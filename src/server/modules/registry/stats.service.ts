@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -62,7 +63,7 @@ export class StatsService {
   async list(actor: Actor, q: { page: number; pageSize: number; schoolId?: number | undefined; schoolYear?: number | undefined; region?: string | undefined }) {
     const base = repo.statsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      base.selectAll('y').select(['s.name as school_name', 's.code as school_code']).orderBy('y.school_year', 'desc').orderBy('s.code').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.selectAll('y').select(['s.name as school_name', 's.code as school_code']).orderBy('y.school_year', 'desc').orderBy('s.code').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toSchoolYearStats), total: count.n };

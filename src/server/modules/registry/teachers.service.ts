@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -28,7 +29,7 @@ export class TeachersService {
   async list(actor: Actor, q: TeacherListQuery): Promise<{ items: Teacher[]; total: number }> {
     const base = repo.teachersQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      base.select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode]).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('t.id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode]).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('t.id').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toTeacher), total: count.n };

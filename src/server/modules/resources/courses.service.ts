@@ -1,3 +1,4 @@
+import { paged } from '../../db/paging.js';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -60,7 +61,7 @@ export class CoursesService {
     if (q.schoolId) base = base.where((eb) => eb.or([eb('c.owner_school_id', '=', q.schoolId!), eb.exists(eb.selectFrom('shared_course_schools as q').select('q.school_id').whereRef('q.course_id', '=', 'c.id').where('q.school_id', '=', q.schoolId!))]));
     if (q.subject?.length) base = base.where('c.subject', 'in', q.subject);
     const [rows, count] = await Promise.all([
-      base.orderBy('c.school_year', 'desc').orderBy('c.id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      base.orderBy('c.school_year', 'desc').orderBy('c.id', 'desc').$call(paged(q)).execute(),
       this.db.selectFrom(base.as('t')).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map((r) => this.toCourse(r)), total: count.n };

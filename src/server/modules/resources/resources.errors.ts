@@ -1,23 +1,22 @@
-import { AppError, fieldIssue, ValidationError } from '../../http/errors.js';
+import { AppError, entityErrors, fieldIssue, ValidationError, payloadTooLarge } from '../../http/errors.js';
 import type { Problem } from './resources.files.js';
 
 /** Errors worded for this module's entities (the shared catalogue has no "resource" label). */
 const ENTITIES = {
-  resource: { entity: '资源', entityEn: 'resource' },
-  upload: { entity: '上传任务', entityEn: 'upload' },
-  comment: { entity: '评论', entityEn: 'comment' },
-  course: { entity: '共享课程', entityEn: 'shared course' },
-  session: { entity: '课程课次', entityEn: 'course session' },
-  enrolment: { entity: '选课班级', entityEn: 'enrolled class' },
-  school: { entity: '学校', entityEn: 'school' },
+  resource: { zh: '资源', en: 'resource' },
+  upload: { zh: '上传任务', en: 'upload' },
+  comment: { zh: '评论', en: 'comment' },
+  course: { zh: '共享课程', en: 'shared course' },
+  session: { zh: '课程课次', en: 'course session' },
+  enrolment: { zh: '选课班级', en: 'enrolled class' },
+  school: { zh: '学校', en: 'school' },
 } as const;
 export type Entity = keyof typeof ENTITIES;
 
-export const notFound = (entity: Entity, id: string | number) => new AppError(404, 'not_found', { ...ENTITIES[entity], id });
-export const outOfScope = (entity: Entity) => new AppError(403, 'out_of_scope', ENTITIES[entity]);
+export const { notFound, outOfScope } = entityErrors<Entity>(ENTITIES);
 
 /** A file problem as a 4xx naming the field: too large is 413, everything else 422. */
 export function fileProblem(field: string, p: Problem): AppError {
-  if (p.code === 'file_too_large') return new AppError(413, 'rule_violation', { reason: p.zh, reasonEn: p.en }, [fieldIssue(field, p.code, p.zh, p.en)]);
+  if (p.code === 'file_too_large') return payloadTooLarge(p.zh, p.en, [fieldIssue(field, p.code, p.zh, p.en)]);
   return new ValidationError([fieldIssue(field, p.code, p.zh, p.en)]);
 }

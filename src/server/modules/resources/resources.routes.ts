@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
-import { AppError } from '../../http/errors.js';
+import { unsupportedMediaType } from '../../http/errors.js';
 import {
   chunkQuery, commentInput, commentSchema, courseDetailSchema, courseInput, courseListQuery, coursePatch, courseSchema, courseTotalsQuery, courseTotalsSchema,
   enrolmentInput, mostUsedQuery, mostUsedSchema, ratingInput, recommendInput, resourceDetailSchema, resourceInput, resourcePatch, resourceSearchQuery,
@@ -78,7 +78,7 @@ export async function resourcesRoutes(app: ZodApp, ctx: AppContext) {
       schema: { ...tags('resources'), summary: '上传一个分块（application/octet-stream）Append a chunk', params: uploadParam, querystring: chunkQuery, response: { 200: uploadSchema } },
     }, (req) => {
       if (!(req.body instanceof Readable)) {
-        throw new AppError(415, 'rule_violation', { reason: '分块须以 application/octet-stream 发送', reasonEn: 'Send chunks as application/octet-stream' });
+        throw unsupportedMediaType('分块须以 application/octet-stream 发送', 'Send chunks as application/octet-stream');
       }
       return uploads.putChunk(callerOf(req), req.params.id, req.query.offset, req.body);
     });

@@ -1,3 +1,4 @@
+import { pageOffset } from '../../db/paging.js';
 import type { Readable } from 'node:stream';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
@@ -108,7 +109,7 @@ export class ResourcesService {
         where ${this.facetConditions(q, 'school')} group by t.id, t.name order by count(*) desc, t.id limit 30)
       union all (select 'community', t.id::text, t.name, count(*)::int, null, null from m r join communities t on t.id = r.community_id
         where ${this.facetConditions(q, 'community')} group by t.id, t.name order by count(*) desc, t.id limit 30)
-      union all (select 'item', null, null, null, r.id, r.rank from m r where ${all} order by ${order} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize})`.execute(this.db);
+      union all (select 'item', null, null, null, r.id, r.rank from m r where ${all} order by ${order} limit ${q.pageSize} offset ${pageOffset(q)})`.execute(this.db);
 
     const facets: SearchResult['facets'] = { subject: [], grade: [], kind: [], school: [], community: [] };
     let total = 0;

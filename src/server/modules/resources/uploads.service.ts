@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../../db/connection.js';
 import type { Caller } from '../../http/actor.js';
-import { AppError, ForbiddenError, ruleViolation } from '../../http/errors.js';
+import { AppError, ForbiddenError, ruleViolation, payloadTooLarge, badRequest } from '../../http/errors.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { MAX_CHUNK_BYTES } from '../../../shared/resources.enums.js';
 import type { Upload, UploadInput } from '../../../shared/resources.schemas.js';
@@ -104,8 +104,8 @@ export class UploadsService {
     const room = Math.min(MAX_CHUNK_BYTES, Number(u.size) - received);
     const tooBig = () =>
       room < MAX_CHUNK_BYTES
-        ? new AppError(413, 'rule_violation', { reason: `数据超过声明的文件大小 ${u.size} 字节`, reasonEn: `More data than the declared size of ${u.size} bytes` })
-        : new AppError(413, 'rule_violation', { reason: `每块最多 ${MAX_CHUNK_BYTES / 1048576} MB`, reasonEn: `A chunk may carry at most ${MAX_CHUNK_BYTES / 1048576} MB` });
+        ? payloadTooLarge(`数据超过声明的文件大小 ${u.size} 字节`, `More data than the declared size of ${u.size} bytes`)
+        : payloadTooLarge(`每块最多 ${MAX_CHUNK_BYTES / 1048576} MB`, `A chunk may carry at most ${MAX_CHUNK_BYTES / 1048576} MB`);
     const limit = new ByteLimit(room, tooBig);
     const key = `uploads/${id}/${String(offset).padStart(12, '0')}-${randomUUID().slice(0, 8)}`;
     // pipeline forwards errors both ways (a dropped connection, a chunk over the limit); the
@@ -116,12 +116,12 @@ export class UploadsService {
     } catch (e) {
       await this.storage.delete(key).catch(() => undefined);
       if (e instanceof AppError) throw e;
-      throw ruleViolation(400, '上传中断，请从已接收的位置继续', 'The upload was interrupted; resume from the bytes received');
+      throw badRequest('上传中断，请从已接收的位置继续', 'The upload was interrupted; resume from the bytes received');
     }
     const bytes = limit.bytes;
     if (bytes === 0) {
       await this.storage.delete(key);
-      throw ruleViolation(400, '分块为空', 'The chunk is empty');
+      throw badRequest('分块为空', 'The chunk is empty');
     }
     if (offset === 0) {
       // refuse a mislabelled file at its first chunk rather than after gigabytes
