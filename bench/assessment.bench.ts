@@ -6,7 +6,8 @@
  */
 import { computeCommunities } from '../src/server/modules/assessment/assessment.compute.js';
 import { hainingScheme } from '../src/server/modules/assessment/assessment.demo.js';
-import { availableSourceKeys } from '../src/server/modules/assessment/sources/index.js';
+import { SourceCatalog } from '../src/server/modules/assessment/assessment.sources.js';
+import { modules } from '../src/server/modules/index.js';
 import { round, timeGet, type BenchEnv, type BenchFigure } from './lib.js';
 
 const REQUEST_TARGET_MS = 500;
@@ -15,7 +16,8 @@ const YEAR = 2025;
 
 export async function run(env: BenchEnv): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
-  const def = hainingScheme(await availableSourceKeys(env.db));
+  const catalog = SourceCatalog.of(modules);
+  const def = hainingScheme(await catalog.availableKeys(env.db));
   const scheme = await env.db.insertInto('assessment_schemes').values({ region_code: PROVINCE, year: YEAR, name: '基准考核方案', description: null, version: 1, definition: JSON.stringify(def), created_by: null })
     .returning('id').executeTakeFirstOrThrow();
   await env.db.insertInto('assessment_scheme_versions').values({ scheme_id: scheme.id, version: 1, definition: JSON.stringify(def), created_by: null }).execute();
@@ -28,7 +30,7 @@ export async function run(env: BenchEnv): Promise<BenchFigure[]> {
   const communities = await env.db.selectFrom('assessment_evaluations as e').innerJoin('communities as c', 'c.id', 'e.community_id')
     .select(['e.id as evaluation_id', 'c.id', 'c.name']).where('e.scheme_id', '=', scheme.id).orderBy('c.id').execute();
   started = performance.now();
-  const results = await computeCommunities(env.db, def, YEAR, communities.map((c) => ({ id: c.id, name: c.name })), new Map());
+  const results = await computeCommunities(env.db, catalog, def, YEAR, communities.map((c) => ({ id: c.id, name: c.name })), new Map());
   const computeMs = performance.now() - started;
   figures.push({ name: `indicator engine, ${communities.length} communities at once`, value: round(computeMs), unit: 'ms', target: 30_000, pass: computeMs < 30_000 });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db, DbHandle } from '../src/server/db/connection.js';
-import type { DemoSummary } from '../src/server/modules/demo/demo.service.js';
+import type { DemoSummary } from '../src/server/demo/demo.service.js';
 
 /** One measured figure. `target` and `pass` are absent for figures that are only reported. */
 export interface BenchFigure {

@@ -11,7 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Random } from '../src/server/modules/demo/demo.random.js';
+import { Random } from '../src/server/demo/demo.random.js';
 import { solveTransport, verifyCertificate, type TransportProblem } from '../src/server/modules/planner/assignment.engine.js';
 import { greatCircleKm } from '../src/server/modules/planner/geo.js';
 import { solveTransportLp } from '../src/server/modules/planner/pairing.highs.js';

@@ -11,7 +11,7 @@ import {
   type Gender, type Qualification, type Subject, type TeacherHonour, type TeacherPost, type TeacherTitle,
 } from '../src/shared/enums.js';
 import type { ImportJob } from '../src/shared/io.schemas.js';
-import { Random } from '../src/server/modules/demo/demo.random.js';
+import { Random } from '../src/server/demo/demo.random.js';
 import { MB, round, rssSampler, timeGet, type BenchEnv, type BenchFigure } from './lib.js';
 
 const REQUEST_TARGET_MS = 200;

@@ -20,7 +20,7 @@ import type { AppContext } from '../src/server/context.js';
 import { connect } from '../src/server/db/connection.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { hashPassword, SESSION_COOKIE } from '../src/server/modules/auth/auth.service.js';
-import { seedDemo } from '../src/server/modules/demo/demo.service.js';
+import { seedDemo } from '../src/server/demo/demo.service.js';
 import { loadRegions } from '../src/server/modules/registry/regions.service.js';
 import { DiskStorage } from '../src/server/storage/blob-storage.js';
 import { formatTable, round, type BenchEnv, type BenchFigure, type BenchRun } from './lib.js';

@@ -36,12 +36,12 @@ export interface E2E {
  * A real server (fresh database, optionally the demo county) on a free port, and Debian's Chromium
  * driven by playwright-core. Nothing is mocked.
  */
-export async function startE2E(opts: { demo?: boolean; seed?: (ctx: AppContext) => Promise<void> } = {}): Promise<E2E> {
+export async function startE2E(opts: { demo?: boolean; seed?: (ctx: AppContext) => Promise<void>; now?: () => Date } = {}): Promise<E2E> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
   ensureWebBuild();
-  const ctx = await createTestContext();
+  const ctx = await createTestContext(opts.now ? { now: opts.now } : {});
   if (opts.demo) {
-    const { seedDemoCounty } = await import('../src/server/modules/demo/seed-all.js');
+    const { seedDemoCounty } = await import('../src/server/demo/seed-all.js');
     await seedDemoCounty(ctx.dbh, { password: DEMO_TEST_PASSWORD });
   }
   await opts.seed?.(ctx);

@@ -25,7 +25,6 @@ beforeAll(async () => {
     },
   });
   op = await startOidcProvider({ redirectUris: [`${e.baseUrl}/api/v1/auth/oidc/callback`], postLogoutRedirectUris: [`${e.baseUrl}/login`] });
-  e.ctx.now = () => clock;
   e.ctx.config.oidc = { issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret, usernameClaim: 'preferred_username', scopes: 'openid profile', label: '浙政钉登录' };
 });
 afterAll(async () => {

@@ -5,7 +5,8 @@ import type { Config } from '../server/config.js';
 import { openContext, prepareDatabase } from '../server/bootstrap.js';
 import type { Actor, Caller } from '../server/http/actor.js';
 import { AppError } from '../server/http/errors.js';
-import { ImportService } from '../server/modules/io/import.service.js';
+import { ImportService, importKindsOf } from '../server/modules/io/import.service.js';
+import { modules } from '../server/modules/index.js';
 import { writeXlsx, type ExportColumn } from '../server/modules/io/xlsx-export.js';
 import { communityExportColumns, schoolExportColumns, statsExportColumns, teacherExportColumns } from '../server/modules/registry/registry.export.js';
 import { CommunitiesService } from '../server/modules/registry/communities.service.js';
@@ -31,7 +32,7 @@ export async function runImportCommand(config: Config, file: string, kind: strin
   try {
     await prepareDatabase(ctx);
     const caller = await adminCaller(ctx);
-    const service = new ImportService(ctx.db, ctx.storage);
+    const service = new ImportService(ctx.db, ctx.storage, importKindsOf(modules));
     const job = await service.upload(caller, kind as ImportKind, path.basename(file), createReadStream(file));
     console.log(`${job.totalRows} rows, ${job.validRows} valid, ${job.errorCount} errors`);
     for (const e of job.errors) console.log(`  第 ${e.row} 行 [${e.column}] ${e.message}`);

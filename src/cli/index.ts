@@ -41,12 +41,12 @@ program
       const { printDemoPassword } = await import('./serve.js');
       if (opts.schools) {
         // benchmark-sized registry data; module data stays with the demo county
-        const { seedDemo } = await import('../server/modules/demo/demo.service.js');
+        const { seedDemo } = await import('../server/demo/demo.service.js');
         const { generatedPassword, ...summary } = await seedDemo(ctx.dbh, { ...opts, users: opts.schools <= 100, password: ctx.config.demoPassword, log: (m: string) => console.log(m) });
         console.log(JSON.stringify(summary));
         printDemoPassword(generatedPassword);
       } else {
-        const { seedDemoCounty } = await import('../server/modules/demo/seed-all.js');
+        const { seedDemoCounty } = await import('../server/demo/seed-all.js');
         const summary = await seedDemoCounty(ctx.dbh, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), password: ctx.config.demoPassword, log: (m) => console.log(m) });
         console.log(JSON.stringify(summary.registry));
         printDemoPassword(summary.generatedPassword);

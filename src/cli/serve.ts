@@ -1,7 +1,7 @@
 import type { Config } from '../server/config.js';
 import { buildApp } from '../server/app.js';
 import { openContext, prepareDatabase } from '../server/bootstrap.js';
-import { DEMO_USERNAMES } from '../server/modules/demo/demo.service.js';
+import { DEMO_USERNAMES } from '../server/demo/demo.service.js';
 
 /** The demo accounts' generated password, shown once like the admin's (it is stored only hashed). */
 export function printDemoPassword(password: string | undefined) {
@@ -20,7 +20,7 @@ export async function serve(config: Config) {
     const schools = await ctx.db.selectFrom('schools').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     if (schools.n === 0) {
       console.log('生成演示数据 Creating the demo county…');
-      const { seedDemoCounty } = await import('../server/modules/demo/seed-all.js');
+      const { seedDemoCounty } = await import('../server/demo/seed-all.js');
       const summary = await seedDemoCounty(ctx.dbh, { password: config.demoPassword });
       console.log(`演示数据已生成 demo county created: ${JSON.stringify(summary.registry)}`);
       printDemoPassword(summary.generatedPassword);

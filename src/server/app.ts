@@ -17,12 +17,15 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { transformWithErrors } from './http/error-docs.js';
 import { appShell, registerRoutePolicies, registerSecurityHeaders } from './http/security-headers.js';
 import { AuthService } from './modules/auth/auth.service.js';
-import { modules } from './modules/index.js';
+import { modules as installedModules } from './modules/index.js';
+import type { GongjinModule } from './modules/module.js';
 
 export interface BuildOptions {
   /** Directory of the built web app; served at / when it exists. */
   webRoot?: string;
   logger?: boolean;
+  /** the modules to mount (default: every installed module, modules/index.ts) */
+  modules?: readonly GongjinModule[];
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -81,7 +84,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  for (const m of modules) await m.routes?.(app, ctx);
+  const modules = options.modules ?? installedModules;
+  const moduleCtx = { ...ctx, modules };
+  for (const m of modules) await m.routes?.(app, moduleCtx);
 
   if (hasWeb) {
     // hashed assets are cached for a year; index.html carries a fresh CSP nonce on every load

@@ -374,6 +374,7 @@ export const auditListQuery = pageQuery.extend({
   userId: z.coerce.number().int().optional(),
   action: z.string().max(30).optional(),
 });
+export type AuditListQuery = z.infer<typeof auditListQuery>;
 export const auditEntrySchema = z.object({
   id: z.number(),
   at: z.string(),
@@ -387,3 +388,4 @@ export const auditEntrySchema = z.object({
   requestId: z.string().nullable(),
   ip: z.string().nullable(),
 });
+export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Db } from './connection.js';
-import { allMigrations } from '../modules/index.js';
+import { allMigrations, modules as installedModules } from '../modules/index.js';
+import type { GongjinModule } from '../modules/module.js';
 
 class ModuleMigrationProvider implements MigrationProvider {
   constructor(private readonly migrations: Record<string, Migration>) {}
@@ -13,10 +14,10 @@ export interface MigrationReport {
   applied: string[];
 }
 
-function migrator(db: Db) {
+function migrator(db: Db, modules: readonly GongjinModule[] = installedModules) {
   return new Migrator({
     db,
-    provider: new ModuleMigrationProvider(allMigrations()),
+    provider: new ModuleMigrationProvider(allMigrations(modules)),
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
     // modules land in any order: a module's migrations may sort before ones already applied
@@ -24,9 +25,14 @@ function migrator(db: Db) {
   });
 }
 
-/** Applies every pending migration of every module, in name order, inside a lock. */
-export async function migrateToLatest(db: Db): Promise<MigrationReport> {
-  return report(await migrator(db).migrateToLatest());
+/**
+ * Applies every pending migration of every module, in name order, inside a lock; then each module's
+ * `afterMigrate` reconciles what it derives from the manifests (the dashboard's change triggers).
+ */
+export async function migrateToLatest(db: Db, modules: readonly GongjinModule[] = installedModules): Promise<MigrationReport> {
+  const result = report(await migrator(db, modules).migrateToLatest());
+  for (const m of modules) await m.afterMigrate?.(db, modules);
+  return result;
 }
 
 /** Applies the migrations up to and including `name` (tests of a migration's conversion of old data). */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoCounty } from '../modules/demo/seed-all.js';
+import { seedDemoCounty } from '../demo/seed-all.js';
 import { createTestApp, loginAdmin, type Client, type TestApp } from '../test/harness.js';
 
 /**

@@ -2,12 +2,52 @@ import type { FastifyInstance, RawServerDefault, FastifyBaseLogger, RawRequestDe
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Migration } from 'kysely';
 import type { AppContext } from '../context.js';
+import type { Db, DbHandle } from '../db/connection.js';
+import type { DataSource } from '../contracts/assessment-source.js';
+import type { AlertSource, PanelDefinition } from '../contracts/dashboard-panel.js';
+import type { ImportKindDef } from './io/import-kind.js';
+import type { ImportKind } from '../../shared/io.schemas.js';
 
 export type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
-/** A domain module: its tables' migrations and its routes. Wiring of its services happens in `routes`. */
+/** What a module's routes receive: the app context and every installed module's manifest. */
+export interface ModuleContext extends AppContext {
+  modules: readonly GongjinModule[];
+}
+
+/** Options of a module's demo seeding (the demo county is seeded by demo/seed-all.ts, module by module). */
+export interface DemoSeedOptions {
+  seed?: number;
+  modules: readonly GongjinModule[];
+}
+
+/**
+ * A domain module's manifest: everything it contributes, in one object. The app mounts its routes,
+ * the migrator applies its migrations, the demo seeds its data, the dashboard shows its panels and
+ * alerts and tracks its change tables, the assessment offers its data sources, the import page its
+ * spreadsheet kinds. Nothing else lists modules: adding one is one line in `modules/index.ts`.
+ */
 export interface GongjinModule {
   name: string;
   migrations: Record<string, Migration>;
-  routes?: (app: ZodApp, ctx: AppContext) => Promise<void> | void;
+  /** mounts the module's HTTP routes; its services are wired here */
+  routes?: (app: ZodApp, ctx: ModuleContext) => Promise<void> | void;
+  /** demo-county data; runs after the registry's demo schools and teachers, in manifest order */
+  demo?: (dbh: DbHandle, opts: DemoSeedOptions) => Promise<Record<string, number>>;
+  dashboard?: {
+    panels?: readonly PanelDefinition[];
+    alerts?: readonly AlertSource[];
+    /**
+     * Tables whose writes make this module's cached panels stale (a statement trigger counts writes
+     * per module; see dashboard/change-tracking.ts). Panels of a module without them are never cached.
+     */
+    changeTables?: readonly string[];
+  };
+  /** series that assessment formulas may name */
+  assessmentSources?: readonly DataSource[];
+  /** spreadsheet kinds the import page offers */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own input and context types
+  imports?: Partial<Record<ImportKind, ImportKindDef<any, any>>>;
+  /** runs after every migration, on every start (idempotent): reconciles state derived from manifests */
+  afterMigrate?: (db: Db, modules: readonly GongjinModule[]) => Promise<void>;
 }

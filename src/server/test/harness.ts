@@ -9,6 +9,7 @@ import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { connect, type DbHandle } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
+import type { GongjinModule } from '../modules/module.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { loadRegions } from '../modules/registry/regions.service.js';
 import { DiskStorage } from '../storage/blob-storage.js';
@@ -22,6 +23,8 @@ export interface TestOptions {
   env?: Record<string, string>;
   /** the clock login throttling and sessions read, so tests move time instead of sleeping */
   now?: () => Date;
+  /** the modules to migrate and mount (default: every installed module) */
+  modules?: readonly GongjinModule[];
 }
 
 /**
@@ -60,7 +63,7 @@ export async function createTestContext(opts: TestOptions = {}): Promise<AppCont
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjin-test-'));
   const { dbh, databaseUrl, dropDatabase } = await openTestDatabase();
   const config = loadConfig({ GONGJIN_DATA_DIR: dataDir, GONGJIN_LOG_LEVEL: process.env.DBG ? 'error' : 'silent', GONGJIN_UPLOAD_LIMIT_MB: '5', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...opts.env });
-  await migrateToLatest(dbh.db);
+  await migrateToLatest(dbh.db, opts.modules);
   await loadRegions(dbh.db);
   await new AuthService(dbh.db, 1).ensureBootstrapAdmin(ADMIN_PASSWORD);
   return {
@@ -85,7 +88,7 @@ export interface TestApp {
 
 export async function createTestApp(opts: TestOptions = {}): Promise<TestApp> {
   const ctx = await createTestContext(opts);
-  const app = await buildApp(ctx, { logger: Boolean(process.env.DBG), webRoot: '/nonexistent' });
+  const app = await buildApp(ctx, { logger: Boolean(process.env.DBG), webRoot: '/nonexistent', ...(opts.modules ? { modules: opts.modules } : {}) });
   // the app logs nothing in tests; a 5xx is always a bug, so print its cause where CI shows it
   const failures = new WeakMap<object, unknown>();
   app.addHook('onError', async (req, _reply, err) => { failures.set(req, err); });

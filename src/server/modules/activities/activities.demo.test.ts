@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../demo/demo.service.js';
+import { seedDemo } from '../../demo/demo.service.js';
 import { createTestContext } from '../../test/harness.js';
 import { findConflicts } from './calendar.conflicts.js';
 import { syncSlots } from './activities.repo.js';

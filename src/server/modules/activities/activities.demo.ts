@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
 import type { Subject } from '../../../shared/enums.js';
 import { semesterRange, shanghaiDate, shanghaiInstant } from '../../../shared/activities.semester.js';
-import { Random } from '../demo/demo.random.js';
+import { Random } from '../../demo/demo.random.js';
 import type { ActivityTable, SupportLedgerTable, WorkPlanTargetTable } from './activities.tables.js';
 
 /**

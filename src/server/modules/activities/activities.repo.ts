@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
 import type { ActivityListQuery } from '../../../shared/activities.schemas.js';
-import { visibleCommunityCondition } from '../registry/registry.scope.js';
+import { visibleCommunityCondition } from '../registry/index.js';
 import type { CommunityAccess } from './activities.policy.js';
 import type { SyncSlot } from './calendar.conflicts.js';
 

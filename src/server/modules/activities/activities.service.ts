@@ -9,7 +9,7 @@ import {
   type SyncClassDetails, type SyncResultInput,
 } from '../../../shared/activities.schemas.js';
 import { semesterOfInstant, semesterRange, shanghaiDate } from '../../../shared/activities.semester.js';
-import { changedFields, recordAudit } from '../audit/audit.service.js';
+import { changedFields, recordAudit } from '../audit/index.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { activitiesPolicy, type CommunityAccess } from './activities.policy.js';
 import * as repo from './activities.repo.js';

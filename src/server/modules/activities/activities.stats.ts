@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
 import type { ActivityKind, ActivityStatRow, StatDimension } from '../../../shared/activities.schemas.js';
 import { regionPrefix } from '../../../shared/regions.js';
-import { visibleCommunityCondition } from '../registry/registry.scope.js';
+import { visibleCommunityCondition } from '../registry/index.js';
 
 /**
  * Read functions other modules (dashboard, assessment) call for activity figures. All aggregation

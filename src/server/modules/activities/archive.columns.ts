@@ -4,7 +4,7 @@ import {
   type ActivityKind,
 } from '../../../shared/activities.schemas.js';
 import type { Lang } from '../../../shared/messages.js';
-import { labelOf } from '../io/xlsx-export.js';
+import { labelOf } from '../io/index.js';
 
 /** Kind-specific archive columns, read from an activity's details. `teacher` resolves teacher ids to names. */
 export interface DetailColumn {

@@ -7,7 +7,7 @@ import { SUBJECT_LABELS } from '../../../shared/enums.js';
 import type { Lang } from '../../../shared/messages.js';
 import { addPageNumbers, createPdf, pdfToBuffer, type Pdf } from '../../pdf/pdf-document.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
-import { labelOf } from '../io/xlsx-export.js';
+import { labelOf } from '../io/index.js';
 import { notFound, outOfScope } from './activities.errors.js';
 import { toActivity } from './activities.mappers.js';
 import { activitiesPolicy } from './activities.policy.js';

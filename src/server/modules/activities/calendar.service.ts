@@ -3,7 +3,7 @@ import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import type { CalendarEvent, SyncClassDetails } from '../../../shared/activities.schemas.js';
 import { shanghaiInstant } from '../../../shared/activities.semester.js';
-import { visibleSchoolCondition } from '../registry/registry.scope.js';
+import { visibleSchoolCondition } from '../registry/index.js';
 import { notFound, outOfScope } from './activities.errors.js';
 import { activitiesPolicy } from './activities.policy.js';
 import * as repo from './activities.repo.js';

@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import type { Attachment } from '../../../shared/activities.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { notFound, outOfScope } from './activities.errors.js';
 import { toAttachments } from './activities.mappers.js';
 import { activitiesPolicy } from './activities.policy.js';

@@ -7,8 +7,8 @@ import { ConflictError, ValidationError, fieldIssue, type FieldIssue } from '../
 import { supportInput, type SupportEntry, type SupportTotals, type supportListQuery } from '../../../shared/activities.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { describeIssue } from '../../../shared/validation.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { visibleCommunityCondition } from '../registry/registry.scope.js';
+import { recordAudit } from '../audit/index.js';
+import { visibleCommunityCondition } from '../registry/index.js';
 import { notFound, outOfScope } from './activities.errors.js';
 import { activitiesPolicy } from './activities.policy.js';
 import * as repo from './activities.repo.js';

@@ -7,8 +7,8 @@ import type { ActivityKind, Compliance, PlanTarget, Reminder, WorkPlan } from '.
 import { semesterRange, shanghaiDate } from '../../../shared/activities.semester.js';
 import type { z } from 'zod';
 import type { workPlanInput, workPlanListQuery, workPlanPatch } from '../../../shared/activities.schemas.js';
-import { changedFields, recordAudit } from '../audit/audit.service.js';
-import { visibleCommunityCondition } from '../registry/registry.scope.js';
+import { changedFields, recordAudit } from '../audit/index.js';
+import { visibleCommunityCondition } from '../registry/index.js';
 import { notFound, outOfScope } from './activities.errors.js';
 import { activitiesPolicy, type CommunityAccess } from './activities.policy.js';
 import * as repo from './activities.repo.js';

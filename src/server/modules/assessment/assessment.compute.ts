@@ -5,17 +5,17 @@ import type { LocationClass } from '../../../shared/enums.js';
 import type { Db } from '../../db/connection.js';
 import { computeResult, type DataRecord, type EngineOutput, type EngineSchool, type ManualScore, type Values } from './assessment.engine.js';
 import type { SeriesCatalogue } from './assessment.validate.js';
-import { availableSourceKeys, DATA_SOURCES, sourceOf } from './sources/index.js';
-import { memberIn } from './sources/source.js';
+import type { SourceCatalog } from './assessment.sources.js';
+import { memberIn } from '../../contracts/assessment-source.js';
 
 /**
  * Loads what the engine needs for many communities at once: one SQL query per series and scope
  * (not per community), the member schools of the year, and a few records per series for the
  * explanation tree.
  */
-export async function seriesCatalogue(db: Db): Promise<SeriesCatalogue> {
-  const available = await availableSourceKeys(db);
-  return Object.fromEntries(DATA_SOURCES.map((s) => [s.key, { unit: parseUnit(s.unit), schoolScope: s.schoolScope, available: available.has(s.key) }]));
+export async function seriesCatalogue(db: Db, catalog: SourceCatalog): Promise<SeriesCatalogue> {
+  const available = await catalog.availableKeys(db);
+  return Object.fromEntries(catalog.all.map((s) => [s.key, { unit: parseUnit(s.unit), schoolScope: s.schoolScope, available: available.has(s.key) }]));
 }
 
 export function seriesUsed(def: SchemeDefinition): string[] {
@@ -42,12 +42,12 @@ export interface SeriesValues {
 }
 
 /** Values of the named series for the communities and their member schools. */
-export async function loadSeries(db: Db, keys: string[], year: number, communityIds: number[], schoolIds: number[]): Promise<SeriesValues> {
-  const available = await availableSourceKeys(db);
+export async function loadSeries(db: Db, catalog: SourceCatalog, keys: string[], year: number, communityIds: number[], schoolIds: number[]): Promise<SeriesValues> {
+  const available = await catalog.availableKeys(db);
   const community = new Map<number, Values>(communityIds.map((id) => [id, {}]));
   const school = new Map<number, Values>(schoolIds.map((id) => [id, {}]));
   for (const key of keys) {
-    const src = sourceOf(key);
+    const src = catalog.source(key);
     if (!src || !available.has(key)) continue; // unavailable: the value stays missing and scores 0 with a note
     const c = await src.compute(db, { year, scope: 'community', ids: communityIds });
     for (const [id, v] of c) community.get(id)![key] = v;
@@ -59,11 +59,11 @@ export async function loadSeries(db: Db, keys: string[], year: number, community
   return { community, school };
 }
 
-async function recordsFor(db: Db, keys: string[], year: number, communityId: number): Promise<Record<string, DataRecord[]>> {
-  const available = await availableSourceKeys(db);
+async function recordsFor(db: Db, catalog: SourceCatalog, keys: string[], year: number, communityId: number): Promise<Record<string, DataRecord[]>> {
+  const available = await catalog.availableKeys(db);
   const out: Record<string, DataRecord[]> = {};
   for (const key of keys) {
-    const src = sourceOf(key);
+    const src = catalog.source(key);
     if (src?.records && available.has(key)) out[key] = await src.records(db, { year, communityId, limit: 8 });
   }
   return out;
@@ -74,6 +74,7 @@ export interface CommunityRef { id: number; name: string }
 /** Runs the engine for each community; `scores` holds the effective manual scores per community. */
 export async function computeCommunities(
   db: Db,
+  catalog: SourceCatalog,
   def: SchemeDefinition,
   year: number,
   communities: CommunityRef[],
@@ -83,9 +84,9 @@ export async function computeCommunities(
   const keys = seriesUsed(def);
   const ids = communities.map((c) => c.id);
   const members = await membersOf(db, ids, year);
-  const series = await loadSeries(db, keys, year, ids, [...new Set(members.map((m) => m.schoolId))]);
+  const series = await loadSeries(db, catalog, keys, year, ids, [...new Set(members.map((m) => m.schoolId))]);
   const labels = Object.fromEntries(keys.flatMap((k) => {
-    const s = sourceOf(k);
+    const s = catalog.source(k);
     return s ? [[k, { zh: s.label.zh, en: s.label.en, unit: s.unitLabel.zh }]] : [];
   }));
   const out = new Map<number, { output: EngineOutput; values: Values }>();
@@ -96,7 +97,7 @@ export async function computeCommunities(
       // community-only series carry the community's value at school scope
       values: { ...communityValues, ...Object.fromEntries(Object.entries(series.school.get(m.schoolId) ?? {})) },
     }));
-    const records = opts.records ? await recordsFor(db, keys, year, c.id) : {};
+    const records = opts.records ? await recordsFor(db, catalog, keys, year, c.id) : {};
     const output = computeResult({ definition: def, communityName: c.name, communityValues, schools, scores: scores.get(c.id) ?? new Map(), records, seriesLabels: labels });
     out.set(c.id, { output, values: communityValues });
   }

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../demo/demo.service.js';
+import { seedDemo } from '../../demo/demo.service.js';
 import { createTestContext } from '../../test/harness.js';
 import { seriesCatalogue } from './assessment.compute.js';
 import { hainingScheme, seedAssessmentDemo } from './assessment.demo.js';
 import { publishedResults } from './results.service.js';
 import { validateDefinition } from './assessment.validate.js';
-import { availableSourceKeys } from './sources/index.js';
+import { modules } from '../index.js';
+import { SourceCatalog } from './assessment.sources.js';
+
+const catalog = SourceCatalog.of(modules);
 
 let ctx: Awaited<ReturnType<typeof createTestContext>>;
 beforeAll(async () => {
@@ -16,14 +19,14 @@ afterAll(async () => { await ctx?.cleanup(); });
 
 describe('assessment demo data', () => {
   it('uses a scheme the validator accepts', async () => {
-    const def = hainingScheme(await availableSourceKeys(ctx.db));
+    const def = hainingScheme(await catalog.availableKeys(ctx.db));
     expect(def.dimensions.map((d) => d.name)).toEqual(['党建引领', '管理贯通', '师资联培', '教学帮扶', '学科同进', '课程共建', '学生共育', '评价一体', '文化相长', '共同进步']);
-    expect(validateDefinition(def, await seriesCatalogue(ctx.db))).toEqual([]);
+    expect(validateDefinition(def, await seriesCatalogue(ctx.db, catalog))).toEqual([]);
   });
 
   it('publishes two years of ranked results and opens the current one', async () => {
     const started = Date.now();
-    const counts = await seedAssessmentDemo(ctx.dbh, { seed: 7 });
+    const counts = await seedAssessmentDemo(ctx.dbh, { seed: 7, modules });
     console.log('assessment demo', counts, `${Date.now() - started} ms`);
     expect(counts.schemes).toBe(3);
     expect(counts.results).toBeGreaterThan(10);

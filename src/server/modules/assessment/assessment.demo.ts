@@ -1,10 +1,11 @@
 import type { SchemeDefinition } from '../../../shared/assessment.schemas.js';
 import { schemeDefinition } from '../../../shared/assessment.schemas.js';
 import type { DbHandle } from '../../db/connection.js';
-import { Random } from '../demo/demo.random.js';
+import { Random } from '../../demo/demo.random.js';
 import { computeCommunities } from './assessment.compute.js';
 import type { ManualScore } from './assessment.engine.js';
-import { availableSourceKeys } from './sources/index.js';
+import { SourceCatalog } from './assessment.sources.js';
+import type { DemoSeedOptions } from '../module.js';
 
 /**
  * Demo annual assessment for the seeded county (海宁市): Haining's ten dimensions (seed 000) as the
@@ -71,7 +72,7 @@ export function hainingScheme(available: Set<string>): SchemeDefinition {
 
 const manualIndicators = (def: SchemeDefinition) => def.dimensions.flatMap((d) => d.indicators);
 
-export async function seedAssessmentDemo(dbh: DbHandle, opts: { seed?: number } = {}): Promise<Record<string, number>> {
+export async function seedAssessmentDemo(dbh: DbHandle, opts: DemoSeedOptions): Promise<Record<string, number>> {
   const db = dbh.db;
   const rng = new Random(opts.seed ?? 20261123).fork(1700);
   const counts = { schemes: 0, evaluations: 0, scores: 0, results: 0, assignments: 0 };
@@ -79,7 +80,8 @@ export async function seedAssessmentDemo(dbh: DbHandle, opts: { seed?: number } 
   if (!region) return counts;
   const communities = await db.selectFrom('communities').select(['id', 'name']).where('region_code', '=', DEMO_REGION).where('dissolved_on', 'is', null).orderBy('id').execute();
   if (!communities.length) return counts;
-  const def = hainingScheme(await availableSourceKeys(db));
+  const catalog = SourceCatalog.of(opts.modules);
+  const def = hainingScheme(await catalog.availableKeys(db));
   const bureau = await db.selectFrom('users').select('id').where('username', '=', 'bureau').executeTakeFirst();
   const assessor = await db.selectFrom('users').select(['id', 'display_name']).where('username', '=', 'assessor').executeTakeFirst();
   const leadCommunity = await db.selectFrom('users').select('scope_id').where('username', '=', 'lead').executeTakeFirst();
@@ -142,7 +144,7 @@ export async function seedAssessmentDemo(dbh: DbHandle, opts: { seed?: number } 
     }
 
     const published = communities.filter((c) => evaluations.get(c.id)!.status === 'published');
-    const computed = await computeCommunities(db, def, year, published, finalScores, { records: true });
+    const computed = await computeCommunities(db, catalog, def, year, published, finalScores, { records: true });
     for (const c of published) {
       const out = computed.get(c.id)!;
       const ev = evaluations.get(c.id)!;

@@ -1,7 +1,7 @@
 import type { ExplanationNode, RankedResult, Results } from '../../../shared/assessment.schemas.js';
 import type { Lang } from '../../../shared/messages.js';
 import { addPageNumbers, createPdf, pdfToBuffer } from '../../pdf/pdf-document.js';
-import type { ExportColumn } from '../io/xlsx-export.js';
+import type { ExportColumn } from '../io/index.js';
 
 /** Columns of the results spreadsheet: rank, community, total, last year, change, then each dimension. */
 export function resultColumns(results: Results): ExportColumn<RankedResult>[] {

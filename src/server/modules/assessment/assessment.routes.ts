@@ -5,11 +5,11 @@ import {
   evaluationSchema, formulaCheckInput, formulaCheckResult, resultsQuery, resultsSchema, schemeCopyInput, schemeInput, schemeListQuery, schemePatch, schemeSchema, scoreInput, scoreSchema,
 } from '../../../shared/assessment.schemas.js';
 import { pageOf } from '../../../shared/validation.js';
-import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
 import { requestLang } from '../../http/error-handler.js';
-import { sendXlsx } from '../io/xlsx-export.js';
-import type { ZodApp } from '../module.js';
+import { sendXlsx } from '../io/index.js';
+import type { ModuleContext, ZodApp } from '../module.js';
+import { SourceCatalog } from './assessment.sources.js';
 import { resultColumns, resultReportPdf } from './assessment.export.js';
 import { notFound } from './assessment.errors.js';
 import { balanceOf } from './balance.service.js';
@@ -21,9 +21,10 @@ const idParam = z.object({ id: z.coerce.number().int().positive() });
 const tags = { tags: ['assessment'] };
 const noContent = { 204: z.null() };
 
-export function assessmentRoutes(app: ZodApp, ctx: AppContext) {
-  const schemes = new SchemesService(ctx.db);
-  const evaluations = new EvaluationsService(ctx.db);
+export function assessmentRoutes(app: ZodApp, ctx: ModuleContext) {
+  const catalog = SourceCatalog.of(ctx.modules);
+  const schemes = new SchemesService(ctx.db, catalog);
+  const evaluations = new EvaluationsService(ctx.db, catalog);
 
   // ---------- schemes ----------
   app.get('/api/v1/assessment-schemes', { schema: { ...tags, summary: '考核方案列表 List assessment schemes', querystring: schemeListQuery, response: { 200: pageOf(schemeSchema) } } },

@@ -8,8 +8,9 @@ import {
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ValidationError, fieldIssue, ruleViolation, notPermitted } from '../../http/errors.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { computeCommunities } from './assessment.compute.js';
+import type { SourceCatalog } from './assessment.sources.js';
 import type { ManualScore } from './assessment.engine.js';
 import { notFound, outOfScope, publishedLocked, wrongStage } from './assessment.errors.js';
 import { assessmentPolicy, type EvaluationRef } from './assessment.policy.js';
@@ -62,7 +63,10 @@ export function scorePoints(def: SchemeDefinition, input: ScoreInput): { indicat
 }
 
 export class EvaluationsService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: SourceCatalog,
+  ) {}
 
   async list(actor: Actor, q: z.infer<typeof evaluationListQuery>): Promise<{ items: Evaluation[]; total: number }> {
     let base = repo.evaluationsQuery(this.db, actor);
@@ -108,7 +112,7 @@ export class EvaluationsService {
     const visibleScores = scoreRows.filter((s) => !(hideAssessor && s.stage === 'assessor' && row.revision === 0));
     const computed = row.status === 'published'
       ? null
-      : (await computeCommunities(this.db, scheme.definition, row.year, [{ id: row.community_id, name: row.community_name }], new Map([[row.community_id, effectiveScores(visibleScores, 'preview')]]), { records: true })).get(row.community_id)!;
+      : (await computeCommunities(this.db, this.catalog, scheme.definition, row.year, [{ id: row.community_id, name: row.community_name }], new Map([[row.community_id, effectiveScores(visibleScores, 'preview')]]), { records: true })).get(row.community_id)!;
     const latest = results[0];
     return {
       ...toEvaluation(row),
@@ -212,7 +216,7 @@ export class EvaluationsService {
     const scheme = await this.scheme(ref.schemeId);
     const community = await this.db.selectFrom('communities').select(['id', 'name']).where('id', '=', ref.communityId).executeTakeFirstOrThrow();
     const scoreRows = await this.db.selectFrom('assessment_scores').selectAll().where('evaluation_id', '=', id).execute();
-    const result = (await computeCommunities(this.db, scheme.definition, ref.year, [community], new Map([[community.id, effectiveScores(scoreRows, 'final')]]), { records: true })).get(community.id)!;
+    const result = (await computeCommunities(this.db, this.catalog, scheme.definition, ref.year, [community], new Map([[community.id, effectiveScores(scoreRows, 'final')]]), { records: true })).get(community.id)!;
     await this.db.transaction().execute(async (tx) => {
       const ev = await tx.updateTable('assessment_evaluations').set((eb) => ({ status: 'published', revision: eb('revision', '+', 1), total: result.output.total, updated_at: new Date().toISOString() }))
         .where('id', '=', id).where('status', '=', 'review').returning(['revision']).executeTakeFirst();

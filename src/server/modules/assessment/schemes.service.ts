@@ -9,15 +9,15 @@ import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ConflictError, ForbiddenError, ValidationError, fieldIssue } from '../../http/errors.js';
 import { notFound, outOfScope } from './assessment.errors.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { userAccessDenied } from '../auth/users.policy.js';
-import { usersInScopeCondition } from '../auth/users.service.js';
+import { recordAudit } from '../audit/index.js';
+import { userAccessDenied } from '../auth/index.js';
+import { usersInScopeCondition } from '../auth/index.js';
 import { assessmentPolicy } from './assessment.policy.js';
 import * as repo from './assessment.repo.js';
 import { applyRule, meanOf } from './assessment.scoring.js';
 import { checkFormulaField, validateDefinition } from './assessment.validate.js';
 import { loadSeries, membersOf, seriesCatalogue } from './assessment.compute.js';
-import { availableSourceKeys, DATA_SOURCES } from './sources/index.js';
+import type { SourceCatalog } from './assessment.sources.js';
 
 type SchemeRow = Awaited<ReturnType<ReturnType<typeof repo.schemesQuery>['executeTakeFirstOrThrow']>>;
 const toScheme = (r: SchemeRow): Scheme => ({
@@ -36,7 +36,10 @@ async function homeRegion(db: Db, actor: Actor): Promise<string | null> {
 
 /** Schemes: the bureau's yearly indicator system, versioned as a whole document. */
 export class SchemesService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: SourceCatalog,
+  ) {}
 
   private async readableRegion(actor: Actor, regionCode: string) {
     const home = await homeRegion(this.db, actor);
@@ -78,7 +81,7 @@ export class SchemesService {
   }
 
   private async validate(def: SchemeDefinition) {
-    const issues = validateDefinition(def, await seriesCatalogue(this.db));
+    const issues = validateDefinition(def, await seriesCatalogue(this.db, this.catalog));
     if (issues.length) throw new ValidationError(issues);
   }
 
@@ -218,8 +221,8 @@ export class SchemesService {
   // ---------- data sources and the formula preview ----------
 
   async sources(lang: 'zh' | 'en'): Promise<DataSourceInfo[]> {
-    const available = await availableSourceKeys(this.db);
-    return DATA_SOURCES.map((s) => ({
+    const available = await this.catalog.availableKeys(this.db);
+    return this.catalog.all.map((s) => ({
       key: s.key, label: s.label.zh, labelEn: s.label.en, unit: s.unit, unitLabel: s.unitLabel[lang], schoolScope: s.schoolScope, available: available.has(s.key), module: s.module,
     }));
   }
@@ -227,7 +230,7 @@ export class SchemesService {
   /** Checks a formula as the builder types it and previews it on the region's real data. */
   async checkFormula(actor: Actor, input: z.infer<typeof formulaCheckInput>): Promise<FormulaCheckResult> {
     if (actor.role !== 'bureau_admin') throw new ForbiddenError();
-    const catalogue = await seriesCatalogue(this.db);
+    const catalogue = await seriesCatalogue(this.db, this.catalog);
     const issues = checkFormulaField(input.formula, input.unit, input.perMemberSchool, catalogue, 'formula');
     let node = null;
     let unit = '1';
@@ -242,7 +245,7 @@ export class SchemesService {
       const year = input.year ?? new Date().getFullYear() - (new Date().getMonth() < 8 ? 1 : 0);
       const communities = (await repo.communitiesOfRegion(this.db, regionCode, year)).slice(0, 50);
       const members = await membersOf(this.db, communities.map((c) => c.id), year);
-      const values = await loadSeries(this.db, series, year, communities.map((c) => c.id), [...new Set(members.map((m) => m.schoolId))]);
+      const values = await loadSeries(this.db, this.catalog, series, year, communities.map((c) => c.id), [...new Set(members.map((m) => m.schoolId))]);
       for (const c of communities) {
         const cv = values.community.get(c.id) ?? {};
         const value = input.perMemberSchool

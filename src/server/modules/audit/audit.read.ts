@@ -1,5 +1,9 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import { paged } from '../../db/paging.js';
 import type { Actor } from '../../http/actor.js';
+import { ForbiddenError } from '../../http/errors.js';
+import type { AuditEntry as AuditEntryView, AuditListQuery } from '../../../shared/registry.schemas.js';
 import { regionContains, regionPrefix } from '../../../shared/regions.js';
 
 /**
@@ -51,4 +55,28 @@ export function redact(value: unknown, personal: boolean): unknown {
     else out[k] = redact(v, personal);
   }
   return out;
+}
+
+/** Only bureau administrators read the audit log (of their own scope). */
+export const mayReadAudit = (actor: Actor): boolean => actor.role === 'bureau_admin';
+
+/** One page of the audit log as `actor` may read it, newest first, personal fields redacted. */
+export async function listAuditEntries(db: Db, actor: Actor, q: AuditListQuery): Promise<{ items: AuditEntryView[]; total: number }> {
+  if (!mayReadAudit(actor)) throw new ForbiddenError();
+  let query = db.selectFrom('audit_log').where(auditVisibleCondition(actor));
+  if (q.entity) query = query.where('entity', '=', q.entity);
+  if (q.entityId) query = query.where('entity_id', '=', q.entityId);
+  if (q.userId) query = query.where('user_id', '=', q.userId);
+  if (q.action) query = query.where('action', '=', q.action);
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy('id', 'desc').$call(paged(q)).execute(),
+    query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((r) => {
+      const personal = mayReadPersonal(actor, r);
+      return { id: r.id, at: r.at, userId: r.user_id, username: r.username, action: r.action, entity: r.entity, entityId: r.entity_id, before: redact(r.before, personal), after: redact(r.after, personal), requestId: r.request_id, ip: r.ip };
+    }),
+    total: count.n,
+  };
 }

@@ -7,11 +7,12 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, Unauthenticated
 import type { Role, ScopeKind } from '../../../shared/enums.js';
 import type { Me, SessionView } from '../../../shared/auth.schemas.js';
 import { NATION_CODE } from '../../../shared/regions.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import type { UserRow } from './auth.tables.js';
 import { loadUser, usersInScopeCondition, UsersService } from './users.service.js';
 import { mayListUsers } from './users.policy.js';
 import { LoginThrottle, userKey } from './login-throttle.js';
+import { hashPassword } from './passwords.js';
 
 export const SESSION_COOKIE = 'gongjin_session';
 /** last_seen_at is written at most this often per session */
@@ -21,9 +22,8 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export async function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
-}
+/** Password hashing lives in passwords.ts (users.service.ts needs it without this file). */
+export { hashPassword };
 
 export function toActor(u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' | 'scope_kind' | 'scope_id' | 'teacher_id'>): Actor {
   return {

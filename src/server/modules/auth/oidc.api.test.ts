@@ -12,10 +12,12 @@ import { usernameFromClaim } from './oidc.service.js';
  */
 const APP = 'http://gongjin.test';
 let t: TestApp;
+/** the clock of the TOTP step after SSO (system time until a test sets it) */
+let clock: Date | null = null;
 let op: TestOidcProvider;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ now: () => clock ?? new Date() });
   op = await startOidcProvider({ redirectUris: [`${APP}/api/v1/auth/oidc/callback`], postLogoutRedirectUris: [`${APP}/login`] });
   Object.assign(t.ctx.config, {
     publicUrl: APP,
@@ -163,8 +165,7 @@ describe('OIDC single sign-on', () => {
 
   it('asks a user with TOTP for the code after the provider, then opens the SSO session', async () => {
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-    const clock = new Date('2026-12-03T09:00:00Z');
-    t.ctx.now = () => clock;
+    clock = new Date('2026-12-03T09:00:00Z');
     const user = await buildUser(t.ctx.db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'sso-2fa' });
     await t.ctx.db.insertInto('user_totp').values({ user_id: user.id, secret, enabled_at: clock.toISOString(), last_time_step: null }).execute();
 

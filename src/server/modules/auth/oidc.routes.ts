@@ -7,9 +7,9 @@ import { AppError } from '../../http/errors.js';
 import { formatMessage } from '../../../shared/messages.js';
 import { authMethodsSchema } from '../../../shared/identity.schemas.js';
 import type { ZodApp } from '../module.js';
-import { hashToken, SESSION_COOKIE, type AuthService } from './auth.service.js';
+import { SESSION_COOKIE, type AuthService } from './auth.service.js';
 import { OIDC_CALLBACK_PATH, OIDC_REQUEST_MINUTES, type OidcService } from './oidc.service.js';
-import { auditAttempt, issueChallenge, publicBaseUrl, safeReturnPath, setChallengeCookie, setSessionCookie } from './sign-in.js';
+import { auditAttempt, issueChallenge, linkOidcSession, oidcSessionOf, publicBaseUrl, safeReturnPath, setChallengeCookie, setSessionCookie } from './sign-in.js';
 import type { TotpService } from './totp.service.js';
 
 const STATE_COOKIE = 'gongjin_oidc_state';
@@ -113,7 +113,7 @@ export function oidcRoutes(app: ZodApp, ctx: AppContext, auth: AuthService, oidc
         return reply.redirect(`/login?step=2fa${returnTo ? `&next=${encodeURIComponent(returnTo)}` : ''}`, 302);
       }
       const s = await auth.openSession(user.id, req.ip, ua, 'oidc', String(req.id));
-      await ctx.db.insertInto('oidc_sessions').values({ session_id: s.sessionId, issuer: identity.issuer, subject: identity.subject, id_token: identity.idToken }).execute();
+      await linkOidcSession(ctx.db, s.sessionId, identity);
       setSessionCookie(reply, ctx.config, s.token, s.expires);
       return reply.redirect(returnTo ?? '/', 302);
     } catch (e) {
@@ -134,7 +134,7 @@ export function oidcRoutes(app: ZodApp, ctx: AppContext, auth: AuthService, oidc
     const token = req.cookies[SESSION_COOKIE];
     let redirectTo: string | null = null;
     if (token) {
-      const sso = await ctx.db.selectFrom('oidc_sessions').select(['issuer', 'id_token']).where('session_id', '=', hashToken(token)).executeTakeFirst();
+      const sso = await oidcSessionOf(ctx.db, token);
       if (sso) redirectTo = await oidc.endSessionUrl(sso, `${publicBaseUrl(ctx.config, req)}/login`);
       await auth.logout(token, req.actor ? callerOf(req) : null);
     }

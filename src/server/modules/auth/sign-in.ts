@@ -106,3 +106,28 @@ export async function auditAttempt(db: Db, req: FastifyRequest, e: { action: str
 export function setSessionCookie(reply: FastifyReply, config: Config, token: string, expires: string) {
   reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, expires: new Date(expires) });
 }
+
+/** The active user a pending challenge belongs to (null: the account was disabled meanwhile). */
+export function challengeUser(db: Db, challenge: LoginChallengeRow) {
+  return db.selectFrom('users').selectAll().where('id', '=', challenge.user_id).where('is_active', '=', true).executeTakeFirst();
+}
+
+/** A wrong code spends one of the challenge's attempts. */
+export async function spendChallengeAttempt(db: Db, challengeId: number | string): Promise<void> {
+  await db.updateTable('login_challenges').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', challengeId as LoginChallengeRow['id']).execute();
+}
+
+/** Spends the challenge once: the row, or undefined when another request spent it first. */
+export function spendChallenge(db: Db, challengeId: LoginChallengeRow['id']) {
+  return db.deleteFrom('login_challenges').where('id', '=', challengeId).returningAll().executeTakeFirst();
+}
+
+/** Remembers which provider session a Gongjin session came from, for signing out at the provider. */
+export async function linkOidcSession(db: Db, sessionId: string, sso: { issuer: string; subject: string; idToken: string }): Promise<void> {
+  await db.insertInto('oidc_sessions').values({ session_id: sessionId, issuer: sso.issuer, subject: sso.subject, id_token: sso.idToken }).execute();
+}
+
+/** The provider session behind a session token, if it came through SSO. */
+export function oidcSessionOf(db: Db, sessionToken: string) {
+  return db.selectFrom('oidc_sessions').select(['issuer', 'id_token']).where('session_id', '=', hashToken(sessionToken)).executeTakeFirst();
+}

@@ -11,8 +11,7 @@ const tick = () => { clock = new Date(clock.getTime() + 30_000); };
 const codeFor = (secret: string) => generate({ secret, epoch: Math.floor(clock.getTime() / 1000) });
 
 beforeAll(async () => {
-  t = await createTestApp();
-  t.ctx.now = () => clock;
+  t = await createTestApp({ now: () => clock });
 });
 afterAll(async () => { await t?.close(); });
 beforeEach(async () => {

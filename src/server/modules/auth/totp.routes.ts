@@ -7,7 +7,9 @@ import { meSchema } from '../../../shared/auth.schemas.js';
 import { recoveryCodesSchema, secondStepSchema, totpCodeBody, totpEnrolmentSchema, totpStatusSchema } from '../../../shared/identity.schemas.js';
 import type { ZodApp } from '../module.js';
 import { toActor, type AuthService } from './auth.service.js';
-import { clearChallengeCookie, findChallenge, setSessionCookie, type LoginChallengeRow } from './sign-in.js';
+import {
+  challengeUser, clearChallengeCookie, findChallenge, linkOidcSession, setSessionCookie, spendChallenge, spendChallengeAttempt, type LoginChallengeRow,
+} from './sign-in.js';
 import type { TotpService } from './totp.service.js';
 
 /**
@@ -23,7 +25,7 @@ export function totpRoutes(app: ZodApp, ctx: AppContext, auth: AuthService, totp
     if (req.actor && kind !== 'totp') return { caller: callerOf(req), challenge: null };
     const challenge = kind ? await findChallenge(ctx.db, req) : null;
     if (!challenge || challenge.kind !== kind) throw new AppError(401, 'login_challenge_missing');
-    const user = await ctx.db.selectFrom('users').selectAll().where('id', '=', challenge.user_id).where('is_active', '=', true).executeTakeFirst();
+    const user = await challengeUser(ctx.db, challenge);
     if (!user) throw new AppError(401, 'login_challenge_missing');
     return { caller: { actor: toActor(user), requestId: String(req.id), ip: req.ip }, challenge };
   }
@@ -34,7 +36,7 @@ export function totpRoutes(app: ZodApp, ctx: AppContext, auth: AuthService, totp
       return await run();
     } catch (e) {
       if (challenge && e instanceof AppError && e.code === 'totp_invalid_code') {
-        await ctx.db.updateTable('login_challenges').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', challenge.id).execute();
+        await spendChallengeAttempt(ctx.db, challenge.id);
       }
       throw e;
     }
@@ -42,11 +44,11 @@ export function totpRoutes(app: ZodApp, ctx: AppContext, auth: AuthService, totp
 
   /** The second step is passed: the challenge is spent (once) and the session opens. */
   async function complete(req: FastifyRequest, reply: FastifyReply, challenge: LoginChallengeRow, method: 'totp' | 'recovery_code') {
-    const spent = await ctx.db.deleteFrom('login_challenges').where('id', '=', challenge.id).returningAll().executeTakeFirst();
+    const spent = await spendChallenge(ctx.db, challenge.id);
     if (!spent) throw new AppError(401, 'login_challenge_missing');
     const s = await auth.openSession(spent.user_id, req.ip, req.headers['user-agent'] ?? null, spent.via === 'oidc' ? 'oidc' : method, String(req.id));
     if (spent.via === 'oidc' && spent.oidc_issuer && spent.oidc_subject && spent.oidc_id_token) {
-      await ctx.db.insertInto('oidc_sessions').values({ session_id: s.sessionId, issuer: spent.oidc_issuer, subject: spent.oidc_subject, id_token: spent.oidc_id_token }).execute();
+      await linkOidcSession(ctx.db, s.sessionId, { issuer: spent.oidc_issuer, subject: spent.oidc_subject, idToken: spent.oidc_id_token });
     }
     clearChallengeCookie(reply, ctx.config);
     setSessionCookie(reply, ctx.config, s.token, s.expires);

@@ -8,7 +8,7 @@ import type { Caller } from '../../http/actor.js';
 import { AppError, fieldIssue } from '../../http/errors.js';
 import type { Role } from '../../../shared/enums.js';
 import type { TotpEnrolment, TotpStatus } from '../../../shared/identity.schemas.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import type { SecondFactorHook } from './auth.service.js';
 import { issueChallenge } from './sign-in.js';
 

@@ -6,8 +6,8 @@ import { ConflictError, NotFoundError, ValidationError, fieldIssue } from '../..
 import type { Role, ScopeKind } from '../../../shared/enums.js';
 import type { User, UserCreate, UserUpdate } from '../../../shared/auth.schemas.js';
 import { NATION_CODE, regionPrefix } from '../../../shared/regions.js';
-import { recordAudit, type AuditScope } from '../audit/audit.service.js';
-import { hashPassword } from './auth.service.js';
+import { recordAudit, type AuditScope } from '../audit/index.js';
+import { hashPassword } from './passwords.js';
 import {
   grantableRoles, mayChangeUser, mayGrant, mayLinkTeacher, mayListUsers, mayReadUser, ROLE_SCOPE_KINDS, userAccessDenied,
   type Decision, type PlacedScope, type UserAction, type UserSubject,

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSchool, buildTeacher, HAINING } from '../../test/factories.js';
 import { createTestApp, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
 import { sourceVersion } from './dashboard.cache.js';
+import { trackedModules } from './change-tracking.js';
+import { modules } from '../index.js';
+
+const tracked = trackedModules(modules);
 
 /** Snapshots follow the data: a change moves its module's version and the figure catches up. */
 let t: TestApp;
@@ -21,13 +25,13 @@ const teachers = async () => {
 
 describe('dashboard snapshots', () => {
   it('a write to a source table moves only its module’s version', async () => {
-    const before = { registry: await sourceVersion(t.ctx.db, 'registry'), activities: await sourceVersion(t.ctx.db, 'activities') };
+    const before = { registry: await sourceVersion(t.ctx.db, tracked, 'registry'), activities: await sourceVersion(t.ctx.db, tracked, 'activities') };
     const s = await buildSchool(t.ctx.db);
-    const after = { registry: await sourceVersion(t.ctx.db, 'registry'), activities: await sourceVersion(t.ctx.db, 'activities') };
+    const after = { registry: await sourceVersion(t.ctx.db, tracked, 'registry'), activities: await sourceVersion(t.ctx.db, tracked, 'activities') };
     expect(after.registry).not.toBe(before.registry);
     // the activities panel reads the registry too, so its version moves with it; not the reverse
     expect(after.activities).not.toBe(before.activities);
-    expect(await sourceVersion(t.ctx.db, 'some-module-without-triggers')).toBeNull();
+    expect(await sourceVersion(t.ctx.db, tracked, 'some-module-without-triggers')).toBeNull();
     await t.ctx.db.deleteFrom('schools').where('id', '=', s.id).execute();
   });
 

@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.js';
 
 /**
  * Panel snapshots in the database (several servers share them; nothing is kept in memory). Triggers
- * on each module's source tables advance that module's sequence (migrations 1901, 1902); a snapshot stores
+ * on each module's change tables advance that module's sequence (change-tracking.ts); a snapshot stores
  * the sequence values it was computed at and is current while they have not moved.
  *
  * When the data has moved, the last snapshot is served at once and one request (claimed in the
@@ -13,12 +13,11 @@ import type { Db } from '../../db/connection.js';
  * The payload says when it was computed. A panel never seen before is computed while the user waits.
  */
 const FORMAT = 1; // bump when a payload's shape changes
-const TRACKED = new Set(['registry', 'activities', 'exchange', 'resources', 'assessment', 'quality']);
 
 /** The version of the data a panel of `module` reads (it always reads the registry too); null: not tracked. */
-export async function sourceVersion(db: Db, module: string): Promise<string | null> {
-  if (!TRACKED.has(module)) return null;
-  const seqs = [...new Set(['registry', module])];
+export async function sourceVersion(db: Db, tracked: ReadonlySet<string>, module: string): Promise<string | null> {
+  if (!tracked.has(module)) return null;
+  const seqs = [...new Set(['registry', module])].filter((m) => tracked.has(m));
   const r = await sql<{ v: string }>`select concat_ws('|', ${sql.join(seqs.map((m) => sql`(select last_value::text || case when is_called then 't' else 'f' end from ${sql.table(`dashboard_change_${m}`)})`))}) as v`.execute(db);
   return r.rows[0]?.v ?? null;
 }
@@ -29,9 +28,9 @@ export interface Snapshot<T> {
 }
 
 export async function cachedPanel<T>(
-  db: Db, module: string, key: unknown, compute: () => Promise<T>, onBackgroundError: (err: unknown) => void,
+  db: Db, tracked: ReadonlySet<string>, module: string, key: unknown, compute: () => Promise<T>, onBackgroundError: (err: unknown) => void,
 ): Promise<Snapshot<T>> {
-  const version = await sourceVersion(db, module);
+  const version = await sourceVersion(db, tracked, module);
   if (version === null) return { value: await compute(), computedAt: new Date().toISOString() };
   const cacheKey = createHash('sha256').update(JSON.stringify({ FORMAT, module, key })).digest('hex');
   const hit = await db.selectFrom('dashboard_snapshots').select(['change_version', 'payload', 'computed_at']).where('cache_key', '=', cacheKey).executeTakeFirst();
@@ -64,11 +63,12 @@ export async function cachedPanel<T>(
 }
 
 /** Every tracked module's version in one query: 'registry|<module>' strings as sourceVersion gives. */
-export async function allSourceVersions(db: Db): Promise<Map<string, string>> {
-  const mods = [...TRACKED];
+export async function allSourceVersions(db: Db, tracked: ReadonlySet<string>): Promise<Map<string, string>> {
+  const mods = [...tracked];
+  if (!mods.length) return new Map();
   const r = await sql<Record<string, string>>`select ${sql.join(mods.map((m) => sql`(select last_value::text || case when is_called then 't' else 'f' end from ${sql.table(`dashboard_change_${m}`)}) as ${sql.ref(m)}`))}`.execute(db);
   const row = r.rows[0] ?? {};
-  return new Map(mods.map((m) => [m, m === 'registry' ? String(row.registry) : `${row.registry}|${row[m]}`]));
+  return new Map(mods.map((m) => [m, m !== 'registry' && tracked.has('registry') ? `${row.registry}|${row[m]}` : String(row[m])]));
 }
 
 /**
@@ -76,9 +76,9 @@ export async function allSourceVersions(db: Db): Promise<Map<string, string>> {
  * each panel is served, refreshed in the background, or computed (see cachedPanel).
  */
 export async function cachedPanels<T>(
-  db: Db, items: { module: string; key: unknown; compute: () => Promise<T>; onBackgroundError: (err: unknown) => void }[],
+  db: Db, tracked: ReadonlySet<string>, items: { module: string; key: unknown; compute: () => Promise<T>; onBackgroundError: (err: unknown) => void }[],
 ): Promise<PromiseSettledResult<Snapshot<T>>[]> {
-  const versions = await allSourceVersions(db);
+  const versions = await allSourceVersions(db, tracked);
   const keyed = items.map((i) => ({ ...i, version: versions.get(i.module) ?? null, cacheKey: createHash('sha256').update(JSON.stringify({ FORMAT, module: i.module, key: i.key })).digest('hex') }));
   const keys = keyed.filter((k) => k.version !== null).map((k) => k.cacheKey);
   const hits = keys.length
@@ -87,6 +87,6 @@ export async function cachedPanels<T>(
   return Promise.allSettled(keyed.map(async (k) => {
     const hit = hits.get(k.cacheKey);
     if (k.version !== null && hit && hit.change_version === k.version) return { value: hit.payload as T, computedAt: new Date(hit.computed_at).toISOString() };
-    return cachedPanel(db, k.module, k.key, k.compute, k.onBackgroundError);
+    return cachedPanel(db, tracked, k.module, k.key, k.compute, k.onBackgroundError);
   }));
 }

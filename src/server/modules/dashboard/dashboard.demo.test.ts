@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../demo/demo.service.js';
+import { seedDemo } from '../../demo/demo.service.js';
 import { createTestApp, DEMO_TEST_PASSWORD, login, type TestApp } from '../../test/harness.js';
 import { seedQualityDemo } from '../quality/quality.demo.js';
 import type { Dashboard } from '../../../shared/dashboard.schemas.js';

@@ -1,6 +1,6 @@
 import type { DbHandle } from '../../db/connection.js';
-import { Random } from '../demo/demo.random.js';
-import { DEMO_COUNTY } from '../demo/demo.generator.js';
+import { Random } from '../../demo/demo.random.js';
+import { DEMO_COUNTY } from '../../demo/demo.generator.js';
 import { hashDisplayToken } from './display.service.js';
 
 /**

@@ -9,6 +9,10 @@ import { pdfText } from '../../test/pdf-text.js';
 import type { Db } from '../../db/connection.js';
 import { ensureScorePartition } from '../quality/score-partitions.js';
 import { sourceVersion } from './dashboard.cache.js';
+import { trackedModules } from './change-tracking.js';
+import { modules } from '../index.js';
+
+const tracked = trackedModules(modules);
 
 /**
  * The academic-quality panel against the quality module's own APIs on the same data, by hand for
@@ -293,10 +297,10 @@ describe('report, screen and snapshots', () => {
   it('a new score moves the quality version and the panel catches up', async () => {
     const figure = async () => fig(qualityPanel(await dash(c.bureau!, 'schoolYear=2025')), 'qualityMeanGap.math').value;
     expect(await figure()).toBe(19);
-    const before = await sourceVersion(t.ctx.db, 'quality');
+    const before = await sourceVersion(t.ctx.db, tracked, 'quality');
     // one more rural maths score of 86 in E2: rural mean (280 + 86) / 6 = 61, gap 14
     await sit(t.ctx.db, ids.E2!, ids.C!, { math: [86] });
-    expect(await sourceVersion(t.ctx.db, 'quality')).not.toBe(before);
+    expect(await sourceVersion(t.ctx.db, tracked, 'quality')).not.toBe(before);
     await expect.poll(figure, { timeout: 90_000, interval: 200 }).toBe(14);
   });
 });

@@ -1,6 +1,5 @@
 import { contentDisposition } from '../../http/file-response.js';
 import { z } from 'zod';
-import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
@@ -10,7 +9,8 @@ import {
 } from '../../../shared/dashboard.schemas.js';
 import { idParam } from '../../../shared/registry.schemas.js';
 import { pageOf } from '../../../shared/validation.js';
-import type { ZodApp } from '../module.js';
+import type { ModuleContext, ZodApp } from '../module.js';
+import { dashboardContributions } from './dashboard.contributions.js';
 import { DashboardService } from './dashboard.service.js';
 import { displayInvalidPage, displayPage } from './display.page.js';
 import { DisplayService } from './display.service.js';
@@ -34,10 +34,11 @@ function withoutLinks(d: Dashboard): Dashboard {
   };
 }
 
-export function dashboardRoutes(app: ZodApp, ctx: AppContext) {
+export function dashboardRoutes(app: ZodApp, ctx: ModuleContext) {
   const log = (source: string, err: unknown) => app.log.warn({ err, source }, 'dashboard source failed');
-  const dashboards = new DashboardService(ctx.db, log);
-  const reports = new ReportService(ctx.db, log);
+  const contributions = dashboardContributions(ctx.modules);
+  const dashboards = new DashboardService(ctx.db, contributions, log);
+  const reports = new ReportService(ctx.db, contributions, log);
   const displays = new DisplayService(ctx.db, ctx.config.displayLinkMaxDays);
 
   app.get('/api/v1/dashboard', { schema: { ...tags, summary: '驾驶舱 Dashboard for the actor’s scope', querystring: dashboardQuery, response: { 200: dashboardSchema } } },

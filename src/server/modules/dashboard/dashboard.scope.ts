@@ -1,11 +1,11 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { NotFoundError, OutOfScopeError } from '../../http/errors.js';
 import { regionContains } from '../../../shared/regions.js';
 import type { DashboardQuery } from '../../../shared/dashboard.schemas.js';
-import { schoolFilterCondition, visibleCommunityCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
-import type { ResolvedFilters, ResolvedScope } from './dashboard.panel.js';
+import { visibleCommunityCondition, visibleSchoolCondition } from '../registry/index.js';
+import type { ResolvedFilters, ResolvedScope } from '../../contracts/dashboard-panel.js';
 import { schoolYearOfDate, todayShanghai } from '../../../shared/beijing-time.js';
 import { periodOf } from './dashboard.period.js';
 
@@ -46,22 +46,4 @@ export function resolveFilters(q: Pick<DashboardQuery, 'schoolYear' | 'semester'
   const schoolYear = q.schoolYear ?? (q.semester ? Number(q.semester.slice(0, 4)) : schoolYearOfDate(today));
   const semester = q.semester ?? null;
   return { schoolYear, semester, ...periodOf(schoolYear, semester), level: q.level ?? [], locationClass: q.locationClass ?? [] };
-}
-
-/**
- * Schools a scope covers, in the words of the registry's list filters so a figure and its drill-down
- * list count the same rows: region → `region=` (code prefix), community → `communityId=` (current
- * members), school → the school itself.
- */
-export function scopeSchoolCondition(scope: ResolvedScope, col: string): Expression<SqlBool> {
-  if (scope.view === 'region') return schoolFilterCondition(col, { region: scope.regionCode! });
-  if (scope.view === 'community') return schoolFilterCondition(col, { communityId: scope.communityId! });
-  return sql<SqlBool>`${sql.ref(col)} = ${scope.schoolId!}`;
-}
-
-/** The list-filter form of a scope, for drill-down links. */
-export function scopeLinkQuery(scope: ResolvedScope): Record<string, string> {
-  if (scope.view === 'region') return { region: scope.regionCode! };
-  if (scope.view === 'community') return { communityId: String(scope.communityId) };
-  return { schoolId: String(scope.schoolId) };
 }

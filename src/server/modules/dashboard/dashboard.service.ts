@@ -2,10 +2,10 @@ import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
 import type { Alert, Alerts, Dashboard, DashboardMap, DashboardQuery, DrillTeachersQuery, Panel } from '../../../shared/dashboard.schemas.js';
-import type { AlertSource, PanelContext, PanelDefinition } from './dashboard.panel.js';
-import { allAlertSources, allPanels } from './dashboard.registry.js';
+import type { AlertSource, PanelContext, PanelDefinition } from '../../contracts/dashboard-panel.js';
+import type { DashboardContributions } from './dashboard.contributions.js';
 import { resolveFilters, resolveScope } from './dashboard.scope.js';
-import { drillTeachers, mapData, scopeCommunityIds } from './dashboard.sources.js';
+import { drillTeachers, mapData, scopeCommunityIds } from '../registry/index.js';
 import { todayShanghai } from '../../../shared/beijing-time.js';
 import { cachedPanels } from './dashboard.cache.js';
 
@@ -21,6 +21,7 @@ const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 export class DashboardService {
   constructor(
     private readonly db: Db,
+    private readonly contributions: DashboardContributions,
     private readonly log: PanelErrorLog = () => undefined,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -37,11 +38,11 @@ export class DashboardService {
    */
   async dashboard(actor: Actor, q: DashboardQuery): Promise<Dashboard> {
     const ctx = await this.context(actor, q);
-    const panels = (await allPanels()).filter((p) => !p.views || p.views.includes(ctx.scope.view));
+    const panels = this.contributions.panels.filter((p) => !p.views || p.views.includes(ctx.scope.view));
     const key = { role: actor.role, scope: actor.scope, resolved: ctx.scope, filters: ctx.filters, today: ctx.today };
     const unavailable: string[] = [];
     const computedAt: string[] = [];
-    const settled = await cachedPanels(this.db, panels.map((p) => ({
+    const settled = await cachedPanels(this.db, this.contributions.tracked, panels.map((p) => ({
       module: p.module, key: { panel: p.key, ...key }, compute: () => this.loadPanel(p, ctx), onBackgroundError: (err: unknown) => this.log(p.key, err),
     })));
     const loaded = settled.map((r, i): Panel | null => {
@@ -73,7 +74,7 @@ export class DashboardService {
 
   async alerts(actor: Actor, q: DashboardQuery, limit = 200): Promise<Alerts> {
     const ctx = await this.context(actor, q);
-    const sources: AlertSource[] = await allAlertSources();
+    const sources: readonly AlertSource[] = this.contributions.alerts;
     const unavailable: string[] = [];
     const communities = await scopeCommunityIds(this.db, actor, ctx.scope);
     const lists = await Promise.all(

@@ -6,7 +6,7 @@ import { AppError, ForbiddenError, NotFoundError, OutOfScopeError, ValidationErr
 import type { Role, ScopeKind } from '../../../shared/enums.js';
 import type { DisplayLink, DisplayLinkInput } from '../../../shared/dashboard.schemas.js';
 import { regionPrefix } from '../../../shared/regions.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { dashboardPolicy, type DisplayScope } from './dashboard.policy.js';
 
 export const hashDisplayToken = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -9,7 +9,7 @@ import { computeHours } from '../../../shared/exchange.hours.js';
 import type {
   Assignment, AssignmentInput, AssignmentListQuery, AssignmentPatch, EvaluationInput, SessionInput,
 } from '../../../shared/exchange.schemas.js';
-import { changedFields, recordAudit } from '../audit/audit.service.js';
+import { changedFields, recordAudit } from '../audit/index.js';
 import { notFound, outOfScope, referenceOutOfScope, unknownReference } from './exchange.errors.js';
 import { toAssignment } from './exchange.mappers.js';
 import { exchangePolicy } from './exchange.policy.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../demo/demo.service.js';
+import { seedDemo } from '../../demo/demo.service.js';
 import { createTestContext } from '../../test/harness.js';
 import { seedExchangeDemo } from './exchange.demo.js';
 import { fullTimeOverlap } from './exchange.rules.js';

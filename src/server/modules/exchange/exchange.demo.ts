@@ -2,7 +2,7 @@ import { sql, type Insertable } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
 import { semesterOfDate, shanghaiInstant } from '../../../shared/activities.semester.js';
 import { computeHours, type Slot } from '../../../shared/exchange.hours.js';
-import { Random } from '../demo/demo.random.js';
+import { Random } from '../../demo/demo.random.js';
 import { honourLevel } from './exchange.rules.js';
 import type { ExchangeAssignmentTable } from './exchange.tables.js';
 

@@ -8,7 +8,7 @@ import {
   DIRECTION_LABELS, EVALUATION_GRADE_LABELS, EXCHANGE_KIND_LABELS, EXCHANGE_STATUS_LABELS, HONOUR_LEVEL_LABELS, WORKLOAD_LABELS,
 } from '../../../shared/exchange.enums.js';
 import type { Assignment, Totals } from '../../../shared/exchange.schemas.js';
-import { labelOf, type ExportColumn } from '../io/xlsx-export.js';
+import { labelOf, type ExportColumn } from '../io/index.js';
 
 /** One row per teacher-assignment, in the column order of the provincial exchange return. */
 export function registerColumns(lang: Lang): ExportColumn<Assignment>[] {

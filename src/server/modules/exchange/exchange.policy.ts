@@ -1,5 +1,5 @@
 import type { Actor } from '../../http/actor.js';
-import { inActorRegion } from '../registry/registry.policy.js';
+import { inActorRegion } from '../registry/index.js';
 
 /**
  * Who may do what with exchanges, mentor pairs and studios. Reading lists is filtered in SQL by

@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
 import { regionPrefix } from '../../../shared/regions.js';
 import type { AssignmentListQuery } from '../../../shared/exchange.schemas.js';
-import { privateSchoolCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
+import { privateSchoolCondition, visibleSchoolCondition } from '../registry/index.js';
 import { directionSql, yearSql } from './exchange.sql.js';
 import type { SchoolFacts } from './exchange.policy.js';
 

@@ -2,7 +2,7 @@ import type { Db } from '../../db/connection.js';
 import type { Caller } from '../../http/actor.js';
 import { ForbiddenError } from '../../http/errors.js';
 import type { Settings, SettingsInput } from '../../../shared/exchange.schemas.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { exchangePolicy } from './exchange.policy.js';
 import { regionChain, settingsRows } from './exchange.repo.js';
 import { unknownReference } from './exchange.errors.js';

@@ -2,7 +2,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
 import type { MentorshipListQuery } from '../../../shared/exchange-mentorship.schemas.js';
-import { privateSchoolCondition } from '../registry/registry.scope.js';
+import { privateSchoolCondition } from '../registry/index.js';
 import type { MonthCount } from './mentorship.compliance.js';
 
 type Tx = Kysely<Database>;

@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, ValidationError, fieldIssue, ruleViolati
 import type {
   Mentorship, MentorshipDetail, MentorshipEvaluationInput, MentorshipInput, MentorshipListQuery, MentorshipPatch,
 } from '../../../shared/exchange-mentorship.schemas.js';
-import { changedFields, recordAudit } from '../audit/audit.service.js';
+import { changedFields, recordAudit } from '../audit/index.js';
 import { notFound, outOfScope, referenceOutOfScope, unknownReference } from './exchange.errors.js';
 import { exchangePolicy } from './exchange.policy.js';
 import * as repo from './exchange.repo.js';

@@ -5,7 +5,7 @@ import type { Actor } from '../../http/actor.js';
 import { regionPrefix } from '../../../shared/regions.js';
 import type { LocationClass } from '../../../shared/enums.js';
 import type { ShortageRow, Structure, StructureQuery, StructureUnit } from '../../../shared/exchange-mentorship.schemas.js';
-import { privateSchoolCondition, visibleCommunityCondition } from '../registry/registry.scope.js';
+import { privateSchoolCondition, visibleCommunityCondition } from '../registry/index.js';
 import { BACKBONE_ARRAY, MASTER_ARRAY } from './exchange.sql.js';
 import { settingsFor } from './exchange.settings.js';
 import { belowFloor, share, shares, type StructureCounts } from './structure.rules.js';

@@ -3,7 +3,7 @@ import type { Caller } from '../../http/actor.js';
 import { ForbiddenError, ValidationError, fieldIssue } from '../../http/errors.js';
 import { minutesOf } from '../../../shared/exchange.hours.js';
 import type { TimetableEntry, TimetableEntryInput } from '../../../shared/exchange.schemas.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { notFound, referenceOutOfScope, unknownReference } from './exchange.errors.js';
 import { exchangePolicy } from './exchange.policy.js';
 import * as repo from './exchange.repo.js';

@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
-import type { SheetRow } from './spreadsheet-reader.js';
-import { importLimits, tooManyRows } from './xlsx-reader.js';
+import { importLimits, tooManyRows, type SheetRow } from './sheet.js';
 
 /**
  * The one CSV reader of every importer (registry, statistics and scores): a small state machine over

@@ -7,30 +7,32 @@ import type { Actor, Caller } from '../../http/actor.js';
 import { AppError, ConflictError, NotFoundError, OutOfScopeError, ruleViolation, ValidationError } from '../../http/errors.js';
 import type { ImportJob, ImportKind, ImportOptionsInput, RowError } from '../../../shared/io.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import type { ImportColumn, ImportKindDef, ParsedRow } from './import-kind.js';
 import { columnLetter, HEADER_SEARCH_ROWS, mapHeader, noteUnnamedColumns, type ColumnMapping, type MappedHeader } from './header-mapping.js';
-import { schoolYearStatsImport } from './kinds/school-year-stats.import.js';
-import { schoolsImport } from './kinds/schools.import.js';
-import { teachersImport } from './kinds/teachers.import.js';
 import { detectType, readRows, SpreadsheetError, spreadsheetRefusal, type Cell, type SpreadsheetType } from './spreadsheet-reader.js';
 import type { ImportJobRow } from './io.tables.js';
 import { dropImportFile } from './retention.js';
 import { parserChoices } from './cell-parsers.js';
 import { buildTemplate } from './template-workbook.js';
 
+/** The spreadsheet kinds the installed modules declare (manifest `imports`), by kind. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const KINDS: Record<ImportKind, ImportKindDef<any, any>> = {
-  schools: schoolsImport,
-  teachers: teachersImport,
-  'school-year-stats': schoolYearStatsImport,
-};
+export type ImportKinds = Partial<Record<ImportKind, ImportKindDef<any, any>>>;
+
+export function importKindsOf(modules: readonly { name: string; imports?: ImportKinds }[]): ImportKinds {
+  const all: ImportKinds = {};
+  for (const m of modules) {
+    for (const [kind, def] of Object.entries(m.imports ?? {}) as [ImportKind, ImportKinds[ImportKind]][]) {
+      if (all[kind]) throw new Error(`import kind ${kind} is declared twice (module ${m.name})`);
+      all[kind] = def;
+    }
+  }
+  return all;
+}
 const MAX_STORED_ERRORS = 1000;
 const BATCH = 1000;
 
-export function importKind(kind: ImportKind) {
-  return KINDS[kind];
-}
 
 interface PassResult {
   totalRows: number;
@@ -51,7 +53,7 @@ export interface ImportOptions {
 
 export { columnLetter };
 
-function toJob(r: ImportJobRow): ImportJob {
+function toJob(r: ImportJobRow, def: ImportKindDef<unknown, unknown> | undefined): ImportJob {
   return {
     id: r.id,
     kind: r.kind as ImportKind,
@@ -67,7 +69,7 @@ function toJob(r: ImportJobRow): ImportJob {
     committedAt: r.committed_at,
     mapping: (r.mapping as ColumnMapping | null) ?? null,
     options: (r.options as ImportJob['options'] | null) ?? {},
-    fields: KINDS[r.kind as ImportKind].columns.map((c) => ({ key: c.key, field: c.zh, fieldEn: c.en, required: c.required === true })),
+    fields: (def?.columns ?? []).map((c) => ({ key: c.key, field: c.zh, fieldEn: c.en, required: c.required === true })),
   };
 }
 
@@ -75,14 +77,26 @@ export class ImportService {
   constructor(
     private readonly db: Db,
     private readonly storage: BlobStorage,
+    private readonly kinds: ImportKinds,
   ) {}
+
+  /** The declared kind; a kind no installed module declares is not offered. */
+  private def(kind: ImportKind) {
+    const def = this.kinds[kind];
+    if (!def) throw new NotFoundError('import_kind', kind, { zh: '导入类型', en: 'import kind' });
+    return def;
+  }
+
+  private toJob(r: ImportJobRow): ImportJob {
+    return toJob(r, this.kinds[r.kind as ImportKind]);
+  }
 
   /**
    * One pass over the file: parse, validate, check against the database in batches, and — when
    * `write` is given — write each clean batch. Memory holds a batch and the set of keys seen.
    */
   private async pass(job: { kind: ImportKind; file_key: string; file_name: string }, actor: Actor, db: Db, write: boolean, type: SpreadsheetType, options: ImportOptions = {}): Promise<PassResult> {
-    const def = KINDS[job.kind];
+    const def = this.def(job.kind);
     const ctx = await def.prepare(db, actor);
     const result: PassResult = { totalRows: 0, validRows: 0, errorCount: 0, errors: [], created: 0, updated: 0, mapping: null };
     const headerOf = (key: string) => def.columns.find((c) => c.key === key)?.zh ?? key;
@@ -227,7 +241,7 @@ export class ImportService {
     }
     // a preview with row errors keeps its file: the user may re-check it with another column mapping
     // or header row (POST /imports/:id/options); retention.ts deletes it with the job's other files
-    return toJob(row);
+    return this.toJob(row);
   }
 
   /** Column names this user's scope mapped to fields before, for this importer. */
@@ -251,7 +265,7 @@ export class ImportService {
     const job = await this.own(caller.actor, id);
     if (job.status !== 'validated' && job.status !== 'invalid') throw new ConflictError('import_state', { status: job.status });
     const kind = job.kind as ImportKind;
-    const def = KINDS[kind];
+    const def = this.def(kind);
     const fieldKeys = new Set(def.columns.map((c) => c.key));
     const unknown = Object.entries(input.custom ?? {}).filter(([, key]) => key !== null && !fieldKeys.has(key));
     if (unknown.length) throw new ValidationError(unknown.map(([h, key]) => ({ field: `body.custom.${h}`, code: 'unknown_field', message: `“${String(key)}”不是该导入的字段`, messageEn: `"${String(key)}" is not a field of this import` })));
@@ -280,7 +294,7 @@ export class ImportService {
         status: result.errorCount ? 'invalid' : 'validated', total_rows: result.totalRows, valid_rows: result.validRows, error_count: result.errorCount,
         errors: JSON.stringify(result.errors), mapping: JSON.stringify(result.mapping), options: JSON.stringify(options),
       }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-      return toJob(row);
+      return this.toJob(row);
     });
   }
 
@@ -292,7 +306,7 @@ export class ImportService {
   }
 
   async get(actor: Actor, id: string): Promise<ImportJob> {
-    return toJob(await this.own(actor, id));
+    return this.toJob(await this.own(actor, id));
   }
 
   async list(actor: Actor, q: { page: number; pageSize: number }) {
@@ -301,7 +315,7 @@ export class ImportService {
       base.selectAll().orderBy('created_at', 'desc').$call(paged(q)).execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { items: rows.map((r) => ({ ...toJob(r), errors: [] })), total: count.n };
+    return { items: rows.map((r) => ({ ...this.toJob(r), errors: [] })), total: count.n };
   }
 
   /**
@@ -322,7 +336,7 @@ export class ImportService {
       result = await this.db.transaction().execute(async (tx) => {
         const r = await this.pass({ kind: job.kind as ImportKind, file_key: job.file_key, file_name: job.file_name }, caller.actor, tx, true, type, options);
         if (r.errorCount) throw new RowsChanged(r);
-        await recordAudit(tx, caller, { action: 'import', entity: KINDS[job.kind as ImportKind].entity, entityId: null, after: { importJob: id, file: job.file_name, created: r.created, updated: r.updated } });
+        await recordAudit(tx, caller, { action: 'import', entity: this.def(job.kind as ImportKind).entity, entityId: null, after: { importJob: id, file: job.file_name, created: r.created, updated: r.updated } });
         await tx.updateTable('import_jobs').set({ status: 'committed', result: JSON.stringify({ created: r.created, updated: r.updated }), committed_at: new Date().toISOString() }).where('id', '=', id).execute();
         return r;
       });
@@ -341,7 +355,7 @@ export class ImportService {
 
   /** A template workbook (template-workbook.ts): data sheet, 说明 with an example row, drop-downs, text code columns. */
   async template(kind: ImportKind, lang: 'zh' | 'en'): Promise<Buffer> {
-    const def = KINDS[kind];
+    const def = this.def(kind);
     return buildTemplate({
       sheetName: def.sheetName[lang],
       lang,

@@ -1,16 +1,15 @@
 import { contentDisposition } from '../../http/file-response.js';
 import { z } from 'zod';
-import type { AppContext } from '../../context.js';
 import { callerOf } from '../../http/actor.js';
 import { badRequest } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
 import { IMPORT_KINDS, importJobSchema, importOptionsSchema, importUploadQuery } from '../../../shared/io.schemas.js';
 import { pageOf, pageQuery } from '../../../shared/validation.js';
-import type { ZodApp } from '../module.js';
-import { ImportService } from './import.service.js';
+import type { ModuleContext, ZodApp } from '../module.js';
+import { ImportService, importKindsOf } from './import.service.js';
 
-export function ioRoutes(app: ZodApp, ctx: AppContext) {
-  const imports = new ImportService(ctx.db, ctx.storage);
+export function ioRoutes(app: ZodApp, ctx: ModuleContext) {
+  const imports = new ImportService(ctx.db, ctx.storage, importKindsOf(ctx.modules));
 
   app.get('/api/v1/imports/templates/:file', {
     schema: { tags: ['imports'], summary: '下载导入模板 Download an import template', params: z.object({ file: z.string().regex(new RegExp(`^(${IMPORT_KINDS.join('|')})\\.xlsx$`)) }), querystring: z.object({ lang: z.enum(['zh', 'en']).optional() }) },

@@ -3,24 +3,8 @@ import { AppError, unsupportedMediaType, type FieldIssue } from '../../http/erro
 import { detectEncoding, readCsvRows } from './csv-reader.js';
 import { readXlsxRows } from './xlsx-reader.js';
 
-export type Cell = string | number | boolean | Date | null;
-export interface SheetRow {
-  /** Row number as the spreadsheet shows it (the header is row 1). */
-  row: number;
-  cells: Cell[];
-}
-
-/** A file-level problem (not a row's): wrong type, extra sheets, merged or blank headers. */
-export class SpreadsheetError extends Error {
-  constructor(
-    readonly zh: string,
-    readonly en: string,
-    /** 415 when the file is not a spreadsheet at all, 422 when its content is unusable. */
-    readonly status: 415 | 422 = 422,
-  ) {
-    super(en);
-  }
-}
+export { SpreadsheetError, type Cell, type SheetRow } from './sheet.js';
+import { SpreadsheetError, type Cell, type SheetRow } from './sheet.js';
 
 export type SpreadsheetType = 'xlsx' | 'csv';
 

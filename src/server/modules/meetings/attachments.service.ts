@@ -6,7 +6,7 @@ import type { Actor, Caller } from '../../http/actor.js';
 import { ruleViolation, badRequest, unsupportedMediaType } from '../../http/errors.js';
 import type { Attachment } from '../../../shared/meetings.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { managedMeeting, notFound, readableMeeting } from './meetings.access.js';
 import { toAttachment } from './meetings.mappers.js';
 

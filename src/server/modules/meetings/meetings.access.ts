@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { AppError, OutOfScopeError, NotFoundError, notPermitted } from '../../http/errors.js';
-import { visibleCommunityCondition } from '../registry/registry.scope.js';
+import { visibleCommunityCondition } from '../registry/index.js';
 import { meetingsPolicy, type CommunityRef } from './meetings.policy.js';
 
 /** Errors this module words itself (the shared catalogue has no "meeting" entity). */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, DEMO_TEST_PASSWORD, login, type TestApp } from '../../test/harness.js';
-import { seedDemo } from '../demo/demo.service.js';
+import { seedDemo } from '../../demo/demo.service.js';
 import { seedMeetingsDemo } from './meetings.demo.js';
 import { sha256Hex } from './meetings.rules.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
-import { Random } from '../demo/demo.random.js';
+import { Random } from '../../demo/demo.random.js';
 import { carryOver } from './meetings.service.js';
 import { normalizeMinutes, sha256Hex } from './meetings.rules.js';
 

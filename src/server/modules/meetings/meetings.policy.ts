@@ -1,5 +1,5 @@
 import type { Actor } from '../../http/actor.js';
-import { inActorRegion } from '../registry/registry.policy.js';
+import { inActorRegion } from '../registry/index.js';
 
 /**
  * Who may do what with joint meetings. Scope decides which communities; role decides which actions.

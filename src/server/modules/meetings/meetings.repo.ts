@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import type { MeetingListQuery } from '../../../shared/meetings.schemas.js';
-import { visibleCommunityCondition } from '../registry/registry.scope.js';
+import { visibleCommunityCondition } from '../registry/index.js';
 
 /** SQL of the meetings module. Lists aggregate in SQL; nothing here decides rights beyond row visibility. */
 

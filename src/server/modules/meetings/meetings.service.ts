@@ -7,8 +7,8 @@ import { OutOfScopeError, ValidationError, fieldIssue, ruleViolation, notPermitt
 import type {
   AgendaItem, AgendaItemInput, Attendee, AttendeeInput, Meeting, MeetingDetail, MeetingInput, MeetingListQuery, MeetingPatch,
 } from '../../../shared/meetings.schemas.js';
-import { changedFields, recordAudit } from '../audit/audit.service.js';
-import { visibleCommunityCondition } from '../registry/registry.scope.js';
+import { changedFields, recordAudit } from '../audit/index.js';
+import { visibleCommunityCondition } from '../registry/index.js';
 import { currentMemberSchools, managedMeeting, notFound, notManager, readableMeeting } from './meetings.access.js';
 import { toAgendaItem, toAttachment, toAttendee, toMeeting } from './meetings.mappers.js';
 import { meetingsPolicy } from './meetings.policy.js';

@@ -2,7 +2,7 @@ import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ValidationError, fieldIssue, notPermitted, ruleViolation } from '../../http/errors.js';
 import type { Minutes, MinutesSave, ReturnBody, SignBody } from '../../../shared/meetings.schemas.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { currentMemberSchools, managedMeeting, readableMeeting } from './meetings.access.js';
 import { toRevision } from './meetings.mappers.js';
 import { meetingsPolicy } from './meetings.policy.js';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import type { Reminders, RemindersQuery } from '../../../shared/meetings.schemas.js';
-import { visibleCommunityCondition } from '../registry/registry.scope.js';
+import { visibleCommunityCondition } from '../registry/index.js';
 import { daysBetween, MEETING_INTERVAL_MONTHS, monthsBefore } from './meetings.rules.js';
 
 const LIMIT = 500;

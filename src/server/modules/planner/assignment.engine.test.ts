@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../demo/demo.random.js';
+import { Random } from '../../demo/demo.random.js';
 import { solveTransport, verifyCertificate, type TransportProblem } from './assignment.engine.js';
 
 /** Every assignment of rows to columns within capacity, the cheapest objective (Infinity when none). */

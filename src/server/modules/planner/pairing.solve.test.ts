@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pairingInstance, pairingSettings, type PairingInstance, type PairingSettingsInput } from '../../../shared/planner.schemas.js';
-import { Random } from '../demo/demo.random.js';
+import { Random } from '../../demo/demo.random.js';
 import { solveTransport } from './assignment.engine.js';
 import { solveGapMip, solveTransportLp } from './pairing.highs.js';
 import { solvePairing } from './pairing.solve.js';

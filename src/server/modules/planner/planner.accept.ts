@@ -2,7 +2,7 @@ import type { Db } from '../../db/connection.js';
 import type { Caller } from '../../http/actor.js';
 import { ValidationError, fieldIssue, type FieldIssue } from '../../http/errors.js';
 import type { PairingMode, PairingResult } from '../../../shared/planner.schemas.js';
-import { CommunitiesService } from '../registry/communities.service.js';
+import { CommunitiesService } from '../registry/index.js';
 import * as repo from './planner.repo.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PairingResult } from '../../../shared/planner.schemas.js';
 import { createTestContext } from '../../test/harness.js';
-import { seedDemo } from '../demo/demo.service.js';
+import { seedDemo } from '../../demo/demo.service.js';
 import { seedPlannerDemo } from './planner.demo.js';
 
 let ctx: Awaited<ReturnType<typeof createTestContext>>;

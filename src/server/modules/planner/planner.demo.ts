@@ -1,8 +1,8 @@
 import type { DbHandle } from '../../db/connection.js';
 import { exchangeSettings, pairingSettings, type ExchangeResult, type PairingResult } from '../../../shared/planner.schemas.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { DEMO_COUNTY } from '../demo/demo.generator.js';
-import { Random } from '../demo/demo.random.js';
+import { recordAudit } from '../audit/index.js';
+import { DEMO_COUNTY } from '../../demo/demo.generator.js';
+import { Random } from '../../demo/demo.random.js';
 import { PlannerService } from './planner.service.js';
 
 /** The spring term of 2026–2027, when the demo's accepted exchange plan takes effect. */

@@ -1,5 +1,5 @@
 import type { Actor } from '../../http/actor.js';
-import { inActorRegion } from '../registry/registry.policy.js';
+import { inActorRegion } from '../registry/index.js';
 
 /**
  * Who may plan. Pairing and exchange planning is the bureau's job over its own region; plans are

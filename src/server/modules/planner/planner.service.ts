@@ -9,7 +9,7 @@ import {
 } from '../../../shared/planner.schemas.js';
 import { describeIssue } from '../../../shared/validation.js';
 import { regionLevel } from '../../../shared/regions.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { acceptPairingPlan } from './planner.accept.js';
 import { matchExchanges } from './exchange.match.js';
 import { solvePairing } from './pairing.solve.js';

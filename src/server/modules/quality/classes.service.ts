@@ -4,8 +4,8 @@ import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ConflictError, fieldIssue, ruleViolation, ValidationError } from '../../http/errors.js';
 import type { ClassInput, SchoolClass, Student } from '../../../shared/quality.schemas.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { privateSchoolCondition } from '../registry/registry.scope.js';
+import { recordAudit } from '../audit/index.js';
+import { privateSchoolCondition } from '../registry/index.js';
 import { classNotFound, outOfScope } from './quality.errors.js';
 import { maskIdNumber, qualityPolicy } from './quality.policy.js';
 

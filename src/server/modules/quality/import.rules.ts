@@ -1,6 +1,6 @@
 import { SUBJECT_LABELS, SUBJECTS, type Subject } from '../../../shared/enums.js';
 import type { ImportLevel } from '../../../shared/quality.schemas.js';
-import type { Cell } from '../io/spreadsheet-reader.js';
+import type { Cell } from '../io/index.js';
 
 /**
  * The rules of one score row, as pure functions: which column is which, and whether a row names a

@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
 import type { Database } from '../../db/database.js';
-import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES } from '../demo/demo.names.js';
-import { Random } from '../demo/demo.random.js';
+import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES } from '../../demo/demo.names.js';
+import { Random } from '../../demo/demo.random.js';
 import { ensureScorePartition } from './score-partitions.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Lang } from '../../../shared/messages.js';
 import type { ClassReport, GapFigure, GapsResponse, ImportLevel, StatRow, Student } from '../../../shared/quality.schemas.js';
-import { xlsxSheet, type ExportColumn, type XlsxSheet } from '../io/xlsx-export.js';
+import { xlsxSheet, type ExportColumn, type XlsxSheet } from '../io/index.js';
 import { SUBJECT_LABELS } from '../../../shared/enums.js';
-import { buildTemplate } from '../io/template-workbook.js';
+import { buildTemplate } from '../io/index.js';
 import { SCORE_COLUMNS } from './import.rules.js';
 
 const pct = (v: number | null) => (v === null ? null : Math.round(v * 10000) / 100);

@@ -11,7 +11,7 @@ import {
   studentReportSchema, studentSchema,
 } from '../../../shared/quality.schemas.js';
 import { pageOf, pageQuery } from '../../../shared/validation.js';
-import { sendXlsx, sendXlsxSheets } from '../io/xlsx-export.js';
+import { sendXlsx, sendXlsxSheets } from '../io/index.js';
 import type { ZodApp } from '../module.js';
 import { ClassesService } from './classes.service.js';
 import { ExamsService } from './exams.service.js';

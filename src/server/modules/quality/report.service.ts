@@ -3,7 +3,7 @@ import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import type { Subject } from '../../../shared/enums.js';
 import type { ClassReport, StatRow, StudentReport } from '../../../shared/quality.schemas.js';
-import { privateSchoolCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
+import { privateSchoolCondition, visibleSchoolCondition } from '../registry/index.js';
 import { ownStudentSchool } from './classes.service.js';
 import { readableExam } from './exams.service.js';
 import { nothingFound } from '../../http/errors.js';

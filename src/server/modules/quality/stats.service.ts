@@ -4,7 +4,7 @@ import type { Actor } from '../../http/actor.js';
 import { fieldIssue, ValidationError } from '../../http/errors.js';
 import type { Subject } from '../../../shared/enums.js';
 import type { Comparison, DidResponse, GapFilter, GapsResponse, GroupFigure, StatGroup, StatsResponse } from '../../../shared/quality.schemas.js';
-import { privateSchoolCondition, schoolFilterCondition, visibleSchoolCondition } from '../registry/registry.scope.js';
+import { privateSchoolCondition, schoolFilterCondition, visibleSchoolCondition } from '../registry/index.js';
 import { differenceInDifferences, readDid, type DidUnit } from './did.engine.js';
 import { readableExam, type LoadedExam } from './exams.service.js';
 import { EMPTY_GROUP, gapChange, gapOf, round } from './gap.engine.js';

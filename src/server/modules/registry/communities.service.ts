@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, OutOfScopeError, ValidationError, fieldIs
 import type {
   Community, CommunityDetail, CommunityInput, CommunityListQuery, CommunityPatch, LeadershipInput, LeadershipMember, Membership, MembershipInput,
 } from '../../../shared/registry.schemas.js';
-import { changedFields, recordAudit } from '../audit/audit.service.js';
+import { changedFields, recordAudit } from '../audit/index.js';
 import { registryPolicy } from './registry.policy.js';
 import * as repo from './registry.repo.js';
 import { toCommunity, toLeadershipMember, toMembership } from './registry.mappers.js';

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { NotFoundError, OutOfScopeError } from '../../http/errors.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { inActorRegion } from './registry.policy.js';
 import { isStatisticalCode, NATION_CODE, regionPrefix } from '../../../shared/regions.js';
 import type { Region } from '../../../shared/registry.schemas.js';

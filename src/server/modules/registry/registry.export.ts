@@ -5,7 +5,7 @@ import {
 } from '../../../shared/enums.js';
 import type { Lang } from '../../../shared/messages.js';
 import type { Community, School, SchoolYearStats, Teacher } from '../../../shared/registry.schemas.js';
-import { labelOf, labelsOf, type ExportColumn } from '../io/xlsx-export.js';
+import { labelOf, labelsOf, type ExportColumn } from '../io/index.js';
 
 const yesNo = (lang: Lang) => (v: boolean) => (lang === 'zh' ? (v ? '是' : '否') : v ? 'yes' : 'no');
 

@@ -56,7 +56,4 @@ export const registryPolicy = {
   deleteCommunity(actor: Actor, community: CommunityRef) {
     return actor.role === 'bureau_admin' && inActorRegion(actor, community.region_code);
   },
-  readAudit(actor: Actor) {
-    return actor.role === 'bureau_admin';
-  },
 };

@@ -8,7 +8,7 @@ import {
   schoolYearStatsInput, schoolYearStatsListQuery, schoolYearStatsPatch, schoolYearStatsSchema, teacherInput, teacherListQuery, teacherPatch, teacherSchema,
 } from '../../../shared/registry.schemas.js';
 import { pageOf } from '../../../shared/validation.js';
-import { sendXlsx } from '../io/xlsx-export.js';
+import { sendXlsx } from '../io/index.js';
 import type { ZodApp } from '../module.js';
 import { CommunitiesService } from './communities.service.js';
 import { communityExportColumns, schoolExportColumns, statsExportColumns, teacherExportColumns } from './registry.export.js';

@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Actor } from '../../http/actor.js';
 import { regionPrefix } from '../../../shared/regions.js';
+import type { ResolvedScope } from '../../contracts/dashboard-panel.js';
 
 /**
  * Row visibility in SQL, the list-side twin of registry.policy.ts. Each function returns a
@@ -71,4 +72,22 @@ export function schoolFilterCondition(schoolIdColumn: Expression<number> | strin
   }
   if (f.level?.length) conds.push(sql<SqlBool>`${col} in (select ls.id from schools ls where ls.level in (${sql.join([...f.level])}))`);
   return conds.length ? sql<SqlBool>`(${sql.join(conds, sql` and `)})` : sql<SqlBool>`true`;
+}
+
+/**
+ * Schools a scope covers, in the words of the registry's list filters so a figure and its drill-down
+ * list count the same rows: region → `region=` (code prefix), community → `communityId=` (current
+ * members), school → the school itself.
+ */
+export function scopeSchoolCondition(scope: ResolvedScope, col: string): Expression<SqlBool> {
+  if (scope.view === 'region') return schoolFilterCondition(col, { region: scope.regionCode! });
+  if (scope.view === 'community') return schoolFilterCondition(col, { communityId: scope.communityId! });
+  return sql<SqlBool>`${sql.ref(col)} = ${scope.schoolId!}`;
+}
+
+/** The list-filter form of a scope, for drill-down links. */
+export function scopeLinkQuery(scope: ResolvedScope): Record<string, string> {
+  if (scope.view === 'region') return { region: scope.regionCode! };
+  if (scope.view === 'community') return { communityId: String(scope.communityId) };
+  return { schoolId: String(scope.schoolId) };
 }

@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ConflictError, NotFoundError, OutOfScopeError, ValidationError, fieldIssue, AppError } from '../../http/errors.js';
 import type { School, SchoolInput, SchoolListQuery, SchoolPatch } from '../../../shared/registry.schemas.js';
-import { changedFields, recordAudit } from '../audit/audit.service.js';
+import { changedFields, recordAudit } from '../audit/index.js';
 import { registryPolicy } from './registry.policy.js';
 import * as repo from './registry.repo.js';
 import { toSchool } from './registry.mappers.js';

@@ -5,7 +5,7 @@ import type { Actor, Caller } from '../../http/actor.js';
 import { NotFoundError, OutOfScopeError, ValidationError, fieldIssue } from '../../http/errors.js';
 import { schoolYearStatsInput, type SchoolYearStats, type SchoolYearStatsInput } from '../../../shared/registry.schemas.js';
 import { describeIssue } from '../../../shared/validation.js';
-import { changedFields, recordAudit } from '../audit/audit.service.js';
+import { changedFields, recordAudit } from '../audit/index.js';
 import { registryPolicy } from './registry.policy.js';
 import * as repo from './registry.repo.js';
 import { toSchoolYearStats } from './registry.mappers.js';

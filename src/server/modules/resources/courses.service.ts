@@ -7,8 +7,8 @@ import type { Subject } from '../../../shared/enums.js';
 import type {
   Course, CourseDetail, CourseInput, CourseListQuery, CoursePatch, CourseSession, CourseTotals, CourseTotalsRow, Enrolment, EnrolmentInput, SessionInput,
 } from '../../../shared/resources.schemas.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { visibleSchoolCondition } from '../registry/registry.scope.js';
+import { recordAudit } from '../audit/index.js';
+import { visibleSchoolCondition } from '../registry/index.js';
 import { notFound, outOfScope } from './resources.errors.js';
 import { resourcesPolicy } from './resources.policy.js';
 import { schoolContext } from './resources.repo.js';

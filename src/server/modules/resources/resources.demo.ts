@@ -3,7 +3,7 @@ import type { DbHandle } from '../../db/connection.js';
 import type { Database } from '../../db/database.js';
 import { SUBJECT_LABELS, type Subject } from '../../../shared/enums.js';
 import { GRADE_LABELS, TEXTBOOK_EDITIONS, type ResourceKind } from '../../../shared/resources.enums.js';
-import { Random } from '../demo/demo.random.js';
+import { Random } from '../../demo/demo.random.js';
 import { buildTsvector } from './resources.search.js';
 
 /**

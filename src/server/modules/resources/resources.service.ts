@@ -13,10 +13,11 @@ import type {
   Facet, MostUsed, Resource, ResourceComment, ResourceDetail, ResourceInput, ResourcePatch, ResourceSearchQuery, SearchResult, VersionInput,
 } from '../../../shared/resources.schemas.js';
 import type { Subject } from '../../../shared/enums.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { notFound, outOfScope } from './resources.errors.js';
 import { parseRange } from './resources.files.js';
-import { resourcesPolicy, resourceVisibleSql, type SchoolContext } from './resources.policy.js';
+import { resourcesPolicy, type SchoolContext } from './resources.policy.js';
+import { resourceVisibleSql } from './resources.scope.js';
 import * as repo from './resources.repo.js';
 import { buildTsquery, buildTsvector } from './resources.search.js';
 import { takeUpload } from './uploads.service.js';

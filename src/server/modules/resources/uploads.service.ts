@@ -9,7 +9,7 @@ import { AppError, ForbiddenError, ruleViolation, payloadTooLarge, badRequest } 
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { MAX_CHUNK_BYTES } from '../../../shared/resources.enums.js';
 import type { Upload, UploadInput } from '../../../shared/resources.schemas.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/index.js';
 import { fileProblem, notFound } from './resources.errors.js';
 import { checkContent, checkDeclared, checkFileName } from './resources.files.js';
 import { resourcesPolicy } from './resources.policy.js';

@@ -5,7 +5,7 @@ import { SUBJECT_LABELS, type Subject } from '../../../shared/enums';
 import type { ExchangeAssignment, ExchangeShortage, PlanDetail, PlannedExchange } from '../../../shared/planner.schemas';
 import { usePlannedExchanges, useUpdatePlan } from '../../api/planner';
 import { num, useLabels } from '../../components/labels';
-import { Figures } from './PlanPage';
+import { Figures } from './Figures';
 import { PlanMap, type MapPair } from './PlanMap';
 
 type ExchangePlan = Extract<PlanDetail, { kind: 'exchange' }>;

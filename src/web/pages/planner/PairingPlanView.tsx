@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { PairingAssignment, PairingResult, PlanDetail, PlanPoint } from '../../../shared/planner.schemas';
 import { useUpdatePlan } from '../../api/planner';
 import { num } from '../../components/labels';
-import { Figures } from './PlanPage';
+import { Figures } from './Figures';
 import { PlanMap, type MapPair } from './PlanMap';
 
 type PairingPlan = Extract<PlanDetail, { kind: 'pairing' }>;

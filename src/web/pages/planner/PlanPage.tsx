@@ -1,5 +1,5 @@
 import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, DatePicker, Modal, Result, Skeleton, Space, Statistic, Tag, Typography, type ButtonProps } from 'antd';
+import { Alert, Button, DatePicker, Modal, Result, Skeleton, Space, Tag, Typography, type ButtonProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -79,19 +79,6 @@ function InfeasibleAlert({ infeasibility }: { infeasibility: Infeasibility }) {
         </>
       }
     />
-  );
-}
-
-/** One row of headline figures. */
-export function Figures({ items }: { items: { key: string; title: string; value: string | number }[] }) {
-  return (
-    <Space wrap size={12} style={{ marginBottom: 16 }}>
-      {items.map((i) => (
-        <Card key={i.key} size="small" style={{ minWidth: 130 }}>
-          <Statistic title={i.title} value={i.value} data-testid={`figure-${i.key}`} />
-        </Card>
-      ))}
-    </Space>
   );
 }
 

@@ -1,0 +1,1 @@
+export { alphaThing } from './alpha.service.js';

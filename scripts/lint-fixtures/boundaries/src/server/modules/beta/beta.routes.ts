@@ -1,0 +1,4 @@
+// violates routes-without-database
+import { db } from '../../db/connection.js';
+
+export const route = () => db.kind;

@@ -1,0 +1,4 @@
+// violates shared-is-isomorphic
+import { db } from '../server/db/connection.js';
+
+export const thing = db.kind;

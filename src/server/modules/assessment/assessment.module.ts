@@ -1,0 +1,14 @@
+import type { GongjinModule } from '../module.js';
+import { assessmentPanels } from './assessment.dashboard.js';
+import { seedAssessmentDemo } from './assessment.demo.js';
+import { assessmentMigrations } from './assessment.migrations.js';
+import { assessmentRoutes } from './assessment.routes.js';
+
+/** The annual assessment: schemes, evaluations, results and the development index. */
+export const assessmentModule: GongjinModule = {
+  name: 'assessment',
+  migrations: assessmentMigrations,
+  routes: assessmentRoutes,
+  demo: seedAssessmentDemo,
+  dashboard: { panels: assessmentPanels, changeTables: ['assessment_results', 'assessment_evaluations', 'assessment_schemes'] },
+};

@@ -1,0 +1,14 @@
+import type { GongjinModule } from '../module.js';
+import { syncChangeTracking } from './change-tracking.js';
+import { seedDashboardDemo } from './dashboard.demo.js';
+import { dashboardMigrations } from './dashboard.migrations.js';
+import { dashboardRoutes } from './dashboard.routes.js';
+
+/** The cockpit: every module's panels and alerts by scope, big screens and the annual report. */
+export const dashboardModule: GongjinModule = {
+  name: 'dashboard',
+  migrations: dashboardMigrations,
+  routes: dashboardRoutes,
+  demo: seedDashboardDemo,
+  afterMigrate: syncChangeTracking,
+};

@@ -1,0 +1,6 @@
+import type { GongjinModule } from '../module.js';
+import { ioMigrations } from './io.migrations.js';
+import { ioRoutes } from './io.routes.js';
+
+/** Spreadsheet import (preview, mapping, all-or-nothing commit) of the kinds other modules declare, and templates. */
+export const ioModule: GongjinModule = { name: 'io', migrations: ioMigrations, routes: ioRoutes };
