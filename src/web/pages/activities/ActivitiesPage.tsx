@@ -1,6 +1,6 @@
 import { shanghaiDateTime } from '../../../shared/activities.semester';
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Input, Table, Tag } from 'antd';
+import { Button, Input, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ACTIVITY_KIND_LABELS, type Activity } from '../../../shared/activities.schemas';
@@ -9,7 +9,8 @@ import { EnumSelect } from '../../components/EnumSelect';
 import { FilterBar } from '../../components/FilterBar';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
-import { listOf, useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
+import { listOf } from '../../components/useUrlState';
 import { ActivityDetailDrawer } from './ActivityDetailDrawer';
 import { ActivityFormDrawer } from './ActivityFormDrawer';
 import { ActivitiesNav, SemesterSelect, ScopedCommunitySelect } from './shared';
@@ -18,7 +19,8 @@ import { ActivitiesNav, SemesterSelect, ScopedCommunitySelect } from './shared';
 export default function ActivitiesPage() {
   const { t } = useTranslation('activities');
   const { label } = useLabels();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(['communityId', 'kind', 'semester', 'month', 'search', 'schoolId', 'ids']);
+  const { state, set, page, pageSize } = list;
   const [creating, setCreating] = useState(false);
   const [openId, setOpenId] = useState<number | undefined>();
   const communityId = state.communityId ? Number(state.communityId) : undefined;
@@ -42,22 +44,19 @@ export default function ActivitiesPage() {
           </>
         }
       />
-      <FilterBar onReset={() => set({ communityId: undefined, kind: undefined, semester: undefined, month: undefined, search: undefined, schoolId: undefined, ids: undefined })}>
+      <FilterBar onReset={list.reset}>
         <ScopedCommunitySelect placeholder={t('f.community')} value={communityId} onChange={(v) => set({ communityId: v as number | undefined })} style={{ width: 220 }} data-testid="filter-community" />
         <EnumSelect labels={ACTIVITY_KIND_LABELS} mode="multiple" maxTagCount="responsive" placeholder={t('f.kind')} value={listOf(state.kind)} onChange={(v: string[]) => set({ kind: v })} style={{ width: 200 }} />
         <SemesterSelect allowClear placeholder={t('semester')} value={state.semester} onChange={(v?: string) => set({ semester: v })} style={{ width: 220 }} data-testid="filter-semester" />
         <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchTitle')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 200 }} />
       </FilterBar>
-      <Table<Activity>
-        rowKey="id"
-        size="middle"
+      <ListTable<Activity>
         loading={isFetching}
-        dataSource={data?.items ?? []}
         scroll={{ x: 900 }}
         data-testid="activity-table"
         onRow={(r) => ({ onClick: () => setOpenId(r.id), style: { cursor: 'pointer' } })}
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }) }}
-        onChange={(p) => set({ page: p.current, pageSize: p.pageSize }, true)}
+        list={list}
+        data={data}
         columns={[
           { title: t('f.date'), dataIndex: 'startsAt', width: 150, render: (v: string) => shanghaiDateTime(v) },
           { title: t('f.kind'), dataIndex: 'kind', width: 120, render: (v: Activity['kind']) => <Tag color={v === 'sync_class' ? 'blue' : undefined}>{label(ACTIVITY_KIND_LABELS, v)}</Tag> },

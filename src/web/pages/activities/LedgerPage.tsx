@@ -1,6 +1,6 @@
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Popconfirm, Row, Select, Statistic, Table, Upload } from 'antd';
+import { App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Popconfirm, Row, Select, Statistic, Upload } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,7 @@ import { FormDrawer } from '../../components/FormDrawer';
 import { num, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { SchoolSelect } from '../../components/RemoteSelect';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 import { ActivitiesNav, isPhone, useOwnCommunityId, ScopedCommunitySelect } from './shared';
 
 const yuan = (v: number) => `¥${num(v, 0)}`;
@@ -23,7 +23,8 @@ export default function LedgerPage() {
   const { label } = useLabels();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState();
+  const { state, set, page, pageSize } = list;
   const own = useOwnCommunityId();
   const communityId = state.communityId ? Number(state.communityId) : own;
   const schoolYear = state.schoolYear ? Number(state.schoolYear) : undefined;
@@ -47,9 +48,10 @@ export default function LedgerPage() {
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('entries')} value={totals.data?.total.entries ?? 0} /></Card></Col>
         <Col xs={24} md={12}><Card size="small" title={t('bySchool')}>{(totals.data?.bySchool ?? []).slice(0, 5).map((s) => <div key={s.schoolId}>{s.schoolName}：{yuan(s.valueYuan)}（{s.entries}）</div>)}</Card></Col>
       </Row>
-      <Table<SupportEntry>
-        rowKey="id" size="middle" loading={isFetching} dataSource={data?.items ?? []} scroll={{ x: 900 }} data-testid="ledger-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+      <ListTable<SupportEntry> loading={isFetching} scroll={{ x: 900 }} data-testid="ledger-table"
+        list={list}
+        data={data}
+        sizeChanger={false}
         columns={[
           { title: t('givenOn'), dataIndex: 'givenOn', width: 110 },
           { title: t('recipient'), dataIndex: 'recipientSchoolName' },

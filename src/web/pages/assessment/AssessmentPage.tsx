@@ -1,4 +1,4 @@
-import { Button, Select, Table, Tag } from 'antd';
+import { Button, Select, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { EVALUATION_STATUS_LABELS, EVALUATION_STATUSES, type Evaluation } from '../../../shared/assessment.schemas';
@@ -7,14 +7,15 @@ import { useMe } from '../../api/auth';
 import { FilterBar } from '../../components/FilterBar';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 
 /** The assessments the user may see (assessors: only their assigned communities). */
 export default function AssessmentPage() {
   const { t } = useTranslation('assessment');
   const { label, options } = useLabels();
   const me = useMe();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(['status', 'scheme']);
+  const { state, set, page, pageSize } = list;
   const { data, isFetching } = useEvaluations({ status: state.status, scheme: state.scheme, page, pageSize });
   const admin = me.data?.role === 'bureau_admin';
   return (
@@ -26,11 +27,13 @@ export default function AssessmentPage() {
           {me.data?.scope.kind === 'region' && <Link to="/assessment/balance"><Button>{t('balance')}</Button></Link>}
         </>
       } />
-      <FilterBar onReset={() => set({ status: undefined, scheme: undefined })}>
+      <FilterBar onReset={list.reset}>
         <Select allowClear style={{ width: 180 }} placeholder={t('status')} value={state.status} onChange={(v?: string) => set({ status: v })} options={options(EVALUATION_STATUS_LABELS, EVALUATION_STATUSES)} />
       </FilterBar>
-      <Table<Evaluation> rowKey="id" size="middle" loading={isFetching} dataSource={data?.items ?? []} data-testid="evaluation-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+      <ListTable<Evaluation> loading={isFetching} data-testid="evaluation-table"
+        list={list}
+        data={data}
+        sizeChanger={false}
         columns={[
           { title: t('year'), dataIndex: 'year', width: 110, render: (y: number) => `${y}–${y + 1}` },
           { title: t('community'), dataIndex: 'communityName', render: (v: string, r) => <Link to={`/assessment/evaluations/${r.id}`}>{v}</Link> },

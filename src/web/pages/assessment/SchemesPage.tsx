@@ -1,26 +1,29 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Popconfirm, Space, Table } from 'antd';
+import { Button, Popconfirm, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import type { Scheme } from '../../../shared/assessment.schemas';
 import { useCopyScheme, useOpenScheme, useSchemes } from '../../api/assessment';
 import { dateTime } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 
 /** The bureau's schemes by year; copy last year's to start the next. */
 export default function SchemesPage() {
   const { t } = useTranslation('assessment');
   const navigate = useNavigate();
-  const { page, pageSize, set } = useUrlState();
+  const list = useListState();
+  const { page, pageSize } = list;
   const { data, isFetching } = useSchemes({ page, pageSize });
   const copy = useCopyScheme();
   const open = useOpenScheme();
   return (
     <>
       <PageHeader title={t('schemes')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/assessment/schemes/new')} data-testid="scheme-create">{t('newScheme')}</Button>} />
-      <Table<Scheme> rowKey="id" size="middle" loading={isFetching} dataSource={data?.items ?? []} data-testid="scheme-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+      <ListTable<Scheme> loading={isFetching} data-testid="scheme-table"
+        list={list}
+        data={data}
+        sizeChanger={false}
         columns={[
           { title: t('year'), dataIndex: 'year', width: 110, render: (y: number) => `${y}–${y + 1}` },
           { title: t('schemeName'), dataIndex: 'name', render: (v: string, r) => <Link to={`/assessment/schemes/${r.id}`}>{v}</Link> },

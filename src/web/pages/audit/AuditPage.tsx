@@ -1,4 +1,4 @@
-import { Col, Row, Select, Table, Tag, Typography } from 'antd';
+import { Col, Row, Select, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ENTITY_LABELS } from '../../../shared/messages';
 import { useUsers } from '../../api/auth';
@@ -6,7 +6,7 @@ import { useAuditLog, type AuditEntry } from '../../api/audit';
 import { FilterBar } from '../../components/FilterBar';
 import { dateTime, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 
 const ACTIONS = ['create', 'update', 'delete', 'end', 'login', 'logout', 'import', 'commit'];
 const ACTION_COLORS: Record<string, string> = { create: 'green', update: 'blue', delete: 'red', end: 'orange' };
@@ -19,7 +19,8 @@ function Json({ value }: { value: unknown }) {
 export default function AuditPage() {
   const { t } = useTranslation('audit');
   const { label } = useLabels();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(['entity', 'action', 'userId', 'entityId']);
+  const { state, set, page, pageSize } = list;
   const users = useUsers({ pageSize: 200 });
   const { data, isFetching } = useAuditLog({ entity: state.entity, action: state.action, userId: state.userId, entityId: state.entityId, page, pageSize });
   const entityLabel = (e: string) => (ENTITY_LABELS[e] ? label(ENTITY_LABELS, e) : e);
@@ -27,7 +28,7 @@ export default function AuditPage() {
   return (
     <>
       <PageHeader title={t('title')} sub={t('subtitle')} />
-      <FilterBar onReset={() => set({ entity: undefined, action: undefined, userId: undefined, entityId: undefined })}>
+      <FilterBar onReset={list.reset}>
         <Select allowClear placeholder={t('entity')} value={state.entity} onChange={(v?: string) => set({ entity: v })} style={{ width: 180 }} options={Object.keys(ENTITY_LABELS).map((k) => ({ value: k, label: entityLabel(k) }))} />
         <Select allowClear placeholder={t('action')} value={state.action} onChange={(v?: string) => set({ action: v })} style={{ width: 150 }} options={ACTIONS.map((a) => ({ value: a, label: t(`actions.${a}`, { defaultValue: a }) }))} />
         <Select
@@ -40,13 +41,11 @@ export default function AuditPage() {
           options={(users.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` }))}
         />
       </FilterBar>
-      <Table<AuditEntry>
-        rowKey="id"
-        size="middle"
+      <ListTable<AuditEntry>
         loading={isFetching}
-        dataSource={data?.items ?? []}
         data-testid="audit-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }), onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        list={list}
+        data={data}
         expandable={{
           expandedRowRender: (r) => (
             <Row gutter={16}>

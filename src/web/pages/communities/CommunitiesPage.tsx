@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Input, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import { Button, Input, Popconfirm, Select, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
@@ -12,7 +12,8 @@ import { boolOptions, FilterBar } from '../../components/FilterBar';
 import { num, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect, SchoolSelect } from '../../components/RemoteSelect';
-import { listOf, useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
+import { listOf } from '../../components/useUrlState';
 import { CommunityFormDrawer } from './CommunityFormDrawer';
 
 const FILTER_KEYS = ['search', 'region', 'type', 'model', 'isCrossRegion', 'schoolId', 'active'];
@@ -21,7 +22,8 @@ export default function CommunitiesPage() {
   const { t } = useTranslation('communities');
   const { label } = useLabels();
   const navigate = useNavigate();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(FILTER_KEYS);
+  const { state, set, page, pageSize } = list;
   const [creating, setCreating] = useState(false);
   const remove = useDeleteCommunity();
   const filters = {
@@ -48,7 +50,7 @@ export default function CommunitiesPage() {
           </>
         }
       />
-      <FilterBar onReset={() => set(Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined])))}>
+      <FilterBar onReset={list.reset}>
         <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchPlaceholder')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 220 }} data-testid="community-search" />
         <RegionSelect placeholder={t('region')} value={state.region} onChange={(v) => set({ region: v as string | undefined })} style={{ width: 200 }} />
         <EnumSelect labels={COMMUNITY_TYPE_LABELS} mode="multiple" placeholder={t('type')} value={listOf(state.type)} onChange={(v: string[]) => set({ type: v })} style={{ width: 170 }} />
@@ -57,14 +59,12 @@ export default function CommunitiesPage() {
         <Select allowClear placeholder={t('activeFilter')} options={boolOptions(t)} value={state.active} onChange={(v?: string) => set({ active: v })} style={{ width: 130 }} />
         <SchoolSelect placeholder={t('hasSchool')} value={state.schoolId ? Number(state.schoolId) : undefined} onChange={(v) => set({ schoolId: v as number | undefined })} style={{ width: 200 }} />
       </FilterBar>
-      <Table<Community>
-        rowKey="id"
-        size="middle"
+      <ListTable<Community>
         loading={isFetching}
-        dataSource={data?.items ?? []}
         scroll={{ x: 1100 }}
         data-testid="community-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }), onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        list={list}
+        data={data}
         columns={[
           { title: t('code'), dataIndex: 'code', width: 120 },
           { title: t('name'), dataIndex: 'name', width: 220, render: (v: string, r) => <Link to={`/communities/${r.id}`}>{v}</Link> },

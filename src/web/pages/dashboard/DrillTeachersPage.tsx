@@ -1,29 +1,29 @@
-import { Table, Tag } from 'antd';
+import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { TEACHER_HONOUR_LABELS, TEACHER_TITLE_LABELS, type TeacherHonour, type TeacherTitle } from '../../../shared/enums';
 import { useDrillTeachers } from '../../api/dashboard';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 
 /** The teachers behind a teacher figure of the dashboard (same filters, same count). */
 export default function DrillTeachersPage() {
   const { t } = useTranslation('dashboard');
   const { label } = useLabels();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState();
+  const { state, page, pageSize } = list;
   const { page: _p, pageSize: _s, ...filters } = state;
   const { data, isLoading } = useDrillTeachers({ ...filters, page, pageSize });
   return (
     <>
       <PageHeader title={state.master === 'true' ? t('drill.masterTitle') : t('drill.title')} sub={t('drill.total', { n: data?.total ?? 0 })} />
-      <Table
-        rowKey="id"
+      <ListTable
         size="small"
         loading={isLoading}
-        dataSource={data?.items ?? []}
         data-testid="drill-teachers"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        list={list}
+        data={data}
         columns={[
           { title: t('drill.code'), dataIndex: 'teacherCode' },
           { title: t('drill.name'), dataIndex: 'name' },

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Input, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import { Button, Input, Popconfirm, Select, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DIRECTION_LABELS, EXCHANGE_KIND_LABELS, EXCHANGE_STATUS_LABELS, HONOUR_LEVEL_LABELS, WORKLOAD_LABELS } from '../../../shared/exchange.enums';
@@ -10,7 +10,8 @@ import { FilterBar } from '../../components/FilterBar';
 import { num, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { SchoolSelect } from '../../components/RemoteSelect';
-import { listOf, useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
+import { listOf } from '../../components/useUrlState';
 import { AssignmentDetailDrawer } from './AssignmentDetailDrawer';
 import { AssignmentFormDrawer } from './AssignmentFormDrawer';
 import { ExchangeNav } from './ExchangeNav';
@@ -22,7 +23,8 @@ const FILTER_KEYS = ['search', 'kind', 'status', 'direction', 'year', 'schoolId'
 export default function AssignmentsPage() {
   const { t } = useTranslation('exchange');
   const { label } = useLabels();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(FILTER_KEYS);
+  const { state, set, page, pageSize } = list;
   const [editing, setEditing] = useState<Assignment | null | undefined>(undefined);
   const [viewing, setViewing] = useState<number | undefined>(undefined);
   const remove = useDeleteAssignment();
@@ -41,7 +43,7 @@ export default function AssignmentsPage() {
         }
       />
       <ExchangeNav />
-      <FilterBar onReset={() => set(Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined])))}>
+      <FilterBar onReset={list.reset}>
         <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchTeacher')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 200 }} />
         <EnumSelect labels={EXCHANGE_KIND_LABELS} mode="multiple" maxTagCount="responsive" placeholder={t('kind')} value={listOf(state.kind)} onChange={(v: string[]) => set({ kind: v })} style={{ width: 180 }} />
         <EnumSelect labels={EXCHANGE_STATUS_LABELS} mode="multiple" maxTagCount="responsive" placeholder={t('status')} value={listOf(state.status)} onChange={(v: string[]) => set({ status: v })} style={{ width: 160 }} />
@@ -49,15 +51,12 @@ export default function AssignmentsPage() {
         <Select allowClear placeholder={t('schoolYear')} options={schoolYearOptions(t)} value={state.year} onChange={(v?: string) => set({ year: v })} style={{ width: 150 }} />
         <SchoolSelect placeholder={t('school')} value={state.schoolId ? Number(state.schoolId) : undefined} onChange={(v) => set({ schoolId: v as number | undefined })} style={{ width: 220 }} />
       </FilterBar>
-      <Table<Assignment>
-        rowKey="id"
-        size="middle"
+      <ListTable<Assignment>
         loading={isFetching}
-        dataSource={data?.items ?? []}
         scroll={{ x: 1300 }}
         data-testid="assignment-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }) }}
-        onChange={(p) => set({ page: p.current, pageSize: p.pageSize }, true)}
+        list={list}
+        data={data}
         columns={[
           { title: t('teacher'), dataIndex: 'teacherName', width: 110, render: (v: string, r) => <a onClick={() => setViewing(r.id)}>{v}</a> },
           { title: t('honourLevel'), dataIndex: 'honourLevel', width: 120, render: (v: Assignment['honourLevel']) => (v === 'none' ? '—' : <Tag color={v === 'master' ? 'gold' : 'blue'}>{label(HONOUR_LEVEL_LABELS, v)}</Tag>) },

@@ -1,4 +1,4 @@
-import { Card, DatePicker, Empty, Select, Space, Statistic, Table, Tag } from 'antd';
+import { Card, DatePicker, Empty, Select, Space, Statistic, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { GENDER_LABELS, LOCATION_CLASS_LABELS } from '../../../shared/enums';
@@ -9,7 +9,8 @@ import { EnumSelect } from '../../components/EnumSelect';
 import { FilterBar } from '../../components/FilterBar';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
-import { listOf, useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
+import { listOf } from '../../components/useUrlState';
 import { ExchangeNav } from './ExchangeNav';
 
 const STATE_COLOR = { due: 'red', scheduled: 'blue', done: 'green' } as const;
@@ -18,7 +19,8 @@ const STATE_COLOR = { due: 'red', scheduled: 'blue', done: 'green' } as const;
 export default function DuePage() {
   const { t } = useTranslation('exchange');
   const { label } = useLabels();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState();
+  const { state, set, page, pageSize } = list;
   const rules = useRules();
   const ruleId = state.ruleId ?? (rules.data?.[0] ? String(rules.data[0].id) : undefined);
   const { data, isFetching } = useDue({ ruleId, state: listOf(state.state ?? 'due'), on: state.on, page, pageSize });
@@ -47,14 +49,12 @@ export default function DuePage() {
           ))}
         </Space>
       ) : null}
-      <Table<DueItem>
+      <ListTable<DueItem>
         rowKey="teacherId"
-        size="middle"
         loading={isFetching}
-        dataSource={data?.items ?? []}
         data-testid="due-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }) }}
-        onChange={(p) => set({ page: p.current, pageSize: p.pageSize }, true)}
+        list={list}
+        data={data}
         columns={[
           { title: t('teacher'), dataIndex: 'teacherName' },
           { title: t('gender'), dataIndex: 'gender', render: (v: DueItem['gender']) => label(GENDER_LABELS, v) },

@@ -12,7 +12,7 @@ import { FormDrawer } from '../../components/FormDrawer';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { CommunitySelect, TeacherSelect } from '../../components/RemoteSelect';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 import { ExchangeNav } from './ExchangeNav';
 import { percent } from './shared';
 
@@ -22,7 +22,8 @@ type Values = Omit<MentorshipInput, 'signedOn' | 'endsOn'> & { signedOn?: Dayjs;
 export default function MentorshipsPage() {
   const { t } = useTranslation('exchange');
   const { label } = useLabels();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(['search', 'communityId', 'behind']);
+  const { state, set, page, pageSize } = list;
   const [creating, setCreating] = useState(false);
   const [viewing, setViewing] = useState<number | undefined>();
   const [form] = Form.useForm<Values>();
@@ -34,15 +35,15 @@ export default function MentorshipsPage() {
       <PageHeader title={t('mentorshipsTitle')} sub={t('mentorshipsSubtitle')}
         extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="mentorship-create">{t('signPair')}</Button>} />
       <ExchangeNav />
-      <FilterBar onReset={() => set({ search: undefined, communityId: undefined, behind: undefined })}>
+      <FilterBar onReset={list.reset}>
         <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchTeacher')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 200 }} />
         <CommunitySelect placeholder={t('community')} value={state.communityId ? Number(state.communityId) : undefined} onChange={(v) => set({ communityId: v as number | undefined })} style={{ width: 240 }} />
         <Select allowClear placeholder={t('behindFilter')} options={boolOptions(t)} value={state.behind} onChange={(v?: string) => set({ behind: v })} style={{ width: 160 }} />
       </FilterBar>
-      <Table<Mentorship>
-        rowKey="id" size="middle" loading={isFetching} dataSource={data?.items ?? []} data-testid="mentorship-table" scroll={{ x: 1100 }}
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showTotal: (n) => t('common:totalItems', { count: n }) }}
-        onChange={(p) => set({ page: p.current, pageSize: p.pageSize }, true)}
+      <ListTable<Mentorship> loading={isFetching} data-testid="mentorship-table" scroll={{ x: 1100 }}
+        list={list}
+        data={data}
+        sizeChanger={false}
         columns={[
           { title: t('mentor'), key: 'mentor', render: (_, r) => <a onClick={() => setViewing(r.id)}>{r.mentorName}<Typography.Text type="secondary">（{r.mentorSchoolName}）</Typography.Text></a> },
           { title: t('apprentice'), key: 'apprentice', render: (_, r) => <>{r.apprenticeName}<Typography.Text type="secondary">（{r.apprenticeSchoolName}）</Typography.Text></> },

@@ -1,5 +1,5 @@
 import { BellOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Input, List, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Input, List, Segmented, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,8 @@ import { FilterBar } from '../../components/FilterBar';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { CommunitySelect } from '../../components/RemoteSelect';
-import { listOf, useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
+import { listOf } from '../../components/useUrlState';
 import { MINUTES_COLOR } from './labels';
 import { MeetingFormDrawer } from './MeetingFormDrawer';
 
@@ -25,7 +26,8 @@ export default function MeetingsPage() {
   const { t } = useTranslation('meetings');
   const { label } = useLabels();
   const { data: me } = useMe();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(['communityId', 'kind', 'minutesStatus', 'search']);
+  const { state, set, page, pageSize } = list;
   const [creating, setCreating] = useState(false);
   const view = state.view === 'calendar' ? 'calendar' : 'list';
   const year = Number(state.year) || schoolYearOf(dayjs());
@@ -55,7 +57,7 @@ export default function MeetingsPage() {
           </>
         }
       />
-      <FilterBar onReset={() => set({ communityId: undefined, kind: undefined, minutesStatus: undefined, search: undefined })}>
+      <FilterBar onReset={list.reset}>
         <Segmented value={view} onChange={(v) => set({ view: v === 'list' ? undefined : v })} options={[{ value: 'list', label: t('viewList') }, { value: 'calendar', label: t('viewCalendar') }]} />
         <CommunitySelect placeholder={t('community')} value={state.communityId ? Number(state.communityId) : undefined} onChange={(v) => set({ communityId: v as number | undefined })} style={{ width: 220 }} />
         <EnumSelect labels={MEETING_KIND_LABELS} mode="multiple" placeholder={t('kind')} value={listOf(state.kind)} onChange={(v: string[]) => set({ kind: v })} style={{ width: 180 }} />
@@ -70,14 +72,11 @@ export default function MeetingsPage() {
         ) : null}
       </FilterBar>
       {view === 'list' ? (
-        <Table<Meeting>
-          rowKey="id"
-          size="middle"
+        <ListTable<Meeting>
           loading={isFetching}
-          dataSource={data?.items ?? []}
           data-testid="meeting-table"
-          pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }) }}
-          onChange={(p) => set({ page: p.current, pageSize: p.pageSize }, true)}
+          list={list}
+          data={data}
           columns={[
             { title: t('startsAt'), key: 'startsAt', width: 160, render: (_, m) => when(m) },
             { title: t('titleField'), dataIndex: 'title', render: (v: string, m) => <Link to={`/meetings/${m.id}`}>{v}</Link> },

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Form, Input, Modal, Popconfirm, Radio, Space, Table, Tag, type ButtonProps } from 'antd';
+import { Button, Form, Input, Modal, Popconfirm, Radio, Space, Tag, type ButtonProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
@@ -9,11 +9,12 @@ import { useCreatePlan, useDeletePlan, usePlans } from '../../api/planner';
 import { dateTime, num } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RemoteSelect';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 
 export default function PlannerPage() {
   const { t } = useTranslation('planner');
-  const { page, pageSize, set } = useUrlState();
+  const list = useListState();
+  const { page, pageSize } = list;
   const { data, isFetching } = usePlans({ page, pageSize });
   const { data: me } = useMe();
   const [creating, setCreating] = useState(false);
@@ -27,14 +28,13 @@ export default function PlannerPage() {
         sub={t('subtitle')}
         extra={canPlan ? <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="plan-create">{t('newPlan')}</Button> : null}
       />
-      <Table<PlanSummary>
-        rowKey="id"
-        size="middle"
+      <ListTable<PlanSummary>
         loading={isFetching}
-        dataSource={data?.items ?? []}
         locale={{ emptyText: t('empty') }}
         data-testid="plan-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        list={list}
+        data={data}
+        sizeChanger={false}
         columns={[
           { title: t('name'), dataIndex: 'name', render: (v: string, r) => <Link to={`/planner/${r.id}`}>{v}</Link> },
           { title: t('kind'), dataIndex: 'kind', width: 120, render: (v: string) => t(`kinds.${v}`) },

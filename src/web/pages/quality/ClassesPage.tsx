@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Form, Input, InputNumber, Table } from 'antd';
+import { Button, Form, Input, InputNumber } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -8,13 +8,14 @@ import { useClasses, useCreateClass } from '../../api/quality';
 import { FormDrawer } from '../../components/FormDrawer';
 import { PageHeader } from '../../components/PageHeader';
 import { SchoolSelect } from '../../components/RemoteSelect';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 import { useOwnStudentSchool } from './ownSchool';
 
 /** Classes per school, school year and grade (score sheets name them). */
 export default function ClassesPage() {
   const { t } = useTranslation('quality');
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState();
+  const { state, set, page, pageSize } = list;
   const { data, isFetching } = useClasses({ schoolId: state.schoolId, page, pageSize });
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<ClassInput>();
@@ -24,12 +25,12 @@ export default function ClassesPage() {
     <>
       <PageHeader title={t('classes.title')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="class-create">{t('classes.create')}</Button>} />
       <SchoolSelect style={{ width: 300, marginBottom: 16 }} value={state.schoolId ? Number(state.schoolId) : undefined} onChange={(v) => set({ schoolId: v === undefined ? undefined : String(v) })} placeholder={t('classes.school')} />
-      <Table<SchoolClass>
-        rowKey="id"
+      <ListTable<SchoolClass>
         size="small"
         loading={isFetching}
-        dataSource={data?.items ?? []}
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        list={list}
+        data={data}
+        sizeChanger={false}
         columns={[
           { title: t('classes.school'), dataIndex: 'schoolName' },
           { title: t('exam.schoolYear'), dataIndex: 'schoolYear', render: (y: number) => `${y}–${y + 1}` },

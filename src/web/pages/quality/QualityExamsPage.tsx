@@ -1,5 +1,5 @@
 import { BarChartOutlined, PlusOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Input, Popconfirm, Table, Tag } from 'antd';
+import { Button, Input, Popconfirm, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -9,14 +9,15 @@ import { useDeleteExam, useExams } from '../../api/quality';
 import { FilterBar } from '../../components/FilterBar';
 import { num, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 import { ExamFormDrawer } from './ExamFormDrawer';
 import { useOwnStudentSchool } from './ownSchool';
 
 export default function QualityExamsPage() {
   const { t } = useTranslation('quality');
   const { label } = useLabels();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(['search']);
+  const { state, set, page, pageSize } = list;
   const [creating, setCreating] = useState(false);
   const { data, isFetching } = useExams({ search: state.search, page, pageSize });
   const remove = useDeleteExam();
@@ -35,15 +36,15 @@ export default function QualityExamsPage() {
           </>
         }
       />
-      <FilterBar onReset={() => set({ search: undefined })}>
+      <FilterBar onReset={list.reset}>
         <Input.Search allowClear placeholder={t('exam.search')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 260 }} />
       </FilterBar>
-      <Table<Exam>
-        rowKey="id"
+      <ListTable<Exam>
         loading={isFetching}
-        dataSource={data?.items ?? []}
         data-testid="exam-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        list={list}
+        data={data}
+        sizeChanger={false}
         columns={[
           { title: t('exam.name'), dataIndex: 'name', render: (v: string, r) => <Link to={`/quality/exams/${r.id}`}>{v}</Link> },
           { title: t('exam.date'), dataIndex: 'examDate', width: 110 },

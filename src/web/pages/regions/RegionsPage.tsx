@@ -1,5 +1,5 @@
 import { HomeOutlined } from '@ant-design/icons';
-import { Breadcrumb, Button, Input, Space, Table, Tag } from 'antd';
+import { Breadcrumb, Button, Input, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { Region } from '../../../shared/registry.schemas';
@@ -7,14 +7,15 @@ import { NATION_CODE } from '../../../shared/regions';
 import { useRegion, useRegions } from '../../api/registry';
 import { num } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 
 const LEVEL_KEYS = ['nation', 'province', 'city', 'county', 'township'] as const;
 
 /** Browse the division hierarchy: nation → province → city → county → township, with school counts. */
 export default function RegionsPage() {
   const { t } = useTranslation('regions');
-  const { state, set, page, pageSize } = useUrlState();
+  const listState = useListState();
+  const { state, set, page, pageSize } = listState;
   const parent = state.parent || NATION_CODE;
   const search = state.search;
   const current = useRegion(parent);
@@ -41,12 +42,11 @@ export default function RegionsPage() {
           }))}
         />
         <Input.Search allowClear placeholder={t('searchPlaceholder')} defaultValue={search} onSearch={(v) => set({ search: v || undefined })} style={{ maxWidth: 360 }} />
-        <Table<Region>
+        <ListTable<Region>
           rowKey="code"
-          size="middle"
           loading={list.isFetching}
-          dataSource={list.data?.items ?? []}
-          pagination={{ current: page, pageSize, total: list.data?.total ?? 0, showSizeChanger: true, onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+          list={listState}
+          data={list.data}
           onRow={(r) => ({ onDoubleClick: () => r.level < 4 && set({ parent: r.code, search: undefined }) })}
           columns={[
             { title: t('name'), dataIndex: 'name', render: (v: string, r) => (r.level < 4 ? <a onClick={() => set({ parent: r.code, search: undefined })}>{v}</a> : v) },

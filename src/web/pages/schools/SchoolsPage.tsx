@@ -1,6 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Input, Popconfirm, Select, Space, Table, Tag } from 'antd';
-import type { SorterResult } from 'antd/es/table/interface';
+import { Button, Input, Popconfirm, Select, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -13,7 +12,8 @@ import { boolOptions, FilterBar } from '../../components/FilterBar';
 import { num, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RemoteSelect';
-import { listOf, useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
+import { listOf } from '../../components/useUrlState';
 import { SchoolFormDrawer } from './SchoolFormDrawer';
 
 const FILTER_KEYS = ['search', 'region', 'level', 'locationClass', 'qualityTier', 'isTeachingPoint', 'inCommunity'] as const;
@@ -21,7 +21,8 @@ const FILTER_KEYS = ['search', 'region', 'level', 'locationClass', 'qualityTier'
 export default function SchoolsPage() {
   const { t } = useTranslation('schools');
   const { label } = useLabels();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(FILTER_KEYS);
+  const { state, set, page, pageSize } = list;
   const [editing, setEditing] = useState<School | null | undefined>(undefined);
   const remove = useDeleteSchool();
 
@@ -37,7 +38,7 @@ export default function SchoolsPage() {
     order: state.order,
   };
   const { data, isFetching } = useSchools({ ...filters, page, pageSize });
-  const sortOrder = (key: string) => (state.sort === key ? (state.order === 'desc' ? 'descend' : 'ascend') : null);
+  const { sortOrder } = list;
 
   return (
     <>
@@ -52,7 +53,7 @@ export default function SchoolsPage() {
           </>
         }
       />
-      <FilterBar onReset={() => set(Object.fromEntries([...FILTER_KEYS, 'sort', 'order'].map((k) => [k, undefined])))}>
+      <FilterBar onReset={list.reset}>
         <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchPlaceholder')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 240 }} data-testid="school-search" />
         <RegionSelect placeholder={t('region')} value={state.region} onChange={(v) => set({ region: v as string | undefined })} style={{ width: 200 }} />
         <EnumSelect labels={SCHOOL_LEVEL_LABELS} mode="multiple" maxTagCount="responsive" placeholder={t('level')} value={listOf(state.level)} onChange={(v: string[]) => set({ level: v })} style={{ width: 180 }} />
@@ -61,19 +62,12 @@ export default function SchoolsPage() {
         <Select allowClear placeholder={t('isTeachingPoint')} options={boolOptions(t)} value={state.isTeachingPoint} onChange={(v?: string) => set({ isTeachingPoint: v })} style={{ width: 130 }} />
         <Select allowClear placeholder={t('inCommunity')} options={boolOptions(t)} value={state.inCommunity} onChange={(v?: string) => set({ inCommunity: v })} style={{ width: 150 }} />
       </FilterBar>
-      <Table<School>
-        rowKey="id"
-        size="middle"
+      <ListTable<School>
         loading={isFetching}
-        dataSource={data?.items ?? []}
         scroll={{ x: 1200 }}
         data-testid="school-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }) }}
-        onChange={(p, _f, sorter) => {
-          const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<School> | undefined;
-          const field = s?.order ? String(s.columnKey ?? s.field) : undefined;
-          set({ page: p.current, pageSize: p.pageSize, sort: field, order: field ? (s?.order === 'descend' ? 'desc' : 'asc') : undefined }, true);
-        }}
+        list={list}
+        data={data}
         columns={[
           { title: t('code'), dataIndex: 'code', key: 'code', width: 130, sorter: true, sortOrder: sortOrder('code') },
           { title: t('name'), dataIndex: 'name', key: 'name', width: 200, sorter: true, sortOrder: sortOrder('name'), render: (v: string, r) => <Link to={`/schools/${r.id}`}>{v}</Link> },

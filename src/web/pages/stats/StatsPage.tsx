@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, InputNumber, Table, Tag } from 'antd';
+import { Button, InputNumber, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -10,12 +10,13 @@ import { FilterBar } from '../../components/FilterBar';
 import { dateTime, num, pct } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect, SchoolSelect } from '../../components/RemoteSelect';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 import { StatsFormDrawer } from './StatsFormDrawer';
 
 export default function StatsPage() {
   const { t } = useTranslation('stats');
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(['schoolId', 'schoolYear', 'region']);
+  const { state, set, page, pageSize } = list;
   const [editing, setEditing] = useState<SchoolYearStats | null | undefined>(undefined);
   const schoolId = state.schoolId ? Number(state.schoolId) : undefined;
   const school = useSchool(schoolId);
@@ -36,19 +37,17 @@ export default function StatsPage() {
           </>
         }
       />
-      <FilterBar onReset={() => set({ schoolId: undefined, schoolYear: undefined, region: undefined })}>
+      <FilterBar onReset={list.reset}>
         <InputNumber placeholder={t('schoolYear')} min={1990} max={2100} precision={0} value={state.schoolYear ? Number(state.schoolYear) : null} onChange={(v) => set({ schoolYear: v ?? undefined })} style={{ width: 130 }} />
         <SchoolSelect placeholder={t('school')} value={schoolId} initialOptions={school.data ? [{ value: school.data.id, label: school.data.name }] : undefined} onChange={(v) => set({ schoolId: v as number | undefined })} style={{ width: 240 }} />
         <RegionSelect placeholder={t('region')} value={state.region} onChange={(v) => set({ region: v as string | undefined })} style={{ width: 200 }} />
       </FilterBar>
-      <Table<SchoolYearStats>
-        rowKey="id"
-        size="middle"
+      <ListTable<SchoolYearStats>
         loading={isFetching}
-        dataSource={data?.items ?? []}
         scroll={{ x: 1100 }}
         data-testid="stats-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }), onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        list={list}
+        data={data}
         columns={[
           { title: t('school'), dataIndex: 'schoolName', render: (v: string, r) => <Link to={`/schools/${r.schoolId}`}>{v}</Link> },
           { title: t('schoolYear'), dataIndex: 'schoolYear', width: 110, render: (y: number) => t('yearLabel', { year: y, next: y + 1 }) },

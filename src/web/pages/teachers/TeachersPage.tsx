@@ -1,6 +1,5 @@
 import { PlusOutlined, WarningOutlined } from '@ant-design/icons';
-import { Button, Input, Popconfirm, Select, Space, Table, Tag, Tooltip } from 'antd';
-import type { SorterResult } from 'antd/es/table/interface';
+import { Button, Input, Popconfirm, Select, Space, Tag, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -13,7 +12,7 @@ import { boolOptions, FilterBar } from '../../components/FilterBar';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { SchoolSelect } from '../../components/RemoteSelect';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 import { TeacherFormDrawer } from './TeacherFormDrawer';
 
 const FILTER_KEYS = ['search', 'schoolId', 'subject', 'honour', 'title', 'gender', 'nonSpecialist', 'status'];
@@ -21,7 +20,8 @@ const FILTER_KEYS = ['search', 'schoolId', 'subject', 'honour', 'title', 'gender
 export default function TeachersPage() {
   const { t } = useTranslation('teachers');
   const { label } = useLabels();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(FILTER_KEYS);
+  const { state, set, page, pageSize } = list;
   const [editing, setEditing] = useState<Teacher | null | undefined>(undefined);
   const remove = useDeleteTeacher();
   const schoolId = state.schoolId ? Number(state.schoolId) : undefined;
@@ -40,7 +40,7 @@ export default function TeachersPage() {
     order: state.order,
   };
   const { data, isFetching } = useTeachers({ ...filters, page, pageSize });
-  const sortOrder = (key: string) => (state.sort === key ? (state.order === 'desc' ? 'descend' : 'ascend') : null);
+  const { sortOrder } = list;
 
   return (
     <>
@@ -56,7 +56,7 @@ export default function TeachersPage() {
           </>
         }
       />
-      <FilterBar onReset={() => set(Object.fromEntries([...FILTER_KEYS, 'sort', 'order'].map((k) => [k, undefined])))}>
+      <FilterBar onReset={list.reset}>
         <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchPlaceholder')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 220 }} data-testid="teacher-search" />
         <SchoolSelect
           placeholder={t('school')}
@@ -73,19 +73,12 @@ export default function TeachersPage() {
         <EnumSelect labels={TEACHER_STATUS_LABELS} placeholder={t('status')} value={state.status} onChange={(v?: string) => set({ status: v })} style={{ width: 110 }} />
         <Select allowClear placeholder={t('nonSpecialist')} options={boolOptions(t)} value={state.nonSpecialist} onChange={(v?: string) => set({ nonSpecialist: v })} style={{ width: 150 }} />
       </FilterBar>
-      <Table<Teacher>
-        rowKey="id"
-        size="middle"
+      <ListTable<Teacher>
         loading={isFetching}
-        dataSource={data?.items ?? []}
         scroll={{ x: 1200 }}
         data-testid="teacher-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }) }}
-        onChange={(p, _f, sorter) => {
-          const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<Teacher> | undefined;
-          const field = s?.order ? String(s.columnKey ?? s.field) : undefined;
-          set({ page: p.current, pageSize: p.pageSize, sort: field, order: field ? (s?.order === 'descend' ? 'desc' : 'asc') : undefined }, true);
-        }}
+        list={list}
+        data={data}
         columns={[
           { title: t('teacherCode'), dataIndex: 'teacherCode', key: 'teacherCode', width: 140, sorter: true, sortOrder: sortOrder('teacherCode') },
           { title: t('name'), dataIndex: 'name', key: 'name', width: 110, sorter: true, sortOrder: sortOrder('name') },

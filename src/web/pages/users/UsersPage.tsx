@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Input, Popconfirm, Space, Table, Tag } from 'antd';
+import { Button, Input, Popconfirm, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../shared/auth.schemas';
@@ -10,14 +10,15 @@ import { EnumSelect } from '../../components/EnumSelect';
 import { FilterBar } from '../../components/FilterBar';
 import { dateTime, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
-import { useUrlState } from '../../components/useUrlState';
+import { ListTable, useListState } from '../../components/ListTable';
 import { UserFormDrawer } from './UserFormDrawer';
 
 export default function UsersPage() {
   const { t } = useTranslation('users');
   const { label } = useLabels();
   const { data: me } = useMe();
-  const { state, set, page, pageSize } = useUrlState();
+  const list = useListState(['search', 'role']);
+  const { state, set, page, pageSize } = list;
   const [editing, setEditing] = useState<User | null | undefined>(undefined);
   const update = useUpdateUser();
   const { data: grantable } = useGrantable();
@@ -37,17 +38,15 @@ export default function UsersPage() {
           </Button>
         }
       />
-      <FilterBar onReset={() => set({ search: undefined, role: undefined })}>
+      <FilterBar onReset={list.reset}>
         <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchPlaceholder')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 240 }} />
         <EnumSelect labels={ROLE_LABELS} placeholder={t('role')} value={state.role} onChange={(v?: string) => set({ role: v })} style={{ width: 180 }} />
       </FilterBar>
-      <Table<User>
-        rowKey="id"
-        size="middle"
+      <ListTable<User>
         loading={isFetching}
-        dataSource={data?.items ?? []}
         data-testid="user-table"
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common:totalItems', { count: n }), onChange: (p, s) => set({ page: p, pageSize: s }, true) }}
+        list={list}
+        data={data}
         columns={[
           { title: t('username'), dataIndex: 'username', width: 160 },
           { title: t('displayName'), dataIndex: 'displayName', width: 140 },

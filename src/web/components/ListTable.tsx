@@ -1,0 +1,51 @@
+import { Table, type TableProps } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { resetPatch, sortOrderOf, tableChangeToUrl } from './listState';
+import { useUrlState, type UrlState } from './useUrlState';
+
+/**
+ * A server-paged list's state, kept in the URL (page, size, sort, filters) so a list can be linked to
+ * and survives a reload. `sortOrder(key)` gives a column its arrow; `reset()` clears the filters.
+ */
+export function useListState(filterKeys: readonly string[] = [], defaults: UrlState = {}) {
+  const url = useUrlState(defaults);
+  return {
+    ...url,
+    sortOrder: (key: string) => sortOrderOf(url.state, key),
+    reset: () => url.set(resetPatch(filterKeys)),
+  };
+}
+
+export type ListState = ReturnType<typeof useListState>;
+
+export interface ListTableProps<T> extends Omit<TableProps<T>, 'dataSource' | 'pagination' | 'onChange'> {
+  list: Pick<ListState, 'page' | 'pageSize' | 'set'>;
+  /** one page of the list as the API answers it */
+  data: { items: T[]; total: number } | undefined;
+  /** false for short lists that need no size changer */
+  sizeChanger?: boolean;
+}
+
+/**
+ * Every server-paged list: antd's Table bound to the URL state — the page, the page size and the
+ * column sort go to the URL (and from there to the API query); the total shows as 共 N 条.
+ */
+export function ListTable<T extends object>({ list, data, sizeChanger = true, size = 'middle', ...table }: ListTableProps<T>) {
+  const { t } = useTranslation();
+  return (
+    <Table<T>
+      rowKey="id"
+      size={size}
+      {...table}
+      dataSource={data?.items ?? []}
+      pagination={{
+        current: list.page,
+        pageSize: list.pageSize,
+        total: data?.total ?? 0,
+        showSizeChanger: sizeChanger,
+        showTotal: (n) => t('common:totalItems', { count: n }),
+      }}
+      onChange={(paging, _filters, sorter, extra) => list.set(tableChangeToUrl(paging, sorter, extra.action), true)}
+    />
+  );
+}
