@@ -112,6 +112,13 @@ describe('the app under its CSP', () => {
     await poll(() => page.locator('.ant-form-item-explain-error').count()).toBeGreaterThan(0);
     await page.keyboard.press('Escape');
     await poll(() => page.getByTestId('school-form').isVisible()).toBe(false);
+    // a filter nothing matches: the empty list says so and clears the filters
+    await page.goto('/schools?search=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E5%AD%A6%E6%A0%A1');
+    const empty = page.getByTestId('list-empty');
+    await poll(() => empty.textContent()).toContain('没有符合筛选条件的记录');
+    await empty.getByRole('button', { name: '清除筛选' }).click();
+    await poll(() => page.getByTestId('school-table').locator('tbody tr[data-row-key]').count()).toBeGreaterThan(5);
+    expect(new URL(page.url()).searchParams.get('search')).toBeNull();
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: '修改密码' }).click();
     const modal = page.getByRole('dialog', { name: '修改密码' });

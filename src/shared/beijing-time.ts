@@ -32,3 +32,6 @@ export function schoolYearOfDate(date: string): number {
   const y = Number(date.slice(0, 4));
   return Number(date.slice(5, 7)) >= 9 ? y : y - 1;
 }
+
+/** The school year running now in Beijing (2026 from 1 September 2026 to 31 August 2027). */
+export const currentSchoolYear = (now: Date = new Date()): number => schoolYearOfDate(todayShanghai(now));

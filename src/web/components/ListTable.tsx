@@ -1,4 +1,4 @@
-import { Table, type TableProps } from 'antd';
+import { Button, Empty, Table, type TableProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { resetPatch, sortOrderOf, tableChangeToUrl } from './listState';
 import { useUrlState, type UrlState } from './useUrlState';
@@ -11,6 +11,8 @@ export function useListState(filterKeys: readonly string[] = [], defaults: UrlSt
   const url = useUrlState(defaults);
   return {
     ...url,
+    /** whether any of the list's filters is set (an empty list then offers to clear them) */
+    filtered: filterKeys.some((k) => Boolean(url.state[k])),
     sortOrder: (key: string) => sortOrderOf(url.state, key),
     reset: () => url.set(resetPatch(filterKeys)),
   };
@@ -19,7 +21,7 @@ export function useListState(filterKeys: readonly string[] = [], defaults: UrlSt
 export type ListState = ReturnType<typeof useListState>;
 
 export interface ListTableProps<T> extends Omit<TableProps<T>, 'dataSource' | 'pagination' | 'onChange'> {
-  list: Pick<ListState, 'page' | 'pageSize' | 'set'>;
+  list: Pick<ListState, 'page' | 'pageSize' | 'set'> & Partial<Pick<ListState, 'filtered' | 'reset'>>;
   /** one page of the list as the API answers it */
   data: { items: T[]; total: number } | undefined;
   /** false for short lists that need no size changer */
@@ -28,7 +30,8 @@ export interface ListTableProps<T> extends Omit<TableProps<T>, 'dataSource' | 'p
 
 /**
  * Every server-paged list: antd's Table bound to the URL state — the page, the page size and the
- * column sort go to the URL (and from there to the API query); the total shows as 共 N 条.
+ * column sort go to the URL (and from there to the API query); the total shows as 共 N 条. An empty
+ * list says whether nothing exists yet or nothing matches the filters, and then offers to clear them.
  */
 export function ListTable<T extends object>({ list, data, sizeChanger = true, size = 'middle', ...table }: ListTableProps<T>) {
   const { t } = useTranslation();
@@ -38,6 +41,13 @@ export function ListTable<T extends object>({ list, data, sizeChanger = true, si
       size={size}
       {...table}
       dataSource={data?.items ?? []}
+      locale={{
+        emptyText: (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={list.filtered ? t('common:listEmptyFiltered') : t('common:listEmpty')} data-testid="list-empty">
+            {list.filtered && list.reset ? <Button onClick={list.reset}>{t('common:clearFilters')}</Button> : null}
+          </Empty>
+        ),
+      }}
       pagination={{
         current: list.page,
         pageSize: list.pageSize,

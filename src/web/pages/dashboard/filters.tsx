@@ -1,16 +1,13 @@
 import { Select, Space } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { currentSchoolYear } from '../../../shared/beijing-time';
 import { LOCATION_CLASS_LABELS, SCHOOL_LEVEL_LABELS } from '../../../shared/enums';
 import type { DashboardFilters } from '../../api/dashboard';
 import { useLabels } from '../../components/labels';
 import { useUrlState } from '../../components/useUrlState';
 
-/** The school year a date falls in (September starts a new one). */
-export function currentSchoolYear(now = new Date()): number {
-  const shanghai = new Date(now.getTime() + 8 * 3600 * 1000);
-  return shanghai.getUTCMonth() >= 8 ? shanghai.getUTCFullYear() : shanghai.getUTCFullYear() - 1;
-}
+export { currentSchoolYear };
 
 const list = (v: string | undefined) => (v ? v.split(',').filter(Boolean) : undefined);
 

@@ -1,6 +1,7 @@
 import { BellOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Empty, Input, List, Segmented, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
+import { currentSchoolYear, shanghaiDateTime, shanghaiMonth } from '../../../shared/beijing-time';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -17,10 +18,9 @@ import { listOf } from '../../components/useUrlState';
 import { MINUTES_COLOR } from './labels';
 import { MeetingFormDrawer } from './MeetingFormDrawer';
 
-const when = (m: Meeting) => dayjs(m.startsAt).format('YYYY-MM-DD HH:mm');
+const when = (m: Meeting) => shanghaiDateTime(m.startsAt);
 
 /** First calendar year of the school year (September–August) that contains a day. */
-const schoolYearOf = (d: dayjs.Dayjs) => (d.month() >= 8 ? d.year() : d.year() - 1);
 
 export default function MeetingsPage() {
   const { t } = useTranslation('meetings');
@@ -30,7 +30,7 @@ export default function MeetingsPage() {
   const { state, set, page, pageSize } = list;
   const [creating, setCreating] = useState(false);
   const view = state.view === 'calendar' ? 'calendar' : 'list';
-  const year = Number(state.year) || schoolYearOf(dayjs());
+  const year = Number(state.year) || currentSchoolYear();
   const filters = {
     communityId: state.communityId, kind: listOf(state.kind), minutesStatus: listOf(state.minutesStatus), search: state.search,
     ...(view === 'calendar' ? { from: `${year}-09-01`, to: `${year + 1}-08-31`, order: 'asc', page: 1, pageSize: 500 } : { page, pageSize }),
@@ -41,7 +41,7 @@ export default function MeetingsPage() {
   const status = (m: Meeting) => <Tag color={MINUTES_COLOR[m.minutesStatus]}>{label(MINUTES_STATUS_LABELS, m.minutesStatus)}</Tag>;
   const months = new Map<string, Meeting[]>();
   for (const m of data?.items ?? []) {
-    const k = dayjs(m.startsAt).format('YYYY-MM');
+    const k = shanghaiMonth(m.startsAt);
     months.set(k, [...(months.get(k) ?? []), m]);
   }
 

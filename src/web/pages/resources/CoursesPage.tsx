@@ -11,12 +11,10 @@ import { PageHeader } from '../../components/PageHeader';
 import { useUrlState } from '../../components/useUrlState';
 import { CourseFormDrawer } from './CourseFormDrawer';
 import { GRADE_LABELS, SUBJECT_LABELS } from './labels';
+import { currentSchoolYear } from '../../../shared/beijing-time';
 
 /** School years on offer: the current one (2026–2027 from September 2026) and the four before. */
-const thisYear = () => {
-  const d = new Date();
-  return d.getMonth() >= 8 ? d.getFullYear() : d.getFullYear() - 1;
-};
+const thisYear = () => currentSchoolYear();
 
 export default function CoursesPage() {
   const { t } = useTranslation('resources');

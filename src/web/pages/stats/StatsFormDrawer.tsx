@@ -1,5 +1,5 @@
 import { Col, Divider, Form, InputNumber, Row, Switch } from 'antd';
-import dayjs from 'dayjs';
+import { currentSchoolYear } from '../../../shared/beijing-time';
 import { useTranslation } from 'react-i18next';
 import { CLASS_SIZE_BAND_LABELS, CLASS_SIZE_BANDS, QUALIFICATION_LABELS, QUALIFICATIONS } from '../../../shared/enums';
 import { STUDENT_GRADES } from '../../../shared/grades';
@@ -22,7 +22,7 @@ export function StatsFormDrawer({ open, record, defaultSchool, onClose }: { open
   const { label } = useLabels();
   const [form] = Form.useForm<SchoolYearStatsInput>();
   const upsert = useUpsertStats();
-  const thisYear = dayjs().month() >= 8 ? dayjs().year() : dayjs().year() - 1;
+  const thisYear = currentSchoolYear();
   const initial: Partial<SchoolYearStatsInput> = record ?? { schoolYear: thisYear, schoolId: defaultSchool?.id, isStandardized: false };
   const schoolOption = record ? [{ value: record.schoolId, label: record.schoolName }] : defaultSchool ? [{ value: defaultSchool.id, label: defaultSchool.name }] : undefined;
 
