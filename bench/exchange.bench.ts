@@ -13,11 +13,22 @@ const EXPORT_TARGET_MS = 5000;
 export async function run(env: BenchEnv): Promise<BenchFigure[]> {
   const started = performance.now();
   const counts = await seedExchangeDemo(env.dbh, {});
-  const figures: BenchFigure[] = [{ name: `seedExchangeDemo ${counts.assignments} assignments`, value: round((performance.now() - started) / 1000), unit: 's', detail: counts }];
+  const figures: BenchFigure[] = [
+    {
+      name: `seedExchangeDemo ${counts.assignments} assignments`,
+      value: round((performance.now() - started) / 1000),
+      unit: 's',
+      detail: counts,
+    },
+  ];
   const rule = await env.db.selectFrom('exchange_rules').select('id').orderBy('id').limit(1).executeTakeFirstOrThrow();
   const requests: [string, string, number][] = [
     ['register page 1', '/api/v1/exchange/assignments?page=1&pageSize=20', REQUEST_TARGET_MS],
-    ['register, filtered by kind and year', '/api/v1/exchange/assignments?page=1&pageSize=20&kind=support_teaching,rotation&year=2025', REQUEST_TARGET_MS],
+    [
+      'register, filtered by kind and year',
+      '/api/v1/exchange/assignments?page=1&pageSize=20&kind=support_teaching,rotation&year=2025',
+      REQUEST_TARGET_MS,
+    ],
     ['totals by kind', '/api/v1/exchange/totals?by=kind', REQUEST_TARGET_MS],
     ['totals by community', '/api/v1/exchange/totals?by=community', REQUEST_TARGET_MS],
     ['totals by teacher (top 200)', '/api/v1/exchange/totals?by=teacher', REQUEST_TARGET_MS],

@@ -74,10 +74,24 @@ export async function timeGet(env: BenchEnv, name: string, path: string, targetM
       unit: 'ms',
       target: targetMs,
       pass: p95 < targetMs,
-      detail: { path, p50: round(percentile(times, 50)), p95: round(p95), max: round(times[times.length - 1] ?? NaN), runs: env.runs, bytes },
+      detail: {
+        path,
+        p50: round(percentile(times, 50)),
+        p95: round(p95),
+        max: round(times[times.length - 1] ?? NaN),
+        runs: env.runs,
+        bytes,
+      },
     };
   } catch (e) {
-    return { name, value: NaN, unit: 'ms', target: targetMs, pass: false, detail: { path, error: e instanceof Error ? e.message : String(e) } };
+    return {
+      name,
+      value: NaN,
+      unit: 'ms',
+      target: targetMs,
+      pass: false,
+      detail: { path, error: e instanceof Error ? e.message : String(e) },
+    };
   }
 }
 
@@ -103,7 +117,13 @@ export const MB = 1024 * 1024;
 export function formatTable(bench: string, figures: BenchFigure[]): string {
   const rows = figures.map((f) => {
     const d = f.detail ?? {};
-    const spread = 'p50' in d ? `p50 ${d.p50} · p95 ${d.p95} · max ${d.max}` : Object.entries(d).filter(([k]) => k !== 'error').map(([k, v]) => `${k} ${v}`).join(' · ');
+    const spread =
+      'p50' in d
+        ? `p50 ${d.p50} · p95 ${d.p95} · max ${d.max}`
+        : Object.entries(d)
+            .filter(([k]) => k !== 'error')
+            .map(([k, v]) => `${k} ${v}`)
+            .join(' · ');
     return [
       f.name,
       Number.isNaN(f.value) ? 'error' : `${f.value} ${f.unit}`,

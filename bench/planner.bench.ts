@@ -12,7 +12,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Random } from '../src/server/demo/demo.random.js';
-import { solveTransport, verifyCertificate, type TransportProblem } from '../src/server/modules/planner/assignment.engine.js';
+import {
+  solveTransport,
+  verifyCertificate,
+  type TransportProblem,
+} from '../src/server/modules/planner/assignment.engine.js';
 import { greatCircleKm } from '../src/server/modules/planner/geo.js';
 import { solveTransportLp } from '../src/server/modules/planner/pairing.highs.js';
 import { round, type BenchEnv, type BenchFigure } from './lib.js';
@@ -28,7 +32,8 @@ export function provinceInstance(n: number, m: number, seed = SEED): TransportPr
   const cost = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     const [la, lo] = members[i]!;
-    for (let j = 0; j < m; j++) cost[i * m + j] = Math.round(greatCircleKm(la, lo, cores[j]![0], cores[j]![1]) * 1.3 * 1000);
+    for (let j = 0; j < m; j++)
+      cost[i * m + j] = Math.round(greatCircleKm(la, lo, cores[j]![0], cores[j]![1]) * 1.3 * 1000);
   }
   const capacity = Array.from({ length: m }, () => rng.int(1, 2));
   return { rows: n, cols: m, capacity, cost };
@@ -38,12 +43,25 @@ function exactFigure(name: string, p: TransportProblem, targetMs: number): { fig
   const t0 = performance.now();
   const r = solveTransport(p);
   const ms = performance.now() - t0;
-  if (!r.feasible) return { figure: { name, value: NaN, unit: 'ms', pass: false, detail: { error: 'infeasible' } }, objective: NaN };
+  if (!r.feasible)
+    return { figure: { name, value: NaN, unit: 'ms', pass: false, detail: { error: 'infeasible' } }, objective: NaN };
   const t1 = performance.now();
   const certified = verifyCertificate(p, r);
   const checkMs = performance.now() - t1;
   return {
-    figure: { name, value: round(ms), unit: 'ms', target: targetMs, pass: ms < targetMs && certified, detail: { objectiveKm: round(r.objective / 1000, 3), dualBoundKm: round(r.dualBound / 1000, 3), certified: String(certified), certificateCheckMs: round(checkMs) } },
+    figure: {
+      name,
+      value: round(ms),
+      unit: 'ms',
+      target: targetMs,
+      pass: ms < targetMs && certified,
+      detail: {
+        objectiveKm: round(r.objective / 1000, 3),
+        dualBoundKm: round(r.dualBound / 1000, 3),
+        certified: String(certified),
+        certificateCheckMs: round(checkMs),
+      },
+    },
     objective: r.objective,
   };
 }
@@ -54,7 +72,11 @@ async function highsFigure(name: string, p: TransportProblem, exactObjective: nu
     name,
     value: round(lp.ms),
     unit: 'ms',
-    detail: { status: lp.highsStatus, objectiveKm: lp.objective === null ? 'none' : round(lp.objective / 1000, 3), sameObjective: String(lp.objective === exactObjective) },
+    detail: {
+      status: lp.highsStatus,
+      objectiveKm: lp.objective === null ? 'none' : round(lp.objective / 1000, 3),
+      sameObjective: String(lp.objective === exactObjective),
+    },
   };
 }
 
@@ -63,17 +85,36 @@ function highsChild(n: number, exactObjective: number): Promise<BenchFigure> {
   const name = `HiGHS LP ${n}×${n} (child process)`;
   return new Promise((resolve) => {
     const started = performance.now();
-    execFile('npx', ['tsx', fileURLToPath(import.meta.url), '--highs-child', String(n)], { maxBuffer: 1 << 20, timeout: 900_000 }, (err, stdout, stderr) => {
-      const ms = performance.now() - started;
-      const line = stdout.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
-        const r = JSON.parse(line) as { ms: number; status: string; objective: number | null };
-        resolve({ name, value: round(r.ms), unit: 'ms', detail: { status: r.status, objectiveKm: r.objective === null ? 'none' : round(r.objective / 1000, 3), sameObjective: String(r.objective === exactObjective) } });
-        return;
-      }
-      const why = /Aborted|out of memory|RangeError/i.exec(`${stderr}`)?.[0] ?? err?.message ?? 'no answer';
-      resolve({ name, value: NaN, unit: 'ms', detail: { status: 'failed', afterMs: round(ms), error: `HiGHS (WebAssembly) could not solve it: ${why}` } });
-    });
+    execFile(
+      'npx',
+      ['tsx', fileURLToPath(import.meta.url), '--highs-child', String(n)],
+      { maxBuffer: 1 << 20, timeout: 900_000 },
+      (err, stdout, stderr) => {
+        const ms = performance.now() - started;
+        const line = stdout.split('\n').find((l) => l.startsWith('{'));
+        if (line) {
+          const r = JSON.parse(line) as { ms: number; status: string; objective: number | null };
+          resolve({
+            name,
+            value: round(r.ms),
+            unit: 'ms',
+            detail: {
+              status: r.status,
+              objectiveKm: r.objective === null ? 'none' : round(r.objective / 1000, 3),
+              sameObjective: String(r.objective === exactObjective),
+            },
+          });
+          return;
+        }
+        const why = /Aborted|out of memory|RangeError/i.exec(`${stderr}`)?.[0] ?? err?.message ?? 'no answer';
+        resolve({
+          name,
+          value: NaN,
+          unit: 'ms',
+          detail: { status: 'failed', afterMs: round(ms), error: `HiGHS (WebAssembly) could not solve it: ${why}` },
+        });
+      },
+    );
   });
 }
 
@@ -97,7 +138,12 @@ export async function run(env: BenchEnv | null): Promise<BenchFigure[]> {
       headers: { cookie: env.cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ region: '330000', settings: { defaultCapacity: 3 } }),
     });
-    const body = (await res.json()) as { status?: string; totals?: { members: number; cores: number }; timings?: { totalMs: number }; infeasibility?: { message: { en: string } } | null };
+    const body = (await res.json()) as {
+      status?: string;
+      totals?: { members: number; cores: number };
+      timings?: { totalMs: number };
+      infeasibility?: { message: { en: string } } | null;
+    };
     const ms = performance.now() - t0;
     figures.push({
       name: 'POST /planner/pairings (province 330000)',
@@ -105,7 +151,14 @@ export async function run(env: BenchEnv | null): Promise<BenchFigure[]> {
       unit: 'ms',
       target: 15_000,
       pass: res.ok && ms < 15_000,
-      detail: { http: res.status, status: body.status ?? 'error', members: body.totals?.members ?? 0, cores: body.totals?.cores ?? 0, solverMs: body.timings?.totalMs ?? NaN, ...(body.infeasibility ? { why: body.infeasibility.message.en } : {}) },
+      detail: {
+        http: res.status,
+        status: body.status ?? 'error',
+        members: body.totals?.members ?? 0,
+        cores: body.totals?.cores ?? 0,
+        solverMs: body.timings?.totalMs ?? NaN,
+        ...(body.infeasibility ? { why: body.infeasibility.message.en } : {}),
+      },
     });
   }
   return figures;

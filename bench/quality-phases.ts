@@ -40,17 +40,74 @@ async function main() {
   const db = dbh.db;
   await migrateToLatest(db);
   await loadRegions(db);
-  const user = await db.insertInto('users').values({ username: 'phases', display_name: 'phases', password_hash: 'x', role: 'bureau_admin', scope_kind: 'region', scope_id: '330000', teacher_id: null }).returning('id').executeTakeFirstOrThrow();
-  const county = await db.selectFrom('regions').select('code').where('code', 'like', '3304%').where('level', '=', 3).orderBy('code').executeTakeFirstOrThrow();
+  const user = await db
+    .insertInto('users')
+    .values({
+      username: 'phases',
+      display_name: 'phases',
+      password_hash: 'x',
+      role: 'bureau_admin',
+      scope_kind: 'region',
+      scope_id: '330000',
+      teacher_id: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const county = await db
+    .selectFrom('regions')
+    .select('code')
+    .where('code', 'like', '3304%')
+    .where('level', '=', 3)
+    .orderBy('code')
+    .executeTakeFirstOrThrow();
   const codes = Array.from({ length: SCHOOLS }, (_, i) => `P${String(i).padStart(4, '0')}`);
-  await db.insertInto('schools').values(codes.map((code, i) => ({ code, name: `学校${i}`, short_name: null, region_code: county.code, township_code: null, level: 'primary', location_class: i % 2 ? 'rural' : 'urban', is_teaching_point: false, parent_school_id: null, quality_tier: null, latitude: null, longitude: null, address: null, principal_name: null, phone: null, founded_year: null, students: null, classes: null, has_recording_classroom: false, has_sync_classroom: false }))).execute();
+  await db
+    .insertInto('schools')
+    .values(
+      codes.map((code, i) => ({
+        code,
+        name: `学校${i}`,
+        short_name: null,
+        region_code: county.code,
+        township_code: null,
+        level: 'primary',
+        location_class: i % 2 ? 'rural' : 'urban',
+        is_teaching_point: false,
+        parent_school_id: null,
+        quality_tier: null,
+        latitude: null,
+        longitude: null,
+        address: null,
+        principal_name: null,
+        phone: null,
+        founded_year: null,
+        students: null,
+        classes: null,
+        has_recording_classroom: false,
+        has_sync_classroom: false,
+      })),
+    )
+    .execute();
   const schools = await db.selectFrom('schools').select(['id', 'code']).orderBy('id').execute();
   await sql`insert into quality_classes (school_id, school_year, grade, name)
-    select s, 2025, 6, n || '班' from unnest(${schools.map((s) => s.id)}::int4[]) as s, generate_series(1, 10) as n`.execute(db);
+    select s, 2025, 6, n || '班' from unnest(${schools.map((s) => s.id)}::int4[]) as s, generate_series(1, 10) as n`.execute(
+    db,
+  );
   const service = new QualityImportService(dbh, new DiskStorage(path.join(tmp, 'files')));
   const phases: [string, number][] = [];
   service.onPhase = (p, ms) => phases.push([p, ms]);
-  const caller: Caller = { actor: { userId: user.id, username: 'phases', displayName: 'phases', role: 'bureau_admin', scope: { kind: 'region', id: '330000' }, teacherId: null }, requestId: 'phases', ip: '127.0.0.1' };
+  const caller: Caller = {
+    actor: {
+      userId: user.id,
+      username: 'phases',
+      displayName: 'phases',
+      role: 'bureau_admin',
+      scope: { kind: 'region', id: '330000' },
+      teacherId: null,
+    },
+    requestId: 'phases',
+    ip: '127.0.0.1',
+  };
   for (let run = 1; run <= runs; run++) {
     const csv = path.join(tmp, `scores${run}.csv`);
     // written a piece at a time: a million strings kept alive would slow the garbage collector during the import
@@ -58,24 +115,49 @@ async function main() {
     fs.writeSync(fd, '学校代码,班级,学生编号,科目,成绩\n');
     for (let from = 0; from < STUDENTS; from += 10_000) {
       let piece = '';
-      for (let s = from; s < from + 10_000; s++) for (let j = 0; j < SUBJECTS.length; j++) piece += `${codes[s % SCHOOLS]},${(Math.floor(s / SCHOOLS) % 10) + 1}班,R${run}S${s},${SUBJECTS[j]},${(s * 7 + j * 13) % 101}\n`;
+      for (let s = from; s < from + 10_000; s++)
+        for (let j = 0; j < SUBJECTS.length; j++)
+          piece += `${codes[s % SCHOOLS]},${(Math.floor(s / SCHOOLS) % 10) + 1}班,R${run}S${s},${SUBJECTS[j]},${(s * 7 + j * 13) % 101}\n`;
       fs.writeSync(fd, piece);
     }
     fs.closeSync(fd);
-    const exam = await db.insertInto('quality_exams').values({ name: `phases ${run}`, exam_date: '2026-01-20', school_year: 2025, term: 1, grade: 6, region_code: county.code, owner_school_id: null, created_by: user.id }).returning('id').executeTakeFirstOrThrow();
-    for (const s of SUBJECTS) await db.insertInto('quality_exam_subjects').values({ exam_id: exam.id, subject: s, full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 40 }).execute();
-    await db.insertInto('quality_exam_schools').values(schools.map((s) => ({ exam_id: exam.id, school_id: s.id }))).execute();
+    const exam = await db
+      .insertInto('quality_exams')
+      .values({
+        name: `phases ${run}`,
+        exam_date: '2026-01-20',
+        school_year: 2025,
+        term: 1,
+        grade: 6,
+        region_code: county.code,
+        owner_school_id: null,
+        created_by: user.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const s of SUBJECTS)
+      await db
+        .insertInto('quality_exam_subjects')
+        .values({ exam_id: exam.id, subject: s, full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 40 })
+        .execute();
+    await db
+      .insertInto('quality_exam_schools')
+      .values(schools.map((s) => ({ exam_id: exam.id, school_id: s.id })))
+      .execute();
     phases.length = 0;
     const t0 = performance.now();
     const up = await service.upload(caller, exam.id, 'student', 'scores.csv', fs.createReadStream(csv));
     const checked = await service.check(caller.actor, up.id);
     const t1 = performance.now();
-    if (checked.status !== 'checked') throw new Error(`check ended ${checked.status} ${JSON.stringify(checked.errors.slice(0, 3))}`);
+    if (checked.status !== 'checked')
+      throw new Error(`check ended ${checked.status} ${JSON.stringify(checked.errors.slice(0, 3))}`);
     await service.claim(caller, up.id);
     const done = await service.commit(caller, up.id);
     const t2 = performance.now();
     if (done.status !== 'committed') throw new Error(`commit ended ${done.status}`);
-    console.log(`run ${run} on ${dbh.kind}: check ${((t1 - t0) / 1000).toFixed(2)} s, commit ${((t2 - t1) / 1000).toFixed(2)} s, total ${((t2 - t0) / 1000).toFixed(2)} s`);
+    console.log(
+      `run ${run} on ${dbh.kind}: check ${((t1 - t0) / 1000).toFixed(2)} s, commit ${((t2 - t1) / 1000).toFixed(2)} s, total ${((t2 - t0) / 1000).toFixed(2)} s`,
+    );
     for (const [p, ms] of phases) console.log(`  ${p.padEnd(40)} ${(ms / 1000).toFixed(2)} s`);
   }
   await dbh.close();

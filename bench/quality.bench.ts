@@ -35,7 +35,8 @@ function* sheetLines(codes: string[], prefix: string) {
   for (let s = 0; s < STUDENTS; s++) {
     const school = codes[s % codes.length]!;
     const cls = `${(Math.floor(s / codes.length) % CLASSES) + 1}班`;
-    for (let j = 0; j < SUBJECTS.length; j++) yield `${school},${cls},${prefix}${s},${SUBJECTS[j]},${(s * 7 + j * 13) % 101}\n`;
+    for (let j = 0; j < SUBJECTS.length; j++)
+      yield `${school},${cls},${prefix}${s},${SUBJECTS[j]},${(s * 7 + j * 13) % 101}\n`;
   }
 }
 
@@ -71,14 +72,40 @@ async function writeXlsx(file: string, codes: string[], prefix: string) {
 
 /** Schools, classes and an exam for the import; returns the exam id and school codes. */
 async function prepare(db: Db, createdBy: number, region: string, tag: string) {
-  const schools = await db.selectFrom('schools').select(['id', 'code']).where('region_code', 'like', `${region.slice(0, 2)}%`).orderBy('id').limit(SCHOOLS).execute();
+  const schools = await db
+    .selectFrom('schools')
+    .select(['id', 'code'])
+    .where('region_code', 'like', `${region.slice(0, 2)}%`)
+    .orderBy('id')
+    .limit(SCHOOLS)
+    .execute();
   if (schools.length < SCHOOLS) throw new Error(`need ${SCHOOLS} schools, found ${schools.length}`);
   await sql`insert into quality_classes (school_id, school_year, grade, name)
     select s, 2025, 6, n || '班' from unnest(${schools.map((s) => s.id)}::int4[]) as s, generate_series(1, ${CLASSES}) as n
     on conflict do nothing`.execute(db);
-  const exam = await db.insertInto('quality_exams').values({ name: `基准测试 ${tag}`, exam_date: '2026-01-20', school_year: 2025, term: 1, grade: 6, region_code: region, owner_school_id: null, created_by: createdBy }).returning('id').executeTakeFirstOrThrow();
-  for (const s of SUBJECTS) await db.insertInto('quality_exam_subjects').values({ exam_id: exam.id, subject: s, full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 40 }).execute();
-  await db.insertInto('quality_exam_schools').values(schools.map((s) => ({ exam_id: exam.id, school_id: s.id }))).execute();
+  const exam = await db
+    .insertInto('quality_exams')
+    .values({
+      name: `基准测试 ${tag}`,
+      exam_date: '2026-01-20',
+      school_year: 2025,
+      term: 1,
+      grade: 6,
+      region_code: region,
+      owner_school_id: null,
+      created_by: createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const s of SUBJECTS)
+    await db
+      .insertInto('quality_exam_subjects')
+      .values({ exam_id: exam.id, subject: s, full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 40 })
+      .execute();
+  await db
+    .insertInto('quality_exam_schools')
+    .values(schools.map((s) => ({ exam_id: exam.id, school_id: s.id })))
+    .execute();
   return { examId: exam.id, codes: schools.map((s) => s.code) };
 }
 
@@ -100,7 +127,11 @@ async function viaHttp(env: BenchEnv, examId: number, file: string, name: string
   const started = performance.now();
   const form = new FormData();
   form.append('file', await fs.openAsBlob(file), name);
-  const up = await fetch(`${env.baseUrl}/api/v1/quality/exams/${examId}/imports?level=student`, { method: 'POST', headers, body: form });
+  const up = await fetch(`${env.baseUrl}/api/v1/quality/exams/${examId}/imports?level=student`, {
+    method: 'POST',
+    headers,
+    body: form,
+  });
   if (up.status !== 202) throw new Error(`upload ${up.status} ${await up.text()}`);
   let job = (await up.json()) as QualityJob;
   let healthMax = 0;
@@ -119,14 +150,27 @@ async function viaHttp(env: BenchEnv, examId: number, file: string, name: string
   };
   await poll((j) => j.status !== 'checking', true);
   const checked = performance.now();
-  if (job.status !== 'checked') throw new Error(`check ended ${job.status}: ${job.message ?? ''} ${JSON.stringify(job.errors.slice(0, 3))}`);
-  const c = await fetch(`${env.baseUrl}/api/v1/quality/imports/${job.id}/commit`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
+  if (job.status !== 'checked')
+    throw new Error(`check ended ${job.status}: ${job.message ?? ''} ${JSON.stringify(job.errors.slice(0, 3))}`);
+  const c = await fetch(`${env.baseUrl}/api/v1/quality/imports/${job.id}/commit`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (c.status !== 202) throw new Error(`commit ${c.status} ${await c.text()}`);
   job = (await c.json()) as QualityJob;
   await poll((j) => j.status !== 'committing', false);
   const done = performance.now();
   if (job.status !== 'committed') throw new Error(`commit ended ${job.status}: ${job.message ?? ''}`);
-  return { checkS: (checked - started) / 1000, commitS: (done - checked) / 1000, totalS: (done - started) / 1000, job, healthMaxMs: healthMax, peakRssMB: (rss.stop() - base) / MB, progressSamples: samples };
+  return {
+    checkS: (checked - started) / 1000,
+    commitS: (done - checked) / 1000,
+    totalS: (done - started) / 1000,
+    job,
+    healthMaxMs: healthMax,
+    peakRssMB: (rss.stop() - base) / MB,
+    progressSamples: samples,
+  };
 }
 
 /** PGlite in this process: the same service, no HTTP. */
@@ -135,12 +179,63 @@ async function onPglite(env: BenchEnv, csv: string): Promise<Timed> {
   try {
     await migrateToLatest(dbh.db);
     await loadRegions(dbh.db);
-    const user = await dbh.db.insertInto('users').values({ username: 'bench_pglite', display_name: 'bench', password_hash: 'x', role: 'bureau_admin', scope_kind: 'region', scope_id: '330000', teacher_id: null }).returning('id').executeTakeFirstOrThrow();
-    const codes = (await env.db.selectFrom('schools').select(['code', 'name', 'region_code', 'level', 'location_class']).where('region_code', 'like', '33%').orderBy('id').limit(SCHOOLS).execute());
-    await dbh.db.insertInto('schools').values(codes.map((s) => ({ ...s, short_name: null, township_code: null, is_teaching_point: false, parent_school_id: null, quality_tier: null, latitude: null, longitude: null, address: null, principal_name: null, phone: null, founded_year: null, students: null, classes: null, has_recording_classroom: false, has_sync_classroom: false }))).execute();
+    const user = await dbh.db
+      .insertInto('users')
+      .values({
+        username: 'bench_pglite',
+        display_name: 'bench',
+        password_hash: 'x',
+        role: 'bureau_admin',
+        scope_kind: 'region',
+        scope_id: '330000',
+        teacher_id: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const codes = await env.db
+      .selectFrom('schools')
+      .select(['code', 'name', 'region_code', 'level', 'location_class'])
+      .where('region_code', 'like', '33%')
+      .orderBy('id')
+      .limit(SCHOOLS)
+      .execute();
+    await dbh.db
+      .insertInto('schools')
+      .values(
+        codes.map((s) => ({
+          ...s,
+          short_name: null,
+          township_code: null,
+          is_teaching_point: false,
+          parent_school_id: null,
+          quality_tier: null,
+          latitude: null,
+          longitude: null,
+          address: null,
+          principal_name: null,
+          phone: null,
+          founded_year: null,
+          students: null,
+          classes: null,
+          has_recording_classroom: false,
+          has_sync_classroom: false,
+        })),
+      )
+      .execute();
     const { examId } = await prepare(dbh.db, user.id, '330000', 'pglite');
     const service = new QualityImportService(dbh, new DiskStorage(path.join(env.tmpDir, 'pglite-files')));
-    const caller: Caller = { actor: { userId: user.id, username: 'bench_pglite', displayName: 'bench', role: 'bureau_admin', scope: { kind: 'region', id: '330000' }, teacherId: null }, requestId: 'bench', ip: '127.0.0.1' };
+    const caller: Caller = {
+      actor: {
+        userId: user.id,
+        username: 'bench_pglite',
+        displayName: 'bench',
+        role: 'bureau_admin',
+        scope: { kind: 'region', id: '330000' },
+        teacherId: null,
+      },
+      requestId: 'bench',
+      ip: '127.0.0.1',
+    };
     const base = process.memoryUsage().rss;
     const rss = rssSampler(100);
     const started = performance.now();
@@ -153,7 +248,15 @@ async function onPglite(env: BenchEnv, csv: string): Promise<Timed> {
     job = await service.commit(caller, job.id, () => (samples += 1));
     const done = performance.now();
     if (job.status !== 'committed') throw new Error(`pglite commit ended ${job.status}`);
-    return { checkS: (checked - started) / 1000, commitS: (done - checked) / 1000, totalS: (done - started) / 1000, job, healthMaxMs: NaN, peakRssMB: (rss.stop() - base) / MB, progressSamples: samples };
+    return {
+      checkS: (checked - started) / 1000,
+      commitS: (done - checked) / 1000,
+      totalS: (done - started) / 1000,
+      job,
+      healthMaxMs: NaN,
+      peakRssMB: (rss.stop() - base) / MB,
+      progressSamples: samples,
+    };
   } finally {
     await dbh.close();
   }
@@ -162,11 +265,16 @@ async function onPglite(env: BenchEnv, csv: string): Promise<Timed> {
 /** A bare COPY of the rows into an unindexed table: the floor any import sits above. */
 async function bareCopy(env: BenchEnv, csv: string): Promise<number> {
   const pool = env.dbh.pool!;
-  await pool.query('create unlogged table if not exists bench_bare_copy (school text, cls text, k text, subject text, score numeric)');
+  await pool.query(
+    'create unlogged table if not exists bench_bare_copy (school text, cls text, k text, subject text, score numeric)',
+  );
   const client = await pool.connect();
   try {
     const started = performance.now();
-    await pipeline(fs.createReadStream(csv), client.query(copyFrom('copy bench_bare_copy from stdin with (format csv, header true)')));
+    await pipeline(
+      fs.createReadStream(csv),
+      client.query(copyFrom('copy bench_bare_copy from stdin with (format csv, header true)')),
+    );
     return (performance.now() - started) / 1000;
   } finally {
     client.release();
@@ -185,13 +293,24 @@ const figure = (name: string, t: Timed, target: number, floorS: number): BenchFi
     unit: 's',
     target,
     pass: t.totalS < target && t.job.rowsWritten === ROWS,
-    detail: { checkS: round(t.checkS, 2), commitS: round(t.commitS, 2), floorMultiple: round(t.totalS / floorS, 1), rowsWritten: t.job.rowsWritten, progressPolls: t.progressSamples, ...(Number.isNaN(t.healthMaxMs) ? {} : { healthMaxMs: round(t.healthMaxMs) }) },
+    detail: {
+      checkS: round(t.checkS, 2),
+      commitS: round(t.commitS, 2),
+      floorMultiple: round(t.totalS / floorS, 1),
+      rowsWritten: t.job.rowsWritten,
+      progressPolls: t.progressSamples,
+      ...(Number.isNaN(t.healthMaxMs) ? {} : { healthMaxMs: round(t.healthMaxMs) }),
+    },
   },
   { name: `${name}: peak RSS above baseline`, value: round(t.peakRssMB), unit: 'MB' },
 ];
 
 export async function run(env: BenchEnv): Promise<BenchFigure[]> {
-  const me = await env.db.selectFrom('users').select('id').where('username', '=', 'bench_bureau').executeTakeFirstOrThrow();
+  const me = await env.db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', 'bench_bureau')
+    .executeTakeFirstOrThrow();
   const figures: BenchFigure[] = [];
   const pgCsv = await prepare(env.db, me.id, '330000', 'csv');
   const csv = path.join(env.tmpDir, 'scores.csv');
@@ -207,7 +326,12 @@ export async function run(env: BenchEnv): Promise<BenchFigure[]> {
   const xlsx = path.join(env.tmpDir, 'scores.xlsx');
   const t0 = performance.now();
   await writeXlsx(xlsx, pgXlsx.codes, 'X');
-  figures.push({ name: 'xlsx file written (setup)', value: round((performance.now() - t0) / 1000, 1), unit: 's', detail: { sizeMB: round(fs.statSync(xlsx).size / MB) } });
+  figures.push({
+    name: 'xlsx file written (setup)',
+    value: round((performance.now() - t0) / 1000, 1),
+    unit: 's',
+    detail: { sizeMB: round(fs.statSync(xlsx).size / MB) },
+  });
   figures.push(...figure('PostgreSQL xlsx', await viaHttp(env, pgXlsx.examId, xlsx, 'scores.xlsx'), 60, floorS));
   return figures;
 }

@@ -7,8 +7,18 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import {
-  GENDER_LABELS, QUALIFICATION_LABELS, SUBJECT_LABELS, TEACHER_HONOUR_LABELS, TEACHER_POST_LABELS, TEACHER_TITLE_LABELS,
-  type Gender, type Qualification, type Subject, type TeacherHonour, type TeacherPost, type TeacherTitle,
+  GENDER_LABELS,
+  QUALIFICATION_LABELS,
+  SUBJECT_LABELS,
+  TEACHER_HONOUR_LABELS,
+  TEACHER_POST_LABELS,
+  TEACHER_TITLE_LABELS,
+  type Gender,
+  type Qualification,
+  type Subject,
+  type TeacherHonour,
+  type TeacherPost,
+  type TeacherTitle,
 } from '../src/shared/enums.js';
 import type { ImportJob } from '../src/shared/io.schemas.js';
 import { Random } from '../src/server/demo/demo.random.js';
@@ -31,7 +41,12 @@ export async function run(env: BenchEnv): Promise<BenchFigure[]> {
   ];
 
   // ids to ask for: a large school, a community with members
-  const school = await env.db.selectFrom('schools').select('id').orderBy('students', 'desc').limit(1).executeTakeFirstOrThrow();
+  const school = await env.db
+    .selectFrom('schools')
+    .select('id')
+    .orderBy('students', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
   const community = await env.db
     .selectFrom('communities as c')
     .select('c.id')
@@ -42,12 +57,18 @@ export async function run(env: BenchEnv): Promise<BenchFigure[]> {
 
   const requests: [string, string][] = [
     ['schools page 1', '/api/v1/schools?page=1&pageSize=20'],
-    ['schools search=中心 level=primary', `/api/v1/schools?page=1&pageSize=20&search=${encodeURIComponent('中心')}&level=primary`],
+    [
+      'schools search=中心 level=primary',
+      `/api/v1/schools?page=1&pageSize=20&search=${encodeURIComponent('中心')}&level=primary`,
+    ],
     ['teachers page 1', '/api/v1/teachers?page=1&pageSize=20'],
     ['teachers search=王', `/api/v1/teachers?page=1&pageSize=20&search=${encodeURIComponent('王')}`],
     ['teachers search=王丽', `/api/v1/teachers?page=1&pageSize=20&search=${encodeURIComponent('王丽')}`],
     ['teachers schoolId', `/api/v1/teachers?page=1&pageSize=20&schoolId=${school.id}`],
-    ['teachers subject=english honour=backbone_county', '/api/v1/teachers?page=1&pageSize=20&subject=english&honour=backbone_county'],
+    [
+      'teachers subject=english honour=backbone_county',
+      '/api/v1/teachers?page=1&pageSize=20&subject=english&honour=backbone_county',
+    ],
     ['teachers page 500', '/api/v1/teachers?page=500&pageSize=20'],
     ['communities page 1', '/api/v1/communities?page=1&pageSize=20'],
     ['community detail', `/api/v1/communities/${community.id}`],
@@ -64,7 +85,9 @@ export async function run(env: BenchEnv): Promise<BenchFigure[]> {
 
 /** Reads the header row of the server's own template, so the file is what a bureau would fill in. */
 async function templateHeader(env: BenchEnv): Promise<{ header: string[]; sheetName: string }> {
-  const res = await fetch(`${env.baseUrl}/api/v1/imports/templates/teachers.xlsx?lang=zh`, { headers: { cookie: env.cookie } });
+  const res = await fetch(`${env.baseUrl}/api/v1/imports/templates/teachers.xlsx?lang=zh`, {
+    headers: { cookie: env.cookie },
+  });
   if (!res.ok) throw new Error(`template: ${res.status} ${await res.text()}`);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(await res.arrayBuffer());
@@ -77,7 +100,13 @@ async function templateHeader(env: BenchEnv): Promise<{ header: string[]; sheetN
 const label = <K extends string>(labels: Record<K, { zh: string }>, k: K) => labels[k].zh;
 
 /** Writes `rows` teachers with the streaming writer (memory stays flat), in the template's layout. */
-async function writeTeacherFile(file: string, header: string[], sheetName: string, schoolCodes: string[], rows: number) {
+async function writeTeacherFile(
+  file: string,
+  header: string[],
+  sheetName: string,
+  schoolCodes: string[],
+  rows: number,
+) {
   const rng = new Random(50_000);
   const stamp = Date.now().toString(36).toUpperCase();
   const subjects: Subject[] = ['chinese', 'math', 'english', 'science', 'pe', 'music', 'art', 'it'];
@@ -117,17 +146,31 @@ async function writeTeacherFile(file: string, header: string[], sheetName: strin
 async function importBench(env: BenchEnv): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const { header, sheetName } = await templateHeader(env);
-  const codes = (await env.db.selectFrom('schools').select('code').where('is_teaching_point', '=', false).orderBy('code').execute()).map((r) => r.code);
+  const codes = (
+    await env.db.selectFrom('schools').select('code').where('is_teaching_point', '=', false).orderBy('code').execute()
+  ).map((r) => r.code);
   const file = path.join(env.tmpDir, `teachers-${IMPORT_ROWS}.xlsx`);
   let t0 = performance.now();
   const { unknownHeaders } = await writeTeacherFile(file, header, sheetName, codes, IMPORT_ROWS);
   const size = fs.statSync(file).size;
-  figures.push({ name: `write ${IMPORT_ROWS} rows xlsx (bench side)`, value: round((performance.now() - t0) / 1000, 2), unit: 's', detail: { MB: round(size / MB), ...(unknownHeaders.length ? { unfilledHeaders: unknownHeaders.join('、') } : {}) } });
+  figures.push({
+    name: `write ${IMPORT_ROWS} rows xlsx (bench side)`,
+    value: round((performance.now() - t0) / 1000, 2),
+    unit: 's',
+    detail: { MB: round(size / MB), ...(unknownHeaders.length ? { unfilledHeaders: unknownHeaders.join('、') } : {}) },
+  });
 
-  const before = await env.db.selectFrom('teachers').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  const before = await env.db
+    .selectFrom('teachers')
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
   const content = fs.readFileSync(file);
   const form = new FormData();
-  form.append('file', new Blob([content], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), '教师名册-基准.xlsx');
+  form.append(
+    'file',
+    new Blob([content], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+    '教师名册-基准.xlsx',
+  );
 
   // the server runs in this process: its resident set is ours
   (globalThis as { gc?: () => void }).gc?.();
@@ -139,13 +182,23 @@ async function importBench(env: BenchEnv): Promise<BenchFigure[]> {
   let commitS = NaN;
   let error: string | undefined;
   try {
-    const up = await fetch(`${env.baseUrl}/api/v1/imports?kind=teachers`, { method: 'POST', headers: { cookie: env.cookie }, body: form });
+    const up = await fetch(`${env.baseUrl}/api/v1/imports?kind=teachers`, {
+      method: 'POST',
+      headers: { cookie: env.cookie },
+      body: form,
+    });
     validateS = (performance.now() - t0) / 1000;
     if (up.status !== 201) throw new Error(`upload → ${up.status} ${(await up.text()).slice(0, 500)}`);
     job = (await up.json()) as ImportJob;
-    if (job.status !== 'validated') throw new Error(`upload → ${job.status}, ${job.errorCount} errors, first: ${JSON.stringify(job.errors.slice(0, 3))}`);
+    if (job.status !== 'validated')
+      throw new Error(
+        `upload → ${job.status}, ${job.errorCount} errors, first: ${JSON.stringify(job.errors.slice(0, 3))}`,
+      );
     const t1 = performance.now();
-    const commit = await fetch(`${env.baseUrl}/api/v1/imports/${job.id}/commit`, { method: 'POST', headers: { cookie: env.cookie } });
+    const commit = await fetch(`${env.baseUrl}/api/v1/imports/${job.id}/commit`, {
+      method: 'POST',
+      headers: { cookie: env.cookie },
+    });
     commitS = (performance.now() - t1) / 1000;
     if (!commit.ok) throw new Error(`commit → ${commit.status} ${(await commit.text()).slice(0, 500)}`);
     job = (await commit.json()) as ImportJob;
@@ -154,7 +207,10 @@ async function importBench(env: BenchEnv): Promise<BenchFigure[]> {
   }
   const totalS = (performance.now() - t0) / 1000;
   const peak = sampler.stop();
-  const after = await env.db.selectFrom('teachers').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  const after = await env.db
+    .selectFrom('teachers')
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
   const created = after.n - before.n;
 
   figures.push({ name: `import ${IMPORT_ROWS} teachers: upload + validate`, value: round(validateS, 2), unit: 's' });
@@ -167,6 +223,11 @@ async function importBench(env: BenchEnv): Promise<BenchFigure[]> {
     pass: !error && created === IMPORT_ROWS && totalS < IMPORT_TARGET_S,
     detail: { rowsWritten: created, status: job?.status ?? 'none', ...(error ? { error } : {}) },
   });
-  figures.push({ name: 'import: peak RSS growth (server in-process)', value: round((peak - baseline) / MB), unit: 'MB', detail: { baselineMB: round(baseline / MB), peakMB: round(peak / MB), fileMB: round(size / MB) } });
+  figures.push({
+    name: 'import: peak RSS growth (server in-process)',
+    value: round((peak - baseline) / MB),
+    unit: 'MB',
+    detail: { baselineMB: round(baseline / MB), peakMB: round(peak / MB), fileMB: round(size / MB) },
+  });
   return figures;
 }

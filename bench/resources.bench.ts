@@ -42,12 +42,29 @@ async function loadResources(db: Db, n: number): Promise<number> {
   const rng = new Random(1400);
   const started = performance.now();
   for (let done = 0; done < n; done += BATCH) {
-    if (done % 20_000 === 0) log(`resources: ${done.toLocaleString()} / ${n.toLocaleString()} loaded (${round((performance.now() - started) / 1000)} s)`);
+    if (done % 20_000 === 0)
+      log(
+        `resources: ${done.toLocaleString()} / ${n.toLocaleString()} loaded (${round((performance.now() - started) / 1000)} s)`,
+      );
     const rows = Array.from({ length: Math.min(BATCH, n - done) }, () => {
       const s = rng.pick(schools);
-      const t = demoResourceText(rng, s, [], { from: rng.pick(['2025-09-08', '2026-02-23']), year: rng.pick([2024, 2025, 2026]) });
-      const visibility = s.community_id === null ? 'region' : rng.weighted({ community: 70, region: 18, school: 7, public: 5 });
-      return { ...t, school: s, visibility, vec: buildTsvector([{ text: t.title, weight: 'A' }, { text: t.tags.join(' '), weight: 'B' }, { text: t.description, weight: 'C' }, { text: `${t.edition} ${t.unit}`, weight: 'D' }]) };
+      const t = demoResourceText(rng, s, [], {
+        from: rng.pick(['2025-09-08', '2026-02-23']),
+        year: rng.pick([2024, 2025, 2026]),
+      });
+      const visibility =
+        s.community_id === null ? 'region' : rng.weighted({ community: 70, region: 18, school: 7, public: 5 });
+      return {
+        ...t,
+        school: s,
+        visibility,
+        vec: buildTsvector([
+          { text: t.title, weight: 'A' },
+          { text: t.tags.join(' '), weight: 'B' },
+          { text: t.description, weight: 'C' },
+          { text: `${t.edition} ${t.unit}`, weight: 'D' },
+        ]),
+      };
     });
     const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
     await sql`insert into resources (title, description, kind, subject, grade, textbook_edition, unit, tags, school_id, community_id, region_code, visibility, view_count, search_vec)
@@ -56,19 +73,30 @@ async function loadResources(db: Db, n: number): Promise<number> {
         ${col((r) => r.grade)}::int4[], ${col((r) => r.edition)}::text[], ${col((r) => r.unit)}::text[], ${col((r) => `{${r.tags.join(',')}}`)}::text[],
         ${col((r) => r.school.id)}::int4[], ${col((r) => r.school.community_id)}::int4[], ${col((r) => r.school.region_code)}::text[], ${col((r) => r.visibility)}::text[],
         ${col(() => rng.int(0, 300))}::int4[], ${col((r) => r.vec)}::text[])
-      as t(title, description, kind, subject, grade, edition, unit, tags, school_id, community_id, region_code, visibility, views, vec)`.execute(db);
+      as t(title, description, kind, subject, grade, edition, unit, tags, school_id, community_id, region_code, visibility, views, vec)`.execute(
+      db,
+    );
   }
   await sql`insert into resource_versions (resource_id, version_no, url) select id, 1, 'https://basic.smartedu.cn/bench/' || id from resources r
     where not exists (select 1 from resource_versions v where v.resource_id = r.id)`.execute(db);
-  await sql`update resources r set current_version_id = v.id from resource_versions v where v.resource_id = r.id and r.current_version_id is null`.execute(db);
+  await sql`update resources r set current_version_id = v.id from resource_versions v where v.resource_id = r.id and r.current_version_id is null`.execute(
+    db,
+  );
   await sql`analyze resources`.execute(db);
   await sql`analyze resource_versions`.execute(db);
   return performance.now() - started;
 }
 
 async function signIn(baseUrl: string, username: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  const token = res.headers.getSetCookie().map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  const token = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
   if (!res.ok || !token) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
   return token;
 }
@@ -76,12 +104,34 @@ async function signIn(baseUrl: string, username: string): Promise<string> {
 /** A teacher of a member (village) school: the narrowest scope, the most visibility rules. */
 async function makeUsers(db: Db, bureauRegion: string): Promise<void> {
   const hash = await hashPassword(PASSWORD);
-  const member = await db.selectFrom('community_memberships').select('school_id').where('role', '=', 'member').where('end_date', 'is', null).orderBy('school_id').executeTakeFirstOrThrow();
+  const member = await db
+    .selectFrom('community_memberships')
+    .select('school_id')
+    .where('role', '=', 'member')
+    .where('end_date', 'is', null)
+    .orderBy('school_id')
+    .executeTakeFirstOrThrow();
   await db
     .insertInto('users')
     .values([
-      { username: 'bench_res_bureau', display_name: '基准：教育局', password_hash: hash, role: 'bureau_admin', scope_kind: 'region', scope_id: bureauRegion, teacher_id: null },
-      { username: 'bench_res_teacher', display_name: '基准：乡村教师', password_hash: hash, role: 'teacher', scope_kind: 'school', scope_id: String(member.school_id), teacher_id: null },
+      {
+        username: 'bench_res_bureau',
+        display_name: '基准：教育局',
+        password_hash: hash,
+        role: 'bureau_admin',
+        scope_kind: 'region',
+        scope_id: bureauRegion,
+        teacher_id: null,
+      },
+      {
+        username: 'bench_res_teacher',
+        display_name: '基准：乡村教师',
+        password_hash: hash,
+        role: 'teacher',
+        scope_kind: 'school',
+        scope_id: String(member.school_id),
+        teacher_id: null,
+      },
     ])
     .onConflict((oc) => oc.column('username').doNothing())
     .execute();
@@ -96,11 +146,23 @@ const QUERIES: [string, string][] = [
   ['facets only: math, grade 7', 'subject=math&grade=7'],
 ];
 
-async function measure(label: string, env: Pick<BenchEnv, 'runs' | 'warmup' | 'baseUrl'>, cookies: Record<string, string>, target: number): Promise<BenchFigure[]> {
+async function measure(
+  label: string,
+  env: Pick<BenchEnv, 'runs' | 'warmup' | 'baseUrl'>,
+  cookies: Record<string, string>,
+  target: number,
+): Promise<BenchFigure[]> {
   const out: BenchFigure[] = [];
   for (const [who, cookie] of Object.entries(cookies)) {
     for (const [name, q] of QUERIES) {
-      out.push(await timeGet({ ...env, cookie } as BenchEnv, `${label} ${who}: ${name}`, `/api/v1/resources?${q}&pageSize=20`, target));
+      out.push(
+        await timeGet(
+          { ...env, cookie } as BenchEnv,
+          `${label} ${who}: ${name}`,
+          `/api/v1/resources?${q}&pageSize=20`,
+          target,
+        ),
+      );
     }
   }
   return out;
@@ -109,11 +171,23 @@ async function measure(label: string, env: Pick<BenchEnv, 'runs' | 'warmup' | 'b
 /** On the runner's PostgreSQL; then again on an in-process PGlite. */
 export async function run(env: BenchEnv): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
-  const existing = (await env.db.selectFrom('resources').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  const existing = (
+    await env.db
+      .selectFrom('resources')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
   const loadMs = await loadResources(env.db, Math.max(0, RESOURCES - existing));
-  figures.push({ name: `PostgreSQL: load ${RESOURCES.toLocaleString()} resources`, value: round(loadMs / 1000), unit: 's' });
+  figures.push({
+    name: `PostgreSQL: load ${RESOURCES.toLocaleString()} resources`,
+    value: round(loadMs / 1000),
+    unit: 's',
+  });
   await makeUsers(env.db, '330000');
-  const pgCookies = { bureau: await signIn(env.baseUrl, 'bench_res_bureau'), teacher: await signIn(env.baseUrl, 'bench_res_teacher') };
+  const pgCookies = {
+    bureau: await signIn(env.baseUrl, 'bench_res_bureau'),
+    teacher: await signIn(env.baseUrl, 'bench_res_teacher'),
+  };
   figures.push(...(await measure('PostgreSQL', env, pgCookies, 500)));
   figures.push(...(await runPglite(env.runs, env.warmup)));
   return figures;
@@ -132,12 +206,21 @@ export async function runPglite(runs: number, warmup: number): Promise<BenchFigu
     const loadMs = await loadResources(dbh.db, RESOURCES);
     await makeUsers(dbh.db, '330481');
     const config = loadConfig({ GONGJIN_DATA_DIR: tmp, GONGJIN_LOG_LEVEL: 'silent', GONGJIN_DEMO: '0' });
-    app = await buildApp({ config, dbh, db: dbh.db, storage: new DiskStorage(path.join(tmp, 'files')) }, { logger: false, webRoot: path.join(tmp, 'no-web') });
+    app = await buildApp(
+      { config, dbh, db: dbh.db, storage: new DiskStorage(path.join(tmp, 'files')) },
+      { logger: false, webRoot: path.join(tmp, 'no-web') },
+    );
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const cookies = { bureau: await signIn(baseUrl, 'bench_res_bureau'), teacher: await signIn(baseUrl, 'bench_res_teacher') };
-    return [{ name: `PGlite: load ${RESOURCES.toLocaleString()} resources`, value: round(loadMs / 1000), unit: 's' }, ...(await measure('PGlite', { runs, warmup, baseUrl }, cookies, 2000))];
+    const cookies = {
+      bureau: await signIn(baseUrl, 'bench_res_bureau'),
+      teacher: await signIn(baseUrl, 'bench_res_teacher'),
+    };
+    return [
+      { name: `PGlite: load ${RESOURCES.toLocaleString()} resources`, value: round(loadMs / 1000), unit: 's' },
+      ...(await measure('PGlite', { runs, warmup, baseUrl }, cookies, 2000)),
+    ];
   } finally {
     await app?.close();
     await dbh?.close();

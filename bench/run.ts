@@ -47,7 +47,10 @@ async function main() {
   const opts = args();
   const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const dbName = `gongjin_bench_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
-  const files = fs.readdirSync(here).filter((f) => f.endsWith('.bench.ts') && (!opts.only || f === `${opts.only}.bench.ts`)).sort();
+  const files = fs
+    .readdirSync(here)
+    .filter((f) => f.endsWith('.bench.ts') && (!opts.only || f === `${opts.only}.bench.ts`))
+    .sort();
   if (!files.length) throw new Error(`no bench files${opts.only ? ` named ${opts.only}.bench.ts` : ''} in ${here}`);
 
   const admin = new pg.Client({ connectionString: baseUrl });
@@ -73,10 +76,24 @@ async function main() {
 
     await dbh.db
       .insertInto('users')
-      .values({ username: BENCH_USER, display_name: '浙江省教育厅（基准测试）', password_hash: await hashPassword(BENCH_PASSWORD), role: 'bureau_admin', scope_kind: 'region', scope_id: '330000', teacher_id: null })
+      .values({
+        username: BENCH_USER,
+        display_name: '浙江省教育厅（基准测试）',
+        password_hash: await hashPassword(BENCH_PASSWORD),
+        role: 'bureau_admin',
+        scope_kind: 'region',
+        scope_id: '330000',
+        teacher_id: null,
+      })
       .execute();
 
-    const config = loadConfig({ GONGJIN_DATA_DIR: tmpDir, DATABASE_URL: url.toString(), GONGJIN_LOG_LEVEL: 'silent', GONGJIN_DEMO: '0', GONGJIN_UPLOAD_LIMIT_MB: '200' });
+    const config = loadConfig({
+      GONGJIN_DATA_DIR: tmpDir,
+      DATABASE_URL: url.toString(),
+      GONGJIN_LOG_LEVEL: 'silent',
+      GONGJIN_DEMO: '0',
+      GONGJIN_UPLOAD_LIMIT_MB: '200',
+    });
     const ctx: AppContext = { config, dbh, db: dbh.db, storage: new DiskStorage(path.join(tmpDir, 'files')) };
     app = await buildApp(ctx, { logger: false, webRoot: path.join(tmpDir, 'no-web') });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -84,11 +101,29 @@ async function main() {
     if (!address || typeof address === 'string') throw new Error('no port');
     const appUrl = `http://127.0.0.1:${address.port}`;
 
-    const login = await fetch(`${appUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: BENCH_USER, password: BENCH_PASSWORD }) });
-    const token = login.headers.getSetCookie().map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+    const login = await fetch(`${appUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: BENCH_USER, password: BENCH_PASSWORD }),
+    });
+    const token = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0] ?? '')
+      .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
     if (!login.ok || !token) throw new Error(`login failed: ${login.status} ${await login.text()}`);
 
-    const env: BenchEnv = { schools: opts.schools, runs: opts.runs, warmup: 3, dbh, db: dbh.db, app, baseUrl: appUrl, cookie: token, setup: { seedMs, summary }, tmpDir };
+    const env: BenchEnv = {
+      schools: opts.schools,
+      runs: opts.runs,
+      warmup: 3,
+      dbh,
+      db: dbh.db,
+      app,
+      baseUrl: appUrl,
+      cookie: token,
+      setup: { seedMs, summary },
+      tmpDir,
+    };
     const resultsDir = path.join(here, 'results');
     fs.mkdirSync(resultsDir, { recursive: true });
     for (const file of files) {
@@ -100,14 +135,28 @@ async function main() {
       try {
         figures = await mod.run(env);
       } catch (e) {
-        figures = [{ name: 'bench crashed', value: NaN, unit: 'count', pass: false, detail: { error: e instanceof Error ? (e.stack ?? e.message) : String(e) } }];
+        figures = [
+          {
+            name: 'bench crashed',
+            value: NaN,
+            unit: 'count',
+            pass: false,
+            detail: { error: e instanceof Error ? (e.stack ?? e.message) : String(e) },
+          },
+        ];
       }
       console.log(formatTable(name, figures));
       const out = {
         bench: name,
         at: new Date().toISOString(),
         durationS: round((performance.now() - t0) / 1000),
-        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGB: round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.platform()} ${os.release()}` },
+        machine: {
+          cpus: os.cpus().length,
+          cpuModel: os.cpus()[0]?.model ?? '',
+          memoryGB: round(os.totalmem() / 1024 ** 3),
+          node: process.version,
+          platform: `${os.platform()} ${os.release()}`,
+        },
         data: { requestedSchools: opts.schools, ...summary },
         figures,
         pass: figures.every((f) => f.pass !== false),

@@ -14,13 +14,23 @@ beforeAll(async () => {
   e = await startE2E({
     seed: async (ctx) => {
       const reset = await buildUser(ctx.db, 'viewer', { kind: 'region', id: HAINING }, { username: 'resetme' });
-      await ctx.db.updateTable('users').set({ password_hash: await hashPassword('set-by-admin-1'), must_change_password: true }).where('id', '=', reset.id).execute();
+      await ctx.db
+        .updateTable('users')
+        .set({ password_hash: await hashPassword('set-by-admin-1'), must_change_password: true })
+        .where('id', '=', reset.id)
+        .execute();
       await buildUser(ctx.db, 'viewer', { kind: 'region', id: HAINING }, { username: 'lockedout' });
-      await ctx.db.updateTable('users').set({ locked_at: new Date().toISOString() }).where('username', '=', 'lockedout').execute();
+      await ctx.db
+        .updateTable('users')
+        .set({ locked_at: new Date().toISOString() })
+        .where('username', '=', 'lockedout')
+        .execute();
     },
   });
 });
-afterAll(async () => { await e?.close(); });
+afterAll(async () => {
+  await e?.close();
+});
 
 describe('accounts in the browser', () => {
   it('forces a new password after an administrator reset, then opens the app', async () => {
@@ -62,7 +72,11 @@ describe('accounts in the browser', () => {
     await page.getByTestId('user-locked-lockedout').waitFor();
     await page.getByTestId('user-unlock-lockedout').click();
     await expect.poll(() => page.getByTestId('user-locked-lockedout').count()).toBe(0);
-    const res = await e.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'lockedout', password: USER_PASSWORD } });
+    const res = await e.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'lockedout', password: USER_PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
   });
 });

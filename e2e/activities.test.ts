@@ -27,20 +27,52 @@ beforeAll(async () => {
       const w = await buildAlliance(ctx.db);
       communityId = w.community.id;
       await buildUser(ctx.db, 'community_lead', { kind: 'community', id: communityId }, { username: 'lead_e2e' });
-      const plan = await ctx.db.insertInto('work_plans').values({ community_id: communityId, semester, title: '本学期工作计划', notes: null, created_by: null }).returning('id').executeTakeFirstOrThrow();
-      await ctx.db.insertInto('work_plan_targets').values([
-        { plan_id: plan.id, kind: 'sync_class', target_count: 4, cadence: 'monthly', school_id: null, grade: null, subject: null, month: null, note: null },
-        { plan_id: plan.id, kind: 'lecture', target_count: 2, cadence: 'semester', school_id: w.m1.id, grade: null, subject: null, month: null, note: null },
-      ]).execute();
+      const plan = await ctx.db
+        .insertInto('work_plans')
+        .values({ community_id: communityId, semester, title: '本学期工作计划', notes: null, created_by: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await ctx.db
+        .insertInto('work_plan_targets')
+        .values([
+          {
+            plan_id: plan.id,
+            kind: 'sync_class',
+            target_count: 4,
+            cadence: 'monthly',
+            school_id: null,
+            grade: null,
+            subject: null,
+            month: null,
+            note: null,
+          },
+          {
+            plan_id: plan.id,
+            kind: 'lecture',
+            target_count: 2,
+            cadence: 'semester',
+            school_id: w.m1.id,
+            grade: null,
+            subject: null,
+            month: null,
+            note: null,
+          },
+        ])
+        .execute();
     },
   });
 });
-afterAll(async () => { await e?.close(); });
+afterAll(async () => {
+  await e?.close();
+});
 
 async function pick(page: Page, testId: string, option: string, search?: string) {
   await page.getByTestId(testId).click();
   if (search) await page.keyboard.type(search);
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
 }
 
 describe('activities in the browser', () => {
@@ -66,7 +98,9 @@ describe('activities in the browser', () => {
     await page.getByTestId('f-receiving-0-class').fill('三(1)班');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gj-e2e-'));
     const photoFile = path.join(dir, '课堂照片.jpg');
-    await sharp({ create: { width: 640, height: 480, channels: 3, background: '#4a8' } }).jpeg().toFile(photoFile);
+    await sharp({ create: { width: 640, height: 480, channels: 3, background: '#4a8' } })
+      .jpeg()
+      .toFile(photoFile);
     await form.locator('input[type=file]').setInputFiles(photoFile);
     await e.screenshot('activities-form');
     await page.getByTestId('activity-form-submit').click();

@@ -1,6 +1,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCommunity, buildSchool, buildTeacher, buildUser, HAINING, USER_PASSWORD } from '../src/server/test/factories.js';
+import {
+  buildCommunity,
+  buildSchool,
+  buildTeacher,
+  buildUser,
+  HAINING,
+  USER_PASSWORD,
+} from '../src/server/test/factories.js';
 import { startE2E, type E2E } from './harness.js';
 
 /**
@@ -16,18 +23,32 @@ beforeAll(async () => {
   e = await startE2E({
     seed: async (ctx) => {
       const core = await buildSchool(ctx.db, { name: '海宁市实验小学', location_class: 'urban' });
-      const rural = await buildSchool(ctx.db, { name: '黄湾镇中心小学', location_class: 'rural', quality_tier: 'weak' });
+      const rural = await buildSchool(ctx.db, {
+        name: '黄湾镇中心小学',
+        location_class: 'rural',
+        quality_tier: 'weak',
+      });
       await buildTeacher(ctx.db, core.id, { honours: ['famous_city'] });
       await buildTeacher(ctx.db, rural.id);
-      const c = await buildCommunity(ctx.db, [{ schoolId: core.id, role: 'core' }, { schoolId: rural.id, role: 'member' }], { name: '实验小学教共体' });
+      const c = await buildCommunity(
+        ctx.db,
+        [
+          { schoolId: core.id, role: 'core' },
+          { schoolId: rural.id, role: 'member' },
+        ],
+        { name: '实验小学教共体' },
+      );
       communityId = c.id;
       await buildUser(ctx.db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'e2e-bureau' });
       await buildUser(ctx.db, 'community_lead', { kind: 'community', id: c.id }, { username: 'e2e-lead' });
-      assessorId = (await buildUser(ctx.db, 'assessor', { kind: 'region', id: HAINING }, { username: 'e2e-assessor' })).id;
+      assessorId = (await buildUser(ctx.db, 'assessor', { kind: 'region', id: HAINING }, { username: 'e2e-assessor' }))
+        .id;
     },
   });
 });
-afterAll(async () => { await e?.close(); });
+afterAll(async () => {
+  await e?.close();
+});
 
 async function fill(page: Page, testId: string, value: string) {
   const el = page.getByTestId(testId);
@@ -36,7 +57,10 @@ async function fill(page: Page, testId: string, value: string) {
 }
 async function pick(page: Page, testId: string, option: string) {
   await page.getByTestId(testId).click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
 }
 async function confirm(page: Page) {
   await page.locator('.ant-popconfirm:not(.ant-popover-hidden) .ant-btn-primary').click();
@@ -68,10 +92,14 @@ describe('assessment in the browser', () => {
     await fill(page, 'indicator-points', '60');
     // an unguarded division is refused with the reason, then fixed
     await fill(page, 'indicator-formula', 'master_teachers / member_schools');
-    await expect.poll(() => page.getByTestId('formula-issues').textContent(), { timeout: 90_000 }).toContain('除数可能为零');
+    await expect
+      .poll(() => page.getByTestId('formula-issues').textContent(), { timeout: 90_000 })
+      .toContain('除数可能为零');
     await fill(page, 'indicator-formula', 'master_teachers');
     await fill(page, 'rule-target', '2');
-    await expect.poll(() => page.getByTestId('formula-preview').textContent(), { timeout: 90_000 }).toContain('实验小学教共体');
+    await expect
+      .poll(() => page.getByTestId('formula-preview').textContent(), { timeout: 90_000 })
+      .toContain('实验小学教共体');
     await e.screenshot('assessment-formula-preview');
     await page.getByTestId('indicator-save').click();
 
@@ -95,9 +123,14 @@ describe('assessment in the browser', () => {
     await page.waitForURL(/\/assessment\/schemes\/\d+$/);
     await page.getByTestId('scheme-open').click();
     await confirm(page);
-    await expect.poll(async () => (await e.ctx.db.selectFrom('assessment_evaluations').select('id').execute()).length).toBe(1);
+    await expect
+      .poll(async () => (await e.ctx.db.selectFrom('assessment_evaluations').select('id').execute()).length)
+      .toBe(1);
     const scheme = await e.ctx.db.selectFrom('assessment_schemes').select('id').executeTakeFirstOrThrow();
-    await e.ctx.db.insertInto('assessment_assignments').values({ scheme_id: scheme.id, community_id: communityId, assessor_user_id: assessorId }).execute();
+    await e.ctx.db
+      .insertInto('assessment_assignments')
+      .values({ scheme_id: scheme.id, community_id: communityId, assessor_user_id: assessorId })
+      .execute();
     await e.screenshot('assessment-scheme');
   });
 

@@ -30,7 +30,8 @@ beforeAll(async () => {
     window.__reportCsp(ev.violatedDirective + ' blocked ' + (ev.blockedURI || 'inline') + ' at ' + ev.sourceFile + ':' + ev.lineNumber + ' on ' + location.pathname);
   });`);
   e.page.on('console', (m: ConsoleMessage) => {
-    if (m.type() === 'error' || m.type() === 'warning') messages.push(`[${m.type()}] ${m.text()} (${m.location().url})`);
+    if (m.type() === 'error' || m.type() === 'warning')
+      messages.push(`[${m.type()}] ${m.text()} (${m.location().url})`);
   });
   e.page.on('pageerror', (err) => messages.push(`[pageerror] ${err.message}`));
   // another site with a form that posts to the app as soon as it loads
@@ -43,9 +44,16 @@ beforeAll(async () => {
     }
     const [, kind = 'text', ...rest] = (req.url ?? '/').split('/');
     const target = `${e.baseUrl}/${rest.join('/')}`;
-    const enctype = kind === 'multipart' ? 'multipart/form-data' : kind === 'urlencoded' ? 'application/x-www-form-urlencoded' : 'text/plain';
+    const enctype =
+      kind === 'multipart'
+        ? 'multipart/form-data'
+        : kind === 'urlencoded'
+          ? 'application/x-www-form-urlencoded'
+          : 'text/plain';
     res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end(`<!doctype html><form id="f" method="POST" action="${target}" enctype="${enctype}"><input name="a" value="1"></form><script>document.getElementById('f').submit()</script>`);
+    res.end(
+      `<!doctype html><form id="f" method="POST" action="${target}" enctype="${enctype}"><input name="a" value="1"></form><script>document.getElementById('f').submit()</script>`,
+    );
   });
   await new Promise<void>((resolve) => evil.listen(0, 'localhost', resolve));
   evilOrigin = `http://localhost:${(evil.address() as AddressInfo).port}`;
@@ -63,7 +71,11 @@ const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000,
  * signed-out app asks who is signed in (`/api/v1/auth/me` → 401), which Chromium logs as a failed load.
  */
 function expectClean(where: string) {
-  const seen = { where, violations: [...violations], messages: messages.filter((m) => !/status of 401 .*\/api\/v1\/auth\/me\)$/.test(m)) };
+  const seen = {
+    where,
+    violations: [...violations],
+    messages: messages.filter((m) => !/status of 401 .*\/api\/v1\/auth\/me\)$/.test(m)),
+  };
   violations.length = 0;
   messages.length = 0;
   expect(seen).toEqual({ where, violations: [], messages: [] });
@@ -79,7 +91,9 @@ describe('the app under its CSP', () => {
     await poll(() => page.getByTestId('login-form').isVisible()).toBe(true);
     // antd wrote its styles into nonce'd <style> tags, and they apply (the button is styled)
     await poll(() => page.locator('style[data-css-hash], style[data-rc-order]').count()).toBeGreaterThan(0);
-    await expect(page.evaluate<string>(`getComputedStyle(document.querySelector('[data-testid="login-submit"]')).backgroundColor`)).resolves.not.toBe('rgba(0, 0, 0, 0)');
+    await expect(
+      page.evaluate<string>(`getComputedStyle(document.querySelector('[data-testid="login-submit"]')).backgroundColor`),
+    ).resolves.not.toBe('rgba(0, 0, 0, 0)');
     await page.getByTestId('login-username').fill('bureau');
     await page.getByTestId('login-password').fill(DEMO_TEST_PASSWORD);
     await page.getByTestId('login-submit').click();
@@ -96,8 +110,14 @@ describe('the app under its CSP', () => {
     await poll(() => page.locator('[data-testid="dashboard-map"] canvas').count()).toBeGreaterThan(0);
     // an ECharts tooltip is HTML with inline style attributes
     const box = (await chart.locator('canvas').first().boundingBox())!;
-    for (const fx of [0.3, 0.5, 0.7]) await page.mouse.move(box.x + box.width * fx, box.y + box.height * 0.6, { steps: 4 });
-    const tooltip = () => chart.evaluate((el) => [...el.querySelectorAll('div')].filter((d) => !d.querySelector('canvas') && (d.textContent ?? '').trim() !== '').map((d) => `${d.getAttribute('style') ?? ''} | ${d.textContent}`));
+    for (const fx of [0.3, 0.5, 0.7])
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * 0.6, { steps: 4 });
+    const tooltip = () =>
+      chart.evaluate((el) =>
+        [...el.querySelectorAll('div')]
+          .filter((d) => !d.querySelector('canvas') && (d.textContent ?? '').trim() !== '')
+          .map((d) => `${d.getAttribute('style') ?? ''} | ${d.textContent}`),
+      );
     await poll(async () => (await tooltip()).length).toBeGreaterThan(0);
     expectClean('dashboard');
   });
@@ -137,7 +157,9 @@ describe('the app under its CSP', () => {
     expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
     await poll(() => page.getByTestId('display-screen').locator('svg').count()).toBeGreaterThan(2);
     // its stylesheet applied: the dark background
-    await expect(page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).resolves.toBe('rgb(5, 11, 26)');
+    await expect(page.evaluate<string>('getComputedStyle(document.body).backgroundColor')).resolves.toBe(
+      'rgb(5, 11, 26)',
+    );
     expectClean('display page');
   });
 
@@ -175,7 +197,10 @@ describe('the app under its CSP', () => {
   it('lets only the configured origins frame the display page, and nobody the app', async () => {
     const { page } = e;
     // the same server with GONGJIN_FRAME_ANCESTORS naming the other site
-    framedApp = await buildApp({ ...e.ctx, config: { ...e.ctx.config, frameAncestors: [evilOrigin] } }, { logger: false, webRoot: WEB_ROOT });
+    framedApp = await buildApp(
+      { ...e.ctx, config: { ...e.ctx.config, frameAncestors: [evilOrigin] } },
+      { logger: false, webRoot: WEB_ROOT },
+    );
     await framedApp.listen({ port: 0, host: '127.0.0.1' });
     const framedBase = `http://127.0.0.1:${(framedApp.server.address() as AddressInfo).port}`;
     const frame = async (src: string) => {
@@ -191,7 +216,10 @@ describe('the app under its CSP', () => {
       // Chromium refuses the frame and says so in the console; the frame shows none of the page
       await poll(() => messages.some((m) => /frame-ancestors|X-Frame-Options|refused to connect/i.test(m))).toBe(true);
       const inner = page.frames().find((fr) => fr !== page.mainFrame());
-      expect(await inner?.locator('[data-testid="display-screen"], [data-testid="login-form"], #root > *').count() ?? 0, src).toBe(0);
+      expect(
+        (await inner?.locator('[data-testid="display-screen"], [data-testid="login-form"], #root > *').count()) ?? 0,
+        src,
+      ).toBe(0);
       messages.length = 0;
       violations.length = 0;
     }

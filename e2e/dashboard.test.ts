@@ -24,13 +24,19 @@ const gapsRow = (date: string) => e.page.getByTestId('gaps-table').locator('tbod
 async function expectSelection(examIds: string[], subject: string) {
   const { page } = e;
   const rows = page.getByTestId('gaps-table').locator('tbody tr[data-row-key]');
-  await poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-row-key')).sort())).toEqual([...examIds].sort());
+  await poll(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-row-key')).sort())).toEqual(
+    [...examIds].sort(),
+  );
   await poll(() => page.getByTestId('gaps-subject').locator('.ant-select-content').textContent()).toBe(subject);
   // the selected exams, labelled as the table names them (date and name); a responsive multiple
   // select keeps tags it has no room for, and its "+ n ..." tag, in the page as aria-hidden
   const names = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td')?.textContent ?? ''));
-  const tags = page.getByTestId('gaps-exams').locator('.ant-select-content-item:not([aria-hidden]) > .ant-select-selection-item');
-  await poll(async () => (await tags.evaluateAll((els) => els.map((el) => el.getAttribute('title')))).sort()).toEqual(names.sort());
+  const tags = page
+    .getByTestId('gaps-exams')
+    .locator('.ant-select-content-item:not([aria-hidden]) > .ant-select-selection-item');
+  await poll(async () => (await tags.evaluateAll((els) => els.map((el) => el.getAttribute('title')))).sort()).toEqual(
+    names.sort(),
+  );
 }
 
 /** Standard deviation of the grey levels: a blank or single-colour screenshot is close to 0. */
@@ -74,14 +80,23 @@ describe('dashboard in the browser', () => {
     // the demo's latest exam this school year: the November grade-6 mid-term, rural schools behind
     await poll(() => page.getByTestId('figure-qualityMeanGap.math-value').textContent()).toMatch(/^\d+(\.\d)?分$/);
     await poll(() => page.getByTestId('figure-qualityPassGap.math-value').textContent()).toMatch(/个百分点$/);
-    await poll(() => page.getByTestId('figure-qualityMeanGapChange.math-value').textContent()).toMatch(/^[+-]?\d+(\.\d)?分$/);
-    await expect(page.getByTestId('figure-qualityMeanGap.math').textContent()).resolves.toMatch(/2026-11-10 六年级；城区 [\d,]+ 人 \/ 乡村 [\d,]+ 人/);
+    await poll(() => page.getByTestId('figure-qualityMeanGapChange.math-value').textContent()).toMatch(
+      /^[+-]?\d+(\.\d)?分$/,
+    );
+    await expect(page.getByTestId('figure-qualityMeanGap.math').textContent()).resolves.toMatch(
+      /2026-11-10 六年级；城区 [\d,]+ 人 \/ 乡村 [\d,]+ 人/,
+    );
     await poll(() => panel.locator('[data-testid="chart-qualityGapTrend"] canvas').count()).toBeGreaterThan(0);
     expect(await panel.textContent()).not.toMatch(/NaN|undefined/);
     await e.screenshot('dashboard-quality-panel');
     await page.getByTestId('figure-qualityMeanGap.math').click();
     // the gaps page with the query of the gaps API: maths, the previous comparable exam and the latest
-    await page.waitForURL((u) => u.pathname === '/quality/gaps' && u.searchParams.get('subject') === 'math' && /^\d+,\d+$/.test(u.searchParams.get('examIds') ?? ''));
+    await page.waitForURL(
+      (u) =>
+        u.pathname === '/quality/gaps' &&
+        u.searchParams.get('subject') === 'math' &&
+        /^\d+,\d+$/.test(u.searchParams.get('examIds') ?? ''),
+    );
     const linkIds = new URL(page.url()).searchParams.get('examIds')!.split(',');
     const linkUrl = page.url();
     // exactly the link's exams and subject, not the page's default selection (the last 12 maths exams)
@@ -100,7 +115,10 @@ describe('dashboard in the browser', () => {
 
     // another subject is a history entry: the URL follows it, and back returns to the link's selection
     await page.getByTestId('gaps-subject').click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '语文' }).first().click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '语文' })
+      .first()
+      .click();
     await page.waitForURL((u) => u.searchParams.get('subject') === 'chinese' && !u.searchParams.has('examIds'));
     await poll(() => page.getByText('语文平均分差距趋势').count()).toBe(1);
     await page.goBack();
@@ -130,7 +148,11 @@ describe('dashboard in the browser', () => {
   });
 
   it('a display link shows the screen without any login', async () => {
-    const context = await e.browser.newContext({ baseURL: e.baseUrl, viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    const context = await e.browser.newContext({
+      baseURL: e.baseUrl,
+      viewport: { width: 1920, height: 1080 },
+      locale: 'zh-CN',
+    });
     const page = await context.newPage();
     await page.goto(`/display/${demoDisplayToken()}`);
     await poll(() => page.getByTestId('display-screen').locator('svg').count()).toBeGreaterThan(2);

@@ -14,19 +14,40 @@ beforeAll(async () => {
   e = await startE2E({
     seed: async (ctx) => {
       const urban = await buildSchool(ctx.db, { name: '海宁市城区实验小学', location_class: 'urban' });
-      const village = await buildSchool(ctx.db, { name: '海宁市周王庙村小', location_class: 'rural', quality_tier: 'weak' });
-      await buildTeacher(ctx.db, urban.id, { name: '沈英语', subjects: ['english'], major_subject: 'english', honours: ['backbone_city'] });
-      const c = await buildCommunity(ctx.db, [{ schoolId: urban.id, role: 'core' }, { schoolId: village.id, role: 'member' }], { name: '城区实验小学教共体' });
+      const village = await buildSchool(ctx.db, {
+        name: '海宁市周王庙村小',
+        location_class: 'rural',
+        quality_tier: 'weak',
+      });
+      await buildTeacher(ctx.db, urban.id, {
+        name: '沈英语',
+        subjects: ['english'],
+        major_subject: 'english',
+        honours: ['backbone_city'],
+      });
+      const c = await buildCommunity(
+        ctx.db,
+        [
+          { schoolId: urban.id, role: 'core' },
+          { schoolId: village.id, role: 'member' },
+        ],
+        { name: '城区实验小学教共体' },
+      );
       await buildUser(ctx.db, 'community_lead', { kind: 'community', id: c.id }, { username: 'lead_exchange' });
     },
   });
 });
-afterAll(async () => { await e?.close(); });
+afterAll(async () => {
+  await e?.close();
+});
 
 async function pick(page: Page, testId: string, option: string, search?: string) {
   await page.getByTestId(testId).click();
   if (search) await page.keyboard.type(search);
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
 }
 
 async function date(page: Page, testId: string, value: string) {
@@ -75,8 +96,23 @@ describe('exchange in the browser', () => {
 
   it('shows a clash with the home timetable on the slot, and saves nothing', async () => {
     const { page } = e;
-    const teacher = await e.ctx.db.selectFrom('teachers').select(['id', 'school_id']).where('name', '=', '沈英语').executeTakeFirstOrThrow();
-    await e.ctx.db.insertInto('teacher_timetable_entries').values({ teacher_id: teacher.id, school_id: teacher.school_id, weekday: 5, start_time: '08:00', end_time: '08:40', subject: 'english', class_name: '六(2)班' }).execute();
+    const teacher = await e.ctx.db
+      .selectFrom('teachers')
+      .select(['id', 'school_id'])
+      .where('name', '=', '沈英语')
+      .executeTakeFirstOrThrow();
+    await e.ctx.db
+      .insertInto('teacher_timetable_entries')
+      .values({
+        teacher_id: teacher.id,
+        school_id: teacher.school_id,
+        weekday: 5,
+        start_time: '08:00',
+        end_time: '08:40',
+        subject: 'english',
+        class_name: '六(2)班',
+      })
+      .execute();
     await page.goto('/exchange');
     await page.getByTestId('assignment-create').click();
     await pick(page, 'assignment-teacher', '沈英语', '沈');

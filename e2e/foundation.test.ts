@@ -18,12 +18,24 @@ beforeAll(async () => {
   e = await startE2E({
     seed: async (ctx) => {
       await buildSchool(ctx.db, { code: codes.core, name: '海宁市实验小学', quality_tier: 'strong' });
-      await buildSchool(ctx.db, { code: codes.a, name: '袁花镇中心小学', location_class: 'town', quality_tier: 'potential' });
-      await buildSchool(ctx.db, { code: codes.b, name: '黄湾镇中心小学', location_class: 'rural', quality_tier: 'weak' });
+      await buildSchool(ctx.db, {
+        code: codes.a,
+        name: '袁花镇中心小学',
+        location_class: 'town',
+        quality_tier: 'potential',
+      });
+      await buildSchool(ctx.db, {
+        code: codes.b,
+        name: '黄湾镇中心小学',
+        location_class: 'rural',
+        quality_tier: 'weak',
+      });
     },
   });
 });
-afterAll(async () => { await e?.close(); });
+afterAll(async () => {
+  await e?.close();
+});
 
 async function pickOption(page: Page, testId: string, search: string, option: string) {
   const select = page.getByTestId(testId);
@@ -81,8 +93,16 @@ describe('foundation in the browser', () => {
     await expect.poll(() => members.textContent()).toContain('袁花镇中心小学');
     expect(await members.textContent()).toContain('黄湾镇中心小学');
     await e.screenshot('foundation-community');
-    const row = await e.ctx.db.selectFrom('communities').select('id').where('code', '=', 'HN-E2E-01').executeTakeFirstOrThrow();
-    const count = await e.ctx.db.selectFrom('community_memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', row.id).executeTakeFirstOrThrow();
+    const row = await e.ctx.db
+      .selectFrom('communities')
+      .select('id')
+      .where('code', '=', 'HN-E2E-01')
+      .executeTakeFirstOrThrow();
+    const count = await e.ctx.db
+      .selectFrom('community_memberships')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('community_id', '=', row.id)
+      .executeTakeFirstOrThrow();
     expect(count.n).toBe(3);
   });
 
@@ -103,7 +123,9 @@ describe('foundation in the browser', () => {
     expect(await page.getByTestId('import-error-count').textContent()).toContain('1');
     await e.screenshot('foundation-import-errors');
     // nothing was written
-    expect((await e.ctx.db.selectFrom('teachers').select('id').where('teacher_code', 'like', 'T88%').execute()).length).toBe(0);
+    expect(
+      (await e.ctx.db.selectFrom('teachers').select('id').where('teacher_code', 'like', 'T88%').execute()).length,
+    ).toBe(0);
 
     const fixed = await teacherFile([
       ['T8800000001', '沈一鸣', '男', 1979, codes.a, '数学', '一级教师'],

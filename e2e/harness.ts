@@ -36,8 +36,11 @@ export interface E2E {
  * A real server (fresh database, optionally the demo county) on a free port, and Debian's Chromium
  * driven by playwright-core. Nothing is mocked.
  */
-export async function startE2E(opts: { demo?: boolean; seed?: (ctx: AppContext) => Promise<void>; now?: () => Date } = {}): Promise<E2E> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
+export async function startE2E(
+  opts: { demo?: boolean; seed?: (ctx: AppContext) => Promise<void>; now?: () => Date } = {},
+): Promise<E2E> {
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk`);
   ensureWebBuild();
   const ctx = await createTestContext(opts.now ? { now: opts.now } : {});
   if (opts.demo) {
@@ -52,9 +55,23 @@ export async function startE2E(opts: { demo?: boolean; seed?: (ctx: AppContext) 
   const baseUrl = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
-  const context = await browser.newContext({ baseURL: baseUrl, locale: 'zh-CN', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    locale: 'zh-CN',
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+  });
   // actions wait for the page's state, never a fixed time: a loaded CI machine may render slowly
   context.setDefaultTimeout(120_000);
   context.setDefaultNavigationTimeout(120_000);

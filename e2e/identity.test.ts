@@ -24,8 +24,18 @@ beforeAll(async () => {
       await buildUser(ctx.db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'hn-required' });
     },
   });
-  op = await startOidcProvider({ redirectUris: [`${e.baseUrl}/api/v1/auth/oidc/callback`], postLogoutRedirectUris: [`${e.baseUrl}/login`] });
-  e.ctx.config.oidc = { issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret, usernameClaim: 'preferred_username', scopes: 'openid profile', label: '浙政钉登录' };
+  op = await startOidcProvider({
+    redirectUris: [`${e.baseUrl}/api/v1/auth/oidc/callback`],
+    postLogoutRedirectUris: [`${e.baseUrl}/login`],
+  });
+  e.ctx.config.oidc = {
+    issuer: op.issuer,
+    clientId: op.clientId,
+    clientSecret: op.clientSecret,
+    usernameClaim: 'preferred_username',
+    scopes: 'openid profile',
+    label: '浙政钉登录',
+  };
 });
 afterAll(async () => {
   await e?.close();

@@ -14,15 +14,32 @@ let e: E2E;
 const code = '3304816101';
 
 beforeAll(async () => {
-  e = await startE2E({ seed: async (ctx) => { await buildSchool(ctx.db, { code, name: '海宁市映射小学' }); } });
+  e = await startE2E({
+    seed: async (ctx) => {
+      await buildSchool(ctx.db, { code, name: '海宁市映射小学' });
+    },
+  });
 });
-afterAll(async () => { await e?.close(); });
+afterAll(async () => {
+  await e?.close();
+});
 
 async function rosterFile() {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('花名册');
   ws.addRow(['海宁市映射小学教师花名册']);
-  ws.addRow(['教师编号', '姓名', '性别', '出生日期', '学校代码', '学科', '参加工作时间', '备注', '毕业学历', '家庭住址']);
+  ws.addRow([
+    '教师编号',
+    '姓名',
+    '性别',
+    '出生日期',
+    '学校代码',
+    '学科',
+    '参加工作时间',
+    '备注',
+    '毕业学历',
+    '家庭住址',
+  ]);
   ws.addRow(['T6100000001', '周一鸣', '男', '1982.3.5', code, '数学', '2004年9月', '', '本科', '某街 1 号']);
   ws.addRow(['T6100000002', '吴晓雯', '女', '1990/7/1', code, '英语', '2012-09', '新调入', '硕士', '']);
   ws.mergeCells('A1:J1');
@@ -52,13 +69,24 @@ describe('import column mapping in the browser', () => {
 
     // 毕业学历 (column I) means 最高学历: choose it, check again, and the warning counts two
     await page.getByTestId('import-map-I').click();
-    await page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: '最高学历' }).filter({ visible: true }).first().click();
+    await page
+      .locator('.ant-select-dropdown .ant-select-item-option', { hasText: '最高学历' })
+      .filter({ visible: true })
+      .first()
+      .click();
     await page.getByTestId('import-apply-mapping').click();
-    await expect.poll(() => page.getByTestId('import-ignored').textContent(), { timeout: 20_000 }).toContain('2 列将被忽略');
+    await expect
+      .poll(() => page.getByTestId('import-ignored').textContent(), { timeout: 20_000 })
+      .toContain('2 列将被忽略');
 
     await page.getByTestId('import-commit').click();
     await expect.poll(() => page.getByTestId('import-result').textContent(), { timeout: 20_000 }).toContain('2');
-    const stored = await e.ctx.db.selectFrom('teachers').select(['teacher_code', 'birth_year', 'hire_year', 'qualification']).where('teacher_code', 'like', 'T61%').orderBy('teacher_code').execute();
+    const stored = await e.ctx.db
+      .selectFrom('teachers')
+      .select(['teacher_code', 'birth_year', 'hire_year', 'qualification'])
+      .where('teacher_code', 'like', 'T61%')
+      .orderBy('teacher_code')
+      .execute();
     expect(stored).toEqual([
       { teacher_code: 'T6100000001', birth_year: 1982, hire_year: 2004, qualification: 'bachelor' },
       { teacher_code: 'T6100000002', birth_year: 1990, hire_year: 2012, qualification: 'master' },

@@ -16,8 +16,19 @@ beforeAll(async () => {
   e = await startE2E({
     seed: async (ctx) => {
       const core = await buildSchool(ctx.db, { name: '海宁市硖石实验小学' });
-      const member = await buildSchool(ctx.db, { name: '海宁市周王庙镇小学', location_class: 'rural', quality_tier: 'weak' });
-      const c = await buildCommunity(ctx.db, [{ schoolId: core.id, role: 'core' }, { schoolId: member.id, role: 'member' }], { name: '硖石—周王庙教共体' });
+      const member = await buildSchool(ctx.db, {
+        name: '海宁市周王庙镇小学',
+        location_class: 'rural',
+        quality_tier: 'weak',
+      });
+      const c = await buildCommunity(
+        ctx.db,
+        [
+          { schoolId: core.id, role: 'core' },
+          { schoolId: member.id, role: 'member' },
+        ],
+        { name: '硖石—周王庙教共体' },
+      );
       await buildUser(ctx.db, 'community_lead', { kind: 'community', id: c.id }, { username: users.lead });
       await buildUser(ctx.db, 'school_admin', { kind: 'school', id: core.id }, { username: users.a });
       await buildUser(ctx.db, 'school_admin', { kind: 'school', id: member.id }, { username: users.b });

@@ -6,7 +6,9 @@ beforeAll(async () => {
   e = await startE2E({ demo: true });
   await e.login();
 });
-afterAll(async () => { await e?.close(); });
+afterAll(async () => {
+  await e?.close();
+});
 
 describe('planner', () => {
   it('plans the demo county: map, proposal table, totals, lock and re-plan', async () => {
@@ -33,6 +35,14 @@ describe('planner', () => {
     // lock the first pair: it comes back marked as locked after re-planning
     const firstMember = await rows.first().locator('td').first().textContent();
     await rows.first().getByRole('button', { name: '锁定' }).click();
-    await expect.poll(() => page.getByTestId('proposal-table').locator('tbody tr', { hasText: firstMember ?? '' }).first().textContent()).toContain('已锁定');
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('proposal-table')
+          .locator('tbody tr', { hasText: firstMember ?? '' })
+          .first()
+          .textContent(),
+      )
+      .toContain('已锁定');
   });
 });

@@ -20,17 +20,46 @@ beforeAll(async () => {
       const db = ctx.db;
       const urban = await buildSchool(db, { code: 'E2EURB', name: '海宁市城东实验小学', location_class: 'urban' });
       const rural = await buildSchool(db, { code: 'E2ERUR', name: '海宁市双山村小学', location_class: 'rural' });
-      await buildCommunity(db, [{ schoolId: urban.id, role: 'core' }, { schoolId: rural.id, role: 'member' }]);
+      await buildCommunity(db, [
+        { schoolId: urban.id, role: 'core' },
+        { schoolId: rural.id, role: 'member' },
+      ]);
       for (const s of [urban, rural]) {
-        const cls = await db.insertInto('quality_classes').values({ school_id: s.id, school_year: 2025, grade: 6, name: '1班' }).returning('id').executeTakeFirstOrThrow();
+        const cls = await db
+          .insertInto('quality_classes')
+          .values({ school_id: s.id, school_year: 2025, grade: 6, name: '1班' })
+          .returning('id')
+          .executeTakeFirstOrThrow();
         if (s === rural) ruralClassId = cls.id;
       }
       await buildUser(db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'bureau_e2e' });
       await buildUser(db, 'school_admin', { kind: 'school', id: rural.id }, { username: 'rural_e2e' });
-      const exam = await db.insertInto('quality_exams').values({ name: '2025学年第一学期六年级期末质量检测', exam_date: '2026-01-20', school_year: 2025, term: 1, grade: 6, region_code: HAINING, owner_school_id: null, created_by: null }).returning('id').executeTakeFirstOrThrow();
+      const exam = await db
+        .insertInto('quality_exams')
+        .values({
+          name: '2025学年第一学期六年级期末质量检测',
+          exam_date: '2026-01-20',
+          school_year: 2025,
+          term: 1,
+          grade: 6,
+          region_code: HAINING,
+          owner_school_id: null,
+          created_by: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       examId = exam.id;
-      await db.insertInto('quality_exam_subjects').values({ exam_id: exam.id, subject: 'math', full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 55 }).execute();
-      await db.insertInto('quality_exam_schools').values([{ exam_id: exam.id, school_id: urban.id }, { exam_id: exam.id, school_id: rural.id }]).execute();
+      await db
+        .insertInto('quality_exam_subjects')
+        .values({ exam_id: exam.id, subject: 'math', full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 55 })
+        .execute();
+      await db
+        .insertInto('quality_exam_schools')
+        .values([
+          { exam_id: exam.id, school_id: urban.id },
+          { exam_id: exam.id, school_id: rural.id },
+        ])
+        .execute();
     },
   });
 });
@@ -49,10 +78,21 @@ describe('quality in the browser', () => {
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gj-quality-'));
     const file = path.join(dir, '期末成绩.csv');
-    fs.writeFileSync(file, ['学校代码,班级,学生编号,姓名,科目,成绩', 'E2EURB,1班,U1,张一,数学,90', 'E2EURB,1班,U2,张二,数学,80', 'E2ERUR,1班,R1,李一,数学,70', 'E2ERUR,1班,R2,李二,数学,50'].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        '学校代码,班级,学生编号,姓名,科目,成绩',
+        'E2EURB,1班,U1,张一,数学,90',
+        'E2EURB,1班,U2,张二,数学,80',
+        'E2ERUR,1班,R1,李一,数学,70',
+        'E2ERUR,1班,R2,李二,数学,50',
+      ].join('\n'),
+    );
     await page.getByTestId('import-wizard').locator('input[type=file]').setInputFiles(file);
     await page.getByTestId('import-commit').click({ timeout: 90_000 });
-    await expect.poll(() => page.getByTestId('import-done').textContent(), { timeout: 90_000 }).toContain('已写入 4 条成绩');
+    await expect
+      .poll(() => page.getByTestId('import-done').textContent(), { timeout: 90_000 })
+      .toContain('已写入 4 条成绩');
     await e.screenshot('quality-import');
 
     await page.getByRole('tab', { name: '成绩统计' }).click();
@@ -85,7 +125,9 @@ describe('quality in the browser', () => {
     await expect.poll(() => low.textContent(), { timeout: 90_000 }).toContain('李二');
     await page.getByTestId('student-link-R2').click();
     await page.waitForURL(/\/quality\/students\/\d+$/);
-    await expect.poll(() => page.getByTestId('student-trend').locator('canvas').count(), { timeout: 90_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('student-trend').locator('canvas').count(), { timeout: 90_000 })
+      .toBeGreaterThan(0);
     const table = page.getByTestId('student-scores');
     await expect.poll(() => table.textContent(), { timeout: 90_000 }).toContain('50 / 100');
     const text = (await table.textContent()) ?? '';

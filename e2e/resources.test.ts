@@ -16,12 +16,20 @@ beforeAll(async () => {
     seed: async (ctx) => {
       const core = await buildSchool(ctx.db, { name: '海宁市第一中学' });
       const village = await buildSchool(ctx.db, { name: '袁花镇初级中学', location_class: 'rural' });
-      await buildCommunity(ctx.db, [{ schoolId: core.id, role: 'core' }, { schoolId: village.id, role: 'member' }], { name: '一中教共体' });
+      await buildCommunity(
+        ctx.db,
+        [
+          { schoolId: core.id, role: 'core' },
+          { schoolId: village.id, role: 'member' },
+        ],
+        { name: '一中教共体' },
+      );
       await buildUser(ctx.db, 'teacher', { kind: 'school', id: village.id }, { username: 'teacher_e2e' });
     },
   });
   e.page.on('response', (res) => {
-    if (/\/api\/v1\/resources\/\d+\/file/.test(res.url())) ranges.push({ status: res.status(), range: res.request().headers().range });
+    if (/\/api\/v1\/resources\/\d+\/file/.test(res.url()))
+      ranges.push({ status: res.status(), range: res.request().headers().range });
   });
 });
 afterAll(async () => {
@@ -91,16 +99,24 @@ describe('resource library in the browser', () => {
     const webm = await recordWebm(e);
     expect(webm.length).toBeGreaterThan(1000);
     expect(webm.subarray(0, 4).toString('hex')).toBe('1a45dfa3'); // EBML magic
-    await page.getByTestId('resource-file').setInputFiles({ name: '一元一次方程.webm', mimeType: 'video/webm', buffer: webm });
+    await page
+      .getByTestId('resource-file')
+      .setInputFiles({ name: '一元一次方程.webm', mimeType: 'video/webm', buffer: webm });
     await page.getByTestId('resource-title').fill(title);
     await page.getByTestId('resource-subject').click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '数学' }).first().click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '数学' })
+      .first()
+      .click();
     // the member school's community is preselected from the teacher's school
     await expect.poll(() => page.getByTestId('resource-form').textContent()).toContain('一中教共体');
     await page.getByTestId('resource-submit').click();
     await page.waitForURL(/\/resources\/\d+$/);
     await expect.poll(() => page.getByTestId('resource-detail-title').textContent()).toBe(title);
-    const row = await e.ctx.db.selectFrom('resource_versions').select(['mime_type', 'size_bytes', 'file_name']).executeTakeFirstOrThrow();
+    const row = await e.ctx.db
+      .selectFrom('resource_versions')
+      .select(['mime_type', 'size_bytes', 'file_name'])
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ mime_type: 'video/webm', size_bytes: webm.length, file_name: '一元一次方程.webm' });
   });
 

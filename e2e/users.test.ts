@@ -7,7 +7,12 @@ import { buildSchool, buildUser, HAINING, TONGXIANG, USER_PASSWORD } from '../sr
  * deactivate a fellow county administrator shows the server's refusal in Chinese.
  */
 let e: E2E;
-const users = { county: 'e2e-county', peer: 'e2e-county-peer', principal: 'e2e-hn-principal', other: 'e2e-tx-principal' };
+const users = {
+  county: 'e2e-county',
+  peer: 'e2e-county-peer',
+  principal: 'e2e-hn-principal',
+  other: 'e2e-tx-principal',
+};
 
 beforeAll(async () => {
   e = await startE2E({
@@ -37,7 +42,12 @@ describe('users page of a county bureau', () => {
     expect(text).toContain(users.principal);
     expect(text).not.toContain(users.other);
     expect(text).not.toContain('系统管理员');
-    expect(await table.locator('td').filter({ hasText: /^admin$/ }).count()).toBe(0);
+    expect(
+      await table
+        .locator('td')
+        .filter({ hasText: /^admin$/ })
+        .count(),
+    ).toBe(0);
     await page.getByTestId(`user-deactivate-${users.peer}`).click();
     await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
     await poll(() => page.locator('.ant-message-error').textContent()).toContain('不能修改与您同级或更高级别的用户');

@@ -64,8 +64,10 @@ export async function checkBoundaries(root: string): Promise<BoundaryReport> {
     const roots = ['src', 'bench', 'e2e', 'scripts'].filter((d) => fs.existsSync(d));
     const { output } = await cruise(roots, { ...options, validate: true, outputType: 'json' }, undefined, { tsConfig });
     const result = (typeof output === 'string' ? JSON.parse(output) : output) as ICruiseResult;
-    const violations = (result.summary.violations as IViolation[]).map((v) =>
-      `${v.rule.name}: ${v.from} → ${v.to}${v.cycle?.length ? ` (${v.cycle.map((c) => c.name).join(' → ')})` : ''}`);
+    const violations = (result.summary.violations as IViolation[]).map(
+      (v) =>
+        `${v.rule.name}: ${v.from} → ${v.to}${v.cycle?.length ? ` (${v.cycle.map((c) => c.name).join(' → ')})` : ''}`,
+    );
     return { violations, moduleCycles: moduleCycles(moduleGraph(result)) };
   } finally {
     process.chdir(cwd);

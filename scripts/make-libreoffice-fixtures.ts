@@ -31,11 +31,23 @@ try {
     writeFileSync(path.join(exported, `${kind}.xlsx`), res.rawPayload);
   }
   // a private profile so a desktop LibreOffice's settings never leak in
-  execFileSync('soffice', [`-env:UserInstallation=file://${path.join(work, 'profile')}`, '--headless', '--convert-to', 'xlsx', '--outdir', saved,
-    ...ROUND_TRIP_EXPORTS.map(([kind]) => path.join(exported, `${kind}.xlsx`))], { stdio: 'inherit' });
+  execFileSync(
+    'soffice',
+    [
+      `-env:UserInstallation=file://${path.join(work, 'profile')}`,
+      '--headless',
+      '--convert-to',
+      'xlsx',
+      '--outdir',
+      saved,
+      ...ROUND_TRIP_EXPORTS.map(([kind]) => path.join(exported, `${kind}.xlsx`)),
+    ],
+    { stdio: 'inherit' },
+  );
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) if (f.endsWith('.xlsx')) rmSync(path.join(dir, f));
-  for (const [kind] of ROUND_TRIP_EXPORTS) copyFileSync(path.join(saved, `${kind}.xlsx`), path.join(dir, `${kind}.xlsx`));
+  for (const [kind] of ROUND_TRIP_EXPORTS)
+    copyFileSync(path.join(saved, `${kind}.xlsx`), path.join(dir, `${kind}.xlsx`));
   rmSync(work, { recursive: true, force: true });
   console.log(`${ROUND_TRIP_EXPORTS.length} files re-saved by ${version} in ${dir}`);
 } finally {

@@ -19,13 +19,23 @@ function newestMtime(dir) {
 }
 
 const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
-const inputs = Math.max(newestMtime(path.join(root, 'src')), ...['package.json', 'vite.config.ts', 'tsconfig.json'].map((f) => fs.statSync(path.join(root, f)).mtimeMs));
+const inputs = Math.max(
+  newestMtime(path.join(root, 'src')),
+  ...['package.json', 'vite.config.ts', 'tsconfig.json'].map((f) => fs.statSync(path.join(root, f)).mtimeMs),
+);
 if (inputs > built) {
   console.log('构建中 Building (first start or sources changed)…');
-  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const r = spawnSync('npm', ['run', 'build', '--silent'], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
   fs.writeFileSync(stamp, new Date().toISOString());
 }
-const child = spawn(process.execPath, [path.join(root, 'dist/cli/index.js'), 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, [path.join(root, 'dist/cli/index.js'), 'serve', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -8,7 +8,12 @@ import { AppError } from '../server/http/errors.js';
 import { ImportService, importKindsOf } from '../server/modules/io/import.service.js';
 import { modules } from '../server/modules/index.js';
 import { writeXlsx, type ExportColumn } from '../server/modules/io/xlsx-export.js';
-import { communityExportColumns, schoolExportColumns, statsExportColumns, teacherExportColumns } from '../server/modules/registry/registry.export.js';
+import {
+  communityExportColumns,
+  schoolExportColumns,
+  statsExportColumns,
+  teacherExportColumns,
+} from '../server/modules/registry/registry.export.js';
 import { CommunitiesService } from '../server/modules/registry/communities.service.js';
 import { SchoolsService } from '../server/modules/registry/schools.service.js';
 import { StatsService } from '../server/modules/registry/stats.service.js';
@@ -19,7 +24,14 @@ import { NATION_CODE } from '../shared/regions.js';
 /** The command line acts as the bootstrap administrator (whole-country scope), and is audited as such. */
 async function adminCaller(ctx: Awaited<ReturnType<typeof openContext>>): Promise<Caller> {
   const admin = await ctx.db.selectFrom('users').selectAll().where('username', '=', 'admin').executeTakeFirstOrThrow();
-  const actor: Actor = { userId: admin.id, username: 'admin (cli)', displayName: admin.display_name, role: 'bureau_admin', scope: { kind: 'region', id: NATION_CODE }, teacherId: null };
+  const actor: Actor = {
+    userId: admin.id,
+    username: 'admin (cli)',
+    displayName: admin.display_name,
+    role: 'bureau_admin',
+    scope: { kind: 'region', id: NATION_CODE },
+    teacherId: null,
+  };
   return { actor, requestId: 'cli', ip: 'cli' };
 }
 
@@ -52,17 +64,34 @@ export async function runImportCommand(config: Config, file: string, kind: strin
   }
 }
 
-export async function runExportCommand(config: Config, kind: string, out: string, region: string | undefined): Promise<number> {
+export async function runExportCommand(
+  config: Config,
+  kind: string,
+  out: string,
+  region: string | undefined,
+): Promise<number> {
   const ctx = await openContext(config);
   try {
     await prepareDatabase(ctx);
     const { actor } = await adminCaller(ctx);
     const filter = region ? { region } : {};
     const plan: Record<string, () => { columns: ExportColumn<never>[]; batches: AsyncIterable<never[]> }> = {
-      schools: () => ({ columns: schoolExportColumns('zh') as never, batches: new SchoolsService(ctx.db).iterate(actor, filter as never) as never }),
-      teachers: () => ({ columns: teacherExportColumns('zh') as never, batches: new TeachersService(ctx.db).iterate(actor, filter as never) as never }),
-      communities: () => ({ columns: communityExportColumns('zh') as never, batches: new CommunitiesService(ctx.db).iterate(actor, filter as never) as never }),
-      'school-year-stats': () => ({ columns: statsExportColumns('zh') as never, batches: new StatsService(ctx.db).iterate(actor, filter) as never }),
+      schools: () => ({
+        columns: schoolExportColumns('zh') as never,
+        batches: new SchoolsService(ctx.db).iterate(actor, filter as never) as never,
+      }),
+      teachers: () => ({
+        columns: teacherExportColumns('zh') as never,
+        batches: new TeachersService(ctx.db).iterate(actor, filter as never) as never,
+      }),
+      communities: () => ({
+        columns: communityExportColumns('zh') as never,
+        batches: new CommunitiesService(ctx.db).iterate(actor, filter as never) as never,
+      }),
+      'school-year-stats': () => ({
+        columns: statsExportColumns('zh') as never,
+        batches: new StatsService(ctx.db).iterate(actor, filter) as never,
+      }),
     };
     const make = plan[kind];
     if (!make) {

@@ -8,7 +8,9 @@ program.name('gongjin').description('共进 Gongjin — 义务教育共同体管
 
 program
   .command('serve')
-  .description('启动服务 Start the server (migrates, loads demo data into an empty embedded database; GONGJIN_DEMO=0|1 overrides)')
+  .description(
+    '启动服务 Start the server (migrates, loads demo data into an empty embedded database; GONGJIN_DEMO=0|1 overrides)',
+  )
   .action(async () => {
     const { serve } = await import('./serve.js');
     await serve(loadConfig());
@@ -42,12 +44,21 @@ program
       if (opts.schools) {
         // benchmark-sized registry data; module data stays with the demo county
         const { seedDemo } = await import('../server/demo/demo.service.js');
-        const { generatedPassword, ...summary } = await seedDemo(ctx.dbh, { ...opts, users: opts.schools <= 100, password: ctx.config.demoPassword, log: (m: string) => console.log(m) });
+        const { generatedPassword, ...summary } = await seedDemo(ctx.dbh, {
+          ...opts,
+          users: opts.schools <= 100,
+          password: ctx.config.demoPassword,
+          log: (m: string) => console.log(m),
+        });
         console.log(JSON.stringify(summary));
         printDemoPassword(generatedPassword);
       } else {
         const { seedDemoCounty } = await import('../server/demo/seed-all.js');
-        const summary = await seedDemoCounty(ctx.dbh, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), password: ctx.config.demoPassword, log: (m) => console.log(m) });
+        const summary = await seedDemoCounty(ctx.dbh, {
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          password: ctx.config.demoPassword,
+          log: (m) => console.log(m),
+        });
         console.log(JSON.stringify(summary.registry));
         printDemoPassword(summary.generatedPassword);
       }
@@ -59,7 +70,9 @@ program
 
 program
   .command('totp-reset')
-  .description('清除用户的两步验证（手机与恢复码都丢失时） Remove a user\'s two-step verification (lost phone and recovery codes)')
+  .description(
+    "清除用户的两步验证（手机与恢复码都丢失时） Remove a user's two-step verification (lost phone and recovery codes)",
+  )
   .argument('<username>')
   .action(async (username: string) => {
     const config = loadConfig();
@@ -67,7 +80,8 @@ program
     try {
       await prepareDatabase(ctx);
       const { TotpService } = await import('../server/modules/auth/totp.service.js');
-      if (!(await new TotpService(ctx.db, config).resetByOperator(username))) throw new Error(`no user ${username} / 用户不存在`);
+      if (!(await new TotpService(ctx.db, config).resetByOperator(username)))
+        throw new Error(`no user ${username} / 用户不存在`);
       console.log(`two-step verification removed for ${username} / 已清除 ${username} 的两步验证`);
     } finally {
       await ctx.dbh.close();

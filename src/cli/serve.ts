@@ -6,7 +6,9 @@ import { DEMO_USERNAMES } from '../server/demo/demo.service.js';
 /** The demo accounts' generated password, shown once like the admin's (it is stored only hashed). */
 export function printDemoPassword(password: string | undefined) {
   if (!password) return;
-  console.log(`\n  演示账号 ${DEMO_USERNAMES.join(' / ')} 的密码 / password of the demo accounts: ${password}\n  (shown once; set GONGJIN_DEMO_PASSWORD to choose it)\n`);
+  console.log(
+    `\n  演示账号 ${DEMO_USERNAMES.join(' / ')} 的密码 / password of the demo accounts: ${password}\n  (shown once; set GONGJIN_DEMO_PASSWORD to choose it)\n`,
+  );
 }
 import { startImportFileSweeper } from '../server/modules/io/retention.js';
 
@@ -14,10 +16,15 @@ export async function serve(config: Config) {
   const ctx = await openContext(config);
   const report = await prepareDatabase(ctx);
   if (report.adminPassword) {
-    console.log(`\n  管理员账号 admin 的初始密码 / initial password for "admin": ${report.adminPassword}\n  (shown once; set GONGJIN_ADMIN_PASSWORD to choose it)\n`);
+    console.log(
+      `\n  管理员账号 admin 的初始密码 / initial password for "admin": ${report.adminPassword}\n  (shown once; set GONGJIN_ADMIN_PASSWORD to choose it)\n`,
+    );
   }
   if (config.demo) {
-    const schools = await ctx.db.selectFrom('schools').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const schools = await ctx.db
+      .selectFrom('schools')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     if (schools.n === 0) {
       console.log('生成演示数据 Creating the demo county…');
       const { seedDemoCounty } = await import('../server/demo/seed-all.js');
@@ -28,7 +35,9 @@ export async function serve(config: Config) {
   }
   const app = await buildApp(ctx);
   // import source files are deleted after their retention (at start, then every 6 hours)
-  const sweeper = startImportFileSweeper(ctx.db, ctx.storage, config.importRetentionDays, { onError: (e) => app.log.error(e, 'import file sweep failed') });
+  const sweeper = startImportFileSweeper(ctx.db, ctx.storage, config.importRetentionDays, {
+    onError: (e) => app.log.error(e, 'import file sweep failed'),
+  });
   const close = async () => {
     sweeper.stop();
     await app.close();

@@ -7,7 +7,12 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -36,7 +41,9 @@ export const defaultWebRoot = path.resolve(here, '../../dist/web');
  * (the socket peer first); this Fastify refuses bare numbers, so it is written as the function
  * proxy-addr would build.
  */
-export function fastifyTrustProxy(v: Config['trustProxy']): false | string[] | ((addr: string, hop: number) => boolean) {
+export function fastifyTrustProxy(
+  v: Config['trustProxy'],
+): false | string[] | ((addr: string, hop: number) => boolean) {
   if (typeof v === 'number') return (_addr, hop) => hop < v;
   return v;
 }
@@ -64,7 +71,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.config.uploadLimitBytes, files: 1, fields: 20 } });
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Gongjin 共进 API', description: '义务教育共同体管理与评价平台 / urban–rural school alliance platform', version: '1' },
+      info: {
+        title: 'Gongjin 共进 API',
+        description: '义务教育共同体管理与评价平台 / urban–rural school alliance platform',
+        version: '1',
+      },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'gongjin_session' } } },
       security: [{ session: [] }],
     },
@@ -77,11 +88,22 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   registerAuth(app, AuthService.of(ctx));
 
-  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgresql']), version: z.string() }) } } },
+  app.get(
+    '/api/health',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['system'],
+        response: {
+          200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgresql']), version: z.string() }),
+        },
+      },
+    },
     async () => {
       await ctx.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
       return { status: 'ok' as const, database: ctx.dbh.kind, version: '0.1.0' };
-    });
+    },
+  );
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   const modules = options.modules ?? installedModules;
@@ -97,7 +119,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       prefix: '/',
       wildcard: true,
       index: false,
-      setHeaders: (reply, file) => void reply.header('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+      setHeaders: (reply, file) =>
+        void reply.header('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
     });
   }
   return app;

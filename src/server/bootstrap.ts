@@ -9,7 +9,10 @@ import { DiskStorage } from './storage/blob-storage.js';
 
 /** Opens the database named by the config (PostgreSQL when DATABASE_URL is set, else PGlite under the data dir). */
 export async function openContext(config: Config): Promise<AppContext> {
-  const dbh = await connect({ databaseUrl: config.databaseUrl, pgliteDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite') });
+  const dbh = await connect({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite'),
+  });
   return { config, dbh, db: dbh.db, storage: new DiskStorage(path.join(config.dataDir, 'files')) };
 }
 

@@ -24,7 +24,10 @@ const trustProxySchema = z
   .transform((v, ctx): false | number | string[] => {
     if (!v) return false;
     if (/^\d+$/.test(v)) return Number(v);
-    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = items.filter((s) => !isAddressOrCidr(s));
     if (bad.length) {
       ctx.addIssue({ code: 'custom', message: `not a hop count or a list of addresses/CIDRs: ${bad.join(', ')}` });
@@ -37,7 +40,12 @@ const originList = z.string().transform((v, c) => {
   const out: string[] = [];
   for (const item of v.split(/[\s,]+/).filter(Boolean)) {
     const url = URL.canParse(item) ? new URL(item) : null;
-    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin === 'null' || (url.pathname !== '/' && url.pathname !== '')) {
+    if (
+      !url ||
+      !['http:', 'https:'].includes(url.protocol) ||
+      url.origin === 'null' ||
+      (url.pathname !== '/' && url.pathname !== '')
+    ) {
       c.addIssue({ code: 'custom', message: `not an origin (scheme://host[:port]): ${item}` });
       return z.NEVER;
     }
@@ -132,9 +140,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration / 配置有误:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (e.GONGJIN_OIDC_ISSUER && !e.GONGJIN_OIDC_CLIENT_ID) throw new Error('Invalid configuration / 配置有误:\n  GONGJIN_OIDC_CLIENT_ID: required with GONGJIN_OIDC_ISSUER / 设置了 GONGJIN_OIDC_ISSUER 时必须设置');
+  if (e.GONGJIN_OIDC_ISSUER && !e.GONGJIN_OIDC_CLIENT_ID)
+    throw new Error(
+      'Invalid configuration / 配置有误:\n  GONGJIN_OIDC_CLIENT_ID: required with GONGJIN_OIDC_ISSUER / 设置了 GONGJIN_OIDC_ISSUER 时必须设置',
+    );
   if (e.GONGJIN_PASSWORD_LOGIN === '0' && !e.GONGJIN_OIDC_ISSUER) {
-    throw new Error('Invalid configuration / 配置有误:\n  GONGJIN_PASSWORD_LOGIN=0 needs GONGJIN_OIDC_ISSUER (nobody could sign in) / 关闭密码登录需先配置单点登录');
+    throw new Error(
+      'Invalid configuration / 配置有误:\n  GONGJIN_PASSWORD_LOGIN=0 needs GONGJIN_OIDC_ISSUER (nobody could sign in) / 关闭密码登录需先配置单点登录',
+    );
   }
   return {
     port: e.PORT,

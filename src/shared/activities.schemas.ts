@@ -5,8 +5,17 @@ import { bi, isoDate, pageQuery, patchOf, queryList } from './validation.js';
 
 /** What happens inside a community (DOMAIN.md, "What happens inside a community"). */
 export const ACTIVITY_KINDS = [
-  'sync_class', 'joint_prep', 'research', 'lecture', 'demo_lesson', 'observation',
-  'shared_course', 'student_exchange', 'culture', 'management_visit', 'training',
+  'sync_class',
+  'joint_prep',
+  'research',
+  'lecture',
+  'demo_lesson',
+  'observation',
+  'shared_course',
+  'student_exchange',
+  'culture',
+  'management_visit',
+  'training',
 ] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 export const ACTIVITY_KIND_LABELS: Record<ActivityKind, Labelled> = {
@@ -67,7 +76,15 @@ export const RUBRIC_LABELS: Record<(typeof RUBRIC_CRITERIA)[number], Labelled> =
   effect: { zh: '教学效果', en: 'Effect' },
 };
 
-export const SUPPORT_CATEGORIES = ['equipment', 'books', 'furniture', 'uniforms', 'construction', 'funds', 'other'] as const;
+export const SUPPORT_CATEGORIES = [
+  'equipment',
+  'books',
+  'furniture',
+  'uniforms',
+  'construction',
+  'funds',
+  'other',
+] as const;
 export const SUPPORT_CATEGORY_LABELS: Record<(typeof SUPPORT_CATEGORIES)[number], Labelled> = {
   equipment: { zh: '设备', en: 'Equipment' },
   books: { zh: '图书', en: 'Books' },
@@ -96,18 +113,40 @@ export const COMPLIANCE_STATUS_LABELS: Record<ComplianceStatus, Labelled> = {
 
 // ---------- building blocks ----------
 const text = (max: number) => z.string().trim().min(1).max(max);
-const optText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' ? null : (v ?? null)));
+const optText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' ? null : (v ?? null)));
 const id = z.number().int().positive();
-const grade = z.number().int().min(1, { message: bi('年级为 1–9', 'Grade is 1–9') }).max(9, { message: bi('年级为 1–9', 'Grade is 1–9') });
+const grade = z
+  .number()
+  .int()
+  .min(1, { message: bi('年级为 1–9', 'Grade is 1–9') })
+  .max(9, { message: bi('年级为 1–9', 'Grade is 1–9') });
 const url = z
   .string()
   .trim()
   .max(500)
-  .regex(/^https?:\/\/\S+$/, { message: bi('链接应以 http:// 或 https:// 开头', 'Links start with http:// or https://') });
-const optUrl = url.nullable().optional().or(z.literal('').transform(() => null));
+  .regex(/^https?:\/\/\S+$/, {
+    message: bi('链接应以 http:// 或 https:// 开头', 'Links start with http:// or https://'),
+  });
+const optUrl = url
+  .nullable()
+  .optional()
+  .or(z.literal('').transform(() => null));
 /** A class's head count: a real class has at most ~80 pupils (66+ is already 超大班额). */
-const classSize = z.number().int().min(0).max(80, { message: bi('一个班不超过 80 人', 'A class has at most 80 pupils') });
-export const semesterKey = z.string().refine(isSemesterKey, { message: bi('学期格式应为 2025-2026-1', 'Semester looks like 2025-2026-1') });
+const classSize = z
+  .number()
+  .int()
+  .min(0)
+  .max(80, { message: bi('一个班不超过 80 人', 'A class has at most 80 pupils') });
+export const semesterKey = z
+  .string()
+  .refine(isSemesterKey, { message: bi('学期格式应为 2025-2026-1', 'Semester looks like 2025-2026-1') });
 
 // ---------- typed details per kind ----------
 export const receivingClass = z.object({
@@ -124,36 +163,87 @@ export const syncClassDetails = z.object({
   subject: z.enum(SUBJECTS),
   grade,
   durationMinutes: z.number().int().min(10).max(240),
-  receiving: z.array(receivingClass).min(1, { message: bi('至少一个接收班级', 'At least one receiving class') }).max(30),
+  receiving: z
+    .array(receivingClass)
+    .min(1, { message: bi('至少一个接收班级', 'At least one receiving class') })
+    .max(30),
   meetingUrl: optUrl,
   recordingUrl: optUrl,
 });
-export const jointPrepDetails = z.object({ grade, subject: z.enum(SUBJECTS), unit: text(100), leadTeacherId: id.nullable().optional() });
-export const researchDetails = z.object({ theme: text(200), format: z.enum(RESEARCH_FORMATS), subject: z.enum(SUBJECTS).nullable().optional() });
-export const lectureDetails = z.object({ speaker: text(50), speakerTeacherId: id.nullable().optional(), topic: text(200), audience: text(100) });
-export const demoLessonDetails = z.object({
-  type: z.enum(DEMO_LESSON_TYPES), teacherId: id, subject: z.enum(SUBJECTS), grade, lessonTitle: text(100),
+export const jointPrepDetails = z.object({
+  grade,
+  subject: z.enum(SUBJECTS),
+  unit: text(100),
+  leadTeacherId: id.nullable().optional(),
 });
-export const rubricSchema = z.object(
-  Object.fromEntries(RUBRIC_CRITERIA.map((c) => [c, z.number().int().min(1, { message: bi('评分为 1–5', 'Scores are 1–5') }).max(5, { message: bi('评分为 1–5', 'Scores are 1–5') })])) as Record<(typeof RUBRIC_CRITERIA)[number], z.ZodNumber>,
-);
-export const observationDetails = z.object({
-  observerTeacherId: id,
-  observedTeacherId: id,
+export const researchDetails = z.object({
+  theme: text(200),
+  format: z.enum(RESEARCH_FORMATS),
+  subject: z.enum(SUBJECTS).nullable().optional(),
+});
+export const lectureDetails = z.object({
+  speaker: text(50),
+  speakerTeacherId: id.nullable().optional(),
+  topic: text(200),
+  audience: text(100),
+});
+export const demoLessonDetails = z.object({
+  type: z.enum(DEMO_LESSON_TYPES),
+  teacherId: id,
   subject: z.enum(SUBJECTS),
   grade,
   lessonTitle: text(100),
-  rubric: rubricSchema,
-  feedback: z.string().trim().min(10, { message: bi('评课意见至少 10 个字', 'Feedback needs at least 10 characters') }).max(4000),
-}).refine((d) => d.observerTeacherId !== d.observedTeacherId, { message: bi('听课人与授课人不能是同一人', 'Observer and observed teacher must differ'), path: ['observedTeacherId'] });
-export const sharedCourseDetails = z.object({
-  courseName: text(100), session: z.number().int().min(1).max(200).nullable().optional(),
-  classHours: z.number().min(0.5).max(20), studentsReached: z.number().int().min(0).max(2000),
 });
-export const studentExchangeDetails = z.object({ format: z.enum(EXCHANGE_FORMATS), pairs: z.number().int().min(0).max(1000).nullable().optional() });
+export const rubricSchema = z.object(
+  Object.fromEntries(
+    RUBRIC_CRITERIA.map((c) => [
+      c,
+      z
+        .number()
+        .int()
+        .min(1, { message: bi('评分为 1–5', 'Scores are 1–5') })
+        .max(5, { message: bi('评分为 1–5', 'Scores are 1–5') }),
+    ]),
+  ) as Record<(typeof RUBRIC_CRITERIA)[number], z.ZodNumber>,
+);
+export const observationDetails = z
+  .object({
+    observerTeacherId: id,
+    observedTeacherId: id,
+    subject: z.enum(SUBJECTS),
+    grade,
+    lessonTitle: text(100),
+    rubric: rubricSchema,
+    feedback: z
+      .string()
+      .trim()
+      .min(10, { message: bi('评课意见至少 10 个字', 'Feedback needs at least 10 characters') })
+      .max(4000),
+  })
+  .refine((d) => d.observerTeacherId !== d.observedTeacherId, {
+    message: bi('听课人与授课人不能是同一人', 'Observer and observed teacher must differ'),
+    path: ['observedTeacherId'],
+  });
+export const sharedCourseDetails = z.object({
+  courseName: text(100),
+  session: z.number().int().min(1).max(200).nullable().optional(),
+  classHours: z.number().min(0.5).max(20),
+  studentsReached: z.number().int().min(0).max(2000),
+});
+export const studentExchangeDetails = z.object({
+  format: z.enum(EXCHANGE_FORMATS),
+  pairs: z.number().int().min(0).max(1000).nullable().optional(),
+});
 export const cultureDetails = z.object({ format: z.enum(CULTURE_FORMATS), theme: text(200) });
-export const managementVisitDetails = z.object({ theme: text(200), regulationsRevised: z.number().int().min(0).max(500).nullable().optional() });
-export const trainingDetails = z.object({ topic: text(200), trainer: optText(50), hours: z.number().min(0.5).max(200) });
+export const managementVisitDetails = z.object({
+  theme: text(200),
+  regulationsRevised: z.number().int().min(0).max(500).nullable().optional(),
+});
+export const trainingDetails = z.object({
+  topic: text(200),
+  trainer: optText(50),
+  hours: z.number().min(0.5).max(200),
+});
 
 export const DETAIL_SCHEMAS = {
   sync_class: syncClassDetails,
@@ -172,7 +262,10 @@ export type ActivityDetails = { [K in ActivityKind]: z.infer<(typeof DETAIL_SCHE
 export type SyncClassDetails = ActivityDetails['sync_class'];
 
 // ---------- activities ----------
-const instant = z.iso.datetime({ offset: true, message: bi('时间格式应为 ISO 8601（含时区）', 'Times are ISO 8601 with an offset') });
+const instant = z.iso.datetime({
+  offset: true,
+  message: bi('时间格式应为 ISO 8601（含时区）', 'Times are ISO 8601 with an offset'),
+});
 const commonFields = {
   communityId: id,
   organizerSchoolId: id,
@@ -184,25 +277,49 @@ const commonFields = {
   endsAt: instant,
   /** semester key; derived from startsAt when omitted */
   semester: semesterKey.optional(),
-  teacherCount: z.number().int().min(0).max(3000, { message: bi('参与教师人数不超过 3000', 'At most 3,000 teachers') }),
+  teacherCount: z
+    .number()
+    .int()
+    .min(0)
+    .max(3000, { message: bi('参与教师人数不超过 3000', 'At most 3,000 teachers') }),
   /** for sync classes, the receiving classes' head counts when omitted */
-  studentCount: z.number().int().min(0).max(20000, { message: bi('参与学生人数不超过 20000', 'At most 20,000 students') }).optional(),
+  studentCount: z
+    .number()
+    .int()
+    .min(0)
+    .max(20000, { message: bi('参与学生人数不超过 20000', 'At most 20,000 students') })
+    .optional(),
 };
-const variant = <K extends ActivityKind>(kind: K) => z.object({ ...commonFields, kind: z.literal(kind), details: DETAIL_SCHEMAS[kind] });
+const variant = <K extends ActivityKind>(kind: K) =>
+  z.object({ ...commonFields, kind: z.literal(kind), details: DETAIL_SCHEMAS[kind] });
 export const activityInput = z.discriminatedUnion('kind', [
-  variant('sync_class'), variant('joint_prep'), variant('research'), variant('lecture'), variant('demo_lesson'), variant('observation'),
-  variant('shared_course'), variant('student_exchange'), variant('culture'), variant('management_visit'), variant('training'),
+  variant('sync_class'),
+  variant('joint_prep'),
+  variant('research'),
+  variant('lecture'),
+  variant('demo_lesson'),
+  variant('observation'),
+  variant('shared_course'),
+  variant('student_exchange'),
+  variant('culture'),
+  variant('management_visit'),
+  variant('training'),
 ]);
 export type ActivityInput = z.input<typeof activityInput>;
 export type ActivityInputParsed = z.infer<typeof activityInput>;
 /** An edit keeps the kind; details, when sent, are validated against the record's kind. */
 export const activityPatch = z.object({
-  ...Object.fromEntries(Object.entries(commonFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as { [K in keyof typeof commonFields]: z.ZodOptional<(typeof commonFields)[K]> },
+  ...(Object.fromEntries(Object.entries(commonFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as {
+    [K in keyof typeof commonFields]: z.ZodOptional<(typeof commonFields)[K]>;
+  }),
   details: z.record(z.string(), z.unknown()).optional(),
 });
 export type ActivityPatch = z.infer<typeof activityPatch>;
 export const syncResultInput = z.object({
-  attendance: z.array(z.object({ schoolId: id, className: text(30), attended: classSize })).min(1).max(30),
+  attendance: z
+    .array(z.object({ schoolId: id, className: text(30), attended: classSize }))
+    .min(1)
+    .max(30),
   recordingUrl: optUrl,
 });
 export type SyncResultInput = z.infer<typeof syncResultInput>;
@@ -220,7 +337,15 @@ export const attachmentSchema = z.object({
   uploadedBy: z.string().nullable(),
   uploadedAt: z.string(),
   /** earlier versions of this evidence, newest first (corrections never replace) */
-  history: z.array(z.object({ id: z.number().int(), version: z.number().int(), fileName: z.string(), sizeBytes: z.number().int(), uploadedAt: z.string() })),
+  history: z.array(
+    z.object({
+      id: z.number().int(),
+      version: z.number().int(),
+      fileName: z.string(),
+      sizeBytes: z.number().int(),
+      uploadedAt: z.string(),
+    }),
+  ),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
@@ -258,7 +383,10 @@ export const activityListQuery = pageQuery.extend({
   schoolId: z.coerce.number().int().positive().optional(),
   kind: queryList(z.enum(ACTIVITY_KINDS)).optional(),
   semester: semesterKey.optional(),
-  month: z.string().regex(/^\d{4}-\d{2}$/).optional(),
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   search: z.string().trim().max(50).optional(),
@@ -268,13 +396,21 @@ export const activityListQuery = pageQuery.extend({
 export type ActivityListQuery = z.infer<typeof activityListQuery>;
 
 // ---------- sync-class calendar ----------
-export const calendarQuery = z.object({
-  communityId: z.coerce.number().int().positive().optional(),
-  schoolId: z.coerce.number().int().positive().optional(),
-  from: isoDate,
-  to: isoDate,
-}).refine((q) => q.communityId !== undefined || q.schoolId !== undefined, { message: bi('请选择教共体或学校', 'Choose a community or a school'), path: ['communityId'] })
-  .refine((q) => q.from <= q.to && Date.parse(q.to) - Date.parse(q.from) <= 62 * 86400000, { message: bi('日期范围最长两个月', 'The range is at most two months'), path: ['to'] });
+export const calendarQuery = z
+  .object({
+    communityId: z.coerce.number().int().positive().optional(),
+    schoolId: z.coerce.number().int().positive().optional(),
+    from: isoDate,
+    to: isoDate,
+  })
+  .refine((q) => q.communityId !== undefined || q.schoolId !== undefined, {
+    message: bi('请选择教共体或学校', 'Choose a community or a school'),
+    path: ['communityId'],
+  })
+  .refine((q) => q.from <= q.to && Date.parse(q.to) - Date.parse(q.from) <= 62 * 86400000, {
+    message: bi('日期范围最长两个月', 'The range is at most two months'),
+    path: ['to'],
+  });
 export const calendarEventSchema = z.object({
   id: z.number().int(),
   communityId: z.number().int(),
@@ -288,12 +424,27 @@ export const calendarEventSchema = z.object({
   hostTeacherName: z.string().nullable(),
   hostSchoolName: z.string(),
   hostClass: z.string(),
-  receiving: z.array(z.object({ schoolId: z.number().int(), schoolName: z.string(), className: z.string(), expectedStudents: z.number().int(), attended: z.number().int().nullable() })),
+  receiving: z.array(
+    z.object({
+      schoolId: z.number().int(),
+      schoolName: z.string(),
+      className: z.string(),
+      expectedStudents: z.number().int(),
+      attended: z.number().int().nullable(),
+    }),
+  ),
   recordingUrl: z.string().nullable(),
   meetingUrl: z.string().nullable(),
   /** attendance and recording filled in after the class */
   completed: z.boolean(),
-  conflicts: z.array(z.object({ withId: z.number().int(), withTitle: z.string(), reason: z.enum(['teacher', 'class']), what: z.string() })),
+  conflicts: z.array(
+    z.object({
+      withId: z.number().int(),
+      withTitle: z.string(),
+      reason: z.enum(['teacher', 'class']),
+      what: z.string(),
+    }),
+  ),
 });
 export type CalendarEvent = z.infer<typeof calendarEventSchema>;
 
@@ -308,7 +459,11 @@ export const planTargetInput = z.object({
   grade: grade.nullable().optional(),
   subject: z.enum(SUBJECTS).nullable().optional(),
   /** a single month 'YYYY-MM' of the term (semester cadence only) */
-  month: z.string().regex(/^\d{4}-\d{2}$/).nullable().optional(),
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .nullable()
+    .optional(),
   note: optText(200),
 });
 export type PlanTargetInput = z.input<typeof planTargetInput>;
@@ -346,7 +501,10 @@ export const workPlanSchema = z.object({
   canEdit: z.boolean(),
 });
 export type WorkPlan = z.infer<typeof workPlanSchema>;
-export const workPlanListQuery = pageQuery.extend({ communityId: z.coerce.number().int().positive().optional(), semester: semesterKey.optional() });
+export const workPlanListQuery = pageQuery.extend({
+  communityId: z.coerce.number().int().positive().optional(),
+  semester: semesterKey.optional(),
+});
 
 export const complianceRowSchema = z.object({
   targetId: z.number().int(),
@@ -361,7 +519,14 @@ export const complianceRowSchema = z.object({
   done: z.number().int(),
   due: z.number().int(),
   status: z.enum(COMPLIANCE_STATUSES),
-  months: z.array(z.object({ month: z.string(), target: z.number().int().nullable(), done: z.number().int(), status: z.enum(COMPLIANCE_STATUSES).nullable() })),
+  months: z.array(
+    z.object({
+      month: z.string(),
+      target: z.number().int().nullable(),
+      done: z.number().int(),
+      status: z.enum(COMPLIANCE_STATUSES).nullable(),
+    }),
+  ),
   activityIds: z.array(z.number().int()),
 });
 export type ComplianceRow = z.infer<typeof complianceRowSchema>;
@@ -372,8 +537,19 @@ export const complianceSchema = z.object({
   semester: z.string(),
   asOf: z.string(),
   rows: z.array(complianceRowSchema),
-  bySchool: z.array(z.object({ schoolId: z.number().int().nullable(), schoolName: z.string().nullable(), target: z.number().int(), done: z.number().int(), due: z.number().int(), behind: z.number().int() })),
-  byMonth: z.array(z.object({ month: z.string(), done: z.number().int(), target: z.number().int(), behind: z.number().int() })),
+  bySchool: z.array(
+    z.object({
+      schoolId: z.number().int().nullable(),
+      schoolName: z.string().nullable(),
+      target: z.number().int(),
+      done: z.number().int(),
+      due: z.number().int(),
+      behind: z.number().int(),
+    }),
+  ),
+  byMonth: z.array(
+    z.object({ month: z.string(), done: z.number().int(), target: z.number().int(), behind: z.number().int() }),
+  ),
   summary: z.object({ targets: z.number().int(), done: z.number().int(), behind: z.number().int(), rate: z.number() }),
 });
 export type Compliance = z.infer<typeof complianceSchema>;
@@ -395,21 +571,32 @@ export const reminderSchema = z.object({
 export type Reminder = z.infer<typeof reminderSchema>;
 
 // ---------- support ledger (资源共用) ----------
-export const supportInput = z.object({
-  communityId: id,
-  recipientSchoolId: id,
-  donorType: z.enum(DONOR_TYPES),
-  donorSchoolId: id.nullable().optional(),
-  donorName: optText(100),
-  category: z.enum(SUPPORT_CATEGORIES),
-  item: text(100),
-  quantity: z.number().min(0).max(1_000_000).nullable().optional(),
-  unit: optText(10),
-  valueYuan: z.number().min(0, { message: bi('金额不能为负', 'The value cannot be negative') }).max(1_000_000_000, { message: bi('金额过大', 'The value is too large') }),
-  givenOn: isoDate,
-  note: optText(1000),
-}).refine((v) => !(v.donorType === 'core_school' || v.donorType === 'member_school') || !!v.donorSchoolId, { message: bi('请填写捐赠学校', 'Choose the giving school'), path: ['donorSchoolId'] })
-  .refine((v) => v.donorSchoolId == null || v.donorSchoolId !== v.recipientSchoolId, { message: bi('捐赠学校不能是受助学校', 'A school cannot give to itself'), path: ['donorSchoolId'] });
+export const supportInput = z
+  .object({
+    communityId: id,
+    recipientSchoolId: id,
+    donorType: z.enum(DONOR_TYPES),
+    donorSchoolId: id.nullable().optional(),
+    donorName: optText(100),
+    category: z.enum(SUPPORT_CATEGORIES),
+    item: text(100),
+    quantity: z.number().min(0).max(1_000_000).nullable().optional(),
+    unit: optText(10),
+    valueYuan: z
+      .number()
+      .min(0, { message: bi('金额不能为负', 'The value cannot be negative') })
+      .max(1_000_000_000, { message: bi('金额过大', 'The value is too large') }),
+    givenOn: isoDate,
+    note: optText(1000),
+  })
+  .refine((v) => !(v.donorType === 'core_school' || v.donorType === 'member_school') || !!v.donorSchoolId, {
+    message: bi('请填写捐赠学校', 'Choose the giving school'),
+    path: ['donorSchoolId'],
+  })
+  .refine((v) => v.donorSchoolId == null || v.donorSchoolId !== v.recipientSchoolId, {
+    message: bi('捐赠学校不能是受助学校', 'A school cannot give to itself'),
+    path: ['donorSchoolId'],
+  });
 export type SupportInput = z.input<typeof supportInput>;
 /** A correction: any subset of the fields; the merged entry is checked against supportInput. */
 export const supportPatch = patchOf(supportInput);
@@ -442,10 +629,21 @@ export const supportListQuery = pageQuery.extend({
 });
 export const supportTotalsSchema = z.object({
   total: z.object({ entries: z.number().int(), valueYuan: z.number() }),
-  byCommunity: z.array(z.object({ communityId: z.number().int(), communityName: z.string(), entries: z.number().int(), valueYuan: z.number() })),
-  bySchool: z.array(z.object({ schoolId: z.number().int(), schoolName: z.string(), entries: z.number().int(), valueYuan: z.number() })),
+  byCommunity: z.array(
+    z.object({
+      communityId: z.number().int(),
+      communityName: z.string(),
+      entries: z.number().int(),
+      valueYuan: z.number(),
+    }),
+  ),
+  bySchool: z.array(
+    z.object({ schoolId: z.number().int(), schoolName: z.string(), entries: z.number().int(), valueYuan: z.number() }),
+  ),
   byYear: z.array(z.object({ schoolYear: z.number().int(), entries: z.number().int(), valueYuan: z.number() })),
-  byCategory: z.array(z.object({ category: z.enum(SUPPORT_CATEGORIES), entries: z.number().int(), valueYuan: z.number() })),
+  byCategory: z.array(
+    z.object({ category: z.enum(SUPPORT_CATEGORIES), entries: z.number().int(), valueYuan: z.number() }),
+  ),
 });
 export type SupportTotals = z.infer<typeof supportTotalsSchema>;
 
@@ -460,7 +658,10 @@ export const activityStatsQuery = z.object({
   semester: semesterKey.optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
-  region: z.string().regex(/^\d{6}$/).optional(),
+  region: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
 });
 export type ActivityStatsQuery = z.infer<typeof activityStatsQuery>;
 export const activityStatRowSchema = z.object({
@@ -480,10 +681,15 @@ export const activityStatRowSchema = z.object({
 });
 export type ActivityStatRow = z.infer<typeof activityStatRowSchema>;
 
-export const archiveQuery = z.object({
-  communityId: z.coerce.number().int().positive(),
-  semester: semesterKey.optional(),
-  schoolYear: z.coerce.number().int().min(2000).max(2100).optional(),
-  lang: z.enum(['zh', 'en']).optional(),
-}).refine((q) => (q.semester === undefined) !== (q.schoolYear === undefined), { message: bi('请选择学期或学年（二选一）', 'Choose a semester or a school year'), path: ['semester'] });
+export const archiveQuery = z
+  .object({
+    communityId: z.coerce.number().int().positive(),
+    semester: semesterKey.optional(),
+    schoolYear: z.coerce.number().int().min(2000).max(2100).optional(),
+    lang: z.enum(['zh', 'en']).optional(),
+  })
+  .refine((q) => (q.semester === undefined) !== (q.schoolYear === undefined), {
+    message: bi('请选择学期或学年（二选一）', 'Choose a semester or a school year'),
+    path: ['semester'],
+  });
 export type ArchiveQuery = z.infer<typeof archiveQuery>;

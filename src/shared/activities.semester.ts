@@ -5,10 +5,26 @@
  * A semester key is '2025-2026-1' (autumn term, Sep 1 – Jan 31) or '2025-2026-2' (spring term,
  * Feb 1 – Jul 31). August belongs to no term.
  */
-import { SHANGHAI_OFFSET_MS, schoolYearOfDate, shanghaiDate, shanghaiDateTime, shanghaiInstant, shanghaiMonth, todayShanghai } from './beijing-time.js';
+import {
+  SHANGHAI_OFFSET_MS,
+  schoolYearOfDate,
+  shanghaiDate,
+  shanghaiDateTime,
+  shanghaiInstant,
+  shanghaiMonth,
+  todayShanghai,
+} from './beijing-time.js';
 
 // the Beijing-time helpers, for the many callers that import them with the terms
-export { SHANGHAI_OFFSET_MS, schoolYearOfDate, shanghaiDate, shanghaiDateTime, shanghaiInstant, shanghaiMonth, todayShanghai };
+export {
+  SHANGHAI_OFFSET_MS,
+  schoolYearOfDate,
+  shanghaiDate,
+  shanghaiDateTime,
+  shanghaiInstant,
+  shanghaiMonth,
+  todayShanghai,
+};
 export const SEMESTER_KEY = /^(\d{4})-(\d{4})-([12])$/;
 
 export interface SemesterRange {
@@ -32,10 +48,20 @@ export function semesterRange(key: string): SemesterRange | null {
   if (!m || Number(m[2]) !== Number(m[1]) + 1) return null;
   const y = Number(m[1]);
   if (m[3] === '1') {
-    return { key, start: `${y}-09-01`, end: `${y + 1}-01-31`, months: [`${y}-09`, `${y}-10`, `${y}-11`, `${y}-12`, `${y + 1}-01`] };
+    return {
+      key,
+      start: `${y}-09-01`,
+      end: `${y + 1}-01-31`,
+      months: [`${y}-09`, `${y}-10`, `${y}-11`, `${y}-12`, `${y + 1}-01`],
+    };
   }
   const ny = y + 1;
-  return { key, start: `${ny}-02-01`, end: `${ny}-07-31`, months: ['02', '03', '04', '05', '06', '07'].map((mm) => `${ny}-${mm}`) };
+  return {
+    key,
+    start: `${ny}-02-01`,
+    end: `${ny}-07-31`,
+    months: ['02', '03', '04', '05', '06', '07'].map((mm) => `${ny}-${mm}`),
+  };
 }
 
 /** The semester a Shanghai date falls in; null in August (summer holiday). */

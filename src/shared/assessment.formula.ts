@@ -26,11 +26,19 @@ export type Node =
   | { k: 'cmp'; op: '>' | '>=' | '<' | '<=' | '==' | '!='; l: Node; r: Node }
   | { k: 'call'; fn: FnName; args: Node[]; at: number };
 
-export const FUNCTIONS = { min: [2, 9], max: [2, 9], if: [3, 3], safe_div: [2, 3], abs: [1, 1], round: [1, 2] } as const;
+export const FUNCTIONS = {
+  min: [2, 9],
+  max: [2, 9],
+  if: [3, 3],
+  safe_div: [2, 3],
+  abs: [1, 1],
+  round: [1, 2],
+} as const;
 export type FnName = keyof typeof FUNCTIONS;
 
 export interface FormulaIssue {
-  code: 'syntax' | 'unknown_series' | 'unknown_function' | 'arity' | 'unguarded_division' | 'unit_mismatch' | 'too_long';
+  code:
+    'syntax' | 'unknown_series' | 'unknown_function' | 'arity' | 'unguarded_division' | 'unit_mismatch' | 'too_long';
   at: number;
   zh: string;
   en: string;
@@ -47,13 +55,21 @@ export const MAX_FORMULA_LENGTH = 500;
 
 export function tokenize(src: string): Token[] {
   if (src.length > MAX_FORMULA_LENGTH) {
-    throw new FormulaError({ code: 'too_long', at: 0, zh: `公式过长（上限 ${MAX_FORMULA_LENGTH} 个字符）`, en: `Formula too long (limit ${MAX_FORMULA_LENGTH})` });
+    throw new FormulaError({
+      code: 'too_long',
+      at: 0,
+      zh: `公式过长（上限 ${MAX_FORMULA_LENGTH} 个字符）`,
+      en: `Formula too long (limit ${MAX_FORMULA_LENGTH})`,
+    });
   }
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (/[0-9.]/.test(c)) {
       const m = /^(\d+(\.\d*)?|\.\d+)/.exec(src.slice(i));
       if (!m) throw syntax(i, `位置 ${i + 1}：数字格式不正确`, `Position ${i + 1}: malformed number`);
@@ -68,14 +84,46 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     const two = src.slice(i, i + 2);
-    if (['>=', '<=', '==', '!='].includes(two)) { out.push({ t: 'op', v: two, at: i }); i += 2; continue; }
-    if ('+-*/><'.includes(c)) { out.push({ t: 'op', v: c, at: i }); i++; continue; }
-    if (c === '×') { out.push({ t: 'op', v: '*', at: i }); i++; continue; }
-    if (c === '÷') { out.push({ t: 'op', v: '/', at: i }); i++; continue; }
-    if (c === '−') { out.push({ t: 'op', v: '-', at: i }); i++; continue; }
-    if (c === '(' || c === '（') { out.push({ t: 'lp', at: i }); i++; continue; }
-    if (c === ')' || c === '）') { out.push({ t: 'rp', at: i }); i++; continue; }
-    if (c === ',' || c === '，') { out.push({ t: 'comma', at: i }); i++; continue; }
+    if (['>=', '<=', '==', '!='].includes(two)) {
+      out.push({ t: 'op', v: two, at: i });
+      i += 2;
+      continue;
+    }
+    if ('+-*/><'.includes(c)) {
+      out.push({ t: 'op', v: c, at: i });
+      i++;
+      continue;
+    }
+    if (c === '×') {
+      out.push({ t: 'op', v: '*', at: i });
+      i++;
+      continue;
+    }
+    if (c === '÷') {
+      out.push({ t: 'op', v: '/', at: i });
+      i++;
+      continue;
+    }
+    if (c === '−') {
+      out.push({ t: 'op', v: '-', at: i });
+      i++;
+      continue;
+    }
+    if (c === '(' || c === '（') {
+      out.push({ t: 'lp', at: i });
+      i++;
+      continue;
+    }
+    if (c === ')' || c === '）') {
+      out.push({ t: 'rp', at: i });
+      i++;
+      continue;
+    }
+    if (c === ',' || c === '，') {
+      out.push({ t: 'comma', at: i });
+      i++;
+      continue;
+    }
     throw syntax(i, `位置 ${i + 1}：不认识的字符“${c}”`, `Position ${i + 1}: unexpected character "${c}"`);
   }
   return out;
@@ -94,7 +142,8 @@ export function parse(src: string): Node {
     if (tok.t === 'num') return { k: 'num', v: tok.v };
     if (tok.t === 'lp') {
       const e = cmp();
-      if (peek()?.t !== 'rp') throw syntax(where(), `位置 ${where() + 1}：缺少右括号`, `Position ${where() + 1}: missing ")"`);
+      if (peek()?.t !== 'rp')
+        throw syntax(where(), `位置 ${where() + 1}：缺少右括号`, `Position ${where() + 1}: missing ")"`);
       p++;
       return e;
     }
@@ -105,24 +154,50 @@ export function parse(src: string): Node {
       if (peek()?.t !== 'rp') {
         for (;;) {
           args.push(cmp());
-          if (peek()?.t === 'comma') { p++; continue; }
+          if (peek()?.t === 'comma') {
+            p++;
+            continue;
+          }
           break;
         }
       }
-      if (peek()?.t !== 'rp') throw syntax(where(), `位置 ${where() + 1}：函数 ${tok.v} 缺少右括号`, `Position ${where() + 1}: missing ")" after ${tok.v}(`);
+      if (peek()?.t !== 'rp')
+        throw syntax(
+          where(),
+          `位置 ${where() + 1}：函数 ${tok.v} 缺少右括号`,
+          `Position ${where() + 1}: missing ")" after ${tok.v}(`,
+        );
       p++;
       const spec = (FUNCTIONS as Record<string, readonly [number, number]>)[tok.v];
-      if (!spec) throw new FormulaError({ code: 'unknown_function', at: tok.at, zh: `不认识的函数“${tok.v}”，可用：${Object.keys(FUNCTIONS).join('、')}`, en: `Unknown function "${tok.v}"; available: ${Object.keys(FUNCTIONS).join(', ')}` });
+      if (!spec)
+        throw new FormulaError({
+          code: 'unknown_function',
+          at: tok.at,
+          zh: `不认识的函数“${tok.v}”，可用：${Object.keys(FUNCTIONS).join('、')}`,
+          en: `Unknown function "${tok.v}"; available: ${Object.keys(FUNCTIONS).join(', ')}`,
+        });
       if (args.length < spec[0] || args.length > spec[1]) {
-        throw new FormulaError({ code: 'arity', at: tok.at, zh: `函数 ${tok.v} 需要 ${spec[0]}${spec[1] > spec[0] ? `–${spec[1]}` : ''} 个参数`, en: `${tok.v} takes ${spec[0]}${spec[1] > spec[0] ? `–${spec[1]}` : ''} arguments` });
+        throw new FormulaError({
+          code: 'arity',
+          at: tok.at,
+          zh: `函数 ${tok.v} 需要 ${spec[0]}${spec[1] > spec[0] ? `–${spec[1]}` : ''} 个参数`,
+          en: `${tok.v} takes ${spec[0]}${spec[1] > spec[0] ? `–${spec[1]}` : ''} arguments`,
+        });
       }
       return { k: 'call', fn: tok.v as FnName, args, at: tok.at };
     }
-    throw syntax(tok.at, `位置 ${tok.at + 1}：此处应为数字、数据项或括号`, `Position ${tok.at + 1}: expected a number, a series or "("`);
+    throw syntax(
+      tok.at,
+      `位置 ${tok.at + 1}：此处应为数字、数据项或括号`,
+      `Position ${tok.at + 1}: expected a number, a series or "("`,
+    );
   }
   function unary(): Node {
     const tok = peek();
-    if (tok?.t === 'op' && tok.v === '-') { p++; return { k: 'neg', e: unary() }; }
+    if (tok?.t === 'op' && tok.v === '-') {
+      p++;
+      return { k: 'neg', e: unary() };
+    }
     return atom();
   }
   function product(): Node {
@@ -152,17 +227,33 @@ export function parse(src: string): Node {
   }
   if (tokens.length === 0) throw syntax(0, '公式为空', 'The formula is empty');
   const tree = cmp();
-  if (p < tokens.length) throw syntax(tokens[p]!.at, `位置 ${tokens[p]!.at + 1}：多余的内容`, `Position ${tokens[p]!.at + 1}: unexpected input`);
+  if (p < tokens.length)
+    throw syntax(
+      tokens[p]!.at,
+      `位置 ${tokens[p]!.at + 1}：多余的内容`,
+      `Position ${tokens[p]!.at + 1}: unexpected input`,
+    );
   return tree;
 }
 
 export function seriesOf(node: Node, into = new Set<string>()): Set<string> {
   switch (node.k) {
-    case 'ref': into.add(node.name); break;
-    case 'neg': seriesOf(node.e, into); break;
-    case 'bin': case 'cmp': seriesOf(node.l, into); seriesOf(node.r, into); break;
-    case 'call': node.args.forEach((a) => seriesOf(a, into)); break;
-    default: break;
+    case 'ref':
+      into.add(node.name);
+      break;
+    case 'neg':
+      seriesOf(node.e, into);
+      break;
+    case 'bin':
+    case 'cmp':
+      seriesOf(node.l, into);
+      seriesOf(node.r, into);
+      break;
+    case 'call':
+      node.args.forEach((a) => seriesOf(a, into));
+      break;
+    default:
+      break;
   }
   return into;
 }
@@ -175,7 +266,8 @@ const mul = (a: Unit, b: Unit, sign = 1): Unit => {
   for (const [k, e] of Object.entries(b)) out[k] = (out[k] ?? 0) + sign * e;
   return clean(out);
 };
-export const sameUnit = (a: Unit, b: Unit) => JSON.stringify(Object.entries(clean(a)).sort()) === JSON.stringify(Object.entries(clean(b)).sort());
+export const sameUnit = (a: Unit, b: Unit) =>
+  JSON.stringify(Object.entries(clean(a)).sort()) === JSON.stringify(Object.entries(clean(b)).sort());
 
 /** "次/校" style text of a unit, for messages; `labels` words base units. */
 export function unitText(u: Unit, labels: Record<string, string> = {}): string {
@@ -197,17 +289,25 @@ export function parseUnit(text: string): Unit {
   return clean(out);
 }
 
-export interface SeriesInfo { unit: Unit }
+export interface SeriesInfo {
+  unit: Unit;
+}
 
 const same = (a: Node, b: Node): boolean => JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 function strip(n: Node): unknown {
   switch (n.k) {
-    case 'ref': return { k: 'ref', name: n.name };
-    case 'neg': return { k: 'neg', e: strip(n.e) };
-    case 'bin': return { k: 'bin', op: n.op, l: strip(n.l), r: strip(n.r) };
-    case 'cmp': return { k: 'cmp', op: n.op, l: strip(n.l), r: strip(n.r) };
-    case 'call': return { k: 'call', fn: n.fn, args: n.args.map(strip) };
-    default: return n;
+    case 'ref':
+      return { k: 'ref', name: n.name };
+    case 'neg':
+      return { k: 'neg', e: strip(n.e) };
+    case 'bin':
+      return { k: 'bin', op: n.op, l: strip(n.l), r: strip(n.r) };
+    case 'cmp':
+      return { k: 'cmp', op: n.op, l: strip(n.l), r: strip(n.r) };
+    case 'call':
+      return { k: 'call', fn: n.fn, args: n.args.map(strip) };
+    default:
+      return n;
   }
 }
 
@@ -225,8 +325,18 @@ function guards(cond: Node, d: Node): boolean {
   if (cond.k !== 'cmp') return false;
   const { op, l, r } = cond;
   const zeroOrMore = (n: Node, strict: boolean) => n.k === 'num' && (strict ? n.v >= 0 : n.v > 0);
-  if (same(l, d)) return (op === '>' && zeroOrMore(r, true)) || (op === '!=' && r.k === 'num' && r.v === 0) || (op === '>=' && zeroOrMore(r, false));
-  if (same(r, d)) return (op === '<' && zeroOrMore(l, true)) || (op === '!=' && l.k === 'num' && l.v === 0) || (op === '<=' && zeroOrMore(l, false));
+  if (same(l, d))
+    return (
+      (op === '>' && zeroOrMore(r, true)) ||
+      (op === '!=' && r.k === 'num' && r.v === 0) ||
+      (op === '>=' && zeroOrMore(r, false))
+    );
+  if (same(r, d))
+    return (
+      (op === '<' && zeroOrMore(l, true)) ||
+      (op === '!=' && l.k === 'num' && l.v === 0) ||
+      (op === '<=' && zeroOrMore(l, false))
+    );
   return false;
 }
 
@@ -244,31 +354,48 @@ export function checkFormula(node: Node, series: Record<string, SeriesInfo>): { 
     if (a === 'any') return b;
     if (b === 'any') return a;
     if (!sameUnit(a, b)) {
-      issues.push({ code: 'unit_mismatch', at, zh: `单位不一致：${what}的两边分别是“${unitText(a)}”和“${unitText(b)}”`, en: `Unit mismatch in ${what}: "${unitText(a)}" vs "${unitText(b)}"` });
+      issues.push({
+        code: 'unit_mismatch',
+        at,
+        zh: `单位不一致：${what}的两边分别是“${unitText(a)}”和“${unitText(b)}”`,
+        en: `Unit mismatch in ${what}: "${unitText(a)}" vs "${unitText(b)}"`,
+      });
     }
     return a;
   };
 
   function walk(n: Node): U {
     switch (n.k) {
-      case 'num': return 'any';
+      case 'num':
+        return 'any';
       case 'ref': {
         const s = series[n.name];
         if (!s) {
-          issues.push({ code: 'unknown_series', at: n.at, zh: `未知数据项“${n.name}”`, en: `Unknown series "${n.name}"` });
+          issues.push({
+            code: 'unknown_series',
+            at: n.at,
+            zh: `未知数据项“${n.name}”`,
+            en: `Unknown series "${n.name}"`,
+          });
           return 'any';
         }
         return s.unit;
       }
-      case 'neg': return walk(n.e);
-      case 'cmp': { combine(walk(n.l), walk(n.r), 0, '比较 comparison'); return {}; }
+      case 'neg':
+        return walk(n.e);
+      case 'cmp': {
+        combine(walk(n.l), walk(n.r), 0, '比较 comparison');
+        return {};
+      }
       case 'bin': {
         const l = walk(n.l);
         const r = walk(n.r);
-        if (n.op === '+' || n.op === '-') return combine(l, r, n.at, n.op === '+' ? '加法 addition' : '减法 subtraction');
+        if (n.op === '+' || n.op === '-')
+          return combine(l, r, n.at, n.op === '+' ? '加法 addition' : '减法 subtraction');
         if (n.op === '/' && !surelyNonZero(n.r) && !guarded.some((g) => same(g, n.r))) {
           issues.push({
-            code: 'unguarded_division', at: n.at,
+            code: 'unguarded_division',
+            at: n.at,
             zh: '除数可能为零：请改用 safe_div(分子, 分母) 或 if(分母 > 0, 分子 / 分母, 0)',
             en: 'The denominator may be zero: use safe_div(numerator, denominator) or if(denominator > 0, numerator / denominator, 0)',
           });
@@ -296,10 +423,12 @@ export function checkFormula(node: Node, series: Record<string, SeriesInfo>): { 
           const u: U = ua === 'any' && ub === 'any' ? 'any' : mul(ua === 'any' ? {} : ua, ub === 'any' ? {} : ub, -1);
           return fallback ? combine(u, walk(fallback), n.at, 'safe_div 的默认值 fallback') : u;
         }
-        if (n.fn === 'min' || n.fn === 'max') return n.args.map(walk).reduce((acc, u) => combine(acc, u, n.at, `${n.fn}()`));
+        if (n.fn === 'min' || n.fn === 'max')
+          return n.args.map(walk).reduce((acc, u) => combine(acc, u, n.at, `${n.fn}()`));
         return walk(n.args[0]!);
       }
-      default: return 'any';
+      default:
+        return 'any';
     }
   }
   const u = walk(node);
@@ -310,14 +439,32 @@ export function checkFormula(node: Node, series: Record<string, SeriesInfo>): { 
 export function evaluate(node: Node, values: Record<string, number | null | undefined>): number | null {
   function ev(n: Node): number | null {
     switch (n.k) {
-      case 'num': return n.v;
-      case 'ref': { const v = values[n.name]; return v === undefined || v === null || !Number.isFinite(v) ? null : v; }
-      case 'neg': { const v = ev(n.e); return v === null ? null : -v; }
+      case 'num':
+        return n.v;
+      case 'ref': {
+        const v = values[n.name];
+        return v === undefined || v === null || !Number.isFinite(v) ? null : v;
+      }
+      case 'neg': {
+        const v = ev(n.e);
+        return v === null ? null : -v;
+      }
       case 'cmp': {
         const l = ev(n.l);
         const r = ev(n.r);
         if (l === null || r === null) return null;
-        const ok = n.op === '>' ? l > r : n.op === '>=' ? l >= r : n.op === '<' ? l < r : n.op === '<=' ? l <= r : n.op === '==' ? l === r : l !== r;
+        const ok =
+          n.op === '>'
+            ? l > r
+            : n.op === '>='
+              ? l >= r
+              : n.op === '<'
+                ? l < r
+                : n.op === '<='
+                  ? l <= r
+                  : n.op === '=='
+                    ? l === r
+                    : l !== r;
         return ok ? 1 : 0;
       }
       case 'bin': {
@@ -352,14 +499,18 @@ export function evaluate(node: Node, values: Record<string, number | null | unde
         const f = 10 ** Math.max(0, Math.min(6, Math.round(digits)));
         return Math.round(xs[0]! * f) / f;
       }
-      default: return null;
+      default:
+        return null;
     }
   }
   return ev(node);
 }
 
 /** Parses and checks in one step, collecting a syntax error as an issue (for forms). */
-export function analyseFormula(src: string, series: Record<string, SeriesInfo>): { node: Node | null; unit: Unit; series: string[]; issues: FormulaIssue[] } {
+export function analyseFormula(
+  src: string,
+  series: Record<string, SeriesInfo>,
+): { node: Node | null; unit: Unit; series: string[]; issues: FormulaIssue[] } {
   try {
     const node = parse(src);
     const { unit, issues } = checkFormula(node, series);

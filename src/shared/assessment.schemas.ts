@@ -35,15 +35,29 @@ export const RULE_TYPE_LABELS: Record<(typeof RULE_TYPES)[number], Labelled> = {
   deduction: { zh: '按量扣分', en: 'Deduction per unit' },
 };
 
-const key = z.string().trim().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: bi('代码为小写字母开头的字母、数字、下划线（最多 40 位）', 'Keys: lower-case letter first, then letters, digits, _ (max 40)') });
+const key = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, {
+    message: bi(
+      '代码为小写字母开头的字母、数字、下划线（最多 40 位）',
+      'Keys: lower-case letter first, then letters, digits, _ (max 40)',
+    ),
+  });
 const name = z.string().trim().min(1).max(60);
 const points = z.number().min(0).max(100);
 
 export const scoringRule = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('linear'), target: z.number().positive({ message: bi('目标值须大于 0', 'The target must be above 0') }) }),
+  z.object({
+    type: z.literal('linear'),
+    target: z.number().positive({ message: bi('目标值须大于 0', 'The target must be above 0') }),
+  }),
   z.object({
     type: z.literal('bands'),
-    bands: z.array(z.object({ min: z.number(), points })).min(1).max(10),
+    bands: z
+      .array(z.object({ min: z.number(), points }))
+      .min(1)
+      .max(10),
   }),
   z.object({ type: z.literal('threshold'), threshold: z.number(), direction: z.enum(['gte', 'lte']).default('gte') }),
   z.object({ type: z.literal('deduction'), perUnit: z.number().positive() }),
@@ -53,7 +67,13 @@ export type ScoringRule = z.infer<typeof scoringRule>;
 export const rubricLevel = z.object({ key, label: name, points });
 export type RubricLevel = z.infer<typeof rubricLevel>;
 
-const indicatorBase = { key, name, nameEn: z.string().trim().max(80).optional(), maxPoints: points, description: z.string().trim().max(500).optional() };
+const indicatorBase = {
+  key,
+  name,
+  nameEn: z.string().trim().max(80).optional(),
+  maxPoints: points,
+  description: z.string().trim().max(500).optional(),
+};
 export const indicatorDef = z.discriminatedUnion('kind', [
   z.object({
     ...indicatorBase,
@@ -65,7 +85,12 @@ export const indicatorDef = z.discriminatedUnion('kind', [
     /** evaluate the formula for each member school and average the values (per-member-school averaging) */
     perMemberSchool: z.boolean().default(false),
   }),
-  z.object({ ...indicatorBase, kind: z.literal('manual'), levels: z.array(rubricLevel).min(1).max(10), evidenceRequired: z.boolean().default(false) }),
+  z.object({
+    ...indicatorBase,
+    kind: z.literal('manual'),
+    levels: z.array(rubricLevel).min(1).max(10),
+    evidenceRequired: z.boolean().default(false),
+  }),
   z.object({ ...indicatorBase, kind: z.literal('bonus') }),
   z.object({ ...indicatorBase, kind: z.literal('deduction') }),
 ]);
@@ -85,7 +110,8 @@ export type DimensionDef = z.infer<typeof dimensionDef>;
 export const boundConfig = z.object({
   enabled: z.boolean().default(false),
   /** weight of a school by location class; rural schools weigh most (the rural school's progress weighs most) */
-  weights: z.object({ urban: z.number().min(0).max(10), town: z.number().min(0).max(10), rural: z.number().min(0).max(10) })
+  weights: z
+    .object({ urban: z.number().min(0).max(10), town: z.number().min(0).max(10), rural: z.number().min(0).max(10) })
     .default({ urban: 1, town: 1.5, rural: 2 }),
   /** share of the community's bound score in each principal's appraisal (the rest is the school's own) */
   principalShare: z.number().min(0).max(1).default(0.3),
@@ -98,7 +124,10 @@ export const schemeDefinition = z.object({
 });
 export type SchemeDefinition = z.infer<typeof schemeDefinition>;
 
-const regionCode = z.string().trim().regex(/^\d{6}$/, { message: bi('区县代码应为 6 位数字', 'Region code must be 6 digits') });
+const regionCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, { message: bi('区县代码应为 6 位数字', 'Region code must be 6 digits') });
 const schoolYear = z.coerce.number().int().min(2000).max(2100);
 
 export const schemeInput = z.object({
@@ -132,7 +161,13 @@ export const schemeSchema = z.object({
   updatedAt: z.string(),
 });
 export type Scheme = z.infer<typeof schemeSchema>;
-export const schemeListQuery = pageQuery.extend({ region: z.string().regex(/^\d{6}$/).optional(), year: schoolYear.optional() });
+export const schemeListQuery = pageQuery.extend({
+  region: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  year: schoolYear.optional(),
+});
 
 // ---------- formula check and preview ----------
 export const formulaCheckInput = z.object({
@@ -144,13 +179,25 @@ export const formulaCheckInput = z.object({
   rule: scoringRule.optional(),
   maxPoints: points.optional(),
 });
-export const formulaIssueSchema = z.object({ code: z.string(), at: z.number().int(), message: z.string(), messageEn: z.string() });
+export const formulaIssueSchema = z.object({
+  code: z.string(),
+  at: z.number().int(),
+  message: z.string(),
+  messageEn: z.string(),
+});
 export const formulaCheckResult = z.object({
   ok: z.boolean(),
   unit: z.string(),
   series: z.array(z.string()),
   issues: z.array(formulaIssueSchema),
-  preview: z.array(z.object({ communityId: z.number().int(), communityName: z.string(), value: z.number().nullable(), points: z.number().nullable() })),
+  preview: z.array(
+    z.object({
+      communityId: z.number().int(),
+      communityName: z.string(),
+      value: z.number().nullable(),
+      points: z.number().nullable(),
+    }),
+  ),
 });
 export type FormulaCheckResult = z.infer<typeof formulaCheckResult>;
 
@@ -169,7 +216,13 @@ export type DataSourceInfo = z.infer<typeof dataSourceSchema>;
 // ---------- evaluations ----------
 export const evidenceLink = z.object({
   label: z.string().trim().min(1).max(100),
-  url: z.string().trim().max(500).refine((u) => /^(https?:\/\/|\/)/.test(u), { message: bi('证据链接须以 http(s):// 或 / 开头', 'Evidence links start with http(s):// or /') }),
+  url: z
+    .string()
+    .trim()
+    .max(500)
+    .refine((u) => /^(https?:\/\/|\/)/.test(u), {
+      message: bi('证据链接须以 http(s):// 或 / 开头', 'Evidence links start with http(s):// or /'),
+    }),
 });
 export type EvidenceLink = z.infer<typeof evidenceLink>;
 
@@ -220,7 +273,11 @@ export const explanationNode: z.ZodType<ExplanationNode> = z.lazy(() =>
     textEn: z.string(),
     value: z.number().nullable().optional(),
     children: z.array(explanationNode).optional(),
-    records: z.array(z.object({ label: z.string(), date: z.string().nullable().optional(), href: z.string().nullable().optional() })).optional(),
+    records: z
+      .array(
+        z.object({ label: z.string(), date: z.string().nullable().optional(), href: z.string().nullable().optional() }),
+      )
+      .optional(),
   }),
 );
 /** Named for OpenAPI: the recursive tree becomes components.schemas.ExplanationNode, referring to itself. */
@@ -283,7 +340,14 @@ export const appealSchema = z.object({
   decidedAt: z.string().nullable(),
 });
 export type Appeal = z.infer<typeof appealSchema>;
-export const appealInput = z.object({ indicatorKey: key, reason: z.string().trim().min(5, { message: bi('请写明申诉理由（至少 5 个字）', 'Give a reason (at least 5 characters)') }).max(2000) });
+export const appealInput = z.object({
+  indicatorKey: key,
+  reason: z
+    .string()
+    .trim()
+    .min(5, { message: bi('请写明申诉理由（至少 5 个字）', 'Give a reason (at least 5 characters)') })
+    .max(2000),
+});
 export const appealDecision = z.object({ accept: z.boolean(), response: z.string().trim().min(1).max(2000) });
 
 export const evaluationDetailSchema = evaluationSchema.extend({
@@ -295,13 +359,29 @@ export const evaluationDetailSchema = evaluationSchema.extend({
   result: resultSchema.nullable(),
   history: z.array(resultSchema.pick({ revision: true, total: true, publishedAt: true, schemeVersion: true })),
   appeals: z.array(appealSchema),
-  can: z.object({ selfScore: z.boolean(), assessorScore: z.boolean(), submit: z.boolean(), publish: z.boolean(), returnToAssessor: z.boolean(), appeal: z.boolean(), decideAppeal: z.boolean() }),
+  can: z.object({
+    selfScore: z.boolean(),
+    assessorScore: z.boolean(),
+    submit: z.boolean(),
+    publish: z.boolean(),
+    returnToAssessor: z.boolean(),
+    appeal: z.boolean(),
+    decideAppeal: z.boolean(),
+  }),
 });
 export type EvaluationDetail = z.infer<typeof evaluationDetailSchema>;
 
-export const assignmentInput = z.object({ communityId: z.number().int().positive(), assessorUserId: z.number().int().positive() });
+export const assignmentInput = z.object({
+  communityId: z.number().int().positive(),
+  assessorUserId: z.number().int().positive(),
+});
 export const assignmentSchema = z.object({
-  id: z.number().int(), schemeId: z.number().int(), communityId: z.number().int(), communityName: z.string(), assessorUserId: z.number().int(), assessorName: z.string(),
+  id: z.number().int(),
+  schemeId: z.number().int(),
+  communityId: z.number().int(),
+  communityName: z.string(),
+  assessorUserId: z.number().int(),
+  assessorName: z.string(),
 });
 export type Assignment = z.infer<typeof assignmentSchema>;
 
@@ -332,16 +412,59 @@ export type Results = z.infer<typeof resultsSchema>;
 
 // ---------- county balanced-development indicators (义务教育优质均衡) ----------
 export const balanceQuery = z.object({ region: regionCode, year: schoolYear });
-export const BALANCE_INDICATORS = ['qualified_teachers', 'backbone_teachers', 'pe_art_teachers', 'teaching_area', 'sports_area', 'equipment_value', 'multimedia_rooms'] as const;
+export const BALANCE_INDICATORS = [
+  'qualified_teachers',
+  'backbone_teachers',
+  'pe_art_teachers',
+  'teaching_area',
+  'sports_area',
+  'equipment_value',
+  'multimedia_rooms',
+] as const;
 export type BalanceIndicator = (typeof BALANCE_INDICATORS)[number];
 export const BALANCE_INDICATOR_LABELS: Record<BalanceIndicator, Labelled & { unitZh: string; unitEn: string }> = {
-  qualified_teachers: { zh: '每百名学生拥有高于规定学历教师数', en: 'Teachers above the required qualification per 100 students', unitZh: '人/百生', unitEn: 'per 100 students' },
-  backbone_teachers: { zh: '每百名学生拥有县级以上骨干教师数', en: 'County-level-or-above backbone teachers per 100 students', unitZh: '人/百生', unitEn: 'per 100 students' },
-  pe_art_teachers: { zh: '每百名学生拥有体育、艺术（美术、音乐）专任教师数', en: 'PE and art teachers per 100 students', unitZh: '人/百生', unitEn: 'per 100 students' },
-  teaching_area: { zh: '生均教学及辅助用房面积', en: 'Teaching and auxiliary floor area per student', unitZh: '㎡/生', unitEn: 'm² per student' },
-  sports_area: { zh: '生均体育运动场馆面积', en: 'Sports ground area per student', unitZh: '㎡/生', unitEn: 'm² per student' },
-  equipment_value: { zh: '生均教学仪器设备值', en: 'Teaching equipment value per student', unitZh: '元/生', unitEn: 'yuan per student' },
-  multimedia_rooms: { zh: '每百名学生拥有网络多媒体教室数', en: 'Networked multimedia classrooms per 100 students', unitZh: '间/百生', unitEn: 'per 100 students' },
+  qualified_teachers: {
+    zh: '每百名学生拥有高于规定学历教师数',
+    en: 'Teachers above the required qualification per 100 students',
+    unitZh: '人/百生',
+    unitEn: 'per 100 students',
+  },
+  backbone_teachers: {
+    zh: '每百名学生拥有县级以上骨干教师数',
+    en: 'County-level-or-above backbone teachers per 100 students',
+    unitZh: '人/百生',
+    unitEn: 'per 100 students',
+  },
+  pe_art_teachers: {
+    zh: '每百名学生拥有体育、艺术（美术、音乐）专任教师数',
+    en: 'PE and art teachers per 100 students',
+    unitZh: '人/百生',
+    unitEn: 'per 100 students',
+  },
+  teaching_area: {
+    zh: '生均教学及辅助用房面积',
+    en: 'Teaching and auxiliary floor area per student',
+    unitZh: '㎡/生',
+    unitEn: 'm² per student',
+  },
+  sports_area: {
+    zh: '生均体育运动场馆面积',
+    en: 'Sports ground area per student',
+    unitZh: '㎡/生',
+    unitEn: 'm² per student',
+  },
+  equipment_value: {
+    zh: '生均教学仪器设备值',
+    en: 'Teaching equipment value per student',
+    unitZh: '元/生',
+    unitEn: 'yuan per student',
+  },
+  multimedia_rooms: {
+    zh: '每百名学生拥有网络多媒体教室数',
+    en: 'Networked multimedia classrooms per 100 students',
+    unitZh: '间/百生',
+    unitEn: 'per 100 students',
+  },
 };
 
 const stageResult = z.object({
@@ -381,8 +504,22 @@ export const balanceSchema = z.object({
   method: z.string(),
   schools: z.array(balanceSchoolSchema),
   /** schools left out of the evaluation, with the reason (fewer than 50 pupils; no grade breakdown to split by) */
-  excluded: z.array(z.object({ schoolId: z.number().int(), schoolName: z.string(), level: z.string(), students: z.number().int(), reasonZh: z.string(), reasonEn: z.string() })),
+  excluded: z.array(
+    z.object({
+      schoolId: z.number().int(),
+      schoolName: z.string(),
+      level: z.string(),
+      students: z.number().int(),
+      reasonZh: z.string(),
+      reasonEn: z.string(),
+    }),
+  ),
   stages: z.object({ primary: z.array(stageResult), junior: z.array(stageResult) }),
-  summary: z.object({ schools: z.number().int(), meeting: z.number().int(), primaryPasses: z.boolean().nullable(), juniorPasses: z.boolean().nullable() }),
+  summary: z.object({
+    schools: z.number().int(),
+    meeting: z.number().int(),
+    primaryPasses: z.boolean().nullable(),
+    juniorPasses: z.boolean().nullable(),
+  }),
 });
 export type Balance = z.infer<typeof balanceSchema>;

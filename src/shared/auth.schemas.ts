@@ -38,7 +38,9 @@ export const userCreate = z.object({
   username: z
     .string()
     .trim()
-    .regex(/^[a-zA-Z0-9_.-]{3,64}$/, { message: bi('用户名为 3-64 位字母、数字、下划线、点或横线', 'Username: 3–64 letters, digits, _ . -') }),
+    .regex(/^[a-zA-Z0-9_.-]{3,64}$/, {
+      message: bi('用户名为 3-64 位字母、数字、下划线、点或横线', 'Username: 3–64 letters, digits, _ . -'),
+    }),
   displayName: z.string().trim().min(1).max(64),
   password,
   role: z.enum(ROLES),
@@ -67,5 +69,10 @@ export const sessionViewSchema = z.object({
 export type SessionView = z.infer<typeof sessionViewSchema>;
 export const sessionIdParam = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
 
-export const loginLockSchema = z.object({ userId: z.number().int(), username: z.string(), displayName: z.string(), lockedAt: z.string() });
+export const loginLockSchema = z.object({
+  userId: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  lockedAt: z.string(),
+});
 export type LoginLock = z.infer<typeof loginLockSchema>;

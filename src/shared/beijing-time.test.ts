@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { currentSchoolYear, schoolYearOfDate, shanghaiDate, shanghaiDateTime, shanghaiInstant, shanghaiMonth, todayShanghai } from './beijing-time.js';
+import {
+  currentSchoolYear,
+  schoolYearOfDate,
+  shanghaiDate,
+  shanghaiDateTime,
+  shanghaiInstant,
+  shanghaiMonth,
+  todayShanghai,
+} from './beijing-time.js';
 
 describe('Beijing time, whatever the server or device zone', () => {
   it.each([
@@ -22,7 +30,10 @@ describe('Beijing time, whatever the server or device zone', () => {
   });
 
   it.each([
-    ['2025-09-01', 2025], ['2026-08-31', 2025], ['2026-01-15', 2025], ['2025-08-31', 2024],
+    ['2025-09-01', 2025],
+    ['2026-08-31', 2025],
+    ['2026-01-15', 2025],
+    ['2025-08-31', 2024],
   ])('%s is in school year %s', (d, y) => expect(schoolYearOfDate(d)).toBe(y));
 
   it('starts the new school year at midnight of 1 September in Beijing, not in UTC', () => {

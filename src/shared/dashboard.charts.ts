@@ -55,15 +55,24 @@ export function chartOption(chart: Chart, lang: NumberLang, t: ChartTheme = { da
       ...base(t),
       tooltip,
       legend: { bottom: 0, type: 'scroll', textStyle: { color: textColour(t) } },
-      series: [{
-        type: 'pie', radius: ['40%', '68%'], center: ['50%', '45%'],
-        label: { color: textColour(t), formatter: '{b}: {c}' },
-        data: chart.points.map((p) => ({ name: p.name[lang], value: p.value ?? 0 })),
-      }],
+      series: [
+        {
+          type: 'pie',
+          radius: ['40%', '68%'],
+          center: ['50%', '45%'],
+          label: { color: textColour(t), formatter: '{b}: {c}' },
+          data: chart.points.map((p) => ({ name: p.name[lang], value: p.value ?? 0 })),
+        },
+      ],
     };
   }
   const markLine = chart.line
-    ? { symbol: 'none', lineStyle: { color: '#f5222d', type: 'dashed' }, label: { formatter: chart.line.label[lang], color: '#f5222d' }, data: [{ xAxis: chart.line.value }] }
+    ? {
+        symbol: 'none',
+        lineStyle: { color: '#f5222d', type: 'dashed' },
+        label: { formatter: chart.line.label[lang], color: '#f5222d' },
+        data: [{ xAxis: chart.line.value }],
+      }
     : undefined;
   if (chart.kind === 'rank') {
     // horizontal bars, largest on top
@@ -71,13 +80,35 @@ export function chartOption(chart: Chart, lang: NumberLang, t: ChartTheme = { da
       ...base(t),
       tooltip,
       grid: { left: 8, right: 48, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', ...axisStyle(t), axisLabel: { color: textColour(t), formatter: (v: number) => (chart.unit === 'percent' ? `${v}%` : formatNumber(v, lang)) } },
-      yAxis: { type: 'category', inverse: true, data: names, ...axisStyle(t), axisLabel: { color: textColour(t), width: 140, overflow: 'truncate' } },
-      series: [{
-        type: 'bar', data: values, barMaxWidth: 18,
-        label: { show: true, position: 'right', color: textColour(t), formatter: (p: { value: unknown }) => fmt(p.value) },
-        ...(markLine ? { markLine } : {}),
-      }],
+      xAxis: {
+        type: 'value',
+        ...axisStyle(t),
+        axisLabel: {
+          color: textColour(t),
+          formatter: (v: number) => (chart.unit === 'percent' ? `${v}%` : formatNumber(v, lang)),
+        },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: names,
+        ...axisStyle(t),
+        axisLabel: { color: textColour(t), width: 140, overflow: 'truncate' },
+      },
+      series: [
+        {
+          type: 'bar',
+          data: values,
+          barMaxWidth: 18,
+          label: {
+            show: true,
+            position: 'right',
+            color: textColour(t),
+            formatter: (p: { value: unknown }) => fmt(p.value),
+          },
+          ...(markLine ? { markLine } : {}),
+        },
+      ],
     };
   }
   if (chart.series?.length) {
@@ -88,11 +119,27 @@ export function chartOption(chart: Chart, lang: NumberLang, t: ChartTheme = { da
       legend: { top: 0, type: 'scroll', textStyle: { color: textColour(t) } },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: names, ...axisStyle(t) },
-      yAxis: { type: 'value', scale: true, ...axisStyle(t), axisLabel: { color: textColour(t), formatter: (v: number) => formatNumber(v, lang) } },
+      yAxis: {
+        type: 'value',
+        scale: true,
+        ...axisStyle(t),
+        axisLabel: { color: textColour(t), formatter: (v: number) => formatNumber(v, lang) },
+      },
       series: chart.series.map((s) => ({
-        type: chart.kind === 'bar' ? 'bar' : 'line', name: s.name[lang], data: names.map((_, i) => s.values[i] ?? null), barMaxWidth: 24,
-        connectNulls: true, showSymbol: true, symbol: 'circle', symbolSize: 8,
-        label: { show: names.length <= 6, position: 'top', color: textColour(t), formatter: (p: { value: unknown }) => formatNumber(typeof p.value === 'number' ? p.value : null, lang) },
+        type: chart.kind === 'bar' ? 'bar' : 'line',
+        name: s.name[lang],
+        data: names.map((_, i) => s.values[i] ?? null),
+        barMaxWidth: 24,
+        connectNulls: true,
+        showSymbol: true,
+        symbol: 'circle',
+        symbolSize: 8,
+        label: {
+          show: names.length <= 6,
+          position: 'top',
+          color: textColour(t),
+          formatter: (p: { value: unknown }) => formatNumber(typeof p.value === 'number' ? p.value : null, lang),
+        },
       })),
     };
   }
@@ -101,12 +148,27 @@ export function chartOption(chart: Chart, lang: NumberLang, t: ChartTheme = { da
     tooltip,
     grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: names, ...axisStyle(t) },
-    yAxis: { type: 'value', minInterval: 1, ...axisStyle(t), axisLabel: { color: textColour(t), formatter: (v: number) => formatNumber(v, lang) } },
-    series: [{
-      type: chart.kind === 'line' ? 'line' : 'bar', data: values, barMaxWidth: 36, smooth: chart.kind === 'line',
-      label: { show: chart.points.length <= 12, position: 'top', color: textColour(t), formatter: (p: { value: unknown }) => formatNumber(typeof p.value === 'number' ? p.value : null, lang) },
-      ...(chart.kind === 'line' ? { areaStyle: { opacity: 0.15 } } : {}),
-    }],
+    yAxis: {
+      type: 'value',
+      minInterval: 1,
+      ...axisStyle(t),
+      axisLabel: { color: textColour(t), formatter: (v: number) => formatNumber(v, lang) },
+    },
+    series: [
+      {
+        type: chart.kind === 'line' ? 'line' : 'bar',
+        data: values,
+        barMaxWidth: 36,
+        smooth: chart.kind === 'line',
+        label: {
+          show: chart.points.length <= 12,
+          position: 'top',
+          color: textColour(t),
+          formatter: (p: { value: unknown }) => formatNumber(typeof p.value === 'number' ? p.value : null, lang),
+        },
+        ...(chart.kind === 'line' ? { areaStyle: { opacity: 0.15 } } : {}),
+      },
+    ],
   };
 }
 
@@ -114,7 +176,12 @@ export function chartOption(chart: Chart, lang: NumberLang, t: ChartTheme = { da
  * Schools on their raw coordinates (longitude/latitude as a plane; no online tiles) coloured by
  * location class, core schools larger, and a line from each core school to each member school.
  */
-export function mapOption(map: DashboardMap, lang: NumberLang, labels: Record<string, string>, t: ChartTheme = { dark: false }): EChartsOptionLike {
+export function mapOption(
+  map: DashboardMap,
+  lang: NumberLang,
+  labels: Record<string, string>,
+  t: ChartTheme = { dark: false },
+): EChartsOptionLike {
   const lngs = map.schools.map((s) => s.lng);
   const lats = map.schools.map((s) => s.lat);
   const pad = (min: number, max: number) => {
@@ -129,17 +196,38 @@ export function mapOption(map: DashboardMap, lang: NumberLang, labels: Record<st
     tooltip: { trigger: 'item' },
     legend: { bottom: 0, textStyle: { color: textColour(t) } },
     grid: { left: 8, right: 8, top: 8, bottom: 32 },
-    xAxis: { type: 'value', ...x, axisLabel: hidden, axisTick: hidden, axisLine: hidden, splitLine: { lineStyle: { color: t.dark ? '#1b2740' : '#f3f3f3' } } },
-    yAxis: { type: 'value', ...y, axisLabel: hidden, axisTick: hidden, axisLine: hidden, splitLine: { lineStyle: { color: t.dark ? '#1b2740' : '#f3f3f3' } } },
+    xAxis: {
+      type: 'value',
+      ...x,
+      axisLabel: hidden,
+      axisTick: hidden,
+      axisLine: hidden,
+      splitLine: { lineStyle: { color: t.dark ? '#1b2740' : '#f3f3f3' } },
+    },
+    yAxis: {
+      type: 'value',
+      ...y,
+      axisLabel: hidden,
+      axisTick: hidden,
+      axisLine: hidden,
+      splitLine: { lineStyle: { color: t.dark ? '#1b2740' : '#f3f3f3' } },
+    },
     series: [
       {
-        name: lang === 'zh' ? '教共体结对' : 'Community links', type: 'lines', coordinateSystem: 'cartesian2d', silent: true,
+        name: lang === 'zh' ? '教共体结对' : 'Community links',
+        type: 'lines',
+        coordinateSystem: 'cartesian2d',
+        silent: true,
         lineStyle: { color: t.dark ? '#5b8ff9' : '#91caff', width: 1, opacity: 0.6 },
         data: map.links.map((l) => ({ coords: [l.from, l.to] })),
       },
       ...Object.keys(LOCATION_COLOURS).map((k) => ({
-        name: labels[k] ?? k, type: 'scatter', itemStyle: { color: LOCATION_COLOURS[k] },
-        data: map.schools.filter((s) => s.locationClass === k).map((s) => ({ name: s.name, value: [s.lng, s.lat], symbolSize: s.core ? 12 : 6 })),
+        name: labels[k] ?? k,
+        type: 'scatter',
+        itemStyle: { color: LOCATION_COLOURS[k] },
+        data: map.schools
+          .filter((s) => s.locationClass === k)
+          .map((s) => ({ name: s.name, value: [s.lng, s.lat], symbolSize: s.core ? 12 : 6 })),
         tooltip: { formatter: (p: { name: string }) => p.name },
       })),
     ],

@@ -72,7 +72,12 @@ function withSign(value: number, lang: NumberLang): string {
 /** A figure with its unit: "4.99万人次", "15.2%", "—" for no data. */
 export function formatFigure(value: number | null | undefined, unit: string, lang: NumberLang = 'zh'): string {
   if (unit === 'percent') return formatPercent(value);
-  if (unit === 'rank') return value === null || value === undefined || !Number.isFinite(value) ? EMPTY : lang === 'zh' ? `第 ${value} 名` : `#${value}`;
+  if (unit === 'rank')
+    return value === null || value === undefined || !Number.isFinite(value)
+      ? EMPTY
+      : lang === 'zh'
+        ? `第 ${value} 名`
+        : `#${value}`;
   if (unit === 'scoreChange' || unit === 'ppChange') {
     if (value === null || value === undefined || !Number.isFinite(value)) return EMPTY;
     const suffix = UNIT_SUFFIX[unit === 'scoreChange' ? 'score' : 'pp']![lang];

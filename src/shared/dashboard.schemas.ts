@@ -7,10 +7,13 @@ import { bi, pageQuery, queryBool, queryList } from './validation.js';
  * as {zh, en} pairs (like the enum labels) and every figure carries the list that produced it.
  */
 const SEMESTER = /^(\d{4})-(\d{4})-([12])$/;
-export const dashboardSemester = z.string().refine((s) => {
-  const m = SEMESTER.exec(s);
-  return !!m && Number(m[2]) === Number(m[1]) + 1;
-}, { message: bi('学期格式应为 2025-2026-1', 'Semester looks like 2025-2026-1') });
+export const dashboardSemester = z.string().refine(
+  (s) => {
+    const m = SEMESTER.exec(s);
+    return !!m && Number(m[2]) === Number(m[1]) + 1;
+  },
+  { message: bi('学期格式应为 2025-2026-1', 'Semester looks like 2025-2026-1') },
+);
 
 export const dashboardQuery = z
   .object({
@@ -20,7 +23,10 @@ export const dashboardQuery = z
     level: queryList(z.enum(SCHOOL_LEVELS)).optional(),
     locationClass: queryList(z.enum(LOCATION_CLASSES)).optional(),
     /** a region inside the actor's own (bureau view of a county) */
-    region: z.string().regex(/^\d{6}$/, { message: bi('地区代码应为 6 位数字', 'Region code must be 6 digits') }).optional(),
+    region: z
+      .string()
+      .regex(/^\d{6}$/, { message: bi('地区代码应为 6 位数字', 'Region code must be 6 digits') })
+      .optional(),
     communityId: z.coerce.number().int().positive().optional(),
     schoolId: z.coerce.number().int().positive().optional(),
     lang: z.enum(['zh', 'en']).optional(),
@@ -43,7 +49,22 @@ const labelled = z.object({ zh: z.string(), en: z.string() });
  * a change between two figures, written with its sign (+0.5分, −2.1个百分点).
  */
 export const FIGURE_UNITS = [
-  'schools', 'communities', 'teachers', 'percent', 'sessions', 'times', 'hours', 'people', 'students', 'items', 'views', 'score', 'rank', 'pp', 'scoreChange', 'ppChange',
+  'schools',
+  'communities',
+  'teachers',
+  'percent',
+  'sessions',
+  'times',
+  'hours',
+  'people',
+  'students',
+  'items',
+  'views',
+  'score',
+  'rank',
+  'pp',
+  'scoreChange',
+  'ppChange',
 ] as const;
 export type FigureUnit = (typeof FIGURE_UNITS)[number];
 
@@ -116,7 +137,13 @@ export const mapPointSchema = z.object({
 export const mapSchema = z.object({
   schools: z.array(mapPointSchema),
   /** core school → member school, one per current membership (lines of the community) */
-  links: z.array(z.object({ communityId: z.number().int(), from: z.tuple([z.number(), z.number()]), to: z.tuple([z.number(), z.number()]) })),
+  links: z.array(
+    z.object({
+      communityId: z.number().int(),
+      from: z.tuple([z.number(), z.number()]),
+      to: z.tuple([z.number(), z.number()]),
+    }),
+  ),
   communities: z.array(z.object({ id: z.number().int(), name: z.string() })),
   /** schools left off the map because they have no coordinates */
   withoutCoordinates: z.number().int(),
@@ -152,12 +179,19 @@ export const alertSchema = z.object({
   since: z.string().nullable(),
 });
 export type Alert = z.infer<typeof alertSchema>;
-export const alertsSchema = z.object({ items: z.array(alertSchema), total: z.number().int(), unavailable: z.array(z.string()) });
+export const alertsSchema = z.object({
+  items: z.array(alertSchema),
+  total: z.number().int(),
+  unavailable: z.array(z.string()),
+});
 export type Alerts = z.infer<typeof alertsSchema>;
 
 // ---------- drill-down list the registry lacks: teachers by level/location class, master teachers ----------
 export const drillTeachersQuery = pageQuery.extend({
-  region: z.string().regex(/^\d{6}$/).optional(),
+  region: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   communityId: z.coerce.number().int().positive().optional(),
   schoolId: z.coerce.number().int().positive().optional(),
   level: queryList(z.enum(SCHOOL_LEVELS)).optional(),
@@ -166,14 +200,27 @@ export const drillTeachersQuery = pageQuery.extend({
 });
 export type DrillTeachersQuery = z.infer<typeof drillTeachersQuery>;
 export const drillTeacherSchema = z.object({
-  id: z.number().int(), name: z.string(), teacherCode: z.string(), schoolId: z.number().int(), schoolName: z.string(), honours: z.array(z.string()), title: z.string(),
+  id: z.number().int(),
+  name: z.string(),
+  teacherCode: z.string(),
+  schoolId: z.number().int(),
+  schoolName: z.string(),
+  honours: z.array(z.string()),
+  title: z.string(),
 });
 
 // ---------- display links (数据大屏) ----------
 export const displayLinkInput = z.object({
-  label: z.string().trim().min(1, { message: bi('请填写名称，如“会议室大屏”', 'Give it a name, e.g. "meeting-room screen"') }).max(50),
+  label: z
+    .string()
+    .trim()
+    .min(1, { message: bi('请填写名称，如“会议室大屏”', 'Give it a name, e.g. "meeting-room screen"') })
+    .max(50),
   /** a region inside the creator's, or the creator's community; defaults to the creator's scope */
-  regionCode: z.string().regex(/^\d{6}$/).optional(),
+  regionCode: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   communityId: z.number().int().positive().optional(),
   /** default and maximum: GONGJIN_DISPLAY_LINK_MAX_DAYS (365 unless configured) */
   validDays: z.number().int().min(1).max(3650).optional(),
@@ -197,7 +244,10 @@ export const displayLinkCreated = displayLinkSchema.extend({ token: z.string(), 
 
 export const reportQuery = z.object({
   schoolYear: z.coerce.number().int().min(2000).max(2100).optional(),
-  region: z.string().regex(/^\d{6}$/).optional(),
+  region: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   communityId: z.coerce.number().int().positive().optional(),
   lang: z.enum(['zh', 'en']).optional(),
 });

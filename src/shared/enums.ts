@@ -2,7 +2,14 @@
  * Domain vocabularies shared by server and web. Codes are English identifiers; the Chinese label is
  * what users see (DOMAIN.md, "Vocabulary for code").
  */
-export const SCHOOL_LEVELS = ['primary', 'junior', 'nine_year', 'twelve_year', 'complete_secondary', 'kindergarten'] as const;
+export const SCHOOL_LEVELS = [
+  'primary',
+  'junior',
+  'nine_year',
+  'twelve_year',
+  'complete_secondary',
+  'kindergarten',
+] as const;
 export type SchoolLevel = (typeof SCHOOL_LEVELS)[number];
 export const SCHOOL_LEVEL_LABELS: Record<SchoolLevel, { zh: string; en: string }> = {
   primary: { zh: '小学', en: 'Primary' },
@@ -71,11 +78,24 @@ export const TEACHER_HONOUR_LABELS: Record<TeacherHonour, { zh: string; en: stri
   rising_star: { zh: '教坛新秀', en: 'Rising star' },
 };
 /** Honours that count as 名师 (master teachers) in community structure ratios. */
-export const MASTER_HONOURS: readonly TeacherHonour[] = ['special_grade', 'famous_provincial', 'famous_city', 'leader_city', 'leader_county'];
+export const MASTER_HONOURS: readonly TeacherHonour[] = [
+  'special_grade',
+  'famous_provincial',
+  'famous_city',
+  'leader_city',
+  'leader_county',
+];
 /** Honours that count as county-level-or-above backbone teachers (national balance indicator). */
 export const BACKBONE_HONOURS: readonly TeacherHonour[] = TEACHER_HONOURS.filter((h) => h !== 'rising_star');
 
-export const TEACHER_POSTS = ['principal', 'vice_principal', 'party_secretary', 'middle_manager', 'head_teacher', 'teacher'] as const;
+export const TEACHER_POSTS = [
+  'principal',
+  'vice_principal',
+  'party_secretary',
+  'middle_manager',
+  'head_teacher',
+  'teacher',
+] as const;
 export type TeacherPost = (typeof TEACHER_POSTS)[number];
 export const TEACHER_POST_LABELS: Record<TeacherPost, { zh: string; en: string }> = {
   principal: { zh: '校长', en: 'Principal' },
@@ -87,7 +107,14 @@ export const TEACHER_POST_LABELS: Record<TeacherPost, { zh: string; en: string }
 };
 
 /** 最高学历 highest qualification. */
-export const QUALIFICATIONS = ['below_secondary', 'secondary', 'junior_college', 'bachelor', 'master', 'doctor'] as const;
+export const QUALIFICATIONS = [
+  'below_secondary',
+  'secondary',
+  'junior_college',
+  'bachelor',
+  'master',
+  'doctor',
+] as const;
 export type Qualification = (typeof QUALIFICATIONS)[number];
 export const QUALIFICATION_LABELS: Record<Qualification, { zh: string; en: string }> = {
   below_secondary: { zh: '高中以下', en: 'Below upper secondary' },
@@ -99,8 +126,24 @@ export const QUALIFICATION_LABELS: Record<Qualification, { zh: string; en: strin
 };
 
 export const SUBJECTS = [
-  'chinese', 'math', 'english', 'physics', 'chemistry', 'biology', 'history', 'geography', 'politics',
-  'science', 'music', 'art', 'pe', 'it', 'labour', 'mental_health', 'calligraphy', 'other',
+  'chinese',
+  'math',
+  'english',
+  'physics',
+  'chemistry',
+  'biology',
+  'history',
+  'geography',
+  'politics',
+  'science',
+  'music',
+  'art',
+  'pe',
+  'it',
+  'labour',
+  'mental_health',
+  'calligraphy',
+  'other',
 ] as const;
 export type Subject = (typeof SUBJECTS)[number];
 export const SUBJECT_LABELS: Record<Subject, { zh: string; en: string }> = {

@@ -4,11 +4,15 @@
  * JS numbers (areas and values stored as double precision) are read as the shortest decimal that
  * prints them, i.e. the decimal the user entered.
  */
-export interface Rational { readonly n: bigint; readonly d: bigint }
+export interface Rational {
+  readonly n: bigint;
+  readonly d: bigint;
+}
 
 const abs = (x: bigint) => (x < 0n ? -x : x);
 function gcd(a: bigint, b: bigint): bigint {
-  a = abs(a); b = abs(b);
+  a = abs(a);
+  b = abs(b);
   while (b) [a, b] = [b, a % b];
   return a;
 }
@@ -43,7 +47,8 @@ export const mul = (a: Rational, b: Rational) => rat(a.n * b.n, a.d * b.d);
 export const div = (a: Rational, b: Rational) => rat(a.n * b.d, a.d * b.n);
 /** −1, 0 or 1 as a is below, equal to or above b. */
 export function cmp(a: Rational, b: Rational): -1 | 0 | 1 {
-  const l = a.n * b.d, r = b.n * a.d;
+  const l = a.n * b.d,
+    r = b.n * a.d;
   return l < r ? -1 : l > r ? 1 : 0;
 }
 export const gte = (a: Rational, b: Rational) => cmp(a, b) >= 0;
@@ -52,7 +57,7 @@ export const toNumber = (a: Rational) => Number(a.n) / Number(a.d);
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 /**
@@ -64,7 +69,9 @@ export function toFixedDirected(a: Rational, digits: number, mode: 'floor' | 'ce
   const scale = 10n ** BigInt(digits);
   const q = mode === 'floor' ? floorDiv(a.n * scale, a.d) : -floorDiv(-a.n * scale, a.d);
   const neg = q < 0n;
-  const s = abs(q).toString().padStart(digits + 1, '0');
+  const s = abs(q)
+    .toString()
+    .padStart(digits + 1, '0');
   const body = digits ? `${s.slice(0, -digits)}.${s.slice(-digits)}` : s;
   return (neg ? '-' : '') + body;
 }

@@ -4,7 +4,14 @@ import { EVALUATION_GRADES, MENTORSHIP_STATUSES } from './exchange.enums.js';
 import { bi, isoDate, pageQuery, patchOf, queryBool } from './validation.js';
 
 const id = z.number().int().positive();
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' ? null : v));
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' ? null : v));
 
 // ---------- mentorships 师徒结对 ----------
 export const mentorshipInput = z.object({
@@ -13,7 +20,11 @@ export const mentorshipInput = z.object({
   communityId: id.nullable().optional(),
   signedOn: isoDate,
   endsOn: isoDate.nullable().optional(),
-  goals: z.string().trim().min(4, { message: bi('请写明结对目标', 'State the goals of the pair') }).max(2000),
+  goals: z
+    .string()
+    .trim()
+    .min(4, { message: bi('请写明结对目标', 'State the goals of the pair') })
+    .max(2000),
   /** The region's default (usually 1) when omitted. */
   observationsPerMonth: z.number().int().min(1).max(20).optional(),
   status: z.enum(MENTORSHIP_STATUSES).default('active'),
@@ -22,7 +33,12 @@ export type MentorshipInput = z.infer<typeof mentorshipInput>;
 export const mentorshipPatch = patchOf(mentorshipInput);
 export type MentorshipPatch = z.infer<typeof mentorshipPatch>;
 
-export const monthComplianceSchema = z.object({ month: z.string(), observations: z.number().int(), met: z.boolean(), judged: z.boolean() });
+export const monthComplianceSchema = z.object({
+  month: z.string(),
+  observations: z.number().int(),
+  met: z.boolean(),
+  judged: z.boolean(),
+});
 export const mentorshipSchema = z.object({
   id: z.number().int(),
   communityId: z.number().int().nullable(),
@@ -49,9 +65,19 @@ export const mentorshipSchema = z.object({
 });
 export type Mentorship = z.infer<typeof mentorshipSchema>;
 
-export const linkedActivitySchema = z.object({ id: z.number().int(), kind: z.string(), title: z.string(), startsAt: z.string(), semester: z.string() });
+export const linkedActivitySchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  title: z.string(),
+  startsAt: z.string(),
+  semester: z.string(),
+});
 export const mentorshipEvaluationSchema = z.object({
-  id: z.number().int(), semester: z.string(), grade: z.enum(EVALUATION_GRADES), comment: z.string().nullable(), evaluatedAt: z.string(),
+  id: z.number().int(),
+  semester: z.string(),
+  grade: z.enum(EVALUATION_GRADES),
+  comment: z.string().nullable(),
+  evaluatedAt: z.string(),
 });
 export const mentorshipDetailSchema = mentorshipSchema.extend({
   months: z.array(monthComplianceSchema),
@@ -91,27 +117,58 @@ export const studioInput = z.object({
   memberIds: z.array(id).max(200).default([]),
 });
 export type StudioInput = z.infer<typeof studioInput>;
-export const studioMemberSchema = z.object({ teacherId: z.number().int(), name: z.string(), schoolName: z.string(), joinedOn: z.string() });
+export const studioMemberSchema = z.object({
+  teacherId: z.number().int(),
+  name: z.string(),
+  schoolName: z.string(),
+  joinedOn: z.string(),
+});
 export const studioSchema = z.object({
-  id: z.number().int(), name: z.string(), regionCode: z.string(), communityId: z.number().int().nullable(), communityName: z.string().nullable(),
-  leaderTeacherId: z.number().int(), leaderName: z.string(), leaderSchoolName: z.string(), subject: z.string().nullable(), foundedOn: z.string(),
-  description: z.string().nullable(), members: z.array(studioMemberSchema),
+  id: z.number().int(),
+  name: z.string(),
+  regionCode: z.string(),
+  communityId: z.number().int().nullable(),
+  communityName: z.string().nullable(),
+  leaderTeacherId: z.number().int(),
+  leaderName: z.string(),
+  leaderSchoolName: z.string(),
+  subject: z.string().nullable(),
+  foundedOn: z.string(),
+  description: z.string().nullable(),
+  members: z.array(studioMemberSchema),
 });
 export type Studio = z.infer<typeof studioSchema>;
-export const studioListQuery = pageQuery.extend({ communityId: z.coerce.number().int().positive().optional(), search: z.string().trim().max(50).optional() });
+export const studioListQuery = pageQuery.extend({
+  communityId: z.coerce.number().int().positive().optional(),
+  search: z.string().trim().max(50).optional(),
+});
 export const studioMemberInput = z.object({ teacherId: id, joinedOn: isoDate.optional() });
 
 // ---------- structure ----------
-const counts = z.object({ total: z.number().int(), master: z.number().int(), backbone: z.number().int(), masterShare: z.number().nullable(), backboneShare: z.number().nullable() });
+const counts = z.object({
+  total: z.number().int(),
+  master: z.number().int(),
+  backbone: z.number().int(),
+  masterShare: z.number().nullable(),
+  backboneShare: z.number().nullable(),
+});
 export const structureQuery = z.object({
   communityId: z.coerce.number().int().positive().optional(),
-  region: z.string().regex(/^\d{6}$/).optional(),
+  region: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   /** The day whose postings count as "after exchanges" (today when omitted). */
   on: isoDate.optional(),
 });
 export type StructureQuery = z.infer<typeof structureQuery>;
 export const structureUnitSchema = z.object({
-  id: z.number().int(), name: z.string(), locationClass: z.enum(LOCATION_CLASSES).nullable(), before: counts, after: counts, belowFloor: z.boolean(),
+  id: z.number().int(),
+  name: z.string(),
+  locationClass: z.enum(LOCATION_CLASSES).nullable(),
+  before: counts,
+  after: counts,
+  belowFloor: z.boolean(),
   byHonour: z.record(z.string(), z.number().int()),
 });
 export const structureSchema = z.object({
@@ -119,13 +176,25 @@ export const structureSchema = z.object({
   floor: z.number(),
   communities: z.array(structureUnitSchema),
   schools: z.array(structureUnitSchema),
-  byLocation: z.array(z.object({ locationClass: z.enum(LOCATION_CLASSES), before: counts, after: counts, averageAge: z.number().nullable() })),
+  byLocation: z.array(
+    z.object({
+      locationClass: z.enum(LOCATION_CLASSES),
+      before: counts,
+      after: counts,
+      averageAge: z.number().nullable(),
+    }),
+  ),
 });
 export type Structure = z.infer<typeof structureSchema>;
 export type StructureUnit = z.infer<typeof structureUnitSchema>;
 
 export const shortageRowSchema = z.object({
-  subject: z.string(), teachers: z.number().int(), nonSpecialist: z.number().int(), share: z.number().nullable(),
-  rural: z.number().int(), town: z.number().int(), urban: z.number().int(),
+  subject: z.string(),
+  teachers: z.number().int(),
+  nonSpecialist: z.number().int(),
+  share: z.number().nullable(),
+  rural: z.number().int(),
+  town: z.number().int(),
+  urban: z.number().int(),
 });
 export type ShortageRow = z.infer<typeof shortageRowSchema>;

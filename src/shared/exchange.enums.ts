@@ -1,7 +1,14 @@
 import type { Labelled } from './enums.js';
 
 /** 教师交流 kinds (DOMAIN.md, "Vocabulary for code"). */
-export const EXCHANGE_KINDS = ['support_teaching', 'rotation', 'secondment', 'shadowing', 'itinerant', 'send_lesson'] as const;
+export const EXCHANGE_KINDS = [
+  'support_teaching',
+  'rotation',
+  'secondment',
+  'shadowing',
+  'itinerant',
+  'send_lesson',
+] as const;
 export type ExchangeKind = (typeof EXCHANGE_KINDS)[number];
 export const EXCHANGE_KIND_LABELS: Record<ExchangeKind, Labelled> = {
   support_teaching: { zh: '支教', en: 'Support teaching' },
@@ -72,10 +79,24 @@ export const DUE_STATE_LABELS: Record<DueState, Labelled> = {
   done: { zh: '本周期已完成', en: 'Done this cycle' },
 };
 
-export const TOTALS_DIMENSIONS = ['teacher', 'school', 'community', 'region', 'year', 'kind', 'direction', 'honour'] as const;
+export const TOTALS_DIMENSIONS = [
+  'teacher',
+  'school',
+  'community',
+  'region',
+  'year',
+  'kind',
+  'direction',
+  'honour',
+] as const;
 export type TotalsDimension = (typeof TOTALS_DIMENSIONS)[number];
 
 export const WEEKDAY_LABELS: Record<number, Labelled> = {
-  1: { zh: '周一', en: 'Mon' }, 2: { zh: '周二', en: 'Tue' }, 3: { zh: '周三', en: 'Wed' }, 4: { zh: '周四', en: 'Thu' },
-  5: { zh: '周五', en: 'Fri' }, 6: { zh: '周六', en: 'Sat' }, 7: { zh: '周日', en: 'Sun' },
+  1: { zh: '周一', en: 'Mon' },
+  2: { zh: '周二', en: 'Tue' },
+  3: { zh: '周三', en: 'Wed' },
+  4: { zh: '周四', en: 'Thu' },
+  5: { zh: '周五', en: 'Fri' },
+  6: { zh: '周六', en: 'Sat' },
+  7: { zh: '周日', en: 'Sun' },
 };

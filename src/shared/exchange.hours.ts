@@ -56,7 +56,8 @@ export function postingHours(start: string, end: string, dayHours: number, fract
 /** Itinerant teaching: each weekly slot counts its length once for every week it recurs in the dates. */
 export function itinerantHours(start: string, end: string, slots: readonly Slot[]): number {
   let minutes = 0;
-  for (const s of slots) minutes += weekdayOccurrences(start, end, s.weekday) * Math.max(0, minutesOf(s.endTime) - minutesOf(s.startTime));
+  for (const s of slots)
+    minutes += weekdayOccurrences(start, end, s.weekday) * Math.max(0, minutesOf(s.endTime) - minutesOf(s.startTime));
   return round2(minutes / 60);
 }
 
@@ -79,4 +80,3 @@ export function computeHours(a: HoursInput): number {
   const fraction = a.workload === 'part_time' ? (a.partTimeFraction ?? 0.5) : 1;
   return postingHours(a.startDate, a.endDate, a.dayHours, fraction);
 }
-

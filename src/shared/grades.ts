@@ -13,7 +13,18 @@ export const JUNIOR_GRADES = ['7', '8', '9'] as const satisfies readonly Student
 export const SENIOR_GRADES = ['10', '11', '12'] as const satisfies readonly StudentGrade[];
 
 export const GRADE_NAMES_ZH: Record<StudentGrade, string> = {
-  '1': '一', '2': '二', '3': '三', '4': '四', '5': '五', '6': '六', '7': '七', '8': '八', '9': '九', '10': '高一', '11': '高二', '12': '高三',
+  '1': '一',
+  '2': '二',
+  '3': '三',
+  '4': '四',
+  '5': '五',
+  '6': '六',
+  '7': '七',
+  '8': '八',
+  '9': '九',
+  '10': '高一',
+  '11': '高二',
+  '12': '高三',
 };
 
 export const studentGradeSchema = z.enum(STUDENT_GRADES);

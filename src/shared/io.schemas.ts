@@ -22,7 +22,9 @@ export type RowError = z.infer<typeof rowErrorSchema>;
 
 export const columnMappingSchema = z.object({
   headerRows: z.array(z.number().int()),
-  used: z.array(z.object({ column: z.string(), header: z.string(), key: z.string(), field: z.string(), fieldEn: z.string() })),
+  used: z.array(
+    z.object({ column: z.string(), header: z.string(), key: z.string(), field: z.string(), fieldEn: z.string() }),
+  ),
   ignored: z.array(z.object({ column: z.string(), header: z.string(), unnamed: z.literal(true).optional() })),
   missingOptional: z.array(z.object({ key: z.string(), field: z.string(), fieldEn: z.string() })),
 });

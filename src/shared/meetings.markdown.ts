@@ -44,7 +44,11 @@ export function parseMinutes(body: string): Block[] {
       blocks.push({ type: 'rule' });
     } else if (heading) {
       flush();
-      blocks.push({ type: 'heading', level: Math.min(3, heading[1]!.length) as 1 | 2 | 3, inlines: parseInlines(heading[2] ?? '') });
+      blocks.push({
+        type: 'heading',
+        level: Math.min(3, heading[1]!.length) as 1 | 2 | 3,
+        inlines: parseInlines(heading[2] ?? ''),
+      });
     } else if (bullet) {
       flush();
       blocks.push({ type: 'item', ordered: false, marker: '•', inlines: parseInlines(bullet[1] ?? '') });

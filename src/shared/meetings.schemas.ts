@@ -55,11 +55,23 @@ export type OwnerKind = (typeof OWNER_KINDS)[number];
 export const MINUTES_MAX_CHARS = 100_000;
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' ? null : v));
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' ? null : v));
 /** ISO 8601 date-time with an offset (the web sends UTC 'Z'); stored as timestamptz. */
-const dateTime = z.iso.datetime({ offset: true, message: bi('时间格式应为 ISO 8601（含时区）', 'Time must be ISO 8601 with a time zone') });
+const dateTime = z.iso.datetime({
+  offset: true,
+  message: bi('时间格式应为 ISO 8601（含时区）', 'Time must be ISO 8601 with a time zone'),
+});
 const id = z.number().int().positive();
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: bi('版本校验值应为 64 位十六进制 sha256', 'The version hash must be a 64-hex-digit sha256') });
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, {
+  message: bi('版本校验值应为 64 位十六进制 sha256', 'The version hash must be a 64-hex-digit sha256'),
+});
 
 // ---------- meetings ----------
 const meetingBase = z.object({
@@ -69,17 +81,35 @@ const meetingBase = z.object({
   startsAt: dateTime,
   endsAt: dateTime.nullable().optional(),
   place: optionalText(200),
-  link: z.url({ protocol: /^https?$/, message: bi('会议链接应为 http(s) 网址', 'The meeting link must be an http(s) URL') }).max(500).nullable().optional(),
+  link: z
+    .url({ protocol: /^https?$/, message: bi('会议链接应为 http(s) 网址', 'The meeting link must be an http(s) URL') })
+    .max(500)
+    .nullable()
+    .optional(),
   note: optionalText(2000),
 });
-const placeOrLink = (v: { place?: string | null | undefined; link?: string | null | undefined }) => Boolean(v.place || v.link);
-const endsAfterStart = (v: { startsAt?: string | undefined; endsAt?: string | null | undefined }) => !v.endsAt || !v.startsAt || Date.parse(v.endsAt) > Date.parse(v.startsAt);
+const placeOrLink = (v: { place?: string | null | undefined; link?: string | null | undefined }) =>
+  Boolean(v.place || v.link);
+const endsAfterStart = (v: { startsAt?: string | undefined; endsAt?: string | null | undefined }) =>
+  !v.endsAt || !v.startsAt || Date.parse(v.endsAt) > Date.parse(v.startsAt);
 
 export const meetingInput = meetingBase
-  .refine(placeOrLink, { path: ['place'], message: bi('请填写会议地点或线上会议链接', 'Give a place or an online meeting link') })
-  .refine(endsAfterStart, { path: ['endsAt'], message: bi('结束时间须晚于开始时间', 'The end must be after the start') });
+  .refine(placeOrLink, {
+    path: ['place'],
+    message: bi('请填写会议地点或线上会议链接', 'Give a place or an online meeting link'),
+  })
+  .refine(endsAfterStart, {
+    path: ['endsAt'],
+    message: bi('结束时间须晚于开始时间', 'The end must be after the start'),
+  });
 export type MeetingInput = z.infer<typeof meetingInput>;
-export const meetingPatch = meetingBase.omit({ communityId: true }).partial().refine(endsAfterStart, { path: ['endsAt'], message: bi('结束时间须晚于开始时间', 'The end must be after the start') });
+export const meetingPatch = meetingBase
+  .omit({ communityId: true })
+  .partial()
+  .refine(endsAfterStart, {
+    path: ['endsAt'],
+    message: bi('结束时间须晚于开始时间', 'The end must be after the start'),
+  });
 export type MeetingPatch = z.infer<typeof meetingPatch>;
 
 export const meetingSchema = z.object({
@@ -131,7 +161,14 @@ export const agendaItemSchema = z.object({
   note: z.string().nullable(),
   /** Set when the item reports on an action item of an earlier meeting (carried over automatically). */
   carriedActionItem: z
-    .object({ id: z.number().int(), title: z.string(), ownerName: z.string(), dueDate: z.string(), status: z.enum(ACTION_ITEM_STATUSES), meetingId: z.number().int() })
+    .object({
+      id: z.number().int(),
+      title: z.string(),
+      ownerName: z.string(),
+      dueDate: z.string(),
+      status: z.enum(ACTION_ITEM_STATUSES),
+      meetingId: z.number().int(),
+    })
     .nullable(),
 });
 export type AgendaItem = z.infer<typeof agendaItemSchema>;
@@ -158,7 +195,9 @@ export type Attendee = z.infer<typeof attendeeSchema>;
 
 // ---------- minutes and signatures ----------
 export const minutesSave = z.object({
-  body: z.string().max(MINUTES_MAX_CHARS, { message: bi(`纪要不能超过 ${MINUTES_MAX_CHARS} 个字符`, `Minutes are limited to ${MINUTES_MAX_CHARS} characters`) }),
+  body: z.string().max(MINUTES_MAX_CHARS, {
+    message: bi(`纪要不能超过 ${MINUTES_MAX_CHARS} 个字符`, `Minutes are limited to ${MINUTES_MAX_CHARS} characters`),
+  }),
   /** The hash of the text the editor started from; a mismatch means someone else saved in between. */
   baseSha256: sha256.nullable().optional(),
 });
@@ -220,16 +259,36 @@ const actionItemBase = z.object({
   dueDate: isoDate,
   activityIds: z.array(id).max(100).optional(),
 });
-const ownerGiven = (v: { ownerKind?: OwnerKind | undefined; ownerSchoolId?: number | null | undefined; ownerName?: string | undefined; ownerTeacherId?: number | null | undefined }) =>
-  v.ownerKind === undefined || (v.ownerKind === 'school' ? Boolean(v.ownerSchoolId) : Boolean(v.ownerName || v.ownerTeacherId));
-export const actionItemInput = actionItemBase.refine(ownerGiven, { path: ['ownerKind'], message: bi('请指定负责学校或负责人', 'Name the owner school or person') });
+const ownerGiven = (v: {
+  ownerKind?: OwnerKind | undefined;
+  ownerSchoolId?: number | null | undefined;
+  ownerName?: string | undefined;
+  ownerTeacherId?: number | null | undefined;
+}) =>
+  v.ownerKind === undefined ||
+  (v.ownerKind === 'school' ? Boolean(v.ownerSchoolId) : Boolean(v.ownerName || v.ownerTeacherId));
+export const actionItemInput = actionItemBase.refine(ownerGiven, {
+  path: ['ownerKind'],
+  message: bi('请指定负责学校或负责人', 'Name the owner school or person'),
+});
 export type ActionItemInput = z.infer<typeof actionItemInput>;
-export const actionItemPatch = actionItemBase.partial().extend({ done: z.boolean().optional() }).refine(ownerGiven, { path: ['ownerKind'], message: bi('请指定负责学校或负责人', 'Name the owner school or person') });
+export const actionItemPatch = actionItemBase
+  .partial()
+  .extend({ done: z.boolean().optional() })
+  .refine(ownerGiven, {
+    path: ['ownerKind'],
+    message: bi('请指定负责学校或负责人', 'Name the owner school or person'),
+  });
 export type ActionItemPatch = z.infer<typeof actionItemPatch>;
 export const progressNoteInput = z.object({ note: trimmed(2000), done: z.boolean().optional() });
 export type ProgressNoteInput = z.infer<typeof progressNoteInput>;
 
-export const progressNoteSchema = z.object({ id: z.number().int(), note: z.string(), authorName: z.string(), createdAt: z.string() });
+export const progressNoteSchema = z.object({
+  id: z.number().int(),
+  note: z.string(),
+  authorName: z.string(),
+  createdAt: z.string(),
+});
 export type ProgressNote = z.infer<typeof progressNoteSchema>;
 export const actionItemSchema = z.object({
   id: z.number().int(),
@@ -260,7 +319,14 @@ export const actionItemListQuery = pageQuery.extend({
 export type ActionItemListQuery = z.infer<typeof actionItemListQuery>;
 
 // ---------- attachments ----------
-export const attachmentSchema = z.object({ id: z.number().int(), fileName: z.string(), contentType: z.string(), size: z.number().int(), uploadedByName: z.string().nullable(), createdAt: z.string() });
+export const attachmentSchema = z.object({
+  id: z.number().int(),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  uploadedByName: z.string().nullable(),
+  createdAt: z.string(),
+});
 export type Attachment = z.infer<typeof attachmentSchema>;
 
 export const meetingDetailSchema = meetingSchema.extend({
@@ -283,14 +349,41 @@ export const remindersQuery = z.object({
 export type RemindersQuery = z.infer<typeof remindersQuery>;
 export const remindersSchema = z.object({
   asOf: z.string(),
-  meetingsDue: z.array(z.object({ communityId: z.number().int(), communityName: z.string(), lastMeetingAt: z.string().nullable(), nextMeetingAt: z.string().nullable(), daysSince: z.number().int().nullable() })),
-  pendingSignatures: z.array(z.object({
-    meetingId: z.number().int(), meetingTitle: z.string(), communityId: z.number().int(), communityName: z.string(), revision: z.number().int(),
-    schoolId: z.number().int(), schoolName: z.string(), signerName: z.string(), circulatedAt: z.string().nullable(), daysWaiting: z.number().int(),
-  })),
-  overdueItems: z.array(z.object({
-    id: z.number().int(), meetingId: z.number().int(), title: z.string(), communityId: z.number().int(), communityName: z.string(), ownerName: z.string(), dueDate: z.string(), daysOverdue: z.number().int(),
-  })),
+  meetingsDue: z.array(
+    z.object({
+      communityId: z.number().int(),
+      communityName: z.string(),
+      lastMeetingAt: z.string().nullable(),
+      nextMeetingAt: z.string().nullable(),
+      daysSince: z.number().int().nullable(),
+    }),
+  ),
+  pendingSignatures: z.array(
+    z.object({
+      meetingId: z.number().int(),
+      meetingTitle: z.string(),
+      communityId: z.number().int(),
+      communityName: z.string(),
+      revision: z.number().int(),
+      schoolId: z.number().int(),
+      schoolName: z.string(),
+      signerName: z.string(),
+      circulatedAt: z.string().nullable(),
+      daysWaiting: z.number().int(),
+    }),
+  ),
+  overdueItems: z.array(
+    z.object({
+      id: z.number().int(),
+      meetingId: z.number().int(),
+      title: z.string(),
+      communityId: z.number().int(),
+      communityName: z.string(),
+      ownerName: z.string(),
+      dueDate: z.string(),
+      daysOverdue: z.number().int(),
+    }),
+  ),
 });
 export type Reminders = z.infer<typeof remindersSchema>;
 

@@ -17,7 +17,10 @@ const longitude = z
   .max(136, { message: bi('经度超出中国范围（73–136）', 'Longitude outside China (73–136)') });
 /** School ids of an imported instance may be codes or numbers; the planner treats them as text. */
 const plannerId = z.union([z.string().trim().min(1).max(64), z.number().int()]).transform(String);
-const countyCode = z.string().trim().regex(/^\d{6}$/, { message: bi('地区代码应为 6 位数字', 'Region code must be 6 digits') });
+const countyCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, { message: bi('地区代码应为 6 位数字', 'Region code must be 6 digits') });
 /** Instance size limits: a province has a few thousand schools per side. */
 export const MAX_SCHOOLS_PER_SIDE = 5000;
 /** Support units one member may need from one core (a week's visits, lessons or teachers). */
@@ -31,7 +34,12 @@ const capacity = z
   .number()
   .int()
   .min(0, { message: bi('容量不能为负数', 'Capacity cannot be negative') })
-  .max(MAX_CORE_CAPACITY, { message: bi(`容量不能超过 ${MAX_CORE_CAPACITY}（全部成员校的最大帮扶量）`, `Capacity at most ${MAX_CORE_CAPACITY} (every member at its largest load)`) });
+  .max(MAX_CORE_CAPACITY, {
+    message: bi(
+      `容量不能超过 ${MAX_CORE_CAPACITY}（全部成员校的最大帮扶量）`,
+      `Capacity at most ${MAX_CORE_CAPACITY} (every member at its largest load)`,
+    ),
+  });
 
 export const PAIRING_MODES = ['flat', 'tree'] as const;
 export type PairingMode = (typeof PAIRING_MODES)[number];
@@ -50,7 +58,12 @@ const schoolPoint = z.strictObject({
 export const coreInput = schoolPoint.extend({ capacity });
 export const memberInput = schoolPoint.extend({
   /** support units the member needs (generalised assignment); 1 in the basic model */
-  demand: z.number().int().min(1, { message: bi('需求至少为 1', 'Demand must be at least 1') }).max(MAX_MEMBER_LOAD).default(1),
+  demand: z
+    .number()
+    .int()
+    .min(1, { message: bi('需求至少为 1', 'Demand must be at least 1') })
+    .max(MAX_MEMBER_LOAD)
+    .default(1),
   /** the core it is paired with today; changing it costs the change penalty */
   currentCoreId: plannerId.nullable().optional(),
   /** tree mode: a township centre pairs with a core, a village school with a centre */
@@ -66,7 +79,15 @@ export type PairRef = z.infer<typeof pairRef>;
 export const travelMatrix = z.strictObject({
   memberIds: z.array(plannerId).min(1),
   coreIds: z.array(plannerId).min(1),
-  minutes: z.array(z.array(z.number().min(0, { message: bi('通行时间不能为负', 'Travel time cannot be negative') }).max(10000).nullable())),
+  minutes: z.array(
+    z.array(
+      z
+        .number()
+        .min(0, { message: bi('通行时间不能为负', 'Travel time cannot be negative') })
+        .max(10000)
+        .nullable(),
+    ),
+  ),
 });
 export type TravelMatrix = z.infer<typeof travelMatrix>;
 
@@ -75,12 +96,25 @@ export type TravelMatrix = z.infer<typeof travelMatrix>;
  * paired — travel time adds to an itinerant teacher's week, a far member costs a core more visits.
  * Pairs not listed use the member's demand. Only the 'gap' model reads loads.
  */
-export const pairLoad = z.strictObject({ memberId: plannerId, coreId: plannerId, load: z.number().int().min(0).max(MAX_MEMBER_LOAD) });
+export const pairLoad = z.strictObject({
+  memberId: plannerId,
+  coreId: plannerId,
+  load: z.number().int().min(0).max(MAX_MEMBER_LOAD),
+});
 export const pairingInstance = z.strictObject({
-  cores: z.array(coreInput).min(1, { message: bi('至少需要一所核心校', 'At least one core school is needed') }).max(MAX_SCHOOLS_PER_SIDE),
-  members: z.array(memberInput).min(1, { message: bi('至少需要一所成员校', 'At least one member school is needed') }).max(MAX_SCHOOLS_PER_SIDE),
+  cores: z
+    .array(coreInput)
+    .min(1, { message: bi('至少需要一所核心校', 'At least one core school is needed') })
+    .max(MAX_SCHOOLS_PER_SIDE),
+  members: z
+    .array(memberInput)
+    .min(1, { message: bi('至少需要一所成员校', 'At least one member school is needed') })
+    .max(MAX_SCHOOLS_PER_SIDE),
   travelMatrix: travelMatrix.optional(),
-  pairLoads: z.array(pairLoad).max(MAX_SCHOOLS_PER_SIDE * 50).optional(),
+  pairLoads: z
+    .array(pairLoad)
+    .max(MAX_SCHOOLS_PER_SIDE * 50)
+    .optional(),
 });
 export type PairingInstance = z.infer<typeof pairingInstance>;
 
@@ -88,7 +122,11 @@ export const pairingSettings = z.strictObject({
   mode: z.enum(PAIRING_MODES).default('flat'),
   /** basic: every member one unit, solved exactly (min-cost flow); gap: members' demands vs. capacities, a MIP in HiGHS */
   model: z.enum(PAIRING_MODELS).default('basic'),
-  detourFactor: z.number().min(1, { message: bi('绕行系数不小于 1', 'Detour factor at least 1') }).max(3).default(1.3),
+  detourFactor: z
+    .number()
+    .min(1, { message: bi('绕行系数不小于 1', 'Detour factor at least 1') })
+    .max(3)
+    .default(1.3),
   /** added to the cost of every pair that differs from today's (km, or minutes with a travel matrix) */
   changePenalty: z.number().min(0).max(100000).default(5),
   sameLevel: z.boolean().default(true),
@@ -109,7 +147,10 @@ export const pairingSettings = z.strictObject({
 export type PairingSettings = z.infer<typeof pairingSettings>;
 /** The same settings as the server answers them (ids already text; response schemas cannot hold transforms). */
 const pairRefOut = z.object({ memberId: z.string(), coreId: z.string() });
-export const pairingSettingsOut = pairingSettings.extend({ locks: z.array(pairRefOut), forbidden: z.array(pairRefOut) });
+export const pairingSettingsOut = pairingSettings.extend({
+  locks: z.array(pairRefOut),
+  forbidden: z.array(pairRefOut),
+});
 export type PairingSettingsInput = z.input<typeof pairingSettings>;
 
 export const pairingRequest = z
@@ -173,7 +214,16 @@ export const planPoint = z.object({
 });
 export type PlanPoint = z.infer<typeof planPoint>;
 
-export const INFEASIBILITY_CODES = ['capacity_short', 'member_unreachable', 'hall_violation', 'locked_over_capacity', 'lock_forbidden', 'demand_exceeds_capacity', 'mip_infeasible', 'time_limit'] as const;
+export const INFEASIBILITY_CODES = [
+  'capacity_short',
+  'member_unreachable',
+  'hall_violation',
+  'locked_over_capacity',
+  'lock_forbidden',
+  'demand_exceeds_capacity',
+  'mip_infeasible',
+  'time_limit',
+] as const;
 export const infeasibility = z.object({
   code: z.enum(INFEASIBILITY_CODES),
   memberIds: z.array(z.string()),
@@ -217,9 +267,24 @@ export const pairingResult = z.object({
 export type PairingResult = z.infer<typeof pairingResult>;
 
 // ---------- exchange matching ----------
-export const EXCHANGE_SUBJECTS = ['english', 'music', 'art', 'pe', 'science', 'it', 'physics', 'chemistry', 'biology', 'history', 'geography'] as const;
+export const EXCHANGE_SUBJECTS = [
+  'english',
+  'music',
+  'art',
+  'pe',
+  'science',
+  'it',
+  'physics',
+  'chemistry',
+  'biology',
+  'history',
+  'geography',
+] as const;
 export const exchangeSettings = z.strictObject({
-  subjects: z.array(z.enum(SUBJECTS)).min(1).default([...EXCHANGE_SUBJECTS]),
+  subjects: z
+    .array(z.enum(SUBJECTS))
+    .min(1)
+    .default([...EXCHANGE_SUBJECTS]),
   maxDistanceKm: z.number().positive().max(500).default(40),
   detourFactor: z.number().min(1).max(3).default(1.3),
   /** weekly itinerant days one spare teacher can give */
@@ -230,8 +295,14 @@ export const exchangeSettings = z.strictObject({
   supportThresholdSlots: z.number().int().min(1).max(10).default(4),
   includePotential: z.boolean().default(false),
   /** shortage key `${schoolId}:${subject}` → supplier school id */
-  locks: z.array(z.object({ shortageKey: z.string().max(80), supplierSchoolId: z.number().int().positive() })).max(5000).default([]),
-  forbidden: z.array(z.object({ shortageKey: z.string().max(80), supplierSchoolId: z.number().int().positive() })).max(20000).default([]),
+  locks: z
+    .array(z.object({ shortageKey: z.string().max(80), supplierSchoolId: z.number().int().positive() }))
+    .max(5000)
+    .default([]),
+  forbidden: z
+    .array(z.object({ shortageKey: z.string().max(80), supplierSchoolId: z.number().int().positive() }))
+    .max(20000)
+    .default([]),
 });
 export type ExchangeSettings = z.infer<typeof exchangeSettings>;
 export type ExchangeSettingsInput = z.input<typeof exchangeSettings>;
@@ -269,7 +340,11 @@ export const exchangeAssignment = z.object({
   /** a teacher the supplier could send (a specialist of the subject, not a school leader) */
   suggestedTeacherId: z.number().int().nullable(),
   suggestedTeacherName: z.string().nullable(),
-  why: z.object({ code: z.enum(['locked', 'nearest', 'capacity']), altSchoolName: z.string().nullable(), extraKm: z.number() }),
+  why: z.object({
+    code: z.enum(['locked', 'nearest', 'capacity']),
+    altSchoolName: z.string().nullable(),
+    extraKm: z.number(),
+  }),
 });
 export type ExchangeAssignment = z.infer<typeof exchangeAssignment>;
 export const exchangeResult = z.object({
@@ -281,7 +356,12 @@ export const exchangeResult = z.object({
   supplies: z.array(exchangeSupply),
   assignments: z.array(exchangeAssignment),
   points: z.array(planPoint),
-  totals: z.object({ shortageSlots: z.number().int(), matchedSlots: z.number().int(), totalDistanceKm: z.number(), worstDistanceKm: z.number() }),
+  totals: z.object({
+    shortageSlots: z.number().int(),
+    matchedSlots: z.number().int(),
+    totalDistanceKm: z.number(),
+    worstDistanceKm: z.number(),
+  }),
   infeasibility: infeasibility.nullable(),
   timings,
 });
@@ -297,8 +377,18 @@ export type PlanKind = (typeof PLAN_KINDS)[number];
 export const PLAN_STATUSES = ['draft', 'accepted'] as const;
 
 export const planCreate = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pairing'), name: z.string().trim().min(1).max(100), regionCode: countyCode, settings: pairingSettings.prefault({}) }),
-  z.object({ kind: z.literal('exchange'), name: z.string().trim().min(1).max(100), regionCode: countyCode, settings: exchangeSettings.prefault({}) }),
+  z.object({
+    kind: z.literal('pairing'),
+    name: z.string().trim().min(1).max(100),
+    regionCode: countyCode,
+    settings: pairingSettings.prefault({}),
+  }),
+  z.object({
+    kind: z.literal('exchange'),
+    name: z.string().trim().min(1).max(100),
+    regionCode: countyCode,
+    settings: exchangeSettings.prefault({}),
+  }),
 ]);
 export type PlanCreate = z.infer<typeof planCreate>;
 /** Settings edits (locks, forbidden pairs, capacities …) replace the named fields and re-plan. */
@@ -329,8 +419,18 @@ export const planSummary = planBase.extend({
 });
 export type PlanSummary = z.infer<typeof planSummary>;
 export const planDetail = z.discriminatedUnion('kind', [
-  planBase.extend({ kind: z.literal('pairing'), settings: pairingSettingsOut, result: pairingResult.nullable(), createdCommunityIds: z.array(z.number().int()) }),
-  planBase.extend({ kind: z.literal('exchange'), settings: exchangeSettings, result: exchangeResult.nullable(), createdCommunityIds: z.array(z.number().int()) }),
+  planBase.extend({
+    kind: z.literal('pairing'),
+    settings: pairingSettingsOut,
+    result: pairingResult.nullable(),
+    createdCommunityIds: z.array(z.number().int()),
+  }),
+  planBase.extend({
+    kind: z.literal('exchange'),
+    settings: exchangeSettings,
+    result: exchangeResult.nullable(),
+    createdCommunityIds: z.array(z.number().int()),
+  }),
 ]);
 export type PlanDetail = z.infer<typeof planDetail>;
 export const planListQuery = pageQuery.extend({

@@ -48,10 +48,16 @@ export const examSubjectInput = z
     items: z.array(examItemInput).max(200).default([]),
   })
   .refine((s) => s.lowLine <= s.passLine && s.passLine <= s.excellentLine && s.excellentLine <= s.fullMark, {
-    message: bi('分数线应满足 低分线 ≤ 及格线 ≤ 优秀线 ≤ 满分', 'Lines must satisfy low ≤ pass ≤ excellent ≤ full mark'),
+    message: bi(
+      '分数线应满足 低分线 ≤ 及格线 ≤ 优秀线 ≤ 满分',
+      'Lines must satisfy low ≤ pass ≤ excellent ≤ full mark',
+    ),
     path: ['passLine'],
   })
-  .refine((s) => new Set(s.items.map((i) => i.itemNo)).size === s.items.length, { message: bi('题号不能重复', 'Item numbers must be unique'), path: ['items'] })
+  .refine((s) => new Set(s.items.map((i) => i.itemNo)).size === s.items.length, {
+    message: bi('题号不能重复', 'Item numbers must be unique'),
+    path: ['items'],
+  })
   .refine((s) => s.items.length === 0 || Math.abs(s.items.reduce((a, i) => a + i.fullMark, 0) - s.fullMark) < 1e-9, {
     message: bi('各小题满分之和应等于科目满分', 'Item full marks must add up to the subject full mark'),
     path: ['items'],
@@ -68,12 +74,19 @@ export const examInput = z.object({
     .array(examSubjectInput)
     .min(1)
     .max(20)
-    .refine((l) => new Set(l.map((s) => s.subject)).size === l.length, { message: bi('科目不能重复', 'Subjects must be unique') }),
+    .refine((l) => new Set(l.map((s) => s.subject)).size === l.length, {
+      message: bi('科目不能重复', 'Subjects must be unique'),
+    }),
   schoolIds: z.array(z.number().int().positive()).min(1).max(10000),
 });
 export type ExamInput = z.infer<typeof examInput>;
 
-export const examItemSchema = z.object({ id: z.number().int(), itemNo: z.string(), fullMark: z.number(), knowledgePoints: z.array(z.string()) });
+export const examItemSchema = z.object({
+  id: z.number().int(),
+  itemNo: z.string(),
+  fullMark: z.number(),
+  knowledgePoints: z.array(z.string()),
+});
 export const examSubjectSchema = z.object({
   id: z.number().int(),
   subject: z.enum(SUBJECTS),
@@ -98,7 +111,9 @@ export const examSchema = z.object({
   createdAt: z.string(),
 });
 export type Exam = z.infer<typeof examSchema>;
-export const examDetailSchema = examSchema.extend({ schools: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string() })) });
+export const examDetailSchema = examSchema.extend({
+  schools: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string() })),
+});
 export type ExamDetail = z.infer<typeof examDetailSchema>;
 export const examListQuery = pageQuery.extend({
   search: z.string().trim().max(50).optional(),
@@ -114,7 +129,11 @@ export const classInput = z.object({
   name: z.string().trim().min(1).max(30),
 });
 export type ClassInput = z.infer<typeof classInput>;
-export const classSchema = classInput.extend({ id: z.number().int(), schoolName: z.string(), studentCount: z.number().int() });
+export const classSchema = classInput.extend({
+  id: z.number().int(),
+  schoolName: z.string(),
+  studentCount: z.number().int(),
+});
 export type SchoolClass = z.infer<typeof classSchema>;
 export const classListQuery = pageQuery.extend({
   schoolId: z.coerce.number().int().positive().optional(),
@@ -123,7 +142,13 @@ export const classListQuery = pageQuery.extend({
 });
 
 // ---------- imports ----------
-export const importRowErrorSchema = z.object({ row: z.number().int(), column: z.string(), code: z.string(), message: z.string(), messageEn: z.string() });
+export const importRowErrorSchema = z.object({
+  row: z.number().int(),
+  column: z.string(),
+  code: z.string(),
+  message: z.string(),
+  messageEn: z.string(),
+});
 export type ImportRowError = z.infer<typeof importRowErrorSchema>;
 export const qualityJobSchema = z.object({
   id: z.string(),
@@ -188,12 +213,22 @@ export const gapQuery = z.object({
   subject: z.enum(SUBJECTS),
   examIds: queryList(z.coerce.number().int().positive()),
   /** Narrow to schools in a region, current members of a community, or of some levels (as the school list does). */
-  region: z.string().trim().regex(/^\d{2,12}$/).optional(),
+  region: z
+    .string()
+    .trim()
+    .regex(/^\d{2,12}$/)
+    .optional(),
   communityId: z.coerce.number().int().positive().optional(),
   level: queryList(z.enum(SCHOOL_LEVELS)).optional(),
 });
 export type GapFilter = Pick<z.infer<typeof gapQuery>, 'region' | 'communityId' | 'level'>;
-const groupFigure = z.object({ n: z.number().int(), mean: z.number().nullable(), passRate: z.number().nullable(), excellentRate: z.number().nullable(), lowRate: z.number().nullable() });
+const groupFigure = z.object({
+  n: z.number().int(),
+  mean: z.number().nullable(),
+  passRate: z.number().nullable(),
+  excellentRate: z.number().nullable(),
+  lowRate: z.number().nullable(),
+});
 export type GroupFigure = z.infer<typeof groupFigure>;
 export const gapFigureSchema = z.object({
   reference: groupFigure,
@@ -205,19 +240,26 @@ export const gapFigureSchema = z.object({
   lowGap: z.number().nullable(),
 });
 export type GapFigure = z.infer<typeof gapFigureSchema>;
-export const gapChangeSchema = z.object({ meanGap: z.number().nullable(), passGap: z.number().nullable(), excellentGap: z.number().nullable(), lowGap: z.number().nullable() });
+export const gapChangeSchema = z.object({
+  meanGap: z.number().nullable(),
+  passGap: z.number().nullable(),
+  excellentGap: z.number().nullable(),
+  lowGap: z.number().nullable(),
+});
 export const gapsResponse = z.object({
   subject: z.enum(SUBJECTS),
-  exams: z.array(z.object({
-    examId: z.number().int(),
-    name: z.string(),
-    examDate: z.string(),
-    grade: z.number().int(),
-    fullMark: z.number(),
-    ruralUrban: gapFigureSchema,
-    memberCore: gapFigureSchema,
-    communities: z.array(z.object({ communityId: z.number().int(), name: z.string(), gap: gapFigureSchema })),
-  })),
+  exams: z.array(
+    z.object({
+      examId: z.number().int(),
+      name: z.string(),
+      examDate: z.string(),
+      grade: z.number().int(),
+      fullMark: z.number(),
+      ruralUrban: gapFigureSchema,
+      memberCore: gapFigureSchema,
+      communities: z.array(z.object({ communityId: z.number().int(), name: z.string(), gap: gapFigureSchema })),
+    }),
+  ),
   /** last exam minus first exam: negative means the gap narrowed */
   change: z.object({ ruralUrban: gapChangeSchema, memberCore: gapChangeSchema }).nullable(),
 });
@@ -246,7 +288,12 @@ export const didResponse = z.object({
   ciLow: z.number().nullable(),
   ciHigh: z.number().nullable(),
   pValue: z.number().nullable(),
-  groupMeans: z.object({ treatedBefore: z.number().nullable(), treatedAfter: z.number().nullable(), controlBefore: z.number().nullable(), controlAfter: z.number().nullable() }),
+  groupMeans: z.object({
+    treatedBefore: z.number().nullable(),
+    treatedAfter: z.number().nullable(),
+    controlBefore: z.number().nullable(),
+    controlAfter: z.number().nullable(),
+  }),
   reading: z.string(),
   readingEn: z.string(),
   refusal: z.object({ code: z.string(), reason: z.string(), reasonEn: z.string() }).nullable(),
@@ -264,7 +311,12 @@ export const itemAnalysisSchema = z.object({
   regionDifficulty: z.number().nullable(),
 });
 export type ItemAnalysis = z.infer<typeof itemAnalysisSchema>;
-export const knowledgePointSchema = z.object({ tag: z.string(), rate: z.number(), regionRate: z.number().nullable(), items: z.number().int() });
+export const knowledgePointSchema = z.object({
+  tag: z.string(),
+  rate: z.number(),
+  regionRate: z.number().nullable(),
+  items: z.number().int(),
+});
 export const reportStudentSchema = z.object({
   studentId: z.number().int(),
   studentKey: z.string(),
@@ -303,10 +355,25 @@ export const studentSchema = z.object({
   className: z.string().nullable(),
 });
 export type Student = z.infer<typeof studentSchema>;
-export const studentListQuery = pageQuery.extend({ schoolId: z.coerce.number().int().positive().optional(), classId: z.coerce.number().int().positive().optional(), search: z.string().trim().max(40).optional() });
+export const studentListQuery = pageQuery.extend({
+  schoolId: z.coerce.number().int().positive().optional(),
+  classId: z.coerce.number().int().positive().optional(),
+  search: z.string().trim().max(40).optional(),
+});
 export const studentReportSchema = z.object({
   student: studentSchema,
-  scores: z.array(z.object({ examId: z.number().int(), examName: z.string(), examDate: z.string(), subject: z.enum(SUBJECTS), score: z.number(), fullMark: z.number(), classMean: z.number().nullable(), regionMean: z.number().nullable() })),
+  scores: z.array(
+    z.object({
+      examId: z.number().int(),
+      examName: z.string(),
+      examDate: z.string(),
+      subject: z.enum(SUBJECTS),
+      score: z.number(),
+      fullMark: z.number(),
+      classMean: z.number().nullable(),
+      regionMean: z.number().nullable(),
+    }),
+  ),
   weakPoints: z.array(knowledgePointSchema),
 });
 export type StudentReport = z.infer<typeof studentReportSchema>;

@@ -1,13 +1,32 @@
 import { z } from 'zod';
 import { studentsByGradeSchema } from './grades.js';
 import {
-  COMMUNITY_MODELS, COMMUNITY_TYPES, GENDERS, LEADERSHIP_ROLES, LOCATION_CLASSES, MEMBERSHIP_ROLES,
-  QUALIFICATIONS, QUALITY_TIERS, SCHOOL_LEVELS, SUBJECTS, TEACHER_HONOURS, TEACHER_POSTS, TEACHER_STATUSES, TEACHER_TITLES,
+  COMMUNITY_MODELS,
+  COMMUNITY_TYPES,
+  GENDERS,
+  LEADERSHIP_ROLES,
+  LOCATION_CLASSES,
+  MEMBERSHIP_ROLES,
+  QUALIFICATIONS,
+  QUALITY_TIERS,
+  SCHOOL_LEVELS,
+  SUBJECTS,
+  TEACHER_HONOURS,
+  TEACHER_POSTS,
+  TEACHER_STATUSES,
+  TEACHER_TITLES,
 } from './enums.js';
 import { bi, isoDate, pageQuery, patchOf, queryBool, queryList } from './validation.js';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' ? null : v));
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' ? null : v));
 
 // ---------- regions ----------
 export const regionSchema = z.object({
@@ -35,15 +54,33 @@ export const schoolInput = z.object({
   code: schoolCode,
   name: trimmed(100),
   shortName: optionalText(50),
-  regionCode: z.string().trim().regex(/^\d{6}$/, { message: bi('区县代码应为 6 位数字', 'County code must be 6 digits') }),
-  townshipCode: z.string().trim().regex(/^\d{9}$/, { message: bi('乡镇代码应为 9 位数字', 'Township code must be 9 digits') }).nullable().optional(),
+  regionCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, { message: bi('区县代码应为 6 位数字', 'County code must be 6 digits') }),
+  townshipCode: z
+    .string()
+    .trim()
+    .regex(/^\d{9}$/, { message: bi('乡镇代码应为 9 位数字', 'Township code must be 9 digits') })
+    .nullable()
+    .optional(),
   level: z.enum(SCHOOL_LEVELS),
   locationClass: z.enum(LOCATION_CLASSES),
   isTeachingPoint: z.boolean().default(false),
   parentSchoolId: z.number().int().positive().nullable().optional(),
   qualityTier: z.enum(QUALITY_TIERS).nullable().optional(),
-  latitude: z.number().min(3, { message: bi('纬度超出中国范围（3–54）', 'Latitude outside China (3–54)') }).max(54, { message: bi('纬度超出中国范围（3–54）', 'Latitude outside China (3–54)') }).nullable().optional(),
-  longitude: z.number().min(73, { message: bi('经度超出中国范围（73–136）', 'Longitude outside China (73–136)') }).max(136, { message: bi('经度超出中国范围（73–136）', 'Longitude outside China (73–136)') }).nullable().optional(),
+  latitude: z
+    .number()
+    .min(3, { message: bi('纬度超出中国范围（3–54）', 'Latitude outside China (3–54)') })
+    .max(54, { message: bi('纬度超出中国范围（3–54）', 'Latitude outside China (3–54)') })
+    .nullable()
+    .optional(),
+  longitude: z
+    .number()
+    .min(73, { message: bi('经度超出中国范围（73–136）', 'Longitude outside China (73–136)') })
+    .max(136, { message: bi('经度超出中国范围（73–136）', 'Longitude outside China (73–136)') })
+    .nullable()
+    .optional(),
   address: optionalText(200),
   principalName: optionalText(50),
   phone: optionalText(30),
@@ -109,7 +146,12 @@ export type SchoolListQuery = z.infer<typeof schoolListQuery>;
 // ---------- teachers ----------
 export const teacherInput = z
   .object({
-    teacherCode: z.string().trim().regex(/^[0-9A-Za-z-]{4,32}$/, { message: bi('教师编号为 4-32 位字母、数字或横线', 'Teacher ID: 4–32 letters, digits or -') }),
+    teacherCode: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z-]{4,32}$/, {
+        message: bi('教师编号为 4-32 位字母、数字或横线', 'Teacher ID: 4–32 letters, digits or -'),
+      }),
     schoolId: z.number().int().positive(),
     name: trimmed(50),
     gender: z.enum(GENDERS),
@@ -131,7 +173,11 @@ export const teacherInput = z
 export type TeacherInput = z.infer<typeof teacherInput>;
 // patch: the same fields, all optional (refinement re-checked in the service against stored values)
 export const teacherPatch = z.object({
-  teacherCode: z.string().trim().regex(/^[0-9A-Za-z-]{4,32}$/).optional(),
+  teacherCode: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z-]{4,32}$/)
+    .optional(),
   schoolId: z.number().int().positive().optional(),
   name: trimmed(50).optional(),
   gender: z.enum(GENDERS).optional(),
@@ -191,13 +237,26 @@ export type TeacherListQuery = z.infer<typeof teacherListQuery>;
 
 // ---------- communities ----------
 const communityBase = z.object({
-  code: z.string().trim().regex(/^[0-9A-Za-z_-]{2,32}$/, { message: bi('编号为 2-32 位字母、数字、下划线或横线', 'Code: 2–32 letters, digits, _ or -') }),
+  code: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z_-]{2,32}$/, {
+      message: bi('编号为 2-32 位字母、数字、下划线或横线', 'Code: 2–32 letters, digits, _ or -'),
+    }),
   name: trimmed(100),
   type: z.enum(COMMUNITY_TYPES),
   model: z.enum(COMMUNITY_MODELS),
-  regionCode: z.string().trim().regex(/^\d{6}$/, { message: bi('区县代码应为 6 位数字', 'County code must be 6 digits') }),
+  regionCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, { message: bi('区县代码应为 6 位数字', 'County code must be 6 digits') }),
   isCrossRegion: z.boolean().default(false),
-  partnerRegionCode: z.string().trim().regex(/^\d{6}$/).nullable().optional(),
+  partnerRegionCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/)
+    .nullable()
+    .optional(),
   foundedOn: isoDate,
   dissolvedOn: isoDate.nullable().optional(),
   description: optionalText(2000),

@@ -2,7 +2,14 @@
  * Vocabularies of the resource library and shared courses (资源共享、课程共建). Codes are English
  * identifiers; the Chinese label is what users see.
  */
-export const RESOURCE_KINDS = ['courseware', 'lesson_plan', 'exercise', 'recorded_lesson', 'micro_lesson', 'other'] as const;
+export const RESOURCE_KINDS = [
+  'courseware',
+  'lesson_plan',
+  'exercise',
+  'recorded_lesson',
+  'micro_lesson',
+  'other',
+] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 export const RESOURCE_KIND_LABELS: Record<ResourceKind, { zh: string; en: string }> = {
   courseware: { zh: '课件', en: 'Courseware' },
@@ -38,7 +45,16 @@ export const GRADE_LABELS: Record<string, { zh: string; en: string }> = {
 };
 
 /** Common textbook editions, offered as suggestions (the field is free text). */
-export const TEXTBOOK_EDITIONS = ['人教版', '部编版', '北师大版', '浙教版', '外研版', '苏教版', '沪教版', '湘教版'] as const;
+export const TEXTBOOK_EDITIONS = [
+  '人教版',
+  '部编版',
+  '北师大版',
+  '浙教版',
+  '外研版',
+  '苏教版',
+  '沪教版',
+  '湘教版',
+] as const;
 
 /** How a file is previewed in the browser. */
 export type MediaClass = 'video' | 'audio' | 'image' | 'pdf' | 'document' | 'link';

@@ -3,14 +3,26 @@ import { SUBJECTS } from './enums.js';
 import { GRADES, RESOURCE_KINDS, RESOURCE_VISIBILITIES } from './resources.enums.js';
 import { bi, isoDate, pageQuery, queryBool, queryList } from './validation.js';
 
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' || v === undefined ? null : v));
-const grade = z.number().int().refine((g) => (GRADES as readonly number[]).includes(g), { message: bi('年级应为 1-9', 'Grade must be 1–9') });
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v));
+const grade = z
+  .number()
+  .int()
+  .refine((g) => (GRADES as readonly number[]).includes(g), { message: bi('年级应为 1-9', 'Grade must be 1–9') });
 const httpUrl = z
   .string()
   .trim()
   .max(1000)
   .url({ message: bi('链接格式不正确', 'Not a valid link') })
-  .refine((u) => /^https?:\/\//i.test(u), { message: bi('链接须以 http:// 或 https:// 开头', 'Links must start with http:// or https://') });
+  .refine((u) => /^https?:\/\//i.test(u), {
+    message: bi('链接须以 http:// 或 https:// 开头', 'Links must start with http:// or https://'),
+  });
 const tag = z.string().trim().min(1).max(20);
 
 // ---------- resources ----------
@@ -19,23 +31,39 @@ const resourceMeta = z.object({
   description: optionalText(2000),
   kind: z.enum(RESOURCE_KINDS),
   subject: z.enum(SUBJECTS),
-  grade: grade.nullable().optional().transform((v) => v ?? null),
+  grade: grade
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
   textbookEdition: optionalText(30),
   unit: optionalText(60),
   tags: z.array(tag).max(20).default([]),
   schoolId: z.number().int().positive(),
-  communityId: z.number().int().positive().nullable().optional().transform((v) => v ?? null),
+  communityId: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
   visibility: z.enum(RESOURCE_VISIBILITIES),
   licenseNote: optionalText(200),
 });
 
 /** A resource is either an uploaded file (a finished upload) or an external link, never both. */
 const source = {
-  uploadId: z.string().uuid({ message: bi('上传编号无效', 'Invalid upload id') }).optional(),
+  uploadId: z
+    .string()
+    .uuid({ message: bi('上传编号无效', 'Invalid upload id') })
+    .optional(),
   url: httpUrl.optional(),
 };
-const oneSource = (v: { uploadId?: string | undefined; url?: string | undefined }) => (v.uploadId ? 1 : 0) + (v.url ? 1 : 0) === 1;
-const oneSourceMessage = { message: bi('请上传文件或填写外部链接（二选一）', 'Give either an uploaded file or an external link'), path: ['uploadId'] };
+const oneSource = (v: { uploadId?: string | undefined; url?: string | undefined }) =>
+  (v.uploadId ? 1 : 0) + (v.url ? 1 : 0) === 1;
+const oneSourceMessage = {
+  message: bi('请上传文件或填写外部链接（二选一）', 'Give either an uploaded file or an external link'),
+  path: ['uploadId'],
+};
 
 export const resourceInput = resourceMeta.extend(source).refine(oneSource, oneSourceMessage);
 export type ResourceInput = z.infer<typeof resourceInput>;
@@ -125,14 +153,23 @@ export type Facet = (typeof FACETS)[number];
 export const searchResultSchema = z.object({
   items: z.array(resourceSchema),
   total: z.number().int(),
-  facets: z.object({ subject: z.array(facetBucket), grade: z.array(facetBucket), kind: z.array(facetBucket), school: z.array(facetBucket), community: z.array(facetBucket) }),
+  facets: z.object({
+    subject: z.array(facetBucket),
+    grade: z.array(facetBucket),
+    kind: z.array(facetBucket),
+    school: z.array(facetBucket),
+    community: z.array(facetBucket),
+  }),
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
 // ---------- uploads ----------
 export const uploadInput = z.object({
   fileName: z.string().min(1).max(200),
-  size: z.number().int().min(1, { message: bi('文件不能为空', 'The file is empty') }),
+  size: z
+    .number()
+    .int()
+    .min(1, { message: bi('文件不能为空', 'The file is empty') }),
   mimeType: z.string().trim().min(1).max(120),
 });
 export type UploadInput = z.infer<typeof uploadInput>;
@@ -168,7 +205,10 @@ export const recommendInput = z.object({ recommended: z.boolean(), note: optiona
 // ---------- usage ----------
 export const mostUsedQuery = z.object({
   communityId: z.coerce.number().int().positive().optional(),
-  regionCode: z.string().regex(/^\d{6}$/).optional(),
+  regionCode: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   days: z.coerce.number().int().min(1).max(730).default(30),
   limit: z.coerce.number().int().min(1).max(50).default(10),
 });
@@ -184,23 +224,41 @@ export const courseInput = z.object({
   subject: z.enum(SUBJECTS),
   targetGrades: z.array(grade).min(1).max(9),
   ownerSchoolId: z.number().int().positive(),
-  communityId: z.number().int().positive().nullable().optional().transform((v) => v ?? null),
+  communityId: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
   schoolYear: z.number().int().min(2015).max(2100),
   openSchoolIds: z.array(z.number().int().positive()).max(50).default([]),
 });
 export type CourseInput = z.infer<typeof courseInput>;
 /** A correction: fields left out stay as they are (no defaults: an absent list must not clear the open schools). */
-export const coursePatch = courseInput.extend({
-  communityId: z.number().int().positive().nullable(),
-  openSchoolIds: z.array(z.number().int().positive()).max(50),
-}).partial();
+export const coursePatch = courseInput
+  .extend({
+    communityId: z.number().int().positive().nullable(),
+    openSchoolIds: z.array(z.number().int().positive()).max(50),
+  })
+  .partial();
 export type CoursePatch = z.infer<typeof coursePatch>;
 
 export const sessionInput = z.object({
   heldOn: isoDate,
-  classHours: z.number().min(0.5).max(8).refine((h) => Number.isInteger(h * 2), { message: bi('课时以 0.5 为单位', 'Class hours come in steps of 0.5') }),
+  classHours: z
+    .number()
+    .min(0.5)
+    .max(8)
+    .refine((h) => Number.isInteger(h * 2), { message: bi('课时以 0.5 为单位', 'Class hours come in steps of 0.5') }),
   topic: z.string().trim().min(1).max(200),
-  activityId: z.number().int().positive().nullable().optional().transform((v) => v ?? null),
+  activityId: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
 });
 export type SessionInput = z.infer<typeof sessionInput>;
 export const enrolmentInput = z.object({
@@ -229,9 +287,23 @@ export const courseSchema = z.object({
   createdAt: z.string(),
 });
 export type Course = z.infer<typeof courseSchema>;
-export const sessionSchema = z.object({ id: z.number().int(), courseId: z.number().int(), heldOn: z.string(), classHours: z.number(), topic: z.string(), activityId: z.number().int().nullable() });
+export const sessionSchema = z.object({
+  id: z.number().int(),
+  courseId: z.number().int(),
+  heldOn: z.string(),
+  classHours: z.number(),
+  topic: z.string(),
+  activityId: z.number().int().nullable(),
+});
 export type CourseSession = z.infer<typeof sessionSchema>;
-export const enrolmentSchema = z.object({ id: z.number().int(), courseId: z.number().int(), schoolId: z.number().int(), schoolName: z.string(), className: z.string(), students: z.number().int() });
+export const enrolmentSchema = z.object({
+  id: z.number().int(),
+  courseId: z.number().int(),
+  schoolId: z.number().int(),
+  schoolName: z.string(),
+  className: z.string(),
+  students: z.number().int(),
+});
 export type Enrolment = z.infer<typeof enrolmentSchema>;
 export const courseDetailSchema = courseSchema.extend({
   sessionList: z.array(sessionSchema),
@@ -255,7 +327,11 @@ export const courseTotalsQuery = z.object({
   schoolYear: z.coerce.number().int().min(2015).max(2100).optional(),
 });
 const totalsRow = z.object({
-  key: z.string(), name: z.string(), courses: z.number().int(), sessions: z.number().int(), classHours: z.number(),
+  key: z.string(),
+  name: z.string(),
+  courses: z.number().int(),
+  sessions: z.number().int(),
+  classHours: z.number(),
   /** distinct pupils reached (each enrolled class once) */
   students: z.number().int(),
   /** enrolments added up: a class in two courses counts twice (人次) */

@@ -38,7 +38,14 @@ export interface UserSubject {
 export type UserAction = 'list' | 'read' | 'create' | 'update' | 'reset_password' | 'deactivate' | 'link_teacher';
 
 /** Rank of each role for granting and changing; bureau_admin is the only user administrator. */
-export const ROLE_RANK: Record<Role, number> = { bureau_admin: 5, assessor: 3, community_lead: 3, school_admin: 2, teacher: 1, viewer: 0 };
+export const ROLE_RANK: Record<Role, number> = {
+  bureau_admin: 5,
+  assessor: 3,
+  community_lead: 3,
+  school_admin: 2,
+  teacher: 1,
+  viewer: 0,
+};
 
 /** The scope kinds each role may hold. */
 export const ROLE_SCOPE_KINDS: Record<Role, readonly ScopeKind[]> = {
@@ -141,7 +148,11 @@ export function mayLinkTeacher(actor: UserSubject, teacherSchool: PlacedScope): 
  * May the actor do `action` to an existing user? `update` here means editing the user's own fields
  * (display name); a new role or scope is checked with mayGrant as well.
  */
-export function mayChangeUser(actor: UserSubject, target: UserSubject, action: Exclude<UserAction, 'list' | 'read' | 'create'>): Decision {
+export function mayChangeUser(
+  actor: UserSubject,
+  target: UserSubject,
+  action: Exclude<UserAction, 'list' | 'read' | 'create'>,
+): Decision {
   if (target.id === actor.id) return action === 'update' ? ALLOW : deny('own_account');
   if (!isUserAdmin(actor)) return deny('not_user_admin');
   if (!scopeContains(actor.scope, target.scope)) return deny('target_outside_scope');

@@ -75,10 +75,13 @@ export function describeIssue(issue: Issue): { zh: string; en: string } {
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: bi('日期格式应为 YYYY-MM-DD', 'Date must be YYYY-MM-DD') })
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, { message: bi('不是有效日期', 'Not a real date') });
+  .refine(
+    (s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+    },
+    { message: bi('不是有效日期', 'Not a real date') },
+  );
 
 /** Paging query shared by every list endpoint. */
 export const pageQuery = z.object({
@@ -91,9 +94,7 @@ export function pageOf<T extends z.ZodType>(item: T) {
 }
 
 /** Query-string booleans: "true"/"1" and "false"/"0". */
-export const queryBool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+export const queryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Comma-separated list in a query string, or a repeated parameter (items may coerce, e.g. ids). */
 export function queryList<T extends z.ZodType>(item: T) {

@@ -13,7 +13,11 @@ export interface SourceQuery {
   scope: Scope;
   ids: number[];
 }
-export interface SourceRecord { label: string; date?: string | null; href?: string | null }
+export interface SourceRecord {
+  label: string;
+  date?: string | null;
+  href?: string | null;
+}
 
 export interface DataSource {
   key: string;
@@ -53,7 +57,10 @@ const toMap = (rows: Row[], ids: number[], missing: number | null) => {
  * is the sum over the schools that were members during the year. `missing` is the value of a
  * school or community without rows (0 for counts, null for reported figures).
  */
-export function schoolSum(perSchool: (year: number, ids: number[] | null) => RawBuilder<Row>, missing: number | null = 0) {
+export function schoolSum(
+  perSchool: (year: number, ids: number[] | null) => RawBuilder<Row>,
+  missing: number | null = 0,
+) {
   return async (db: Db, q: SourceQuery) => {
     if (!q.ids.length) return new Map<number, number | null>();
     if (q.scope === 'school') {
@@ -78,13 +85,16 @@ async function memberSchoolIds(db: Db, q: SourceQuery): Promise<number[]> {
 }
 
 /** A percentage 100 × Σ numerator / Σ denominator over the school(s); null without a denominator. */
-export function schoolRatio(perSchool: (year: number, ids: number[]) => RawBuilder<{ id: number; num: number; den: number }>) {
+export function schoolRatio(
+  perSchool: (year: number, ids: number[]) => RawBuilder<{ id: number; num: number; den: number }>,
+) {
   return async (db: Db, q: SourceQuery) => {
     if (!q.ids.length) return new Map<number, number | null>();
-    const rows = q.scope === 'school'
-      ? await sql<Row>`select x.id, case when sum(x.den) > 0 then 100.0 * sum(x.num) / sum(x.den) end::float8 as v
+    const rows =
+      q.scope === 'school'
+        ? await sql<Row>`select x.id, case when sum(x.den) > 0 then 100.0 * sum(x.num) / sum(x.den) end::float8 as v
           from (${perSchool(q.year, q.ids)}) x group by x.id`.execute(db)
-      : await sql<Row>`select m.community_id as id, case when sum(x.den) > 0 then 100.0 * sum(x.num) / sum(x.den) end::float8 as v
+        : await sql<Row>`select m.community_id as id, case when sum(x.den) > 0 then 100.0 * sum(x.num) / sum(x.den) end::float8 as v
           from community_memberships m join (${perSchool(q.year, await memberSchoolIds(db, q))}) x on x.id = m.school_id
           where m.community_id = any(${q.ids}::int[]) and ${memberIn(q.year)} group by m.community_id`.execute(db);
     return toMap(rows.rows, q.ids, null);
@@ -92,6 +102,7 @@ export function schoolRatio(perSchool: (year: number, ids: number[]) => RawBuild
 }
 
 /** Restricts a per-school query to some schools when asked (null: all schools). */
-export const schoolFilter = (col: string, ids: number[] | null) => (ids ? sql`and ${sql.ref(col)} = any(${ids}::int[])` : sql``);
+export const schoolFilter = (col: string, ids: number[] | null) =>
+  ids ? sql`and ${sql.ref(col)} = any(${ids}::int[])` : sql``;
 
 export { toMap };

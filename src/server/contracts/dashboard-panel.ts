@@ -75,7 +75,9 @@ export interface AlertSource {
 }
 
 /** Query-string values of a drill-down link; lists are comma-joined as the list APIs accept them. */
-export function linkQuery(q: Record<string, string | number | boolean | readonly string[] | null | undefined>): Record<string, string> {
+export function linkQuery(
+  q: Record<string, string | number | boolean | readonly string[] | null | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(q)) {
     if (v === null || v === undefined) continue;

@@ -14,7 +14,8 @@ import type { ResourcesTables } from '../modules/resources/resources.tables.js';
 
 /** The whole schema as Kysely sees it: each module contributes its own tables (one line each). */
 export interface Database
-  extends RegistryTables,
+  extends
+    RegistryTables,
     AuthTables,
     IdentityTables,
     AuditTables,

@@ -29,7 +29,10 @@ function migrator(db: Db, modules: readonly GongjinModule[] = installedModules) 
  * Applies every pending migration of every module, in name order, inside a lock; then each module's
  * `afterMigrate` reconciles what it derives from the manifests (the dashboard's change triggers).
  */
-export async function migrateToLatest(db: Db, modules: readonly GongjinModule[] = installedModules): Promise<MigrationReport> {
+export async function migrateToLatest(
+  db: Db,
+  modules: readonly GongjinModule[] = installedModules,
+): Promise<MigrationReport> {
   const result = report(await migrator(db, modules).migrateToLatest());
   for (const m of modules) await m.afterMigrate?.(db, modules);
   return result;

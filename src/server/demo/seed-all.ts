@@ -11,10 +11,18 @@ import { seedDemo, type DemoSummary } from './demo.service.js';
  */
 export async function seedDemoCounty(
   dbh: DbHandle,
-  opts: { seed?: number; password?: string | undefined; log?: (m: string) => void; modules?: readonly GongjinModule[] } = {},
+  opts: {
+    seed?: number;
+    password?: string | undefined;
+    log?: (m: string) => void;
+    modules?: readonly GongjinModule[];
+  } = {},
 ) {
   const modules = opts.modules ?? installedModules;
-  const { generatedPassword, ...registry }: DemoSummary = await seedDemo(dbh, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), password: opts.password });
+  const { generatedPassword, ...registry }: DemoSummary = await seedDemo(dbh, {
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    password: opts.password,
+  });
   const seeded: Record<string, Record<string, number>> = {};
   for (const m of modules) {
     if (!m.demo) continue;

@@ -31,6 +31,7 @@ export function registerAuth(app: FastifyInstance, auth: AuthService) {
     const config = req.routeOptions.config;
     if (isApi && !config?.public && !req.actor) throw new UnauthenticatedError();
     // after an administrator's reset the API answers nothing but the password change until it is done
-    if (isApi && session?.mustChangePassword && !config?.public && !config?.passwordChange) throw new AppError(403, 'password_change_required');
+    if (isApi && session?.mustChangePassword && !config?.public && !config?.passwordChange)
+      throw new AppError(403, 'password_change_required');
   });
 }

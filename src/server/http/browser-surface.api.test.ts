@@ -27,14 +27,21 @@ const SCREEN = 'https://screen.example.cn';
 
 beforeAll(async () => {
   webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjin-web-'));
-  fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><html lang="zh-CN"><head><title>共进</title><script type="module" src="/assets/app.js"></script></head><body><div id="root"></div></body></html>');
+  fs.writeFileSync(
+    path.join(webRoot, 'index.html'),
+    '<!doctype html><html lang="zh-CN"><head><title>共进</title><script type="module" src="/assets/app.js"></script></head><body><div id="root"></div></body></html>',
+  );
   fs.mkdirSync(path.join(webRoot, 'assets'));
   fs.writeFileSync(path.join(webRoot, 'assets/app.js'), 'console.log(1)');
   ctx = await createTestContext();
   ctx.config.publicOrigins = [PUBLIC];
   app = await buildApp(ctx, { logger: false, webRoot });
   framed = await buildApp({ ...ctx, config: { ...ctx.config, frameAncestors: [SCREEN] } }, { logger: false, webRoot });
-  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'admin', password: ADMIN_PASSWORD },
+  });
   admin = new Client(app, `gongjin_session=${res.cookies.find((c) => c.name === 'gongjin_session')!.value}`);
 }, 120_000);
 afterAll(async () => {
@@ -48,7 +55,16 @@ afterAll(async () => {
 function csp(res: LightMyRequestResponse): Map<string, string[]> {
   const header = res.headers['content-security-policy'];
   expect(header, `no CSP on ${res.raw.req.url}`).toBeTypeOf('string');
-  return new Map(String(header).split(';').map((d) => d.trim()).filter(Boolean).map((d) => { const [k, ...v] = d.split(/\s+/); return [k!, v]; }));
+  return new Map(
+    String(header)
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [k, ...v] = d.split(/\s+/);
+        return [k!, v];
+      }),
+  );
 }
 
 async function displayToken(): Promise<string> {
@@ -129,12 +145,17 @@ describe('security headers', () => {
 
   it('reads GONGJIN_FRAME_ANCESTORS and GONGJIN_PUBLIC_ORIGIN as lists of origins and refuses anything else', async () => {
     const { loadConfig } = await import('../config.js');
-    const c = loadConfig({ GONGJIN_FRAME_ANCESTORS: 'https://screen.example.cn, http://10.1.2.3:8080/', GONGJIN_PUBLIC_ORIGIN: 'https://Gongjin.Example.gov.cn' });
+    const c = loadConfig({
+      GONGJIN_FRAME_ANCESTORS: 'https://screen.example.cn, http://10.1.2.3:8080/',
+      GONGJIN_PUBLIC_ORIGIN: 'https://Gongjin.Example.gov.cn',
+    });
     expect(c.frameAncestors).toEqual(['https://screen.example.cn', 'http://10.1.2.3:8080']);
     expect(c.publicOrigins).toEqual(['https://gongjin.example.gov.cn']);
     expect(loadConfig({}).frameAncestors).toEqual([]);
     expect(() => loadConfig({ GONGJIN_FRAME_ANCESTORS: "'self' *" })).toThrow(/GONGJIN_FRAME_ANCESTORS/);
-    expect(() => loadConfig({ GONGJIN_PUBLIC_ORIGIN: 'https://gongjin.example.gov.cn/app' })).toThrow(/GONGJIN_PUBLIC_ORIGIN/);
+    expect(() => loadConfig({ GONGJIN_PUBLIC_ORIGIN: 'https://gongjin.example.gov.cn/app' })).toThrow(
+      /GONGJIN_PUBLIC_ORIGIN/,
+    );
   });
 });
 
@@ -143,21 +164,42 @@ describe('stored files', () => {
   let w: Awaited<ReturnType<typeof buildAlliance>>;
   beforeAll(async () => {
     w = await buildAlliance(ctx.db);
-    const res = await admin.post('/api/v1/activities', { kind: 'culture', communityId: w.community.id, organizerSchoolId: w.core.id, title: '主题活动', startsAt: '2025-12-01T14:00:00+08:00', endsAt: '2025-12-01T16:00:00+08:00', teacherCount: 3, details: { format: 'party', theme: '教育家精神' } });
+    const res = await admin.post('/api/v1/activities', {
+      kind: 'culture',
+      communityId: w.community.id,
+      organizerSchoolId: w.core.id,
+      title: '主题活动',
+      startsAt: '2025-12-01T14:00:00+08:00',
+      endsAt: '2025-12-01T16:00:00+08:00',
+      teacherCount: 3,
+      details: { format: 'party', theme: '教育家精神' },
+    });
     expect(res.statusCode, res.body).toBe(201);
     activityId = res.json().id;
   });
   const uploadEvidence = async (name: string, data: Buffer) => {
     const m = multipart(name, data);
-    const res = await app.inject({ method: 'POST', url: `/api/v1/activities/${activityId}/attachments`, payload: m.payload, headers: { ...m.headers, cookie: admin.cookie } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/activities/${activityId}/attachments`,
+      payload: m.payload,
+      headers: { ...m.headers, cookie: admin.cookie },
+    });
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as number;
   };
-  const expectFileHeaders = (res: LightMyRequestResponse, type: string, kind: 'inline' | 'attachment', name: string) => {
+  const expectFileHeaders = (
+    res: LightMyRequestResponse,
+    type: string,
+    kind: 'inline' | 'attachment',
+    name: string,
+  ) => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe(type);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['content-disposition']).toMatch(new RegExp(`^${kind}; filename="[\\x20-\\x7e]+"; filename\\*=UTF-8''`));
+    expect(res.headers['content-disposition']).toMatch(
+      new RegExp(`^${kind}; filename="[\\x20-\\x7e]+"; filename\\*=UTF-8''`),
+    );
     expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeRfc5987(name)}`);
     const p = csp(res);
     expect(p.get('default-src')).toEqual(["'none'"]);
@@ -168,20 +210,61 @@ describe('stored files', () => {
 
   it('previews photos and PDFs inline with their checked type, and downloads them on request', async () => {
     const photoId = await uploadEvidence('活动合影(1).jpg', await photo());
-    expectFileHeaders(await admin.get(`/api/v1/activity-attachments/${photoId}/file`), 'image/jpeg', 'inline', '活动合影(1).jpg');
-    expectFileHeaders(await admin.get(`/api/v1/activity-attachments/${photoId}/thumb`), 'image/jpeg', 'inline', '活动合影(1).jpg');
-    expectFileHeaders(await admin.get(`/api/v1/activity-attachments/${photoId}/file?download=1`), 'image/jpeg', 'attachment', '活动合影(1).jpg');
+    expectFileHeaders(
+      await admin.get(`/api/v1/activity-attachments/${photoId}/file`),
+      'image/jpeg',
+      'inline',
+      '活动合影(1).jpg',
+    );
+    expectFileHeaders(
+      await admin.get(`/api/v1/activity-attachments/${photoId}/thumb`),
+      'image/jpeg',
+      'inline',
+      '活动合影(1).jpg',
+    );
+    expectFileHeaders(
+      await admin.get(`/api/v1/activity-attachments/${photoId}/file?download=1`),
+      'image/jpeg',
+      'attachment',
+      '活动合影(1).jpg',
+    );
     const pdfId = await uploadEvidence('方案 终稿(2).pdf', pdfBytes());
-    expectFileHeaders(await admin.get(`/api/v1/activity-attachments/${pdfId}/file`), 'application/pdf', 'inline', '方案 终稿(2).pdf');
+    expectFileHeaders(
+      await admin.get(`/api/v1/activity-attachments/${pdfId}/file`),
+      'application/pdf',
+      'inline',
+      '方案 终稿(2).pdf',
+    );
   });
 
   it('serves support-ledger evidence the same way', async () => {
-    const entry = await admin.post('/api/v1/support-ledger', { communityId: w.community.id, recipientSchoolId: w.m1.id, donorType: 'core_school', donorSchoolId: w.core.id, givenOn: '2025-10-08', category: 'books', item: '课外读物', quantity: 200, unit: '册', valueYuan: 6500 });
+    const entry = await admin.post('/api/v1/support-ledger', {
+      communityId: w.community.id,
+      recipientSchoolId: w.m1.id,
+      donorType: 'core_school',
+      donorSchoolId: w.core.id,
+      givenOn: '2025-10-08',
+      category: 'books',
+      item: '课外读物',
+      quantity: 200,
+      unit: '册',
+      valueYuan: 6500,
+    });
     expect(entry.statusCode, entry.body).toBe(201);
     const m = multipart('捐赠清单.pdf', pdfBytes());
-    const up = await app.inject({ method: 'POST', url: `/api/v1/support-ledger/${entry.json().id}/evidence`, payload: m.payload, headers: { ...m.headers, cookie: admin.cookie } });
+    const up = await app.inject({
+      method: 'POST',
+      url: `/api/v1/support-ledger/${entry.json().id}/evidence`,
+      payload: m.payload,
+      headers: { ...m.headers, cookie: admin.cookie },
+    });
     expect(up.statusCode, up.body).toBe(201);
-    expectFileHeaders(await admin.get(`/api/v1/support-ledger/${entry.json().id}/evidence`), 'application/pdf', 'inline', '捐赠清单.pdf');
+    expectFileHeaders(
+      await admin.get(`/api/v1/support-ledger/${entry.json().id}/evidence`),
+      'application/pdf',
+      'inline',
+      '捐赠清单.pdf',
+    );
   });
 
   it('never shows an Office file or a text file inline, whatever the request asks', async () => {
@@ -190,38 +273,103 @@ describe('stored files', () => {
     wb.addWorksheet('s').addRow(['a']);
     const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
     const id = await uploadEvidence('签到表.xlsx', xlsx);
-    expectFileHeaders(await admin.get(`/api/v1/activity-attachments/${id}/file`), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'attachment', '签到表.xlsx');
+    expectFileHeaders(
+      await admin.get(`/api/v1/activity-attachments/${id}/file`),
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'attachment',
+      '签到表.xlsx',
+    );
 
     // a "text" resource whose content is HTML: served as text/plain, attachment, nosniff
-    const uploadId = await uploadFile(app, admin, 'notes.txt', 'text/plain', Buffer.from('<html><script>alert(document.cookie)</script></html>'));
-    const created = await admin.post('/api/v1/resources', resourceBody({ title: '备注', schoolId: w.core.id, communityId: null, visibility: 'region', uploadId, url: undefined }));
+    const uploadId = await uploadFile(
+      app,
+      admin,
+      'notes.txt',
+      'text/plain',
+      Buffer.from('<html><script>alert(document.cookie)</script></html>'),
+    );
+    const created = await admin.post(
+      '/api/v1/resources',
+      resourceBody({
+        title: '备注',
+        schoolId: w.core.id,
+        communityId: null,
+        visibility: 'region',
+        uploadId,
+        url: undefined,
+      }),
+    );
     expect(created.statusCode, created.body).toBe(201);
-    expectFileHeaders(await admin.get(`/api/v1/resources/${created.json().id}/file`), 'text/plain', 'attachment', 'notes.txt');
+    expectFileHeaders(
+      await admin.get(`/api/v1/resources/${created.json().id}/file`),
+      'text/plain',
+      'attachment',
+      'notes.txt',
+    );
 
     // a resource PDF previews inline (the preview iframe), a video plays inline
     const pdfUpload = await uploadFile(app, admin, '课件.pdf', 'application/pdf', SAMPLES.pdf());
-    const pdf = await admin.post('/api/v1/resources', resourceBody({ title: '课件', schoolId: w.core.id, communityId: null, visibility: 'region', uploadId: pdfUpload, url: undefined }));
-    expectFileHeaders(await admin.get(`/api/v1/resources/${pdf.json().id}/file`), 'application/pdf', 'inline', '课件.pdf');
-    expectFileHeaders(await admin.get(`/api/v1/resources/${pdf.json().id}/file?download=true`), 'application/pdf', 'attachment', '课件.pdf');
+    const pdf = await admin.post(
+      '/api/v1/resources',
+      resourceBody({
+        title: '课件',
+        schoolId: w.core.id,
+        communityId: null,
+        visibility: 'region',
+        uploadId: pdfUpload,
+        url: undefined,
+      }),
+    );
+    expectFileHeaders(
+      await admin.get(`/api/v1/resources/${pdf.json().id}/file`),
+      'application/pdf',
+      'inline',
+      '课件.pdf',
+    );
+    expectFileHeaders(
+      await admin.get(`/api/v1/resources/${pdf.json().id}/file?download=true`),
+      'application/pdf',
+      'attachment',
+      '课件.pdf',
+    );
   });
 
   it('never previews HTML or SVG inline, and encodes names per RFC 5987', () => {
-    for (const mime of ['text/html', 'image/svg+xml', 'application/xhtml+xml', 'text/xml', 'text/plain', 'application/octet-stream', 'text/html; charset=utf-8', 'image/png\r\nx-evil: 1', '']) {
+    for (const mime of [
+      'text/html',
+      'image/svg+xml',
+      'application/xhtml+xml',
+      'text/xml',
+      'text/plain',
+      'application/octet-stream',
+      'text/html; charset=utf-8',
+      'image/png\r\nx-evil: 1',
+      '',
+    ]) {
       const h = fileHeaders({ mime, fileName: 'x', inline: true });
       expect(h['content-disposition'], mime).toMatch(/^attachment;/);
       expect(h['x-content-type-options']).toBe('nosniff');
       expect(h['content-type']).toMatch(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/);
     }
-    expect(fileHeaders({ mime: 'image/png\r\nx-evil: 1', fileName: 'x', inline: true })['content-type']).toBe('application/octet-stream');
-    expect(contentDisposition('attachment', "教案(终稿)'v2'*.docx")).toBe(`attachment; filename="__(__)'v2'*.docx"; filename*=UTF-8''%E6%95%99%E6%A1%88%28%E7%BB%88%E7%A8%BF%29%27v2%27%2A.docx`);
-    expect(contentDisposition('inline', 'a"b\\c%20;d\r\n.pdf')).toBe(`inline; filename="a_b_c_20_d.pdf"; filename*=UTF-8''a%22b%5Cc%2520%3Bd.pdf`);
+    expect(fileHeaders({ mime: 'image/png\r\nx-evil: 1', fileName: 'x', inline: true })['content-type']).toBe(
+      'application/octet-stream',
+    );
+    expect(contentDisposition('attachment', "教案(终稿)'v2'*.docx")).toBe(
+      `attachment; filename="__(__)'v2'*.docx"; filename*=UTF-8''%E6%95%99%E6%A1%88%28%E7%BB%88%E7%A8%BF%29%27v2%27%2A.docx`,
+    );
+    expect(contentDisposition('inline', 'a"b\\c%20;d\r\n.pdf')).toBe(
+      `inline; filename="a_b_c_20_d.pdf"; filename*=UTF-8''a%22b%5Cc%2520%3Bd.pdf`,
+    );
   });
 });
 
 describe('cross-site requests', () => {
   const BODIES = {
     'multipart/form-data': () => multipart('x.jpg', Buffer.from('xx')),
-    'application/x-www-form-urlencoded': () => ({ payload: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    'application/x-www-form-urlencoded': () => ({
+      payload: 'a=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    }),
     'text/plain': () => ({ payload: '{"username":"admin"}', headers: { 'content-type': 'text/plain' } }),
     'application/json': () => ({ payload: '{}', headers: { 'content-type': 'application/json' } }),
   } as const;
@@ -241,12 +389,19 @@ describe('cross-site requests', () => {
   ];
 
   it('refuses every state-changing request from another origin, whatever its content type, with a clear 403', async () => {
-    const attachmentsBefore = await ctx.db.selectFrom('activity_attachments').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const attachmentsBefore = await ctx.db
+      .selectFrom('activity_attachments')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     for (const [who, headers] of Object.entries(CROSS)) {
       for (const [type, body] of Object.entries(BODIES)) {
         for (const target of TARGETS()) {
           const b = body();
-          const res = await app.inject({ ...target, payload: b.payload, headers: { ...b.headers, ...headers, host: HOST, cookie: admin.cookie } });
+          const res = await app.inject({
+            ...target,
+            payload: b.payload,
+            headers: { ...b.headers, ...headers, host: HOST, cookie: admin.cookie },
+          });
           expect(res.statusCode, `${who} ${type} ${target.method} ${target.url}: ${res.body}`).toBe(403);
           expect(res.json()).toMatchObject({ code: 'cross_origin_request' });
           expect(res.json().message).toContain('其他网站');
@@ -256,7 +411,10 @@ describe('cross-site requests', () => {
     }
     // nothing happened: the session survived the refused logouts, no file was stored
     expect((await admin.get('/api/v1/auth/me')).statusCode).toBe(200);
-    const attachmentsAfter = await ctx.db.selectFrom('activity_attachments').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const attachmentsAfter = await ctx.db
+      .selectFrom('activity_attachments')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(attachmentsAfter.n).toBe(attachmentsBefore.n);
   });
 
@@ -270,19 +428,36 @@ describe('cross-site requests', () => {
       'a script or curl (no browser headers)': {},
     };
     for (const [who, headers] of Object.entries(SAME)) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD }, headers: { ...headers, host: HOST } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'admin', password: ADMIN_PASSWORD },
+        headers: { ...headers, host: HOST },
+      });
       expect(res.statusCode, `${who}: ${res.body}`).toBe(200);
       const cookie = `gongjin_session=${res.cookies.find((c) => c.name === 'gongjin_session')!.value}`;
-      const out = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { ...headers, host: HOST, cookie } });
+      const out = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/logout',
+        headers: { ...headers, host: HOST, cookie },
+      });
       expect(out.statusCode, `${who}: ${out.body}`).toBe(204);
     }
     // a same-origin multipart upload is accepted
     const activity = await ctx.db.selectFrom('activities').select('id').executeTakeFirstOrThrow();
     const m = multipart('合影.jpg', await photo());
-    const up = await app.inject({ method: 'POST', url: `/api/v1/activities/${activity.id}/attachments`, payload: m.payload, headers: { ...m.headers, origin: SELF, 'sec-fetch-site': 'same-origin', host: HOST, cookie: admin.cookie } });
+    const up = await app.inject({
+      method: 'POST',
+      url: `/api/v1/activities/${activity.id}/attachments`,
+      payload: m.payload,
+      headers: { ...m.headers, origin: SELF, 'sec-fetch-site': 'same-origin', host: HOST, cookie: admin.cookie },
+    });
     expect(up.statusCode, up.body).toBe(201);
     // reading is never refused: links from other sites still open pages and files
-    const read = await app.inject({ url: '/api/health', headers: { origin: 'https://evil.example.com', 'sec-fetch-site': 'cross-site', host: HOST } });
+    const read = await app.inject({
+      url: '/api/health',
+      headers: { origin: 'https://evil.example.com', 'sec-fetch-site': 'cross-site', host: HOST },
+    });
     expect(read.statusCode).toBe(200);
   });
 });

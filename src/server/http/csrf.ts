@@ -41,13 +41,22 @@ export function judgeOrigin(headers: FastifyRequest['headers'], trusted: Readonl
 /** Refuses state-changing requests from other origins (403 `cross_origin_request`) before any body is read. */
 export function registerCsrfGuard(app: FastifyInstance, config: Config) {
   // the configured public origins, and the origin of GONGJIN_PUBLIC_URL (the SSO redirect base)
-  const trusted = new Set([...config.publicOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])].map((o) => o.toLowerCase()));
+  const trusted = new Set(
+    [...config.publicOrigins, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])].map((o) =>
+      o.toLowerCase(),
+    ),
+  );
   app.addHook('onRequest', async (req) => {
     if (SAFE_METHODS.has(req.method) || req.routeOptions.config?.crossSite) return;
     const verdict = judgeOrigin(req.headers, trusted);
     if (verdict !== 'ok') {
-      req.log.warn({ origin: req.headers.origin, secFetchSite: req.headers['sec-fetch-site'], url: req.url }, 'cross-origin request refused');
-      throw new AppError(403, 'cross_origin_request', { origin: String(req.headers.origin ?? req.headers['sec-fetch-site'] ?? '') });
+      req.log.warn(
+        { origin: req.headers.origin, secFetchSite: req.headers['sec-fetch-site'], url: req.url },
+        'cross-origin request refused',
+      );
+      throw new AppError(403, 'cross_origin_request', {
+        origin: String(req.headers.origin ?? req.headers['sec-fetch-site'] ?? ''),
+      });
     }
   });
 }

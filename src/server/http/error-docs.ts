@@ -17,7 +17,13 @@ export const ERROR_BODY_SCHEMA = {
       items: {
         type: 'object',
         required: ['field', 'code', 'message', 'messageEn'],
-        properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, messageEn: { type: 'string' }, row: { type: 'integer' } },
+        properties: {
+          field: { type: 'string' },
+          code: { type: 'string' },
+          message: { type: 'string' },
+          messageEn: { type: 'string' },
+          row: { type: 'integer' },
+        },
       },
     },
     requestId: { type: 'string' },
@@ -38,10 +44,19 @@ export function codesByStatus(): Map<number, string[]> {
  */
 export function errorStatusesOf(method: string, url: string, isPublic: boolean): number[] {
   const s = new Set<number>([400, 500]);
-  if (!isPublic) { s.add(401); s.add(403); }
+  if (!isPublic) {
+    s.add(401);
+    s.add(403);
+  }
   if (url.includes(':') || url.includes('{')) s.add(404);
-  if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(method.toUpperCase())) { s.add(409); s.add(422); }
-  if (['POST', 'PUT', 'PATCH'].includes(method.toUpperCase())) { s.add(413); s.add(415); }
+  if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(method.toUpperCase())) {
+    s.add(409);
+    s.add(422);
+  }
+  if (['POST', 'PUT', 'PATCH'].includes(method.toUpperCase())) {
+    s.add(413);
+    s.add(415);
+  }
   // sign-in, second step and SSO share their refusals: wrong or missing credentials, locks, throttling, the provider
   if (url.startsWith('/api/v1/auth')) for (const x of [401, 403, 404, 409, 422, 423, 429, 502]) s.add(x);
   return [...s].sort((a, b) => a - b);

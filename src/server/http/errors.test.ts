@@ -6,8 +6,22 @@ import { formatMessage } from '../../shared/messages.js';
 import { createTestApp, loginAdmin, type Client, type TestApp } from '../test/harness.js';
 import { registerErrorHandler } from './error-handler.js';
 import {
-  AppError, ConflictError, ERROR_STATUS, ForbiddenError, NotFoundError, OutOfScopeError, UnauthenticatedError, ValidationError,
-  badRequest, entityErrors, fieldIssue, nothingFound, notPermitted, payloadTooLarge, ruleViolation, unsupportedMediaType,
+  AppError,
+  ConflictError,
+  ERROR_STATUS,
+  ForbiddenError,
+  NotFoundError,
+  OutOfScopeError,
+  UnauthenticatedError,
+  ValidationError,
+  badRequest,
+  entityErrors,
+  fieldIssue,
+  nothingFound,
+  notPermitted,
+  payloadTooLarge,
+  ruleViolation,
+  unsupportedMediaType,
 } from './errors.js';
 
 /** Every `new AppError(<status>, '<code>'`, `super(<status>, '<code>'` and `ruleViolation(<status>` written in the server's source. */
@@ -20,8 +34,14 @@ function raisedInSource(): { file: string; status: number; code: string }[] {
       if (statSync(path).isDirectory()) walk(path);
       else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) {
         const text = readFileSync(path, 'utf8');
-        for (const m of text.matchAll(/(?:new AppError|super)\((\d{3}),\s*'(\w+)'/g)) found.push({ file: path, status: Number(m[1]), code: m[2]! });
-        for (const m of text.matchAll(/ruleViolation\((\d{3}),/g)) found.push({ file: path, status: Number(m[1]), code: Number(m[1]) === 409 ? 'state_conflict' : 'rule_violation' });
+        for (const m of text.matchAll(/(?:new AppError|super)\((\d{3}),\s*'(\w+)'/g))
+          found.push({ file: path, status: Number(m[1]), code: m[2]! });
+        for (const m of text.matchAll(/ruleViolation\((\d{3}),/g))
+          found.push({
+            file: path,
+            status: Number(m[1]),
+            code: Number(m[1]) === 409 ? 'state_conflict' : 'rule_violation',
+          });
       }
     }
   };
@@ -49,7 +69,11 @@ describe('one error taxonomy', () => {
       [payloadTooLarge('分块过大', 'Chunk too large'), 'payload_too_large', 413],
       [unsupportedMediaType('不支持的类型', 'Unsupported type'), 'unsupported_media_type', 415],
     ];
-    cases.forEach(([err], i) => app.get(`/e${i}`, async () => { throw err; }));
+    cases.forEach(([err], i) =>
+      app.get(`/e${i}`, async () => {
+        throw err;
+      }),
+    );
     for (const [i, [, code, status]] of cases.entries()) {
       const zh = await app.inject({ method: 'GET', url: `/e${i}` });
       const en = await app.inject({ method: 'GET', url: `/e${i}`, headers: { 'accept-language': 'en' } });
@@ -93,29 +117,43 @@ describe('one error taxonomy', () => {
 describe('every route documents its error responses, and answers with them', () => {
   let t: TestApp;
   let admin: Client;
-  type Operation = { responses: Record<string, { content?: { 'application/json'?: { schema?: { properties?: Record<string, unknown> } } } }> };
+  type Operation = {
+    responses: Record<
+      string,
+      { content?: { 'application/json'?: { schema?: { properties?: Record<string, unknown> } } } }
+    >;
+  };
   let paths: Record<string, Record<string, Operation>>;
   beforeAll(async () => {
     t = await createTestApp();
     admin = await loginAdmin(t.app);
     paths = JSON.parse((await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).body).paths;
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   const taxonomyStatuses = new Set<number>(Object.values(ERROR_STATUS));
-  const operations = () => Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
+  const operations = () =>
+    Object.entries(paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+    );
   const concrete = (path: string) => path.replace(/\{[^}]+\}/g, '987654');
 
   it('documents only taxonomy statuses, each with the error body', () => {
     const ops = operations();
     expect(ops.length).toBeGreaterThan(100);
     for (const { path, method, op } of ops) {
-      const errors = Object.keys(op.responses).map(Number).filter((s) => s >= 400);
+      const errors = Object.keys(op.responses)
+        .map(Number)
+        .filter((s) => s >= 400);
       expect(errors.length, `${method} ${path}`).toBeGreaterThan(0);
       for (const status of errors) {
         expect(taxonomyStatuses.has(status), `${method} ${path} documents ${status}`).toBe(true);
         const props = op.responses[String(status)]?.content?.['application/json']?.schema?.properties ?? {};
-        expect(Object.keys(props), `${method} ${path} ${status}`).toEqual(expect.arrayContaining(['code', 'message', 'messageEn', 'details', 'requestId']));
+        expect(Object.keys(props), `${method} ${path} ${status}`).toEqual(
+          expect.arrayContaining(['code', 'message', 'messageEn', 'details', 'requestId']),
+        );
       }
     }
   });

@@ -87,7 +87,8 @@ export class AppError extends Error {
     super(code);
     const expected = (ERROR_STATUS as Partial<Record<string, number>>)[code];
     // a programming error, not a user's: it fails loudly in tests instead of drifting silently
-    if (expected !== undefined && expected !== status) throw new TypeError(`error code ${code} is ${expected}, raised with ${status}`);
+    if (expected !== undefined && expected !== status)
+      throw new TypeError(`error code ${code} is ${expected}, raised with ${status}`);
   }
 }
 
@@ -144,7 +145,12 @@ export function fieldIssue(field: string, code: string, zh: string, en: string):
  * input that breaks a rule.
  */
 export function ruleViolation(status: 409 | 422, zh: string, en: string, details: FieldIssue[] = []): AppError {
-  return new AppError(status, status === 409 ? 'state_conflict' : 'rule_violation', { reason: zh, reasonEn: en }, details);
+  return new AppError(
+    status,
+    status === 409 ? 'state_conflict' : 'rule_violation',
+    { reason: zh, reasonEn: en },
+    details,
+  );
 }
 
 /** Nothing to show for what was asked, when it is not one record by id (404), worded by the module. */

@@ -13,9 +13,16 @@ import type { FastifyReply } from 'fastify';
  * - the name is sent twice, as an ASCII fallback and RFC 5987 `filename*` (Chinese names).
  */
 export const INLINE_TYPES: ReadonlySet<string> = new Set([
-  'image/png', 'image/jpeg', 'image/gif', 'image/webp',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
   'application/pdf',
-  'video/mp4', 'video/webm', 'audio/mpeg', 'audio/mp4', 'audio/wav',
+  'video/mp4',
+  'video/webm',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/wav',
 ]);
 
 const TOKEN = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
@@ -43,8 +50,10 @@ export function contentDisposition(kind: 'inline' | 'attachment', fileName: stri
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(clean)}`;
 }
 
-export const FILE_CSP_INLINE = "default-src 'none'; img-src 'self'; media-src 'self'; object-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
-export const FILE_CSP_ATTACHMENT = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
+export const FILE_CSP_INLINE =
+  "default-src 'none'; img-src 'self'; media-src 'self'; object-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+export const FILE_CSP_ATTACHMENT =
+  "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox";
 
 export interface StoredFileMeta {
   /** The type checked at upload. */

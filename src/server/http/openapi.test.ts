@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/harness.js';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 describe('/api/openapi.json (issue 16)', () => {
   it('is a valid OpenAPI document under an outside validator', async () => {
@@ -16,7 +20,9 @@ describe('/api/openapi.json (issue 16)', () => {
   });
 
   it('emits the recursive explanation tree as a named component that refers to itself', async () => {
-    const doc = JSON.parse((await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).body) as { components: { schemas: Record<string, unknown> } };
+    const doc = JSON.parse((await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).body) as {
+      components: { schemas: Record<string, unknown> };
+    };
     const text = JSON.stringify(doc);
     expect(text).not.toMatch(/#\/components\/schemas\/schema\d/);
     const node = doc.components.schemas.ExplanationNode;

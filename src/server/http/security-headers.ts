@@ -35,7 +35,9 @@ export function cspNonce(raw: IncomingMessage): string {
 type Directives = Record<string, string[]>;
 
 function serialize(d: Directives): string {
-  return Object.entries(d).map(([k, v]) => (v.length ? `${k} ${v.join(' ')}` : k)).join('; ');
+  return Object.entries(d)
+    .map(([k, v]) => (v.length ? `${k} ${v.join(' ')}` : k))
+    .join('; ');
 }
 
 /** The display page: no script at all; its one `<style>` and the server-rendered SVG charts are inline. */

@@ -15,13 +15,22 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 describe('the installed modules', () => {
   it('lists every module folder, once, and nothing else lists modules', () => {
-    const folders = fs.readdirSync(here, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const folders = fs
+      .readdirSync(here, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     expect(modules.map((m) => m.name).sort()).toEqual(folders);
-    for (const name of folders) expect(fs.existsSync(path.join(here, name, `${name}.module.ts`)), `${name}/${name}.module.ts`).toBe(true);
+    for (const name of folders)
+      expect(fs.existsSync(path.join(here, name, `${name}.module.ts`)), `${name}/${name}.module.ts`).toBe(true);
   });
 
   it('refuses a dashboard key declared twice', () => {
-    const twice: GongjinModule = { name: 'twice', migrations: {}, dashboard: { panels: noticeboardModule.dashboard!.panels! } };
+    const twice: GongjinModule = {
+      name: 'twice',
+      migrations: {},
+      dashboard: { panels: noticeboardModule.dashboard!.panels! },
+    };
     expect(() => dashboardContributions([noticeboardModule, twice])).toThrow(/declared twice/);
   });
 });
@@ -39,7 +48,8 @@ describe('a module added by its manifest alone', () => {
   it('gets its migration applied, its routes mounted and its demo data seeded', async () => {
     const list = await admin.get('/api/v1/notices?pageSize=5');
     expect(list.statusCode).toBe(200);
-    const communities = (await sql<{ n: number }>`select count(*)::int as n from communities`.execute(t.ctx.db)).rows[0]!.n;
+    const communities = (await sql<{ n: number }>`select count(*)::int as n from communities`.execute(t.ctx.db))
+      .rows[0]!.n;
     expect(communities).toBeGreaterThan(0);
     expect(list.json().total).toBe(communities);
     expect(list.json().items).toHaveLength(5);
@@ -53,15 +63,22 @@ describe('a module added by its manifest alone', () => {
     };
     const before = await notices();
     expect(before).toBeGreaterThan(0);
-    const trigger = await sql<{ n: number }>`select count(*)::int as n from pg_trigger where tgname = 'dashboard_touch' and tgrelid = 'noticeboard_notices'::regclass`.execute(t.ctx.db);
+    const trigger = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_trigger where tgname = 'dashboard_touch' and tgrelid = 'noticeboard_notices'::regclass`.execute(
+      t.ctx.db,
+    );
     expect(trigger.rows[0]!.n).toBe(1);
-    const community = (await sql<{ id: number }>`select id from communities order by id limit 1`.execute(t.ctx.db)).rows[0]!;
+    const community = (await sql<{ id: number }>`select id from communities order by id limit 1`.execute(t.ctx.db))
+      .rows[0]!;
     const posted = await admin.post('/api/v1/notices', { communityId: community.id, title: '期末联考安排' });
     expect(posted.statusCode).toBe(201);
     // the snapshot is stale now: served once more while it recomputes, then the new count
     await notices();
     await expect.poll(notices, { interval: 50, timeout: 60_000 }).toBe(before! + 1);
-    const audited = await sql<{ n: number }>`select count(*)::int as n from audit_log where entity = 'notice' and action = 'create'`.execute(t.ctx.db);
+    const audited = await sql<{
+      n: number;
+    }>`select count(*)::int as n from audit_log where entity = 'notice' and action = 'create'`.execute(t.ctx.db);
     expect(audited.rows[0]!.n).toBe(1);
   });
 
@@ -73,7 +90,11 @@ describe('a module added by its manifest alone', () => {
   it('re-running the migrations keeps one trigger per change table', async () => {
     const { migrateToLatest } = await import('../db/migrate.js');
     await migrateToLatest(t.ctx.db, [...modules, noticeboardModule]);
-    const triggers = await sql<{ n: number }>`select count(*)::int as n from pg_trigger where tgname = 'dashboard_touch' and tgrelid = 'noticeboard_notices'::regclass`.execute(t.ctx.db);
+    const triggers = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_trigger where tgname = 'dashboard_touch' and tgrelid = 'noticeboard_notices'::regclass`.execute(
+      t.ctx.db,
+    );
     expect(triggers.rows[0]!.n).toBe(1);
   });
 });

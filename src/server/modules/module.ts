@@ -1,4 +1,10 @@
-import type { FastifyInstance, RawServerDefault, FastifyBaseLogger, RawRequestDefaultExpression, RawReplyDefaultExpression } from 'fastify';
+import type {
+  FastifyInstance,
+  RawServerDefault,
+  FastifyBaseLogger,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+} from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Migration } from 'kysely';
 import type { AppContext } from '../context.js';
@@ -8,7 +14,13 @@ import type { AlertSource, PanelDefinition } from '../contracts/dashboard-panel.
 import type { ImportKindDef } from './io/import-kind.js';
 import type { ImportKind } from '../../shared/io.schemas.js';
 
-export type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+export type ZodApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 /** What a module's routes receive: the app context and every installed module's manifest. */
 export interface ModuleContext extends AppContext {

@@ -12,7 +12,10 @@ const CANDIDATES: { file: string; family?: string }[] = [
   { file: '/usr/share/fonts/truetype/arphic/uming.ttc', family: 'AR PL UMing CN' },
 ];
 const BOLD: Record<string, { file: string; family: string }> = {
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc': { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc', family: 'NotoSansCJKsc-Bold' },
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc': {
+    file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc',
+    family: 'NotoSansCJKsc-Bold',
+  },
 };
 
 export class MissingCjkFontError extends Error {
@@ -34,10 +37,19 @@ export type Pdf = PDFKit.PDFDocument;
 /** A4 document with the CJK font registered as 'cjk' (and 'cjk-bold' when available) and selected. */
 export function createPdf(info: { title: string; author?: string }): Pdf {
   const font = findCjkFont();
-  const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: info.title, Author: info.author ?? 'Gongjin 共进' }, bufferPages: true });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 56,
+    info: { Title: info.title, Author: info.author ?? 'Gongjin 共进' },
+    bufferPages: true,
+  });
   doc.registerFont('cjk', font.file, font.family);
   const bold = BOLD[font.file];
-  doc.registerFont('cjk-bold', bold && fs.existsSync(bold.file) ? bold.file : font.file, bold && fs.existsSync(bold.file) ? bold.family : font.family);
+  doc.registerFont(
+    'cjk-bold',
+    bold && fs.existsSync(bold.file) ? bold.file : font.file,
+    bold && fs.existsSync(bold.file) ? bold.family : font.family,
+  );
   doc.font('cjk');
   return doc;
 }
@@ -60,7 +72,14 @@ export function addPageNumbers(doc: Pdf) {
     doc.switchToPage(i);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font('cjk').fontSize(9).fillColor('#888').text(`第 ${i + 1} 页 / 共 ${range.count} 页`, 0, doc.page.height - 36, { align: 'center', width: doc.page.width });
+    doc
+      .font('cjk')
+      .fontSize(9)
+      .fillColor('#888')
+      .text(`第 ${i + 1} 页 / 共 ${range.count} 页`, 0, doc.page.height - 36, {
+        align: 'center',
+        width: doc.page.width,
+      });
     doc.page.margins.bottom = bottom;
   }
   doc.fillColor('black');

@@ -33,7 +33,11 @@ export interface TestOptions {
  * data, so they run in parallel and in any order.
  */
 /** An empty database (no migrations) of the kind the test project runs on, and how to remove it. */
-export async function openTestDatabase(): Promise<{ dbh: DbHandle; databaseUrl: string | undefined; dropDatabase: () => Promise<void> }> {
+export async function openTestDatabase(): Promise<{
+  dbh: DbHandle;
+  databaseUrl: string | undefined;
+  dropDatabase: () => Promise<void>;
+}> {
   const usePostgres = process.env.GONGJIN_TEST_DB === 'postgres';
   let dropDatabase = async () => {};
   let databaseUrl: string | undefined;
@@ -59,10 +63,18 @@ export async function openTestDatabase(): Promise<{ dbh: DbHandle; databaseUrl: 
   return { dbh, databaseUrl, dropDatabase };
 }
 
-export async function createTestContext(opts: TestOptions = {}): Promise<AppContext & { cleanup: () => Promise<void> }> {
+export async function createTestContext(
+  opts: TestOptions = {},
+): Promise<AppContext & { cleanup: () => Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjin-test-'));
   const { dbh, databaseUrl, dropDatabase } = await openTestDatabase();
-  const config = loadConfig({ GONGJIN_DATA_DIR: dataDir, GONGJIN_LOG_LEVEL: process.env.DBG ? 'error' : 'silent', GONGJIN_UPLOAD_LIMIT_MB: '5', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...opts.env });
+  const config = loadConfig({
+    GONGJIN_DATA_DIR: dataDir,
+    GONGJIN_LOG_LEVEL: process.env.DBG ? 'error' : 'silent',
+    GONGJIN_UPLOAD_LIMIT_MB: '5',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...opts.env,
+  });
   await migrateToLatest(dbh.db, opts.modules);
   await loadRegions(dbh.db);
   await new AuthService(dbh.db, 1).ensureBootstrapAdmin(ADMIN_PASSWORD);
@@ -88,15 +100,29 @@ export interface TestApp {
 
 export async function createTestApp(opts: TestOptions = {}): Promise<TestApp> {
   const ctx = await createTestContext(opts);
-  const app = await buildApp(ctx, { logger: Boolean(process.env.DBG), webRoot: '/nonexistent', ...(opts.modules ? { modules: opts.modules } : {}) });
+  const app = await buildApp(ctx, {
+    logger: Boolean(process.env.DBG),
+    webRoot: '/nonexistent',
+    ...(opts.modules ? { modules: opts.modules } : {}),
+  });
   // the app logs nothing in tests; a 5xx is always a bug, so print its cause where CI shows it
   const failures = new WeakMap<object, unknown>();
-  app.addHook('onError', async (req, _reply, err) => { failures.set(req, err); });
+  app.addHook('onError', async (req, _reply, err) => {
+    failures.set(req, err);
+  });
   app.addHook('onResponse', async (req, reply) => {
-    if (reply.statusCode >= 500) console.error(`[test app] ${req.method} ${req.url} → ${reply.statusCode}`, failures.get(req));
+    if (reply.statusCode >= 500)
+      console.error(`[test app] ${req.method} ${req.url} → ${reply.statusCode}`, failures.get(req));
   });
   await app.ready();
-  return { app, ctx, close: async () => { await app.close(); await ctx.cleanup(); } };
+  return {
+    app,
+    ctx,
+    close: async () => {
+      await app.close();
+      await ctx.cleanup();
+    },
+  };
 }
 
 /** A signed-in client: inject() with the session cookie, JSON by default. */
@@ -105,13 +131,31 @@ export class Client {
     readonly app: FastifyInstance,
     readonly cookie: string,
   ) {}
-  request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    return this.app.inject({ method, url, headers: { cookie: this.cookie, ...headers }, ...(body !== undefined ? { payload: body as object } : {}) });
+  request(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
+    return this.app.inject({
+      method,
+      url,
+      headers: { cookie: this.cookie, ...headers },
+      ...(body !== undefined ? { payload: body as object } : {}),
+    });
   }
-  get(url: string, headers?: Record<string, string>) { return this.request('GET', url, undefined, headers); }
-  post(url: string, body?: unknown) { return this.request('POST', url, body ?? {}); }
-  patch(url: string, body: unknown) { return this.request('PATCH', url, body); }
-  delete(url: string) { return this.request('DELETE', url); }
+  get(url: string, headers?: Record<string, string>) {
+    return this.request('GET', url, undefined, headers);
+  }
+  post(url: string, body?: unknown) {
+    return this.request('POST', url, body ?? {});
+  }
+  patch(url: string, body: unknown) {
+    return this.request('PATCH', url, body);
+  }
+  delete(url: string) {
+    return this.request('DELETE', url);
+  }
 }
 
 export async function login(app: FastifyInstance, username: string, password: string): Promise<Client> {

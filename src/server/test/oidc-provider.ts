@@ -14,7 +14,10 @@ export interface TestOidcProvider {
   close(): Promise<void>;
 }
 
-export async function startOidcProvider(opts: { redirectUris: string[]; postLogoutRedirectUris?: string[] }): Promise<TestOidcProvider> {
+export async function startOidcProvider(opts: {
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+}): Promise<TestOidcProvider> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -47,7 +50,11 @@ export async function startOidcProvider(opts: { redirectUris: string[]; postLogo
     issuer,
     clientId,
     clientSecret,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -88,10 +95,13 @@ export async function signInAtProvider(authorizeUrl: string, login: string, stop
     const html = await res.text();
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1];
-    if (res.status !== 200 || !action || !prompt) throw new Error(`unexpected provider page ${res.status} at ${url}: ${html.slice(0, 400)}`);
+    if (res.status !== 200 || !action || !prompt)
+      throw new Error(`unexpected provider page ${res.status} at ${url}: ${html.slice(0, 400)}`);
     url = new URL(action.replace(/&amp;/g, '&'), url).href;
     method = 'POST';
-    body = new URLSearchParams(prompt === 'login' ? { prompt, login, password: 'any-password' } : { prompt }).toString();
+    body = new URLSearchParams(
+      prompt === 'login' ? { prompt, login, password: 'any-password' } : { prompt },
+    ).toString();
   }
   throw new Error('the provider did not redirect back');
 }

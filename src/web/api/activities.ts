@@ -1,7 +1,19 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
-  Activity, ActivityDetail, ActivityInput, ActivityPatch, Attachment, CalendarEvent, Compliance, Reminder, SupportEntry, SupportInput, SupportTotals,
-  SyncResultInput, WorkPlan, WorkPlanInput,
+  Activity,
+  ActivityDetail,
+  ActivityInput,
+  ActivityPatch,
+  Attachment,
+  CalendarEvent,
+  Compliance,
+  Reminder,
+  SupportEntry,
+  SupportInput,
+  SupportTotals,
+  SyncResultInput,
+  WorkPlan,
+  WorkPlanInput,
 } from '../../shared/activities.schemas';
 import { api, apiLanguage, apiUrl, http, type Page, type QueryParams } from './client';
 import { useApiMutation } from './mutation';
@@ -20,51 +32,105 @@ export const activityKeys = {
 };
 
 export const useActivities = (q: QueryParams, enabled = true) =>
-  useQuery({ queryKey: activityKeys.list(q), queryFn: () => http.get<Page<Activity>>('/activities', q), placeholderData: keepPreviousData, enabled });
+  useQuery({
+    queryKey: activityKeys.list(q),
+    queryFn: () => http.get<Page<Activity>>('/activities', q),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
 export const useActivity = (id: number | undefined) =>
-  useQuery({ queryKey: activityKeys.detail(id ?? 0), queryFn: () => http.get<ActivityDetail>(`/activities/${id}`), enabled: !!id });
+  useQuery({
+    queryKey: activityKeys.detail(id ?? 0),
+    queryFn: () => http.get<ActivityDetail>(`/activities/${id}`),
+    enabled: !!id,
+  });
 export const useCreateActivity = () =>
-  useApiMutation<ActivityInput, ActivityDetail>({ mutationFn: (b) => http.post<ActivityDetail>('/activities', b), invalidate: [activityKeys.all] });
+  useApiMutation<ActivityInput, ActivityDetail>({
+    mutationFn: (b) => http.post<ActivityDetail>('/activities', b),
+    invalidate: [activityKeys.all],
+  });
 export const useUpdateActivity = () =>
-  useApiMutation<{ id: number; patch: ActivityPatch }, ActivityDetail>({ mutationFn: ({ id, patch }) => http.patch<ActivityDetail>(`/activities/${id}`, patch), invalidate: [activityKeys.all] });
+  useApiMutation<{ id: number; patch: ActivityPatch }, ActivityDetail>({
+    mutationFn: ({ id, patch }) => http.patch<ActivityDetail>(`/activities/${id}`, patch),
+    invalidate: [activityKeys.all],
+  });
 export const useDeleteActivity = () =>
-  useApiMutation<number>({ mutationFn: (id) => http.del(`/activities/${id}`), invalidate: [activityKeys.all], success: 'deleted' });
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/activities/${id}`),
+    invalidate: [activityKeys.all],
+    success: 'deleted',
+  });
 export const useSyncResult = () =>
-  useApiMutation<{ id: number; body: SyncResultInput }, ActivityDetail>({ mutationFn: ({ id, body }) => http.post<ActivityDetail>(`/activities/${id}/sync-result`, body), invalidate: [activityKeys.all] });
+  useApiMutation<{ id: number; body: SyncResultInput }, ActivityDetail>({
+    mutationFn: ({ id, body }) => http.post<ActivityDetail>(`/activities/${id}/sync-result`, body),
+    invalidate: [activityKeys.all],
+  });
 
-export function uploadEvidence(activityId: number, file: File, opts: { caption?: string; correctsId?: number } = {}): Promise<Attachment> {
+export function uploadEvidence(
+  activityId: number,
+  file: File,
+  opts: { caption?: string; correctsId?: number } = {},
+): Promise<Attachment> {
   const form = new FormData();
   form.append('file', file, file.name);
-  const path = opts.correctsId ? `/activities/${activityId}/attachments/${opts.correctsId}/versions` : `/activities/${activityId}/attachments`;
+  const path = opts.correctsId
+    ? `/activities/${activityId}/attachments/${opts.correctsId}/versions`
+    : `/activities/${activityId}/attachments`;
   return api<Attachment>(path, { method: 'POST', body: form, query: { caption: opts.caption } });
 }
 export const attachmentUrl = (id: number, kind: 'file' | 'thumb') => apiUrl(`/activity-attachments/${id}/${kind}`);
 
 export const useCalendar = (q: { communityId?: number; schoolId?: number; from: string; to: string }, enabled = true) =>
-  useQuery({ queryKey: activityKeys.calendar(q), queryFn: () => http.get<CalendarEvent[]>('/sync-calendar', q), enabled, placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: activityKeys.calendar(q),
+    queryFn: () => http.get<CalendarEvent[]>('/sync-calendar', q),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
 
-export const archiveUrl = (format: 'xlsx' | 'pdf', q: { communityId: number; semester?: string; schoolYear?: number }) =>
-  apiUrl(`/activity-archive.${format}`, { ...q, lang: apiLanguage() });
+export const archiveUrl = (
+  format: 'xlsx' | 'pdf',
+  q: { communityId: number; semester?: string; schoolYear?: number },
+) => apiUrl(`/activity-archive.${format}`, { ...q, lang: apiLanguage() });
 
 export const useWorkPlans = (q: QueryParams, enabled = true) =>
   useQuery({ queryKey: activityKeys.plans(q), queryFn: () => http.get<Page<WorkPlan>>('/work-plans', q), enabled });
 export const useCompliance = (planId: number | undefined) =>
-  useQuery({ queryKey: activityKeys.compliance(planId ?? 0), queryFn: () => http.get<Compliance>(`/work-plans/${planId}/compliance`), enabled: !!planId });
-export const useReminders = (q: QueryParams) => useQuery({ queryKey: activityKeys.reminders(q), queryFn: () => http.get<Reminder[]>('/work-plan-reminders', q) });
+  useQuery({
+    queryKey: activityKeys.compliance(planId ?? 0),
+    queryFn: () => http.get<Compliance>(`/work-plans/${planId}/compliance`),
+    enabled: !!planId,
+  });
+export const useReminders = (q: QueryParams) =>
+  useQuery({ queryKey: activityKeys.reminders(q), queryFn: () => http.get<Reminder[]>('/work-plan-reminders', q) });
 export const useSavePlan = () =>
   useApiMutation<{ id?: number; body: WorkPlanInput }, WorkPlan>({
-    mutationFn: ({ id, body }) => (id ? http.patch<WorkPlan>(`/work-plans/${id}`, { title: body.title, notes: body.notes, targets: body.targets }) : http.post<WorkPlan>('/work-plans', body)),
+    mutationFn: ({ id, body }) =>
+      id
+        ? http.patch<WorkPlan>(`/work-plans/${id}`, { title: body.title, notes: body.notes, targets: body.targets })
+        : http.post<WorkPlan>('/work-plans', body),
     invalidate: [activityKeys.all],
   });
 
 export const useLedger = (q: QueryParams) =>
-  useQuery({ queryKey: activityKeys.ledger(q), queryFn: () => http.get<Page<SupportEntry>>('/support-ledger', q), placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: activityKeys.ledger(q),
+    queryFn: () => http.get<Page<SupportEntry>>('/support-ledger', q),
+    placeholderData: keepPreviousData,
+  });
 export const useLedgerTotals = (q: QueryParams) =>
   useQuery({ queryKey: activityKeys.totals(q), queryFn: () => http.get<SupportTotals>('/support-ledger/totals', q) });
 export const useCreateSupport = () =>
-  useApiMutation<SupportInput, SupportEntry>({ mutationFn: (b) => http.post<SupportEntry>('/support-ledger', b), invalidate: [activityKeys.all] });
+  useApiMutation<SupportInput, SupportEntry>({
+    mutationFn: (b) => http.post<SupportEntry>('/support-ledger', b),
+    invalidate: [activityKeys.all],
+  });
 export const useDeleteSupport = () =>
-  useApiMutation<number>({ mutationFn: (id) => http.del(`/support-ledger/${id}`), invalidate: [activityKeys.all], success: 'deleted' });
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/support-ledger/${id}`),
+    invalidate: [activityKeys.all],
+    success: 'deleted',
+  });
 export function uploadSupportEvidence(id: number, file: File): Promise<SupportEntry> {
   const form = new FormData();
   form.append('file', file, file.name);

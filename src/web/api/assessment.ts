@@ -1,6 +1,19 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
-  Appeal, Assignment, Balance, DataSourceInfo, Evaluation, EvaluationDetail, FormulaCheckResult, Results, Scheme, SchemeInput, SchemePatch, Score, ScoreInput, ScoringRule,
+  Appeal,
+  Assignment,
+  Balance,
+  DataSourceInfo,
+  Evaluation,
+  EvaluationDetail,
+  FormulaCheckResult,
+  Results,
+  Scheme,
+  SchemeInput,
+  SchemePatch,
+  Score,
+  ScoreInput,
+  ScoringRule,
 } from '../../shared/assessment.schemas';
 import { apiUrl, http, type Page, type QueryParams } from './client';
 import { useApiMutation } from './mutation';
@@ -20,41 +33,120 @@ export const assessmentKeys = {
 const all = [assessmentKeys.all];
 
 export const useSchemes = (q: QueryParams) =>
-  useQuery({ queryKey: assessmentKeys.schemes(q), queryFn: () => http.get<Page<Scheme>>('/assessment-schemes', q), placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: assessmentKeys.schemes(q),
+    queryFn: () => http.get<Page<Scheme>>('/assessment-schemes', q),
+    placeholderData: keepPreviousData,
+  });
 export const useScheme = (id: number | undefined) =>
-  useQuery({ queryKey: assessmentKeys.scheme(id ?? 0), queryFn: () => http.get<Scheme>(`/assessment-schemes/${id}`), enabled: !!id });
-export const useSources = () => useQuery({ queryKey: assessmentKeys.sources, queryFn: () => http.get<DataSourceInfo[]>('/assessment-sources'), staleTime: 60_000 });
-export const useCreateScheme = () => useApiMutation<SchemeInput, Scheme>({ mutationFn: (b) => http.post<Scheme>('/assessment-schemes', b), invalidate: all, toastError: false });
-export const useUpdateScheme = (id: number) => useApiMutation<SchemePatch, Scheme>({ mutationFn: (b) => http.patch<Scheme>(`/assessment-schemes/${id}`, b), invalidate: all, toastError: false });
+  useQuery({
+    queryKey: assessmentKeys.scheme(id ?? 0),
+    queryFn: () => http.get<Scheme>(`/assessment-schemes/${id}`),
+    enabled: !!id,
+  });
+export const useSources = () =>
+  useQuery({
+    queryKey: assessmentKeys.sources,
+    queryFn: () => http.get<DataSourceInfo[]>('/assessment-sources'),
+    staleTime: 60_000,
+  });
+export const useCreateScheme = () =>
+  useApiMutation<SchemeInput, Scheme>({
+    mutationFn: (b) => http.post<Scheme>('/assessment-schemes', b),
+    invalidate: all,
+    toastError: false,
+  });
+export const useUpdateScheme = (id: number) =>
+  useApiMutation<SchemePatch, Scheme>({
+    mutationFn: (b) => http.patch<Scheme>(`/assessment-schemes/${id}`, b),
+    invalidate: all,
+    toastError: false,
+  });
 export const useCopyScheme = () =>
-  useApiMutation<{ id: number; year: number }, Scheme>({ mutationFn: ({ id, year }) => http.post<Scheme>(`/assessment-schemes/${id}/copy`, { year }), invalidate: all });
+  useApiMutation<{ id: number; year: number }, Scheme>({
+    mutationFn: ({ id, year }) => http.post<Scheme>(`/assessment-schemes/${id}/copy`, { year }),
+    invalidate: all,
+  });
 export const useOpenScheme = () =>
-  useApiMutation<number, { created: number }>({ mutationFn: (id) => http.post<{ created: number }>(`/assessment-schemes/${id}/open`), invalidate: all });
+  useApiMutation<number, { created: number }>({
+    mutationFn: (id) => http.post<{ created: number }>(`/assessment-schemes/${id}/open`),
+    invalidate: all,
+  });
 export const useAssignments = (id: number | undefined, enabled = true) =>
-  useQuery({ queryKey: assessmentKeys.assignments(id ?? 0), queryFn: () => http.get<Assignment[]>(`/assessment-schemes/${id}/assignments`), enabled: !!id && enabled });
+  useQuery({
+    queryKey: assessmentKeys.assignments(id ?? 0),
+    queryFn: () => http.get<Assignment[]>(`/assessment-schemes/${id}/assignments`),
+    enabled: !!id && enabled,
+  });
 export const useAssign = (schemeId: number) =>
-  useApiMutation<{ communityId: number; assessorUserId: number }, Assignment>({ mutationFn: (b) => http.post<Assignment>(`/assessment-schemes/${schemeId}/assignments`, b), invalidate: all });
+  useApiMutation<{ communityId: number; assessorUserId: number }, Assignment>({
+    mutationFn: (b) => http.post<Assignment>(`/assessment-schemes/${schemeId}/assignments`, b),
+    invalidate: all,
+  });
 export const useUnassign = (schemeId: number) =>
-  useApiMutation<number>({ mutationFn: (id) => http.del(`/assessment-schemes/${schemeId}/assignments/${id}`), invalidate: all, success: 'deleted' });
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/assessment-schemes/${schemeId}/assignments/${id}`),
+    invalidate: all,
+    success: 'deleted',
+  });
 
-export interface FormulaCheckRequest { formula: string; unit?: string; regionCode?: string; year?: number; perMemberSchool?: boolean; rule?: ScoringRule; maxPoints?: number }
+export interface FormulaCheckRequest {
+  formula: string;
+  unit?: string;
+  regionCode?: string;
+  year?: number;
+  perMemberSchool?: boolean;
+  rule?: ScoringRule;
+  maxPoints?: number;
+}
 export const checkFormula = (b: FormulaCheckRequest) => http.post<FormulaCheckResult>('/assessment-formula/check', b);
 
 export const useEvaluations = (q: QueryParams) =>
-  useQuery({ queryKey: assessmentKeys.evaluations(q), queryFn: () => http.get<Page<Evaluation>>('/assessment-evaluations', q), placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: assessmentKeys.evaluations(q),
+    queryFn: () => http.get<Page<Evaluation>>('/assessment-evaluations', q),
+    placeholderData: keepPreviousData,
+  });
 export const useEvaluation = (id: number | undefined) =>
-  useQuery({ queryKey: assessmentKeys.evaluation(id ?? 0), queryFn: () => http.get<EvaluationDetail>(`/assessment-evaluations/${id}`), enabled: !!id });
-export const useScore = (id: number) => useApiMutation<ScoreInput, Score>({ mutationFn: (b) => http.post<Score>(`/assessment-evaluations/${id}/scores`, b), invalidate: all });
+  useQuery({
+    queryKey: assessmentKeys.evaluation(id ?? 0),
+    queryFn: () => http.get<EvaluationDetail>(`/assessment-evaluations/${id}`),
+    enabled: !!id,
+  });
+export const useScore = (id: number) =>
+  useApiMutation<ScoreInput, Score>({
+    mutationFn: (b) => http.post<Score>(`/assessment-evaluations/${id}/scores`, b),
+    invalidate: all,
+  });
 export const useEvaluationAction = (id: number, action: 'submit' | 'return' | 'publish') =>
-  useApiMutation<void, EvaluationDetail>({ mutationFn: () => http.post<EvaluationDetail>(`/assessment-evaluations/${id}/${action}`), invalidate: all });
+  useApiMutation<void, EvaluationDetail>({
+    mutationFn: () => http.post<EvaluationDetail>(`/assessment-evaluations/${id}/${action}`),
+    invalidate: all,
+  });
 export const useAppeal = (id: number) =>
-  useApiMutation<{ indicatorKey: string; reason: string }, Appeal>({ mutationFn: (b) => http.post<Appeal>(`/assessment-evaluations/${id}/appeals`, b), invalidate: all });
+  useApiMutation<{ indicatorKey: string; reason: string }, Appeal>({
+    mutationFn: (b) => http.post<Appeal>(`/assessment-evaluations/${id}/appeals`, b),
+    invalidate: all,
+  });
 export const useDecideAppeal = () =>
-  useApiMutation<{ id: number; accept: boolean; response: string }, Appeal>({ mutationFn: ({ id, ...b }) => http.post<Appeal>(`/assessment-appeals/${id}/decide`, b), invalidate: all });
-export const reportUrl = (id: number, lang: 'zh' | 'en') => apiUrl(`/assessment-evaluations/${id}/report.pdf`, { lang });
+  useApiMutation<{ id: number; accept: boolean; response: string }, Appeal>({
+    mutationFn: ({ id, ...b }) => http.post<Appeal>(`/assessment-appeals/${id}/decide`, b),
+    invalidate: all,
+  });
+export const reportUrl = (id: number, lang: 'zh' | 'en') =>
+  apiUrl(`/assessment-evaluations/${id}/report.pdf`, { lang });
 
 export const useResults = (q: { region?: string | undefined; year: number }) =>
-  useQuery({ queryKey: assessmentKeys.results(q), queryFn: () => http.get<Results>('/assessment-results', q), enabled: !!q.region });
-export const resultsExportUrl = (region: string, year: number, lang: 'zh' | 'en') => apiUrl('/assessment-results/export.xlsx', { region, year, lang });
+  useQuery({
+    queryKey: assessmentKeys.results(q),
+    queryFn: () => http.get<Results>('/assessment-results', q),
+    enabled: !!q.region,
+  });
+export const resultsExportUrl = (region: string, year: number, lang: 'zh' | 'en') =>
+  apiUrl('/assessment-results/export.xlsx', { region, year, lang });
 export const useBalance = (q: { region?: string | undefined; year: number }) =>
-  useQuery({ queryKey: assessmentKeys.balance(q), queryFn: () => http.get<Balance>('/balance', q), enabled: !!q.region });
+  useQuery({
+    queryKey: assessmentKeys.balance(q),
+    queryFn: () => http.get<Balance>('/balance', q),
+    enabled: !!q.region,
+  });

@@ -16,5 +16,9 @@ export interface AuditEntry {
 }
 export const auditKeys = { all: ['audit-log'] as const, list: (q: QueryParams) => ['audit-log', 'list', q] as const };
 export function useAuditLog(q: QueryParams) {
-  return useQuery({ queryKey: auditKeys.list(q), queryFn: () => http.get<Page<AuditEntry>>('/audit-log', q), placeholderData: keepPreviousData });
+  return useQuery({
+    queryKey: auditKeys.list(q),
+    queryFn: () => http.get<Page<AuditEntry>>('/audit-log', q),
+    placeholderData: keepPreviousData,
+  });
 }

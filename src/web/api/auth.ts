@@ -31,15 +31,22 @@ export function useMe() {
 
 export function useLogin() {
   const qc = useQueryClient();
-  return useApiMutation<{ username: string; password: string }, { user?: Me; secondStep?: { kind: 'totp' | 'enrol' } }>({
-    mutationFn: (body) => api<{ user?: Me; secondStep?: { kind: 'totp' | 'enrol' } }>('/auth/login', { method: 'POST', body, quiet401: true }),
-    success: false,
-    onSuccess: (data) => {
-      if (!data.user) return; // second step (TOTP) pending: no session yet
-      qc.clear();
-      qc.setQueryData(authKeys.me, data.user);
+  return useApiMutation<{ username: string; password: string }, { user?: Me; secondStep?: { kind: 'totp' | 'enrol' } }>(
+    {
+      mutationFn: (body) =>
+        api<{ user?: Me; secondStep?: { kind: 'totp' | 'enrol' } }>('/auth/login', {
+          method: 'POST',
+          body,
+          quiet401: true,
+        }),
+      success: false,
+      onSuccess: (data) => {
+        if (!data.user) return; // second step (TOTP) pending: no session yet
+        qc.clear();
+        qc.setQueryData(authKeys.me, data.user);
+      },
     },
-  });
+  );
 }
 
 export function useLogout() {
@@ -77,7 +84,10 @@ export function useUsers(q: UserListQuery, enabled = true) {
   });
 }
 export function useCreateUser() {
-  return useApiMutation<UserCreate, User>({ mutationFn: (b) => http.post<User>('/users', b), invalidate: [userKeys.all] });
+  return useApiMutation<UserCreate, User>({
+    mutationFn: (b) => http.post<User>('/users', b),
+    invalidate: [userKeys.all],
+  });
 }
 export function useUpdateUser() {
   return useApiMutation<{ id: number; patch: UserUpdate }, User>({
@@ -92,5 +102,10 @@ export interface Grantable {
   scope: { kind: ScopeKind; id: string };
 }
 export function useGrantable(enabled = true) {
-  return useQuery({ queryKey: ['users', 'grantable'], queryFn: () => http.get<Grantable>('/users/grantable'), staleTime: 5 * 60_000, enabled });
+  return useQuery({
+    queryKey: ['users', 'grantable'],
+    queryFn: () => http.get<Grantable>('/users/grantable'),
+    staleTime: 5 * 60_000,
+    enabled,
+  });
 }

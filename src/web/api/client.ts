@@ -95,7 +95,10 @@ async function parseError(res: Response): Promise<ApiError> {
 }
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': uiLang === 'en' ? 'en' : 'zh-CN' };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': uiLang === 'en' ? 'en' : 'zh-CN',
+  };
   let body: BodyInit | undefined;
   if (opts.body instanceof FormData) body = opts.body;
   else if (opts.body !== undefined) {
@@ -104,7 +107,12 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   }
   let res: Response;
   try {
-    res = await fetch(apiUrl(path, opts.query), { method: opts.method ?? 'GET', headers, body, credentials: 'same-origin' });
+    res = await fetch(apiUrl(path, opts.query), {
+      method: opts.method ?? 'GET',
+      headers,
+      body,
+      credentials: 'same-origin',
+    });
   } catch {
     const msg = uiLang === 'en' ? 'Cannot reach the server' : '无法连接服务器，请检查网络';
     throw new ApiError(0, { code: 'network', message: msg, messageEn: 'Cannot reach the server', details: [] });
@@ -122,7 +130,8 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
 
 export const http = {
   get: <T>(path: string, query?: QueryParams) => api<T>(path, { query }),
-  post: <T>(path: string, body?: unknown, query?: QueryParams) => api<T>(path, { method: 'POST', body: body ?? {}, query }),
+  post: <T>(path: string, body?: unknown, query?: QueryParams) =>
+    api<T>(path, { method: 'POST', body: body ?? {}, query }),
   patch: <T>(path: string, body: unknown) => api<T>(path, { method: 'PATCH', body }),
   del: (path: string) => api<void>(path, { method: 'DELETE' }),
 };

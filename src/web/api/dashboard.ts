@@ -24,13 +24,27 @@ export interface DashboardFilters extends QueryParams {
 
 /** `refreshMs`: the big screen refreshes itself. */
 export function useDashboard(q: DashboardFilters, refreshMs?: number) {
-  return useQuery({ queryKey: dashboardKeys.board(q), queryFn: () => http.get<Dashboard>('/dashboard', q), placeholderData: keepPreviousData, refetchInterval: refreshMs });
+  return useQuery({
+    queryKey: dashboardKeys.board(q),
+    queryFn: () => http.get<Dashboard>('/dashboard', q),
+    placeholderData: keepPreviousData,
+    refetchInterval: refreshMs,
+  });
 }
 export function useDashboardAlerts(q: DashboardFilters, enabled = true) {
-  return useQuery({ queryKey: dashboardKeys.alerts(q), queryFn: () => http.get<Alerts>('/dashboard/alerts', q), enabled });
+  return useQuery({
+    queryKey: dashboardKeys.alerts(q),
+    queryFn: () => http.get<Alerts>('/dashboard/alerts', q),
+    enabled,
+  });
 }
 export function useDashboardMap(q: DashboardFilters, refreshMs?: number) {
-  return useQuery({ queryKey: dashboardKeys.map(q), queryFn: () => http.get<DashboardMap>('/dashboard/map', q), staleTime: 60_000, refetchInterval: refreshMs });
+  return useQuery({
+    queryKey: dashboardKeys.map(q),
+    queryFn: () => http.get<DashboardMap>('/dashboard/map', q),
+    staleTime: 60_000,
+    refetchInterval: refreshMs,
+  });
 }
 
 export interface DrillTeacher {
@@ -43,21 +57,33 @@ export interface DrillTeacher {
   title: string;
 }
 export function useDrillTeachers(q: QueryParams) {
-  return useQuery({ queryKey: dashboardKeys.teachers(q), queryFn: () => http.get<Page<DrillTeacher>>('/dashboard/teachers', q), placeholderData: keepPreviousData });
+  return useQuery({
+    queryKey: dashboardKeys.teachers(q),
+    queryFn: () => http.get<Page<DrillTeacher>>('/dashboard/teachers', q),
+    placeholderData: keepPreviousData,
+  });
 }
 
 export const reportUrl = (kind: 'pdf' | 'xlsx', q: QueryParams) => apiUrl(`/dashboard/report.${kind}`, q);
 
 export function useDisplayLinks(enabled: boolean) {
-  return useQuery({ queryKey: dashboardKeys.links, queryFn: () => http.get<DisplayLink[]>('/dashboard/display-links'), enabled });
+  return useQuery({
+    queryKey: dashboardKeys.links,
+    queryFn: () => http.get<DisplayLink[]>('/dashboard/display-links'),
+    enabled,
+  });
 }
 export function useCreateDisplayLink(onCreated: (link: DisplayLink & { token: string; url: string }) => void) {
   return useApiMutation({
-    mutationFn: (body: Partial<DisplayLinkInput> & { label: string }) => http.post<DisplayLink & { token: string; url: string }>('/dashboard/display-links', body),
+    mutationFn: (body: Partial<DisplayLinkInput> & { label: string }) =>
+      http.post<DisplayLink & { token: string; url: string }>('/dashboard/display-links', body),
     invalidate: [dashboardKeys.links],
     onSuccess: onCreated,
   });
 }
 export function useRevokeDisplayLink() {
-  return useApiMutation({ mutationFn: (id: number) => http.post<DisplayLink>(`/dashboard/display-links/${id}/revoke`), invalidate: [dashboardKeys.links] });
+  return useApiMutation({
+    mutationFn: (id: number) => http.post<DisplayLink>(`/dashboard/display-links/${id}/revoke`),
+    invalidate: [dashboardKeys.links],
+  });
 }

@@ -1,9 +1,29 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
-  Mentorship, MentorshipDetail, MentorshipEvaluationInput, MentorshipInput, MentorshipPatch, ShortageRow, Structure, Studio, StudioInput,
+  Mentorship,
+  MentorshipDetail,
+  MentorshipEvaluationInput,
+  MentorshipInput,
+  MentorshipPatch,
+  ShortageRow,
+  Structure,
+  Studio,
+  StudioInput,
 } from '../../shared/exchange-mentorship.schemas';
 import type {
-  Assignment, AssignmentInput, AssignmentPatch, DueList, EvaluationInput, History, Rule, RuleInput, SessionInput, Settings, TimetableEntry, TimetableEntryInput, Totals,
+  Assignment,
+  AssignmentInput,
+  AssignmentPatch,
+  DueList,
+  EvaluationInput,
+  History,
+  Rule,
+  RuleInput,
+  SessionInput,
+  Settings,
+  TimetableEntry,
+  TimetableEntryInput,
+  Totals,
 } from '../../shared/exchange.schemas';
 import { apiLanguage, apiUrl, http, type Page, type QueryParams } from './client';
 import { useApiMutation } from './mutation';
@@ -28,50 +48,131 @@ const P = '/exchange';
 const all = [exchangeKeys.all];
 
 export const useAssignments = (q: QueryParams) =>
-  useQuery({ queryKey: exchangeKeys.assignments(q), queryFn: () => http.get<Page<Assignment>>(`${P}/assignments`, q), placeholderData: keepPreviousData });
-export const useCreateAssignment = () => useApiMutation<AssignmentInput, Assignment>({ mutationFn: (b) => http.post<Assignment>(`${P}/assignments`, b), invalidate: all });
+  useQuery({
+    queryKey: exchangeKeys.assignments(q),
+    queryFn: () => http.get<Page<Assignment>>(`${P}/assignments`, q),
+    placeholderData: keepPreviousData,
+  });
+export const useCreateAssignment = () =>
+  useApiMutation<AssignmentInput, Assignment>({
+    mutationFn: (b) => http.post<Assignment>(`${P}/assignments`, b),
+    invalidate: all,
+  });
 export const useUpdateAssignment = () =>
-  useApiMutation<{ id: number; patch: AssignmentPatch }, Assignment>({ mutationFn: ({ id, patch }) => http.patch<Assignment>(`${P}/assignments/${id}`, patch), invalidate: all });
-export const useDeleteAssignment = () => useApiMutation<number>({ mutationFn: (id) => http.del(`${P}/assignments/${id}`), invalidate: all, success: 'deleted' });
+  useApiMutation<{ id: number; patch: AssignmentPatch }, Assignment>({
+    mutationFn: ({ id, patch }) => http.patch<Assignment>(`${P}/assignments/${id}`, patch),
+    invalidate: all,
+  });
+export const useDeleteAssignment = () =>
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`${P}/assignments/${id}`),
+    invalidate: all,
+    success: 'deleted',
+  });
 export const useAddSession = () =>
-  useApiMutation<{ id: number; body: SessionInput }, Assignment>({ mutationFn: ({ id, body }) => http.post<Assignment>(`${P}/assignments/${id}/sessions`, body), invalidate: all });
+  useApiMutation<{ id: number; body: SessionInput }, Assignment>({
+    mutationFn: ({ id, body }) => http.post<Assignment>(`${P}/assignments/${id}/sessions`, body),
+    invalidate: all,
+  });
 export const useEvaluateAssignment = () =>
-  useApiMutation<{ id: number; body: EvaluationInput }, Assignment>({ mutationFn: ({ id, body }) => http.post<Assignment>(`${P}/assignments/${id}/evaluation`, body), invalidate: all });
+  useApiMutation<{ id: number; body: EvaluationInput }, Assignment>({
+    mutationFn: ({ id, body }) => http.post<Assignment>(`${P}/assignments/${id}/evaluation`, body),
+    invalidate: all,
+  });
 
 export const useTotals = (q: QueryParams) =>
-  useQuery({ queryKey: exchangeKeys.totals(q), queryFn: () => http.get<Totals>(`${P}/totals`, q), placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: exchangeKeys.totals(q),
+    queryFn: () => http.get<Totals>(`${P}/totals`, q),
+    placeholderData: keepPreviousData,
+  });
 export const reportUrl = (filters: QueryParams) => apiUrl(`${P}/report.xlsx`, { ...filters, lang: apiLanguage() });
 export const useHistory = (teacherId: number | undefined) =>
-  useQuery({ queryKey: exchangeKeys.history(teacherId ?? 0), queryFn: () => http.get<History>(`${P}/teachers/${teacherId}/history`), enabled: !!teacherId });
+  useQuery({
+    queryKey: exchangeKeys.history(teacherId ?? 0),
+    queryFn: () => http.get<History>(`${P}/teachers/${teacherId}/history`),
+    enabled: !!teacherId,
+  });
 export const useAddTimetableEntry = () =>
-  useApiMutation<TimetableEntryInput, TimetableEntry>({ mutationFn: (b) => http.post<TimetableEntry>(`${P}/timetable-entries`, b), invalidate: all });
+  useApiMutation<TimetableEntryInput, TimetableEntry>({
+    mutationFn: (b) => http.post<TimetableEntry>(`${P}/timetable-entries`, b),
+    invalidate: all,
+  });
 
 export const useRules = () => useQuery({ queryKey: exchangeKeys.rules, queryFn: () => http.get<Rule[]>(`${P}/rules`) });
-export const useCreateRule = () => useApiMutation<RuleInput, Rule>({ mutationFn: (b) => http.post<Rule>(`${P}/rules`, b), invalidate: all });
+export const useCreateRule = () =>
+  useApiMutation<RuleInput, Rule>({ mutationFn: (b) => http.post<Rule>(`${P}/rules`, b), invalidate: all });
 export const useDue = (q: QueryParams) =>
-  useQuery({ queryKey: exchangeKeys.due(q), queryFn: () => http.get<DueList>(`${P}/due`, q), enabled: !!q.ruleId, placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: exchangeKeys.due(q),
+    queryFn: () => http.get<DueList>(`${P}/due`, q),
+    enabled: !!q.ruleId,
+    placeholderData: keepPreviousData,
+  });
 export const useSettings = (region: string | undefined) =>
-  useQuery({ queryKey: exchangeKeys.settings(region ?? ''), queryFn: () => http.get<Settings>(`${P}/settings/${region}`), enabled: !!region });
+  useQuery({
+    queryKey: exchangeKeys.settings(region ?? ''),
+    queryFn: () => http.get<Settings>(`${P}/settings/${region}`),
+    enabled: !!region,
+  });
 
 export const useStructure = (q: QueryParams) =>
-  useQuery({ queryKey: exchangeKeys.structure(q), queryFn: () => http.get<Structure>(`${P}/structure`, q), placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: exchangeKeys.structure(q),
+    queryFn: () => http.get<Structure>(`${P}/structure`, q),
+    placeholderData: keepPreviousData,
+  });
 export const useShortages = (q: QueryParams) =>
-  useQuery({ queryKey: exchangeKeys.shortages(q), queryFn: () => http.get<ShortageRow[]>(`${P}/shortages`, q), placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: exchangeKeys.shortages(q),
+    queryFn: () => http.get<ShortageRow[]>(`${P}/shortages`, q),
+    placeholderData: keepPreviousData,
+  });
 
 export const useMentorships = (q: QueryParams) =>
-  useQuery({ queryKey: exchangeKeys.mentorships(q), queryFn: () => http.get<Page<Mentorship>>(`${P}/mentorships`, q), placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: exchangeKeys.mentorships(q),
+    queryFn: () => http.get<Page<Mentorship>>(`${P}/mentorships`, q),
+    placeholderData: keepPreviousData,
+  });
 export const useMentorship = (id: number | undefined) =>
-  useQuery({ queryKey: exchangeKeys.mentorship(id ?? 0), queryFn: () => http.get<MentorshipDetail>(`${P}/mentorships/${id}`), enabled: !!id });
-export const useCreateMentorship = () => useApiMutation<MentorshipInput, MentorshipDetail>({ mutationFn: (b) => http.post<MentorshipDetail>(`${P}/mentorships`, b), invalidate: all });
+  useQuery({
+    queryKey: exchangeKeys.mentorship(id ?? 0),
+    queryFn: () => http.get<MentorshipDetail>(`${P}/mentorships/${id}`),
+    enabled: !!id,
+  });
+export const useCreateMentorship = () =>
+  useApiMutation<MentorshipInput, MentorshipDetail>({
+    mutationFn: (b) => http.post<MentorshipDetail>(`${P}/mentorships`, b),
+    invalidate: all,
+  });
 export const useUpdateMentorship = () =>
-  useApiMutation<{ id: number; patch: MentorshipPatch }, MentorshipDetail>({ mutationFn: ({ id, patch }) => http.patch<MentorshipDetail>(`${P}/mentorships/${id}`, patch), invalidate: all });
+  useApiMutation<{ id: number; patch: MentorshipPatch }, MentorshipDetail>({
+    mutationFn: ({ id, patch }) => http.patch<MentorshipDetail>(`${P}/mentorships/${id}`, patch),
+    invalidate: all,
+  });
 export const useLinkActivity = () =>
-  useApiMutation<{ id: number; activityId: number }, MentorshipDetail>({ mutationFn: ({ id, activityId }) => http.post<MentorshipDetail>(`${P}/mentorships/${id}/activities`, { activityId }), invalidate: all });
+  useApiMutation<{ id: number; activityId: number }, MentorshipDetail>({
+    mutationFn: ({ id, activityId }) =>
+      http.post<MentorshipDetail>(`${P}/mentorships/${id}/activities`, { activityId }),
+    invalidate: all,
+  });
 export const useEvaluateMentorship = () =>
-  useApiMutation<{ id: number; body: MentorshipEvaluationInput }, MentorshipDetail>({ mutationFn: ({ id, body }) => http.post<MentorshipDetail>(`${P}/mentorships/${id}/evaluations`, body), invalidate: all });
+  useApiMutation<{ id: number; body: MentorshipEvaluationInput }, MentorshipDetail>({
+    mutationFn: ({ id, body }) => http.post<MentorshipDetail>(`${P}/mentorships/${id}/evaluations`, body),
+    invalidate: all,
+  });
 
 export const useStudios = (q: QueryParams) =>
-  useQuery({ queryKey: exchangeKeys.studios(q), queryFn: () => http.get<Page<Studio>>(`${P}/studios`, q), placeholderData: keepPreviousData });
-export const useCreateStudio = () => useApiMutation<StudioInput, Studio>({ mutationFn: (b) => http.post<Studio>(`${P}/studios`, b), invalidate: all });
+  useQuery({
+    queryKey: exchangeKeys.studios(q),
+    queryFn: () => http.get<Page<Studio>>(`${P}/studios`, q),
+    placeholderData: keepPreviousData,
+  });
+export const useCreateStudio = () =>
+  useApiMutation<StudioInput, Studio>({ mutationFn: (b) => http.post<Studio>(`${P}/studios`, b), invalidate: all });
 export const useAddStudioMember = () =>
-  useApiMutation<{ id: number; teacherId: number }, Studio>({ mutationFn: ({ id, teacherId }) => http.post<Studio>(`${P}/studios/${id}/members`, { teacherId }), invalidate: all });
+  useApiMutation<{ id: number; teacherId: number }, Studio>({
+    mutationFn: ({ id, teacherId }) => http.post<Studio>(`${P}/studios/${id}/members`, { teacherId }),
+    invalidate: all,
+  });

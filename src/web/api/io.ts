@@ -16,7 +16,11 @@ export const exportUrl = (plural: string, filters: QueryParams) =>
   apiUrl(`/${plural}/export.xlsx`, { ...filters, page: undefined, pageSize: undefined, lang: apiLanguage() });
 
 export function useImportJobs(q: QueryParams) {
-  return useQuery({ queryKey: importKeys.list(q), queryFn: () => http.get<Page<ImportJob>>('/imports', q), placeholderData: keepPreviousData });
+  return useQuery({
+    queryKey: importKeys.list(q),
+    queryFn: () => http.get<Page<ImportJob>>('/imports', q),
+    placeholderData: keepPreviousData,
+  });
 }
 
 export function uploadImport(kind: ImportKind, file: File): Promise<ImportJob> {

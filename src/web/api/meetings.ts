@@ -1,7 +1,21 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
-  ActionItem, ActionItemBody, ActionItemPatchBody, AgendaItem, AgendaItemBody, Attachment, Attendee, AttendeeBody, MeetingDetail, Meeting, MeetingBody, MeetingPatchBody,
-  Minutes, Reminders, ReturnBody, SignBody,
+  ActionItem,
+  ActionItemBody,
+  ActionItemPatchBody,
+  AgendaItem,
+  AgendaItemBody,
+  Attachment,
+  Attendee,
+  AttendeeBody,
+  MeetingDetail,
+  Meeting,
+  MeetingBody,
+  MeetingPatchBody,
+  Minutes,
+  Reminders,
+  ReturnBody,
+  SignBody,
 } from '../../shared/meetings.schemas';
 import { api, apiUrl, http, type Page, type QueryParams } from './client';
 import { useApiMutation } from './mutation';
@@ -18,41 +32,120 @@ export const meetingKeys = {
 const all = [meetingKeys.all];
 
 export const useMeetings = (q: QueryParams) =>
-  useQuery({ queryKey: meetingKeys.list(q), queryFn: () => http.get<Page<Meeting>>('/meetings', q), placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: meetingKeys.list(q),
+    queryFn: () => http.get<Page<Meeting>>('/meetings', q),
+    placeholderData: keepPreviousData,
+  });
 export const useMeeting = (id: number | undefined) =>
-  useQuery({ queryKey: meetingKeys.detail(id ?? 0), queryFn: () => http.get<MeetingDetail>(`/meetings/${id}`), enabled: !!id });
+  useQuery({
+    queryKey: meetingKeys.detail(id ?? 0),
+    queryFn: () => http.get<MeetingDetail>(`/meetings/${id}`),
+    enabled: !!id,
+  });
 export const useMinutes = (id: number | undefined) =>
-  useQuery({ queryKey: meetingKeys.minutes(id ?? 0), queryFn: () => http.get<Minutes>(`/meetings/${id}/minutes`), enabled: !!id });
+  useQuery({
+    queryKey: meetingKeys.minutes(id ?? 0),
+    queryFn: () => http.get<Minutes>(`/meetings/${id}/minutes`),
+    enabled: !!id,
+  });
 export const useActionItems = (q: QueryParams, enabled = true) =>
-  useQuery({ queryKey: meetingKeys.items(q), queryFn: () => http.get<Page<ActionItem>>('/meeting-action-items', q), placeholderData: keepPreviousData, enabled });
+  useQuery({
+    queryKey: meetingKeys.items(q),
+    queryFn: () => http.get<Page<ActionItem>>('/meeting-action-items', q),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
 export const useReminders = (q: QueryParams) =>
   useQuery({ queryKey: meetingKeys.reminders(q), queryFn: () => http.get<Reminders>('/meetings/reminders', q) });
 
 export const meetingPdfUrl = (id: number) => apiUrl(`/meetings/${id}/export.pdf`);
 export const attachmentUrl = (meetingId: number, id: number) => apiUrl(`/meetings/${meetingId}/attachments/${id}`);
 
-export const useCreateMeeting = () => useApiMutation<MeetingBody, MeetingDetail>({ mutationFn: (b) => http.post('/meetings', b), invalidate: all });
-export const useUpdateMeeting = (id: number) => useApiMutation<MeetingPatchBody, MeetingDetail>({ mutationFn: (b) => http.patch(`/meetings/${id}`, b), invalidate: all });
-export const useDeleteMeeting = () => useApiMutation<number>({ mutationFn: (id) => http.del(`/meetings/${id}`), invalidate: all, success: 'deleted' });
+export const useCreateMeeting = () =>
+  useApiMutation<MeetingBody, MeetingDetail>({ mutationFn: (b) => http.post('/meetings', b), invalidate: all });
+export const useUpdateMeeting = (id: number) =>
+  useApiMutation<MeetingPatchBody, MeetingDetail>({
+    mutationFn: (b) => http.patch(`/meetings/${id}`, b),
+    invalidate: all,
+  });
+export const useDeleteMeeting = () =>
+  useApiMutation<number>({ mutationFn: (id) => http.del(`/meetings/${id}`), invalidate: all, success: 'deleted' });
 
-export const useAddAgendaItem = (id: number) => useApiMutation<AgendaItemBody, AgendaItem>({ mutationFn: (b) => http.post(`/meetings/${id}/agenda`, b), invalidate: all });
-export const useRemoveAgendaItem = (id: number) => useApiMutation<number>({ mutationFn: (itemId) => http.del(`/meetings/${id}/agenda/${itemId}`), invalidate: all, success: 'deleted' });
-export const useCarryOver = (id: number) => useApiMutation<void, AgendaItem[]>({ mutationFn: () => http.post(`/meetings/${id}/agenda/carry-over`), invalidate: all });
-export const useAddAttendee = (id: number) => useApiMutation<AttendeeBody, Attendee>({ mutationFn: (b) => http.post(`/meetings/${id}/attendees`, b), invalidate: all });
-export const useRemoveAttendee = (id: number) => useApiMutation<number>({ mutationFn: (aid) => http.del(`/meetings/${id}/attendees/${aid}`), invalidate: all, success: 'deleted' });
+export const useAddAgendaItem = (id: number) =>
+  useApiMutation<AgendaItemBody, AgendaItem>({
+    mutationFn: (b) => http.post(`/meetings/${id}/agenda`, b),
+    invalidate: all,
+  });
+export const useRemoveAgendaItem = (id: number) =>
+  useApiMutation<number>({
+    mutationFn: (itemId) => http.del(`/meetings/${id}/agenda/${itemId}`),
+    invalidate: all,
+    success: 'deleted',
+  });
+export const useCarryOver = (id: number) =>
+  useApiMutation<void, AgendaItem[]>({
+    mutationFn: () => http.post(`/meetings/${id}/agenda/carry-over`),
+    invalidate: all,
+  });
+export const useAddAttendee = (id: number) =>
+  useApiMutation<AttendeeBody, Attendee>({
+    mutationFn: (b) => http.post(`/meetings/${id}/attendees`, b),
+    invalidate: all,
+  });
+export const useRemoveAttendee = (id: number) =>
+  useApiMutation<number>({
+    mutationFn: (aid) => http.del(`/meetings/${id}/attendees/${aid}`),
+    invalidate: all,
+    success: 'deleted',
+  });
 
 export const useSaveMinutes = (id: number) =>
-  useApiMutation<{ body: string; baseSha256?: string | null }, Minutes>({ mutationFn: (b) => http.patch(`/meetings/${id}/minutes`, b), invalidate: all });
-export const useCirculate = (id: number) => useApiMutation<{ sha256?: string }, Minutes>({ mutationFn: (b) => http.post(`/meetings/${id}/minutes/circulate`, b), invalidate: all });
-export const useSign = (id: number) => useApiMutation<SignBody, Minutes>({ mutationFn: (b) => http.post(`/meetings/${id}/minutes/sign`, b), invalidate: all, success: 'meetings:signed' });
-export const useReturnMinutes = (id: number) => useApiMutation<ReturnBody, Minutes>({ mutationFn: (b) => http.post(`/meetings/${id}/minutes/return`, b), invalidate: all, success: 'meetings:returned' });
-export const useNewRevision = (id: number) => useApiMutation<void, Minutes>({ mutationFn: () => http.post(`/meetings/${id}/minutes/revisions`), invalidate: all });
+  useApiMutation<{ body: string; baseSha256?: string | null }, Minutes>({
+    mutationFn: (b) => http.patch(`/meetings/${id}/minutes`, b),
+    invalidate: all,
+  });
+export const useCirculate = (id: number) =>
+  useApiMutation<{ sha256?: string }, Minutes>({
+    mutationFn: (b) => http.post(`/meetings/${id}/minutes/circulate`, b),
+    invalidate: all,
+  });
+export const useSign = (id: number) =>
+  useApiMutation<SignBody, Minutes>({
+    mutationFn: (b) => http.post(`/meetings/${id}/minutes/sign`, b),
+    invalidate: all,
+    success: 'meetings:signed',
+  });
+export const useReturnMinutes = (id: number) =>
+  useApiMutation<ReturnBody, Minutes>({
+    mutationFn: (b) => http.post(`/meetings/${id}/minutes/return`, b),
+    invalidate: all,
+    success: 'meetings:returned',
+  });
+export const useNewRevision = (id: number) =>
+  useApiMutation<void, Minutes>({ mutationFn: () => http.post(`/meetings/${id}/minutes/revisions`), invalidate: all });
 
-export const useCreateActionItem = (meetingId: number) => useApiMutation<ActionItemBody, ActionItem>({ mutationFn: (b) => http.post(`/meetings/${meetingId}/action-items`, b), invalidate: all });
-export const useUpdateActionItem = () => useApiMutation<{ id: number; patch: ActionItemPatchBody }, ActionItem>({ mutationFn: ({ id, patch }) => http.patch(`/meeting-action-items/${id}`, patch), invalidate: all });
+export const useCreateActionItem = (meetingId: number) =>
+  useApiMutation<ActionItemBody, ActionItem>({
+    mutationFn: (b) => http.post(`/meetings/${meetingId}/action-items`, b),
+    invalidate: all,
+  });
+export const useUpdateActionItem = () =>
+  useApiMutation<{ id: number; patch: ActionItemPatchBody }, ActionItem>({
+    mutationFn: ({ id, patch }) => http.patch(`/meeting-action-items/${id}`, patch),
+    invalidate: all,
+  });
 export const useAddProgressNote = () =>
-  useApiMutation<{ id: number; note: string; done?: boolean }, ActionItem>({ mutationFn: ({ id, ...b }) => http.post(`/meeting-action-items/${id}/notes`, b), invalidate: all });
-export const useDeleteActionItem = () => useApiMutation<number>({ mutationFn: (id) => http.del(`/meeting-action-items/${id}`), invalidate: all, success: 'deleted' });
+  useApiMutation<{ id: number; note: string; done?: boolean }, ActionItem>({
+    mutationFn: ({ id, ...b }) => http.post(`/meeting-action-items/${id}/notes`, b),
+    invalidate: all,
+  });
+export const useDeleteActionItem = () =>
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/meeting-action-items/${id}`),
+    invalidate: all,
+    success: 'deleted',
+  });
 
 export const useUploadAttachment = (id: number) =>
   useApiMutation<File, Attachment>({
@@ -63,4 +156,9 @@ export const useUploadAttachment = (id: number) =>
     },
     invalidate: all,
   });
-export const useDeleteAttachment = (id: number) => useApiMutation<number>({ mutationFn: (aid) => http.del(`/meetings/${id}/attachments/${aid}`), invalidate: all, success: 'deleted' });
+export const useDeleteAttachment = (id: number) =>
+  useApiMutation<number>({
+    mutationFn: (aid) => http.del(`/meetings/${id}/attachments/${aid}`),
+    invalidate: all,
+    success: 'deleted',
+  });

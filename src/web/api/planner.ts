@@ -13,16 +13,37 @@ export const planKeys = {
 };
 
 export const usePlans = (q: QueryParams) =>
-  useQuery({ queryKey: planKeys.list(q), queryFn: () => http.get<Page<PlanSummary>>('/planner/plans', q), placeholderData: keepPreviousData });
+  useQuery({
+    queryKey: planKeys.list(q),
+    queryFn: () => http.get<Page<PlanSummary>>('/planner/plans', q),
+    placeholderData: keepPreviousData,
+  });
 export const usePlan = (id: number | undefined) =>
-  useQuery({ queryKey: planKeys.detail(id ?? 0), queryFn: () => http.get<PlanDetail>(`/planner/plans/${id}`), enabled: !!id });
+  useQuery({
+    queryKey: planKeys.detail(id ?? 0),
+    queryFn: () => http.get<PlanDetail>(`/planner/plans/${id}`),
+    enabled: !!id,
+  });
 export const usePlannedExchanges = (id: number, enabled: boolean) =>
-  useQuery({ queryKey: planKeys.exchanges(id), queryFn: () => http.get<PlannedExchange[]>(`/planner/plans/${id}/exchanges`), enabled });
+  useQuery({
+    queryKey: planKeys.exchanges(id),
+    queryFn: () => http.get<PlannedExchange[]>(`/planner/plans/${id}/exchanges`),
+    enabled,
+  });
 
 /** Request bodies the pages send; kept as pure builders so a page never assembles JSON inline. */
-export type CreatePlanBody = { kind: PlanCreate['kind']; name: string; regionCode: string; settings?: Record<string, unknown> };
+export type CreatePlanBody = {
+  kind: PlanCreate['kind'];
+  name: string;
+  regionCode: string;
+  settings?: Record<string, unknown>;
+};
 export const useCreatePlan = () =>
-  useApiMutation<CreatePlanBody, PlanDetail>({ mutationFn: (b) => http.post<PlanDetail>('/planner/plans', b), invalidate: [planKeys.all], success: false });
+  useApiMutation<CreatePlanBody, PlanDetail>({
+    mutationFn: (b) => http.post<PlanDetail>('/planner/plans', b),
+    invalidate: [planKeys.all],
+    success: false,
+  });
 export const useUpdatePlan = (id: number) =>
   useApiMutation<Record<string, unknown>, PlanDetail>({
     mutationFn: (settings) => http.patch<PlanDetail>(`/planner/plans/${id}`, { settings }),
@@ -30,11 +51,20 @@ export const useUpdatePlan = (id: number) =>
     success: 'planner:replanned',
   });
 export const useReplan = (id: number) =>
-  useApiMutation<void, PlanDetail>({ mutationFn: () => http.post<PlanDetail>(`/planner/plans/${id}/replan`), invalidate: [planKeys.all], success: 'planner:replanned' });
+  useApiMutation<void, PlanDetail>({
+    mutationFn: () => http.post<PlanDetail>(`/planner/plans/${id}/replan`),
+    invalidate: [planKeys.all],
+    success: 'planner:replanned',
+  });
 export const useAcceptPlan = (id: number) =>
   useApiMutation<string, PlanDetail>({
     mutationFn: (effectiveDate) => http.post<PlanDetail>(`/planner/plans/${id}/accept`, { effectiveDate }),
     invalidate: [planKeys.all, communityKeys.all, schoolKeys.all],
     success: 'planner:accepted',
   });
-export const useDeletePlan = () => useApiMutation<number>({ mutationFn: (id) => http.del(`/planner/plans/${id}`), invalidate: [planKeys.all], success: 'deleted' });
+export const useDeletePlan = () =>
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/planner/plans/${id}`),
+    invalidate: [planKeys.all],
+    success: 'deleted',
+  });

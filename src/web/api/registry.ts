@@ -1,7 +1,22 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
-  Community, CommunityDetail, CommunityInput, CommunityPatch, LeadershipInput, LeadershipMember, Membership, MembershipInput,
-  Region, School, SchoolInput, SchoolPatch, SchoolYearStats, SchoolYearStatsInput, Teacher, TeacherInput, TeacherPatch,
+  Community,
+  CommunityDetail,
+  CommunityInput,
+  CommunityPatch,
+  LeadershipInput,
+  LeadershipMember,
+  Membership,
+  MembershipInput,
+  Region,
+  School,
+  SchoolInput,
+  SchoolPatch,
+  SchoolYearStats,
+  SchoolYearStatsInput,
+  Teacher,
+  TeacherInput,
+  TeacherPatch,
 } from '../../shared/registry.schemas';
 import { http, type Page, type QueryParams } from './client';
 import { useApiMutation } from './mutation';
@@ -31,51 +46,85 @@ function useList<T>(keys: ReturnType<typeof keysFor>, path: string, q: QueryPara
 export type RegionWithPath = Region & { path: Region[] };
 export const useRegions = (q: QueryParams, enabled = true) => useList<Region>(regionKeys, '/regions', q, enabled);
 export function useRegion(code: string | undefined) {
-  return useQuery({ queryKey: regionKeys.detail(code ?? ''), queryFn: () => http.get<RegionWithPath>(`/regions/${code}`), enabled: !!code });
+  return useQuery({
+    queryKey: regionKeys.detail(code ?? ''),
+    queryFn: () => http.get<RegionWithPath>(`/regions/${code}`),
+    enabled: !!code,
+  });
 }
 
 // ---------- schools ----------
 export const useSchools = (q: QueryParams, enabled = true) => useList<School>(schoolKeys, '/schools', q, enabled);
 export function useSchool(id: number | undefined) {
-  return useQuery({ queryKey: schoolKeys.detail(id ?? 0), queryFn: () => http.get<School>(`/schools/${id}`), enabled: !!id });
+  return useQuery({
+    queryKey: schoolKeys.detail(id ?? 0),
+    queryFn: () => http.get<School>(`/schools/${id}`),
+    enabled: !!id,
+  });
 }
 export const useCreateSchool = () =>
-  useApiMutation<SchoolInput, School>({ mutationFn: (b) => http.post<School>('/schools', b), invalidate: [schoolKeys.all, regionKeys.all] });
+  useApiMutation<SchoolInput, School>({
+    mutationFn: (b) => http.post<School>('/schools', b),
+    invalidate: [schoolKeys.all, regionKeys.all],
+  });
 export const useUpdateSchool = () =>
   useApiMutation<{ id: number; patch: SchoolPatch }, School>({
     mutationFn: ({ id, patch }) => http.patch<School>(`/schools/${id}`, patch),
     invalidate: [schoolKeys.all, communityKeys.all],
   });
 export const useDeleteSchool = () =>
-  useApiMutation<number>({ mutationFn: (id) => http.del(`/schools/${id}`), invalidate: [schoolKeys.all, regionKeys.all], success: 'deleted' });
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/schools/${id}`),
+    invalidate: [schoolKeys.all, regionKeys.all],
+    success: 'deleted',
+  });
 
 // ---------- teachers ----------
 export const useTeachers = (q: QueryParams, enabled = true) => useList<Teacher>(teacherKeys, '/teachers', q, enabled);
 export const useCreateTeacher = () =>
-  useApiMutation<TeacherInput, Teacher>({ mutationFn: (b) => http.post<Teacher>('/teachers', b), invalidate: [teacherKeys.all, schoolKeys.all] });
+  useApiMutation<TeacherInput, Teacher>({
+    mutationFn: (b) => http.post<Teacher>('/teachers', b),
+    invalidate: [teacherKeys.all, schoolKeys.all],
+  });
 export const useUpdateTeacher = () =>
   useApiMutation<{ id: number; patch: TeacherPatch }, Teacher>({
     mutationFn: ({ id, patch }) => http.patch<Teacher>(`/teachers/${id}`, patch),
     invalidate: [teacherKeys.all, schoolKeys.all],
   });
 export const useDeleteTeacher = () =>
-  useApiMutation<number>({ mutationFn: (id) => http.del(`/teachers/${id}`), invalidate: [teacherKeys.all, schoolKeys.all], success: 'deleted' });
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/teachers/${id}`),
+    invalidate: [teacherKeys.all, schoolKeys.all],
+    success: 'deleted',
+  });
 
 // ---------- communities ----------
-export const useCommunities = (q: QueryParams, enabled = true) => useList<Community>(communityKeys, '/communities', q, enabled);
+export const useCommunities = (q: QueryParams, enabled = true) =>
+  useList<Community>(communityKeys, '/communities', q, enabled);
 export function useCommunity(id: number | undefined) {
-  return useQuery({ queryKey: communityKeys.detail(id ?? 0), queryFn: () => http.get<CommunityDetail>(`/communities/${id}`), enabled: !!id });
+  return useQuery({
+    queryKey: communityKeys.detail(id ?? 0),
+    queryFn: () => http.get<CommunityDetail>(`/communities/${id}`),
+    enabled: !!id,
+  });
 }
 const communityInvalidates = [communityKeys.all, schoolKeys.all];
 export const useCreateCommunity = () =>
-  useApiMutation<CommunityInput, CommunityDetail>({ mutationFn: (b) => http.post<CommunityDetail>('/communities', b), invalidate: communityInvalidates });
+  useApiMutation<CommunityInput, CommunityDetail>({
+    mutationFn: (b) => http.post<CommunityDetail>('/communities', b),
+    invalidate: communityInvalidates,
+  });
 export const useUpdateCommunity = () =>
   useApiMutation<{ id: number; patch: CommunityPatch }, CommunityDetail>({
     mutationFn: ({ id, patch }) => http.patch<CommunityDetail>(`/communities/${id}`, patch),
     invalidate: communityInvalidates,
   });
 export const useDeleteCommunity = () =>
-  useApiMutation<number>({ mutationFn: (id) => http.del(`/communities/${id}`), invalidate: communityInvalidates, success: 'deleted' });
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/communities/${id}`),
+    invalidate: communityInvalidates,
+    success: 'deleted',
+  });
 export const useAddMembership = (communityId: number) =>
   useApiMutation<MembershipInput, Membership>({
     mutationFn: (b) => http.post<Membership>(`/communities/${communityId}/memberships`, b),
@@ -83,7 +132,8 @@ export const useAddMembership = (communityId: number) =>
   });
 export const useEndMembership = (communityId: number) =>
   useApiMutation<{ membershipId: number; endDate: string; note?: string | null }, Membership>({
-    mutationFn: ({ membershipId, ...b }) => http.post<Membership>(`/communities/${communityId}/memberships/${membershipId}/end`, b),
+    mutationFn: ({ membershipId, ...b }) =>
+      http.post<Membership>(`/communities/${communityId}/memberships/${membershipId}/end`, b),
     invalidate: communityInvalidates,
   });
 export const useAddLeader = (communityId: number) =>
@@ -93,7 +143,8 @@ export const useAddLeader = (communityId: number) =>
   });
 export const useUpdateLeader = (communityId: number) =>
   useApiMutation<{ leaderId: number; patch: Partial<LeadershipInput> }, LeadershipMember>({
-    mutationFn: ({ leaderId, patch }) => http.patch<LeadershipMember>(`/communities/${communityId}/leadership/${leaderId}`, patch),
+    mutationFn: ({ leaderId, patch }) =>
+      http.patch<LeadershipMember>(`/communities/${communityId}/leadership/${leaderId}`, patch),
     invalidate: [communityKeys.detail(communityId)],
   });
 export const useRemoveLeader = (communityId: number) =>
@@ -104,6 +155,10 @@ export const useRemoveLeader = (communityId: number) =>
   });
 
 // ---------- annual statistics ----------
-export const useSchoolYearStats = (q: QueryParams, enabled = true) => useList<SchoolYearStats>(statsKeys, '/school-year-stats', q, enabled);
+export const useSchoolYearStats = (q: QueryParams, enabled = true) =>
+  useList<SchoolYearStats>(statsKeys, '/school-year-stats', q, enabled);
 export const useUpsertStats = () =>
-  useApiMutation<SchoolYearStatsInput, SchoolYearStats>({ mutationFn: (b) => http.post<SchoolYearStats>('/school-year-stats', b), invalidate: [statsKeys.all] });
+  useApiMutation<SchoolYearStatsInput, SchoolYearStats>({
+    mutationFn: (b) => http.post<SchoolYearStats>('/school-year-stats', b),
+    invalidate: [statsKeys.all],
+  });

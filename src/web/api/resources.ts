@@ -1,7 +1,19 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
-  Course, CourseDetail, CourseInput, CourseTotals, EnrolmentInput, MostUsed, ResourceComment, ResourceDetail, ResourceInput, ResourcePatch, SearchResult,
-  SessionInput, Upload, VersionInput,
+  Course,
+  CourseDetail,
+  CourseInput,
+  CourseTotals,
+  EnrolmentInput,
+  MostUsed,
+  ResourceComment,
+  ResourceDetail,
+  ResourceInput,
+  ResourcePatch,
+  SearchResult,
+  SessionInput,
+  Upload,
+  VersionInput,
 } from '../../shared/resources.schemas';
 import { api, ApiError, apiUrl, http, type Page, type QueryParams } from './client';
 import { useApiMutation } from './mutation';
@@ -21,23 +33,53 @@ export const courseKeys = {
 };
 
 /** URLs the browser fetches directly (video/img/iframe src, downloads): the server checks scope on each. */
-export const fileUrl = (id: number, opts: { version?: number; download?: boolean } = {}) => apiUrl(`/resources/${id}/file`, { version: opts.version, download: opts.download ? 'true' : undefined });
+export const fileUrl = (id: number, opts: { version?: number; download?: boolean } = {}) =>
+  apiUrl(`/resources/${id}/file`, { version: opts.version, download: opts.download ? 'true' : undefined });
 export const openUrl = (id: number) => apiUrl(`/resources/${id}/open`);
 
 // ---------- library ----------
 export const useResourceSearch = (q: QueryParams) =>
-  useQuery({ queryKey: resourceKeys.search(q), queryFn: () => http.get<SearchResult>('/resources', q), placeholderData: keepPreviousData });
-export const useResource = (id: number) => useQuery({ queryKey: resourceKeys.detail(id), queryFn: () => http.get<ResourceDetail>(`/resources/${id}`), enabled: id > 0 });
-export const useComments = (id: number) => useQuery({ queryKey: resourceKeys.comments(id), queryFn: () => http.get<ResourceComment[]>(`/resources/${id}/comments`), enabled: id > 0 });
-export const useMostUsed = (q: QueryParams) => useQuery({ queryKey: resourceKeys.mostUsed(q), queryFn: () => http.get<MostUsed>('/resources/most-used', q) });
+  useQuery({
+    queryKey: resourceKeys.search(q),
+    queryFn: () => http.get<SearchResult>('/resources', q),
+    placeholderData: keepPreviousData,
+  });
+export const useResource = (id: number) =>
+  useQuery({
+    queryKey: resourceKeys.detail(id),
+    queryFn: () => http.get<ResourceDetail>(`/resources/${id}`),
+    enabled: id > 0,
+  });
+export const useComments = (id: number) =>
+  useQuery({
+    queryKey: resourceKeys.comments(id),
+    queryFn: () => http.get<ResourceComment[]>(`/resources/${id}/comments`),
+    enabled: id > 0,
+  });
+export const useMostUsed = (q: QueryParams) =>
+  useQuery({ queryKey: resourceKeys.mostUsed(q), queryFn: () => http.get<MostUsed>('/resources/most-used', q) });
 
 export const useCreateResource = () =>
-  useApiMutation<ResourceInput, ResourceDetail>({ mutationFn: (b) => http.post<ResourceDetail>('/resources', b), invalidate: [resourceKeys.all] });
+  useApiMutation<ResourceInput, ResourceDetail>({
+    mutationFn: (b) => http.post<ResourceDetail>('/resources', b),
+    invalidate: [resourceKeys.all],
+  });
 export const useUpdateResource = () =>
-  useApiMutation<{ id: number; patch: ResourcePatch }, ResourceDetail>({ mutationFn: ({ id, patch }) => http.patch<ResourceDetail>(`/resources/${id}`, patch), invalidate: [resourceKeys.all] });
-export const useDeleteResource = () => useApiMutation<number>({ mutationFn: (id) => http.del(`/resources/${id}`), invalidate: [resourceKeys.all], success: 'deleted' });
+  useApiMutation<{ id: number; patch: ResourcePatch }, ResourceDetail>({
+    mutationFn: ({ id, patch }) => http.patch<ResourceDetail>(`/resources/${id}`, patch),
+    invalidate: [resourceKeys.all],
+  });
+export const useDeleteResource = () =>
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/resources/${id}`),
+    invalidate: [resourceKeys.all],
+    success: 'deleted',
+  });
 export const useAddVersion = () =>
-  useApiMutation<{ id: number; body: VersionInput }, ResourceDetail>({ mutationFn: ({ id, body }) => http.post<ResourceDetail>(`/resources/${id}/versions`, body), invalidate: [resourceKeys.all] });
+  useApiMutation<{ id: number; body: VersionInput }, ResourceDetail>({
+    mutationFn: ({ id, body }) => http.post<ResourceDetail>(`/resources/${id}/versions`, body),
+    invalidate: [resourceKeys.all],
+  });
 export const useRecommend = () =>
   useApiMutation<{ id: number; recommended: boolean }, ResourceDetail>({
     mutationFn: ({ id, recommended }) => http.post<ResourceDetail>(`/resources/${id}/recommendation`, { recommended }),
@@ -49,9 +91,16 @@ export const useRate = () =>
     invalidate: [resourceKeys.all],
   });
 export const useAddComment = () =>
-  useApiMutation<{ id: number; body: string }, ResourceComment>({ mutationFn: ({ id, body }) => http.post<ResourceComment>(`/resources/${id}/comments`, { body }), invalidate: [resourceKeys.all] });
+  useApiMutation<{ id: number; body: string }, ResourceComment>({
+    mutationFn: ({ id, body }) => http.post<ResourceComment>(`/resources/${id}/comments`, { body }),
+    invalidate: [resourceKeys.all],
+  });
 export const useDeleteComment = () =>
-  useApiMutation<{ id: number; commentId: number }>({ mutationFn: ({ id, commentId }) => http.del(`/resources/${id}/comments/${commentId}`), invalidate: [resourceKeys.all], success: 'deleted' });
+  useApiMutation<{ id: number; commentId: number }>({
+    mutationFn: ({ id, commentId }) => http.del(`/resources/${id}/comments/${commentId}`),
+    invalidate: [resourceKeys.all],
+    success: 'deleted',
+  });
 
 // ---------- chunked upload ----------
 const CHUNK_RETRIES = 3;
@@ -64,7 +113,9 @@ async function putChunk(uploadId: string, offset: number, blob: Blob): Promise<U
     credentials: 'same-origin',
   });
   if (!res.ok) {
-    const body = await res.json().catch(() => ({ code: `http_${res.status}`, message: res.statusText, messageEn: res.statusText, details: [] }));
+    const body = await res
+      .json()
+      .catch(() => ({ code: `http_${res.status}`, message: res.statusText, messageEn: res.statusText, details: [] }));
     throw new ApiError(res.status, body);
   }
   return (await res.json()) as Upload;
@@ -74,7 +125,11 @@ async function putChunk(uploadId: string, offset: number, blob: Blob): Promise<U
  * Uploads a file in chunks, never reading it whole: each chunk is a slice of the File. After a
  * failed chunk it asks the server how much arrived and resumes from there.
  */
-export async function uploadInChunks(file: File, mimeType: string, onProgress: (fraction: number) => void): Promise<Upload> {
+export async function uploadInChunks(
+  file: File,
+  mimeType: string,
+  onProgress: (fraction: number) => void,
+): Promise<Upload> {
   let upload = await http.post<Upload>('/resource-uploads', { fileName: file.name, size: file.size, mimeType });
   let offset = 0;
   let failures = 0;
@@ -97,17 +152,49 @@ export async function uploadInChunks(file: File, mimeType: string, onProgress: (
 
 // ---------- shared courses ----------
 export const useCourses = (q: QueryParams) =>
-  useQuery({ queryKey: courseKeys.list(q), queryFn: () => http.get<Page<Course>>('/shared-courses', q), placeholderData: keepPreviousData });
-export const useCourse = (id: number) => useQuery({ queryKey: courseKeys.detail(id), queryFn: () => http.get<CourseDetail>(`/shared-courses/${id}`), enabled: id > 0 });
-export const useCourseTotals = (q: QueryParams) => useQuery({ queryKey: courseKeys.totals(q), queryFn: () => http.get<CourseTotals>('/shared-courses/totals', q) });
+  useQuery({
+    queryKey: courseKeys.list(q),
+    queryFn: () => http.get<Page<Course>>('/shared-courses', q),
+    placeholderData: keepPreviousData,
+  });
+export const useCourse = (id: number) =>
+  useQuery({
+    queryKey: courseKeys.detail(id),
+    queryFn: () => http.get<CourseDetail>(`/shared-courses/${id}`),
+    enabled: id > 0,
+  });
+export const useCourseTotals = (q: QueryParams) =>
+  useQuery({ queryKey: courseKeys.totals(q), queryFn: () => http.get<CourseTotals>('/shared-courses/totals', q) });
 export const useCreateCourse = () =>
-  useApiMutation<CourseInput, CourseDetail>({ mutationFn: (b) => http.post<CourseDetail>('/shared-courses', b), invalidate: [courseKeys.all] });
-export const useDeleteCourse = () => useApiMutation<number>({ mutationFn: (id) => http.del(`/shared-courses/${id}`), invalidate: [courseKeys.all], success: 'deleted' });
+  useApiMutation<CourseInput, CourseDetail>({
+    mutationFn: (b) => http.post<CourseDetail>('/shared-courses', b),
+    invalidate: [courseKeys.all],
+  });
+export const useDeleteCourse = () =>
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/shared-courses/${id}`),
+    invalidate: [courseKeys.all],
+    success: 'deleted',
+  });
 export const useAddSession = () =>
-  useApiMutation<{ id: number; body: SessionInput }, CourseDetail>({ mutationFn: ({ id, body }) => http.post<CourseDetail>(`/shared-courses/${id}/sessions`, body), invalidate: [courseKeys.all] });
+  useApiMutation<{ id: number; body: SessionInput }, CourseDetail>({
+    mutationFn: ({ id, body }) => http.post<CourseDetail>(`/shared-courses/${id}/sessions`, body),
+    invalidate: [courseKeys.all],
+  });
 export const useRemoveSession = () =>
-  useApiMutation<{ id: number; sessionId: number }, CourseDetail>({ mutationFn: ({ id, sessionId }) => api<CourseDetail>(`/shared-courses/${id}/sessions/${sessionId}`, { method: 'DELETE' }), invalidate: [courseKeys.all] });
+  useApiMutation<{ id: number; sessionId: number }, CourseDetail>({
+    mutationFn: ({ id, sessionId }) =>
+      api<CourseDetail>(`/shared-courses/${id}/sessions/${sessionId}`, { method: 'DELETE' }),
+    invalidate: [courseKeys.all],
+  });
 export const useEnrol = () =>
-  useApiMutation<{ id: number; body: EnrolmentInput }, CourseDetail>({ mutationFn: ({ id, body }) => http.post<CourseDetail>(`/shared-courses/${id}/enrolments`, body), invalidate: [courseKeys.all] });
+  useApiMutation<{ id: number; body: EnrolmentInput }, CourseDetail>({
+    mutationFn: ({ id, body }) => http.post<CourseDetail>(`/shared-courses/${id}/enrolments`, body),
+    invalidate: [courseKeys.all],
+  });
 export const useUnenrol = () =>
-  useApiMutation<{ id: number; enrolmentId: number }, CourseDetail>({ mutationFn: ({ id, enrolmentId }) => api<CourseDetail>(`/shared-courses/${id}/enrolments/${enrolmentId}`, { method: 'DELETE' }), invalidate: [courseKeys.all] });
+  useApiMutation<{ id: number; enrolmentId: number }, CourseDetail>({
+    mutationFn: ({ id, enrolmentId }) =>
+      api<CourseDetail>(`/shared-courses/${id}/enrolments/${enrolmentId}`, { method: 'DELETE' }),
+    invalidate: [courseKeys.all],
+  });

@@ -15,7 +15,11 @@ export function useSessions(enabled = true) {
 }
 
 export function useRevokeSession() {
-  return useApiMutation<string, void>({ mutationFn: (id) => http.del(`/auth/sessions/${id}`), invalidate: [sessionKeys.mine], success: 'sessions.revoked' });
+  return useApiMutation<string, void>({
+    mutationFn: (id) => http.del(`/auth/sessions/${id}`),
+    invalidate: [sessionKeys.mine],
+    success: 'sessions.revoked',
+  });
 }
 
 /** Ends every session, this one included; the caller then goes to the login page. */
@@ -36,5 +40,9 @@ export function useLoginLocks(enabled = true) {
 }
 
 export function useUnlockUser() {
-  return useApiMutation<number, void>({ mutationFn: (id) => http.post(`/users/${id}/unlock`), invalidate: [sessionKeys.locks], success: 'unlocked' });
+  return useApiMutation<number, void>({
+    mutationFn: (id) => http.post(`/users/${id}/unlock`),
+    invalidate: [sessionKeys.locks],
+    success: 'unlocked',
+  });
 }

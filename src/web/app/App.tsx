@@ -31,7 +31,8 @@ function UnauthorizedRedirect() {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       queryClient.setQueryData(authKeys.me, null);
-      if (location.pathname !== '/login') void navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+      if (location.pathname !== '/login')
+        void navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
     });
     return () => setUnauthorizedHandler(null);
   }, [navigate, location]);
@@ -50,7 +51,13 @@ function RequireAuth({ children }: { children: React.ReactNode }) {
     );
   }
   if (isError) {
-    return <Result status="warning" title={error instanceof Error ? error.message : t('loadFailed')} extra={<Button onClick={() => void refetch()}>{t('retry')}</Button>} />;
+    return (
+      <Result
+        status="warning"
+        title={error instanceof Error ? error.message : t('loadFailed')}
+        extra={<Button onClick={() => void refetch()}>{t('retry')}</Button>}
+      />
+    );
   }
   if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   // after an administrator's reset nothing but the password change is open
@@ -61,7 +68,14 @@ function RequireAuth({ children }: { children: React.ReactNode }) {
 function NotFound() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  return <Result status="404" title="404" subTitle={t('notFound')} extra={<Button onClick={() => void navigate('/')}>{t('backHome')}</Button>} />;
+  return (
+    <Result
+      status="404"
+      title="404"
+      subTitle={t('notFound')}
+      extra={<Button onClick={() => void navigate('/')}>{t('backHome')}</Button>}
+    />
+  );
 }
 
 function AppRoutes() {
@@ -81,7 +95,11 @@ function AppRoutes() {
         {MODULES.filter((m) => allowed.has(m.key) || !me).flatMap((m) =>
           m.routes.map((r) => {
             const C = r.component;
-            return r.path === '' ? <Route key={m.key + ':index'} index element={<C />} /> : <Route key={m.key + ':' + r.path} path={r.path} element={<C />} />;
+            return r.path === '' ? (
+              <Route key={m.key + ':index'} index element={<C />} />
+            ) : (
+              <Route key={m.key + ':' + r.path} path={r.path} element={<C />} />
+            );
           }),
         )}
         <Route path="*" element={<NotFound />} />
@@ -94,7 +112,11 @@ export function App() {
   const { i18n } = useTranslation();
   const en = i18n.language === 'en-US';
   return (
-    <ConfigProvider csp={ANTD_CSP} locale={en ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+    <ConfigProvider
+      csp={ANTD_CSP}
+      locale={en ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>

@@ -1,4 +1,12 @@
-import { DesktopOutlined, DownOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  DesktopOutlined,
+  DownOutlined,
+  GlobalOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  SafetyCertificateOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import { Button, Dropdown, Flex, Layout, Menu, Spin, Tag, Typography, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,24 +37,41 @@ export function AppLayout() {
 
   const modules = modulesFor(me?.role);
   const items = useMemo<MenuProps['items']>(() => {
-    const top = modules.filter((m) => m.menu && !m.menu.group).map((m) => ({ key: m.menu!.path, icon: m.menu!.icon, label: t(m.menu!.label) }));
+    const top = modules
+      .filter((m) => m.menu && !m.menu.group)
+      .map((m) => ({ key: m.menu!.path, icon: m.menu!.icon, label: t(m.menu!.label) }));
     const groups = MENU_GROUPS.map((g) => {
-      const children = modules.filter((m) => m.menu?.group === g).map((m) => ({ key: m.menu!.path, icon: m.menu!.icon, label: t(m.menu!.label) }));
-      return children.length ? { type: 'group' as const, key: g, label: collapsed ? null : t(`menuGroup.${g}`), children } : null;
+      const children = modules
+        .filter((m) => m.menu?.group === g)
+        .map((m) => ({ key: m.menu!.path, icon: m.menu!.icon, label: t(m.menu!.label) }));
+      return children.length
+        ? { type: 'group' as const, key: g, label: collapsed ? null : t(`menuGroup.${g}`), children }
+        : null;
     }).filter((g) => g !== null);
     return [...top, ...groups];
   }, [modules, t, collapsed]);
 
   const selected = useMemo(() => {
     const paths = modules.flatMap((m) => (m.menu ? [m.menu.path] : []));
-    const match = paths.filter((p) => (p === '/' ? location.pathname === '/' : location.pathname === p || location.pathname.startsWith(p + '/')));
+    const match = paths.filter((p) =>
+      p === '/' ? location.pathname === '/' : location.pathname === p || location.pathname.startsWith(p + '/'),
+    );
     return match.sort((a, b) => b.length - a.length).slice(0, 1);
   }, [modules, location.pathname]);
 
   const userMenu: MenuProps['items'] = [
     { key: 'password', icon: <KeyOutlined />, label: t('changePassword') },
-    { key: 'sessions', icon: <DesktopOutlined />, label: <span data-testid="user-menu-sessions">{t('sessions.menu')}</span> },
-    { key: 'totp', icon: <SafetyCertificateOutlined />, label: t('identity:twoStep'), 'data-testid': 'menu-totp' } as NonNullable<MenuProps['items']>[number],
+    {
+      key: 'sessions',
+      icon: <DesktopOutlined />,
+      label: <span data-testid="user-menu-sessions">{t('sessions.menu')}</span>,
+    },
+    {
+      key: 'totp',
+      icon: <SafetyCertificateOutlined />,
+      label: t('identity:twoStep'),
+      'data-testid': 'menu-totp',
+    } as NonNullable<MenuProps['items']>[number],
     { type: 'divider' },
     { key: 'logout', icon: <LogoutOutlined />, label: t('logout'), danger: true },
   ];
@@ -67,20 +92,53 @@ export function AppLayout() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Sider theme="dark" collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
-        <Flex align="center" justify="center" style={{ height: 56, color: '#fff', fontWeight: 600, fontSize: collapsed ? 16 : 18, letterSpacing: 2 }}>
+      <Sider
+        theme="dark"
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        width={208}
+        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+      >
+        <Flex
+          align="center"
+          justify="center"
+          style={{ height: 56, color: '#fff', fontWeight: 600, fontSize: collapsed ? 16 : 18, letterSpacing: 2 }}
+        >
           {collapsed ? '共进' : '共进 Gongjin'}
         </Flex>
-        <Menu theme="dark" mode="inline" items={items} selectedKeys={selected} onClick={(e) => void navigate(e.key)} data-testid="side-menu" />
+        <Menu
+          theme="dark"
+          mode="inline"
+          items={items}
+          selectedKeys={selected}
+          onClick={(e) => void navigate(e.key)}
+          data-testid="side-menu"
+        />
       </Sider>
       <Layout>
-        <Header style={{ background: '#fff', padding: '0 24px', borderBottom: '1px solid #f0f0f0', height: 56, lineHeight: '56px' }}>
+        <Header
+          style={{
+            background: '#fff',
+            padding: '0 24px',
+            borderBottom: '1px solid #f0f0f0',
+            height: 56,
+            lineHeight: '56px',
+          }}
+        >
           <Flex justify="space-between" align="center" style={{ height: '100%' }}>
             <Typography.Text strong style={{ fontSize: 16 }}>
               {t('productName')}
             </Typography.Text>
             <Flex align="center" gap={16}>
-              <Dropdown menu={{ items: langMenu, selectable: true, selectedKeys: [i18n.language], onClick: (e) => void changeLanguage(e.key as 'zh-CN' | 'en-US') }}>
+              <Dropdown
+                menu={{
+                  items: langMenu,
+                  selectable: true,
+                  selectedKeys: [i18n.language],
+                  onClick: (e) => void changeLanguage(e.key as 'zh-CN' | 'en-US'),
+                }}
+              >
                 <Button type="text" icon={<GlobalOutlined />} data-testid="lang-switch">
                   {i18n.language === 'en-US' ? 'English' : '中文'}
                 </Button>
@@ -113,7 +171,13 @@ export function AppLayout() {
         </Header>
         <Content style={{ margin: 16 }}>
           <div style={{ background: '#fff', padding: 24, borderRadius: 8, minHeight: 'calc(100vh - 88px)' }}>
-            <Suspense fallback={<Flex justify="center" style={{ padding: 48 }}><Spin /></Flex>}>
+            <Suspense
+              fallback={
+                <Flex justify="center" style={{ padding: 48 }}>
+                  <Spin />
+                </Flex>
+              }
+            >
               <Outlet />
             </Suspense>
           </div>

@@ -21,20 +21,39 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
     }
   };
   return (
-    <Modal open={open} title={t('changePassword')} onCancel={onClose} onOk={() => void submit().catch(() => undefined)} confirmLoading={change.isPending} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('changePassword')}
+      onCancel={onClose}
+      onOk={() => void submit().catch(() => undefined)}
+      confirmLoading={change.isPending}
+      destroyOnHidden
+    >
       <FormErrors errors={errors} />
       <Form form={form} layout="vertical">
         <Form.Item name="currentPassword" label={t('currentPassword')} rules={[{ required: true }]}>
           <Input.Password autoComplete="current-password" />
         </Form.Item>
-        <Form.Item name="newPassword" label={t('newPassword')} rules={[{ required: true }, { min: 8, message: t('passwordMin') }]}>
+        <Form.Item
+          name="newPassword"
+          label={t('newPassword')}
+          rules={[{ required: true }, { min: 8, message: t('passwordMin') }]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
         <Form.Item
           name="confirm"
           label={t('confirmPassword')}
           dependencies={['newPassword']}
-          rules={[{ required: true }, ({ getFieldValue }) => ({ validator: (_, v) => (v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('passwordMismatch')))) })]}
+          rules={[
+            { required: true },
+            ({ getFieldValue }) => ({
+              validator: (_, v) =>
+                v === getFieldValue('newPassword')
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t('passwordMismatch'))),
+            }),
+          ]}
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>

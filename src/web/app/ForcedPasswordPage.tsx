@@ -27,7 +27,12 @@ export function ForcedPasswordPage() {
     }
   };
   return (
-    <Flex vertical align="center" justify="center" style={{ minHeight: '100vh', background: 'linear-gradient(135deg, #001529 0%, #0b3a6b 100%)' }}>
+    <Flex
+      vertical
+      align="center"
+      justify="center"
+      style={{ minHeight: '100vh', background: 'linear-gradient(135deg, #001529 0%, #0b3a6b 100%)' }}
+    >
       <Card style={{ width: 420 }} data-testid="forced-password">
         <Typography.Title level={4} style={{ marginTop: 0 }}>
           <LockOutlined /> {t('forcedPassword.title')}
@@ -38,20 +43,38 @@ export function ForcedPasswordPage() {
           <Form.Item name="currentPassword" label={t('forcedPassword.current')} rules={[{ required: true }]}>
             <Input.Password autoComplete="current-password" data-testid="forced-current" />
           </Form.Item>
-          <Form.Item name="newPassword" label={t('newPassword')} rules={[{ required: true }, { min: 8, message: t('passwordMin') }]}>
+          <Form.Item
+            name="newPassword"
+            label={t('newPassword')}
+            rules={[{ required: true }, { min: 8, message: t('passwordMin') }]}
+          >
             <Input.Password autoComplete="new-password" data-testid="forced-new" />
           </Form.Item>
           <Form.Item
             name="confirm"
             label={t('confirmPassword')}
             dependencies={['newPassword']}
-            rules={[{ required: true }, ({ getFieldValue }) => ({ validator: (_, v) => (v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('passwordMismatch')))) })]}
+            rules={[
+              { required: true },
+              ({ getFieldValue }) => ({
+                validator: (_, v) =>
+                  v === getFieldValue('newPassword')
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('passwordMismatch'))),
+              }),
+            ]}
           >
             <Input.Password autoComplete="new-password" data-testid="forced-confirm" />
           </Form.Item>
           <Flex gap={8}>
-            <Button type="primary" htmlType="submit" loading={change.isPending} data-testid="forced-submit">{t('changePassword')}</Button>
-            <Button onClick={() => logout.mutate(undefined, { onSettled: () => void navigate('/login', { replace: true }) })}>{t('logout')}</Button>
+            <Button type="primary" htmlType="submit" loading={change.isPending} data-testid="forced-submit">
+              {t('changePassword')}
+            </Button>
+            <Button
+              onClick={() => logout.mutate(undefined, { onSettled: () => void navigate('/login', { replace: true }) })}
+            >
+              {t('logout')}
+            </Button>
           </Flex>
         </Form>
       </Card>

@@ -9,11 +9,20 @@ import { dateTime } from '../components/labels';
 export function deviceOf(ua: string | null): string {
   if (!ua) return '—';
   const browser = [
-    [/DingTalk/i, '钉钉'], [/wxwork/i, '企业微信'], [/MicroMessenger/i, '微信'], [/Edg\//, 'Edge'], [/Firefox\//, 'Firefox'],
-    [/Chrome\//, 'Chrome'], [/Safari\//, 'Safari'],
+    [/DingTalk/i, '钉钉'],
+    [/wxwork/i, '企业微信'],
+    [/MicroMessenger/i, '微信'],
+    [/Edg\//, 'Edge'],
+    [/Firefox\//, 'Firefox'],
+    [/Chrome\//, 'Chrome'],
+    [/Safari\//, 'Safari'],
   ].find(([re]) => (re as RegExp).test(ua))?.[1] as string | undefined;
   const os = [
-    [/iPhone|iPad/, 'iOS'], [/Android/, 'Android'], [/Windows/, 'Windows'], [/Mac OS X|Macintosh/, 'macOS'], [/Linux/, 'Linux'],
+    [/iPhone|iPad/, 'iOS'],
+    [/Android/, 'Android'],
+    [/Windows/, 'Windows'],
+    [/Mac OS X|Macintosh/, 'macOS'],
+    [/Linux/, 'Linux'],
   ].find(([re]) => (re as RegExp).test(ua))?.[1] as string | undefined;
   return [browser, os].filter(Boolean).join(' · ') || ua.slice(0, 40);
 }
@@ -36,9 +45,13 @@ export function SessionsModal({ open, onClose }: { open: boolean; onClose: () =>
       destroyOnHidden
       footer={[
         <Popconfirm key="all" title={t('sessions.everywhereConfirm')} onConfirm={signOutEverywhere}>
-          <Button danger loading={everywhere.isPending} data-testid="sessions-signout-all">{t('sessions.everywhere')}</Button>
+          <Button danger loading={everywhere.isPending} data-testid="sessions-signout-all">
+            {t('sessions.everywhere')}
+          </Button>
         </Popconfirm>,
-        <Button key="close" onClick={onClose}>{t('close')}</Button>,
+        <Button key="close" onClick={onClose}>
+          {t('close')}
+        </Button>,
       ]}
     >
       <Typography.Paragraph type="secondary">{t('sessions.hint')}</Typography.Paragraph>
@@ -51,7 +64,8 @@ export function SessionsModal({ open, onClose }: { open: boolean; onClose: () =>
         data-testid="sessions-table"
         columns={[
           {
-            title: t('sessions.device'), dataIndex: 'userAgent',
+            title: t('sessions.device'),
+            dataIndex: 'userAgent',
             render: (v: string | null, r) => (
               <Tooltip title={v}>
                 <span>{deviceOf(v)}</span> {r.current ? <Tag color="green">{t('sessions.current')}</Tag> : null}
@@ -62,10 +76,21 @@ export function SessionsModal({ open, onClose }: { open: boolean; onClose: () =>
           { title: t('sessions.createdAt'), dataIndex: 'createdAt', width: 170, render: (v: string) => dateTime(v) },
           { title: t('sessions.lastSeenAt'), dataIndex: 'lastSeenAt', width: 170, render: (v: string) => dateTime(v) },
           {
-            title: t('actions'), key: 'a', width: 90,
-            render: (_, r) => (r.current ? null : (
-              <Button size="small" type="link" danger onClick={() => revoke.mutate(r.id)} data-testid="session-revoke">{t('sessions.revoke')}</Button>
-            )),
+            title: t('actions'),
+            key: 'a',
+            width: 90,
+            render: (_, r) =>
+              r.current ? null : (
+                <Button
+                  size="small"
+                  type="link"
+                  danger
+                  onClick={() => revoke.mutate(r.id)}
+                  data-testid="session-revoke"
+                >
+                  {t('sessions.revoke')}
+                </Button>
+              ),
           },
         ]}
       />

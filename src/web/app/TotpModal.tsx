@@ -36,14 +36,29 @@ export function TotpModal({ open, onClose }: { open: boolean; onClose: () => voi
           <Descriptions.Item label={t('recoveryLeft')}>{s.recoveryCodesLeft}</Descriptions.Item>
         </Descriptions>
         {error ? <Alert type="error" showIcon title={error} /> : null}
-        <Input value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('codeForAction')} maxLength={20} data-testid="totp-manage-code" />
+        <Input
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          placeholder={t('codeForAction')}
+          maxLength={20}
+          data-testid="totp-manage-code"
+        />
         <Space wrap>
           <Button
             disabled={code.trim().length < 6}
             loading={renew.isPending}
             onClick={() => {
               setError(null);
-              renew.mutate({ code }, { onSuccess: (r) => { setCode(''); setCodes(r.recoveryCodes); }, onError: (e) => setError(errorText(e)) });
+              renew.mutate(
+                { code },
+                {
+                  onSuccess: (r) => {
+                    setCode('');
+                    setCodes(r.recoveryCodes);
+                  },
+                  onError: (e) => setError(errorText(e)),
+                },
+              );
             }}
           >
             {t('newRecoveryCodes')}
@@ -67,7 +82,14 @@ export function TotpModal({ open, onClose }: { open: boolean; onClose: () => voi
     );
   }
   return (
-    <Modal open={open} title={t('twoStep')} onCancel={close} footer={<Button onClick={close}>{t('close')}</Button>} destroyOnHidden data-testid="totp-modal">
+    <Modal
+      open={open}
+      title={t('twoStep')}
+      onCancel={close}
+      footer={<Button onClick={close}>{t('close')}</Button>}
+      destroyOnHidden
+      data-testid="totp-modal"
+    >
       {body}
     </Modal>
   );

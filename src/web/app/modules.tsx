@@ -1,6 +1,13 @@
 import {
-  ApartmentOutlined, AuditOutlined, BankOutlined, BarChartOutlined, CloudUploadOutlined, DashboardOutlined, EnvironmentOutlined,
-  TeamOutlined, UserOutlined,
+  ApartmentOutlined,
+  AuditOutlined,
+  BankOutlined,
+  BarChartOutlined,
+  CloudUploadOutlined,
+  DashboardOutlined,
+  EnvironmentOutlined,
+  TeamOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import { NodeIndexOutlined } from '@ant-design/icons';
 import { LineChartOutlined } from '@ant-design/icons';

@@ -19,7 +19,18 @@ interface Props<T> {
 }
 
 /** A create/edit form in a side drawer: validate, submit, show server errors where they belong. */
-export function FormDrawer<T extends object>({ open, title, form, onClose, onSubmit, mapField, initialValues, children, width = 720, testId }: Props<T>) {
+export function FormDrawer<T extends object>({
+  open,
+  title,
+  form,
+  onClose,
+  onSubmit,
+  mapField,
+  initialValues,
+  children,
+  width = 720,
+  testId,
+}: Props<T>) {
   const { t } = useTranslation();
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
@@ -61,7 +72,12 @@ export function FormDrawer<T extends object>({ open, title, form, onClose, onSub
       footer={
         <Flex justify="flex-end" gap={8}>
           <Button onClick={onClose}>{t('cancel')}</Button>
-          <Button type="primary" loading={busy} onClick={() => void submit()} data-testid={testId ? `${testId}-submit` : 'form-submit'}>
+          <Button
+            type="primary"
+            loading={busy}
+            onClick={() => void submit()}
+            data-testid={testId ? `${testId}-submit` : 'form-submit'}
+          >
             {t('save')}
           </Button>
         </Flex>

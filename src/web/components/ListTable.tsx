@@ -33,7 +33,13 @@ export interface ListTableProps<T> extends Omit<TableProps<T>, 'dataSource' | 'p
  * column sort go to the URL (and from there to the API query); the total shows as 共 N 条. An empty
  * list says whether nothing exists yet or nothing matches the filters, and then offers to clear them.
  */
-export function ListTable<T extends object>({ list, data, sizeChanger = true, size = 'middle', ...table }: ListTableProps<T>) {
+export function ListTable<T extends object>({
+  list,
+  data,
+  sizeChanger = true,
+  size = 'middle',
+  ...table
+}: ListTableProps<T>) {
   const { t } = useTranslation();
   return (
     <Table<T>
@@ -43,7 +49,11 @@ export function ListTable<T extends object>({ list, data, sizeChanger = true, si
       dataSource={data?.items ?? []}
       locale={{
         emptyText: (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={list.filtered ? t('common:listEmptyFiltered') : t('common:listEmpty')} data-testid="list-empty">
+          <Empty
+            image={Empty.PRESENTED_IMAGE_SIMPLE}
+            description={list.filtered ? t('common:listEmptyFiltered') : t('common:listEmpty')}
+            data-testid="list-empty"
+          >
             {list.filtered && list.reset ? <Button onClick={list.reset}>{t('common:clearFilters')}</Button> : null}
           </Empty>
         ),

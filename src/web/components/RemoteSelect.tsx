@@ -41,7 +41,8 @@ export function RemoteSelect({ source, fetchOptions, initialOptions, ...rest }: 
     for (const o of initialOptions ?? []) seen.current.set(o.value, o);
     for (const o of data ?? []) seen.current.set(o.value, o);
     const list = [...(data ?? [])];
-    const values = rest.value === undefined || rest.value === null ? [] : Array.isArray(rest.value) ? rest.value : [rest.value];
+    const values =
+      rest.value === undefined || rest.value === null ? [] : Array.isArray(rest.value) ? rest.value : [rest.value];
     for (const v of values as (string | number)[]) {
       if (!list.some((o) => o.value === v)) list.push(seen.current.get(v) ?? { value: v, label: String(v) });
     }

@@ -3,16 +3,31 @@ import { resetPatch, sortOrderOf, tableChangeToUrl } from './listState';
 
 describe('list state in the URL', () => {
   it('paging writes page and size and keeps the sort', () => {
-    expect(tableChangeToUrl({ current: 3, pageSize: 50 }, { order: 'ascend', columnKey: 'name' }, 'paginate')).toEqual({ page: 3, pageSize: 50 });
+    expect(tableChangeToUrl({ current: 3, pageSize: 50 }, { order: 'ascend', columnKey: 'name' }, 'paginate')).toEqual({
+      page: 3,
+      pageSize: 50,
+    });
   });
 
   it('sorting writes the column key (else the field) and the order, back on page 1', () => {
-    expect(tableChangeToUrl({ current: 4, pageSize: 20 }, { order: 'descend', columnKey: 'code', field: 'x' }, 'sort')).toEqual({ page: 1, pageSize: 20, sort: 'code', order: 'desc' });
-    expect(tableChangeToUrl({ current: 1, pageSize: 20 }, [{ order: 'ascend', field: 'birthYear' }], 'sort')).toEqual({ page: 1, pageSize: 20, sort: 'birthYear', order: 'asc' });
+    expect(
+      tableChangeToUrl({ current: 4, pageSize: 20 }, { order: 'descend', columnKey: 'code', field: 'x' }, 'sort'),
+    ).toEqual({ page: 1, pageSize: 20, sort: 'code', order: 'desc' });
+    expect(tableChangeToUrl({ current: 1, pageSize: 20 }, [{ order: 'ascend', field: 'birthYear' }], 'sort')).toEqual({
+      page: 1,
+      pageSize: 20,
+      sort: 'birthYear',
+      order: 'asc',
+    });
   });
 
   it('turning sorting off clears sort and order', () => {
-    expect(tableChangeToUrl({ current: 2, pageSize: 20 }, { order: null, columnKey: 'code' }, 'sort')).toEqual({ page: 1, pageSize: 20, sort: undefined, order: undefined });
+    expect(tableChangeToUrl({ current: 2, pageSize: 20 }, { order: null, columnKey: 'code' }, 'sort')).toEqual({
+      page: 1,
+      pageSize: 20,
+      sort: undefined,
+      order: undefined,
+    });
   });
 
   it('shows the arrow the URL asks for', () => {
@@ -22,6 +37,12 @@ describe('list state in the URL', () => {
   });
 
   it('reset clears the filters, the sort and the page', () => {
-    expect(resetPatch(['search', 'level'])).toEqual({ search: undefined, level: undefined, sort: undefined, order: undefined, page: undefined });
+    expect(resetPatch(['search', 'level'])).toEqual({
+      search: undefined,
+      level: undefined,
+      sort: undefined,
+      order: undefined,
+      page: undefined,
+    });
   });
 });

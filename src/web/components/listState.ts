@@ -17,7 +17,11 @@ interface TableSorter {
  * antd Table's onChange → URL parameters. Paging keeps the sort; sorting writes `sort` (the column's
  * key, else its field) and `order` (asc/desc), or clears both when the user turned sorting off.
  */
-export function tableChangeToUrl(paging: TablePaging, sorter: TableSorter | TableSorter[] | undefined, action: string | undefined): UrlPatch {
+export function tableChangeToUrl(
+  paging: TablePaging,
+  sorter: TableSorter | TableSorter[] | undefined,
+  action: string | undefined,
+): UrlPatch {
   const patch: UrlPatch = { page: paging.current, pageSize: paging.pageSize };
   if (action !== 'sort') return patch;
   const s = Array.isArray(sorter) ? sorter[0] : sorter;

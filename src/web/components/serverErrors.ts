@@ -30,7 +30,7 @@ export function applyServerErrors(
       }
       if (mapped) name = mapped;
     }
-    const exists = name.length > 0 && (hasField(form, name));
+    const exists = name.length > 0 && hasField(form, name);
     if (!exists) {
       unmatched.push(name.length ? `${name.join('.')}: ${text}` : text);
       continue;

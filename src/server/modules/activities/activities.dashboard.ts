@@ -2,7 +2,12 @@ import { ACTIVITY_KIND_LABELS, type ActivityKind, type ActivityStatRow } from '.
 import { label, type DrillDown } from '../../../shared/dashboard.schemas.js';
 import { activitySchoolsReached, activityStats, type ActivityStatsFilter } from './activities.stats.js';
 import { PlansService } from './plans.service.js';
-import { linkQuery, type AlertSource, type PanelContext, type PanelDefinition } from '../../contracts/dashboard-panel.js';
+import {
+  linkQuery,
+  type AlertSource,
+  type PanelContext,
+  type PanelDefinition,
+} from '../../contracts/dashboard-panel.js';
 
 /**
  * Activity figures from the activities module's statistics API (activityStats): synchronous-class
@@ -26,8 +31,10 @@ function activityLink(ctx: PanelContext, kinds: readonly ActivityKind[]): DrillD
   return {
     path: '/activities',
     query: linkQuery({
-      kind: kinds, ...(filters.semester ? { semester: filters.semester } : { from: filters.from, to: filters.to }),
-      communityId: scope.communityId, schoolId: scope.schoolId,
+      kind: kinds,
+      ...(filters.semester ? { semester: filters.semester } : { from: filters.from, to: filters.to }),
+      communityId: scope.communityId,
+      schoolId: scope.schoolId,
     }),
   };
 }
@@ -52,30 +59,88 @@ const activitiesPanel: PanelDefinition = {
     const months = new Map<string, number>();
     for (const r of rows) {
       if (!r.kind) continue;
-      const k = kinds.get(r.kind) ?? { kind: r.kind, activities: 0, sessions: 0, teacherTimes: 0, studentTimes: 0, participantTimes: 0 };
-      kinds.set(r.kind, { ...k, activities: k.activities + r.activities, sessions: k.sessions + r.sessions, teacherTimes: k.teacherTimes + r.teacherTimes, studentTimes: k.studentTimes + r.studentTimes, participantTimes: k.participantTimes + r.participantTimes });
+      const k = kinds.get(r.kind) ?? {
+        kind: r.kind,
+        activities: 0,
+        sessions: 0,
+        teacherTimes: 0,
+        studentTimes: 0,
+        participantTimes: 0,
+      };
+      kinds.set(r.kind, {
+        ...k,
+        activities: k.activities + r.activities,
+        sessions: k.sessions + r.sessions,
+        teacherTimes: k.teacherTimes + r.teacherTimes,
+        studentTimes: k.studentTimes + r.studentTimes,
+        participantTimes: k.participantTimes + r.participantTimes,
+      });
       if (r.kind === 'sync_class' && r.month) months.set(r.month, (months.get(r.month) ?? 0) + r.sessions);
     }
     const byKind = [...kinds.values()];
-    const byMonth = [...months].sort(([a], [b]) => a.localeCompare(b)).map(([month, sessions]) => ({ month, sessions }));
+    const byMonth = [...months]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([month, sessions]) => ({ month, sessions }));
     const sync: ActivityKind[] = ['sync_class'];
     return {
       figures: [
-        { key: 'syncSessions', label: label('同步课堂节次', 'Synchronous-class sessions'), value: sum(byKind, sync, (r) => r.sessions), unit: 'sessions', drillDown: activityLink(ctx, sync) },
-        { key: 'syncParticipants', label: label('同步课堂参与人次', 'Synchronous-class participant-times'), value: sum(byKind, sync, (r) => r.participantTimes), unit: 'times', drillDown: activityLink(ctx, sync),
-          hint: label(`按每次登记人数累计；涉及 ${syncSchools} 所学校（去重）`, `Summed per session as recorded; ${syncSchools} distinct schools`) },
-        { key: 'researchSessions', label: label('教研活动场次', 'Teaching-research sessions'), value: sum(byKind, RESEARCH, (r) => r.sessions), unit: 'sessions', drillDown: activityLink(ctx, RESEARCH) },
-        { key: 'researchTeacherTimes', label: label('教研参与教师人次', 'Teacher-times in research'), value: sum(byKind, RESEARCH, (r) => r.teacherTimes), unit: 'times', drillDown: activityLink(ctx, RESEARCH),
-          hint: label(`按每次登记人数累计；涉及 ${researchSchools} 所学校（去重）`, `Summed per activity as recorded; ${researchSchools} distinct schools`) },
+        {
+          key: 'syncSessions',
+          label: label('同步课堂节次', 'Synchronous-class sessions'),
+          value: sum(byKind, sync, (r) => r.sessions),
+          unit: 'sessions',
+          drillDown: activityLink(ctx, sync),
+        },
+        {
+          key: 'syncParticipants',
+          label: label('同步课堂参与人次', 'Synchronous-class participant-times'),
+          value: sum(byKind, sync, (r) => r.participantTimes),
+          unit: 'times',
+          drillDown: activityLink(ctx, sync),
+          hint: label(
+            `按每次登记人数累计；涉及 ${syncSchools} 所学校（去重）`,
+            `Summed per session as recorded; ${syncSchools} distinct schools`,
+          ),
+        },
+        {
+          key: 'researchSessions',
+          label: label('教研活动场次', 'Teaching-research sessions'),
+          value: sum(byKind, RESEARCH, (r) => r.sessions),
+          unit: 'sessions',
+          drillDown: activityLink(ctx, RESEARCH),
+        },
+        {
+          key: 'researchTeacherTimes',
+          label: label('教研参与教师人次', 'Teacher-times in research'),
+          value: sum(byKind, RESEARCH, (r) => r.teacherTimes),
+          unit: 'times',
+          drillDown: activityLink(ctx, RESEARCH),
+          hint: label(
+            `按每次登记人数累计；涉及 ${researchSchools} 所学校（去重）`,
+            `Summed per activity as recorded; ${researchSchools} distinct schools`,
+          ),
+        },
       ],
       charts: [
         {
-          key: 'syncByMonth', kind: 'line', title: label('同步课堂节次（按月）', 'Synchronous-class sessions by month'), unit: 'sessions',
+          key: 'syncByMonth',
+          kind: 'line',
+          title: label('同步课堂节次（按月）', 'Synchronous-class sessions by month'),
+          unit: 'sessions',
           points: byMonth.map((r) => ({ name: label(r.month ?? '', r.month ?? ''), value: r.sessions })),
         },
         {
-          key: 'activitiesByKind', kind: 'bar', title: label('各类活动场次', 'Sessions by kind of activity'), unit: 'sessions',
-          points: byKind.filter((r) => r.kind).map((r) => ({ name: ACTIVITY_KIND_LABELS[r.kind!], value: r.sessions, drillDown: activityLink(ctx, [r.kind!]) })),
+          key: 'activitiesByKind',
+          kind: 'bar',
+          title: label('各类活动场次', 'Sessions by kind of activity'),
+          unit: 'sessions',
+          points: byKind
+            .filter((r) => r.kind)
+            .map((r) => ({
+              name: ACTIVITY_KIND_LABELS[r.kind!],
+              value: r.sessions,
+              drillDown: activityLink(ctx, [r.kind!]),
+            })),
         },
       ],
     };
@@ -127,7 +192,8 @@ activitiesPanel.communityTable = async (ctx) => {
       { key: 'researchSessions', label: label('教研场次', 'Research sessions'), unit: 'sessions' },
     ],
     rows: [...byCommunity].map(([id, e]) => ({
-      id, name: e.name,
+      id,
+      name: e.name,
       values: {
         syncSessions: sum(e.rows, ['sync_class'], (r) => r.sessions),
         syncParticipants: sum(e.rows, ['sync_class'], (r) => r.participantTimes),

@@ -13,7 +13,9 @@ beforeAll(async () => {
   await seedDemo(ctx.dbh, {});
   summary = await seedActivitiesDemo(ctx.dbh, {});
 });
-afterAll(async () => { await ctx.cleanup(); });
+afterAll(async () => {
+  await ctx.cleanup();
+});
 
 describe('seedActivitiesDemo', () => {
   it('brings every community of the demo county to life for the school year', async () => {
@@ -21,14 +23,33 @@ describe('seedActivitiesDemo', () => {
     expect(summary.workPlans).toBeGreaterThanOrEqual(30);
     expect(summary.supportEntries).toBeGreaterThan(10);
     const byKind = await activityStats(ctx.db, ['kind'], { semester: '2025-2026-1' });
-    expect(byKind.map((r) => r.kind).sort()).toEqual(['culture', 'demo_lesson', 'joint_prep', 'lecture', 'management_visit', 'observation', 'research', 'shared_course', 'student_exchange', 'sync_class', 'training']);
+    expect(byKind.map((r) => r.kind).sort()).toEqual([
+      'culture',
+      'demo_lesson',
+      'joint_prep',
+      'lecture',
+      'management_visit',
+      'observation',
+      'research',
+      'shared_course',
+      'student_exchange',
+      'sync_class',
+      'training',
+    ]);
     const sync = byKind.find((r) => r.kind === 'sync_class')!;
     expect(sync.studentTimes / sync.sessions).toBeGreaterThan(25); // a class of pupils per session
   });
 
   it('is valid: every record inside its term, sync classes without double booking', async () => {
-    const outside = await ctx.db.selectFrom('activities').select('id')
-      .where((eb) => eb.or([eb('semester', '=', '2025-2026-1').and('starts_at', '<', '2025-08-31T16:00:00Z'), eb('semester', '=', '2025-2026-2').and('starts_at', '>=', '2026-07-31T16:00:00Z')]))
+    const outside = await ctx.db
+      .selectFrom('activities')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb('semester', '=', '2025-2026-1').and('starts_at', '<', '2025-08-31T16:00:00Z'),
+          eb('semester', '=', '2025-2026-2').and('starts_at', '>=', '2026-07-31T16:00:00Z'),
+        ]),
+      )
       .execute();
     expect(outside).toEqual([]);
     const schools = (await ctx.db.selectFrom('schools').select('id').execute()).map((s) => s.id);

@@ -39,10 +39,24 @@ export function toAttachments(rows: AttachmentWithUploader[]): Attachment[] {
     versions.sort((a, b) => b.version - a.version);
     const [cur, ...older] = versions as [AttachmentWithUploader, ...AttachmentWithUploader[]];
     out.push({
-      id: cur.id, groupId: cur.group_id, version: cur.version, category: cur.category as 'photo' | 'document', fileName: cur.file_name,
-      mimeType: cur.mime_type, sizeBytes: cur.size_bytes, hasThumbnail: !!cur.thumb_key, caption: cur.caption, uploadedBy: cur.uploader,
+      id: cur.id,
+      groupId: cur.group_id,
+      version: cur.version,
+      category: cur.category as 'photo' | 'document',
+      fileName: cur.file_name,
+      mimeType: cur.mime_type,
+      sizeBytes: cur.size_bytes,
+      hasThumbnail: !!cur.thumb_key,
+      caption: cur.caption,
+      uploadedBy: cur.uploader,
       uploadedAt: cur.uploaded_at,
-      history: older.map((o) => ({ id: o.id, version: o.version, fileName: o.file_name, sizeBytes: o.size_bytes, uploadedAt: o.uploaded_at })),
+      history: older.map((o) => ({
+        id: o.id,
+        version: o.version,
+        fileName: o.file_name,
+        sizeBytes: o.size_bytes,
+        uploadedAt: o.uploaded_at,
+      })),
     });
   }
   return out.sort((a, b) => a.id - b.id);

@@ -19,7 +19,8 @@ export interface ActivityOwner {
 }
 
 const schoolScope = (a: Actor) => (a.scope.kind === 'school' ? Number(a.scope.id) : null);
-const leads = (a: Actor, c: CommunityAccess) => a.role === 'community_lead' && a.scope.kind === 'community' && Number(a.scope.id) === c.id;
+const leads = (a: Actor, c: CommunityAccess) =>
+  a.role === 'community_lead' && a.scope.kind === 'community' && Number(a.scope.id) === c.id;
 const bureau = (a: Actor, c: CommunityAccess) => a.role === 'bureau_admin' && a.scope.kind === 'region' && c.visible;
 const memberStaff = (a: Actor, c: CommunityAccess) => {
   const s = schoolScope(a);
@@ -44,7 +45,9 @@ export const activitiesPolicy = {
   },
   /** Evidence may be added by anyone who may edit, and by staff of a participating school. */
   attach(actor: Actor, c: CommunityAccess, row: ActivityOwner) {
-    return activitiesPolicy.edit(actor, c, row) || (memberStaff(actor, c) && row.schoolIds.includes(schoolScope(actor)!));
+    return (
+      activitiesPolicy.edit(actor, c, row) || (memberStaff(actor, c) && row.schoolIds.includes(schoolScope(actor)!))
+    );
   },
   plan(actor: Actor, c: CommunityAccess) {
     return bureau(actor, c) || leads(actor, c);

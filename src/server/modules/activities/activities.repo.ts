@@ -10,37 +10,61 @@ import type { SyncSlot } from './calendar.conflicts.js';
 type Ex = Kysely<Database>;
 
 /** The community with the actor's visibility and today's member schools; null when it does not exist. */
-export async function communityAccess(db: Ex, actor: Actor, communityId: number, onDate?: string): Promise<CommunityAccess | null> {
+export async function communityAccess(
+  db: Ex,
+  actor: Actor,
+  communityId: number,
+  onDate?: string,
+): Promise<CommunityAccess | null> {
   return (await communityAccessMany(db, actor, [communityId], onDate)).get(communityId) ?? null;
 }
 
 /** communityAccess for several communities in one query (list pages). */
-export async function communityAccessMany(db: Ex, actor: Actor, communityIds: number[], onDate?: string): Promise<Map<number, CommunityAccess>> {
+export async function communityAccessMany(
+  db: Ex,
+  actor: Actor,
+  communityIds: number[],
+  onDate?: string,
+): Promise<Map<number, CommunityAccess>> {
   if (!communityIds.length) return new Map();
   const rows = await db
     .selectFrom('communities as c')
     .select([
-      'c.id', 'c.name',
+      'c.id',
+      'c.name',
       sql<boolean>`coalesce(${visibleCommunityCondition(actor, 'c.id')}, false)`.as('visible'),
       sql<number[]>`coalesce((select array_agg(m.school_id order by m.school_id) from community_memberships m
         where m.community_id = c.id and m.start_date <= coalesce(${onDate ?? null}::date, current_date)
-        and (m.end_date is null or m.end_date >= coalesce(${onDate ?? null}::date, current_date))), '{}')`.as('member_ids'),
+        and (m.end_date is null or m.end_date >= coalesce(${onDate ?? null}::date, current_date))), '{}')`.as(
+        'member_ids',
+      ),
     ])
     .where('c.id', 'in', communityIds)
     .execute();
-  return new Map(rows.map((row) => [row.id, { id: row.id, name: row.name, visible: row.visible, memberSchoolIds: row.member_ids.map(Number) }]));
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      { id: row.id, name: row.name, visible: row.visible, memberSchoolIds: row.member_ids.map(Number) },
+    ]),
+  );
 }
 
 /** Activities the actor may read, filtered; select what you need on top. */
 export function activitiesQuery(db: Ex, actor: Actor, q: Partial<ActivityListQuery>) {
   let query = db.selectFrom('activities as a').where(visibleCommunityCondition(actor, 'a.community_id'));
   if (q.communityId) query = query.where('a.community_id', '=', q.communityId);
-  if (q.schoolId) query = query.where(sql<boolean>`exists (select 1 from activity_schools x where x.activity_id = a.id and x.school_id = ${q.schoolId})`);
+  if (q.schoolId)
+    query = query.where(
+      sql<boolean>`exists (select 1 from activity_schools x where x.activity_id = a.id and x.school_id = ${q.schoolId})`,
+    );
   if (q.kind?.length) query = query.where('a.kind', 'in', q.kind);
   if (q.semester) query = query.where('a.semester', '=', q.semester);
-  if (q.month) query = query.where(sql<string>`to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`, '=', q.month);
-  if (q.from) query = query.where(sql<boolean>`a.starts_at >= (${q.from}::date::timestamp at time zone 'Asia/Shanghai')`);
-  if (q.to) query = query.where(sql<boolean>`a.starts_at < ((${q.to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`);
+  if (q.month)
+    query = query.where(sql<string>`to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`, '=', q.month);
+  if (q.from)
+    query = query.where(sql<boolean>`a.starts_at >= (${q.from}::date::timestamp at time zone 'Asia/Shanghai')`);
+  if (q.to)
+    query = query.where(sql<boolean>`a.starts_at < ((${q.to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`);
   if (q.search) query = query.where('a.title', 'ilike', `%${q.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
   if (q.mine === 'true') query = query.where('a.created_by', '=', actor.userId);
   if (q.ids?.length) query = query.where('a.id', 'in', q.ids);
@@ -56,12 +80,31 @@ export function withActivityExtras(q: ActivityBase) {
     .innerJoin('schools as os', 'os.id', 'a.organizer_school_id')
     .leftJoin('users as u', 'u.id', 'a.created_by')
     .select([
-      'a.id', 'a.community_id', 'a.organizer_school_id', 'a.kind', 'a.title', 'a.description', 'a.starts_at', 'a.ends_at', 'a.semester',
-      'a.teacher_count', 'a.student_count', 'a.details', 'a.created_by', 'a.created_at', 'a.updated_at',
-      'c.name as community_name', 'os.name as organizer_name', 'u.display_name as created_by_name',
-      sql<{ id: number; name: string }[]>`(select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name) order by x.role desc, s.id), '[]')
+      'a.id',
+      'a.community_id',
+      'a.organizer_school_id',
+      'a.kind',
+      'a.title',
+      'a.description',
+      'a.starts_at',
+      'a.ends_at',
+      'a.semester',
+      'a.teacher_count',
+      'a.student_count',
+      'a.details',
+      'a.created_by',
+      'a.created_at',
+      'a.updated_at',
+      'c.name as community_name',
+      'os.name as organizer_name',
+      'u.display_name as created_by_name',
+      sql<
+        { id: number; name: string }[]
+      >`(select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name) order by x.role desc, s.id), '[]')
         from activity_schools x join schools s on s.id = x.school_id where x.activity_id = a.id)`.as('schools'),
-      sql<number>`(select count(distinct g.group_id) from activity_attachments g where g.activity_id = a.id)`.as('attachment_count'),
+      sql<number>`(select count(distinct g.group_id) from activity_attachments g where g.activity_id = a.id)`.as(
+        'attachment_count',
+      ),
     ]);
 }
 export type ActivityWithExtras = Awaited<ReturnType<ReturnType<typeof withActivityExtras>['executeTakeFirstOrThrow']>>;
@@ -79,7 +122,12 @@ export async function teachersByIds(db: Ex, ids: number[]) {
 }
 
 /** Sync classes overlapping [from, to) that involve any of the schools (as host or receiver). */
-export async function syncSlots(db: Ex, from: string, to: string, schoolIds: number[]): Promise<(SyncSlot & { communityId: number })[]> {
+export async function syncSlots(
+  db: Ex,
+  from: string,
+  to: string,
+  schoolIds: number[],
+): Promise<(SyncSlot & { communityId: number })[]> {
   if (!schoolIds.length) return [];
   const rows = await db
     .selectFrom('activities as a')
@@ -87,16 +135,36 @@ export async function syncSlots(db: Ex, from: string, to: string, schoolIds: num
     .where('a.kind', '=', 'sync_class')
     .where('a.starts_at', '<', to)
     .where('a.ends_at', '>', from)
-    .where(sql<boolean>`exists (select 1 from activity_schools x where x.activity_id = a.id and x.school_id in (${sql.join(schoolIds)}))`)
+    .where(
+      sql<boolean>`exists (select 1 from activity_schools x where x.activity_id = a.id and x.school_id in (${sql.join(schoolIds)}))`,
+    )
     .execute();
   return rows.map((r) => toSlot(r));
 }
 
-export function toSlot(r: { id: number; title: string; starts_at: string; ends_at: string; details: Record<string, unknown>; organizer_school_id: number; community_id: number }) {
-  const d = r.details as { hostTeacherId: number; hostClass: string; receiving: { schoolId: number; className: string }[] };
+export function toSlot(r: {
+  id: number;
+  title: string;
+  starts_at: string;
+  ends_at: string;
+  details: Record<string, unknown>;
+  organizer_school_id: number;
+  community_id: number;
+}) {
+  const d = r.details as {
+    hostTeacherId: number;
+    hostClass: string;
+    receiving: { schoolId: number; className: string }[];
+  };
   return {
-    id: r.id, title: r.title, startsAt: r.starts_at, endsAt: r.ends_at, communityId: r.community_id,
-    hostTeacherId: d.hostTeacherId, hostSchoolId: r.organizer_school_id, hostClass: d.hostClass,
+    id: r.id,
+    title: r.title,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    communityId: r.community_id,
+    hostTeacherId: d.hostTeacherId,
+    hostSchoolId: r.organizer_school_id,
+    hostClass: d.hostClass,
     receiving: (d.receiving ?? []).map((x) => ({ schoolId: x.schoolId, className: x.className })),
   };
 }
@@ -106,17 +174,25 @@ export async function activitiesForCompliance(db: Ex, communityId: number, semes
   const rows = await db
     .selectFrom('activities as a')
     .select([
-      'a.id', 'a.kind', 'a.starts_at',
+      'a.id',
+      'a.kind',
+      'a.starts_at',
       sql<string | null>`a.details->>'grade'`.as('grade'),
       sql<string | null>`a.details->>'subject'`.as('subject'),
-      sql<number[]>`(select array_agg(x.school_id) from activity_schools x where x.activity_id = a.id)`.as('school_ids'),
+      sql<number[]>`(select array_agg(x.school_id) from activity_schools x where x.activity_id = a.id)`.as(
+        'school_ids',
+      ),
     ])
     .where('a.community_id', '=', communityId)
     .where('a.semester', '=', semester)
     .execute();
   return rows.map((r) => ({
-    id: r.id, kind: r.kind as never, startsAt: r.starts_at, schoolIds: (r.school_ids ?? []).map(Number),
-    grade: r.grade === null ? null : Number(r.grade), subject: r.subject,
+    id: r.id,
+    kind: r.kind as never,
+    startsAt: r.starts_at,
+    schoolIds: (r.school_ids ?? []).map(Number),
+    grade: r.grade === null ? null : Number(r.grade),
+    subject: r.subject,
   }));
 }
 

@@ -5,8 +5,15 @@ import type { Actor, Caller } from '../../http/actor.js';
 import { ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
 import { notFound, outOfScope } from './activities.errors.js';
 import {
-  DETAIL_SCHEMAS, type Activity, type ActivityDetail, type ActivityInputParsed, type ActivityKind, type ActivityListQuery, type ActivityPatch,
-  type SyncClassDetails, type SyncResultInput,
+  DETAIL_SCHEMAS,
+  type Activity,
+  type ActivityDetail,
+  type ActivityInputParsed,
+  type ActivityKind,
+  type ActivityListQuery,
+  type ActivityPatch,
+  type SyncClassDetails,
+  type SyncResultInput,
 } from '../../../shared/activities.schemas.js';
 import { semesterOfInstant, semesterRange, shanghaiDate } from '../../../shared/activities.semester.js';
 import { changedFields, recordAudit } from '../audit/index.js';
@@ -18,7 +25,14 @@ import { classKey, conflictsWith } from './calendar.conflicts.js';
 
 const MAX_SPAN_MS = 31 * 86400_000;
 /** Detail fields that name a teacher, checked to be staff of a member school. */
-const TEACHER_FIELDS = ['hostTeacherId', 'leadTeacherId', 'speakerTeacherId', 'teacherId', 'observerTeacherId', 'observedTeacherId'] as const;
+const TEACHER_FIELDS = [
+  'hostTeacherId',
+  'leadTeacherId',
+  'speakerTeacherId',
+  'teacherId',
+  'observerTeacherId',
+  'observedTeacherId',
+] as const;
 
 interface Normalised {
   communityId: number;
@@ -60,19 +74,36 @@ export class ActivitiesService {
     const items = rows.map((r) => {
       const c = accesses.get(r.community_id);
       const schoolIds = r.schools.map((s) => s.id);
-      return toActivity(r, !!c && activitiesPolicy.edit(actor, c, { organizerSchoolId: r.organizer_school_id, schoolIds, createdBy: r.created_by }));
+      return toActivity(
+        r,
+        !!c &&
+          activitiesPolicy.edit(actor, c, {
+            organizerSchoolId: r.organizer_school_id,
+            schoolIds,
+            createdBy: r.created_by,
+          }),
+      );
     });
     return { items, total: count.n };
   }
 
   async get(actor: Actor, id: number): Promise<ActivityDetail> {
-    const row = await repo.withActivityExtras(repo.activitiesQuery(this.db, actor, {})).where('a.id', '=', id).executeTakeFirst();
+    const row = await repo
+      .withActivityExtras(repo.activitiesQuery(this.db, actor, {}))
+      .where('a.id', '=', id)
+      .executeTakeFirst();
     if (!row) {
       if (await repo.findActivity(this.db, id)) throw outOfScope('activity');
       throw notFound('activity', id);
     }
     const c = await repo.communityAccess(this.db, actor, row.community_id);
-    const canEdit = !!c && activitiesPolicy.edit(actor, c, { organizerSchoolId: row.organizer_school_id, schoolIds: row.schools.map((s) => s.id), createdBy: row.created_by });
+    const canEdit =
+      !!c &&
+      activitiesPolicy.edit(actor, c, {
+        organizerSchoolId: row.organizer_school_id,
+        schoolIds: row.schools.map((s) => s.id),
+        createdBy: row.created_by,
+      });
     const attachments = toAttachments(await repo.attachmentsOf(this.db, [id]));
     return { ...toActivity(row, canEdit), attachments };
   }
@@ -82,37 +113,81 @@ export class ActivitiesService {
     const issues: FieldIssue[] = [];
     const startDate = shanghaiDate(v.startsAt);
     const c = await repo.communityAccess(this.db, actor, v.communityId, startDate);
-    if (!c) throw new ValidationError([fieldIssue('body.communityId', 'unknown_reference', `教共体 ${v.communityId} 不存在`, `Community ${v.communityId} does not exist`)]);
+    if (!c)
+      throw new ValidationError([
+        fieldIssue(
+          'body.communityId',
+          'unknown_reference',
+          `教共体 ${v.communityId} 不存在`,
+          `Community ${v.communityId} does not exist`,
+        ),
+      ]);
     if (!c.visible) throw outOfScope('community');
 
     // semester: the record's key, or the term its start falls in; both ends inside that term
     const semester = v.semester ?? semesterOfInstant(v.startsAt);
     const range = semester ? semesterRange(semester) : null;
     if (!semester || !range) {
-      issues.push(fieldIssue('body.startsAt', 'outside_semester', `${startDate} 不在任何学期内（8 月为暑假）`, `${startDate} is in no term (August is the summer holiday)`));
+      issues.push(
+        fieldIssue(
+          'body.startsAt',
+          'outside_semester',
+          `${startDate} 不在任何学期内（8 月为暑假）`,
+          `${startDate} is in no term (August is the summer holiday)`,
+        ),
+      );
     } else {
-      for (const [field, at] of [['startsAt', v.startsAt], ['endsAt', v.endsAt]] as const) {
+      for (const [field, at] of [
+        ['startsAt', v.startsAt],
+        ['endsAt', v.endsAt],
+      ] as const) {
         const d = shanghaiDate(at);
         if (d < range.start || d > range.end) {
-          issues.push(fieldIssue(`body.${field}`, 'outside_semester', `${d} 不在 ${semester} 学期（${range.start} 至 ${range.end}）内`, `${d} is outside term ${semester} (${range.start} to ${range.end})`));
+          issues.push(
+            fieldIssue(
+              `body.${field}`,
+              'outside_semester',
+              `${d} 不在 ${semester} 学期（${range.start} 至 ${range.end}）内`,
+              `${d} is outside term ${semester} (${range.start} to ${range.end})`,
+            ),
+          );
         }
       }
     }
     const span = Date.parse(v.endsAt) - Date.parse(v.startsAt);
-    if (span <= 0) issues.push(fieldIssue('body.endsAt', 'before_start', '结束时间应晚于开始时间', 'The end must be after the start'));
-    else if (span > MAX_SPAN_MS) issues.push(fieldIssue('body.endsAt', 'too_long', '一次活动不超过 31 天', 'One activity lasts at most 31 days'));
+    if (span <= 0)
+      issues.push(
+        fieldIssue('body.endsAt', 'before_start', '结束时间应晚于开始时间', 'The end must be after the start'),
+      );
+    else if (span > MAX_SPAN_MS)
+      issues.push(fieldIssue('body.endsAt', 'too_long', '一次活动不超过 31 天', 'One activity lasts at most 31 days'));
 
     // every school involved must be a member on the day
     const notMember = (id: number) => !c.memberSchoolIds.includes(id);
-    const schoolName = async (id: number) => (await this.db.selectFrom('schools').select('name').where('id', '=', id).executeTakeFirst())?.name ?? `#${id}`;
+    const schoolName = async (id: number) =>
+      (await this.db.selectFrom('schools').select('name').where('id', '=', id).executeTakeFirst())?.name ?? `#${id}`;
     if (notMember(v.organizerSchoolId)) {
       const n = await schoolName(v.organizerSchoolId);
-      issues.push(fieldIssue('body.organizerSchoolId', 'not_member', `“${n}”在 ${startDate} 不是“${c.name}”的成员校`, `${n} is not a member of ${c.name} on ${startDate}`));
+      issues.push(
+        fieldIssue(
+          'body.organizerSchoolId',
+          'not_member',
+          `“${n}”在 ${startDate} 不是“${c.name}”的成员校`,
+          `${n} is not a member of ${c.name} on ${startDate}`,
+        ),
+      );
     }
     for (const [i, id] of v.participantSchoolIds.entries()) {
       if (notMember(id)) {
         const n = await schoolName(id);
-        issues.push(fieldIssue(`body.participantSchoolIds.${i}`, 'not_member', `“${n}”不是“${c.name}”的成员校`, `${n} is not a member of ${c.name}`));
+        issues.push(
+          fieldIssue(
+            `body.participantSchoolIds.${i}`,
+            'not_member',
+            `“${n}”不是“${c.name}”的成员校`,
+            `${n} is not a member of ${c.name}`,
+          ),
+        );
       }
     }
     let sync: SyncClassDetails | null = null;
@@ -122,10 +197,25 @@ export class ActivitiesService {
       for (const [i, r] of sync.receiving.entries()) {
         if (notMember(r.schoolId)) {
           const n = await schoolName(r.schoolId);
-          issues.push(fieldIssue(`body.details.receiving.${i}.schoolId`, 'not_member', `接收学校“${n}”不是“${c.name}”的成员校`, `Receiving school ${n} is not a member of ${c.name}`));
+          issues.push(
+            fieldIssue(
+              `body.details.receiving.${i}.schoolId`,
+              'not_member',
+              `接收学校“${n}”不是“${c.name}”的成员校`,
+              `Receiving school ${n} is not a member of ${c.name}`,
+            ),
+          );
         }
         const k = classKey(r.schoolId, r.className);
-        if (seen.has(k)) issues.push(fieldIssue(`body.details.receiving.${i}.className`, 'duplicate', `接收班级“${r.className}”重复`, `Receiving class ${r.className} is listed twice`));
+        if (seen.has(k))
+          issues.push(
+            fieldIssue(
+              `body.details.receiving.${i}.className`,
+              'duplicate',
+              `接收班级“${r.className}”重复`,
+              `Receiving class ${r.className} is listed twice`,
+            ),
+          );
         seen.add(k);
       }
     }
@@ -135,16 +225,35 @@ export class ActivitiesService {
       const tid = v.details[f];
       if (typeof tid !== 'number') continue;
       const t = teachers.get(tid);
-      if (!t) issues.push(fieldIssue(`body.details.${f}`, 'unknown_reference', `教师 ${tid} 不存在`, `Teacher ${tid} does not exist`));
+      if (!t)
+        issues.push(
+          fieldIssue(`body.details.${f}`, 'unknown_reference', `教师 ${tid} 不存在`, `Teacher ${tid} does not exist`),
+        );
       else if (f === 'hostTeacherId' && t.school_id !== v.organizerSchoolId) {
-        issues.push(fieldIssue(`body.details.${f}`, 'not_at_school', `主讲教师“${t.name}”不在组织学校任教`, `Host teacher ${t.name} does not teach at the organising school`));
+        issues.push(
+          fieldIssue(
+            `body.details.${f}`,
+            'not_at_school',
+            `主讲教师“${t.name}”不在组织学校任教`,
+            `Host teacher ${t.name} does not teach at the organising school`,
+          ),
+        );
       } else if (notMember(t.school_id)) {
-        issues.push(fieldIssue(`body.details.${f}`, 'not_member', `教师“${t.name}”不在该教共体的成员校`, `Teacher ${t.name} is not at a member school`));
+        issues.push(
+          fieldIssue(
+            `body.details.${f}`,
+            'not_member',
+            `教师“${t.name}”不在该教共体的成员校`,
+            `Teacher ${t.name} is not at a member school`,
+          ),
+        );
       }
     }
     if (issues.length) throw new ValidationError(issues);
 
-    const schoolIds = [...new Set([v.organizerSchoolId, ...v.participantSchoolIds, ...(sync?.receiving.map((r) => r.schoolId) ?? [])])];
+    const schoolIds = [
+      ...new Set([v.organizerSchoolId, ...v.participantSchoolIds, ...(sync?.receiving.map((r) => r.schoolId) ?? [])]),
+    ];
     if (sync) await this.checkDoubleBooking(selfId, v, sync, schoolIds);
     const studentCount = v.studentCount ?? defaultStudents(v.kind, v.details);
     return { access: c, semester: semester!, schoolIds, studentCount };
@@ -152,8 +261,14 @@ export class ActivitiesService {
 
   private async checkDoubleBooking(selfId: number | null, v: Normalised, sync: SyncClassDetails, schoolIds: number[]) {
     const candidate = {
-      id: selfId ?? 0, title: v.title, startsAt: v.startsAt, endsAt: v.endsAt, hostTeacherId: sync.hostTeacherId, hostSchoolId: v.organizerSchoolId,
-      hostClass: sync.hostClass, receiving: sync.receiving.map((r) => ({ schoolId: r.schoolId, className: r.className })),
+      id: selfId ?? 0,
+      title: v.title,
+      startsAt: v.startsAt,
+      endsAt: v.endsAt,
+      hostTeacherId: sync.hostTeacherId,
+      hostSchoolId: v.organizerSchoolId,
+      hostClass: sync.hostClass,
+      receiving: sync.receiving.map((r) => ({ schoolId: r.schoolId, className: r.className })),
     };
     // the host teacher's school is the organiser; classes are at the schools involved
     const booked = await repo.syncSlots(this.db, v.startsAt, v.endsAt, schoolIds);
@@ -161,28 +276,60 @@ export class ActivitiesService {
     if (!found.length) return;
     const other = booked.find((b) => b.id === (found[0]!.a === candidate.id ? found[0]!.b : found[0]!.a))!;
     const teacher = found.some((f) => f.reason === 'teacher');
-    throw ruleViolation(409,
-      teacher ? `主讲教师在该时段已有同步课堂“${other.title}”（#${other.id}）` : `有班级在该时段已安排同步课堂“${other.title}”（#${other.id}）`,
-      teacher ? `The host teacher already has sync class "${other.title}" (#${other.id}) at that time` : `A class is already booked for sync class "${other.title}" (#${other.id}) at that time`,
-      [fieldIssue(teacher ? 'body.details.hostTeacherId' : 'body.details.receiving', 'double_booked', `与 #${other.id} 冲突`, `Conflicts with #${other.id}`)]);
+    throw ruleViolation(
+      409,
+      teacher
+        ? `主讲教师在该时段已有同步课堂“${other.title}”（#${other.id}）`
+        : `有班级在该时段已安排同步课堂“${other.title}”（#${other.id}）`,
+      teacher
+        ? `The host teacher already has sync class "${other.title}" (#${other.id}) at that time`
+        : `A class is already booked for sync class "${other.title}" (#${other.id}) at that time`,
+      [
+        fieldIssue(
+          teacher ? 'body.details.hostTeacherId' : 'body.details.receiving',
+          'double_booked',
+          `与 #${other.id} 冲突`,
+          `Conflicts with #${other.id}`,
+        ),
+      ],
+    );
   }
 
   async create(caller: Caller, input: ActivityInputParsed): Promise<ActivityDetail> {
-    const v: Normalised = { ...input, details: input.details as Record<string, unknown>, description: input.description ?? null, participantSchoolIds: input.participantSchoolIds ?? [] };
+    const v: Normalised = {
+      ...input,
+      details: input.details as Record<string, unknown>,
+      description: input.description ?? null,
+      participantSchoolIds: input.participantSchoolIds ?? [],
+    };
     const checked = await this.check(caller.actor, v, null);
     if (!activitiesPolicy.log(caller.actor, checked.access, checked.schoolIds)) throw outOfScope('activity');
     const id = await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('activities')
         .values({
-          community_id: v.communityId, organizer_school_id: v.organizerSchoolId, kind: v.kind, title: v.title, description: v.description,
-          starts_at: v.startsAt, ends_at: v.endsAt, semester: checked.semester, teacher_count: v.teacherCount, student_count: checked.studentCount,
-          details: JSON.stringify(v.details), created_by: caller.actor.userId,
+          community_id: v.communityId,
+          organizer_school_id: v.organizerSchoolId,
+          kind: v.kind,
+          title: v.title,
+          description: v.description,
+          starts_at: v.startsAt,
+          ends_at: v.endsAt,
+          semester: checked.semester,
+          teacher_count: v.teacherCount,
+          student_count: checked.studentCount,
+          details: JSON.stringify(v.details),
+          created_by: caller.actor.userId,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
       await insertSchools(tx, row.id, v.organizerSchoolId, checked.schoolIds);
-      await recordAudit(tx, caller, { action: 'create', entity: 'activity', entityId: row.id, after: { ...row, schoolIds: checked.schoolIds } });
+      await recordAudit(tx, caller, {
+        action: 'create',
+        entity: 'activity',
+        entityId: row.id,
+        after: { ...row, schoolIds: checked.schoolIds },
+      });
       return row.id;
     });
     return this.get(caller.actor, id);
@@ -198,10 +345,21 @@ export class ActivitiesService {
 
   async update(caller: Caller, id: number, patch: ActivityPatch): Promise<ActivityDetail> {
     const { existing, access } = await this.editable(caller, id);
-    const owner = { organizerSchoolId: existing.organizer_school_id, schoolIds: existing.school_ids, createdBy: existing.created_by };
+    const owner = {
+      organizerSchoolId: existing.organizer_school_id,
+      schoolIds: existing.school_ids,
+      createdBy: existing.created_by,
+    };
     if (!activitiesPolicy.edit(caller.actor, access, owner)) throw outOfScope('activity');
     if (patch.communityId !== undefined && patch.communityId !== existing.community_id) {
-      throw new ValidationError([fieldIssue('body.communityId', 'immutable', '不能把活动移到另一个教共体，请删除后重新登记', 'An activity cannot move to another community; delete and log it again')]);
+      throw new ValidationError([
+        fieldIssue(
+          'body.communityId',
+          'immutable',
+          '不能把活动移到另一个教共体，请删除后重新登记',
+          'An activity cannot move to another community; delete and log it again',
+        ),
+      ]);
     }
     const kind = existing.kind as ActivityKind;
     let details = existing.details;
@@ -210,25 +368,46 @@ export class ActivitiesService {
       if (!parsed.success) throw new ValidationError(zodIssues('body.details', parsed.error));
       details = parsed.data as Record<string, unknown>;
     }
-    const participants = patch.participantSchoolIds ?? existing.school_ids.filter((s) => s !== existing.organizer_school_id);
+    const participants =
+      patch.participantSchoolIds ?? existing.school_ids.filter((s) => s !== existing.organizer_school_id);
     const v: Normalised = {
-      communityId: existing.community_id, organizerSchoolId: patch.organizerSchoolId ?? existing.organizer_school_id, participantSchoolIds: participants,
-      kind, title: patch.title ?? existing.title, description: patch.description !== undefined ? patch.description : existing.description,
-      startsAt: patch.startsAt ?? existing.starts_at, endsAt: patch.endsAt ?? existing.ends_at, semester: patch.semester ?? existing.semester,
+      communityId: existing.community_id,
+      organizerSchoolId: patch.organizerSchoolId ?? existing.organizer_school_id,
+      participantSchoolIds: participants,
+      kind,
+      title: patch.title ?? existing.title,
+      description: patch.description !== undefined ? patch.description : existing.description,
+      startsAt: patch.startsAt ?? existing.starts_at,
+      endsAt: patch.endsAt ?? existing.ends_at,
+      semester: patch.semester ?? existing.semester,
       teacherCount: patch.teacherCount ?? existing.teacher_count,
-      studentCount: patch.studentCount ?? (patch.details !== undefined && kind === 'sync_class' ? undefined : existing.student_count), details,
+      studentCount:
+        patch.studentCount ??
+        (patch.details !== undefined && kind === 'sync_class' ? undefined : existing.student_count),
+      details,
     };
     const checked = await this.check(caller.actor, v, id);
     // the edited record must stay within what this caller may log
-    if (!activitiesPolicy.log(caller.actor, checked.access, checked.schoolIds) && !activitiesPolicy.edit(caller.actor, checked.access, { ...owner, organizerSchoolId: v.organizerSchoolId })) {
+    if (
+      !activitiesPolicy.log(caller.actor, checked.access, checked.schoolIds) &&
+      !activitiesPolicy.edit(caller.actor, checked.access, { ...owner, organizerSchoolId: v.organizerSchoolId })
+    ) {
       throw outOfScope('activity');
     }
     await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .updateTable('activities')
         .set({
-          organizer_school_id: v.organizerSchoolId, title: v.title, description: v.description, starts_at: v.startsAt, ends_at: v.endsAt,
-          semester: checked.semester, teacher_count: v.teacherCount, student_count: checked.studentCount, details: JSON.stringify(details), updated_at: new Date().toISOString(),
+          organizer_school_id: v.organizerSchoolId,
+          title: v.title,
+          description: v.description,
+          starts_at: v.startsAt,
+          ends_at: v.endsAt,
+          semester: checked.semester,
+          teacher_count: v.teacherCount,
+          student_count: checked.studentCount,
+          details: JSON.stringify(details),
+          updated_at: new Date().toISOString(),
         })
         .where('id', '=', id)
         .returningAll()
@@ -236,20 +415,40 @@ export class ActivitiesService {
       await tx.deleteFrom('activity_schools').where('activity_id', '=', id).execute();
       await insertSchools(tx, id, v.organizerSchoolId, checked.schoolIds);
       const { school_ids: _ignored, ...before } = existing;
-      await recordAudit(tx, caller, { action: 'update', entity: 'activity', entityId: id, ...changedFields(before as Record<string, unknown>, row as Record<string, unknown>) });
+      await recordAudit(tx, caller, {
+        action: 'update',
+        entity: 'activity',
+        entityId: id,
+        ...changedFields(before as Record<string, unknown>, row as Record<string, unknown>),
+      });
     });
     return this.get(caller.actor, id);
   }
 
   async remove(caller: Caller, id: number): Promise<void> {
     const { existing, access } = await this.editable(caller, id);
-    if (!activitiesPolicy.edit(caller.actor, access, { organizerSchoolId: existing.organizer_school_id, schoolIds: existing.school_ids, createdBy: existing.created_by })) {
+    if (
+      !activitiesPolicy.edit(caller.actor, access, {
+        organizerSchoolId: existing.organizer_school_id,
+        schoolIds: existing.school_ids,
+        createdBy: existing.created_by,
+      })
+    ) {
       throw outOfScope('activity');
     }
-    const files = await this.db.selectFrom('activity_attachments').select(['file_key', 'thumb_key', 'file_name', 'version', 'group_id']).where('activity_id', '=', id).execute();
+    const files = await this.db
+      .selectFrom('activity_attachments')
+      .select(['file_key', 'thumb_key', 'file_name', 'version', 'group_id'])
+      .where('activity_id', '=', id)
+      .execute();
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('activities').where('id', '=', id).execute();
-      await recordAudit(tx, caller, { action: 'delete', entity: 'activity', entityId: id, before: { ...existing, attachments: files } });
+      await recordAudit(tx, caller, {
+        action: 'delete',
+        entity: 'activity',
+        entityId: id,
+        before: { ...existing, attachments: files },
+      });
     });
     // files go after the commit: a failed delete leaves an unreferenced file, never a dangling row
     for (const f of files) {
@@ -261,12 +460,23 @@ export class ActivitiesService {
   /** After the class: attendance per receiving class and the recording link. */
   async syncResult(caller: Caller, id: number, input: SyncResultInput): Promise<ActivityDetail> {
     const { existing, access } = await this.editable(caller, id);
-    if (!activitiesPolicy.attach(caller.actor, access, { organizerSchoolId: existing.organizer_school_id, schoolIds: existing.school_ids, createdBy: existing.created_by })) {
+    if (
+      !activitiesPolicy.attach(caller.actor, access, {
+        organizerSchoolId: existing.organizer_school_id,
+        schoolIds: existing.school_ids,
+        createdBy: existing.created_by,
+      })
+    ) {
       throw outOfScope('activity');
     }
-    if (existing.kind !== 'sync_class') throw ruleViolation(422, '只有同步课堂需要填写到课情况', 'Only sync classes take attendance');
+    if (existing.kind !== 'sync_class')
+      throw ruleViolation(422, '只有同步课堂需要填写到课情况', 'Only sync classes take attendance');
     if (Date.parse(existing.starts_at) > this.now().getTime()) {
-      throw ruleViolation(422, '课程尚未开始，课后再填写到课人数和录像', 'The class has not started yet; fill in attendance and the recording afterwards');
+      throw ruleViolation(
+        422,
+        '课程尚未开始，课后再填写到课人数和录像',
+        'The class has not started yet; fill in attendance and the recording afterwards',
+      );
     }
     const details = existing.details as SyncClassDetails;
     const byKey = new Map(details.receiving.map((r, i) => [classKey(r.schoolId, r.className), i]));
@@ -274,15 +484,37 @@ export class ActivitiesService {
     const receiving = details.receiving.map((r) => ({ ...r }));
     for (const [i, a] of input.attendance.entries()) {
       const idx = byKey.get(classKey(a.schoolId, a.className));
-      if (idx === undefined) issues.push(fieldIssue(`body.attendance.${i}.className`, 'unknown_class', `“${a.className}”不是这节课的接收班级`, `${a.className} is not a receiving class of this lesson`));
+      if (idx === undefined)
+        issues.push(
+          fieldIssue(
+            `body.attendance.${i}.className`,
+            'unknown_class',
+            `“${a.className}”不是这节课的接收班级`,
+            `${a.className} is not a receiving class of this lesson`,
+          ),
+        );
       else receiving[idx]!.attended = a.attended;
     }
     if (issues.length) throw new ValidationError(issues);
-    const next = { ...details, receiving, recordingUrl: input.recordingUrl !== undefined ? input.recordingUrl : (details.recordingUrl ?? null) };
+    const next = {
+      ...details,
+      receiving,
+      recordingUrl: input.recordingUrl !== undefined ? input.recordingUrl : (details.recordingUrl ?? null),
+    };
     const students = defaultStudents('sync_class', next);
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('activities').set({ details: JSON.stringify(next), student_count: students, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
-      await recordAudit(tx, caller, { action: 'sync_result', entity: 'activity', entityId: id, before: { details }, after: { details: next } });
+      await tx
+        .updateTable('activities')
+        .set({ details: JSON.stringify(next), student_count: students, updated_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(tx, caller, {
+        action: 'sync_result',
+        entity: 'activity',
+        entityId: id,
+        before: { details },
+        after: { details: next },
+      });
     });
     return this.get(caller.actor, id);
   }
@@ -300,6 +532,12 @@ function defaultStudents(kind: ActivityKind, details: Record<string, unknown>): 
 async function insertSchools(tx: Db, activityId: number, organizerId: number, schoolIds: number[]) {
   await tx
     .insertInto('activity_schools')
-    .values(schoolIds.map((s) => ({ activity_id: activityId, school_id: s, role: s === organizerId ? 'organizer' : 'participant' })))
+    .values(
+      schoolIds.map((s) => ({
+        activity_id: activityId,
+        school_id: s,
+        role: s === organizerId ? 'organizer' : 'participant',
+      })),
+    )
     .execute();
 }

@@ -30,11 +30,18 @@ export interface ActivityStatsFilter {
 
 const SESSIONS = sql<number>`case when a.kind = 'sync_class' then greatest(jsonb_array_length(coalesce(a.details->'receiving', '[]'::jsonb)), 1) else 1 end`;
 
-export async function activityStats(db: Kysely<Database>, groupBy: readonly StatDimension[], f: ActivityStatsFilter = {}): Promise<ActivityStatRow[]> {
+export async function activityStats(
+  db: Kysely<Database>,
+  groupBy: readonly StatDimension[],
+  f: ActivityStatsFilter = {},
+): Promise<ActivityStatRow[]> {
   const dims = [...new Set(groupBy)];
   const conditions: Expression<SqlBool>[] = [];
   if (f.actor) conditions.push(visibleCommunityCondition(f.actor, 'a.community_id'));
-  if (f.communityIds) conditions.push(f.communityIds.length ? sql<SqlBool>`a.community_id in (${sql.join(f.communityIds)})` : sql<SqlBool>`false`);
+  if (f.communityIds)
+    conditions.push(
+      f.communityIds.length ? sql<SqlBool>`a.community_id in (${sql.join(f.communityIds)})` : sql<SqlBool>`false`,
+    );
   if (f.kinds?.length) conditions.push(sql<SqlBool>`a.kind in (${sql.join(f.kinds)})`);
   if (f.semester) conditions.push(sql<SqlBool>`a.semester = ${f.semester}`);
   if (f.from) conditions.push(sql<SqlBool>`a.starts_at >= (${f.from}::date::timestamp at time zone 'Asia/Shanghai')`);
@@ -46,10 +53,15 @@ export async function activityStats(db: Kysely<Database>, groupBy: readonly Stat
   const cols: { select: ReturnType<typeof sql.raw>; group: string[] }[] = [];
   const add = (select: string, group: string[]) => cols.push({ select: sql.raw(select), group });
   if (dims.includes('kind')) add('a.kind as kind', ['a.kind']);
-  if (dims.includes('community')) add('a.community_id as "communityId", c.name as "communityName"', ['a.community_id', 'c.name']);
+  if (dims.includes('community'))
+    add('a.community_id as "communityId", c.name as "communityName"', ['a.community_id', 'c.name']);
   if (dims.includes('school')) add('x.school_id as "schoolId", xs.name as "schoolName"', ['x.school_id', 'xs.name']);
-  if (dims.includes('month')) add(`to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month`, [`to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`]);
-  if (dims.includes('region')) add('os.region_code as "regionCode", r.name as "regionName"', ['os.region_code', 'r.name']);
+  if (dims.includes('month'))
+    add(`to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month`, [
+      `to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`,
+    ]);
+  if (dims.includes('region'))
+    add('os.region_code as "regionCode", r.name as "regionName"', ['os.region_code', 'r.name']);
   const groups = cols.flatMap((c) => c.group);
 
   const query = sql<ActivityStatRow>`
@@ -78,7 +90,10 @@ export async function activityStats(db: Kysely<Database>, groupBy: readonly Stat
 export async function activitySchoolsReached(db: Kysely<Database>, f: ActivityStatsFilter = {}): Promise<number> {
   const conditions: Expression<SqlBool>[] = [];
   if (f.actor) conditions.push(visibleCommunityCondition(f.actor, 'a.community_id'));
-  if (f.communityIds) conditions.push(f.communityIds.length ? sql<SqlBool>`a.community_id in (${sql.join(f.communityIds)})` : sql<SqlBool>`false`);
+  if (f.communityIds)
+    conditions.push(
+      f.communityIds.length ? sql<SqlBool>`a.community_id in (${sql.join(f.communityIds)})` : sql<SqlBool>`false`,
+    );
   if (f.kinds?.length) conditions.push(sql<SqlBool>`a.kind in (${sql.join(f.kinds)})`);
   if (f.semester) conditions.push(sql<SqlBool>`a.semester = ${f.semester}`);
   if (f.from) conditions.push(sql<SqlBool>`a.starts_at >= (${f.from}::date::timestamp at time zone 'Asia/Shanghai')`);
@@ -98,11 +113,19 @@ export async function activitySchoolsReached(db: Kysely<Database>, f: ActivitySt
  * Sync-class recordings, for the resources module to list as community resources (it reads them
  * here instead of this module writing into its tables). `since` pages by update time.
  */
-export async function syncRecordings(db: Kysely<Database>, opts: { communityId?: number; since?: string; limit?: number } = {}) {
+export async function syncRecordings(
+  db: Kysely<Database>,
+  opts: { communityId?: number; since?: string; limit?: number } = {},
+) {
   let q = db
     .selectFrom('activities as a')
     .select([
-      'a.id as activityId', 'a.community_id as communityId', 'a.organizer_school_id as schoolId', 'a.title', 'a.starts_at as startsAt', 'a.updated_at as updatedAt',
+      'a.id as activityId',
+      'a.community_id as communityId',
+      'a.organizer_school_id as schoolId',
+      'a.title',
+      'a.starts_at as startsAt',
+      'a.updated_at as updatedAt',
       sql<string>`a.details->>'recordingUrl'`.as('recordingUrl'),
       sql<string>`a.details->>'subject'`.as('subject'),
       sql<number>`(a.details->>'grade')::int`.as('grade'),
@@ -112,5 +135,9 @@ export async function syncRecordings(db: Kysely<Database>, opts: { communityId?:
     .where(sql<boolean>`coalesce(a.details->>'recordingUrl', '') <> ''`);
   if (opts.communityId) q = q.where('a.community_id', '=', opts.communityId);
   if (opts.since) q = q.where('a.updated_at', '>', opts.since);
-  return q.orderBy('a.updated_at').orderBy('a.id').limit(opts.limit ?? 1000).execute();
+  return q
+    .orderBy('a.updated_at')
+    .orderBy('a.id')
+    .limit(opts.limit ?? 1000)
+    .execute();
 }

@@ -1,8 +1,21 @@
 import ExcelJS from 'exceljs';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
-import { ACTIVITY_KINDS, ACTIVITY_KIND_LABELS, COMPLIANCE_STATUS_LABELS, type Activity, type ActivityKind, type ArchiveQuery, type Compliance } from '../../../shared/activities.schemas.js';
-import { semesterLabel, semestersOfYear, shanghaiDate, SHANGHAI_OFFSET_MS } from '../../../shared/activities.semester.js';
+import {
+  ACTIVITY_KINDS,
+  ACTIVITY_KIND_LABELS,
+  COMPLIANCE_STATUS_LABELS,
+  type Activity,
+  type ActivityKind,
+  type ArchiveQuery,
+  type Compliance,
+} from '../../../shared/activities.schemas.js';
+import {
+  semesterLabel,
+  semestersOfYear,
+  shanghaiDate,
+  SHANGHAI_OFFSET_MS,
+} from '../../../shared/activities.semester.js';
 import { SUBJECT_LABELS } from '../../../shared/enums.js';
 import type { Lang } from '../../../shared/messages.js';
 import { addPageNumbers, createPdf, pdfToBuffer, type Pdf } from '../../pdf/pdf-document.js';
@@ -49,22 +62,49 @@ export class ArchiveService {
       .execute();
     const activities = rows.map((r) => toActivity(r, false));
     const ids = new Set<number>();
-    for (const a of activities) for (const v of Object.entries(a.details)) if (/TeacherId$/.test(v[0]) && typeof v[1] === 'number') ids.add(v[1]);
+    for (const a of activities)
+      for (const v of Object.entries(a.details)) if (/TeacherId$/.test(v[0]) && typeof v[1] === 'number') ids.add(v[1]);
     const teachers = new Map((await repo.teachersByIds(this.db, [...ids])).map((t) => [t.id, t.name]));
-    const attachments = await repo.attachmentsOf(this.db, activities.map((a) => a.id));
+    const attachments = await repo.attachmentsOf(
+      this.db,
+      activities.map((a) => a.id),
+    );
     const latest = new Map<string, (typeof attachments)[number]>();
     for (const t of attachments) if (!latest.has(t.group_id)) latest.set(t.group_id, t); // newest version first
     const byId = new Map(activities.map((a) => [a.id, a]));
     const photos = [...latest.values()]
       .filter((t) => t.thumb_key)
-      .map((t) => ({ activityId: t.activity_id, title: byId.get(t.activity_id)?.title ?? '', date: shanghaiDate(byId.get(t.activity_id)?.startsAt ?? t.uploaded_at), caption: t.caption, thumbKey: t.thumb_key! }))
+      .map((t) => ({
+        activityId: t.activity_id,
+        title: byId.get(t.activity_id)?.title ?? '',
+        date: shanghaiDate(byId.get(t.activity_id)?.startsAt ?? t.uploaded_at),
+        caption: t.caption,
+        thumbKey: t.thumb_key!,
+      }))
       .sort((a, b) => a.date.localeCompare(b.date) || a.activityId - b.activityId)
       .slice(0, MAX_PHOTOS);
-    const planRows = await this.db.selectFrom('work_plans').select('id').where('community_id', '=', q.communityId).where('semester', 'in', semesters).orderBy('semester').execute();
+    const planRows = await this.db
+      .selectFrom('work_plans')
+      .select('id')
+      .where('community_id', '=', q.communityId)
+      .where('semester', 'in', semesters)
+      .orderBy('semester')
+      .execute();
     const compliance: Compliance[] = [];
     for (const p of planRows) compliance.push(await this.plans.compliance(actor, p.id));
-    const periodLabel = q.semester ? semesterLabel(q.semester, lang) : lang === 'zh' ? `${q.schoolYear}–${q.schoolYear! + 1} 学年` : `School year ${q.schoolYear}–${q.schoolYear! + 1}`;
-    return { communityName: c.name, periodLabel, activities, teacherName: (id) => (typeof id === 'number' ? (teachers.get(id) ?? `#${id}`) : ''), photos, compliance };
+    const periodLabel = q.semester
+      ? semesterLabel(q.semester, lang)
+      : lang === 'zh'
+        ? `${q.schoolYear}–${q.schoolYear! + 1} 学年`
+        : `School year ${q.schoolYear}–${q.schoolYear! + 1}`;
+    return {
+      communityName: c.name,
+      periodLabel,
+      activities,
+      teacherName: (id) => (typeof id === 'number' ? (teachers.get(id) ?? `#${id}`) : ''),
+      photos,
+      compliance,
+    };
   }
 
   /** One sheet per kind (all kinds, so an empty sheet says "none logged"), plus a summary. */
@@ -75,10 +115,20 @@ export class ArchiveService {
     const kindLabel = labelOf(ACTIVITY_KIND_LABELS, lang);
     const summary = wb.addWorksheet(L('概况', 'Summary'));
     summary.addRow([`${data.communityName} ${data.periodLabel}`]).font = { bold: true, size: 14 };
-    summary.addRow([L('类别', 'Kind'), L('次数', 'Records'), L('教师人次', 'Teacher-times'), L('学生人次', 'Student-times')]).font = { bold: true };
+    summary.addRow([
+      L('类别', 'Kind'),
+      L('次数', 'Records'),
+      L('教师人次', 'Teacher-times'),
+      L('学生人次', 'Student-times'),
+    ]).font = { bold: true };
     for (const kind of ACTIVITY_KINDS) {
       const of = data.activities.filter((a) => a.kind === kind);
-      summary.addRow([kindLabel(kind), of.length, of.reduce((s, a) => s + a.teacherCount, 0), of.reduce((s, a) => s + a.studentCount, 0)]);
+      summary.addRow([
+        kindLabel(kind),
+        of.length,
+        of.reduce((s, a) => s + a.teacherCount, 0),
+        of.reduce((s, a) => s + a.studentCount, 0),
+      ]);
     }
     summary.columns.forEach((c) => (c.width = 18));
     const common = [
@@ -86,13 +136,22 @@ export class ArchiveService {
       { h: L('时间', 'Time'), w: 12, v: (a: Activity) => `${time(a.startsAt)}–${time(a.endsAt)}` },
       { h: L('标题', 'Title'), w: 30, v: (a: Activity) => a.title },
       { h: L('组织学校', 'Organiser'), w: 22, v: (a: Activity) => a.organizerSchoolName },
-      { h: L('参与学校', 'Schools'), w: 30, v: (a: Activity) => a.schools.map((s) => s.name).join(lang === 'zh' ? '、' : ', ') },
+      {
+        h: L('参与学校', 'Schools'),
+        w: 30,
+        v: (a: Activity) => a.schools.map((s) => s.name).join(lang === 'zh' ? '、' : ', '),
+      },
       { h: L('教师人数', 'Teachers'), w: 10, v: (a: Activity) => a.teacherCount },
       { h: L('学生人数', 'Students'), w: 10, v: (a: Activity) => a.studentCount },
     ];
     for (const kind of ACTIVITY_KINDS) {
       // sheet names: ≤ 31 characters and no '/'
-      const sheet = wb.addWorksheet(kindLabel(kind).replace(/[/\\?*[\]:]/g, '、').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+      const sheet = wb.addWorksheet(
+        kindLabel(kind)
+          .replace(/[/\\?*[\]:]/g, '、')
+          .slice(0, 31),
+        { views: [{ state: 'frozen', ySplit: 1 }] },
+      );
       const extra = detailColumns(kind, lang);
       sheet.columns = [
         ...common.map((c) => ({ header: c.h, width: c.w })),
@@ -102,7 +161,12 @@ export class ArchiveService {
       ];
       sheet.getRow(1).font = { bold: true };
       for (const a of data.activities.filter((x) => x.kind === kind)) {
-        sheet.addRow([...common.map((c) => c.v(a)), ...extra.map((c) => c.value(a.details, data.teacherName)), a.attachmentCount, a.description ?? '']);
+        sheet.addRow([
+          ...common.map((c) => c.v(a)),
+          ...extra.map((c) => c.value(a.details, data.teacherName)),
+          a.attachmentCount,
+          a.description ?? '',
+        ]);
       }
     }
     return Buffer.from(await wb.xlsx.writeBuffer());
@@ -119,8 +183,17 @@ export class ArchiveService {
     doc.moveDown(8).font('cjk-bold').fontSize(26).text(data.communityName, { align: 'center' });
     doc.moveDown(1).fontSize(20).text(L('教共体工作档案', 'Community work archive'), { align: 'center' });
     doc.moveDown(1).font('cjk').fontSize(14).text(data.periodLabel, { align: 'center' });
-    doc.moveDown(6).fontSize(11).fillColor('#555')
-      .text(L(`共登记活动 ${data.activities.length} 项，照片 ${data.photos.length} 张`, `${data.activities.length} activities, ${data.photos.length} photos`), { align: 'center' })
+    doc
+      .moveDown(6)
+      .fontSize(11)
+      .fillColor('#555')
+      .text(
+        L(
+          `共登记活动 ${data.activities.length} 项，照片 ${data.photos.length} 张`,
+          `${data.activities.length} activities, ${data.photos.length} photos`,
+        ),
+        { align: 'center' },
+      )
       .text(L(`生成日期：${shanghaiDate(new Date())}`, `Generated ${shanghaiDate(new Date())}`), { align: 'center' })
       .fillColor('black');
 
@@ -138,8 +211,12 @@ export class ArchiveService {
     for (const kind of ACTIVITY_KINDS) {
       const of = data.activities.filter((a) => a.kind === kind);
       if (!of.length) continue;
-      doc.text(L(`${kindLabel(kind)}：${of.length} 次，教师 ${sum(of, 'teacherCount')} 人次，学生 ${sum(of, 'studentCount')} 人次`,
-        `${kindLabel(kind)}: ${of.length}, ${sum(of, 'teacherCount')} teacher-times, ${sum(of, 'studentCount')} student-times`));
+      doc.text(
+        L(
+          `${kindLabel(kind)}：${of.length} 次，教师 ${sum(of, 'teacherCount')} 人次，学生 ${sum(of, 'studentCount')} 人次`,
+          `${kindLabel(kind)}: ${of.length}, ${sum(of, 'teacherCount')} teacher-times, ${sum(of, 'studentCount')} student-times`,
+        ),
+      );
     }
     if (!data.activities.length) doc.text(L('本期没有登记活动。', 'No activities were logged in this period.'));
 
@@ -147,14 +224,30 @@ export class ArchiveService {
     const months = [...new Set(data.activities.map((a) => shanghaiDate(a.startsAt).slice(0, 7)))];
     for (const m of months) {
       ensureSpace(doc, 60);
-      doc.moveDown(0.5).font('cjk-bold').fontSize(13).text(L(`${m.slice(0, 4)} 年 ${Number(m.slice(5))} 月`, m)).font('cjk').fontSize(10.5);
+      doc
+        .moveDown(0.5)
+        .font('cjk-bold')
+        .fontSize(13)
+        .text(L(`${m.slice(0, 4)} 年 ${Number(m.slice(5))} 月`, m))
+        .font('cjk')
+        .fontSize(10.5);
       for (const a of data.activities.filter((x) => shanghaiDate(x.startsAt).startsWith(m))) {
         ensureSpace(doc, 40);
-        doc.font('cjk-bold').text(`${shanghaiDate(a.startsAt).slice(5)} ${time(a.startsAt)}  [${kindLabel(a.kind)}] ${a.title}`, { width });
-        doc.font('cjk').fillColor('#333').text(
-          L(`组织：${a.organizerSchoolName}；参与：${a.schools.map((s) => s.name).join('、')}；教师 ${a.teacherCount} 人，学生 ${a.studentCount} 人${chronicleExtra(a, data.teacherName, lang)}`,
-            `By ${a.organizerSchoolName}; schools: ${a.schools.map((s) => s.name).join(', ')}; ${a.teacherCount} teachers, ${a.studentCount} students${chronicleExtra(a, data.teacherName, lang)}`),
-          { width, indent: 12 });
+        doc
+          .font('cjk-bold')
+          .text(`${shanghaiDate(a.startsAt).slice(5)} ${time(a.startsAt)}  [${kindLabel(a.kind)}] ${a.title}`, {
+            width,
+          });
+        doc
+          .font('cjk')
+          .fillColor('#333')
+          .text(
+            L(
+              `组织：${a.organizerSchoolName}；参与：${a.schools.map((s) => s.name).join('、')}；教师 ${a.teacherCount} 人，学生 ${a.studentCount} 人${chronicleExtra(a, data.teacherName, lang)}`,
+              `By ${a.organizerSchoolName}; schools: ${a.schools.map((s) => s.name).join(', ')}; ${a.teacherCount} teachers, ${a.studentCount} students${chronicleExtra(a, data.teacherName, lang)}`,
+            ),
+            { width, indent: 12 },
+          );
         if (a.description) doc.text(a.description.slice(0, 300), { width, indent: 12 });
         doc.fillColor('black').moveDown(0.3);
       }
@@ -167,19 +260,43 @@ export class ArchiveService {
     section(L('四、计划完成情况', '4. Work-plan compliance'));
     if (!data.compliance.length) doc.text(L('本期没有制定工作计划。', 'No work plan for this period.'));
     for (const c of data.compliance) {
-      doc.font('cjk-bold').fontSize(12).text(`${semesterLabel(c.semester, lang)}  ${L('完成率', 'completion')} ${(c.summary.rate * 100).toFixed(1)}%  (${c.summary.done}/${c.summary.targets})`).font('cjk').fontSize(10.5);
+      doc
+        .font('cjk-bold')
+        .fontSize(12)
+        .text(
+          `${semesterLabel(c.semester, lang)}  ${L('完成率', 'completion')} ${(c.summary.rate * 100).toFixed(1)}%  (${c.summary.done}/${c.summary.targets})`,
+        )
+        .font('cjk')
+        .fontSize(10.5);
       for (const r of c.rows) {
         ensureSpace(doc, 20);
-        const scope = [r.schoolName, r.grade ? L(`${r.grade}年级`, `grade ${r.grade}`) : null, r.subject ? labelOf(SUBJECT_LABELS, lang)(r.subject) : null, r.month, r.cadence === 'monthly' ? L('每月', 'monthly') : null].filter(Boolean).join(' · ');
+        const scope = [
+          r.schoolName,
+          r.grade ? L(`${r.grade}年级`, `grade ${r.grade}`) : null,
+          r.subject ? labelOf(SUBJECT_LABELS, lang)(r.subject) : null,
+          r.month,
+          r.cadence === 'monthly' ? L('每月', 'monthly') : null,
+        ]
+          .filter(Boolean)
+          .join(' · ');
         const status = labelOf(COMPLIANCE_STATUS_LABELS, lang)(r.status);
-        doc.text(`${kindLabel(r.kind)}${scope ? `（${scope}）` : ''}：${L('目标', 'target')} ${r.target}，${L('完成', 'done')} ${r.done}，${L('应完成', 'due')} ${r.due} —— ${status}`, { width });
+        doc.text(
+          `${kindLabel(r.kind)}${scope ? `（${scope}）` : ''}：${L('目标', 'target')} ${r.target}，${L('完成', 'done')} ${r.done}，${L('应完成', 'due')} ${r.due} —— ${status}`,
+          { width },
+        );
       }
       doc.moveDown(0.5);
     }
 
     // contents, now that every section has its page
     doc.switchToPage(contentsPage);
-    doc.font('cjk-bold').fontSize(18).text(L('目录', 'Contents'), doc.page.margins.left, doc.page.margins.top).moveDown(1).font('cjk').fontSize(12);
+    doc
+      .font('cjk-bold')
+      .fontSize(18)
+      .text(L('目录', 'Contents'), doc.page.margins.left, doc.page.margins.top)
+      .moveDown(1)
+      .font('cjk')
+      .fontSize(12);
     for (const s of sections) doc.text(`${s.title} ${'.'.repeat(40)} ${s.page}`, { width });
     addPageNumbers(doc);
     return pdfToBuffer(doc);
@@ -210,7 +327,11 @@ export class ArchiveService {
       } catch {
         doc.rect(x, y, cellW, cellH).stroke('#ccc');
       }
-      doc.fontSize(8.5).text(`${p.date} ${p.title}${p.caption ? ` · ${p.caption}` : ''}`, x, y + cellH + 4, { width: cellW, height: 30, ellipsis: true });
+      doc.fontSize(8.5).text(`${p.date} ${p.title}${p.caption ? ` · ${p.caption}` : ''}`, x, y + cellH + 4, {
+        width: cellW,
+        height: 30,
+        ellipsis: true,
+      });
       i += 1;
     }
     doc.x = doc.page.margins.left;
@@ -227,8 +348,14 @@ function ensureSpace(doc: Pdf, needed: number) {
 function chronicleExtra(a: Activity, teacher: (id: unknown) => string, lang: Lang): string {
   const d = a.details;
   const kind: ActivityKind = a.kind;
-  if (kind === 'sync_class') return lang === 'zh' ? `；主讲 ${teacher(d.hostTeacherId)}（${String(d.hostClass)}）` : `; host ${teacher(d.hostTeacherId)} (${String(d.hostClass)})`;
-  if (kind === 'observation') return lang === 'zh' ? `；${teacher(d.observerTeacherId)} 听 ${teacher(d.observedTeacherId)} 的课` : `; ${teacher(d.observerTeacherId)} observed ${teacher(d.observedTeacherId)}`;
+  if (kind === 'sync_class')
+    return lang === 'zh'
+      ? `；主讲 ${teacher(d.hostTeacherId)}（${String(d.hostClass)}）`
+      : `; host ${teacher(d.hostTeacherId)} (${String(d.hostClass)})`;
+  if (kind === 'observation')
+    return lang === 'zh'
+      ? `；${teacher(d.observerTeacherId)} 听 ${teacher(d.observedTeacherId)} 的课`
+      : `; ${teacher(d.observerTeacherId)} observed ${teacher(d.observedTeacherId)}`;
   return '';
 }
 

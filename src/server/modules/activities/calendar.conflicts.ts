@@ -34,7 +34,8 @@ function classesOf(s: SyncSlot): Set<string> {
   return keys;
 }
 
-const overlaps = (a: SyncSlot, b: SyncSlot) => Date.parse(a.startsAt) < Date.parse(b.endsAt) && Date.parse(b.startsAt) < Date.parse(a.endsAt);
+const overlaps = (a: SyncSlot, b: SyncSlot) =>
+  Date.parse(a.startsAt) < Date.parse(b.endsAt) && Date.parse(b.startsAt) < Date.parse(a.endsAt);
 
 /** Every conflicting pair (a < b by position after sorting by start), each reason at most once per pair. */
 export function findConflicts(slots: readonly SyncSlot[]): Conflict[] {
@@ -48,7 +49,8 @@ export function findConflicts(slots: readonly SyncSlot[]): Conflict[] {
     for (let j = i + 1; j < sorted.length && Date.parse(sorted[j]!.startsAt) < aEnd; j++) {
       const b = sorted[j]!;
       if (a.id === b.id || !overlaps(a, b)) continue;
-      if (a.hostTeacherId === b.hostTeacherId) out.push({ a: a.id, b: b.id, reason: 'teacher', what: String(a.hostTeacherId) });
+      if (a.hostTeacherId === b.hostTeacherId)
+        out.push({ a: a.id, b: b.id, reason: 'teacher', what: String(a.hostTeacherId) });
       const shared = [...classesOf(b)].find((k) => aClasses.has(k));
       if (shared) out.push({ a: a.id, b: b.id, reason: 'class', what: shared });
     }
@@ -58,5 +60,7 @@ export function findConflicts(slots: readonly SyncSlot[]): Conflict[] {
 
 /** Conflicts of one candidate (a new or edited class) against the booked ones. */
 export function conflictsWith(candidate: SyncSlot, booked: readonly SyncSlot[]): Conflict[] {
-  return findConflicts([candidate, ...booked.filter((s) => s.id !== candidate.id)]).filter((c) => c.a === candidate.id || c.b === candidate.id);
+  return findConflicts([candidate, ...booked.filter((s) => s.id !== candidate.id)]).filter(
+    (c) => c.a === candidate.id || c.b === candidate.id,
+  );
 }

@@ -13,14 +13,21 @@ import { findConflicts } from './calendar.conflicts.js';
 export class CalendarService {
   constructor(private readonly db: Db) {}
 
-  async events(actor: Actor, q: { communityId?: number | undefined; schoolId?: number | undefined; from: string; to: string }): Promise<CalendarEvent[]> {
+  async events(
+    actor: Actor,
+    q: { communityId?: number | undefined; schoolId?: number | undefined; from: string; to: string },
+  ): Promise<CalendarEvent[]> {
     if (q.communityId !== undefined) {
       const c = await repo.communityAccess(this.db, actor, q.communityId);
       if (!c) throw notFound('community', q.communityId);
       if (!activitiesPolicy.read(actor, c)) throw outOfScope('community');
     }
     if (q.schoolId !== undefined) {
-      const s = await this.db.selectFrom('schools').select(['id', sql<boolean>`${visibleSchoolCondition(actor, 'id')}`.as('visible')]).where('id', '=', q.schoolId).executeTakeFirst();
+      const s = await this.db
+        .selectFrom('schools')
+        .select(['id', sql<boolean>`${visibleSchoolCondition(actor, 'id')}`.as('visible')])
+        .where('id', '=', q.schoolId)
+        .executeTakeFirst();
       if (!s) throw notFound('school', q.schoolId);
       if (!s.visible) throw outOfScope('school');
     }
@@ -29,7 +36,16 @@ export class CalendarService {
     const rows = await repo
       .activitiesQuery(this.db, actor, { communityId: q.communityId, schoolId: q.schoolId, kind: ['sync_class'] })
       .innerJoin('schools as os', 'os.id', 'a.organizer_school_id')
-      .select(['a.id', 'a.community_id', 'a.title', 'a.starts_at', 'a.ends_at', 'a.details', 'a.organizer_school_id', 'os.name as host_school'])
+      .select([
+        'a.id',
+        'a.community_id',
+        'a.title',
+        'a.starts_at',
+        'a.ends_at',
+        'a.details',
+        'a.organizer_school_id',
+        'os.name as host_school',
+      ])
       .where('a.starts_at', '<', to)
       .where('a.ends_at', '>', from)
       .orderBy('a.starts_at')
@@ -47,15 +63,39 @@ export class CalendarService {
     const teacherIds = [...new Set(rows.map((r) => (r.details as SyncClassDetails).hostTeacherId))];
     const teachers = new Map((await repo.teachersByIds(this.db, teacherIds)).map((t) => [t.id, t.name]));
     const schoolNames = schoolIds.size
-      ? new Map((await this.db.selectFrom('schools').select(['id', 'name']).where('id', 'in', [...schoolIds]).execute()).map((s) => [s.id, s.name]))
+      ? new Map(
+          (
+            await this.db
+              .selectFrom('schools')
+              .select(['id', 'name'])
+              .where('id', 'in', [...schoolIds])
+              .execute()
+          ).map((s) => [s.id, s.name]),
+        )
       : new Map<number, string>();
     return rows.map((r) => {
       const d = r.details as SyncClassDetails;
       const mine = conflicts.filter((c) => c.a === r.id || c.b === r.id);
       return {
-        id: r.id, communityId: r.community_id, title: r.title, startsAt: r.starts_at, endsAt: r.ends_at, mode: d.mode, subject: d.subject, grade: d.grade,
-        hostTeacherId: d.hostTeacherId, hostTeacherName: teachers.get(d.hostTeacherId) ?? null, hostSchoolName: r.host_school, hostClass: d.hostClass,
-        receiving: d.receiving.map((x) => ({ schoolId: x.schoolId, schoolName: schoolNames.get(x.schoolId) ?? `#${x.schoolId}`, className: x.className, expectedStudents: x.expectedStudents, attended: x.attended ?? null })),
+        id: r.id,
+        communityId: r.community_id,
+        title: r.title,
+        startsAt: r.starts_at,
+        endsAt: r.ends_at,
+        mode: d.mode,
+        subject: d.subject,
+        grade: d.grade,
+        hostTeacherId: d.hostTeacherId,
+        hostTeacherName: teachers.get(d.hostTeacherId) ?? null,
+        hostSchoolName: r.host_school,
+        hostClass: d.hostClass,
+        receiving: d.receiving.map((x) => ({
+          schoolId: x.schoolId,
+          schoolName: schoolNames.get(x.schoolId) ?? `#${x.schoolId}`,
+          className: x.className,
+          expectedStudents: x.expectedStudents,
+          attended: x.attended ?? null,
+        })),
         recordingUrl: d.recordingUrl ?? null,
         meetingUrl: d.meetingUrl ?? null,
         completed: !!d.recordingUrl && d.receiving.every((x) => x.attended !== null && x.attended !== undefined),

@@ -41,20 +41,33 @@ export async function inspectFile(buf: Buffer, fileName: string, field = 'file')
   const detected = await fileTypeFromBuffer(buf);
   const accepted = detected ? ACCEPTED[detected.ext] : undefined;
   if (!detected || !accepted) {
-    throw new ValidationError([fieldIssue(field, 'unsupported_type',
-      `不支持的文件“${fileName}”${detected ? `（内容为 ${detected.ext}）` : ''}：请上传照片（jpg/png/webp）、PDF 或 Office 文件（${ACCEPTED_EXTS.join('、')}）`,
-      `Unsupported file ${fileName}${detected ? ` (its content is ${detected.ext})` : ''}: upload photos (jpg/png/webp), PDF or Office files (${ACCEPTED_EXTS.join(', ')})`)]);
+    throw new ValidationError([
+      fieldIssue(
+        field,
+        'unsupported_type',
+        `不支持的文件“${fileName}”${detected ? `（内容为 ${detected.ext}）` : ''}：请上传照片（jpg/png/webp）、PDF 或 Office 文件（${ACCEPTED_EXTS.join('、')}）`,
+        `Unsupported file ${fileName}${detected ? ` (its content is ${detected.ext})` : ''}: upload photos (jpg/png/webp), PDF or Office files (${ACCEPTED_EXTS.join(', ')})`,
+      ),
+    ]);
   }
   if (!accepted.exts.includes(ext)) {
-    throw new ValidationError([fieldIssue(field, 'extension_mismatch',
-      `文件“${fileName}”的内容是 ${detected.ext.toUpperCase()}，与扩展名 .${ext || '（无）'} 不符`,
-      `${fileName} contains ${detected.ext.toUpperCase()}, not what its extension .${ext || '(none)'} says`)]);
+    throw new ValidationError([
+      fieldIssue(
+        field,
+        'extension_mismatch',
+        `文件“${fileName}”的内容是 ${detected.ext.toUpperCase()}，与扩展名 .${ext || '（无）'} 不符`,
+        `${fileName} contains ${detected.ext.toUpperCase()}, not what its extension .${ext || '(none)'} says`,
+      ),
+    ]);
   }
   return { category: accepted.category, mime: detected.mime, ext: accepted.exts[0]! };
 }
 
 /** Reads a multipart file to memory, refusing it with 413 when it hit the configured limit. */
-export async function readUpload(stream: NodeJS.ReadableStream & { truncated?: boolean }, limitBytes: number): Promise<Buffer> {
+export async function readUpload(
+  stream: NodeJS.ReadableStream & { truncated?: boolean },
+  limitBytes: number,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(c as Buffer);
   if (stream.truncated) throw new AppError(413, 'file_too_large', { limitMb: Math.round(limitBytes / 1048576) });
@@ -69,14 +82,23 @@ export interface StoredFile {
 }
 
 /** Stores the file (and a 320 px JPEG thumbnail for photos sharp can read) under generated keys. */
-export async function storeFile(storage: BlobStorage, prefix: string, buf: Buffer, inspected: Inspected): Promise<StoredFile> {
+export async function storeFile(
+  storage: BlobStorage,
+  prefix: string,
+  buf: Buffer,
+  inspected: Inspected,
+): Promise<StoredFile> {
   const id = randomUUID();
   const fileKey = `${prefix}/${id}.${inspected.ext}`;
   await storage.put(fileKey, Readable.from(buf));
   let thumbKey: string | null = null;
   if (inspected.category === 'photo') {
     try {
-      const thumb = await sharp(buf, { failOn: 'error' }).rotate().resize({ width: 320, height: 320, fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
+      const thumb = await sharp(buf, { failOn: 'error' })
+        .rotate()
+        .resize({ width: 320, height: 320, fit: 'inside', withoutEnlargement: true })
+        .jpeg({ quality: 75 })
+        .toBuffer();
       thumbKey = `${prefix}/${id}.thumb.jpg`;
       await storage.put(thumbKey, Readable.from(thumb));
     } catch {

@@ -29,7 +29,14 @@ export class EvidenceService {
     if (!a) throw notFound('activity', activityId);
     const c = await repo.communityAccess(this.db, actor, a.community_id);
     if (!c || !activitiesPolicy.read(actor, c)) throw outOfScope('activity');
-    if (write && !activitiesPolicy.attach(actor, c, { organizerSchoolId: a.organizer_school_id, schoolIds: a.school_ids, createdBy: a.created_by })) {
+    if (
+      write &&
+      !activitiesPolicy.attach(actor, c, {
+        organizerSchoolId: a.organizer_school_id,
+        schoolIds: a.school_ids,
+        createdBy: a.created_by,
+      })
+    ) {
       throw outOfScope('activity');
     }
     return a;
@@ -45,7 +52,12 @@ export class EvidenceService {
     let groupId: string = randomUUID();
     let version = 1;
     if (correctsId !== undefined) {
-      const prev = await this.db.selectFrom('activity_attachments').selectAll().where('id', '=', correctsId).where('activity_id', '=', activityId).executeTakeFirst();
+      const prev = await this.db
+        .selectFrom('activity_attachments')
+        .selectAll()
+        .where('id', '=', correctsId)
+        .where('activity_id', '=', activityId)
+        .executeTakeFirst();
       if (!prev) throw notFound('attachment', correctsId);
       groupId = prev.group_id;
     }
@@ -54,18 +66,36 @@ export class EvidenceService {
     try {
       await this.db.transaction().execute(async (tx) => {
         if (correctsId !== undefined) {
-          const top = await tx.selectFrom('activity_attachments').select((eb) => eb.fn.max('version').as('v')).where('group_id', '=', groupId).executeTakeFirstOrThrow();
+          const top = await tx
+            .selectFrom('activity_attachments')
+            .select((eb) => eb.fn.max('version').as('v'))
+            .where('group_id', '=', groupId)
+            .executeTakeFirstOrThrow();
           version = Number(top.v) + 1;
         }
         const row = await tx
           .insertInto('activity_attachments')
           .values({
-            activity_id: activityId, group_id: groupId, version, category: inspected.category, file_key: stored.fileKey, thumb_key: stored.thumbKey,
-            file_name: upload.fileName.slice(-200), mime_type: inspected.mime, size_bytes: upload.data.length, caption: upload.caption, uploaded_by: caller.actor.userId,
+            activity_id: activityId,
+            group_id: groupId,
+            version,
+            category: inspected.category,
+            file_key: stored.fileKey,
+            thumb_key: stored.thumbKey,
+            file_name: upload.fileName.slice(-200),
+            mime_type: inspected.mime,
+            size_bytes: upload.data.length,
+            caption: upload.caption,
+            uploaded_by: caller.actor.userId,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        await recordAudit(tx, caller, { action: correctsId !== undefined ? 'new_version' : 'create', entity: 'activity_attachment', entityId: row.id, after: row });
+        await recordAudit(tx, caller, {
+          action: correctsId !== undefined ? 'new_version' : 'create',
+          entity: 'activity_attachment',
+          entityId: row.id,
+          after: row,
+        });
       });
     } catch (e) {
       // nothing half-written: the files go when the row could not be recorded
@@ -77,14 +107,27 @@ export class EvidenceService {
   }
 
   /** The stored file (or its thumbnail) of any version the caller may read. */
-  async open(actor: Actor, attachmentId: number, thumb: boolean): Promise<{ stream: Readable; mime: string; fileName: string; size: number | null }> {
-    const row = await this.db.selectFrom('activity_attachments').selectAll().where('id', '=', attachmentId).executeTakeFirst();
+  async open(
+    actor: Actor,
+    attachmentId: number,
+    thumb: boolean,
+  ): Promise<{ stream: Readable; mime: string; fileName: string; size: number | null }> {
+    const row = await this.db
+      .selectFrom('activity_attachments')
+      .selectAll()
+      .where('id', '=', attachmentId)
+      .executeTakeFirst();
     if (!row) throw notFound('attachment', attachmentId);
     await this.activityFor(actor, row.activity_id, false);
     const key = thumb ? row.thumb_key : row.file_key;
     if (!key) throw notFound('attachment', `${attachmentId}/thumb`);
     const stat = await this.storage.stat(key);
     if (!stat) throw notFound('attachment', attachmentId);
-    return { stream: await this.storage.get(key), mime: thumb ? 'image/jpeg' : row.mime_type, fileName: row.file_name, size: stat.size };
+    return {
+      stream: await this.storage.get(key),
+      mime: thumb ? 'image/jpeg' : row.mime_type,
+      fileName: row.file_name,
+      size: stat.size,
+    };
   }
 }

@@ -69,7 +69,8 @@ export function matches(t: TargetSpec, a: DoneActivity): boolean {
 }
 
 type Phase = 'future' | 'current' | 'ended';
-const phaseOf = (month: string, asOfMonth: string): Phase => (month > asOfMonth ? 'future' : month === asOfMonth ? 'current' : 'ended');
+const phaseOf = (month: string, asOfMonth: string): Phase =>
+  month > asOfMonth ? 'future' : month === asOfMonth ? 'current' : 'ended';
 
 function monthStatus(done: number, target: number, phase: Phase): ComplianceStatus {
   if (done >= target) return 'done';
@@ -77,7 +78,12 @@ function monthStatus(done: number, target: number, phase: Phase): ComplianceStat
   return phase === 'ended' ? 'behind' : 'on_track';
 }
 
-export function computeCompliance(semester: SemesterRange, targets: readonly TargetSpec[], activities: readonly DoneActivity[], asOf: string): ComplianceResult {
+export function computeCompliance(
+  semester: SemesterRange,
+  targets: readonly TargetSpec[],
+  activities: readonly DoneActivity[],
+  asOf: string,
+): ComplianceResult {
   const asOfTime = Date.parse(asOf);
   const asOfDate = shanghaiDate(asOf);
   const asOfMonth = asOfDate.slice(0, 7);
@@ -100,14 +106,26 @@ export function computeCompliance(semester: SemesterRange, targets: readonly Tar
       const target = t.count * months.length;
       const done = months.reduce((s, c) => s + Math.min(c.done, t.count), 0);
       const due = t.count * (termOver ? months.length : ended);
-      const status: ComplianceStatus = done >= target ? 'done' : months.some((c) => c.status === 'behind') ? 'behind' : termAhead ? 'upcoming' : 'on_track';
+      const status: ComplianceStatus =
+        done >= target
+          ? 'done'
+          : months.some((c) => c.status === 'behind')
+            ? 'behind'
+            : termAhead
+              ? 'upcoming'
+              : 'on_track';
       return { targetId: t.id, target, done, due, status, months, activityIds };
     }
 
     const months = semester.months.map((m): MonthCell => {
       const own = t.month === m;
       const done = perMonth.get(m) ?? 0;
-      return { month: m, target: own ? t.count : null, done, status: own ? monthStatus(done, t.count, phaseOf(m, asOfMonth)) : null };
+      return {
+        month: m,
+        target: own ? t.count : null,
+        done,
+        status: own ? monthStatus(done, t.count, phaseOf(m, asOfMonth)) : null,
+      };
     });
     const done = hits.length;
     let due: number;
@@ -124,7 +142,10 @@ export function computeCompliance(semester: SemesterRange, targets: readonly Tar
   });
 
   const credited = (r: TargetCompliance) => Math.min(r.done, r.target);
-  const schoolMap = new Map<number | null, { schoolId: number | null; target: number; done: number; due: number; behind: number }>();
+  const schoolMap = new Map<
+    number | null,
+    { schoolId: number | null; target: number; done: number; due: number; behind: number }
+  >();
   rows.forEach((r, i) => {
     const key = targets[i]!.schoolId;
     const e = schoolMap.get(key) ?? { schoolId: key, target: 0, done: 0, due: 0, behind: 0 };
@@ -153,6 +174,11 @@ export function computeCompliance(semester: SemesterRange, targets: readonly Tar
     rows,
     bySchool: [...schoolMap.values()].sort((a, b) => (a.schoolId ?? 0) - (b.schoolId ?? 0)),
     byMonth,
-    summary: { targets: totalTarget, done: totalDone, behind: rows.filter((r) => r.status === 'behind').length, rate: totalTarget ? Math.round((totalDone / totalTarget) * 1000) / 1000 : 1 },
+    summary: {
+      targets: totalTarget,
+      done: totalDone,
+      behind: rows.filter((r) => r.status === 'behind').length,
+      rate: totalTarget ? Math.round((totalDone / totalTarget) * 1000) / 1000 : 1,
+    },
   };
 }

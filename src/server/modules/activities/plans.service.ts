@@ -47,11 +47,25 @@ export class PlansService {
 
   private toPlan(p: Awaited<ReturnType<PlansService['load']>>, c: CommunityAccess, actor: Actor): WorkPlan {
     return {
-      id: p.plan.id, communityId: p.plan.community_id, communityName: p.plan.community_name, semester: p.plan.semester, title: p.plan.title, notes: p.plan.notes,
-      updatedAt: p.plan.updated_at, canEdit: activitiesPolicy.plan(actor, c),
+      id: p.plan.id,
+      communityId: p.plan.community_id,
+      communityName: p.plan.community_name,
+      semester: p.plan.semester,
+      title: p.plan.title,
+      notes: p.plan.notes,
+      updatedAt: p.plan.updated_at,
+      canEdit: activitiesPolicy.plan(actor, c),
       targets: p.targets.map((t): PlanTarget => ({
-        id: t.id, kind: t.kind as ActivityKind, count: t.target_count, cadence: t.cadence as 'semester' | 'monthly', schoolId: t.school_id, schoolName: t.school_name,
-        grade: t.grade, subject: t.subject, month: t.month, note: t.note,
+        id: t.id,
+        kind: t.kind as ActivityKind,
+        count: t.target_count,
+        cadence: t.cadence as 'semester' | 'monthly',
+        schoolId: t.school_id,
+        schoolName: t.school_name,
+        grade: t.grade,
+        subject: t.subject,
+        month: t.month,
+        note: t.note,
       })),
     };
   }
@@ -98,13 +112,34 @@ export class PlansService {
     const issues: FieldIssue[] = [];
     targets.forEach((t, i) => {
       if (t.schoolId != null && !memberIds.has(t.schoolId)) {
-        issues.push(fieldIssue(`body.targets.${i}.schoolId`, 'not_member', `学校 ${t.schoolId} 不是该教共体本学期的成员校`, `School ${t.schoolId} is not a member this term`));
+        issues.push(
+          fieldIssue(
+            `body.targets.${i}.schoolId`,
+            'not_member',
+            `学校 ${t.schoolId} 不是该教共体本学期的成员校`,
+            `School ${t.schoolId} is not a member this term`,
+          ),
+        );
       }
       if (t.month != null && !range.months.includes(t.month)) {
-        issues.push(fieldIssue(`body.targets.${i}.month`, 'outside_semester', `${t.month} 不在 ${semester} 学期内`, `${t.month} is outside term ${semester}`));
+        issues.push(
+          fieldIssue(
+            `body.targets.${i}.month`,
+            'outside_semester',
+            `${t.month} 不在 ${semester} 学期内`,
+            `${t.month} is outside term ${semester}`,
+          ),
+        );
       }
       if (t.month != null && t.cadence === 'monthly') {
-        issues.push(fieldIssue(`body.targets.${i}.month`, 'month_with_monthly', '“每月”目标不能再指定月份', 'A monthly target cannot name one month'));
+        issues.push(
+          fieldIssue(
+            `body.targets.${i}.month`,
+            'month_with_monthly',
+            '“每月”目标不能再指定月份',
+            'A monthly target cannot name one month',
+          ),
+        );
       }
     });
     if (issues.length) throw new ValidationError(issues);
@@ -112,7 +147,15 @@ export class PlansService {
 
   private async writable(caller: Caller, communityId: number) {
     const c = await repo.communityAccess(this.db, caller.actor, communityId);
-    if (!c) throw new ValidationError([fieldIssue('body.communityId', 'unknown_reference', `教共体 ${communityId} 不存在`, `Community ${communityId} does not exist`)]);
+    if (!c)
+      throw new ValidationError([
+        fieldIssue(
+          'body.communityId',
+          'unknown_reference',
+          `教共体 ${communityId} 不存在`,
+          `Community ${communityId} does not exist`,
+        ),
+      ]);
     if (!activitiesPolicy.plan(caller.actor, c)) throw outOfScope('community');
     return c;
   }
@@ -120,20 +163,45 @@ export class PlansService {
   async create(caller: Caller, input: PlanInput): Promise<WorkPlan> {
     const c = await this.writable(caller, input.communityId);
     await this.checkTargets(c, input.semester, input.targets);
-    const dup = await this.db.selectFrom('work_plans').select('id').where('community_id', '=', input.communityId).where('semester', '=', input.semester).executeTakeFirst();
+    const dup = await this.db
+      .selectFrom('work_plans')
+      .select('id')
+      .where('community_id', '=', input.communityId)
+      .where('semester', '=', input.semester)
+      .executeTakeFirst();
     if (dup) {
-      throw new ConflictError('duplicate', { field: '本学期工作计划', fieldEn: 'Work plan for term', value: input.semester }, [
-        fieldIssue('body.semester', 'duplicate', `“${c.name}”已有 ${input.semester} 学期的工作计划（#${dup.id}），请修改该计划`, `${c.name} already has a plan for ${input.semester} (#${dup.id}); edit that one`),
-      ]);
+      throw new ConflictError(
+        'duplicate',
+        { field: '本学期工作计划', fieldEn: 'Work plan for term', value: input.semester },
+        [
+          fieldIssue(
+            'body.semester',
+            'duplicate',
+            `“${c.name}”已有 ${input.semester} 学期的工作计划（#${dup.id}），请修改该计划`,
+            `${c.name} already has a plan for ${input.semester} (#${dup.id}); edit that one`,
+          ),
+        ],
+      );
     }
     const id = await this.db.transaction().execute(async (tx) => {
       const plan = await tx
         .insertInto('work_plans')
-        .values({ community_id: input.communityId, semester: input.semester, title: input.title, notes: input.notes ?? null, created_by: caller.actor.userId })
+        .values({
+          community_id: input.communityId,
+          semester: input.semester,
+          title: input.title,
+          notes: input.notes ?? null,
+          created_by: caller.actor.userId,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       await insertTargets(tx, plan.id, input.targets);
-      await recordAudit(tx, caller, { action: 'create', entity: 'work_plan', entityId: plan.id, after: { ...plan, targets: input.targets } });
+      await recordAudit(tx, caller, {
+        action: 'create',
+        entity: 'work_plan',
+        entityId: plan.id,
+        after: { ...plan, targets: input.targets },
+      });
       return plan.id;
     });
     return this.get(caller.actor, id);
@@ -146,7 +214,11 @@ export class PlansService {
     await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .updateTable('work_plans')
-        .set({ ...(patch.title !== undefined ? { title: patch.title } : {}), ...(patch.notes !== undefined ? { notes: patch.notes } : {}), updated_at: new Date().toISOString() })
+        .set({
+          ...(patch.title !== undefined ? { title: patch.title } : {}),
+          ...(patch.notes !== undefined ? { notes: patch.notes } : {}),
+          updated_at: new Date().toISOString(),
+        })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -155,7 +227,13 @@ export class PlansService {
         await insertTargets(tx, id, patch.targets);
       }
       const diff = changedFields(p.plan as Record<string, unknown>, row as Record<string, unknown>);
-      await recordAudit(tx, caller, { action: 'update', entity: 'work_plan', entityId: id, before: { ...diff.before, ...(patch.targets ? { targets: p.targets } : {}) }, after: { ...diff.after, ...(patch.targets ? { targets: patch.targets } : {}) } });
+      await recordAudit(tx, caller, {
+        action: 'update',
+        entity: 'work_plan',
+        entityId: id,
+        before: { ...diff.before, ...(patch.targets ? { targets: p.targets } : {}) },
+        after: { ...diff.after, ...(patch.targets ? { targets: patch.targets } : {}) },
+      });
     });
     return this.get(caller.actor, id);
   }
@@ -165,7 +243,12 @@ export class PlansService {
     await this.writable(caller, p.plan.community_id);
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('work_plans').where('id', '=', id).execute();
-      await recordAudit(tx, caller, { action: 'delete', entity: 'work_plan', entityId: id, before: { ...p.plan, targets: p.targets } });
+      await recordAudit(tx, caller, {
+        action: 'delete',
+        entity: 'work_plan',
+        entityId: id,
+        before: { ...p.plan, targets: p.targets },
+      });
     });
   }
 
@@ -177,26 +260,56 @@ export class PlansService {
   private async complianceOf(p: Awaited<ReturnType<PlansService['load']>>, asOf: string): Promise<Compliance> {
     const range = semesterRange(p.plan.semester)!;
     const specs = p.targets.map((t) => ({
-      id: t.id, kind: t.kind as ActivityKind, count: t.target_count, cadence: t.cadence as 'semester' | 'monthly', schoolId: t.school_id, grade: t.grade, subject: t.subject, month: t.month,
+      id: t.id,
+      kind: t.kind as ActivityKind,
+      count: t.target_count,
+      cadence: t.cadence as 'semester' | 'monthly',
+      schoolId: t.school_id,
+      grade: t.grade,
+      subject: t.subject,
+      month: t.month,
     }));
     const done = await repo.activitiesForCompliance(this.db, p.plan.community_id, p.plan.semester);
     const result = computeCompliance(range, specs, done, asOf);
     const names = new Map(p.targets.map((t) => [t.school_id, t.school_name]));
     return {
-      planId: p.plan.id, communityId: p.plan.community_id, communityName: p.plan.community_name, semester: p.plan.semester, asOf: shanghaiDate(asOf),
+      planId: p.plan.id,
+      communityId: p.plan.community_id,
+      communityName: p.plan.community_name,
+      semester: p.plan.semester,
+      asOf: shanghaiDate(asOf),
       rows: result.rows.map((r, i) => {
         const t = p.targets[i]!;
-        return { ...r, kind: t.kind as ActivityKind, cadence: t.cadence as 'semester' | 'monthly', schoolId: t.school_id, schoolName: t.school_name, grade: t.grade, subject: t.subject, month: t.month, activityIds: r.activityIds.slice(0, 500) };
+        return {
+          ...r,
+          kind: t.kind as ActivityKind,
+          cadence: t.cadence as 'semester' | 'monthly',
+          schoolId: t.school_id,
+          schoolName: t.school_name,
+          grade: t.grade,
+          subject: t.subject,
+          month: t.month,
+          activityIds: r.activityIds.slice(0, 500),
+        };
       }),
-      bySchool: result.bySchool.map((s) => ({ ...s, schoolName: s.schoolId === null ? null : (names.get(s.schoolId) ?? null) })),
+      bySchool: result.bySchool.map((s) => ({
+        ...s,
+        schoolName: s.schoolId === null ? null : (names.get(s.schoolId) ?? null),
+      })),
       byMonth: result.byMonth,
       summary: result.summary,
     };
   }
 
   /** What is behind, across the plans the actor can see (for the current term when none is named). */
-  async reminders(actor: Actor, q: { semester?: string | undefined; communityId?: number | undefined }): Promise<Reminder[]> {
-    let plans = this.db.selectFrom('work_plans as p').select('p.id').where(visibleCommunityCondition(actor, 'p.community_id'));
+  async reminders(
+    actor: Actor,
+    q: { semester?: string | undefined; communityId?: number | undefined },
+  ): Promise<Reminder[]> {
+    let plans = this.db
+      .selectFrom('work_plans as p')
+      .select('p.id')
+      .where(visibleCommunityCondition(actor, 'p.community_id'));
     if (q.semester) plans = plans.where('p.semester', '=', q.semester);
     else {
       const today = shanghaiDate(this.now());
@@ -211,8 +324,19 @@ export class PlansService {
       for (const r of comp.rows) {
         if (r.status !== 'behind') continue;
         out.push({
-          planId: comp.planId, communityId: comp.communityId, communityName: comp.communityName, semester: comp.semester, kind: r.kind, schoolName: r.schoolName,
-          grade: r.grade, subject: r.subject, month: r.month, target: r.target, due: r.due, done: r.done, missing: Math.max(0, r.due - r.done),
+          planId: comp.planId,
+          communityId: comp.communityId,
+          communityName: comp.communityName,
+          semester: comp.semester,
+          kind: r.kind,
+          schoolName: r.schoolName,
+          grade: r.grade,
+          subject: r.subject,
+          month: r.month,
+          target: r.target,
+          due: r.due,
+          done: r.done,
+          missing: Math.max(0, r.due - r.done),
         });
       }
     }
@@ -233,9 +357,18 @@ async function insertTargets(tx: Db, planId: number, targets: PlanInput['targets
   if (!targets.length) return;
   await tx
     .insertInto('work_plan_targets')
-    .values(targets.map((t) => ({
-      plan_id: planId, kind: t.kind, target_count: t.count, cadence: t.cadence ?? 'semester', school_id: t.schoolId ?? null, grade: t.grade ?? null,
-      subject: t.subject ?? null, month: t.month ?? null, note: t.note ?? null,
-    })))
+    .values(
+      targets.map((t) => ({
+        plan_id: planId,
+        kind: t.kind,
+        target_count: t.count,
+        cadence: t.cadence ?? 'semester',
+        school_id: t.schoolId ?? null,
+        grade: t.grade ?? null,
+        subject: t.subject ?? null,
+        month: t.month ?? null,
+        note: t.note ?? null,
+      })),
+    )
     .execute();
 }

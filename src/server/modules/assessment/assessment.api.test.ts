@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvaluationDetail, Results, Scheme } from '../../../shared/assessment.schemas.js';
-import { buildCommunity, buildSchool, buildTeacher, buildUser, HAINING, TONGXIANG, USER_PASSWORD } from '../../test/factories.js';
+import {
+  buildCommunity,
+  buildSchool,
+  buildTeacher,
+  buildUser,
+  HAINING,
+  TONGXIANG,
+  USER_PASSWORD,
+} from '../../test/factories.js';
 import { createTestApp, login, type Client, type TestApp } from '../../test/harness.js';
 import { pdfText } from '../../test/pdf-text.js';
 import { TWO_DIMENSIONS } from './assessment.test-fixtures.js';
@@ -12,7 +20,13 @@ import { TWO_DIMENSIONS } from './assessment.test-fixtures.js';
  * revision.
  */
 let t: TestApp;
-let bureau: Client, otherBureau: Client, lead: Client, otherLead: Client, assessor: Client, idleAssessor: Client, principal: Client;
+let bureau: Client,
+  otherBureau: Client,
+  lead: Client,
+  otherLead: Client,
+  assessor: Client,
+  idleAssessor: Client,
+  principal: Client;
 let communityId: number, otherCommunityId: number, assessorId: number;
 let scheme: Scheme;
 let evaluationId: number, otherEvaluationId: number;
@@ -27,7 +41,14 @@ beforeAll(async () => {
   await buildTeacher(db, core.id);
   await buildTeacher(db, core.id);
   await buildTeacher(db, rural.id);
-  const c1 = await buildCommunity(db, [{ schoolId: core.id, role: 'core' }, { schoolId: rural.id, role: 'member' }], { name: '实验教共体' });
+  const c1 = await buildCommunity(
+    db,
+    [
+      { schoolId: core.id, role: 'core' },
+      { schoolId: rural.id, role: 'member' },
+    ],
+    { name: '实验教共体' },
+  );
   const c2 = await buildCommunity(db, [{ schoolId: other.id, role: 'core' }], { name: '镇区教共体' });
   communityId = c1.id;
   otherCommunityId = c2.id;
@@ -43,10 +64,18 @@ beforeAll(async () => {
   assessorId = users.assessor.id;
   const as = (u: { username: string }) => login(t.app, u.username, USER_PASSWORD);
   [bureau, otherBureau, lead, otherLead, assessor, idleAssessor, principal] = await Promise.all([
-    as(users.bureau), as(users.otherBureau), as(users.lead), as(users.otherLead), as(users.assessor), as(users.idleAssessor), as(users.principal),
+    as(users.bureau),
+    as(users.otherBureau),
+    as(users.lead),
+    as(users.otherLead),
+    as(users.assessor),
+    as(users.idleAssessor),
+    as(users.principal),
   ]);
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 const body = <T>(res: { body: string }) => JSON.parse(res.body) as T;
 
@@ -56,9 +85,16 @@ describe('schemes', () => {
     bad.dimensions[0]!.weight = 50;
     const ind = bad.dimensions[0]!.indicators[0]!;
     if (ind.kind === 'computed') ind.formula = 'master_teachers / teachers + ghost_series';
-    const res = await bureau.post('/api/v1/assessment-schemes', { regionCode: HAINING, year: 2025, name: '2025 学年考核', definition: bad });
+    const res = await bureau.post('/api/v1/assessment-schemes', {
+      regionCode: HAINING,
+      year: 2025,
+      name: '2025 学年考核',
+      definition: bad,
+    });
     expect(res.statusCode).toBe(422);
-    const fields = body<{ details: { field: string; code: string; message: string }[] }>(res).details.map((d) => d.code);
+    const fields = body<{ details: { field: string; code: string; message: string }[] }>(res).details.map(
+      (d) => d.code,
+    );
     expect(fields).toEqual(expect.arrayContaining(['weights_sum', 'unguarded_division', 'unknown_series']));
     expect(await t.ctx.db.selectFrom('assessment_schemes').select('id').execute()).toEqual([]);
   });
@@ -75,12 +111,22 @@ describe('schemes', () => {
   });
 
   it('checks a formula and previews it on the real data', async () => {
-    const res = await bureau.post('/api/v1/assessment-formula/check', { formula: 'safe_div(master_teachers, member_schools)', regionCode: HAINING, year: 2025, rule: { type: 'linear', target: 1 }, maxPoints: 10 });
+    const res = await bureau.post('/api/v1/assessment-formula/check', {
+      formula: 'safe_div(master_teachers, member_schools)',
+      regionCode: HAINING,
+      year: 2025,
+      rule: { type: 'linear', target: 1 },
+      maxPoints: 10,
+    });
     expect(res.statusCode).toBe(200);
-    const r = body<{ ok: boolean; unit: string; preview: { communityName: string; value: number; points: number }[] }>(res);
+    const r = body<{ ok: boolean; unit: string; preview: { communityName: string; value: number; points: number }[] }>(
+      res,
+    );
     expect(r).toMatchObject({ ok: true, unit: 'person/school' });
     expect(r.preview.find((p) => p.communityName === '实验教共体')).toMatchObject({ value: 0.5, points: 5 });
-    const bad = body<{ ok: boolean; issues: { code: string; message: string }[] }>(await bureau.post('/api/v1/assessment-formula/check', { formula: 'teachers / member_schools' }));
+    const bad = body<{ ok: boolean; issues: { code: string; message: string }[] }>(
+      await bureau.post('/api/v1/assessment-formula/check', { formula: 'teachers / member_schools' }),
+    );
     expect(bad.ok).toBe(false);
     expect(bad.issues[0]!.message).toContain('除数可能为零');
   });
@@ -98,14 +144,26 @@ describe('the workflow', () => {
     expect((await lead.post(`/api/v1/assessment-schemes/${scheme.id}/open`)).statusCode).toBe(403);
     const res = await bureau.post(`/api/v1/assessment-schemes/${scheme.id}/open`);
     expect(body<{ created: number }>(res).created).toBe(2);
-    const list = body<{ items: { id: number; communityId: number }[] }>(await bureau.get(`/api/v1/assessment-evaluations?scheme=${scheme.id}`));
+    const list = body<{ items: { id: number; communityId: number }[] }>(
+      await bureau.get(`/api/v1/assessment-evaluations?scheme=${scheme.id}`),
+    );
     evaluationId = list.items.find((e) => e.communityId === communityId)!.id;
     otherEvaluationId = list.items.find((e) => e.communityId === otherCommunityId)!.id;
-    expect((await bureau.post(`/api/v1/assessment-schemes/${scheme.id}/assignments`, { communityId, assessorUserId: assessorId })).statusCode).toBe(201);
+    expect(
+      (
+        await bureau.post(`/api/v1/assessment-schemes/${scheme.id}/assignments`, {
+          communityId,
+          assessorUserId: assessorId,
+        })
+      ).statusCode,
+    ).toBe(201);
   });
 
   it('shows each user only their own evaluations', async () => {
-    const seen = async (c: Client) => body<{ items: { id: number }[] }>(await c.get('/api/v1/assessment-evaluations')).items.map((e) => e.id).sort();
+    const seen = async (c: Client) =>
+      body<{ items: { id: number }[] }>(await c.get('/api/v1/assessment-evaluations'))
+        .items.map((e) => e.id)
+        .sort();
     expect(await seen(lead)).toEqual([evaluationId]);
     expect(await seen(otherLead)).toEqual([otherEvaluationId]);
     expect(await seen(assessor)).toEqual([evaluationId]);
@@ -128,7 +186,16 @@ describe('the workflow', () => {
     expect((await lead.post(url, { indicatorKey: 'masters', points: 9 })).statusCode).toBe(422);
     // submitting before scoring every rubric indicator is refused
     expect((await lead.post(`/api/v1/assessment-evaluations/${evaluationId}/submit`)).statusCode).toBe(422);
-    expect((await lead.post(url, { indicatorKey: 'plan', levelKey: 'excellent', comment: '章程、计划齐全', evidence: [{ label: '教共体章程', url: '/archive/1' }] })).statusCode).toBe(200);
+    expect(
+      (
+        await lead.post(url, {
+          indicatorKey: 'plan',
+          levelKey: 'excellent',
+          comment: '章程、计划齐全',
+          evidence: [{ label: '教共体章程', url: '/archive/1' }],
+        })
+      ).statusCode,
+    ).toBe(200);
     const detail = body<EvaluationDetail>(await lead.get(`/api/v1/assessment-evaluations/${evaluationId}`));
     // preview: masters 15 + staffing 30 (mean of 3 and 1 teachers = 2) + self-assessed 40
     expect(detail.preview?.total).toBe(85);
@@ -141,10 +208,16 @@ describe('the workflow', () => {
     const url = `/api/v1/assessment-evaluations/${evaluationId}/scores`;
     const unassigned = await idleAssessor.post(url, { indicatorKey: 'plan', levelKey: 'good' });
     expect(unassigned.statusCode).toBe(403);
-    expect((await assessor.post(url, { indicatorKey: 'plan', levelKey: 'good', comment: '计划执行有欠缺' })).statusCode).toBe(200);
-    expect((await assessor.post(url, { indicatorKey: 'innovation', points: 2, comment: '跨校学科共同体' })).statusCode).toBe(200);
+    expect(
+      (await assessor.post(url, { indicatorKey: 'plan', levelKey: 'good', comment: '计划执行有欠缺' })).statusCode,
+    ).toBe(200);
+    expect(
+      (await assessor.post(url, { indicatorKey: 'innovation', points: 2, comment: '跨校学科共同体' })).statusCode,
+    ).toBe(200);
     expect((await bureau.post(`/api/v1/assessment-evaluations/${evaluationId}/publish`)).statusCode).toBe(409); // not in review yet
-    expect(body<EvaluationDetail>(await assessor.post(`/api/v1/assessment-evaluations/${evaluationId}/submit`)).status).toBe('review');
+    expect(
+      body<EvaluationDetail>(await assessor.post(`/api/v1/assessment-evaluations/${evaluationId}/submit`)).status,
+    ).toBe('review');
   });
 
   it('publishes with the assessor scores and explains every point', async () => {
@@ -158,12 +231,20 @@ describe('the workflow', () => {
     expect(teachers.text).toContain('失分主要在“名师数”（失 15 分）');
     expect(teachers.children![0]!.text).toContain('名师人数');
     expect(d.result!.explanation.children![1]!.children![0]!.text).toContain('考核员评定为“良好”，得 30 分');
-    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity', '=', 'assessment_evaluation').where('entity_id', '=', String(evaluationId)).execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'assessment_evaluation')
+      .where('entity_id', '=', String(evaluationId))
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['submit_self', 'submit_assessor', 'publish']));
   });
 
   it('refuses to edit a published result', async () => {
-    const res = await assessor.post(`/api/v1/assessment-evaluations/${evaluationId}/scores`, { indicatorKey: 'plan', levelKey: 'excellent' });
+    const res = await assessor.post(`/api/v1/assessment-evaluations/${evaluationId}/scores`, {
+      indicatorKey: 'plan',
+      levelKey: 'excellent',
+    });
     expect(res.statusCode).toBe(409);
     expect(body<{ message: string }>(res).message).toContain('结果已发布');
   });
@@ -178,19 +259,52 @@ describe('the workflow', () => {
     expect(d.result).toMatchObject({ total: 77, schemeVersion: 1 });
     expect(d.definition.dimensions[0]!.indicators[0]).toMatchObject({ rule: { type: 'linear', target: 2 } });
     const results = body<Results>(await principal.get(`/api/v1/assessment-results?region=${HAINING}&year=2025`));
-    expect(results.communities).toEqual([expect.objectContaining({ communityName: '实验教共体', total: 77, rank: 1, schemeVersion: 1 })]);
+    expect(results.communities).toEqual([
+      expect.objectContaining({ communityName: '实验教共体', total: 77, rank: 1, schemeVersion: 1 }),
+    ]);
     expect(results.regionIndex).toBe(77);
   });
 
   it('re-scores after an accepted appeal into a new revision', async () => {
-    expect((await otherLead.post(`/api/v1/assessment-evaluations/${evaluationId}/appeals`, { indicatorKey: 'plan', reason: '我们有完整的计划材料' })).statusCode).toBe(403);
-    expect((await lead.post(`/api/v1/assessment-evaluations/${evaluationId}/appeals`, { indicatorKey: 'plan', reason: '短' })).statusCode).toBe(400);
-    const filed = await lead.post(`/api/v1/assessment-evaluations/${evaluationId}/appeals`, { indicatorKey: 'plan', reason: '学期计划执行记录已补充上传' });
+    expect(
+      (
+        await otherLead.post(`/api/v1/assessment-evaluations/${evaluationId}/appeals`, {
+          indicatorKey: 'plan',
+          reason: '我们有完整的计划材料',
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await lead.post(`/api/v1/assessment-evaluations/${evaluationId}/appeals`, {
+          indicatorKey: 'plan',
+          reason: '短',
+        })
+      ).statusCode,
+    ).toBe(400);
+    const filed = await lead.post(`/api/v1/assessment-evaluations/${evaluationId}/appeals`, {
+      indicatorKey: 'plan',
+      reason: '学期计划执行记录已补充上传',
+    });
     expect(filed.statusCode).toBe(201);
     const appealId = body<{ id: number }>(filed).id;
-    expect((await lead.post(`/api/v1/assessment-appeals/${appealId}/decide`, { accept: true, response: 'x' })).statusCode).toBe(403);
-    expect(body<{ status: string }>(await bureau.post(`/api/v1/assessment-appeals/${appealId}/decide`, { accept: true, response: '同意复评' })).status).toBe('accepted');
-    expect((await assessor.post(`/api/v1/assessment-evaluations/${evaluationId}/scores`, { indicatorKey: 'plan', levelKey: 'excellent', comment: '复评：材料齐全' })).statusCode).toBe(200);
+    expect(
+      (await lead.post(`/api/v1/assessment-appeals/${appealId}/decide`, { accept: true, response: 'x' })).statusCode,
+    ).toBe(403);
+    expect(
+      body<{ status: string }>(
+        await bureau.post(`/api/v1/assessment-appeals/${appealId}/decide`, { accept: true, response: '同意复评' }),
+      ).status,
+    ).toBe('accepted');
+    expect(
+      (
+        await assessor.post(`/api/v1/assessment-evaluations/${evaluationId}/scores`, {
+          indicatorKey: 'plan',
+          levelKey: 'excellent',
+          comment: '复评：材料齐全',
+        })
+      ).statusCode,
+    ).toBe(200);
     await assessor.post(`/api/v1/assessment-evaluations/${evaluationId}/submit`);
     const d = body<EvaluationDetail>(await bureau.post(`/api/v1/assessment-evaluations/${evaluationId}/publish`));
     // now with the scheme's version 2 (target 1: masters 30) and 优秀 40: 30 + 30 + 40 + 2 = 102
@@ -227,23 +341,54 @@ describe('balance indicators', () => {
     expect((await bureau.get(`/api/v1/balance?region=abc&year=2025`)).statusCode).toBe(400);
     // the worked example: 100, 300 and 100 pupils with 2, 4 and 6 qualified teachers per 100 → CV = sqrt(1.6) / 4
     const schools = await t.ctx.db.selectFrom('schools').select('id').orderBy('id').execute();
-    const rows = [[100, 2], [300, 12], [100, 6]] as const;
+    const rows = [
+      [100, 2],
+      [300, 12],
+      [100, 6],
+    ] as const;
     for (const [i, s] of schools.entries()) {
       const [students, qualified] = rows[i]!;
-      await t.ctx.db.insertInto('school_year_stats').values({
-        school_id: s.id, school_year: 2025, students_total: students, classes_total: 4, teachers_total: 20, students_by_grade: '{}', classes_by_size_band: '{}',
-        teachers_by_qualification: '{}', teachers_by_honour: '{}', teachers_by_subject: '{}', teachers_above_qualification: qualified, backbone_teachers: 1, pe_art_teachers: 1,
-        building_area: null, teaching_aux_area: students * 5, sports_ground_area: students * 8, equipment_value: students * 2500, multimedia_classrooms: 3, recording_classrooms: 0, is_standardized: true,
-      }).execute();
+      await t.ctx.db
+        .insertInto('school_year_stats')
+        .values({
+          school_id: s.id,
+          school_year: 2025,
+          students_total: students,
+          classes_total: 4,
+          teachers_total: 20,
+          students_by_grade: '{}',
+          classes_by_size_band: '{}',
+          teachers_by_qualification: '{}',
+          teachers_by_honour: '{}',
+          teachers_by_subject: '{}',
+          teachers_above_qualification: qualified,
+          backbone_teachers: 1,
+          pe_art_teachers: 1,
+          building_area: null,
+          teaching_aux_area: students * 5,
+          sports_ground_area: students * 8,
+          equipment_value: students * 2500,
+          multimedia_classrooms: 3,
+          recording_classrooms: 0,
+          is_standardized: true,
+        })
+        .execute();
     }
     const res = await bureau.get(`/api/v1/balance?region=${HAINING}&year=2025`);
     expect(res.statusCode).toBe(200);
-    const b = body<{ stages: { primary: { indicator: string; cv: number; passes: boolean }[] }; schools: { students: number; met: number; meetsStandard: boolean }[] }>(res);
+    const b = body<{
+      stages: { primary: { indicator: string; cv: number; passes: boolean }[] };
+      schools: { students: number; met: number; meetsStandard: boolean }[];
+    }>(res);
     const q = b.stages.primary.find((x) => x.indicator === 'qualified_teachers')!;
     expect(q.cv).toBe(0.3163); // √1.6 / 4 = 0.316227…, shown rounded up at four decimals
     expect(q.passes).toBe(true);
     // by hand: school 1 has 2 qualified per 100 (48% of 4.2) → fails; school 2 has 1 backbone, 1 PE/art teacher and 3 rooms
     // for 300 pupils (0.33, 0.33, 1 per 100) and 4 qualified per 100 (< 4.2): three of seven → fails; school 3 reaches all seven → meets
-    expect(b.schools.map((s) => `${s.students}:${s.met}:${s.meetsStandard}`).sort()).toEqual(['100:6:false', '100:7:true', '300:3:false']);
+    expect(b.schools.map((s) => `${s.students}:${s.met}:${s.meetsStandard}`).sort()).toEqual([
+      '100:6:false',
+      '100:7:true',
+      '300:3:false',
+    ]);
   });
 });

@@ -21,11 +21,18 @@ beforeAll(async () => {
   assessors.other = (await buildUser(db, 'assessor', { kind: 'region', id: TONGXIANG })).id;
   assessors.province = (await buildUser(db, 'assessor', { kind: 'region', id: '330000' })).id;
   bureau = await login(t.app, b.username, USER_PASSWORD);
-  const res = await bureau.post('/api/v1/assessment-schemes', { regionCode: HAINING, year: 2025, name: '2025 学年考核', definition: TWO_DIMENSIONS });
+  const res = await bureau.post('/api/v1/assessment-schemes', {
+    regionCode: HAINING,
+    year: 2025,
+    name: '2025 学年考核',
+    definition: TWO_DIMENSIONS,
+  });
   expect(res.statusCode).toBe(201);
   scheme = res.json();
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('assigning assessors', () => {
   it('refuses another region’s (or a wider scope’s) account with 403, accepts its own', async () => {

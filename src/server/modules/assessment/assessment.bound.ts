@@ -33,7 +33,11 @@ export function boundCommunityScore(config: BoundConfig, schools: readonly Bound
 }
 
 /** Each school's share of the bound result: the community score it carries and its principal's appraisal. */
-export function carryCommunityScore(config: BoundConfig, schools: readonly BoundSchoolIn[], communityScore: number): BoundSchoolOut[] {
+export function carryCommunityScore(
+  config: BoundConfig,
+  schools: readonly BoundSchoolIn[],
+  communityScore: number,
+): BoundSchoolOut[] {
   return schools.map((s) => ({
     ...s,
     weight: weightOf(config, s.locationClass),

@@ -3,7 +3,14 @@ import { parse, parseUnit, seriesOf } from '../../../shared/assessment.formula.j
 import type { SchemeDefinition } from '../../../shared/assessment.schemas.js';
 import type { LocationClass } from '../../../shared/enums.js';
 import type { Db } from '../../db/connection.js';
-import { computeResult, type DataRecord, type EngineOutput, type EngineSchool, type ManualScore, type Values } from './assessment.engine.js';
+import {
+  computeResult,
+  type DataRecord,
+  type EngineOutput,
+  type EngineSchool,
+  type ManualScore,
+  type Values,
+} from './assessment.engine.js';
 import type { SeriesCatalogue } from './assessment.validate.js';
 import type { SourceCatalog } from './assessment.sources.js';
 import { memberIn } from '../../contracts/assessment-source.js';
@@ -15,25 +22,49 @@ import { memberIn } from '../../contracts/assessment-source.js';
  */
 export async function seriesCatalogue(db: Db, catalog: SourceCatalog): Promise<SeriesCatalogue> {
   const available = await catalog.availableKeys(db);
-  return Object.fromEntries(catalog.all.map((s) => [s.key, { unit: parseUnit(s.unit), schoolScope: s.schoolScope, available: available.has(s.key) }]));
+  return Object.fromEntries(
+    catalog.all.map((s) => [
+      s.key,
+      { unit: parseUnit(s.unit), schoolScope: s.schoolScope, available: available.has(s.key) },
+    ]),
+  );
 }
 
 export function seriesUsed(def: SchemeDefinition): string[] {
   const used = new Set<string>();
-  for (const d of def.dimensions) for (const i of d.indicators) if (i.kind === 'computed') seriesOf(parse(i.formula), used);
+  for (const d of def.dimensions)
+    for (const i of d.indicators) if (i.kind === 'computed') seriesOf(parse(i.formula), used);
   return [...used];
 }
 
-export interface MemberSchool { communityId: number; schoolId: number; schoolName: string; role: string; locationClass: LocationClass }
+export interface MemberSchool {
+  communityId: number;
+  schoolId: number;
+  schoolName: string;
+  role: string;
+  locationClass: LocationClass;
+}
 
 export async function membersOf(db: Db, communityIds: number[], year: number): Promise<MemberSchool[]> {
   if (!communityIds.length) return [];
-  const rows = await sql<{ community_id: number; school_id: number; name: string; role: string; location_class: string }>`
+  const rows = await sql<{
+    community_id: number;
+    school_id: number;
+    name: string;
+    role: string;
+    location_class: string;
+  }>`
     select distinct on (m.community_id, m.school_id) m.community_id, m.school_id, s.name, m.role, s.location_class
     from community_memberships m join schools s on s.id = m.school_id
     where m.community_id = any(${communityIds}::int[]) and ${memberIn(year)}
     order by m.community_id, m.school_id, m.start_date desc`.execute(db);
-  return rows.rows.map((r) => ({ communityId: r.community_id, schoolId: r.school_id, schoolName: r.name, role: r.role, locationClass: r.location_class as LocationClass }));
+  return rows.rows.map((r) => ({
+    communityId: r.community_id,
+    schoolId: r.school_id,
+    schoolName: r.name,
+    role: r.role,
+    locationClass: r.location_class as LocationClass,
+  }));
 }
 
 export interface SeriesValues {
@@ -42,7 +73,14 @@ export interface SeriesValues {
 }
 
 /** Values of the named series for the communities and their member schools. */
-export async function loadSeries(db: Db, catalog: SourceCatalog, keys: string[], year: number, communityIds: number[], schoolIds: number[]): Promise<SeriesValues> {
+export async function loadSeries(
+  db: Db,
+  catalog: SourceCatalog,
+  keys: string[],
+  year: number,
+  communityIds: number[],
+  schoolIds: number[],
+): Promise<SeriesValues> {
   const available = await catalog.availableKeys(db);
   const community = new Map<number, Values>(communityIds.map((id) => [id, {}]));
   const school = new Map<number, Values>(schoolIds.map((id) => [id, {}]));
@@ -59,7 +97,13 @@ export async function loadSeries(db: Db, catalog: SourceCatalog, keys: string[],
   return { community, school };
 }
 
-async function recordsFor(db: Db, catalog: SourceCatalog, keys: string[], year: number, communityId: number): Promise<Record<string, DataRecord[]>> {
+async function recordsFor(
+  db: Db,
+  catalog: SourceCatalog,
+  keys: string[],
+  year: number,
+  communityId: number,
+): Promise<Record<string, DataRecord[]>> {
   const available = await catalog.availableKeys(db);
   const out: Record<string, DataRecord[]> = {};
   for (const key of keys) {
@@ -69,7 +113,10 @@ async function recordsFor(db: Db, catalog: SourceCatalog, keys: string[], year: 
   return out;
 }
 
-export interface CommunityRef { id: number; name: string }
+export interface CommunityRef {
+  id: number;
+  name: string;
+}
 
 /** Runs the engine for each community; `scores` holds the effective manual scores per community. */
 export async function computeCommunities(
@@ -85,20 +132,35 @@ export async function computeCommunities(
   const ids = communities.map((c) => c.id);
   const members = await membersOf(db, ids, year);
   const series = await loadSeries(db, catalog, keys, year, ids, [...new Set(members.map((m) => m.schoolId))]);
-  const labels = Object.fromEntries(keys.flatMap((k) => {
-    const s = catalog.source(k);
-    return s ? [[k, { zh: s.label.zh, en: s.label.en, unit: s.unitLabel.zh }]] : [];
-  }));
+  const labels = Object.fromEntries(
+    keys.flatMap((k) => {
+      const s = catalog.source(k);
+      return s ? [[k, { zh: s.label.zh, en: s.label.en, unit: s.unitLabel.zh }]] : [];
+    }),
+  );
   const out = new Map<number, { output: EngineOutput; values: Values }>();
   for (const c of communities) {
     const communityValues = series.community.get(c.id) ?? {};
-    const schools: EngineSchool[] = members.filter((m) => m.communityId === c.id).map((m) => ({
-      schoolId: m.schoolId, schoolName: m.schoolName, role: m.role, locationClass: m.locationClass,
-      // community-only series carry the community's value at school scope
-      values: { ...communityValues, ...Object.fromEntries(Object.entries(series.school.get(m.schoolId) ?? {})) },
-    }));
+    const schools: EngineSchool[] = members
+      .filter((m) => m.communityId === c.id)
+      .map((m) => ({
+        schoolId: m.schoolId,
+        schoolName: m.schoolName,
+        role: m.role,
+        locationClass: m.locationClass,
+        // community-only series carry the community's value at school scope
+        values: { ...communityValues, ...Object.fromEntries(Object.entries(series.school.get(m.schoolId) ?? {})) },
+      }));
     const records = opts.records ? await recordsFor(db, catalog, keys, year, c.id) : {};
-    const output = computeResult({ definition: def, communityName: c.name, communityValues, schools, scores: scores.get(c.id) ?? new Map(), records, seriesLabels: labels });
+    const output = computeResult({
+      definition: def,
+      communityName: c.name,
+      communityValues,
+      schools,
+      scores: scores.get(c.id) ?? new Map(),
+      records,
+      seriesLabels: labels,
+    });
     out.set(c.id, { output, values: communityValues });
   }
   return out;

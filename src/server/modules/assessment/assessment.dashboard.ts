@@ -16,32 +16,83 @@ const assessmentPanel: PanelDefinition = {
   async load(ctx) {
     const { scope, filters } = ctx;
     // a community's result is published under its region's scheme
-    const region = scope.view === 'region' ? scope.regionCode! : (await ctx.db.selectFrom('communities').select('region_code').where('id', '=', scope.communityId!).executeTakeFirstOrThrow()).region_code;
+    const region =
+      scope.view === 'region'
+        ? scope.regionCode!
+        : (
+            await ctx.db
+              .selectFrom('communities')
+              .select('region_code')
+              .where('id', '=', scope.communityId!)
+              .executeTakeFirstOrThrow()
+          ).region_code;
     const r = await publishedResults(ctx.db, region, filters.schoolYear);
-    const rows = scope.view === 'community' ? r.communities.filter((c) => c.communityId === scope.communityId) : r.communities;
+    const rows =
+      scope.view === 'community' ? r.communities.filter((c) => c.communityId === scope.communityId) : r.communities;
     const link = { path: '/assessment/results', query: { region, year: String(filters.schoolYear) } };
     const mine = rows[0];
     return {
-      figures: scope.view === 'region'
-        ? [
-          { key: 'regionIndex', label: label('总发展指数', 'Total development index'), value: r.regionIndex, unit: 'score', drillDown: link },
-          { key: 'assessedCommunities', label: label('已发布考核结果的教共体', 'Communities with published results'), value: r.communities.length, unit: 'communities', drillDown: link },
-        ]
-        : [
-          { key: 'communityIndex', label: label('本教共体发展指数', 'Development index'), value: mine?.total ?? null, unit: 'score', drillDown: link },
-          { key: 'communityRank', label: label('区域排名', 'Rank in the region'), value: mine?.rank ?? null, unit: 'rank', drillDown: link },
-        ],
-      charts: scope.view === 'region'
-        ? [{ key: 'indexRanking', kind: 'rank', title: label('教共体发展指数排名', 'Development index ranking'), unit: 'score', points: rows.map((c) => ({ name: label(c.communityName, c.communityName), value: c.total })) }]
-        : [],
+      figures:
+        scope.view === 'region'
+          ? [
+              {
+                key: 'regionIndex',
+                label: label('总发展指数', 'Total development index'),
+                value: r.regionIndex,
+                unit: 'score',
+                drillDown: link,
+              },
+              {
+                key: 'assessedCommunities',
+                label: label('已发布考核结果的教共体', 'Communities with published results'),
+                value: r.communities.length,
+                unit: 'communities',
+                drillDown: link,
+              },
+            ]
+          : [
+              {
+                key: 'communityIndex',
+                label: label('本教共体发展指数', 'Development index'),
+                value: mine?.total ?? null,
+                unit: 'score',
+                drillDown: link,
+              },
+              {
+                key: 'communityRank',
+                label: label('区域排名', 'Rank in the region'),
+                value: mine?.rank ?? null,
+                unit: 'rank',
+                drillDown: link,
+              },
+            ],
+      charts:
+        scope.view === 'region'
+          ? [
+              {
+                key: 'indexRanking',
+                kind: 'rank',
+                title: label('教共体发展指数排名', 'Development index ranking'),
+                unit: 'score',
+                points: rows.map((c) => ({ name: label(c.communityName, c.communityName), value: c.total })),
+              },
+            ]
+          : [],
     };
   },
   async communityTable(ctx) {
     if (ctx.scope.view !== 'region') return null;
     const r = await publishedResults(ctx.db, ctx.scope.regionCode!, ctx.filters.schoolYear);
     return {
-      columns: [{ key: 'index', label: label('发展指数', 'Index'), unit: 'score' }, { key: 'rank', label: label('排名', 'Rank'), unit: 'rank' }],
-      rows: r.communities.map((c) => ({ id: c.communityId, name: c.communityName, values: { index: c.total, rank: c.rank } })),
+      columns: [
+        { key: 'index', label: label('发展指数', 'Index'), unit: 'score' },
+        { key: 'rank', label: label('排名', 'Rank'), unit: 'rank' },
+      ],
+      rows: r.communities.map((c) => ({
+        id: c.communityId,
+        name: c.communityName,
+        values: { index: c.total, rank: c.rank },
+      })),
     };
   },
 };

@@ -15,12 +15,25 @@ beforeAll(async () => {
   ctx = await createTestContext();
   await seedDemo(ctx.dbh, {});
 });
-afterAll(async () => { await ctx?.cleanup(); });
+afterAll(async () => {
+  await ctx?.cleanup();
+});
 
 describe('assessment demo data', () => {
   it('uses a scheme the validator accepts', async () => {
     const def = hainingScheme(await catalog.availableKeys(ctx.db));
-    expect(def.dimensions.map((d) => d.name)).toEqual(['党建引领', '管理贯通', '师资联培', '教学帮扶', '学科同进', '课程共建', '学生共育', '评价一体', '文化相长', '共同进步']);
+    expect(def.dimensions.map((d) => d.name)).toEqual([
+      '党建引领',
+      '管理贯通',
+      '师资联培',
+      '教学帮扶',
+      '学科同进',
+      '课程共建',
+      '学生共育',
+      '评价一体',
+      '文化相长',
+      '共同进步',
+    ]);
     expect(validateDefinition(def, await seriesCatalogue(ctx.db, catalog))).toEqual([]);
   });
 
@@ -35,7 +48,12 @@ describe('assessment demo data', () => {
     expect(r2025.regionIndex).toBeGreaterThan(20);
     expect(r2025.communities.some((c) => c.change !== null)).toBe(true);
     expect(r2025.communities[0]!.rank).toBe(1);
-    const open = await ctx.db.selectFrom('assessment_evaluations as e').innerJoin('assessment_schemes as s', 's.id', 'e.scheme_id').select('e.status').where('s.year', '=', 2026).execute();
+    const open = await ctx.db
+      .selectFrom('assessment_evaluations as e')
+      .innerJoin('assessment_schemes as s', 's.id', 'e.scheme_id')
+      .select('e.status')
+      .where('s.year', '=', 2026)
+      .execute();
     expect(open.every((e) => e.status !== 'published')).toBe(true);
   });
 });

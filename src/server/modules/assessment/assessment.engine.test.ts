@@ -6,19 +6,49 @@ import { computeResult, type EngineSchool, type ManualScore } from './assessment
 import { validateDefinition, type SeriesCatalogue } from './assessment.validate.js';
 
 const schools: EngineSchool[] = [
-  { schoolId: 1, schoolName: '城区实验小学', role: 'core', locationClass: 'urban', values: { master_teachers: 1, teachers: 3 } },
-  { schoolId: 2, schoolName: '乡村小学', role: 'member', locationClass: 'rural', values: { master_teachers: 0, teachers: 1 } },
+  {
+    schoolId: 1,
+    schoolName: '城区实验小学',
+    role: 'core',
+    locationClass: 'urban',
+    values: { master_teachers: 1, teachers: 3 },
+  },
+  {
+    schoolId: 2,
+    schoolName: '乡村小学',
+    role: 'member',
+    locationClass: 'rural',
+    values: { master_teachers: 0, teachers: 1 },
+  },
 ];
 const scores = new Map<string, ManualScore>([
-  ['plan', { levelKey: 'good', points: 30, comment: '章程完备', evidence: [{ label: '章程', url: '/files/1' }], stage: 'assessor' }],
+  [
+    'plan',
+    {
+      levelKey: 'good',
+      points: 30,
+      comment: '章程完备',
+      evidence: [{ label: '章程', url: '/files/1' }],
+      stage: 'assessor',
+    },
+  ],
   ['innovation', { levelKey: null, points: 2, comment: null, evidence: [], stage: 'assessor' }],
 ]);
 
 describe('the indicator engine, against hand-computed totals', () => {
   it('scores a community as a whole: 15 + 30 + 30 + 2 = 77', () => {
-    const out = computeResult({ definition: TWO_DIMENSIONS, communityName: '实验教共体', communityValues: { master_teachers: 1, teachers: 4 }, schools, scores });
+    const out = computeResult({
+      definition: TWO_DIMENSIONS,
+      communityName: '实验教共体',
+      communityValues: { master_teachers: 1, teachers: 4 },
+      schools,
+      scores,
+    });
     // masters: 30 × 1/2 = 15; staffing: mean(3, 1) = 2 ≥ 2 → 30; plan: 良好 30; bonus 2
-    expect(out.dimensions).toEqual([{ key: 'teachers', name: '师资联培', weight: 60, points: 45 }, { key: 'management', name: '管理贯通', weight: 40, points: 32 }]);
+    expect(out.dimensions).toEqual([
+      { key: 'teachers', name: '师资联培', weight: 60, points: 45 },
+      { key: 'management', name: '管理贯通', weight: 40, points: 32 },
+    ]);
     expect(out.total).toBe(77);
     // not bound: every school carries 77; principal = 0.3 × 77 + 0.7 × own
     expect(out.schools.map((s) => s.communityScore)).toEqual([77, 77]);
@@ -30,8 +60,17 @@ describe('the indicator engine, against hand-computed totals', () => {
   });
 
   it('bound scoring weights the rural school double: (77 + 2 × 32) / 3 = 47', () => {
-    const def = { ...TWO_DIMENSIONS, bound: { enabled: true, weights: { urban: 1, town: 1.5, rural: 2 }, principalShare: 0.3 } };
-    const out = computeResult({ definition: def, communityName: '实验教共体', communityValues: { master_teachers: 1, teachers: 4 }, schools, scores });
+    const def = {
+      ...TWO_DIMENSIONS,
+      bound: { enabled: true, weights: { urban: 1, town: 1.5, rural: 2 }, principalShare: 0.3 },
+    };
+    const out = computeResult({
+      definition: def,
+      communityName: '实验教共体',
+      communityValues: { master_teachers: 1, teachers: 4 },
+      schools,
+      scores,
+    });
     // urban school: 15 + 30 + 30 + 2 = 77; rural school: 0 + 0 + 30 + 2 = 32
     expect(out.schools.map((s) => s.ownScore)).toEqual([77, 32]);
     expect(out.total).toBe(47);
@@ -42,13 +81,31 @@ describe('the indicator engine, against hand-computed totals', () => {
 
   it('lets deductions lower a dimension but never below zero', () => {
     const def = schemeDefinition.parse({
-      dimensions: [{ key: 'd', name: '安全', weight: 100, indicators: [
-        { key: 'm', name: '安全管理', kind: 'manual', maxPoints: 100, levels: [{ key: 'low', label: '差', points: 2 }] },
-        { key: 'x', name: '安全事故', kind: 'deduction', maxPoints: 10 },
-      ] }],
+      dimensions: [
+        {
+          key: 'd',
+          name: '安全',
+          weight: 100,
+          indicators: [
+            {
+              key: 'm',
+              name: '安全管理',
+              kind: 'manual',
+              maxPoints: 100,
+              levels: [{ key: 'low', label: '差', points: 2 }],
+            },
+            { key: 'x', name: '安全事故', kind: 'deduction', maxPoints: 10 },
+          ],
+        },
+      ],
     });
-    const s = new Map<string, ManualScore>([['m', { levelKey: 'low', points: 2, comment: null, evidence: [], stage: 'assessor' }], ['x', { levelKey: null, points: 5, comment: null, evidence: [], stage: 'assessor' }]]);
-    expect(computeResult({ definition: def, communityName: 'c', communityValues: {}, schools: [], scores: s }).total).toBe(0);
+    const s = new Map<string, ManualScore>([
+      ['m', { levelKey: 'low', points: 2, comment: null, evidence: [], stage: 'assessor' }],
+      ['x', { levelKey: null, points: 5, comment: null, evidence: [], stage: 'assessor' }],
+    ]);
+    expect(
+      computeResult({ definition: def, communityName: 'c', communityValues: {}, schools: [], scores: s }).total,
+    ).toBe(0);
   });
 });
 
@@ -65,14 +122,47 @@ describe('scheme validation', () => {
   it('names every problem', () => {
     const bad = schemeDefinition.parse({
       dimensions: [
-        { key: 'a', name: 'A', weight: 50, indicators: [
-          { key: 'x', name: 'X', kind: 'computed', formula: 'master_teachers / teachers', rule: { type: 'linear', target: 1 }, maxPoints: 20 },
-          { key: 'y', name: 'Y', kind: 'computed', formula: 'meetings_held', perMemberSchool: true, rule: { type: 'linear', target: 1 }, maxPoints: 10 },
-        ] },
-        { key: 'a', name: 'B', weight: 40, indicators: [
-          { key: 'x', name: 'Z', kind: 'manual', maxPoints: 40, levels: [{ key: 'top', label: '优', points: 45 }] },
-          { key: 'w', name: 'W', kind: 'computed', formula: 'exchange_hours + nothing', unit: 'hour', rule: { type: 'bands', bands: [{ min: 1, points: 50 }] }, maxPoints: 0 },
-        ] },
+        {
+          key: 'a',
+          name: 'A',
+          weight: 50,
+          indicators: [
+            {
+              key: 'x',
+              name: 'X',
+              kind: 'computed',
+              formula: 'master_teachers / teachers',
+              rule: { type: 'linear', target: 1 },
+              maxPoints: 20,
+            },
+            {
+              key: 'y',
+              name: 'Y',
+              kind: 'computed',
+              formula: 'meetings_held',
+              perMemberSchool: true,
+              rule: { type: 'linear', target: 1 },
+              maxPoints: 10,
+            },
+          ],
+        },
+        {
+          key: 'a',
+          name: 'B',
+          weight: 40,
+          indicators: [
+            { key: 'x', name: 'Z', kind: 'manual', maxPoints: 40, levels: [{ key: 'top', label: '优', points: 45 }] },
+            {
+              key: 'w',
+              name: 'W',
+              kind: 'computed',
+              formula: 'exchange_hours + nothing',
+              unit: 'hour',
+              rule: { type: 'bands', bands: [{ min: 1, points: 50 }] },
+              maxPoints: 0,
+            },
+          ],
+        },
       ],
     });
     const codes = validateDefinition(bad, series).map((i) => `${i.field}:${i.code}`);

@@ -1,5 +1,11 @@
 import { evaluate, parse, type Node } from '../../../shared/assessment.formula.js';
-import type { EvidenceLink, ExplanationNode, IndicatorDef, SchemeDefinition, SchoolBound } from '../../../shared/assessment.schemas.js';
+import type {
+  EvidenceLink,
+  ExplanationNode,
+  IndicatorDef,
+  SchemeDefinition,
+  SchoolBound,
+} from '../../../shared/assessment.schemas.js';
 import { LOCATION_CLASS_LABELS, type LocationClass } from '../../../shared/enums.js';
 import { boundCommunityScore, carryCommunityScore, weightOf } from './assessment.bound.js';
 import { applyRule, fmt, meanOf, round2 } from './assessment.scoring.js';
@@ -10,7 +16,11 @@ import { applyRule, fmt, meanOf, round2 } from './assessment.scoring.js';
  * No database here; the service loads the inputs and stores what this returns.
  */
 export type Values = Record<string, number | null>;
-export interface DataRecord { label: string; date?: string | null; href?: string | null }
+export interface DataRecord {
+  label: string;
+  date?: string | null;
+  href?: string | null;
+}
 
 export interface EngineSchool {
   schoolId: number;
@@ -46,7 +56,12 @@ export interface EngineOutput {
   explanation: ExplanationNode;
 }
 
-interface IndicatorOutcome { value: number | null; points: number; text: string; textEn: string }
+interface IndicatorOutcome {
+  value: number | null;
+  points: number;
+  text: string;
+  textEn: string;
+}
 interface UnitOutcome {
   total: number;
   dims: { key: string; points: number }[];
@@ -74,12 +89,27 @@ function manualOutcome(ind: IndicatorDef, score: ManualScore | undefined): Indic
     };
   }
   return ind.kind === 'bonus'
-    ? { value: null, points: score.points, text: `加 ${fmt(score.points)} 分（上限 ${fmt(ind.maxPoints)}）${note}${ev}`, textEn: `Bonus ${fmt(score.points)} (cap ${fmt(ind.maxPoints)})${noteEn}${evEn}` }
-    : { value: null, points: score.points, text: `扣 ${fmt(score.points)} 分（上限 ${fmt(ind.maxPoints)}）${note}${ev}`, textEn: `Deduction ${fmt(score.points)} (cap ${fmt(ind.maxPoints)})${noteEn}${evEn}` };
+    ? {
+        value: null,
+        points: score.points,
+        text: `加 ${fmt(score.points)} 分（上限 ${fmt(ind.maxPoints)}）${note}${ev}`,
+        textEn: `Bonus ${fmt(score.points)} (cap ${fmt(ind.maxPoints)})${noteEn}${evEn}`,
+      }
+    : {
+        value: null,
+        points: score.points,
+        text: `扣 ${fmt(score.points)} 分（上限 ${fmt(ind.maxPoints)}）${note}${ev}`,
+        textEn: `Deduction ${fmt(score.points)} (cap ${fmt(ind.maxPoints)})${noteEn}${evEn}`,
+      };
 }
 
 /** Scores one unit — the community as a whole, or one school in bound scoring. */
-function scoreUnit(def: SchemeDefinition, formulas: Map<string, Node>, valueOf: (ind: IndicatorDef & { kind: 'computed' }, node: Node) => number | null, scores: ReadonlyMap<string, ManualScore>): UnitOutcome {
+function scoreUnit(
+  def: SchemeDefinition,
+  formulas: Map<string, Node>,
+  valueOf: (ind: IndicatorDef & { kind: 'computed' }, node: Node) => number | null,
+  scores: ReadonlyMap<string, ManualScore>,
+): UnitOutcome {
   const indicators = new Map<string, IndicatorOutcome>();
   const dims = def.dimensions.map((d) => {
     let points = 0;
@@ -104,17 +134,35 @@ function scoreUnit(def: SchemeDefinition, formulas: Map<string, Node>, valueOf: 
 export function computeResult(input: EngineInput): EngineOutput {
   const def = input.definition;
   const formulas = new Map<string, Node>();
-  for (const d of def.dimensions) for (const ind of d.indicators) if (ind.kind === 'computed') formulas.set(ind.key, parse(ind.formula));
+  for (const d of def.dimensions)
+    for (const ind of d.indicators) if (ind.kind === 'computed') formulas.set(ind.key, parse(ind.formula));
 
-  const community = scoreUnit(def, formulas, (ind, node) =>
-    ind.perMemberSchool ? meanOf(input.schools.map((s) => evaluate(node, s.values))) : evaluate(node, input.communityValues), input.scores);
-  const perSchool = input.schools.map((s) => ({ school: s, outcome: scoreUnit(def, formulas, (_ind, node) => evaluate(node, s.values), input.scores) }));
+  const community = scoreUnit(
+    def,
+    formulas,
+    (ind, node) =>
+      ind.perMemberSchool
+        ? meanOf(input.schools.map((s) => evaluate(node, s.values)))
+        : evaluate(node, input.communityValues),
+    input.scores,
+  );
+  const perSchool = input.schools.map((s) => ({
+    school: s,
+    outcome: scoreUnit(def, formulas, (_ind, node) => evaluate(node, s.values), input.scores),
+  }));
 
   const bound = def.bound.enabled && perSchool.length > 0;
-  const boundIn = perSchool.map(({ school, outcome }) => ({ schoolId: school.schoolId, locationClass: school.locationClass, ownScore: outcome.total }));
+  const boundIn = perSchool.map(({ school, outcome }) => ({
+    schoolId: school.schoolId,
+    locationClass: school.locationClass,
+    ownScore: outcome.total,
+  }));
   const total = bound ? boundCommunityScore(def.bound, boundIn) : community.total;
   const weightSum = perSchool.reduce((s, p) => s + weightOf(def.bound, p.school.locationClass), 0) || 1;
-  const weighted = (pick: (u: UnitOutcome) => number) => round2(perSchool.reduce((s, p) => s + weightOf(def.bound, p.school.locationClass) * pick(p.outcome), 0) / weightSum);
+  const weighted = (pick: (u: UnitOutcome) => number) =>
+    round2(
+      perSchool.reduce((s, p) => s + weightOf(def.bound, p.school.locationClass) * pick(p.outcome), 0) / weightSum,
+    );
 
   const dimensions = def.dimensions.map((d, i) => ({
     key: d.key,
@@ -124,7 +172,16 @@ export function computeResult(input: EngineInput): EngineOutput {
   }));
   const schools: SchoolBound[] = carryCommunityScore(def.bound, boundIn, total).map((b) => {
     const s = input.schools.find((x) => x.schoolId === b.schoolId)!;
-    return { schoolId: b.schoolId, schoolName: s.schoolName, role: s.role, locationClass: s.locationClass, weight: b.weight, ownScore: b.ownScore, communityScore: b.communityScore, principalAppraisal: b.principalAppraisal };
+    return {
+      schoolId: b.schoolId,
+      schoolName: s.schoolName,
+      role: s.role,
+      locationClass: s.locationClass,
+      weight: b.weight,
+      ownScore: b.ownScore,
+      communityScore: b.communityScore,
+      principalAppraisal: b.principalAppraisal,
+    };
   });
 
   const explanation = explain(input, community, perSchool, dimensions, schools, total, bound);
@@ -149,7 +206,12 @@ function explain(
     const children: ExplanationNode[] = d.indicators.map((ind) => {
       const c = community.indicators.get(ind.key)!;
       const points = bound
-        ? round2(perSchool.reduce((s, p) => s + weightOf(def.bound, p.school.locationClass) * p.outcome.indicators.get(ind.key)!.points, 0) / weightSum)
+        ? round2(
+            perSchool.reduce(
+              (s, p) => s + weightOf(def.bound, p.school.locationClass) * p.outcome.indicators.get(ind.key)!.points,
+              0,
+            ) / weightSum,
+          )
         : c.points;
       const node: ExplanationNode = {
         key: ind.key,
@@ -162,9 +224,18 @@ function explain(
         textEn: c.textEn,
       };
       if (ind.kind === 'computed') {
-        const used = [...new Set(ind.formula.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])].filter((n) => input.seriesLabels?.[n]);
-        const wording = used.map((n) => `${input.seriesLabels![n]!.zh} = ${fmtOrDash(input.communityValues[n])}${input.seriesLabels![n]!.unit}`).join('；');
-        const wordingEn = used.map((n) => `${input.seriesLabels![n]!.en} = ${fmtOrDash(input.communityValues[n])}`).join('; ');
+        const used = [...new Set(ind.formula.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])].filter(
+          (n) => input.seriesLabels?.[n],
+        );
+        const wording = used
+          .map(
+            (n) =>
+              `${input.seriesLabels![n]!.zh} = ${fmtOrDash(input.communityValues[n])}${input.seriesLabels![n]!.unit}`,
+          )
+          .join('；');
+        const wordingEn = used
+          .map((n) => `${input.seriesLabels![n]!.en} = ${fmtOrDash(input.communityValues[n])}`)
+          .join('; ');
         const how = ind.perMemberSchool ? `按 ${perSchool.length} 所成员校分别计算后取平均；` : '';
         const howEn = ind.perMemberSchool ? `averaged over ${perSchool.length} member schools; ` : '';
         node.text = `${how}公式 ${ind.formula}${wording ? `（${wording}）` : ''}。${c.text}`;
@@ -179,7 +250,16 @@ function explain(
         node.textEn = `Bound scoring: weighted mean of the schools, ${fmt(points)} points. ${node.textEn}`;
         node.children = perSchool.map((p) => {
           const o = p.outcome.indicators.get(ind.key)!;
-          return { key: `${ind.key}:${p.school.schoolId}`, label: p.school.schoolName, labelEn: p.school.schoolName, points: o.points, maxPoints: ind.maxPoints, value: o.value === null ? null : round2(o.value), text: o.text, textEn: o.textEn };
+          return {
+            key: `${ind.key}:${p.school.schoolId}`,
+            label: p.school.schoolName,
+            labelEn: p.school.schoolName,
+            points: o.points,
+            maxPoints: ind.maxPoints,
+            value: o.value === null ? null : round2(o.value),
+            text: o.text,
+            textEn: o.textEn,
+          };
         });
       }
       return node;
@@ -188,10 +268,24 @@ function explain(
       .filter((c) => c.maxPoints !== null && c.points !== null && c.points >= 0 && c.maxPoints - c.points > 0.004)
       .map((c) => ({ label: c.label, lost: round2(c.maxPoints! - c.points!) }))
       .sort((a, b) => b.lost - a.lost);
-    const lostText = losses.length ? `；失分主要在${losses.slice(0, 3).map((l) => `“${l.label}”（失 ${fmt(l.lost)} 分）`).join('、')}` : '；未失分';
-    const lostEn = losses.length ? `; points lost mainly in ${losses.slice(0, 3).map((l) => `"${l.label}" (${fmt(l.lost)})`).join(', ')}` : '; nothing lost';
+    const lostText = losses.length
+      ? `；失分主要在${losses
+          .slice(0, 3)
+          .map((l) => `“${l.label}”（失 ${fmt(l.lost)} 分）`)
+          .join('、')}`
+      : '；未失分';
+    const lostEn = losses.length
+      ? `; points lost mainly in ${losses
+          .slice(0, 3)
+          .map((l) => `"${l.label}" (${fmt(l.lost)})`)
+          .join(', ')}`
+      : '; nothing lost';
     return {
-      key: d.key, label: d.name, labelEn: d.nameEn ?? d.name, points: dimPoints, maxPoints: d.weight,
+      key: d.key,
+      label: d.name,
+      labelEn: d.nameEn ?? d.name,
+      points: dimPoints,
+      maxPoints: d.weight,
       text: `本维度得 ${fmt(dimPoints)} 分（权重 ${fmt(d.weight)}）${lostText}。`,
       textEn: `${fmt(dimPoints)} of ${fmt(d.weight)} points${lostEn}.`,
       children,
@@ -210,7 +304,10 @@ function explain(
     children: dimNodes,
   };
   if (bound) {
-    const lines = schools.map((s) => `${s.schoolName}（${LOCATION_CLASS_LABELS[s.locationClass as LocationClass]?.zh ?? s.locationClass}，权重 ${fmt(s.weight)}）${fmt(s.ownScore)} 分`);
+    const lines = schools.map(
+      (s) =>
+        `${s.schoolName}（${LOCATION_CLASS_LABELS[s.locationClass as LocationClass]?.zh ?? s.locationClass}，权重 ${fmt(s.weight)}）${fmt(s.ownScore)} 分`,
+    );
     root.children!.push({
       key: 'bound',
       label: '捆绑考核',
@@ -220,7 +317,11 @@ function explain(
       text: `各校自身得分按城乡权重加权平均：${lines.join('；')}，合计 ${fmt(total)} 分；各校均记教共体得分，校长考核中教共体得分占 ${fmt(def.bound.principalShare * 100)}%。`,
       textEn: `Schools' own scores weighted by location: ${schools.map((s) => `${s.schoolName} ×${fmt(s.weight)} ${fmt(s.ownScore)}`).join('; ')} → ${fmt(total)}; every school carries it, ${fmt(def.bound.principalShare * 100)}% of each principal's appraisal.`,
       children: schools.map((s) => ({
-        key: `school:${s.schoolId}`, label: s.schoolName, labelEn: s.schoolName, points: s.ownScore, maxPoints: 100,
+        key: `school:${s.schoolId}`,
+        label: s.schoolName,
+        labelEn: s.schoolName,
+        points: s.ownScore,
+        maxPoints: 100,
         text: `本校自身得分 ${fmt(s.ownScore)}，记教共体得分 ${fmt(s.communityScore)}，校长考核折算 ${fmt(s.principalAppraisal)} 分`,
         textEn: `Own ${fmt(s.ownScore)}, carries ${fmt(s.communityScore)}, principal appraisal ${fmt(s.principalAppraisal)}`,
       })),

@@ -15,10 +15,18 @@ type Entity = keyof typeof LABELS;
 export const { notFound, outOfScope } = entityErrors<Entity>(LABELS);
 
 export const publishedLocked = () =>
-  ruleViolation(409, '结果已发布，不能修改；如有异议请提出申诉', 'The result is published and cannot be changed; file an appeal instead');
+  ruleViolation(
+    409,
+    '结果已发布，不能修改；如有异议请提出申诉',
+    'The result is published and cannot be changed; file an appeal instead',
+  );
 
 export function wrongStage(statusZh: string, statusEn: string, actionZh: string, actionEn: string): AppError {
-  return ruleViolation(409, `当前状态为“${statusZh}”，不能${actionZh}`, `The assessment is "${statusEn}"; you cannot ${actionEn} now`);
+  return ruleViolation(
+    409,
+    `当前状态为“${statusZh}”，不能${actionZh}`,
+    `The assessment is "${statusEn}"; you cannot ${actionEn} now`,
+  );
 }
 
 export { ConflictError };

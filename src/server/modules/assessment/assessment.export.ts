@@ -13,7 +13,12 @@ export function resultColumns(results: Results): ExportColumn<RankedResult>[] {
     { zh: '发展指数', en: 'Index', width: 12, value: (r) => r.total },
     { zh: '上一学年', en: 'Previous year', width: 12, value: (r) => r.previousTotal },
     { zh: '变化', en: 'Change', width: 10, value: (r) => r.change },
-    ...[...dims].map(([key, name]): ExportColumn<RankedResult> => ({ zh: name, en: key, width: 12, value: (r) => r.dimensions.find((d) => d.key === key)?.points ?? null })),
+    ...[...dims].map(([key, name]): ExportColumn<RankedResult> => ({
+      zh: name,
+      en: key,
+      width: 12,
+      value: (r) => r.dimensions.find((d) => d.key === key)?.points ?? null,
+    })),
     { zh: '方案版本', en: 'Scheme version', width: 10, value: (r) => r.schemeVersion },
   ];
 }
@@ -34,27 +39,65 @@ interface ReportInput {
 export async function resultReportPdf(r: ReportInput, lang: Lang): Promise<Buffer> {
   const zh = lang === 'zh';
   const doc = createPdf({ title: `${r.communityName} ${zh ? '考核结果' : 'assessment result'}` });
-  doc.font('cjk-bold').fontSize(16).text(zh ? `${r.communityName} ${r.year}–${r.year + 1} 学年考核结果` : `${r.communityName}: assessment ${r.year}–${r.year + 1}`, { align: 'center' });
-  doc.moveDown(0.5).font('cjk').fontSize(10).fillColor('#555')
-    .text(zh ? `方案：${r.schemeName}（第 ${r.schemeVersion} 版） · 发布版次 ${r.revision} · 发布于 ${r.publishedAt?.slice(0, 10) ?? '—'}` : `Scheme: ${r.schemeName} (v${r.schemeVersion}) · revision ${r.revision} · published ${r.publishedAt?.slice(0, 10) ?? '—'}`, { align: 'center' });
+  doc
+    .font('cjk-bold')
+    .fontSize(16)
+    .text(
+      zh
+        ? `${r.communityName} ${r.year}–${r.year + 1} 学年考核结果`
+        : `${r.communityName}: assessment ${r.year}–${r.year + 1}`,
+      { align: 'center' },
+    );
+  doc
+    .moveDown(0.5)
+    .font('cjk')
+    .fontSize(10)
+    .fillColor('#555')
+    .text(
+      zh
+        ? `方案：${r.schemeName}（第 ${r.schemeVersion} 版） · 发布版次 ${r.revision} · 发布于 ${r.publishedAt?.slice(0, 10) ?? '—'}`
+        : `Scheme: ${r.schemeName} (v${r.schemeVersion}) · revision ${r.revision} · published ${r.publishedAt?.slice(0, 10) ?? '—'}`,
+      { align: 'center' },
+    );
   doc.fillColor('black').moveDown();
-  doc.font('cjk-bold').fontSize(13).text(zh ? `发展指数：${r.total} 分` : `Development index: ${r.total}`);
+  doc
+    .font('cjk-bold')
+    .fontSize(13)
+    .text(zh ? `发展指数：${r.total} 分` : `Development index: ${r.total}`);
   doc.moveDown(0.5);
   if (r.schools.length) {
-    doc.font('cjk-bold').fontSize(11).text(zh ? '捆绑考核 · 各校得分' : 'Bound scoring by school');
+    doc
+      .font('cjk-bold')
+      .fontSize(11)
+      .text(zh ? '捆绑考核 · 各校得分' : 'Bound scoring by school');
     doc.font('cjk').fontSize(10);
     for (const s of r.schools) {
-      doc.text(zh ? `${s.schoolName}：自身得分 ${s.ownScore}，记教共体得分 ${s.communityScore}，校长考核折算 ${s.principalAppraisal}` : `${s.schoolName}: own ${s.ownScore}, community ${s.communityScore}, principal appraisal ${s.principalAppraisal}`);
+      doc.text(
+        zh
+          ? `${s.schoolName}：自身得分 ${s.ownScore}，记教共体得分 ${s.communityScore}，校长考核折算 ${s.principalAppraisal}`
+          : `${s.schoolName}: own ${s.ownScore}, community ${s.communityScore}, principal appraisal ${s.principalAppraisal}`,
+      );
     }
     doc.moveDown();
   }
-  doc.font('cjk-bold').fontSize(11).text(zh ? '得分说明' : 'How the points were earned');
+  doc
+    .font('cjk-bold')
+    .fontSize(11)
+    .text(zh ? '得分说明' : 'How the points were earned');
   doc.moveDown(0.3);
   const walk = (n: ExplanationNode, depth: number) => {
     const pts = n.points === null ? '' : n.maxPoints === null ? `  ${n.points}` : `  ${n.points} / ${n.maxPoints}`;
-    doc.font(depth <= 1 ? 'cjk-bold' : 'cjk').fontSize(depth === 0 ? 11 : 10).text(`${zh ? n.label : n.labelEn}${pts}`, 56 + depth * 14);
-    doc.font('cjk').fontSize(9).fillColor('#444').text(zh ? n.text : n.textEn, 56 + depth * 14 + 8);
-    for (const rec of n.records ?? []) doc.text(`· ${rec.label}${rec.date ? `（${rec.date}）` : ''}`, 56 + depth * 14 + 16);
+    doc
+      .font(depth <= 1 ? 'cjk-bold' : 'cjk')
+      .fontSize(depth === 0 ? 11 : 10)
+      .text(`${zh ? n.label : n.labelEn}${pts}`, 56 + depth * 14);
+    doc
+      .font('cjk')
+      .fontSize(9)
+      .fillColor('#444')
+      .text(zh ? n.text : n.textEn, 56 + depth * 14 + 8);
+    for (const rec of n.records ?? [])
+      doc.text(`· ${rec.label}${rec.date ? `（${rec.date}）` : ''}`, 56 + depth * 14 + 16);
     doc.fillColor('black').moveDown(0.2);
     for (const c of n.children ?? []) walk(c, depth + 1);
   };

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { analyseFormula, evaluate, parse, parseUnit, tokenize, unitText, FormulaError } from '../../../shared/assessment.formula.js';
+import {
+  analyseFormula,
+  evaluate,
+  parse,
+  parseUnit,
+  tokenize,
+  unitText,
+  FormulaError,
+} from '../../../shared/assessment.formula.js';
 
 const series = {
   sync_classes: { unit: parseUnit('session') },
@@ -12,7 +20,17 @@ const run = (src: string, values: Record<string, number | null>) => evaluate(par
 
 describe('formula tokenizer and parser', () => {
   it('reads numbers, names, operators (also × ÷ and full-width brackets)', () => {
-    expect(tokenize('1.5 + x×2 ÷ （y）').map((t) => ('v' in t ? t.v : t.t))).toEqual([1.5, '+', 'x', '*', 2, '/', 'lp', 'y', 'rp']);
+    expect(tokenize('1.5 + x×2 ÷ （y）').map((t) => ('v' in t ? t.v : t.t))).toEqual([
+      1.5,
+      '+',
+      'x',
+      '*',
+      2,
+      '/',
+      'lp',
+      'y',
+      'rp',
+    ]);
   });
   it.each([
     ['1 + 2 * 3', 7],
@@ -75,6 +93,9 @@ describe('formula checks', () => {
   it('derives the unit of the result', () => {
     expect(unitText(analyseFormula('safe_div(sync_classes, member_schools)', series).unit)).toBe('session/school');
     expect(unitText(analyseFormula('safe_div(master_teachers, teachers) * 100', series).unit)).toBe('1');
-    expect(analyseFormula('safe_div(exchange_hours, teachers)', series).series.sort()).toEqual(['exchange_hours', 'teachers']);
+    expect(analyseFormula('safe_div(exchange_hours, teachers)', series).series.sort()).toEqual([
+      'exchange_hours',
+      'teachers',
+    ]);
   });
 });

@@ -10,5 +10,8 @@ export const assessmentModule: GongjinModule = {
   migrations: assessmentMigrations,
   routes: assessmentRoutes,
   demo: seedAssessmentDemo,
-  dashboard: { panels: assessmentPanels, changeTables: ['assessment_results', 'assessment_evaluations', 'assessment_schemes'] },
+  dashboard: {
+    panels: assessmentPanels,
+    changeTables: ['assessment_results', 'assessment_evaluations', 'assessment_schemes'],
+  },
 };

@@ -25,8 +25,10 @@ export interface EvaluationRef {
   assessorIds: number[];
 }
 
-const inRegion = (actor: Actor, regionCode: string) => actor.scope.kind === 'region' && regionContains(actor.scope.id, regionCode);
-const isLeadOf = (actor: Actor, communityId: number) => actor.role === 'community_lead' && actor.scope.kind === 'community' && actor.scope.id === String(communityId);
+const inRegion = (actor: Actor, regionCode: string) =>
+  actor.scope.kind === 'region' && regionContains(actor.scope.id, regionCode);
+const isLeadOf = (actor: Actor, communityId: number) =>
+  actor.role === 'community_lead' && actor.scope.kind === 'community' && actor.scope.id === String(communityId);
 
 export const assessmentPolicy = {
   manageScheme(actor: Actor, regionCode: string) {
@@ -36,7 +38,11 @@ export const assessmentPolicy = {
     return isLeadOf(actor, e.communityId) && e.status === 'self_assessment';
   },
   assessorScore(actor: Actor, e: EvaluationRef) {
-    return actor.role === 'assessor' && e.assessorIds.includes(actor.userId) && (e.status === 'assessor_scoring' || e.status === 'rescoring');
+    return (
+      actor.role === 'assessor' &&
+      e.assessorIds.includes(actor.userId) &&
+      (e.status === 'assessor_scoring' || e.status === 'rescoring')
+    );
   },
   publish(actor: Actor, e: EvaluationRef) {
     return actor.role === 'bureau_admin' && inRegion(actor, e.regionCode) && e.status === 'review';
@@ -48,6 +54,9 @@ export const assessmentPolicy = {
     return actor.role === 'bureau_admin' && inRegion(actor, e.regionCode);
   },
   readBalance(actor: Actor, regionCode: string) {
-    return (actor.role === 'bureau_admin' || actor.role === 'assessor' || actor.role === 'viewer') && inRegion(actor, regionCode);
+    return (
+      (actor.role === 'bureau_admin' || actor.role === 'assessor' || actor.role === 'viewer') &&
+      inRegion(actor, regionCode)
+    );
   },
 };

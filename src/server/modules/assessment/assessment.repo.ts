@@ -28,9 +28,20 @@ export function schemesQuery(db: Db) {
     .selectFrom('assessment_schemes as s')
     .leftJoin('regions as r', 'r.code', 's.region_code')
     .select([
-      's.id', 's.region_code', 's.year', 's.name', 's.description', 's.version', 's.definition', 's.created_at', 's.updated_at', 'r.name as region_name',
+      's.id',
+      's.region_code',
+      's.year',
+      's.name',
+      's.description',
+      's.version',
+      's.definition',
+      's.created_at',
+      's.updated_at',
+      'r.name as region_name',
       sql<number>`(select count(*) from assessment_evaluations e where e.scheme_id = s.id)::int`.as('evaluation_count'),
-      sql<number>`(select count(*) from assessment_evaluations e where e.scheme_id = s.id and e.revision > 0)::int`.as('published_count'),
+      sql<number>`(select count(*) from assessment_evaluations e where e.scheme_id = s.id and e.revision > 0)::int`.as(
+        'published_count',
+      ),
     ]);
 }
 
@@ -44,17 +55,38 @@ export function evaluationsQuery(db: Db, actor: Actor) {
 
 export function withEvaluationColumns<Q extends ReturnType<typeof evaluationsQuery>>(q: Q) {
   return q.select([
-    'e.id', 'e.scheme_id', 'e.community_id', 'e.status', 'e.revision', 'e.total', 'e.updated_at', 's.name as scheme_name', 's.region_code', 's.year', 's.version as scheme_version',
+    'e.id',
+    'e.scheme_id',
+    'e.community_id',
+    'e.status',
+    'e.revision',
+    'e.total',
+    'e.updated_at',
+    's.name as scheme_name',
+    's.region_code',
+    's.year',
+    's.version as scheme_version',
     'c.name as community_name',
-    sql<{ userId: number; name: string }[]>`coalesce((select json_agg(json_build_object('userId', u.id, 'name', u.display_name) order by u.id)
-      from assessment_assignments a join users u on u.id = a.assessor_user_id where a.scheme_id = e.scheme_id and a.community_id = e.community_id), '[]'::json)`.as('assessors'),
-    sql<number>`(select count(*) from assessment_appeals ap where ap.evaluation_id = e.id and ap.status in ('open', 'accepted'))::int`.as('open_appeals'),
+    sql<
+      { userId: number; name: string }[]
+    >`coalesce((select json_agg(json_build_object('userId', u.id, 'name', u.display_name) order by u.id)
+      from assessment_assignments a join users u on u.id = a.assessor_user_id where a.scheme_id = e.scheme_id and a.community_id = e.community_id), '[]'::json)`.as(
+      'assessors',
+    ),
+    sql<number>`(select count(*) from assessment_appeals ap where ap.evaluation_id = e.id and ap.status in ('open', 'accepted'))::int`.as(
+      'open_appeals',
+    ),
   ]);
 }
-export type EvaluationListRow = Awaited<ReturnType<ReturnType<typeof withEvaluationColumns>['executeTakeFirstOrThrow']>>;
+export type EvaluationListRow = Awaited<
+  ReturnType<ReturnType<typeof withEvaluationColumns>['executeTakeFirstOrThrow']>
+>;
 
 /** The evaluation with what the policy needs, regardless of the actor's visibility. */
-export async function evaluationRef(db: Db, id: number): Promise<(EvaluationRef & { id: number; schemeId: number; year: number }) | undefined> {
+export async function evaluationRef(
+  db: Db,
+  id: number,
+): Promise<(EvaluationRef & { id: number; schemeId: number; year: number }) | undefined> {
   const row = await db
     .selectFrom('assessment_evaluations as e')
     .innerJoin('assessment_schemes as s', 's.id', 'e.scheme_id')
@@ -62,8 +94,21 @@ export async function evaluationRef(db: Db, id: number): Promise<(EvaluationRef 
     .where('e.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
-  const assessors = await db.selectFrom('assessment_assignments').select('assessor_user_id').where('scheme_id', '=', row.scheme_id).where('community_id', '=', row.community_id).execute();
-  return { id: row.id, schemeId: row.scheme_id, year: row.year, communityId: row.community_id, regionCode: row.region_code, status: row.status as EvaluationStatus, assessorIds: assessors.map((a) => a.assessor_user_id) };
+  const assessors = await db
+    .selectFrom('assessment_assignments')
+    .select('assessor_user_id')
+    .where('scheme_id', '=', row.scheme_id)
+    .where('community_id', '=', row.community_id)
+    .execute();
+  return {
+    id: row.id,
+    schemeId: row.scheme_id,
+    year: row.year,
+    communityId: row.community_id,
+    regionCode: row.region_code,
+    status: row.status as EvaluationStatus,
+    assessorIds: assessors.map((a) => a.assessor_user_id),
+  };
 }
 
 /** Communities run by the region (or with a member school in it) that exist during the school year. */
@@ -85,6 +130,14 @@ export async function latestResults(db: Db, evaluationIds: number[]) {
     .selectFrom('assessment_results as r')
     .selectAll()
     .where('r.evaluation_id', 'in', evaluationIds)
-    .where(({ eb, selectFrom }) => eb('r.revision', '=', selectFrom('assessment_results as r2').select(sql<number>`max(r2.revision)`.as('m')).whereRef('r2.evaluation_id', '=', 'r.evaluation_id')))
+    .where(({ eb, selectFrom }) =>
+      eb(
+        'r.revision',
+        '=',
+        selectFrom('assessment_results as r2')
+          .select(sql<number>`max(r2.revision)`.as('m'))
+          .whereRef('r2.evaluation_id', '=', 'r.evaluation_id'),
+      ),
+    )
     .execute();
 }

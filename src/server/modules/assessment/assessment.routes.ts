@@ -1,8 +1,28 @@
 import { contentDisposition } from '../../http/file-response.js';
 import { z } from 'zod';
 import {
-  appealDecision, appealInput, appealSchema, assignmentInput, assignmentSchema, balanceQuery, balanceSchema, dataSourceSchema, evaluationDetailSchema, evaluationListQuery,
-  evaluationSchema, formulaCheckInput, formulaCheckResult, resultsQuery, resultsSchema, schemeCopyInput, schemeInput, schemeListQuery, schemePatch, schemeSchema, scoreInput, scoreSchema,
+  appealDecision,
+  appealInput,
+  appealSchema,
+  assignmentInput,
+  assignmentSchema,
+  balanceQuery,
+  balanceSchema,
+  dataSourceSchema,
+  evaluationDetailSchema,
+  evaluationListQuery,
+  evaluationSchema,
+  formulaCheckInput,
+  formulaCheckResult,
+  resultsQuery,
+  resultsSchema,
+  schemeCopyInput,
+  schemeInput,
+  schemeListQuery,
+  schemePatch,
+  schemeSchema,
+  scoreInput,
+  scoreSchema,
 } from '../../../shared/assessment.schemas.js';
 import { pageOf } from '../../../shared/validation.js';
 import { callerOf } from '../../http/actor.js';
@@ -27,70 +47,308 @@ export function assessmentRoutes(app: ZodApp, ctx: ModuleContext) {
   const evaluations = new EvaluationsService(ctx.db, catalog);
 
   // ---------- schemes ----------
-  app.get('/api/v1/assessment-schemes', { schema: { ...tags, summary: '考核方案列表 List assessment schemes', querystring: schemeListQuery, response: { 200: pageOf(schemeSchema) } } },
-    (req) => schemes.list(callerOf(req).actor, req.query));
-  app.get('/api/v1/assessment-schemes/:id', { schema: { ...tags, params: idParam, response: { 200: schemeSchema } } },
-    (req) => schemes.get(callerOf(req).actor, req.params.id));
-  app.post('/api/v1/assessment-schemes', { schema: { ...tags, summary: '新建考核方案 Create a scheme', body: schemeInput, response: { 201: schemeSchema } } },
-    async (req, reply) => reply.status(201).send(await schemes.create(callerOf(req), req.body)));
-  app.patch('/api/v1/assessment-schemes/:id', { schema: { ...tags, summary: '修改方案（生成新版本）Edit a scheme (new version)', params: idParam, body: schemePatch, response: { 200: schemeSchema } } },
-    (req) => schemes.update(callerOf(req), req.params.id, req.body));
-  app.delete('/api/v1/assessment-schemes/:id', { schema: { ...tags, params: idParam, response: noContent } },
-    async (req, reply) => { await schemes.remove(callerOf(req), req.params.id); return reply.status(204).send(null); });
-  app.post('/api/v1/assessment-schemes/:id/copy', { schema: { ...tags, summary: '复制为新学年方案 Copy to another year', params: idParam, body: schemeCopyInput, response: { 201: schemeSchema } } },
-    async (req, reply) => reply.status(201).send(await schemes.copy(callerOf(req), req.params.id, req.body)));
-  app.post('/api/v1/assessment-schemes/:id/open', { schema: { ...tags, summary: '开启考核（各教共体自评）Open the assessment', params: idParam, response: { 200: z.object({ created: z.number().int() }) } } },
-    (req) => schemes.open(callerOf(req), req.params.id));
-  app.get('/api/v1/assessment-schemes/:id/assignments', { schema: { ...tags, params: idParam, response: { 200: z.array(assignmentSchema) } } },
-    (req) => schemes.assignments(callerOf(req).actor, req.params.id));
-  app.post('/api/v1/assessment-schemes/:id/assignments', { schema: { ...tags, summary: '分配考核员 Assign an assessor', params: idParam, body: assignmentInput, response: { 201: assignmentSchema } } },
-    async (req, reply) => reply.status(201).send(await schemes.assign(callerOf(req), req.params.id, req.body)));
-  app.delete('/api/v1/assessment-schemes/:id/assignments/:assignmentId', { schema: { ...tags, params: idParam.extend({ assignmentId: z.coerce.number().int().positive() }), response: noContent } },
-    async (req, reply) => { await schemes.unassign(callerOf(req), req.params.id, req.params.assignmentId); return reply.status(204).send(null); });
+  app.get(
+    '/api/v1/assessment-schemes',
+    {
+      schema: {
+        ...tags,
+        summary: '考核方案列表 List assessment schemes',
+        querystring: schemeListQuery,
+        response: { 200: pageOf(schemeSchema) },
+      },
+    },
+    (req) => schemes.list(callerOf(req).actor, req.query),
+  );
+  app.get(
+    '/api/v1/assessment-schemes/:id',
+    { schema: { ...tags, params: idParam, response: { 200: schemeSchema } } },
+    (req) => schemes.get(callerOf(req).actor, req.params.id),
+  );
+  app.post(
+    '/api/v1/assessment-schemes',
+    {
+      schema: { ...tags, summary: '新建考核方案 Create a scheme', body: schemeInput, response: { 201: schemeSchema } },
+    },
+    async (req, reply) => reply.status(201).send(await schemes.create(callerOf(req), req.body)),
+  );
+  app.patch(
+    '/api/v1/assessment-schemes/:id',
+    {
+      schema: {
+        ...tags,
+        summary: '修改方案（生成新版本）Edit a scheme (new version)',
+        params: idParam,
+        body: schemePatch,
+        response: { 200: schemeSchema },
+      },
+    },
+    (req) => schemes.update(callerOf(req), req.params.id, req.body),
+  );
+  app.delete(
+    '/api/v1/assessment-schemes/:id',
+    { schema: { ...tags, params: idParam, response: noContent } },
+    async (req, reply) => {
+      await schemes.remove(callerOf(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/api/v1/assessment-schemes/:id/copy',
+    {
+      schema: {
+        ...tags,
+        summary: '复制为新学年方案 Copy to another year',
+        params: idParam,
+        body: schemeCopyInput,
+        response: { 201: schemeSchema },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await schemes.copy(callerOf(req), req.params.id, req.body)),
+  );
+  app.post(
+    '/api/v1/assessment-schemes/:id/open',
+    {
+      schema: {
+        ...tags,
+        summary: '开启考核（各教共体自评）Open the assessment',
+        params: idParam,
+        response: { 200: z.object({ created: z.number().int() }) },
+      },
+    },
+    (req) => schemes.open(callerOf(req), req.params.id),
+  );
+  app.get(
+    '/api/v1/assessment-schemes/:id/assignments',
+    { schema: { ...tags, params: idParam, response: { 200: z.array(assignmentSchema) } } },
+    (req) => schemes.assignments(callerOf(req).actor, req.params.id),
+  );
+  app.post(
+    '/api/v1/assessment-schemes/:id/assignments',
+    {
+      schema: {
+        ...tags,
+        summary: '分配考核员 Assign an assessor',
+        params: idParam,
+        body: assignmentInput,
+        response: { 201: assignmentSchema },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await schemes.assign(callerOf(req), req.params.id, req.body)),
+  );
+  app.delete(
+    '/api/v1/assessment-schemes/:id/assignments/:assignmentId',
+    {
+      schema: {
+        ...tags,
+        params: idParam.extend({ assignmentId: z.coerce.number().int().positive() }),
+        response: noContent,
+      },
+    },
+    async (req, reply) => {
+      await schemes.unassign(callerOf(req), req.params.id, req.params.assignmentId);
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.get('/api/v1/assessment-sources', { schema: { ...tags, summary: '可用数据项 Data series for formulas', response: { 200: z.array(dataSourceSchema) } } },
-    (req) => { callerOf(req); return schemes.sources(requestLang(req)); });
-  app.post('/api/v1/assessment-formula/check', { schema: { ...tags, summary: '校验公式并预览 Check a formula and preview it', body: formulaCheckInput, response: { 200: formulaCheckResult } } },
-    (req) => schemes.checkFormula(callerOf(req).actor, req.body));
+  app.get(
+    '/api/v1/assessment-sources',
+    {
+      schema: { ...tags, summary: '可用数据项 Data series for formulas', response: { 200: z.array(dataSourceSchema) } },
+    },
+    (req) => {
+      callerOf(req);
+      return schemes.sources(requestLang(req));
+    },
+  );
+  app.post(
+    '/api/v1/assessment-formula/check',
+    {
+      schema: {
+        ...tags,
+        summary: '校验公式并预览 Check a formula and preview it',
+        body: formulaCheckInput,
+        response: { 200: formulaCheckResult },
+      },
+    },
+    (req) => schemes.checkFormula(callerOf(req).actor, req.body),
+  );
 
   // ---------- evaluations ----------
-  app.get('/api/v1/assessment-evaluations', { schema: { ...tags, summary: '考核评价列表 List assessments', querystring: evaluationListQuery, response: { 200: pageOf(evaluationSchema) } } },
-    (req) => evaluations.list(callerOf(req).actor, req.query));
-  app.get('/api/v1/assessment-evaluations/:id', { schema: { ...tags, params: idParam, response: { 200: evaluationDetailSchema } } },
-    (req) => evaluations.get(callerOf(req).actor, req.params.id));
-  app.post('/api/v1/assessment-evaluations/:id/scores', { schema: { ...tags, summary: '评分（自评或考核员）Score an indicator', params: idParam, body: scoreInput, response: { 200: scoreSchema } } },
-    (req) => evaluations.score(callerOf(req), req.params.id, req.body));
-  app.post('/api/v1/assessment-evaluations/:id/submit', { schema: { ...tags, summary: '提交本阶段 Submit the stage', params: idParam, response: { 200: evaluationDetailSchema } } },
-    (req) => evaluations.submit(callerOf(req), req.params.id));
-  app.post('/api/v1/assessment-evaluations/:id/return', { schema: { ...tags, summary: '退回考核员 Return to the assessor', params: idParam, response: { 200: evaluationDetailSchema } } },
-    (req) => evaluations.returnToAssessor(callerOf(req), req.params.id));
-  app.post('/api/v1/assessment-evaluations/:id/publish', { schema: { ...tags, summary: '发布结果 Publish the result', params: idParam, response: { 200: evaluationDetailSchema } } },
-    (req) => evaluations.publish(callerOf(req), req.params.id));
-  app.post('/api/v1/assessment-evaluations/:id/appeals', { schema: { ...tags, summary: '提出申诉 File an appeal', params: idParam, body: appealInput, response: { 201: appealSchema } } },
-    async (req, reply) => reply.status(201).send(await evaluations.appeal(callerOf(req), req.params.id, req.body)));
-  app.post('/api/v1/assessment-appeals/:id/decide', { schema: { ...tags, summary: '处理申诉 Decide an appeal', params: idParam, body: appealDecision, response: { 200: appealSchema } } },
-    (req) => evaluations.decideAppeal(callerOf(req), req.params.id, req.body));
-  app.get('/api/v1/assessment-evaluations/:id/report.pdf', { schema: { ...tags, summary: '结果报告 PDF', params: idParam, querystring: z.object({ lang: z.enum(['zh', 'en']).optional() }) } },
+  app.get(
+    '/api/v1/assessment-evaluations',
+    {
+      schema: {
+        ...tags,
+        summary: '考核评价列表 List assessments',
+        querystring: evaluationListQuery,
+        response: { 200: pageOf(evaluationSchema) },
+      },
+    },
+    (req) => evaluations.list(callerOf(req).actor, req.query),
+  );
+  app.get(
+    '/api/v1/assessment-evaluations/:id',
+    { schema: { ...tags, params: idParam, response: { 200: evaluationDetailSchema } } },
+    (req) => evaluations.get(callerOf(req).actor, req.params.id),
+  );
+  app.post(
+    '/api/v1/assessment-evaluations/:id/scores',
+    {
+      schema: {
+        ...tags,
+        summary: '评分（自评或考核员）Score an indicator',
+        params: idParam,
+        body: scoreInput,
+        response: { 200: scoreSchema },
+      },
+    },
+    (req) => evaluations.score(callerOf(req), req.params.id, req.body),
+  );
+  app.post(
+    '/api/v1/assessment-evaluations/:id/submit',
+    {
+      schema: {
+        ...tags,
+        summary: '提交本阶段 Submit the stage',
+        params: idParam,
+        response: { 200: evaluationDetailSchema },
+      },
+    },
+    (req) => evaluations.submit(callerOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/assessment-evaluations/:id/return',
+    {
+      schema: {
+        ...tags,
+        summary: '退回考核员 Return to the assessor',
+        params: idParam,
+        response: { 200: evaluationDetailSchema },
+      },
+    },
+    (req) => evaluations.returnToAssessor(callerOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/assessment-evaluations/:id/publish',
+    {
+      schema: {
+        ...tags,
+        summary: '发布结果 Publish the result',
+        params: idParam,
+        response: { 200: evaluationDetailSchema },
+      },
+    },
+    (req) => evaluations.publish(callerOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/assessment-evaluations/:id/appeals',
+    {
+      schema: {
+        ...tags,
+        summary: '提出申诉 File an appeal',
+        params: idParam,
+        body: appealInput,
+        response: { 201: appealSchema },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await evaluations.appeal(callerOf(req), req.params.id, req.body)),
+  );
+  app.post(
+    '/api/v1/assessment-appeals/:id/decide',
+    {
+      schema: {
+        ...tags,
+        summary: '处理申诉 Decide an appeal',
+        params: idParam,
+        body: appealDecision,
+        response: { 200: appealSchema },
+      },
+    },
+    (req) => evaluations.decideAppeal(callerOf(req), req.params.id, req.body),
+  );
+  app.get(
+    '/api/v1/assessment-evaluations/:id/report.pdf',
+    {
+      schema: {
+        ...tags,
+        summary: '结果报告 PDF',
+        params: idParam,
+        querystring: z.object({ lang: z.enum(['zh', 'en']).optional() }),
+      },
+    },
     async (req, reply) => {
       const lang = req.query.lang ?? requestLang(req);
       const d = await evaluations.get(callerOf(req).actor, req.params.id);
       if (!d.result) throw notFound('assessment_evaluation', `${req.params.id}（未发布 not published）`);
-      const pdf = await resultReportPdf({ communityName: d.communityName, schemeName: d.schemeName, year: d.year, revision: d.result.revision, schemeVersion: d.result.schemeVersion, total: d.result.total, publishedAt: d.result.publishedAt, schools: d.result.schools, explanation: d.result.explanation }, lang);
-      return reply.header('content-type', 'application/pdf')
-        .header('content-disposition', contentDisposition('attachment', `${d.communityName}-考核结果.pdf`, 'report.pdf')).send(pdf);
-    });
+      const pdf = await resultReportPdf(
+        {
+          communityName: d.communityName,
+          schemeName: d.schemeName,
+          year: d.year,
+          revision: d.result.revision,
+          schemeVersion: d.result.schemeVersion,
+          total: d.result.total,
+          publishedAt: d.result.publishedAt,
+          schools: d.result.schools,
+          explanation: d.result.explanation,
+        },
+        lang,
+      );
+      return reply
+        .header('content-type', 'application/pdf')
+        .header(
+          'content-disposition',
+          contentDisposition('attachment', `${d.communityName}-考核结果.pdf`, 'report.pdf'),
+        )
+        .send(pdf);
+    },
+  );
 
   // ---------- published results and the balance indicators ----------
-  app.get('/api/v1/assessment-results', { schema: { ...tags, summary: '已发布结果与排名 Published results and rankings', querystring: resultsQuery, response: { 200: resultsSchema } } },
-    (req) => { callerOf(req); return publishedResults(ctx.db, req.query.region, req.query.year); });
-  app.get('/api/v1/assessment-results/export.xlsx', { schema: { ...tags, summary: '导出结果 Export results', querystring: resultsQuery } },
+  app.get(
+    '/api/v1/assessment-results',
+    {
+      schema: {
+        ...tags,
+        summary: '已发布结果与排名 Published results and rankings',
+        querystring: resultsQuery,
+        response: { 200: resultsSchema },
+      },
+    },
+    (req) => {
+      callerOf(req);
+      return publishedResults(ctx.db, req.query.region, req.query.year);
+    },
+  );
+  app.get(
+    '/api/v1/assessment-results/export.xlsx',
+    { schema: { ...tags, summary: '导出结果 Export results', querystring: resultsQuery } },
     async (req, reply) => {
       callerOf(req);
       const lang = req.query.lang ?? requestLang(req);
       const results = await publishedResults(ctx.db, req.query.region, req.query.year);
-      async function* one() { yield results.communities; }
-      return sendXlsx(reply, { fileName: lang === 'en' ? `assessment-${req.query.year}` : `教共体考核结果-${req.query.year}`, sheetName: lang === 'en' ? 'Results' : '考核结果', columns: resultColumns(results), batches: one(), lang });
-    });
-  app.get('/api/v1/balance', { schema: { ...tags, summary: '义务教育优质均衡指标 County balanced-development indicators', querystring: balanceQuery, response: { 200: balanceSchema } } },
-    (req) => balanceOf(ctx.db, callerOf(req).actor, req.query.region, req.query.year));
+      async function* one() {
+        yield results.communities;
+      }
+      return sendXlsx(reply, {
+        fileName: lang === 'en' ? `assessment-${req.query.year}` : `教共体考核结果-${req.query.year}`,
+        sheetName: lang === 'en' ? 'Results' : '考核结果',
+        columns: resultColumns(results),
+        batches: one(),
+        lang,
+      });
+    },
+  );
+  app.get(
+    '/api/v1/balance',
+    {
+      schema: {
+        ...tags,
+        summary: '义务教育优质均衡指标 County balanced-development indicators',
+        querystring: balanceQuery,
+        response: { 200: balanceSchema },
+      },
+    },
+    (req) => balanceOf(ctx.db, callerOf(req).actor, req.query.region, req.query.year),
+  );
 }

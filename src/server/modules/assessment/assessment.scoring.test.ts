@@ -6,7 +6,14 @@ import { applyRule, meanOf } from './assessment.scoring.js';
 
 describe('scoring rules, against hand-computed points', () => {
   const linear: ScoringRule = { type: 'linear', target: 20 };
-  const bands: ScoringRule = { type: 'bands', bands: [{ min: 0.15, points: 10 }, { min: 0.1, points: 7 }, { min: 0.06, points: 4 }] };
+  const bands: ScoringRule = {
+    type: 'bands',
+    bands: [
+      { min: 0.15, points: 10 },
+      { min: 0.1, points: 7 },
+      { min: 0.06, points: 4 },
+    ],
+  };
   const gte: ScoringRule = { type: 'threshold', threshold: 2, direction: 'gte' };
   const lte: ScoringRule = { type: 'threshold', threshold: 0, direction: 'lte' };
   const deduction: ScoringRule = { type: 'deduction', perUnit: 1.5 };
@@ -63,15 +70,27 @@ describe('bound scoring (捆绑考核)', () => {
     expect(carried.map((c) => c.principalAppraisal)).toEqual([84, 63]);
   });
   it('falls back to the plain mean when every weight is zero', () => {
-    expect(boundCommunityScore({ ...config, weights: { urban: 0, town: 0, rural: 0 } }, [
-      { schoolId: 1, locationClass: 'urban', ownScore: 80 }, { schoolId: 2, locationClass: 'rural', ownScore: 60 },
-    ])).toBe(70);
+    expect(
+      boundCommunityScore({ ...config, weights: { urban: 0, town: 0, rural: 0 } }, [
+        { schoolId: 1, locationClass: 'urban', ownScore: 80 },
+        { schoolId: 2, locationClass: 'rural', ownScore: 60 },
+      ]),
+    ).toBe(70);
   });
 });
 
 describe('rankings with ties', () => {
   it('gives equal totals the same rank and skips the next', () => {
-    const r = rankWithTies([{ n: 'a', t: 80 }, { n: 'b', t: 92 }, { n: 'c', t: 80 }, { n: 'd', t: 70.001 }, { n: 'e', t: 70 }], (x) => x.t);
+    const r = rankWithTies(
+      [
+        { n: 'a', t: 80 },
+        { n: 'b', t: 92 },
+        { n: 'c', t: 80 },
+        { n: 'd', t: 70.001 },
+        { n: 'e', t: 70 },
+      ],
+      (x) => x.t,
+    );
     expect(r.map((x) => `${x.item.n}${x.rank}`)).toEqual(['b1', 'a2', 'c2', 'd4', 'e4']);
   });
   it('rolls communities up into the region index', () => {

@@ -29,12 +29,23 @@ export class SourceCatalog {
   async availableKeys(db: Db): Promise<Set<string>> {
     const tables = [...new Set(this.all.flatMap((s) => s.requires.map((r) => r.table)))];
     const rows = tables.length
-      ? (await sql<{ table_name: string; column_name: string }>`select table_name, column_name from information_schema.columns
-          where table_schema = current_schema() and table_name = any(${tables}::text[])`.execute(db)).rows
+      ? (
+          await sql<{
+            table_name: string;
+            column_name: string;
+          }>`select table_name, column_name from information_schema.columns
+          where table_schema = current_schema() and table_name = any(${tables}::text[])`.execute(db)
+        ).rows
       : [];
     const have = new Set(rows.map((r) => `${r.table_name}.${r.column_name}`));
     const hasTable = new Set(rows.map((r) => r.table_name));
-    return new Set(this.all.filter((s) => s.requires.every((r) => hasTable.has(r.table) && (r.columns ?? []).every((c) => have.has(`${r.table}.${c}`)))).map((s) => s.key));
+    return new Set(
+      this.all
+        .filter((s) =>
+          s.requires.every((r) => hasTable.has(r.table) && (r.columns ?? []).every((c) => have.has(`${r.table}.${c}`))),
+        )
+        .map((s) => s.key),
+    );
   }
 }
 

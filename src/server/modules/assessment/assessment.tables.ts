@@ -1,5 +1,10 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { EvidenceLink, ExplanationNode, SchemeDefinition, SchoolBound } from '../../../shared/assessment.schemas.js';
+import type {
+  EvidenceLink,
+  ExplanationNode,
+  SchemeDefinition,
+  SchoolBound,
+} from '../../../shared/assessment.schemas.js';
 
 type Timestamp = ColumnType<string, string | undefined, string>;
 /** jsonb written as JSON text so both drivers store the same thing. */

@@ -17,18 +17,34 @@ beforeAll(async () => {
   const junior = await buildSchool(db, { name: '城区初中', level: 'junior', students: 800 });
   const point = await buildSchool(db, { name: '村教学点', level: 'primary', is_teaching_point: true, students: 30 });
   const stats = (schoolId: number, studentsTotal: number, studentsByGrade: Record<string, number>, peArt: number) => ({
-    schoolId, schoolYear: 2025, studentsTotal, classesTotal: 20, teachersTotal: 90, studentsByGrade,
-    teachersAboveQualification: Math.ceil(studentsTotal * 0.06), backboneTeachers: Math.ceil(studentsTotal * 0.02), peArtTeachers: peArt,
-    teachingAuxArea: studentsTotal * 6, sportsGroundArea: studentsTotal * 11, equipmentValue: studentsTotal * 3000, multimediaClassrooms: Math.ceil(studentsTotal * 0.03),
+    schoolId,
+    schoolYear: 2025,
+    studentsTotal,
+    classesTotal: 20,
+    teachersTotal: 90,
+    studentsByGrade,
+    teachersAboveQualification: Math.ceil(studentsTotal * 0.06),
+    backboneTeachers: Math.ceil(studentsTotal * 0.02),
+    peArtTeachers: peArt,
+    teachingAuxArea: studentsTotal * 6,
+    sportsGroundArea: studentsTotal * 11,
+    equipmentValue: studentsTotal * 3000,
+    multimediaClassrooms: Math.ceil(studentsTotal * 0.03),
   });
   // entered through the statistics API with its grade keys '1'…'9': 500 primary and 500 junior pupils (not 6 : 3)
   const grades = { 1: 90, 2: 90, 3: 80, 4: 80, 5: 80, 6: 80, 7: 170, 8: 170, 9: 160 };
-  for (const body of [stats(nine.id, 1000, grades, 9), stats(junior.id, 800, {}, 10), stats(point.id, 30, { 1: 10, 2: 10, 3: 10 }, 1)]) {
+  for (const body of [
+    stats(nine.id, 1000, grades, 9),
+    stats(junior.id, 800, {}, 10),
+    stats(point.id, 30, { 1: 10, 2: 10, 3: 10 }, 1),
+  ]) {
     const res = await admin.post('/api/v1/school-year-stats', body);
     expect(res.statusCode, res.body).toBe(201);
   }
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 describe('balance per stage (issue 16)', () => {
   it('splits a nine-year school entered through the API by its grade enrolment, and shows the enrolment used', async () => {
@@ -37,7 +53,8 @@ describe('balance per stage (issue 16)', () => {
     const b = JSON.parse(res.body) as Balance;
     const sections = b.schools.filter((s) => s.schoolId === nineYearId);
     expect(sections.map((s) => [s.stage, s.students, s.enrolmentSource, s.schoolStudents])).toEqual([
-      ['primary', 500, 'grades', 1000], ['junior', 500, 'grades', 1000],
+      ['primary', 500, 'grades', 1000],
+      ['junior', 500, 'grades', 1000],
     ]);
     // 9 PE/art teachers for 1,000 pupils is exactly the 0.9 standard: shown 0.90 and met
     for (const s of sections) {
@@ -58,7 +75,9 @@ describe('balance per stage (issue 16)', () => {
         for (const x of st) {
           const shown = s.valuesShown[x.indicator];
           if (shown === null || shown === undefined) continue;
-          expect(Number(shown) >= x.threshold, `${s.schoolName} ${x.indicator}`).toBe(s.verdicts[x.indicator] === 'met');
+          expect(Number(shown) >= x.threshold, `${s.schoolName} ${x.indicator}`).toBe(
+            s.verdicts[x.indicator] === 'met',
+          );
         }
       }
     }

@@ -1,5 +1,17 @@
 import { BALANCE_INDICATORS, type BalanceIndicator } from '../../../shared/assessment.schemas.js';
-import { add, cmp, div, gte, mul, rat, sqrtCeilFixed, sub, toFixedDirected, toNumber, type Rational } from '../../../shared/exact.js';
+import {
+  add,
+  cmp,
+  div,
+  gte,
+  mul,
+  rat,
+  sqrtCeilFixed,
+  sub,
+  toFixedDirected,
+  toNumber,
+  type Rational,
+} from '../../../shared/exact.js';
 import { JUNIOR_GRADES, PRIMARY_GRADES, pupilsIn, type StudentGrade } from '../../../shared/grades.js';
 
 /**
@@ -16,8 +28,24 @@ import { JUNIOR_GRADES, PRIMARY_GRADES, pupilsIn, type StudentGrade } from '../.
 export type Stage = 'primary' | 'junior';
 
 export const BALANCE_THRESHOLDS: Record<Stage, Record<BalanceIndicator, number>> = {
-  primary: { qualified_teachers: 4.2, backbone_teachers: 1, pe_art_teachers: 0.9, teaching_area: 4.5, sports_area: 7.5, equipment_value: 2000, multimedia_rooms: 2.3 },
-  junior: { qualified_teachers: 5.3, backbone_teachers: 1, pe_art_teachers: 0.9, teaching_area: 5.8, sports_area: 10.2, equipment_value: 2500, multimedia_rooms: 2.4 },
+  primary: {
+    qualified_teachers: 4.2,
+    backbone_teachers: 1,
+    pe_art_teachers: 0.9,
+    teaching_area: 4.5,
+    sports_area: 7.5,
+    equipment_value: 2000,
+    multimedia_rooms: 2.3,
+  },
+  junior: {
+    qualified_teachers: 5.3,
+    backbone_teachers: 1,
+    pe_art_teachers: 0.9,
+    teaching_area: 5.8,
+    sports_area: 10.2,
+    equipment_value: 2500,
+    multimedia_rooms: 2.4,
+  },
 };
 export const CV_LIMITS: Record<Stage, number> = { primary: 0.5, junior: 0.45 };
 /** Schools (教学点 included) with fewer pupils are left out of the resource evaluation. */
@@ -40,7 +68,10 @@ export interface SchoolResources {
   multimediaClassrooms: number | null;
 }
 
-const per = (scale: bigint) => (x: number | null, n: number): Rational | null => (x === null || n <= 0 ? null : mul(rat(x), rat(scale, BigInt(n))));
+const per =
+  (scale: bigint) =>
+  (x: number | null, n: number): Rational | null =>
+    x === null || n <= 0 ? null : mul(rat(x), rat(scale, BigInt(n)));
 const per100 = per(100n);
 const per1 = per(1n);
 
@@ -61,7 +92,10 @@ export function resourceRatiosExact(r: SchoolResources): Record<BalanceIndicator
 /** The seven ratios as floating-point numbers (for charts; verdicts use resourceRatiosExact). */
 export function resourceRatios(r: SchoolResources): Record<BalanceIndicator, number | null> {
   const ex = resourceRatiosExact(r);
-  return Object.fromEntries(BALANCE_INDICATORS.map((k) => [k, ex[k] === null ? null : toNumber(ex[k])])) as Record<BalanceIndicator, number | null>;
+  return Object.fromEntries(BALANCE_INDICATORS.map((k) => [k, ex[k] === null ? null : toNumber(ex[k])])) as Record<
+    BalanceIndicator,
+    number | null
+  >;
 }
 
 /** A ratio printed so that "printed ≥ standard" exactly when the ratio meets it. */
@@ -88,7 +122,11 @@ export function checkStandard(values: Record<BalanceIndicator, Value>, stage: St
   for (const ind of BALANCE_INDICATORS) {
     const v = asRat(values[ind]);
     const t = rat(BALANCE_THRESHOLDS[stage][ind]);
-    if (v !== null && gte(v, t)) { met++; verdicts[ind] = 'met'; continue; }
+    if (v !== null && gte(v, t)) {
+      met++;
+      verdicts[ind] = 'met';
+      continue;
+    }
     const share = v === null ? rat(0) : div(v, t);
     verdicts[ind] = v === null ? 'missing' : gte(share, NEAR_MISS) ? 'near' : 'missed';
     shortfalls.push({ indicator: ind, ratio: Number(toFixedDirected(share, 3, 'floor')) });
@@ -110,14 +148,28 @@ export function differenceCoefficient(rows: readonly { students: number; value: 
   const xs = rows.flatMap((r) => (r.value === null ? [] : [{ p: rat(r.students), x: asRat(r.value)! }]));
   const n = xs.reduce((s, r) => add(s, r.p), rat(0));
   if (xs.length === 0 || n.n <= 0n) return null;
-  const mean = div(xs.reduce((s, r) => add(s, mul(r.p, r.x)), rat(0)), n);
+  const mean = div(
+    xs.reduce((s, r) => add(s, mul(r.p, r.x)), rat(0)),
+    n,
+  );
   if (mean.n === 0n) return null;
-  const variance = div(xs.reduce((s, r) => { const d = sub(r.x, mean); return add(s, mul(r.p, mul(d, d))); }, rat(0)), n);
+  const variance = div(
+    xs.reduce((s, r) => {
+      const d = sub(r.x, mean);
+      return add(s, mul(r.p, mul(d, d)));
+    }, rat(0)),
+    n,
+  );
   const cv2 = div(variance, mul(mean, mean));
   const cvShown = sqrtCeilFixed(cv2, CV_DIGITS);
   return {
-    mean: toNumber(mean), cv: Number(cvShown), cvShown,
-    passes: (limit) => { const l = rat(limit); return cmp(cv2, mul(l, l)) <= 0; },
+    mean: toNumber(mean),
+    cv: Number(cvShown),
+    cvShown,
+    passes: (limit) => {
+      const l = rat(limit);
+      return cmp(cv2, mul(l, l)) <= 0;
+    },
   };
 }
 
@@ -131,7 +183,9 @@ export interface StageSchool {
 export function stageCoefficients(stage: Stage, schools: readonly StageSchool[]) {
   const eligible = schools.filter((s) => s.stage === stage && s.students >= MIN_STUDENTS_FOR_CV);
   return BALANCE_INDICATORS.map((indicator) => {
-    const rows = eligible.flatMap((s) => (s.values[indicator] === null ? [] : [{ students: s.students, value: s.values[indicator] }]));
+    const rows = eligible.flatMap((s) =>
+      s.values[indicator] === null ? [] : [{ students: s.students, value: s.values[indicator] }],
+    );
     const r = differenceCoefficient(rows);
     return {
       indicator,
@@ -146,13 +200,21 @@ export function stageCoefficients(stage: Stage, schools: readonly StageSchool[])
   });
 }
 
-export interface Section { stage: Stage; students: number; source: 'level' | 'grades' | 'estimated' }
+export interface Section {
+  stage: Stage;
+  students: number;
+  source: 'level' | 'grades' | 'estimated';
+}
 
 /** School levels whose pupils fall (partly) in the compulsory stages, and the stages they hold. */
 export const BALANCE_LEVELS = ['primary', 'junior', 'nine_year', 'twelve_year', 'complete_secondary'] as const;
 const STAGE_GRADES: Record<Stage, readonly StudentGrade[]> = { primary: PRIMARY_GRADES, junior: JUNIOR_GRADES };
 const LEVEL_STAGES: Record<string, readonly Stage[]> = {
-  primary: ['primary'], junior: ['junior'], nine_year: ['primary', 'junior'], twelve_year: ['primary', 'junior'], complete_secondary: ['junior'],
+  primary: ['primary'],
+  junior: ['junior'],
+  nine_year: ['primary', 'junior'],
+  twelve_year: ['primary', 'junior'],
+  complete_secondary: ['junior'],
 };
 
 /**
@@ -169,12 +231,16 @@ export function sectionsOf(level: string, students: number, byGrade: Partial<Rec
   if (level === 'primary' || level === 'junior') return [{ stage: stages[0]!, students, source: 'level' }];
   const counts = stages.map((st) => pupilsIn(byGrade, STAGE_GRADES[st]));
   if (counts.some((c) => c > 0)) {
-    return stages.flatMap((stage, i) => (counts[i]! > 0 ? [{ stage, students: counts[i]!, source: 'grades' as const }] : []));
+    return stages.flatMap((stage, i) =>
+      counts[i]! > 0 ? [{ stage, students: counts[i]!, source: 'grades' as const }] : [],
+    );
   }
   if (level !== 'nine_year') return [];
   const primary = Math.round((students * 6) / 9);
   return [
     ...(primary > 0 ? [{ stage: 'primary' as const, students: primary, source: 'estimated' as const }] : []),
-    ...(students - primary > 0 ? [{ stage: 'junior' as const, students: students - primary, source: 'estimated' as const }] : []),
+    ...(students - primary > 0
+      ? [{ stage: 'junior' as const, students: students - primary, source: 'estimated' as const }]
+      : []),
   ];
 }

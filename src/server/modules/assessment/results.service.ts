@@ -16,16 +16,36 @@ async function latestPublished(db: Db, regionCode: string, year: number) {
     .innerJoin('assessment_evaluations as e', 'e.id', 'r.evaluation_id')
     .innerJoin('assessment_schemes as s', 's.id', 'e.scheme_id')
     .innerJoin('communities as c', 'c.id', 'e.community_id')
-    .select(['r.evaluation_id', 'e.community_id', 'c.name as community_name', 'r.total', 'r.dimensions', 'r.scheme_version', 'r.published_at'])
+    .select([
+      'r.evaluation_id',
+      'e.community_id',
+      'c.name as community_name',
+      'r.total',
+      'r.dimensions',
+      'r.scheme_version',
+      'r.published_at',
+    ])
     .where('s.region_code', 'like', `${regionPrefix(regionCode)}%`)
     .where('s.year', '=', year)
-    .where((eb) => eb('r.revision', '=', eb.selectFrom('assessment_results as r2').select((x) => x.fn.max('r2.revision').as('m')).whereRef('r2.evaluation_id', '=', 'r.evaluation_id')))
+    .where((eb) =>
+      eb(
+        'r.revision',
+        '=',
+        eb
+          .selectFrom('assessment_results as r2')
+          .select((x) => x.fn.max('r2.revision').as('m'))
+          .whereRef('r2.evaluation_id', '=', 'r.evaluation_id'),
+      ),
+    )
     .orderBy('c.name')
     .execute();
 }
 
 export async function publishedResults(db: Db, regionCode: string, year: number): Promise<Results> {
-  const [now, before] = await Promise.all([latestPublished(db, regionCode, year), latestPublished(db, regionCode, year - 1)]);
+  const [now, before] = await Promise.all([
+    latestPublished(db, regionCode, year),
+    latestPublished(db, regionCode, year - 1),
+  ]);
   const previous = new Map(before.map((r) => [r.community_id, r.total]));
   const ranked = rankWithTies(now, (r) => r.total);
   return {
@@ -36,8 +56,16 @@ export async function publishedResults(db: Db, regionCode: string, year: number)
     communities: ranked.map(({ item: r, rank }) => {
       const prev = previous.get(r.community_id) ?? null;
       return {
-        evaluationId: r.evaluation_id, communityId: r.community_id, communityName: r.community_name, total: r.total, rank,
-        previousTotal: prev, change: prev === null ? null : round2(r.total - prev), dimensions: r.dimensions, schemeVersion: r.scheme_version, publishedAt: r.published_at,
+        evaluationId: r.evaluation_id,
+        communityId: r.community_id,
+        communityName: r.community_name,
+        total: r.total,
+        rank,
+        previousTotal: prev,
+        change: prev === null ? null : round2(r.total - prev),
+        dimensions: r.dimensions,
+        schemeVersion: r.scheme_version,
+        publishedAt: r.published_at,
       };
     }),
   };

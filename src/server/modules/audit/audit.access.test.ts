@@ -4,7 +4,15 @@ import { migrateTo, migrateToLatest } from '../../db/migrate.js';
 import { allMigrations } from '../index.js';
 import { loadRegions } from '../registry/regions.service.js';
 import { createTestApp, login, loginAdmin, openTestDatabase, type Client, type TestApp } from '../../test/harness.js';
-import { buildCommunity, buildSchool, buildTeacher, buildUser, HAINING, TONGXIANG, USER_PASSWORD } from '../../test/factories.js';
+import {
+  buildCommunity,
+  buildSchool,
+  buildTeacher,
+  buildUser,
+  HAINING,
+  TONGXIANG,
+  USER_PASSWORD,
+} from '../../test/factories.js';
 import { recordAudit } from './audit.service.js';
 
 /**
@@ -15,7 +23,13 @@ let t: TestApp;
 const clients: Record<string, Client> = {};
 const marks: Record<string, string> = {}; // entry name → `${entity}:${entityId}:${action}`
 
-interface Entry { entity: string; entityId: string | null; action: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null }
+interface Entry {
+  entity: string;
+  entityId: string | null;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
 const key = (e: Pick<Entry, 'entity' | 'entityId' | 'action'>) => `${e.entity}:${e.entityId}:${e.action}`;
 
 beforeAll(async () => {
@@ -24,8 +38,15 @@ beforeAll(async () => {
   const hnSchool = await buildSchool(db, { name: '海宁学校' });
   const txSchool = await buildSchool(db, { name: '桐乡学校', region_code: TONGXIANG });
   // a Haining-run community with a Tongxiang partner
-  const cross = await buildCommunity(db, [{ schoolId: hnSchool.id, role: 'core' }], { is_cross_region: true, partner_region_code: TONGXIANG });
-  const membership = await db.selectFrom('community_memberships').select('id').where('community_id', '=', cross.id).executeTakeFirstOrThrow();
+  const cross = await buildCommunity(db, [{ schoolId: hnSchool.id, role: 'core' }], {
+    is_cross_region: true,
+    partner_region_code: TONGXIANG,
+  });
+  const membership = await db
+    .selectFrom('community_memberships')
+    .select('id')
+    .where('community_id', '=', cross.id)
+    .executeTakeFirstOrThrow();
 
   clients.admin = await loginAdmin(t.app);
   const spec = {
@@ -39,16 +60,41 @@ beforeAll(async () => {
   };
   for (const [k, u] of Object.entries(spec)) clients[k] = await login(t.app, u.username, USER_PASSWORD);
 
-  const teacher = (schoolId: number, name: string) => ({ teacherCode: `T-${name}-${schoolId}`, schoolId, name, gender: 'F', birthYear: 1985, phone: '13800000001' });
+  const teacher = (schoolId: number, name: string) => ({
+    teacherCode: `T-${name}-${schoolId}`,
+    schoolId,
+    name,
+    gender: 'F',
+    birthYear: 1985,
+    phone: '13800000001',
+  });
   const hnT = (await clients.admin.post('/api/v1/teachers', teacher(hnSchool.id, 'hn'))).json();
   const txT = (await clients.admin.post('/api/v1/teachers', teacher(txSchool.id, 'tx'))).json();
   const gone = (await clients.admin.post('/api/v1/teachers', teacher(hnSchool.id, 'gone'))).json();
   expect((await clients.admin.delete(`/api/v1/teachers/${gone.id}`)).statusCode).toBe(204);
-  const newUser = (await clients.county!.post('/api/v1/users', { username: 'hn_viewer', displayName: '海宁只读', password: 'hn-viewer-1', role: 'viewer', scope: { kind: 'region', id: HAINING } })).json();
+  const newUser = (
+    await clients.county!.post('/api/v1/users', {
+      username: 'hn_viewer',
+      displayName: '海宁只读',
+      password: 'hn-viewer-1',
+      role: 'viewer',
+      scope: { kind: 'region', id: HAINING },
+    })
+  ).json();
   expect((await clients.county!.patch('/api/v1/users/1', { password: 'take-over-1' })).statusCode).toBe(403);
-  await recordAudit(db, null, { action: 'update', entity: 'membership', entityId: membership.id, after: { note: '跨区域', contact_phone: '13900000002', id_number: '330481198501010011' } });
+  await recordAudit(db, null, {
+    action: 'update',
+    entity: 'membership',
+    entityId: membership.id,
+    after: { note: '跨区域', contact_phone: '13900000002', id_number: '330481198501010011' },
+  });
   await recordAudit(db, null, { action: 'poke', entity: 'mystery', entityId: 'x1', after: { phone: '13700000003' } });
-  await recordAudit(db, null, { action: 'rehash', entity: 'user', entityId: newUser.id, after: { password_hash: '$argon2id$secret' } });
+  await recordAudit(db, null, {
+    action: 'rehash',
+    entity: 'user',
+    entityId: newUser.id,
+    after: { password_hash: '$argon2id$secret' },
+  });
 
   Object.assign(marks, {
     hnTeacher: key({ entity: 'teacher', entityId: String(hnT.id), action: 'create' }),
@@ -62,7 +108,9 @@ beforeAll(async () => {
     rehash: key({ entity: 'user', entityId: String(newUser.id), action: 'rehash' }),
   });
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 async function read(who: string): Promise<Map<string, Entry>> {
   const res = await clients[who]!.get('/api/v1/audit-log?pageSize=200');
@@ -72,7 +120,17 @@ async function read(who: string): Promise<Map<string, Entry>> {
   return byKey;
 }
 
-const ALL = ['hnTeacher', 'txTeacher', 'deletedTeacher', 'userCreate', 'deniedOnAdmin', 'adminLogin', 'crossMembership', 'unplaced', 'rehash'];
+const ALL = [
+  'hnTeacher',
+  'txTeacher',
+  'deletedTeacher',
+  'userCreate',
+  'deniedOnAdmin',
+  'adminLogin',
+  'crossMembership',
+  'unplaced',
+  'rehash',
+];
 const SEES: Record<string, string[]> = {
   admin: ALL,
   province: ['hnTeacher', 'txTeacher', 'deletedTeacher', 'userCreate', 'crossMembership', 'rehash'],
@@ -94,7 +152,9 @@ describe('who reads which entries', () => {
   it('a county bureau’s total and filters count only its own entries', async () => {
     const res = (await clients.county!.get('/api/v1/audit-log?entity=teacher&pageSize=200')).json();
     expect(res.total).toBe(res.items.length);
-    expect(res.items.map((e: Entry) => key(e)).sort()).toEqual([marks.hnTeacher, marks.deletedTeacher, marks.deletedTeacher!.replace(':delete', ':create')].sort());
+    expect(res.items.map((e: Entry) => key(e)).sort()).toEqual(
+      [marks.hnTeacher, marks.deletedTeacher, marks.deletedTeacher!.replace(':delete', ':create')].sort(),
+    );
     expect((await clients.county!.get('/api/v1/audit-log?entity=user&entityId=1')).json().total).toBe(0);
   });
 });
@@ -104,14 +164,21 @@ describe('personal fields', () => {
     const county = await read('county');
     expect(county.get(marks.hnTeacher!)!.after).toMatchObject({ phone: '13800000001', birth_year: 1985 });
     expect(county.get(marks.deletedTeacher!)!.before).toMatchObject({ phone: '13800000001' });
-    expect(county.get(marks.crossMembership!)!.after).toMatchObject({ contact_phone: '13900000002', id_number: '330481198501010011' });
+    expect(county.get(marks.crossMembership!)!.after).toMatchObject({
+      contact_phone: '13900000002',
+      id_number: '330481198501010011',
+    });
     const province = await read('province');
     expect(province.get(marks.txTeacher!)!.after).toMatchObject({ phone: '13800000001' });
   });
 
   it('are hidden from a partner region that sees the entry but not the entity’s data', async () => {
     const other = await read('otherCounty');
-    expect(other.get(marks.crossMembership!)!.after).toEqual({ note: '跨区域', contact_phone: '***', id_number: '***' });
+    expect(other.get(marks.crossMembership!)!.after).toEqual({
+      note: '跨区域',
+      contact_phone: '***',
+      id_number: '***',
+    });
     expect(other.get(marks.txTeacher!)!.after).toMatchObject({ phone: '13800000001' });
   });
 
@@ -142,11 +209,29 @@ describe('the migration that places old entries', () => {
         ('load_townships', 'region', '330481', null, null),
         ('poke', 'mystery', 'x', null, null)`.execute(db);
       expect((await migrateToLatest(db)).applied).toContain('20261203_1000_users_audit_scope');
-      const rows = await sql<{ entity: string; entity_id: string; region_code: string | null; school_id: number | null; community_id: number | null }>`
+      const rows = await sql<{
+        entity: string;
+        entity_id: string;
+        region_code: string | null;
+        school_id: number | null;
+        community_id: number | null;
+      }>`
         select entity, entity_id, region_code, school_id, community_id from audit_log order by id`.execute(db);
       expect(rows.rows).toEqual([
-        { entity: 'teacher', entity_id: String(teacher.id), region_code: TONGXIANG, school_id: school.id, community_id: null },
-        { entity: 'community', entity_id: String(community.id), region_code: TONGXIANG, school_id: null, community_id: community.id },
+        {
+          entity: 'teacher',
+          entity_id: String(teacher.id),
+          region_code: TONGXIANG,
+          school_id: school.id,
+          community_id: null,
+        },
+        {
+          entity: 'community',
+          entity_id: String(community.id),
+          region_code: TONGXIANG,
+          school_id: null,
+          community_id: community.id,
+        },
         { entity: 'teacher', entity_id: '999999', region_code: TONGXIANG, school_id: school.id, community_id: null },
         { entity: 'region', entity_id: '330481', region_code: '330481', school_id: null, community_id: null },
         { entity: 'mystery', entity_id: 'x', region_code: null, school_id: null, community_id: null },

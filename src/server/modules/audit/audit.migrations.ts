@@ -38,7 +38,9 @@ export const auditMigrations: Record<string, Migration> = {
           where log_row.entity = ${entity} and log_row.entity_id ~ '^[0-9]{1,9}$'`.execute(db);
       }
       for (const entity of REGION_CODE_ENTITIES) {
-        await sql`update audit_log set region_code = entity_id where entity = ${entity} and entity_id ~ '^[0-9]{6,9}$'`.execute(db);
+        await sql`update audit_log set region_code = entity_id where entity = ${entity} and entity_id ~ '^[0-9]{6,9}$'`.execute(
+          db,
+        );
       }
       // what is left (deleted rows): the school or community named in the entry's data
       await sql`

@@ -31,17 +31,23 @@ export function auditVisibleCondition(actor: Actor): Expression<SqlBool> {
 }
 
 /** May the reader see the personal fields of an entry placed at this region/school? */
-export function mayReadPersonal(actor: Actor, entry: { region_code: string | null; school_id: number | null }): boolean {
+export function mayReadPersonal(
+  actor: Actor,
+  entry: { region_code: string | null; school_id: number | null },
+): boolean {
   const { kind, id } = actor.scope;
-  if (kind === 'region') return regionPrefix(id) === '' || (entry.region_code !== null && regionContains(id, entry.region_code));
+  if (kind === 'region')
+    return regionPrefix(id) === '' || (entry.region_code !== null && regionContains(id, entry.region_code));
   if (kind === 'school') return entry.school_id === Number(id);
   return false;
 }
 
 /** Keys (case and `_` ignored) that are never shown: credentials. */
-const SECRET_KEYS = /^(password|passwordhash|newpassword|currentpassword|token|tokenhash|secret|totpsecret|recoverycodes)$/;
+const SECRET_KEYS =
+  /^(password|passwordhash|newpassword|currentpassword|token|tokenhash|secret|totpsecret|recoverycodes)$/;
 /** Keys of personal data: ID numbers, phones, e-mail, birth dates. */
-const PERSONAL_KEYS = /^(idnumber|idcard|idcardnumber|identitynumber|身份证号|身份证|phone|mobile|telephone|tel|contactphone|email|birthdate|birthday|birthyear|dateofbirth)$/;
+const PERSONAL_KEYS =
+  /^(idnumber|idcard|idcardnumber|identitynumber|身份证号|身份证|phone|mobile|telephone|tel|contactphone|email|birthdate|birthday|birthyear|dateofbirth)$/;
 export const REDACTED = '***';
 
 /** A copy of before/after data with credentials always, and personal fields unless `personal`, replaced by ***. */
@@ -51,7 +57,8 @@ export function redact(value: unknown, personal: boolean): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const key = k.toLowerCase().replace(/[_\s-]/g, '');
-    if (v !== null && v !== undefined && (SECRET_KEYS.test(key) || (!personal && PERSONAL_KEYS.test(key)))) out[k] = REDACTED;
+    if (v !== null && v !== undefined && (SECRET_KEYS.test(key) || (!personal && PERSONAL_KEYS.test(key))))
+      out[k] = REDACTED;
     else out[k] = redact(v, personal);
   }
   return out;
@@ -61,7 +68,11 @@ export function redact(value: unknown, personal: boolean): unknown {
 export const mayReadAudit = (actor: Actor): boolean => actor.role === 'bureau_admin';
 
 /** One page of the audit log as `actor` may read it, newest first, personal fields redacted. */
-export async function listAuditEntries(db: Db, actor: Actor, q: AuditListQuery): Promise<{ items: AuditEntryView[]; total: number }> {
+export async function listAuditEntries(
+  db: Db,
+  actor: Actor,
+  q: AuditListQuery,
+): Promise<{ items: AuditEntryView[]; total: number }> {
   if (!mayReadAudit(actor)) throw new ForbiddenError();
   let query = db.selectFrom('audit_log').where(auditVisibleCondition(actor));
   if (q.entity) query = query.where('entity', '=', q.entity);
@@ -75,7 +86,19 @@ export async function listAuditEntries(db: Db, actor: Actor, q: AuditListQuery):
   return {
     items: rows.map((r) => {
       const personal = mayReadPersonal(actor, r);
-      return { id: r.id, at: r.at, userId: r.user_id, username: r.username, action: r.action, entity: r.entity, entityId: r.entity_id, before: redact(r.before, personal), after: redact(r.after, personal), requestId: r.request_id, ip: r.ip };
+      return {
+        id: r.id,
+        at: r.at,
+        userId: r.user_id,
+        username: r.username,
+        action: r.action,
+        entity: r.entity,
+        entityId: r.entity_id,
+        before: redact(r.before, personal),
+        after: redact(r.after, personal),
+        requestId: r.request_id,
+        ip: r.ip,
+      };
     }),
     total: count.n,
   };

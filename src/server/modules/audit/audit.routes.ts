@@ -6,7 +6,16 @@ import type { ZodApp } from '../module.js';
 import { listAuditEntries } from './audit.read.js';
 
 export function auditRoutes(app: ZodApp, ctx: AppContext) {
-  app.get('/api/v1/audit-log', {
-    schema: { tags: ['audit'], summary: '审计日志 Audit log', querystring: auditListQuery, response: { 200: pageOf(auditEntrySchema) } },
-  }, (req) => listAuditEntries(ctx.db, callerOf(req).actor, req.query));
+  app.get(
+    '/api/v1/audit-log',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: '审计日志 Audit log',
+        querystring: auditListQuery,
+        response: { 200: pageOf(auditEntrySchema) },
+      },
+    },
+    (req) => listAuditEntries(ctx.db, callerOf(req).actor, req.query),
+  );
 }

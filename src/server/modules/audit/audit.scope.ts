@@ -12,19 +12,30 @@ import { sql, type RawBuilder } from 'kysely';
  */
 type Resolver = (id: RawBuilder<unknown>) => RawBuilder<unknown>;
 
-const viaCommunity = (table: string, alias: string, schoolCol: string | null): Resolver => (id) =>
-  sql`select c.region_code, ${schoolCol ? sql.ref(`${alias}.${schoolCol}`) : sql`null::int`} as school_id, c.id as community_id
+const viaCommunity =
+  (table: string, alias: string, schoolCol: string | null): Resolver =>
+  (id) =>
+    sql`select c.region_code, ${schoolCol ? sql.ref(`${alias}.${schoolCol}`) : sql`null::int`} as school_id, c.id as community_id
       from ${sql.table(table)} ${sql.raw(alias)} join communities c on c.id = ${sql.ref(`${alias}.community_id`)} where ${sql.ref(`${alias}.id`)} = ${id}`;
-const viaSchool = (table: string, alias: string, schoolCol: string): Resolver => (id) =>
-  sql`select s.region_code, s.id as school_id, null::int as community_id
+const viaSchool =
+  (table: string, alias: string, schoolCol: string): Resolver =>
+  (id) =>
+    sql`select s.region_code, s.id as school_id, null::int as community_id
       from ${sql.table(table)} ${sql.raw(alias)} join schools s on s.id = ${sql.ref(`${alias}.${schoolCol}`)} where ${sql.ref(`${alias}.id`)} = ${id}`;
-const viaMeeting = (table: string): Resolver => (id) =>
-  sql`select c.region_code, null::int as school_id, c.id as community_id
+const viaMeeting =
+  (table: string): Resolver =>
+  (id) =>
+    sql`select c.region_code, null::int as school_id, c.id as community_id
       from ${sql.table(table)} x join meetings m on m.id = x.meeting_id join communities c on c.id = m.community_id where x.id = ${id}`;
-const ownRegion = (table: string): Resolver => (id) => sql`select x.region_code, null::int as school_id, null::int as community_id from ${sql.table(table)} x where x.id = ${id}`;
+const ownRegion =
+  (table: string): Resolver =>
+  (id) =>
+    sql`select x.region_code, null::int as school_id, null::int as community_id from ${sql.table(table)} x where x.id = ${id}`;
 /** A scope_kind / scope_id pair (users, display links). */
-const viaScopeColumns = (table: string): Resolver => (id) =>
-  sql`select case x.scope_kind when 'region' then x.scope_id
+const viaScopeColumns =
+  (table: string): Resolver =>
+  (id) =>
+    sql`select case x.scope_kind when 'region' then x.scope_id
             when 'community' then (select c.region_code from communities c where c.id::text = x.scope_id)
             else (select s.region_code from schools s where s.id::text = x.scope_id) end as region_code,
           case when x.scope_kind = 'school' then x.scope_id::int end as school_id,
@@ -33,7 +44,8 @@ const viaScopeColumns = (table: string): Resolver => (id) =>
 
 /** Entities identified by a numeric id. */
 export const AUDIT_SCOPE_RESOLVERS: Record<string, Resolver> = {
-  school: (id) => sql`select s.region_code, s.id as school_id, null::int as community_id from schools s where s.id = ${id}`,
+  school: (id) =>
+    sql`select s.region_code, s.id as school_id, null::int as community_id from schools s where s.id = ${id}`,
   teacher: viaSchool('teachers', 't', 'school_id'),
   school_year_stats: viaSchool('school_year_stats', 'y', 'school_id'),
   class: viaSchool('quality_classes', 'q', 'school_id'),
@@ -41,7 +53,8 @@ export const AUDIT_SCOPE_RESOLVERS: Record<string, Resolver> = {
   exchange_assignment: viaSchool('exchange_assignments', 'e', 'from_school_id'),
   exchange_session: (id) => sql`select s.region_code, s.id as school_id, null::int as community_id
       from exchange_sessions x join exchange_assignments e on e.id = x.assignment_id join schools s on s.id = e.from_school_id where x.id = ${id}`,
-  community: (id) => sql`select c.region_code, null::int as school_id, c.id as community_id from communities c where c.id = ${id}`,
+  community: (id) =>
+    sql`select c.region_code, null::int as school_id, c.id as community_id from communities c where c.id = ${id}`,
   membership: viaCommunity('community_memberships', 'm', 'school_id'),
   leadership_member: viaCommunity('leadership_members', 'l', 'school_id'),
   activity: viaCommunity('activities', 'a', 'organizer_school_id'),
@@ -64,12 +77,15 @@ export const AUDIT_SCOPE_RESOLVERS: Record<string, Resolver> = {
       from shared_courses x join schools s on s.id = x.owner_school_id where x.id = ${id}`,
   mentorship: (id) => sql`select s.region_code, s.id as school_id, x.community_id
       from mentorships x join teachers t on t.id = x.mentor_teacher_id join schools s on s.id = t.school_id where x.id = ${id}`,
-  master_studio: (id) => sql`select x.region_code, null::int as school_id, x.community_id from master_studios x where x.id = ${id}`,
+  master_studio: (id) =>
+    sql`select x.region_code, null::int as school_id, x.community_id from master_studios x where x.id = ${id}`,
   exchange_rule: ownRegion('exchange_rules'),
   assessment_scheme: ownRegion('assessment_schemes'),
   planner_plan: ownRegion('planner_plans'),
-  exam: (id) => sql`select x.region_code, x.owner_school_id as school_id, null::int as community_id from quality_exams x where x.id = ${id}`,
-  exam_scores: (id) => sql`select x.region_code, x.owner_school_id as school_id, null::int as community_id from quality_exams x where x.id = ${id}`,
+  exam: (id) =>
+    sql`select x.region_code, x.owner_school_id as school_id, null::int as community_id from quality_exams x where x.id = ${id}`,
+  exam_scores: (id) =>
+    sql`select x.region_code, x.owner_school_id as school_id, null::int as community_id from quality_exams x where x.id = ${id}`,
   user: viaScopeColumns('users'),
   display_link: viaScopeColumns('dashboard_display_links'),
 };
@@ -91,17 +107,24 @@ const pick = (o: unknown, ...keys: string[]): unknown => {
   }
   return undefined;
 };
-const asId = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : null);
+const asId = (v: unknown) =>
+  typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : null;
 
 /** Scope fields named in the entry's own data (the fallback when no resolver places it). */
-export function scopeFromData(...data: unknown[]): { regionCode: string | null; schoolId: number | null; communityId: number | null } {
+export function scopeFromData(...data: unknown[]): {
+  regionCode: string | null;
+  schoolId: number | null;
+  communityId: number | null;
+} {
   let regionCode: string | null = null;
   let schoolId: number | null = null;
   let communityId: number | null = null;
   for (const d of data) {
     const r = pick(d, 'regionCode', 'region_code');
     if (regionCode === null && typeof r === 'string' && /^\d{6,9}$/.test(r)) regionCode = r;
-    schoolId ??= asId(pick(d, 'schoolId', 'school_id', 'organizerSchoolId', 'organizer_school_id', 'ownerSchoolId', 'owner_school_id'));
+    schoolId ??= asId(
+      pick(d, 'schoolId', 'school_id', 'organizerSchoolId', 'organizer_school_id', 'ownerSchoolId', 'owner_school_id'),
+    );
     communityId ??= asId(pick(d, 'communityId', 'community_id'));
   }
   return { regionCode, schoolId, communityId };

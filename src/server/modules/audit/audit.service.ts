@@ -20,13 +20,20 @@ export interface AuditEntry {
   scope?: AuditScope;
 }
 
-async function regionOf(db: Kysely<Database>, p: { schoolId: number | null; communityId: number | null }): Promise<string | null> {
+async function regionOf(
+  db: Kysely<Database>,
+  p: { schoolId: number | null; communityId: number | null },
+): Promise<string | null> {
   if (p.schoolId !== null) {
     const s = await db.selectFrom('schools').select('region_code').where('id', '=', p.schoolId).executeTakeFirst();
     if (s) return s.region_code;
   }
   if (p.communityId !== null) {
-    const c = await db.selectFrom('communities').select('region_code').where('id', '=', p.communityId).executeTakeFirst();
+    const c = await db
+      .selectFrom('communities')
+      .select('region_code')
+      .where('id', '=', p.communityId)
+      .executeTakeFirst();
     if (c) return c.region_code;
   }
   return null;
@@ -35,7 +42,11 @@ async function regionOf(db: Kysely<Database>, p: { schoolId: number | null; comm
 /** Places an entry: explicit scope, else the entity's row, else the scope fields of its data. */
 export async function placeAuditEntry(db: Kysely<Database>, entry: AuditEntry): Promise<PlacedAudit> {
   if (entry.scope) {
-    const p = { regionCode: entry.scope.regionCode ?? null, schoolId: entry.scope.schoolId ?? null, communityId: entry.scope.communityId ?? null };
+    const p = {
+      regionCode: entry.scope.regionCode ?? null,
+      schoolId: entry.scope.schoolId ?? null,
+      communityId: entry.scope.communityId ?? null,
+    };
     return { ...p, regionCode: p.regionCode ?? (await regionOf(db, p)) };
   }
   if (REGION_CODE_ENTITIES.has(entry.entity) && entry.entityId !== null && /^\d{6,9}$/.test(String(entry.entityId))) {
@@ -45,7 +56,8 @@ export async function placeAuditEntry(db: Kysely<Database>, entry: AuditEntry): 
   const id = entry.entityId === null ? NaN : Number(entry.entityId);
   if (resolver && Number.isInteger(id) && id > 0 && id < 2 ** 31) {
     const { rows } = await resolver(sql`${id}::int`).execute(db);
-    const row = rows[0] as { region_code: string | null; school_id: number | null; community_id: number | null } | undefined;
+    const row = rows[0] as
+      { region_code: string | null; school_id: number | null; community_id: number | null } | undefined;
     if (row) return { regionCode: row.region_code, schoolId: row.school_id, communityId: row.community_id };
   }
   const fromData = scopeFromData(entry.after, entry.before);
@@ -75,7 +87,10 @@ export async function recordAudit(db: Kysely<Database>, caller: Caller | null, e
 }
 
 /** Only the fields that changed, so the log says what an edit did. */
-export function changedFields<T extends Record<string, unknown>>(before: T, after: T): { before: Partial<T>; after: Partial<T> } {
+export function changedFields<T extends Record<string, unknown>>(
+  before: T,
+  after: T,
+): { before: Partial<T>; after: Partial<T> } {
   const b: Partial<T> = {};
   const a: Partial<T> = {};
   for (const key of Object.keys(after) as (keyof T)[]) {

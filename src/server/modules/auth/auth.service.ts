@@ -3,7 +3,15 @@ import argon2 from 'argon2';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError, fieldIssue } from '../../http/errors.js';
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+  fieldIssue,
+} from '../../http/errors.js';
 import type { Role, ScopeKind } from '../../../shared/enums.js';
 import type { Me, SessionView } from '../../../shared/auth.schemas.js';
 import { NATION_CODE } from '../../../shared/regions.js';
@@ -25,7 +33,9 @@ export function hashToken(token: string): string {
 /** Password hashing lives in passwords.ts (users.service.ts needs it without this file). */
 export { hashPassword };
 
-export function toActor(u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' | 'scope_kind' | 'scope_id' | 'teacher_id'>): Actor {
+export function toActor(
+  u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' | 'scope_kind' | 'scope_id' | 'teacher_id'>,
+): Actor {
   return {
     userId: u.id,
     username: u.username,
@@ -58,7 +68,11 @@ export interface LoginChallengeIssued {
   challengeToken: string;
   challengeExpires: string;
 }
-export type SecondFactorHook = (user: UserRow, ip: string, userAgent: string | null) => Promise<LoginChallengeIssued | null>;
+export type SecondFactorHook = (
+  user: UserRow,
+  ip: string,
+  userAgent: string | null,
+) => Promise<LoginChallengeIssued | null>;
 
 export class AuthService {
   private readonly now: () => Date;
@@ -78,7 +92,11 @@ export class AuthService {
   }
 
   static of(ctx: AppContext, secondFactor?: SecondFactorHook): AuthService {
-    return new AuthService(ctx.db, ctx.config.sessionDays, { now: ctx.now, lockAfter: ctx.config.loginLockAfter, secondFactor });
+    return new AuthService(ctx.db, ctx.config.sessionDays, {
+      now: ctx.now,
+      lockAfter: ctx.config.loginLockAfter,
+      secondFactor,
+    });
   }
 
   /**
@@ -90,7 +108,10 @@ export class AuthService {
     await this.throttle.reserve(username, ip);
     const user = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     const ok = user !== undefined && user.is_active && (await argon2.verify(user.password_hash, password));
-    await this.db.insertInto('login_attempts').values({ username, ip, succeeded: ok, at: this.now().toISOString() }).execute();
+    await this.db
+      .insertInto('login_attempts')
+      .values({ username, ip, succeeded: ok, at: this.now().toISOString() })
+      .execute();
     if (!ok || !user) {
       await this.recordFailure(username, ip, user);
       if (Math.random() < 0.01) await this.throttle.prune();
@@ -111,23 +132,54 @@ export class AuthService {
     const failures = await this.throttle.countFailure(userKey(username));
     if (user.locked_at === null && failures >= this.lockAfter) {
       await this.db.transaction().execute(async (tx) => {
-        const locked = await tx.updateTable('users').set({ locked_at: this.now().toISOString() }).where('id', '=', user.id).where('locked_at', 'is', null).returning('id').execute();
-        if (locked.length) await recordAudit(tx, null, { action: 'lock', entity: 'user', entityId: user.id, after: { failures, lastAddress: ip } });
+        const locked = await tx
+          .updateTable('users')
+          .set({ locked_at: this.now().toISOString() })
+          .where('id', '=', user.id)
+          .where('locked_at', 'is', null)
+          .returning('id')
+          .execute();
+        if (locked.length)
+          await recordAudit(tx, null, {
+            action: 'lock',
+            entity: 'user',
+            entityId: user.id,
+            after: { failures, lastAddress: ip },
+          });
       });
     }
   }
 
   /** Opens a session for a user whose identity is established; returns the cookie token (stored only hashed). */
-  async startSession(user: UserRow, ip: string, userAgent: string | null, method: 'password' | 'oidc' | 'totp' | 'recovery_code' = 'password', requestId = '') {
+  async startSession(
+    user: UserRow,
+    ip: string,
+    userAgent: string | null,
+    method: 'password' | 'oidc' | 'totp' | 'recovery_code' = 'password',
+    requestId = '',
+  ) {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const expires = new Date(now.getTime() + this.sessionDays * 86_400_000).toISOString();
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('sessions').values({
-        id: hashToken(token), user_id: user.id, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expires, ip, user_agent: userAgent?.slice(0, 500) ?? null,
-      }).execute();
+      await tx
+        .insertInto('sessions')
+        .values({
+          id: hashToken(token),
+          user_id: user.id,
+          created_at: now.toISOString(),
+          last_seen_at: now.toISOString(),
+          expires_at: expires,
+          ip,
+          user_agent: userAgent?.slice(0, 500) ?? null,
+        })
+        .execute();
       await tx.updateTable('users').set({ last_login_at: now.toISOString() }).where('id', '=', user.id).execute();
-      await recordAudit(tx, { actor: toActor(user), requestId, ip }, { action: 'login', entity: 'user', entityId: user.id, ...(method === 'password' ? {} : { after: { method } }) });
+      await recordAudit(
+        tx,
+        { actor: toActor(user), requestId, ip },
+        { action: 'login', entity: 'user', entityId: user.id, ...(method === 'password' ? {} : { after: { method } }) },
+      );
     });
     return { token, sessionId: hashToken(token), expires, actor: toActor(user) };
   }
@@ -137,14 +189,29 @@ export class AuthService {
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.scope_kind', 'users.scope_id', 'users.teacher_id', 'users.must_change_password', 'sessions.id as session_id', 'sessions.last_seen_at'])
+      .select([
+        'users.id',
+        'users.username',
+        'users.display_name',
+        'users.role',
+        'users.scope_kind',
+        'users.scope_id',
+        'users.teacher_id',
+        'users.must_change_password',
+        'sessions.id as session_id',
+        'sessions.last_seen_at',
+      ])
       .where('sessions.id', '=', hashToken(token))
       .where('sessions.expires_at', '>', now.toISOString())
       .where('users.is_active', '=', true)
       .executeTakeFirst();
     if (!row) return null;
     if (row.last_seen_at === null || now.getTime() - new Date(row.last_seen_at).getTime() >= LAST_SEEN_EVERY_MS) {
-      await this.db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', row.session_id).execute();
+      await this.db
+        .updateTable('sessions')
+        .set({ last_seen_at: now.toISOString() })
+        .where('id', '=', row.session_id)
+        .execute();
     }
     return { actor: toActor(row), sessionId: row.session_id, mustChangePassword: row.must_change_password };
   }
@@ -172,15 +239,30 @@ export class AuthService {
       .execute();
     const iso = (v: string | Date) => new Date(v).toISOString();
     return rows.map((r) => ({
-      id: r.id, current: r.id === currentSessionId, userAgent: r.user_agent, ip: r.ip, createdAt: iso(r.created_at), lastSeenAt: iso(r.last_seen_at ?? r.created_at),
+      id: r.id,
+      current: r.id === currentSessionId,
+      userAgent: r.user_agent,
+      ip: r.ip,
+      createdAt: iso(r.created_at),
+      lastSeenAt: iso(r.last_seen_at ?? r.created_at),
     }));
   }
 
   async revokeSession(caller: Caller, sessionId: string) {
     await this.db.transaction().execute(async (tx) => {
-      const gone = await tx.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', caller.actor.userId).returning('ip').execute();
+      const gone = await tx
+        .deleteFrom('sessions')
+        .where('id', '=', sessionId)
+        .where('user_id', '=', caller.actor.userId)
+        .returning('ip')
+        .execute();
       if (!gone.length) throw new NotFoundError('session', sessionId.slice(0, 8), { zh: '会话', en: 'session' });
-      await recordAudit(tx, caller, { action: 'revoke_session', entity: 'user', entityId: caller.actor.userId, before: { ip: gone[0]!.ip } });
+      await recordAudit(tx, caller, {
+        action: 'revoke_session',
+        entity: 'user',
+        entityId: caller.actor.userId,
+        before: { ip: gone[0]!.ip },
+      });
     });
   }
 
@@ -188,7 +270,12 @@ export class AuthService {
   async revokeAllSessions(caller: Caller) {
     await this.db.transaction().execute(async (tx) => {
       const gone = await tx.deleteFrom('sessions').where('user_id', '=', caller.actor.userId).returning('id').execute();
-      await recordAudit(tx, caller, { action: 'revoke_all_sessions', entity: 'user', entityId: caller.actor.userId, after: { sessions: gone.length } });
+      await recordAudit(tx, caller, {
+        action: 'revoke_all_sessions',
+        entity: 'user',
+        entityId: caller.actor.userId,
+        after: { sessions: gone.length },
+      });
     });
   }
 
@@ -203,13 +290,24 @@ export class AuthService {
       .where(usersInScopeCondition(actor))
       .orderBy('u.locked_at', 'desc')
       .execute();
-    return rows.map((r) => ({ userId: r.id, username: r.username, displayName: r.display_name, lockedAt: new Date(r.locked_at!).toISOString() }));
+    return rows.map((r) => ({
+      userId: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      lockedAt: new Date(r.locked_at!).toISOString(),
+    }));
   }
 
   async unlock(caller: Caller, id: number) {
     const target = await new UsersService(this.db).changeable(caller, id);
     await this.db.transaction().execute(async (tx) => {
-      const row = await tx.updateTable('users').set({ locked_at: null }).where('id', '=', id).where('locked_at', 'is not', null).returning('id').executeTakeFirst();
+      const row = await tx
+        .updateTable('users')
+        .set({ locked_at: null })
+        .where('id', '=', id)
+        .where('locked_at', 'is not', null)
+        .returning('id')
+        .executeTakeFirst();
       if (!row) throw new ConflictError('not_locked');
       await tx.deleteFrom('login_throttle').where('key', '=', userKey(target.username)).execute();
       await recordAudit(tx, caller, { action: 'unlock', entity: 'user', entityId: id });
@@ -217,7 +315,9 @@ export class AuthService {
   }
 
   /** Creates the bootstrap administrator once; returns the generated password when none was configured. */
-  async ensureBootstrapAdmin(configuredPassword: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
+  async ensureBootstrapAdmin(
+    configuredPassword: string | undefined,
+  ): Promise<{ created: boolean; generatedPassword?: string }> {
     const existing = await this.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirst();
     if (existing) return { created: false };
     const generated = configuredPassword ? undefined : randomBytes(12).toString('base64url');
@@ -240,33 +340,74 @@ export class AuthService {
   }
 
   async me(actor: Actor): Promise<Me> {
-    const flags = await this.db.selectFrom('users').select('must_change_password').where('id', '=', actor.userId).executeTakeFirstOrThrow();
+    const flags = await this.db
+      .selectFrom('users')
+      .select('must_change_password')
+      .where('id', '=', actor.userId)
+      .executeTakeFirstOrThrow();
     return { ...(await loadUser(this.db, actor.userId)), mustChangePassword: flags.must_change_password };
   }
 
   /** Changing one's own password ends every other session of the user; this one stays. */
   async changePassword(caller: Caller, current: string, next: string, currentSessionId: string | null) {
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', caller.actor.userId).executeTakeFirstOrThrow();
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', caller.actor.userId)
+      .executeTakeFirstOrThrow();
     if (!(await argon2.verify(user.password_hash, current))) {
-      throw new ValidationError([fieldIssue('body.currentPassword', 'wrong_password', '当前密码不正确', 'Current password is wrong')]);
+      throw new ValidationError([
+        fieldIssue('body.currentPassword', 'wrong_password', '当前密码不正确', 'Current password is wrong'),
+      ]);
     }
     if (user.must_change_password && current === next) {
-      throw new ValidationError([fieldIssue('body.newPassword', 'same_password', '新密码不能与管理员设置的密码相同', 'Choose a password other than the one the administrator set')]);
+      throw new ValidationError([
+        fieldIssue(
+          'body.newPassword',
+          'same_password',
+          '新密码不能与管理员设置的密码相同',
+          'Choose a password other than the one the administrator set',
+        ),
+      ]);
     }
     await this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('users').set({ password_hash: await hashPassword(next), must_change_password: false, updated_at: this.now().toISOString() }).where('id', '=', user.id).execute();
+      await tx
+        .updateTable('users')
+        .set({
+          password_hash: await hashPassword(next),
+          must_change_password: false,
+          updated_at: this.now().toISOString(),
+        })
+        .where('id', '=', user.id)
+        .execute();
       let others = tx.deleteFrom('sessions').where('user_id', '=', user.id);
       if (currentSessionId) others = others.where('id', '!=', currentSessionId);
       const ended = await others.returning('id').execute();
-      await recordAudit(tx, caller, { action: 'change_password', entity: 'user', entityId: user.id, after: { otherSessionsEnded: ended.length } });
+      await recordAudit(tx, caller, {
+        action: 'change_password',
+        entity: 'user',
+        entityId: user.id,
+        after: { otherSessionsEnded: ended.length },
+      });
     });
   }
 
   // --- sign-in by other means (SSO, second step; oidc.service.ts, totp.service.ts) ---
 
   /** Opens a session for a user who has passed every check (SSO callback, second step). */
-  async openSession(userId: number, ip: string, userAgent: string | null, method: 'oidc' | 'totp' | 'recovery_code', requestId = '') {
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).where('is_active', '=', true).executeTakeFirst();
+  async openSession(
+    userId: number,
+    ip: string,
+    userAgent: string | null,
+    method: 'oidc' | 'totp' | 'recovery_code',
+    requestId = '',
+  ) {
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', userId)
+      .where('is_active', '=', true)
+      .executeTakeFirst();
     if (!user) throw new UnauthenticatedError('invalid_credentials');
     if (user.locked_at !== null) throw new AppError(423, 'account_locked');
     return this.startSession(user, ip, userAgent, method, requestId);

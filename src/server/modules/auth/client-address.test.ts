@@ -8,12 +8,33 @@ import { buildUser, HAINING, USER_PASSWORD } from '../../test/factories.js';
  * when GONGJIN_TRUST_PROXY names the proxy it came through (addresses/CIDRs) or a hop count.
  */
 const signIn = (t: TestApp, username: string, password: string, remoteAddress: string, xff?: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress, headers: xff ? { 'x-forwarded-for': xff } : {} });
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password },
+    remoteAddress,
+    headers: xff ? { 'x-forwarded-for': xff } : {},
+  });
 
 async function recorded(t: TestApp, username: string) {
-  const user = await t.ctx.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
-  const session = await t.ctx.db.selectFrom('sessions').select('ip').where('user_id', '=', user.id).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
-  const audit = await t.ctx.db.selectFrom('audit_log').select('ip').where('action', '=', 'login').where('user_id', '=', user.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const user = await t.ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow();
+  const session = await t.ctx.db
+    .selectFrom('sessions')
+    .select('ip')
+    .where('user_id', '=', user.id)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirstOrThrow();
+  const audit = await t.ctx.db
+    .selectFrom('audit_log')
+    .select('ip')
+    .where('action', '=', 'login')
+    .where('user_id', '=', user.id)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
   return { session: session.ip, audit: audit.ip };
 }
 
@@ -22,7 +43,11 @@ describe('GONGJIN_TRUST_PROXY parsing', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ GONGJIN_TRUST_PROXY: '' }).trustProxy).toBe(false);
     expect(loadConfig({ GONGJIN_TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ GONGJIN_TRUST_PROXY: '10.0.0.1, 172.16.0.0/12,::1' }).trustProxy).toEqual(['10.0.0.1', '172.16.0.0/12', '::1']);
+    expect(loadConfig({ GONGJIN_TRUST_PROXY: '10.0.0.1, 172.16.0.0/12,::1' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '172.16.0.0/12',
+      '::1',
+    ]);
     expect(() => loadConfig({ GONGJIN_TRUST_PROXY: 'true' })).toThrow(/GONGJIN_TRUST_PROXY/);
     expect(() => loadConfig({ GONGJIN_TRUST_PROXY: '10.0.0.0/40' })).toThrow(/GONGJIN_TRUST_PROXY/);
   });
@@ -43,7 +68,8 @@ describe('by default a forged X-Forwarded-For is ignored', () => {
 
   it('cannot dodge the per-address throttle by changing the header', async () => {
     const codes: number[] = [];
-    for (let i = 0; i < 8; i++) codes.push((await signIn(t, 'alice', 'wrong', '10.2.2.2', `203.0.113.${i + 1}`)).statusCode);
+    for (let i = 0; i < 8; i++)
+      codes.push((await signIn(t, 'alice', 'wrong', '10.2.2.2', `203.0.113.${i + 1}`)).statusCode);
     expect(codes.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(codes.slice(5)).toEqual([429, 429, 429]);
   });

@@ -21,7 +21,11 @@ export const IP_MAX_SECONDS = 60 * 60;
 /** A key with no failure for this long starts again from zero. */
 export const FORGET_AFTER_SECONDS = 24 * 3600;
 
-interface Rule { free: number; base: number; max: number }
+interface Rule {
+  free: number;
+  base: number;
+  max: number;
+}
 const PAIR: Rule = { free: PAIR_FREE_FAILURES, base: PAIR_BASE_SECONDS, max: PAIR_MAX_SECONDS };
 const IP: Rule = { free: IP_FREE_FAILURES, base: IP_BASE_SECONDS, max: IP_MAX_SECONDS };
 
@@ -73,7 +77,10 @@ export class LoginThrottle {
 
   /** The attempt succeeded: the pair and the username's lock count start afresh; the address gets its attempt back. */
   async release(username: string, ip: string): Promise<void> {
-    await this.db.deleteFrom('login_throttle').where('key', 'in', [pairKey(username, ip), userKey(username)]).execute();
+    await this.db
+      .deleteFrom('login_throttle')
+      .where('key', 'in', [pairKey(username, ip), userKey(username)])
+      .execute();
     await this.giveBack(ipKey(ip));
   }
 
@@ -84,10 +91,12 @@ export class LoginThrottle {
     const row = await this.db
       .insertInto('login_throttle')
       .values({ key, failures: 1, last_failure_at: at })
-      .onConflict((oc) => oc.column('key').doUpdateSet({
-        failures: sql<number>`case when login_throttle.last_failure_at < ${forgetBefore}::timestamptz then 1 else login_throttle.failures + 1 end`,
-        last_failure_at: at,
-      }))
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          failures: sql<number>`case when login_throttle.last_failure_at < ${forgetBefore}::timestamptz then 1 else login_throttle.failures + 1 end`,
+          last_failure_at: at,
+        }),
+      )
       .returning('failures')
       .executeTakeFirstOrThrow();
     return row.failures;
@@ -113,27 +122,35 @@ export class LoginThrottle {
     const row = await this.db
       .insertInto('login_throttle')
       .values({ key, failures: 1, last_failure_at: at })
-      .onConflict((oc) => oc.column('key')
-        .doUpdateSet({
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
           failures: sql<number>`case when ${t}.last_failure_at < ${forgetBefore}::timestamptz then 1 else ${t}.failures + 1 end`,
           last_failure_at: at,
-        })
-        .where(sql<boolean>`${t}.last_failure_at < ${forgetBefore}::timestamptz
+        }).where(sql<boolean>`${t}.last_failure_at < ${forgetBefore}::timestamptz
           or ${t}.failures < ${rule.free}
-          or ${t}.last_failure_at + make_interval(secs => least(${rule.max}::float8, ${rule.base}::float8 * power(2::float8, least(${t}.failures - ${rule.free}, 30)))) <= ${at}::timestamptz`))
+          or ${t}.last_failure_at + make_interval(secs => least(${rule.max}::float8, ${rule.base}::float8 * power(2::float8, least(${t}.failures - ${rule.free}, 30)))) <= ${at}::timestamptz`),
+      )
       .returning('failures')
       .executeTakeFirst();
     return row !== undefined;
   }
 
   private async giveBack(key: string): Promise<void> {
-    await this.db.updateTable('login_throttle').set({ failures: sql<number>`greatest(failures - 1, 0)` }).where('key', '=', key).execute();
+    await this.db
+      .updateTable('login_throttle')
+      .set({ failures: sql<number>`greatest(failures - 1, 0)` })
+      .where('key', '=', key)
+      .execute();
   }
 
   /** The error for a refused attempt, with the longest wait of the two keys. */
   private async throttled(username: string, ip: string): Promise<LoginThrottledError> {
     const now = this.now().getTime();
-    const rows = await this.db.selectFrom('login_throttle').select(['key', 'failures', 'last_failure_at']).where('key', 'in', [pairKey(username, ip), ipKey(ip)]).execute();
+    const rows = await this.db
+      .selectFrom('login_throttle')
+      .select(['key', 'failures', 'last_failure_at'])
+      .where('key', 'in', [pairKey(username, ip), ipKey(ip)])
+      .execute();
     let wait = 1;
     for (const r of rows) {
       const last = new Date(r.last_failure_at).getTime();

@@ -18,10 +18,20 @@ let op: TestOidcProvider;
 
 beforeAll(async () => {
   t = await createTestApp({ now: () => clock ?? new Date() });
-  op = await startOidcProvider({ redirectUris: [`${APP}/api/v1/auth/oidc/callback`], postLogoutRedirectUris: [`${APP}/login`] });
+  op = await startOidcProvider({
+    redirectUris: [`${APP}/api/v1/auth/oidc/callback`],
+    postLogoutRedirectUris: [`${APP}/login`],
+  });
   Object.assign(t.ctx.config, {
     publicUrl: APP,
-    oidc: { issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret, usernameClaim: 'preferred_username', scopes: 'openid profile', label: '浙政钉登录' },
+    oidc: {
+      issuer: op.issuer,
+      clientId: op.clientId,
+      clientSecret: op.clientSecret,
+      usernameClaim: 'preferred_username',
+      scopes: 'openid profile',
+      label: '浙政钉登录',
+    },
   });
   await buildUser(t.ctx.db, 'community_lead', { kind: 'region', id: HAINING }, { username: 'lead' });
   const off = await buildUser(t.ctx.db, 'viewer', { kind: 'region', id: HAINING }, { username: 'gone' });
@@ -32,11 +42,15 @@ afterAll(async () => {
   await op?.close();
 });
 
-const cookieOf = (res: { cookies: { name: string; value: string }[] }, name: string) => res.cookies.find((c) => c.name === name)?.value;
+const cookieOf = (res: { cookies: { name: string; value: string }[] }, name: string) =>
+  res.cookies.find((c) => c.name === name)?.value;
 
 /** GET /oidc/start: the provider URL and the browser's state cookie. */
 async function start(next?: string) {
-  const res = await t.app.inject({ method: 'GET', url: `/api/v1/auth/oidc/start${next ? `?next=${encodeURIComponent(next)}` : ''}` });
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/v1/auth/oidc/start${next ? `?next=${encodeURIComponent(next)}` : ''}`,
+  });
   expect(res.statusCode).toBe(302);
   const state = cookieOf(res, 'gongjin_oidc_state');
   expect(state).toBeTruthy();
@@ -45,7 +59,11 @@ async function start(next?: string) {
 
 function callback(callbackUrl: string, state: string | undefined, headers: Record<string, string> = {}) {
   const u = new URL(callbackUrl);
-  return t.app.inject({ method: 'GET', url: u.pathname + u.search, headers: { ...(state ? { cookie: `gongjin_oidc_state=${state}` } : {}), ...headers } });
+  return t.app.inject({
+    method: 'GET',
+    url: u.pathname + u.search,
+    headers: { ...(state ? { cookie: `gongjin_oidc_state=${state}` } : {}), ...headers },
+  });
 }
 
 describe('OIDC single sign-on', () => {
@@ -64,7 +82,12 @@ describe('OIDC single sign-on', () => {
     expect(u.searchParams.get('state')).toBe(state);
     expect(u.searchParams.get('redirect_uri')).toBe(`${APP}/api/v1/auth/oidc/callback`);
     // kept server-side (any instance can answer the callback), the state only as a hash
-    const row = await t.ctx.db.selectFrom('oidc_login_requests').selectAll().where('redirect_uri', '=', `${APP}/api/v1/auth/oidc/callback`).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('oidc_login_requests')
+      .selectAll()
+      .where('redirect_uri', '=', `${APP}/api/v1/auth/oidc/callback`)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
     expect(row.state_hash).not.toBe(state);
     expect(row.code_verifier).toBeTruthy();
   });
@@ -81,7 +104,12 @@ describe('OIDC single sign-on', () => {
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ username: 'lead', role: 'community_lead' });
-    const audit = await t.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'login').where('username', '=', 'lead').executeTakeFirstOrThrow();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'login')
+      .where('username', '=', 'lead')
+      .executeTakeFirstOrThrow();
     expect(audit.after).toEqual({ method: 'oidc' });
 
     const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/oidc/logout', headers });
@@ -111,8 +139,14 @@ describe('OIDC single sign-on', () => {
     const res2 = await callback(cb2, state);
     expect(res2.statusCode).toBe(400);
     expect(res2.json().code).toBe('oidc_state_mismatch');
-    const refused = await t.ctx.db.selectFrom('audit_log').select('after').where('action', '=', 'sso_refused').execute();
-    expect(refused.map((r) => (r.after as { reason: string }).reason)).toEqual(expect.arrayContaining(['oidc_state_unknown', 'oidc_state_mismatch']));
+    const refused = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('after')
+      .where('action', '=', 'sso_refused')
+      .execute();
+    expect(refused.map((r) => (r.after as { reason: string }).reason)).toEqual(
+      expect.arrayContaining(['oidc_state_unknown', 'oidc_state_mismatch']),
+    );
   });
 
   it('refuses an identity with no Gongjin user, or an inactive one, with a page in both languages, audited; nobody is created', async () => {
@@ -126,8 +160,17 @@ describe('OIDC single sign-on', () => {
     expect(res.body).toContain('stranger');
     expect(cookieOf(res, 'gongjin_session')).toBeFalsy();
     expect(await t.ctx.db.selectFrom('users').select('id').execute()).toHaveLength(users.length);
-    const entry = await t.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'sso_refused').where('username', '=', 'stranger').executeTakeFirstOrThrow();
-    expect(entry.after).toMatchObject({ reason: 'oidc_unknown_user', subject: 'stranger', claim: 'preferred_username' });
+    const entry = await t.ctx.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'sso_refused')
+      .where('username', '=', 'stranger')
+      .executeTakeFirstOrThrow();
+    expect(entry.after).toMatchObject({
+      reason: 'oidc_unknown_user',
+      subject: 'stranger',
+      claim: 'preferred_username',
+    });
     expect(entry.ip).toBeTruthy();
 
     const again = await start();
@@ -147,7 +190,11 @@ describe('OIDC single sign-on', () => {
 
     const late = await start();
     const cbLate = await signInAtProvider(late.authorizeUrl, 'lead', APP);
-    await t.ctx.db.updateTable('oidc_login_requests').set({ expires_at: new Date(Date.now() - 60_000).toISOString() }).where('used_at', 'is', null).execute();
+    await t.ctx.db
+      .updateTable('oidc_login_requests')
+      .set({ expires_at: new Date(Date.now() - 60_000).toISOString() })
+      .where('used_at', 'is', null)
+      .execute();
     const expired = await callback(cbLate, late.state);
     expect(expired.statusCode).toBe(400);
     expect(expired.json().code).toBe('oidc_expired');
@@ -167,7 +214,10 @@ describe('OIDC single sign-on', () => {
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
     clock = new Date('2026-12-03T09:00:00Z');
     const user = await buildUser(t.ctx.db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'sso-2fa' });
-    await t.ctx.db.insertInto('user_totp').values({ user_id: user.id, secret, enabled_at: clock.toISOString(), last_time_step: null }).execute();
+    await t.ctx.db
+      .insertInto('user_totp')
+      .values({ user_id: user.id, secret, enabled_at: clock.toISOString(), last_time_step: null })
+      .execute();
 
     const { authorizeUrl, state } = await start('/schools');
     const res = await callback(await signInAtProvider(authorizeUrl, 'sso-2fa', APP), state);
@@ -175,14 +225,26 @@ describe('OIDC single sign-on', () => {
     expect(res.headers.location).toBe('/login?step=2fa&next=%2Fschools');
     expect(cookieOf(res, 'gongjin_session')).toBeFalsy();
     const challenge = `gongjin_challenge=${cookieOf(res, 'gongjin_challenge')}`;
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/challenge', headers: { cookie: challenge } })).json()).toEqual({ kind: 'totp' });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/auth/challenge', headers: { cookie: challenge } })).json(),
+    ).toEqual({ kind: 'totp' });
 
     const code = await generate({ secret, epoch: Math.floor(clock.getTime() / 1000) });
-    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/totp/verify', headers: { cookie: challenge }, payload: { code } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/totp/verify',
+      headers: { cookie: challenge },
+      payload: { code },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ user: { username: 'sso-2fa' }, returnTo: '/schools' });
     const headers = { cookie: `gongjin_session=${cookieOf(ok, 'gongjin_session')}` };
-    const login = await t.ctx.db.selectFrom('audit_log').select('after').where('action', '=', 'login').where('username', '=', 'sso-2fa').executeTakeFirstOrThrow();
+    const login = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('after')
+      .where('action', '=', 'login')
+      .where('username', '=', 'sso-2fa')
+      .executeTakeFirstOrThrow();
     expect(login.after).toEqual({ method: 'oidc' });
     // a session that came through SSO ends at the provider too
     const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/oidc/logout', headers });
@@ -192,7 +254,11 @@ describe('OIDC single sign-on', () => {
   it('turns password login off with GONGJIN_PASSWORD_LOGIN=0', async () => {
     t.ctx.config.passwordLogin = false;
     try {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'lead', password: 'password-123' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'lead', password: 'password-123' },
+      });
       expect(res.statusCode).toBe(403);
       expect(res.json().code).toBe('password_login_disabled');
       expect((await t.app.inject({ method: 'GET', url: '/api/v1/auth/methods' })).json().password).toBe(false);
@@ -218,8 +284,20 @@ describe('the username an identity claim names', () => {
 
 describe('SSO configuration', () => {
   it('reads GONGJIN_OIDC_* and refuses settings that would lock everyone out', () => {
-    const c = loadConfig({ GONGJIN_OIDC_ISSUER: 'https://idp.example.gov.cn', GONGJIN_OIDC_CLIENT_ID: 'gongjin', GONGJIN_OIDC_LABEL: '浙政钉登录', GONGJIN_PASSWORD_LOGIN: '0', GONGJIN_PUBLIC_URL: 'https://gj.example.gov.cn/' });
-    expect(c.oidc).toMatchObject({ issuer: 'https://idp.example.gov.cn', clientId: 'gongjin', clientSecret: undefined, usernameClaim: 'preferred_username', label: '浙政钉登录' });
+    const c = loadConfig({
+      GONGJIN_OIDC_ISSUER: 'https://idp.example.gov.cn',
+      GONGJIN_OIDC_CLIENT_ID: 'gongjin',
+      GONGJIN_OIDC_LABEL: '浙政钉登录',
+      GONGJIN_PASSWORD_LOGIN: '0',
+      GONGJIN_PUBLIC_URL: 'https://gj.example.gov.cn/',
+    });
+    expect(c.oidc).toMatchObject({
+      issuer: 'https://idp.example.gov.cn',
+      clientId: 'gongjin',
+      clientSecret: undefined,
+      usernameClaim: 'preferred_username',
+      label: '浙政钉登录',
+    });
     expect(c.passwordLogin).toBe(false);
     expect(c.publicUrl).toBe('https://gj.example.gov.cn');
     expect(loadConfig({}).oidc).toBeNull();

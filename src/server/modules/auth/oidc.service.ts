@@ -26,7 +26,8 @@ function isUnreachable(e: unknown): boolean {
 
 function reasonOf(e: unknown): string {
   const x = e as { error?: unknown; code?: unknown; message?: unknown };
-  const reason = typeof x.error === 'string' ? x.error : typeof x.code === 'string' ? x.code : String(x.message ?? 'error');
+  const reason =
+    typeof x.error === 'string' ? x.error : typeof x.code === 'string' ? x.code : String(x.message ?? 'error');
   return reason.slice(0, 120);
 }
 
@@ -70,10 +71,16 @@ export class OidcService {
     const key = `${c.issuer}|${c.clientId}`;
     let p = this.discovered.get(key);
     if (!p) {
-      p = oidc.discovery(new URL(c.issuer), c.clientId, c.clientSecret, c.clientSecret ? oidc.ClientSecretPost(c.clientSecret) : oidc.None(), {
-        execute: isLoopback(c.issuer) ? [oidc.allowInsecureRequests] : [],
-        timeout: 10,
-      });
+      p = oidc.discovery(
+        new URL(c.issuer),
+        c.clientId,
+        c.clientSecret,
+        c.clientSecret ? oidc.ClientSecretPost(c.clientSecret) : oidc.None(),
+        {
+          execute: isLoopback(c.issuer) ? [oidc.allowInsecureRequests] : [],
+          timeout: 10,
+        },
+      );
       this.discovered.set(key, p);
       p.catch(() => this.discovered.delete(key));
     }
@@ -91,7 +98,10 @@ export class OidcService {
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const verifier = oidc.randomPKCECodeVerifier();
-    await this.db.deleteFrom('oidc_login_requests').where('expires_at', '<', sql<string>`now() - interval '1 day'`).execute();
+    await this.db
+      .deleteFrom('oidc_login_requests')
+      .where('expires_at', '<', sql<string>`now() - interval '1 day'`)
+      .execute();
     await this.db
       .insertInto('oidc_login_requests')
       .values({
@@ -119,11 +129,19 @@ export class OidcService {
    * Checks a callback: the state must be one this server issued, to this browser (its cookie), not
    * used and not expired; then the code is exchanged (PKCE verifier, nonce checked) and the identity read.
    */
-  async callback(query: Record<string, string | undefined>, rawQuery: string, browserState: string | undefined): Promise<{ identity: OidcIdentity; returnTo: string | null }> {
+  async callback(
+    query: Record<string, string | undefined>,
+    rawQuery: string,
+    browserState: string | undefined,
+  ): Promise<{ identity: OidcIdentity; returnTo: string | null }> {
     const c = this.settings();
     const state = query.state;
     if (!state) throw new AppError(400, 'oidc_state_missing');
-    const request = await this.db.selectFrom('oidc_login_requests').selectAll().where('state_hash', '=', sha256(state)).executeTakeFirst();
+    const request = await this.db
+      .selectFrom('oidc_login_requests')
+      .selectAll()
+      .where('state_hash', '=', sha256(state))
+      .executeTakeFirst();
     if (!request) throw new AppError(400, 'oidc_state_unknown');
     if (request.used_at !== null) throw new AppError(400, 'oidc_replayed');
     if (!browserState || browserState !== state) throw new AppError(400, 'oidc_state_mismatch');
@@ -137,7 +155,10 @@ export class OidcService {
       .executeTakeFirst();
     if (!claimed) throw new AppError(400, 'oidc_replayed');
     if (claimed.expired) throw new AppError(400, 'oidc_expired', { minutes: OIDC_REQUEST_MINUTES });
-    if (query.error) throw new AppError(403, 'oidc_provider_error', { reason: `${query.error}${query.error_description ? `: ${query.error_description}` : ''}`.slice(0, 200) });
+    if (query.error)
+      throw new AppError(403, 'oidc_provider_error', {
+        reason: `${query.error}${query.error_description ? `: ${query.error_description}` : ''}`.slice(0, 200),
+      });
 
     const client = await this.client(c);
     let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
@@ -166,7 +187,13 @@ export class OidcService {
       }
     }
     return {
-      identity: { issuer: claims.iss, subject: claims.sub, idToken: tokens.id_token, username: usernameFromClaim(c.usernameClaim, value), claim: c.usernameClaim },
+      identity: {
+        issuer: claims.iss,
+        subject: claims.sub,
+        idToken: tokens.id_token,
+        username: usernameFromClaim(c.usernameClaim, value),
+        claim: c.usernameClaim,
+      },
       returnTo: request.return_to,
     };
   }
@@ -174,18 +201,30 @@ export class OidcService {
   /** The active Gongjin user an identity names; SSO never creates users. */
   async userFor(identity: OidcIdentity): Promise<UserRow | null> {
     if (!identity.username) return null;
-    const user = await this.db.selectFrom('users').selectAll().where('username', '=', identity.username).where('is_active', '=', true).executeTakeFirst();
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', identity.username)
+      .where('is_active', '=', true)
+      .executeTakeFirst();
     return user ?? null;
   }
 
   /** The provider's logout URL for a session opened through it, or null (no end_session endpoint, other provider). */
-  async endSessionUrl(session: { issuer: string; id_token: string }, postLogoutRedirect: string): Promise<string | null> {
+  async endSessionUrl(
+    session: { issuer: string; id_token: string },
+    postLogoutRedirect: string,
+  ): Promise<string | null> {
     const c = this.config();
     if (!c) return null;
     try {
       const client = await this.client(c);
-      if (client.serverMetadata().issuer !== session.issuer || !client.serverMetadata().end_session_endpoint) return null;
-      return oidc.buildEndSessionUrl(client, { id_token_hint: session.id_token, post_logout_redirect_uri: postLogoutRedirect }).href;
+      if (client.serverMetadata().issuer !== session.issuer || !client.serverMetadata().end_session_endpoint)
+        return null;
+      return oidc.buildEndSessionUrl(client, {
+        id_token_hint: session.id_token,
+        post_logout_redirect_uri: postLogoutRedirect,
+      }).href;
     } catch {
       return null; // the local session ends regardless
     }

@@ -22,10 +22,21 @@ export function assertPasswordLogin(config: Config) {
 }
 
 export function setChallengeCookie(reply: FastifyReply, config: Config, token: string, expires: string) {
-  reply.setCookie(CHALLENGE_COOKIE, token, { path: '/api/v1/auth', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, expires: new Date(expires) });
+  reply.setCookie(CHALLENGE_COOKIE, token, {
+    path: '/api/v1/auth',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.secureCookies,
+    expires: new Date(expires),
+  });
 }
 export function clearChallengeCookie(reply: FastifyReply, config: Config) {
-  reply.clearCookie(CHALLENGE_COOKIE, { path: '/api/v1/auth', httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
+  reply.clearCookie(CHALLENGE_COOKIE, {
+    path: '/api/v1/auth',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.secureCookies,
+  });
 }
 
 /** Where users reach the app: GONGJIN_PUBLIC_URL, else this request's own origin. */
@@ -35,7 +46,14 @@ export function publicBaseUrl(config: Config, req: FastifyRequest): string {
 
 /** A same-site path to return to after sign-in ("/x?y"), never another origin. */
 export function safeReturnPath(next: unknown): string | null {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.length > 1000) return null;
+  if (
+    typeof next !== 'string' ||
+    !next.startsWith('/') ||
+    next.startsWith('//') ||
+    next.startsWith('/\\') ||
+    next.length > 1000
+  )
+    return null;
   return next;
 }
 
@@ -86,7 +104,17 @@ export async function findChallenge(db: Db, req: FastifyRequest): Promise<LoginC
 }
 
 /** Audit entry for a sign-in attempt that has no actor yet (refused SSO identity, wrong code before a session). */
-export async function auditAttempt(db: Db, req: FastifyRequest, e: { action: string; userId?: number | null; username?: string | null; entityId?: string | number | null; after: unknown }) {
+export async function auditAttempt(
+  db: Db,
+  req: FastifyRequest,
+  e: {
+    action: string;
+    userId?: number | null;
+    username?: string | null;
+    entityId?: string | number | null;
+    after: unknown;
+  },
+) {
   await db
     .insertInto('audit_log')
     .values({
@@ -104,17 +132,32 @@ export async function auditAttempt(db: Db, req: FastifyRequest, e: { action: str
 }
 
 export function setSessionCookie(reply: FastifyReply, config: Config, token: string, expires: string) {
-  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, expires: new Date(expires) });
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.secureCookies,
+    expires: new Date(expires),
+  });
 }
 
 /** The active user a pending challenge belongs to (null: the account was disabled meanwhile). */
 export function challengeUser(db: Db, challenge: LoginChallengeRow) {
-  return db.selectFrom('users').selectAll().where('id', '=', challenge.user_id).where('is_active', '=', true).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', challenge.user_id)
+    .where('is_active', '=', true)
+    .executeTakeFirst();
 }
 
 /** A wrong code spends one of the challenge's attempts. */
 export async function spendChallengeAttempt(db: Db, challengeId: number | string): Promise<void> {
-  await db.updateTable('login_challenges').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', challengeId as LoginChallengeRow['id']).execute();
+  await db
+    .updateTable('login_challenges')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', challengeId as LoginChallengeRow['id'])
+    .execute();
 }
 
 /** Spends the challenge once: the row, or undefined when another request spent it first. */
@@ -123,11 +166,22 @@ export function spendChallenge(db: Db, challengeId: LoginChallengeRow['id']) {
 }
 
 /** Remembers which provider session a Gongjin session came from, for signing out at the provider. */
-export async function linkOidcSession(db: Db, sessionId: string, sso: { issuer: string; subject: string; idToken: string }): Promise<void> {
-  await db.insertInto('oidc_sessions').values({ session_id: sessionId, issuer: sso.issuer, subject: sso.subject, id_token: sso.idToken }).execute();
+export async function linkOidcSession(
+  db: Db,
+  sessionId: string,
+  sso: { issuer: string; subject: string; idToken: string },
+): Promise<void> {
+  await db
+    .insertInto('oidc_sessions')
+    .values({ session_id: sessionId, issuer: sso.issuer, subject: sso.subject, id_token: sso.idToken })
+    .execute();
 }
 
 /** The provider session behind a session token, if it came through SSO. */
 export function oidcSessionOf(db: Db, sessionToken: string) {
-  return db.selectFrom('oidc_sessions').select(['issuer', 'id_token']).where('session_id', '=', hashToken(sessionToken)).executeTakeFirst();
+  return db
+    .selectFrom('oidc_sessions')
+    .select(['issuer', 'id_token'])
+    .where('session_id', '=', hashToken(sessionToken))
+    .executeTakeFirst();
 }

@@ -7,13 +7,17 @@ import { TotpService } from './totp.service.js';
 /** Two-step verification with TOTP, on an injected clock (each new code is 30 seconds later). */
 let t: TestApp;
 let clock = new Date('2026-12-03T08:00:00Z');
-const tick = () => { clock = new Date(clock.getTime() + 30_000); };
+const tick = () => {
+  clock = new Date(clock.getTime() + 30_000);
+};
 const codeFor = (secret: string) => generate({ secret, epoch: Math.floor(clock.getTime() / 1000) });
 
 beforeAll(async () => {
   t = await createTestApp({ now: () => clock });
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 beforeEach(async () => {
   tick();
   await t.ctx.db.deleteFrom('totp_attempts').execute();
@@ -30,7 +34,11 @@ async function passwordLogin(username: string, password: string) {
   expect(res.statusCode).toBe(200);
   const session = cookieOf(res, 'gongjin_session');
   const challenge = cookieOf(res, 'gongjin_challenge');
-  return { res, session: session ? `gongjin_session=${session}` : null, challenge: challenge ? `gongjin_challenge=${challenge}` : null };
+  return {
+    res,
+    session: session ? `gongjin_session=${session}` : null,
+    challenge: challenge ? `gongjin_challenge=${challenge}` : null,
+  };
 }
 
 /** Signs in (no TOTP yet), enrols and confirms; returns the secret and the recovery codes. */
@@ -56,7 +64,9 @@ describe('TOTP enrolment', () => {
     expect(e.qrDataUrl).toMatch(/^data:image\/png;base64,/);
     expect((await inject('GET', '/api/v1/auth/totp', session)).json()).toMatchObject({ enabled: false });
 
-    const wrong = await inject('POST', '/api/v1/auth/totp/confirm', session, { code: '000000' === (await codeFor(e.secret)) ? '111111' : '000000' });
+    const wrong = await inject('POST', '/api/v1/auth/totp/confirm', session, {
+      code: '000000' === (await codeFor(e.secret)) ? '111111' : '000000',
+    });
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json()).toMatchObject({ code: 'totp_invalid_code', details: [{ field: 'body.code' }] });
 
@@ -65,7 +75,11 @@ describe('TOTP enrolment', () => {
     const codes: string[] = ok.json().recoveryCodes;
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
-    expect((await inject('GET', '/api/v1/auth/totp', session)).json()).toEqual({ enabled: true, required: false, recoveryCodesLeft: 10 });
+    expect((await inject('GET', '/api/v1/auth/totp', session)).json()).toEqual({
+      enabled: true,
+      required: false,
+      recoveryCodesLeft: 10,
+    });
     const stored = await t.ctx.db.selectFrom('totp_recovery_codes').select('code_hash').execute();
     for (const c of codes) expect(stored.map((s) => s.code_hash)).not.toContain(c);
     const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('username', '=', 'hn-admin').execute();
@@ -97,8 +111,16 @@ describe('signing in with TOTP', () => {
     const session = `gongjin_session=${cookieOf(ok, 'gongjin_session')}`;
     expect((await inject('GET', '/api/v1/auth/me', session)).statusCode).toBe(200);
     // the challenge is spent with the session
-    expect((await inject('POST', '/api/v1/auth/totp/verify', first.challenge, { code: await codeFor(secret) })).statusCode).toBe(401);
-    const login = await t.ctx.db.selectFrom('audit_log').select('after').where('action', '=', 'login').where('username', '=', 'totp-user').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(
+      (await inject('POST', '/api/v1/auth/totp/verify', first.challenge, { code: await codeFor(secret) })).statusCode,
+    ).toBe(401);
+    const login = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('after')
+      .where('action', '=', 'login')
+      .where('username', '=', 'totp-user')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(login.after).toEqual({ method: 'totp' });
   });
 
@@ -120,12 +142,21 @@ describe('signing in with TOTP', () => {
     expect(spent.json().code).toBe('login_challenge_missing');
 
     const b = await passwordLogin('wrong-codes', USER_PASSWORD);
-    for (let i = 0; i < 5; i++) expect((await inject('POST', '/api/v1/auth/totp/verify', b.challenge, { code: bad })).statusCode).toBe(422);
+    for (let i = 0; i < 5; i++)
+      expect((await inject('POST', '/api/v1/auth/totp/verify', b.challenge, { code: bad })).statusCode).toBe(422);
     const c = await passwordLogin('wrong-codes', USER_PASSWORD);
     const throttled = await inject('POST', '/api/v1/auth/totp/verify', c.challenge, { code: good });
     expect(throttled.statusCode).toBe(429);
-    expect(throttled.json()).toMatchObject({ code: 'totp_too_many_attempts', messageEn: expect.stringContaining('15 minutes') });
-    const failed = await t.ctx.db.selectFrom('audit_log').select(['action', 'ip']).where('username', '=', 'wrong-codes').where('action', '=', 'totp_failed').execute();
+    expect(throttled.json()).toMatchObject({
+      code: 'totp_too_many_attempts',
+      messageEn: expect.stringContaining('15 minutes'),
+    });
+    const failed = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'ip'])
+      .where('username', '=', 'wrong-codes')
+      .where('action', '=', 'totp_failed')
+      .execute();
     expect(failed).toHaveLength(10);
     expect(failed[0]!.ip).toBeTruthy();
     // a garbage code is a 400 naming the field, never a 500
@@ -141,9 +172,16 @@ describe('signing in with TOTP', () => {
     expect(ok.statusCode).toBe(200);
     expect(cookieOf(ok, 'gongjin_session')).toBeTruthy();
     const b = await passwordLogin('lost-phone', USER_PASSWORD);
-    expect((await inject('POST', '/api/v1/auth/totp/verify', b.challenge, { code: recoveryCodes[3]! })).statusCode).toBe(422);
+    expect(
+      (await inject('POST', '/api/v1/auth/totp/verify', b.challenge, { code: recoveryCodes[3]! })).statusCode,
+    ).toBe(422);
     expect((await inject('GET', '/api/v1/auth/totp', session)).json().recoveryCodesLeft).toBe(9);
-    const used = await t.ctx.db.selectFrom('audit_log').select('action').where('username', '=', 'lost-phone').where('action', '=', 'totp_recovery_code_used').execute();
+    const used = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('username', '=', 'lost-phone')
+      .where('action', '=', 'totp_recovery_code_used')
+      .execute();
     expect(used).toHaveLength(1);
   });
 
@@ -152,10 +190,17 @@ describe('signing in with TOTP', () => {
     const { secret, session } = await enrol('turn-off', USER_PASSWORD);
     tick();
     const good = await codeFor(secret);
-    expect((await inject('POST', '/api/v1/auth/totp/disable', session, { code: good === '123456' ? '654321' : '123456' })).statusCode).toBe(422);
+    expect(
+      (await inject('POST', '/api/v1/auth/totp/disable', session, { code: good === '123456' ? '654321' : '123456' }))
+        .statusCode,
+    ).toBe(422);
     expect((await inject('POST', '/api/v1/auth/totp/disable', session, { code: good })).statusCode).toBe(204);
     expect((await passwordLogin('turn-off', USER_PASSWORD)).session).toBeTruthy();
-    expect((await inject('GET', '/api/v1/auth/totp', session)).json()).toEqual({ enabled: false, required: false, recoveryCodesLeft: 0 });
+    expect((await inject('GET', '/api/v1/auth/totp', session)).json()).toEqual({
+      enabled: false,
+      required: false,
+      recoveryCodesLeft: 0,
+    });
   });
 });
 
@@ -168,13 +213,23 @@ describe('operator reset (gongjin totp-reset)', () => {
     expect(await svc.resetByOperator('lost-all')).toBe(true);
     expect(await svc.resetByOperator('no-such-user')).toBe(false);
     expect((await passwordLogin('lost-all', USER_PASSWORD)).session).toBeTruthy();
-    expect(await t.ctx.db.selectFrom('audit_log').select('after').where('action', '=', 'totp_reset').executeTakeFirstOrThrow()).toEqual({ after: { by: 'cli' } });
+    expect(
+      await t.ctx.db
+        .selectFrom('audit_log')
+        .select('after')
+        .where('action', '=', 'totp_reset')
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ after: { by: 'cli' } });
   });
 });
 
 describe('GONGJIN_REQUIRE_TOTP_FOR_ADMINS=1', () => {
-  beforeAll(() => { t.ctx.config.requireTotpForAdmins = true; });
-  afterAll(() => { t.ctx.config.requireTotpForAdmins = false; });
+  beforeAll(() => {
+    t.ctx.config.requireTotpForAdmins = true;
+  });
+  afterAll(() => {
+    t.ctx.config.requireTotpForAdmins = false;
+  });
 
   it('makes an administrator without TOTP enrol before anything else; other roles sign in as before', async () => {
     const first = await passwordLogin('admin', ADMIN_PASSWORD);
@@ -182,11 +237,15 @@ describe('GONGJIN_REQUIRE_TOTP_FOR_ADMINS=1', () => {
     expect(first.session).toBeNull();
     // the challenge is no session: nothing else answers
     expect((await inject('GET', '/api/v1/users', first.challenge)).statusCode).toBe(401);
-    expect((await inject('POST', '/api/v1/auth/totp/verify', first.challenge, { code: '123456' })).statusCode).toBe(401);
+    expect((await inject('POST', '/api/v1/auth/totp/verify', first.challenge, { code: '123456' })).statusCode).toBe(
+      401,
+    );
 
     const start = await inject('POST', '/api/v1/auth/totp/enrol', first.challenge);
     expect(start.statusCode).toBe(200);
-    const confirm = await inject('POST', '/api/v1/auth/totp/confirm', first.challenge, { code: await codeFor(start.json().secret) });
+    const confirm = await inject('POST', '/api/v1/auth/totp/confirm', first.challenge, {
+      code: await codeFor(start.json().secret),
+    });
     expect(confirm.statusCode).toBe(200);
     expect(confirm.json().recoveryCodes).toHaveLength(10);
     expect(confirm.json().user.username).toBe('admin');
@@ -195,7 +254,9 @@ describe('GONGJIN_REQUIRE_TOTP_FOR_ADMINS=1', () => {
     expect((await inject('GET', '/api/v1/auth/totp', session)).json()).toMatchObject({ enabled: true, required: true });
     // required: it cannot be turned off
     tick();
-    const off = await inject('POST', '/api/v1/auth/totp/disable', session, { code: await codeFor(start.json().secret) });
+    const off = await inject('POST', '/api/v1/auth/totp/disable', session, {
+      code: await codeFor(start.json().secret),
+    });
     expect(off.statusCode).toBe(422);
     expect(off.json().code).toBe('totp_required');
     // next time: the code

@@ -20,7 +20,9 @@ const FAILED_CODE_WINDOW_MINUTES = 15;
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
 function hashRecoveryCode(code: string): string {
-  return createHash('sha256').update(code.toLowerCase().replace(/[^a-z0-9]/g, '')).digest('hex');
+  return createHash('sha256')
+    .update(code.toLowerCase().replace(/[^a-z0-9]/g, ''))
+    .digest('hex');
 }
 
 function newRecoveryCode(): string {
@@ -30,7 +32,9 @@ function newRecoveryCode(): string {
 }
 
 function invalidCode() {
-  return new AppError(422, 'totp_invalid_code', {}, [fieldIssue('body.code', 'invalid_code', '验证码不正确或已使用过', 'The code is wrong or was already used')]);
+  return new AppError(422, 'totp_invalid_code', {}, [
+    fieldIssue('body.code', 'invalid_code', '验证码不正确或已使用过', 'The code is wrong or was already used'),
+  ]);
 }
 
 /**
@@ -52,7 +56,11 @@ export class TotpService {
 
   /** What a user who has passed the first factor must still do: a code, an enrolment, or nothing. */
   async secondStepFor(user: { id: number; role: string }): Promise<'totp' | 'enrol' | null> {
-    const row = await this.db.selectFrom('user_totp').select('enabled_at').where('user_id', '=', user.id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('user_totp')
+      .select('enabled_at')
+      .where('user_id', '=', user.id)
+      .executeTakeFirst();
     if (row?.enabled_at) return 'totp';
     return this.required(user.role) ? 'enrol' : null;
   }
@@ -66,25 +74,39 @@ export class TotpService {
   }
 
   async status(userId: number, role: string): Promise<TotpStatus> {
-    const row = await this.db.selectFrom('user_totp').select('enabled_at').where('user_id', '=', userId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('user_totp')
+      .select('enabled_at')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     const left = await this.db
       .selectFrom('totp_recovery_codes')
       .select(sql<number>`count(*)::int`.as('n'))
       .where('user_id', '=', userId)
       .where('used_at', 'is', null)
       .executeTakeFirstOrThrow();
-    return { enabled: Boolean(row?.enabled_at), required: this.required(role), recoveryCodesLeft: row?.enabled_at ? left.n : 0 };
+    return {
+      enabled: Boolean(row?.enabled_at),
+      required: this.required(role),
+      recoveryCodesLeft: row?.enabled_at ? left.n : 0,
+    };
   }
 
   /** A new secret awaiting its first code (replaces an unfinished enrolment). */
   async beginEnrol(userId: number, username: string): Promise<TotpEnrolment> {
-    const existing = await this.db.selectFrom('user_totp').select('enabled_at').where('user_id', '=', userId).executeTakeFirst();
+    const existing = await this.db
+      .selectFrom('user_totp')
+      .select('enabled_at')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     if (existing?.enabled_at) throw new AppError(409, 'totp_already_enabled');
     const secret = generateSecret();
     await this.db
       .insertInto('user_totp')
       .values({ user_id: userId, secret, enabled_at: null, last_time_step: null })
-      .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret, last_time_step: null, created_at: sql<string>`now()` }))
+      .onConflict((oc) =>
+        oc.column('user_id').doUpdateSet({ secret, last_time_step: null, created_at: sql<string>`now()` }),
+      )
       .execute();
     const otpauthUrl = generateURI({ issuer: OTP_ISSUER, label: username, secret });
     return { secret, otpauthUrl, qrDataUrl: await QRCode.toDataURL(otpauthUrl, { margin: 1, width: 200 }) };
@@ -98,7 +120,11 @@ export class TotpService {
     if (!row) throw new AppError(409, 'totp_no_enrolment');
     await this.checkCode(caller, code, { allowRecovery: false, pending: true });
     return this.db.transaction().execute(async (tx) => {
-      await tx.updateTable('user_totp').set({ enabled_at: sql<string>`now()` }).where('user_id', '=', userId).execute();
+      await tx
+        .updateTable('user_totp')
+        .set({ enabled_at: sql<string>`now()` })
+        .where('user_id', '=', userId)
+        .execute();
       const codes = await this.replaceRecoveryCodes(tx, userId);
       await recordAudit(tx, caller, { action: 'totp_enable', entity: 'user', entityId: userId });
       return codes;
@@ -132,7 +158,11 @@ export class TotpService {
    * Accepts a current TOTP code (each time step once) or, when allowed, an unused recovery code
    * (then spent). Refuses with 429 after too many wrong codes; every wrong code is counted and audited.
    */
-  async checkCode(caller: Caller, raw: string, opts: { allowRecovery: boolean; pending?: boolean }): Promise<'totp' | 'recovery_code'> {
+  async checkCode(
+    caller: Caller,
+    raw: string,
+    opts: { allowRecovery: boolean; pending?: boolean },
+  ): Promise<'totp' | 'recovery_code'> {
     const userId = caller.actor.userId;
     const failures = await this.db
       .selectFrom('totp_attempts')
@@ -160,12 +190,16 @@ export class TotpService {
         .executeTakeFirst();
       if (spent) used = 'recovery_code';
     }
-    await this.db.insertInto('totp_attempts').values({ user_id: userId, ip: caller.ip, succeeded: used !== null }).execute();
+    await this.db
+      .insertInto('totp_attempts')
+      .values({ user_id: userId, ip: caller.ip, succeeded: used !== null })
+      .execute();
     if (!used) {
       await recordAudit(this.db, caller, { action: 'totp_failed', entity: 'user', entityId: userId });
       throw invalidCode();
     }
-    if (used === 'recovery_code') await recordAudit(this.db, caller, { action: 'totp_recovery_code_used', entity: 'user', entityId: userId });
+    if (used === 'recovery_code')
+      await recordAudit(this.db, caller, { action: 'totp_recovery_code_used', entity: 'user', entityId: userId });
     return used;
   }
 
@@ -209,14 +243,21 @@ export class TotpService {
   }
 
   private async assertEnabled(userId: number) {
-    const row = await this.db.selectFrom('user_totp').select('enabled_at').where('user_id', '=', userId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('user_totp')
+      .select('enabled_at')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     if (!row?.enabled_at) throw new AppError(409, 'totp_not_enabled');
   }
 
   private async replaceRecoveryCodes(tx: Db, userId: number): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     await tx.deleteFrom('totp_recovery_codes').where('user_id', '=', userId).execute();
-    await tx.insertInto('totp_recovery_codes').values(codes.map((c) => ({ user_id: userId, code_hash: hashRecoveryCode(c), used_at: null }))).execute();
+    await tx
+      .insertInto('totp_recovery_codes')
+      .values(codes.map((c) => ({ user_id: userId, code_hash: hashRecoveryCode(c), used_at: null })))
+      .execute();
     return codes;
   }
 }

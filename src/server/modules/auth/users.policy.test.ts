@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../shared/enums.js';
-import { grantableRoles, mayChangeUser, mayGrant, mayLinkTeacher, mayListUsers, mayReadUser, scopeContains, type PlacedScope, type UserSubject } from './users.policy.js';
+import {
+  grantableRoles,
+  mayChangeUser,
+  mayGrant,
+  mayLinkTeacher,
+  mayListUsers,
+  mayReadUser,
+  scopeContains,
+  type PlacedScope,
+  type UserSubject,
+} from './users.policy.js';
 
 const region = (code: string): PlacedScope => ({ kind: 'region', id: code, regionCode: code });
 const community = (id: number, regionCode: string): PlacedScope => ({ kind: 'community', id: String(id), regionCode });
-const school = (id: number, regionCode: string, communityIds: number[] = []): PlacedScope => ({ kind: 'school', id: String(id), regionCode, communityIds });
+const school = (id: number, regionCode: string, communityIds: number[] = []): PlacedScope => ({
+  kind: 'school',
+  id: String(id),
+  regionCode,
+  communityIds,
+});
 
 let nextId = 100;
 const user = (role: Role, scope: PlacedScope, id = nextId++): UserSubject => ({ id, role, scope });
@@ -47,8 +62,12 @@ describe('scope containment', () => {
 describe('listing and reading', () => {
   it('only region bureau administrators list users', () => {
     expect(mayListUsers(county)).toEqual({ allowed: true });
-    for (const a of [lead, principal, teacher, viewer]) expect(mayListUsers(a)).toEqual({ allowed: false, reason: 'not_user_admin' });
-    expect(mayListUsers(user('bureau_admin', school(3, '330481')))).toEqual({ allowed: false, reason: 'not_user_admin' });
+    for (const a of [lead, principal, teacher, viewer])
+      expect(mayListUsers(a)).toEqual({ allowed: false, reason: 'not_user_admin' });
+    expect(mayListUsers(user('bureau_admin', school(3, '330481')))).toEqual({
+      allowed: false,
+      reason: 'not_user_admin',
+    });
   });
 
   it('an administrator reads the users inside its scope, everyone reads themselves', () => {
@@ -95,7 +114,10 @@ describe('changing users', () => {
   it('roles below the administrator change nobody else', () => {
     for (const a of [lead, principal, teacher, viewer]) {
       expect(mayChangeUser(a, txTeacher, 'update')).toEqual({ allowed: false, reason: 'not_user_admin' });
-      expect(mayChangeUser(a, teacher.id === a.id ? principal : teacher, 'reset_password')).toEqual({ allowed: false, reason: 'not_user_admin' });
+      expect(mayChangeUser(a, teacher.id === a.id ? principal : teacher, 'reset_password')).toEqual({
+        allowed: false,
+        reason: 'not_user_admin',
+      });
     }
   });
 });
@@ -106,13 +128,17 @@ describe('granting', () => {
     expect(mayGrant(county, 'community_lead', hnCommunity).allowed).toBe(true);
     expect(mayGrant(county, 'viewer', region('330481')).allowed).toBe(true);
     expect(mayGrant(county, 'bureau_admin', region('330481001')).allowed).toBe(true);
-    expect(mayGrant(county, 'bureau_admin', region('330481'))).toEqual({ allowed: false, reason: 'role_not_grantable' });
+    expect(mayGrant(county, 'bureau_admin', region('330481'))).toEqual({
+      allowed: false,
+      reason: 'role_not_grantable',
+    });
     expect(mayGrant(county, 'bureau_admin', region('330000'))).toEqual({ allowed: false, reason: 'scope_outside' });
     expect(mayGrant(county, 'viewer', region('000000'))).toEqual({ allowed: false, reason: 'scope_outside' });
     expect(mayGrant(county, 'teacher', txSchool)).toEqual({ allowed: false, reason: 'scope_outside' });
     expect(mayGrant(province, 'bureau_admin', region('330481')).allowed).toBe(true);
     expect(mayGrant(county, 'teacher', region('330481'))).toEqual({ allowed: false, reason: 'role_scope_mismatch' });
-    for (const a of [lead, principal, teacher, viewer]) expect(mayGrant(a, 'viewer', hnSchool)).toEqual({ allowed: false, reason: 'not_user_admin' });
+    for (const a of [lead, principal, teacher, viewer])
+      expect(mayGrant(a, 'viewer', hnSchool)).toEqual({ allowed: false, reason: 'not_user_admin' });
   });
 
   it('links users only to teachers inside the administrator’s scope', () => {
@@ -122,7 +148,14 @@ describe('granting', () => {
   });
 
   it('lists grantable roles for forms', () => {
-    expect(grantableRoles(county)).toEqual(['bureau_admin', 'assessor', 'community_lead', 'school_admin', 'teacher', 'viewer']);
+    expect(grantableRoles(county)).toEqual([
+      'bureau_admin',
+      'assessor',
+      'community_lead',
+      'school_admin',
+      'teacher',
+      'viewer',
+    ]);
     expect(grantableRoles(principal)).toEqual([]);
   });
 });

@@ -19,5 +19,9 @@ const FIELD_OF: Partial<Record<DenyReason, string>> = {
 export function userAccessDenied(reason: DenyReason): AppError {
   const m = DENY_MESSAGES[reason];
   const field = FIELD_OF[reason];
-  return notPermitted(m.zh, m.en, field ? [fieldIssue(field, reason, m.zh, m.en)] : [fieldIssue('user', reason, m.zh, m.en)]);
+  return notPermitted(
+    m.zh,
+    m.en,
+    field ? [fieldIssue(field, reason, m.zh, m.en)] : [fieldIssue('user', reason, m.zh, m.en)],
+  );
 }

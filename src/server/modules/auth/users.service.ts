@@ -9,8 +9,18 @@ import { NATION_CODE, regionPrefix } from '../../../shared/regions.js';
 import { recordAudit, type AuditScope } from '../audit/index.js';
 import { hashPassword } from './passwords.js';
 import {
-  grantableRoles, mayChangeUser, mayGrant, mayLinkTeacher, mayListUsers, mayReadUser, ROLE_SCOPE_KINDS, userAccessDenied,
-  type Decision, type PlacedScope, type UserAction, type UserSubject,
+  grantableRoles,
+  mayChangeUser,
+  mayGrant,
+  mayLinkTeacher,
+  mayListUsers,
+  mayReadUser,
+  ROLE_SCOPE_KINDS,
+  userAccessDenied,
+  type Decision,
+  type PlacedScope,
+  type UserAction,
+  type UserSubject,
 } from './users.policy.js';
 
 type Scope = { kind: ScopeKind; id: string };
@@ -30,15 +40,22 @@ export function usersInScopeCondition(actor: Actor, alias = 'u'): Expression<Sql
 }
 
 function usersQuery(db: Db) {
-  return db
-    .selectFrom('users as u')
-    .select([
-      'u.id', 'u.username', 'u.display_name', 'u.role', 'u.scope_kind', 'u.scope_id', 'u.teacher_id', 'u.is_active', 'u.last_login_at', 'u.created_at',
-      sql<string | null>`case u.scope_kind
+  return db.selectFrom('users as u').select([
+    'u.id',
+    'u.username',
+    'u.display_name',
+    'u.role',
+    'u.scope_kind',
+    'u.scope_id',
+    'u.teacher_id',
+    'u.is_active',
+    'u.last_login_at',
+    'u.created_at',
+    sql<string | null>`case u.scope_kind
         when 'region' then (select r.name from regions r where r.code = u.scope_id)
         when 'community' then (select c.name from communities c where c.id::text = u.scope_id)
         else (select s.name from schools s where s.id::text = u.scope_id) end`.as('scope_name'),
-    ]);
+  ]);
 }
 
 function toUser(r: Awaited<ReturnType<ReturnType<typeof usersQuery>['executeTakeFirstOrThrow']>>): User {
@@ -91,7 +108,12 @@ export class UsersService {
       .where('school_id', '=', id)
       .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', sql<string>`current_date`)]))
       .execute();
-    return { kind: 'school', id: String(id), regionCode: s.region_code, communityIds: memberships.map((m) => m.community_id) };
+    return {
+      kind: 'school',
+      id: String(id),
+      regionCode: s.region_code,
+      communityIds: memberships.map((m) => m.community_id),
+    };
   }
 
   private async subject(u: { id: number; role: string; scope: Scope }): Promise<UserSubject> {
@@ -105,7 +127,11 @@ export class UsersService {
   }
 
   /** Throws 403 for a refusal, after writing the attempt to the audit log (in its own transaction). */
-  private async enforce(caller: Caller, decision: Decision, attempt: { action: UserAction; targetId: number | null; scope?: AuditScope; detail?: Record<string, unknown> }) {
+  private async enforce(
+    caller: Caller,
+    decision: Decision,
+    attempt: { action: UserAction; targetId: number | null; scope?: AuditScope; detail?: Record<string, unknown> },
+  ) {
     if (decision.allowed) return;
     await recordAudit(this.db, caller, {
       action: 'denied',
@@ -117,14 +143,27 @@ export class UsersService {
     throw userAccessDenied(decision.reason);
   }
 
-  async list(caller: Caller, q: { page: number; pageSize: number; search?: string | undefined; role?: Role | undefined }) {
-    await this.enforce(caller, mayListUsers(await this.actorSubject(caller.actor)), { action: 'list', targetId: null, scope: await this.auditScopeOf(caller.actor.scope) });
+  async list(
+    caller: Caller,
+    q: { page: number; pageSize: number; search?: string | undefined; role?: Role | undefined },
+  ) {
+    await this.enforce(caller, mayListUsers(await this.actorSubject(caller.actor)), {
+      action: 'list',
+      targetId: null,
+      scope: await this.auditScopeOf(caller.actor.scope),
+    });
     let query = usersQuery(this.db).where(usersInScopeCondition(caller.actor));
-    if (q.search) query = query.where((eb) => eb.or([eb('u.username', 'ilike', `%${q.search}%`), eb('u.display_name', 'ilike', `%${q.search}%`)]));
+    if (q.search)
+      query = query.where((eb) =>
+        eb.or([eb('u.username', 'ilike', `%${q.search}%`), eb('u.display_name', 'ilike', `%${q.search}%`)]),
+      );
     if (q.role) query = query.where('u.role', '=', q.role);
     const [rows, total] = await Promise.all([
       query.orderBy('u.id').$call(paged(q)).execute(),
-      query.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      query
+        .clearSelect()
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toUser), total: Number(total.n) };
   }
@@ -135,13 +174,17 @@ export class UsersService {
 
   /** Non-administrators learn nothing about other accounts, not even whether they exist. */
   private async onlySelfUnlessAdmin(caller: Caller, id: number, action: UserAction) {
-    if (id !== caller.actor.userId) await this.enforce(caller, mayListUsers(await this.actorSubject(caller.actor)), { action, targetId: id });
+    if (id !== caller.actor.userId)
+      await this.enforce(caller, mayListUsers(await this.actorSubject(caller.actor)), { action, targetId: id });
   }
 
   async get(caller: Caller, id: number): Promise<User> {
     await this.onlySelfUnlessAdmin(caller, id, 'read');
     const user = await this.load(id);
-    await this.enforce(caller, mayReadUser(await this.actorSubject(caller.actor), await this.subject(user)), { action: 'read', targetId: id });
+    await this.enforce(caller, mayReadUser(await this.actorSubject(caller.actor), await this.subject(user)), {
+      action: 'read',
+      targetId: id,
+    });
     return user;
   }
 
@@ -153,7 +196,10 @@ export class UsersService {
 
   private async placeOrFail(scope: Scope): Promise<PlacedScope> {
     const placed = await this.placeScope(scope);
-    if (!placed) throw new ValidationError([fieldIssue('body.scope.id', 'unknown_scope', `范围“${scope.id}”不存在`, `Scope ${scope.id} does not exist`)]);
+    if (!placed)
+      throw new ValidationError([
+        fieldIssue('body.scope.id', 'unknown_scope', `范围“${scope.id}”不存在`, `Scope ${scope.id} does not exist`),
+      ]);
     return placed;
   }
 
@@ -176,16 +222,38 @@ export class UsersService {
 
   async create(caller: Caller, input: UserCreate): Promise<User> {
     const actor = await this.actorSubject(caller.actor);
-    const detail = { username: input.username, role: input.role, scope: input.scope, teacherId: input.teacherId ?? null };
+    const detail = {
+      username: input.username,
+      role: input.role,
+      scope: input.scope,
+      teacherId: input.teacherId ?? null,
+    };
     const actorScope = await this.auditScopeOf(caller.actor.scope);
     await this.enforce(caller, mayListUsers(actor), { action: 'create', targetId: null, scope: actorScope, detail });
     const scope = await this.placeOrFail(input.scope);
-    await this.enforce(caller, mayGrant(actor, input.role, scope), { action: 'create', targetId: null, scope: actorScope, detail });
+    await this.enforce(caller, mayGrant(actor, input.role, scope), {
+      action: 'create',
+      targetId: null,
+      scope: actorScope,
+      detail,
+    });
     if (input.teacherId) {
-      await this.enforce(caller, mayLinkTeacher(actor, await this.teacherSchool(input.teacherId)), { action: 'link_teacher', targetId: null, scope: actorScope, detail });
+      await this.enforce(caller, mayLinkTeacher(actor, await this.teacherSchool(input.teacherId)), {
+        action: 'link_teacher',
+        targetId: null,
+        scope: actorScope,
+        detail,
+      });
     }
-    const taken = await this.db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
-    if (taken) throw new ConflictError('duplicate', { field: '用户名', fieldEn: 'Username', value: input.username }, [fieldIssue('body.username', 'duplicate', '用户名已存在', 'Username already exists')]);
+    const taken = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', input.username)
+      .executeTakeFirst();
+    if (taken)
+      throw new ConflictError('duplicate', { field: '用户名', fieldEn: 'Username', value: input.username }, [
+        fieldIssue('body.username', 'duplicate', '用户名已存在', 'Username already exists'),
+      ]);
     const id = await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('users')
@@ -201,7 +269,12 @@ export class UsersService {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, caller, { action: 'create', entity: 'user', entityId: row.id, after: { ...input, password: undefined } });
+      await recordAudit(tx, caller, {
+        action: 'create',
+        entity: 'user',
+        entityId: row.id,
+        after: { ...input, password: undefined },
+      });
       return row.id;
     });
     return this.load(id);
@@ -211,7 +284,11 @@ export class UsersService {
   async changeable(caller: Caller, id: number): Promise<User> {
     await this.onlySelfUnlessAdmin(caller, id, 'update');
     const target = await this.load(id);
-    await this.enforce(caller, mayChangeUser(await this.actorSubject(caller.actor), await this.subject(target), 'update'), { action: 'update', targetId: id });
+    await this.enforce(
+      caller,
+      mayChangeUser(await this.actorSubject(caller.actor), await this.subject(target), 'update'),
+      { action: 'update', targetId: id },
+    );
     return target;
   }
 
@@ -226,7 +303,8 @@ export class UsersService {
     // what this request actually changes, each checked on its own
     const newRole = input.role ?? before.role;
     const newScope = input.scope ?? before.scope;
-    const grantChanges = newRole !== before.role || newScope.kind !== before.scope.kind || newScope.id !== before.scope.id;
+    const grantChanges =
+      newRole !== before.role || newScope.kind !== before.scope.kind || newScope.id !== before.scope.id;
     const teacherChanges = input.teacherId !== undefined && (input.teacherId ?? null) !== before.teacherId;
     const statusChanges = input.isActive !== undefined && input.isActive !== before.isActive;
     const actions: Exclude<UserAction, 'list' | 'read' | 'create'>[] = [];
@@ -237,7 +315,8 @@ export class UsersService {
     if (grantChanges && id === actor.id) await deny({ allowed: false, reason: 'own_account' }, 'update');
     for (const action of actions) await deny(mayChangeUser(actor, target, action), action);
     if (grantChanges) await deny(mayGrant(actor, newRole, await this.placeOrFail(newScope)), 'update');
-    if (teacherChanges && input.teacherId) await deny(mayLinkTeacher(actor, await this.teacherSchool(input.teacherId)), 'link_teacher');
+    if (teacherChanges && input.teacherId)
+      await deny(mayLinkTeacher(actor, await this.teacherSchool(input.teacherId)), 'link_teacher');
 
     await this.db.transaction().execute(async (tx) => {
       await tx
@@ -249,12 +328,15 @@ export class UsersService {
           ...(input.teacherId !== undefined ? { teacher_id: input.teacherId } : {}),
           ...(input.isActive !== undefined ? { is_active: input.isActive } : {}),
           // an administrator's reset forces a new password at the next sign-in
-          ...(input.password !== undefined ? { password_hash: await hashPassword(input.password), must_change_password: id !== caller.actor.userId } : {}),
+          ...(input.password !== undefined
+            ? { password_hash: await hashPassword(input.password), must_change_password: id !== caller.actor.userId }
+            : {}),
           updated_at: new Date().toISOString(),
         })
         .where('id', '=', id)
         .execute();
-      if (input.isActive === false || input.password !== undefined) await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      if (input.isActive === false || input.password !== undefined)
+        await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
       await recordAudit(tx, caller, { action: 'update', entity: 'user', entityId: id, before, after: detail });
     });
     return this.load(id);

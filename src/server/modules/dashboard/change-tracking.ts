@@ -25,7 +25,8 @@ export async function syncChangeTracking(db: Db, modules: readonly GongjinModule
   if (!wanted.length) return;
   await db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(hashtext('gongjin.dashboard.change_tracking'))`.execute(tx);
-    for (const name of new Set(wanted.map((w) => w.module))) await sql`create sequence if not exists ${sql.table(`dashboard_change_${name}`)}`.execute(tx);
+    for (const name of new Set(wanted.map((w) => w.module)))
+      await sql`create sequence if not exists ${sql.table(`dashboard_change_${name}`)}`.execute(tx);
     const have = await sql<{ table_name: string; present: boolean; has_trigger: boolean }>`
       select t.name as table_name, to_regclass(t.name) is not null as present,
         exists (select 1 from pg_trigger g where g.tgrelid = to_regclass(t.name) and g.tgname = 'dashboard_touch') as has_trigger

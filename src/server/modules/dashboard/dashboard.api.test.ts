@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, DrillDown, Figure } from '../../../shared/dashboard.schemas.js';
-import { buildCommunity, buildSchool, buildTeacher, buildUser, HAINING, TONGXIANG, USER_PASSWORD } from '../../test/factories.js';
+import {
+  buildCommunity,
+  buildSchool,
+  buildTeacher,
+  buildUser,
+  HAINING,
+  TONGXIANG,
+  USER_PASSWORD,
+} from '../../test/factories.js';
 import { createTestApp, login, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
 
 /**
@@ -25,20 +33,61 @@ beforeAll(async () => {
   t = await createTestApp();
   admin = await loginAdmin(t.app);
   const db = t.ctx.db;
-  const A = await buildSchool(db, { name: '海宁甲小学', level: 'primary', location_class: 'urban', quality_tier: 'strong', latitude: 30.51, longitude: 120.68 });
-  const B = await buildSchool(db, { name: '海宁乙小学', level: 'primary', location_class: 'rural', quality_tier: 'weak', latitude: 30.42, longitude: 120.55 });
-  const C = await buildSchool(db, { name: '海宁丙初中', level: 'junior', location_class: 'town', quality_tier: 'potential', latitude: null, longitude: null });
-  const D = await buildSchool(db, { name: '海宁丁幼儿园', level: 'kindergarten', location_class: 'rural', quality_tier: null });
+  const A = await buildSchool(db, {
+    name: '海宁甲小学',
+    level: 'primary',
+    location_class: 'urban',
+    quality_tier: 'strong',
+    latitude: 30.51,
+    longitude: 120.68,
+  });
+  const B = await buildSchool(db, {
+    name: '海宁乙小学',
+    level: 'primary',
+    location_class: 'rural',
+    quality_tier: 'weak',
+    latitude: 30.42,
+    longitude: 120.55,
+  });
+  const C = await buildSchool(db, {
+    name: '海宁丙初中',
+    level: 'junior',
+    location_class: 'town',
+    quality_tier: 'potential',
+    latitude: null,
+    longitude: null,
+  });
+  const D = await buildSchool(db, {
+    name: '海宁丁幼儿园',
+    level: 'kindergarten',
+    location_class: 'rural',
+    quality_tier: null,
+  });
   for (let i = 0; i < 4; i++) await buildTeacher(db, A.id, { honours: i === 0 ? ['famous_city'] : [] });
   await buildTeacher(db, B.id, { honours: ['leader_county'] });
   await buildTeacher(db, B.id, { honours: ['rising_star'] });
   await buildTeacher(db, B.id, { honours: ['special_grade'], status: 'retired' });
   for (let i = 0; i < 3; i++) await buildTeacher(db, C.id);
-  const X = await buildCommunity(db, [{ schoolId: A.id, role: 'core' }, { schoolId: B.id, role: 'member' }], { name: '甲乙教共体', type: 'cobuilt', model: 'one_plus_x' });
-  const Y = await buildCommunity(db, [{ schoolId: C.id, role: 'member', start: '2021-09-01', end: '2024-07-31' }], { name: '旧教共体', type: 'fused', founded_on: '2021-09-01', dissolved_on: '2024-07-31' });
+  const X = await buildCommunity(
+    db,
+    [
+      { schoolId: A.id, role: 'core' },
+      { schoolId: B.id, role: 'member' },
+    ],
+    { name: '甲乙教共体', type: 'cobuilt', model: 'one_plus_x' },
+  );
+  const Y = await buildCommunity(db, [{ schoolId: C.id, role: 'member', start: '2021-09-01', end: '2024-07-31' }], {
+    name: '旧教共体',
+    type: 'fused',
+    founded_on: '2021-09-01',
+    dissolved_on: '2024-07-31',
+  });
   // a community in another county, for scope tests
   const E = await buildSchool(db, { name: '桐乡戊小学', region_code: TONGXIANG });
-  const Z = await buildCommunity(db, [{ schoolId: E.id, role: 'core' }], { name: '桐乡教共体', region_code: TONGXIANG });
+  const Z = await buildCommunity(db, [{ schoolId: E.id, role: 'core' }], {
+    name: '桐乡教共体',
+    region_code: TONGXIANG,
+  });
   ids = { A: A.id, B: B.id, C: C.id, D: D.id, X: X.id, Y: Y.id, Z: Z.id };
   await buildUser(db, 'community_lead', { kind: 'community', id: X.id }, { username: 'lead-x' });
   await buildUser(db, 'community_lead', { kind: 'community', id: Z.id }, { username: 'lead-z' });
@@ -64,7 +113,11 @@ const figure = (d: Dashboard, key: string): Figure => {
 const chart = (d: Dashboard, key: string) => d.panels.flatMap((p) => p.charts).find((c) => c.key === key);
 
 /** The API behind each drill-down page of the web app. */
-const API_OF: Record<string, string> = { '/schools': '/api/v1/schools', '/communities': '/api/v1/communities', '/dashboard/teachers': '/api/v1/dashboard/teachers' };
+const API_OF: Record<string, string> = {
+  '/schools': '/api/v1/schools',
+  '/communities': '/api/v1/communities',
+  '/dashboard/teachers': '/api/v1/dashboard/teachers',
+};
 async function listTotal(c: Client, link: DrillDown | null | undefined): Promise<number> {
   if (!link) throw new Error('figure has no drill-down');
   const api = API_OF[link.path];
@@ -95,9 +148,14 @@ describe('region dashboard (bureau)', () => {
   });
 
   it('every registry figure equals the total of the list it links to', async () => {
-    for (const q of [`region=${HAINING}`, `region=${HAINING}&level=primary`, `region=${HAINING}&locationClass=rural,town`]) {
+    for (const q of [
+      `region=${HAINING}`,
+      `region=${HAINING}&level=primary`,
+      `region=${HAINING}&locationClass=rural,town`,
+    ]) {
       const d = await dash(admin, q);
-      for (const key of ['schools', 'communities', 'teachers']) expect(await listTotal(admin, figure(d, key).drillDown), `${q} ${key}`).toBe(figure(d, key).value);
+      for (const key of ['schools', 'communities', 'teachers'])
+        expect(await listTotal(admin, figure(d, key).drillDown), `${q} ${key}`).toBe(figure(d, key).value);
       // a share: the numerator is its list, the denominator the same list without the condition
       const cov = figure(d, 'coverage');
       const covered = await listTotal(admin, cov.drillDown);
@@ -150,7 +208,9 @@ describe('region dashboard (bureau)', () => {
     const res = await admin.get(`/api/v1/dashboard/map?region=${HAINING}`);
     expect(res.statusCode).toBe(200);
     const m = res.json();
-    expect(m.schools.map((s: { name: string }) => s.name)).toEqual(expect.arrayContaining(['海宁甲小学', '海宁乙小学']));
+    expect(m.schools.map((s: { name: string }) => s.name)).toEqual(
+      expect.arrayContaining(['海宁甲小学', '海宁乙小学']),
+    );
     expect(m.withoutCoordinates).toBe(1); // 丙初中 has none
     expect(m.links).toEqual([{ communityId: ids.X, from: [120.68, 30.51], to: [120.55, 30.42] }]);
   });

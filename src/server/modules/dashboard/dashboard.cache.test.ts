@@ -20,14 +20,22 @@ afterAll(async () => {
 
 const teachers = async () => {
   const d = (await admin.get(`/api/v1/dashboard?region=${HAINING}`)).json();
-  return d.panels.flatMap((p: { figures: { key: string; value: number }[] }) => p.figures).find((f: { key: string }) => f.key === 'teachers').value as number;
+  return d.panels
+    .flatMap((p: { figures: { key: string; value: number }[] }) => p.figures)
+    .find((f: { key: string }) => f.key === 'teachers').value as number;
 };
 
 describe('dashboard snapshots', () => {
   it('a write to a source table moves only its module’s version', async () => {
-    const before = { registry: await sourceVersion(t.ctx.db, tracked, 'registry'), activities: await sourceVersion(t.ctx.db, tracked, 'activities') };
+    const before = {
+      registry: await sourceVersion(t.ctx.db, tracked, 'registry'),
+      activities: await sourceVersion(t.ctx.db, tracked, 'activities'),
+    };
     const s = await buildSchool(t.ctx.db);
-    const after = { registry: await sourceVersion(t.ctx.db, tracked, 'registry'), activities: await sourceVersion(t.ctx.db, tracked, 'activities') };
+    const after = {
+      registry: await sourceVersion(t.ctx.db, tracked, 'registry'),
+      activities: await sourceVersion(t.ctx.db, tracked, 'activities'),
+    };
     expect(after.registry).not.toBe(before.registry);
     // the activities panel reads the registry too, so its version moves with it; not the reverse
     expect(after.activities).not.toBe(before.activities);

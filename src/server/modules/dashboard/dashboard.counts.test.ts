@@ -12,17 +12,42 @@ beforeAll(async () => {
   const db = t.ctx.db;
   const a = await buildSchool(db, { name: '教研主办校' });
   const b = await buildSchool(db, { name: '教研参与校' });
-  const c = await buildCommunity(db, [{ schoolId: a.id, role: 'core' }, { schoolId: b.id, role: 'member' }]);
+  const c = await buildCommunity(db, [
+    { schoolId: a.id, role: 'core' },
+    { schoolId: b.id, role: 'member' },
+  ]);
   // the same two schools' teachers meet twice: 12 teacher-times, 2 schools
   for (const day of ['2025-10-15', '2025-11-12']) {
-    const act = await db.insertInto('activities').values({
-      community_id: c.id, organizer_school_id: a.id, kind: 'research', title: `联合教研 ${day}`, description: null,
-      starts_at: `${day}T06:00:00Z`, ends_at: `${day}T08:00:00Z`, semester: '2025-2026-1', teacher_count: 6, student_count: 0, details: '{}', created_by: null,
-    }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('activity_schools').values([{ activity_id: act.id, school_id: a.id, role: 'organizer' }, { activity_id: act.id, school_id: b.id, role: 'participant' }]).execute();
+    const act = await db
+      .insertInto('activities')
+      .values({
+        community_id: c.id,
+        organizer_school_id: a.id,
+        kind: 'research',
+        title: `联合教研 ${day}`,
+        description: null,
+        starts_at: `${day}T06:00:00Z`,
+        ends_at: `${day}T08:00:00Z`,
+        semester: '2025-2026-1',
+        teacher_count: 6,
+        student_count: 0,
+        details: '{}',
+        created_by: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('activity_schools')
+      .values([
+        { activity_id: act.id, school_id: a.id, role: 'organizer' },
+        { activity_id: act.id, school_id: b.id, role: 'participant' },
+      ])
+      .execute();
   }
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 describe('person-time figures carry the distinct count', () => {
   it('教研参与教师人次 is labelled 人次 and shows the distinct schools beside it', async () => {

@@ -28,7 +28,11 @@ describe('dashboard on the demo county', () => {
   it('the bureau sees the whole county with full coverage', async () => {
     const bureau = await login(t.app, 'bureau', DEMO_TEST_PASSWORD);
     const d = (await bureau.get('/api/v1/dashboard')).json();
-    const f = Object.fromEntries(d.panels.flatMap((p: { figures: { key: string; value: number }[] }) => p.figures).map((x: { key: string; value: number }) => [x.key, x.value]));
+    const f = Object.fromEntries(
+      d.panels
+        .flatMap((p: { figures: { key: string; value: number }[] }) => p.figures)
+        .map((x: { key: string; value: number }) => [x.key, x.value]),
+    );
     expect(f.schools).toBeGreaterThan(30);
     expect(f.teachers).toBeGreaterThan(1000);
     expect(f.communities).toBeGreaterThan(10);
@@ -54,7 +58,9 @@ describe('dashboard on the demo county', () => {
     expect(trend.points.map((pt) => pt.name.zh)).toEqual(['2026-01-16', '2026-06-26']);
     // member schools catch up year by year: the maths gap is narrower than in the first demo year
     const first = (await bureau.get('/api/v1/dashboard?schoolYear=2020')).json() as Dashboard;
-    const then = first.panels.find((x) => x.key === 'quality.gaps')!.figures.find((x) => x.key === 'qualityMeanGap.math')!.value!;
+    const then = first.panels
+      .find((x) => x.key === 'quality.gaps')!
+      .figures.find((x) => x.key === 'qualityMeanGap.math')!.value!;
     expect(f['qualityMeanGap.math']!.value!).toBeLessThan(then);
     // this school year: the November mid-term against June
     const now = (await bureau.get('/api/v1/dashboard')).json() as Dashboard;

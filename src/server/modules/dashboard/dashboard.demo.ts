@@ -10,17 +10,34 @@ import { hashDisplayToken } from './display.service.js';
  */
 export async function seedDashboardDemo(dbh: DbHandle, opts: { seed?: number }): Promise<Record<string, number>> {
   const db = dbh.db;
-  const bureau = await db.selectFrom('users').select('id').where('role', '=', 'bureau_admin').where('scope_kind', '=', 'region')
-    .orderBy((eb) => eb.case().when('username', '=', 'bureau').then(0).else(1).end()).orderBy('id').executeTakeFirst();
+  const bureau = await db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'bureau_admin')
+    .where('scope_kind', '=', 'region')
+    .orderBy((eb) => eb.case().when('username', '=', 'bureau').then(0).else(1).end())
+    .orderBy('id')
+    .executeTakeFirst();
   const county = await db.selectFrom('regions').select('code').where('code', '=', DEMO_COUNTY).executeTakeFirst();
   if (!bureau || !county) return { displayLinks: 0 };
   const token = demoDisplayToken(opts.seed);
-  const exists = await db.selectFrom('dashboard_display_links').select('id').where('token_hash', '=', hashDisplayToken(token)).executeTakeFirst();
+  const exists = await db
+    .selectFrom('dashboard_display_links')
+    .select('id')
+    .where('token_hash', '=', hashDisplayToken(token))
+    .executeTakeFirst();
   if (exists) return { displayLinks: 0 };
-  await db.insertInto('dashboard_display_links').values({
-    token_hash: hashDisplayToken(token), label: '局会议室大屏（演示）', scope_kind: 'region', scope_id: county.code, created_by: bureau.id,
-    expires_at: '2027-08-31T23:59:59+08:00',
-  }).execute();
+  await db
+    .insertInto('dashboard_display_links')
+    .values({
+      token_hash: hashDisplayToken(token),
+      label: '局会议室大屏（演示）',
+      scope_kind: 'region',
+      scope_id: county.code,
+      created_by: bureau.id,
+      expires_at: '2027-08-31T23:59:59+08:00',
+    })
+    .execute();
   return { displayLinks: 1 };
 }
 

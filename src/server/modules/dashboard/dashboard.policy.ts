@@ -24,10 +24,14 @@ export const dashboardPolicy = {
       if (target.kind === 'region') return regionContains(actor.scope.id, target.id);
       return (target.regions ?? []).some((r) => r !== null && regionContains(actor.scope.id, r));
     }
-    if (actor.role === 'community_lead' && actor.scope.kind === 'community') return target.kind === 'community' && target.id === actor.scope.id;
+    if (actor.role === 'community_lead' && actor.scope.kind === 'community')
+      return target.kind === 'community' && target.id === actor.scope.id;
     return false;
   },
   mayManageAnyDisplay(actor: Actor): boolean {
-    return (actor.role === 'bureau_admin' && actor.scope.kind === 'region') || (actor.role === 'community_lead' && actor.scope.kind === 'community');
+    return (
+      (actor.role === 'bureau_admin' && actor.scope.kind === 'region') ||
+      (actor.role === 'community_lead' && actor.scope.kind === 'community')
+    );
   },
 };

@@ -1,6 +1,14 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCommunity, buildSchool, buildTeacher, buildUser, HAINING, TONGXIANG, USER_PASSWORD } from '../../test/factories.js';
+import {
+  buildCommunity,
+  buildSchool,
+  buildTeacher,
+  buildUser,
+  HAINING,
+  TONGXIANG,
+  USER_PASSWORD,
+} from '../../test/factories.js';
 import { createTestApp, login, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
 import { pdfText } from '../../test/pdf-text.js';
 
@@ -25,7 +33,16 @@ beforeAll(async () => {
   await buildTeacher(db, b.id);
   await buildTeacher(db, c.id);
   await buildTeacher(db, c.id);
-  communityId = (await buildCommunity(db, [{ schoolId: a.id, role: 'core' }, { schoolId: b.id, role: 'member' }], { name: '报告教共体' })).id;
+  communityId = (
+    await buildCommunity(
+      db,
+      [
+        { schoolId: a.id, role: 'core' },
+        { schoolId: b.id, role: 'member' },
+      ],
+      { name: '报告教共体' },
+    )
+  ).id;
 });
 afterAll(async () => {
   await t.close();
@@ -76,22 +93,34 @@ describe('annual report', () => {
 
 describe('display links (数据大屏)', () => {
   it('a token opens the aggregates without a login, until revoked', async () => {
-    const created = await admin.post('/api/v1/dashboard/display-links', { label: '会议室大屏', regionCode: HAINING, validDays: 30 });
+    const created = await admin.post('/api/v1/dashboard/display-links', {
+      label: '会议室大屏',
+      regionCode: HAINING,
+      validDays: 30,
+    });
     expect(created.statusCode, created.body).toBe(201);
     const link = created.json();
     expect(link.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(link.url).toBe(`/display/${link.token}`);
 
     // the database keeps only the hash
-    const stored = await t.ctx.db.selectFrom('dashboard_display_links').selectAll().where('id', '=', link.id).executeTakeFirstOrThrow();
+    const stored = await t.ctx.db
+      .selectFrom('dashboard_display_links')
+      .selectAll()
+      .where('id', '=', link.id)
+      .executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(link.token);
-    expect(JSON.stringify(await t.ctx.db.selectFrom('audit_log').selectAll().where('entity', '=', 'display_link').execute())).not.toContain(link.token);
+    expect(
+      JSON.stringify(await t.ctx.db.selectFrom('audit_log').selectAll().where('entity', '=', 'display_link').execute()),
+    ).not.toContain(link.token);
 
     const json = await t.app.inject({ method: 'GET', url: `/api/v1/display/${link.token}` });
     expect(json.statusCode).toBe(200);
     const d = json.json();
     expect(d.scope).toMatchObject({ view: 'region', id: HAINING });
-    const figures = d.panels.flatMap((p: { figures: { key: string; value: number; drillDown: unknown }[] }) => p.figures);
+    const figures = d.panels.flatMap(
+      (p: { figures: { key: string; value: number; drillDown: unknown }[] }) => p.figures,
+    );
     expect(figures.find((f: { key: string }) => f.key === 'coverage').value).toBe(66.7);
     expect(figures.every((f: { drillDown: unknown }) => f.drillDown === null)).toBe(true);
 
@@ -104,13 +133,26 @@ describe('display links (数据大屏)', () => {
     expect(page.body).toContain('http-equiv="refresh"');
 
     // the token is not a session: the rest of the API stays closed
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/teachers', headers: { cookie: `gongjin_session=${link.token}` } })).statusCode).toBe(401);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/teachers',
+          headers: { cookie: `gongjin_session=${link.token}` },
+        })
+      ).statusCode,
+    ).toBe(401);
 
     const revoked = await admin.post(`/api/v1/dashboard/display-links/${link.id}/revoke`);
     expect(revoked.json().revokedAt).not.toBeNull();
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/display/${link.token}` })).statusCode).toBe(401);
     expect((await t.app.inject({ method: 'GET', url: link.url })).statusCode).toBe(401);
-    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity', '=', 'display_link').where('entity_id', '=', String(link.id)).execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'display_link')
+      .where('entity_id', '=', String(link.id))
+      .execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['create', 'revoke']);
   });
 
@@ -121,14 +163,18 @@ describe('display links (数据大屏)', () => {
     await buildUser(t.ctx.db, 'teacher', { kind: 'school', id: 1 }, { username: 'screen-teacher' });
     const lead = await login(t.app, 'screen-lead', USER_PASSWORD);
     const teacher = await login(t.app, 'screen-teacher', USER_PASSWORD);
-    expect((await lead.post('/api/v1/dashboard/display-links', { label: '县大屏', regionCode: HAINING })).statusCode).toBe(403);
+    expect(
+      (await lead.post('/api/v1/dashboard/display-links', { label: '县大屏', regionCode: HAINING })).statusCode,
+    ).toBe(403);
     const own = await lead.post('/api/v1/dashboard/display-links', { label: '共同体大屏' });
     expect(own.statusCode, own.body).toBe(201);
     expect(own.json()).toMatchObject({ scopeKind: 'community', scopeId: String(communityId), scopeName: '报告教共体' });
     expect((await teacher.post('/api/v1/dashboard/display-links', { label: 'x' })).statusCode).toBe(403);
     expect((await teacher.get('/api/v1/dashboard/display-links')).statusCode).toBe(403);
     expect((await admin.post('/api/v1/dashboard/display-links', { label: '' })).statusCode).toBe(400);
-    expect((await admin.post('/api/v1/dashboard/display-links', { label: '外县', regionCode: TONGXIANG })).statusCode).toBe(201); // admin is national
+    expect(
+      (await admin.post('/api/v1/dashboard/display-links', { label: '外县', regionCode: TONGXIANG })).statusCode,
+    ).toBe(201); // admin is national
     // the lead sees only their community's screens
     const list = (await lead.get('/api/v1/dashboard/display-links')).json();
     expect(list.map((l: { label: string }) => l.label)).toEqual(['共同体大屏']);

@@ -4,7 +4,16 @@ import { callerOf } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
 import {
-  alertsSchema, dashboardQuery, dashboardSchema, displayLinkCreated, displayLinkInput, displayLinkSchema, drillTeacherSchema, drillTeachersQuery, mapSchema, reportQuery,
+  alertsSchema,
+  dashboardQuery,
+  dashboardSchema,
+  displayLinkCreated,
+  displayLinkInput,
+  displayLinkSchema,
+  drillTeacherSchema,
+  drillTeachersQuery,
+  mapSchema,
+  reportQuery,
   type Dashboard,
 } from '../../../shared/dashboard.schemas.js';
 import { idParam } from '../../../shared/registry.schemas.js';
@@ -28,7 +37,9 @@ function withoutLinks(d: Dashboard): Dashboard {
       ...p,
       figures: p.figures.map((f) => ({ ...f, drillDown: null })),
       charts: p.charts.map((c) => ({
-        ...c, points: c.points.map((pt) => ({ ...pt, drillDown: null })), ...(c.series ? { series: c.series.map((sr) => ({ ...sr, drillDown: null })) } : {}),
+        ...c,
+        points: c.points.map((pt) => ({ ...pt, drillDown: null })),
+        ...(c.series ? { series: c.series.map((sr) => ({ ...sr, drillDown: null })) } : {}),
       })),
     })),
   };
@@ -41,55 +52,148 @@ export function dashboardRoutes(app: ZodApp, ctx: ModuleContext) {
   const reports = new ReportService(ctx.db, contributions, log);
   const displays = new DisplayService(ctx.db, ctx.config.displayLinkMaxDays);
 
-  app.get('/api/v1/dashboard', { schema: { ...tags, summary: '驾驶舱 Dashboard for the actor’s scope', querystring: dashboardQuery, response: { 200: dashboardSchema } } },
-    (req) => dashboards.dashboard(callerOf(req).actor, req.query));
-  app.get('/api/v1/dashboard/alerts', { schema: { ...tags, summary: '预警与待办 Alerts with owners and links', querystring: dashboardQuery, response: { 200: alertsSchema } } },
-    (req) => dashboards.alerts(callerOf(req).actor, req.query));
-  app.get('/api/v1/dashboard/map', { schema: { ...tags, summary: '学校与教共体分布图 Map of schools and communities', querystring: dashboardQuery, response: { 200: mapSchema } } },
-    (req) => dashboards.map(callerOf(req).actor, req.query));
-  app.get('/api/v1/dashboard/teachers', { schema: { ...tags, summary: '教师明细（驾驶舱下钻）Teachers behind a figure', querystring: drillTeachersQuery, response: { 200: pageOf(drillTeacherSchema) } } },
-    (req) => dashboards.teachers(callerOf(req).actor, req.query));
+  app.get(
+    '/api/v1/dashboard',
+    {
+      schema: {
+        ...tags,
+        summary: '驾驶舱 Dashboard for the actor’s scope',
+        querystring: dashboardQuery,
+        response: { 200: dashboardSchema },
+      },
+    },
+    (req) => dashboards.dashboard(callerOf(req).actor, req.query),
+  );
+  app.get(
+    '/api/v1/dashboard/alerts',
+    {
+      schema: {
+        ...tags,
+        summary: '预警与待办 Alerts with owners and links',
+        querystring: dashboardQuery,
+        response: { 200: alertsSchema },
+      },
+    },
+    (req) => dashboards.alerts(callerOf(req).actor, req.query),
+  );
+  app.get(
+    '/api/v1/dashboard/map',
+    {
+      schema: {
+        ...tags,
+        summary: '学校与教共体分布图 Map of schools and communities',
+        querystring: dashboardQuery,
+        response: { 200: mapSchema },
+      },
+    },
+    (req) => dashboards.map(callerOf(req).actor, req.query),
+  );
+  app.get(
+    '/api/v1/dashboard/teachers',
+    {
+      schema: {
+        ...tags,
+        summary: '教师明细（驾驶舱下钻）Teachers behind a figure',
+        querystring: drillTeachersQuery,
+        response: { 200: pageOf(drillTeacherSchema) },
+      },
+    },
+    (req) => dashboards.teachers(callerOf(req).actor, req.query),
+  );
 
-  app.get('/api/v1/dashboard/report.pdf', { schema: { ...tags, summary: '年度报告（PDF）Annual report as PDF', querystring: reportQuery } },
+  app.get(
+    '/api/v1/dashboard/report.pdf',
+    { schema: { ...tags, summary: '年度报告（PDF）Annual report as PDF', querystring: reportQuery } },
     async (req, reply) => {
       const lang = req.query.lang ?? requestLang(req);
       const data = await reports.load(callerOf(req).actor, req.query);
-      return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition('attachment', `${reportTitle(data, lang)}.pdf`, 'report.pdf')).send(await reportPdf(data, lang));
-    });
-  app.get('/api/v1/dashboard/report.xlsx', { schema: { ...tags, summary: '年度报告（Excel）Annual report as xlsx', querystring: reportQuery } },
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', contentDisposition('attachment', `${reportTitle(data, lang)}.pdf`, 'report.pdf'))
+        .send(await reportPdf(data, lang));
+    },
+  );
+  app.get(
+    '/api/v1/dashboard/report.xlsx',
+    { schema: { ...tags, summary: '年度报告（Excel）Annual report as xlsx', querystring: reportQuery } },
     async (req, reply) => {
       const lang = req.query.lang ?? requestLang(req);
       const data = await reports.load(callerOf(req).actor, req.query);
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', contentDisposition('attachment', `${reportTitle(data, lang)}.xlsx`, 'report.xlsx'))
+        .header(
+          'content-disposition',
+          contentDisposition('attachment', `${reportTitle(data, lang)}.xlsx`, 'report.xlsx'),
+        )
         .send(await reportXlsx(data, lang));
-    });
+    },
+  );
 
   // ---------- display links (数据大屏) ----------
-  app.get('/api/v1/dashboard/display-links', { schema: { ...tags, summary: '大屏链接 Display links', response: { 200: z.array(displayLinkSchema) } } },
-    (req) => displays.list(callerOf(req).actor));
-  app.post('/api/v1/dashboard/display-links', { schema: { ...tags, summary: '新建大屏链接（令牌仅显示一次）Create a display link', body: displayLinkInput, response: { 201: displayLinkCreated } } },
+  app.get(
+    '/api/v1/dashboard/display-links',
+    { schema: { ...tags, summary: '大屏链接 Display links', response: { 200: z.array(displayLinkSchema) } } },
+    (req) => displays.list(callerOf(req).actor),
+  );
+  app.post(
+    '/api/v1/dashboard/display-links',
+    {
+      schema: {
+        ...tags,
+        summary: '新建大屏链接（令牌仅显示一次）Create a display link',
+        body: displayLinkInput,
+        response: { 201: displayLinkCreated },
+      },
+    },
     async (req, reply) => {
       const link = await displays.create(callerOf(req), req.body);
       return reply.status(201).send({ ...link, url: `/display/${link.token}` });
-    });
-  app.post('/api/v1/dashboard/display-links/:id/revoke', { schema: { ...tags, summary: '停用大屏链接 Revoke a display link', params: idParam, response: { 200: displayLinkSchema } } },
-    (req) => displays.revoke(callerOf(req), req.params.id));
+    },
+  );
+  app.post(
+    '/api/v1/dashboard/display-links/:id/revoke',
+    {
+      schema: {
+        ...tags,
+        summary: '停用大屏链接 Revoke a display link',
+        params: idParam,
+        response: { 200: displayLinkSchema },
+      },
+    },
+    (req) => displays.revoke(callerOf(req), req.params.id),
+  );
 
-  app.get('/api/v1/display/:token', { config: { public: true }, schema: { ...tags, summary: '大屏数据（凭令牌，仅汇总）Display data by token', params: tokenParam, response: { 200: dashboardSchema } } },
+  app.get(
+    '/api/v1/display/:token',
+    {
+      config: { public: true },
+      schema: {
+        ...tags,
+        summary: '大屏数据（凭令牌，仅汇总）Display data by token',
+        params: tokenParam,
+        response: { 200: dashboardSchema },
+      },
+    },
     async (req) => {
       const { actor } = await displays.actorForToken(req.params.token);
       return withoutLinks(await dashboards.dashboard(actor, {}));
-    });
-  app.get('/display/:token', { config: { public: true }, schema: { hide: true, params: tokenParam } },
+    },
+  );
+  app.get(
+    '/display/:token',
+    { config: { public: true }, schema: { hide: true, params: tokenParam } },
     async (req, reply) => {
       let link: Awaited<ReturnType<DisplayService['actorForToken']>>;
       try {
         link = await displays.actorForToken(req.params.token);
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'display_link_invalid') throw err;
-        return reply.status(401).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(displayInvalidPage());
+        return reply
+          .status(401)
+          .header('content-type', 'text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('referrer-policy', 'no-referrer')
+          .send(displayInvalidPage());
       }
       const { actor, label } = link;
       const [d, map] = await Promise.all([dashboards.dashboard(actor, {}), dashboards.map(actor, {})]);
@@ -98,5 +202,6 @@ export function dashboardRoutes(app: ZodApp, ctx: ModuleContext) {
         .header('cache-control', 'no-store')
         .header('referrer-policy', 'no-referrer')
         .send(displayPage(withoutLinks(d), map, label));
-    });
+    },
+  );
 }

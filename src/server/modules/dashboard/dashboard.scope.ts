@@ -14,15 +14,27 @@ import { periodOf } from './dashboard.period.js';
  * (or a county, community or school inside it), a community lead only their community, a principal
  * their school (and the communities it belongs to). Anything else is refused, never silently widened.
  */
-export async function resolveScope(db: Db, actor: Actor, q: Pick<DashboardQuery, 'region' | 'communityId' | 'schoolId'>): Promise<ResolvedScope> {
+export async function resolveScope(
+  db: Db,
+  actor: Actor,
+  q: Pick<DashboardQuery, 'region' | 'communityId' | 'schoolId'>,
+): Promise<ResolvedScope> {
   if (q.schoolId) {
-    const row = await db.selectFrom('schools as s').select(['s.id', 's.name', sql<boolean>`${visibleSchoolCondition(actor, 's.id')}`.as('visible')]).where('s.id', '=', q.schoolId).executeTakeFirst();
+    const row = await db
+      .selectFrom('schools as s')
+      .select(['s.id', 's.name', sql<boolean>`${visibleSchoolCondition(actor, 's.id')}`.as('visible')])
+      .where('s.id', '=', q.schoolId)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('school', q.schoolId);
     if (!row.visible) throw new OutOfScopeError('school');
     return { view: 'school', regionCode: null, communityId: null, schoolId: row.id, name: row.name };
   }
   if (q.communityId) {
-    const row = await db.selectFrom('communities as c').select(['c.id', 'c.name', sql<boolean>`${visibleCommunityCondition(actor, 'c.id')}`.as('visible')]).where('c.id', '=', q.communityId).executeTakeFirst();
+    const row = await db
+      .selectFrom('communities as c')
+      .select(['c.id', 'c.name', sql<boolean>`${visibleCommunityCondition(actor, 'c.id')}`.as('visible')])
+      .where('c.id', '=', q.communityId)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('community', q.communityId);
     if (!row.visible) throw new OutOfScopeError('community');
     return { view: 'community', regionCode: null, communityId: row.id, schoolId: null, name: row.name };
@@ -42,8 +54,17 @@ async function regionScope(db: Db, code: string): Promise<ResolvedScope> {
   return { view: 'region', regionCode: r.code, communityId: null, schoolId: null, name: r.name };
 }
 
-export function resolveFilters(q: Pick<DashboardQuery, 'schoolYear' | 'semester' | 'level' | 'locationClass'>, today = todayShanghai()): ResolvedFilters {
+export function resolveFilters(
+  q: Pick<DashboardQuery, 'schoolYear' | 'semester' | 'level' | 'locationClass'>,
+  today = todayShanghai(),
+): ResolvedFilters {
   const schoolYear = q.schoolYear ?? (q.semester ? Number(q.semester.slice(0, 4)) : schoolYearOfDate(today));
   const semester = q.semester ?? null;
-  return { schoolYear, semester, ...periodOf(schoolYear, semester), level: q.level ?? [], locationClass: q.locationClass ?? [] };
+  return {
+    schoolYear,
+    semester,
+    ...periodOf(schoolYear, semester),
+    level: q.level ?? [],
+    locationClass: q.locationClass ?? [],
+  };
 }

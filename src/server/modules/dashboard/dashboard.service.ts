@@ -1,7 +1,15 @@
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
-import type { Alert, Alerts, Dashboard, DashboardMap, DashboardQuery, DrillTeachersQuery, Panel } from '../../../shared/dashboard.schemas.js';
+import type {
+  Alert,
+  Alerts,
+  Dashboard,
+  DashboardMap,
+  DashboardQuery,
+  DrillTeachersQuery,
+  Panel,
+} from '../../../shared/dashboard.schemas.js';
 import type { AlertSource, PanelContext, PanelDefinition } from '../../contracts/dashboard-panel.js';
 import type { DashboardContributions } from './dashboard.contributions.js';
 import { resolveFilters, resolveScope } from './dashboard.scope.js';
@@ -42,9 +50,16 @@ export class DashboardService {
     const key = { role: actor.role, scope: actor.scope, resolved: ctx.scope, filters: ctx.filters, today: ctx.today };
     const unavailable: string[] = [];
     const computedAt: string[] = [];
-    const settled = await cachedPanels(this.db, this.contributions.tracked, panels.map((p) => ({
-      module: p.module, key: { panel: p.key, ...key }, compute: () => this.loadPanel(p, ctx), onBackgroundError: (err: unknown) => this.log(p.key, err),
-    })));
+    const settled = await cachedPanels(
+      this.db,
+      this.contributions.tracked,
+      panels.map((p) => ({
+        module: p.module,
+        key: { panel: p.key, ...key },
+        compute: () => this.loadPanel(p, ctx),
+        onBackgroundError: (err: unknown) => this.log(p.key, err),
+      })),
+    );
     const loaded = settled.map((r, i): Panel | null => {
       if (r.status === 'fulfilled') {
         computedAt.push(r.value.computedAt);
@@ -56,7 +71,11 @@ export class DashboardService {
       return null;
     });
     return {
-      scope: { view: ctx.scope.view, id: String(ctx.scope.regionCode ?? ctx.scope.communityId ?? ctx.scope.schoolId), name: ctx.scope.name },
+      scope: {
+        view: ctx.scope.view,
+        id: String(ctx.scope.regionCode ?? ctx.scope.communityId ?? ctx.scope.schoolId),
+        name: ctx.scope.name,
+      },
       schoolYear: ctx.filters.schoolYear,
       semester: ctx.filters.semester,
       // the oldest figure on the page
@@ -69,7 +88,14 @@ export class DashboardService {
   private async loadPanel(p: PanelDefinition, ctx: PanelContext): Promise<Panel | null> {
     const data = await p.load(ctx);
     if (!data) return null;
-    return { key: p.key, module: p.module, title: p.title, figures: data.figures, charts: data.charts ?? [], ignores: [...(p.ignores ?? [])] };
+    return {
+      key: p.key,
+      module: p.module,
+      title: p.title,
+      figures: data.figures,
+      charts: data.charts ?? [],
+      ignores: [...(p.ignores ?? [])],
+    };
   }
 
   async alerts(actor: Actor, q: DashboardQuery, limit = 200): Promise<Alerts> {
@@ -90,7 +116,13 @@ export class DashboardService {
       }),
     );
     // sources answer for everything the actor may see; keep what belongs to this dashboard's scope
-    const all: Alert[] = lists.flat().filter((a) => a.communityId === null || communities.has(a.communityId)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.since ?? '').localeCompare(b.since ?? ''));
+    const all: Alert[] = lists
+      .flat()
+      .filter((a) => a.communityId === null || communities.has(a.communityId))
+      .sort(
+        (a, b) =>
+          SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.since ?? '').localeCompare(b.since ?? ''),
+      );
     return { items: all.slice(0, limit), total: all.length, unavailable: unavailable.sort() };
   }
 
@@ -101,6 +133,14 @@ export class DashboardService {
 
   async teachers(actor: Actor, q: DrillTeachersQuery) {
     const scope = await resolveScope(this.db, actor, q);
-    return drillTeachers(this.db, actor, scope, { level: q.level ?? [], locationClass: q.locationClass ?? [] }, q.master, q.page, q.pageSize);
+    return drillTeachers(
+      this.db,
+      actor,
+      scope,
+      { level: q.level ?? [], locationClass: q.locationClass ?? [] },
+      q.master,
+      q.page,
+      q.pageSize,
+    );
   }
 }

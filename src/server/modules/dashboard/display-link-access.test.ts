@@ -25,7 +25,11 @@ afterAll(() => t.close());
 const open = (token: string) => t.app.inject({ method: 'GET', url: `/api/v1/display/${token}` });
 const page = (token: string) => t.app.inject({ method: 'GET', url: `/display/${token}` });
 
-async function creatorWithLink(role: 'bureau_admin' | 'community_lead', scope: { kind: 'region' | 'community'; id: string | number }, username: string) {
+async function creatorWithLink(
+  role: 'bureau_admin' | 'community_lead',
+  scope: { kind: 'region' | 'community'; id: string | number },
+  username: string,
+) {
   const user = await buildUser(t.ctx.db, role, scope, { username });
   const client = await login(t.app, username, USER_PASSWORD);
   const res = await client.post('/api/v1/dashboard/display-links', { label: `${username} 大屏` });
@@ -56,29 +60,51 @@ describe('a display link follows its creator', () => {
 
   it('stops working when the creator moves to a scope that does not cover the link', async () => {
     const { userId, token } = await creatorWithLink('bureau_admin', { kind: 'region', id: HAINING }, 'screen-move');
-    expect((await admin.patch(`/api/v1/users/${userId}`, { scope: { kind: 'region', id: TONGXIANG } })).statusCode).toBe(200);
+    expect(
+      (await admin.patch(`/api/v1/users/${userId}`, { scope: { kind: 'region', id: TONGXIANG } })).statusCode,
+    ).toBe(200);
     expect((await open(token)).statusCode).toBe(401);
   });
 
   it('keeps working when the creator moves to a scope that still covers it', async () => {
     const { userId, token } = await creatorWithLink('bureau_admin', { kind: 'region', id: HAINING }, 'screen-up');
-    expect((await admin.patch(`/api/v1/users/${userId}`, { scope: { kind: 'region', id: '330400' } })).statusCode).toBe(200);
+    expect((await admin.patch(`/api/v1/users/${userId}`, { scope: { kind: 'region', id: '330400' } })).statusCode).toBe(
+      200,
+    );
     expect((await open(token)).statusCode).toBe(200);
   });
 
   it('a community lead’s link ends when the lead moves to another community', async () => {
-    const { userId, token } = await creatorWithLink('community_lead', { kind: 'community', id: communityId }, 'screen-lead');
-    expect((await admin.patch(`/api/v1/users/${userId}`, { scope: { kind: 'community', id: String(otherCommunityId) } })).statusCode).toBe(200);
+    const { userId, token } = await creatorWithLink(
+      'community_lead',
+      { kind: 'community', id: communityId },
+      'screen-lead',
+    );
+    expect(
+      (await admin.patch(`/api/v1/users/${userId}`, { scope: { kind: 'community', id: String(otherCommunityId) } }))
+        .statusCode,
+    ).toBe(200);
     expect((await open(token)).statusCode).toBe(401);
   });
 });
 
 describe('GONGJIN_DISPLAY_LINK_MAX_DAYS', () => {
   it('refuses a longer lifetime and defaults to the maximum', async () => {
-    const tooLong = await admin.post('/api/v1/dashboard/display-links', { label: '太长', regionCode: HAINING, validDays: 91 });
+    const tooLong = await admin.post('/api/v1/dashboard/display-links', {
+      label: '太长',
+      regionCode: HAINING,
+      validDays: 91,
+    });
     expect(tooLong.statusCode).toBe(422);
-    expect(tooLong.json().details[0]).toMatchObject({ field: 'body.validDays', message: expect.stringContaining('90') });
-    const fine = await admin.post('/api/v1/dashboard/display-links', { label: '刚好', regionCode: HAINING, validDays: 90 });
+    expect(tooLong.json().details[0]).toMatchObject({
+      field: 'body.validDays',
+      message: expect.stringContaining('90'),
+    });
+    const fine = await admin.post('/api/v1/dashboard/display-links', {
+      label: '刚好',
+      regionCode: HAINING,
+      validDays: 90,
+    });
     expect(fine.statusCode).toBe(201);
     const dflt = await admin.post('/api/v1/dashboard/display-links', { label: '默认', regionCode: HAINING });
     expect(dflt.statusCode).toBe(201);
@@ -87,9 +113,22 @@ describe('GONGJIN_DISPLAY_LINK_MAX_DAYS', () => {
   });
 
   it('audits creating and revoking', async () => {
-    const created = await admin.post('/api/v1/dashboard/display-links', { label: '审计', regionCode: HAINING, validDays: 7 });
+    const created = await admin.post('/api/v1/dashboard/display-links', {
+      label: '审计',
+      regionCode: HAINING,
+      validDays: 7,
+    });
     await admin.post(`/api/v1/dashboard/display-links/${created.json().id}/revoke`);
-    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'username']).where('entity', '=', 'display_link').where('entity_id', '=', String(created.json().id)).orderBy('id').execute();
-    expect(audit).toEqual([{ action: 'create', username: 'admin' }, { action: 'revoke', username: 'admin' }]);
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'username'])
+      .where('entity', '=', 'display_link')
+      .where('entity_id', '=', String(created.json().id))
+      .orderBy('id')
+      .execute();
+    expect(audit).toEqual([
+      { action: 'create', username: 'admin' },
+      { action: 'revoke', username: 'admin' },
+    ]);
   });
 });

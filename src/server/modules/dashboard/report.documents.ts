@@ -12,7 +12,9 @@ const isLabel = (v: unknown): v is Labelled => typeof v === 'object' && v !== nu
 
 export function reportTitle(data: ReportData, lang: NumberLang): string {
   const year = schoolYearLabel(data.dashboard.schoolYear);
-  return lang === 'zh' ? `${data.dashboard.scope.name}教共体建设年度报告（${year}学年）` : `${data.dashboard.scope.name} school alliances: annual report ${year}`;
+  return lang === 'zh'
+    ? `${data.dashboard.scope.name}教共体建设年度报告（${year}学年）`
+    : `${data.dashboard.scope.name} school alliances: annual report ${year}`;
 }
 
 export function cellText(v: number | Labelled | null | undefined, unit: string, lang: NumberLang): string {
@@ -33,8 +35,16 @@ export async function reportPdf(data: ReportData, lang: NumberLang): Promise<Buf
   doc.moveDown(8);
   doc.font('cjk-bold').fontSize(24).text(title, { align: 'center' });
   doc.moveDown(2);
-  doc.font('cjk').fontSize(12).fillColor('#555')
-    .text(lang === 'zh' ? `生成时间：${data.dashboard.generatedAt.slice(0, 10)}` : `Generated ${data.dashboard.generatedAt.slice(0, 10)}`, { align: 'center' })
+  doc
+    .font('cjk')
+    .fontSize(12)
+    .fillColor('#555')
+    .text(
+      lang === 'zh'
+        ? `生成时间：${data.dashboard.generatedAt.slice(0, 10)}`
+        : `Generated ${data.dashboard.generatedAt.slice(0, 10)}`,
+      { align: 'center' },
+    )
     .text('共进 Gongjin', { align: 'center' });
   doc.fillColor('black');
 
@@ -47,12 +57,24 @@ export async function reportPdf(data: ReportData, lang: NumberLang): Promise<Buf
     doc.moveDown(0.3);
     for (const f of p.figures) {
       const y = doc.y;
-      doc.font('cjk').fontSize(11).text(L(f.label), doc.page.margins.left + 12, y, { width: width * 0.6 });
+      doc
+        .font('cjk')
+        .fontSize(11)
+        .text(L(f.label), doc.page.margins.left + 12, y, { width: width * 0.6 });
       const below = doc.y;
-      doc.text(formatFigure(f.value, f.unit, lang), doc.page.margins.left + width * 0.6, y, { width: width * 0.4, align: 'right' });
+      doc.text(formatFigure(f.value, f.unit, lang), doc.page.margins.left + width * 0.6, y, {
+        width: width * 0.4,
+        align: 'right',
+      });
       doc.y = Math.max(below, doc.y);
       // what a figure rests on (students behind a gap, 2 / 3 schools …), as the dashboard shows it
-      if (f.hint) doc.font('cjk').fontSize(8).fillColor('#666').text(L(f.hint), doc.page.margins.left + 12, doc.y, { width: width - 12 }).fillColor('black');
+      if (f.hint)
+        doc
+          .font('cjk')
+          .fontSize(8)
+          .fillColor('#666')
+          .text(L(f.hint), doc.page.margins.left + 12, doc.y, { width: width - 12 })
+          .fillColor('black');
       doc.x = doc.page.margins.left;
     }
     doc.moveDown(0.8);
@@ -108,7 +130,8 @@ function communityTable(doc: Pdf, data: ReportData, lang: NumberLang, width: num
     doc.x = left;
   };
   row([lang === 'zh' ? '教共体' : 'Community', ...data.columns.map((c) => c.label[lang])], true);
-  for (const r of data.communities) row([r.name, ...data.columns.map((c) => cellText(r.values[c.key], c.unit, lang))], false);
+  for (const r of data.communities)
+    row([r.name, ...data.columns.map((c) => cellText(r.values[c.key], c.unit, lang))], false);
 }
 
 export async function reportXlsx(data: ReportData, lang: NumberLang): Promise<Buffer> {
@@ -127,26 +150,47 @@ export async function reportXlsx(data: ReportData, lang: NumberLang): Promise<Bu
   overview.getRow(1).font = { bold: true };
   overview.addRow([reportTitle(data, lang)]);
   for (const p of data.dashboard.panels) {
-    for (const f of p.figures) overview.addRow([p.title[lang], f.label[lang], f.value, f.unit, formatFigure(f.value, f.unit, lang), f.hint?.[lang] ?? null]);
+    for (const f of p.figures)
+      overview.addRow([
+        p.title[lang],
+        f.label[lang],
+        f.value,
+        f.unit,
+        formatFigure(f.value, f.unit, lang),
+        f.hint?.[lang] ?? null,
+      ]);
   }
 
   const charts = wb.addWorksheet(zh ? '图表数据' : 'Chart data');
-  charts.columns = [{ header: zh ? '图表' : 'Chart', width: 30 }, { header: zh ? '项目' : 'Item', width: 30 }, { header: zh ? '数值' : 'Value', width: 14 }];
+  charts.columns = [
+    { header: zh ? '图表' : 'Chart', width: 30 },
+    { header: zh ? '项目' : 'Item', width: 30 },
+    { header: zh ? '数值' : 'Value', width: 14 },
+  ];
   charts.getRow(1).font = { bold: true };
   for (const c of data.dashboard.panels.flatMap((p) => p.charts)) {
     if (c.series?.length) {
-      for (const sr of c.series) c.points.forEach((pt, i) => charts.addRow([c.title[lang], `${pt.name[lang]} · ${sr.name[lang]}`, sr.values[i] ?? null]));
+      for (const sr of c.series)
+        c.points.forEach((pt, i) =>
+          charts.addRow([c.title[lang], `${pt.name[lang]} · ${sr.name[lang]}`, sr.values[i] ?? null]),
+        );
     } else for (const pt of c.points) charts.addRow([c.title[lang], pt.name[lang], pt.value]);
   }
 
   const table = wb.addWorksheet(zh ? '各教共体' : 'Communities');
-  table.columns = [{ header: zh ? '教共体' : 'Community', width: 30 }, ...data.columns.map((c) => ({ header: c.label[lang], width: 14 }))];
+  table.columns = [
+    { header: zh ? '教共体' : 'Community', width: 30 },
+    ...data.columns.map((c) => ({ header: c.label[lang], width: 14 })),
+  ];
   table.getRow(1).font = { bold: true };
   for (const r of data.communities) {
-    table.addRow([r.name, ...data.columns.map((c) => {
-      const v = r.values[c.key];
-      return isLabel(v) ? v[lang] : (v ?? null);
-    })]);
+    table.addRow([
+      r.name,
+      ...data.columns.map((c) => {
+        const v = r.values[c.key];
+        return isLabel(v) ? v[lang] : (v ?? null);
+      }),
+    ]);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -24,13 +24,25 @@ export interface ReportData {
 export class ReportService {
   private readonly dashboards: DashboardService;
 
-  constructor(db: ConstructorParameters<typeof DashboardService>[0], private readonly contributions: DashboardContributions, private readonly log: PanelErrorLog = () => undefined) {
+  constructor(
+    db: ConstructorParameters<typeof DashboardService>[0],
+    private readonly contributions: DashboardContributions,
+    private readonly log: PanelErrorLog = () => undefined,
+  ) {
     this.dashboards = new DashboardService(db, contributions, log);
   }
 
   async load(actor: Actor, q: Pick<DashboardQuery, 'schoolYear' | 'region' | 'communityId'>): Promise<ReportData> {
-    const query = { ...(q.schoolYear ? { schoolYear: q.schoolYear } : {}), ...(q.region ? { region: q.region } : {}), ...(q.communityId ? { communityId: q.communityId } : {}) };
-    const [dashboard, ctx, panels] = await Promise.all([this.dashboards.dashboard(actor, query), this.dashboards.context(actor, query), this.contributions.panels]);
+    const query = {
+      ...(q.schoolYear ? { schoolYear: q.schoolYear } : {}),
+      ...(q.region ? { region: q.region } : {}),
+      ...(q.communityId ? { communityId: q.communityId } : {}),
+    };
+    const [dashboard, ctx, panels] = await Promise.all([
+      this.dashboards.dashboard(actor, query),
+      this.dashboards.context(actor, query),
+      this.contributions.panels,
+    ]);
     const columns: ReportColumn[] = [];
     const rows = new Map<number, { id: number; name: string; values: Record<string, number | Labelled | null> }>();
     const order: number[] = [];

@@ -5,7 +5,12 @@ import { label } from '../../../shared/dashboard.schemas.js';
 import type { Labelled } from '../../../shared/enums.js';
 import { MentorshipsService } from './mentorships.service.js';
 import { TotalsService } from './totals.service.js';
-import { linkQuery, type AlertSource, type PanelContext, type PanelDefinition } from '../../contracts/dashboard-panel.js';
+import {
+  linkQuery,
+  type AlertSource,
+  type PanelContext,
+  type PanelDefinition,
+} from '../../contracts/dashboard-panel.js';
 
 /**
  * Teacher exchange from the exchange module's totals API: people and hours (Haining: over 440,000
@@ -33,28 +38,64 @@ const exchangePanel: PanelDefinition = {
     const drillDown = { path: '/exchange', query: linkQuery({ ...q, status: ['active', 'completed'] }) };
     return {
       figures: [
-        { key: 'exchangePeople', label: label('交流教师', 'Teachers exchanged'), value: totals.total.people, unit: 'people', drillDown },
-        { key: 'exchangePersonTimes', label: label('交流人次', 'Exchange person-times'), value: totals.total.personTimes, unit: 'times', drillDown },
-        { key: 'exchangeHours', label: label('交流时长', 'Exchange hours'), value: totals.total.hours, unit: 'hours', drillDown },
+        {
+          key: 'exchangePeople',
+          label: label('交流教师', 'Teachers exchanged'),
+          value: totals.total.people,
+          unit: 'people',
+          drillDown,
+        },
+        {
+          key: 'exchangePersonTimes',
+          label: label('交流人次', 'Exchange person-times'),
+          value: totals.total.personTimes,
+          unit: 'times',
+          drillDown,
+        },
+        {
+          key: 'exchangeHours',
+          label: label('交流时长', 'Exchange hours'),
+          value: totals.total.hours,
+          unit: 'hours',
+          drillDown,
+        },
       ],
-      charts: [{
-        key: 'exchangeHoursByKind', kind: 'bar', title: label('各类交流时长', 'Exchange hours by kind'), unit: 'hours',
-        points: totals.rows.map((r) => ({
-          name: (EXCHANGE_KIND_LABELS as Record<string, Labelled>)[r.key] ?? label(r.label, r.label), value: r.hours,
-          drillDown: { path: '/exchange', query: linkQuery({ ...q, status: ['active', 'completed'], kind: [r.key] }) },
-        })),
-      }],
+      charts: [
+        {
+          key: 'exchangeHoursByKind',
+          kind: 'bar',
+          title: label('各类交流时长', 'Exchange hours by kind'),
+          unit: 'hours',
+          points: totals.rows.map((r) => ({
+            name: (EXCHANGE_KIND_LABELS as Record<string, Labelled>)[r.key] ?? label(r.label, r.label),
+            value: r.hours,
+            drillDown: {
+              path: '/exchange',
+              query: linkQuery({ ...q, status: ['active', 'completed'], kind: [r.key] }),
+            },
+          })),
+        },
+      ],
     };
   },
   async communityTable(ctx) {
     if (ctx.scope.view === 'school') return null;
-    const totals = await new TotalsService(ctx.db).totals(ctx.actor, totalsQuery.parse({ ...scopeQuery(ctx), by: 'community', limit: 1000 }));
+    const totals = await new TotalsService(ctx.db).totals(
+      ctx.actor,
+      totalsQuery.parse({ ...scopeQuery(ctx), by: 'community', limit: 1000 }),
+    );
     return {
       columns: [
         { key: 'exchangePeople', label: label('交流教师', 'Exchanged'), unit: 'people' },
         { key: 'exchangeHours', label: label('交流时长', 'Exchange hours'), unit: 'hours' },
       ],
-      rows: totals.rows.filter((r) => /^\d+$/.test(r.key)).map((r) => ({ id: Number(r.key), name: r.label, values: { exchangePeople: r.people, exchangeHours: r.hours } })),
+      rows: totals.rows
+        .filter((r) => /^\d+$/.test(r.key))
+        .map((r) => ({
+          id: Number(r.key),
+          name: r.label,
+          values: { exchangePeople: r.people, exchangeHours: r.hours },
+        })),
     };
   },
 };
@@ -63,7 +104,14 @@ const mentorsBehind: AlertSource = {
   key: 'exchange.mentorsBehind',
   module: 'exchange',
   async load(ctx) {
-    const q = mentorshipListQuery.parse({ page: 1, pageSize: 200, status: 'active', behind: 'true', on: ctx.today, ...(ctx.scope.communityId ? { communityId: String(ctx.scope.communityId) } : {}) });
+    const q = mentorshipListQuery.parse({
+      page: 1,
+      pageSize: 200,
+      status: 'active',
+      behind: 'true',
+      on: ctx.today,
+      ...(ctx.scope.communityId ? { communityId: String(ctx.scope.communityId) } : {}),
+    });
     const { items } = await new MentorshipsService(ctx.db).list(ctx.actor, q);
     return items.map((m) => ({
       key: `mentorship-${m.id}`,

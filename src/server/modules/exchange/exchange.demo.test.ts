@@ -11,7 +11,9 @@ beforeAll(async () => {
   await seedDemo(ctx.dbh, {});
   summary = await seedExchangeDemo(ctx.dbh, {});
 });
-afterAll(async () => { await ctx.cleanup(); });
+afterAll(async () => {
+  await ctx.cleanup();
+});
 
 describe('seedExchangeDemo', () => {
   it('brings every kind of exchange, mentor pairs and studios to the demo county', async () => {
@@ -20,17 +22,34 @@ describe('seedExchangeDemo', () => {
     expect(summary.pairObservations).toBeGreaterThan(summary.mentorships!);
     expect(summary.studios).toBeGreaterThanOrEqual(2);
     const kinds = await ctx.db.selectFrom('exchange_assignments').select('kind').distinct().execute();
-    expect(kinds.map((k) => k.kind).sort()).toEqual(['itinerant', 'rotation', 'secondment', 'send_lesson', 'shadowing', 'support_teaching']);
+    expect(kinds.map((k) => k.kind).sort()).toEqual([
+      'itinerant',
+      'rotation',
+      'secondment',
+      'send_lesson',
+      'shadowing',
+      'support_teaching',
+    ]);
     const statuses = await ctx.db.selectFrom('exchange_assignments').select('status').distinct().execute();
     expect(statuses.map((k) => k.status).sort()).toEqual(['active', 'completed', 'planned']);
   });
 
   it('keeps the rules: no overlapping full-time postings, hours on every posting', async () => {
-    const rows = await ctx.db.selectFrom('exchange_assignments').select(['id', 'teacher_id', 'start_date', 'end_date', 'workload', 'status', 'computed_hours', 'kind']).execute();
+    const rows = await ctx.db
+      .selectFrom('exchange_assignments')
+      .select(['id', 'teacher_id', 'start_date', 'end_date', 'workload', 'status', 'computed_hours', 'kind'])
+      .execute();
     const byTeacher = new Map<number, typeof rows>();
     for (const r of rows) byTeacher.set(r.teacher_id, [...(byTeacher.get(r.teacher_id) ?? []), r]);
-    const toDated = (r: (typeof rows)[number]) => ({ id: r.id, startDate: r.start_date, endDate: r.end_date, workload: r.workload, status: r.status });
-    for (const list of byTeacher.values()) for (const r of list) expect(fullTimeOverlap(toDated(r), list.map(toDated))).toBeNull();
+    const toDated = (r: (typeof rows)[number]) => ({
+      id: r.id,
+      startDate: r.start_date,
+      endDate: r.end_date,
+      workload: r.workload,
+      status: r.status,
+    });
+    for (const list of byTeacher.values())
+      for (const r of list) expect(fullTimeOverlap(toDated(r), list.map(toDated))).toBeNull();
     expect(rows.filter((r) => r.kind !== 'send_lesson' && r.computed_hours <= 0)).toEqual([]);
   });
 

@@ -5,7 +5,12 @@ import type { FastifyReply } from 'fastify';
 import type { Lang } from '../../../shared/messages.js';
 import { GENDER_LABELS, LOCATION_CLASS_LABELS } from '../../../shared/enums.js';
 import {
-  DIRECTION_LABELS, EVALUATION_GRADE_LABELS, EXCHANGE_KIND_LABELS, EXCHANGE_STATUS_LABELS, HONOUR_LEVEL_LABELS, WORKLOAD_LABELS,
+  DIRECTION_LABELS,
+  EVALUATION_GRADE_LABELS,
+  EXCHANGE_KIND_LABELS,
+  EXCHANGE_STATUS_LABELS,
+  HONOUR_LEVEL_LABELS,
+  WORKLOAD_LABELS,
 } from '../../../shared/exchange.enums.js';
 import type { Assignment, Totals } from '../../../shared/exchange.schemas.js';
 import { labelOf, type ExportColumn } from '../io/index.js';
@@ -34,7 +39,12 @@ export function registerColumns(lang: Lang): ExportColumn<Assignment>[] {
     { zh: '系统计算时长', en: 'Computed hours', width: 12, value: (a) => a.computedHours },
     { zh: '调整理由', en: 'Override reason', width: 20, value: (a) => a.overrideReason },
     { zh: '补贴（元）', en: 'Allowance (yuan)', width: 12, value: (a) => a.allowanceYuan },
-    { zh: '考核等次', en: 'Evaluation', width: 8, value: (a) => labelOf(EVALUATION_GRADE_LABELS, lang)(a.evaluationGrade) },
+    {
+      zh: '考核等次',
+      en: 'Evaluation',
+      width: 8,
+      value: (a) => labelOf(EVALUATION_GRADE_LABELS, lang)(a.evaluationGrade),
+    },
   ];
 }
 
@@ -50,7 +60,9 @@ function writeSummary(sheet: ExcelJS.Worksheet, s: ReportSummary, lang: Lang) {
     sheet.addRow([title]).font = { bold: true };
     sheet.addRow(head).font = { bold: true };
     for (const r of t.rows) sheet.addRow([labels[r.key]?.[lang] ?? r.label, r.people, r.personTimes, r.hours]);
-    sheet.addRow([lang === 'en' ? 'Total' : '合计', t.total.people, t.total.personTimes, t.total.hours]).font = { bold: true };
+    sheet.addRow([lang === 'en' ? 'Total' : '合计', t.total.people, t.total.personTimes, t.total.hours]).font = {
+      bold: true,
+    };
     sheet.addRow([]);
   };
   block(lang === 'en' ? 'By kind' : '按交流形式', s.byKind, EXCHANGE_KIND_LABELS);
@@ -59,14 +71,22 @@ function writeSummary(sheet: ExcelJS.Worksheet, s: ReportSummary, lang: Lang) {
 }
 
 /** The register sheet streams batch by batch; the summary (already aggregated in SQL) follows it. */
-export async function writeReport(out: Writable, batches: AsyncIterable<Assignment[]>, summary: ReportSummary, lang: Lang): Promise<void> {
+export async function writeReport(
+  out: Writable,
+  batches: AsyncIterable<Assignment[]>,
+  summary: ReportSummary,
+  lang: Lang,
+): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const columns = registerColumns(lang);
-  const sheet = workbook.addWorksheet(lang === 'en' ? 'Register' : '交流名册', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const sheet = workbook.addWorksheet(lang === 'en' ? 'Register' : '交流名册', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+  });
   sheet.columns = columns.map((c) => ({ header: lang === 'en' ? c.en : c.zh, width: c.width ?? 14 }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
-  for await (const batch of batches) for (const a of batch) sheet.addRow(columns.map((c) => c.value(a) ?? null)).commit();
+  for await (const batch of batches)
+    for (const a of batch) sheet.addRow(columns.map((c) => c.value(a) ?? null)).commit();
   sheet.commit();
   const sum = workbook.addWorksheet(lang === 'en' ? 'Summary' : '汇总');
   sum.columns = [{ width: 22 }, { width: 10 }, { width: 10 }, { width: 14 }];
@@ -75,12 +95,19 @@ export async function writeReport(out: Writable, batches: AsyncIterable<Assignme
   await workbook.commit();
 }
 
-export function sendReport(reply: FastifyReply, batches: AsyncIterable<Assignment[]>, summary: ReportSummary, lang: Lang): FastifyReply {
+export function sendReport(
+  reply: FastifyReply,
+  batches: AsyncIterable<Assignment[]>,
+  summary: ReportSummary,
+  lang: Lang,
+): FastifyReply {
   const out = new PassThrough();
   const name = lang === 'en' ? 'teacher-exchange-report.xlsx' : '教师交流情况统计表.xlsx';
   reply
     .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     .header('content-disposition', contentDisposition('attachment', name, 'exchange-report.xlsx'));
-  writeReport(out, batches, summary, lang).catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
+  writeReport(out, batches, summary, lang).catch((err: unknown) =>
+    out.destroy(err instanceof Error ? err : new Error(String(err))),
+  );
   return reply.send(out);
 }

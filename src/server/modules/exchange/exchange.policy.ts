@@ -23,8 +23,12 @@ export interface SchoolFacts {
   communityIds: number[];
 }
 
-const isLeadOf = (actor: Actor, s: SchoolFacts) => actor.role === 'community_lead' && actor.scope.kind === 'community' && s.communityIds.includes(Number(actor.scope.id));
-const isAdminOf = (actor: Actor, s: SchoolFacts) => actor.role === 'school_admin' && actor.scope.kind === 'school' && actor.scope.id === String(s.id);
+const isLeadOf = (actor: Actor, s: SchoolFacts) =>
+  actor.role === 'community_lead' &&
+  actor.scope.kind === 'community' &&
+  s.communityIds.includes(Number(actor.scope.id));
+const isAdminOf = (actor: Actor, s: SchoolFacts) =>
+  actor.role === 'school_admin' && actor.scope.kind === 'school' && actor.scope.id === String(s.id);
 
 export const exchangePolicy = {
   /** `from` is the teacher's own school: a bureau plans its own teachers' exchanges, a lead inside the community. */
@@ -40,7 +44,8 @@ export const exchangePolicy = {
     return isAdminOf(actor, school);
   },
   signMentorship(actor: Actor, mentor: SchoolFacts, apprentice: SchoolFacts): boolean {
-    if (actor.role === 'bureau_admin') return inActorRegion(actor, mentor.region_code) || inActorRegion(actor, apprentice.region_code);
+    if (actor.role === 'bureau_admin')
+      return inActorRegion(actor, mentor.region_code) || inActorRegion(actor, apprentice.region_code);
     return isLeadOf(actor, mentor) && isLeadOf(actor, apprentice);
   },
   evaluateMentorship(actor: Actor, mentor: SchoolFacts, apprentice: SchoolFacts): boolean {
@@ -48,7 +53,12 @@ export const exchangePolicy = {
   },
   manageStudio(actor: Actor, regionCode: string, communityId: number | null): boolean {
     if (actor.role === 'bureau_admin') return inActorRegion(actor, regionCode);
-    return actor.role === 'community_lead' && actor.scope.kind === 'community' && communityId !== null && actor.scope.id === String(communityId);
+    return (
+      actor.role === 'community_lead' &&
+      actor.scope.kind === 'community' &&
+      communityId !== null &&
+      actor.scope.id === String(communityId)
+    );
   },
   configure(actor: Actor, regionCode: string): boolean {
     return actor.role === 'bureau_admin' && inActorRegion(actor, regionCode);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { schoolYearOfDate as schoolYearOf } from '../../../shared/beijing-time.js';
-import { computeHours, itinerantHours, postingHours, schoolDaysBetween, weekdayOccurrences } from '../../../shared/exchange.hours.js';
+import {
+  computeHours,
+  itinerantHours,
+  postingHours,
+  schoolDaysBetween,
+  weekdayOccurrences,
+} from '../../../shared/exchange.hours.js';
 import { ageAt, cycleWindow, dueState, isSubject, type CycleRule } from './exchange.due.js';
 import { directionOf, fullTimeOverlap, honourLevel, promotionCredit, timetableProblems } from './exchange.rules.js';
 import { compliance } from './mentorship.compliance.js';
@@ -42,33 +48,67 @@ describe('school days and hours', () => {
     // every Friday 13:30–15:00 of the autumn term: 20 Fridays × 1.5 h
     expect(itinerantHours('2025-09-01', '2026-01-16', [{ weekday: 5, startTime: '13:30', endTime: '15:00' }])).toBe(30);
     // plus Tuesday 08:00–08:40 (40 min) over the same dates: 20 Tuesdays
-    expect(itinerantHours('2025-09-01', '2026-01-16', [
-      { weekday: 5, startTime: '13:30', endTime: '15:00' }, { weekday: 2, startTime: '08:00', endTime: '08:40' },
-    ])).toBe(43.33);
+    expect(
+      itinerantHours('2025-09-01', '2026-01-16', [
+        { weekday: 5, startTime: '13:30', endTime: '15:00' },
+        { weekday: 2, startTime: '08:00', endTime: '08:40' },
+      ]),
+    ).toBe(43.33);
   });
 
   it('computes per kind', () => {
-    const base = { workload: 'full_time' as const, partTimeFraction: null, startDate: '2024-02-26', endDate: '2024-03-01', dayHours: 8, slots: [], sessionHours: [] };
+    const base = {
+      workload: 'full_time' as const,
+      partTimeFraction: null,
+      startDate: '2024-02-26',
+      endDate: '2024-03-01',
+      dayHours: 8,
+      slots: [],
+      sessionHours: [],
+    };
     expect(computeHours({ ...base, kind: 'support_teaching' })).toBe(40);
     expect(computeHours({ ...base, kind: 'rotation', workload: 'part_time', partTimeFraction: 0.25 })).toBe(10);
     expect(computeHours({ ...base, kind: 'send_lesson', sessionHours: [2, 1.5] })).toBe(3.5);
-    expect(computeHours({ ...base, kind: 'itinerant', slots: [{ weekday: 3, startTime: '09:00', endTime: '10:00' }] })).toBe(1);
+    expect(
+      computeHours({ ...base, kind: 'itinerant', slots: [{ weekday: 3, startTime: '09:00', endTime: '10:00' }] }),
+    ).toBe(1);
   });
 
-  it.each([['2025-09-01', 2025], ['2026-08-31', 2025], ['2026-01-15', 2025], ['2026-11-23', 2026]])('%s is in school year %i', (d, y) => {
+  it.each([
+    ['2025-09-01', 2025],
+    ['2026-08-31', 2025],
+    ['2026-01-15', 2025],
+    ['2026-11-23', 2026],
+  ])('%s is in school year %i', (d, y) => {
     expect(schoolYearOf(d)).toBe(y);
   });
 });
 
 describe('full-time overlap', () => {
-  const a = (id: number, startDate: string, endDate: string, workload = 'full_time', status = 'active') => ({ id, startDate, endDate, workload, status });
+  const a = (id: number, startDate: string, endDate: string, workload = 'full_time', status = 'active') => ({
+    id,
+    startDate,
+    endDate,
+    workload,
+    status,
+  });
   it.each([
     ['overlapping full-time postings', a(0, '2025-09-01', '2026-01-31'), [a(1, '2026-01-01', '2026-07-15')], 1],
     ['touching on one day', a(0, '2025-09-01', '2026-01-31'), [a(1, '2026-01-31', '2026-07-15')], 1],
     ['back to back', a(0, '2025-09-01', '2026-01-31'), [a(1, '2026-02-01', '2026-07-15')], null],
     ['the other is part-time', a(0, '2025-09-01', '2026-01-31'), [a(1, '2025-10-01', '2025-12-31', 'part_time')], null],
-    ['the candidate is part-time', a(0, '2025-09-01', '2026-01-31', 'part_time'), [a(1, '2025-10-01', '2025-12-31')], null],
-    ['the other was cancelled', a(0, '2025-09-01', '2026-01-31'), [a(1, '2025-10-01', '2025-12-31', 'full_time', 'cancelled')], null],
+    [
+      'the candidate is part-time',
+      a(0, '2025-09-01', '2026-01-31', 'part_time'),
+      [a(1, '2025-10-01', '2025-12-31')],
+      null,
+    ],
+    [
+      'the other was cancelled',
+      a(0, '2025-09-01', '2026-01-31'),
+      [a(1, '2025-10-01', '2025-12-31', 'full_time', 'cancelled')],
+      null,
+    ],
     ['itself (an edit)', a(1, '2025-09-01', '2026-01-31'), [a(1, '2025-10-01', '2025-12-31')], null],
     ['inside another', a(0, '2025-10-01', '2025-10-31'), [a(2, '2025-09-01', '2026-07-15')], 2],
   ])('%s', (_, candidate, existing, hit) => {
@@ -87,17 +127,33 @@ describe('itinerant timetable', () => {
     ['after school', [{ weekday: 2, startTime: '17:00', endTime: '18:00' }], ['outside_hours']],
     ['on Saturday', [{ weekday: 6, startTime: '09:00', endTime: '10:00' }], ['weekend']],
     ['ends before it starts', [{ weekday: 2, startTime: '10:00', endTime: '09:00' }], ['end_before_start']],
-    ['two slots clash', [{ weekday: 3, startTime: '09:00', endTime: '10:00' }, { weekday: 3, startTime: '09:30', endTime: '10:10' }], ['self_clash']],
+    [
+      'two slots clash',
+      [
+        { weekday: 3, startTime: '09:00', endTime: '10:00' },
+        { weekday: 3, startTime: '09:30', endTime: '10:10' },
+      ],
+      ['self_clash'],
+    ],
   ])('%s', (_, slots, reasons) => {
     expect(timetableProblems(slots, home, '07:30', '17:30').map((p) => p.reason)).toEqual(reasons);
   });
 });
 
 describe('direction, honour level, promotion credit', () => {
-  it.each([['urban', 'rural', 'to_rural'], ['urban', 'town', 'to_rural'], ['town', 'rural', 'to_rural'], ['rural', 'urban', 'to_urban'], ['town', 'town', 'level']] as const)(
-    '%s → %s is %s', (a, b, d) => expect(directionOf(a, b)).toBe(d));
   it.each([
-    [['famous_city', 'backbone_county'], 'master'], [['leader_county'], 'master'], [['backbone_city'], 'backbone'], [['rising_star'], 'rising_star'], [[], 'none'],
+    ['urban', 'rural', 'to_rural'],
+    ['urban', 'town', 'to_rural'],
+    ['town', 'rural', 'to_rural'],
+    ['rural', 'urban', 'to_urban'],
+    ['town', 'town', 'level'],
+  ] as const)('%s → %s is %s', (a, b, d) => expect(directionOf(a, b)).toBe(d));
+  it.each([
+    [['famous_city', 'backbone_county'], 'master'],
+    [['leader_county'], 'master'],
+    [['backbone_city'], 'backbone'],
+    [['rising_star'], 'rising_star'],
+    [[], 'none'],
   ])('%j is %s', (h, level) => expect(honourLevel(h)).toBe(level));
 
   it('credits completed full-time postings to more rural schools', () => {
@@ -107,15 +163,30 @@ describe('direction, honour level, promotion credit', () => {
     const term = { ...base, kind: 'rotation', startDate: '2025-09-01', endDate: '2026-01-31' };
     expect(promotionCredit([term], 12)).toEqual({ months: 5, meets: false });
     // shadowing, part-time, towards the city, or not finished: no credit
-    expect(promotionCredit([
-      { ...term, kind: 'shadowing' }, { ...term, workload: 'part_time' }, { ...term, direction: 'to_urban' }, { ...term, status: 'active' },
-    ], 12).months).toBe(0);
+    expect(
+      promotionCredit(
+        [
+          { ...term, kind: 'shadowing' },
+          { ...term, workload: 'part_time' },
+          { ...term, direction: 'to_urban' },
+          { ...term, status: 'active' },
+        ],
+        12,
+      ).months,
+    ).toBe(0);
   });
 });
 
 describe('cycle rules and the due list', () => {
   // Enshi: rural and town teachers, men under 50 and women under 45, shadow once in three years
-  const enshi: CycleRule = { kinds: ['shadowing'], cycleYears: 3, cycleStartYear: 2024, maleMaxAge: 50, femaleMaxAge: 45, locationClasses: ['rural', 'town'] };
+  const enshi: CycleRule = {
+    kinds: ['shadowing'],
+    cycleYears: 3,
+    cycleStartYear: 2024,
+    maleMaxAge: 50,
+    femaleMaxAge: 45,
+    locationClasses: ['rural', 'town'],
+  };
   it.each([
     ['2026-11-23', { firstYear: 2024, lastYear: 2026, start: '2024-09-01', end: '2027-08-31' }],
     ['2027-09-01', { firstYear: 2027, lastYear: 2029, start: '2027-09-01', end: '2030-08-31' }],
@@ -124,7 +195,12 @@ describe('cycle rules and the due list', () => {
     ['2023-10-01', { firstYear: 2021, lastYear: 2023, start: '2021-09-01', end: '2024-08-31' }],
   ])('on %s the cycle is %j', (on, w) => expect(cycleWindow(enshi, on)).toEqual(w));
 
-  const t = (gender: string, birthYear: number | null, locationClass = 'rural', status = 'active') => ({ gender, birthYear, locationClass, status });
+  const t = (gender: string, birthYear: number | null, locationClass = 'rural', status = 'active') => ({
+    gender,
+    birthYear,
+    locationClass,
+    status,
+  });
   it.each([
     ['a man of 49', t('M', 1977), true],
     ['a man of 50', t('M', 1976), false],
@@ -143,15 +219,25 @@ describe('cycle rules and the due list', () => {
     expect(ageAt(1977, '2026-11-23')).toBe(49);
   });
 
-  it.each([[[], 'due'], [['cancelled'], 'due'], [['planned'], 'scheduled'], [['planned', 'active'], 'done'], [['completed'], 'done']])('%j → %s', (s, state) => {
+  it.each([
+    [[], 'due'],
+    [['cancelled'], 'due'],
+    [['planned'], 'scheduled'],
+    [['planned', 'active'], 'done'],
+    [['completed'], 'done'],
+  ])('%j → %s', (s, state) => {
     expect(dueState(s)).toBe(state);
   });
 });
 
 describe('mentor quota compliance', () => {
   const counts = [
-    { month: '2026-06', observations: 2 }, { month: '2026-07', observations: 0 }, { month: '2026-08', observations: 0 },
-    { month: '2026-09', observations: 1 }, { month: '2026-10', observations: 0 }, { month: '2026-11', observations: 0 },
+    { month: '2026-06', observations: 2 },
+    { month: '2026-07', observations: 0 },
+    { month: '2026-08', observations: 0 },
+    { month: '2026-09', observations: 1 },
+    { month: '2026-10', observations: 0 },
+    { month: '2026-11', observations: 0 },
   ];
   it('judges closed term months against the quota, skipping summer and the open month', () => {
     const c = compliance(counts, 1, '2026-11');
@@ -162,15 +248,29 @@ describe('mentor quota compliance', () => {
     expect(compliance(counts, 2, '2026-11')).toMatchObject({ monthsMet: 1, behind: true });
   });
   it('up to date when the last closed month met the quota', () => {
-    expect(compliance(counts.slice(0, 4), 1, '2026-10')).toMatchObject({ monthsJudged: 2, monthsMet: 2, rate: 1, behind: false });
+    expect(compliance(counts.slice(0, 4), 1, '2026-10')).toMatchObject({
+      monthsJudged: 2,
+      monthsMet: 2,
+      rate: 1,
+      behind: false,
+    });
   });
   it('a pair signed this month has nothing judged yet', () => {
-    expect(compliance([{ month: '2026-11', observations: 0 }], 1, '2026-11')).toMatchObject({ monthsJudged: 0, rate: null, behind: false });
+    expect(compliance([{ month: '2026-11', observations: 0 }], 1, '2026-11')).toMatchObject({
+      monthsJudged: 0,
+      rate: null,
+      behind: false,
+    });
   });
 });
 
 describe('structure shares', () => {
-  it.each([[3, 20, 0.15], [1, 3, 0.3333], [0, 0, null], [6, 100, 0.06]])('%i of %i', (n, total, s) => expect(share(n, total)).toBe(s));
+  it.each([
+    [3, 20, 0.15],
+    [1, 3, 0.3333],
+    [0, 0, null],
+    [6, 100, 0.06],
+  ])('%i of %i', (n, total, s) => expect(share(n, total)).toBe(s));
   it('flags a community below the floor by its backbone share', () => {
     expect(belowFloor(shares({ total: 100, master: 2, backbone: 14 }), 0.15)).toBe(true);
     expect(belowFloor(shares({ total: 100, master: 2, backbone: 15 }), 0.15)).toBe(false);

@@ -24,7 +24,10 @@ export function datesOverlap(aStart: string, aEnd: string, bStart: string, bEnd:
  * A teacher cannot hold two full-time postings at once. Returns the existing assignment the
  * candidate collides with (cancelled ones and the candidate itself never count).
  */
-export function fullTimeOverlap(candidate: DatedAssignment, existing: readonly DatedAssignment[]): DatedAssignment | null {
+export function fullTimeOverlap(
+  candidate: DatedAssignment,
+  existing: readonly DatedAssignment[],
+): DatedAssignment | null {
   if (candidate.workload !== 'full_time' || candidate.status === 'cancelled') return null;
   for (const e of existing) {
     if (e.id === candidate.id || e.workload !== 'full_time' || e.status === 'cancelled') continue;
@@ -39,7 +42,11 @@ export interface HomeEntry extends Slot {
 }
 
 function slotsOverlap(a: Slot, b: Slot): boolean {
-  return a.weekday === b.weekday && minutesOf(a.startTime) < minutesOf(b.endTime) && minutesOf(b.startTime) < minutesOf(a.endTime);
+  return (
+    a.weekday === b.weekday &&
+    minutesOf(a.startTime) < minutesOf(b.endTime) &&
+    minutesOf(b.startTime) < minutesOf(a.endTime)
+  );
 }
 
 export type SlotProblem =
@@ -53,7 +60,12 @@ export type SlotProblem =
  * Checks an itinerant timetable: each slot ends after it starts, lies on a school day within school
  * hours, does not clash with another slot, nor with the teacher's known home timetable.
  */
-export function timetableProblems(slots: readonly Slot[], home: readonly HomeEntry[], dayStart: string, dayEnd: string): SlotProblem[] {
+export function timetableProblems(
+  slots: readonly Slot[],
+  home: readonly HomeEntry[],
+  dayStart: string,
+  dayEnd: string,
+): SlotProblem[] {
   const out: SlotProblem[] = [];
   slots.forEach((s, index) => {
     if (minutesOf(s.endTime) <= minutesOf(s.startTime)) {
@@ -61,7 +73,8 @@ export function timetableProblems(slots: readonly Slot[], home: readonly HomeEnt
       return;
     }
     if (s.weekday > 5) out.push({ index, reason: 'weekend' });
-    if (minutesOf(s.startTime) < minutesOf(dayStart) || minutesOf(s.endTime) > minutesOf(dayEnd)) out.push({ index, reason: 'outside_hours', dayStart, dayEnd });
+    if (minutesOf(s.startTime) < minutesOf(dayStart) || minutesOf(s.endTime) > minutesOf(dayEnd))
+      out.push({ index, reason: 'outside_hours', dayStart, dayEnd });
     const other = slots.findIndex((o, j) => j < index && slotsOverlap(o, s));
     if (other >= 0) out.push({ index, reason: 'self_clash', other });
     const entry = home.find((h) => slotsOverlap(h, s));
@@ -103,10 +116,19 @@ export const CREDIT_KINDS = ['support_teaching', 'rotation', 'secondment'];
  * Months of completed full-time service at a more rural school, the figure title-promotion reviews
  * ask for (e.g. ≥ 12 months before applying for 高级教师), and whether it meets the requirement.
  */
-export function promotionCredit(assignments: readonly CreditAssignment[], requiredMonths: number): { months: number; meets: boolean } {
+export function promotionCredit(
+  assignments: readonly CreditAssignment[],
+  requiredMonths: number,
+): { months: number; meets: boolean } {
   let days = 0;
   for (const a of assignments) {
-    if (a.status !== 'completed' || a.workload !== 'full_time' || !CREDIT_KINDS.includes(a.kind) || a.direction !== 'to_rural') continue;
+    if (
+      a.status !== 'completed' ||
+      a.workload !== 'full_time' ||
+      !CREDIT_KINDS.includes(a.kind) ||
+      a.direction !== 'to_rural'
+    )
+      continue;
     days += dayNumber(a.endDate) - dayNumber(a.startDate) + 1;
   }
   // a month is 1/12 of a 365.25-day year; one decimal is what the review forms record

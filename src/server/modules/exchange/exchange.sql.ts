@@ -10,7 +10,8 @@ const textArray = (items: readonly string[]) => sql`array[${sql.join(items.map((
 export const MASTER_ARRAY = textArray(MASTER_HONOURS);
 export const BACKBONE_ARRAY = textArray(BACKBONE_HONOURS);
 
-const rank = (locationClass: RawBuilder<unknown>) => sql`(case ${locationClass} when 'urban' then 2 when 'rural' then 0 else 1 end)`;
+const rank = (locationClass: RawBuilder<unknown>) =>
+  sql`(case ${locationClass} when 'urban' then 2 when 'rural' then 0 else 1 end)`;
 
 /** directionOf(from, to) for assignment `a` joined with schools `fs` (from) and `ts` (to). */
 export const directionSql = sql<string>`(case when ${rank(sql.ref('fs.location_class'))} > ${rank(sql.ref('ts.location_class'))} then 'to_rural'

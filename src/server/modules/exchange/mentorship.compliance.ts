@@ -18,7 +18,12 @@ export interface Compliance {
 }
 
 /** The current month is still open, so it is shown but not judged; months in `exempt` (winter and summer holidays) neither. */
-export function compliance(counts: readonly MonthCount[], quota: number, currentMonth: string, exempt: readonly string[] = ['02', '07', '08']): Compliance {
+export function compliance(
+  counts: readonly MonthCount[],
+  quota: number,
+  currentMonth: string,
+  exempt: readonly string[] = ['02', '07', '08'],
+): Compliance {
   const months = counts.map((c) => {
     const judged = c.month < currentMonth && !exempt.includes(c.month.slice(5, 7));
     return { ...c, judged, met: c.observations >= quota };
@@ -26,5 +31,11 @@ export function compliance(counts: readonly MonthCount[], quota: number, current
   const judged = months.filter((m) => m.judged);
   const met = judged.filter((m) => m.met).length;
   const last = judged[judged.length - 1];
-  return { months, monthsJudged: judged.length, monthsMet: met, rate: judged.length ? Math.round((met / judged.length) * 1000) / 1000 : null, behind: !!last && !last.met };
+  return {
+    months,
+    monthsJudged: judged.length,
+    monthsMet: met,
+    rate: judged.length ? Math.round((met / judged.length) * 1000) / 1000 : null,
+    behind: !!last && !last.met,
+  };
 }

@@ -16,18 +16,39 @@ export function mentorshipsQuery(db: Tx, actor: Actor, q: Partial<MentorshipList
     .innerJoin('schools as ms', 'ms.id', 'mt.school_id')
     .innerJoin('schools as as', 'as.id', 'at.school_id')
     .leftJoin('communities as c', 'c.id', 'p.community_id')
-    .where((eb) => eb.or([privateSchoolCondition(actor, 'mt.school_id'), privateSchoolCondition(actor, 'at.school_id')]));
-  if (q.search) query = query.where((eb) => eb.or([eb('mt.name', 'ilike', `%${q.search}%`), eb('at.name', 'ilike', `%${q.search}%`)]));
+    .where((eb) =>
+      eb.or([privateSchoolCondition(actor, 'mt.school_id'), privateSchoolCondition(actor, 'at.school_id')]),
+    );
+  if (q.search)
+    query = query.where((eb) =>
+      eb.or([eb('mt.name', 'ilike', `%${q.search}%`), eb('at.name', 'ilike', `%${q.search}%`)]),
+    );
   if (q.communityId) query = query.where('p.community_id', '=', q.communityId);
-  if (q.teacherId) query = query.where((eb) => eb.or([eb('p.mentor_teacher_id', '=', q.teacherId!), eb('p.apprentice_teacher_id', '=', q.teacherId!)]));
+  if (q.teacherId)
+    query = query.where((eb) =>
+      eb.or([eb('p.mentor_teacher_id', '=', q.teacherId!), eb('p.apprentice_teacher_id', '=', q.teacherId!)]),
+    );
   if (q.status) query = query.where('p.status', '=', q.status);
   return query;
 }
 
 export const mentorshipColumns = [
-  'p.id', 'p.community_id', 'c.name as community_name', 'p.mentor_teacher_id', 'mt.name as mentor_name', 'ms.id as mentor_school_id', 'ms.name as mentor_school_name',
-  'p.apprentice_teacher_id', 'at.name as apprentice_name', 'as.id as apprentice_school_id', 'as.name as apprentice_school_name', 'p.signed_on', 'p.ends_on',
-  'p.goals', 'p.observations_per_month', 'p.status',
+  'p.id',
+  'p.community_id',
+  'c.name as community_name',
+  'p.mentor_teacher_id',
+  'mt.name as mentor_name',
+  'ms.id as mentor_school_id',
+  'ms.name as mentor_school_name',
+  'p.apprentice_teacher_id',
+  'at.name as apprentice_name',
+  'as.id as apprentice_school_id',
+  'as.name as apprentice_school_name',
+  'p.signed_on',
+  'p.ends_on',
+  'p.goals',
+  'p.observations_per_month',
+  'p.status',
 ] as const;
 
 /**
@@ -51,7 +72,10 @@ export async function monthlyObservations(db: Tx, ids: number[], on: string): Pr
 }
 
 /** Linked activities by kind per pair (all time). */
-export async function linkedCounts(db: Tx, ids: number[]): Promise<Map<number, { observations: number; demoLessons: number }>> {
+export async function linkedCounts(
+  db: Tx,
+  ids: number[],
+): Promise<Map<number, { observations: number; demoLessons: number }>> {
   const out = new Map<number, { observations: number; demoLessons: number }>();
   if (!ids.length) return out;
   const rows = await sql<{ id: number; obs: number; demo: number }>`
@@ -63,13 +87,23 @@ export async function linkedCounts(db: Tx, ids: number[]): Promise<Map<number, {
 
 export async function linkedActivities(db: Tx, id: number) {
   const rows = await sql<{ id: number; kind: string; title: string; starts_at: string; semester: string }>`
-    select a.id, a.kind, a.title, a.starts_at, a.semester from activities a where a.mentorship_id = ${id} order by a.starts_at desc`.execute(db);
+    select a.id, a.kind, a.title, a.starts_at, a.semester from activities a where a.mentorship_id = ${id} order by a.starts_at desc`.execute(
+    db,
+  );
   return rows.rows;
 }
 
 export async function activityForLink(db: Tx, activityId: number) {
-  const rows = await sql<{ id: number; kind: string; details: Record<string, unknown>; mentorship_id: number | null; community_id: number }>`
-    select a.id, a.kind, a.details, a.mentorship_id, a.community_id from activities a where a.id = ${activityId}`.execute(db);
+  const rows = await sql<{
+    id: number;
+    kind: string;
+    details: Record<string, unknown>;
+    mentorship_id: number | null;
+    community_id: number;
+  }>`
+    select a.id, a.kind, a.details, a.mentorship_id, a.community_id from activities a where a.id = ${activityId}`.execute(
+    db,
+  );
   return rows.rows[0];
 }
 

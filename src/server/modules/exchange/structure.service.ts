@@ -4,18 +4,35 @@ import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { regionPrefix } from '../../../shared/regions.js';
 import type { LocationClass } from '../../../shared/enums.js';
-import type { ShortageRow, Structure, StructureQuery, StructureUnit } from '../../../shared/exchange-mentorship.schemas.js';
+import type {
+  ShortageRow,
+  Structure,
+  StructureQuery,
+  StructureUnit,
+} from '../../../shared/exchange-mentorship.schemas.js';
 import { privateSchoolCondition, visibleCommunityCondition } from '../registry/index.js';
 import { BACKBONE_ARRAY, MASTER_ARRAY } from './exchange.sql.js';
 import { settingsFor } from './exchange.settings.js';
 import { belowFloor, share, shares, type StructureCounts } from './structure.rules.js';
 
 interface SchoolRow {
-  id: number; name: string; location_class: LocationClass; region_code: string;
-  b_total: number; b_master: number; b_backbone: number; a_total: number; a_master: number; a_backbone: number;
+  id: number;
+  name: string;
+  location_class: LocationClass;
+  region_code: string;
+  b_total: number;
+  b_master: number;
+  b_backbone: number;
+  a_total: number;
+  a_master: number;
+  a_backbone: number;
 }
 
-const add = (a: StructureCounts, b: StructureCounts): StructureCounts => ({ total: a.total + b.total, master: a.master + b.master, backbone: a.backbone + b.backbone });
+const add = (a: StructureCounts, b: StructureCounts): StructureCounts => ({
+  total: a.total + b.total,
+  master: a.master + b.master,
+  backbone: a.backbone + b.backbone,
+});
 const ZERO: StructureCounts = { total: 0, master: 0, backbone: 0 };
 
 /** Master/backbone structure before and after exchanges, rural teachers' age, and non-specialist teaching. */
@@ -25,7 +42,10 @@ export class StructureService {
   private schoolFilter(actor: Actor, q: StructureQuery) {
     const parts = [sql`${privateSchoolCondition(actor, 's.id')}`];
     if (q.region) parts.push(sql`s.region_code like ${`${regionPrefix(q.region)}%`}`);
-    if (q.communityId) parts.push(sql`s.id in (select m.school_id from community_memberships m where m.community_id = ${q.communityId} and (m.end_date is null or m.end_date >= current_date))`);
+    if (q.communityId)
+      parts.push(
+        sql`s.id in (select m.school_id from community_memberships m where m.community_id = ${q.communityId} and (m.end_date is null or m.end_date >= current_date))`,
+      );
     return sql.join(parts, sql` and `);
   }
 
@@ -56,8 +76,16 @@ export class StructureService {
       where s.id in (select id from scoped) and s.is_active order by s.name`.execute(this.db);
     const ids = rows.rows.map((r) => r.id);
     const honours = ids.length
-      ? (await sql<{ sid: number; h: string; n: number }>`select t.school_id as sid, h, count(*)::int as n from teachers t cross join unnest(t.honours) as h
-          join schools s on s.id = t.school_id where t.status = 'active' and ${filter} group by t.school_id, h`.execute(this.db)).rows
+      ? (
+          await sql<{
+            sid: number;
+            h: string;
+            n: number;
+          }>`select t.school_id as sid, h, count(*)::int as n from teachers t cross join unnest(t.honours) as h
+          join schools s on s.id = t.school_id where t.status = 'active' and ${filter} group by t.school_id, h`.execute(
+            this.db,
+          )
+        ).rows
       : [];
     const firstRegion = rows.rows[0]?.region_code ?? (actor.scope.kind === 'region' ? actor.scope.id : '000000');
     const settings = await settingsFor(this.db, q.region ?? firstRegion);
@@ -65,18 +93,35 @@ export class StructureService {
     const schools: StructureUnit[] = rows.rows.map((r) => {
       const before = shares({ total: r.b_total, master: r.b_master, backbone: r.b_backbone });
       const after = shares({ total: r.a_total, master: r.a_master, backbone: r.a_backbone });
-      return { id: r.id, name: r.name, locationClass: r.location_class, before, after, belowFloor: belowFloor(after, settings.structureFloor), byHonour: byHonour(r.id) };
+      return {
+        id: r.id,
+        name: r.name,
+        locationClass: r.location_class,
+        before,
+        after,
+        belowFloor: belowFloor(after, settings.structureFloor),
+        byHonour: byHonour(r.id),
+      };
     });
 
     // communities: the sum of their current member schools (visible ones only)
     const memberships = ids.length
-      ? await this.db.selectFrom('community_memberships as m').innerJoin('communities as c', 'c.id', 'm.community_id')
-        .select(['c.id', 'c.name', 'm.school_id']).where('m.school_id', 'in', ids).where(visibleCommunityCondition(actor, 'c.id'))
-        .where((eb) => eb.or([eb('m.end_date', 'is', null), eb('m.end_date', '>=', sql<string>`current_date`)]))
-        .$if(!!q.communityId, (qb) => qb.where('c.id', '=', q.communityId!)).orderBy('c.name').execute()
+      ? await this.db
+          .selectFrom('community_memberships as m')
+          .innerJoin('communities as c', 'c.id', 'm.community_id')
+          .select(['c.id', 'c.name', 'm.school_id'])
+          .where('m.school_id', 'in', ids)
+          .where(visibleCommunityCondition(actor, 'c.id'))
+          .where((eb) => eb.or([eb('m.end_date', 'is', null), eb('m.end_date', '>=', sql<string>`current_date`)]))
+          .$if(!!q.communityId, (qb) => qb.where('c.id', '=', q.communityId!))
+          .orderBy('c.name')
+          .execute()
       : [];
     const bySchool = new Map(rows.rows.map((r) => [r.id, r]));
-    const communityMap = new Map<number, { name: string; before: StructureCounts; after: StructureCounts; honours: Record<string, number> }>();
+    const communityMap = new Map<
+      number,
+      { name: string; before: StructureCounts; after: StructureCounts; honours: Record<string, number> }
+    >();
     for (const m of memberships) {
       const r = bySchool.get(m.school_id)!;
       const c = communityMap.get(m.id) ?? { name: m.name, before: ZERO, after: ZERO, honours: {} };
@@ -87,18 +132,39 @@ export class StructureService {
     }
     const communities: StructureUnit[] = [...communityMap.entries()].map(([id, c]) => {
       const after = shares(c.after);
-      return { id, name: c.name, locationClass: null, before: shares(c.before), after, belowFloor: belowFloor(after, settings.structureFloor), byHonour: c.honours };
+      return {
+        id,
+        name: c.name,
+        locationClass: null,
+        before: shares(c.before),
+        after,
+        belowFloor: belowFloor(after, settings.structureFloor),
+        byHonour: c.honours,
+      };
     });
 
     const ages = await sql<{ location_class: LocationClass; avg_age: number | null }>`
       select s.location_class, avg(${Number(on.slice(0, 4))} - t.birth_year)::float8 as avg_age
-      from teachers t join schools s on s.id = t.school_id where t.status = 'active' and t.birth_year is not null and ${filter} group by s.location_class`.execute(this.db);
+      from teachers t join schools s on s.id = t.school_id where t.status = 'active' and t.birth_year is not null and ${filter} group by s.location_class`.execute(
+      this.db,
+    );
     const byLocation = (['urban', 'town', 'rural'] as const).map((lc) => {
       const of = rows.rows.filter((r) => r.location_class === lc);
-      const before = of.reduce((acc, r) => add(acc, { total: r.b_total, master: r.b_master, backbone: r.b_backbone }), ZERO);
-      const after = of.reduce((acc, r) => add(acc, { total: r.a_total, master: r.a_master, backbone: r.a_backbone }), ZERO);
+      const before = of.reduce(
+        (acc, r) => add(acc, { total: r.b_total, master: r.b_master, backbone: r.b_backbone }),
+        ZERO,
+      );
+      const after = of.reduce(
+        (acc, r) => add(acc, { total: r.a_total, master: r.a_master, backbone: r.a_backbone }),
+        ZERO,
+      );
       const age = ages.rows.find((a) => a.location_class === lc)?.avg_age ?? null;
-      return { locationClass: lc, before: shares(before), after: shares(after), averageAge: age === null ? null : Math.round(age * 100) / 100 };
+      return {
+        locationClass: lc,
+        before: shares(before),
+        after: shares(after),
+        averageAge: age === null ? null : Math.round(age * 100) / 100,
+      };
     });
     return { on, floor: settings.structureFloor, communities, schools, byLocation };
   }
@@ -106,7 +172,14 @@ export class StructureService {
   /** 非专业代课: per subject taught, how many teach it without having trained in it, by location class. */
   async shortages(actor: Actor, q: StructureQuery): Promise<ShortageRow[]> {
     const filter = this.schoolFilter(actor, q);
-    const rows = await sql<{ subject: string; teachers: number; non_specialist: number; rural: number; town: number; urban: number }>`
+    const rows = await sql<{
+      subject: string;
+      teachers: number;
+      non_specialist: number;
+      rural: number;
+      town: number;
+      urban: number;
+    }>`
       select subj as subject, count(*)::int as teachers,
         (count(*) filter (where t.major_subject is not null and t.major_subject <> subj))::int as non_specialist,
         (count(*) filter (where t.major_subject is not null and t.major_subject <> subj and s.location_class = 'rural'))::int as rural,
@@ -115,6 +188,14 @@ export class StructureService {
       from teachers t join schools s on s.id = t.school_id cross join unnest(t.subjects) as subj
       where t.status = 'active' and ${filter}
       group by subj order by non_specialist desc, subj`.execute(this.db);
-    return rows.rows.map((r) => ({ subject: r.subject, teachers: r.teachers, nonSpecialist: r.non_specialist, share: share(r.non_specialist, r.teachers), rural: r.rural, town: r.town, urban: r.urban }));
+    return rows.rows.map((r) => ({
+      subject: r.subject,
+      teachers: r.teachers,
+      nonSpecialist: r.non_specialist,
+      share: share(r.non_specialist, r.teachers),
+      rural: r.rural,
+      town: r.town,
+      urban: r.urban,
+    }));
   }
 }

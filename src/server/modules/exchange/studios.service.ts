@@ -21,29 +21,67 @@ export class StudiosService {
       .innerJoin('teachers as lt', 'lt.id', 'st.leader_teacher_id')
       .innerJoin('schools as ls', 'ls.id', 'lt.school_id')
       .leftJoin('communities as c', 'c.id', 'st.community_id')
-      .where((eb) => eb.or([
-        privateSchoolCondition(actor, 'lt.school_id'),
-        eb.and([eb('st.community_id', 'is not', null), visibleCommunityCondition(actor, 'st.community_id')]),
-        actor.scope.kind === 'region' ? eb('st.region_code', 'like', `${regionPrefix(actor.scope.id)}%`) : sql<boolean>`false`,
-      ]))
-      .select(['st.id', 'st.name', 'st.region_code', 'st.community_id', 'c.name as community_name', 'st.leader_teacher_id', 'lt.name as leader_name',
-        'ls.name as leader_school_name', 'st.subject', 'st.founded_on', 'st.description']);
+      .where((eb) =>
+        eb.or([
+          privateSchoolCondition(actor, 'lt.school_id'),
+          eb.and([eb('st.community_id', 'is not', null), visibleCommunityCondition(actor, 'st.community_id')]),
+          actor.scope.kind === 'region'
+            ? eb('st.region_code', 'like', `${regionPrefix(actor.scope.id)}%`)
+            : sql<boolean>`false`,
+        ]),
+      )
+      .select([
+        'st.id',
+        'st.name',
+        'st.region_code',
+        'st.community_id',
+        'c.name as community_name',
+        'st.leader_teacher_id',
+        'lt.name as leader_name',
+        'ls.name as leader_school_name',
+        'st.subject',
+        'st.founded_on',
+        'st.description',
+      ]);
   }
 
-  private async withMembers(rows: Awaited<ReturnType<ReturnType<StudiosService['query']>['execute']>>): Promise<Studio[]> {
+  private async withMembers(
+    rows: Awaited<ReturnType<ReturnType<StudiosService['query']>['execute']>>,
+  ): Promise<Studio[]> {
     const ids = rows.map((r) => r.id);
     const members = ids.length
-      ? await this.db.selectFrom('master_studio_members as m').innerJoin('teachers as t', 't.id', 'm.teacher_id').innerJoin('schools as s', 's.id', 't.school_id')
-        .select(['m.studio_id', 'm.teacher_id', 't.name', 's.name as school_name', 'm.joined_on']).where('m.studio_id', 'in', ids).orderBy('m.joined_on').orderBy('t.name').execute()
+      ? await this.db
+          .selectFrom('master_studio_members as m')
+          .innerJoin('teachers as t', 't.id', 'm.teacher_id')
+          .innerJoin('schools as s', 's.id', 't.school_id')
+          .select(['m.studio_id', 'm.teacher_id', 't.name', 's.name as school_name', 'm.joined_on'])
+          .where('m.studio_id', 'in', ids)
+          .orderBy('m.joined_on')
+          .orderBy('t.name')
+          .execute()
       : [];
     return rows.map((r) => ({
-      id: r.id, name: r.name, regionCode: r.region_code, communityId: r.community_id, communityName: r.community_name, leaderTeacherId: r.leader_teacher_id,
-      leaderName: r.leader_name, leaderSchoolName: r.leader_school_name, subject: r.subject, foundedOn: r.founded_on, description: r.description,
-      members: members.filter((m) => m.studio_id === r.id).map((m) => ({ teacherId: m.teacher_id, name: m.name, schoolName: m.school_name, joinedOn: m.joined_on })),
+      id: r.id,
+      name: r.name,
+      regionCode: r.region_code,
+      communityId: r.community_id,
+      communityName: r.community_name,
+      leaderTeacherId: r.leader_teacher_id,
+      leaderName: r.leader_name,
+      leaderSchoolName: r.leader_school_name,
+      subject: r.subject,
+      foundedOn: r.founded_on,
+      description: r.description,
+      members: members
+        .filter((m) => m.studio_id === r.id)
+        .map((m) => ({ teacherId: m.teacher_id, name: m.name, schoolName: m.school_name, joinedOn: m.joined_on })),
     }));
   }
 
-  async list(actor: Actor, q: { page: number; pageSize: number; communityId?: number | undefined; search?: string | undefined }): Promise<{ items: Studio[]; total: number }> {
+  async list(
+    actor: Actor,
+    q: { page: number; pageSize: number; communityId?: number | undefined; search?: string | undefined },
+  ): Promise<{ items: Studio[]; total: number }> {
     let base = this.query(actor);
     if (q.communityId) base = base.where('st.community_id', '=', q.communityId);
     if (q.search) base = base.where('st.name', 'ilike', `%${q.search}%`);
@@ -54,7 +92,8 @@ export class StudiosService {
   async get(actor: Actor, id: number): Promise<Studio> {
     const row = await this.query(actor).where('st.id', '=', id).executeTakeFirst();
     if (!row) {
-      if (await this.db.selectFrom('master_studios').select('id').where('id', '=', id).executeTakeFirst()) throw outOfScope('studio');
+      if (await this.db.selectFrom('master_studios').select('id').where('id', '=', id).executeTakeFirst())
+        throw outOfScope('studio');
       throw notFound('studio', id);
     }
     return (await this.withMembers([row]))[0]!;
@@ -70,17 +109,36 @@ export class StudiosService {
   }
 
   async create(caller: Caller, input: StudioInput): Promise<Studio> {
-    if (!exchangePolicy.manageStudio(caller.actor, input.regionCode, input.communityId ?? null)) throw new ForbiddenError();
+    if (!exchangePolicy.manageStudio(caller.actor, input.regionCode, input.communityId ?? null))
+      throw new ForbiddenError();
     await this.teacherInScope(caller.actor, input.leaderTeacherId, 'body.leaderTeacherId');
     for (const [i, m] of input.memberIds.entries()) await this.teacherInScope(caller.actor, m, `body.memberIds.${i}`);
     const id = await this.db.transaction().execute(async (tx) => {
-      const row = await tx.insertInto('master_studios').values({
-        name: input.name, region_code: input.regionCode, community_id: input.communityId ?? null, leader_teacher_id: input.leaderTeacherId,
-        subject: input.subject ?? null, founded_on: input.foundedOn, description: input.description ?? null,
-      }).returningAll().executeTakeFirstOrThrow();
+      const row = await tx
+        .insertInto('master_studios')
+        .values({
+          name: input.name,
+          region_code: input.regionCode,
+          community_id: input.communityId ?? null,
+          leader_teacher_id: input.leaderTeacherId,
+          subject: input.subject ?? null,
+          founded_on: input.foundedOn,
+          description: input.description ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
       const members = [...new Set(input.memberIds.filter((m) => m !== input.leaderTeacherId))];
-      if (members.length) await tx.insertInto('master_studio_members').values(members.map((t) => ({ studio_id: row.id, teacher_id: t, joined_on: input.foundedOn }))).execute();
-      await recordAudit(tx, caller, { action: 'create', entity: 'master_studio', entityId: row.id, after: { ...row, members } });
+      if (members.length)
+        await tx
+          .insertInto('master_studio_members')
+          .values(members.map((t) => ({ studio_id: row.id, teacher_id: t, joined_on: input.foundedOn })))
+          .execute();
+      await recordAudit(tx, caller, {
+        action: 'create',
+        entity: 'master_studio',
+        entityId: row.id,
+        after: { ...row, members },
+      });
       return row.id;
     });
     return this.get(caller.actor, id);
@@ -99,8 +157,16 @@ export class StudiosService {
       throw new ConflictError('duplicate', { field: '工作室成员', fieldEn: 'studio member', value: teacherId });
     }
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('master_studio_members').values({ studio_id: id, teacher_id: teacherId, joined_on: joinedOn }).execute();
-      await recordAudit(tx, caller, { action: 'add_member', entity: 'master_studio', entityId: id, after: { teacherId, joinedOn } });
+      await tx
+        .insertInto('master_studio_members')
+        .values({ studio_id: id, teacher_id: teacherId, joined_on: joinedOn })
+        .execute();
+      await recordAudit(tx, caller, {
+        action: 'add_member',
+        entity: 'master_studio',
+        entityId: id,
+        after: { teacherId, joinedOn },
+      });
     });
     return this.get(caller.actor, id);
   }
@@ -110,7 +176,11 @@ export class StudiosService {
     const member = s.members.find((m) => m.teacherId === teacherId);
     if (!member) throw notFound('teacher', teacherId);
     await this.db.transaction().execute(async (tx) => {
-      await tx.deleteFrom('master_studio_members').where('studio_id', '=', id).where('teacher_id', '=', teacherId).execute();
+      await tx
+        .deleteFrom('master_studio_members')
+        .where('studio_id', '=', id)
+        .where('teacher_id', '=', teacherId)
+        .execute();
       await recordAudit(tx, caller, { action: 'remove_member', entity: 'master_studio', entityId: id, before: member });
     });
     return this.get(caller.actor, id);

@@ -1,7 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
-import { DIRECTION_LABELS, EXCHANGE_KIND_LABELS, HONOUR_LEVEL_LABELS, type TotalsDimension } from '../../../shared/exchange.enums.js';
+import {
+  DIRECTION_LABELS,
+  EXCHANGE_KIND_LABELS,
+  HONOUR_LEVEL_LABELS,
+  type TotalsDimension,
+} from '../../../shared/exchange.enums.js';
 import type { History, Totals, TotalsQuery, TotalsRow } from '../../../shared/exchange.schemas.js';
 import { AssignmentsService } from './assignments.service.js';
 import { notFound, outOfScope } from './exchange.errors.js';
@@ -21,14 +26,21 @@ const DIMENSIONS: Record<TotalsDimension, { key: RawBuilder<unknown>; label: Raw
   teacher: { key: sql`t.id::text`, label: sql`t.name || '（' || fs.name || '）'` },
   school: { key: sql`fs.id::text`, label: sql`fs.name` },
   community: { key: sql`coalesce(cm.id::text, 'none')`, label: sql`coalesce(cm.name, '未加入教共体')` },
-  region: { key: sql`fs.region_code`, label: sql`coalesce((select r.name from regions r where r.code = fs.region_code), fs.region_code)` },
+  region: {
+    key: sql`fs.region_code`,
+    label: sql`coalesce((select r.name from regions r where r.code = fs.region_code), fs.region_code)`,
+  },
   year: { key: sql`${yearSql}::text`, label: sql`${yearSql}::text || '–' || (${yearSql} + 1)::text || '学年'` },
   kind: { key: sql`a.kind`, label: sql`a.kind` },
   direction: { key: directionSql, label: directionSql },
   honour: { key: honourLevelSql, label: honourLevelSql },
 };
 
-const CODE_LABELS: Partial<Record<TotalsDimension, Record<string, { zh: string }>>> = { kind: EXCHANGE_KIND_LABELS, direction: DIRECTION_LABELS, honour: HONOUR_LEVEL_LABELS };
+const CODE_LABELS: Partial<Record<TotalsDimension, Record<string, { zh: string }>>> = {
+  kind: EXCHANGE_KIND_LABELS,
+  direction: DIRECTION_LABELS,
+  honour: HONOUR_LEVEL_LABELS,
+};
 
 /** Totals the province asks for: people, person-times and hours, by one dimension, aggregated in SQL. */
 export class TotalsService {
@@ -54,7 +66,11 @@ export class TotalsService {
       from ${from} where ${where}`.execute(this.db);
     const labels = CODE_LABELS[q.by];
     const out: TotalsRow[] = rows.rows.map((r) => ({
-      key: r.key, label: labels?.[r.key]?.zh ?? r.label, people: r.people, personTimes: r.person_times, hours: round2(r.hours),
+      key: r.key,
+      label: labels?.[r.key]?.zh ?? r.label,
+      people: r.people,
+      personTimes: r.person_times,
+      hours: round2(r.hours),
     }));
     const t = total.rows[0]!;
     return { by: q.by, rows: out, total: { people: t.people, personTimes: t.person_times, hours: round2(t.hours) } };
@@ -64,20 +80,39 @@ export class TotalsService {
   async history(actor: Actor, teacherId: number): Promise<History> {
     const teacher = await repo.findTeacher(this.db, teacherId);
     if (!teacher) throw notFound('teacher', teacherId);
-    if (!(await repo.privateSchools(this.db, actor, [teacher.school_id])).has(teacher.school_id)) throw outOfScope('teacher');
+    if (!(await repo.privateSchools(this.db, actor, [teacher.school_id])).has(teacher.school_id))
+      throw outOfScope('teacher');
     const items: History['assignments'] = [];
     for await (const batch of this.assignments.iterate(actor, { teacherId })) items.push(...batch);
     items.sort((a, b) => b.startDate.localeCompare(a.startDate));
-    const school = await this.db.selectFrom('schools').select(['name', 'region_code']).where('id', '=', teacher.school_id).executeTakeFirstOrThrow();
+    const school = await this.db
+      .selectFrom('schools')
+      .select(['name', 'region_code'])
+      .where('id', '=', teacher.school_id)
+      .executeTakeFirstOrThrow();
     const settings = await settingsFor(this.db, school.region_code);
     const counted = items.filter((a) => a.status === 'active' || a.status === 'completed');
     const credit = promotionCredit(items, settings.promotionMonths);
     const timetable = await repo.homeTimetable(this.db, teacherId);
     return {
-      teacherId, teacherName: teacher.name, schoolName: school.name, assignments: items, personTimes: counted.length,
+      teacherId,
+      teacherName: teacher.name,
+      schoolName: school.name,
+      assignments: items,
+      personTimes: counted.length,
       hours: round2(counted.reduce((s, a) => s + a.hours, 0)),
       credit: { ...credit, requiredMonths: settings.promotionMonths },
-      timetable: timetable.map((e) => ({ id: e.id, teacherId: e.teacher_id, schoolId: e.school_id, schoolName: e.school_name, weekday: e.weekday, startTime: e.start_time, endTime: e.end_time, subject: e.subject, className: e.class_name })),
+      timetable: timetable.map((e) => ({
+        id: e.id,
+        teacherId: e.teacher_id,
+        schoolId: e.school_id,
+        schoolName: e.school_name,
+        weekday: e.weekday,
+        startTime: e.start_time,
+        endTime: e.end_time,
+        subject: e.subject,
+        className: e.class_name,
+      })),
     };
   }
 }

@@ -53,7 +53,8 @@ describe('dates in every form bureaus type', () => {
     expect(dateParts(cell)).toEqual(parts);
   });
   it('refuses what is not a date', () => {
-    for (const c of ['2025-13-01', '2025-02-30', '九月', '25.9.1', 'abc', 5]) expect(dateParts(c), String(c)).toBeNull();
+    for (const c of ['2025-13-01', '2025-02-30', '九月', '25.9.1', 'abc', 5])
+      expect(dateParts(c), String(c)).toBeNull();
   });
   it('a year field takes the year of a date, and a date cell is not a serial-number year', () => {
     expect(value(yearOf(new Date(Date.UTC(1980, 3, 24))))).toBe(1980);

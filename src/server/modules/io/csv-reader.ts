@@ -17,7 +17,10 @@ export async function* readCsvRows(stream: Readable): AsyncGenerator<SheetRow> {
 }
 
 /** The same rows, a chunk's worth at a time: a million rows should not cost a million async steps. */
-export async function* readCsvBatches(stream: Readable, maxRows: number = importLimits().maxRows): AsyncGenerator<SheetRow[]> {
+export async function* readCsvBatches(
+  stream: Readable,
+  maxRows: number = importLimits().maxRows,
+): AsyncGenerator<SheetRow[]> {
   for await (const batch of decodeCsvBatches(stream)) {
     // a row past the limit (GONGJIN_IMPORT_MAX_ROWS data rows after the header) refuses the file
     if (batch[batch.length - 1]!.row > maxRows + 1) {

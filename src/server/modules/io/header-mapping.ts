@@ -36,7 +36,9 @@ export function noteUnnamedColumns(m: MappedHeader, cells: Cell[]): void {
     const letter = columnLetter(i);
     const ignored = m.mapping.ignored;
     if (ignored.some((x) => x.column === letter)) return;
-    const at = ignored.findIndex((x) => x.column.length > letter.length || (x.column.length === letter.length && x.column > letter));
+    const at = ignored.findIndex(
+      (x) => x.column.length > letter.length || (x.column.length === letter.length && x.column > letter),
+    );
     const entry = { column: letter, header: `第 ${letter} 列（无列名）`, unnamed: true as const };
     if (at < 0) ignored.push(entry);
     else ignored.splice(at, 0, entry);
@@ -45,7 +47,6 @@ export function noteUnnamedColumns(m: MappedHeader, cells: Cell[]): void {
 
 /** How many rows from the top are searched for the header (title rows, notes, two-level headers). */
 export const HEADER_SEARCH_ROWS = 10;
-
 
 function lookup(columns: ImportColumn[], custom: Record<string, string>) {
   const byName = new Map<string, ImportColumn>();
@@ -62,7 +63,7 @@ function lookup(columns: ImportColumn[], custom: Record<string, string>) {
     const c = byKey.get(key);
     if (c) byName.set(cleanHeader(header).toLowerCase(), c);
   }
-  return (name: string) => (name ? byName.get(name.toLowerCase()) ?? null : null);
+  return (name: string) => (name ? (byName.get(name.toLowerCase()) ?? null) : null);
 }
 
 /** The header text of each column: a one-row header, or a two-level one read as the lower name (else upper+lower, else upper). */
@@ -73,9 +74,15 @@ function candidateNames(upper: Cell[], lower: Cell[] | null, find: (n: string) =
   for (let i = 0; i < width; i++) {
     const u = cleanHeader(upper[i] ?? null);
     if (u) group = u; // a merged group label covers the columns to its right
-    if (!lower) { names.push(u); continue; }
+    if (!lower) {
+      names.push(u);
+      continue;
+    }
     const l = cleanHeader(lower[i] ?? null);
-    if (!l) { names.push(u); continue; }
+    if (!l) {
+      names.push(u);
+      continue;
+    }
     if (find(l)) names.push(l);
     else if (find(group + l)) names.push(group + l);
     else names.push(l);
@@ -84,7 +91,12 @@ function candidateNames(upper: Cell[], lower: Cell[] | null, find: (n: string) =
 }
 
 function score(names: string[], columns: ImportColumn[], find: (n: string) => ImportColumn | null) {
-  const keys = new Set(names.map(find).filter((c): c is ImportColumn => c !== null).map((c) => c.key));
+  const keys = new Set(
+    names
+      .map(find)
+      .filter((c): c is ImportColumn => c !== null)
+      .map((c) => c.key),
+  );
   const required = columns.filter((c) => c.required);
   return { matched: keys.size, hasRequired: required.every((c) => keys.has(c.key)) };
 }
@@ -94,7 +106,11 @@ function score(names: string[], columns: ImportColumn[], find: (n: string) => Im
  * read as one), then maps every column. `headerRow` (1-based, as the user picked it) overrides
  * the search. Two columns meaning the same field are refused with both names.
  */
-export function mapHeader(rows: { row: number; cells: Cell[] }[], columns: ImportColumn[], opts: { headerRow?: number | undefined; custom?: Record<string, string> } = {}): MappedHeader {
+export function mapHeader(
+  rows: { row: number; cells: Cell[] }[],
+  columns: ImportColumn[],
+  opts: { headerRow?: number | undefined; custom?: Record<string, string> } = {},
+): MappedHeader {
   const find = lookup(columns, opts.custom ?? {});
   const nonEmpty = rows.filter((r) => r.cells.some((c) => c !== null));
   if (nonEmpty.length === 0) throw new SpreadsheetError('文件为空', 'The file is empty');
@@ -106,16 +122,25 @@ export function mapHeader(rows: { row: number; cells: Cell[] }[], columns: Impor
       if (two && (i + 1 >= rows.length || opts.headerRow !== undefined)) continue;
       const names = candidateNames(rows[i]!.cells, two ? rows[i + 1]!.cells : null, find);
       const s = score(names, columns, find);
-      const better = !best || (s.hasRequired && !best.hasRequired)
-        || (s.hasRequired === best.hasRequired && (s.matched > best.matched || (s.matched === best.matched && !two && best.two)));
+      const better =
+        !best ||
+        (s.hasRequired && !best.hasRequired) ||
+        (s.hasRequired === best.hasRequired &&
+          (s.matched > best.matched || (s.matched === best.matched && !two && best.two)));
       if (better) best = { index: i, two, names, ...s };
     }
   }
   if (!best || best.matched === 0) {
     const first = nonEmpty[0]!;
     throw new SpreadsheetError(
-      `前 ${HEADER_SEARCH_ROWS} 行中找不到表头（第 ${first.row} 行为“${first.cells.filter((c) => c !== null).slice(0, 3).join('、')}”）；请使用导入模板的列名`,
-      `No header found in the first ${HEADER_SEARCH_ROWS} rows (row ${first.row} reads "${first.cells.filter((c) => c !== null).slice(0, 3).join(', ')}"); use the template's column names`,
+      `前 ${HEADER_SEARCH_ROWS} 行中找不到表头（第 ${first.row} 行为“${first.cells
+        .filter((c) => c !== null)
+        .slice(0, 3)
+        .join('、')}”）；请使用导入模板的列名`,
+      `No header found in the first ${HEADER_SEARCH_ROWS} rows (row ${first.row} reads "${first.cells
+        .filter((c) => c !== null)
+        .slice(0, 3)
+        .join(', ')}"); use the template's column names`,
     );
   }
   const headerRows = best.two ? [rows[best.index]!.row, rows[best.index + 1]!.row] : [rows[best.index]!.row];
@@ -152,6 +177,8 @@ export function mapHeader(rows: { row: number; cells: Cell[] }[], columns: Impor
       `Missing required columns: ${missing.map((c) => c.en).join(', ')} (header on row ${headerRows.join(', ')}; use the template)`,
     );
   }
-  mapping.missingOptional = columns.filter((c) => !c.required && !firstOf.has(c.key)).map((c) => ({ key: c.key, field: c.zh, fieldEn: c.en }));
+  mapping.missingOptional = columns
+    .filter((c) => !c.required && !firstOf.has(c.key))
+    .map((c) => ({ key: c.key, field: c.zh, fieldEn: c.en }));
   return { mapping, columns: mapped, dataStart: best.index + (best.two ? 2 : 1), names: best.names };
 }

@@ -1,4 +1,12 @@
-import { encryptedWorkbook, sheetXml, workbook, workbookParts, zerosDeflated, zip, type CellSpec } from './xlsx-fixtures.js';
+import {
+  encryptedWorkbook,
+  sheetXml,
+  workbook,
+  workbookParts,
+  zerosDeflated,
+  zip,
+  type CellSpec,
+} from './xlsx-fixtures.js';
 
 /**
  * The import corpus: bureau-style files in the encodings and workbook structures bureaus really
@@ -70,22 +78,28 @@ export function gbk(text: string): Buffer {
 }
 
 const numeric = (s: string) => /^\d+(\.\d+)?$/.test(s) && s.length < 8; // counts and scores, not codes
-const asCells = (rows: string[][]): CellSpec[][] => rows.map((r, i) => r.map((v) => (i > 0 && numeric(v) ? Number(v) : v)));
+const asCells = (rows: string[][]): CellSpec[][] =>
+  rows.map((r, i) => r.map((v) => (i > 0 && numeric(v) ? Number(v) : v)));
 
 /** Shared-string parts for a table (LibreOffice writes every text cell as a shared string). */
 function shared(rows: string[][], opts: { rich?: boolean } = {}) {
   const strings: string[] = [];
   const index = new Map<string, number>();
-  const cells = rows.map((r, i) => r.map((v): CellSpec => {
-    if (i > 0 && numeric(v)) return Number(v);
-    if (!index.has(v)) {
-      index.set(v, strings.length);
-      // rich text: the name split into runs, the second bold, as a clerk's highlighting leaves it
-      const runs = opts.rich && v.length > 2 ? `<r><t>${v.slice(0, 2)}</t></r><r><rPr><b val="true"/><sz val="10"/></rPr><t>${v.slice(2)}</t></r>` : `<t xml:space="preserve">${v}</t>`;
-      strings.push(runs);
-    }
-    return { s: index.get(v)! };
-  }));
+  const cells = rows.map((r, i) =>
+    r.map((v): CellSpec => {
+      if (i > 0 && numeric(v)) return Number(v);
+      if (!index.has(v)) {
+        index.set(v, strings.length);
+        // rich text: the name split into runs, the second bold, as a clerk's highlighting leaves it
+        const runs =
+          opts.rich && v.length > 2
+            ? `<r><t>${v.slice(0, 2)}</t></r><r><rPr><b val="true"/><sz val="10"/></rPr><t>${v.slice(2)}</t></r>`
+            : `<t xml:space="preserve">${v}</t>`;
+        strings.push(runs);
+      }
+      return { s: index.get(v)! };
+    }),
+  );
   return { strings, cells };
 }
 
@@ -102,14 +116,20 @@ export interface CorpusFile {
   expect: { rows: number } | { message: string };
 }
 
-const perKind = (variant: string, ext: string, build: (k: CorpusKind) => Buffer, expect: (k: CorpusKind) => CorpusFile['expect']): CorpusFile[] =>
+const perKind = (
+  variant: string,
+  ext: string,
+  build: (k: CorpusKind) => Buffer,
+  expect: (k: CorpusKind) => CorpusFile['expect'],
+): CorpusFile[] =>
   CORPUS_KINDS.map((k) => ({ name: `${k}-${variant}.${ext}`, kinds: [k], build: () => build(k), expect: expect(k) }));
 
 const csvText = (rows: string[][], sep = ',') => rows.map((r) => r.join(sep)).join('\r\n') + '\r\n';
 const three = () => ({ rows: 3 });
 
 /** Where the third-row merge or error lands: column B, row 3. */
-const errorAt = (rows: string[][]): CellSpec[][] => asCells(rows).map((r, i) => (i === 2 ? r.map((c, j) => (j === 1 ? { e: '#REF!' } : c)) : r));
+const errorAt = (rows: string[][]): CellSpec[][] =>
+  asCells(rows).map((r, i) => (i === 2 ? r.map((c, j) => (j === 1 ? { e: '#REF!' } : c)) : r));
 
 export const CORPUS: CorpusFile[] = [
   // CSV as Excel on Chinese Windows saves it (GBK), and Excel's "Unicode text" (UTF-16 LE, tabs)
@@ -117,51 +137,135 @@ export const CORPUS: CorpusFile[] = [
   ...perKind('unicode-text', 'txt', (k) => Buffer.from(`\uFEFF${csvText(TABLES[k], '\t')}`, 'utf16le'), three),
   ...perKind('utf8-bom', 'csv', (k) => Buffer.from(`\uFEFF${csvText(TABLES[k])}`), three),
   // workbooks as LibreOffice writes them: shared strings, its styles, upper-case sheet part
-  ...perKind('libreoffice-upper-sheet', 'xlsx', (k) => {
-    const s = shared(TABLES[k]);
-    return workbook({ sharedStrings: s.strings, sheets: [{ name: 'Sheet1', part: 'worksheets/Sheet1.xml', xml: sheetXml(s.cells) }] });
-  }, three),
-  ...perKind('rich-text', 'xlsx', (k) => {
-    const s = shared(TABLES[k], { rich: true });
-    return workbook({ sharedStrings: s.strings, sheets: [{ name: 'Sheet1', xml: sheetXml(s.cells) }] });
-  }, three),
+  ...perKind(
+    'libreoffice-upper-sheet',
+    'xlsx',
+    (k) => {
+      const s = shared(TABLES[k]);
+      return workbook({
+        sharedStrings: s.strings,
+        sheets: [{ name: 'Sheet1', part: 'worksheets/Sheet1.xml', xml: sheetXml(s.cells) }],
+      });
+    },
+    three,
+  ),
+  ...perKind(
+    'rich-text',
+    'xlsx',
+    (k) => {
+      const s = shared(TABLES[k], { rich: true });
+      return workbook({ sharedStrings: s.strings, sheets: [{ name: 'Sheet1', xml: sheetXml(s.cells) }] });
+    },
+    three,
+  ),
   // inline strings (what many export tools write), no styles part at all
-  ...perKind('inline-no-styles', 'xlsx', (k) => workbook({ styles: null, sheets: [{ name: 'Sheet1', xml: sheetXml(asCells(TABLES[k])) }] }), three),
+  ...perKind(
+    'inline-no-styles',
+    'xlsx',
+    (k) => workbook({ styles: null, sheets: [{ name: 'Sheet1', xml: sheetXml(asCells(TABLES[k])) }] }),
+    three,
+  ),
   // a hidden first sheet (the drop-down lists of a bureau's own template), data on the second
-  ...perKind('hidden-first-sheet', 'xlsx', (k) => workbook({
-    sheets: [{ name: '字典', hidden: true, xml: sheetXml([['男', '女'], ['小学', '初中']]) }, { name: '数据', xml: sheetXml(asCells(TABLES[k])) }],
-  }), three),
+  ...perKind(
+    'hidden-first-sheet',
+    'xlsx',
+    (k) =>
+      workbook({
+        sheets: [
+          {
+            name: '字典',
+            hidden: true,
+            xml: sheetXml([
+              ['男', '女'],
+              ['小学', '初中'],
+            ]),
+          },
+          { name: '数据', xml: sheetXml(asCells(TABLES[k])) },
+        ],
+      }),
+    three,
+  ),
   // a formula column: the last column computed with a shared formula, read by its cached value
-  ...perKind('shared-formula', 'xlsx', (k) => {
-    const rows = asCells(TABLES[k]).map((r, i) => {
-      if (i === 0) return r;
-      const last = r.length - 1;
-      const v = r[last]!;
-      const f: CellSpec = typeof v === 'number'
-        ? { f: i === 1 ? `ROUND(${v},1)` : '', v, shared: i === 1 ? { si: 0, ref: `${String.fromCharCode(65 + last)}2:${String.fromCharCode(65 + last)}4` } : { si: 0 } }
-        : { f: `TRIM("${v as string}")`, v: v as string };
-      return [...r.slice(0, last), f];
-    });
-    return workbook({ sheets: [{ name: 'Sheet1', xml: sheetXml(rows) }] });
-  }, three),
+  ...perKind(
+    'shared-formula',
+    'xlsx',
+    (k) => {
+      const rows = asCells(TABLES[k]).map((r, i) => {
+        if (i === 0) return r;
+        const last = r.length - 1;
+        const v = r[last]!;
+        const f: CellSpec =
+          typeof v === 'number'
+            ? {
+                f: i === 1 ? `ROUND(${v},1)` : '',
+                v,
+                shared:
+                  i === 1
+                    ? { si: 0, ref: `${String.fromCharCode(65 + last)}2:${String.fromCharCode(65 + last)}4` }
+                    : { si: 0 },
+              }
+            : { f: `TRIM("${v as string}")`, v: v as string };
+        return [...r.slice(0, last), f];
+      });
+      return workbook({ sheets: [{ name: 'Sheet1', xml: sheetXml(rows) }] });
+    },
+    three,
+  ),
   // a broken reference left by a deleted sheet
-  ...perKind('ref-error', 'xlsx', (k) => workbook({ sheets: [{ name: 'Sheet1', xml: sheetXml(errorAt(TABLES[k])) }] }),
-    () => ({ message: '第 3 行 B 列（B3）是错误值 #REF!（公式出错）：请修正公式，或复制后“选择性粘贴为数值”再导入' })),
+  ...perKind(
+    'ref-error',
+    'xlsx',
+    (k) => workbook({ sheets: [{ name: 'Sheet1', xml: sheetXml(errorAt(TABLES[k])) }] }),
+    () => ({ message: '第 3 行 B 列（B3）是错误值 #REF!（公式出错）：请修正公式，或复制后“选择性粘贴为数值”再导入' }),
+  ),
   // the same value typed once and merged down over two rows
-  ...perKind('merged-cells', 'xlsx', (k) => {
-    const rows = asCells(TABLES[k]).map((r, i) => (i === 3 ? r.map((c, j) => (j === 1 ? null : c)) : r));
-    return workbook({ sheets: [{ name: 'Sheet1', xml: sheetXml(rows, { merges: ['B3:B4'] }) }] });
-  }, () => ({ message: '第 3–4 行的 B3:B4 是合并单元格：合并后只有第一格有值，其余格会当作空白。请取消合并，并在每一格填上值后再导入' })),
+  ...perKind(
+    'merged-cells',
+    'xlsx',
+    (k) => {
+      const rows = asCells(TABLES[k]).map((r, i) => (i === 3 ? r.map((c, j) => (j === 1 ? null : c)) : r));
+      return workbook({ sheets: [{ name: 'Sheet1', xml: sheetXml(rows, { merges: ['B3:B4'] }) }] });
+    },
+    () => ({
+      message:
+        '第 3–4 行的 B3:B4 是合并单元格：合并后只有第一格有值，其余格会当作空白。请取消合并，并在每一格填上值后再导入',
+    }),
+  ),
   // formatting (and one stray value) down to the sheet's last row, 1,048,576
-  ...perKind('rows-1048576', 'xlsx', (k) => workbook({ sheets: [{ name: 'Sheet1', xml: sheetXml([...asCells(TABLES[k]), { r: 1048576, cells: ['x', 'x'] }]) }] }),
-    () => ({ message: '工作表“Sheet1”的第 1048576 行仍有数据：每个文件最多导入 1000000 行，请分成几个文件导入（或删除表格下方多余的内容）' })),
+  ...perKind(
+    'rows-1048576',
+    'xlsx',
+    (k) =>
+      workbook({
+        sheets: [{ name: 'Sheet1', xml: sheetXml([...asCells(TABLES[k]), { r: 1048576, cells: ['x', 'x'] }]) }],
+      }),
+    () => ({
+      message:
+        '工作表“Sheet1”的第 1048576 行仍有数据：每个文件最多导入 1000000 行，请分成几个文件导入（或删除表格下方多余的内容）',
+    }),
+  ),
   // a title row above the header: the registry importers find the header below it; the score importer asks for it on row 1
-  ...perKind('title-row', 'xlsx', (k) => workbook({ sheets: [{ name: 'Sheet1', xml: sheetXml([['2025 学年海宁市统计表'], ...asCells(TABLES[k])], { merges: ['A1:F1'] }) }] }),
-    (k) => (k === 'scores' ? { message: TITLE_ROW_SCORES } : { rows: 3 })),
+  ...perKind(
+    'title-row',
+    'xlsx',
+    (k) =>
+      workbook({
+        sheets: [
+          { name: 'Sheet1', xml: sheetXml([['2025 学年海宁市统计表'], ...asCells(TABLES[k])], { merges: ['A1:F1'] }) },
+        ],
+      }),
+    (k) => (k === 'scores' ? { message: TITLE_ROW_SCORES } : { rows: 3 }),
+  ),
   // file-level problems: the same for every kind
-  { name: 'encrypted.xlsx', kinds: CORPUS_KINDS, build: encryptedWorkbook, expect: { message: '文件已加密，请取消密码后再导入' } },
   {
-    name: 'legacy-xls-renamed.xlsx', kinds: CORPUS_KINDS,
+    name: 'encrypted.xlsx',
+    kinds: CORPUS_KINDS,
+    build: encryptedWorkbook,
+    expect: { message: '文件已加密，请取消密码后再导入' },
+  },
+  {
+    name: 'legacy-xls-renamed.xlsx',
+    kinds: CORPUS_KINDS,
     build: () => {
       const b = encryptedWorkbook();
       b.fill(0, 1024, 1536); // a compound file without EncryptionInfo: an .xls workbook
@@ -172,19 +276,20 @@ export const CORPUS: CorpusFile[] = [
   {
     // declares 1.5 GB for its sheet (refused from the zip directory, before inflating); the data
     // itself is 2 MB of zeros so that the checked-in file stays small
-    name: 'bomb-declared.xlsx', kinds: CORPUS_KINDS,
+    name: 'bomb-declared.xlsx',
+    kinds: CORPUS_KINDS,
     build: () => bomb(2, 1536 * 1048576),
     expect: { message: '文件解压后超过 200 MB，无法导入：请删除无关的工作表、图片和空白格式，或分成几个文件导入' },
   },
   {
     // declares 4 KB but inflates to 8 MB: stopped at the declared size
-    name: 'bomb-lying.xlsx', kinds: CORPUS_KINDS,
+    name: 'bomb-lying.xlsx',
+    kinds: CORPUS_KINDS,
     build: () => bomb(8, 4096),
     expect: { message: 'Excel 文件已损坏或无法读取（xl/worksheets/sheet1.xml 比声明的大）' },
   },
   { name: 'empty.csv', kinds: CORPUS_KINDS, build: () => Buffer.alloc(0), expect: { message: EMPTY } },
 ];
-
 
 function bomb(mb: number, declaredSize: number): Buffer {
   const parts = workbookParts({ sheets: [{ name: 'Sheet1', xml: sheetXml([['学校代码']]) }] });

@@ -55,13 +55,26 @@ export interface ImportKindDef<T, Ctx> {
   /** Identity within the file and in the database: a second row with the same key is a duplicate. */
   uniqueKey(input: T): string;
   /** Checks needing the database, a batch at a time (e.g. an existing teacher of another school). */
-  checkBatch?(db: Kysely<Database>, batch: ParsedRow<T>[], ctx: Ctx): Promise<{ row: number; key: string; zh: string; en: string }[]>;
+  checkBatch?(
+    db: Kysely<Database>,
+    batch: ParsedRow<T>[],
+    ctx: Ctx,
+  ): Promise<{ row: number; key: string; zh: string; en: string }[]>;
   /** Writes a batch (insert or update by unique key); returns how many were created and updated. */
-  write(db: Kysely<Database>, batch: ParsedRow<T>[], ctx: Ctx, opts: WriteOptions): Promise<{ created: number; updated: number }>;
+  write(
+    db: Kysely<Database>,
+    batch: ParsedRow<T>[],
+    ctx: Ctx,
+    opts: WriteOptions,
+  ): Promise<{ created: number; updated: number }>;
 }
 
 /** Validates with a zod schema and maps issue paths back to columns. */
-export function validateWith<T>(schema: z.ZodType<T>, candidate: unknown, fieldToColumn: Record<string, string> = {}): { input?: T; issues: CellIssue[] } {
+export function validateWith<T>(
+  schema: z.ZodType<T>,
+  candidate: unknown,
+  fieldToColumn: Record<string, string> = {},
+): { input?: T; issues: CellIssue[] } {
   const r = schema.safeParse(candidate);
   if (r.success) return { input: r.data, issues: [] };
   return {
@@ -86,7 +99,8 @@ export function keepStored<R extends Record<string, unknown>>(
   opts: WriteOptions,
 ): R[] {
   const keysOfColumn = new Map<string, string[]>();
-  for (const [key, cols] of Object.entries(columnsOf)) for (const c of cols) keysOfColumn.set(c, [...(keysOfColumn.get(c) ?? []), key]);
+  for (const [key, cols] of Object.entries(columnsOf))
+    for (const c of cols) keysOfColumn.set(c, [...(keysOfColumn.get(c) ?? []), key]);
   return rows.map(({ row, blanks }) => {
     const old = stored.get(keyOf(row));
     if (!old) return row;

@@ -14,18 +14,30 @@ beforeAll(async () => {
   schoolCode = s.code;
   schoolId = s.id;
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 function multipart(fileName: string, content: Buffer, contentType = 'application/octet-stream') {
   const boundary = '----gongjin-test-boundary';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat([head, content, tail]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
 async function upload(client: Client, kind: string, fileName: string, content: Buffer) {
   const m = multipart(fileName, content);
-  return t.app.inject({ method: 'POST', url: `/api/v1/imports?kind=${kind}`, headers: { ...m.headers, cookie: client.cookie }, payload: m.payload });
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/v1/imports?kind=${kind}`,
+    headers: { ...m.headers, cookie: client.cookie },
+    payload: m.payload,
+  });
 }
 
 async function xlsx(rows: unknown[][], opts: { extraSheet?: boolean; mergeHeader?: boolean } = {}) {
@@ -55,7 +67,10 @@ describe('teacher import', () => {
   });
 
   it('previews every bad row with row, column and reason, writes nothing, then imports the fixed file', async () => {
-    const before = await t.ctx.db.selectFrom('teachers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.ctx.db
+      .selectFrom('teachers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const rows = [
       HEADER,
       ['T1000000001', '张三', '男', 1980, schoolCode, '数学', '数学', '一级教师', '县骨干教师'],
@@ -77,10 +92,19 @@ describe('teacher import', () => {
     const commit = await admin.post(`/api/v1/imports/${job.id}/commit`);
     expect(commit.statusCode).toBe(422);
     expect(commit.json().code).toBe('import_has_errors');
-    const after = await t.ctx.db.selectFrom('teachers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.ctx.db
+      .selectFrom('teachers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
 
-    const fixed = [rows[0]!, rows[1]!, [...rows[2]!.slice(0, 4), schoolCode, ...rows[2]!.slice(5)], ['T1000000003', '王五', '男', 1988, schoolCode, '物理', '', '', ''], rows[5]!];
+    const fixed = [
+      rows[0]!,
+      rows[1]!,
+      [...rows[2]!.slice(0, 4), schoolCode, ...rows[2]!.slice(5)],
+      ['T1000000003', '王五', '男', 1988, schoolCode, '物理', '', '', ''],
+      rows[5]!,
+    ];
     const ok = (await upload(admin, 'teachers', '教师名册.xlsx', await xlsx(fixed))).json();
     expect(ok).toMatchObject({ status: 'validated', totalRows: 4, errorCount: 0 });
     const done = await admin.post(`/api/v1/imports/${ok.id}/commit`);
@@ -113,16 +137,39 @@ describe('teacher import', () => {
     const exe = await upload(admin, 'teachers', 'run.exe', Buffer.from('MZ'));
     expect(exe.statusCode).toBe(415);
     // a merged title row above the header is skipped: the header is found below it
-    const merged = await upload(admin, 'teachers', 'merged.xlsx', await xlsx([['2025年教师花名册', null, null], HEADER], { mergeHeader: true }));
+    const merged = await upload(
+      admin,
+      'teachers',
+      'merged.xlsx',
+      await xlsx([['2025年教师花名册', null, null], HEADER], { mergeHeader: true }),
+    );
     expect(merged.statusCode).toBe(201);
     expect(merged.json().mapping.headerRows).toEqual([2]);
-    const noHeader = await upload(admin, 'teachers', 'noheader.xlsx', await xlsx([['2025年教师花名册'], ['填表人：张三']]));
+    const noHeader = await upload(
+      admin,
+      'teachers',
+      'noheader.xlsx',
+      await xlsx([['2025年教师花名册'], ['填表人：张三']]),
+    );
     expect(noHeader.statusCode).toBe(422);
     expect(noHeader.json().message).toContain('找不到表头');
-    const extra = await upload(admin, 'teachers', 'extra.xlsx', await xlsx([HEADER, ['T1000000201', '孙八', '男', 1980, schoolCode]], { extraSheet: true }));
+    const extra = await upload(
+      admin,
+      'teachers',
+      'extra.xlsx',
+      await xlsx([HEADER, ['T1000000201', '孙八', '男', 1980, schoolCode]], { extraSheet: true }),
+    );
     expect(extra.statusCode).toBe(422);
     expect(extra.json().message).toContain('多个');
-    const missing = await upload(admin, 'teachers', 'missing.xlsx', await xlsx([['姓名', '性别'], ['孙八', '男']]));
+    const missing = await upload(
+      admin,
+      'teachers',
+      'missing.xlsx',
+      await xlsx([
+        ['姓名', '性别'],
+        ['孙八', '男'],
+      ]),
+    );
     expect(missing.statusCode).toBe(422);
     expect(missing.json().message).toContain('教师编号');
   });
@@ -139,8 +186,22 @@ describe('teacher import', () => {
     const foreignTeacher = await buildTeacher(t.ctx.db, theirs.id, { teacher_code: 'T5555500001' });
     const u = await buildUser(t.ctx.db, 'school_admin', { kind: 'school', id: mine.id });
     const principal = await login(t.app, u.username, USER_PASSWORD);
-    const job = (await upload(principal, 'teachers', 'x.xlsx', await xlsx([HEADER, ['T5555500002', '甲', '男', 1980, theirs.code], [foreignTeacher.teacher_code, '乙', '男', 1980, mine.code]]))).json();
-    expect(job.errors.map((e: { row: number; column: string }) => [e.row, e.column])).toEqual([[2, '学校代码'], [3, '教师编号']]);
+    const job = (
+      await upload(
+        principal,
+        'teachers',
+        'x.xlsx',
+        await xlsx([
+          HEADER,
+          ['T5555500002', '甲', '男', 1980, theirs.code],
+          [foreignTeacher.teacher_code, '乙', '男', 1980, mine.code],
+        ]),
+      )
+    ).json();
+    expect(job.errors.map((e: { row: number; column: string }) => [e.row, e.column])).toEqual([
+      [2, '学校代码'],
+      [3, '教师编号'],
+    ]);
     // a job is visible only to whoever uploaded it
     expect((await admin.get(`/api/v1/imports/${job.id}`)).statusCode).toBe(403);
   });
@@ -148,8 +209,22 @@ describe('teacher import', () => {
 
 describe('school import', () => {
   it('imports schools with teaching points and updates on re-import', async () => {
-    const header = ['学校代码', '学校名称', '区县代码', '学段', '城乡类别', '教学点', '上级学校代码', '办学水平', '学生数'];
-    const rows = [header, ['3304817001', '海宁市某镇中心小学', HAINING, '小学', '镇区', '否', '', '潜力', 600], ['3304817002', '某村教学点', HAINING, '小学', '乡村', '是', '3304817001', '薄弱', 30]];
+    const header = [
+      '学校代码',
+      '学校名称',
+      '区县代码',
+      '学段',
+      '城乡类别',
+      '教学点',
+      '上级学校代码',
+      '办学水平',
+      '学生数',
+    ];
+    const rows = [
+      header,
+      ['3304817001', '海宁市某镇中心小学', HAINING, '小学', '镇区', '否', '', '潜力', 600],
+      ['3304817002', '某村教学点', HAINING, '小学', '乡村', '是', '3304817001', '薄弱', 30],
+    ];
     // the teaching point references a centre school in the same file: import centre first, then the point
     const first = (await upload(admin, 'schools', 's.xlsx', await xlsx(rows.slice(0, 2)))).json();
     expect(first).toMatchObject({ status: 'validated', errors: [] });
@@ -171,13 +246,27 @@ describe('large files', () => {
     const rows: unknown[][] = [HEADER];
     for (let i = 0; i < 6000; i++) {
       // unique names: the shared-strings part spans many chunks, mostly 3-byte characters
-      rows.push([`T77${String(i).padStart(8, '0')}`, `欧阳${digits(i)}`, i % 2 ? '男' : '女', 1970 + (i % 30), schoolCode, '语文、道德与法治', '语文', '一级教师', '县骨干教师']);
+      rows.push([
+        `T77${String(i).padStart(8, '0')}`,
+        `欧阳${digits(i)}`,
+        i % 2 ? '男' : '女',
+        1970 + (i % 30),
+        schoolCode,
+        '语文、道德与法治',
+        '语文',
+        '一级教师',
+        '县骨干教师',
+      ]);
     }
     const job = (await upload(admin, 'teachers', 'big.xlsx', await xlsx(rows))).json();
     expect(job.errors).toEqual([]);
     expect(job).toMatchObject({ status: 'validated', totalRows: 6000, errorCount: 0 });
     expect((await admin.post(`/api/v1/imports/${job.id}/commit`)).json().result).toEqual({ created: 6000, updated: 0 });
-    const stored = await t.ctx.db.selectFrom('teachers').select(['teacher_code', 'name']).where('teacher_code', 'like', 'T77%').execute();
+    const stored = await t.ctx.db
+      .selectFrom('teachers')
+      .select(['teacher_code', 'name'])
+      .where('teacher_code', 'like', 'T77%')
+      .execute();
     const wrong = stored.filter((r) => r.name !== `欧阳${digits(Number(r.teacher_code.slice(3)))}`);
     expect(wrong).toEqual([]);
   });

@@ -28,20 +28,40 @@ beforeAll(async () => {
   const ids: number[] = [];
   for (const code of CORPUS_SCHOOLS) ids.push((await buildSchool(t.ctx.db, { code })).id);
   const user = await buildUser(t.ctx.db, 'bureau_admin', { kind: 'region', id: HAINING });
-  bureau = { userId: user.id, username: user.username, displayName: user.username, role: 'bureau_admin', scope: { kind: 'region', id: HAINING }, teacherId: null };
+  bureau = {
+    userId: user.id,
+    username: user.username,
+    displayName: user.username,
+    role: 'bureau_admin',
+    scope: { kind: 'region', id: HAINING },
+    teacherId: null,
+  };
   await admin.post('/api/v1/quality/classes', { schoolId: ids[0], schoolYear: 2025, grade: 6, name: '1班' });
   const res = await admin.post('/api/v1/quality/exams', mathExam(ids));
   expect(res.statusCode, res.body).toBe(201);
   examId = res.json().id;
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 type Outcome = { rows: number } | { message: string };
 
 async function importRegistry(kind: CorpusKind, name: string, content: Buffer): Promise<Outcome> {
   const boundary = '----gongjin-corpus';
-  const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  const res = await t.app.inject({ method: 'POST', url: `/api/v1/imports?kind=${kind}`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: admin.cookie }, payload });
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/imports?kind=${kind}`,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: admin.cookie },
+    payload,
+  });
   if (res.statusCode !== 201) {
     expect(res.statusCode, res.body).toBeLessThan(500);
     return { message: res.json().details?.[0]?.message ?? res.json().message };
@@ -76,14 +96,19 @@ async function importScores(name: string, content: Buffer): Promise<Outcome> {
 describe('the import corpus', () => {
   it('has at least 30 files, as the script writes them', () => {
     expect(CORPUS.length).toBeGreaterThanOrEqual(30);
-    for (const f of CORPUS) expect(readFileSync(path.join(dir, f.name)).equals(f.build()), `${f.name}: run npx tsx scripts/make-import-corpus.ts`).toBe(true);
+    for (const f of CORPUS)
+      expect(
+        readFileSync(path.join(dir, f.name)).equals(f.build()),
+        `${f.name}: run npx tsx scripts/make-import-corpus.ts`,
+      ).toBe(true);
   });
 
   for (const file of CORPUS) {
     for (const kind of file.kinds) {
       it(`${file.name} as ${kind}`, async () => {
         const content = readFileSync(path.join(dir, file.name));
-        const outcome = kind === 'scores' ? await importScores(file.name, content) : await importRegistry(kind, file.name, content);
+        const outcome =
+          kind === 'scores' ? await importScores(file.name, content) : await importRegistry(kind, file.name, content);
         expect(outcome).toEqual(file.expect);
       });
     }

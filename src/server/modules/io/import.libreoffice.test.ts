@@ -19,7 +19,9 @@ beforeAll(async () => {
   admin = await loginAdmin(t.app);
   await seedRoundTrip(t, admin);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 /** One entry of a zip, found through its central directory. */
 function zipEntry(zip: Buffer, name: string): string {
@@ -41,10 +43,18 @@ function zipEntry(zip: Buffer, name: string): string {
 async function upload(kind: string, fileName: string, content: Buffer) {
   const boundary = '----gongjin-libreoffice';
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    content, Buffer.from(`\r\n--${boundary}--\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return t.app.inject({ method: 'POST', url: `/api/v1/imports?kind=${kind}`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: admin.cookie }, payload });
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/v1/imports?kind=${kind}`,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: admin.cookie },
+    payload,
+  });
 }
 
 describe('LibreOffice round trip', () => {
@@ -53,7 +63,11 @@ describe('LibreOffice round trip', () => {
     expect(before.schools.length).toBeGreaterThanOrEqual(2);
     expect(before.teachers).toHaveLength(2);
     expect(before.stats).toHaveLength(1);
-    const rowsOf = { schools: before.schools.length, teachers: before.teachers.length, 'school-year-stats': before.stats.length };
+    const rowsOf = {
+      schools: before.schools.length,
+      teachers: before.teachers.length,
+      'school-year-stats': before.stats.length,
+    };
     for (const [kind] of ROUND_TRIP_EXPORTS) {
       const file = readFileSync(path.join(dir, `${kind}.xlsx`));
       // really LibreOffice's file, not our own export
@@ -63,8 +77,14 @@ describe('LibreOffice round trip', () => {
       expect(job.status, kind).toBe('validated');
       expect(job.totalRows, kind).toBe(rowsOf[kind]);
       // display-only export columns (区县, 所属教共体 …) are ignored; nothing LibreOffice added is
-      expect(job.mapping.ignored.filter((i: { unnamed?: true }) => i.unnamed), kind).toEqual([]);
-      expect(job.mapping.used.map((u: { key: string }) => u.key), kind).toContain(kind === 'schools' ? 'code' : 'schoolCode');
+      expect(
+        job.mapping.ignored.filter((i: { unnamed?: true }) => i.unnamed),
+        kind,
+      ).toEqual([]);
+      expect(
+        job.mapping.used.map((u: { key: string }) => u.key),
+        kind,
+      ).toContain(kind === 'schools' ? 'code' : 'schoolCode');
       const done = (await admin.post(`/api/v1/imports/${job.id}/commit`)).json();
       expect(done.status, kind).toBe('committed');
       expect(done.result, kind).toEqual({ created: 0, updated: rowsOf[kind] });

@@ -4,13 +4,34 @@ import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { AppError, ConflictError, NotFoundError, OutOfScopeError, ruleViolation, ValidationError } from '../../http/errors.js';
+import {
+  AppError,
+  ConflictError,
+  NotFoundError,
+  OutOfScopeError,
+  ruleViolation,
+  ValidationError,
+} from '../../http/errors.js';
 import type { ImportJob, ImportKind, ImportOptionsInput, RowError } from '../../../shared/io.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { recordAudit } from '../audit/index.js';
 import type { ImportColumn, ImportKindDef, ParsedRow } from './import-kind.js';
-import { columnLetter, HEADER_SEARCH_ROWS, mapHeader, noteUnnamedColumns, type ColumnMapping, type MappedHeader } from './header-mapping.js';
-import { detectType, readRows, SpreadsheetError, spreadsheetRefusal, type Cell, type SpreadsheetType } from './spreadsheet-reader.js';
+import {
+  columnLetter,
+  HEADER_SEARCH_ROWS,
+  mapHeader,
+  noteUnnamedColumns,
+  type ColumnMapping,
+  type MappedHeader,
+} from './header-mapping.js';
+import {
+  detectType,
+  readRows,
+  SpreadsheetError,
+  spreadsheetRefusal,
+  type Cell,
+  type SpreadsheetType,
+} from './spreadsheet-reader.js';
 import type { ImportJobRow } from './io.tables.js';
 import { dropImportFile } from './retention.js';
 import { parserChoices } from './cell-parsers.js';
@@ -32,7 +53,6 @@ export function importKindsOf(modules: readonly { name: string; imports?: Import
 }
 const MAX_STORED_ERRORS = 1000;
 const BATCH = 1000;
-
 
 interface PassResult {
   totalRows: number;
@@ -69,7 +89,12 @@ function toJob(r: ImportJobRow, def: ImportKindDef<unknown, unknown> | undefined
     committedAt: r.committed_at,
     mapping: (r.mapping as ColumnMapping | null) ?? null,
     options: (r.options as ImportJob['options'] | null) ?? {},
-    fields: (def?.columns ?? []).map((c) => ({ key: c.key, field: c.zh, fieldEn: c.en, required: c.required === true })),
+    fields: (def?.columns ?? []).map((c) => ({
+      key: c.key,
+      field: c.zh,
+      fieldEn: c.en,
+      required: c.required === true,
+    })),
   };
 }
 
@@ -95,14 +120,30 @@ export class ImportService {
    * One pass over the file: parse, validate, check against the database in batches, and — when
    * `write` is given — write each clean batch. Memory holds a batch and the set of keys seen.
    */
-  private async pass(job: { kind: ImportKind; file_key: string; file_name: string }, actor: Actor, db: Db, write: boolean, type: SpreadsheetType, options: ImportOptions = {}): Promise<PassResult> {
+  private async pass(
+    job: { kind: ImportKind; file_key: string; file_name: string },
+    actor: Actor,
+    db: Db,
+    write: boolean,
+    type: SpreadsheetType,
+    options: ImportOptions = {},
+  ): Promise<PassResult> {
     const def = this.def(job.kind);
     const ctx = await def.prepare(db, actor);
-    const result: PassResult = { totalRows: 0, validRows: 0, errorCount: 0, errors: [], created: 0, updated: 0, mapping: null };
+    const result: PassResult = {
+      totalRows: 0,
+      validRows: 0,
+      errorCount: 0,
+      errors: [],
+      created: 0,
+      updated: 0,
+      mapping: null,
+    };
     const headerOf = (key: string) => def.columns.find((c) => c.key === key)?.zh ?? key;
     const addError = (row: number, key: string, zh: string, en: string) => {
       result.errorCount += 1;
-      if (result.errors.length < MAX_STORED_ERRORS) result.errors.push({ row, column: headerOf(key), message: zh, messageEn: en });
+      if (result.errors.length < MAX_STORED_ERRORS)
+        result.errors.push({ row, column: headerOf(key), message: zh, messageEn: en });
     };
     const seen = new Map<string, number>();
     let mapped: (ImportColumn | null)[] | null = null;
@@ -161,7 +202,12 @@ export class ImportService {
       const first = seen.get(key);
       if (first !== undefined) {
         const keyColumn = def.columns[0]!;
-        addError(row, keyColumn.key, `与第 ${first} 行重复（${keyColumn.zh}相同）`, `Duplicate of row ${first} (same ${keyColumn.en})`);
+        addError(
+          row,
+          keyColumn.key,
+          `与第 ${first} 行重复（${keyColumn.zh}相同）`,
+          `Duplicate of row ${first} (same ${keyColumn.en})`,
+        );
         return;
       }
       seen.set(key, row);
@@ -201,7 +247,13 @@ export class ImportService {
   }
 
   /** Stores the upload, checks every row, and records the job. Nothing is written to the registry. */
-  async upload(caller: Caller, kind: ImportKind, fileName: string, body: Readable, truncatedAtMb: () => number | null = () => null): Promise<ImportJob> {
+  async upload(
+    caller: Caller,
+    kind: ImportKind,
+    fileName: string,
+    body: Readable,
+    truncatedAtMb: () => number | null = () => null,
+  ): Promise<ImportJob> {
     if (!['bureau_admin', 'school_admin'].includes(caller.actor.role)) throw new AppError(403, 'forbidden');
     const safeName = fileName.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(-120) || 'upload';
     const id = randomUUID();
@@ -217,10 +269,13 @@ export class ImportService {
     let result: PassResult;
     try {
       type = detectType(fileName, await this.headOf(key));
-      result = await this.pass({ kind, file_key: key, file_name: fileName }, caller.actor, this.db, false, type, { custom: await this.choices(caller.actor, kind) });
+      result = await this.pass({ kind, file_key: key, file_name: fileName }, caller.actor, this.db, false, type, {
+        custom: await this.choices(caller.actor, kind),
+      });
     } catch (e) {
       await this.storage.delete(key);
-      if (e instanceof SpreadsheetError) throw spreadsheetRefusal(e, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
+      if (e instanceof SpreadsheetError)
+        throw spreadsheetRefusal(e, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
       throw e;
     }
     let row: ImportJobRow;
@@ -228,10 +283,23 @@ export class ImportService {
       row = await this.db
         .insertInto('import_jobs')
         .values({
-          id, kind, status: result.errorCount ? 'invalid' : 'validated', file_key: key, file_name: fileName, file_size: size,
-          total_rows: result.totalRows, valid_rows: result.validRows, error_count: result.errorCount, errors: JSON.stringify(result.errors),
-          result: null, created_by: caller.actor.userId, scope_kind: caller.actor.scope.kind, scope_id: caller.actor.scope.id, committed_at: null,
-          mapping: JSON.stringify(result.mapping), options: '{}',
+          id,
+          kind,
+          status: result.errorCount ? 'invalid' : 'validated',
+          file_key: key,
+          file_name: fileName,
+          file_size: size,
+          total_rows: result.totalRows,
+          valid_rows: result.validRows,
+          error_count: result.errorCount,
+          errors: JSON.stringify(result.errors),
+          result: null,
+          created_by: caller.actor.userId,
+          scope_kind: caller.actor.scope.kind,
+          scope_id: caller.actor.scope.id,
+          committed_at: null,
+          mapping: JSON.stringify(result.mapping),
+          options: '{}',
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -246,14 +314,23 @@ export class ImportService {
 
   /** Column names this user's scope mapped to fields before, for this importer. */
   private async choices(actor: Actor, kind: ImportKind): Promise<Record<string, string>> {
-    const rows = await this.db.selectFrom('import_column_choices').select(['header', 'field_key'])
-      .where('kind', '=', kind).where('scope_kind', '=', actor.scope.kind).where('scope_id', '=', String(actor.scope.id)).execute();
+    const rows = await this.db
+      .selectFrom('import_column_choices')
+      .select(['header', 'field_key'])
+      .where('kind', '=', kind)
+      .where('scope_kind', '=', actor.scope.kind)
+      .where('scope_id', '=', String(actor.scope.id))
+      .execute();
     return Object.fromEntries(rows.map((r) => [r.header, r.field_key]));
   }
 
   private async optionsOf(actor: Actor, job: ImportJobRow): Promise<ImportOptions> {
     const o = (job.options ?? {}) as ImportOptionsInput;
-    return { headerRow: o.headerRow, blankClears: o.blankClears, custom: await this.choices(actor, job.kind as ImportKind) };
+    return {
+      headerRow: o.headerRow,
+      blankClears: o.blankClears,
+      custom: await this.choices(actor, job.kind as ImportKind),
+    };
   }
 
   /**
@@ -263,37 +340,97 @@ export class ImportService {
    */
   async configure(caller: Caller, id: string, input: ImportOptionsInput): Promise<ImportJob> {
     const job = await this.own(caller.actor, id);
-    if (job.status !== 'validated' && job.status !== 'invalid') throw new ConflictError('import_state', { status: job.status });
+    if (job.status !== 'validated' && job.status !== 'invalid')
+      throw new ConflictError('import_state', { status: job.status });
     const kind = job.kind as ImportKind;
     const def = this.def(kind);
     const fieldKeys = new Set(def.columns.map((c) => c.key));
     const unknown = Object.entries(input.custom ?? {}).filter(([, key]) => key !== null && !fieldKeys.has(key));
-    if (unknown.length) throw new ValidationError(unknown.map(([h, key]) => ({ field: `body.custom.${h}`, code: 'unknown_field', message: `“${String(key)}”不是该导入的字段`, messageEn: `"${String(key)}" is not a field of this import` })));
+    if (unknown.length)
+      throw new ValidationError(
+        unknown.map(([h, key]) => ({
+          field: `body.custom.${h}`,
+          code: 'unknown_field',
+          message: `“${String(key)}”不是该导入的字段`,
+          messageEn: `"${String(key)}" is not a field of this import`,
+        })),
+      );
     const scope = { kind, scope_kind: caller.actor.scope.kind, scope_id: String(caller.actor.scope.id) };
-    const options: ImportOptionsInput = { ...(input.headerRow !== undefined ? { headerRow: input.headerRow } : {}), ...(input.blankClears !== undefined ? { blankClears: input.blankClears } : {}) };
+    const options: ImportOptionsInput = {
+      ...(input.headerRow !== undefined ? { headerRow: input.headerRow } : {}),
+      ...(input.blankClears !== undefined ? { blankClears: input.blankClears } : {}),
+    };
     const type = detectType(job.file_name, await this.headOf(job.file_key));
     return this.db.transaction().execute(async (tx) => {
       for (const [header, key] of Object.entries(input.custom ?? {})) {
         const name = header.trim();
-        if (key === null) await tx.deleteFrom('import_column_choices').where('kind', '=', scope.kind).where('scope_kind', '=', scope.scope_kind).where('scope_id', '=', scope.scope_id).where('header', '=', name).execute();
+        if (key === null)
+          await tx
+            .deleteFrom('import_column_choices')
+            .where('kind', '=', scope.kind)
+            .where('scope_kind', '=', scope.scope_kind)
+            .where('scope_id', '=', scope.scope_id)
+            .where('header', '=', name)
+            .execute();
         else {
-          await tx.insertInto('import_column_choices').values({ ...scope, header: name, field_key: key, updated_by: caller.actor.userId })
-            .onConflict((oc) => oc.columns(['kind', 'scope_kind', 'scope_id', 'header']).doUpdateSet({ field_key: key, updated_by: caller.actor.userId, updated_at: new Date().toISOString() })).execute();
+          await tx
+            .insertInto('import_column_choices')
+            .values({ ...scope, header: name, field_key: key, updated_by: caller.actor.userId })
+            .onConflict((oc) =>
+              oc
+                .columns(['kind', 'scope_kind', 'scope_id', 'header'])
+                .doUpdateSet({ field_key: key, updated_by: caller.actor.userId, updated_at: new Date().toISOString() }),
+            )
+            .execute();
         }
       }
-      if (input.custom && Object.keys(input.custom).length) await recordAudit(tx, caller, { action: 'update', entity: 'import_column_choice', entityId: kind, after: input.custom });
+      if (input.custom && Object.keys(input.custom).length)
+        await recordAudit(tx, caller, {
+          action: 'update',
+          entity: 'import_column_choice',
+          entityId: kind,
+          after: input.custom,
+        });
       let result: PassResult;
       try {
-        const custom = Object.fromEntries((await tx.selectFrom('import_column_choices').select(['header', 'field_key']).where('kind', '=', scope.kind).where('scope_kind', '=', scope.scope_kind).where('scope_id', '=', scope.scope_id).execute()).map((r) => [r.header, r.field_key]));
-        result = await this.pass({ kind, file_key: job.file_key, file_name: job.file_name }, caller.actor, tx, false, type, { ...options, custom });
+        const custom = Object.fromEntries(
+          (
+            await tx
+              .selectFrom('import_column_choices')
+              .select(['header', 'field_key'])
+              .where('kind', '=', scope.kind)
+              .where('scope_kind', '=', scope.scope_kind)
+              .where('scope_id', '=', scope.scope_id)
+              .execute()
+          ).map((r) => [r.header, r.field_key]),
+        );
+        result = await this.pass(
+          { kind, file_key: job.file_key, file_name: job.file_name },
+          caller.actor,
+          tx,
+          false,
+          type,
+          { ...options, custom },
+        );
       } catch (e) {
-        if (e instanceof SpreadsheetError) throw spreadsheetRefusal(e, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
+        if (e instanceof SpreadsheetError)
+          throw spreadsheetRefusal(e, [{ field: 'file', code: 'spreadsheet_invalid', message: e.zh, messageEn: e.en }]);
         throw e;
       }
-      const row = await tx.updateTable('import_jobs').set({
-        status: result.errorCount ? 'invalid' : 'validated', total_rows: result.totalRows, valid_rows: result.validRows, error_count: result.errorCount,
-        errors: JSON.stringify(result.errors), mapping: JSON.stringify(result.mapping), options: JSON.stringify(options),
-      }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      const row = await tx
+        .updateTable('import_jobs')
+        .set({
+          status: result.errorCount ? 'invalid' : 'validated',
+          total_rows: result.totalRows,
+          valid_rows: result.validRows,
+          error_count: result.errorCount,
+          errors: JSON.stringify(result.errors),
+          mapping: JSON.stringify(result.mapping),
+          options: JSON.stringify(options),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       return this.toJob(row);
     });
   }
@@ -325,24 +462,65 @@ export class ImportService {
    */
   async commit(caller: Caller, id: string): Promise<ImportJob> {
     const job = await this.own(caller.actor, id);
-    if (job.status === 'invalid') throw new ValidationError(job.errors as never, 'import_has_errors', { count: job.error_count });
-    if (job.file_deleted_at) throw ruleViolation(409, '上传的文件已超过保留期限（含个人信息，不长期保存）并已删除，请重新上传', 'The uploaded file passed its retention period (it holds personal data) and was deleted; upload it again');
-    const claimed = await this.db.updateTable('import_jobs').set({ status: 'committing' }).where('id', '=', id).where('status', '=', 'validated').returning('id').executeTakeFirst();
+    if (job.status === 'invalid')
+      throw new ValidationError(job.errors as never, 'import_has_errors', { count: job.error_count });
+    if (job.file_deleted_at)
+      throw ruleViolation(
+        409,
+        '上传的文件已超过保留期限（含个人信息，不长期保存）并已删除，请重新上传',
+        'The uploaded file passed its retention period (it holds personal data) and was deleted; upload it again',
+      );
+    const claimed = await this.db
+      .updateTable('import_jobs')
+      .set({ status: 'committing' })
+      .where('id', '=', id)
+      .where('status', '=', 'validated')
+      .returning('id')
+      .executeTakeFirst();
     if (!claimed) throw new ConflictError('import_state', { status: job.status });
     const type = detectType(job.file_name, await this.headOf(job.file_key));
     const options = await this.optionsOf(caller.actor, job);
     let result: PassResult;
     try {
       result = await this.db.transaction().execute(async (tx) => {
-        const r = await this.pass({ kind: job.kind as ImportKind, file_key: job.file_key, file_name: job.file_name }, caller.actor, tx, true, type, options);
+        const r = await this.pass(
+          { kind: job.kind as ImportKind, file_key: job.file_key, file_name: job.file_name },
+          caller.actor,
+          tx,
+          true,
+          type,
+          options,
+        );
         if (r.errorCount) throw new RowsChanged(r);
-        await recordAudit(tx, caller, { action: 'import', entity: this.def(job.kind as ImportKind).entity, entityId: null, after: { importJob: id, file: job.file_name, created: r.created, updated: r.updated } });
-        await tx.updateTable('import_jobs').set({ status: 'committed', result: JSON.stringify({ created: r.created, updated: r.updated }), committed_at: new Date().toISOString() }).where('id', '=', id).execute();
+        await recordAudit(tx, caller, {
+          action: 'import',
+          entity: this.def(job.kind as ImportKind).entity,
+          entityId: null,
+          after: { importJob: id, file: job.file_name, created: r.created, updated: r.updated },
+        });
+        await tx
+          .updateTable('import_jobs')
+          .set({
+            status: 'committed',
+            result: JSON.stringify({ created: r.created, updated: r.updated }),
+            committed_at: new Date().toISOString(),
+          })
+          .where('id', '=', id)
+          .execute();
         return r;
       });
     } catch (e) {
       if (e instanceof RowsChanged) {
-        await this.db.updateTable('import_jobs').set({ status: 'invalid', error_count: e.result.errorCount, errors: JSON.stringify(e.result.errors), valid_rows: e.result.validRows }).where('id', '=', id).execute();
+        await this.db
+          .updateTable('import_jobs')
+          .set({
+            status: 'invalid',
+            error_count: e.result.errorCount,
+            errors: JSON.stringify(e.result.errors),
+            valid_rows: e.result.validRows,
+          })
+          .where('id', '=', id)
+          .execute();
         await dropImportFile(this.db, this.storage, 'import_jobs', id);
         throw new ValidationError([], 'import_has_errors', { count: e.result.errorCount });
       }

@@ -3,6 +3,21 @@ export { code, decimal, integer, manyOf, oneOf, schoolYear, text, yearOf, yesNo 
 export { readCsvBatches } from './csv-reader.js';
 export { type ImportColumn, type ImportKindDef, asWritable, keepStored, validateWith } from './import-kind.js';
 export { dropImportFile } from './retention.js';
-export { type Cell, type SheetRow, SpreadsheetError, detectType, readRows, spreadsheetRefusal } from './spreadsheet-reader.js';
+export {
+  type Cell,
+  type SheetRow,
+  SpreadsheetError,
+  detectType,
+  readRows,
+  spreadsheetRefusal,
+} from './spreadsheet-reader.js';
 export { buildTemplate } from './template-workbook.js';
-export { type ExportColumn, type XlsxSheet, labelOf, labelsOf, sendXlsx, sendXlsxSheets, xlsxSheet } from './xlsx-export.js';
+export {
+  type ExportColumn,
+  type XlsxSheet,
+  labelOf,
+  labelsOf,
+  sendXlsx,
+  sendXlsxSheets,
+  xlsxSheet,
+} from './xlsx-export.js';

@@ -22,21 +22,52 @@ beforeAll(async () => {
   admin = await loginAdmin(t.app);
   const s = await buildSchool(t.ctx.db, { code: 'RET01' });
   const user = await buildUser(t.ctx.db, 'bureau_admin', { kind: 'region', id: HAINING });
-  bureau = { userId: user.id, username: user.username, displayName: user.username, role: 'bureau_admin', scope: { kind: 'region', id: HAINING }, teacherId: null };
+  bureau = {
+    userId: user.id,
+    username: user.username,
+    displayName: user.username,
+    role: 'bureau_admin',
+    scope: { kind: 'region', id: HAINING },
+    teacherId: null,
+  };
   await admin.post('/api/v1/quality/classes', { schoolId: s.id, schoolYear: 2025, grade: 6, name: '1班' });
   examId = (await admin.post('/api/v1/quality/exams', mathExam([s.id]))).json().id;
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 async function upload(kind: string, fileName: string, content: string) {
   const boundary = '----gongjin-ret';
-  const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n`), Buffer.from(content), Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  return t.app.inject({ method: 'POST', url: `/api/v1/imports?kind=${kind}`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: admin.cookie }, payload });
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n`,
+    ),
+    Buffer.from(content),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/v1/imports?kind=${kind}`,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: admin.cookie },
+    payload,
+  });
 }
-const registryJob = (id: string) => t.ctx.db.selectFrom('import_jobs').select(['file_key', 'file_deleted_at', 'status']).where('id', '=', id).executeTakeFirstOrThrow();
-const scoreJob = (id: string) => t.ctx.db.selectFrom('quality_import_jobs').select(['file_key', 'file_deleted_at', 'status']).where('id', '=', id).executeTakeFirstOrThrow();
+const registryJob = (id: string) =>
+  t.ctx.db
+    .selectFrom('import_jobs')
+    .select(['file_key', 'file_deleted_at', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+const scoreJob = (id: string) =>
+  t.ctx.db
+    .selectFrom('quality_import_jobs')
+    .select(['file_key', 'file_deleted_at', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 const exists = async (key: string) => (await t.ctx.storage.stat(key)) !== null;
-const STATS = (year: string, students: string) => `学校代码,学年,学生数,班级数,教师数\nRET01,${year},${students},6,18\n`;
+const STATS = (year: string, students: string) =>
+  `学校代码,学年,学生数,班级数,教师数\nRET01,${year},${students},6,18\n`;
 
 describe('registry import files', () => {
   it('a preview with row errors keeps its file only for re-checking, and not past the retention days', async () => {
@@ -48,7 +79,10 @@ describe('registry import files', () => {
     const created = new Date(job.createdAt);
     await sweepImportFiles(t.ctx.db, t.ctx.storage, { now: new Date(created.getTime() + 29 * DAY), retentionDays: 30 });
     expect(await exists(row.file_key)).toBe(true);
-    await sweepImportFiles(t.ctx.db, t.ctx.storage, { now: new Date(created.getTime() + 30 * DAY + 1000), retentionDays: 30 });
+    await sweepImportFiles(t.ctx.db, t.ctx.storage, {
+      now: new Date(created.getTime() + 30 * DAY + 1000),
+      retentionDays: 30,
+    });
     expect(await exists(row.file_key)).toBe(false);
     expect((await registryJob(job.id)).file_deleted_at).not.toBeNull();
   });
@@ -57,11 +91,25 @@ describe('registry import files', () => {
     const job = (await upload('school-year-stats', 'ok.csv', STATS('2024-2025', '270'))).json();
     expect((await admin.post(`/api/v1/imports/${job.id}/commit`)).json().status).toBe('committed');
     const row = await registryJob(job.id);
-    const committedAt = new Date((await t.ctx.db.selectFrom('import_jobs').select('committed_at').where('id', '=', job.id).executeTakeFirstOrThrow()).committed_at!);
-    await sweepImportFiles(t.ctx.db, t.ctx.storage, { now: new Date(committedAt.getTime() + 29 * DAY), retentionDays: 30 });
+    const committedAt = new Date(
+      (
+        await t.ctx.db
+          .selectFrom('import_jobs')
+          .select('committed_at')
+          .where('id', '=', job.id)
+          .executeTakeFirstOrThrow()
+      ).committed_at!,
+    );
+    await sweepImportFiles(t.ctx.db, t.ctx.storage, {
+      now: new Date(committedAt.getTime() + 29 * DAY),
+      retentionDays: 30,
+    });
     expect(await exists(row.file_key)).toBe(true);
     expect((await registryJob(job.id)).file_deleted_at).toBeNull();
-    await sweepImportFiles(t.ctx.db, t.ctx.storage, { now: new Date(committedAt.getTime() + 30 * DAY + 1000), retentionDays: 30 });
+    await sweepImportFiles(t.ctx.db, t.ctx.storage, {
+      now: new Date(committedAt.getTime() + 30 * DAY + 1000),
+      retentionDays: 30,
+    });
     expect(await exists(row.file_key)).toBe(false);
     expect((await registryJob(job.id)).file_deleted_at).not.toBeNull();
   });
@@ -74,7 +122,10 @@ describe('registry import files', () => {
     await sweepImportFiles(t.ctx.db, t.ctx.storage, { now: new Date(created.getTime() + 10 * DAY), retentionDays: 30 });
     expect(await exists(row.file_key)).toBe(true);
     // what a server start does: one sweep at once (then every six hours)
-    const sweeper = startImportFileSweeper(t.ctx.db, t.ctx.storage, 30, { clock: () => new Date(created.getTime() + 31 * DAY), everyMs: 3600000 });
+    const sweeper = startImportFileSweeper(t.ctx.db, t.ctx.storage, 30, {
+      clock: () => new Date(created.getTime() + 31 * DAY),
+      everyMs: 3600000,
+    });
     await sweeper.first;
     sweeper.stop();
     expect(await exists(row.file_key)).toBe(false);
@@ -88,10 +139,17 @@ describe('registry import files', () => {
 describe('score import files', () => {
   const service = () => new QualityImportService(t.ctx.dbh, t.ctx.storage);
   const caller = (): Caller => ({ actor: bureau, requestId: 'ret', ip: '127.0.0.1' });
-  const csv = (score: string, key = 'R1') => `学校代码,班级,学生编号,姓名,身份证号,科目,成绩\nRET01,1班,${key},张三,11010519491231002X,数学,${score}\n`;
+  const csv = (score: string, key = 'R1') =>
+    `学校代码,班级,学生编号,姓名,身份证号,科目,成绩\nRET01,1班,${key},张三,11010519491231002X,数学,${score}\n`;
 
   it('a file with errors is deleted when the check fails it', async () => {
-    const job = await service().upload(caller(), examId, 'student', 'bad.csv', Readable.from([Buffer.from(csv('abc'))]));
+    const job = await service().upload(
+      caller(),
+      examId,
+      'student',
+      'bad.csv',
+      Readable.from([Buffer.from(csv('abc'))]),
+    );
     expect(await exists((await scoreJob(job.id)).file_key)).toBe(true);
     expect((await service().check(bureau, job.id)).status).toBe('invalid');
     const row = await scoreJob(job.id);
@@ -100,13 +158,25 @@ describe('score import files', () => {
   });
 
   it('a file the reader refuses is deleted with the failed job', async () => {
-    const job = await service().upload(caller(), examId, 'student', 'nohead.csv', Readable.from([Buffer.from('甲,乙\n1,2\n')]));
+    const job = await service().upload(
+      caller(),
+      examId,
+      'student',
+      'nohead.csv',
+      Readable.from([Buffer.from('甲,乙\n1,2\n')]),
+    );
     expect((await service().check(bureau, job.id)).status).toBe('failed');
     expect(await exists((await scoreJob(job.id)).file_key)).toBe(false);
   });
 
   it('a discarded job takes its file with it', async () => {
-    const job = await service().upload(caller(), examId, 'student', 'd.csv', Readable.from([Buffer.from(csv('80', 'R2'))]));
+    const job = await service().upload(
+      caller(),
+      examId,
+      'student',
+      'd.csv',
+      Readable.from([Buffer.from(csv('80', 'R2'))]),
+    );
     expect((await service().check(bureau, job.id)).status).toBe('checked');
     const key = (await scoreJob(job.id)).file_key;
     await service().discard(caller(), job.id);
@@ -119,7 +189,11 @@ describe('score import files', () => {
     expect((await s.check(bureau, job.id)).status).toBe('checked');
     await s.claim(caller(), job.id);
     expect((await s.commit(caller(), job.id)).status).toBe('committed');
-    const row = await t.ctx.db.selectFrom('quality_import_jobs').select(['status', 'committed_at', 'file_key']).where('id', '=', job.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('quality_import_jobs')
+      .select(['status', 'committed_at', 'file_key'])
+      .where('id', '=', job.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('committed');
     const at = new Date(row.committed_at!).getTime();
     await sweepImportFiles(t.ctx.db, t.ctx.storage, { now: new Date(at + 6 * DAY), retentionDays: 7 });

@@ -29,11 +29,26 @@ const WAITING: Record<JobTable, string[]> = {
 };
 
 /** Deletes one job's file and records it; safe to call twice. */
-export async function dropImportFile(db: Db, storage: BlobStorage, table: JobTable, id: string, now: Date = new Date()): Promise<void> {
-  const row = await db.selectFrom(table).select(['file_key', 'file_deleted_at']).where('id', '=', id).executeTakeFirst();
+export async function dropImportFile(
+  db: Db,
+  storage: BlobStorage,
+  table: JobTable,
+  id: string,
+  now: Date = new Date(),
+): Promise<void> {
+  const row = await db
+    .selectFrom(table)
+    .select(['file_key', 'file_deleted_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row || row.file_deleted_at) return;
   await storage.delete(row.file_key);
-  await db.updateTable(table).set({ file_deleted_at: now.toISOString() }).where('id', '=', id).where('file_deleted_at', 'is', null).execute();
+  await db
+    .updateTable(table)
+    .set({ file_deleted_at: now.toISOString() })
+    .where('id', '=', id)
+    .where('file_deleted_at', 'is', null)
+    .execute();
 }
 
 /** One sweep over both job tables; returns how many files were deleted. */
@@ -47,11 +62,13 @@ export async function sweepImportFiles(db: Db, storage: BlobStorage, opts: Sweep
         .selectFrom(table)
         .select(['id', 'file_key'])
         .where('file_deleted_at', 'is', null)
-        .where((eb) => eb.or([
-          eb('status', 'in', DONE[table]),
-          eb.and([eb('status', '=', 'committed'), eb('committed_at', '<=', cutoff)]),
-          eb.and([eb('status', 'in', WAITING[table]), eb('created_at', '<=', cutoff)]),
-        ]))
+        .where((eb) =>
+          eb.or([
+            eb('status', 'in', DONE[table]),
+            eb.and([eb('status', '=', 'committed'), eb('committed_at', '<=', cutoff)]),
+            eb.and([eb('status', 'in', WAITING[table]), eb('created_at', '<=', cutoff)]),
+          ]),
+        )
         .limit(1000)
         .execute();
       for (const r of rows) {
@@ -66,9 +83,18 @@ export async function sweepImportFiles(db: Db, storage: BlobStorage, opts: Sweep
 }
 
 /** Sweeps now and then every `everyMs` (6 hours by default); `first` settles when the start sweep is done. */
-export function startImportFileSweeper(db: Db, storage: BlobStorage, retentionDays: number, opts: { everyMs?: number; clock?: () => Date; onError?: (e: unknown) => void } = {}): { stop: () => void; first: Promise<void> } {
+export function startImportFileSweeper(
+  db: Db,
+  storage: BlobStorage,
+  retentionDays: number,
+  opts: { everyMs?: number; clock?: () => Date; onError?: (e: unknown) => void } = {},
+): { stop: () => void; first: Promise<void> } {
   const clock = opts.clock ?? (() => new Date());
-  const run = () => sweepImportFiles(db, storage, { now: clock(), retentionDays }).then(() => undefined, (e: unknown) => opts.onError?.(e));
+  const run = () =>
+    sweepImportFiles(db, storage, { now: clock(), retentionDays }).then(
+      () => undefined,
+      (e: unknown) => opts.onError?.(e),
+    );
   const first = run();
   const timer = setInterval(() => void run(), opts.everyMs ?? 6 * 3600 * 1000);
   timer.unref();

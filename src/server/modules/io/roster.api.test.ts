@@ -17,15 +17,25 @@ beforeAll(async () => {
   admin = await loginAdmin(t.app);
   for (const code of schoolCodes) schoolIds.set(code, (await buildSchool(t.ctx.db, { code })).id);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 async function upload(fileName: string, content: Buffer) {
   const boundary = '----gongjin-roster';
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    content, Buffer.from(`\r\n--${boundary}--\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return t.app.inject({ method: 'POST', url: '/api/v1/imports?kind=teachers', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: admin.cookie }, payload });
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/imports?kind=teachers',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: admin.cookie },
+    payload,
+  });
 }
 
 describe('the 2,000-row roster', () => {
@@ -35,7 +45,12 @@ describe('the 2,000-row roster', () => {
     const job = (await upload('花名册.xlsx', roster.buffer)).json();
     expect(job.mapping.headerRows).toEqual([2, 3]);
     expect(job.mapping.ignored.map((i: { header: string }) => i.header)).toEqual(['序号', '备注']);
-    expect(job).toMatchObject({ status: 'invalid', totalRows: 2000, errorCount: roster.numberIdRows.length, validRows: 2000 - roster.numberIdRows.length });
+    expect(job).toMatchObject({
+      status: 'invalid',
+      totalRows: 2000,
+      errorCount: roster.numberIdRows.length,
+      validRows: 2000 - roster.numberIdRows.length,
+    });
     expect(job.errors.map((e: { row: number }) => e.row)).toEqual(roster.numberIdRows.slice(0, 1000));
     for (const e of job.errors) {
       expect(e.column).toBe('教师编号');
@@ -53,13 +68,34 @@ describe('the 2,000-row roster', () => {
     expect(job).toMatchObject({ status: 'validated', totalRows: 2000 });
     const done = (await admin.post(`/api/v1/imports/${job.id}/commit`)).json();
     expect(done.result).toEqual({ created: 2000, updated: 0 });
-    const stored = new Map((await t.ctx.db.selectFrom('teachers').selectAll().execute()).map((r) => [r.teacher_code, r]));
+    const stored = new Map(
+      (await t.ctx.db.selectFrom('teachers').selectAll().execute()).map((r) => [r.teacher_code, r]),
+    );
     const wrong: string[] = [];
     for (const x of roster.expected) {
       const s = stored.get(x.teacherCode);
-      const got = s && { name: s.name, gender: s.gender, birthYear: s.birth_year, schoolId: s.school_id, subjects: s.subjects, title: s.title, hireYear: s.hire_year, phone: s.phone };
-      const want = { name: x.name, gender: x.gender, birthYear: x.birthYear, schoolId: schoolIds.get(x.schoolCode), subjects: x.subjects, title: x.title, hireYear: x.hireYear, phone: x.phone };
-      if (JSON.stringify(got) !== JSON.stringify(want)) wrong.push(`row ${x.row}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
+      const got = s && {
+        name: s.name,
+        gender: s.gender,
+        birthYear: s.birth_year,
+        schoolId: s.school_id,
+        subjects: s.subjects,
+        title: s.title,
+        hireYear: s.hire_year,
+        phone: s.phone,
+      };
+      const want = {
+        name: x.name,
+        gender: x.gender,
+        birthYear: x.birthYear,
+        schoolId: schoolIds.get(x.schoolCode),
+        subjects: x.subjects,
+        title: x.title,
+        hireYear: x.hireYear,
+        phone: x.phone,
+      };
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        wrong.push(`row ${x.row}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
     }
     expect(wrong).toEqual([]);
     expect(stored.size).toBe(2000);

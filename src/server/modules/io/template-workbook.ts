@@ -41,7 +41,6 @@ interface RangeValidations {
 /** Sheet names the importer never reads (instruction sheets of our templates). */
 export const INSTRUCTION_SHEETS = ['说明', '填写说明', 'instructions', 'readme'];
 
-
 export async function buildTemplate(spec: TemplateSpec): Promise<Buffer> {
   const zh = spec.lang === 'zh';
   const last = (spec.rows ?? 5000) + 1;
@@ -50,7 +49,10 @@ export async function buildTemplate(spec: TemplateSpec): Promise<Buffer> {
   const help = wb.addWorksheet(zh ? '说明' : 'Instructions');
   const lists = wb.addWorksheet(zh ? '选项' : 'Options', { state: 'hidden' });
 
-  ws.columns = spec.columns.map((c) => ({ header: `${c.required ? '*' : ''}${c.header}`, width: Math.max(12, c.header.length * 2 + 4) }));
+  ws.columns = spec.columns.map((c) => ({
+    header: `${c.required ? '*' : ''}${c.header}`,
+    width: Math.max(12, c.header.length * 2 + 4),
+  }));
   const headerRow = ws.getRow(1);
   headerRow.font = { bold: true };
   let listCol = 0;
@@ -68,7 +70,9 @@ export async function buildTemplate(spec: TemplateSpec): Promise<Buffer> {
     if (c.choices?.length) {
       listCol += 1;
       lists.getRow(1).getCell(listCol).value = c.header;
-      c.choices.forEach((v, k) => { lists.getRow(k + 2).getCell(listCol).value = v; });
+      c.choices.forEach((v, k) => {
+        lists.getRow(k + 2).getCell(listCol).value = v;
+      });
       const source = `'${lists.name}'!$${letter(listCol - 1)}$2:$${letter(listCol - 1)}$${c.choices.length + 1}`;
       (ws as unknown as RangeValidations).dataValidations.add(range, {
         type: 'list',
@@ -126,7 +130,14 @@ export async function buildTemplate(spec: TemplateSpec): Promise<Buffer> {
   help.getRow(r).font = { bold: true };
   for (const c of spec.columns) {
     r += 1;
-    const parts = [c.required ? (zh ? '必填' : 'required') : (zh ? '选填' : 'optional'), c.text ? (zh ? '文本' : 'text') : '', c.choices ? `${zh ? '可选' : 'choices'}：${c.choices.join('、')}${c.multiple ? (zh ? '（可多选，用“、”分隔）' : ' (several, separated by 、)') : ''}` : '', c.note ?? ''].filter(Boolean);
+    const parts = [
+      c.required ? (zh ? '必填' : 'required') : zh ? '选填' : 'optional',
+      c.text ? (zh ? '文本' : 'text') : '',
+      c.choices
+        ? `${zh ? '可选' : 'choices'}：${c.choices.join('、')}${c.multiple ? (zh ? '（可多选，用“、”分隔）' : ' (several, separated by 、)') : ''}`
+        : '',
+      c.note ?? '',
+    ].filter(Boolean);
     help.getRow(r).getCell(1).value = c.header;
     help.getRow(r).getCell(2).value = parts.join('；');
   }

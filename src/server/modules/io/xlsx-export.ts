@@ -34,7 +34,10 @@ export function xlsxSheet<T>(sheet: XlsxSheet<T>): XlsxSheet<unknown> {
  * Streams sheets into one xlsx written to `out` (ExcelJS streaming writer): memory stays flat however
  * long the lists. Headers are Chinese unless English was asked for.
  */
-export async function writeXlsxSheets(out: Writable, opts: { sheets: XlsxSheet<unknown>[]; lang?: Lang | undefined }): Promise<void> {
+export async function writeXlsxSheets(
+  out: Writable,
+  opts: { sheets: XlsxSheet<unknown>[]; lang?: Lang | undefined },
+): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   for (const s of opts.sheets) {
     const sheet = workbook.addWorksheet(s.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -69,7 +72,10 @@ export function sendXlsx<T>(reply: FastifyReply, opts: XlsxExport<T> & { fileNam
 }
 
 /** Sends a workbook of several sheets (one per table), streaming as rows are read. */
-export function sendXlsxSheets(reply: FastifyReply, opts: { fileName: string; sheets: XlsxSheet<unknown>[]; lang?: Lang | undefined }): FastifyReply {
+export function sendXlsxSheets(
+  reply: FastifyReply,
+  opts: { fileName: string; sheets: XlsxSheet<unknown>[]; lang?: Lang | undefined },
+): FastifyReply {
   return sendWorkbook(reply, opts.fileName, (out) => writeXlsxSheets(out, opts));
 }
 

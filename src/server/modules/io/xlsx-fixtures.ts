@@ -71,7 +71,8 @@ export function zerosDeflated(mb: number): Buffer {
   return Buffer.concat([...Array.from({ length: mb }, () => block), last]);
 }
 
-export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export type CellSpec =
   | string // inline string (LibreOffice writes shared strings; inline is what many generators write)
@@ -100,10 +101,15 @@ function cellXml(ref: string, c: CellSpec): string {
   if (typeof c === 'string') return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${esc(c)}</t></is></c>`;
   if (typeof c === 'number') return `<c r="${ref}"><v>${c}</v></c>`;
   if ('s' in c) return `<c r="${ref}" t="s"><v>${c.s}</v></c>`;
-  if ('rich' in c) return `<c r="${ref}" t="inlineStr"><is>${c.rich.map((t, i) => `<r>${i % 2 ? '<rPr><b/><sz val="11"/></rPr>' : ''}<t xml:space="preserve">${esc(t)}</t></r>`).join('')}</is></c>`;
+  if ('rich' in c)
+    return `<c r="${ref}" t="inlineStr"><is>${c.rich.map((t, i) => `<r>${i % 2 ? '<rPr><b/><sz val="11"/></rPr>' : ''}<t xml:space="preserve">${esc(t)}</t></r>`).join('')}</is></c>`;
   if ('f' in c) {
-    const f = c.shared ? `<f t="shared" si="${c.shared.si}"${c.shared.ref ? ` ref="${c.shared.ref}"` : ''}>${c.shared.ref ? esc(c.f) : ''}</f>` : `<f>${esc(c.f)}</f>`;
-    return typeof c.v === 'number' ? `<c r="${ref}">${f}<v>${c.v}</v></c>` : `<c r="${ref}" t="str">${f}<v>${esc(c.v)}</v></c>`;
+    const f = c.shared
+      ? `<f t="shared" si="${c.shared.si}"${c.shared.ref ? ` ref="${c.shared.ref}"` : ''}>${c.shared.ref ? esc(c.f) : ''}</f>`
+      : `<f>${esc(c.f)}</f>`;
+    return typeof c.v === 'number'
+      ? `<c r="${ref}">${f}<v>${c.v}</v></c>`
+      : `<c r="${ref}" t="str">${f}<v>${esc(c.v)}</v></c>`;
   }
   if ('e' in c) return `<c r="${ref}" t="e"><f>#REF!+1</f><v>${esc(c.e)}</v></c>`;
   if ('date' in c) return `<c r="${ref}" s="${c.style ?? 1}"><v>${c.date}</v></c>`;
@@ -111,14 +117,21 @@ function cellXml(ref: string, c: CellSpec): string {
 }
 
 /** Sheet XML from rows of cells (row numbers given when the table does not start at row 1). */
-export function sheetXml(rows: (CellSpec[] | { r: number; cells: CellSpec[] })[], opts: { merges?: string[]; prefix?: string } = {}): string {
+export function sheetXml(
+  rows: (CellSpec[] | { r: number; cells: CellSpec[] })[],
+  opts: { merges?: string[]; prefix?: string } = {},
+): string {
   let r = 0;
-  const body = rows.map((row) => {
-    const { r: rowNo, cells } = Array.isArray(row) ? { r: r + 1, cells: row } : row;
-    r = rowNo;
-    return `<row r="${rowNo}">${cells.map((c, i) => cellXml(`${colName(i)}${rowNo}`, c)).join('')}</row>`;
-  }).join('');
-  const merges = opts.merges?.length ? `<mergeCells count="${opts.merges.length}">${opts.merges.map((m) => `<mergeCell ref="${m}"/>`).join('')}</mergeCells>` : '';
+  const body = rows
+    .map((row) => {
+      const { r: rowNo, cells } = Array.isArray(row) ? { r: r + 1, cells: row } : row;
+      r = rowNo;
+      return `<row r="${rowNo}">${cells.map((c, i) => cellXml(`${colName(i)}${rowNo}`, c)).join('')}</row>`;
+    })
+    .join('');
+  const merges = opts.merges?.length
+    ? `<mergeCells count="${opts.merges.length}">${opts.merges.map((m) => `<mergeCell ref="${m}"/>`).join('')}</mergeCells>`
+    : '';
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetPr filterMode="false"><pageSetUpPr fitToPage="false"/></sheetPr>${opts.prefix ?? ''}<sheetData>${body}</sheetData>${merges}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`;
 }
 
@@ -147,22 +160,51 @@ export function workbookParts(spec: WorkbookSpec): ZipPart[] {
     '<Default Extension="xml" ContentType="application/xml"/>',
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
     `<Override PartName="/${wbName}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>`,
-    ...sheetParts.map((p) => `<Override PartName="/xl/${p}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`),
+    ...sheetParts.map(
+      (p) =>
+        `<Override PartName="/xl/${p}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+    ),
   ];
   const rels = [
-    ...sheetParts.map((p, i) => `<Relationship Id="rId${i + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="${p}"/>`),
-    ...(styles !== null ? ['<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'] : []),
-    ...(spec.sharedStrings ? [`<Relationship Id="rId${sheetParts.length + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>`] : []),
+    ...sheetParts.map(
+      (p, i) =>
+        `<Relationship Id="rId${i + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="${p}"/>`,
+    ),
+    ...(styles !== null
+      ? [
+          '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>',
+        ]
+      : []),
+    ...(spec.sharedStrings
+      ? [
+          `<Relationship Id="rId${sheetParts.length + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>`,
+        ]
+      : []),
   ];
   const parts: ZipPart[] = [
-    { name: '[Content_Types].xml', data: `<?xml version="1.0" encoding="UTF-8"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">${types.join('')}</Types>` },
-    { name: '_rels/.rels', data: `<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="${wbName}"/></Relationships>` },
-    { name: wbName, data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><fileVersion appName="Calc"/><workbookPr backupFile="false" showObjects="all" date1904="false"/><bookViews><workbookView activeTab="0"/></bookViews><sheets>${spec.sheets.map((s, i) => `<sheet name="${esc(s.name)}" sheetId="${i + 1}"${s.hidden ? ' state="hidden"' : ''} r:id="rId${i + 2}"/>`).join('')}</sheets><calcPr iterateCount="100" refMode="A1" iterate="false" iterateDelta="0.001"/></workbook>` },
-    { name: `xl/_rels/${wbName.slice(3)}.rels`, data: `<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join('')}</Relationships>` },
+    {
+      name: '[Content_Types].xml',
+      data: `<?xml version="1.0" encoding="UTF-8"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">${types.join('')}</Types>`,
+    },
+    {
+      name: '_rels/.rels',
+      data: `<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="${wbName}"/></Relationships>`,
+    },
+    {
+      name: wbName,
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><fileVersion appName="Calc"/><workbookPr backupFile="false" showObjects="all" date1904="false"/><bookViews><workbookView activeTab="0"/></bookViews><sheets>${spec.sheets.map((s, i) => `<sheet name="${esc(s.name)}" sheetId="${i + 1}"${s.hidden ? ' state="hidden"' : ''} r:id="rId${i + 2}"/>`).join('')}</sheets><calcPr iterateCount="100" refMode="A1" iterate="false" iterateDelta="0.001"/></workbook>`,
+    },
+    {
+      name: `xl/_rels/${wbName.slice(3)}.rels`,
+      data: `<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join('')}</Relationships>`,
+    },
   ];
   if (styles !== null) parts.push({ name: 'xl/styles.xml', data: styles });
   if (spec.sharedStrings) {
-    parts.push({ name: 'xl/sharedStrings.xml', data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${spec.sharedStrings.length}" uniqueCount="${spec.sharedStrings.length}">${spec.sharedStrings.map((s) => `<si>${s}</si>`).join('')}</sst>` });
+    parts.push({
+      name: 'xl/sharedStrings.xml',
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${spec.sharedStrings.length}" uniqueCount="${spec.sharedStrings.length}">${spec.sharedStrings.map((s) => `<si>${s}</si>`).join('')}</sst>`,
+    });
   }
   spec.sheets.forEach((s, i) => parts.push({ name: spec.entryNames?.[i] ?? `xl/${sheetParts[i]}`, data: s.xml }));
   return parts;

@@ -31,19 +31,31 @@ interface ZipEntry {
 const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 const ENCRYPTION_INFO = Buffer.from('EncryptionInfo', 'utf16le');
 
-export const encryptedError = () => new SpreadsheetError('文件已加密，请取消密码后再导入', 'The file is password-protected; remove the password and import again');
+export const encryptedError = () =>
+  new SpreadsheetError(
+    '文件已加密，请取消密码后再导入',
+    'The file is password-protected; remove the password and import again',
+  );
 
 /** A compound (OLE) file under an .xlsx name: an encrypted workbook, or a legacy .xls renamed. */
 function refuseCompoundFile(buf: Buffer): never {
   if (buf.includes(ENCRYPTION_INFO)) throw encryptedError();
-  throw new SpreadsheetError('文件是旧版 .xls 格式（扩展名却是 .xlsx），请在 Excel 中另存为 .xlsx', 'The file is a legacy .xls workbook named .xlsx; save it as .xlsx', 415);
+  throw new SpreadsheetError(
+    '文件是旧版 .xls 格式（扩展名却是 .xlsx），请在 Excel 中另存为 .xlsx',
+    'The file is a legacy .xls workbook named .xlsx; save it as .xlsx',
+    415,
+  );
 }
 
-const damaged = (why: string, whyEn: string) => new SpreadsheetError(`Excel 文件已损坏或无法读取（${why}）`, `The workbook is damaged or unreadable (${whyEn})`);
+const damaged = (why: string, whyEn: string) =>
+  new SpreadsheetError(`Excel 文件已损坏或无法读取（${why}）`, `The workbook is damaged or unreadable (${whyEn})`);
 
 function tooLarge(limit: number) {
   const mb = Math.round(limit / 1048576);
-  return new SpreadsheetError(`文件解压后超过 ${mb} MB，无法导入：请删除无关的工作表、图片和空白格式，或分成几个文件导入`, `The workbook unpacks to more than ${mb} MB; remove unrelated sheets, pictures and blank formatting, or split it into several files`);
+  return new SpreadsheetError(
+    `文件解压后超过 ${mb} MB，无法导入：请删除无关的工作表、图片和空白格式，或分成几个文件导入`,
+    `The workbook unpacks to more than ${mb} MB; remove unrelated sheets, pictures and blank formatting, or split it into several files`,
+  );
 }
 
 /** Reads the central directory (zip64 included): names, methods and the sizes the archive declares. */
@@ -61,14 +73,16 @@ function readDirectory(buf: Buffer): ZipEntry[] {
   let dirOffset = buf.readUInt32LE(eocd + 16);
   if ((count === 0xffff || dirOffset === 0xffffffff) && eocd >= 20 && buf.readUInt32LE(eocd - 20) === 0x07064b50) {
     const z64 = Number(buf.readBigUInt64LE(eocd - 12));
-    if (z64 + 56 > buf.length || buf.readUInt32LE(z64) !== 0x06064b50) throw damaged('zip64 目录无效', 'bad zip64 directory');
+    if (z64 + 56 > buf.length || buf.readUInt32LE(z64) !== 0x06064b50)
+      throw damaged('zip64 目录无效', 'bad zip64 directory');
     count = Number(buf.readBigUInt64LE(z64 + 32));
     dirOffset = Number(buf.readBigUInt64LE(z64 + 48));
   }
   const entries: ZipEntry[] = [];
   let p = dirOffset;
   for (let i = 0; i < count; i++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw damaged('zip 目录项无效', 'bad zip directory entry');
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50)
+      throw damaged('zip 目录项无效', 'bad zip directory entry');
     const nameLen = buf.readUInt16LE(p + 28);
     const extraLen = buf.readUInt16LE(p + 30);
     const commentLen = buf.readUInt16LE(p + 32);
@@ -88,8 +102,14 @@ function readDirectory(buf: Buffer): ZipEntry[] {
       const len = buf.readUInt16LE(x + 2);
       if (id === 1) {
         let q = x + 4;
-        if (e.size === 0xffffffff && q + 8 <= x + 4 + len) { e.size = Number(buf.readBigUInt64LE(q)); q += 8; }
-        if (e.compressedSize === 0xffffffff && q + 8 <= x + 4 + len) { e.compressedSize = Number(buf.readBigUInt64LE(q)); q += 8; }
+        if (e.size === 0xffffffff && q + 8 <= x + 4 + len) {
+          e.size = Number(buf.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (e.compressedSize === 0xffffffff && q + 8 <= x + 4 + len) {
+          e.compressedSize = Number(buf.readBigUInt64LE(q));
+          q += 8;
+        }
         if (e.offset === 0xffffffff && q + 8 <= x + 4 + len) e.offset = Number(buf.readBigUInt64LE(q));
       }
       x += 4 + len;
@@ -128,7 +148,8 @@ class Archive {
   async *open(entry: ZipEntry): AsyncGenerator<Buffer> {
     const b = this.buf;
     const at = entry.offset;
-    if (at + 30 > b.length || b.readUInt32LE(at) !== 0x04034b50) throw damaged(`${entry.name} 无效`, `bad entry ${entry.name}`);
+    if (at + 30 > b.length || b.readUInt32LE(at) !== 0x04034b50)
+      throw damaged(`${entry.name} 无效`, `bad entry ${entry.name}`);
     const start = at + 30 + b.readUInt16LE(at + 26) + b.readUInt16LE(at + 28);
     const data = b.subarray(start, start + entry.compressedSize);
     const count = (n: number, seen: number) => {
@@ -142,7 +163,8 @@ class Archive {
       yield data;
       return;
     }
-    if (entry.method !== 8) throw damaged(`不支持的压缩方式 ${entry.method}`, `unsupported compression ${entry.method}`);
+    if (entry.method !== 8)
+      throw damaged(`不支持的压缩方式 ${entry.method}`, `unsupported compression ${entry.method}`);
     const pieces = function* () {
       for (let i = 0; i < data.length; i += 65536) yield data.subarray(i, i + 65536);
     };
@@ -211,14 +233,18 @@ function resolveTarget(base: string, target: string): string {
 }
 
 const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
-const unescapeXml = (s: string) => s.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-f]+|#\d+);/gi, (m, e: string) => {
-  const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-  if (named[e.toLowerCase()]) return named[e.toLowerCase()]!;
-  return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-});
+const unescapeXml = (s: string) =>
+  s.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-f]+|#\d+);/gi, (m, e: string) => {
+    const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+    if (named[e.toLowerCase()]) return named[e.toLowerCase()]!;
+    return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+  });
 
 /** Relationships of a part: id → target part name, and type suffix → target. */
-async function relationships(zip: Archive, part: string): Promise<{ byId: Map<string, string>; byType: Map<string, string> }> {
+async function relationships(
+  zip: Archive,
+  part: string,
+): Promise<{ byId: Map<string, string>; byType: Map<string, string> }> {
   const relsName = `${part.split('/').slice(0, -1).join('/')}/_rels/${part.split('/').pop()}.rels`.replace(/^\//, '');
   const byId = new Map<string, string>();
   const byType = new Map<string, string>();
@@ -244,10 +270,18 @@ interface SheetInfo {
 }
 
 /** Built-in number formats that show dates (including the Chinese ones, 27–36 and 50–58). */
-const DATE_FORMAT_IDS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const DATE_FORMAT_IDS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56,
+  57, 58,
+]);
 
 function isDateFormat(code: string): boolean {
-  const bare = code.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '').replace(/\\./g, '').replace(/_./g, '').replace(/\*./g, '');
+  const bare = code
+    .replace(/"[^"]*"/g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\\./g, '')
+    .replace(/_./g, '')
+    .replace(/\*./g, '');
   return /[ymdhs年月日]/i.test(bare) && !/^[#0.,%\s]*$/.test(bare) && !/general/i.test(bare);
 }
 
@@ -324,7 +358,6 @@ function splitRef(ref: string): { col: number; row: number } | null {
   return { col: col - 1, row: Number(m[2]) };
 }
 
-
 /** Excel's serial day number (1900 or 1904 system) as a UTC date. */
 function serialToDate(serial: number, date1904: boolean): Date {
   const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
@@ -341,7 +374,12 @@ async function sheetsOf(zip: Archive): Promise<{ sheets: SheetInfo[]; workbook: 
   const root = await relationships(zip, '');
   const workbook = root.byType.get('officeDocument') ?? 'xl/workbook.xml';
   const entry = zip.find(workbook);
-  if (!entry) throw new SpreadsheetError('文件不是 Excel 工作簿（缺少 workbook.xml）', 'The file is not an Excel workbook (no workbook.xml)', 415);
+  if (!entry)
+    throw new SpreadsheetError(
+      '文件不是 Excel 工作簿（缺少 workbook.xml）',
+      'The file is not an Excel workbook (no workbook.xml)',
+      415,
+    );
   const xml = await zip.text(entry);
   const rels = await relationships(zip, workbook);
   const date1904 = /<(?:\w+:)?workbookPr\b[^>]*\sdate1904="(1|true)"/.test(xml);
@@ -351,7 +389,11 @@ async function sheetsOf(zip: Archive): Promise<{ sheets: SheetInfo[]; workbook: 
     const part = rid ? rels.byId.get(rid) : undefined;
     if (!part) continue;
     const state = attr(m[0], 'state');
-    sheets.push({ name: unescapeXml(attr(m[0], 'name') ?? ''), part, hidden: state === 'hidden' || state === 'veryHidden' });
+    sheets.push({
+      name: unescapeXml(attr(m[0], 'name') ?? ''),
+      part,
+      hidden: state === 'hidden' || state === 'veryHidden',
+    });
   }
   return { sheets, workbook, date1904 };
 }
@@ -364,7 +406,12 @@ interface SheetContext {
 }
 
 /** One sheet's rows, as they stream; merged data cells are refused once the sheet's end names them. */
-async function* sheetRows(zip: Archive, entry: ZipEntry, sheet: SheetInfo, ctx: SheetContext): AsyncGenerator<SheetRow> {
+async function* sheetRows(
+  zip: Archive,
+  entry: ZipEntry,
+  sheet: SheetInfo,
+  ctx: SheetContext,
+): AsyncGenerator<SheetRow> {
   const merges: string[] = [];
   let headerRow = 0;
   for await (const rows of zip.parse<SheetRow>(entry, (p, push) => {
@@ -525,14 +572,18 @@ export async function* readXlsxRows(buf: Buffer, limits: XlsxLimits = importLimi
   for (const sheet of visible) {
     index += 1;
     const entry = zip.find(sheet.part);
-    if (!entry) throw damaged(`缺少工作表“${sheet.name}”（${sheet.part}）`, `sheet "${sheet.name}" (${sheet.part}) is missing`);
+    if (!entry)
+      throw damaged(`缺少工作表“${sheet.name}”（${sheet.part}）`, `sheet "${sheet.name}" (${sheet.part}) is missing`);
     if (index === 1) {
       yield* sheetRows(zip, entry, sheet, ctx);
       continue;
     }
     for await (const r of sheetRows(zip, entry, sheet, ctx)) {
       if (r.cells.some((c) => c !== null)) {
-        throw new SpreadsheetError(`文件包含多个有数据的工作表（“${sheet.name}”也有数据），请只保留要导入的工作表`, `The workbook has more than one sheet with data ("${sheet.name}" too); keep only the sheet to import`);
+        throw new SpreadsheetError(
+          `文件包含多个有数据的工作表（“${sheet.name}”也有数据），请只保留要导入的工作表`,
+          `The workbook has more than one sheet with data ("${sheet.name}" too); keep only the sheet to import`,
+        );
       }
     }
   }

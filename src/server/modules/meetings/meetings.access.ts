@@ -13,7 +13,10 @@ export function notFound(zh: string, en: string, id: number | string): AppError 
 export const meetingNotFound = (id: number) => notFound('会议', 'Meeting', id);
 
 export const notManager = () =>
-  notPermitted('只有本教共体负责人或教育局管理员可以安排会议、编辑纪要和事项', 'Only the community lead or the bureau administrator may schedule meetings and edit minutes and items');
+  notPermitted(
+    '只有本教共体负责人或教育局管理员可以安排会议、编辑纪要和事项',
+    'Only the community lead or the bureau administrator may schedule meetings and edit minutes and items',
+  );
 
 export interface MeetingAccess {
   meeting: { id: number; community_id: number; starts_at: string; title: string };
@@ -25,14 +28,28 @@ export async function readableMeeting(db: Db, actor: Actor, meetingId: number): 
   const row = await db
     .selectFrom('meetings as m')
     .innerJoin('communities as c', 'c.id', 'm.community_id')
-    .select(['m.id', 'm.community_id', 'm.starts_at', 'm.title', 'c.name', 'c.region_code', 'c.partner_region_code', sql<boolean>`${visibleCommunityCondition(actor, 'c.id')}`.as('visible')])
+    .select([
+      'm.id',
+      'm.community_id',
+      'm.starts_at',
+      'm.title',
+      'c.name',
+      'c.region_code',
+      'c.partner_region_code',
+      sql<boolean>`${visibleCommunityCondition(actor, 'c.id')}`.as('visible'),
+    ])
     .where('m.id', '=', meetingId)
     .executeTakeFirst();
   if (!row) throw meetingNotFound(meetingId);
   if (!row.visible) throw new OutOfScopeError('community');
   return {
     meeting: { id: row.id, community_id: row.community_id, starts_at: row.starts_at, title: row.title },
-    community: { id: row.community_id, name: row.name, region_code: row.region_code, partner_region_code: row.partner_region_code },
+    community: {
+      id: row.community_id,
+      name: row.name,
+      region_code: row.region_code,
+      partner_region_code: row.partner_region_code,
+    },
   };
 }
 

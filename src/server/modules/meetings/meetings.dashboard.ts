@@ -10,7 +10,11 @@ const meetings: AlertSource = {
   key: 'meetings.reminders',
   module: 'meetings',
   async load(ctx) {
-    const r = await new RemindersService(ctx.db).get(ctx.actor, { activeOnly: true, asOf: ctx.today, ...(ctx.scope.communityId ? { communityId: ctx.scope.communityId } : {}) });
+    const r = await new RemindersService(ctx.db).get(ctx.actor, {
+      activeOnly: true,
+      asOf: ctx.today,
+      ...(ctx.scope.communityId ? { communityId: ctx.scope.communityId } : {}),
+    });
     return [
       ...r.meetingsDue.map((d) => ({
         key: `meetingDue-${d.communityId}`,

@@ -21,19 +21,27 @@ export interface CommunityRef {
 
 export const meetingsPolicy = {
   manage(actor: Actor, c: CommunityRef): boolean {
-    if (actor.role === 'bureau_admin') return inActorRegion(actor, c.region_code) || (c.partner_region_code !== null && inActorRegion(actor, c.partner_region_code));
+    if (actor.role === 'bureau_admin')
+      return (
+        inActorRegion(actor, c.region_code) ||
+        (c.partner_region_code !== null && inActorRegion(actor, c.partner_region_code))
+      );
     if (actor.role === 'community_lead') return actor.scope.kind === 'community' && actor.scope.id === String(c.id);
     return false;
   },
   /** memberSchoolIds: the community's current core and member schools */
   propose(actor: Actor, c: CommunityRef, memberSchoolIds: number[]): boolean {
     if (meetingsPolicy.manage(actor, c)) return true;
-    return actor.role === 'school_admin' && actor.scope.kind === 'school' && memberSchoolIds.includes(Number(actor.scope.id));
+    return (
+      actor.role === 'school_admin' && actor.scope.kind === 'school' && memberSchoolIds.includes(Number(actor.scope.id))
+    );
   },
   /** ownerSchoolIds: the owner school, or the school of the owner teacher */
   reportProgress(actor: Actor, c: CommunityRef, ownerSchoolIds: (number | null)[]): boolean {
     if (meetingsPolicy.manage(actor, c)) return true;
-    return actor.role === 'school_admin' && actor.scope.kind === 'school' && ownerSchoolIds.includes(Number(actor.scope.id));
+    return (
+      actor.role === 'school_admin' && actor.scope.kind === 'school' && ownerSchoolIds.includes(Number(actor.scope.id))
+    );
   },
   /** Signing is decided against the resolved signer row (meetings.rules.ts signRefusal); this is the role gate. */
   sign(actor: Actor): boolean {

@@ -10,7 +10,10 @@ import { visibleCommunityCondition } from '../registry/index.js';
 const minutesStatusSql = sql<string>`coalesce((select r.status from meeting_minutes_revisions r where r.meeting_id = m.id order by r.revision desc limit 1), 'none')`;
 
 export function meetingsQuery(db: Db, actor: Actor, q: Partial<MeetingListQuery>) {
-  let query = db.selectFrom('meetings as m').innerJoin('communities as c', 'c.id', 'm.community_id').where(visibleCommunityCondition(actor, 'm.community_id'));
+  let query = db
+    .selectFrom('meetings as m')
+    .innerJoin('communities as c', 'c.id', 'm.community_id')
+    .where(visibleCommunityCondition(actor, 'm.community_id'));
   if (q.communityId) query = query.where('m.community_id', '=', q.communityId);
   if (q.kind?.length) query = query.where('m.kind', 'in', q.kind);
   if (q.minutesStatus?.length) query = query.where(minutesStatusSql, 'in', q.minutesStatus);
@@ -26,12 +29,26 @@ export function meetingsQuery(db: Db, actor: Actor, q: Partial<MeetingListQuery>
 
 export function withMeetingColumns<Q extends ReturnType<typeof meetingsQuery>>(q: Q) {
   return q.select([
-    'm.id', 'm.community_id', 'm.kind', 'm.title', 'm.starts_at', 'm.ends_at', 'm.place', 'm.link', 'm.note', 'm.created_at',
-    'c.name as community_name', 'c.region_code as community_region_code',
+    'm.id',
+    'm.community_id',
+    'm.kind',
+    'm.title',
+    'm.starts_at',
+    'm.ends_at',
+    'm.place',
+    'm.link',
+    'm.note',
+    'm.created_at',
+    'c.name as community_name',
+    'c.region_code as community_region_code',
     minutesStatusSql.as('minutes_status'),
-    sql<number | null>`(select max(r.revision) from meeting_minutes_revisions r where r.meeting_id = m.id)`.as('revision'),
+    sql<number | null>`(select max(r.revision) from meeting_minutes_revisions r where r.meeting_id = m.id)`.as(
+      'revision',
+    ),
     sql<number>`(select count(*) from meeting_agenda_items a where a.meeting_id = m.id)`.as('agenda_count'),
-    sql<number>`(select count(*) from meeting_action_items i where i.meeting_id = m.id and i.done_at is null)`.as('open_items'),
+    sql<number>`(select count(*) from meeting_action_items i where i.meeting_id = m.id and i.done_at is null)`.as(
+      'open_items',
+    ),
   ]);
 }
 export type MeetingListRow = Awaited<ReturnType<ReturnType<typeof withMeetingColumns>['executeTakeFirstOrThrow']>>;
@@ -42,8 +59,19 @@ export async function agendaOf(db: Db, meetingId: number, asOf: string) {
     .leftJoin('schools as s', 's.id', 'a.proposer_school_id')
     .leftJoin('meeting_action_items as i', 'i.id', 'a.carried_action_item_id')
     .select([
-      'a.id', 'a.position', 'a.topic', 'a.proposer_name', 'a.proposer_school_id', 's.name as proposer_school_name', 'a.note',
-      'i.id as item_id', 'i.title as item_title', 'i.owner_name as item_owner', 'i.due_date as item_due', 'i.done_at as item_done_at', 'i.meeting_id as item_meeting_id',
+      'a.id',
+      'a.position',
+      'a.topic',
+      'a.proposer_name',
+      'a.proposer_school_id',
+      's.name as proposer_school_name',
+      'a.note',
+      'i.id as item_id',
+      'i.title as item_title',
+      'i.owner_name as item_owner',
+      'i.due_date as item_due',
+      'i.done_at as item_done_at',
+      'i.meeting_id as item_meeting_id',
     ])
     .where('a.meeting_id', '=', meetingId)
     .orderBy('a.position')
@@ -56,7 +84,15 @@ export async function attendeesOf(db: Db, meetingId: number) {
   return db
     .selectFrom('meeting_attendees as a')
     .leftJoin('schools as s', 's.id', 'a.school_id')
-    .select(['a.id', 'a.category', 'a.person_name', 'a.teacher_id', 'a.school_id', 's.name as school_name', 'a.position'])
+    .select([
+      'a.id',
+      'a.category',
+      'a.person_name',
+      'a.teacher_id',
+      'a.school_id',
+      's.name as school_name',
+      'a.position',
+    ])
     .where('a.meeting_id', '=', meetingId)
     .orderBy(sql`case a.category when 'attendee' then 0 else 1 end`)
     .orderBy('a.id')
@@ -68,7 +104,12 @@ export async function attachmentsOf(db: Db, meetingId: number) {
 }
 
 export async function revisionsOf(db: Db, meetingId: number) {
-  return db.selectFrom('meeting_minutes_revisions').selectAll().where('meeting_id', '=', meetingId).orderBy('revision', 'desc').execute();
+  return db
+    .selectFrom('meeting_minutes_revisions')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .orderBy('revision', 'desc')
+    .execute();
 }
 
 export async function signersOf(db: Db, revisionIds: number[]) {
@@ -85,14 +126,26 @@ export async function signersOf(db: Db, revisionIds: number[]) {
 
 /** Status of an action item in SQL, the twin of actionItemStatus() in meetings.rules.ts. */
 export function actionStatusSql(asOf: string) {
-  return sql<'open' | 'done' | 'overdue'>`(case when i.done_at is not null then 'done' when i.due_date < ${asOf}::date then 'overdue' else 'open' end)`;
+  return sql<
+    'open' | 'done' | 'overdue'
+  >`(case when i.done_at is not null then 'done' when i.due_date < ${asOf}::date then 'overdue' else 'open' end)`;
 }
 
 export function actionItemsQuery(db: Db, visible: Expression<SqlBool>) {
-  return db.selectFrom('meeting_action_items as i').innerJoin('meetings as m', 'm.id', 'i.meeting_id').innerJoin('communities as c', 'c.id', 'i.community_id').where(visible);
+  return db
+    .selectFrom('meeting_action_items as i')
+    .innerJoin('meetings as m', 'm.id', 'i.meeting_id')
+    .innerJoin('communities as c', 'c.id', 'i.community_id')
+    .where(visible);
 }
 
 export async function notesOf(db: Db, itemIds: number[]) {
   if (!itemIds.length) return [];
-  return db.selectFrom('meeting_action_notes').selectAll().where('action_item_id', 'in', itemIds).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('meeting_action_notes')
+    .selectAll()
+    .where('action_item_id', 'in', itemIds)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }

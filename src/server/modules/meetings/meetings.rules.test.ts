@@ -1,7 +1,20 @@
 import { shanghaiDate } from '../../../shared/beijing-time.js';
 import { describe, expect, it } from 'vitest';
 import { parseMinutes } from '../../../shared/meetings.markdown.js';
-import { actionItemStatus, allSigned, carryOverTopic, daysBetween, meetingDue, monthsBefore, normalizeMinutes, pickPrincipal, resolveSigners, sha256Hex, signRefusal, type SignAttempt } from './meetings.rules.js';
+import {
+  actionItemStatus,
+  allSigned,
+  carryOverTopic,
+  daysBetween,
+  meetingDue,
+  monthsBefore,
+  normalizeMinutes,
+  pickPrincipal,
+  resolveSigners,
+  sha256Hex,
+  signRefusal,
+  type SignAttempt,
+} from './meetings.rules.js';
 
 describe('dates', () => {
   it.each([
@@ -47,7 +60,14 @@ describe('minutes text', () => {
   it('parses the markdown subset into blocks, never HTML', () => {
     const blocks = parseMinutes('# 会议纪要\n\n一、**议定**事项\n- 第一条\n<script>alert(1)</script>\n\n---');
     expect(blocks.map((b) => b.type)).toEqual(['heading', 'item', 'item', 'paragraph', 'rule']);
-    expect(blocks[1]).toMatchObject({ ordered: true, marker: '一、', inlines: [{ text: '议定', bold: true }, { text: '事项', bold: false }] });
+    expect(blocks[1]).toMatchObject({
+      ordered: true,
+      marker: '一、',
+      inlines: [
+        { text: '议定', bold: true },
+        { text: '事项', bold: false },
+      ],
+    });
     expect(blocks[3]).toMatchObject({ inlines: [{ text: '<script>alert(1)</script>', bold: false }] });
   });
 });
@@ -58,11 +78,18 @@ describe('signers', () => {
     { schoolId: 2, schoolName: '周王庙小学', role: 'member' as const },
   ];
   it('prefers the account linked to the teacher whose post is principal, else the oldest account', () => {
-    expect(pickPrincipal([
-      { userId: 9, schoolId: 1, displayName: '教务', teacherPosts: ['middle_manager'] },
-      { userId: 12, schoolId: 1, displayName: '张校长', teacherPosts: ['principal'] },
-    ])?.userId).toBe(12);
-    expect(pickPrincipal([{ userId: 9, schoolId: 1, displayName: 'b', teacherPosts: null }, { userId: 3, schoolId: 1, displayName: 'a', teacherPosts: null }])?.userId).toBe(3);
+    expect(
+      pickPrincipal([
+        { userId: 9, schoolId: 1, displayName: '教务', teacherPosts: ['middle_manager'] },
+        { userId: 12, schoolId: 1, displayName: '张校长', teacherPosts: ['principal'] },
+      ])?.userId,
+    ).toBe(12);
+    expect(
+      pickPrincipal([
+        { userId: 9, schoolId: 1, displayName: 'b', teacherPosts: null },
+        { userId: 3, schoolId: 1, displayName: 'a', teacherPosts: null },
+      ])?.userId,
+    ).toBe(3);
     expect(pickPrincipal([])).toBeUndefined();
   });
   it('reports every school without a principal instead of skipping it', () => {
@@ -79,7 +106,12 @@ describe('signers', () => {
 
 describe('signRefusal', () => {
   const hash = 'a'.repeat(64);
-  const base: SignAttempt = { current: { revision: 2, status: 'circulated', body_sha256: hash, round: 1 }, seen: { revision: 2, sha256: hash }, signer: { user_id: 7, status: 'pending' }, userId: 7 };
+  const base: SignAttempt = {
+    current: { revision: 2, status: 'circulated', body_sha256: hash, round: 1 },
+    seen: { revision: 2, sha256: hash },
+    signer: { user_id: 7, status: 'pending' },
+    userId: 7,
+  };
   it.each([
     ['ok', base, null],
     ['no minutes', { ...base, current: undefined }, 'not_circulated'],
@@ -95,5 +127,7 @@ describe('signRefusal', () => {
 });
 
 it('words the carried-over agenda item', () => {
-  expect(carryOverTopic({ title: '共建英语同步课堂', owner_name: '周王庙小学', due_date: '2026-12-31' })).toBe('上次会议事项落实情况：共建英语同步课堂（负责：周王庙小学；截止 2026-12-31）');
+  expect(carryOverTopic({ title: '共建英语同步课堂', owner_name: '周王庙小学', due_date: '2026-12-31' })).toBe(
+    '上次会议事项落实情况：共建英语同步课堂（负责：周王庙小学；截止 2026-12-31）',
+  );
 });

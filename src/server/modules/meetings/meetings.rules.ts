@@ -16,7 +16,6 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-
 /** Whole days from date a to date b (YYYY-MM-DD), negative when b is earlier. */
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
@@ -72,7 +71,10 @@ export function pickPrincipal(candidates: SchoolAdminCandidate[]): SchoolAdminCa
 }
 
 /** Every current core and member school needs a principal; the schools without one are reported, not skipped. */
-export function resolveSigners(schools: MemberSchool[], candidates: SchoolAdminCandidate[]): { signers: ResolvedSigner[]; missing: MemberSchool[] } {
+export function resolveSigners(
+  schools: MemberSchool[],
+  candidates: SchoolAdminCandidate[],
+): { signers: ResolvedSigner[]; missing: MemberSchool[] } {
   const signers: ResolvedSigner[] = [];
   const missing: MemberSchool[] = [];
   for (const s of schools) {
@@ -108,11 +110,31 @@ export function signRefusal(a: SignAttempt): SignRefusal | null {
 }
 
 export const SIGN_REFUSAL_TEXT: Record<SignRefusal, { status: 409 | 403 | 422; zh: string; en: string }> = {
-  not_circulated: { status: 409, zh: '纪要尚未传阅会签，不能签署', en: 'The minutes are not circulating for signature' },
-  superseded: { status: 409, zh: '该版本纪要已被新版本取代，请刷新后签署最新版本', en: 'This version of the minutes has been superseded; reload and sign the latest' },
-  hash_mismatch: { status: 409, zh: '纪要内容与您看到的版本不一致（校验值不同），请刷新后重新审阅', en: 'The minutes differ from the version you reviewed (hash mismatch); reload and review again' },
-  not_signer: { status: 403, zh: '您不是本轮会签中贵校的签署人，不能代其他学校签署', en: 'You are not the required signer for a school in this round; you cannot sign for another school' },
-  already_decided: { status: 409, zh: '您已签署或退回过该版本纪要，不能重复操作', en: 'You have already signed or returned this version of the minutes' },
+  not_circulated: {
+    status: 409,
+    zh: '纪要尚未传阅会签，不能签署',
+    en: 'The minutes are not circulating for signature',
+  },
+  superseded: {
+    status: 409,
+    zh: '该版本纪要已被新版本取代，请刷新后签署最新版本',
+    en: 'This version of the minutes has been superseded; reload and sign the latest',
+  },
+  hash_mismatch: {
+    status: 409,
+    zh: '纪要内容与您看到的版本不一致（校验值不同），请刷新后重新审阅',
+    en: 'The minutes differ from the version you reviewed (hash mismatch); reload and review again',
+  },
+  not_signer: {
+    status: 403,
+    zh: '您不是本轮会签中贵校的签署人，不能代其他学校签署',
+    en: 'You are not the required signer for a school in this round; you cannot sign for another school',
+  },
+  already_decided: {
+    status: 409,
+    zh: '您已签署或退回过该版本纪要，不能重复操作',
+    en: 'You have already signed or returned this version of the minutes',
+  },
 };
 
 /** Every required signer of the round has signed. */

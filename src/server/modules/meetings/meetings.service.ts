@@ -5,7 +5,15 @@ import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { OutOfScopeError, ValidationError, fieldIssue, ruleViolation, notPermitted } from '../../http/errors.js';
 import type {
-  AgendaItem, AgendaItemInput, Attendee, AttendeeInput, Meeting, MeetingDetail, MeetingInput, MeetingListQuery, MeetingPatch,
+  AgendaItem,
+  AgendaItemInput,
+  Attendee,
+  AttendeeInput,
+  Meeting,
+  MeetingDetail,
+  MeetingInput,
+  MeetingListQuery,
+  MeetingPatch,
 } from '../../../shared/meetings.schemas.js';
 import { changedFields, recordAudit } from '../audit/index.js';
 import { visibleCommunityCondition } from '../registry/index.js';
@@ -35,7 +43,10 @@ export class MeetingsService {
     const access = await readableMeeting(this.db, actor, id);
     const asOf = todayShanghai();
     const [row, agenda, attendees, attachments, members, pendingSigner] = await Promise.all([
-      repo.withMeetingColumns(repo.meetingsQuery(this.db, actor, {})).where('m.id', '=', id).executeTakeFirstOrThrow(),
+      repo
+        .withMeetingColumns(repo.meetingsQuery(this.db, actor, {}))
+        .where('m.id', '=', id)
+        .executeTakeFirstOrThrow(),
       repo.agendaOf(this.db, id, asOf),
       repo.attendeesOf(this.db, id),
       repo.attachmentsOf(this.db, id),
@@ -50,7 +61,11 @@ export class MeetingsService {
       attachments: attachments.map(toAttachment),
       can: {
         manage: meetingsPolicy.manage(actor, access.community),
-        propose: meetingsPolicy.propose(actor, access.community, members.map((m) => m.schoolId)),
+        propose: meetingsPolicy.propose(
+          actor,
+          access.community,
+          members.map((m) => m.schoolId),
+        ),
         signForSchoolId: pendingSigner,
       },
     };
@@ -73,22 +88,52 @@ export class MeetingsService {
   }
 
   async create(caller: Caller, input: MeetingInput): Promise<MeetingDetail> {
-    const community = await this.db.selectFrom('communities as c').select(['c.id', 'c.name', 'c.region_code', 'c.partner_region_code', 'c.dissolved_on', sql<boolean>`${visibleCommunityCondition(caller.actor, 'c.id')}`.as('visible')])
-      .where('c.id', '=', input.communityId).executeTakeFirst();
-    if (!community) throw new ValidationError([fieldIssue('body.communityId', 'unknown_reference', `教共体 ${input.communityId} 不存在`, `Community ${input.communityId} does not exist`)]);
+    const community = await this.db
+      .selectFrom('communities as c')
+      .select([
+        'c.id',
+        'c.name',
+        'c.region_code',
+        'c.partner_region_code',
+        'c.dissolved_on',
+        sql<boolean>`${visibleCommunityCondition(caller.actor, 'c.id')}`.as('visible'),
+      ])
+      .where('c.id', '=', input.communityId)
+      .executeTakeFirst();
+    if (!community)
+      throw new ValidationError([
+        fieldIssue(
+          'body.communityId',
+          'unknown_reference',
+          `教共体 ${input.communityId} 不存在`,
+          `Community ${input.communityId} does not exist`,
+        ),
+      ]);
     if (!community.visible) throw new OutOfScopeError('community');
     if (!meetingsPolicy.manage(caller.actor, community)) throw notManager();
     const id = await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('meetings')
         .values({
-          community_id: input.communityId, kind: input.kind, title: input.title, starts_at: input.startsAt, ends_at: input.endsAt ?? null,
-          place: input.place ?? null, link: input.link ?? null, note: input.note ?? null, created_by: caller.actor.userId,
+          community_id: input.communityId,
+          kind: input.kind,
+          title: input.title,
+          starts_at: input.startsAt,
+          ends_at: input.endsAt ?? null,
+          place: input.place ?? null,
+          link: input.link ?? null,
+          note: input.note ?? null,
+          created_by: caller.actor.userId,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
       const carried = await carryOver(tx, row.id, row.community_id, row.starts_at);
-      await recordAudit(tx, caller, { action: 'create', entity: 'meeting', entityId: row.id, after: { ...row, carriedActionItems: carried } });
+      await recordAudit(tx, caller, {
+        action: 'create',
+        entity: 'meeting',
+        entityId: row.id,
+        after: { ...row, carriedActionItems: carried },
+      });
       return row.id;
     });
     return this.get(caller.actor, id);
@@ -99,10 +144,16 @@ export class MeetingsService {
     const existing = await this.db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const startsAt = patch.startsAt ?? existing.starts_at;
     const endsAt = patch.endsAt !== undefined ? patch.endsAt : existing.ends_at;
-    if (endsAt && Date.parse(endsAt) <= Date.parse(startsAt)) throw new ValidationError([fieldIssue('body.endsAt', 'custom', '结束时间须晚于开始时间', 'The end must be after the start')]);
+    if (endsAt && Date.parse(endsAt) <= Date.parse(startsAt))
+      throw new ValidationError([
+        fieldIssue('body.endsAt', 'custom', '结束时间须晚于开始时间', 'The end must be after the start'),
+      ]);
     const place = patch.place !== undefined ? patch.place : existing.place;
     const link = patch.link !== undefined ? patch.link : existing.link;
-    if (!place && !link) throw new ValidationError([fieldIssue('body.place', 'custom', '请填写会议地点或线上会议链接', 'Give a place or an online meeting link')]);
+    if (!place && !link)
+      throw new ValidationError([
+        fieldIssue('body.place', 'custom', '请填写会议地点或线上会议链接', 'Give a place or an online meeting link'),
+      ]);
     await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .updateTable('meetings')
@@ -110,23 +161,51 @@ export class MeetingsService {
           ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
           ...(patch.title !== undefined ? { title: patch.title } : {}),
           ...(patch.note !== undefined ? { note: patch.note } : {}),
-          starts_at: startsAt, ends_at: endsAt, place, link, updated_at: new Date().toISOString(),
+          starts_at: startsAt,
+          ends_at: endsAt,
+          place,
+          link,
+          updated_at: new Date().toISOString(),
         })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, caller, { action: 'update', entity: 'meeting', entityId: id, ...changedFields(existing, row) });
+      await recordAudit(tx, caller, {
+        action: 'update',
+        entity: 'meeting',
+        entityId: id,
+        ...changedFields(existing, row),
+      });
     });
     return this.get(caller.actor, id);
   }
 
   async remove(caller: Caller, id: number): Promise<void> {
     await managedMeeting(this.db, caller.actor, id);
-    const signed = await this.db.selectFrom('meeting_minutes_revisions').select('id').where('meeting_id', '=', id).where((eb) => eb.or([eb('status', '!=', 'draft'), eb('round', '>', 0)])).executeTakeFirst();
-    if (signed) throw ruleViolation(409, '纪要已传阅会签，会议不能删除', 'The minutes have been circulated for signature; the meeting cannot be deleted');
-    const items = await this.db.selectFrom('meeting_agenda_items as a').innerJoin('meeting_action_items as i', 'i.id', 'a.carried_action_item_id').select('a.id')
-      .where('i.meeting_id', '=', id).executeTakeFirst();
-    if (items) throw ruleViolation(409, '本次会议的事项已结转到后续会议议程，不能删除', 'Items of this meeting are on a later meeting\'s agenda; it cannot be deleted');
+    const signed = await this.db
+      .selectFrom('meeting_minutes_revisions')
+      .select('id')
+      .where('meeting_id', '=', id)
+      .where((eb) => eb.or([eb('status', '!=', 'draft'), eb('round', '>', 0)]))
+      .executeTakeFirst();
+    if (signed)
+      throw ruleViolation(
+        409,
+        '纪要已传阅会签，会议不能删除',
+        'The minutes have been circulated for signature; the meeting cannot be deleted',
+      );
+    const items = await this.db
+      .selectFrom('meeting_agenda_items as a')
+      .innerJoin('meeting_action_items as i', 'i.id', 'a.carried_action_item_id')
+      .select('a.id')
+      .where('i.meeting_id', '=', id)
+      .executeTakeFirst();
+    if (items)
+      throw ruleViolation(
+        409,
+        '本次会议的事项已结转到后续会议议程，不能删除',
+        "Items of this meeting are on a later meeting's agenda; it cannot be deleted",
+      );
     await this.db.transaction().execute(async (tx) => {
       const before = await tx.deleteFrom('meetings').where('id', '=', id).returningAll().executeTakeFirstOrThrow();
       await recordAudit(tx, caller, { action: 'delete', entity: 'meeting', entityId: id, before });
@@ -139,23 +218,49 @@ export class MeetingsService {
     const { actor } = caller;
     const access = await readableMeeting(this.db, actor, meetingId);
     const members = await currentMemberSchools(this.db, access.community.id);
-    if (!meetingsPolicy.propose(actor, access.community, members.map((m) => m.schoolId))) {
-      throw notPermitted('只有教共体负责人或成员学校校长可以提出议题', 'Only the community lead or a member school principal may propose agenda items');
+    if (
+      !meetingsPolicy.propose(
+        actor,
+        access.community,
+        members.map((m) => m.schoolId),
+      )
+    ) {
+      throw notPermitted(
+        '只有教共体负责人或成员学校校长可以提出议题',
+        'Only the community lead or a member school principal may propose agenda items',
+      );
     }
     // a principal proposes for their own school; the lead may record a proposal on a member's behalf
     const manager = meetingsPolicy.manage(actor, access.community);
     const schoolId = manager ? (input.proposerSchoolId ?? null) : Number(actor.scope.id);
     if (schoolId !== null && !members.some((m) => m.schoolId === schoolId)) {
-      throw new ValidationError([fieldIssue('body.proposerSchoolId', 'not_member', '提议学校须为本教共体的核心校或成员校', 'The proposing school must be a core or member school of this community')]);
+      throw new ValidationError([
+        fieldIssue(
+          'body.proposerSchoolId',
+          'not_member',
+          '提议学校须为本教共体的核心校或成员校',
+          'The proposing school must be a core or member school of this community',
+        ),
+      ]);
     }
     await this.assertAgendaOpen(meetingId);
     const id = await this.db.transaction().execute(async (tx) => {
-      const next = await tx.selectFrom('meeting_agenda_items').select(sql<number>`coalesce(max(position), 0) + 1`.as('p')).where('meeting_id', '=', meetingId).executeTakeFirstOrThrow();
+      const next = await tx
+        .selectFrom('meeting_agenda_items')
+        .select(sql<number>`coalesce(max(position), 0) + 1`.as('p'))
+        .where('meeting_id', '=', meetingId)
+        .executeTakeFirstOrThrow();
       const row = await tx
         .insertInto('meeting_agenda_items')
         .values({
-          meeting_id: meetingId, position: next.p, topic: input.topic, proposer_name: manager ? (input.proposerName ?? actor.displayName) : actor.displayName,
-          proposer_school_id: schoolId, proposer_user_id: actor.userId, note: input.note ?? null, carried_action_item_id: null,
+          meeting_id: meetingId,
+          position: next.p,
+          topic: input.topic,
+          proposer_name: manager ? (input.proposerName ?? actor.displayName) : actor.displayName,
+          proposer_school_id: schoolId,
+          proposer_user_id: actor.userId,
+          note: input.note ?? null,
+          carried_action_item_id: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -167,8 +272,18 @@ export class MeetingsService {
 
   /** Once the minutes circulate, the agenda is part of the record. */
   private async assertAgendaOpen(meetingId: number) {
-    const rev = await this.db.selectFrom('meeting_minutes_revisions').select('status').where('meeting_id', '=', meetingId).where('status', '!=', 'draft').executeTakeFirst();
-    if (rev) throw ruleViolation(409, '纪要已传阅会签，议程不能再修改', 'The minutes have been circulated; the agenda can no longer change');
+    const rev = await this.db
+      .selectFrom('meeting_minutes_revisions')
+      .select('status')
+      .where('meeting_id', '=', meetingId)
+      .where('status', '!=', 'draft')
+      .executeTakeFirst();
+    if (rev)
+      throw ruleViolation(
+        409,
+        '纪要已传阅会签，议程不能再修改',
+        'The minutes have been circulated; the agenda can no longer change',
+      );
   }
 
   private async agendaItem(meetingId: number, id: number): Promise<AgendaItem> {
@@ -182,7 +297,12 @@ export class MeetingsService {
     await managedMeeting(this.db, caller.actor, meetingId);
     await this.assertAgendaOpen(meetingId);
     await this.db.transaction().execute(async (tx) => {
-      const before = await tx.deleteFrom('meeting_agenda_items').where('id', '=', itemId).where('meeting_id', '=', meetingId).returningAll().executeTakeFirst();
+      const before = await tx
+        .deleteFrom('meeting_agenda_items')
+        .where('id', '=', itemId)
+        .where('meeting_id', '=', meetingId)
+        .returningAll()
+        .executeTakeFirst();
       if (!before) throw notFound('议题', 'Agenda item', itemId);
       await recordAudit(tx, caller, { action: 'delete', entity: 'meeting_agenda_item', entityId: itemId, before });
     });
@@ -194,7 +314,13 @@ export class MeetingsService {
     await this.assertAgendaOpen(meetingId);
     await this.db.transaction().execute(async (tx) => {
       const carried = await carryOver(tx, meetingId, access.community.id, access.meeting.starts_at);
-      if (carried.length) await recordAudit(tx, caller, { action: 'carry_over', entity: 'meeting', entityId: meetingId, after: { carriedActionItems: carried } });
+      if (carried.length)
+        await recordAudit(tx, caller, {
+          action: 'carry_over',
+          entity: 'meeting',
+          entityId: meetingId,
+          after: { carriedActionItems: carried },
+        });
     });
     return (await repo.agendaOf(this.db, meetingId, todayShanghai())).map(toAgendaItem);
   }
@@ -204,17 +330,44 @@ export class MeetingsService {
   async addAttendee(caller: Caller, meetingId: number, input: AttendeeInput): Promise<Attendee> {
     await managedMeeting(this.db, caller.actor, meetingId);
     const issues = [];
-    if (input.schoolId && !(await this.db.selectFrom('schools').select('id').where('id', '=', input.schoolId).executeTakeFirst())) {
-      issues.push(fieldIssue('body.schoolId', 'unknown_reference', `学校 ${input.schoolId} 不存在`, `School ${input.schoolId} does not exist`));
+    if (
+      input.schoolId &&
+      !(await this.db.selectFrom('schools').select('id').where('id', '=', input.schoolId).executeTakeFirst())
+    ) {
+      issues.push(
+        fieldIssue(
+          'body.schoolId',
+          'unknown_reference',
+          `学校 ${input.schoolId} 不存在`,
+          `School ${input.schoolId} does not exist`,
+        ),
+      );
     }
-    if (input.teacherId && !(await this.db.selectFrom('teachers').select('id').where('id', '=', input.teacherId).executeTakeFirst())) {
-      issues.push(fieldIssue('body.teacherId', 'unknown_reference', `教师 ${input.teacherId} 不存在`, `Teacher ${input.teacherId} does not exist`));
+    if (
+      input.teacherId &&
+      !(await this.db.selectFrom('teachers').select('id').where('id', '=', input.teacherId).executeTakeFirst())
+    ) {
+      issues.push(
+        fieldIssue(
+          'body.teacherId',
+          'unknown_reference',
+          `教师 ${input.teacherId} 不存在`,
+          `Teacher ${input.teacherId} does not exist`,
+        ),
+      );
     }
     if (issues.length) throw new ValidationError(issues);
     const id = await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('meeting_attendees')
-        .values({ meeting_id: meetingId, category: input.category, person_name: input.personName, teacher_id: input.teacherId ?? null, school_id: input.schoolId ?? null, position: input.position ?? null })
+        .values({
+          meeting_id: meetingId,
+          category: input.category,
+          person_name: input.personName,
+          teacher_id: input.teacherId ?? null,
+          school_id: input.schoolId ?? null,
+          position: input.position ?? null,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       await recordAudit(tx, caller, { action: 'create', entity: 'meeting_attendee', entityId: row.id, after: row });
@@ -227,7 +380,12 @@ export class MeetingsService {
   async removeAttendee(caller: Caller, meetingId: number, attendeeId: number): Promise<void> {
     await managedMeeting(this.db, caller.actor, meetingId);
     await this.db.transaction().execute(async (tx) => {
-      const before = await tx.deleteFrom('meeting_attendees').where('id', '=', attendeeId).where('meeting_id', '=', meetingId).returningAll().executeTakeFirst();
+      const before = await tx
+        .deleteFrom('meeting_attendees')
+        .where('id', '=', attendeeId)
+        .where('meeting_id', '=', meetingId)
+        .returningAll()
+        .executeTakeFirst();
       if (!before) throw notFound('参会人员', 'Attendee', attendeeId);
       await recordAudit(tx, caller, { action: 'delete', entity: 'meeting_attendee', entityId: attendeeId, before });
     });
@@ -247,18 +405,40 @@ export async function carryOver(tx: Tx, meetingId: number, communityId: number, 
     .where('i.done_at', 'is', null)
     .where('i.meeting_id', '!=', meetingId)
     .where('m.starts_at', '<', startsAt)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('meeting_agenda_items as x').select('x.id').where('x.meeting_id', '=', meetingId).whereRef('x.carried_action_item_id', '=', 'i.id'))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('meeting_agenda_items as x')
+            .select('x.id')
+            .where('x.meeting_id', '=', meetingId)
+            .whereRef('x.carried_action_item_id', '=', 'i.id'),
+        ),
+      ),
+    )
     .orderBy('i.due_date')
     .orderBy('i.id')
     .execute();
   if (!open.length) return [];
-  const next = await tx.selectFrom('meeting_agenda_items').select(sql<number>`coalesce(max(position), 0)`.as('p')).where('meeting_id', '=', meetingId).executeTakeFirstOrThrow();
+  const next = await tx
+    .selectFrom('meeting_agenda_items')
+    .select(sql<number>`coalesce(max(position), 0)`.as('p'))
+    .where('meeting_id', '=', meetingId)
+    .executeTakeFirstOrThrow();
   await tx
     .insertInto('meeting_agenda_items')
-    .values(open.map((i, k) => ({
-      meeting_id: meetingId, position: next.p + k + 1, topic: carryOverTopic(i), proposer_name: SYSTEM_PROPOSER, proposer_school_id: null, proposer_user_id: null, note: null,
-      carried_action_item_id: i.id,
-    })))
+    .values(
+      open.map((i, k) => ({
+        meeting_id: meetingId,
+        position: next.p + k + 1,
+        topic: carryOverTopic(i),
+        proposer_name: SYSTEM_PROPOSER,
+        proposer_school_id: null,
+        proposer_user_id: null,
+        note: null,
+        carried_action_item_id: i.id,
+      })),
+    )
     .execute();
   return open.map((i) => i.id);
 }

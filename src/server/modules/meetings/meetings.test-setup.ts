@@ -7,7 +7,14 @@ export async function meetingWorld(t: TestApp) {
   const db = t.ctx.db;
   const core = await buildSchool(db, { name: '硖石小学', quality_tier: 'strong' });
   const member = await buildSchool(db, { name: '周王庙小学', location_class: 'rural', quality_tier: 'weak' });
-  const community = await buildCommunity(db, [{ schoolId: core.id, role: 'core' }, { schoolId: member.id, role: 'member' }], { name: '硖石教共体' });
+  const community = await buildCommunity(
+    db,
+    [
+      { schoolId: core.id, role: 'core' },
+      { schoolId: member.id, role: 'member' },
+    ],
+    { name: '硖石教共体' },
+  );
   const other = await buildSchool(db, { name: '长安小学' });
   const otherCommunity = await buildCommunity(db, [{ schoolId: other.id, role: 'core' }], { name: '长安教共体' });
   const users = {
@@ -20,7 +27,12 @@ export async function meetingWorld(t: TestApp) {
   };
   const as = async (u: { username: string }): Promise<Client> => login(t.app, u.username, USER_PASSWORD);
   return {
-    core, member, community, other, otherCommunity, users,
+    core,
+    member,
+    community,
+    other,
+    otherCommunity,
+    users,
     lead: await as(users.lead),
     corePrincipal: await as(users.corePrincipal),
     memberPrincipal: await as(users.memberPrincipal),
@@ -31,5 +43,10 @@ export async function meetingWorld(t: TestApp) {
 }
 
 export const meetingBody = (communityId: number, o: Record<string, unknown> = {}) => ({
-  communityId, kind: 'regular', title: '2026年秋季学期联席会议', startsAt: '2026-09-15T06:30:00Z', place: '硖石小学会议室', ...o,
+  communityId,
+  kind: 'regular',
+  title: '2026年秋季学期联席会议',
+  startsAt: '2026-09-15T06:30:00Z',
+  place: '硖石小学会议室',
+  ...o,
 });

@@ -7,7 +7,15 @@ import { currentMemberSchools, managedMeeting, readableMeeting } from './meeting
 import { toRevision } from './meetings.mappers.js';
 import { meetingsPolicy } from './meetings.policy.js';
 import * as repo from './meetings.repo.js';
-import { allSigned, normalizeMinutes, resolveSigners, sha256Hex, SIGN_REFUSAL_TEXT, signRefusal, type SignRefusal } from './meetings.rules.js';
+import {
+  allSigned,
+  normalizeMinutes,
+  resolveSigners,
+  sha256Hex,
+  SIGN_REFUSAL_TEXT,
+  signRefusal,
+  type SignRefusal,
+} from './meetings.rules.js';
 
 const refuse = (r: SignRefusal) => {
   const t = SIGN_REFUSAL_TEXT[r];
@@ -27,13 +35,23 @@ export class MinutesService {
   async get(actor: Actor, meetingId: number): Promise<Minutes> {
     await readableMeeting(this.db, actor, meetingId);
     const revisions = await repo.revisionsOf(this.db, meetingId);
-    const signers = await repo.signersOf(this.db, revisions.map((r) => r.id));
+    const signers = await repo.signersOf(
+      this.db,
+      revisions.map((r) => r.id),
+    );
     const [current, ...history] = revisions.map((r) => toRevision(r, signers));
     return { meetingId, current: current ?? null, history };
   }
 
   private latestForUpdate(tx: Db, meetingId: number) {
-    return tx.selectFrom('meeting_minutes_revisions').selectAll().where('meeting_id', '=', meetingId).orderBy('revision', 'desc').limit(1).forUpdate().executeTakeFirst();
+    return tx
+      .selectFrom('meeting_minutes_revisions')
+      .selectAll()
+      .where('meeting_id', '=', meetingId)
+      .orderBy('revision', 'desc')
+      .limit(1)
+      .forUpdate()
+      .executeTakeFirst();
   }
 
   /** Writes the draft (creating revision 1 on first save). Circulated or locked minutes cannot be edited. */
@@ -43,19 +61,66 @@ export class MinutesService {
     const hash = sha256Hex(body);
     await this.db.transaction().execute(async (tx) => {
       const cur = await this.latestForUpdate(tx, meetingId);
-      const who = { updated_by: caller.actor.userId, updated_by_name: caller.actor.displayName, updated_at: new Date().toISOString() };
+      const who = {
+        updated_by: caller.actor.userId,
+        updated_by_name: caller.actor.displayName,
+        updated_at: new Date().toISOString(),
+      };
       if (!cur) {
-        const row = await tx.insertInto('meeting_minutes_revisions').values({ meeting_id: meetingId, revision: 1, status: 'draft', body, body_sha256: hash, round: 0, circulated_at: null, locked_at: null, ...who }).returningAll().executeTakeFirstOrThrow();
-        await recordAudit(tx, caller, { action: 'create', entity: 'meeting_minutes', entityId: row.id, after: { meetingId, revision: 1, sha256: hash } });
+        const row = await tx
+          .insertInto('meeting_minutes_revisions')
+          .values({
+            meeting_id: meetingId,
+            revision: 1,
+            status: 'draft',
+            body,
+            body_sha256: hash,
+            round: 0,
+            circulated_at: null,
+            locked_at: null,
+            ...who,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await recordAudit(tx, caller, {
+          action: 'create',
+          entity: 'meeting_minutes',
+          entityId: row.id,
+          after: { meetingId, revision: 1, sha256: hash },
+        });
         return;
       }
-      if (cur.status === 'circulated') throw ruleViolation(409, '纪要正在传阅会签，不能修改；如需修改，请由签署人退回', 'The minutes are circulating for signature and cannot be edited; a signer must return them first');
-      if (cur.status === 'locked') throw ruleViolation(409, '纪要已全部会签并锁定，不能修改；如需更正，请新建修订版', 'The minutes are signed and locked; start a new revision to change them');
+      if (cur.status === 'circulated')
+        throw ruleViolation(
+          409,
+          '纪要正在传阅会签，不能修改；如需修改，请由签署人退回',
+          'The minutes are circulating for signature and cannot be edited; a signer must return them first',
+        );
+      if (cur.status === 'locked')
+        throw ruleViolation(
+          409,
+          '纪要已全部会签并锁定，不能修改；如需更正，请新建修订版',
+          'The minutes are signed and locked; start a new revision to change them',
+        );
       if (input.baseSha256 && input.baseSha256 !== cur.body_sha256) {
-        throw ruleViolation(409, '纪要已被他人修改，请刷新后在最新内容上编辑', 'Someone else changed the minutes; reload and edit the latest text');
+        throw ruleViolation(
+          409,
+          '纪要已被他人修改，请刷新后在最新内容上编辑',
+          'Someone else changed the minutes; reload and edit the latest text',
+        );
       }
-      await tx.updateTable('meeting_minutes_revisions').set({ body, body_sha256: hash, ...who }).where('id', '=', cur.id).execute();
-      await recordAudit(tx, caller, { action: 'update', entity: 'meeting_minutes', entityId: cur.id, before: { sha256: cur.body_sha256 }, after: { sha256: hash } });
+      await tx
+        .updateTable('meeting_minutes_revisions')
+        .set({ body, body_sha256: hash, ...who })
+        .where('id', '=', cur.id)
+        .execute();
+      await recordAudit(tx, caller, {
+        action: 'update',
+        entity: 'meeting_minutes',
+        entityId: cur.id,
+        before: { sha256: cur.body_sha256 },
+        after: { sha256: hash },
+      });
     });
     return this.get(caller.actor, meetingId);
   }
@@ -65,16 +130,34 @@ export class MinutesService {
     await managedMeeting(this.db, caller.actor, meetingId);
     await this.db.transaction().execute(async (tx) => {
       const cur = await this.latestForUpdate(tx, meetingId);
-      if (!cur || cur.status !== 'locked') throw ruleViolation(409, '只有已锁定的纪要才能新建修订版；当前版本仍可直接编辑或正在会签', 'Only locked minutes take a new revision; the current one is still a draft or circulating');
+      if (!cur || cur.status !== 'locked')
+        throw ruleViolation(
+          409,
+          '只有已锁定的纪要才能新建修订版；当前版本仍可直接编辑或正在会签',
+          'Only locked minutes take a new revision; the current one is still a draft or circulating',
+        );
       const row = await tx
         .insertInto('meeting_minutes_revisions')
         .values({
-          meeting_id: meetingId, revision: cur.revision + 1, status: 'draft', body: cur.body, body_sha256: cur.body_sha256, round: 0, circulated_at: null, locked_at: null,
-          updated_by: caller.actor.userId, updated_by_name: caller.actor.displayName,
+          meeting_id: meetingId,
+          revision: cur.revision + 1,
+          status: 'draft',
+          body: cur.body,
+          body_sha256: cur.body_sha256,
+          round: 0,
+          circulated_at: null,
+          locked_at: null,
+          updated_by: caller.actor.userId,
+          updated_by_name: caller.actor.displayName,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, caller, { action: 'create', entity: 'meeting_minutes', entityId: row.id, after: { meetingId, revision: row.revision, from: cur.revision } });
+      await recordAudit(tx, caller, {
+        action: 'create',
+        entity: 'meeting_minutes',
+        entityId: row.id,
+        after: { meetingId, revision: row.revision, from: cur.revision },
+      });
     });
     return this.get(caller.actor, meetingId);
   }
@@ -86,7 +169,8 @@ export class MinutesService {
   async circulate(caller: Caller, meetingId: number, seen: { sha256?: string | undefined }): Promise<Minutes> {
     const access = await managedMeeting(this.db, caller.actor, meetingId);
     const schools = await currentMemberSchools(this.db, access.community.id);
-    if (!schools.length) throw ruleViolation(422, '该教共体当前没有成员学校，无法会签', 'The community has no current schools to sign');
+    if (!schools.length)
+      throw ruleViolation(422, '该教共体当前没有成员学校，无法会签', 'The community has no current schools to sign');
     const candidates = await this.db
       .selectFrom('users as u')
       .leftJoin('teachers as t', 't.id', 'u.teacher_id')
@@ -94,36 +178,93 @@ export class MinutesService {
       .where('u.role', '=', 'school_admin')
       .where('u.scope_kind', '=', 'school')
       .where('u.is_active', '=', true)
-      .where('u.scope_id', 'in', schools.map((s) => String(s.schoolId)))
+      .where(
+        'u.scope_id',
+        'in',
+        schools.map((s) => String(s.schoolId)),
+      )
       .execute();
     const { signers, missing } = resolveSigners(
       schools,
-      candidates.map((c) => ({ userId: c.id, schoolId: Number(c.scope_id), displayName: c.display_name, teacherPosts: c.posts })),
+      candidates.map((c) => ({
+        userId: c.id,
+        schoolId: Number(c.scope_id),
+        displayName: c.display_name,
+        teacherPosts: c.posts,
+      })),
     );
     if (missing.length) {
       const names = missing.map((m) => m.schoolName);
       throw new ValidationError(
-        missing.map((m) => fieldIssue('signers', 'no_principal', `${m.schoolName}没有校长账号（学校管理员），无法确定会签人`, `${m.schoolName} has no principal account (school administrator) to sign`)),
+        missing.map((m) =>
+          fieldIssue(
+            'signers',
+            'no_principal',
+            `${m.schoolName}没有校长账号（学校管理员），无法确定会签人`,
+            `${m.schoolName} has no principal account (school administrator) to sign`,
+          ),
+        ),
         'rule_violation',
-        { reason: `以下学校没有校长账号，请先为其开通学校管理员账号：${names.join('、')}`, reasonEn: `These schools have no principal account; create a school administrator first: ${names.join(', ')}` },
+        {
+          reason: `以下学校没有校长账号，请先为其开通学校管理员账号：${names.join('、')}`,
+          reasonEn: `These schools have no principal account; create a school administrator first: ${names.join(', ')}`,
+        },
       );
     }
     await this.db.transaction().execute(async (tx) => {
       const cur = await this.latestForUpdate(tx, meetingId);
       if (!cur) throw ruleViolation(409, '尚未起草纪要，不能传阅', 'There are no minutes to circulate yet');
-      if (cur.status !== 'draft') throw ruleViolation(409, cur.status === 'locked' ? '纪要已锁定，请新建修订版' : '纪要已在传阅会签中', cur.status === 'locked' ? 'The minutes are locked; start a new revision' : 'The minutes are already circulating');
-      if (!cur.body.trim()) throw ruleViolation(422, '纪要内容为空，不能传阅', 'The minutes are empty and cannot be circulated');
-      if (seen.sha256 && seen.sha256 !== cur.body_sha256) throw ruleViolation(409, '纪要已被他人修改，请刷新后再传阅', 'The minutes changed since you loaded them; reload before circulating');
+      if (cur.status !== 'draft')
+        throw ruleViolation(
+          409,
+          cur.status === 'locked' ? '纪要已锁定，请新建修订版' : '纪要已在传阅会签中',
+          cur.status === 'locked'
+            ? 'The minutes are locked; start a new revision'
+            : 'The minutes are already circulating',
+        );
+      if (!cur.body.trim())
+        throw ruleViolation(422, '纪要内容为空，不能传阅', 'The minutes are empty and cannot be circulated');
+      if (seen.sha256 && seen.sha256 !== cur.body_sha256)
+        throw ruleViolation(
+          409,
+          '纪要已被他人修改，请刷新后再传阅',
+          'The minutes changed since you loaded them; reload before circulating',
+        );
       const round = cur.round + 1;
-      await tx.updateTable('meeting_minutes_revisions').set({ status: 'circulated', round, circulated_at: new Date().toISOString() }).where('id', '=', cur.id).execute();
+      await tx
+        .updateTable('meeting_minutes_revisions')
+        .set({ status: 'circulated', round, circulated_at: new Date().toISOString() })
+        .where('id', '=', cur.id)
+        .execute();
       await tx
         .insertInto('meeting_minutes_signers')
-        .values(signers.map((s) => ({
-          revision_id: cur.id, round, school_id: s.schoolId, school_name: s.schoolName, school_role: s.role, user_id: s.userId, signer_name: s.signerName,
-          status: 'pending', decided_at: null, comment: null, signed_sha256: null,
-        })))
+        .values(
+          signers.map((s) => ({
+            revision_id: cur.id,
+            round,
+            school_id: s.schoolId,
+            school_name: s.schoolName,
+            school_role: s.role,
+            user_id: s.userId,
+            signer_name: s.signerName,
+            status: 'pending',
+            decided_at: null,
+            comment: null,
+            signed_sha256: null,
+          })),
+        )
         .execute();
-      await recordAudit(tx, caller, { action: 'circulate', entity: 'meeting_minutes', entityId: cur.id, after: { revision: cur.revision, round, sha256: cur.body_sha256, signers: signers.map((s) => ({ schoolId: s.schoolId, userId: s.userId })) } });
+      await recordAudit(tx, caller, {
+        action: 'circulate',
+        entity: 'meeting_minutes',
+        entityId: cur.id,
+        after: {
+          revision: cur.revision,
+          round,
+          sha256: cur.body_sha256,
+          signers: signers.map((s) => ({ schoolId: s.schoolId, userId: s.userId })),
+        },
+      });
     });
     return this.get(caller.actor, meetingId);
   }
@@ -148,14 +289,25 @@ export class MinutesService {
     await this.db.transaction().execute(async (tx) => {
       const cur = await this.latestForUpdate(tx, meetingId);
       const signer = cur
-        ? await tx.selectFrom('meeting_minutes_signers').selectAll().where('revision_id', '=', cur.id).where('round', '=', cur.round).where('school_id', '=', schoolId).executeTakeFirst()
+        ? await tx
+            .selectFrom('meeting_minutes_signers')
+            .selectAll()
+            .where('revision_id', '=', cur.id)
+            .where('round', '=', cur.round)
+            .where('school_id', '=', schoolId)
+            .executeTakeFirst()
         : undefined;
       const refusal = signRefusal({ current: cur, seen, signer, userId: actor.userId });
       if (refusal) throw refuse(refusal);
       const now = new Date().toISOString();
       const decided = await tx
         .updateTable('meeting_minutes_signers')
-        .set({ status: returnComment === null ? 'signed' : 'returned', decided_at: now, comment: returnComment, signed_sha256: seen.sha256 })
+        .set({
+          status: returnComment === null ? 'signed' : 'returned',
+          decided_at: now,
+          comment: returnComment,
+          signed_sha256: seen.sha256,
+        })
         .where('id', '=', signer!.id)
         .where('status', '=', 'pending') // conditional: a second attempt updates nothing
         .returningAll()
@@ -163,16 +315,46 @@ export class MinutesService {
       if (!decided) throw refuse('already_decided');
       const rev = cur!;
       if (returnComment !== null) {
-        await tx.updateTable('meeting_minutes_signers').set({ status: 'void' }).where('revision_id', '=', rev.id).where('round', '=', rev.round).where('status', '=', 'pending').execute();
+        await tx
+          .updateTable('meeting_minutes_signers')
+          .set({ status: 'void' })
+          .where('revision_id', '=', rev.id)
+          .where('round', '=', rev.round)
+          .where('status', '=', 'pending')
+          .execute();
         await tx.updateTable('meeting_minutes_revisions').set({ status: 'draft' }).where('id', '=', rev.id).execute();
-        await recordAudit(tx, caller, { action: 'return', entity: 'meeting_minutes', entityId: rev.id, after: { revision: rev.revision, round: rev.round, schoolId, sha256: seen.sha256, comment: returnComment } });
+        await recordAudit(tx, caller, {
+          action: 'return',
+          entity: 'meeting_minutes',
+          entityId: rev.id,
+          after: { revision: rev.revision, round: rev.round, schoolId, sha256: seen.sha256, comment: returnComment },
+        });
         return;
       }
-      const round = await tx.selectFrom('meeting_minutes_signers').select('status').where('revision_id', '=', rev.id).where('round', '=', rev.round).execute();
-      await recordAudit(tx, caller, { action: 'sign', entity: 'meeting_minutes', entityId: rev.id, after: { revision: rev.revision, round: rev.round, schoolId, sha256: seen.sha256 } });
+      const round = await tx
+        .selectFrom('meeting_minutes_signers')
+        .select('status')
+        .where('revision_id', '=', rev.id)
+        .where('round', '=', rev.round)
+        .execute();
+      await recordAudit(tx, caller, {
+        action: 'sign',
+        entity: 'meeting_minutes',
+        entityId: rev.id,
+        after: { revision: rev.revision, round: rev.round, schoolId, sha256: seen.sha256 },
+      });
       if (allSigned(round)) {
-        await tx.updateTable('meeting_minutes_revisions').set({ status: 'locked', locked_at: new Date().toISOString() }).where('id', '=', rev.id).execute();
-        await recordAudit(tx, caller, { action: 'lock', entity: 'meeting_minutes', entityId: rev.id, after: { revision: rev.revision, sha256: rev.body_sha256 } });
+        await tx
+          .updateTable('meeting_minutes_revisions')
+          .set({ status: 'locked', locked_at: new Date().toISOString() })
+          .where('id', '=', rev.id)
+          .execute();
+        await recordAudit(tx, caller, {
+          action: 'lock',
+          entity: 'meeting_minutes',
+          entityId: rev.id,
+          after: { revision: rev.revision, sha256: rev.body_sha256 },
+        });
       }
     });
   }

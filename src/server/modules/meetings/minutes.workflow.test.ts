@@ -24,10 +24,17 @@ describe('minutes co-signing (会签)', () => {
     expect((await w.lead.get(url)).json().current).toBeNull();
 
     // draft
-    const saved = await w.lead.patch(url, { body: '# 会议纪要\n一、通过秋季学期教研计划。\r\n二、英语同步课堂每周二开课。' });
+    const saved = await w.lead.patch(url, {
+      body: '# 会议纪要\n一、通过秋季学期教研计划。\r\n二、英语同步课堂每周二开课。',
+    });
     expect(saved.statusCode).toBe(200);
     const draft = saved.json().current;
-    expect(draft).toMatchObject({ revision: 1, status: 'draft', round: 0, body: '# 会议纪要\n一、通过秋季学期教研计划。\n二、英语同步课堂每周二开课。' });
+    expect(draft).toMatchObject({
+      revision: 1,
+      status: 'draft',
+      round: 0,
+      body: '# 会议纪要\n一、通过秋季学期教研计划。\n二、英语同步课堂每周二开课。',
+    });
     expect(draft.sha256).toMatch(/^[0-9a-f]{64}$/);
 
     // principals cannot edit; signing a draft is refused
@@ -40,7 +47,9 @@ describe('minutes co-signing (会签)', () => {
     expect(circ.statusCode).toBe(200);
     const c1 = circ.json().current;
     expect(c1).toMatchObject({ status: 'circulated', round: 1 });
-    expect(c1.signers.map((s: { schoolName: string; status: string; userId: number }) => [s.schoolName, s.status, s.userId])).toEqual([
+    expect(
+      c1.signers.map((s: { schoolName: string; status: string; userId: number }) => [s.schoolName, s.status, s.userId]),
+    ).toEqual([
       ['硖石小学', 'pending', w.users.corePrincipal.id],
       ['周王庙小学', 'pending', w.users.memberPrincipal.id],
     ]);
@@ -51,14 +60,23 @@ describe('minutes co-signing (会签)', () => {
 
     // core signs; the member returns with a comment → back to draft, comment visible, pending voided
     expect((await w.corePrincipal.post(`${url}/sign`, { revision: 1, sha256: c1.sha256 })).statusCode).toBe(200);
-    const ret = await w.memberPrincipal.post(`${url}/return`, { revision: 1, sha256: c1.sha256, comment: '第二条请写明开课时间为下午第二节' });
+    const ret = await w.memberPrincipal.post(`${url}/return`, {
+      revision: 1,
+      sha256: c1.sha256,
+      comment: '第二条请写明开课时间为下午第二节',
+    });
     expect(ret.statusCode).toBe(200);
     const r1 = ret.json().current;
     expect(r1.status).toBe('draft');
-    expect(r1.signers.find((s: { schoolId: number }) => s.schoolId === w.member.id)).toMatchObject({ status: 'returned', comment: '第二条请写明开课时间为下午第二节', sha256: c1.sha256 });
+    expect(r1.signers.find((s: { schoolId: number }) => s.schoolId === w.member.id)).toMatchObject({
+      status: 'returned',
+      comment: '第二条请写明开课时间为下午第二节',
+      sha256: c1.sha256,
+    });
 
     // revise and circulate again: a new round, fresh signatures needed
-    const revised = (await w.lead.patch(url, { body: `${r1.body}（下午第二节）`, baseSha256: r1.sha256 })).json().current;
+    const revised = (await w.lead.patch(url, { body: `${r1.body}（下午第二节）`, baseSha256: r1.sha256 })).json()
+      .current;
     expect(revised.sha256).not.toBe(c1.sha256);
     const c2 = (await w.lead.post(`${url}/circulate`, {})).json().current;
     expect(c2).toMatchObject({ status: 'circulated', round: 2, revision: 1 });
@@ -75,7 +93,12 @@ describe('minutes co-signing (会签)', () => {
     expect(locked.status).toBe('locked');
     expect(locked.lockedAt).not.toBeNull();
     const round2 = locked.signers.filter((s: { round: number }) => s.round === 2);
-    expect(round2.every((s: { status: string; sha256: string; decidedAt: string }) => s.status === 'signed' && s.sha256 === c2.sha256 && s.decidedAt)).toBe(true);
+    expect(
+      round2.every(
+        (s: { status: string; sha256: string; decidedAt: string }) =>
+          s.status === 'signed' && s.sha256 === c2.sha256 && s.decidedAt,
+      ),
+    ).toBe(true);
 
     // locked: no edits; a new revision keeps revision 1 intact
     const lockedEdit = await w.lead.patch(url, { body: '改' });
@@ -85,7 +108,12 @@ describe('minutes co-signing (会签)', () => {
     const rev2 = await w.lead.post(`${url}/revisions`);
     expect(rev2.statusCode).toBe(201);
     expect(rev2.json().current).toMatchObject({ revision: 2, status: 'draft', body: locked.body });
-    expect(rev2.json().history[0]).toMatchObject({ revision: 1, status: 'locked', sha256: c2.sha256, body: locked.body });
+    expect(rev2.json().history[0]).toMatchObject({
+      revision: 1,
+      status: 'locked',
+      sha256: c2.sha256,
+      body: locked.body,
+    });
     await w.lead.patch(url, { body: `${locked.body}\n三、更正：开课日期改为周三。` });
     const c3 = (await w.lead.post(`${url}/circulate`, {})).json().current;
     // signing the superseded revision 1 is refused
@@ -96,7 +124,9 @@ describe('minutes co-signing (会签)', () => {
 
     // every step is in the audit log
     const admin = await import('../../test/harness.js').then((h) => h.loginAdmin(t.app));
-    const log = (await admin.get(`/api/v1/audit-log?entity=meeting_minutes&pageSize=100`)).json().items.map((e: { action: string }) => e.action);
+    const log = (await admin.get(`/api/v1/audit-log?entity=meeting_minutes&pageSize=100`))
+      .json()
+      .items.map((e: { action: string }) => e.action);
     expect(log).toEqual(expect.arrayContaining(['create', 'update', 'circulate', 'sign', 'return', 'lock']));
   });
 
@@ -120,14 +150,28 @@ describe('minutes co-signing (会签)', () => {
 
   it('refuses to circulate when a school has no principal account, naming it, and writes nothing', async () => {
     const orphan = await buildSchool(t.ctx.db, { name: '丁桥小学' });
-    await t.ctx.db.insertInto('community_memberships').values({ community_id: w.community.id, school_id: orphan.id, role: 'member', start_date: '2022-09-01', end_date: null, note: null }).execute();
+    await t.ctx.db
+      .insertInto('community_memberships')
+      .values({
+        community_id: w.community.id,
+        school_id: orphan.id,
+        role: 'member',
+        start_date: '2022-09-01',
+        end_date: null,
+        note: null,
+      })
+      .execute();
     try {
       const id = await newMeeting({ title: '缺校长测试' });
       await w.lead.patch(`/api/v1/meetings/${id}/minutes`, { body: '纪要' });
       const res = await w.lead.post(`/api/v1/meetings/${id}/minutes/circulate`, {});
       expect(res.statusCode).toBe(422);
       expect(res.json().message).toContain('丁桥小学');
-      expect((await w.lead.get(`/api/v1/meetings/${id}/minutes`)).json().current).toMatchObject({ status: 'draft', round: 0, signers: [] });
+      expect((await w.lead.get(`/api/v1/meetings/${id}/minutes`)).json().current).toMatchObject({
+        status: 'draft',
+        round: 0,
+        signers: [],
+      });
     } finally {
       await t.ctx.db.deleteFrom('community_memberships').where('school_id', '=', orphan.id).execute();
     }
@@ -142,14 +186,20 @@ describe('minutes co-signing (会签)', () => {
       const seen = { revision: 1, sha256: c.sha256 };
       // each principal also double-clicks: four requests in flight
       const results = await Promise.all([
-        w.corePrincipal.post(`${url}/sign`, seen), w.memberPrincipal.post(`${url}/sign`, seen),
-        w.corePrincipal.post(`${url}/sign`, seen), w.memberPrincipal.post(`${url}/sign`, seen),
+        w.corePrincipal.post(`${url}/sign`, seen),
+        w.memberPrincipal.post(`${url}/sign`, seen),
+        w.corePrincipal.post(`${url}/sign`, seen),
+        w.memberPrincipal.post(`${url}/sign`, seen),
       ]);
       expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 409, 409]);
       const final = (await w.lead.get(url)).json().current;
       expect(final.status).toBe('locked');
       expect(final.signers.filter((s: { status: string }) => s.status === 'signed')).toHaveLength(2);
-      const rows = await t.ctx.db.selectFrom('meeting_minutes_signers').select('id').where('revision_id', '=', c.id).execute();
+      const rows = await t.ctx.db
+        .selectFrom('meeting_minutes_signers')
+        .select('id')
+        .where('revision_id', '=', c.id)
+        .execute();
       expect(rows).toHaveLength(2);
     }
   });

@@ -33,10 +33,42 @@ function randomProblem(rng: Random, n: number, m: number, forbidP: number, maxCa
 
 describe('solveTransport', () => {
   it.each([
-    { name: 'one row, cheapest column', cost: [5, 3, 9], rows: 1, cols: 3, capacity: [1, 1, 1], objective: 3, assignment: [1] },
-    { name: 'two rows compete for one slot', cost: [1, 10, 2, 3], rows: 2, cols: 2, capacity: [1, 1], objective: 4, assignment: [1, 0].reverse() },
-    { name: 'capacity two takes both', cost: [1, 10, 2, 30], rows: 2, cols: 2, capacity: [2, 1], objective: 3, assignment: [0, 0] },
-    { name: 'forbidden pair forces the other column', cost: [Infinity, 7, 1, 2], rows: 2, cols: 2, capacity: [1, 1], objective: 8, assignment: [1, 0] },
+    {
+      name: 'one row, cheapest column',
+      cost: [5, 3, 9],
+      rows: 1,
+      cols: 3,
+      capacity: [1, 1, 1],
+      objective: 3,
+      assignment: [1],
+    },
+    {
+      name: 'two rows compete for one slot',
+      cost: [1, 10, 2, 3],
+      rows: 2,
+      cols: 2,
+      capacity: [1, 1],
+      objective: 4,
+      assignment: [1, 0].reverse(),
+    },
+    {
+      name: 'capacity two takes both',
+      cost: [1, 10, 2, 30],
+      rows: 2,
+      cols: 2,
+      capacity: [2, 1],
+      objective: 3,
+      assignment: [0, 0],
+    },
+    {
+      name: 'forbidden pair forces the other column',
+      cost: [Infinity, 7, 1, 2],
+      rows: 2,
+      cols: 2,
+      capacity: [1, 1],
+      objective: 8,
+      assignment: [1, 0],
+    },
   ])('$name', ({ cost, rows, cols, capacity, objective, assignment }) => {
     const p = { rows, cols, capacity, cost: Float64Array.from(cost) };
     const r = solveTransport(p);
@@ -82,7 +114,12 @@ describe('solveTransport', () => {
   });
 
   it('a row forbidden everywhere is reported alone', () => {
-    const r = solveTransport({ rows: 2, cols: 2, capacity: [1, 1], cost: Float64Array.from([1, 2, Infinity, Infinity]) });
+    const r = solveTransport({
+      rows: 2,
+      cols: 2,
+      capacity: [1, 1],
+      cost: Float64Array.from([1, 2, Infinity, Infinity]),
+    });
     expect(r).toMatchObject({ feasible: false, failedRow: 1, rows: [1], cols: [] });
   });
 

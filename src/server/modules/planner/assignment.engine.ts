@@ -119,7 +119,13 @@ export function solveTransport(p: TransportProblem): TransportResult {
     if (target < 0) {
       let capacity = 0;
       for (const j of doneCols) capacity += cap[j]!;
-      const result: TransportInfeasible = { feasible: false, failedRow: i, rows: [...scannedRows], cols: [...doneCols], capacity };
+      const result: TransportInfeasible = {
+        feasible: false,
+        failedRow: i,
+        rows: [...scannedRows],
+        cols: [...doneCols],
+        capacity,
+      };
       return result;
     }
 

@@ -1,5 +1,12 @@
 import type { Subject } from '../../../shared/enums.js';
-import type { ExchangeAssignment, ExchangeResult, ExchangeSettings, ExchangeShortage, ExchangeSupply, PlanPoint } from '../../../shared/planner.schemas.js';
+import type {
+  ExchangeAssignment,
+  ExchangeResult,
+  ExchangeSettings,
+  ExchangeShortage,
+  ExchangeSupply,
+  PlanPoint,
+} from '../../../shared/planner.schemas.js';
 import { solveTransport } from './assignment.engine.js';
 import { roadKm, round1, round2 } from './geo.js';
 import { exchangeKind, shortagesOf, supplyOf, type StaffedSchool } from './exchange.rules.js';
@@ -27,13 +34,33 @@ export function matchExchanges(input: ExchangeInput, settings: ExchangeSettings)
   const shortages: (ExchangeShortage & { school: StaffedSchool })[] = [];
   for (const school of input.receivers) {
     for (const s of shortagesOf(school, subjects)) {
-      shortages.push({ key: shortageKey(school.id, s.subject), schoolId: school.id, schoolName: school.name, subject: s.subject, reason: s.reason, slotsNeeded: s.slotsNeeded, slotsMatched: 0, unmatchedReason: null, school });
+      shortages.push({
+        key: shortageKey(school.id, s.subject),
+        schoolId: school.id,
+        schoolName: school.name,
+        subject: s.subject,
+        reason: s.reason,
+        slotsNeeded: s.slotsNeeded,
+        slotsMatched: 0,
+        unmatchedReason: null,
+        school,
+      });
     }
   }
   const supplies: (ExchangeSupply & { school: StaffedSchool; candidates: { id: number; name: string }[] })[] = [];
   for (const school of input.senders) {
     for (const s of supplyOf(school, subjects, settings)) {
-      supplies.push({ key: shortageKey(school.id, s.subject), schoolId: school.id, schoolName: school.name, subject: s.subject, spareTeachers: s.spareTeachers, slots: s.slots, slotsUsed: 0, school, candidates: s.candidates });
+      supplies.push({
+        key: shortageKey(school.id, s.subject),
+        schoolId: school.id,
+        schoolName: school.name,
+        subject: s.subject,
+        spareTeachers: s.spareTeachers,
+        slots: s.slots,
+        slotsUsed: 0,
+        school,
+        candidates: s.candidates,
+      });
     }
   }
   const buildMs = performance.now() - started;
@@ -86,19 +113,34 @@ export function matchExchanges(input: ExchangeInput, settings: ExchangeSettings)
       const s = need[k]!;
       const g = give[j]!;
       s.slotsMatched += count;
-      const teacher = g.candidates[Math.min(g.candidates.length - 1, Math.floor(g.slotsUsed / settings.slotsPerTeacher))] ?? null;
+      const teacher =
+        g.candidates[Math.min(g.candidates.length - 1, Math.floor(g.slotsUsed / settings.slotsPerTeacher))] ?? null;
       g.slotsUsed += count;
       const distanceKm = km[k]![j]!;
       objective += distanceKm * count;
       let best = -1;
-      for (let jj = 0; jj < give.length; jj++) if (allowed[k]![jj] && (best < 0 || km[k]![jj]! < km[k]![best]!)) best = jj;
+      for (let jj = 0; jj < give.length; jj++)
+        if (allowed[k]![jj] && (best < 0 || km[k]![jj]! < km[k]![best]!)) best = jj;
       const extraKm = round2(distanceKm - km[k]![best]!);
       const locked = lockOf.get(s.key) === g.schoolId;
       assignments.push({
-        shortageKey: s.key, schoolId: s.schoolId, schoolName: s.schoolName, supplierSchoolId: g.schoolId, supplierName: g.schoolName, subject,
-        slots: count, distanceKm: round2(distanceKm), kind: exchangeKind(s.slotsNeeded, settings.supportThresholdSlots), locked,
-        suggestedTeacherId: teacher?.id ?? null, suggestedTeacherName: teacher?.name ?? null,
-        why: locked ? { code: 'locked', altSchoolName: null, extraKm: 0 } : extraKm > 0 ? { code: 'capacity', altSchoolName: give[best]!.schoolName, extraKm } : { code: 'nearest', altSchoolName: null, extraKm: 0 },
+        shortageKey: s.key,
+        schoolId: s.schoolId,
+        schoolName: s.schoolName,
+        supplierSchoolId: g.schoolId,
+        supplierName: g.schoolName,
+        subject,
+        slots: count,
+        distanceKm: round2(distanceKm),
+        kind: exchangeKind(s.slotsNeeded, settings.supportThresholdSlots),
+        locked,
+        suggestedTeacherId: teacher?.id ?? null,
+        suggestedTeacherName: teacher?.name ?? null,
+        why: locked
+          ? { code: 'locked', altSchoolName: null, extraKm: 0 }
+          : extraKm > 0
+            ? { code: 'capacity', altSchoolName: give[best]!.schoolName, extraKm }
+            : { code: 'nearest', altSchoolName: null, extraKm: 0 },
       });
     }
     need.forEach((s, k) => {
@@ -125,12 +167,27 @@ export function matchExchanges(input: ExchangeInput, settings: ExchangeSettings)
     supplies: supplies.map(({ school: _s, candidates: _c, ...rest }) => rest),
     assignments,
     points: [...points.values()],
-    totals: { shortageSlots, matchedSlots, totalDistanceKm: round1(objective), worstDistanceKm: round1(Math.max(0, ...assignments.map((a) => a.distanceKm))) },
+    totals: {
+      shortageSlots,
+      matchedSlots,
+      totalDistanceKm: round1(objective),
+      worstDistanceKm: round1(Math.max(0, ...assignments.map((a) => a.distanceKm))),
+    },
     infeasibility: null,
     timings: { buildMs: round1(buildMs), solveMs: round1(solveMs), totalMs: round1(performance.now() - started) },
   };
 }
 
 function point(s: StaffedSchool, role: 'core' | 'member'): PlanPoint {
-  return { id: String(s.id), name: s.name, latitude: s.latitude, longitude: s.longitude, role, level: s.level, regionCode: s.regionCode, capacity: null, load: 0 };
+  return {
+    id: String(s.id),
+    name: s.name,
+    latitude: s.latitude,
+    longitude: s.longitude,
+    role,
+    level: s.level,
+    regionCode: s.regionCode,
+    capacity: null,
+    load: 0,
+  };
 }

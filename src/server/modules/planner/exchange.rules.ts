@@ -88,7 +88,11 @@ export interface Supply {
 }
 
 /** Specialists above the school's own need (classes × periods ÷ full load). */
-export function supplyOf(school: StaffedSchool, subjects: readonly Subject[], settings: Pick<ExchangeSettings, 'periodsPerTeacher' | 'slotsPerTeacher'>): Supply[] {
+export function supplyOf(
+  school: StaffedSchool,
+  subjects: readonly Subject[],
+  settings: Pick<ExchangeSettings, 'periodsPerTeacher' | 'slotsPerTeacher'>,
+): Supply[] {
   const out: Supply[] = [];
   for (const subject of subjects) {
     const periods = periodsPerClass(school.level, subject);
@@ -103,7 +107,12 @@ export function supplyOf(school: StaffedSchool, subjects: readonly Subject[], se
       .slice(0, spare)
       .map((t) => ({ id: t.id, name: t.name }));
     if (!candidates.length) continue;
-    out.push({ subject, spareTeachers: candidates.length, slots: candidates.length * settings.slotsPerTeacher, candidates });
+    out.push({
+      subject,
+      spareTeachers: candidates.length,
+      slots: candidates.length * settings.slotsPerTeacher,
+      candidates,
+    });
   }
   return out;
 }

@@ -13,15 +13,25 @@ const PUBLISHED_OPTIMA: Record<string, number[]> = {
   gap3: [580, 564, 573, 570, 564],
 };
 
-interface OrlibGap { m: number; n: number; profit: number[][]; resource: number[][]; capacity: number[] }
+interface OrlibGap {
+  m: number;
+  n: number;
+  profit: number[][];
+  resource: number[][];
+  capacity: number[];
+}
 function parse(file: string): OrlibGap[] {
-  const nums = readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8').trim().split(/\s+/).map(Number);
+  const nums = readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   let at = 0;
   const next = () => nums[at++]!;
   const count = next();
   const out: OrlibGap[] = [];
   for (let p = 0; p < count; p++) {
-    const m = next(), n = next();
+    const m = next(),
+      n = next();
     const matrix = () => Array.from({ length: m }, () => Array.from({ length: n }, next));
     const profit = matrix();
     const resource = matrix();
@@ -47,7 +57,10 @@ describe('generalised assignment against OR-Library gap1–gap3 published optima
             load[i * g.m + j] = g.resource[j]![i]!;
           }
         }
-        const answer = await solveGapMip({ rows: g.n, cols: g.m, demand: new Array(g.n).fill(1), load, capacity: g.capacity, cost }, 30);
+        const answer = await solveGapMip(
+          { rows: g.n, cols: g.m, demand: new Array(g.n).fill(1), load, capacity: g.capacity, cost },
+          30,
+        );
         expect(answer.status, `${set}-${k + 1}`).toBe('optimal');
         expect(answer.gap).toBe(0);
         expect(-answer.objective!, `${set}-${k + 1}`).toBe(PUBLISHED_OPTIMA[set]![k]);

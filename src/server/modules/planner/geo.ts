@@ -10,7 +10,11 @@ export function greatCircleKm(lat1: number, lng1: number, lat2: number, lng2: nu
 }
 
 /** Road-like distance: the straight line times a detour factor (roads are rarely straight). */
-export function roadKm(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }, detourFactor: number): number {
+export function roadKm(
+  a: { latitude: number; longitude: number },
+  b: { latitude: number; longitude: number },
+  detourFactor: number,
+): number {
   return greatCircleKm(a.latitude, a.longitude, b.latitude, b.longitude) * detourFactor;
 }
 

@@ -9,17 +9,29 @@ import type { Ineligible } from './pairing.rules.js';
 const list = (names: string[], max = 6, sepZh = '、', sepEn = ', ') => {
   const shown = names.slice(0, max);
   const more = names.length - shown.length;
-  return { zh: shown.join(sepZh) + (more > 0 ? ' 等' : ''), en: shown.join(sepEn) + (more > 0 ? ` and ${more} more` : '') };
+  return {
+    zh: shown.join(sepZh) + (more > 0 ? ' 等' : ''),
+    en: shown.join(sepEn) + (more > 0 ? ` and ${more} more` : ''),
+  };
 };
 
 const RELAX: Record<string, Bilingual> = {
-  capacity: { zh: '提高核心校容量（1+X 中的 X）或增加核心校', en: 'Raise core capacities (the X of 1+X) or add core schools' },
+  capacity: {
+    zh: '提高核心校容量（1+X 中的 X）或增加核心校',
+    en: 'Raise core capacities (the X of 1+X) or add core schools',
+  },
   crossRegion: { zh: '允许跨区域结对（山海协作）', en: 'Allow cross-region pairs (mountain–sea cooperation)' },
-  sameLevel: { zh: '取消“同学段结对”限制（九年一贯制学校可跨学段）', en: 'Drop the same-level rule (nine-year schools can pair across stages)' },
+  sameLevel: {
+    zh: '取消“同学段结对”限制（九年一贯制学校可跨学段）',
+    en: 'Drop the same-level rule (nine-year schools can pair across stages)',
+  },
   distance: { zh: '放宽最远结对距离', en: 'Raise the maximum pairing distance' },
   forbidden: { zh: '撤销部分禁止结对设置', en: 'Remove some forbidden pairs' },
   locks: { zh: '撤销部分锁定结对', en: 'Unlock some locked pairs' },
-  timeLimit: { zh: '延长求解时限，或改用基本模型（每校需求为 1）', en: 'Allow a longer time limit, or use the basic model (every demand 1)' },
+  timeLimit: {
+    zh: '延长求解时限，或改用基本模型（每校需求为 1）',
+    en: 'Allow a longer time limit, or use the basic model (every demand 1)',
+  },
 };
 
 export function capacityShort(members: number, capacity: number, memberIds: string[]): Infeasibility {
@@ -53,10 +65,22 @@ export function demandShort(demand: number, capacity: number, memberIds: string[
 /** A member no core may take; `reasons` counts why each core was ruled out. */
 export function unreachable(memberId: string, memberName: string, reasons: Record<Ineligible, number>): Infeasibility {
   const parts: { zh: string; en: string; relax: Bilingual }[] = [];
-  if (reasons.level) parts.push({ zh: `${reasons.level} 所学段不同`, en: `${reasons.level} of another level`, relax: RELAX.sameLevel! });
-  if (reasons.region) parts.push({ zh: `${reasons.region} 所属其他区县`, en: `${reasons.region} in another county`, relax: RELAX.crossRegion! });
-  if (reasons.too_far) parts.push({ zh: `${reasons.too_far} 所超出距离上限`, en: `${reasons.too_far} beyond the distance limit`, relax: RELAX.distance! });
-  if (reasons.forbidden) parts.push({ zh: `${reasons.forbidden} 所被禁止`, en: `${reasons.forbidden} forbidden`, relax: RELAX.forbidden! });
+  if (reasons.level)
+    parts.push({ zh: `${reasons.level} 所学段不同`, en: `${reasons.level} of another level`, relax: RELAX.sameLevel! });
+  if (reasons.region)
+    parts.push({
+      zh: `${reasons.region} 所属其他区县`,
+      en: `${reasons.region} in another county`,
+      relax: RELAX.crossRegion!,
+    });
+  if (reasons.too_far)
+    parts.push({
+      zh: `${reasons.too_far} 所超出距离上限`,
+      en: `${reasons.too_far} beyond the distance limit`,
+      relax: RELAX.distance!,
+    });
+  if (reasons.forbidden)
+    parts.push({ zh: `${reasons.forbidden} 所被禁止`, en: `${reasons.forbidden} forbidden`, relax: RELAX.forbidden! });
   return {
     code: 'member_unreachable',
     memberIds: [memberId],
@@ -71,7 +95,12 @@ export function unreachable(memberId: string, memberName: string, reasons: Recor
 }
 
 /** Hall's condition fails: these members can only use these cores, whose places are too few. */
-export function hallViolation(members: { id: string; name: string }[], cores: { id: string; name: string }[], capacity: number, reasons: Partial<Record<Ineligible, number>>): Infeasibility {
+export function hallViolation(
+  members: { id: string; name: string }[],
+  cores: { id: string; name: string }[],
+  capacity: number,
+  reasons: Partial<Record<Ineligible, number>>,
+): Infeasibility {
   const m = list(members.map((x) => `“${x.name}”`));
   const c = list(cores.map((x) => `“${x.name}”`));
   const relax: Bilingual[] = [{ zh: `提高 ${c.zh} 的容量`, en: `Raise the capacity of ${c.en}` }];
@@ -92,7 +121,11 @@ export function hallViolation(members: { id: string; name: string }[], cores: { 
   };
 }
 
-export function lockedOverCapacity(core: { id: string; name: string }, locked: string[], capacity: number): Infeasibility {
+export function lockedOverCapacity(
+  core: { id: string; name: string },
+  locked: string[],
+  capacity: number,
+): Infeasibility {
   return {
     code: 'locked_over_capacity',
     memberIds: locked,
@@ -109,24 +142,24 @@ export function lockedOverCapacity(core: { id: string; name: string }, locked: s
 export function mipInfeasible(timeLimited: boolean, memberIds: string[]): Infeasibility {
   return timeLimited
     ? {
-      code: 'time_limit',
-      memberIds,
-      coreIds: [],
-      shortBy: 0,
-      message: { zh: '在求解时限内未找到可行方案', en: 'No feasible pairing was found within the time limit' },
-      relax: [RELAX.timeLimit!, RELAX.capacity!],
-    }
+        code: 'time_limit',
+        memberIds,
+        coreIds: [],
+        shortBy: 0,
+        message: { zh: '在求解时限内未找到可行方案', en: 'No feasible pairing was found within the time limit' },
+        relax: [RELAX.timeLimit!, RELAX.capacity!],
+      }
     : {
-      code: 'mip_infeasible',
-      memberIds,
-      coreIds: [],
-      shortBy: 0,
-      message: {
-        zh: '各成员校的帮扶需求无法装入核心校容量（总量够，但无法整校分配）',
-        en: "The members' demands cannot be packed into the cores' capacities (enough in total, but not school by school)",
-      },
-      relax: [RELAX.capacity!, RELAX.crossRegion!, RELAX.forbidden!],
-    };
+        code: 'mip_infeasible',
+        memberIds,
+        coreIds: [],
+        shortBy: 0,
+        message: {
+          zh: '各成员校的帮扶需求无法装入核心校容量（总量够，但无法整校分配）',
+          en: "The members' demands cannot be packed into the cores' capacities (enough in total, but not school by school)",
+        },
+        relax: [RELAX.capacity!, RELAX.crossRegion!, RELAX.forbidden!],
+      };
 }
 
 export function demandExceeds(member: { id: string; name: string }, demand: number, best: number): Infeasibility {

@@ -74,7 +74,12 @@ function arcsOf(p: { rows: number; cols: number; cost: Float64Array }): Arcs {
 }
 
 /** Rows 0..n-1: Σ_j x_ij = 1; rows n..n+m-1: Σ_i w_ij x_ij ≤ cap_j. One column per arc, two entries each. */
-function modelOf(p: { rows: number; cols: number; capacity: ArrayLike<number> }, arcs: Arcs, weight: (row: number, col: number) => number, integer: boolean) {
+function modelOf(
+  p: { rows: number; cols: number; capacity: ArrayLike<number> },
+  arcs: Arcs,
+  weight: (row: number, col: number) => number,
+  integer: boolean,
+) {
   const numCols = arcs.row.length;
   const numRows = p.rows + p.cols;
   const starts = new Int32Array(numCols + 1);
@@ -111,7 +116,13 @@ function modelOf(p: { rows: number; cols: number; capacity: ArrayLike<number> },
   };
 }
 
-function run(highs: Highs, p: { rows: number; cols: number; capacity: ArrayLike<number>; cost: Float64Array }, weight: (row: number, col: number) => number, integer: boolean, timeLimitSeconds: number): HighsAnswer {
+function run(
+  highs: Highs,
+  p: { rows: number; cols: number; capacity: ArrayLike<number>; cost: Float64Array },
+  weight: (row: number, col: number) => number,
+  integer: boolean,
+  timeLimitSeconds: number,
+): HighsAnswer {
   const started = performance.now();
   const arcs = arcsOf(p);
   const model = highs.createModel(modelOf(p, arcs, weight, integer));
@@ -123,7 +134,15 @@ function run(highs: Highs, p: { rows: number; cols: number; capacity: ArrayLike<
     const names: Record<number, string> = Object.fromEntries(Object.entries(codes).map(([k, v]) => [v, k]));
     const highsStatus = names[status] ?? String(status);
     const assignment = new Int32Array(p.rows).fill(-1);
-    if (status === codes.infeasible) return { status: 'infeasible', assignment, objective: null, gap: null, highsStatus, ms: performance.now() - started };
+    if (status === codes.infeasible)
+      return {
+        status: 'infeasible',
+        assignment,
+        objective: null,
+        gap: null,
+        highsStatus,
+        ms: performance.now() - started,
+      };
     const solution = model.getSolution();
     const values = solution.colValue;
     let found = status === codes.optimal;
@@ -131,9 +150,25 @@ function run(highs: Highs, p: { rows: number; cols: number; capacity: ArrayLike<
       // a time-limited MIP may still hold an incumbent; accept it only if it is complete
       found = true;
     }
-    if (!found || !values) return { status: 'no_solution', assignment, objective: null, gap: null, highsStatus, ms: performance.now() - started };
+    if (!found || !values)
+      return {
+        status: 'no_solution',
+        assignment,
+        objective: null,
+        gap: null,
+        highsStatus,
+        ms: performance.now() - started,
+      };
     for (let a = 0; a < values.length; a++) if (values[a]! > 0.5) assignment[arcs.row[a]!] = arcs.col[a]!;
-    if (assignment.some((j) => j < 0)) return { status: 'no_solution', assignment, objective: null, gap: null, highsStatus, ms: performance.now() - started };
+    if (assignment.some((j) => j < 0))
+      return {
+        status: 'no_solution',
+        assignment,
+        objective: null,
+        gap: null,
+        highsStatus,
+        ms: performance.now() - started,
+      };
     let objective = 0;
     for (let i = 0; i < p.rows; i++) objective += p.cost[i * p.cols + assignment[i]!]!;
     const optimal = status === codes.optimal;
@@ -142,7 +177,14 @@ function run(highs: Highs, p: { rows: number; cols: number; capacity: ArrayLike<
       const g = Number(model.info.get('mip_gap'));
       gap = Number.isFinite(g) ? g : null;
     }
-    return { status: optimal ? 'optimal' : 'feasible', assignment, objective, gap, highsStatus, ms: performance.now() - started };
+    return {
+      status: optimal ? 'optimal' : 'feasible',
+      assignment,
+      objective,
+      gap,
+      highsStatus,
+      ms: performance.now() - started,
+    };
   } finally {
     model.dispose();
   }
@@ -159,7 +201,10 @@ export async function solveGapMip(p: GapProblem, timeLimitSeconds: number): Prom
 }
 
 /** The basic model (every demand 1) as a continuous LP; its optimum equals the integer optimum. */
-export async function solveTransportLp(p: { rows: number; cols: number; capacity: ArrayLike<number>; cost: Float64Array }, timeLimitSeconds = 600): Promise<HighsAnswer> {
+export async function solveTransportLp(
+  p: { rows: number; cols: number; capacity: ArrayLike<number>; cost: Float64Array },
+  timeLimitSeconds = 600,
+): Promise<HighsAnswer> {
   const highs = await loadHighs();
   return run(highs, p, () => 1, false, timeLimitSeconds);
 }

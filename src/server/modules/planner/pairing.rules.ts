@@ -64,7 +64,8 @@ export const pairKey = (memberId: string, coreId: string) => `${memberId}\u0000$
 export function eligibility(member: Site, core: Site, ctx: EligibilityContext): Ineligible | null {
   if (ctx.forbidden.has(pairKey(member.id, core.id))) return 'forbidden';
   if (ctx.settings.sameLevel && !levelsCompatible(member.level, core.level)) return 'level';
-  if (!ctx.settings.allowCrossRegion && member.regionCode && core.regionCode && member.regionCode !== core.regionCode) return 'region';
+  if (!ctx.settings.allowCrossRegion && member.regionCode && core.regionCode && member.regionCode !== core.regionCode)
+    return 'region';
   if (ctx.settings.maxDistanceKm !== null && ctx.travel.km(member, core) > ctx.settings.maxDistanceKm) return 'too_far';
   return null;
 }
@@ -87,7 +88,16 @@ export function stagesOf(instance: PairingInstance, settings: PairingSettings): 
     stages.push({
       tier: 2,
       members: villages,
-      cores: centres.map((c) => ({ id: c.id, name: c.name, latitude: c.latitude, longitude: c.longitude, level: c.level, regionCode: c.regionCode, capacity: cap(c.id, settings.villageCapacity), role: 'centre' as const })),
+      cores: centres.map((c) => ({
+        id: c.id,
+        name: c.name,
+        latitude: c.latitude,
+        longitude: c.longitude,
+        level: c.level,
+        regionCode: c.regionCode,
+        capacity: cap(c.id, settings.villageCapacity),
+        role: 'centre' as const,
+      })),
     });
   }
   return stages;

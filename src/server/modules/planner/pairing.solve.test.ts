@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { pairingInstance, pairingSettings, type PairingInstance, type PairingSettingsInput } from '../../../shared/planner.schemas.js';
+import {
+  pairingInstance,
+  pairingSettings,
+  type PairingInstance,
+  type PairingSettingsInput,
+} from '../../../shared/planner.schemas.js';
 import { Random } from '../../demo/demo.random.js';
 import { solveTransport } from './assignment.engine.js';
 import { solveGapMip, solveTransportLp } from './pairing.highs.js';
@@ -10,12 +15,27 @@ const settings = (s: PairingSettingsInput = {}) => pairingSettings.parse(s);
 const instance = (i: unknown) => pairingInstance.parse(i);
 
 // schools on a line along latitude 30: 0.01° of longitude ≈ 0.96 km
-const at = (id: string, lng: number, o: Record<string, unknown> = {}) => ({ id, name: id, latitude: 30, longitude: 120 + lng, level: 'primary', regionCode: '330481', ...o });
+const at = (id: string, lng: number, o: Record<string, unknown> = {}) => ({
+  id,
+  name: id,
+  latitude: 30,
+  longitude: 120 + lng,
+  level: 'primary',
+  regionCode: '330481',
+  ...o,
+});
 
 function randomInstance(rng: Random, members: number, cores: number, maxCap: number): PairingInstance {
   return instance({
-    cores: Array.from({ length: cores }, (_, j) => ({ ...at(`c${j}`, rng.float(0, 0.5)), latitude: 30 + rng.float(0, 0.3), capacity: rng.int(1, maxCap) })),
-    members: Array.from({ length: members }, (_, i) => ({ ...at(`m${i}`, rng.float(0, 0.5)), latitude: 30 + rng.float(0, 0.3) })),
+    cores: Array.from({ length: cores }, (_, j) => ({
+      ...at(`c${j}`, rng.float(0, 0.5)),
+      latitude: 30 + rng.float(0, 0.3),
+      capacity: rng.int(1, maxCap),
+    })),
+    members: Array.from({ length: members }, (_, i) => ({
+      ...at(`m${i}`, rng.float(0, 0.5)),
+      latitude: 30 + rng.float(0, 0.3),
+    })),
   });
 }
 
@@ -42,10 +62,20 @@ function bruteForce(inst: PairingInstance, cost: (m: number, c: number) => numbe
 
 describe('solvePairing — basic model', () => {
   it('pairs each member with its nearest core when capacity allows, and says so', async () => {
-    const inst = instance({ cores: [{ ...at('A', 0), capacity: 2 }, { ...at('B', 1), capacity: 2 }], members: [at('a1', 0.1), at('b1', 0.9), at('a2', -0.1)] });
+    const inst = instance({
+      cores: [
+        { ...at('A', 0), capacity: 2 },
+        { ...at('B', 1), capacity: 2 },
+      ],
+      members: [at('a1', 0.1), at('b1', 0.9), at('a2', -0.1)],
+    });
     const r = await solvePairing(inst, settings());
     expect(r).toMatchObject({ status: 'optimal', provenOptimal: true, solver: 'ssp', infeasibility: null });
-    expect(r.assignments.map((a) => [a.memberId, a.coreId, a.why.code])).toEqual([['a1', 'A', 'nearest'], ['b1', 'B', 'nearest'], ['a2', 'A', 'nearest']]);
+    expect(r.assignments.map((a) => [a.memberId, a.coreId, a.why.code])).toEqual([
+      ['a1', 'A', 'nearest'],
+      ['b1', 'B', 'nearest'],
+      ['a2', 'A', 'nearest'],
+    ]);
     expect(r.totals.worstDistanceKm).toBeGreaterThan(0);
   });
 
@@ -62,7 +92,8 @@ describe('solvePairing — basic model', () => {
         continue;
       }
       const { roadKm } = await import('./geo.js');
-      const expected = bruteForce(inst, (i, j) => Math.round(roadKm(inst.members[i]!, inst.cores[j]!, 1.3) * 1000)) / 1000;
+      const expected =
+        bruteForce(inst, (i, j) => Math.round(roadKm(inst.members[i]!, inst.cores[j]!, 1.3) * 1000)) / 1000;
       expect(r.objective).toBeCloseTo(expected, 2);
       expect(r.provenOptimal).toBe(true);
     }
@@ -70,7 +101,13 @@ describe('solvePairing — basic model', () => {
 
   it('keeps an existing pair unless changing saves more than the penalty', async () => {
     // m is 0.96 km from A's side of B: A at 0, B at 0.3, m at 0.2 (currently with A)
-    const base = { cores: [{ ...at('A', 0), capacity: 1 }, { ...at('B', 0.3), capacity: 1 }], members: [{ ...at('m', 0.2), currentCoreId: 'A' }] };
+    const base = {
+      cores: [
+        { ...at('A', 0), capacity: 1 },
+        { ...at('B', 0.3), capacity: 1 },
+      ],
+      members: [{ ...at('m', 0.2), currentCoreId: 'A' }],
+    };
     const gain = (await solvePairing(instance(base), settings({ changePenalty: 0 }))).assignments[0]!;
     expect(gain).toMatchObject({ coreId: 'B', change: 'changed', why: { code: 'nearest' } });
     const kept = (await solvePairing(instance(base), settings({ changePenalty: 50 }))).assignments[0]!;
@@ -81,11 +118,23 @@ describe('solvePairing — basic model', () => {
   });
 
   it('honours locks and forbidden pairs, and explains the capacity trade-off', async () => {
-    const inst = instance({ cores: [{ ...at('A', 0), capacity: 1 }, { ...at('B', 1), capacity: 1 }], members: [at('x', 0.1), at('y', 0.2)] });
+    const inst = instance({
+      cores: [
+        { ...at('A', 0), capacity: 1 },
+        { ...at('B', 1), capacity: 1 },
+      ],
+      members: [at('x', 0.1), at('y', 0.2)],
+    });
     const free = await solvePairing(inst, settings());
-    expect(free.assignments.find((a) => a.memberId === 'y')).toMatchObject({ coreId: 'B', why: { code: 'capacity', altCoreId: 'A' } });
+    expect(free.assignments.find((a) => a.memberId === 'y')).toMatchObject({
+      coreId: 'B',
+      why: { code: 'capacity', altCoreId: 'A' },
+    });
     const locked = await solvePairing(inst, settings({ locks: [{ memberId: 'y', coreId: 'A' }] }));
-    expect(locked.assignments.map((a) => [a.memberId, a.coreId, a.locked])).toEqual([['x', 'B', false], ['y', 'A', true]]);
+    expect(locked.assignments.map((a) => [a.memberId, a.coreId, a.locked])).toEqual([
+      ['x', 'B', false],
+      ['y', 'A', true],
+    ]);
     expect(locked.assignments[1]!.why.code).toBe('locked');
     const forbidden = await solvePairing(inst, settings({ forbidden: [{ memberId: 'x', coreId: 'A' }] }));
     expect(forbidden.assignments.map((a) => a.coreId)).toEqual(['B', 'A']);
@@ -94,18 +143,27 @@ describe('solvePairing — basic model', () => {
 
   it('respects same-level and region rules unless relaxed', async () => {
     const inst = instance({
-      cores: [{ ...at('P', 0), capacity: 1 }, { ...at('J', 0.05, { level: 'junior' }), capacity: 1 }, { ...at('Y', 0.01, { regionCode: '331125' }), capacity: 1 }],
+      cores: [
+        { ...at('P', 0), capacity: 1 },
+        { ...at('J', 0.05, { level: 'junior' }), capacity: 1 },
+        { ...at('Y', 0.01, { regionCode: '331125' }), capacity: 1 },
+      ],
       members: [at('p', 0.04)],
     });
     expect((await solvePairing(inst, settings())).assignments[0]!.coreId).toBe('P');
     expect((await solvePairing(inst, settings({ sameLevel: false }))).assignments[0]!.coreId).toBe('J');
-    expect((await solvePairing(inst, settings({ sameLevel: false, allowCrossRegion: true }))).assignments[0]!.coreId).toBe('J');
+    expect(
+      (await solvePairing(inst, settings({ sameLevel: false, allowCrossRegion: true }))).assignments[0]!.coreId,
+    ).toBe('J');
     expect((await solvePairing(inst, settings({ allowCrossRegion: true }))).assignments[0]!.coreId).toBe('Y');
   });
 
   it('uses an imported travel-time matrix instead of distances', async () => {
     const inst = instance({
-      cores: [{ ...at('A', 0), capacity: 1 }, { ...at('B', 1), capacity: 1 }],
+      cores: [
+        { ...at('A', 0), capacity: 1 },
+        { ...at('B', 1), capacity: 1 },
+      ],
       members: [at('m', 0.1)],
       travelMatrix: { memberIds: ['m'], coreIds: ['A', 'B'], minutes: [[40, 12]] },
     });
@@ -117,7 +175,13 @@ describe('solvePairing — basic model', () => {
   it('tree mode pairs centres with cores and villages with centres', async () => {
     const inst = instance({
       cores: [{ ...at('City', 0), capacity: 2 }],
-      members: [at('T1', 0.5, { kind: 'centre' }), at('T2', -0.5, { kind: 'centre' }), at('v1', 0.6, { kind: 'village' }), at('v2', -0.6, { kind: 'village' }), at('v3', 0.45, { kind: 'village' })],
+      members: [
+        at('T1', 0.5, { kind: 'centre' }),
+        at('T2', -0.5, { kind: 'centre' }),
+        at('v1', 0.6, { kind: 'village' }),
+        at('v2', -0.6, { kind: 'village' }),
+        at('v3', 0.45, { kind: 'village' }),
+      ],
     });
     const r = await solvePairing(inst, settings({ mode: 'tree', villageCapacity: 2 }));
     expect(r.status).toBe('optimal');
@@ -138,7 +202,13 @@ describe('solvePairing — infeasible instances are explained', () => {
   });
 
   it('a member forbidden from every core is named with the reasons', async () => {
-    const inst = instance({ cores: [{ ...at('A', 0), capacity: 3 }, { ...at('J', 0.1, { level: 'junior' }), capacity: 3 }], members: [at('x', 0.1)] });
+    const inst = instance({
+      cores: [
+        { ...at('A', 0), capacity: 3 },
+        { ...at('J', 0.1, { level: 'junior' }), capacity: 3 },
+      ],
+      members: [at('x', 0.1)],
+    });
     const r = await solvePairing(inst, settings({ forbidden: [{ memberId: 'x', coreId: 'A' }] }));
     expect(r.infeasibility).toMatchObject({ code: 'member_unreachable', memberIds: ['x'] });
     expect(r.infeasibility?.message.zh).toContain('1 所学段不同');
@@ -147,7 +217,10 @@ describe('solvePairing — infeasible instances are explained', () => {
 
   it('names the members that compete for too few places (Hall violator)', async () => {
     const inst = instance({
-      cores: [{ ...at('A', 0), capacity: 1 }, { ...at('Y', 0.1, { regionCode: '331125' }), capacity: 5 }],
+      cores: [
+        { ...at('A', 0), capacity: 1 },
+        { ...at('Y', 0.1, { regionCode: '331125' }), capacity: 5 },
+      ],
       members: [at('x', 0.1), at('y', 0.2), at('z', 0.1, { regionCode: '331125' })],
     });
     const r = await solvePairing(inst, settings());
@@ -156,9 +229,23 @@ describe('solvePairing — infeasible instances are explained', () => {
     expect(r.infeasibility?.relax.map((x) => x.en).join(' ')).toMatch(/cross-region/);
   });
 
-  it('locks beyond a core\'s capacity', async () => {
-    const inst = instance({ cores: [{ ...at('A', 0), capacity: 1 }, { ...at('B', 1), capacity: 5 }], members: [at('x', 0.1), at('y', 0.2)] });
-    const r = await solvePairing(inst, settings({ locks: [{ memberId: 'x', coreId: 'A' }, { memberId: 'y', coreId: 'A' }] }));
+  it("locks beyond a core's capacity", async () => {
+    const inst = instance({
+      cores: [
+        { ...at('A', 0), capacity: 1 },
+        { ...at('B', 1), capacity: 5 },
+      ],
+      members: [at('x', 0.1), at('y', 0.2)],
+    });
+    const r = await solvePairing(
+      inst,
+      settings({
+        locks: [
+          { memberId: 'x', coreId: 'A' },
+          { memberId: 'y', coreId: 'A' },
+        ],
+      }),
+    );
     expect(r.infeasibility).toMatchObject({ code: 'locked_over_capacity', coreIds: ['A'], shortBy: 1 });
   });
 });
@@ -170,8 +257,23 @@ describe('checkInstance', () => {
       members: [at('x', 0.1), at('y', 0.2)],
       travelMatrix: { memberIds: ['x', 'y'], coreIds: ['A'], minutes: [[3], [null]] },
     });
-    const issues = checkInstance(inst, settings({ locks: [{ memberId: 'x', coreId: 'A' }, { memberId: 'q', coreId: 'A' }], forbidden: [{ memberId: 'x', coreId: 'A' }], capacities: { Z: 3 } }));
-    expect(issues.map((i) => i.code).sort()).toEqual(['lock_forbidden', 'missing_cells', 'unknown_reference', 'unknown_reference']);
+    const issues = checkInstance(
+      inst,
+      settings({
+        locks: [
+          { memberId: 'x', coreId: 'A' },
+          { memberId: 'q', coreId: 'A' },
+        ],
+        forbidden: [{ memberId: 'x', coreId: 'A' }],
+        capacities: { Z: 3 },
+      }),
+    );
+    expect(issues.map((i) => i.code).sort()).toEqual([
+      'lock_forbidden',
+      'missing_cells',
+      'unknown_reference',
+      'unknown_reference',
+    ]);
     expect(issues.find((i) => i.code === 'missing_cells')?.message).toContain('y → A');
   });
 });
@@ -201,8 +303,16 @@ describe('HiGHS agreement', () => {
 
   it('the generalised model (demands) is solved by HiGHS with a proven optimum checked by brute force', async () => {
     const inst = instance({
-      cores: [{ ...at('A', 0), capacity: 3 }, { ...at('B', 0.4), capacity: 2 }],
-      members: [{ ...at('big', 0.05), demand: 2 }, { ...at('s1', 0.1), demand: 1 }, { ...at('s2', 0.3), demand: 1 }, { ...at('s3', 0.02), demand: 1 }],
+      cores: [
+        { ...at('A', 0), capacity: 3 },
+        { ...at('B', 0.4), capacity: 2 },
+      ],
+      members: [
+        { ...at('big', 0.05), demand: 2 },
+        { ...at('s1', 0.1), demand: 1 },
+        { ...at('s2', 0.3), demand: 1 },
+        { ...at('s3', 0.02), demand: 1 },
+      ],
     });
     const r = await solvePairing(inst, settings({ model: 'gap' }));
     expect(r).toMatchObject({ status: 'optimal', provenOptimal: true, solver: 'highs-mip', gap: 0 });
@@ -227,10 +337,29 @@ describe('HiGHS agreement', () => {
   });
 
   it('explains a generalised instance whose demands cannot be packed', async () => {
-    const inst = instance({ cores: [{ ...at('A', 0), capacity: 2 }, { ...at('B', 1), capacity: 2 }], members: [{ ...at('x', 0.1), demand: 3 }, { ...at('y', 0.2), demand: 1 }] });
+    const inst = instance({
+      cores: [
+        { ...at('A', 0), capacity: 2 },
+        { ...at('B', 1), capacity: 2 },
+      ],
+      members: [
+        { ...at('x', 0.1), demand: 3 },
+        { ...at('y', 0.2), demand: 1 },
+      ],
+    });
     const r = await solvePairing(inst, settings({ model: 'gap' }));
     expect(r.infeasibility).toMatchObject({ code: 'demand_exceeds_capacity', memberIds: ['x'], shortBy: 1 });
-    const packing = instance({ cores: [{ ...at('A', 0), capacity: 3 }, { ...at('B', 1), capacity: 3 }], members: [{ ...at('x', 0.1), demand: 2 }, { ...at('y', 0.2), demand: 2 }, { ...at('z', 0.3), demand: 2 }] });
+    const packing = instance({
+      cores: [
+        { ...at('A', 0), capacity: 3 },
+        { ...at('B', 1), capacity: 3 },
+      ],
+      members: [
+        { ...at('x', 0.1), demand: 2 },
+        { ...at('y', 0.2), demand: 2 },
+        { ...at('z', 0.3), demand: 2 },
+      ],
+    });
     const r2 = await solvePairing(packing, settings({ model: 'gap' }));
     expect(r2.infeasibility?.code).toBe('mip_infeasible');
   });

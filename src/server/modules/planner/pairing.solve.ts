@@ -1,9 +1,26 @@
-import type { Infeasibility, PairingAssignment, PairingInstance, PairingResult, PairingSettings, PairingWhy, PlanPoint } from '../../../shared/planner.schemas.js';
+import type {
+  Infeasibility,
+  PairingAssignment,
+  PairingInstance,
+  PairingResult,
+  PairingSettings,
+  PairingWhy,
+  PlanPoint,
+} from '../../../shared/planner.schemas.js';
 import { solveTransport } from './assignment.engine.js';
 import { round1, round2 } from './geo.js';
 import { solveGapMip } from './pairing.highs.js';
 import * as explain from './pairing.explain.js';
-import { COST_SCALE, eligibility, pairKey, stagesOf, travelCost, type EligibilityContext, type Ineligible, type Stage } from './pairing.rules.js';
+import {
+  COST_SCALE,
+  eligibility,
+  pairKey,
+  stagesOf,
+  travelCost,
+  type EligibilityContext,
+  type Ineligible,
+  type Stage,
+} from './pairing.rules.js';
 
 /**
  * Solves a pairing instance (already validated by checkInstance): builds each stage's cost matrix
@@ -13,7 +30,11 @@ import { COST_SCALE, eligibility, pairKey, stagesOf, travelCost, type Eligibilit
 export async function solvePairing(instance: PairingInstance, settings: PairingSettings): Promise<PairingResult> {
   const started = performance.now();
   const travel = travelCost(instance, settings);
-  const ctx: EligibilityContext = { settings, forbidden: new Set(settings.forbidden.map((f) => pairKey(f.memberId, f.coreId))), travel };
+  const ctx: EligibilityContext = {
+    settings,
+    forbidden: new Set(settings.forbidden.map((f) => pairKey(f.memberId, f.coreId))),
+    travel,
+  };
   const lockOf = new Map(settings.locks.map((l) => [l.memberId, l.coreId]));
   const nameOf = new Map<string, string>();
   for (const s of [...instance.cores, ...instance.members]) nameOf.set(s.id, s.name ?? s.id);
@@ -62,8 +83,17 @@ export async function solvePairing(instance: PairingInstance, settings: PairingS
   const timings = { buildMs: round1(buildMs), solveMs: round1(solveMs), totalMs: round1(totalMs) };
   if (infeasibility) {
     return {
-      status: 'infeasible', provenOptimal: false, solver: settings.model === 'basic' ? 'ssp' : 'highs-mip', costUnit: travel.unit, objective: null, gap: null,
-      assignments: [], points, totals: emptyTotals(instance), infeasibility, timings,
+      status: 'infeasible',
+      provenOptimal: false,
+      solver: settings.model === 'basic' ? 'ssp' : 'highs-mip',
+      costUnit: travel.unit,
+      objective: null,
+      gap: null,
+      assignments: [],
+      points,
+      totals: emptyTotals(instance),
+      infeasibility,
+      timings,
     };
   }
   return {
@@ -96,14 +126,21 @@ interface BuiltStage {
   lockedCost: number;
 }
 
-function buildStage(stage: Stage, ctx: EligibilityContext, lockOf: Map<string, string>, settings: PairingSettings, pairLoad: Map<string, number>): BuiltStage | { infeasibility: Infeasibility } {
+function buildStage(
+  stage: Stage,
+  ctx: EligibilityContext,
+  lockOf: Map<string, string>,
+  settings: PairingSettings,
+  pairLoad: Map<string, number>,
+): BuiltStage | { infeasibility: Infeasibility } {
   const { members, cores } = stage;
   const m = cores.length;
   const coreIndex = new Map(cores.map((c, j) => [c.id, j]));
   const capacity = Int32Array.from(cores.map((c) => c.capacity));
   const lockedPairs: { member: number; core: number }[] = [];
   const rows: number[] = [];
-  const loadOf = (i: number, j: number) => (settings.model === 'gap' ? (pairLoad.get(pairKey(members[i]!.id, cores[j]!.id)) ?? members[i]!.demand) : 1);
+  const loadOf = (i: number, j: number) =>
+    settings.model === 'gap' ? (pairLoad.get(pairKey(members[i]!.id, cores[j]!.id)) ?? members[i]!.demand) : 1;
   members.forEach((member, i) => {
     const lockedTo = lockOf.get(member.id);
     const j = lockedTo !== undefined ? coreIndex.get(lockedTo) : undefined;
@@ -116,7 +153,13 @@ function buildStage(stage: Stage, ctx: EligibilityContext, lockOf: Map<string, s
   for (let j = 0; j < m; j++) {
     if (capacity[j]! < 0) {
       const locked = lockedPairs.filter((p) => p.core === j).map((p) => members[p.member]!.id);
-      return { infeasibility: explain.lockedOverCapacity({ id: cores[j]!.id, name: cores[j]!.name ?? cores[j]!.id }, locked, cores[j]!.capacity) };
+      return {
+        infeasibility: explain.lockedOverCapacity(
+          { id: cores[j]!.id, name: cores[j]!.name ?? cores[j]!.id },
+          locked,
+          cores[j]!.capacity,
+        ),
+      };
     }
   }
 
@@ -127,7 +170,9 @@ function buildStage(stage: Stage, ctx: EligibilityContext, lockOf: Map<string, s
   let lockedCost = 0;
   for (const p of lockedPairs) {
     const member = members[p.member]!;
-    lockedCost += Math.round(ctx.travel.cost(member, cores[p.core]!) * COST_SCALE) + penaltyOf(member.currentCoreId, cores[p.core]!.id, settings);
+    lockedCost +=
+      Math.round(ctx.travel.cost(member, cores[p.core]!) * COST_SCALE) +
+      penaltyOf(member.currentCoreId, cores[p.core]!.id, settings);
   }
   const penaltyCount: Record<Ineligible, number> = { forbidden: 0, level: 0, region: 0, too_far: 0 };
   for (let r = 0; r < n; r++) {
@@ -157,12 +202,21 @@ function buildStage(stage: Stage, ctx: EligibilityContext, lockOf: Map<string, s
   let totalCap = 0;
   for (let j = 0; j < m; j++) totalCap += capacity[j]!;
   // every member needs at least its smallest load over the cores it may pair with
-  const minLoad = (r: number) => { let best = Infinity; for (let j = 0; j < m; j++) if (cost[r * m + j]! < Infinity) best = Math.min(best, load[r * m + j]!); return best; };
+  const minLoad = (r: number) => {
+    let best = Infinity;
+    for (let j = 0; j < m; j++) if (cost[r * m + j]! < Infinity) best = Math.min(best, load[r * m + j]!);
+    return best;
+  };
   let totalDemand = 0;
   for (let r = 0; r < n; r++) totalDemand += minLoad(r);
   if (totalDemand > totalCap) {
     const ids = rows.map((i) => members[i]!.id);
-    return { infeasibility: settings.model === 'gap' ? explain.demandShort(totalDemand, totalCap, ids) : explain.capacityShort(totalDemand, totalCap, ids) };
+    return {
+      infeasibility:
+        settings.model === 'gap'
+          ? explain.demandShort(totalDemand, totalCap, ids)
+          : explain.capacityShort(totalDemand, totalCap, ids),
+    };
   }
   if (settings.model === 'gap') {
     for (let r = 0; r < n; r++) {
@@ -175,7 +229,10 @@ function buildStage(stage: Stage, ctx: EligibilityContext, lockOf: Map<string, s
         if (load[r * m + j]! <= capacity[j]!) fits = true;
       }
       const member = members[rows[r]!]!;
-      if (!fits) return { infeasibility: explain.demandExceeds({ id: member.id, name: member.name ?? member.id }, minLoad(r), best) };
+      if (!fits)
+        return {
+          infeasibility: explain.demandExceeds({ id: member.id, name: member.name ?? member.id }, minLoad(r), best),
+        };
     }
   }
   return { stage, rows, cost, travelCost: travel, capacity, load, loadOf, lockedPairs, lockedCost };
@@ -193,7 +250,10 @@ interface SolvedStage {
   gap: number | null;
 }
 
-async function solveStage(b: BuiltStage, settings: PairingSettings): Promise<SolvedStage | { infeasibility: Infeasibility }> {
+async function solveStage(
+  b: BuiltStage,
+  settings: PairingSettings,
+): Promise<SolvedStage | { infeasibility: Infeasibility }> {
   const { stage, rows, cost, capacity } = b;
   const m = stage.cores.length;
   const columnOf = new Int32Array(stage.members.length).fill(-1);
@@ -204,12 +264,21 @@ async function solveStage(b: BuiltStage, settings: PairingSettings): Promise<Sol
       const members = r.rows.map((k) => stage.members[rows[k]!]!).map((x) => ({ id: x.id, name: x.name ?? x.id }));
       if (r.cols.length === 0) {
         // cannot happen after buildStage's reachability check, kept for safety
-        return { infeasibility: explain.capacityShort(rows.length, 0, members.map((x) => x.id)) };
+        return {
+          infeasibility: explain.capacityShort(
+            rows.length,
+            0,
+            members.map((x) => x.id),
+          ),
+        };
       }
       const cores = r.cols.map((j) => stage.cores[j]!).map((x) => ({ id: x.id, name: x.name ?? x.id }));
       // why these members could not use other cores: count their ruled-out pairs
       const reasons: Partial<Record<Ineligible, number>> = {};
-      const travelHasInf = r.rows.some((k) => { for (let j = 0; j < m; j++) if (!(cost[k * m + j]! < Infinity)) return true; return false; });
+      const travelHasInf = r.rows.some((k) => {
+        for (let j = 0; j < m; j++) if (!(cost[k * m + j]! < Infinity)) return true;
+        return false;
+      });
       if (travelHasInf) {
         if (!settings.allowCrossRegion) reasons.region = 1;
         if (settings.sameLevel) reasons.level = 1;
@@ -222,16 +291,35 @@ async function solveStage(b: BuiltStage, settings: PairingSettings): Promise<Sol
     return { columnOf, objective: r.objective + b.lockedCost, proven: true, gap: 0 };
   }
   const demand = rows.map((i) => stage.members[i]!.demand);
-  const answer = await solveGapMip({ rows: rows.length, cols: m, demand, load: b.load, capacity, cost }, settings.timeLimitSeconds);
+  const answer = await solveGapMip(
+    { rows: rows.length, cols: m, demand, load: b.load, capacity, cost },
+    settings.timeLimitSeconds,
+  );
   if (answer.status === 'infeasible' || answer.status === 'no_solution') {
-    return { infeasibility: explain.mipInfeasible(answer.status === 'no_solution', rows.map((i) => stage.members[i]!.id)) };
+    return {
+      infeasibility: explain.mipInfeasible(
+        answer.status === 'no_solution',
+        rows.map((i) => stage.members[i]!.id),
+      ),
+    };
   }
   rows.forEach((i, k) => (columnOf[i] = answer.assignment[k]!));
-  return { columnOf, objective: (answer.objective ?? 0) + b.lockedCost, proven: answer.status === 'optimal', gap: answer.gap };
+  return {
+    columnOf,
+    objective: (answer.objective ?? 0) + b.lockedCost,
+    proven: answer.status === 'optimal',
+    gap: answer.gap,
+  };
 }
 
 /** Each pair with its distance, what changed against today, and why it was chosen. */
-function describe(stage: Stage, b: BuiltStage, columnOf: Int32Array, ctx: EligibilityContext, nameOf: Map<string, string>): PairingAssignment[] {
+function describe(
+  stage: Stage,
+  b: BuiltStage,
+  columnOf: Int32Array,
+  ctx: EligibilityContext,
+  nameOf: Map<string, string>,
+): PairingAssignment[] {
   const m = stage.cores.length;
   const rowOf = new Map(b.rows.map((i, k) => [i, k]));
   const lockedSet = new Set(b.lockedPairs.map((p) => p.member));
@@ -282,14 +370,34 @@ function pointsOf(stages: Stage[], loads: Map<string, number>): PlanPoint[] {
   const points = new Map<string, PlanPoint>();
   for (const stage of stages) {
     for (const c of stage.cores) {
-      points.set(c.id, { id: c.id, name: c.name ?? c.id, latitude: c.latitude, longitude: c.longitude, role: c.role, level: c.level ?? null, regionCode: c.regionCode ?? null, capacity: c.capacity, load: loads.get(c.id) ?? 0 });
+      points.set(c.id, {
+        id: c.id,
+        name: c.name ?? c.id,
+        latitude: c.latitude,
+        longitude: c.longitude,
+        role: c.role,
+        level: c.level ?? null,
+        regionCode: c.regionCode ?? null,
+        capacity: c.capacity,
+        load: loads.get(c.id) ?? 0,
+      });
     }
   }
   for (const stage of stages) {
     for (const m of stage.members) {
       if (points.has(m.id)) continue;
       const role = stage.tier === 2 ? 'village' : m.kind === 'centre' && stages.length > 1 ? 'centre' : 'member';
-      points.set(m.id, { id: m.id, name: m.name ?? m.id, latitude: m.latitude, longitude: m.longitude, role, level: m.level ?? null, regionCode: m.regionCode ?? null, capacity: null, load: 0 });
+      points.set(m.id, {
+        id: m.id,
+        name: m.name ?? m.id,
+        latitude: m.latitude,
+        longitude: m.longitude,
+        role,
+        level: m.level ?? null,
+        regionCode: m.regionCode ?? null,
+        capacity: null,
+        load: 0,
+      });
     }
   }
   return [...points.values()];
@@ -322,5 +430,16 @@ function totalsOf(instance: PairingInstance, a: PairingAssignment[], changePenal
 }
 
 function emptyTotals(instance: PairingInstance): PairingResult['totals'] {
-  return { members: instance.members.length, cores: instance.cores.length, totalDistanceKm: 0, worstDistanceKm: 0, worstMemberId: null, averageDistanceKm: 0, kept: 0, changed: 0, added: 0, penalty: 0 };
+  return {
+    members: instance.members.length,
+    cores: instance.cores.length,
+    totalDistanceKm: 0,
+    worstDistanceKm: 0,
+    worstMemberId: null,
+    averageDistanceKm: 0,
+    kept: 0,
+    changed: 0,
+    added: 0,
+    penalty: 0,
+  };
 }

@@ -24,7 +24,13 @@ export function dayBefore(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-export async function acceptPairingPlan(db: Db, caller: Caller, plan: { id: number; regionCode: string; mode: PairingMode }, result: PairingResult, effectiveDate: string): Promise<AcceptOutcome> {
+export async function acceptPairingPlan(
+  db: Db,
+  caller: Caller,
+  plan: { id: number; regionCode: string; mode: PairingMode },
+  result: PairingResult,
+  effectiveDate: string,
+): Promise<AcceptOutcome> {
   const communities = new CommunitiesService(db);
   const endDate = dayBefore(effectiveDate);
   const point = new Map(result.points.map((p) => [p.id, p]));
@@ -35,7 +41,11 @@ export async function acceptPairingPlan(db: Db, caller: Caller, plan: { id: numb
   const ledBy = new Map<number, { community_id: number; member_ids: number[] }>();
   for (const l of led) if (!ledBy.has(l.school_id)) ledBy.set(l.school_id, l);
   const ledInfo = led.length
-    ? await db.selectFrom('communities').select(['id', 'region_code', 'partner_region_code', 'founded_on']).where('id', 'in', [...new Set(led.map((l) => l.community_id))]).execute()
+    ? await db
+        .selectFrom('communities')
+        .select(['id', 'region_code', 'partner_region_code', 'founded_on'])
+        .where('id', 'in', [...new Set(led.map((l) => l.community_id))])
+        .execute()
     : [];
   const infoOf = new Map(ledInfo.map((c) => [c.id, c]));
 
@@ -51,7 +61,14 @@ export async function acceptPairingPlan(db: Db, caller: Caller, plan: { id: numb
     for (const m of mine) {
       if (m.core_ids.includes(core)) continue;
       if (m.start_date > endDate) {
-        issues.push(fieldIssue('body.effectiveDate', 'before_start', `“${a.memberName}”现有成员关系始于 ${m.start_date}，生效日期须晚于该日`, `"${a.memberName}" joined its current community on ${m.start_date}; the effective date must be later`));
+        issues.push(
+          fieldIssue(
+            'body.effectiveDate',
+            'before_start',
+            `“${a.memberName}”现有成员关系始于 ${m.start_date}，生效日期须晚于该日`,
+            `"${a.memberName}" joined its current community on ${m.start_date}; the effective date must be later`,
+          ),
+        );
       }
       toEnd.push({ communityId: m.community_id, membershipId: m.membership_id });
     }
@@ -61,9 +78,24 @@ export async function acceptPairingPlan(db: Db, caller: Caller, plan: { id: numb
       const info = infoOf.get(community.community_id)!;
       const region = point.get(a.memberId)?.regionCode;
       if (region && region !== info.region_code && region !== info.partner_region_code) {
-        issues.push(fieldIssue('body', 'region_mismatch', `“${a.memberName}”与“${a.coreName}”所在教共体不属同一地区，请先将该教共体设为跨区域`, `"${a.memberName}" is outside the region of "${a.coreName}"'s community; make that community cross-region first`));
+        issues.push(
+          fieldIssue(
+            'body',
+            'region_mismatch',
+            `“${a.memberName}”与“${a.coreName}”所在教共体不属同一地区，请先将该教共体设为跨区域`,
+            `"${a.memberName}" is outside the region of "${a.coreName}"'s community; make that community cross-region first`,
+          ),
+        );
       }
-      if (effectiveDate < info.founded_on) issues.push(fieldIssue('body.effectiveDate', 'before_founding', `生效日期早于“${a.coreName}”教共体成立日期 ${info.founded_on}`, `The effective date precedes the founding of "${a.coreName}"'s community (${info.founded_on})`));
+      if (effectiveDate < info.founded_on)
+        issues.push(
+          fieldIssue(
+            'body.effectiveDate',
+            'before_founding',
+            `生效日期早于“${a.coreName}”教共体成立日期 ${info.founded_on}`,
+            `The effective date precedes the founding of "${a.coreName}"'s community (${info.founded_on})`,
+          ),
+        );
       toAdd.push({ communityId: community.community_id, schoolId: member });
     } else {
       const list = toCreate.get(core) ?? [];
@@ -94,7 +126,13 @@ export async function acceptPairingPlan(db: Db, caller: Caller, plan: { id: numb
       created.push(detail.id);
     }
   }
-  for (const a of toAdd) await communities.addMember(caller, a.communityId, { schoolId: a.schoolId, role: 'member', startDate: effectiveDate, note: `结对规划方案 #${plan.id}` });
+  for (const a of toAdd)
+    await communities.addMember(caller, a.communityId, {
+      schoolId: a.schoolId,
+      role: 'member',
+      startDate: effectiveDate,
+      note: `结对规划方案 #${plan.id}`,
+    });
   const ended = new Set<number>();
   for (const e of toEnd) {
     if (ended.has(e.membershipId)) continue;

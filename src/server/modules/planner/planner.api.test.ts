@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
-import { buildCommunity, buildSchool, buildTeacher, buildUser, HAINING, TONGXIANG, USER_PASSWORD } from '../../test/factories.js';
+import {
+  buildCommunity,
+  buildSchool,
+  buildTeacher,
+  buildUser,
+  HAINING,
+  TONGXIANG,
+  USER_PASSWORD,
+} from '../../test/factories.js';
 
 let t: TestApp;
 let admin: Client;
@@ -12,13 +20,58 @@ beforeAll(async () => {
   admin = await loginAdmin(t.app);
   const db = t.ctx.db;
   // two strong cores in town, three schools to pair; m1 is already paired with coreA
-  const coreA = await buildSchool(db, { name: '城北实验小学', quality_tier: 'strong', location_class: 'urban', latitude: 30.52, longitude: 120.68, classes: 24 });
-  const coreB = await buildSchool(db, { name: '城南实验小学', quality_tier: 'strong', location_class: 'urban', latitude: 30.45, longitude: 120.70, classes: 24 });
-  const m1 = await buildSchool(db, { name: '北村小学', quality_tier: 'weak', location_class: 'rural', latitude: 30.56, longitude: 120.69, classes: 6 });
-  const m2 = await buildSchool(db, { name: '南村小学', quality_tier: 'weak', location_class: 'rural', latitude: 30.41, longitude: 120.71, classes: 6 });
-  const m3 = await buildSchool(db, { name: '东镇小学', quality_tier: 'potential', location_class: 'town', latitude: 30.48, longitude: 120.78, classes: 6 });
-  const other = await buildSchool(db, { name: '桐乡实验小学', region_code: TONGXIANG, quality_tier: 'strong', latitude: 30.63, longitude: 120.56 });
-  const c1 = await buildCommunity(db, [{ schoolId: coreA.id, role: 'core' }, { schoolId: m1.id, role: 'member' }, { schoolId: m2.id, role: 'member' }]);
+  const coreA = await buildSchool(db, {
+    name: '城北实验小学',
+    quality_tier: 'strong',
+    location_class: 'urban',
+    latitude: 30.52,
+    longitude: 120.68,
+    classes: 24,
+  });
+  const coreB = await buildSchool(db, {
+    name: '城南实验小学',
+    quality_tier: 'strong',
+    location_class: 'urban',
+    latitude: 30.45,
+    longitude: 120.7,
+    classes: 24,
+  });
+  const m1 = await buildSchool(db, {
+    name: '北村小学',
+    quality_tier: 'weak',
+    location_class: 'rural',
+    latitude: 30.56,
+    longitude: 120.69,
+    classes: 6,
+  });
+  const m2 = await buildSchool(db, {
+    name: '南村小学',
+    quality_tier: 'weak',
+    location_class: 'rural',
+    latitude: 30.41,
+    longitude: 120.71,
+    classes: 6,
+  });
+  const m3 = await buildSchool(db, {
+    name: '东镇小学',
+    quality_tier: 'potential',
+    location_class: 'town',
+    latitude: 30.48,
+    longitude: 120.78,
+    classes: 6,
+  });
+  const other = await buildSchool(db, {
+    name: '桐乡实验小学',
+    region_code: TONGXIANG,
+    quality_tier: 'strong',
+    latitude: 30.63,
+    longitude: 120.56,
+  });
+  const c1 = await buildCommunity(db, [
+    { schoolId: coreA.id, role: 'core' },
+    { schoolId: m1.id, role: 'member' },
+    { schoolId: m2.id, role: 'member' },
+  ]);
   Object.assign(ids, { coreA: coreA.id, coreB: coreB.id, m1: m1.id, m2: m2.id, m3: m3.id, other: other.id, c1: c1.id });
   // English: coreA has 5 specialists for 24 classes (needs 3) → 2 spare; the villages have none
   for (let i = 0; i < 5; i++) await buildTeacher(db, coreA.id, { subjects: ['english'], major_subject: 'english' });
@@ -33,17 +86,30 @@ beforeAll(async () => {
   };
   for (const [k, u] of Object.entries(users)) clients[k] = await login(t.app, u.username, USER_PASSWORD);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
-const pt = (id: string, lng: number, o: Record<string, unknown> = {}) => ({ id, name: id, latitude: 30.5, longitude: 120 + lng, ...o });
+const pt = (id: string, lng: number, o: Record<string, unknown> = {}) => ({
+  id,
+  name: id,
+  latitude: 30.5,
+  longitude: 120 + lng,
+  ...o,
+});
 
 describe('POST /api/v1/planner/pairings', () => {
   it('builds the instance from the registry and keeps the existing pair', async () => {
-    const res = await clients.haining!.post('/api/v1/planner/pairings', { region: HAINING, settings: { defaultCapacity: 1 } });
+    const res = await clients.haining!.post('/api/v1/planner/pairings', {
+      region: HAINING,
+      settings: { defaultCapacity: 1 },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ status: 'optimal', provenOptimal: true, solver: 'ssp', costUnit: 'km' });
-    const byMember = Object.fromEntries(body.assignments.map((a: { memberId: string; coreId: string; change: string }) => [a.memberId, a]));
+    const byMember = Object.fromEntries(
+      body.assignments.map((a: { memberId: string; coreId: string; change: string }) => [a.memberId, a]),
+    );
     expect(byMember[String(ids.m1)]).toMatchObject({ coreId: String(ids.coreA), change: 'kept' });
     expect(byMember[String(ids.m2)]).toMatchObject({ coreId: String(ids.coreB), change: 'changed' });
     expect(byMember[String(ids.m3)]).toBeUndefined(); // 潜力 schools only with includePotential
@@ -56,14 +122,34 @@ describe('POST /api/v1/planner/pairings', () => {
       instance: { cores: [{ ...pt('A', 0), capacity: 1 }], members: [pt('x', 0.1), pt('y', 0.2)] },
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'infeasible', provenOptimal: false, assignments: [], infeasibility: { code: 'capacity_short', shortBy: 1 } });
+    expect(res.json()).toMatchObject({
+      status: 'infeasible',
+      provenOptimal: false,
+      assignments: [],
+      infeasibility: { code: 'capacity_short', shortBy: 1 },
+    });
     expect(res.json().infeasibility.relax.length).toBeGreaterThan(0);
   });
 
   it.each([
-    ['negative capacity', { instance: { cores: [{ ...pt('A', 0), capacity: -1 }], members: [pt('x', 0.1)] } }, 'body.instance.cores.0.capacity', '容量不能为负数'],
-    ['absurd coordinates', { instance: { cores: [{ ...pt('A', 0), capacity: 1, latitude: 95 }], members: [pt('x', 0.1)] } }, 'body.instance.cores.0.latitude', '纬度'],
-    ['both region and instance', { region: HAINING, instance: { cores: [{ ...pt('A', 0), capacity: 1 }], members: [pt('x', 0.1)] } }, 'body.region', '二选一'],
+    [
+      'negative capacity',
+      { instance: { cores: [{ ...pt('A', 0), capacity: -1 }], members: [pt('x', 0.1)] } },
+      'body.instance.cores.0.capacity',
+      '容量不能为负数',
+    ],
+    [
+      'absurd coordinates',
+      { instance: { cores: [{ ...pt('A', 0), capacity: 1, latitude: 95 }], members: [pt('x', 0.1)] } },
+      'body.instance.cores.0.latitude',
+      '纬度',
+    ],
+    [
+      'both region and instance',
+      { region: HAINING, instance: { cores: [{ ...pt('A', 0), capacity: 1 }], members: [pt('x', 0.1)] } },
+      'body.region',
+      '二选一',
+    ],
   ])('400 for %s, naming the field', async (_name, body, field, zh) => {
     const res = await admin.post('/api/v1/planner/pairings', body);
     expect(res.statusCode).toBe(400);
@@ -73,36 +159,67 @@ describe('POST /api/v1/planner/pairings', () => {
 
   it('422 for a travel matrix with missing cells and for unknown lock references', async () => {
     const res = await admin.post('/api/v1/planner/pairings', {
-      instance: { cores: [{ ...pt('A', 0), capacity: 2 }], members: [pt('x', 0.1), pt('y', 0.2)], travelMatrix: { memberIds: ['x', 'y'], coreIds: ['A'], minutes: [[5], [null]] } },
+      instance: {
+        cores: [{ ...pt('A', 0), capacity: 2 }],
+        members: [pt('x', 0.1), pt('y', 0.2)],
+        travelMatrix: { memberIds: ['x', 'y'], coreIds: ['A'], minutes: [[5], [null]] },
+      },
       settings: { locks: [{ memberId: 'nobody', coreId: 'A' }] },
     });
     expect(res.statusCode).toBe(422);
     const fields = res.json().details.map((d: { field: string }) => d.field);
-    expect(fields).toEqual(expect.arrayContaining(['body.instance.travelMatrix.minutes', 'body.settings.locks.0.memberId']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['body.instance.travelMatrix.minutes', 'body.settings.locks.0.memberId']),
+    );
   });
 
   it('another county, a school or a community lead cannot plan Haining', async () => {
     expect((await clients.tongxiang!.post('/api/v1/planner/pairings', { region: HAINING })).statusCode).toBe(403);
     expect((await clients.principal!.post('/api/v1/planner/pairings', { region: HAINING })).statusCode).toBe(403);
-    expect((await clients.lead!.post('/api/v1/planner/pairings', { instance: { cores: [{ ...pt('A', 0), capacity: 1 }], members: [pt('x', 0.1)] } })).statusCode).toBe(403);
+    expect(
+      (
+        await clients.lead!.post('/api/v1/planner/pairings', {
+          instance: { cores: [{ ...pt('A', 0), capacity: 1 }], members: [pt('x', 0.1)] },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 });
 
 describe('saved pairing plans: lock, forbid, capacity, re-plan, accept', () => {
   let planId: number;
   it('creates a plan, re-plans with a lock and a capacity edit, and keeps it within scope', async () => {
-    const res = await clients.haining!.post('/api/v1/planner/plans', { kind: 'pairing', name: '2027 结对方案', regionCode: HAINING, settings: { defaultCapacity: 1, changePenalty: 0 } });
+    const res = await clients.haining!.post('/api/v1/planner/plans', {
+      kind: 'pairing',
+      name: '2027 结对方案',
+      regionCode: HAINING,
+      settings: { defaultCapacity: 1, changePenalty: 0 },
+    });
     expect(res.statusCode).toBe(201);
     planId = res.json().id;
     expect(res.json()).toMatchObject({ status: 'draft', kind: 'pairing', result: { status: 'optimal' } });
 
     // lock m1 to coreB and give coreB room for two: both villages end up with coreB
     const patched = await clients.haining!.patch(`/api/v1/planner/plans/${planId}`, {
-      settings: { locks: [{ memberId: String(ids.m1), coreId: String(ids.coreB) }], capacities: { [String(ids.coreB)]: 2 }, forbidden: [{ memberId: String(ids.m2), coreId: String(ids.coreA) }] },
+      settings: {
+        locks: [{ memberId: String(ids.m1), coreId: String(ids.coreB) }],
+        capacities: { [String(ids.coreB)]: 2 },
+        forbidden: [{ memberId: String(ids.m2), coreId: String(ids.coreA) }],
+      },
     });
     expect(patched.statusCode).toBe(200);
-    const pairs = Object.fromEntries(patched.json().result.assignments.map((a: { memberId: string; coreId: string; locked: boolean }) => [a.memberId, [a.coreId, a.locked]]));
-    expect(pairs).toEqual({ [String(ids.m1)]: [String(ids.coreB), true], [String(ids.m2)]: [String(ids.coreB), false] });
+    const pairs = Object.fromEntries(
+      patched
+        .json()
+        .result.assignments.map((a: { memberId: string; coreId: string; locked: boolean }) => [
+          a.memberId,
+          [a.coreId, a.locked],
+        ]),
+    );
+    expect(pairs).toEqual({
+      [String(ids.m1)]: [String(ids.coreB), true],
+      [String(ids.m2)]: [String(ids.coreB), false],
+    });
 
     const bad = await clients.haining!.patch(`/api/v1/planner/plans/${planId}`, { settings: { defaultCapacity: -3 } });
     expect(bad.statusCode).toBe(422);
@@ -113,7 +230,10 @@ describe('saved pairing plans: lock, forbid, capacity, re-plan, accept', () => {
     expect((await clients.tongxiang!.get(`/api/v1/planner/plans/${planId}`)).statusCode).toBe(403);
     expect((await clients.principal!.get(`/api/v1/planner/plans/${planId}`)).statusCode).toBe(403);
     expect((await clients.tongxiang!.get('/api/v1/planner/plans')).json().total).toBe(0);
-    expect((await clients.haining!.get('/api/v1/planner/plans?kind=pairing')).json().items[0]).toMatchObject({ id: planId, provenOptimal: true });
+    expect((await clients.haining!.get('/api/v1/planner/plans?kind=pairing')).json().items[0]).toMatchObject({
+      id: planId,
+      provenOptimal: true,
+    });
   });
 
   it('accepting creates the community in the registry, moves the members with dates, and audits', async () => {
@@ -125,37 +245,71 @@ describe('saved pairing plans: lock, forbid, capacity, re-plan, accept', () => {
 
     const community = (await admin.get(`/api/v1/communities/${plan.createdCommunityIds[0]}`)).json();
     expect(community).toMatchObject({ foundedOn: '2027-02-01', model: 'one_plus_x' });
-    const roles = community.memberships.map((m: { schoolId: number; role: string; startDate: string }) => [m.schoolId, m.role, m.startDate]).sort();
-    expect(roles).toEqual([[ids.coreB, 'core', '2027-02-01'], [ids.m1, 'member', '2027-02-01'], [ids.m2, 'member', '2027-02-01']].sort());
+    const roles = community.memberships
+      .map((m: { schoolId: number; role: string; startDate: string }) => [m.schoolId, m.role, m.startDate])
+      .sort();
+    expect(roles).toEqual(
+      [
+        [ids.coreB, 'core', '2027-02-01'],
+        [ids.m1, 'member', '2027-02-01'],
+        [ids.m2, 'member', '2027-02-01'],
+      ].sort(),
+    );
 
     const old = (await admin.get(`/api/v1/communities/${ids.c1}/memberships`)).json();
     for (const m of old.filter((x: { role: string }) => x.role === 'member')) expect(m.endDate).toBe('2027-01-31');
 
     const audit = (await admin.get('/api/v1/audit-log?pageSize=100')).json();
     const actions = audit.items.map((a: { entity: string; action: string }) => `${a.entity}:${a.action}`);
-    expect(actions).toEqual(expect.arrayContaining(['planner_plan:accept', 'planner_plan:replan', 'community:create', 'membership:end']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['planner_plan:accept', 'planner_plan:replan', 'community:create', 'membership:end']),
+    );
 
     expect((await clients.haining!.patch(`/api/v1/planner/plans/${planId}`, { settings: {} })).statusCode).toBe(409);
-    expect((await clients.haining!.post(`/api/v1/planner/plans/${planId}/accept`, { effectiveDate: '2027-02-01' })).statusCode).toBe(409);
+    expect(
+      (await clients.haining!.post(`/api/v1/planner/plans/${planId}/accept`, { effectiveDate: '2027-02-01' }))
+        .statusCode,
+    ).toBe(409);
   });
 });
 
 describe('exchange plans', () => {
   it('matches shortages to spare specialists and records the accepted exchanges', async () => {
-    const solved = await clients.haining!.post('/api/v1/planner/exchanges', { region: HAINING, settings: { subjects: ['english'] } });
+    const solved = await clients.haining!.post('/api/v1/planner/exchanges', {
+      region: HAINING,
+      settings: { subjects: ['english'] },
+    });
     expect(solved.statusCode).toBe(200);
     const r = solved.json();
-    expect(r.shortages.map((s: { schoolId: number; reason: string }) => [s.schoolId, s.reason]).sort()).toEqual([[ids.m1, 'non_specialist'], [ids.m2, 'no_teacher']].sort());
+    expect(r.shortages.map((s: { schoolId: number; reason: string }) => [s.schoolId, s.reason]).sort()).toEqual(
+      [
+        [ids.m1, 'non_specialist'],
+        [ids.m2, 'no_teacher'],
+      ].sort(),
+    );
     expect(r.assignments.every((a: { supplierSchoolId: number }) => a.supplierSchoolId === ids.coreA)).toBe(true);
     expect(r.totals.matchedSlots).toBe(4); // 2 spare teachers × 2 days cover both villages' 2 days
 
-    const created = await clients.haining!.post('/api/v1/planner/plans', { kind: 'exchange', name: '2027 春季走教', regionCode: HAINING, settings: { subjects: ['english'] } });
+    const created = await clients.haining!.post('/api/v1/planner/plans', {
+      kind: 'exchange',
+      name: '2027 春季走教',
+      regionCode: HAINING,
+      settings: { subjects: ['english'] },
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
-    expect((await clients.haining!.post(`/api/v1/planner/plans/${id}/accept`, { effectiveDate: '2027-02-20' })).statusCode).toBe(200);
+    expect(
+      (await clients.haining!.post(`/api/v1/planner/plans/${id}/accept`, { effectiveDate: '2027-02-20' })).statusCode,
+    ).toBe(200);
     const planned = (await clients.viewer!.get(`/api/v1/planner/plans/${id}/exchanges`)).json();
     expect(planned.length).toBe(r.assignments.length);
-    expect(planned[0]).toMatchObject({ fromSchoolId: ids.coreA, subject: 'english', kind: 'itinerant', startDate: '2027-02-20', status: 'planned' });
+    expect(planned[0]).toMatchObject({
+      fromSchoolId: ids.coreA,
+      subject: 'english',
+      kind: 'itinerant',
+      startDate: '2027-02-20',
+      status: 'planned',
+    });
     expect(planned[0].teacherName).not.toBeNull();
   });
 });

@@ -9,7 +9,9 @@ beforeAll(async () => {
   ctx = await createTestContext();
   await seedDemo(ctx.dbh, {});
 });
-afterAll(async () => { await ctx.cleanup(); });
+afterAll(async () => {
+  await ctx.cleanup();
+});
 
 describe('seedPlannerDemo', () => {
   it('adds solved plans and planned exchanges for the demo county', async () => {

@@ -3,18 +3,41 @@ import { createTestApp, loginAdmin, type Client, type TestApp } from '../../test
 
 let t: TestApp;
 let admin: Client;
-beforeAll(async () => { t = await createTestApp(); admin = await loginAdmin(t.app); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await loginAdmin(t.app);
+});
+afterAll(async () => {
+  await t.close();
+});
 
-const pt = (id: string, lng: number, o: Record<string, unknown> = {}) => ({ id, name: id, latitude: 30.5, longitude: 120 + lng, ...o });
+const pt = (id: string, lng: number, o: Record<string, unknown> = {}) => ({
+  id,
+  name: id,
+  latitude: 30.5,
+  longitude: 120 + lng,
+  ...o,
+});
 
 /** Two cores, three members; the load a core spends on a member depends on the pair. */
-const cores = [{ ...pt('A', 0), capacity: 4 }, { ...pt('B', 1), capacity: 4 }];
+const cores = [
+  { ...pt('A', 0), capacity: 4 },
+  { ...pt('B', 1), capacity: 4 },
+];
 const members = [pt('x', 0.1), pt('y', 0.2), pt('z', 0.9)];
-const minutes = [[5, 40], [10, 30], [35, 5]];
-const loads = [[2, 3], [3, 1], [2, 4]];
+const minutes = [
+  [5, 40],
+  [10, 30],
+  [35, 5],
+];
+const loads = [
+  [2, 3],
+  [3, 1],
+  [2, 4],
+];
 const instance = {
-  cores, members,
+  cores,
+  members,
   travelMatrix: { memberIds: ['x', 'y', 'z'], coreIds: ['A', 'B'], minutes },
   pairLoads: members.flatMap((m, i) => cores.map((c, j) => ({ memberId: m.id, coreId: c.id, load: loads[i]![j]! }))),
 };
@@ -40,7 +63,14 @@ describe('generalised assignment with per-pair loads (issue 16)', () => {
     const res = await admin.post('/api/v1/planner/pairings', { instance, settings: { model: 'gap' } });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ status: 'optimal', provenOptimal: true, solver: 'highs-mip', gap: 0, costUnit: 'min', objective: best.cost });
+    expect(body).toMatchObject({
+      status: 'optimal',
+      provenOptimal: true,
+      solver: 'highs-mip',
+      gap: 0,
+      costUnit: 'min',
+      objective: best.cost,
+    });
     expect(body.assignments.map((a: { coreId: string }) => a.coreId)).toEqual(best.cores);
     // the load each pair spends is reported, and each core's load stays within its capacity
     expect(body.assignments.map((a: { demand: number }) => a.demand)).toEqual([2, 1, 2]);
@@ -57,14 +87,21 @@ describe('generalised assignment with per-pair loads (issue 16)', () => {
 
   it('refuses unknown request fields instead of dropping them', async () => {
     for (const body of [
-      { instance: { cores, members: [{ ...members[0], demandByCore: { A: 2, B: 3 } }, members[1], members[2]] }, settings: { model: 'gap' } },
+      {
+        instance: { cores, members: [{ ...members[0], demandByCore: { A: 2, B: 3 } }, members[1], members[2]] },
+        settings: { model: 'gap' },
+      },
       { instance, settings: { model: 'gap', perCoreDemand: true } },
       { instance: { ...instance, extra: 1 }, settings: { model: 'gap' } },
       { instance, settings: { model: 'gap' }, note: 'x' },
     ]) {
       const res = await admin.post('/api/v1/planner/pairings', body);
       expect(res.statusCode, JSON.stringify(body).slice(0, 80)).toBe(400);
-      expect(res.json()).toMatchObject({ code: expect.any(String), message: expect.any(String), messageEn: expect.any(String) });
+      expect(res.json()).toMatchObject({
+        code: expect.any(String),
+        message: expect.any(String),
+        messageEn: expect.any(String),
+      });
     }
   });
 
@@ -75,9 +112,13 @@ describe('generalised assignment with per-pair loads (issue 16)', () => {
   });
 
   it('takes capacities from the domain, not a cap of 1,000', async () => {
-    const res = await admin.post('/api/v1/planner/pairings', { instance: { cores: [{ ...pt('A', 0), capacity: 5000 }], members: [pt('x', 0.1)] } });
+    const res = await admin.post('/api/v1/planner/pairings', {
+      instance: { cores: [{ ...pt('A', 0), capacity: 5000 }], members: [pt('x', 0.1)] },
+    });
     expect(res.statusCode, res.body).toBe(200);
-    const over = await admin.post('/api/v1/planner/pairings', { instance: { cores: [{ ...pt('A', 0), capacity: 500_001 }], members: [pt('x', 0.1)] } });
+    const over = await admin.post('/api/v1/planner/pairings', {
+      instance: { cores: [{ ...pt('A', 0), capacity: 500_001 }], members: [pt('x', 0.1)] },
+    });
     expect(over.statusCode).toBe(400);
   });
 });

@@ -13,20 +13,31 @@ export function isCore(s: PlannerSchoolRow) {
 }
 export function isMember(s: PlannerSchoolRow, includePotential: boolean) {
   if (isCore(s)) return false;
-  return s.quality_tier === 'weak' || s.location_class === 'rural' || (includePotential && s.quality_tier === 'potential');
+  return (
+    s.quality_tier === 'weak' || s.location_class === 'rural' || (includePotential && s.quality_tier === 'potential')
+  );
 }
 
 /** Support units a member needs in the generalised model: larger schools need more. */
 export const demandOf = (s: PlannerSchoolRow) => (s.classes >= 18 ? 2 : 1);
 
-export function registryInstance(schools: PlannerSchoolRow[], memberships: CurrentMembership[], settings: PairingSettings): PairingInstance {
+export function registryInstance(
+  schools: PlannerSchoolRow[],
+  memberships: CurrentMembership[],
+  settings: PairingSettings,
+): PairingInstance {
   const tree = settings.mode === 'tree';
   // tree mode (Enshi): urban strong schools lead township centres — every town school and every
   // rural school with teaching points — and each centre leads the remaining village schools
   const isTreeCore = (s: PlannerSchoolRow) => isCore(s) && s.location_class === 'urban';
-  const isCentre = (s: PlannerSchoolRow) => !isTreeCore(s) && (s.location_class === 'town' || (s.location_class === 'rural' && s.has_teaching_points));
+  const isCentre = (s: PlannerSchoolRow) =>
+    !isTreeCore(s) && (s.location_class === 'town' || (s.location_class === 'rural' && s.has_teaching_points));
   const cores = schools.filter(tree ? isTreeCore : isCore);
-  const members = schools.filter((s) => (tree ? !isTreeCore(s) && (isCentre(s) || isMember(s, settings.includePotential)) : isMember(s, settings.includePotential)));
+  const members = schools.filter((s) =>
+    tree
+      ? !isTreeCore(s) && (isCentre(s) || isMember(s, settings.includePotential))
+      : isMember(s, settings.includePotential),
+  );
   const coreIds = new Set(cores.map((c) => c.id));
   const centreIds = new Set(tree ? members.filter(isCentre).map((m) => m.id) : []);
   const current = new Map<number, number>();
@@ -35,13 +46,22 @@ export function registryInstance(schools: PlannerSchoolRow[], memberships: Curre
     const core = m.core_ids.find((id) => coreIds.has(id) || centreIds.has(id));
     if (core !== undefined) current.set(m.school_id, core);
   }
-  const point = (s: PlannerSchoolRow) => ({ id: String(s.id), name: s.name, latitude: s.latitude, longitude: s.longitude, level: s.level as SchoolLevel, regionCode: s.region_code });
+  const point = (s: PlannerSchoolRow) => ({
+    id: String(s.id),
+    name: s.name,
+    latitude: s.latitude,
+    longitude: s.longitude,
+    level: s.level as SchoolLevel,
+    regionCode: s.region_code,
+  });
   return {
     cores: cores.map((c) => ({ ...point(c), capacity: settings.defaultCapacity })),
     members: members.map((m) => {
       const cur = current.get(m.id);
       // a village's current partner counts only if it is a centre, a centre's only if it is a core
-      const valid = cur !== undefined && (settings.mode !== 'tree' || (centreIds.has(m.id) ? coreIds.has(cur) : centreIds.has(cur) || coreIds.has(cur)));
+      const valid =
+        cur !== undefined &&
+        (settings.mode !== 'tree' || (centreIds.has(m.id) ? coreIds.has(cur) : centreIds.has(cur) || coreIds.has(cur)));
       return {
         ...point(m),
         demand: settings.model === 'gap' ? demandOf(m) : 1,
@@ -67,6 +87,13 @@ export function staffedSchools(schools: PlannerSchoolRow[], teachers: StaffRow[]
     latitude: s.latitude,
     longitude: s.longitude,
     regionCode: s.region_code,
-    teachers: (bySchool.get(s.id) ?? []).map((t) => ({ id: t.id, name: t.name, subjects: t.subjects, majorSubject: t.major_subject, posts: t.posts, honours: t.honours })),
+    teachers: (bySchool.get(s.id) ?? []).map((t) => ({
+      id: t.id,
+      name: t.name,
+      subjects: t.subjects,
+      majorSubject: t.major_subject,
+      posts: t.posts,
+      honours: t.honours,
+    })),
   }));
 }

@@ -4,4 +4,9 @@ import { plannerMigrations } from './planner.migrations.js';
 import { plannerRoutes } from './planner.routes.js';
 
 /** Planning tools that propose pairings and exchanges. */
-export const plannerModule: GongjinModule = { name: 'planner', migrations: plannerMigrations, routes: plannerRoutes, demo: seedPlannerDemo };
+export const plannerModule: GongjinModule = {
+  name: 'planner',
+  migrations: plannerMigrations,
+  routes: plannerRoutes,
+  demo: seedPlannerDemo,
+};

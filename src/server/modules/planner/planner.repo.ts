@@ -108,7 +108,11 @@ export async function currentMemberships(db: Db, schoolIds: number[], on: string
 }
 
 /** Active communities each school leads as core, lowest id first. */
-export async function ledCommunities(db: Db, schoolIds: number[], on: string): Promise<{ school_id: number; community_id: number; member_ids: number[] }[]> {
+export async function ledCommunities(
+  db: Db,
+  schoolIds: number[],
+  on: string,
+): Promise<{ school_id: number; community_id: number; member_ids: number[] }[]> {
   if (!schoolIds.length) return [];
   const rows = await sql<{ school_id: number; community_id: number; member_ids: number[] }>`
     select c.school_id, c.community_id,
@@ -129,7 +133,10 @@ export async function ledCommunities(db: Db, schoolIds: number[], on: string): P
 export function plansQuery(db: Db, actor: Actor, q: Partial<PlanListQuery>) {
   let query = db.selectFrom('planner_plans as p').leftJoin('regions as r', 'r.code', 'p.region_code');
   // plans are region business: only region-scoped users see them, within their region
-  query = actor.scope.kind === 'region' ? query.where('p.region_code', 'like', `${regionPrefix(actor.scope.id)}%`) : query.where(sql<boolean>`false`);
+  query =
+    actor.scope.kind === 'region'
+      ? query.where('p.region_code', 'like', `${regionPrefix(actor.scope.id)}%`)
+      : query.where(sql<boolean>`false`);
   if (q.kind) query = query.where('p.kind', '=', q.kind);
   if (q.status) query = query.where('p.status', '=', q.status);
   if (q.region) query = query.where('p.region_code', 'like', `${regionPrefix(q.region)}%`);
@@ -137,7 +144,13 @@ export function plansQuery(db: Db, actor: Actor, q: Partial<PlanListQuery>) {
 }
 
 export async function findPlan(db: Db, id: number) {
-  return db.selectFrom('planner_plans as p').leftJoin('regions as r', 'r.code', 'p.region_code').selectAll('p').select('r.name as region_name').where('p.id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('planner_plans as p')
+    .leftJoin('regions as r', 'r.code', 'p.region_code')
+    .selectAll('p')
+    .select('r.name as region_name')
+    .where('p.id', '=', id)
+    .executeTakeFirst();
 }
 export type PlanWithRegion = NonNullable<Awaited<ReturnType<typeof findPlan>>>;
 
@@ -147,7 +160,21 @@ export async function plannedExchanges(db: Db, planId: number) {
     .innerJoin('schools as f', 'f.id', 'e.from_school_id')
     .innerJoin('schools as t', 't.id', 'e.to_school_id')
     .leftJoin('teachers as tc', 'tc.id', 'e.teacher_id')
-    .select(['e.id', 'e.plan_id', 'e.from_school_id', 'f.name as from_name', 'e.to_school_id', 't.name as to_name', 'e.subject', 'e.kind', 'e.weekly_slots', 'e.teacher_id', 'tc.name as teacher_name', 'e.start_date', 'e.status'])
+    .select([
+      'e.id',
+      'e.plan_id',
+      'e.from_school_id',
+      'f.name as from_name',
+      'e.to_school_id',
+      't.name as to_name',
+      'e.subject',
+      'e.kind',
+      'e.weekly_slots',
+      'e.teacher_id',
+      'tc.name as teacher_name',
+      'e.start_date',
+      'e.status',
+    ])
     .where('e.plan_id', '=', planId)
     .orderBy('t.name')
     .orderBy('e.subject')

@@ -2,10 +2,29 @@ import { paged } from '../../db/paging.js';
 import type { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { ForbiddenError, entityErrors, ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
 import {
-  exchangeSettings, pairingSettings, type ExchangeResult, type ExchangeSettings, type PairingInstance, type PairingRequest, type PairingResult,
-  type PairingSettings, type PlanCreate, type PlanDetail, type PlanListQuery, type PlanPatch, type PlanSummary, type PlannedExchange,
+  ForbiddenError,
+  entityErrors,
+  ValidationError,
+  fieldIssue,
+  ruleViolation,
+  type FieldIssue,
+} from '../../http/errors.js';
+import {
+  exchangeSettings,
+  pairingSettings,
+  type ExchangeResult,
+  type ExchangeSettings,
+  type PairingInstance,
+  type PairingRequest,
+  type PairingResult,
+  type PairingSettings,
+  type PlanCreate,
+  type PlanDetail,
+  type PlanListQuery,
+  type PlanPatch,
+  type PlanSummary,
+  type PlannedExchange,
 } from '../../../shared/planner.schemas.js';
 import { describeIssue } from '../../../shared/validation.js';
 import { regionLevel } from '../../../shared/regions.js';
@@ -41,7 +60,8 @@ export class PlannerService {
     const { actor } = caller;
     let instance: PairingInstance;
     if (body.region !== undefined) {
-      if (!plannerPolicy.plan(actor, body.region)) throw actor.role === 'bureau_admin' ? outOfScope() : new ForbiddenError();
+      if (!plannerPolicy.plan(actor, body.region))
+        throw actor.role === 'bureau_admin' ? outOfScope() : new ForbiddenError();
       instance = await this.pairingInstance(body.region, body.settings, 'body.region');
     } else {
       if (!plannerPolicy.solveUploaded(actor)) throw new ForbiddenError();
@@ -53,33 +73,61 @@ export class PlannerService {
   }
 
   async solveExchanges(caller: Caller, region: string, settings: ExchangeSettings): Promise<ExchangeResult> {
-    if (!plannerPolicy.plan(caller.actor, region)) throw caller.actor.role === 'bureau_admin' ? outOfScope() : new ForbiddenError();
+    if (!plannerPolicy.plan(caller.actor, region))
+      throw caller.actor.role === 'bureau_admin' ? outOfScope() : new ForbiddenError();
     return this.exchangeResult(region, settings, 'body.region');
   }
 
   private async checkRegion(code: string, field: string) {
     const r = await this.db.selectFrom('regions').select(['code', 'level']).where('code', '=', code).executeTakeFirst();
-    if (!r) throw new ValidationError([fieldIssue(field, 'unknown_reference', `地区代码“${code}”不存在`, `Region ${code} does not exist`)]);
+    if (!r)
+      throw new ValidationError([
+        fieldIssue(field, 'unknown_reference', `地区代码“${code}”不存在`, `Region ${code} does not exist`),
+      ]);
   }
 
   /** Builds the instance of a region from the registry (partner counties too when cross-region pairs are allowed). */
-  async pairingInstance(region: string, settings: PairingSettings, field = 'body.regionCode'): Promise<PairingInstance> {
+  async pairingInstance(
+    region: string,
+    settings: PairingSettings,
+    field = 'body.regionCode',
+  ): Promise<PairingInstance> {
     await this.checkRegion(region, field);
-    const regions = [region, ...(settings.allowCrossRegion && regionLevel(region) === 3 ? await repo.partnerRegions(this.db, region) : [])];
+    const regions = [
+      region,
+      ...(settings.allowCrossRegion && regionLevel(region) === 3 ? await repo.partnerRegions(this.db, region) : []),
+    ];
     const schools = await repo.plannerSchools(this.db, regions);
-    const memberships = await repo.currentMemberships(this.db, schools.map((s) => s.id), today());
+    const memberships = await repo.currentMemberships(
+      this.db,
+      schools.map((s) => s.id),
+      today(),
+    );
     const instance = registryInstance(schools, memberships, settings);
     if (!instance.cores.length || !instance.members.length) {
-      const missing = instance.cores.length ? { zh: '薄弱或乡村学校', en: 'weak or rural schools' } : { zh: '优质学校', en: 'strong schools' };
-      throw ruleViolation(422, `该地区没有可用于结对的${missing.zh}（需有经纬度）`, `The region has no ${missing.en} with coordinates to pair`);
+      const missing = instance.cores.length
+        ? { zh: '薄弱或乡村学校', en: 'weak or rural schools' }
+        : { zh: '优质学校', en: 'strong schools' };
+      throw ruleViolation(
+        422,
+        `该地区没有可用于结对的${missing.zh}（需有经纬度）`,
+        `The region has no ${missing.en} with coordinates to pair`,
+      );
     }
     return instance;
   }
 
-  private async exchangeResult(region: string, settings: ExchangeSettings, field = 'body.regionCode'): Promise<ExchangeResult> {
+  private async exchangeResult(
+    region: string,
+    settings: ExchangeSettings,
+    field = 'body.regionCode',
+  ): Promise<ExchangeResult> {
     await this.checkRegion(region, field);
     const schools = await repo.exchangeSchools(this.db, region);
-    const teachers = await repo.activeTeachers(this.db, schools.map((s) => s.id));
+    const teachers = await repo.activeTeachers(
+      this.db,
+      schools.map((s) => s.id),
+    );
     const staffed = staffedSchools(schools, teachers);
     const byId = new Map(schools.map((s) => [s.id, s]));
     const receivers = staffed.filter((s) => isMember(byId.get(s.id)!, settings.includePotential));
@@ -88,7 +136,15 @@ export class PlannerService {
     const keys = new Set(result.shortages.map((s) => s.key));
     const issues: FieldIssue[] = [];
     settings.locks.forEach((l, i) => {
-      if (!keys.has(l.shortageKey)) issues.push(fieldIssue(`body.settings.locks.${i}.shortageKey`, 'unknown_reference', `短缺“${l.shortageKey}”不存在`, `Shortage ${l.shortageKey} does not exist`));
+      if (!keys.has(l.shortageKey))
+        issues.push(
+          fieldIssue(
+            `body.settings.locks.${i}.shortageKey`,
+            'unknown_reference',
+            `短缺“${l.shortageKey}”不存在`,
+            `Shortage ${l.shortageKey} does not exist`,
+          ),
+        );
     });
     if (issues.length) throw new ValidationError(issues);
     return result;
@@ -100,7 +156,22 @@ export class PlannerService {
     const base = repo.plansQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       base
-        .select(['p.id', 'p.kind', 'p.name', 'p.region_code', 'r.name as region_name', 'p.status', 'p.created_by_name', 'p.accepted_at', 'p.effective_date', 'p.created_at', 'p.updated_at', 'p.result_status', 'p.objective', 'p.proven_optimal'])
+        .select([
+          'p.id',
+          'p.kind',
+          'p.name',
+          'p.region_code',
+          'r.name as region_name',
+          'p.status',
+          'p.created_by_name',
+          'p.accepted_at',
+          'p.effective_date',
+          'p.created_at',
+          'p.updated_at',
+          'p.result_status',
+          'p.objective',
+          'p.proven_optimal',
+        ])
         .orderBy('p.created_at', 'desc')
         .orderBy('p.id', 'desc')
         .$call(paged(q))
@@ -109,9 +180,20 @@ export class PlannerService {
     ]);
     return {
       items: rows.map((r) => ({
-        id: r.id, kind: r.kind as PlanSummary['kind'], name: r.name, regionCode: r.region_code, regionName: r.region_name ?? null, status: r.status as PlanSummary['status'],
-        createdBy: r.created_by_name, acceptedAt: r.accepted_at, effectiveDate: r.effective_date, createdAt: r.created_at, updatedAt: r.updated_at,
-        resultStatus: r.result_status, objective: r.objective, provenOptimal: r.proven_optimal,
+        id: r.id,
+        kind: r.kind as PlanSummary['kind'],
+        name: r.name,
+        regionCode: r.region_code,
+        regionName: r.region_name ?? null,
+        status: r.status as PlanSummary['status'],
+        createdBy: r.created_by_name,
+        acceptedAt: r.accepted_at,
+        effectiveDate: r.effective_date,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        resultStatus: r.result_status,
+        objective: r.objective,
+        provenOptimal: r.proven_optimal,
       })),
       total: Number(count.n),
     };
@@ -127,7 +209,8 @@ export class PlannerService {
   private async editable(actor: Actor, id: number) {
     const plan = await repo.findPlan(this.db, id);
     if (!plan) throw notFound(id);
-    if (!plannerPolicy.plan(actor, plan.region_code)) throw plannerPolicy.readPlan(actor, plan.region_code) ? new ForbiddenError() : outOfScope();
+    if (!plannerPolicy.plan(actor, plan.region_code))
+      throw plannerPolicy.readPlan(actor, plan.region_code) ? new ForbiddenError() : outOfScope();
     return plan;
   }
 
@@ -136,24 +219,39 @@ export class PlannerService {
   }
 
   async create(caller: Caller | null, input: PlanCreate): Promise<PlanDetail> {
-    if (caller && !plannerPolicy.plan(caller.actor, input.regionCode)) throw caller.actor.role === 'bureau_admin' ? outOfScope() : new ForbiddenError();
+    if (caller && !plannerPolicy.plan(caller.actor, input.regionCode))
+      throw caller.actor.role === 'bureau_admin' ? outOfScope() : new ForbiddenError();
     const result = await this.solveFor(input.kind, input.regionCode, input.settings);
     const id = await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('planner_plans')
         .values({
-          kind: input.kind, name: input.name, region_code: input.regionCode, settings: JSON.stringify(input.settings), ...resultColumns(result),
-          created_by: caller?.actor.userId ?? null, created_by_name: caller?.actor.displayName ?? null,
+          kind: input.kind,
+          name: input.name,
+          region_code: input.regionCode,
+          settings: JSON.stringify(input.settings),
+          ...resultColumns(result),
+          created_by: caller?.actor.userId ?? null,
+          created_by_name: caller?.actor.displayName ?? null,
         })
         .returning(['id', 'kind', 'name', 'region_code'])
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, caller, { action: 'create', entity: 'planner_plan', entityId: row.id, after: { ...row, settings: input.settings, objective: objectiveOf(result) } });
+      await recordAudit(tx, caller, {
+        action: 'create',
+        entity: 'planner_plan',
+        entityId: row.id,
+        after: { ...row, settings: input.settings, objective: objectiveOf(result) },
+      });
       return row.id;
     });
     return toDetail((await repo.findPlan(this.db, id))!);
   }
 
-  private async solveFor(kind: 'pairing' | 'exchange', region: string, settings: PairingSettings | ExchangeSettings): Promise<PairingResult | ExchangeResult> {
+  private async solveFor(
+    kind: 'pairing' | 'exchange',
+    region: string,
+    settings: PairingSettings | ExchangeSettings,
+  ): Promise<PairingResult | ExchangeResult> {
     if (kind === 'exchange') return this.exchangeResult(region, settings as ExchangeSettings);
     const s = settings as PairingSettings;
     const instance = await this.pairingInstance(region, s);
@@ -165,7 +263,8 @@ export class PlannerService {
   /** Edits settings (locks, forbidden pairs, capacities …) and re-plans with fresh registry data. */
   async update(caller: Caller, id: number, patch: PlanPatch): Promise<PlanDetail> {
     const plan = await this.editable(caller.actor, id);
-    if (plan.status !== 'draft') throw ruleViolation(409, '方案已采纳，不能再修改', 'The plan has been accepted and can no longer change');
+    if (plan.status !== 'draft')
+      throw ruleViolation(409, '方案已采纳，不能再修改', 'The plan has been accepted and can no longer change');
     const schema = plan.kind === 'pairing' ? pairingSettings : exchangeSettings;
     const parsed = schema.safeParse({ ...plan.settings, ...(patch.settings ?? {}) });
     if (!parsed.success) throw new ValidationError(settingsIssues(parsed.error, 'body.settings'));
@@ -174,10 +273,21 @@ export class PlannerService {
     await this.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('planner_plans')
-        .set({ ...(patch.name ? { name: patch.name } : {}), settings: JSON.stringify(settings), ...resultColumns(result), updated_at: new Date().toISOString() })
+        .set({
+          ...(patch.name ? { name: patch.name } : {}),
+          settings: JSON.stringify(settings),
+          ...resultColumns(result),
+          updated_at: new Date().toISOString(),
+        })
         .where('id', '=', id)
         .execute();
-      await recordAudit(tx, caller, { action: 'replan', entity: 'planner_plan', entityId: id, before: { name: plan.name, settings: plan.settings, objective: plan.objective }, after: { name: patch.name ?? plan.name, settings, objective: objectiveOf(result) } });
+      await recordAudit(tx, caller, {
+        action: 'replan',
+        entity: 'planner_plan',
+        entityId: id,
+        before: { name: plan.name, settings: plan.settings, objective: plan.objective },
+        after: { name: patch.name ?? plan.name, settings, objective: objectiveOf(result) },
+      });
     });
     return toDetail((await repo.findPlan(this.db, id))!);
   }
@@ -187,7 +297,12 @@ export class PlannerService {
     if (plan.status !== 'draft') throw ruleViolation(409, '已采纳的方案不能删除', 'An accepted plan cannot be deleted');
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('planner_plans').where('id', '=', id).execute();
-      await recordAudit(tx, caller, { action: 'delete', entity: 'planner_plan', entityId: id, before: { name: plan.name, kind: plan.kind, settings: plan.settings } });
+      await recordAudit(tx, caller, {
+        action: 'delete',
+        entity: 'planner_plan',
+        entityId: id,
+        before: { name: plan.name, kind: plan.kind, settings: plan.settings },
+      });
     });
   }
 
@@ -199,12 +314,27 @@ export class PlannerService {
     const plan = await this.editable(caller.actor, id);
     if (plan.status !== 'draft') throw ruleViolation(409, '方案已采纳', 'The plan has already been accepted');
     const result = plan.result as (PairingResult | ExchangeResult) | null;
-    if (!result || result.status === 'infeasible') throw ruleViolation(409, '方案无可行结果，请先调整约束并重新规划', 'The plan has no feasible result; relax a constraint and re-plan first');
+    if (!result || result.status === 'infeasible')
+      throw ruleViolation(
+        409,
+        '方案无可行结果，请先调整约束并重新规划',
+        'The plan has no feasible result; relax a constraint and re-plan first',
+      );
     if (plan.kind === 'pairing') {
       // one transaction: the registry changes and the plan's acceptance land together or not at all
       await this.db.transaction().execute(async (tx) => {
-        const created = await acceptPairingPlan(tx, caller, { id, regionCode: plan.region_code, mode: (plan.settings as PairingSettings).mode }, result as PairingResult, effectiveDate);
-        await markAcceptedIn(tx, caller, id, effectiveDate, created.communities, { communitiesCreated: created.communities, membershipsAdded: created.added, membershipsEnded: created.ended });
+        const created = await acceptPairingPlan(
+          tx,
+          caller,
+          { id, regionCode: plan.region_code, mode: (plan.settings as PairingSettings).mode },
+          result as PairingResult,
+          effectiveDate,
+        );
+        await markAcceptedIn(tx, caller, id, effectiveDate, created.communities, {
+          communitiesCreated: created.communities,
+          membershipsAdded: created.added,
+          membershipsEnded: created.ended,
+        });
       });
     } else {
       const assignments = (result as ExchangeResult).assignments;
@@ -212,7 +342,18 @@ export class PlannerService {
         if (assignments.length) {
           await tx
             .insertInto('planner_exchange_assignments')
-            .values(assignments.map((a) => ({ plan_id: id, from_school_id: a.supplierSchoolId, to_school_id: a.schoolId, subject: a.subject, kind: a.kind, weekly_slots: a.slots, teacher_id: a.suggestedTeacherId, start_date: effectiveDate })))
+            .values(
+              assignments.map((a) => ({
+                plan_id: id,
+                from_school_id: a.supplierSchoolId,
+                to_school_id: a.schoolId,
+                subject: a.subject,
+                kind: a.kind,
+                weekly_slots: a.slots,
+                teacher_id: a.suggestedTeacherId,
+                start_date: effectiveDate,
+              })),
+            )
             .execute();
         }
         await markAcceptedIn(tx, caller, id, effectiveDate, [], { plannedExchanges: assignments.length });
@@ -225,20 +366,49 @@ export class PlannerService {
     await this.readable(actor, id);
     const rows = await repo.plannedExchanges(this.db, id);
     return rows.map((r) => ({
-      id: r.id, planId: r.plan_id, fromSchoolId: r.from_school_id, fromSchoolName: r.from_name, toSchoolId: r.to_school_id, toSchoolName: r.to_name,
-      subject: r.subject as PlannedExchange['subject'], kind: r.kind as PlannedExchange['kind'], weeklySlots: r.weekly_slots, teacherId: r.teacher_id, teacherName: r.teacher_name ?? null,
-      startDate: r.start_date, status: r.status,
+      id: r.id,
+      planId: r.plan_id,
+      fromSchoolId: r.from_school_id,
+      fromSchoolName: r.from_name,
+      toSchoolId: r.to_school_id,
+      toSchoolName: r.to_name,
+      subject: r.subject as PlannedExchange['subject'],
+      kind: r.kind as PlannedExchange['kind'],
+      weeklySlots: r.weekly_slots,
+      teacherId: r.teacher_id,
+      teacherName: r.teacher_name ?? null,
+      startDate: r.start_date,
+      status: r.status,
     }));
   }
 }
 
-async function markAcceptedIn(tx: Db, caller: Caller, id: number, effectiveDate: string, communities: number[], summary: Record<string, unknown>) {
+async function markAcceptedIn(
+  tx: Db,
+  caller: Caller,
+  id: number,
+  effectiveDate: string,
+  communities: number[],
+  summary: Record<string, unknown>,
+) {
   await tx
     .updateTable('planner_plans')
-    .set({ status: 'accepted', accepted_at: new Date().toISOString(), accepted_by: caller.actor.userId, effective_date: effectiveDate, created_community_ids: `{${communities.join(',')}}`, updated_at: new Date().toISOString() })
+    .set({
+      status: 'accepted',
+      accepted_at: new Date().toISOString(),
+      accepted_by: caller.actor.userId,
+      effective_date: effectiveDate,
+      created_community_ids: `{${communities.join(',')}}`,
+      updated_at: new Date().toISOString(),
+    })
     .where('id', '=', id)
     .execute();
-  await recordAudit(tx, caller, { action: 'accept', entity: 'planner_plan', entityId: id, after: { effectiveDate, createdCommunityIds: communities, ...summary } });
+  await recordAudit(tx, caller, {
+    action: 'accept',
+    entity: 'planner_plan',
+    entityId: id,
+    after: { effectiveDate, createdCommunityIds: communities, ...summary },
+  });
 }
 
 function objectiveOf(result: PairingResult | ExchangeResult): number | null {
@@ -246,14 +416,39 @@ function objectiveOf(result: PairingResult | ExchangeResult): number | null {
 }
 
 function resultColumns(result: PairingResult | ExchangeResult) {
-  return { result: JSON.stringify(result), result_status: result.status, objective: objectiveOf(result), proven_optimal: result.provenOptimal };
+  return {
+    result: JSON.stringify(result),
+    result_status: result.status,
+    objective: objectiveOf(result),
+    proven_optimal: result.provenOptimal,
+  };
 }
 
 function toDetail(p: repo.PlanWithRegion): PlanDetail {
   const base = {
-    id: p.id, name: p.name, regionCode: p.region_code, regionName: p.region_name ?? null, status: p.status as PlanDetail['status'], createdBy: p.created_by_name,
-    acceptedAt: p.accepted_at, effectiveDate: p.effective_date, createdAt: p.created_at, updatedAt: p.updated_at, createdCommunityIds: p.created_community_ids ?? [],
+    id: p.id,
+    name: p.name,
+    regionCode: p.region_code,
+    regionName: p.region_name ?? null,
+    status: p.status as PlanDetail['status'],
+    createdBy: p.created_by_name,
+    acceptedAt: p.accepted_at,
+    effectiveDate: p.effective_date,
+    createdAt: p.created_at,
+    updatedAt: p.updated_at,
+    createdCommunityIds: p.created_community_ids ?? [],
   };
-  if (p.kind === 'pairing') return { ...base, kind: 'pairing', settings: pairingSettings.parse(p.settings), result: p.result as PairingResult | null };
-  return { ...base, kind: 'exchange', settings: exchangeSettings.parse(p.settings), result: p.result as ExchangeResult | null };
+  if (p.kind === 'pairing')
+    return {
+      ...base,
+      kind: 'pairing',
+      settings: pairingSettings.parse(p.settings),
+      result: p.result as PairingResult | null,
+    };
+  return {
+    ...base,
+    kind: 'exchange',
+    settings: exchangeSettings.parse(p.settings),
+    result: p.result as ExchangeResult | null,
+  };
 }

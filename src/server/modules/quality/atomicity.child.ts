@@ -19,16 +19,85 @@ const dbh = await connect(target.startsWith('postgres') ? { databaseUrl: target,
 await migrateToLatest(dbh.db);
 await loadRegions(dbh.db);
 const db = dbh.db;
-const user = await db.insertInto('users').values({ username: `kill${Date.now()}`, display_name: 'kill test', password_hash: 'x', role: 'bureau_admin', scope_kind: 'region', scope_id: '330481', teacher_id: null }).returning('id').executeTakeFirstOrThrow();
-const school = await db.insertInto('schools').values({ code: `K${Date.now()}`, name: '中断测试学校', short_name: null, region_code: '330481', township_code: null, level: 'primary', location_class: 'rural', is_teaching_point: false, parent_school_id: null, quality_tier: null, latitude: null, longitude: null, address: null, principal_name: null, phone: null, founded_year: null, students: null, classes: null, has_recording_classroom: false, has_sync_classroom: false }).returning(['id', 'code']).executeTakeFirstOrThrow();
-const cls = await db.insertInto('quality_classes').values({ school_id: school.id, school_year: 2025, grade: 6, name: '1班' }).returning('id').executeTakeFirstOrThrow();
+const user = await db
+  .insertInto('users')
+  .values({
+    username: `kill${Date.now()}`,
+    display_name: 'kill test',
+    password_hash: 'x',
+    role: 'bureau_admin',
+    scope_kind: 'region',
+    scope_id: '330481',
+    teacher_id: null,
+  })
+  .returning('id')
+  .executeTakeFirstOrThrow();
+const school = await db
+  .insertInto('schools')
+  .values({
+    code: `K${Date.now()}`,
+    name: '中断测试学校',
+    short_name: null,
+    region_code: '330481',
+    township_code: null,
+    level: 'primary',
+    location_class: 'rural',
+    is_teaching_point: false,
+    parent_school_id: null,
+    quality_tier: null,
+    latitude: null,
+    longitude: null,
+    address: null,
+    principal_name: null,
+    phone: null,
+    founded_year: null,
+    students: null,
+    classes: null,
+    has_recording_classroom: false,
+    has_sync_classroom: false,
+  })
+  .returning(['id', 'code'])
+  .executeTakeFirstOrThrow();
+const cls = await db
+  .insertInto('quality_classes')
+  .values({ school_id: school.id, school_year: 2025, grade: 6, name: '1班' })
+  .returning('id')
+  .executeTakeFirstOrThrow();
 void cls;
-const exam = await db.insertInto('quality_exams').values({ name: '中断测试', exam_date: '2026-01-20', school_year: 2025, term: 1, grade: 6, region_code: '330481', owner_school_id: null, created_by: user.id }).returning('id').executeTakeFirstOrThrow();
+const exam = await db
+  .insertInto('quality_exams')
+  .values({
+    name: '中断测试',
+    exam_date: '2026-01-20',
+    school_year: 2025,
+    term: 1,
+    grade: 6,
+    region_code: '330481',
+    owner_school_id: null,
+    created_by: user.id,
+  })
+  .returning('id')
+  .executeTakeFirstOrThrow();
 const subjects = ['chinese', 'math', 'english'];
-for (const s of subjects) await db.insertInto('quality_exam_subjects').values({ exam_id: exam.id, subject: s, full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 40 }).execute();
+for (const s of subjects)
+  await db
+    .insertInto('quality_exam_subjects')
+    .values({ exam_id: exam.id, subject: s, full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 40 })
+    .execute();
 await db.insertInto('quality_exam_schools').values({ exam_id: exam.id, school_id: school.id }).execute();
 
-const caller: Caller = { actor: { userId: user.id, username: 'kill', displayName: 'kill', role: 'bureau_admin', scope: { kind: 'region', id: '330481' }, teacherId: null }, requestId: 'kill-test', ip: '127.0.0.1' };
+const caller: Caller = {
+  actor: {
+    userId: user.id,
+    username: 'kill',
+    displayName: 'kill',
+    role: 'bureau_admin',
+    scope: { kind: 'region', id: '330481' },
+    teacherId: null,
+  },
+  requestId: 'kill-test',
+  ip: '127.0.0.1',
+};
 const storage = new DiskStorage(storageDir);
 const service = new QualityImportService(dbh, storage);
 function* csv() {

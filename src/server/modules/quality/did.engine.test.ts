@@ -3,7 +3,16 @@ import { differenceInDifferences, invert, olsClustered, readDid, tCdf, tQuantile
 
 describe('OLS with clustered standard errors', () => {
   it('recovers a simple regression line (worked by hand: slope 1.1, intercept 1.1)', () => {
-    const fit = olsClustered([[1, 0], [1, 1], [1, 2], [1, 3]], [1, 3, 2, 5], [1, 2, 3, 4])!;
+    const fit = olsClustered(
+      [
+        [1, 0],
+        [1, 1],
+        [1, 2],
+        [1, 3],
+      ],
+      [1, 3, 2, 5],
+      [1, 2, 3, 4],
+    )!;
     expect(fit.beta[0]).toBeCloseTo(1.1, 10);
     expect(fit.beta[1]).toBeCloseTo(1.1, 10);
     // residuals −0.1, 0.8, −1.3, 0.6 sum to zero
@@ -12,12 +21,30 @@ describe('OLS with clustered standard errors', () => {
   });
 
   it('refuses a singular design', () => {
-    expect(olsClustered([[1, 2], [1, 2], [1, 2]], [1, 2, 3], [1, 2, 3])).toBeNull();
-    expect(invert([[1, 2], [2, 4]])).toBeNull();
+    expect(
+      olsClustered(
+        [
+          [1, 2],
+          [1, 2],
+          [1, 2],
+        ],
+        [1, 2, 3],
+        [1, 2, 3],
+      ),
+    ).toBeNull();
+    expect(
+      invert([
+        [1, 2],
+        [2, 4],
+      ]),
+    ).toBeNull();
   });
 
   it('inverts a matrix', () => {
-    const inv = invert([[4, 7], [2, 6]])!;
+    const inv = invert([
+      [4, 7],
+      [2, 6],
+    ])!;
     expect(inv[0]![0]).toBeCloseTo(0.6, 10);
     expect(inv[0]![1]).toBeCloseTo(-0.7, 10);
     expect(inv[1]![0]).toBeCloseTo(-0.2, 10);

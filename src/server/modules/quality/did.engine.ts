@@ -66,7 +66,8 @@ export function olsClustered(X: Matrix, y: number[], cluster: (string | number)[
     scores.set(cluster[i]!, s);
   });
   const meat: Matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (const s of scores.values()) for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) meat[a]![b]! += s[a]! * s[b]!;
+  for (const s of scores.values())
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) meat[a]![b]! += s[a]! * s[b]!;
   const G = scores.size;
   const factor = G > 1 && n > k ? (G / (G - 1)) * ((n - 1) / (n - k)) : NaN;
   const vcov = multiply(multiply(bread, meat), bread).map((r) => r.map((v) => v * factor));
@@ -75,7 +76,10 @@ export function olsClustered(X: Matrix, y: number[], cluster: (string | number)[
 
 // ---------- Student's t distribution ----------
 function logGamma(x: number): number {
-  const g = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = 0.99999999999980993;
@@ -115,7 +119,9 @@ export function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? (front * betaContinuedFraction(x, a, b)) / a : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+  return x < (a + 1) / (a + b + 2)
+    ? (front * betaContinuedFraction(x, a, b)) / a
+    : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
 }
 
 export function tCdf(t: number, df: number): number {
@@ -177,13 +183,38 @@ export const MIN_SCHOOLS_PER_GROUP = 2;
  * b3 is the difference in differences: the change in the gap of schools that joined minus the
  * change in the gap of schools whose status did not change.
  */
-export function differenceInDifferences(units: DidUnit[]): { ok: true; result: DidEstimate } | { ok: false; refusal: DidRefusal } {
+export function differenceInDifferences(
+  units: DidUnit[],
+): { ok: true; result: DidEstimate } | { ok: false; refusal: DidRefusal } {
   const treated = units.filter((u) => u.treated);
   const control = units.filter((u) => !u.treated);
-  if (!treated.length) return { ok: false, refusal: { code: 'no_treated', reason: '两次考试之间没有学校加入教共体（没有身份变化的学校），无法估计', reasonEn: 'No school joined a community between the two exams, so there is nothing to estimate' } };
-  if (!control.length) return { ok: false, refusal: { code: 'no_control', reason: '所有学校在两次考试之间都改变了身份，没有可作对照的学校', reasonEn: 'Every school changed status between the two exams; there is no comparison group' } };
+  if (!treated.length)
+    return {
+      ok: false,
+      refusal: {
+        code: 'no_treated',
+        reason: '两次考试之间没有学校加入教共体（没有身份变化的学校），无法估计',
+        reasonEn: 'No school joined a community between the two exams, so there is nothing to estimate',
+      },
+    };
+  if (!control.length)
+    return {
+      ok: false,
+      refusal: {
+        code: 'no_control',
+        reason: '所有学校在两次考试之间都改变了身份，没有可作对照的学校',
+        reasonEn: 'Every school changed status between the two exams; there is no comparison group',
+      },
+    };
   if (treated.length < MIN_SCHOOLS_PER_GROUP || control.length < MIN_SCHOOLS_PER_GROUP) {
-    return { ok: false, refusal: { code: 'too_few_schools', reason: `加入组 ${treated.length} 所、对照组 ${control.length} 所学校；每组至少需要 ${MIN_SCHOOLS_PER_GROUP} 所学校才能计算按学校聚类的标准误`, reasonEn: `${treated.length} joining and ${control.length} comparison schools; each group needs at least ${MIN_SCHOOLS_PER_GROUP} schools for a school-clustered standard error` } };
+    return {
+      ok: false,
+      refusal: {
+        code: 'too_few_schools',
+        reason: `加入组 ${treated.length} 所、对照组 ${control.length} 所学校；每组至少需要 ${MIN_SCHOOLS_PER_GROUP} 所学校才能计算按学校聚类的标准误`,
+        reasonEn: `${treated.length} joining and ${control.length} comparison schools; each group needs at least ${MIN_SCHOOLS_PER_GROUP} schools for a school-clustered standard error`,
+      },
+    };
   }
   const X: Matrix = [];
   const y: number[] = [];
@@ -198,7 +229,15 @@ export function differenceInDifferences(units: DidUnit[]): { ok: true; result: D
     cl.push(u.school);
   }
   const fit = olsClustered(X, y, cl);
-  if (!fit || !Number.isFinite(fit.se[3]!)) return { ok: false, refusal: { code: 'singular', reason: '数据不足以区分各项效应（设计矩阵奇异）', reasonEn: 'The data cannot separate the effects (singular design)' } };
+  if (!fit || !Number.isFinite(fit.se[3]!))
+    return {
+      ok: false,
+      refusal: {
+        code: 'singular',
+        reason: '数据不足以区分各项效应（设计矩阵奇异）',
+        reasonEn: 'The data cannot separate the effects (singular design)',
+      },
+    };
   const df = fit.clusters - 1;
   const est = fit.beta[3]!;
   const se = fit.se[3]!;
@@ -245,7 +284,9 @@ export function readDid(r: DidEstimate, reference: { zh: string; en: string }): 
   const en =
     `Compared with the ${r.control} schools whose status did not change, the gap to ${reference.en} of the ${r.treated} schools that joined ${narrowed ? 'narrowed' : 'widened'} by a further ${size} points ` +
     `(95% CI ${f2(r.ciLow)} to ${f2(r.ciHigh)}, standard errors clustered by school). ` +
-    (significant ? `The interval excludes 0, so the change is unlikely to be chance alone${r.treated + r.control < 20 ? ', though with few schools caution is due' : ''}. ` : 'The interval includes 0: the data cannot yet tell whether joining changed the gap. ') +
+    (significant
+      ? `The interval excludes 0, so the change is unlikely to be chance alone${r.treated + r.control < 20 ? ', though with few schools caution is due' : ''}. `
+      : 'The interval includes 0: the data cannot yet tell whether joining changed the gap. ') +
     'This assumes both groups would have moved in parallel without joining.';
   return { zh, en };
 }

@@ -9,11 +9,29 @@ import type { Cell } from '../io/index.js';
  * or the database (scores already present).
  */
 export const SCORE_COLUMNS = [
-  { key: 'schoolCode', zh: '学校代码', en: 'School code', aliases: ['学校编码', '学校代码', 'schoolcode', 'school'], required: true },
+  {
+    key: 'schoolCode',
+    zh: '学校代码',
+    en: 'School code',
+    aliases: ['学校编码', '学校代码', 'schoolcode', 'school'],
+    required: true,
+  },
   { key: 'className', zh: '班级', en: 'Class', aliases: ['班级', '班级名称', 'class', 'classname'], required: true },
-  { key: 'studentKey', zh: '学生编号', en: 'Student key', aliases: ['学生编号', '学籍号', '考号', '学号', 'studentkey', 'studentid', 'student'], required: true },
+  {
+    key: 'studentKey',
+    zh: '学生编号',
+    en: 'Student key',
+    aliases: ['学生编号', '学籍号', '考号', '学号', 'studentkey', 'studentid', 'student'],
+    required: true,
+  },
   { key: 'studentName', zh: '姓名', en: 'Name', aliases: ['姓名', '学生姓名', 'name', 'studentname'], required: false },
-  { key: 'idNumber', zh: '身份证号', en: 'ID number', aliases: ['身份证号', '身份证号码', 'idnumber', 'id'], required: false },
+  {
+    key: 'idNumber',
+    zh: '身份证号',
+    en: 'ID number',
+    aliases: ['身份证号', '身份证号码', 'idnumber', 'id'],
+    required: false,
+  },
   { key: 'subject', zh: '科目', en: 'Subject', aliases: ['科目', '学科', 'subject'], required: true },
   { key: 'itemNo', zh: '题号', en: 'Item', aliases: ['题号', '小题', 'item', 'itemno'], required: false },
   { key: 'score', zh: '成绩', en: 'Score', aliases: ['成绩', '分数', '得分', 'score'], required: true },
@@ -21,12 +39,19 @@ export const SCORE_COLUMNS = [
 export type ScoreColumnKey = (typeof SCORE_COLUMNS)[number]['key'];
 
 export class HeaderError extends Error {
-  constructor(readonly zh: string, readonly en: string) {
+  constructor(
+    readonly zh: string,
+    readonly en: string,
+  ) {
     super(en);
   }
 }
 
-const clean = (c: Cell) => String(c ?? '').replace(/[*＊\s_]/g, '').replace(/[（(].*[)）]$/, '').toLowerCase();
+const clean = (c: Cell) =>
+  String(c ?? '')
+    .replace(/[*＊\s_]/g, '')
+    .replace(/[（(].*[)）]$/, '')
+    .toLowerCase();
 
 /** Index of each known column in the header row; unknown columns are ignored. */
 export function mapScoreHeader(header: Cell[], level: ImportLevel): Partial<Record<ScoreColumnKey, number>> {
@@ -36,12 +61,18 @@ export function mapScoreHeader(header: Cell[], level: ImportLevel): Partial<Reco
     if (!name) return;
     const col = SCORE_COLUMNS.find((c) => (c.aliases as readonly string[]).includes(name));
     if (!col) return;
-    if (out[col.key] !== undefined) throw new HeaderError(`表头“${String(cell)}”出现了两次`, `Header "${String(cell)}" appears twice`);
+    if (out[col.key] !== undefined)
+      throw new HeaderError(`表头“${String(cell)}”出现了两次`, `Header "${String(cell)}" appears twice`);
     out[col.key] = i;
   });
-  const missing = SCORE_COLUMNS.filter((c) => (c.required || (c.key === 'itemNo' && level === 'item')) && out[c.key] === undefined);
+  const missing = SCORE_COLUMNS.filter(
+    (c) => (c.required || (c.key === 'itemNo' && level === 'item')) && out[c.key] === undefined,
+  );
   if (missing.length) {
-    throw new HeaderError(`缺少必填列：${missing.map((c) => c.zh).join('、')}`, `Missing required columns: ${missing.map((c) => c.en).join(', ')}`);
+    throw new HeaderError(
+      `缺少必填列：${missing.map((c) => c.zh).join('、')}`,
+      `Missing required columns: ${missing.map((c) => c.en).join(', ')}`,
+    );
   }
   return out;
 }
@@ -95,7 +126,10 @@ export const ROW_MESSAGES = {
   },
   className: {
     required: ['必填', 'Required'],
-    unknown_class: ['学校“{school}”没有班级“{class}”（本学年本年级）', 'School {school} has no class "{class}" in this year and grade'],
+    unknown_class: [
+      '学校“{school}”没有班级“{class}”（本学年本年级）',
+      'School {school} has no class "{class}" in this year and grade',
+    ],
   },
   studentKey: {
     required: ['必填', 'Required'],
@@ -137,7 +171,8 @@ function text(cell: Cell | undefined): string | null {
 /** A score as the sheet gives it: a number, or text such as "87.5"; at most two decimals. */
 export function parseScore(cell: Cell | undefined): number | null | 'invalid' {
   if (cell === null || cell === undefined || cell === '') return null;
-  const n = typeof cell === 'number' ? cell : typeof cell === 'string' && SCORE_RE.test(cell.trim()) ? Number(cell) : NaN;
+  const n =
+    typeof cell === 'number' ? cell : typeof cell === 'string' && SCORE_RE.test(cell.trim()) ? Number(cell) : NaN;
   if (!Number.isFinite(n)) return 'invalid';
   if (Math.abs(Math.round(n * 100) - n * 100) > 1e-6) return 'invalid';
   return n;
@@ -147,10 +182,17 @@ export function parseScore(cell: Cell | undefined): number | null | 'invalid' {
 const tooLong = (name: string) => name.length > MAX_NAME_CHARS && [...name].length > MAX_NAME_CHARS;
 
 const fill = (template: string, values: Partial<Record<RowMessagePlaceholder, string | number | null>>) =>
-  template.replace(/\{(school|class|subject|item|score|limit)\}/g, (_m, k: RowMessagePlaceholder) => String(values[k] ?? ''));
+  template.replace(/\{(school|class|subject|item|score|limit)\}/g, (_m, k: RowMessagePlaceholder) =>
+    String(values[k] ?? ''),
+  );
 
 /** Checks one row against the exam; returns the record to stage, or every problem the row has. */
-export function checkScoreRow(cells: Cell[], map: Partial<Record<ScoreColumnKey, number>>, level: ImportLevel, lk: ImportLookups): { record?: ScoreRecord; issues: RowIssue[] } {
+export function checkScoreRow(
+  cells: Cell[],
+  map: Partial<Record<ScoreColumnKey, number>>,
+  level: ImportLevel,
+  lk: ImportLookups,
+): { record?: ScoreRecord; issues: RowIssue[] } {
   const get = (k: ScoreColumnKey) => (map[k] === undefined ? null : text(cells[map[k]]));
   const issues: RowIssue[] = [];
   const values: Partial<Record<RowMessagePlaceholder, string | number | null>> = {};
@@ -188,7 +230,9 @@ export function checkScoreRow(cells: Cell[], map: Partial<Record<ScoreColumnKey,
 
   const subjectText = get('subject');
   values.subject = subjectText;
-  const subject = subjectText ? lk.subjects.get(subjectText) ?? lk.subjects.get(subjectText.toLowerCase()) : undefined;
+  const subject = subjectText
+    ? (lk.subjects.get(subjectText) ?? lk.subjects.get(subjectText.toLowerCase()))
+    : undefined;
   if (!subjectText) issue('subject', 'required');
   else if (!subject) issue('subject', 'unknown_subject');
 
@@ -216,8 +260,12 @@ export function checkScoreRow(cells: Cell[], map: Partial<Record<ScoreColumnKey,
   else if (score < 0) issue('score', 'negative_score');
   else if (limit !== undefined && score > limit) issue('score', 'above_full_mark');
 
-  if (issues.length || !school || classId === undefined || !studentKey || !subject || typeof score !== 'number') return { issues };
-  return { record: { schoolId: school.id, classId, studentKey, studentName, idNumber, subjectId: subject.id, itemId, score }, issues };
+  if (issues.length || !school || classId === undefined || !studentKey || !subject || typeof score !== 'number')
+    return { issues };
+  return {
+    record: { schoolId: school.id, classId, studentKey, studentName, idNumber, subjectId: subject.id, itemId, score },
+    issues,
+  };
 }
 
 /**
@@ -225,9 +273,15 @@ export function checkScoreRow(cells: Cell[], map: Partial<Record<ScoreColumnKey,
  * message, no object but the record, classes looked up without building a key. A row it does not
  * accept goes to checkScoreRow, which names every problem; a test holds the two to the same verdict.
  */
-export function compileScoreRowCheck(map: Partial<Record<ScoreColumnKey, number>>, level: ImportLevel, lk: ImportLookups): (cells: Cell[]) => ScoreRecord | null {
+export function compileScoreRowCheck(
+  map: Partial<Record<ScoreColumnKey, number>>,
+  level: ImportLevel,
+  lk: ImportLookups,
+): (cells: Cell[]) => ScoreRecord | null {
   const col = (k: ScoreColumnKey) => map[k] ?? -1;
-  const [iSchool, iClass, iKey, iName, iId, iSubject, iItem, iScore] = (['schoolCode', 'className', 'studentKey', 'studentName', 'idNumber', 'subject', 'itemNo', 'score'] as const).map(col) as [number, number, number, number, number, number, number, number];
+  const [iSchool, iClass, iKey, iName, iId, iSubject, iItem, iScore] = (
+    ['schoolCode', 'className', 'studentKey', 'studentName', 'idNumber', 'subject', 'itemNo', 'score'] as const
+  ).map(col) as [number, number, number, number, number, number, number, number];
   const classesBySchool = byOwner(lk.classes);
   const itemsBySubject = byOwner(lk.items);
   const isItem = level === 'item';
@@ -245,7 +299,8 @@ export function compileScoreRowCheck(map: Partial<Record<ScoreColumnKey, number>
     const idNumber = iId < 0 ? null : text(cells[iId]);
     if (idNumber !== null && !ID_RE.test(idNumber)) return null;
     const subjectText = text(cells[iSubject]);
-    const subject = subjectText === null ? undefined : lk.subjects.get(subjectText) ?? lk.subjects.get(subjectText.toLowerCase());
+    const subject =
+      subjectText === null ? undefined : (lk.subjects.get(subjectText) ?? lk.subjects.get(subjectText.toLowerCase()));
     if (!subject) return null;
     let itemId: number | null = null;
     let limit = subject.fullMark;

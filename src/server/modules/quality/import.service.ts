@@ -14,7 +14,16 @@ import { detectType, readRows, SpreadsheetError, spreadsheetRefusal, type Cell, 
 import { readCsvBatches } from '../io/index.js';
 import { dropImportFile } from '../io/index.js';
 import { loadExam, readableExam, type LoadedExam } from './exams.service.js';
-import { checkScoreRow, compileScoreRowCheck, HeaderError, mapScoreHeader, subjectAliases, type ImportLookups, type ScoreColumnKey, type ScoreRecord } from './import.rules.js';
+import {
+  checkScoreRow,
+  compileScoreRowCheck,
+  HeaderError,
+  mapScoreHeader,
+  subjectAliases,
+  type ImportLookups,
+  type ScoreColumnKey,
+  type ScoreRecord,
+} from './import.rules.js';
 import { createStage, dropStage, openStageWriter, stageStudentsTable, stageTable } from './import.staging.js';
 import { jobNotFound, outOfScope } from './quality.errors.js';
 import { qualityPolicy } from './quality.policy.js';
@@ -78,7 +87,14 @@ export class QualityImportService {
   // ---------------------------------------------------------------- upload and check
 
   /** Stores the file and records the job; checking runs in the background (poll the job). */
-  async upload(caller: Caller, examId: number, level: ImportLevel, fileName: string, body: Readable, truncatedAtMb: () => number | null = () => null): Promise<QualityJob> {
+  async upload(
+    caller: Caller,
+    examId: number,
+    level: ImportLevel,
+    fileName: string,
+    body: Readable,
+    truncatedAtMb: () => number | null = () => null,
+  ): Promise<QualityJob> {
     const exam = await readableExam(this.db, caller.actor, examId);
     await this.importableLookups(caller.actor, exam); // refuses actors who may import nothing
     const id = randomUUID();
@@ -99,7 +115,20 @@ export class QualityImportService {
     }
     await this.db
       .insertInto('quality_import_jobs')
-      .values({ id, exam_id: examId, level, status: 'checking', file_key: key, file_name: fileName, file_size: size, message: null, created_by: caller.actor.userId, scope_kind: caller.actor.scope.kind, scope_id: caller.actor.scope.id, committed_at: null })
+      .values({
+        id,
+        exam_id: examId,
+        level,
+        status: 'checking',
+        file_key: key,
+        file_name: fileName,
+        file_size: size,
+        message: null,
+        created_by: caller.actor.userId,
+        scope_kind: caller.actor.scope.kind,
+        scope_id: caller.actor.scope.id,
+        committed_at: null,
+      })
       .execute();
     return this.get(caller.actor, id);
   }
@@ -121,16 +150,31 @@ export class QualityImportService {
       await dropStage(this.dbh, jobId);
       await createStage(this.dbh, jobId);
       await this.db.deleteFrom('quality_import_errors').where('job_id', '=', jobId).execute();
-      rowsChecked = await this.timed('read, check rows and stage', () => this.checkRows(job, level, lookups, (n) => (rowsChecked = n)));
-      await this.timed('set-based checks', () => this.db.transaction().execute(async (tx) => {
-        await this.sortMemory(tx);
-        await this.setBasedChecks(jobId, exam.row.id, actor, tx);
-      }));
-      const count = await this.db.selectFrom('quality_import_errors').select(sql<number>`count(*)`.as('n')).where('job_id', '=', jobId).executeTakeFirstOrThrow();
+      rowsChecked = await this.timed('read, check rows and stage', () =>
+        this.checkRows(job, level, lookups, (n) => (rowsChecked = n)),
+      );
+      await this.timed('set-based checks', () =>
+        this.db.transaction().execute(async (tx) => {
+          await this.sortMemory(tx);
+          await this.setBasedChecks(jobId, exam.row.id, actor, tx);
+        }),
+      );
+      const count = await this.db
+        .selectFrom('quality_import_errors')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('job_id', '=', jobId)
+        .executeTakeFirstOrThrow();
       const status: QualityJobStatus = count.n > 0 || rowsChecked === 0 ? 'invalid' : 'checked';
       await this.db
         .updateTable('quality_import_jobs')
-        .set({ status, rows_total: rowsChecked, rows_checked: rowsChecked, error_count: count.n, message: rowsChecked === 0 ? '文件没有数据行 / The file has no data rows' : null, updated_at: new Date().toISOString() })
+        .set({
+          status,
+          rows_total: rowsChecked,
+          rows_checked: rowsChecked,
+          error_count: count.n,
+          message: rowsChecked === 0 ? '文件没有数据行 / The file has no data rows' : null,
+          updated_at: new Date().toISOString(),
+        })
         .where('id', '=', jobId)
         .execute();
       if (status === 'invalid') {
@@ -138,9 +182,16 @@ export class QualityImportService {
         await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId); // never committed: the file goes now
       }
     } catch (e) {
-      const message = e instanceof HeaderError || e instanceof SpreadsheetError ? `${e.zh} / ${e.en}` : '检查时出错，请重新上传 / The check failed; upload again';
+      const message =
+        e instanceof HeaderError || e instanceof SpreadsheetError
+          ? `${e.zh} / ${e.en}`
+          : '检查时出错，请重新上传 / The check failed; upload again';
       await dropStage(this.dbh, jobId).catch(() => undefined);
-      await this.db.updateTable('quality_import_jobs').set({ status: 'failed', message, rows_checked: rowsChecked, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+      await this.db
+        .updateTable('quality_import_jobs')
+        .set({ status: 'failed', message, rows_checked: rowsChecked, updated_at: new Date().toISOString() })
+        .where('id', '=', jobId)
+        .execute();
       await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId).catch(() => undefined);
       if (!(e instanceof HeaderError || e instanceof SpreadsheetError)) throw e;
     } finally {
@@ -155,7 +206,12 @@ export class QualityImportService {
    * compiled rules accept costs no message; one they refuse goes through checkScoreRow, which names
    * all its problems. Returns how many non-empty rows the file has.
    */
-  private async checkRows(job: QualityJobRow, level: ImportLevel, lookups: ImportLookups, onRows: (n: number) => void): Promise<number> {
+  private async checkRows(
+    job: QualityJobRow,
+    level: ImportLevel,
+    lookups: ImportLookups,
+    onRows: (n: number) => void,
+  ): Promise<number> {
     const jobId = job.id;
     let rowsChecked = 0;
     const errors = new ErrorBuffer(this.db, jobId);
@@ -180,7 +236,8 @@ export class QualityImportService {
             continue;
           }
           const checked = checkScoreRow(cells, map, level, lookups);
-          for (const i of checked.issues) errors.add({ row, column: i.column, code: i.code, message: i.zh, messageEn: i.en });
+          for (const i of checked.issues)
+            errors.add({ row, column: i.column, code: i.code, message: i.zh, messageEn: i.en });
           if (checked.record) writer.add(row, checked.record);
         }
         await writer.flushIfFull();
@@ -189,8 +246,13 @@ export class QualityImportService {
           nextProgress = rowsChecked + PROGRESS_EVERY;
           onRows(rowsChecked);
           // reading goes on while the progress is written; one update at a time
-          progress ??= this.db.updateTable('quality_import_jobs').set({ rows_checked: rowsChecked, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute()
-            .catch(() => undefined).finally(() => (progress = null));
+          progress ??= this.db
+            .updateTable('quality_import_jobs')
+            .set({ rows_checked: rowsChecked, updated_at: new Date().toISOString() })
+            .where('id', '=', jobId)
+            .execute()
+            .catch(() => undefined)
+            .finally(() => (progress = null));
           await yieldToEventLoop();
         }
       }
@@ -237,7 +299,15 @@ export class QualityImportService {
     const lk: ImportLookups = { schools: new Map(), classes: new Map(), subjects: new Map(), items: new Map() };
     for (const s of schools) lk.schools.set(s.code, { id: s.id, sat: true, allowed: allowed.has(s.id) });
     // codes of schools that did not sit it, so the row error can say so rather than "unknown"
-    const others = await this.db.selectFrom('schools').select(['id', 'code']).where('id', 'not in', schools.map((s) => s.id)).execute();
+    const others = await this.db
+      .selectFrom('schools')
+      .select(['id', 'code'])
+      .where(
+        'id',
+        'not in',
+        schools.map((s) => s.id),
+      )
+      .execute();
     for (const s of others) lk.schools.set(s.code, { id: s.id, sat: false, allowed: false });
     const classes = await this.db
       .selectFrom('quality_classes')
@@ -272,7 +342,11 @@ export class QualityImportService {
     // building a unique index is the cheapest way to ask whether any row is there twice (half the
     // time of a hash aggregate over a million keys); a savepoint keeps its failure out of the transaction
     const twice = await stagedTwice(db, stageTable(jobId));
-    const moved = (await sql<{ yes: boolean }>`select exists (select 1 from ${students} where other_class_id <> class_id) as yes`.execute(db)).rows[0]!.yes;
+    const moved = (
+      await sql<{
+        yes: boolean;
+      }>`select exists (select 1 from ${students} where other_class_id <> class_id) as yes`.execute(db)
+    ).rows[0]!.yes;
     if (twice || moved) {
       await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
         select ${jobId}, row_no, '学生编号', 'duplicate',
@@ -297,18 +371,24 @@ export class QualityImportService {
     const t = sql.table(stageTable(jobId));
     const students = sql.table(stageStudentsTable(jobId));
     let failed = 0;
-    const scored = await sql<{ yes: boolean }>`select exists (select 1 from quality_scores where exam_id = ${examId}) as yes`.execute(db);
+    const scored = await sql<{
+      yes: boolean;
+    }>`select exists (select 1 from quality_scores where exam_id = ${examId}) as yes`.execute(db);
     if (scored.rows[0]!.yes) {
       const r = await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
         select ${jobId}, s.row_no, '学生编号', 'already_imported', '该学生本科目在本次考试中已有成绩', 'This student already has a score for this subject in this exam'
         from ${t} s
         join quality_students st on st.student_key = s.student_key
-        join quality_scores q on q.exam_id = ${examId} and q.exam_subject_id = s.exam_subject_id and q.student_id = st.id`.execute(db);
+        join quality_scores q on q.exam_id = ${examId} and q.exam_subject_id = s.exam_subject_id and q.student_id = st.id`.execute(
+        db,
+      );
       failed += Number(r.numAffectedRows ?? 0n);
     }
     if (actor.role !== 'bureau_admin') {
       const moved = await sql<{ yes: boolean }>`select exists (
-          select 1 from ${students} f join quality_students st on st.student_key = f.student_key where st.school_id <> f.school_id) as yes`.execute(db);
+          select 1 from ${students} f join quality_students st on st.student_key = f.student_key where st.school_id <> f.school_id) as yes`.execute(
+        db,
+      );
       if (moved.rows[0]!.yes) {
         const r = await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
           select ${jobId}, s.row_no, '学生编号', 'student_other_school', '该学生编号属于另一所学校（转学请由教育局导入）', 'This student key belongs to another school (transfers are imported by the bureau)'
@@ -326,7 +406,13 @@ export class QualityImportService {
   async claim(caller: Caller, jobId: string): Promise<QualityJob> {
     const job = await this.own(caller.actor, jobId);
     if (job.status === 'invalid') throw new AppError(422, 'import_has_errors', { count: job.error_count });
-    const claimed = await this.db.updateTable('quality_import_jobs').set({ status: 'committing', rows_written: 0, updated_at: new Date().toISOString() }).where('id', '=', jobId).where('status', '=', 'checked').returning('id').executeTakeFirst();
+    const claimed = await this.db
+      .updateTable('quality_import_jobs')
+      .set({ status: 'committing', rows_written: 0, updated_at: new Date().toISOString() })
+      .where('id', '=', jobId)
+      .where('status', '=', 'checked')
+      .returning('id')
+      .executeTakeFirst();
     if (!claimed) throw new ConflictError('import_state', { status: job.status });
     return this.get(caller.actor, jobId);
   }
@@ -350,7 +436,12 @@ export class QualityImportService {
     const progress = async (rowsWritten: number) => {
       onProgress?.(rowsWritten);
       if (this.dbh.kind === 'pglite') this.localProgress.set(jobId, { rowsWritten, at: Date.now() });
-      else await this.db.updateTable('quality_import_jobs').set({ rows_written: rowsWritten, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+      else
+        await this.db
+          .updateTable('quality_import_jobs')
+          .set({ rows_written: rowsWritten, updated_at: new Date().toISOString() })
+          .where('id', '=', jobId)
+          .execute();
       await yieldToEventLoop();
     };
     try {
@@ -358,7 +449,9 @@ export class QualityImportService {
         await this.sortMemory(tx);
         // one commit per exam at a time: the re-check below then sees what the other one wrote
         await lockExamScores(tx, job.exam_id);
-        const conflicts = await this.timed('commit: re-check conflicts', () => this.conflictChecks(jobId, job.exam_id, caller.actor, tx));
+        const conflicts = await this.timed('commit: re-check conflicts', () =>
+          this.conflictChecks(jobId, job.exam_id, caller.actor, tx),
+        );
         if (conflicts) throw new RowsChanged();
         const count = await sql<{ n: number }>`select count(*)::int as n from ${stage}`.execute(tx);
         const n = count.rows[0]!.n;
@@ -368,16 +461,24 @@ export class QualityImportService {
           select st.id, f.student_name, f.id_number from ${students} f join quality_students st on st.student_key = f.student_key
           where f.student_name is not null or f.id_number is not null
           on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
-            id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(tx);
+            id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(
+          tx,
+        );
         // the file's students with their ids: the scores join this, not the whole students table
         await sql`create temp table quality_import_ids on commit drop as
-          select f.student_key, st.id as student_id from ${students} f join quality_students st on st.student_key = f.student_key`.execute(tx);
+          select f.student_key, st.id as student_id from ${students} f join quality_students st on st.student_key = f.student_key`.execute(
+          tx,
+        );
         await sql`analyze quality_import_ids`.execute(tx);
         this.onPhase?.('commit: students and identities', performance.now() - t0);
         const t1 = performance.now();
         // the staging table in a few runs of its pages (it was written in file order), so the
         // progress bar moves between them; a TID range scan reads each run and nothing else
-        const pages = await sql<{ n: number }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(tx);
+        const pages = await sql<{
+          n: number;
+        }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(
+          tx,
+        );
         const runs = pageRuns(pages.rows[0]!.n, Math.ceil(n / COMMIT_CHUNK));
         let done = 0;
         if (level === 'student') {
@@ -399,27 +500,62 @@ export class QualityImportService {
             await progress(done);
           }
           // the subject score of an item-level sheet is the sum of its items
-          await writeExamScores(tx, job.exam_id, sql`select ${job.exam_id}, s.exam_subject_id, m.student_id, min(s.school_id), min(s.class_id), sum(s.score)
+          await writeExamScores(
+            tx,
+            job.exam_id,
+            sql`select ${job.exam_id}, s.exam_subject_id, m.student_id, min(s.school_id), min(s.class_id), sum(s.score)
             from ${stage} s join quality_import_ids m on m.student_key = s.student_key
-            group by s.exam_subject_id, m.student_id`);
+            group by s.exam_subject_id, m.student_id`,
+          );
         }
         this.onPhase?.('commit: scores', performance.now() - t1);
         await sql`drop table ${students}`.execute(tx);
         await sql`drop table ${stage}`.execute(tx);
-        await recordAudit(tx, caller, { action: 'import', entity: 'exam_scores', entityId: job.exam_id, after: { importJob: jobId, file: job.file_name, level, rows: n } });
-        await tx.updateTable('quality_import_jobs').set({ status: 'committed', rows_written: n, committed_at: new Date().toISOString(), updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+        await recordAudit(tx, caller, {
+          action: 'import',
+          entity: 'exam_scores',
+          entityId: job.exam_id,
+          after: { importJob: jobId, file: job.file_name, level, rows: n },
+        });
+        await tx
+          .updateTable('quality_import_jobs')
+          .set({
+            status: 'committed',
+            rows_written: n,
+            committed_at: new Date().toISOString(),
+            updated_at: new Date().toISOString(),
+          })
+          .where('id', '=', jobId)
+          .execute();
       });
     } catch (e) {
       if (e instanceof RowsChanged) {
         // the database changed since the preview: record the conflicts (outside the rolled-back transaction)
         await this.db.deleteFrom('quality_import_errors').where('job_id', '=', jobId).execute();
         await this.conflictChecks(jobId, job.exam_id, caller.actor, this.db);
-        const count = await this.db.selectFrom('quality_import_errors').select(sql<number>`count(*)`.as('n')).where('job_id', '=', jobId).executeTakeFirstOrThrow();
+        const count = await this.db
+          .selectFrom('quality_import_errors')
+          .select(sql<number>`count(*)`.as('n'))
+          .where('job_id', '=', jobId)
+          .executeTakeFirstOrThrow();
         await dropStage(this.dbh, jobId);
-        await this.db.updateTable('quality_import_jobs').set({ status: 'invalid', error_count: count.n, rows_written: 0, updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+        await this.db
+          .updateTable('quality_import_jobs')
+          .set({ status: 'invalid', error_count: count.n, rows_written: 0, updated_at: new Date().toISOString() })
+          .where('id', '=', jobId)
+          .execute();
         await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId).catch(() => undefined);
       } else {
-        await this.db.updateTable('quality_import_jobs').set({ status: 'failed', rows_written: 0, message: '写入失败，未写入任何数据 / Writing failed; nothing was written', updated_at: new Date().toISOString() }).where('id', '=', jobId).execute();
+        await this.db
+          .updateTable('quality_import_jobs')
+          .set({
+            status: 'failed',
+            rows_written: 0,
+            message: '写入失败，未写入任何数据 / Writing failed; nothing was written',
+            updated_at: new Date().toISOString(),
+          })
+          .where('id', '=', jobId)
+          .execute();
         await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId).catch(() => undefined);
         throw e;
       }
@@ -444,7 +580,9 @@ export class QualityImportService {
     try {
       await sql`insert into quality_students (student_key, school_id)
         select f.student_key, f.school_id from ${students} f
-        where not exists (select 1 from quality_students st where st.student_key = f.student_key) order by f.student_key`.execute(tx);
+        where not exists (select 1 from quality_students st where st.student_key = f.student_key) order by f.student_key`.execute(
+        tx,
+      );
       await sql`release savepoint new_students`.execute(tx);
     } catch (e) {
       if ((e as { code?: unknown }).code !== '23505') throw e;
@@ -475,10 +613,17 @@ export class QualityImportService {
     if (local && this.dbh.kind === 'pglite') {
       // a commit transaction holds PGlite's only connection: answer from this process
       const cached = this.cachedJobs.get(id);
-      if (cached && cached.createdBy === actor.userId) return { ...cached.job, status: 'committing', rowsWritten: local.rowsWritten };
+      if (cached && cached.createdBy === actor.userId)
+        return { ...cached.job, status: 'committing', rowsWritten: local.rowsWritten };
     }
     const row = await this.own(actor, id);
-    const errors = await this.db.selectFrom('quality_import_errors').selectAll().where('job_id', '=', id).orderBy('row_no').limit(PREVIEW_ERRORS).execute();
+    const errors = await this.db
+      .selectFrom('quality_import_errors')
+      .selectAll()
+      .where('job_id', '=', id)
+      .orderBy('row_no')
+      .limit(PREVIEW_ERRORS)
+      .execute();
     const job = toJob(row, errors.map(toRowError), this.running.has(id));
     this.cachedJobs.set(id, { job, createdBy: row.created_by });
     if (this.cachedJobs.size > 100) this.cachedJobs.delete(this.cachedJobs.keys().next().value as string);
@@ -486,22 +631,41 @@ export class QualityImportService {
   }
   private readonly cachedJobs = new Map<string, { job: QualityJob; createdBy: number }>();
 
-  async errors(actor: Actor, id: string, q: { page: number; pageSize: number }): Promise<{ items: ImportRowError[]; total: number }> {
+  async errors(
+    actor: Actor,
+    id: string,
+    q: { page: number; pageSize: number },
+  ): Promise<{ items: ImportRowError[]; total: number }> {
     const row = await this.own(actor, id);
-    const items = await this.db.selectFrom('quality_import_errors').selectAll().where('job_id', '=', id).orderBy('row_no').orderBy('column_name').$call(paged(q)).execute();
+    const items = await this.db
+      .selectFrom('quality_import_errors')
+      .selectAll()
+      .where('job_id', '=', id)
+      .orderBy('row_no')
+      .orderBy('column_name')
+      .$call(paged(q))
+      .execute();
     return { items: items.map(toRowError), total: row.error_count };
   }
 
   async list(actor: Actor, examId: number) {
     await readableExam(this.db, actor, examId);
-    const rows = await this.db.selectFrom('quality_import_jobs').selectAll().where('exam_id', '=', examId).where('created_by', '=', actor.userId).orderBy('created_at', 'desc').limit(50).execute();
+    const rows = await this.db
+      .selectFrom('quality_import_jobs')
+      .selectAll()
+      .where('exam_id', '=', examId)
+      .where('created_by', '=', actor.userId)
+      .orderBy('created_at', 'desc')
+      .limit(50)
+      .execute();
     return rows.map((r) => toJob(r, [], this.running.has(r.id)));
   }
 
   /** Drops a job that will not be committed, with its staging table and file. */
   async discard(caller: Caller, id: string) {
     const row = await this.own(caller.actor, id);
-    if (row.status === 'committing' || (row.status === 'checking' && this.running.has(id))) throw ruleViolation(409, '任务正在运行，不能删除', 'The job is running and cannot be discarded');
+    if (row.status === 'committing' || (row.status === 'checking' && this.running.has(id)))
+      throw ruleViolation(409, '任务正在运行，不能删除', 'The job is running and cannot be discarded');
     await dropStage(this.dbh, id);
     // the file first: a row without its file is harmless, a file without its row would never be swept
     await this.storage.delete(row.file_key);
@@ -524,7 +688,9 @@ const isBlank = (cells: Cell[]) => cells.every((c) => c === null);
 async function stagedTwice(db: Db, table: string): Promise<boolean> {
   await sql`savepoint staged_twice`.execute(db);
   try {
-    await sql`create unique index ${sql.raw(`${table}_once`)} on ${sql.table(table)} (student_key, exam_subject_id, coalesce(exam_item_id, 0))`.execute(db);
+    await sql`create unique index ${sql.raw(`${table}_once`)} on ${sql.table(table)} (student_key, exam_subject_id, coalesce(exam_item_id, 0))`.execute(
+      db,
+    );
     await sql`release savepoint staged_twice`.execute(db);
     return false;
   } catch (e) {
@@ -548,7 +714,10 @@ function pageRuns(pages: number, count: number): RawBuilder<unknown>[] {
 /** Row errors go to the database in batches, however many there are. */
 class ErrorBuffer {
   private rows: ImportRowError[] = [];
-  constructor(private readonly db: Db, private readonly jobId: string) {}
+  constructor(
+    private readonly db: Db,
+    private readonly jobId: string,
+  ) {}
   add(e: ImportRowError) {
     this.rows.push(e);
   }
@@ -560,16 +729,27 @@ class ErrorBuffer {
     const b = this.rows;
     this.rows = [];
     await sql`insert into quality_import_errors (job_id, row_no, column_name, code, message, message_en)
-      select ${this.jobId}, * from unnest(${b.map((e) => e.row)}::int4[], ${b.map((e) => e.column)}::text[], ${b.map((e) => e.code)}::text[], ${b.map((e) => e.message)}::text[], ${b.map((e) => e.messageEn)}::text[])`.execute(this.db);
+      select ${this.jobId}, * from unnest(${b.map((e) => e.row)}::int4[], ${b.map((e) => e.column)}::text[], ${b.map((e) => e.code)}::text[], ${b.map((e) => e.message)}::text[], ${b.map((e) => e.messageEn)}::text[])`.execute(
+      this.db,
+    );
   }
 }
 
-function toRowError(e: { row_no: number; column_name: string; code: string; message: string; message_en: string }): ImportRowError {
+function toRowError(e: {
+  row_no: number;
+  column_name: string;
+  code: string;
+  message: string;
+  message_en: string;
+}): ImportRowError {
   return { row: e.row_no, column: e.column_name, code: e.code, message: e.message, messageEn: e.message_en };
 }
 
 function toJob(r: QualityJobRow, errors: ImportRowError[], runningHere: boolean): QualityJob {
-  const stale = (r.status === 'checking' || r.status === 'committing') && !runningHere && Date.now() - new Date(r.updated_at).getTime() > STALE_MS;
+  const stale =
+    (r.status === 'checking' || r.status === 'committing') &&
+    !runningHere &&
+    Date.now() - new Date(r.updated_at).getTime() > STALE_MS;
   return {
     id: r.id,
     examId: r.exam_id,
@@ -582,7 +762,9 @@ function toJob(r: QualityJobRow, errors: ImportRowError[], runningHere: boolean)
     rowsWritten: stale ? 0 : r.rows_written,
     errorCount: r.error_count,
     errors,
-    message: stale ? '导入进程已中断，未写入任何数据，请重新上传 / The import was interrupted; nothing was written, upload again' : r.message,
+    message: stale
+      ? '导入进程已中断，未写入任何数据，请重新上传 / The import was interrupted; nothing was written, upload again'
+      : r.message,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     committedAt: r.committed_at,

@@ -29,7 +29,9 @@ export async function createStage(dbh: DbHandle, jobId: string) {
 }
 
 export async function dropStage(dbh: DbHandle, jobId: string) {
-  await sql`drop table if exists ${sql.table(stageTable(jobId))}, ${sql.table(stageStudentsTable(jobId))}`.execute(dbh.db);
+  await sql`drop table if exists ${sql.table(stageTable(jobId))}, ${sql.table(stageStudentsTable(jobId))}`.execute(
+    dbh.db,
+  );
 }
 
 export interface StageWriter {
@@ -41,10 +43,16 @@ export interface StageWriter {
   abort(): Promise<void>;
 }
 
-const COLUMNS = 'row_no, school_id, class_id, student_key, student_name, id_number, exam_subject_id, exam_item_id, score';
+const COLUMNS =
+  'row_no, school_id, class_id, student_key, student_name, id_number, exam_subject_id, exam_item_id, score';
 /** COPY text format: backslash, tab and newlines escaped; \N is NULL. */
 const SPECIAL = /[\\\t\n\r]/;
-const esc = (v: string | null) => (v === null ? '\\N' : !SPECIAL.test(v) ? v : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
+const esc = (v: string | null) =>
+  v === null
+    ? '\\N'
+    : !SPECIAL.test(v)
+      ? v
+      : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
 export async function openStageWriter(dbh: DbHandle, jobId: string): Promise<StageWriter> {
   return dbh.pool ? copyWriter(dbh, jobId) : insertWriter(dbh, jobId);
@@ -130,5 +138,15 @@ async function insertWriter(dbh: DbHandle, jobId: string): Promise<StageWriter> 
 }
 
 function columns() {
-  return { row: [] as number[], school: [] as number[], cls: [] as number[], key: [] as string[], name: [] as (string | null)[], id: [] as (string | null)[], subject: [] as number[], item: [] as (number | null)[], score: [] as number[] };
+  return {
+    row: [] as number[],
+    school: [] as number[],
+    cls: [] as number[],
+    key: [] as string[],
+    name: [] as (string | null)[],
+    id: [] as (string | null)[],
+    subject: [] as number[],
+    item: [] as (number | null)[],
+    score: [] as number[],
+  };
 }

@@ -1,6 +1,14 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCommunity, buildSchool, buildTeacher, buildUser, TONGXIANG, HAINING, USER_PASSWORD } from '../../test/factories.js';
+import {
+  buildCommunity,
+  buildSchool,
+  buildTeacher,
+  buildUser,
+  TONGXIANG,
+  HAINING,
+  USER_PASSWORD,
+} from '../../test/factories.js';
 import { createTestApp, login, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
 import { pdfText } from '../../test/pdf-text.js';
 import type { ClassReport, DidResponse, GapsResponse, StatsResponse } from '../../../shared/quality.schemas.js';
@@ -40,7 +48,10 @@ beforeAll(async () => {
   const a = await buildSchool(db, { code: 'SCA', name: '城区核心校', location_class: 'urban' });
   const b = await buildSchool(db, { code: 'SCB', name: '乡村成员校', location_class: 'rural' });
   const other = await buildSchool(db, { code: 'SCO', name: '桐乡学校', region_code: TONGXIANG });
-  const community = await buildCommunity(db, [{ schoolId: a.id, role: 'core' }, { schoolId: b.id, role: 'member' }]);
+  const community = await buildCommunity(db, [
+    { schoolId: a.id, role: 'core' },
+    { schoolId: b.id, role: 'member' },
+  ]);
   const tb = await buildTeacher(db, b.id);
   ids = { a: a.id, b: b.id, other: other.id, community: community.id };
   const users = {
@@ -55,8 +66,16 @@ beforeAll(async () => {
   for (const [k, u] of Object.entries(users)) c[k] = await login(t.app, u.username, USER_PASSWORD);
   c.admin = await loginAdmin(t.app);
 
-  for (const [school, client] of [[a.id, c.principalA], [b.id, c.principalB]] as const) {
-    const res = await client!.post('/api/v1/quality/classes', { schoolId: school, schoolYear: 2025, grade: 6, name: '1班' });
+  for (const [school, client] of [
+    [a.id, c.principalA],
+    [b.id, c.principalB],
+  ] as const) {
+    const res = await client!.post('/api/v1/quality/classes', {
+      schoolId: school,
+      schoolYear: 2025,
+      grade: 6,
+      name: '1班',
+    });
     expect(res.statusCode).toBe(201);
     ids[`class${school === a.id ? 'A' : 'B'}`] = res.json().id;
   }
@@ -81,7 +100,20 @@ describe('statistics computed in SQL match the hand computation', () => {
   it('per school, with rates at exact line values', async () => {
     const r = await stats(c.bureau!, 'school');
     const a = r.rows.find((x) => x.schoolId === ids.a)!;
-    expect(a).toMatchObject({ n: 5, mean: 68.9, passRate: 0.6, excellentRate: 0.4, lowRate: 0, min: 40, max: 100, p10: 47.8, p25: 59.5, median: 60, p75: 85, p90: 94 });
+    expect(a).toMatchObject({
+      n: 5,
+      mean: 68.9,
+      passRate: 0.6,
+      excellentRate: 0.4,
+      lowRate: 0,
+      min: 40,
+      max: 100,
+      p10: 47.8,
+      p25: 59.5,
+      median: 60,
+      p75: 85,
+      p90: 94,
+    });
     expect(a.sd).toBeCloseTo(Math.sqrt(445.84), 3);
     const b = r.rows.find((x) => x.schoolId === ids.b)!;
     expect(b).toMatchObject({ n: 3, mean: 50, passRate: 0.3333, excellentRate: 0, lowRate: 0.3333, median: 50 });
@@ -91,11 +123,17 @@ describe('statistics computed in SQL match the hand computation', () => {
   });
 
   it('per class, community, location class, region and overall', async () => {
-    expect((await stats(c.bureau!, 'class')).rows.map((r) => [r.label, r.n])).toEqual([['城区核心校 1班', 5], ['乡村成员校 1班', 3]]);
+    expect((await stats(c.bureau!, 'class')).rows.map((r) => [r.label, r.n])).toEqual([
+      ['城区核心校 1班', 5],
+      ['乡村成员校 1班', 3],
+    ]);
     const community = (await stats(c.bureau!, 'community')).rows;
     expect(community).toHaveLength(1);
     expect(community[0]).toMatchObject({ key: String(ids.community), n: 8, mean: 61.8125 });
-    expect((await stats(c.bureau!, 'location')).rows.map((r) => [r.key, r.n, r.mean])).toEqual([['urban', 5, 68.9], ['rural', 3, 50]]);
+    expect((await stats(c.bureau!, 'location')).rows.map((r) => [r.key, r.n, r.mean])).toEqual([
+      ['urban', 5, 68.9],
+      ['rural', 3, 50],
+    ]);
     expect((await stats(c.bureau!, 'region')).rows.map((r) => [r.key, r.label, r.n])).toEqual([[HAINING, '海宁市', 8]]);
     const all = (await stats(c.bureau!, 'all')).rows[0]!;
     expect(all).toMatchObject({ n: 8, mean: 61.8125, passRate: 0.5, excellentRate: 0.25, lowRate: 0.125 });
@@ -106,8 +144,14 @@ describe('statistics computed in SQL match the hand computation', () => {
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    const rows = wb.worksheets[0]!.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1, 4));
-    expect(rows).toEqual([['范围', '人数', '平均分'], ['城区核心校', 5, 68.9], ['乡村成员校', 3, 50]]);
+    const rows = wb.worksheets[0]!.getSheetValues()
+      .slice(1)
+      .map((r) => (r as unknown[]).slice(1, 4));
+    expect(rows).toEqual([
+      ['范围', '人数', '平均分'],
+      ['城区核心校', 5, 68.9],
+      ['乡村成员校', 3, 50],
+    ]);
   });
 
   it('refuses a subject the exam does not have, with a clear 422', async () => {
@@ -167,10 +211,14 @@ describe('privacy: the bureau sees aggregates only', () => {
     expect(students.map((s) => s.name)).toEqual(['吴六', '郑七', '王八']);
     expect(students[0]!.idNumberMasked).toBe('330481********567X');
     expect(res.body).not.toContain('33048120140202567X');
-    const report = (await c.teacherB!.get(`/api/v1/quality/exams/${examId}/classes/${ids.classB}/report?subject=math`)).json() as ClassReport;
+    const report = (
+      await c.teacherB!.get(`/api/v1/quality/exams/${examId}/classes/${ids.classB}/report?subject=math`)
+    ).json() as ClassReport;
     expect(report.lowStudents?.map((s) => [s.name, s.score, s.rank])).toEqual([['吴六', 30, 3]]);
     // the core school's class: out of scope for the member school
-    expect((await c.teacherB!.get(`/api/v1/quality/exams/${examId}/classes/${ids.classA}/report?subject=math`)).statusCode).toBe(403);
+    expect(
+      (await c.teacherB!.get(`/api/v1/quality/exams/${examId}/classes/${ids.classA}/report?subject=math`)).statusCode,
+    ).toBe(403);
     const foreign = (await c.principalA!.get(`/api/v1/quality/students?search=B00`)).json();
     expect(foreign.total).toBe(0);
     const bStudent = students[0] as unknown as { id: number };
@@ -196,21 +244,39 @@ describe('privacy: the bureau sees aggregates only', () => {
 describe('scope', () => {
   it('another county cannot see the exam; a school sees only its own classes', async () => {
     expect((await c.tongxiang!.get(`/api/v1/quality/exams/${examId}`)).statusCode).toBe(403);
-    expect((await c.tongxiang!.get(`/api/v1/quality/exams/${examId}/stats?subject=math&by=school`)).statusCode).toBe(403);
+    expect((await c.tongxiang!.get(`/api/v1/quality/exams/${examId}/stats?subject=math&by=school`)).statusCode).toBe(
+      403,
+    );
     expect((await c.tongxiang!.get('/api/v1/quality/exams')).json().total).toBe(0);
-    const classes = (await c.principalB!.get(`/api/v1/quality/exams/${examId}/stats?subject=math&by=class`)).json() as StatsResponse;
+    const classes = (
+      await c.principalB!.get(`/api/v1/quality/exams/${examId}/stats?subject=math&by=class`)
+    ).json() as StatsResponse;
     expect(classes.rows.map((r) => r.label)).toEqual(['乡村成员校 1班']);
   });
 
-  it("a school admin cannot add classes to another school or create an exam for it", async () => {
-    expect((await c.principalB!.post('/api/v1/quality/classes', { schoolId: ids.a, schoolYear: 2025, grade: 6, name: '2班' })).statusCode).toBe(403);
+  it('a school admin cannot add classes to another school or create an exam for it', async () => {
+    expect(
+      (
+        await c.principalB!.post('/api/v1/quality/classes', {
+          schoolId: ids.a,
+          schoolYear: 2025,
+          grade: 6,
+          name: '2班',
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await c.principalB!.post('/api/v1/quality/exams', mathExam([ids.a!]))).statusCode).toBe(403);
     expect((await c.bureau!.post('/api/v1/quality/exams', mathExam([ids.other!]))).statusCode).toBe(403);
     expect((await c.viewer!.post('/api/v1/quality/exams', mathExam([ids.a!]))).statusCode).toBe(403);
   });
 
   it("a school admin's import rows for another school are refused row by row", async () => {
-    const res = await upload(c.principalB!, examId, 'b.csv', '学校代码,班级,学生编号,科目,成绩\nSCA,1班,A099,数学,50\n');
+    const res = await upload(
+      c.principalB!,
+      examId,
+      'b.csv',
+      '学校代码,班级,学生编号,科目,成绩\nSCA,1班,A099,数学,50\n',
+    );
     expect(res.statusCode).toBe(202);
     const job = await settle(c.principalB!, res.json().id);
     expect(job.status).toBe('invalid');
@@ -227,16 +293,32 @@ describe('scope', () => {
 
 describe('exam input', () => {
   it('rejects inconsistent lines and items that do not add up, naming the field', async () => {
-    const bad = mathExam([ids.a!], { subjects: [{ subject: 'math', fullMark: 100, passLine: 90, excellentLine: 85, lowLine: 40, items: [] }] });
+    const bad = mathExam([ids.a!], {
+      subjects: [{ subject: 'math', fullMark: 100, passLine: 90, excellentLine: 85, lowLine: 40, items: [] }],
+    });
     const res = await c.bureau!.post('/api/v1/quality/exams', bad);
     expect(res.statusCode).toBe(400);
     expect(res.json().details[0].message).toContain('及格线');
-    const items = mathExam([ids.a!], { subjects: [{ subject: 'math', fullMark: 100, passLine: 60, excellentLine: 85, lowLine: 40, items: [{ itemNo: '1', fullMark: 50 }] }] });
+    const items = mathExam([ids.a!], {
+      subjects: [
+        {
+          subject: 'math',
+          fullMark: 100,
+          passLine: 60,
+          excellentLine: 85,
+          lowLine: 40,
+          items: [{ itemNo: '1', fullMark: 50 }],
+        },
+      ],
+    });
     expect((await c.bureau!.post('/api/v1/quality/exams', items)).json().details[0].message).toContain('满分之和');
   });
 
   it('records the exam and the import in the audit log', async () => {
-    const log = (await c.admin!.get('/api/v1/audit-log?pageSize=100')).json().items as { entity: string; action: string }[];
+    const log = (await c.admin!.get('/api/v1/audit-log?pageSize=100')).json().items as {
+      entity: string;
+      action: string;
+    }[];
     expect(log.some((e) => e.entity === 'exam' && e.action === 'create')).toBe(true);
     expect(log.some((e) => e.entity === 'exam_scores' && e.action === 'import')).toBe(true);
   });
@@ -252,25 +334,56 @@ describe('difference in differences through the API', () => {
   it('estimates the change in the member–core gap with a clustered SE, and refuses when it cannot', async () => {
     const db = t.ctx.db;
     const a = await buildSchool(db, { location_class: 'urban' });
-    const [b, f, cc, e] = [await buildSchool(db, { location_class: 'rural' }), await buildSchool(db, { location_class: 'rural' }), await buildSchool(db, { location_class: 'rural' }), await buildSchool(db, { location_class: 'rural' })];
-    await buildCommunity(db, [{ schoolId: a.id, role: 'core' }, { schoolId: b.id, role: 'member' }, { schoolId: f.id, role: 'member' }]);
+    const [b, f, cc, e] = [
+      await buildSchool(db, { location_class: 'rural' }),
+      await buildSchool(db, { location_class: 'rural' }),
+      await buildSchool(db, { location_class: 'rural' }),
+      await buildSchool(db, { location_class: 'rural' }),
+    ];
+    await buildCommunity(db, [
+      { schoolId: a.id, role: 'core' },
+      { schoolId: b.id, role: 'member' },
+      { schoolId: f.id, role: 'member' },
+    ]);
     const schools = [a, b, f, cc, e];
-    const exam = async (date: string, year: number) => (await c.bureau!.post('/api/v1/quality/exams', mathExam(schools.map((s) => s.id), { examDate: date, schoolYear: year, name: `DiD ${date}` }))).json().id as number;
+    const exam = async (date: string, year: number) =>
+      (
+        await c.bureau!.post(
+          '/api/v1/quality/exams',
+          mathExam(
+            schools.map((s) => s.id),
+            { examDate: date, schoolYear: year, name: `DiD ${date}` },
+          ),
+        )
+      ).json().id as number;
     const before = await exam('2021-06-20', 2020);
     const after = await exam('2026-01-10', 2025);
     for (const s of schools) {
-      for (const year of [2020, 2025]) await c.bureau!.post('/api/v1/quality/classes', { schoolId: s.id, schoolYear: year, grade: 6, name: '1班' });
+      for (const year of [2020, 2025])
+        await c.bureau!.post('/api/v1/quality/classes', { schoolId: s.id, schoolYear: year, grade: 6, name: '1班' });
     }
-    const means: [number, number, number][] = [[a.id, 80, 82], [b.id, 60, 72], [f.id, 62, 73], [cc.id, 70, 71], [e.id, 65, 67]];
-    const sheet = (which: 1 | 2) => ['学校代码,班级,学生编号,科目,成绩', ...means.flatMap(([id, m1, m2]) => {
-      const code = schools.find((s) => s.id === id)!.code;
-      const m = which === 1 ? m1 : m2;
-      return [`${code},1班,D${id}x,数学,${m - 5}`, `${code},1班,D${id}y,数学,${m + 5}`];
-    })].join('\n');
+    const means: [number, number, number][] = [
+      [a.id, 80, 82],
+      [b.id, 60, 72],
+      [f.id, 62, 73],
+      [cc.id, 70, 71],
+      [e.id, 65, 67],
+    ];
+    const sheet = (which: 1 | 2) =>
+      [
+        '学校代码,班级,学生编号,科目,成绩',
+        ...means.flatMap(([id, m1, m2]) => {
+          const code = schools.find((s) => s.id === id)!.code;
+          const m = which === 1 ? m1 : m2;
+          return [`${code},1班,D${id}x,数学,${m - 5}`, `${code},1班,D${id}y,数学,${m + 5}`];
+        }),
+      ].join('\n');
     expect((await importCsv(c.bureau!, before, sheet(1))).status).toBe('committed');
     expect((await importCsv(c.bureau!, after, sheet(2))).status).toBe('committed');
 
-    const res = await c.bureau!.get(`/api/v1/quality/did?subject=math&before=${before}&after=${after}&comparison=member_core`);
+    const res = await c.bureau!.get(
+      `/api/v1/quality/did?subject=math&before=${before}&after=${after}&comparison=member_core`,
+    );
     expect(res.statusCode, res.body).toBe(200);
     const d = res.json() as DidResponse;
     expect(d.ok).toBe(true);
@@ -280,14 +393,18 @@ describe('difference in differences through the API', () => {
     expect(d.reading).toContain('多缩小了 10.00 分');
 
     // rural–urban: the urban schools here are A and the first county's core school; only B and F joined
-    const ru = (await c.bureau!.get(`/api/v1/quality/did?subject=math&before=${before}&after=${after}&comparison=rural_urban`)).json() as DidResponse;
+    const ru = (
+      await c.bureau!.get(`/api/v1/quality/did?subject=math&before=${before}&after=${after}&comparison=rural_urban`)
+    ).json() as DidResponse;
     expect(ru.ok).toBe(true);
     expect(ru.estimate).toBeCloseTo(-10, 6);
 
     const reversed = await c.bureau!.get(`/api/v1/quality/did?subject=math&before=${after}&after=${before}`);
     expect(reversed.statusCode).toBe(422);
     // the first exam's schools did not sit the 2021 exam: no core school has scores in both
-    const noReference = (await c.bureau!.get(`/api/v1/quality/did?subject=math&before=${before}&after=${examId}`)).json() as DidResponse;
+    const noReference = (
+      await c.bureau!.get(`/api/v1/quality/did?subject=math&before=${before}&after=${examId}`)
+    ).json() as DidResponse;
     expect(noReference.ok).toBe(false);
     expect(noReference.refusal?.code).toBe('no_reference');
     expect(noReference.reading).toContain('无法估计');

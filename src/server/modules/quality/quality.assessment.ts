@@ -33,20 +33,30 @@ export const qualitySources: DataSource[] = [
   {
     key: 'exam_gap',
     label: { zh: '成员校与核心校平均分差（百分制）', en: 'Mean-score gap, core minus member schools (of 100)' },
-    unit: 'point', unitLabel: { zh: '分', en: 'points' }, module: 'quality', requires, schoolScope: false,
+    unit: 'point',
+    unitLabel: { zh: '分', en: 'points' },
+    module: 'quality',
+    requires,
+    schoolScope: false,
     compute: (db, q) => gaps(db, q.ids, q.year),
   },
   {
     key: 'exam_gap_narrowing',
     label: { zh: '城乡平均分差缩小量（较上一学年）', en: 'Narrowing of the mean-score gap since last year' },
-    unit: 'point', unitLabel: { zh: '分', en: 'points' }, module: 'quality', requires, schoolScope: false,
+    unit: 'point',
+    unitLabel: { zh: '分', en: 'points' },
+    module: 'quality',
+    requires,
+    schoolScope: false,
     async compute(db, q) {
       const [now, before] = await Promise.all([gaps(db, q.ids, q.year), gaps(db, q.ids, q.year - 1)]);
-      return new Map(q.ids.map((id) => {
-        const a = now.get(id);
-        const b = before.get(id);
-        return [id, a === null || a === undefined || b === null || b === undefined ? null : b - a];
-      }));
+      return new Map(
+        q.ids.map((id) => {
+          const a = now.get(id);
+          const b = before.get(id);
+          return [id, a === null || a === undefined || b === null || b === undefined ? null : b - a];
+        }),
+      );
     },
   },
 ];

@@ -43,7 +43,11 @@ async function target(): Promise<string> {
 
 it('a commit killed mid-transaction leaves no partial exam', { timeout: 240_000 }, async () => {
   const where = await target();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'atomicity.child.ts'), where, path.join(tmp, 'files'), '300000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(here, 'atomicity.child.ts'), where, path.join(tmp, 'files'), '300000'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -66,11 +70,22 @@ it('a commit killed mid-transaction leaves no partial exam', { timeout: 240_000 
   const dbh: DbHandle = await connect(usePostgres ? { databaseUrl: where, poolSize: 2 } : { pgliteDir: where });
   try {
     const db = dbh.db;
-    const scores = await db.selectFrom('quality_scores').select((eb) => eb.fn.countAll<number>().as('n')).where('exam_id', '=', Number(examId)).executeTakeFirstOrThrow();
+    const scores = await db
+      .selectFrom('quality_scores')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('exam_id', '=', Number(examId))
+      .executeTakeFirstOrThrow();
     expect(Number(scores.n)).toBe(0);
-    const students = await db.selectFrom('quality_students').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const students = await db
+      .selectFrom('quality_students')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(students.n)).toBe(0);
-    const job = await db.selectFrom('quality_import_jobs').select(['status', 'committed_at']).where('id', '=', jobId!).executeTakeFirstOrThrow();
+    const job = await db
+      .selectFrom('quality_import_jobs')
+      .select(['status', 'committed_at'])
+      .where('id', '=', jobId!)
+      .executeTakeFirstOrThrow();
     expect(job.status).toBe('committing'); // reported as failed once stale; never 'committed'
     expect(job.committed_at).toBeNull();
     const audit = await db.selectFrom('audit_log').select('id').where('entity', '=', 'exam_scores').execute();

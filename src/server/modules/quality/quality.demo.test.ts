@@ -25,25 +25,37 @@ it('seeds exams, classes, students and scores', () => {
 
 it('shows the gap narrowing and estimates the effect of joining', async () => {
   const bureau = await login(t.app, 'bureau', DEMO_TEST_PASSWORD);
-  const exams = (await bureau.get('/api/v1/quality/exams?pageSize=20')).json().items as { id: number; examDate: string }[];
+  const exams = (await bureau.get('/api/v1/quality/exams?pageSize=20')).json().items as {
+    id: number;
+    examDate: string;
+  }[];
   expect(exams).toHaveLength(8);
   const first = exams.find((e) => e.examDate === '2021-06-25')!;
   const last = exams.find((e) => e.examDate === '2026-06-26')!;
-  const gaps = (await bureau.get(`/api/v1/quality/gaps?subject=math&examIds=${first.id},${last.id}`)).json() as GapsResponse;
+  const gaps = (
+    await bureau.get(`/api/v1/quality/gaps?subject=math&examIds=${first.id},${last.id}`)
+  ).json() as GapsResponse;
   expect(gaps.change!.ruralUrban.meanGap!).toBeLessThan(0);
-  const did = (await bureau.get(`/api/v1/quality/did?subject=math&before=${first.id}&after=${last.id}&comparison=rural_urban`)).json() as DidResponse;
+  const did = (
+    await bureau.get(`/api/v1/quality/did?subject=math&before=${first.id}&after=${last.id}&comparison=rural_urban`)
+  ).json() as DidResponse;
   expect(did.ok, JSON.stringify(did.refusal)).toBe(true);
   expect(did.estimate!).toBeLessThan(0);
   // the demo teacher sees the low-score students of a class of their own school, by name
   const teacher = await login(t.app, 'teacher', DEMO_TEST_PASSWORD);
   const classes = (await teacher.get('/api/v1/quality/classes?schoolYear=2025')).json().items as { id: number }[];
   expect(classes.length).toBeGreaterThan(0);
-  const report = (await teacher.get(`/api/v1/quality/exams/${last.id}/classes/${classes[0]!.id}/report?subject=math`)).json();
+  const report = (
+    await teacher.get(`/api/v1/quality/exams/${last.id}/classes/${classes[0]!.id}/report?subject=math`)
+  ).json();
   expect(report.hasItems).toBe(true);
   expect(report.canSeeStudents).toBe(true);
 });
 
 it('is deterministic', async () => {
-  const sum = await t.ctx.db.selectFrom('quality_scores').select((eb) => eb.fn.sum<number>('score').as('s')).executeTakeFirstOrThrow();
+  const sum = await t.ctx.db
+    .selectFrom('quality_scores')
+    .select((eb) => eb.fn.sum<number>('score').as('s'))
+    .executeTakeFirstOrThrow();
   expect(Number(sum.s)).toMatchSnapshot();
 });

@@ -5,16 +5,29 @@ import type { QualityJob } from '../../../shared/quality.schemas.js';
 export function multipart(fileName: string, content: string | Buffer) {
   const boundary = `----gongjin${Math.random().toString(16).slice(2)}`;
   const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     typeof content === 'string' ? Buffer.from(content) : content,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
   return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-export async function upload(client: Client, examId: number, fileName: string, content: string | Buffer, level: 'student' | 'item' = 'student') {
+export async function upload(
+  client: Client,
+  examId: number,
+  fileName: string,
+  content: string | Buffer,
+  level: 'student' | 'item' = 'student',
+) {
   const m = multipart(fileName, content);
-  return client.app.inject({ method: 'POST', url: `/api/v1/quality/exams/${examId}/imports?level=${level}`, headers: { cookie: client.cookie, ...m.headers }, payload: m.body });
+  return client.app.inject({
+    method: 'POST',
+    url: `/api/v1/quality/exams/${examId}/imports?level=${level}`,
+    headers: { cookie: client.cookie, ...m.headers },
+    payload: m.body,
+  });
 }
 
 /** Polls the job until it leaves the running states. */
@@ -30,7 +43,12 @@ export async function settle(client: Client, jobId: string, timeoutMs = 60_000):
 }
 
 /** Upload, check, commit; returns the final job. */
-export async function importCsv(client: Client, examId: number, csv: string, level: 'student' | 'item' = 'student'): Promise<QualityJob> {
+export async function importCsv(
+  client: Client,
+  examId: number,
+  csv: string,
+  level: 'student' | 'item' = 'student',
+): Promise<QualityJob> {
   const res = await upload(client, examId, 'scores.csv', csv, level);
   if (res.statusCode !== 202) throw new Error(`upload ${res.statusCode} ${res.body}`);
   const checked = await settle(client, (res.json() as QualityJob).id);

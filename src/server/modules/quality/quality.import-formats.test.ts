@@ -28,16 +28,38 @@ beforeAll(async () => {
   const bureauUser = await buildUser(db, 'bureau_admin', { kind: 'region', id: HAINING });
   const principalUser = await buildUser(db, 'school_admin', { kind: 'school', id: a.id });
   const client = await login(t.app, bureauUser.username, USER_PASSWORD);
-  for (const s of [a, b]) for (const name of ['1班', '2班']) await client.post('/api/v1/quality/classes', { schoolId: s.id, schoolYear: 2025, grade: 6, name });
-  const res = await client.post('/api/v1/quality/exams', mathExam([a.id, b.id], {
-    subjects: [
-      { subject: 'math', fullMark: 100, passLine: 60, excellentLine: 85, lowLine: 40, items: [] },
-      { subject: 'chinese', fullMark: 10.5, passLine: 6, excellentLine: 8.5, lowLine: 4, items: [{ itemNo: '1', fullMark: 4.5, knowledgePoints: ['拼音'] }, { itemNo: '2', fullMark: 6, knowledgePoints: ['阅读'] }] },
-    ],
-  }));
+  for (const s of [a, b])
+    for (const name of ['1班', '2班'])
+      await client.post('/api/v1/quality/classes', { schoolId: s.id, schoolYear: 2025, grade: 6, name });
+  const res = await client.post(
+    '/api/v1/quality/exams',
+    mathExam([a.id, b.id], {
+      subjects: [
+        { subject: 'math', fullMark: 100, passLine: 60, excellentLine: 85, lowLine: 40, items: [] },
+        {
+          subject: 'chinese',
+          fullMark: 10.5,
+          passLine: 6,
+          excellentLine: 8.5,
+          lowLine: 4,
+          items: [
+            { itemNo: '1', fullMark: 4.5, knowledgePoints: ['拼音'] },
+            { itemNo: '2', fullMark: 6, knowledgePoints: ['阅读'] },
+          ],
+        },
+      ],
+    }),
+  );
   expect(res.statusCode, res.body).toBe(201);
   examId = res.json().id;
-  const actor = (u: { id: number; username: string; role: Actor['role']; scope: Actor['scope'] }): Actor => ({ userId: u.id, username: u.username, displayName: u.username, role: u.role, scope: u.scope, teacherId: null });
+  const actor = (u: { id: number; username: string; role: Actor['role']; scope: Actor['scope'] }): Actor => ({
+    userId: u.id,
+    username: u.username,
+    displayName: u.username,
+    role: u.role,
+    scope: u.scope,
+    teacherId: null,
+  });
   bureau = actor({ ...bureauUser, role: 'bureau_admin', scope: { kind: 'region', id: HAINING } });
   principal = actor({ ...principalUser, role: 'school_admin', scope: { kind: 'school', id: String(a.id) } });
 });
@@ -58,14 +80,21 @@ async function toXlsx(rows: string[][]) {
 async function check(actor: Actor, fileName: string, content: string | Buffer, level: ImportLevel) {
   const service = new QualityImportService(t.ctx.dbh, t.ctx.storage);
   const caller: Caller = { actor, requestId: 'formats', ip: '127.0.0.1' };
-  const job = await service.upload(caller, examId, level, fileName, Readable.from([typeof content === 'string' ? Buffer.from(content) : content]));
+  const job = await service.upload(
+    caller,
+    examId,
+    level,
+    fileName,
+    Readable.from([typeof content === 'string' ? Buffer.from(content) : content]),
+  );
   const checked = await service.check(actor, job.id);
   const all = await service.errors(actor, job.id, { page: 1, pageSize: 1000 });
   await service.discard(caller, job.id);
   return { job: checked, errors: all.items };
 }
 
-const sorted = (e: ImportRowError[]) => [...e].sort((x, y) => x.row - y.row || x.column.localeCompare(y.column) || x.code.localeCompare(y.code));
+const sorted = (e: ImportRowError[]) =>
+  [...e].sort((x, y) => x.row - y.row || x.column.localeCompare(y.column) || x.code.localeCompare(y.code));
 
 const HEADER = ['学校代码', '班级', '学生编号', '姓名', '身份证号', '科目', '成绩'];
 const STUDENT_ROWS: string[][] = [
@@ -100,13 +129,20 @@ describe('csv and xlsx', () => {
     expect(csv.job.rowsTotal).toBe(STUDENT_ROWS.length - 2); // header and the empty row
     expect(xlsx.job.rowsTotal).toBe(csv.job.rowsTotal);
     expect(sorted(csv.errors)).toEqual(sorted(xlsx.errors));
-    const byRow = (row: number) => csv.errors.filter((e) => e.row === row).map((e) => e.code).sort();
+    const byRow = (row: number) =>
+      csv.errors
+        .filter((e) => e.row === row)
+        .map((e) => e.code)
+        .sort();
     expect(byRow(3)).toEqual(['unknown_school']);
     expect(byRow(6)).toEqual(['above_full_mark']);
     expect(byRow(11)).toEqual(['too_long']);
     expect(byRow(15)).toEqual([]);
     expect(byRow(17)).toEqual(['required', 'required', 'required', 'required']);
-    expect(csv.errors.find((e) => e.row === 18)).toMatchObject({ message: '成绩 10.75 超过满分 10.5', messageEn: 'Score 10.75 is above the full mark 10.5' });
+    expect(csv.errors.find((e) => e.row === 18)).toMatchObject({
+      message: '成绩 10.75 超过满分 10.5',
+      messageEn: 'Score 10.75 is above the full mark 10.5',
+    });
     expect(csv.errors.find((e) => e.row === 5)).toMatchObject({ message: '学校“PA”没有班级“9班”（本学年本年级）' });
     expect(byRow(21)).toEqual([]);
   });
@@ -124,21 +160,41 @@ describe('csv and xlsx', () => {
     const csv = await check(bureau, 'items.csv', toCsv(rows), 'item');
     const xlsx = await check(bureau, 'items.xlsx', await toXlsx(rows), 'item');
     expect(sorted(csv.errors)).toEqual(sorted(xlsx.errors));
-    expect(csv.errors.map((e) => [e.row, e.code]).sort()).toEqual([[3, 'above_full_mark'], [4, 'unknown_item'], [5, 'required'], [6, 'unknown_subject'], [7, 'duplicate']].sort());
+    expect(csv.errors.map((e) => [e.row, e.code]).sort()).toEqual(
+      [
+        [3, 'above_full_mark'],
+        [4, 'unknown_item'],
+        [5, 'required'],
+        [6, 'unknown_subject'],
+        [7, 'duplicate'],
+      ].sort(),
+    );
   });
 
   it('name a school the caller may not import the same way', async () => {
     const rows = [HEADER, ['PA', '1班', 'S1', '', '', '数学', '90'], ['PB', '1班', 'S2', '', '', '数学', '90']];
     const csv = await check(principal, 's.csv', toCsv(rows), 'student');
     const xlsx = await check(principal, 's.xlsx', await toXlsx(rows), 'student');
-    expect(csv.errors).toEqual([expect.objectContaining({ row: 3, code: 'school_out_of_scope', message: '无权导入学校“PB”的成绩' })]);
+    expect(csv.errors).toEqual([
+      expect.objectContaining({ row: 3, code: 'school_out_of_scope', message: '无权导入学校“PB”的成绩' }),
+    ]);
     expect(sorted(csv.errors)).toEqual(sorted(xlsx.errors));
   });
 
   it('a CSV with a short row and a blank line: each row is still named', async () => {
-    const ragged = toCsv(STUDENT_ROWS.slice(0, 4)) + 'PA,1班\r\n\r\n' + toCsv([['PA', '1班', 'R1', '', '', '数学', '200']]);
+    const ragged =
+      toCsv(STUDENT_ROWS.slice(0, 4)) + 'PA,1班\r\n\r\n' + toCsv([['PA', '1班', 'R1', '', '', '数学', '200']]);
     const r = await check(bureau, 'ragged.csv', ragged, 'student');
-    expect(r.errors.map((e) => [e.row, e.code]).sort()).toEqual([[3, 'unknown_school'], [4, 'school_not_in_exam'], [5, 'required'], [5, 'required'], [5, 'required'], [7, 'above_full_mark']].sort());
+    expect(r.errors.map((e) => [e.row, e.code]).sort()).toEqual(
+      [
+        [3, 'unknown_school'],
+        [4, 'school_not_in_exam'],
+        [5, 'required'],
+        [5, 'required'],
+        [5, 'required'],
+        [7, 'above_full_mark'],
+      ].sort(),
+    );
   });
 
   it('reads a GB18030 file (Excel on Chinese Windows)', async () => {
@@ -154,7 +210,8 @@ describe('csv and xlsx', () => {
 function encodeGb18030(text: string): Buffer {
   const decoder = new TextDecoder('gb18030');
   const bytes = new Map<string, number[]>();
-  for (let hi = 0x81; hi <= 0xfe; hi++) for (let lo = 0x40; lo <= 0xfe; lo++) if (lo !== 0x7f) bytes.set(decoder.decode(Uint8Array.of(hi, lo)), [hi, lo]);
+  for (let hi = 0x81; hi <= 0xfe; hi++)
+    for (let lo = 0x40; lo <= 0xfe; lo++) if (lo !== 0x7f) bytes.set(decoder.decode(Uint8Array.of(hi, lo)), [hi, lo]);
   const out: number[] = [];
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

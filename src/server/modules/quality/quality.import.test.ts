@@ -13,7 +13,10 @@ let examId: number;
 let schoolA: number;
 
 const scoreCount = async (exam: number) =>
-  Number((await sql<{ n: number }>`select count(*)::int as n from quality_scores where exam_id = ${exam}`.execute(t.ctx.db)).rows[0]!.n);
+  Number(
+    (await sql<{ n: number }>`select count(*)::int as n from quality_scores where exam_id = ${exam}`.execute(t.ctx.db))
+      .rows[0]!.n,
+  );
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -22,13 +25,23 @@ beforeAll(async () => {
   const b = await buildSchool(db, { code: 'IMB', location_class: 'rural' });
   await buildSchool(db, { code: 'IMO' });
   schoolA = a.id;
-  bureau = await login(t.app, (await buildUser(db, 'bureau_admin', { kind: 'region', id: HAINING })).username, USER_PASSWORD);
-  for (const s of [a, b]) for (const name of ['1班', '2班']) await bureau.post('/api/v1/quality/classes', { schoolId: s.id, schoolYear: 2025, grade: 6, name });
+  bureau = await login(
+    t.app,
+    (await buildUser(db, 'bureau_admin', { kind: 'region', id: HAINING })).username,
+    USER_PASSWORD,
+  );
+  for (const s of [a, b])
+    for (const name of ['1班', '2班'])
+      await bureau.post('/api/v1/quality/classes', { schoolId: s.id, schoolYear: 2025, grade: 6, name });
   const exam = mathExam([a.id, b.id], {
     subjects: [
       { subject: 'math', fullMark: 100, passLine: 60, excellentLine: 85, lowLine: 40, items: [] },
       {
-        subject: 'chinese', fullMark: 10, passLine: 6, excellentLine: 8.5, lowLine: 4,
+        subject: 'chinese',
+        fullMark: 10,
+        passLine: 6,
+        excellentLine: 8.5,
+        lowLine: 4,
         items: [
           { itemNo: '1', fullMark: 4, knowledgePoints: ['拼音'] },
           { itemNo: '2', fullMark: 6, knowledgePoints: ['阅读理解', '拼音'] },
@@ -67,7 +80,17 @@ describe('bad input', () => {
     expect(job.status).toBe('invalid');
     expect(job.rowsTotal).toBe(11);
     const byRow = Object.fromEntries(job.errors.map((e) => [e.row, e.code]));
-    expect(byRow).toEqual({ 3: 'unknown_school', 4: 'school_not_in_exam', 5: 'unknown_class', 6: 'above_full_mark', 7: 'negative_score', 8: 'duplicate', 9: 'duplicate', 10: 'unknown_subject', 11: 'required' });
+    expect(byRow).toEqual({
+      3: 'unknown_school',
+      4: 'school_not_in_exam',
+      5: 'unknown_class',
+      6: 'above_full_mark',
+      7: 'negative_score',
+      8: 'duplicate',
+      9: 'duplicate',
+      10: 'unknown_subject',
+      11: 'required',
+    });
     expect(job.errors.find((e) => e.row === 8)!.message).toBe('与第 2 行重复（同一学生、同一科目）');
     expect(job.errors.find((e) => e.row === 6)!.message).toContain('超过满分 100');
     expect(job.errorCount).toBe(9);
@@ -98,7 +121,12 @@ describe('bad input', () => {
     const notXlsx = await upload(bureau, examId, 'fake.xlsx', 'not a workbook');
     expect(notXlsx.statusCode).toBe(415);
     expect((await upload(bureau, 999999, 'x.csv', 'a\n')).statusCode).toBe(404);
-    const notMultipart = await bureau.app.inject({ method: 'POST', url: `/api/v1/quality/exams/${examId}/imports`, headers: { cookie: bureau.cookie, 'content-type': 'application/json' }, payload: {} });
+    const notMultipart = await bureau.app.inject({
+      method: 'POST',
+      url: `/api/v1/quality/exams/${examId}/imports`,
+      headers: { cookie: bureau.cookie, 'content-type': 'application/json' },
+      payload: {},
+    });
     expect(notMultipart.statusCode).toBe(400);
   });
 });
@@ -134,11 +162,22 @@ describe('good input', () => {
 
   it('imports item scores, sums them into the subject score, and analyses the items', async () => {
     // Chinese: item 1 (4 points, 拼音), item 2 (6 points, 阅读理解 + 拼音). Four students of IMA 2班.
-    const rows = [['I1', 4, 6], ['I2', 4, 3], ['I3', 2, 3], ['I4', 0, 0]];
-    const csv = ['学校代码,班级,学生编号,科目,题号,成绩', ...rows.flatMap(([k, a, b]) => [`IMA,2班,${k},语文,1,${a}`, `IMA,2班,${k},语文,2,${b}`])].join('\n');
+    const rows = [
+      ['I1', 4, 6],
+      ['I2', 4, 3],
+      ['I3', 2, 3],
+      ['I4', 0, 0],
+    ];
+    const csv = [
+      '学校代码,班级,学生编号,科目,题号,成绩',
+      ...rows.flatMap(([k, a, b]) => [`IMA,2班,${k},语文,1,${a}`, `IMA,2班,${k},语文,2,${b}`]),
+    ].join('\n');
     const job = await importCsv(bureau, examId, csv, 'item');
     expect(job.status, JSON.stringify(job.errors)).toBe('committed');
-    const classes = (await bureau.get(`/api/v1/quality/classes?schoolId=${schoolA}`)).json().items as { id: number; name: string }[];
+    const classes = (await bureau.get(`/api/v1/quality/classes?schoolId=${schoolA}`)).json().items as {
+      id: number;
+      name: string;
+    }[];
     const imaClass = classes.find((c) => c.name === '2班')!;
     const class1 = classes.find((c) => c.name === '1班')!;
     const res = await bureau.get(`/api/v1/quality/exams/${examId}/classes/${imaClass.id}/report?subject=chinese`);
@@ -146,12 +185,22 @@ describe('good input', () => {
     const r = res.json() as ClassReport;
     expect(r.stats).toMatchObject({ n: 4, mean: 5.5, passRate: 0.5, lowRate: 0.25 }); // totals 10, 7, 5, 0
     expect(r.hasItems).toBe(true);
-    expect(r.items.map((i) => [i.itemNo, i.difficulty, i.discrimination])).toEqual([['1', 0.625, 1], ['2', 0.5, 1]]);
-    expect(r.weakPoints.map((w) => [w.tag, w.rate])).toEqual([['阅读理解', 0.5], ['拼音', 0.55]]);
+    expect(r.items.map((i) => [i.itemNo, i.difficulty, i.discrimination])).toEqual([
+      ['1', 0.625, 1],
+      ['2', 0.5, 1],
+    ]);
+    expect(r.weakPoints.map((w) => [w.tag, w.rate])).toEqual([
+      ['阅读理解', 0.5],
+      ['拼音', 0.55],
+    ]);
     // the math report of a class without item data has no item analysis
-    const math = (await bureau.get(`/api/v1/quality/exams/${examId}/classes/${class1.id}/report?subject=math`)).json() as ClassReport;
+    const math = (
+      await bureau.get(`/api/v1/quality/exams/${examId}/classes/${class1.id}/report?subject=math`)
+    ).json() as ClassReport;
     expect(math.hasItems).toBe(false);
     expect(math.items).toEqual([]);
-    expect((await bureau.get(`/api/v1/quality/exams/${examId}/classes/${imaClass.id}/report?subject=math`)).statusCode).toBe(404);
+    expect(
+      (await bureau.get(`/api/v1/quality/exams/${examId}/classes/${imaClass.id}/report?subject=math`)).statusCode,
+    ).toBe(404);
   });
 });

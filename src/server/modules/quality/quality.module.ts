@@ -11,6 +11,9 @@ export const qualityModule: GongjinModule = {
   migrations: qualityMigrations,
   routes: qualityRoutes,
   demo: seedQualityDemo,
-  dashboard: { panels: qualityPanels, changeTables: ['quality_exams', 'quality_exam_subjects', 'quality_exam_schools', 'quality_scores'] },
+  dashboard: {
+    panels: qualityPanels,
+    changeTables: ['quality_exams', 'quality_exam_subjects', 'quality_exam_schools', 'quality_scores'],
+  },
   assessmentSources: qualitySources,
 };

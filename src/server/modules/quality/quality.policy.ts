@@ -22,7 +22,8 @@ export interface SchoolRef {
   region_code: string;
 }
 
-const ownSchool = (actor: Actor, schoolId: number) => actor.scope.kind === 'school' && actor.scope.id === String(schoolId);
+const ownSchool = (actor: Actor, schoolId: number) =>
+  actor.scope.kind === 'school' && actor.scope.id === String(schoolId);
 
 export const qualityPolicy = {
   /** schools: every school the new exam lists */
@@ -38,8 +39,10 @@ export const qualityPolicy = {
   },
   /** Which of the exam's schools the actor may import rows for. */
   importableSchools(actor: Actor, examSchools: SchoolRef[]): Set<number> {
-    if (actor.role === 'bureau_admin') return new Set(examSchools.filter((s) => inActorRegion(actor, s.region_code)).map((s) => s.id));
-    if (actor.role === 'school_admin') return new Set(examSchools.filter((s) => ownSchool(actor, s.id)).map((s) => s.id));
+    if (actor.role === 'bureau_admin')
+      return new Set(examSchools.filter((s) => inActorRegion(actor, s.region_code)).map((s) => s.id));
+    if (actor.role === 'school_admin')
+      return new Set(examSchools.filter((s) => ownSchool(actor, s.id)).map((s) => s.id));
     return new Set();
   },
   manageClasses(actor: Actor, school: SchoolRef) {

@@ -48,7 +48,10 @@ export function itemAnalysis(items: ItemDef[], students: StudentItems[]) {
 }
 
 /** Score rate per knowledge point: Σ scores on its items / Σ full marks of those items, weakest first. */
-export function knowledgePointRates(items: ItemDef[], students: StudentItems[]): { tag: string; rate: number; items: number }[] {
+export function knowledgePointRates(
+  items: ItemDef[],
+  students: StudentItems[],
+): { tag: string; rate: number; items: number }[] {
   const acc = new Map<string, { got: number; possible: number; items: Set<number> }>();
   for (const item of items) {
     for (const tag of item.knowledgePoints) {

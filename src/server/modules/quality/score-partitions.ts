@@ -52,11 +52,15 @@ async function attached(db: Db, examId: number): Promise<boolean> {
 async function createDetached(db: Db, examId: number) {
   const table = sql.table(scorePartition(examId));
   await sql`create table ${table} (like quality_scores including defaults including constraints)`.execute(db);
-  await sql`alter table ${table} add constraint ${sql.raw(`${scorePartition(examId)}_exam_check`)} check (exam_id = ${sql.lit(examId)})`.execute(db);
+  await sql`alter table ${table} add constraint ${sql.raw(`${scorePartition(examId)}_exam_check`)} check (exam_id = ${sql.lit(examId)})`.execute(
+    db,
+  );
 }
 
 async function attach(db: Db, examId: number) {
-  await sql`alter table quality_scores attach partition ${sql.table(scorePartition(examId))} for values in (${sql.lit(examId)})`.execute(db);
+  await sql`alter table quality_scores attach partition ${sql.table(scorePartition(examId))} for values in (${sql.lit(examId)})`.execute(
+    db,
+  );
   // statement triggers on quality_scores (the dashboard's change counter) fire for statements on
   // the parent, and ATTACH is none: a statement that touches no row tells them
   await sql`delete from quality_scores where false`.execute(db);
@@ -91,7 +95,9 @@ export async function openExamScores(db: Db, examId: number): Promise<ExamScores
     target: table,
     async finish() {
       // the parent's indexes, so ATTACH adopts them instead of building its own
-      await sql`alter table ${table} add constraint ${sql.raw(`${name}_pkey`)} primary key (exam_subject_id, student_id, exam_id)`.execute(db);
+      await sql`alter table ${table} add constraint ${sql.raw(`${name}_pkey`)} primary key (exam_subject_id, student_id, exam_id)`.execute(
+        db,
+      );
       await sql`create index ${sql.raw(`${name}_class_idx`)} on ${table} (class_id, exam_subject_id)`.execute(db);
       await sql`create index ${sql.raw(`${name}_student_idx`)} on ${table} (student_id)`.execute(db);
       await attach(db, examId);

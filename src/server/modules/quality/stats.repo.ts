@@ -44,24 +44,46 @@ interface RawStat {
   qs: number[] | string | null;
 }
 
-const r4 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(Number(v)) ? null : Math.round(Number(v) * 1e4) / 1e4);
+const r4 = (v: number | null | undefined) =>
+  v === null || v === undefined || Number.isNaN(Number(v)) ? null : Math.round(Number(v) * 1e4) / 1e4;
 
 function parseArray(v: number[] | string | null): (number | null)[] {
   if (v === null) return [];
   if (Array.isArray(v)) return v.map(Number);
-  return v.replace(/[{}]/g, '').split(',').map((x) => (x === 'NULL' ? null : Number(x)));
+  return v
+    .replace(/[{}]/g, '')
+    .split(',')
+    .map((x) => (x === 'NULL' ? null : Number(x)));
 }
 
 export function toStatRow(r: RawStat): StatRow {
   const q = parseArray(r.qs);
   return {
-    key: String(r.key), label: r.label, schoolId: r.school_id, n: r.n, mean: r4(r.mean), sd: r4(r.sd), passRate: r4(r.pass_rate), excellentRate: r4(r.excellent_rate), lowRate: r4(r.low_rate),
-    min: r4(r.min), max: r4(r.max), p10: r4(q[0]), p25: r4(q[1]), median: r4(q[2]), p75: r4(q[3]), p90: r4(q[4]),
+    key: String(r.key),
+    label: r.label,
+    schoolId: r.school_id,
+    n: r.n,
+    mean: r4(r.mean),
+    sd: r4(r.sd),
+    passRate: r4(r.pass_rate),
+    excellentRate: r4(r.excellent_rate),
+    lowRate: r4(r.low_rate),
+    min: r4(r.min),
+    max: r4(r.max),
+    p10: r4(q[0]),
+    p25: r4(q[1]),
+    median: r4(q[2]),
+    p75: r4(q[3]),
+    p90: r4(q[4]),
   };
 }
 
 function where(f: StatFilter): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [sql`q.exam_subject_id = ${f.examSubjectId}`, examOfSubject('q', f.examSubjectId), sql`${f.scope}`];
+  const parts: RawBuilder<unknown>[] = [
+    sql`q.exam_subject_id = ${f.examSubjectId}`,
+    examOfSubject('q', f.examSubjectId),
+    sql`${f.scope}`,
+  ];
   if (f.classId) parts.push(sql`q.class_id = ${f.classId}`);
   if (f.schoolId) parts.push(sql`q.school_id = ${f.schoolId}`);
   if (f.schoolIds) parts.push(f.schoolIds.length ? sql`q.school_id in (${sql.join(f.schoolIds)})` : sql`false`);
@@ -69,7 +91,8 @@ function where(f: StatFilter): RawBuilder<unknown> {
 }
 
 /** Memberships in force on the exam's date (memberships change over the years). */
-const activeOn = (date: RawBuilder<unknown>) => sql`m.start_date <= ${date} and (m.end_date is null or m.end_date >= ${date})`;
+const activeOn = (date: RawBuilder<unknown>) =>
+  sql`m.start_date <= ${date} and (m.end_date is null or m.end_date >= ${date})`;
 
 export async function groupStats(db: Db, by: StatGroup, f: StatFilter): Promise<StatRow[]> {
   const w = where(f);
@@ -108,8 +131,13 @@ export async function groupStats(db: Db, by: StatGroup, f: StatFilter): Promise<
 
 /** Counts per tenth of the full mark (band 9 includes the full mark). */
 export async function bandCounts(db: Db, f: StatFilter): Promise<{ band: number; n: number }[]> {
-  const r = await sql<{ band: number; n: number }>`select least(9, floor(q.score * 10 / sub.full_mark))::int as band, count(*)::int as n
-    from quality_scores q join quality_exam_subjects sub on sub.id = q.exam_subject_id where ${where(f)} group by 1 order by 1`.execute(db);
+  const r = await sql<{
+    band: number;
+    n: number;
+  }>`select least(9, floor(q.score * 10 / sub.full_mark))::int as band, count(*)::int as n
+    from quality_scores q join quality_exam_subjects sub on sub.id = q.exam_subject_id where ${where(f)} group by 1 order by 1`.execute(
+    db,
+  );
   return r.rows;
 }
 
@@ -130,20 +158,37 @@ const figures = sql`count(*)::int as n, avg(q.score)::float8 as mean,
 /** Students pooled by location class and by their school's role (core/member) on the exam date. */
 export async function gapFigures(db: Db, examSubjectId: number, scope: Expression<SqlBool>) {
   const base = sql`from quality_scores q join quality_exam_subjects sub on sub.id = q.exam_subject_id join schools s on s.id = q.school_id join quality_exams e on e.id = q.exam_id`;
-  const location = await sql<CategoryFigure>`select s.location_class as grp, ${figures} ${base} where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${scope} group by 1`.execute(db);
+  const location =
+    await sql<CategoryFigure>`select s.location_class as grp, ${figures} ${base} where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${scope} group by 1`.execute(
+      db,
+    );
   // a school that is core of any community on that date counts as core
-  const role = await sql<CategoryFigure>`select case when exists (select 1 from community_memberships m where m.school_id = q.school_id and m.role = 'core' and ${activeOn(sql`e.exam_date`)}) then 'core'
+  const role =
+    await sql<CategoryFigure>`select case when exists (select 1 from community_memberships m where m.school_id = q.school_id and m.role = 'core' and ${activeOn(sql`e.exam_date`)}) then 'core'
       when exists (select 1 from community_memberships m where m.school_id = q.school_id and m.role = 'member' and ${activeOn(sql`e.exam_date`)}) then 'member' else 'none' end as grp, ${figures}
-    ${base} where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${scope} group by 1`.execute(db);
-  const community = await sql<CategoryFigure & { community_id: number; name: string }>`select cm.id as community_id, cm.name, m.role as grp, ${figures}
+    ${base} where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${scope} group by 1`.execute(
+      db,
+    );
+  const community = await sql<
+    CategoryFigure & { community_id: number; name: string }
+  >`select cm.id as community_id, cm.name, m.role as grp, ${figures}
     ${base} join community_memberships m on m.school_id = q.school_id and ${activeOn(sql`e.exam_date`)} join communities cm on cm.id = m.community_id
-    where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${scope} group by cm.id, cm.name, cm.code, m.role order by cm.code`.execute(db);
+    where q.exam_subject_id = ${examSubjectId} and ${examOfSubject('q', examSubjectId)} and ${scope} group by cm.id, cm.name, cm.code, m.role order by cm.code`.execute(
+    db,
+  );
   return { location: location.rows, role: role.rows, community: community.rows };
 }
 
 /** Per school: mean and count in one exam subject, and its status on the exam date. */
 export async function schoolMeans(db: Db, examSubjectId: number, scope: Expression<SqlBool>) {
-  const r = await sql<{ school_id: number; location_class: string; n: number; mean: number; is_core: boolean; is_member: boolean }>`
+  const r = await sql<{
+    school_id: number;
+    location_class: string;
+    n: number;
+    mean: number;
+    is_core: boolean;
+    is_member: boolean;
+  }>`
     select q.school_id, s.location_class, count(*)::int as n, avg(q.score)::float8 as mean,
       exists (select 1 from community_memberships m where m.school_id = q.school_id and m.role = 'core' and ${activeOn(sql`e.exam_date`)}) as is_core,
       exists (select 1 from community_memberships m where m.school_id = q.school_id and m.role = 'member' and ${activeOn(sql`e.exam_date`)}) as is_member

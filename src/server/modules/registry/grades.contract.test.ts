@@ -14,7 +14,13 @@ import { registryMigrations } from './registry.migrations.js';
 /** Records every key a consumer reads from a students-by-grade object. */
 function spy(base: Record<string, number> = {}) {
   const read = new Set<string>();
-  const obj = new Proxy(base, { get(t, k) { if (typeof k !== 'string') return undefined; read.add(k); return t[k]; } });
+  const obj = new Proxy(base, {
+    get(t, k) {
+      if (typeof k !== 'string') return undefined;
+      read.add(k);
+      return t[k];
+    },
+  });
   return { obj, read };
 }
 const producible = (k: string) => studentGradeSchema.safeParse(k).success;
@@ -22,7 +28,8 @@ const producible = (k: string) => studentGradeSchema.safeParse(k).success;
 describe('one contract for pupils by grade (issue 16)', () => {
   it('the API accepts exactly the keys 1…12 and refuses the old g1 form', () => {
     expect(studentsByGradeSchema.safeParse(Object.fromEntries(STUDENT_GRADES.map((g) => [g, 10]))).success).toBe(true);
-    for (const bad of ['g1', '0', '13', ' 1', '01']) expect(studentsByGradeSchema.safeParse({ [bad]: 1 }).success, bad).toBe(false);
+    for (const bad of ['g1', '0', '13', ' 1', '01'])
+      expect(studentsByGradeSchema.safeParse({ [bad]: 1 }).success, bad).toBe(false);
     const base = { schoolId: 1, schoolYear: 2025, studentsTotal: 1, classesTotal: 1, teachersTotal: 1 };
     expect(schoolYearStatsInput.safeParse({ ...base, studentsByGrade: { g1: 1 } }).success).toBe(false);
   });
@@ -31,7 +38,10 @@ describe('one contract for pupils by grade (issue 16)', () => {
     for (const level of SCHOOL_LEVELS) {
       const { obj, read } = spy();
       sectionsOf(level, 900, obj);
-      expect([...read].filter((k) => !producible(k)), level).toEqual([]);
+      expect(
+        [...read].filter((k) => !producible(k)),
+        level,
+      ).toEqual([]);
     }
   });
 
@@ -47,7 +57,13 @@ describe('one contract for pupils by grade (issue 16)', () => {
   it('the export reads only contract keys', () => {
     const { obj, read } = spy({ 1: 5, 7: 3 });
     const rec = { studentsByGrade: obj, classesBySizeBand: {} } as never;
-    for (const c of statsExportColumns('zh')) { try { c.value(rec); } catch { /* other fields absent */ } }
+    for (const c of statsExportColumns('zh')) {
+      try {
+        c.value(rec);
+      } catch {
+        /* other fields absent */
+      }
+    }
     expect(read.size).toBeGreaterThan(0);
     expect([...read].filter((k) => !producible(k))).toEqual([]);
   });
@@ -62,24 +78,51 @@ describe('one contract for pupils by grade (issue 16)', () => {
 
 describe('migration 20261203_0700_num_grade_keys', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
   it('renames g1… keys, keeps the plain key where both exist, drops unreadable keys', async () => {
     const db = t.ctx.db;
     const insert = async (byGrade: Record<string, number>) => {
       const s = await buildSchool(db);
-      await db.insertInto('school_year_stats').values({
-        school_id: s.id, school_year: 2025, students_total: 10, classes_total: 1, teachers_total: 1, students_by_grade: JSON.stringify(byGrade), classes_by_size_band: '{}',
-        teachers_by_qualification: '{}', teachers_by_honour: '{}', teachers_by_subject: '{}', teachers_above_qualification: null, backbone_teachers: null, pe_art_teachers: null,
-        building_area: null, teaching_aux_area: null, sports_ground_area: null, equipment_value: null, multimedia_classrooms: null, recording_classrooms: null, is_standardized: false,
-      }).execute();
+      await db
+        .insertInto('school_year_stats')
+        .values({
+          school_id: s.id,
+          school_year: 2025,
+          students_total: 10,
+          classes_total: 1,
+          teachers_total: 1,
+          students_by_grade: JSON.stringify(byGrade),
+          classes_by_size_band: '{}',
+          teachers_by_qualification: '{}',
+          teachers_by_honour: '{}',
+          teachers_by_subject: '{}',
+          teachers_above_qualification: null,
+          backbone_teachers: null,
+          pe_art_teachers: null,
+          building_area: null,
+          teaching_aux_area: null,
+          sports_ground_area: null,
+          equipment_value: null,
+          multimedia_classrooms: null,
+          recording_classrooms: null,
+          is_standardized: false,
+        })
+        .execute();
       return s.id;
     };
     const a = await insert({ g1: 4, g7: 3, g12: 3 });
     const b = await insert({ 1: 5, g1: 9, g2: 5, note: 1 });
     const c = await insert({ 3: 10 });
     await registryMigrations['20261203_0700_num_grade_keys']!.up(db as never);
-    const rows = await sql<{ school_id: number; students_by_grade: Record<string, number> }>`select school_id, students_by_grade from school_year_stats where school_id in (${a}, ${b}, ${c})`.execute(db);
+    const rows = await sql<{
+      school_id: number;
+      students_by_grade: Record<string, number>;
+    }>`select school_id, students_by_grade from school_year_stats where school_id in (${a}, ${b}, ${c})`.execute(db);
     const by = new Map(rows.rows.map((r) => [r.school_id, r.students_by_grade]));
     expect(by.get(a)).toEqual({ 1: 4, 7: 3, 12: 3 });
     expect(by.get(b)).toEqual({ 1: 5, 2: 5 });

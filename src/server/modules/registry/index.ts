@@ -1,5 +1,12 @@
 /** The registry's public surface: row visibility (scope), policies and the registry data other modules build on. */
 export { CommunitiesService } from './communities.service.js';
 export { inActorRegion } from './registry.policy.js';
-export { privateSchoolCondition, schoolFilterCondition, scopeLinkQuery, scopeSchoolCondition, visibleCommunityCondition, visibleSchoolCondition } from './registry.scope.js';
+export {
+  privateSchoolCondition,
+  schoolFilterCondition,
+  scopeLinkQuery,
+  scopeSchoolCondition,
+  visibleCommunityCondition,
+  visibleSchoolCondition,
+} from './registry.scope.js';
 export { drillTeachers, mapData, scopeCommunityIds } from './registry.stats.js';

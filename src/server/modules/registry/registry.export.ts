@@ -1,7 +1,17 @@
 import { GRADE_NAMES_ZH, STUDENT_GRADES } from '../../../shared/grades.js';
 import {
-  COMMUNITY_MODEL_LABELS, COMMUNITY_TYPE_LABELS, GENDER_LABELS, LOCATION_CLASS_LABELS, QUALIFICATION_LABELS, QUALITY_TIER_LABELS,
-  SCHOOL_LEVEL_LABELS, SUBJECT_LABELS, TEACHER_HONOUR_LABELS, TEACHER_POST_LABELS, TEACHER_STATUS_LABELS, TEACHER_TITLE_LABELS,
+  COMMUNITY_MODEL_LABELS,
+  COMMUNITY_TYPE_LABELS,
+  GENDER_LABELS,
+  LOCATION_CLASS_LABELS,
+  QUALIFICATION_LABELS,
+  QUALITY_TIER_LABELS,
+  SCHOOL_LEVEL_LABELS,
+  SUBJECT_LABELS,
+  TEACHER_HONOUR_LABELS,
+  TEACHER_POST_LABELS,
+  TEACHER_STATUS_LABELS,
+  TEACHER_TITLE_LABELS,
 } from '../../../shared/enums.js';
 import type { Lang } from '../../../shared/messages.js';
 import type { Community, School, SchoolYearStats, Teacher } from '../../../shared/registry.schemas.js';
@@ -86,9 +96,21 @@ export function statsExportColumns(lang: Lang): ExportColumn<SchoolYearStats>[] 
     { zh: '学生数', en: 'Students', value: (r) => r.studentsTotal },
     { zh: '班级数', en: 'Classes', value: (r) => r.classesTotal },
     { zh: '教师数', en: 'Teachers', value: (r) => r.teachersTotal },
-    ...STUDENT_GRADES.map((g): ExportColumn<SchoolYearStats> => ({ zh: `${GRADE_NAMES_ZH[g]}年级学生数`, en: `Grade ${g} pupils`, value: (r) => r.studentsByGrade[g] ?? null })),
-    { zh: '56人以上班级', en: 'Classes of 56+', value: (r) => (r.classesBySizeBand.b56_65 ?? 0) + (r.classesBySizeBand.ge66 ?? 0) },
-    { zh: '高于规定学历教师数', en: 'Teachers above required qualification', value: (r) => r.teachersAboveQualification },
+    ...STUDENT_GRADES.map((g): ExportColumn<SchoolYearStats> => ({
+      zh: `${GRADE_NAMES_ZH[g]}年级学生数`,
+      en: `Grade ${g} pupils`,
+      value: (r) => r.studentsByGrade[g] ?? null,
+    })),
+    {
+      zh: '56人以上班级',
+      en: 'Classes of 56+',
+      value: (r) => (r.classesBySizeBand.b56_65 ?? 0) + (r.classesBySizeBand.ge66 ?? 0),
+    },
+    {
+      zh: '高于规定学历教师数',
+      en: 'Teachers above required qualification',
+      value: (r) => r.teachersAboveQualification,
+    },
     { zh: '县级以上骨干教师数', en: 'Backbone teachers (county+)', value: (r) => r.backboneTeachers },
     { zh: '体育艺术教师数', en: 'PE and art teachers', value: (r) => r.peArtTeachers },
     { zh: '校舍建筑面积', en: 'Building area (m²)', value: (r) => r.buildingArea },

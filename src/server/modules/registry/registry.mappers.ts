@@ -1,7 +1,20 @@
 import type {
-  Community, LeadershipMember, Membership, Region, School, SchoolYearStats, Teacher,
+  Community,
+  LeadershipMember,
+  Membership,
+  Region,
+  School,
+  SchoolYearStats,
+  Teacher,
 } from '../../../shared/registry.schemas.js';
-import type { CommunityRow, LeadershipMemberRow, RegionTable, SchoolRow, SchoolYearStatsRow, TeacherRow } from './registry.tables.js';
+import type {
+  CommunityRow,
+  LeadershipMemberRow,
+  RegionTable,
+  SchoolRow,
+  SchoolYearStatsRow,
+  TeacherRow,
+} from './registry.tables.js';
 
 /** Row (snake_case) → API object (camelCase). Pure functions. */
 export function toRegion(r: RegionTable & { school_count?: number }): Region {
@@ -15,7 +28,13 @@ export function toRegion(r: RegionTable & { school_count?: number }): Region {
   };
 }
 
-type SchoolExtras = { region_name: string | null; township_name: string | null; teacher_count: number; parent_school_code?: string | null; communities: { id: number; name: string; role: string }[] };
+type SchoolExtras = {
+  region_name: string | null;
+  township_name: string | null;
+  teacher_count: number;
+  parent_school_code?: string | null;
+  communities: { id: number; name: string; role: string }[];
+};
 export function toSchool(r: SchoolRow & SchoolExtras): School {
   return {
     id: r.id,
@@ -80,7 +99,12 @@ export function toTeacher(r: TeacherRow & { school_name: string; school_code?: s
   };
 }
 
-type CommunityExtras = { region_name: string | null; partner_region_name: string | null; core_schools: { id: number; name: string }[]; member_count: number };
+type CommunityExtras = {
+  region_name: string | null;
+  partner_region_name: string | null;
+  core_schools: { id: number; name: string }[];
+  member_count: number;
+};
 export function toCommunity(r: CommunityRow & CommunityExtras): Community {
   return {
     id: r.id,
@@ -104,8 +128,19 @@ export function toCommunity(r: CommunityRow & CommunityExtras): Community {
 }
 
 export function toMembership(r: {
-  id: number; community_id: number; school_id: number; role: string; start_date: string; end_date: string | null; note: string | null;
-  school_name: string; school_code: string; school_level: string; location_class: string; region_code: string; is_current: boolean;
+  id: number;
+  community_id: number;
+  school_id: number;
+  role: string;
+  start_date: string;
+  end_date: string | null;
+  note: string | null;
+  school_name: string;
+  school_code: string;
+  school_level: string;
+  location_class: string;
+  region_code: string;
+  is_current: boolean;
 }): Membership {
   return {
     id: r.id,
@@ -140,7 +175,9 @@ export function toLeadershipMember(r: LeadershipMemberRow & { school_name: strin
   };
 }
 
-export function toSchoolYearStats(r: SchoolYearStatsRow & { school_name: string; school_code?: string }): SchoolYearStats {
+export function toSchoolYearStats(
+  r: SchoolYearStatsRow & { school_name: string; school_code?: string },
+): SchoolYearStats {
   return {
     id: r.id,
     schoolId: r.school_id,

@@ -12,7 +12,10 @@ export const registryModule: GongjinModule = {
   name: 'registry',
   migrations: registryMigrations,
   routes: registryRoutes,
-  dashboard: { panels: registryPanels, changeTables: ['schools', 'teachers', 'communities', 'community_memberships', 'regions'] },
+  dashboard: {
+    panels: registryPanels,
+    changeTables: ['schools', 'teachers', 'communities', 'community_memberships', 'regions'],
+  },
   assessmentSources: registrySources,
   imports: { schools: schoolsImport, teachers: teachersImport, 'school-year-stats': schoolYearStatsImport },
 };

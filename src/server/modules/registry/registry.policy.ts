@@ -50,7 +50,8 @@ export const registryPolicy = {
   },
   editCommunity(actor: Actor, community: CommunityRef) {
     if (actor.role === 'bureau_admin') return inActorRegion(actor, community.region_code);
-    if (actor.role === 'community_lead') return actor.scope.kind === 'community' && actor.scope.id === String(community.id);
+    if (actor.role === 'community_lead')
+      return actor.scope.kind === 'community' && actor.scope.id === String(community.id);
     return false;
   },
   deleteCommunity(actor: Actor, community: CommunityRef) {

@@ -11,11 +11,15 @@ type Tx = Kysely<Database>;
 const today = sql<string>`current_date`;
 
 // ---------- regions ----------
-export function regionsQuery(db: Tx, q: { parent?: string | undefined; level?: number | undefined; search?: string | undefined }) {
+export function regionsQuery(
+  db: Tx,
+  q: { parent?: string | undefined; level?: number | undefined; search?: string | undefined },
+) {
   let query = db.selectFrom('regions as r');
   if (q.parent) query = query.where('r.parent_code', '=', q.parent);
   if (q.level !== undefined) query = query.where('r.level', '=', q.level);
-  if (q.search) query = query.where((eb) => eb.or([eb('r.name', 'like', `%${q.search}%`), eb('r.code', 'like', `${q.search}%`)]));
+  if (q.search)
+    query = query.where((eb) => eb.or([eb('r.name', 'like', `%${q.search}%`), eb('r.code', 'like', `${q.search}%`)]));
   return query;
 }
 
@@ -28,7 +32,9 @@ export function schoolsQuery(db: Tx, actor: Actor, q: Partial<SchoolListQuery>) 
   let query = db.selectFrom('schools as s').where(visibleSchoolCondition(actor, 's.id'));
   if (q.search) {
     const term = `%${q.search}%`;
-    query = query.where((eb) => eb.or([eb('s.name', 'ilike', term), eb('s.code', 'like', `${q.search}%`), eb('s.short_name', 'ilike', term)]));
+    query = query.where((eb) =>
+      eb.or([eb('s.name', 'ilike', term), eb('s.code', 'like', `${q.search}%`), eb('s.short_name', 'ilike', term)]),
+    );
   }
   if (q.region) query = query.where('s.region_code', 'like', `${regionPrefix(q.region)}%`);
   if (q.level?.length) query = query.where('s.level', 'in', q.level);
@@ -37,7 +43,11 @@ export function schoolsQuery(db: Tx, actor: Actor, q: Partial<SchoolListQuery>) 
   if (q.isTeachingPoint !== undefined) query = query.where('s.is_teaching_point', '=', q.isTeachingPoint);
   if (q.communityId) {
     query = query.where('s.id', 'in', (eb) =>
-      eb.selectFrom('community_memberships as m').select('m.school_id').where('m.community_id', '=', q.communityId!).where((w) => w.or([w('m.end_date', 'is', null), w('m.end_date', '>=', today)])),
+      eb
+        .selectFrom('community_memberships as m')
+        .select('m.school_id')
+        .where('m.community_id', '=', q.communityId!)
+        .where((w) => w.or([w('m.end_date', 'is', null), w('m.end_date', '>=', today)])),
     );
   }
   if (q.inCommunity !== undefined) {
@@ -48,24 +58,47 @@ export function schoolsQuery(db: Tx, actor: Actor, q: Partial<SchoolListQuery>) 
 }
 
 export const schoolColumns = [
-  's.id', 's.code', 's.name', 's.short_name', 's.region_code', 's.township_code', 's.level', 's.location_class', 's.is_teaching_point',
-  's.parent_school_id', 's.quality_tier', 's.latitude', 's.longitude', 's.address', 's.principal_name', 's.phone', 's.founded_year',
-  's.students', 's.classes', 's.has_recording_classroom', 's.has_sync_classroom', 's.is_active', 's.created_at', 's.updated_at',
+  's.id',
+  's.code',
+  's.name',
+  's.short_name',
+  's.region_code',
+  's.township_code',
+  's.level',
+  's.location_class',
+  's.is_teaching_point',
+  's.parent_school_id',
+  's.quality_tier',
+  's.latitude',
+  's.longitude',
+  's.address',
+  's.principal_name',
+  's.phone',
+  's.founded_year',
+  's.students',
+  's.classes',
+  's.has_recording_classroom',
+  's.has_sync_classroom',
+  's.is_active',
+  's.created_at',
+  's.updated_at',
 ] as const;
 
 /** Adds names and counts the list and detail views show, in one query (no per-row lookups). */
 export function withSchoolExtras<QB extends ReturnType<typeof schoolsQuery>>(query: QB) {
-  return query
-    .select([...schoolColumns])
-    .select([
-      sql<string | null>`(select r.name from regions r where r.code = s.region_code)`.as('region_name'),
-      sql<string | null>`(select r.name from regions r where r.code = s.township_code)`.as('township_name'),
-      sql<string | null>`(select p.code from schools p where p.id = s.parent_school_id)`.as('parent_school_code'),
-      sql<number>`(select count(*) from teachers t where t.school_id = s.id and t.status = 'active')`.as('teacher_count'),
-      sql<{ id: number; name: string; role: string }[]>`coalesce((select json_agg(json_build_object('id', c.id, 'name', c.name, 'role', m.role) order by c.id)
+  return query.select([...schoolColumns]).select([
+    sql<string | null>`(select r.name from regions r where r.code = s.region_code)`.as('region_name'),
+    sql<string | null>`(select r.name from regions r where r.code = s.township_code)`.as('township_name'),
+    sql<string | null>`(select p.code from schools p where p.id = s.parent_school_id)`.as('parent_school_code'),
+    sql<number>`(select count(*) from teachers t where t.school_id = s.id and t.status = 'active')`.as('teacher_count'),
+    sql<
+      { id: number; name: string; role: string }[]
+    >`coalesce((select json_agg(json_build_object('id', c.id, 'name', c.name, 'role', m.role) order by c.id)
         from community_memberships m join communities c on c.id = m.community_id
-        where m.school_id = s.id and (m.end_date is null or m.end_date >= current_date)), '[]'::json)`.as('communities'),
-    ]);
+        where m.school_id = s.id and (m.end_date is null or m.end_date >= current_date)), '[]'::json)`.as(
+      'communities',
+    ),
+  ]);
 }
 
 export async function findSchool(db: Tx, id: number) {
@@ -73,7 +106,11 @@ export async function findSchool(db: Tx, id: number) {
 }
 
 export async function findSchoolByCode(db: Tx, code: string) {
-  return db.selectFrom('schools').select(['id', 'code', 'name', 'region_code']).where('code', '=', code).executeTakeFirst();
+  return db
+    .selectFrom('schools')
+    .select(['id', 'code', 'name', 'region_code'])
+    .where('code', '=', code)
+    .executeTakeFirst();
 }
 
 // ---------- teachers ----------
@@ -82,13 +119,25 @@ export function teachersQuery(db: Tx, actor: Actor, q: Partial<TeacherListQuery>
   let query = db.selectFrom('teachers as t').where(privateSchoolCondition(actor, 't.school_id'));
   if (q.search) {
     const s = q.search;
-    query = query.where((eb) => eb.or([eb('t.name', 'like', `%${s}%`), eb('t.teacher_code', '=', s), eb('t.phone', '=', s)]));
+    query = query.where((eb) =>
+      eb.or([eb('t.name', 'like', `%${s}%`), eb('t.teacher_code', '=', s), eb('t.phone', '=', s)]),
+    );
   }
   if (q.schoolId) query = query.where('t.school_id', '=', q.schoolId);
-  if (q.region) query = query.where('t.school_id', 'in', (eb) => eb.selectFrom('schools as rs').select('rs.id').where('rs.region_code', 'like', `${regionPrefix(q.region!)}%`));
+  if (q.region)
+    query = query.where('t.school_id', 'in', (eb) =>
+      eb
+        .selectFrom('schools as rs')
+        .select('rs.id')
+        .where('rs.region_code', 'like', `${regionPrefix(q.region!)}%`),
+    );
   if (q.communityId) {
     query = query.where('t.school_id', 'in', (eb) =>
-      eb.selectFrom('community_memberships as m').select('m.school_id').where('m.community_id', '=', q.communityId!).where((w) => w.or([w('m.end_date', 'is', null), w('m.end_date', '>=', today)])),
+      eb
+        .selectFrom('community_memberships as m')
+        .select('m.school_id')
+        .where('m.community_id', '=', q.communityId!)
+        .where((w) => w.or([w('m.end_date', 'is', null), w('m.end_date', '>=', today)])),
     );
   }
   if (q.gender) query = query.where('t.gender', '=', q.gender);
@@ -109,8 +158,23 @@ export const teacherSchoolName = sql<string>`(select s.name from schools s where
 export const teacherSchoolCode = sql<string>`(select s.code from schools s where s.id = t.school_id)`.as('school_code');
 
 export const teacherColumns = [
-  't.id', 't.teacher_code', 't.school_id', 't.name', 't.gender', 't.birth_year', 't.phone', 't.subjects', 't.major_subject', 't.title',
-  't.honours', 't.posts', 't.qualification', 't.hire_year', 't.status', 't.created_at', 't.updated_at',
+  't.id',
+  't.teacher_code',
+  't.school_id',
+  't.name',
+  't.gender',
+  't.birth_year',
+  't.phone',
+  't.subjects',
+  't.major_subject',
+  't.title',
+  't.honours',
+  't.posts',
+  't.qualification',
+  't.hire_year',
+  't.status',
+  't.created_at',
+  't.updated_at',
 ] as const;
 
 export async function findTeacher(db: Tx, id: number) {
@@ -120,7 +184,8 @@ export async function findTeacher(db: Tx, id: number) {
 // ---------- communities ----------
 export function communitiesQuery(db: Tx, actor: Actor, q: Partial<CommunityListQuery>) {
   let query = db.selectFrom('communities as c').where(visibleCommunityCondition(actor, 'c.id'));
-  if (q.search) query = query.where((eb) => eb.or([eb('c.name', 'ilike', `%${q.search}%`), eb('c.code', 'ilike', `${q.search}%`)]));
+  if (q.search)
+    query = query.where((eb) => eb.or([eb('c.name', 'ilike', `%${q.search}%`), eb('c.code', 'ilike', `${q.search}%`)]));
   if (q.region) {
     const p = `${regionPrefix(q.region)}%`;
     query = query.where((eb) => eb.or([eb('c.region_code', 'like', p), eb('c.partner_region_code', 'like', p)]));
@@ -128,7 +193,10 @@ export function communitiesQuery(db: Tx, actor: Actor, q: Partial<CommunityListQ
   if (q.type?.length) query = query.where('c.type', 'in', q.type);
   if (q.model?.length) query = query.where('c.model', 'in', q.model);
   if (q.isCrossRegion !== undefined) query = query.where('c.is_cross_region', '=', q.isCrossRegion);
-  if (q.schoolId) query = query.where('c.id', 'in', (eb) => eb.selectFrom('community_memberships as m').select('m.community_id').where('m.school_id', '=', q.schoolId!));
+  if (q.schoolId)
+    query = query.where('c.id', 'in', (eb) =>
+      eb.selectFrom('community_memberships as m').select('m.community_id').where('m.school_id', '=', q.schoolId!),
+    );
   if (q.active !== undefined) {
     const active = sql<boolean>`(c.dissolved_on is null or c.dissolved_on > current_date)`;
     query = query.where(q.active ? active : sql<boolean>`not ${active}`);
@@ -140,10 +208,16 @@ export function withCommunityExtras<QB extends ReturnType<typeof communitiesQuer
   return query.selectAll('c').select([
     sql<string | null>`(select r.name from regions r where r.code = c.region_code)`.as('region_name'),
     sql<string | null>`(select r.name from regions r where r.code = c.partner_region_code)`.as('partner_region_name'),
-    sql<{ id: number; name: string }[]>`coalesce((select json_agg(json_build_object('id', s.id, 'name', s.name) order by s.id)
+    sql<
+      { id: number; name: string }[]
+    >`coalesce((select json_agg(json_build_object('id', s.id, 'name', s.name) order by s.id)
       from community_memberships m join schools s on s.id = m.school_id
-      where m.community_id = c.id and m.role = 'core' and (m.end_date is null or m.end_date >= current_date)), '[]'::json)`.as('core_schools'),
-    sql<number>`(select count(*) from community_memberships m where m.community_id = c.id and (m.end_date is null or m.end_date >= current_date))`.as('member_count'),
+      where m.community_id = c.id and m.role = 'core' and (m.end_date is null or m.end_date >= current_date)), '[]'::json)`.as(
+      'core_schools',
+    ),
+    sql<number>`(select count(*) from community_memberships m where m.community_id = c.id and (m.end_date is null or m.end_date >= current_date))`.as(
+      'member_count',
+    ),
   ]);
 }
 
@@ -155,7 +229,20 @@ export async function membershipsOf(db: Tx, communityId: number) {
   return db
     .selectFrom('community_memberships as m')
     .innerJoin('schools as s', 's.id', 'm.school_id')
-    .select(['m.id', 'm.community_id', 'm.school_id', 'm.role', 'm.start_date', 'm.end_date', 'm.note', 's.name as school_name', 's.code as school_code', 's.level as school_level', 's.location_class', 's.region_code'])
+    .select([
+      'm.id',
+      'm.community_id',
+      'm.school_id',
+      'm.role',
+      'm.start_date',
+      'm.end_date',
+      'm.note',
+      's.name as school_name',
+      's.code as school_code',
+      's.level as school_level',
+      's.location_class',
+      's.region_code',
+    ])
     .select(sql<boolean>`(m.end_date is null or m.end_date >= current_date)`.as('is_current'))
     .where('m.community_id', '=', communityId)
     .orderBy('m.start_date', 'desc')
@@ -187,8 +274,15 @@ export async function leadershipOf(db: Tx, communityId: number) {
 }
 
 // ---------- annual statistics ----------
-export function statsQuery(db: Tx, actor: Actor, q: { schoolId?: number | undefined; schoolYear?: number | undefined; region?: string | undefined }) {
-  let query = db.selectFrom('school_year_stats as y').innerJoin('schools as s', 's.id', 'y.school_id').where(visibleSchoolCondition(actor, 'y.school_id'));
+export function statsQuery(
+  db: Tx,
+  actor: Actor,
+  q: { schoolId?: number | undefined; schoolYear?: number | undefined; region?: string | undefined },
+) {
+  let query = db
+    .selectFrom('school_year_stats as y')
+    .innerJoin('schools as s', 's.id', 'y.school_id')
+    .where(visibleSchoolCondition(actor, 'y.school_id'));
   if (q.schoolId) query = query.where('y.school_id', '=', q.schoolId);
   if (q.schoolYear) query = query.where('y.school_year', '=', q.schoolYear);
   if (q.region) query = query.where('s.region_code', 'like', `${regionPrefix(q.region)}%`);

@@ -45,7 +45,10 @@ export function privateSchoolCondition(actor: Actor, schoolIdColumn: Expression<
 }
 
 /** Communities the actor may read. */
-export function visibleCommunityCondition(actor: Actor, communityIdColumn: Expression<number> | string): Expression<SqlBool> {
+export function visibleCommunityCondition(
+  actor: Actor,
+  communityIdColumn: Expression<number> | string,
+): Expression<SqlBool> {
   const col = typeof communityIdColumn === 'string' ? sql.ref(communityIdColumn) : communityIdColumn;
   const { kind, id } = actor.scope;
   if (kind === 'region') {
@@ -62,15 +65,22 @@ export function visibleCommunityCondition(actor: Actor, communityIdColumn: Expre
  * school id column: schools in a region and below, current members of a community, schools of the
  * given levels. A narrowing, not a permission: callers add visibleSchoolCondition as well.
  */
-export function schoolFilterCondition(schoolIdColumn: Expression<number> | string, f: { region?: string | undefined; communityId?: number | undefined; level?: readonly string[] | undefined }): Expression<SqlBool> {
+export function schoolFilterCondition(
+  schoolIdColumn: Expression<number> | string,
+  f: { region?: string | undefined; communityId?: number | undefined; level?: readonly string[] | undefined },
+): Expression<SqlBool> {
   const col = typeof schoolIdColumn === 'string' ? sql.ref(schoolIdColumn) : schoolIdColumn;
   const conds: Expression<SqlBool>[] = [];
-  if (f.region) conds.push(sql<SqlBool>`${col} in (select rs.id from schools rs where rs.region_code like ${`${regionPrefix(f.region)}%`})`);
+  if (f.region)
+    conds.push(
+      sql<SqlBool>`${col} in (select rs.id from schools rs where rs.region_code like ${`${regionPrefix(f.region)}%`})`,
+    );
   if (f.communityId) {
     conds.push(sql<SqlBool>`${col} in (select m.school_id from community_memberships m
       where m.community_id = ${f.communityId} and (m.end_date is null or m.end_date >= current_date))`);
   }
-  if (f.level?.length) conds.push(sql<SqlBool>`${col} in (select ls.id from schools ls where ls.level in (${sql.join([...f.level])}))`);
+  if (f.level?.length)
+    conds.push(sql<SqlBool>`${col} in (select ls.id from schools ls where ls.level in (${sql.join([...f.level])}))`);
   return conds.length ? sql<SqlBool>`(${sql.join(conds, sql` and `)})` : sql<SqlBool>`true`;
 }
 

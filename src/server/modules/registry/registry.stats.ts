@@ -3,7 +3,12 @@ import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import { MASTER_HONOURS, type LocationClass, type SchoolLevel } from '../../../shared/enums.js';
 import { regionPrefix } from '../../../shared/regions.js';
-import { privateSchoolCondition, scopeSchoolCondition, visibleCommunityCondition, visibleSchoolCondition } from './registry.scope.js';
+import {
+  privateSchoolCondition,
+  scopeSchoolCondition,
+  visibleCommunityCondition,
+  visibleSchoolCondition,
+} from './registry.scope.js';
 import type { ResolvedScope } from '../../contracts/dashboard-panel.js';
 
 /**
@@ -27,7 +32,8 @@ export interface SchoolFilter {
 function schoolFilterSql(f: SchoolFilter, alias: string): Expression<SqlBool>[] {
   const out: Expression<SqlBool>[] = [];
   if (f.level.length) out.push(sql<SqlBool>`${sql.ref(`${alias}.level`)} in (${sql.join(f.level)})`);
-  if (f.locationClass.length) out.push(sql<SqlBool>`${sql.ref(`${alias}.location_class`)} in (${sql.join(f.locationClass)})`);
+  if (f.locationClass.length)
+    out.push(sql<SqlBool>`${sql.ref(`${alias}.location_class`)} in (${sql.join(f.locationClass)})`);
   return out;
 }
 const and = (conds: Expression<SqlBool>[]) => (conds.length ? sql.join(conds, sql` and `) : sql`true`);
@@ -43,10 +49,21 @@ export interface SchoolCounts {
 }
 
 /** Schools of a scope by location class and tier, and the compulsory ones in a community today. */
-export async function registrySchoolCounts(db: Db, actor: Actor, scope: ResolvedScope, f: SchoolFilter): Promise<SchoolCounts> {
+export async function registrySchoolCounts(
+  db: Db,
+  actor: Actor,
+  scope: ResolvedScope,
+  f: SchoolFilter,
+): Promise<SchoolCounts> {
   const compulsory = f.level.length ? f.level.filter((l) => COMPULSORY_LEVELS.includes(l)) : [...COMPULSORY_LEVELS];
   const isCompulsory = compulsory.length ? sql<SqlBool>`s.level in (${sql.join(compulsory)})` : sql<SqlBool>`false`;
-  const rows = await sql<{ location_class: string; quality_tier: string | null; n: number; compulsory: number; covered: number }>`
+  const rows = await sql<{
+    location_class: string;
+    quality_tier: string | null;
+    n: number;
+    compulsory: number;
+    covered: number;
+  }>`
     select s.location_class, s.quality_tier, count(*)::int as n,
       (count(*) filter (where ${isCompulsory}))::int as compulsory,
       (count(*) filter (where ${isCompulsory} and exists (select 1 from community_memberships m where m.school_id = s.id and ${CURRENT})))::int as covered
@@ -94,19 +111,30 @@ export async function registryCommunityCounts(db: Db, actor: Actor, regionCode: 
  * Active teachers the actor may see in a scope (optionally only master teachers, 名师: the honours
  * of MASTER_HONOURS). The one condition behind both the figures and the drill-down list.
  */
-export function teacherConditions(actor: Actor, scope: ResolvedScope, f: SchoolFilter, master?: boolean): Expression<SqlBool> {
+export function teacherConditions(
+  actor: Actor,
+  scope: ResolvedScope,
+  f: SchoolFilter,
+  master?: boolean,
+): Expression<SqlBool> {
   const conds: Expression<SqlBool>[] = [
     sql<SqlBool>`t.status = 'active'`,
     privateSchoolCondition(actor, 't.school_id'),
     scopeSchoolCondition(scope, 't.school_id'),
   ];
   const schoolConds = schoolFilterSql(f, 'fs');
-  if (schoolConds.length) conds.push(sql<SqlBool>`t.school_id in (select fs.id from schools fs where ${and(schoolConds)})`);
+  if (schoolConds.length)
+    conds.push(sql<SqlBool>`t.school_id in (select fs.id from schools fs where ${and(schoolConds)})`);
   if (master) conds.push(sql<SqlBool>`t.honours && ${masterArray}`);
   return and(conds) as Expression<SqlBool>;
 }
 
-export async function registryTeacherCounts(db: Db, actor: Actor, scope: ResolvedScope, f: SchoolFilter): Promise<{ total: number; master: number }> {
+export async function registryTeacherCounts(
+  db: Db,
+  actor: Actor,
+  scope: ResolvedScope,
+  f: SchoolFilter,
+): Promise<{ total: number; master: number }> {
   const r = await sql<{ total: number; master: number }>`
     select count(*)::int as total, (count(*) filter (where t.honours && ${masterArray}))::int as master
     from teachers t where ${teacherConditions(actor, scope, f)}`.execute(db);
@@ -124,7 +152,12 @@ export interface MasterShareRow {
  * Master-teacher share per community of a region (or per member school of a community): the
  * structure indicator Shengzhou keeps at ≥ 15%. Teachers counted as in registryTeacherCounts.
  */
-export async function masterShareByCommunity(db: Db, actor: Actor, regionCode: string, f: SchoolFilter): Promise<MasterShareRow[]> {
+export async function masterShareByCommunity(
+  db: Db,
+  actor: Actor,
+  regionCode: string,
+  f: SchoolFilter,
+): Promise<MasterShareRow[]> {
   const p = `${regionPrefix(regionCode)}%`;
   const rows = await sql<MasterShareRow>`
     with tc as (
@@ -145,7 +178,12 @@ export async function masterShareByCommunity(db: Db, actor: Actor, regionCode: s
   return rows.rows;
 }
 
-export async function masterShareBySchool(db: Db, actor: Actor, scope: ResolvedScope, f: SchoolFilter): Promise<MasterShareRow[]> {
+export async function masterShareBySchool(
+  db: Db,
+  actor: Actor,
+  scope: ResolvedScope,
+  f: SchoolFilter,
+): Promise<MasterShareRow[]> {
   const rows = await sql<MasterShareRow>`
     select s.id, s.name, count(t.id)::int as total, (count(t.id) filter (where t.honours && ${masterArray}))::int as master
     from schools s
@@ -157,17 +195,43 @@ export async function masterShareBySchool(db: Db, actor: Actor, scope: ResolvedS
 }
 
 /** One page of the teachers behind a teacher figure (drill-down), with the school's name. */
-export async function drillTeachers(db: Db, actor: Actor, scope: ResolvedScope, f: SchoolFilter, master: boolean | undefined, page: number, pageSize: number) {
+export async function drillTeachers(
+  db: Db,
+  actor: Actor,
+  scope: ResolvedScope,
+  f: SchoolFilter,
+  master: boolean | undefined,
+  page: number,
+  pageSize: number,
+) {
   const where = teacherConditions(actor, scope, f, master);
   const [items, total] = await Promise.all([
-    sql<{ id: number; name: string; teacher_code: string; school_id: number; school_name: string; honours: string[]; title: string }>`
+    sql<{
+      id: number;
+      name: string;
+      teacher_code: string;
+      school_id: number;
+      school_name: string;
+      honours: string[];
+      title: string;
+    }>`
       select t.id, t.name, t.teacher_code, t.school_id, s.name as school_name, t.honours, t.title
       from teachers t join schools s on s.id = t.school_id
-      where ${where} order by t.school_id, t.teacher_code limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(db),
+      where ${where} order by t.school_id, t.teacher_code limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(
+      db,
+    ),
     sql<{ n: number }>`select count(*)::int as n from teachers t where ${where}`.execute(db),
   ]);
   return {
-    items: items.rows.map((r) => ({ id: r.id, name: r.name, teacherCode: r.teacher_code, schoolId: r.school_id, schoolName: r.school_name, honours: r.honours, title: r.title })),
+    items: items.rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      teacherCode: r.teacher_code,
+      schoolId: r.school_id,
+      schoolName: r.school_name,
+      honours: r.honours,
+      title: r.title,
+    })),
     total: total.rows[0]?.n ?? 0,
   };
 }
@@ -176,13 +240,25 @@ export async function drillTeachers(db: Db, actor: Actor, scope: ResolvedScope, 
 export async function mapData(db: Db, actor: Actor, scope: ResolvedScope, f: SchoolFilter) {
   const where = sql<SqlBool>`${visibleSchoolCondition(actor, 's.id')} and ${scopeSchoolCondition(scope, 's.id')} and ${and(schoolFilterSql(f, 's'))}`;
   const [schools, missing, links] = await Promise.all([
-    sql<{ id: number; name: string; lng: number; lat: number; location_class: string; community_id: number | null; core: boolean }>`
+    sql<{
+      id: number;
+      name: string;
+      lng: number;
+      lat: number;
+      location_class: string;
+      community_id: number | null;
+      core: boolean;
+    }>`
       select s.id, s.name, s.longitude as lng, s.latitude as lat, s.location_class,
         (select m.community_id from community_memberships m where m.school_id = s.id and ${CURRENT} order by m.role, m.community_id limit 1) as community_id,
         exists (select 1 from community_memberships m where m.school_id = s.id and m.role = 'core' and ${CURRENT}) as core
       from schools s where ${where} and s.latitude is not null and s.longitude is not null
       order by s.id`.execute(db),
-    sql<{ n: number }>`select count(*)::int as n from schools s where ${where} and (s.latitude is null or s.longitude is null)`.execute(db),
+    sql<{
+      n: number;
+    }>`select count(*)::int as n from schools s where ${where} and (s.latitude is null or s.longitude is null)`.execute(
+      db,
+    ),
     sql<{ community_id: number; name: string; from_lng: number; from_lat: number; to_lng: number; to_lat: number }>`
       select m.community_id, c.name, cs.longitude as from_lng, cs.latitude as from_lat, s.longitude as to_lng, s.latitude as to_lat
       from community_memberships m
@@ -197,8 +273,20 @@ export async function mapData(db: Db, actor: Actor, scope: ResolvedScope, f: Sch
   const communities = new Map<number, string>();
   for (const l of links.rows) communities.set(l.community_id, l.name);
   return {
-    schools: schools.rows.map((s) => ({ id: s.id, name: s.name, lng: s.lng, lat: s.lat, locationClass: s.location_class, communityId: s.community_id, core: s.core })),
-    links: links.rows.map((l) => ({ communityId: l.community_id, from: [l.from_lng, l.from_lat] as [number, number], to: [l.to_lng, l.to_lat] as [number, number] })),
+    schools: schools.rows.map((s) => ({
+      id: s.id,
+      name: s.name,
+      lng: s.lng,
+      lat: s.lat,
+      locationClass: s.location_class,
+      communityId: s.community_id,
+      core: s.core,
+    })),
+    links: links.rows.map((l) => ({
+      communityId: l.community_id,
+      from: [l.from_lng, l.from_lat] as [number, number],
+      to: [l.to_lng, l.to_lat] as [number, number],
+    })),
     communities: [...communities].map(([id, name]) => ({ id, name })),
     withoutCoordinates: missing.rows[0]?.n ?? 0,
   };
@@ -217,9 +305,10 @@ export interface CommunityRow {
 /** The active communities of a region view (or the one community of a community view) with their size. */
 export async function communityRows(db: Db, actor: Actor, scope: ResolvedScope): Promise<CommunityRow[]> {
   if (scope.view === 'school') return [];
-  const which = scope.view === 'region'
-    ? sql<SqlBool>`(c.region_code like ${`${regionPrefix(scope.regionCode!)}%`} or c.partner_region_code like ${`${regionPrefix(scope.regionCode!)}%`}) and (c.dissolved_on is null or c.dissolved_on > current_date)`
-    : sql<SqlBool>`c.id = ${scope.communityId!}`;
+  const which =
+    scope.view === 'region'
+      ? sql<SqlBool>`(c.region_code like ${`${regionPrefix(scope.regionCode!)}%`} or c.partner_region_code like ${`${regionPrefix(scope.regionCode!)}%`}) and (c.dissolved_on is null or c.dissolved_on > current_date)`
+      : sql<SqlBool>`c.id = ${scope.communityId!}`;
   const rows = await sql<CommunityRow>`
     with tc as (
       select t.school_id, count(*)::int as total, (count(*) filter (where t.honours && ${masterArray}))::int as master
@@ -240,9 +329,12 @@ export async function communityRows(db: Db, actor: Actor, scope: ResolvedScope):
 /** The communities a scope covers (alerts of other modules are narrowed to these). */
 export async function scopeCommunityIds(db: Db, actor: Actor, scope: ResolvedScope): Promise<Set<number>> {
   if (scope.view === 'community') return new Set([scope.communityId!]);
-  const which = scope.view === 'region'
-    ? sql<SqlBool>`(c.region_code like ${`${regionPrefix(scope.regionCode!)}%`} or c.partner_region_code like ${`${regionPrefix(scope.regionCode!)}%`})`
-    : sql<SqlBool>`c.id in (select m.community_id from community_memberships m where m.school_id = ${scope.schoolId!})`;
-  const rows = await sql<{ id: number }>`select c.id from communities c where ${visibleCommunityCondition(actor, 'c.id')} and ${which}`.execute(db);
+  const which =
+    scope.view === 'region'
+      ? sql<SqlBool>`(c.region_code like ${`${regionPrefix(scope.regionCode!)}%`} or c.partner_region_code like ${`${regionPrefix(scope.regionCode!)}%`})`
+      : sql<SqlBool>`c.id in (select m.community_id from community_memberships m where m.school_id = ${scope.schoolId!})`;
+  const rows = await sql<{
+    id: number;
+  }>`select c.id from communities c where ${visibleCommunityCondition(actor, 'c.id')} and ${which}`.execute(db);
   return new Set(rows.rows.map((r) => r.id));
 }

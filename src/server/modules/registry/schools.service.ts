@@ -2,7 +2,14 @@ import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
-import { ConflictError, NotFoundError, OutOfScopeError, ValidationError, fieldIssue, AppError } from '../../http/errors.js';
+import {
+  ConflictError,
+  NotFoundError,
+  OutOfScopeError,
+  ValidationError,
+  fieldIssue,
+  AppError,
+} from '../../http/errors.js';
 import type { School, SchoolInput, SchoolListQuery, SchoolPatch } from '../../../shared/registry.schemas.js';
 import { changedFields, recordAudit } from '../audit/index.js';
 import { registryPolicy } from './registry.policy.js';
@@ -15,11 +22,26 @@ const SORT_COLUMN = { code: 's.code', name: 's.name', students: 's.students', cr
 function toRow(input: Partial<SchoolInput>): Partial<NewSchool> {
   const row: Partial<NewSchool> = {};
   const map: [keyof SchoolInput, keyof NewSchool][] = [
-    ['code', 'code'], ['name', 'name'], ['shortName', 'short_name'], ['regionCode', 'region_code'], ['townshipCode', 'township_code'],
-    ['level', 'level'], ['locationClass', 'location_class'], ['isTeachingPoint', 'is_teaching_point'], ['parentSchoolId', 'parent_school_id'],
-    ['qualityTier', 'quality_tier'], ['latitude', 'latitude'], ['longitude', 'longitude'], ['address', 'address'],
-    ['principalName', 'principal_name'], ['phone', 'phone'], ['foundedYear', 'founded_year'], ['students', 'students'], ['classes', 'classes'],
-    ['hasRecordingClassroom', 'has_recording_classroom'], ['hasSyncClassroom', 'has_sync_classroom'],
+    ['code', 'code'],
+    ['name', 'name'],
+    ['shortName', 'short_name'],
+    ['regionCode', 'region_code'],
+    ['townshipCode', 'township_code'],
+    ['level', 'level'],
+    ['locationClass', 'location_class'],
+    ['isTeachingPoint', 'is_teaching_point'],
+    ['parentSchoolId', 'parent_school_id'],
+    ['qualityTier', 'quality_tier'],
+    ['latitude', 'latitude'],
+    ['longitude', 'longitude'],
+    ['address', 'address'],
+    ['principalName', 'principal_name'],
+    ['phone', 'phone'],
+    ['foundedYear', 'founded_year'],
+    ['students', 'students'],
+    ['classes', 'classes'],
+    ['hasRecordingClassroom', 'has_recording_classroom'],
+    ['hasSyncClassroom', 'has_sync_classroom'],
   ];
   for (const [from, to] of map) {
     if (input[from] !== undefined) (row as Record<string, unknown>)[to] = input[from];
@@ -43,7 +65,12 @@ export class SchoolsService {
   async *iterate(actor: Actor, q: Omit<SchoolListQuery, 'page' | 'pageSize'>): AsyncGenerator<School[]> {
     let lastId = 0;
     for (;;) {
-      const rows = await repo.withSchoolExtras(repo.schoolsQuery(this.db, actor, q)).where('s.id', '>', lastId).orderBy('s.id').limit(2000).execute();
+      const rows = await repo
+        .withSchoolExtras(repo.schoolsQuery(this.db, actor, q))
+        .where('s.id', '>', lastId)
+        .orderBy('s.id')
+        .limit(2000)
+        .execute();
       if (rows.length === 0) return;
       yield rows.map(toSchool);
       lastId = rows[rows.length - 1]!.id;
@@ -51,7 +78,10 @@ export class SchoolsService {
   }
 
   async get(actor: Actor, id: number): Promise<School> {
-    const row = await repo.withSchoolExtras(repo.schoolsQuery(this.db, actor, {})).where('s.id', '=', id).executeTakeFirst();
+    const row = await repo
+      .withSchoolExtras(repo.schoolsQuery(this.db, actor, {}))
+      .where('s.id', '=', id)
+      .executeTakeFirst();
     if (!row) {
       if (await repo.findSchool(this.db, id)) throw new OutOfScopeError('school');
       throw new NotFoundError('school', id);
@@ -64,28 +94,61 @@ export class SchoolsService {
     if (input.regionCode !== undefined) {
       const region = await repo.findRegion(this.db, input.regionCode);
       if (!region || region.level !== 3) {
-        issues.push(fieldIssue('body.regionCode', 'unknown_reference', `区县代码“${input.regionCode}”不存在`, `County code ${input.regionCode} does not exist`));
+        issues.push(
+          fieldIssue(
+            'body.regionCode',
+            'unknown_reference',
+            `区县代码“${input.regionCode}”不存在`,
+            `County code ${input.regionCode} does not exist`,
+          ),
+        );
       }
     }
     if (input.townshipCode) {
       const t = await repo.findRegion(this.db, input.townshipCode);
       const county = input.regionCode;
       if (!t || t.level !== 4 || (county && t.parent_code !== county)) {
-        issues.push(fieldIssue('body.townshipCode', 'unknown_reference', `乡镇代码“${input.townshipCode}”不存在或不属于该区县`, `Township ${input.townshipCode} does not exist in that county`));
+        issues.push(
+          fieldIssue(
+            'body.townshipCode',
+            'unknown_reference',
+            `乡镇代码“${input.townshipCode}”不存在或不属于该区县`,
+            `Township ${input.townshipCode} does not exist in that county`,
+          ),
+        );
       }
     }
     if (input.parentSchoolId) {
       if (input.parentSchoolId === selfId) {
-        issues.push(fieldIssue('body.parentSchoolId', 'self_reference', '上级学校不能是本校', 'A school cannot be its own parent'));
+        issues.push(
+          fieldIssue(
+            'body.parentSchoolId',
+            'self_reference',
+            '上级学校不能是本校',
+            'A school cannot be its own parent',
+          ),
+        );
       } else if (!(await repo.findSchool(this.db, input.parentSchoolId))) {
-        issues.push(fieldIssue('body.parentSchoolId', 'unknown_reference', `上级学校 ${input.parentSchoolId} 不存在`, `Parent school ${input.parentSchoolId} does not exist`));
+        issues.push(
+          fieldIssue(
+            'body.parentSchoolId',
+            'unknown_reference',
+            `上级学校 ${input.parentSchoolId} 不存在`,
+            `Parent school ${input.parentSchoolId} does not exist`,
+          ),
+        );
       }
     }
     if (input.code !== undefined) {
       const dup = await repo.findSchoolByCode(this.db, input.code);
       if (dup && dup.id !== selfId) {
         throw new ConflictError('duplicate', { field: '学校代码', fieldEn: 'School code', value: input.code }, [
-          fieldIssue('body.code', 'duplicate', `学校代码“${input.code}”已被“${dup.name}”使用`, `School code ${input.code} is used by ${dup.name}`),
+          fieldIssue(
+            'body.code',
+            'duplicate',
+            `学校代码“${input.code}”已被“${dup.name}”使用`,
+            `School code ${input.code} is used by ${dup.name}`,
+          ),
         ]);
       }
     }
@@ -96,7 +159,11 @@ export class SchoolsService {
     if (!registryPolicy.createSchool(caller.actor, input.regionCode)) throw new OutOfScopeError('school');
     await this.checkReferences(input);
     const id = await this.db.transaction().execute(async (tx) => {
-      const row = await tx.insertInto('schools').values(toRow(input) as NewSchool).returningAll().executeTakeFirstOrThrow();
+      const row = await tx
+        .insertInto('schools')
+        .values(toRow(input) as NewSchool)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       await recordAudit(tx, caller, { action: 'create', entity: 'school', entityId: row.id, after: row });
       return row.id;
     });
@@ -108,15 +175,26 @@ export class SchoolsService {
     if (!existing) throw new NotFoundError('school', id);
     if (!registryPolicy.editSchool(caller.actor, existing)) throw new OutOfScopeError('school');
     // a school admin edits the school's data, not where it sits in the bureau's structure
-    if (caller.actor.role !== 'bureau_admin' && (patch.regionCode !== undefined || patch.code !== undefined || patch.qualityTier !== undefined)) {
+    if (
+      caller.actor.role !== 'bureau_admin' &&
+      (patch.regionCode !== undefined || patch.code !== undefined || patch.qualityTier !== undefined)
+    ) {
       throw new AppError(403, 'forbidden');
     }
-    if (patch.regionCode !== undefined && !registryPolicy.createSchool(caller.actor, patch.regionCode)) throw new OutOfScopeError('school');
-    await this.checkReferences({ ...patch, regionCode: patch.regionCode ?? (patch.townshipCode ? existing.region_code : undefined) }, id);
+    if (patch.regionCode !== undefined && !registryPolicy.createSchool(caller.actor, patch.regionCode))
+      throw new OutOfScopeError('school');
+    await this.checkReferences(
+      { ...patch, regionCode: patch.regionCode ?? (patch.townshipCode ? existing.region_code : undefined) },
+      id,
+    );
     await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .updateTable('schools')
-        .set({ ...toRow(patch), ...(patch.isActive !== undefined ? { is_active: patch.isActive } : {}), updated_at: new Date().toISOString() })
+        .set({
+          ...toRow(patch),
+          ...(patch.isActive !== undefined ? { is_active: patch.isActive } : {}),
+          updated_at: new Date().toISOString(),
+        })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -139,7 +217,8 @@ export class SchoolsService {
       .executeTakeFirstOrThrow();
     if (refs.teachers + refs.memberships + refs.children > 0) {
       throw new ConflictError('in_use', {
-        entity: '学校', entityEn: 'school',
+        entity: '学校',
+        entityEn: 'school',
         reason: `${refs.teachers} teachers, ${refs.memberships} memberships, ${refs.children} teaching points`,
       });
     }

@@ -10,14 +10,30 @@ import * as repo from './registry.repo.js';
 import { toTeacher } from './registry.mappers.js';
 import type { NewTeacher } from './registry.tables.js';
 
-const SORT_COLUMN = { teacherCode: 't.teacher_code', name: 't.name', birthYear: 't.birth_year', createdAt: 't.created_at' } as const;
+const SORT_COLUMN = {
+  teacherCode: 't.teacher_code',
+  name: 't.name',
+  birthYear: 't.birth_year',
+  createdAt: 't.created_at',
+} as const;
 
 export function teacherRow(input: Partial<TeacherInput>): Partial<NewTeacher> {
   const row: Record<string, unknown> = {};
   const map: [keyof TeacherInput, keyof NewTeacher][] = [
-    ['teacherCode', 'teacher_code'], ['schoolId', 'school_id'], ['name', 'name'], ['gender', 'gender'], ['birthYear', 'birth_year'],
-    ['phone', 'phone'], ['subjects', 'subjects'], ['majorSubject', 'major_subject'], ['title', 'title'], ['honours', 'honours'],
-    ['posts', 'posts'], ['qualification', 'qualification'], ['hireYear', 'hire_year'], ['status', 'status'],
+    ['teacherCode', 'teacher_code'],
+    ['schoolId', 'school_id'],
+    ['name', 'name'],
+    ['gender', 'gender'],
+    ['birthYear', 'birth_year'],
+    ['phone', 'phone'],
+    ['subjects', 'subjects'],
+    ['majorSubject', 'major_subject'],
+    ['title', 'title'],
+    ['honours', 'honours'],
+    ['posts', 'posts'],
+    ['qualification', 'qualification'],
+    ['hireYear', 'hire_year'],
+    ['status', 'status'],
   ];
   for (const [from, to] of map) if (input[from] !== undefined) row[to] = input[from];
   return row as Partial<NewTeacher>;
@@ -29,7 +45,12 @@ export class TeachersService {
   async list(actor: Actor, q: TeacherListQuery): Promise<{ items: Teacher[]; total: number }> {
     const base = repo.teachersQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      base.select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode]).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('t.id').$call(paged(q)).execute(),
+      base
+        .select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode])
+        .orderBy(SORT_COLUMN[q.sort], q.order)
+        .orderBy('t.id')
+        .$call(paged(q))
+        .execute(),
       base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(toTeacher), total: count.n };
@@ -38,7 +59,13 @@ export class TeachersService {
   async *iterate(actor: Actor, q: Omit<TeacherListQuery, 'page' | 'pageSize'>): AsyncGenerator<Teacher[]> {
     let lastId = 0;
     for (;;) {
-      const rows = await repo.teachersQuery(this.db, actor, q).select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode]).where('t.id', '>', lastId).orderBy('t.id').limit(5000).execute();
+      const rows = await repo
+        .teachersQuery(this.db, actor, q)
+        .select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode])
+        .where('t.id', '>', lastId)
+        .orderBy('t.id')
+        .limit(5000)
+        .execute();
       if (rows.length === 0) return;
       yield rows.map(toTeacher);
       lastId = rows[rows.length - 1]!.id;
@@ -46,7 +73,11 @@ export class TeachersService {
   }
 
   async get(actor: Actor, id: number): Promise<Teacher> {
-    const row = await repo.teachersQuery(this.db, actor, {}).select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode]).where('t.id', '=', id).executeTakeFirst();
+    const row = await repo
+      .teachersQuery(this.db, actor, {})
+      .select([...repo.teacherColumns, repo.teacherSchoolName, repo.teacherSchoolCode])
+      .where('t.id', '=', id)
+      .executeTakeFirst();
     if (!row) {
       if (await repo.findTeacher(this.db, id)) throw new OutOfScopeError('teacher');
       throw new NotFoundError('teacher', id);
@@ -56,16 +87,33 @@ export class TeachersService {
 
   private async schoolFor(actor: Actor, schoolId: number) {
     const school = await repo.findSchool(this.db, schoolId);
-    if (!school) throw new ValidationError([fieldIssue('body.schoolId', 'unknown_reference', `学校 ${schoolId} 不存在`, `School ${schoolId} does not exist`)]);
+    if (!school)
+      throw new ValidationError([
+        fieldIssue(
+          'body.schoolId',
+          'unknown_reference',
+          `学校 ${schoolId} 不存在`,
+          `School ${schoolId} does not exist`,
+        ),
+      ]);
     if (!registryPolicy.editSchoolData(actor, school)) throw new OutOfScopeError('school');
     return school;
   }
 
   private async assertCodeFree(code: string, selfId?: number) {
-    const dup = await this.db.selectFrom('teachers').select(['id', 'name']).where('teacher_code', '=', code).executeTakeFirst();
+    const dup = await this.db
+      .selectFrom('teachers')
+      .select(['id', 'name'])
+      .where('teacher_code', '=', code)
+      .executeTakeFirst();
     if (dup && dup.id !== selfId) {
       throw new ConflictError('duplicate', { field: '教师编号', fieldEn: 'Teacher ID', value: code }, [
-        fieldIssue('body.teacherCode', 'duplicate', `教师编号“${code}”已被“${dup.name}”使用`, `Teacher ID ${code} is used by ${dup.name}`),
+        fieldIssue(
+          'body.teacherCode',
+          'duplicate',
+          `教师编号“${code}”已被“${dup.name}”使用`,
+          `Teacher ID ${code} is used by ${dup.name}`,
+        ),
       ]);
     }
   }
@@ -74,7 +122,11 @@ export class TeachersService {
     await this.schoolFor(caller.actor, input.schoolId);
     await this.assertCodeFree(input.teacherCode);
     const id = await this.db.transaction().execute(async (tx) => {
-      const row = await tx.insertInto('teachers').values(teacherRow(input) as NewTeacher).returningAll().executeTakeFirstOrThrow();
+      const row = await tx
+        .insertInto('teachers')
+        .values(teacherRow(input) as NewTeacher)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       await recordAudit(tx, caller, { action: 'create', entity: 'teacher', entityId: row.id, after: row });
       return row.id;
     });
@@ -85,12 +137,20 @@ export class TeachersService {
     const existing = await repo.findTeacher(this.db, id);
     if (!existing) throw new NotFoundError('teacher', id);
     await this.schoolFor(caller.actor, existing.school_id);
-    if (patch.schoolId !== undefined && patch.schoolId !== existing.school_id) await this.schoolFor(caller.actor, patch.schoolId);
+    if (patch.schoolId !== undefined && patch.schoolId !== existing.school_id)
+      await this.schoolFor(caller.actor, patch.schoolId);
     if (patch.teacherCode !== undefined) await this.assertCodeFree(patch.teacherCode, id);
     const birth = patch.birthYear !== undefined ? patch.birthYear : existing.birth_year;
     const hire = patch.hireYear !== undefined ? patch.hireYear : existing.hire_year;
     if (birth && hire && hire - birth < 16) {
-      throw new ValidationError([fieldIssue('body.hireYear', 'custom', '参加工作年份与出生年份不符（工作时未满 16 岁）', 'Hire year is less than 16 years after birth year')]);
+      throw new ValidationError([
+        fieldIssue(
+          'body.hireYear',
+          'custom',
+          '参加工作年份与出生年份不符（工作时未满 16 岁）',
+          'Hire year is less than 16 years after birth year',
+        ),
+      ]);
     }
     await this.db.transaction().execute(async (tx) => {
       const row = await tx
@@ -99,7 +159,12 @@ export class TeachersService {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, caller, { action: 'update', entity: 'teacher', entityId: id, ...changedFields(existing, row) });
+      await recordAudit(tx, caller, {
+        action: 'update',
+        entity: 'teacher',
+        entityId: id,
+        ...changedFields(existing, row),
+      });
     });
     return this.get(caller.actor, id);
   }
@@ -115,7 +180,11 @@ export class TeachersService {
       ])
       .executeTakeFirstOrThrow();
     if (refs.users + refs.leadership > 0) {
-      throw new ConflictError('in_use', { entity: '教师', entityEn: 'teacher', reason: `${refs.users} accounts, ${refs.leadership} leadership roles` });
+      throw new ConflictError('in_use', {
+        entity: '教师',
+        entityEn: 'teacher',
+        reason: `${refs.users} accounts, ${refs.leadership} leadership roles`,
+      });
     }
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('teachers').where('id', '=', id).execute();

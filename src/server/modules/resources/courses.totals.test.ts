@@ -13,18 +13,39 @@ beforeAll(async () => {
   const owner = await buildSchool(db, { name: '课程主办校' });
   const a = await buildSchool(db, { name: '选课学校甲' });
   const b = await buildSchool(db, { name: '选课学校乙' });
-  const course = async (title: string) => (await db.insertInto('shared_courses').values({ title, description: null, subject: 'math', target_grades: [3], owner_school_id: owner.id, community_id: null, school_year: 2025, created_by: null }).returning('id').executeTakeFirstOrThrow()).id;
+  const course = async (title: string) =>
+    (
+      await db
+        .insertInto('shared_courses')
+        .values({
+          title,
+          description: null,
+          subject: 'math',
+          target_grades: [3],
+          owner_school_id: owner.id,
+          community_id: null,
+          school_year: 2025,
+          created_by: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   const c1 = await course('趣味数学');
   const c2 = await course('科学探究');
   // class 三(1)班 of school A takes both courses: 30 pupils, 60 enrolments
-  await db.insertInto('shared_course_enrolments').values([
-    { course_id: c1, school_id: a.id, class_name: '三(1)班', students: 30 },
-    { course_id: c2, school_id: a.id, class_name: '三(1)班', students: 30 },
-    { course_id: c1, school_id: a.id, class_name: '三(2)班', students: 28 },
-    { course_id: c1, school_id: b.id, class_name: '三(1)班', students: 25 },
-  ]).execute();
+  await db
+    .insertInto('shared_course_enrolments')
+    .values([
+      { course_id: c1, school_id: a.id, class_name: '三(1)班', students: 30 },
+      { course_id: c2, school_id: a.id, class_name: '三(1)班', students: 30 },
+      { course_id: c1, school_id: a.id, class_name: '三(2)班', students: 28 },
+      { course_id: c1, school_id: b.id, class_name: '三(1)班', students: 25 },
+    ])
+    .execute();
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 describe('shared-course reach counts distinct pupils and schools (issue 16)', () => {
   it('the totals API gives distinct students, enrolments (人次) and schools', async () => {

@@ -11,10 +11,20 @@ import { createRecordingResource } from './resources.service.js';
  */
 let t: TestApp;
 const ids = { A: 0, B: 0, X: 0, Y: 0, C1: 0, C2: 0 };
-let teacherA: Client, teacherB: Client, teacherX: Client, teacherY: Client, leadC1: Client, leadC2: Client, bureau: Client, viewer: Client;
+let teacherA: Client,
+  teacherB: Client,
+  teacherX: Client,
+  teacherY: Client,
+  leadC1: Client,
+  leadC2: Client,
+  bureau: Client,
+  viewer: Client;
 let teacherAUserId = 0;
 
-async function userClient(role: Parameters<typeof buildUser>[1], scope: { kind: 'region' | 'community' | 'school'; id: string | number }) {
+async function userClient(
+  role: Parameters<typeof buildUser>[1],
+  scope: { kind: 'region' | 'community' | 'school'; id: string | number },
+) {
   const u = await buildUser(t.ctx.db, role, scope);
   return { client: await login(t.app, u.username, USER_PASSWORD), user: u };
 }
@@ -22,8 +32,20 @@ async function userClient(role: Parameters<typeof buildUser>[1], scope: { kind: 
 beforeAll(async () => {
   t = await createTestApp();
   const db = t.ctx.db;
-  const [A, B, X, Y] = [await buildSchool(db, { name: '海宁市第一中学' }), await buildSchool(db, { name: '袁花镇中学', location_class: 'rural' }), await buildSchool(db, { name: '硖石中学' }), await buildSchool(db, { name: '桐乡市实验中学', region_code: TONGXIANG })];
-  const C1 = await buildCommunity(db, [{ schoolId: A.id, role: 'core' }, { schoolId: B.id, role: 'member' }], { name: '一中教共体' });
+  const [A, B, X, Y] = [
+    await buildSchool(db, { name: '海宁市第一中学' }),
+    await buildSchool(db, { name: '袁花镇中学', location_class: 'rural' }),
+    await buildSchool(db, { name: '硖石中学' }),
+    await buildSchool(db, { name: '桐乡市实验中学', region_code: TONGXIANG }),
+  ];
+  const C1 = await buildCommunity(
+    db,
+    [
+      { schoolId: A.id, role: 'core' },
+      { schoolId: B.id, role: 'member' },
+    ],
+    { name: '一中教共体' },
+  );
   const C2 = await buildCommunity(db, [{ schoolId: X.id, role: 'core' }], { name: '硖石教共体' });
   Object.assign(ids, { A: A.id, B: B.id, X: X.id, Y: Y.id, C1: C1.id, C2: C2.id });
   const a = await userClient('teacher', { kind: 'school', id: A.id });
@@ -42,11 +64,15 @@ afterAll(async () => {
 });
 
 async function publish(c: Client, body: Record<string, unknown>) {
-  const res = await c.post('/api/v1/resources', resourceBody({ schoolId: ids.A, communityId: ids.C1, url: 'https://video.example.cn/lesson/1', ...body }));
+  const res = await c.post(
+    '/api/v1/resources',
+    resourceBody({ schoolId: ids.A, communityId: ids.C1, url: 'https://video.example.cn/lesson/1', ...body }),
+  );
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: number; current: { id: number } };
 }
-const put = (c: Client, url: string, body: object) => t.app.inject({ method: 'PUT', url, headers: { cookie: c.cookie }, payload: body });
+const put = (c: Client, url: string, body: object) =>
+  t.app.inject({ method: 'PUT', url, headers: { cookie: c.cookie }, payload: body });
 const searchIds = async (c: Client, query: string) => {
   const res = await c.get(`/api/v1/resources?${query}`);
   expect(res.statusCode, res.body).toBe(200);
@@ -58,7 +84,9 @@ describe('visibility: lists, detail and direct file URLs agree', () => {
   beforeAll(async () => {
     for (const visibility of ['school', 'community', 'region', 'public'] as const) {
       const uploadId = await uploadFile(t.app, teacherA, `可见性-${visibility}.pdf`, 'application/pdf', SAMPLES.pdf());
-      r[visibility] = (await publish(teacherA, { title: `可见性测试 ${visibility}`, visibility, uploadId, url: undefined })).id;
+      r[visibility] = (
+        await publish(teacherA, { title: `可见性测试 ${visibility}`, visibility, uploadId, url: undefined })
+      ).id;
     }
   });
 
@@ -85,23 +113,55 @@ describe('visibility: lists, detail and direct file URLs agree', () => {
   });
 
   it('refuses publishing for another school or into a community the school is not in, storing nothing', async () => {
-    const before = await t.ctx.db.selectFrom('resources').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const other = await teacherA.post('/api/v1/resources', resourceBody({ schoolId: ids.X, communityId: ids.C2, url: 'https://x.cn/a' }));
+    const before = await t.ctx.db
+      .selectFrom('resources')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const other = await teacherA.post(
+      '/api/v1/resources',
+      resourceBody({ schoolId: ids.X, communityId: ids.C2, url: 'https://x.cn/a' }),
+    );
     expect(other.statusCode).toBe(403);
-    const wrongCommunity = await teacherA.post('/api/v1/resources', resourceBody({ schoolId: ids.A, communityId: ids.C2, url: 'https://x.cn/a' }));
+    const wrongCommunity = await teacherA.post(
+      '/api/v1/resources',
+      resourceBody({ schoolId: ids.A, communityId: ids.C2, url: 'https://x.cn/a' }),
+    );
     expect(wrongCommunity.statusCode).toBe(422);
     expect(wrongCommunity.json().details[0]).toMatchObject({ field: 'body.communityId' });
-    const noCommunity = await teacherA.post('/api/v1/resources', resourceBody({ schoolId: ids.A, communityId: null, url: 'https://x.cn/a' }));
+    const noCommunity = await teacherA.post(
+      '/api/v1/resources',
+      resourceBody({ schoolId: ids.A, communityId: null, url: 'https://x.cn/a' }),
+    );
     expect(noCommunity.statusCode).toBe(422);
-    const leadElsewhere = await leadC2.post('/api/v1/resources', resourceBody({ schoolId: ids.A, communityId: ids.C1, url: 'https://x.cn/a' }));
+    const leadElsewhere = await leadC2.post(
+      '/api/v1/resources',
+      resourceBody({ schoolId: ids.A, communityId: ids.C1, url: 'https://x.cn/a' }),
+    );
     expect(leadElsewhere.statusCode).toBe(403);
-    const viewerTry = await viewer.post('/api/v1/resources', resourceBody({ schoolId: ids.A, communityId: ids.C1, url: 'https://x.cn/a' }));
+    const viewerTry = await viewer.post(
+      '/api/v1/resources',
+      resourceBody({ schoolId: ids.A, communityId: ids.C1, url: 'https://x.cn/a' }),
+    );
     expect(viewerTry.statusCode).toBe(403);
-    const both = await teacherA.post('/api/v1/resources', resourceBody({ schoolId: ids.A, communityId: ids.C1, url: 'https://x.cn/a', uploadId: '3b241101-e2bb-4255-8caf-4136c566a962' }));
+    const both = await teacherA.post(
+      '/api/v1/resources',
+      resourceBody({
+        schoolId: ids.A,
+        communityId: ids.C1,
+        url: 'https://x.cn/a',
+        uploadId: '3b241101-e2bb-4255-8caf-4136c566a962',
+      }),
+    );
     expect(both.statusCode).toBe(400);
-    const ftp = await teacherA.post('/api/v1/resources', resourceBody({ schoolId: ids.A, communityId: ids.C1, url: 'ftp://x.cn/a' }));
+    const ftp = await teacherA.post(
+      '/api/v1/resources',
+      resourceBody({ schoolId: ids.A, communityId: ids.C1, url: 'ftp://x.cn/a' }),
+    );
     expect(ftp.statusCode).toBe(400);
-    const after = await t.ctx.db.selectFrom('resources').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.ctx.db
+      .selectFrom('resources')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -109,13 +169,22 @@ describe('visibility: lists, detail and direct file URLs agree', () => {
     expect((await teacherB.patch(`/api/v1/resources/${r.community}`, { title: '改名' })).statusCode).toBe(403);
     expect((await teacherX.patch(`/api/v1/resources/${r.community}`, { title: '改名' })).statusCode).toBe(404);
     expect((await leadC1.patch(`/api/v1/resources/${r.community}`, { tags: ['复习'] })).statusCode).toBe(200);
-    expect((await teacherA.post(`/api/v1/resources/${r.community}/recommendation`, { recommended: true })).statusCode).toBe(403);
-    expect((await leadC2.post(`/api/v1/resources/${r.region}/recommendation`, { recommended: true })).statusCode).toBe(403);
+    expect(
+      (await teacherA.post(`/api/v1/resources/${r.community}/recommendation`, { recommended: true })).statusCode,
+    ).toBe(403);
+    expect((await leadC2.post(`/api/v1/resources/${r.region}/recommendation`, { recommended: true })).statusCode).toBe(
+      403,
+    );
     const rec = await leadC1.post(`/api/v1/resources/${r.community}/recommendation`, { recommended: true });
     expect(rec.statusCode).toBe(200);
     expect(rec.json()).toMatchObject({ recommended: true });
     expect(await searchIds(teacherB, 'recommended=true')).toEqual([r.community]);
-    const audit = await t.ctx.db.selectFrom('audit_log').select(['action']).where('entity', '=', 'resource').where('entity_id', '=', String(r.community)).execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action'])
+      .where('entity', '=', 'resource')
+      .where('entity_id', '=', String(r.community))
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['create', 'update', 'recommend']));
   });
 });
@@ -126,13 +195,27 @@ describe('Chinese search', () => {
     const items: [keyof typeof r, Record<string, unknown>][] = [
       ['review', { title: '初中数学复习课件', subject: 'math', grade: 9, tags: ['中考'] }],
       ['unit3', { title: '小学数学第三单元练习', kind: 'exercise', subject: 'math', grade: 3, schoolId: ids.B }],
-      ['english', { title: 'Unit 3 英语听说课', kind: 'recorded_lesson', subject: 'english', grade: 7, textbookEdition: '人教版', unit: 'Unit 3' }],
-      ['exam', { title: '2025学年第一学期期中试卷（数学）', kind: 'exercise', subject: 'math', grade: 8, tags: ['期中'] }],
+      [
+        'english',
+        {
+          title: 'Unit 3 英语听说课',
+          kind: 'recorded_lesson',
+          subject: 'english',
+          grade: 7,
+          textbookEdition: '人教版',
+          unit: 'Unit 3',
+        },
+      ],
+      [
+        'exam',
+        { title: '2025学年第一学期期中试卷（数学）', kind: 'exercise', subject: 'math', grade: 8, tags: ['期中'] },
+      ],
       ['science', { title: '科学实验：浮力', subject: 'science', grade: 8, description: '实验数据用到数学统计方法' }],
       ['poem', { title: '古诗词微课', kind: 'micro_lesson', subject: 'chinese', grade: 5, tags: ['数学'] }],
     ];
     // a lead may publish for any member school; a teacher only for their own
-    for (const [key, body] of items) r[key] = (await publish(body.schoolId === ids.B ? leadC1 : teacherA, { visibility: 'community', ...body })).id;
+    for (const [key, body] of items)
+      r[key] = (await publish(body.schoolId === ids.B ? leadC1 : teacherA, { visibility: 'community', ...body })).id;
   });
 
   it('finds 数学 inside 初中数学复习课件 and ranks title over tags over description', async () => {
@@ -169,13 +252,33 @@ describe('Chinese search', () => {
     expect(body.items.map((i: { id: number }) => i.id).sort()).toEqual([r.review, r.unit3, r.exam].sort());
     expect(body.total).toBe(3);
     // subject facet ignores the subject filter: math 3, science 1, chinese 1
-    expect(body.facets.subject).toEqual(expect.arrayContaining([{ value: 'math', label: null, count: 3 }, { value: 'science', label: null, count: 1 }, { value: 'chinese', label: null, count: 1 }]));
-    expect(body.facets.grade).toEqual(expect.arrayContaining([{ value: '9', label: null, count: 1 }, { value: '8', label: null, count: 1 }, { value: '3', label: null, count: 1 }]));
-    expect(body.facets.school).toEqual(expect.arrayContaining([{ value: String(ids.B), label: '袁花镇中学', count: 1 }, { value: String(ids.A), label: '海宁市第一中学', count: 2 }]));
+    expect(body.facets.subject).toEqual(
+      expect.arrayContaining([
+        { value: 'math', label: null, count: 3 },
+        { value: 'science', label: null, count: 1 },
+        { value: 'chinese', label: null, count: 1 },
+      ]),
+    );
+    expect(body.facets.grade).toEqual(
+      expect.arrayContaining([
+        { value: '9', label: null, count: 1 },
+        { value: '8', label: null, count: 1 },
+        { value: '3', label: null, count: 1 },
+      ]),
+    );
+    expect(body.facets.school).toEqual(
+      expect.arrayContaining([
+        { value: String(ids.B), label: '袁花镇中学', count: 1 },
+        { value: String(ids.A), label: '海宁市第一中学', count: 2 },
+      ]),
+    );
     expect(body.facets.community).toEqual([{ value: String(ids.C1), label: '一中教共体', count: 3 }]);
     const byGrade = await searchIds(teacherB, `q=${encodeURIComponent('数学')}&grade=3,9`);
     expect(byGrade.sort()).toEqual([r.review, r.unit3].sort());
-    const byUnit = await searchIds(teacherB, `textbookEdition=${encodeURIComponent('人教版')}&unit=${encodeURIComponent('Unit 3')}`);
+    const byUnit = await searchIds(
+      teacherB,
+      `textbookEdition=${encodeURIComponent('人教版')}&unit=${encodeURIComponent('Unit 3')}`,
+    );
     expect(byUnit).toEqual([r.english]);
   });
 
@@ -200,7 +303,12 @@ describe('playback with ranges and view counting', () => {
     const uploadId = await uploadFile(t.app, teacherA, '第三单元 同步课堂.webm', 'video/webm', video, 300);
     id = (await publish(teacherA, { title: '同步课堂实录', kind: 'recorded_lesson', uploadId, url: undefined })).id;
   });
-  const views = async () => (await t.ctx.db.selectFrom('resources').select(['view_count', 'download_count']).where('id', '=', id).executeTakeFirstOrThrow());
+  const views = async () =>
+    await t.ctx.db
+      .selectFrom('resources')
+      .select(['view_count', 'download_count'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
 
   it('serves the whole file, a range, a suffix range, and refuses an unsatisfiable one', async () => {
     const whole = await teacherB.get(`/api/v1/resources/${id}/file`);
@@ -220,7 +328,9 @@ describe('playback with ranges and view counting', () => {
     expect(bad.statusCode).toBe(416);
     expect(bad.headers['content-range']).toBe(`bytes */${video.length}`);
     const dl = await teacherB.get(`/api/v1/resources/${id}/file?download=1`);
-    expect(dl.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('第三单元 同步课堂.webm')}`);
+    expect(dl.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent('第三单元 同步课堂.webm')}`,
+    );
   });
 
   it('counts a view once per user within the window, ignores seeks, counts downloads apart', async () => {
@@ -236,7 +346,11 @@ describe('playback with ranges and view counting', () => {
     await teacherB.get(`/api/v1/resources/${id}/file?download=true`);
     expect(await views()).toEqual({ view_count: 2, download_count: 1 });
     // after the window the same user counts again
-    await t.ctx.db.updateTable('resource_view_marks').set({ last_at: new Date(Date.now() - 31 * 60_000).toISOString() }).where('resource_id', '=', id).execute();
+    await t.ctx.db
+      .updateTable('resource_view_marks')
+      .set({ last_at: new Date(Date.now() - 31 * 60_000).toISOString() })
+      .where('resource_id', '=', id)
+      .execute();
     await teacherB.get(`/api/v1/resources/${id}/file`);
     expect(await views()).toEqual({ view_count: 3, download_count: 1 });
     // someone who cannot see it counts nothing
@@ -310,14 +424,40 @@ describe('ratings and comments', () => {
 
 describe('createRecordingResource (for the activities module)', () => {
   it('publishes a sync-class recording into the community library once', async () => {
-    const caller = { actor: { userId: teacherAUserId, username: 'a', displayName: 'a', role: 'teacher' as const, scope: { kind: 'school' as const, id: String(ids.A) }, teacherId: null }, requestId: 'r', ip: '127.0.0.1' };
-    const input = { communityId: ids.C1, schoolId: ids.A, title: '同步课堂：分数的意义', subject: 'math' as const, grade: 5, url: 'https://rec.example.cn/a/1.mp4', activityId: 77 };
+    const caller = {
+      actor: {
+        userId: teacherAUserId,
+        username: 'a',
+        displayName: 'a',
+        role: 'teacher' as const,
+        scope: { kind: 'school' as const, id: String(ids.A) },
+        teacherId: null,
+      },
+      requestId: 'r',
+      ip: '127.0.0.1',
+    };
+    const input = {
+      communityId: ids.C1,
+      schoolId: ids.A,
+      title: '同步课堂：分数的意义',
+      subject: 'math' as const,
+      grade: 5,
+      url: 'https://rec.example.cn/a/1.mp4',
+      activityId: 77,
+    };
     const first = await createRecordingResource(t.ctx.db, caller, input);
-    expect(first).toMatchObject({ kind: 'recorded_lesson', visibility: 'community', activityId: 77, communityId: ids.C1 });
+    expect(first).toMatchObject({
+      kind: 'recorded_lesson',
+      visibility: 'community',
+      activityId: 77,
+      communityId: ids.C1,
+    });
     const again = await createRecordingResource(t.ctx.db, caller, input);
     expect(again.id).toBe(first.id);
     expect(await searchIds(teacherB, `q=${encodeURIComponent('分数的意义')}`)).toEqual([first.id]);
     expect(await searchIds(teacherX, `q=${encodeURIComponent('分数的意义')}`)).toEqual([]);
-    await expect(createRecordingResource(t.ctx.db, caller, { ...input, communityId: ids.C2, activityId: 78 })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      createRecordingResource(t.ctx.db, caller, { ...input, communityId: ids.C2, activityId: 78 }),
+    ).rejects.toMatchObject({ status: 422 });
   });
 });

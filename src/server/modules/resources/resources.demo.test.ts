@@ -16,7 +16,12 @@ describe('seedResourcesDemo', () => {
 
   it('writes what it reports, near the reported Haining figures', async () => {
     const n = async (table: 'resources' | 'shared_courses' | 'shared_course_sessions' | 'shared_course_enrolments') =>
-      (await t.ctx.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+      (
+        await t.ctx.db
+          .selectFrom(table)
+          .select(sql<number>`count(*)::int`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
     expect(await n('resources')).toBe(counts.resources);
     expect(await n('shared_courses')).toBe(counts.courses);
     expect(counts.resources).toBeGreaterThan(300);
@@ -24,7 +29,10 @@ describe('seedResourcesDemo', () => {
     expect(counts.classHours2025).toBeLessThan(900);
     expect(counts.students2025).toBeGreaterThan(2000);
     expect(counts.students2025).toBeLessThan(4500);
-    const usage = await t.ctx.db.selectFrom('resource_usage_daily').select(sql<number>`sum(views)::int`.as('v')).executeTakeFirstOrThrow();
+    const usage = await t.ctx.db
+      .selectFrom('resource_usage_daily')
+      .select(sql<number>`sum(views)::int`.as('v'))
+      .executeTakeFirstOrThrow();
     expect(usage.v).toBe(counts.views);
   });
 

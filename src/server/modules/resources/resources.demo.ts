@@ -13,9 +13,38 @@ import { buildTsvector } from './resources.search.js';
  * courses (Haining 2023 reported 655 shared class hours and ~3,000 students; the demo lands near).
  */
 const TOPICS: Partial<Record<Subject, string[]>> = {
-  math: ['分数的意义', '小数乘法', '三角形的面积', '圆的周长', '一元一次方程', '勾股定理', '二次函数', '平行四边形', '因数与倍数', '统计与概率'],
-  chinese: ['古诗三首', '草船借箭', '慈母情深', '桃花源记', '背影', '春', '济南的冬天', '将相和', '少年闰土', '岳阳楼记'],
-  english: ['Unit 1 My school', 'Unit 3 Is this your pencil?', 'Unit 5 Do you have a soccer ball?', 'Unit 7 How much are these socks?', 'Unit 2 Ways to go to school', 'Unit 4 Then and now'],
+  math: [
+    '分数的意义',
+    '小数乘法',
+    '三角形的面积',
+    '圆的周长',
+    '一元一次方程',
+    '勾股定理',
+    '二次函数',
+    '平行四边形',
+    '因数与倍数',
+    '统计与概率',
+  ],
+  chinese: [
+    '古诗三首',
+    '草船借箭',
+    '慈母情深',
+    '桃花源记',
+    '背影',
+    '春',
+    '济南的冬天',
+    '将相和',
+    '少年闰土',
+    '岳阳楼记',
+  ],
+  english: [
+    'Unit 1 My school',
+    'Unit 3 Is this your pencil?',
+    'Unit 5 Do you have a soccer ball?',
+    'Unit 7 How much are these socks?',
+    'Unit 2 Ways to go to school',
+    'Unit 4 Then and now',
+  ],
   science: ['浮力', '光的反射', '植物的生长', '简单电路', '水的三态变化', '地球的运动', '物质的溶解'],
   physics: ['牛顿第一定律', '欧姆定律', '压强', '机械能'],
   chemistry: ['质量守恒定律', '酸和碱', '燃烧与灭火'],
@@ -28,8 +57,26 @@ const TOPICS: Partial<Record<Subject, string[]>> = {
   it: ['认识 Scratch', '图形化编程：循环'],
 };
 const PRIMARY_SUBJECTS: Subject[] = ['chinese', 'math', 'math', 'english', 'science', 'music', 'art', 'pe', 'it'];
-const JUNIOR_SUBJECTS: Subject[] = ['chinese', 'math', 'math', 'english', 'science', 'physics', 'chemistry', 'history', 'geography', 'politics'];
-const KIND_WEIGHTS: Record<ResourceKind, number> = { courseware: 30, lesson_plan: 20, exercise: 20, recorded_lesson: 12, micro_lesson: 14, other: 4 };
+const JUNIOR_SUBJECTS: Subject[] = [
+  'chinese',
+  'math',
+  'math',
+  'english',
+  'science',
+  'physics',
+  'chemistry',
+  'history',
+  'geography',
+  'politics',
+];
+const KIND_WEIGHTS: Record<ResourceKind, number> = {
+  courseware: 30,
+  lesson_plan: 20,
+  exercise: 20,
+  recorded_lesson: 12,
+  micro_lesson: 14,
+  other: 4,
+};
 const KIND_WORDS: Record<ResourceKind, string[]> = {
   courseware: ['课件', '复习课件', '新授课课件'],
   lesson_plan: ['教学设计', '教案', '集体备课教案'],
@@ -38,10 +85,31 @@ const KIND_WORDS: Record<ResourceKind, string[]> = {
   micro_lesson: ['微课', '难点微课'],
   other: ['拓展阅读材料', '学习任务单'],
 };
-const TAGS = ['集体备课', '同课异构', '双减', '分层作业', '中考复习', '大单元教学', '送教下乡', '名师课堂', '跨学科', '作业设计'];
+const TAGS = [
+  '集体备课',
+  '同课异构',
+  '双减',
+  '分层作业',
+  '中考复习',
+  '大单元教学',
+  '送教下乡',
+  '名师课堂',
+  '跨学科',
+  '作业设计',
+];
 const COURSE_TITLES: [string, Subject][] = [
-  ['无人机编程', 'it'], ['STEAM 创客', 'science'], ['围棋入门', 'other'], ['书法', 'calligraphy'], ['海宁皮影戏', 'art'], ['潮文化研学', 'other'],
-  ['童声合唱', 'music'], ['校园足球', 'pe'], ['3D 打印', 'it'], ['科学探究实验', 'science'], ['英语绘本阅读', 'english'], ['剪纸', 'art'],
+  ['无人机编程', 'it'],
+  ['STEAM 创客', 'science'],
+  ['围棋入门', 'other'],
+  ['书法', 'calligraphy'],
+  ['海宁皮影戏', 'art'],
+  ['潮文化研学', 'other'],
+  ['童声合唱', 'music'],
+  ['校园足球', 'pe'],
+  ['3D 打印', 'it'],
+  ['科学探究实验', 'science'],
+  ['英语绘本阅读', 'english'],
+  ['剪纸', 'art'],
 ];
 const TERMS = [
   { from: '2025-09-08', to: '2026-01-16', year: 2025 },
@@ -65,9 +133,25 @@ interface World {
 }
 
 async function loadWorld(db: Kysely<Database>): Promise<World> {
-  const schools = await db.selectFrom('schools').select(['id', 'name', 'level', 'region_code']).where('is_active', '=', true).orderBy('id').execute();
-  const memberships = await db.selectFrom('community_memberships').select(['community_id', 'school_id', 'role']).where('end_date', 'is', null).orderBy('community_id').orderBy('school_id').execute();
-  const rows = await db.selectFrom('teachers').select(['school_id', 'name', 'subjects']).where('status', '=', 'active').orderBy('id').execute();
+  const schools = await db
+    .selectFrom('schools')
+    .select(['id', 'name', 'level', 'region_code'])
+    .where('is_active', '=', true)
+    .orderBy('id')
+    .execute();
+  const memberships = await db
+    .selectFrom('community_memberships')
+    .select(['community_id', 'school_id', 'role'])
+    .where('end_date', 'is', null)
+    .orderBy('community_id')
+    .orderBy('school_id')
+    .execute();
+  const rows = await db
+    .selectFrom('teachers')
+    .select(['school_id', 'name', 'subjects'])
+    .where('status', '=', 'active')
+    .orderBy('id')
+    .execute();
   const teachers = new Map<number, { name: string; subjects: string[] }[]>();
   for (const t of rows) teachers.set(t.school_id, [...(teachers.get(t.school_id) ?? []), t]);
   return { schools, memberships, teachers };
@@ -80,7 +164,12 @@ function gradesFor(level: string): number[] {
 }
 
 /** One plausible resource of a school: title, description and tags as teachers write them. */
-export function demoResourceText(rng: Random, school: { name: string; level: string }, staff: { name: string; subjects: string[] }[], term: { from: string; year: number }) {
+export function demoResourceText(
+  rng: Random,
+  school: { name: string; level: string },
+  staff: { name: string; subjects: string[] }[],
+  term: { from: string; year: number },
+) {
   const grade = rng.pick(gradesFor(school.level));
   const subject = rng.pick(grade <= 6 ? PRIMARY_SUBJECTS : JUNIOR_SUBJECTS);
   const kind = rng.weighted(KIND_WEIGHTS);
@@ -91,10 +180,17 @@ export function demoResourceText(rng: Random, school: { name: string; level: str
     ? `${term.year}学年第${term.from.slice(5, 7) === '02' ? '二' : '一'}学期${gradeZh}${SUBJECT_LABELS[subject].zh}${rng.pick(['期中', '期末'])}试卷`
     : `${gradeZh}${SUBJECT_LABELS[subject].zh}《${topic}》${rng.pick(KIND_WORDS[kind])}`;
   const teacher = staff.find((t) => t.subjects.includes(subject)) ?? (staff.length ? rng.pick(staff) : undefined);
-  const edition = subject === 'english' ? rng.pick(['人教版', '外研版']) : subject === 'science' ? '浙教版' : rng.pick(TEXTBOOK_EDITIONS.slice(0, 3));
+  const edition =
+    subject === 'english'
+      ? rng.pick(['人教版', '外研版'])
+      : subject === 'science'
+        ? '浙教版'
+        : rng.pick(TEXTBOOK_EDITIONS.slice(0, 3));
   const unitNo = rng.int(1, 8);
   const description = `${school.name}${teacher ? `${teacher.name}老师` : ''}${kind === 'recorded_lesson' ? '执教' : '编写'}，适用于${edition}${gradeZh}第${unitNo}单元。`;
-  const tags = rng.chance(0.6) ? [rng.pick(TAGS), ...(rng.chance(0.3) ? [rng.pick(TAGS)] : [])].filter((t, k, a) => a.indexOf(t) === k) : [];
+  const tags = rng.chance(0.6)
+    ? [rng.pick(TAGS), ...(rng.chance(0.3) ? [rng.pick(TAGS)] : [])].filter((t, k, a) => a.indexOf(t) === k)
+    : [];
   return { title, description, tags, subject, grade, kind, edition, unit: `第${unitNo}单元` };
 }
 
@@ -103,7 +199,19 @@ export async function seedResourcesDemo(dbh: DbHandle, opts: { seed?: number } =
   const rng = new Random((opts.seed ?? 20210901) ^ 0x5eed1400);
   const world = await loadWorld(db);
   const communityOf = new Map(world.memberships.map((m) => [m.school_id, m.community_id]));
-  const counts = { resources: 0, versions: 0, usageDays: 0, views: 0, downloads: 0, recommended: 0, courses: 0, sessions: 0, enrolments: 0, classHours2025: 0, students2025: 0 };
+  const counts = {
+    resources: 0,
+    versions: 0,
+    usageDays: 0,
+    views: 0,
+    downloads: 0,
+    recommended: 0,
+    courses: 0,
+    sessions: 0,
+    enrolments: 0,
+    classHours2025: 0,
+    students2025: 0,
+  };
 
   await db.transaction().execute(async (tx) => {
     // ---------- resources ----------
@@ -115,8 +223,14 @@ export async function seedResourcesDemo(dbh: DbHandle, opts: { seed?: number } =
       for (let i = 0; i < n; i++) {
         const term = rng.pick(TERMS);
         const created = `${dayIn(rng, term)}T${String(rng.int(0, 10)).padStart(2, '0')}:${String(rng.int(10, 59))}:00+08:00`;
-        const { title, description, tags, subject, grade, kind, edition, unit } = demoResourceText(rng, school, staff, term);
-        const visibility = communityId === null ? 'region' : rng.weighted({ community: 70, region: 18, school: 7, public: 5 });
+        const { title, description, tags, subject, grade, kind, edition, unit } = demoResourceText(
+          rng,
+          school,
+          staff,
+          term,
+        );
+        const visibility =
+          communityId === null ? 'region' : rng.weighted({ community: 70, region: 18, school: 7, public: 5 });
         const recommended = rng.chance(isCore ? 0.12 : 0.05);
         const popularity = (recommended ? 3 : 1) * (kind === 'recorded_lesson' || kind === 'micro_lesson' ? 2 : 1);
         const ageDays = Math.max(1, Math.round((ms(TODAY) - Date.parse(created)) / DAY));
@@ -125,18 +239,54 @@ export async function seedResourcesDemo(dbh: DbHandle, opts: { seed?: number } =
         const r = await tx
           .insertInto('resources')
           .values({
-            title, description, kind, subject, grade, textbook_edition: edition, unit, tags, school_id: school.id, community_id: communityId, region_code: school.region_code,
-            visibility, license_note: rng.chance(0.3) ? 'CC BY-NC 4.0，仅限教共体内教学使用' : null, owner_user_id: null, activity_id: null, recommended,
-            recommended_at: recommended ? created : null, recommended_by: null, current_version_id: null, view_count: views, download_count: downloads,
-            search_vec: buildTsvector([{ text: title, weight: 'A' }, { text: tags.join(' '), weight: 'B' }, { text: description, weight: 'C' }, { text: `${edition} ${unit}`, weight: 'D' }]),
-            created_at: created, updated_at: created,
+            title,
+            description,
+            kind,
+            subject,
+            grade,
+            textbook_edition: edition,
+            unit,
+            tags,
+            school_id: school.id,
+            community_id: communityId,
+            region_code: school.region_code,
+            visibility,
+            license_note: rng.chance(0.3) ? 'CC BY-NC 4.0，仅限教共体内教学使用' : null,
+            owner_user_id: null,
+            activity_id: null,
+            recommended,
+            recommended_at: recommended ? created : null,
+            recommended_by: null,
+            current_version_id: null,
+            view_count: views,
+            download_count: downloads,
+            search_vec: buildTsvector([
+              { text: title, weight: 'A' },
+              { text: tags.join(' '), weight: 'B' },
+              { text: description, weight: 'C' },
+              { text: `${edition} ${unit}`, weight: 'D' },
+            ]),
+            created_at: created,
+            updated_at: created,
           })
           .returning('id')
           .executeTakeFirstOrThrow();
         // demo resources point at the national platform; uploaded files need a storage the seed does not have
         const v = await tx
           .insertInto('resource_versions')
-          .values({ resource_id: r.id, version_no: 1, storage_key: null, url: `https://basic.smartedu.cn/syncClassroom?demo=${r.id}`, file_name: null, mime_type: null, size_bytes: null, sha256: null, note: null, created_by: null, created_at: created })
+          .values({
+            resource_id: r.id,
+            version_no: 1,
+            storage_key: null,
+            url: `https://basic.smartedu.cn/syncClassroom?demo=${r.id}`,
+            file_name: null,
+            mime_type: null,
+            size_bytes: null,
+            sha256: null,
+            note: null,
+            created_by: null,
+            created_at: created,
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         await tx.updateTable('resources').set({ current_version_id: v.id }).where('id', '=', r.id).execute();
@@ -155,7 +305,9 @@ export async function seedResourcesDemo(dbh: DbHandle, opts: { seed?: number } =
           cur.d += Math.floor(downloads / buckets) + (b < downloads % buckets ? 1 : 0);
           days.set(day, cur);
         }
-        const usage = [...days].filter(([, c]) => c.v + c.d > 0).map(([day, c]) => ({ resource_id: r.id, day, views: c.v, downloads: c.d }));
+        const usage = [...days]
+          .filter(([, c]) => c.v + c.d > 0)
+          .map(([day, c]) => ({ resource_id: r.id, day, views: c.v, downloads: c.d }));
         if (usage.length) await tx.insertInto('resource_usage_daily').values(usage).execute();
         counts.usageDays += usage.length;
       }
@@ -173,24 +325,51 @@ export async function seedResourcesDemo(dbh: DbHandle, opts: { seed?: number } =
         const [title, subject] = rng.pick(COURSE_TITLES);
         const c = await tx
           .insertInto('shared_courses')
-          .values({ title, description: `由核心校面向成员校开设的${title}拓展课程，每周一次，线上线下结合。`, subject, target_grades: [4, 5, 6].slice(0, rng.int(1, 3)), owner_school_id: core.school_id, community_id: communityId, school_year: year, created_by: null })
+          .values({
+            title,
+            description: `由核心校面向成员校开设的${title}拓展课程，每周一次，线上线下结合。`,
+            subject,
+            target_grades: [4, 5, 6].slice(0, rng.int(1, 3)),
+            owner_school_id: core.school_id,
+            community_id: communityId,
+            school_year: year,
+            created_by: null,
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
-        await tx.insertInto('shared_course_schools').values(others.map((m) => ({ course_id: c.id, school_id: m.school_id }))).execute();
+        await tx
+          .insertInto('shared_course_schools')
+          .values(others.map((m) => ({ course_id: c.id, school_id: m.school_id })))
+          .execute();
         const terms = TERMS.filter((t) => t.year === year);
         const sessions = [];
         for (const term of terms) {
           const n = year === 2025 ? rng.int(6, 10) : rng.int(5, 9);
           for (let k = 0; k < n; k++) {
             const hours = rng.pick([1, 1, 1.5, 2]);
-            sessions.push({ course_id: c.id, held_on: toDate(ms(term.from) + k * 7 * DAY + rng.int(0, 4) * DAY), class_hours: hours, topic: `${title} 第${sessions.length + 1}讲`, activity_id: null });
+            sessions.push({
+              course_id: c.id,
+              held_on: toDate(ms(term.from) + k * 7 * DAY + rng.int(0, 4) * DAY),
+              class_hours: hours,
+              topic: `${title} 第${sessions.length + 1}讲`,
+              activity_id: null,
+            });
             if (year === 2025) counts.classHours2025 += hours;
           }
         }
         await tx.insertInto('shared_course_sessions').values(sessions).execute();
-        const enrolments = others.flatMap((m) =>
-          Array.from({ length: rng.int(1, 2) }, (_, k) => ({ course_id: c.id, school_id: m.school_id, class_name: `${rng.int(4, 6)}年级(${k + 1})班`, students: rng.int(28, 45) })),
-        ).filter((e, k, all) => all.findIndex((x) => x.school_id === e.school_id && x.class_name === e.class_name) === k);
+        const enrolments = others
+          .flatMap((m) =>
+            Array.from({ length: rng.int(1, 2) }, (_, k) => ({
+              course_id: c.id,
+              school_id: m.school_id,
+              class_name: `${rng.int(4, 6)}年级(${k + 1})班`,
+              students: rng.int(28, 45),
+            })),
+          )
+          .filter(
+            (e, k, all) => all.findIndex((x) => x.school_id === e.school_id && x.class_name === e.class_name) === k,
+          );
         await tx.insertInto('shared_course_enrolments').values(enrolments).execute();
         if (year === 2025) counts.students2025 += enrolments.reduce((s, e) => s + e.students, 0);
         counts.courses++;

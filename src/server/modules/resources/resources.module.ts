@@ -13,7 +13,13 @@ export const resourcesModule: GongjinModule = {
   demo: seedResourcesDemo,
   dashboard: {
     panels: resourcesPanels,
-    changeTables: ['shared_courses', 'shared_course_sessions', 'shared_course_enrolments', 'shared_course_schools', 'resources'],
+    changeTables: [
+      'shared_courses',
+      'shared_course_sessions',
+      'shared_course_enrolments',
+      'shared_course_schools',
+      'resources',
+    ],
   },
   assessmentSources: resourcesSources,
 };

@@ -4,22 +4,77 @@ import type { Role, ScopeKind } from '../../../shared/enums.js';
 import { resourcesPolicy, type ResourceRef, type SchoolContext } from './resources.policy.js';
 
 /** The library's rules as a matrix: role × scope × action, for a resource of school 10 in community 5 (Haining). */
-const actor = (role: Role, kind: ScopeKind, id: string, userId = 1): Actor => ({ userId, username: 'u', displayName: 'u', role, scope: { kind, id }, teacherId: null });
+const actor = (role: Role, kind: ScopeKind, id: string, userId = 1): Actor => ({
+  userId,
+  username: 'u',
+  displayName: 'u',
+  role,
+  scope: { kind, id },
+  teacherId: null,
+});
 const school: SchoolContext = { id: 10, region_code: '330481', communityIds: [5] };
 const resource: ResourceRef = { school_id: 10, community_id: 5, region_code: '330481', owner_user_id: 99 };
 
-const cases: [string, Actor, { publish: boolean; edit: boolean; recommend: boolean; rate: boolean; course: boolean }][] = [
-  ['county bureau', actor('bureau_admin', 'region', '330481'), { publish: true, edit: true, recommend: true, rate: true, course: true }],
-  ['province bureau', actor('bureau_admin', 'region', '330000'), { publish: true, edit: true, recommend: true, rate: true, course: true }],
-  ['other county bureau', actor('bureau_admin', 'region', '330483'), { publish: false, edit: false, recommend: false, rate: true, course: false }],
-  ['lead of the community', actor('community_lead', 'community', '5'), { publish: true, edit: true, recommend: true, rate: true, course: true }],
-  ['lead of another community', actor('community_lead', 'community', '6'), { publish: false, edit: false, recommend: false, rate: true, course: false }],
-  ['admin of the school', actor('school_admin', 'school', '10'), { publish: true, edit: true, recommend: false, rate: true, course: true }],
-  ['admin of another school', actor('school_admin', 'school', '11'), { publish: false, edit: false, recommend: false, rate: true, course: false }],
-  ['teacher of the school', actor('teacher', 'school', '10'), { publish: true, edit: false, recommend: false, rate: true, course: false }],
-  ['the uploader', actor('teacher', 'school', '10', 99), { publish: true, edit: true, recommend: false, rate: true, course: false }],
-  ['assessor', actor('assessor', 'region', '330481'), { publish: false, edit: false, recommend: false, rate: false, course: false }],
-  ['viewer', actor('viewer', 'region', '330481'), { publish: false, edit: false, recommend: false, rate: false, course: false }],
+const cases: [
+  string,
+  Actor,
+  { publish: boolean; edit: boolean; recommend: boolean; rate: boolean; course: boolean },
+][] = [
+  [
+    'county bureau',
+    actor('bureau_admin', 'region', '330481'),
+    { publish: true, edit: true, recommend: true, rate: true, course: true },
+  ],
+  [
+    'province bureau',
+    actor('bureau_admin', 'region', '330000'),
+    { publish: true, edit: true, recommend: true, rate: true, course: true },
+  ],
+  [
+    'other county bureau',
+    actor('bureau_admin', 'region', '330483'),
+    { publish: false, edit: false, recommend: false, rate: true, course: false },
+  ],
+  [
+    'lead of the community',
+    actor('community_lead', 'community', '5'),
+    { publish: true, edit: true, recommend: true, rate: true, course: true },
+  ],
+  [
+    'lead of another community',
+    actor('community_lead', 'community', '6'),
+    { publish: false, edit: false, recommend: false, rate: true, course: false },
+  ],
+  [
+    'admin of the school',
+    actor('school_admin', 'school', '10'),
+    { publish: true, edit: true, recommend: false, rate: true, course: true },
+  ],
+  [
+    'admin of another school',
+    actor('school_admin', 'school', '11'),
+    { publish: false, edit: false, recommend: false, rate: true, course: false },
+  ],
+  [
+    'teacher of the school',
+    actor('teacher', 'school', '10'),
+    { publish: true, edit: false, recommend: false, rate: true, course: false },
+  ],
+  [
+    'the uploader',
+    actor('teacher', 'school', '10', 99),
+    { publish: true, edit: true, recommend: false, rate: true, course: false },
+  ],
+  [
+    'assessor',
+    actor('assessor', 'region', '330481'),
+    { publish: false, edit: false, recommend: false, rate: false, course: false },
+  ],
+  [
+    'viewer',
+    actor('viewer', 'region', '330481'),
+    { publish: false, edit: false, recommend: false, rate: false, course: false },
+  ],
 ];
 
 describe('resourcesPolicy', () => {

@@ -35,18 +35,25 @@ export interface SchoolContext {
 
 const WRITERS = ['bureau_admin', 'community_lead', 'school_admin', 'teacher'] as const;
 const isWriter = (actor: Actor) => (WRITERS as readonly string[]).includes(actor.role);
-const scopeIs = (actor: Actor, kind: Actor['scope']['kind'], id: number | string) => actor.scope.kind === kind && actor.scope.id === String(id);
+const scopeIs = (actor: Actor, kind: Actor['scope']['kind'], id: number | string) =>
+  actor.scope.kind === kind && actor.scope.id === String(id);
 
 export const resourcesPolicy = {
   publishFor(actor: Actor, school: SchoolContext): boolean {
     if (!isWriter(actor)) return false;
-    if (actor.scope.kind === 'region') return actor.role === 'bureau_admin' && regionContains(actor.scope.id, school.region_code);
+    if (actor.scope.kind === 'region')
+      return actor.role === 'bureau_admin' && regionContains(actor.scope.id, school.region_code);
     if (actor.scope.kind === 'community') return school.communityIds.includes(Number(actor.scope.id));
     return scopeIs(actor, 'school', school.id);
   },
 
   /** A community-visible resource must name a community its school belongs to, and the actor must act in it. */
-  visibilityFor(actor: Actor, school: SchoolContext, visibility: ResourceVisibility, communityId: number | null): boolean {
+  visibilityFor(
+    actor: Actor,
+    school: SchoolContext,
+    visibility: ResourceVisibility,
+    communityId: number | null,
+  ): boolean {
     if (communityId !== null) {
       if (!school.communityIds.includes(communityId)) return false;
       if (actor.scope.kind === 'community' && !scopeIs(actor, 'community', communityId)) return false;
@@ -57,14 +64,17 @@ export const resourcesPolicy = {
   edit(actor: Actor, r: ResourceRef, schoolCommunityIds: number[]): boolean {
     if (!isWriter(actor)) return false;
     if (r.owner_user_id === actor.userId) return true;
-    if (actor.role === 'bureau_admin') return actor.scope.kind === 'region' && regionContains(actor.scope.id, r.region_code);
-    if (actor.role === 'community_lead') return actor.scope.kind === 'community' && schoolCommunityIds.includes(Number(actor.scope.id));
+    if (actor.role === 'bureau_admin')
+      return actor.scope.kind === 'region' && regionContains(actor.scope.id, r.region_code);
+    if (actor.role === 'community_lead')
+      return actor.scope.kind === 'community' && schoolCommunityIds.includes(Number(actor.scope.id));
     if (actor.role === 'school_admin') return scopeIs(actor, 'school', r.school_id);
     return false;
   },
 
   recommend(actor: Actor, r: ResourceRef, schoolCommunityIds: number[]): boolean {
-    if (actor.role === 'bureau_admin') return actor.scope.kind === 'region' && regionContains(actor.scope.id, r.region_code);
+    if (actor.role === 'bureau_admin')
+      return actor.scope.kind === 'region' && regionContains(actor.scope.id, r.region_code);
     if (actor.role === 'community_lead') {
       if (actor.scope.kind !== 'community') return false;
       const c = Number(actor.scope.id);
@@ -80,8 +90,10 @@ export const resourcesPolicy = {
 
   /** Shared courses: the owner school's admin, its community's lead, the bureau. */
   manageCourse(actor: Actor, ownerSchool: SchoolContext): boolean {
-    if (actor.role === 'bureau_admin') return actor.scope.kind === 'region' && regionContains(actor.scope.id, ownerSchool.region_code);
-    if (actor.role === 'community_lead') return actor.scope.kind === 'community' && ownerSchool.communityIds.includes(Number(actor.scope.id));
+    if (actor.role === 'bureau_admin')
+      return actor.scope.kind === 'region' && regionContains(actor.scope.id, ownerSchool.region_code);
+    if (actor.role === 'community_lead')
+      return actor.scope.kind === 'community' && ownerSchool.communityIds.includes(Number(actor.scope.id));
     if (actor.role === 'school_admin') return scopeIs(actor, 'school', ownerSchool.id);
     return false;
   },

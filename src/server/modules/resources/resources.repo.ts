@@ -10,7 +10,11 @@ import type { SchoolContext } from './resources.policy.js';
 type Q = Kysely<Database>;
 
 export async function schoolContext(db: Q, schoolId: number): Promise<(SchoolContext & { name: string }) | null> {
-  const school = await db.selectFrom('schools').select(['id', 'name', 'region_code']).where('id', '=', schoolId).executeTakeFirst();
+  const school = await db
+    .selectFrom('schools')
+    .select(['id', 'name', 'region_code'])
+    .where('id', '=', schoolId)
+    .executeTakeFirst();
   if (!school) return null;
   const rows = await db
     .selectFrom('community_memberships')
@@ -31,16 +35,58 @@ export function resourceSelect(db: Q) {
     .leftJoin('resource_versions as v', 'v.id', 'r.current_version_id')
     .leftJoin('users as vu', 'vu.id', 'v.created_by')
     .select([
-      'r.id', 'r.title', 'r.description', 'r.kind', 'r.subject', 'r.grade', 'r.textbook_edition', 'r.unit', 'r.tags', 'r.school_id', 's.name as school_name',
-      'r.community_id', 'c.name as community_name', 'r.region_code', 'r.visibility', 'r.license_note', 'r.owner_user_id', 'u.display_name as owner_name',
-      'r.activity_id', 'r.recommended', 'r.recommended_at', 'r.view_count', 'r.download_count', 'r.rating_sum', 'r.rating_count', 'r.comment_count',
-      'r.created_at', 'r.updated_at', 'v.id as v_id', 'v.version_no as v_no', 'v.url as v_url', 'v.file_name as v_file_name', 'v.mime_type as v_mime',
-      'v.size_bytes as v_size', 'v.note as v_note', 'v.created_at as v_created_at', 'vu.display_name as v_created_by_name',
+      'r.id',
+      'r.title',
+      'r.description',
+      'r.kind',
+      'r.subject',
+      'r.grade',
+      'r.textbook_edition',
+      'r.unit',
+      'r.tags',
+      'r.school_id',
+      's.name as school_name',
+      'r.community_id',
+      'c.name as community_name',
+      'r.region_code',
+      'r.visibility',
+      'r.license_note',
+      'r.owner_user_id',
+      'u.display_name as owner_name',
+      'r.activity_id',
+      'r.recommended',
+      'r.recommended_at',
+      'r.view_count',
+      'r.download_count',
+      'r.rating_sum',
+      'r.rating_count',
+      'r.comment_count',
+      'r.created_at',
+      'r.updated_at',
+      'v.id as v_id',
+      'v.version_no as v_no',
+      'v.url as v_url',
+      'v.file_name as v_file_name',
+      'v.mime_type as v_mime',
+      'v.size_bytes as v_size',
+      'v.note as v_note',
+      'v.created_at as v_created_at',
+      'vu.display_name as v_created_by_name',
     ]);
 }
 type SelectRow = Awaited<ReturnType<ReturnType<typeof resourceSelect>['executeTakeFirstOrThrow']>>;
 
-export function toVersion(v: { id: number; version_no: number; url: string | null; file_name: string | null; mime_type: string | null; size_bytes: number | null; note: string | null; created_at: string; created_by_name: string | null }): ResourceVersion {
+export function toVersion(v: {
+  id: number;
+  version_no: number;
+  url: string | null;
+  file_name: string | null;
+  mime_type: string | null;
+  size_bytes: number | null;
+  note: string | null;
+  created_at: string;
+  created_by_name: string | null;
+}): ResourceVersion {
   return {
     id: v.id,
     versionNo: v.version_no,
@@ -87,7 +133,17 @@ export function toResource(r: SelectRow & { rank?: number | null }): Resource {
     current:
       r.v_id === null
         ? null
-        : toVersion({ id: r.v_id, version_no: r.v_no!, url: r.v_url, file_name: r.v_file_name, mime_type: r.v_mime, size_bytes: r.v_size, note: r.v_note, created_at: r.v_created_at!, created_by_name: r.v_created_by_name }),
+        : toVersion({
+            id: r.v_id,
+            version_no: r.v_no!,
+            url: r.v_url,
+            file_name: r.v_file_name,
+            mime_type: r.v_mime,
+            size_bytes: r.v_size,
+            note: r.v_note,
+            created_at: r.v_created_at!,
+            created_by_name: r.v_created_by_name,
+          }),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     rank: r.rank ?? null,
@@ -98,7 +154,17 @@ export async function versionsOf(db: Q, resourceId: number): Promise<ResourceVer
   const rows = await db
     .selectFrom('resource_versions as v')
     .leftJoin('users as u', 'u.id', 'v.created_by')
-    .select(['v.id', 'v.version_no', 'v.url', 'v.file_name', 'v.mime_type', 'v.size_bytes', 'v.note', 'v.created_at', 'u.display_name as created_by_name'])
+    .select([
+      'v.id',
+      'v.version_no',
+      'v.url',
+      'v.file_name',
+      'v.mime_type',
+      'v.size_bytes',
+      'v.note',
+      'v.created_at',
+      'u.display_name as created_by_name',
+    ])
     .where('v.resource_id', '=', resourceId)
     .orderBy('v.version_no', 'desc')
     .execute();
@@ -110,7 +176,13 @@ export async function versionsOf(db: Q, resourceId: number): Promise<ResourceVer
  * the upsert only touches the mark when the window has passed, so two reloads (even served by
  * two instances at once) count once. Returns whether it counted.
  */
-export async function countUse(db: Q, resourceId: number, userId: number, kind: 'view' | 'download', windowMinutes: number): Promise<boolean> {
+export async function countUse(
+  db: Q,
+  resourceId: number,
+  userId: number,
+  kind: 'view' | 'download',
+  windowMinutes: number,
+): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
     const counted = await sql<{ resource_id: number }>`
       insert into resource_view_marks (resource_id, user_id, kind, last_at) values (${resourceId}, ${userId}, ${kind}, now())

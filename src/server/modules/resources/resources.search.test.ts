@@ -20,7 +20,12 @@ describe('tokenize', () => {
 
 describe('buildTsvector', () => {
   it('weights fields and numbers positions across them', () => {
-    expect(buildTsvector([{ text: '数学', weight: 'A' }, { text: 'Unit', weight: 'C' }])).toBe("'数学':1A '学':2A 'unit':4C");
+    expect(
+      buildTsvector([
+        { text: '数学', weight: 'A' },
+        { text: 'Unit', weight: 'C' },
+      ]),
+    ).toBe("'数学':1A '学':2A 'unit':4C");
   });
   it('merges repeated lexemes into one entry', () => {
     expect(buildTsvector([{ text: '数学 数学', weight: 'B' }])).toBe("'数学':1B,3B '学':2B,4B");

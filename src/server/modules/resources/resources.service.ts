@@ -10,7 +10,16 @@ import { regionPrefix } from '../../../shared/regions.js';
 import { VIEW_DEDUP_MINUTES, type ResourceKind, type ResourceVisibility } from '../../../shared/resources.enums.js';
 import { FACETS } from '../../../shared/resources.schemas.js';
 import type {
-  Facet, MostUsed, Resource, ResourceComment, ResourceDetail, ResourceInput, ResourcePatch, ResourceSearchQuery, SearchResult, VersionInput,
+  Facet,
+  MostUsed,
+  Resource,
+  ResourceComment,
+  ResourceDetail,
+  ResourceInput,
+  ResourcePatch,
+  ResourceSearchQuery,
+  SearchResult,
+  VersionInput,
 } from '../../../shared/resources.schemas.js';
 import type { Subject } from '../../../shared/enums.js';
 import { recordAudit } from '../audit/index.js';
@@ -45,8 +54,20 @@ export interface FileAnswer {
 }
 
 /** The query parameter and the column of each facet. */
-const FACET_FILTER: Record<Facet, keyof ResourceSearchQuery> = { subject: 'subject', grade: 'grade', kind: 'kind', school: 'schoolId', community: 'communityId' };
-const FACET_COLUMN: Record<Facet, string> = { subject: 'r.subject', grade: 'r.grade', kind: 'r.kind', school: 'r.school_id', community: 'r.community_id' };
+const FACET_FILTER: Record<Facet, keyof ResourceSearchQuery> = {
+  subject: 'subject',
+  grade: 'grade',
+  kind: 'kind',
+  school: 'schoolId',
+  community: 'communityId',
+};
+const FACET_COLUMN: Record<Facet, string> = {
+  subject: 'r.subject',
+  grade: 'r.grade',
+  kind: 'r.kind',
+  school: 'r.school_id',
+  community: 'r.community_id',
+};
 
 export class ResourcesService {
   constructor(
@@ -97,7 +118,14 @@ export class ResourcesService {
       newest: sql`r.created_at desc, r.id desc`,
     }[sort];
     const all = this.facetConditions(q);
-    const rows = await sql<{ facet: string; value: string | null; label: string | null; n: number | null; id: number | null; rank: number | null }>`
+    const rows = await sql<{
+      facet: string;
+      value: string | null;
+      label: string | null;
+      n: number | null;
+      id: number | null;
+      rank: number | null;
+    }>`
       with m as materialized (
         select r.id, r.subject, r.grade, r.kind, r.school_id, r.community_id, r.recommended, r.view_count + r.download_count as used, r.created_at, ${rank} as rank
         from resources r where ${sql.join(this.baseConditions(actor, q, tsq), sql` and `)}
@@ -110,7 +138,9 @@ export class ResourcesService {
         where ${this.facetConditions(q, 'school')} group by t.id, t.name order by count(*) desc, t.id limit 30)
       union all (select 'community', t.id::text, t.name, count(*)::int, null, null from m r join communities t on t.id = r.community_id
         where ${this.facetConditions(q, 'community')} group by t.id, t.name order by count(*) desc, t.id limit 30)
-      union all (select 'item', null, null, null, r.id, r.rank from m r where ${all} order by ${order} limit ${q.pageSize} offset ${pageOffset(q)})`.execute(this.db);
+      union all (select 'item', null, null, null, r.id, r.rank from m r where ${all} order by ${order} limit ${q.pageSize} offset ${pageOffset(q)})`.execute(
+      this.db,
+    );
 
     const facets: SearchResult['facets'] = { subject: [], grade: [], kind: [], school: [], community: [] };
     let total = 0;
@@ -120,9 +150,18 @@ export class ResourcesService {
       else if (r.facet === 'item') page.push({ id: r.id!, rank: r.rank });
       else facets[r.facet as Facet].push({ value: r.value ?? '', label: r.label, count: r.n ?? 0 });
     }
-    for (const f of ['subject', 'grade', 'kind'] as const) facets[f].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    for (const f of ['subject', 'grade', 'kind'] as const)
+      facets[f].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
     if (!page.length) return { items: [], total, facets };
-    const details = await repo.resourceSelect(this.db).select(sql<null>`null`.as('rank')).where('r.id', 'in', page.map((p) => p.id)).execute();
+    const details = await repo
+      .resourceSelect(this.db)
+      .select(sql<null>`null`.as('rank'))
+      .where(
+        'r.id',
+        'in',
+        page.map((p) => p.id),
+      )
+      .execute();
     const byId = new Map(details.map((d) => [d.id, d]));
     const items = page.flatMap((p) => {
       const d = byId.get(p.id);
@@ -133,7 +172,12 @@ export class ResourcesService {
 
   /** The resource if the actor may see it; a 404 otherwise, so hidden resources do not even exist. */
   private async visible(actor: Actor, id: number) {
-    const row = await repo.resourceSelect(this.db).select(sql<null>`null`.as('rank')).where('r.id', '=', id).where(resourceVisibleSql(actor)).executeTakeFirst();
+    const row = await repo
+      .resourceSelect(this.db)
+      .select(sql<null>`null`.as('rank'))
+      .where('r.id', '=', id)
+      .where(resourceVisibleSql(actor))
+      .executeTakeFirst();
     if (!row) throw notFound('resource', id);
     return row;
   }
@@ -144,52 +188,119 @@ export class ResourcesService {
     const communityIds = school?.communityIds ?? [];
     const [versions, mine] = await Promise.all([
       repo.versionsOf(this.db, id),
-      this.db.selectFrom('resource_ratings').select('stars').where('resource_id', '=', id).where('user_id', '=', actor.userId).executeTakeFirst(),
+      this.db
+        .selectFrom('resource_ratings')
+        .select('stars')
+        .where('resource_id', '=', id)
+        .where('user_id', '=', actor.userId)
+        .executeTakeFirst(),
     ]);
     return {
       ...repo.toResource(row),
       versions,
       myRating: mine?.stars ?? null,
-      can: { edit: resourcesPolicy.edit(actor, row, communityIds), recommend: resourcesPolicy.recommend(actor, row, communityIds), rate: resourcesPolicy.rate(actor) },
+      can: {
+        edit: resourcesPolicy.edit(actor, row, communityIds),
+        recommend: resourcesPolicy.recommend(actor, row, communityIds),
+        rate: resourcesPolicy.rate(actor),
+      },
     };
   }
 
   // ---------- writing ----------
-  private async publishTarget(actor: Actor, schoolId: number, visibility: ResourceVisibility, communityId: number | null): Promise<SchoolContext> {
+  private async publishTarget(
+    actor: Actor,
+    schoolId: number,
+    visibility: ResourceVisibility,
+    communityId: number | null,
+  ): Promise<SchoolContext> {
     const school = await repo.schoolContext(this.db, schoolId);
-    if (!school) throw new ValidationError([fieldIssue('body.schoolId', 'unknown_reference', `学校 ${schoolId} 不存在`, `School ${schoolId} does not exist`)]);
+    if (!school)
+      throw new ValidationError([
+        fieldIssue(
+          'body.schoolId',
+          'unknown_reference',
+          `学校 ${schoolId} 不存在`,
+          `School ${schoolId} does not exist`,
+        ),
+      ]);
     if (!resourcesPolicy.publishFor(actor, school)) throw outOfScope('school');
     if (!resourcesPolicy.visibilityFor(actor, school, visibility, communityId)) {
       throw new ValidationError([
         communityId === null
-          ? fieldIssue('body.communityId', 'required', '“本教共体”可见的资源须选择教共体', 'Choose the community a community-visible resource is shared in')
-          : fieldIssue('body.communityId', 'out_of_scope', `“${school.name}”不属于教共体 ${communityId}，或您不在该教共体中`, `${school.name} is not a member of community ${communityId}, or you do not act in it`),
+          ? fieldIssue(
+              'body.communityId',
+              'required',
+              '“本教共体”可见的资源须选择教共体',
+              'Choose the community a community-visible resource is shared in',
+            )
+          : fieldIssue(
+              'body.communityId',
+              'out_of_scope',
+              `“${school.name}”不属于教共体 ${communityId}，或您不在该教共体中`,
+              `${school.name} is not a member of community ${communityId}, or you do not act in it`,
+            ),
       ]);
     }
     return school;
   }
 
-  async create(caller: Caller, input: ResourceInput, extra: { activityId?: number | null } = {}): Promise<ResourceDetail> {
+  async create(
+    caller: Caller,
+    input: ResourceInput,
+    extra: { activityId?: number | null } = {},
+  ): Promise<ResourceDetail> {
     const school = await this.publishTarget(caller.actor, input.schoolId, input.visibility, input.communityId);
     const id = await this.db.transaction().execute(async (tx) => {
       const file = input.uploadId ? await takeUpload(tx, caller, input.uploadId) : null;
       const r = await tx
         .insertInto('resources')
         .values({
-          title: input.title, description: input.description, kind: input.kind, subject: input.subject, grade: input.grade, textbook_edition: input.textbookEdition,
-          unit: input.unit, tags: input.tags, school_id: school.id, community_id: input.communityId, region_code: school.region_code, visibility: input.visibility,
-          license_note: input.licenseNote, owner_user_id: caller.actor.userId, activity_id: extra.activityId ?? null, recommended_at: null, recommended_by: null,
-          current_version_id: null, search_vec: searchVector(input),
+          title: input.title,
+          description: input.description,
+          kind: input.kind,
+          subject: input.subject,
+          grade: input.grade,
+          textbook_edition: input.textbookEdition,
+          unit: input.unit,
+          tags: input.tags,
+          school_id: school.id,
+          community_id: input.communityId,
+          region_code: school.region_code,
+          visibility: input.visibility,
+          license_note: input.licenseNote,
+          owner_user_id: caller.actor.userId,
+          activity_id: extra.activityId ?? null,
+          recommended_at: null,
+          recommended_by: null,
+          current_version_id: null,
+          search_vec: searchVector(input),
         })
         .returning(['id', 'title', 'school_id', 'visibility', 'community_id'])
         .executeTakeFirstOrThrow();
       const v = await tx
         .insertInto('resource_versions')
-        .values({ resource_id: r.id, version_no: 1, storage_key: file?.storage_key ?? null, url: file ? null : (input.url ?? null), file_name: file?.file_name ?? null, mime_type: file?.mime_type ?? null, size_bytes: file?.size_bytes ?? null, sha256: file?.sha256 ?? null, note: null, created_by: caller.actor.userId })
+        .values({
+          resource_id: r.id,
+          version_no: 1,
+          storage_key: file?.storage_key ?? null,
+          url: file ? null : (input.url ?? null),
+          file_name: file?.file_name ?? null,
+          mime_type: file?.mime_type ?? null,
+          size_bytes: file?.size_bytes ?? null,
+          sha256: file?.sha256 ?? null,
+          note: null,
+          created_by: caller.actor.userId,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await tx.updateTable('resources').set({ current_version_id: v.id }).where('id', '=', r.id).execute();
-      await recordAudit(tx, caller, { action: 'create', entity: 'resource', entityId: r.id, after: { ...r, uploadId: input.uploadId ?? null, url: input.url ?? null } });
+      await recordAudit(tx, caller, {
+        action: 'create',
+        entity: 'resource',
+        entityId: r.id,
+        after: { ...r, uploadId: input.uploadId ?? null, url: input.url ?? null },
+      });
       return r.id;
     });
     return this.get(caller.actor, id);
@@ -220,17 +331,33 @@ export class ResourcesService {
       const after = await tx
         .updateTable('resources')
         .set({
-          title: next.title, description: next.description, tags: next.tags, textbook_edition: next.textbookEdition, unit: next.unit, school_id: school.id,
-          region_code: school.region_code, visibility: next.visibility, community_id: next.communityId,
-          ...(patch.kind ? { kind: patch.kind } : {}), ...(patch.subject ? { subject: patch.subject } : {}),
-          ...(patch.grade !== undefined ? { grade: patch.grade } : {}), ...(patch.licenseNote !== undefined ? { license_note: patch.licenseNote } : {}),
-          search_vec: searchVector(next), updated_at: new Date().toISOString(),
+          title: next.title,
+          description: next.description,
+          tags: next.tags,
+          textbook_edition: next.textbookEdition,
+          unit: next.unit,
+          school_id: school.id,
+          region_code: school.region_code,
+          visibility: next.visibility,
+          community_id: next.communityId,
+          ...(patch.kind ? { kind: patch.kind } : {}),
+          ...(patch.subject ? { subject: patch.subject } : {}),
+          ...(patch.grade !== undefined ? { grade: patch.grade } : {}),
+          ...(patch.licenseNote !== undefined ? { license_note: patch.licenseNote } : {}),
+          search_vec: searchVector(next),
+          updated_at: new Date().toISOString(),
         })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
       const strip = ({ search_vec: _s, ...rest }: typeof before) => rest;
-      await recordAudit(tx, caller, { action: 'update', entity: 'resource', entityId: id, before: strip(before), after: strip(after) });
+      await recordAudit(tx, caller, {
+        action: 'update',
+        entity: 'resource',
+        entityId: id,
+        before: strip(before),
+        after: strip(after),
+      });
     });
     return this.get(caller.actor, id);
   }
@@ -239,14 +366,38 @@ export class ResourcesService {
     await this.editable(caller, id);
     await this.db.transaction().execute(async (tx) => {
       const file = input.uploadId ? await takeUpload(tx, caller, input.uploadId) : null;
-      const last = await tx.selectFrom('resource_versions').select(sql<number>`coalesce(max(version_no), 0)`.as('n')).where('resource_id', '=', id).executeTakeFirstOrThrow();
+      const last = await tx
+        .selectFrom('resource_versions')
+        .select(sql<number>`coalesce(max(version_no), 0)`.as('n'))
+        .where('resource_id', '=', id)
+        .executeTakeFirstOrThrow();
       const v = await tx
         .insertInto('resource_versions')
-        .values({ resource_id: id, version_no: last.n + 1, storage_key: file?.storage_key ?? null, url: file ? null : (input.url ?? null), file_name: file?.file_name ?? null, mime_type: file?.mime_type ?? null, size_bytes: file?.size_bytes ?? null, sha256: file?.sha256 ?? null, note: input.note, created_by: caller.actor.userId })
+        .values({
+          resource_id: id,
+          version_no: last.n + 1,
+          storage_key: file?.storage_key ?? null,
+          url: file ? null : (input.url ?? null),
+          file_name: file?.file_name ?? null,
+          mime_type: file?.mime_type ?? null,
+          size_bytes: file?.size_bytes ?? null,
+          sha256: file?.sha256 ?? null,
+          note: input.note,
+          created_by: caller.actor.userId,
+        })
         .returning(['id', 'version_no'])
         .executeTakeFirstOrThrow();
-      await tx.updateTable('resources').set({ current_version_id: v.id, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
-      await recordAudit(tx, caller, { action: 'add_version', entity: 'resource', entityId: id, after: { versionNo: v.version_no, fileName: file?.file_name ?? null, url: input.url ?? null } });
+      await tx
+        .updateTable('resources')
+        .set({ current_version_id: v.id, updated_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(tx, caller, {
+        action: 'add_version',
+        entity: 'resource',
+        entityId: id,
+        after: { versionNo: v.version_no, fileName: file?.file_name ?? null, url: input.url ?? null },
+      });
     });
     return this.get(caller.actor, id);
   }
@@ -254,9 +405,18 @@ export class ResourcesService {
   async remove(caller: Caller, id: number): Promise<void> {
     const row = await this.editable(caller, id);
     const keys = await this.db.transaction().execute(async (tx) => {
-      const versions = await tx.selectFrom('resource_versions').select('storage_key').where('resource_id', '=', id).execute();
+      const versions = await tx
+        .selectFrom('resource_versions')
+        .select('storage_key')
+        .where('resource_id', '=', id)
+        .execute();
       await tx.deleteFrom('resources').where('id', '=', id).execute();
-      await recordAudit(tx, caller, { action: 'delete', entity: 'resource', entityId: id, before: { title: row.title, schoolId: row.school_id } });
+      await recordAudit(tx, caller, {
+        action: 'delete',
+        entity: 'resource',
+        entityId: id,
+        before: { title: row.title, schoolId: row.school_id },
+      });
       return versions.map((v) => v.storage_key).filter((k): k is string => k !== null);
     });
     // files go after the commit: a failed delete leaves an orphan file, never a row without its file
@@ -268,7 +428,11 @@ export class ResourcesService {
    * Streams a version's file with HTTP range support. A view counts when playback starts (no Range,
    * or a range from byte 0); the seeks a player makes afterwards do not; a download counts too.
    */
-  async openFile(actor: Actor, id: number, opts: { versionId?: number | undefined; download: boolean; range: string | undefined }): Promise<FileAnswer> {
+  async openFile(
+    actor: Actor,
+    id: number,
+    opts: { versionId?: number | undefined; download: boolean; range: string | undefined },
+  ): Promise<FileAnswer> {
     const row = await this.visible(actor, id);
     const version = await this.db
       .selectFrom('resource_versions')
@@ -277,23 +441,42 @@ export class ResourcesService {
       .where('id', '=', opts.versionId ?? row.v_id ?? -1)
       .executeTakeFirst();
     if (!version) throw notFound('resource', opts.versionId ? `${id}/v${opts.versionId}` : id);
-    if (!version.storage_key) throw ruleViolation(409, '该资源是外部链接，没有可下载的文件', 'This resource is an external link; it has no file to download');
+    if (!version.storage_key)
+      throw ruleViolation(
+        409,
+        '该资源是外部链接，没有可下载的文件',
+        'This resource is an external link; it has no file to download',
+      );
     const stat = await this.storage.stat(version.storage_key);
     if (!stat) throw notFound('resource', id);
     const size = stat.size;
     const range = opts.download ? null : parseRange(opts.range, size);
     const common = {
-      ...fileHeaders({ mime: version.mime_type, fileName: version.file_name ?? `resource-${id}`, inline: !opts.download }),
+      ...fileHeaders({
+        mime: version.mime_type,
+        fileName: version.file_name ?? `resource-${id}`,
+        inline: !opts.download,
+      }),
       'accept-ranges': 'bytes',
       'cache-control': 'private, max-age=0, must-revalidate',
     };
-    if (range === 'unsatisfiable') return { status: 416, headers: { ...common, 'content-range': `bytes */${size}` }, body: null };
+    if (range === 'unsatisfiable')
+      return { status: 416, headers: { ...common, 'content-range': `bytes */${size}` }, body: null };
     if (opts.download) await repo.countUse(this.db, id, actor.userId, 'download', VIEW_DEDUP_MINUTES);
     else if (!range || range.start === 0) await repo.countUse(this.db, id, actor.userId, 'view', VIEW_DEDUP_MINUTES);
-    if (!range) return { status: 200, headers: { ...common, 'content-length': String(size) }, body: await this.storage.get(version.storage_key) };
+    if (!range)
+      return {
+        status: 200,
+        headers: { ...common, 'content-length': String(size) },
+        body: await this.storage.get(version.storage_key),
+      };
     return {
       status: 206,
-      headers: { ...common, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${size}` },
+      headers: {
+        ...common,
+        'content-length': String(range.end - range.start + 1),
+        'content-range': `bytes ${range.start}-${range.end}/${size}`,
+      },
       body: await this.storage.get(version.storage_key, range),
     };
   }
@@ -314,10 +497,20 @@ export class ResourcesService {
     await this.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('resources')
-        .set({ recommended, recommended_at: recommended ? new Date().toISOString() : null, recommended_by: recommended ? caller.actor.userId : null })
+        .set({
+          recommended,
+          recommended_at: recommended ? new Date().toISOString() : null,
+          recommended_by: recommended ? caller.actor.userId : null,
+        })
         .where('id', '=', id)
         .execute();
-      await recordAudit(tx, caller, { action: recommended ? 'recommend' : 'unrecommend', entity: 'resource', entityId: id, before: { recommended: row.recommended }, after: { recommended, note } });
+      await recordAudit(tx, caller, {
+        action: recommended ? 'recommend' : 'unrecommend',
+        entity: 'resource',
+        entityId: id,
+        before: { recommended: row.recommended },
+        after: { recommended, note },
+      });
     });
     return this.get(caller.actor, id);
   }
@@ -326,15 +519,30 @@ export class ResourcesService {
     await this.visible(caller.actor, id);
     if (!resourcesPolicy.rate(caller.actor)) throw new ForbiddenError();
     await this.db.transaction().execute(async (tx) => {
-      const before = await tx.selectFrom('resource_ratings').select('stars').where('resource_id', '=', id).where('user_id', '=', caller.actor.userId).executeTakeFirst();
+      const before = await tx
+        .selectFrom('resource_ratings')
+        .select('stars')
+        .where('resource_id', '=', id)
+        .where('user_id', '=', caller.actor.userId)
+        .executeTakeFirst();
       await tx
         .insertInto('resource_ratings')
         .values({ resource_id: id, user_id: caller.actor.userId, stars })
-        .onConflict((oc) => oc.columns(['resource_id', 'user_id']).doUpdateSet({ stars, updated_at: new Date().toISOString() }))
+        .onConflict((oc) =>
+          oc.columns(['resource_id', 'user_id']).doUpdateSet({ stars, updated_at: new Date().toISOString() }),
+        )
         .execute();
       await sql`update resources set rating_sum = t.s, rating_count = t.n
-        from (select coalesce(sum(stars), 0)::int s, count(*)::int n from resource_ratings where resource_id = ${id}) t where id = ${id}`.execute(tx);
-      await recordAudit(tx, caller, { action: 'rate', entity: 'resource', entityId: id, before: before ?? null, after: { stars } });
+        from (select coalesce(sum(stars), 0)::int s, count(*)::int n from resource_ratings where resource_id = ${id}) t where id = ${id}`.execute(
+        tx,
+      );
+      await recordAudit(tx, caller, {
+        action: 'rate',
+        entity: 'resource',
+        entityId: id,
+        before: before ?? null,
+        after: { stars },
+      });
     });
     return this.get(caller.actor, id);
   }
@@ -348,14 +556,28 @@ export class ResourcesService {
       .leftJoin('users as u', 'u.id', 'k.user_id')
       .leftJoin('teachers as t', 't.id', 'u.teacher_id')
       .leftJoin('schools as s', 's.id', 't.school_id')
-      .select(['k.id', 'k.resource_id', 'k.user_id', 'u.display_name', 's.name as school_name', 'k.body', 'k.created_at'])
+      .select([
+        'k.id',
+        'k.resource_id',
+        'k.user_id',
+        'u.display_name',
+        's.name as school_name',
+        'k.body',
+        'k.created_at',
+      ])
       .where('k.resource_id', '=', id)
       .orderBy('k.created_at')
       .orderBy('k.id')
       .limit(500)
       .execute();
     return rows.map((k) => ({
-      id: k.id, resourceId: k.resource_id, userId: k.user_id, userName: k.display_name, schoolName: k.school_name, body: k.body, createdAt: k.created_at,
+      id: k.id,
+      resourceId: k.resource_id,
+      userId: k.user_id,
+      userName: k.display_name,
+      schoolName: k.school_name,
+      body: k.body,
+      createdAt: k.created_at,
       canDelete: canModerate || k.user_id === actor.userId,
     }));
   }
@@ -364,9 +586,22 @@ export class ResourcesService {
     await this.visible(caller.actor, id);
     if (!resourcesPolicy.rate(caller.actor)) throw new ForbiddenError();
     const commentId = await this.db.transaction().execute(async (tx) => {
-      const k = await tx.insertInto('resource_comments').values({ resource_id: id, user_id: caller.actor.userId, body }).returningAll().executeTakeFirstOrThrow();
-      await tx.updateTable('resources').set({ comment_count: sql`comment_count + 1` }).where('id', '=', id).execute();
-      await recordAudit(tx, caller, { action: 'comment', entity: 'resource', entityId: id, after: { commentId: k.id, body } });
+      const k = await tx
+        .insertInto('resource_comments')
+        .values({ resource_id: id, user_id: caller.actor.userId, body })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await tx
+        .updateTable('resources')
+        .set({ comment_count: sql`comment_count + 1` })
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(tx, caller, {
+        action: 'comment',
+        entity: 'resource',
+        entityId: id,
+        after: { commentId: k.id, body },
+      });
       return k.id;
     });
     const all = await this.comments(caller.actor, id);
@@ -380,15 +615,30 @@ export class ResourcesService {
     if (!k.canDelete) throw new ForbiddenError();
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('resource_comments').where('id', '=', commentId).execute();
-      await tx.updateTable('resources').set({ comment_count: sql`greatest(comment_count - 1, 0)` }).where('id', '=', id).execute();
-      await recordAudit(tx, caller, { action: 'delete_comment', entity: 'resource', entityId: id, before: { commentId, body: k.body } });
+      await tx
+        .updateTable('resources')
+        .set({ comment_count: sql`greatest(comment_count - 1, 0)` })
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(tx, caller, {
+        action: 'delete_comment',
+        entity: 'resource',
+        entityId: id,
+        before: { commentId, body: k.body },
+      });
     });
   }
 
   // ---------- usage ----------
   /** The most viewed and downloaded resources over the last `days`, among those the actor can see. */
-  async mostUsed(actor: Actor, q: { communityId?: number | undefined; regionCode?: string | undefined; days: number; limit: number }): Promise<MostUsed> {
-    const conds: Expression<SqlBool>[] = [resourceVisibleSql(actor), sql<SqlBool>`d.day > (now() at time zone 'Asia/Shanghai')::date - ${q.days}::int`];
+  async mostUsed(
+    actor: Actor,
+    q: { communityId?: number | undefined; regionCode?: string | undefined; days: number; limit: number },
+  ): Promise<MostUsed> {
+    const conds: Expression<SqlBool>[] = [
+      resourceVisibleSql(actor),
+      sql<SqlBool>`d.day > (now() at time zone 'Asia/Shanghai')::date - ${q.days}::int`,
+    ];
     if (q.communityId) {
       conds.push(sql<SqlBool>`r.school_id in (select m.school_id from community_memberships m where m.community_id = ${q.communityId}
         and (m.end_date is null or m.end_date >= current_date))`);
@@ -405,9 +655,21 @@ export class ResourcesService {
       .limit(q.limit)
       .execute();
     if (!top.length) return { items: [] };
-    const rows = await repo.resourceSelect(this.db).select(sql<null>`null`.as('rank')).where('r.id', 'in', top.map((t) => t.id)).execute();
+    const rows = await repo
+      .resourceSelect(this.db)
+      .select(sql<null>`null`.as('rank'))
+      .where(
+        'r.id',
+        'in',
+        top.map((t) => t.id),
+      )
+      .execute();
     const byId = new Map(rows.map((r) => [r.id, repo.toResource(r)]));
-    return { items: top.flatMap((t) => (byId.has(t.id) ? [{ resource: byId.get(t.id)!, views: t.views, downloads: t.downloads }] : [])) };
+    return {
+      items: top.flatMap((t) =>
+        byId.has(t.id) ? [{ resource: byId.get(t.id)!, views: t.views, downloads: t.downloads }] : [],
+      ),
+    };
   }
 }
 
@@ -441,17 +703,34 @@ export async function createRecordingResource(db: Db, caller: Caller, input: Rec
   }
   const kind: ResourceKind = 'recorded_lesson';
   if (!/^https?:\/\//i.test(input.url)) {
-    throw new ValidationError([fieldIssue('url', 'invalid_format', '录像链接须以 http:// 或 https:// 开头', 'The recording link must start with http:// or https://')]);
+    throw new ValidationError([
+      fieldIssue(
+        'url',
+        'invalid_format',
+        '录像链接须以 http:// 或 https:// 开头',
+        'The recording link must start with http:// or https://',
+      ),
+    ]);
   }
   const detail = await service.create(
     caller,
     {
-      title: input.title, description: null, kind, subject: input.subject, grade: input.grade, textbookEdition: null, unit: null, tags: ['同步课堂'],
-      schoolId: input.schoolId, communityId: input.communityId, visibility: 'community', licenseNote: null, url: input.url,
+      title: input.title,
+      description: null,
+      kind,
+      subject: input.subject,
+      grade: input.grade,
+      textbookEdition: null,
+      unit: null,
+      tags: ['同步课堂'],
+      schoolId: input.schoolId,
+      communityId: input.communityId,
+      visibility: 'community',
+      licenseNote: null,
+      url: input.url,
     },
     { activityId: input.activityId },
   );
   const { versions: _v, myRating: _m, can: _c, ...resource } = detail;
   return resource;
 }
-

@@ -36,7 +36,10 @@ function toUpload(u: ResourceUploadRow): Upload {
 /** Counts bytes as they stream by and fails the stream once it passes `limit`. */
 class ByteLimit extends Transform {
   bytes = 0;
-  constructor(private readonly limit: number, private readonly onExceed: () => Error) {
+  constructor(
+    private readonly limit: number,
+    private readonly onExceed: () => Error,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
@@ -48,7 +51,8 @@ class ByteLimit extends Transform {
 
 async function readHead(storage: BlobStorage, key: string, size: number): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const part of await storage.get(key, { start: 0, end: Math.min(size, HEAD_BYTES) - 1 })) parts.push(part as Buffer);
+  for await (const part of await storage.get(key, { start: 0, end: Math.min(size, HEAD_BYTES) - 1 }))
+    parts.push(part as Buffer);
   return Buffer.concat(parts);
 }
 
@@ -75,15 +79,36 @@ export class UploadsService {
   async create(caller: Caller, input: UploadInput): Promise<Upload> {
     if (!resourcesPolicy.rate(caller.actor)) throw new ForbiddenError();
     const problem = checkFileName(input.fileName) ?? checkDeclared(input.mimeType, input.fileName, input.size);
-    if (problem) throw fileProblem(problem.code === 'bad_file_name' ? 'body.fileName' : problem.code === 'file_too_large' ? 'body.size' : 'body.mimeType', problem);
+    if (problem)
+      throw fileProblem(
+        problem.code === 'bad_file_name'
+          ? 'body.fileName'
+          : problem.code === 'file_too_large'
+            ? 'body.size'
+            : 'body.mimeType',
+        problem,
+      );
     await this.removeStale(caller.actor.userId);
     const row = await this.db.transaction().execute(async (tx) => {
       const u = await tx
         .insertInto('resource_uploads')
-        .values({ id: randomUUID(), user_id: caller.actor.userId, file_name: input.fileName, mime_type: input.mimeType, size: input.size, storage_key: null, sha256: null })
+        .values({
+          id: randomUUID(),
+          user_id: caller.actor.userId,
+          file_name: input.fileName,
+          mime_type: input.mimeType,
+          size: input.size,
+          storage_key: null,
+          sha256: null,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, caller, { action: 'create', entity: 'resource_upload', entityId: u.id, after: { fileName: u.file_name, size: input.size, mimeType: u.mime_type } });
+      await recordAudit(tx, caller, {
+        action: 'create',
+        entity: 'resource_upload',
+        entityId: u.id,
+        after: { fileName: u.file_name, size: input.size, mimeType: u.mime_type },
+      });
       return u;
     });
     return toUpload(row);
@@ -95,17 +120,32 @@ export class UploadsService {
 
   async putChunk(caller: Caller, id: string, offset: number, body: Readable): Promise<Upload> {
     const u = await this.own(caller, id);
-    if (u.status !== 'open') throw ruleViolation(409, `上传已${u.status === 'failed' ? '失败' : '完成'}，不能再追加数据`, `This upload is ${u.status}; no more data can be added`);
+    if (u.status !== 'open')
+      throw ruleViolation(
+        409,
+        `上传已${u.status === 'failed' ? '失败' : '完成'}，不能再追加数据`,
+        `This upload is ${u.status}; no more data can be added`,
+      );
     const received = Number(u.received_bytes);
     if (offset !== received) {
       // the client resumes from receivedBytes (e.g. after a dropped connection or a duplicate chunk)
-      throw ruleViolation(409, `偏移量应为 ${received}（已接收 ${received} 字节），收到 ${offset}`, `Expected offset ${received} (bytes received so far), got ${offset}`);
+      throw ruleViolation(
+        409,
+        `偏移量应为 ${received}（已接收 ${received} 字节），收到 ${offset}`,
+        `Expected offset ${received} (bytes received so far), got ${offset}`,
+      );
     }
     const room = Math.min(MAX_CHUNK_BYTES, Number(u.size) - received);
     const tooBig = () =>
       room < MAX_CHUNK_BYTES
-        ? payloadTooLarge(`数据超过声明的文件大小 ${u.size} 字节`, `More data than the declared size of ${u.size} bytes`)
-        : payloadTooLarge(`每块最多 ${MAX_CHUNK_BYTES / 1048576} MB`, `A chunk may carry at most ${MAX_CHUNK_BYTES / 1048576} MB`);
+        ? payloadTooLarge(
+            `数据超过声明的文件大小 ${u.size} 字节`,
+            `More data than the declared size of ${u.size} bytes`,
+          )
+        : payloadTooLarge(
+            `每块最多 ${MAX_CHUNK_BYTES / 1048576} MB`,
+            `A chunk may carry at most ${MAX_CHUNK_BYTES / 1048576} MB`,
+          );
     const limit = new ByteLimit(room, tooBig);
     const key = `uploads/${id}/${String(offset).padStart(12, '0')}-${randomUUID().slice(0, 8)}`;
     // pipeline forwards errors both ways (a dropped connection, a chunk over the limit); the
@@ -136,14 +176,21 @@ export class UploadsService {
     const updated = await this.db.transaction().execute(async (tx) => {
       const row = await tx
         .updateTable('resource_uploads')
-        .set({ received_bytes: sql`received_bytes + ${bytes}`, chunk_count: sql`chunk_count + 1`, updated_at: new Date().toISOString() })
+        .set({
+          received_bytes: sql`received_bytes + ${bytes}`,
+          chunk_count: sql`chunk_count + 1`,
+          updated_at: new Date().toISOString(),
+        })
         .where('id', '=', id)
         .where('status', '=', 'open')
         .where('received_bytes', '=', offset)
         .returningAll()
         .executeTakeFirst();
       if (!row) return null;
-      await tx.insertInto('resource_upload_chunks').values({ upload_id: id, idx: row.chunk_count - 1, byte_offset: offset, bytes, storage_key: key }).execute();
+      await tx
+        .insertInto('resource_upload_chunks')
+        .values({ upload_id: id, idx: row.chunk_count - 1, byte_offset: offset, bytes, storage_key: key })
+        .execute();
       return row;
     });
     if (!updated) {
@@ -159,14 +206,34 @@ export class UploadsService {
   async complete(caller: Caller, id: string): Promise<Upload> {
     const u = await this.own(caller, id);
     if (u.status === 'complete' && u.storage_key) return toUpload(u);
-    if (u.status !== 'open') throw ruleViolation(409, `上传状态为“${u.status}”，不能完成`, `This upload is ${u.status} and cannot be completed`);
+    if (u.status !== 'open')
+      throw ruleViolation(
+        409,
+        `上传状态为“${u.status}”，不能完成`,
+        `This upload is ${u.status} and cannot be completed`,
+      );
     if (Number(u.received_bytes) !== Number(u.size)) {
-      throw ruleViolation(409, `文件尚未传完（${u.received_bytes}/${u.size} 字节）`, `The file is incomplete (${u.received_bytes}/${u.size} bytes)`);
+      throw ruleViolation(
+        409,
+        `文件尚未传完（${u.received_bytes}/${u.size} 字节）`,
+        `The file is incomplete (${u.received_bytes}/${u.size} bytes)`,
+      );
     }
     // claim the upload, so two completes cannot assemble it twice
-    const claimed = await this.db.updateTable('resource_uploads').set({ status: 'complete', updated_at: new Date().toISOString() }).where('id', '=', id).where('status', '=', 'open').returning('id').executeTakeFirst();
+    const claimed = await this.db
+      .updateTable('resource_uploads')
+      .set({ status: 'complete', updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .returning('id')
+      .executeTakeFirst();
     if (!claimed) return this.get(caller, id);
-    const chunks = await this.db.selectFrom('resource_upload_chunks').selectAll().where('upload_id', '=', id).orderBy('idx').execute();
+    const chunks = await this.db
+      .selectFrom('resource_upload_chunks')
+      .selectAll()
+      .where('upload_id', '=', id)
+      .orderBy('idx')
+      .execute();
     const now = new Date();
     const key = `resources/${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${randomUUID()}`;
     const hash = createHash('sha256');
@@ -196,9 +263,19 @@ export class UploadsService {
       throw e;
     }
     const row = await this.db.transaction().execute(async (tx) => {
-      const r = await tx.updateTable('resource_uploads').set({ storage_key: key, sha256: hash.digest('hex'), updated_at: new Date().toISOString() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      const r = await tx
+        .updateTable('resource_uploads')
+        .set({ storage_key: key, sha256: hash.digest('hex'), updated_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       await tx.deleteFrom('resource_upload_chunks').where('upload_id', '=', id).execute();
-      await recordAudit(tx, caller, { action: 'complete', entity: 'resource_upload', entityId: id, after: { size: Number(r.size), sha256: r.sha256 } });
+      await recordAudit(tx, caller, {
+        action: 'complete',
+        entity: 'resource_upload',
+        entityId: id,
+        after: { size: Number(r.size), sha256: r.sha256 },
+      });
       return r;
     });
     for (const c of chunks) await storage.delete(c.storage_key).catch(() => undefined);
@@ -207,10 +284,18 @@ export class UploadsService {
 
   /** Marks an upload failed and removes whatever of it was stored: nothing half-written remains. */
   private async fail(id: string) {
-    const chunks = await this.db.selectFrom('resource_upload_chunks').select('storage_key').where('upload_id', '=', id).execute();
+    const chunks = await this.db
+      .selectFrom('resource_upload_chunks')
+      .select('storage_key')
+      .where('upload_id', '=', id)
+      .execute();
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('resource_upload_chunks').where('upload_id', '=', id).execute();
-      await tx.updateTable('resource_uploads').set({ status: 'failed', updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+      await tx
+        .updateTable('resource_uploads')
+        .set({ status: 'failed', updated_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .execute();
     });
     for (const c of chunks) await this.storage.delete(c.storage_key).catch(() => undefined);
   }
@@ -224,7 +309,11 @@ export class UploadsService {
       .where('created_at', '<', sql<string>`now() - make_interval(hours => ${STALE_HOURS})`)
       .execute();
     for (const s of stale) {
-      const chunks = await this.db.selectFrom('resource_upload_chunks').select('storage_key').where('upload_id', '=', s.id).execute();
+      const chunks = await this.db
+        .selectFrom('resource_upload_chunks')
+        .select('storage_key')
+        .where('upload_id', '=', s.id)
+        .execute();
       await this.db.deleteFrom('resource_uploads').where('id', '=', s.id).execute();
       for (const c of chunks) await this.storage.delete(c.storage_key).catch(() => undefined);
       if (s.storage_key) await this.storage.delete(s.storage_key).catch(() => undefined);
@@ -237,9 +326,25 @@ export async function takeUpload(tx: Db, caller: Caller, uploadId: string) {
   const u = await tx.selectFrom('resource_uploads').selectAll().where('id', '=', uploadId).executeTakeFirst();
   if (!u || u.user_id !== caller.actor.userId) throw notFound('upload', uploadId);
   if (u.status !== 'complete' || !u.storage_key) {
-    throw ruleViolation(409, `上传“${u.file_name}”${u.status === 'used' ? '已被使用' : '尚未完成'}`, `Upload "${u.file_name}" is ${u.status === 'used' ? 'already used' : 'not complete'}`);
+    throw ruleViolation(
+      409,
+      `上传“${u.file_name}”${u.status === 'used' ? '已被使用' : '尚未完成'}`,
+      `Upload "${u.file_name}" is ${u.status === 'used' ? 'already used' : 'not complete'}`,
+    );
   }
-  const claimed = await tx.updateTable('resource_uploads').set({ status: 'used', updated_at: new Date().toISOString() }).where('id', '=', uploadId).where('status', '=', 'complete').returning('id').executeTakeFirst();
+  const claimed = await tx
+    .updateTable('resource_uploads')
+    .set({ status: 'used', updated_at: new Date().toISOString() })
+    .where('id', '=', uploadId)
+    .where('status', '=', 'complete')
+    .returning('id')
+    .executeTakeFirst();
   if (!claimed) throw ruleViolation(409, `上传“${u.file_name}”已被使用`, `Upload "${u.file_name}" is already used`);
-  return { storage_key: u.storage_key, file_name: u.file_name, mime_type: u.mime_type, size_bytes: Number(u.size), sha256: u.sha256 };
+  return {
+    storage_key: u.storage_key,
+    file_name: u.file_name,
+    mime_type: u.mime_type,
+    size_bytes: Number(u.size),
+    sha256: u.sha256,
+  };
 }

@@ -22,30 +22,62 @@ const notice = z.object({ id: z.number(), communityId: z.number(), title: z.stri
 const noticeInput = z.object({ communityId: z.number().int().positive(), title: z.string().trim().min(1).max(200) });
 
 function noticeboardRoutes(app: ZodApp, ctx: ModuleContext) {
-  app.get('/api/v1/notices', { schema: { tags: ['noticeboard'], querystring: pageQuery, response: { 200: pageOf(notice) } } }, async (req) => {
-    const { actor } = callerOf(req);
-    const visible = visibleCommunityCondition(actor, 'community_id');
-    const [items, total] = await Promise.all([
-      sql<{ id: number; communityId: number; title: string; postedAt: string }>`select id, community_id as "communityId", title, posted_at::text as "postedAt"
-        from noticeboard_notices where ${visible} order by id desc limit ${req.query.pageSize} offset ${pageOffset(req.query)}`.execute(ctx.db),
-      sql<{ n: number }>`select count(*)::int as n from noticeboard_notices where ${visible}`.execute(ctx.db),
-    ]);
-    return { items: items.rows, total: total.rows[0]!.n };
-  });
-  app.post('/api/v1/notices', { schema: { tags: ['noticeboard'], body: noticeInput, response: { 201: notice } } }, async (req, reply) => {
-    const caller = callerOf(req);
-    requireRole(caller.actor, 'bureau_admin');
-    const row = await ctx.db.transaction().execute(async (tx) => {
-      const community = await sql<{ id: number }>`select id from communities where id = ${req.body.communityId} and ${visibleCommunityCondition(caller.actor, 'id')}`.execute(tx);
-      if (!community.rows.length) throw nothingFound('教共体不存在', 'No such community');
-      const inserted = await sql<{ id: number; communityId: number; title: string; postedAt: string }>`insert into noticeboard_notices (community_id, title)
-        values (${req.body.communityId}, ${req.body.title}) returning id, community_id as "communityId", title, posted_at::text as "postedAt"`.execute(tx);
-      const created = inserted.rows[0]!;
-      await recordAudit(tx, caller, { action: 'create', entity: 'notice', entityId: created.id, after: created, scope: { communityId: created.communityId } });
-      return created;
-    });
-    return reply.status(201).send(row);
-  });
+  app.get(
+    '/api/v1/notices',
+    { schema: { tags: ['noticeboard'], querystring: pageQuery, response: { 200: pageOf(notice) } } },
+    async (req) => {
+      const { actor } = callerOf(req);
+      const visible = visibleCommunityCondition(actor, 'community_id');
+      const [items, total] = await Promise.all([
+        sql<{
+          id: number;
+          communityId: number;
+          title: string;
+          postedAt: string;
+        }>`select id, community_id as "communityId", title, posted_at::text as "postedAt"
+        from noticeboard_notices where ${visible} order by id desc limit ${req.query.pageSize} offset ${pageOffset(req.query)}`.execute(
+          ctx.db,
+        ),
+        sql<{ n: number }>`select count(*)::int as n from noticeboard_notices where ${visible}`.execute(ctx.db),
+      ]);
+      return { items: items.rows, total: total.rows[0]!.n };
+    },
+  );
+  app.post(
+    '/api/v1/notices',
+    { schema: { tags: ['noticeboard'], body: noticeInput, response: { 201: notice } } },
+    async (req, reply) => {
+      const caller = callerOf(req);
+      requireRole(caller.actor, 'bureau_admin');
+      const row = await ctx.db.transaction().execute(async (tx) => {
+        const community = await sql<{
+          id: number;
+        }>`select id from communities where id = ${req.body.communityId} and ${visibleCommunityCondition(caller.actor, 'id')}`.execute(
+          tx,
+        );
+        if (!community.rows.length) throw nothingFound('教共体不存在', 'No such community');
+        const inserted = await sql<{
+          id: number;
+          communityId: number;
+          title: string;
+          postedAt: string;
+        }>`insert into noticeboard_notices (community_id, title)
+        values (${req.body.communityId}, ${req.body.title}) returning id, community_id as "communityId", title, posted_at::text as "postedAt"`.execute(
+          tx,
+        );
+        const created = inserted.rows[0]!;
+        await recordAudit(tx, caller, {
+          action: 'create',
+          entity: 'notice',
+          entityId: created.id,
+          after: created,
+          scope: { communityId: created.communityId },
+        });
+        return created;
+      });
+      return reply.status(201).send(row);
+    },
+  );
 }
 
 const noticesPanel: PanelDefinition = {
@@ -57,18 +89,30 @@ const noticesPanel: PanelDefinition = {
   async load(ctx) {
     const r = await sql<{ n: number }>`select count(*)::int as n from noticeboard_notices n
       where ${visibleCommunityCondition(ctx.actor, 'n.community_id')}`.execute(ctx.db);
-    return { figures: [{ key: 'notices', label: label('公告数', 'Notices'), value: r.rows[0]!.n, unit: 'items', drillDown: null }] };
+    return {
+      figures: [
+        { key: 'notices', label: label('公告数', 'Notices'), value: r.rows[0]!.n, unit: 'items', drillDown: null },
+      ],
+    };
   },
 };
 
 const noticesPosted: DataSource = {
   key: 'notices_posted',
   label: { zh: '发布公告数', en: 'Notices posted' },
-  unit: 'notice', unitLabel: { zh: '条', en: 'notices' }, module: 'noticeboard',
-  requires: [{ table: 'noticeboard_notices', columns: ['community_id', 'posted_at'] }], schoolScope: false,
+  unit: 'notice',
+  unitLabel: { zh: '条', en: 'notices' },
+  module: 'noticeboard',
+  requires: [{ table: 'noticeboard_notices', columns: ['community_id', 'posted_at'] }],
+  schoolScope: false,
   async compute(db: Db, q) {
-    const rows = await sql<{ id: number; v: number }>`select community_id as id, count(*)::int as v from noticeboard_notices
-      where community_id = any(${q.ids}::int[]) and posted_at >= ${yearStart(q.year)}::date and posted_at < ${yearEnd(q.year)}::date group by community_id`.execute(db);
+    const rows = await sql<{
+      id: number;
+      v: number;
+    }>`select community_id as id, count(*)::int as v from noticeboard_notices
+      where community_id = any(${q.ids}::int[]) and posted_at >= ${yearStart(q.year)}::date and posted_at < ${yearEnd(q.year)}::date group by community_id`.execute(
+      db,
+    );
     return toMap(rows.rows, q.ids, 0);
   },
 };
@@ -93,7 +137,9 @@ export const noticeboardModule: GongjinModule = {
   routes: noticeboardRoutes,
   async demo(dbh) {
     const r = await sql<{ n: number }>`with ins as (insert into noticeboard_notices (community_id, title)
-      select id, name || '：本学期联合教研安排' from communities returning 1) select count(*)::int as n from ins`.execute(dbh.db);
+      select id, name || '：本学期联合教研安排' from communities returning 1) select count(*)::int as n from ins`.execute(
+      dbh.db,
+    );
     return { notices: r.rows[0]!.n };
   },
   dashboard: { panels: [noticesPanel], changeTables: ['noticeboard_notices'] },

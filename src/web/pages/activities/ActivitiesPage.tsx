@@ -24,7 +24,15 @@ export default function ActivitiesPage() {
   const [creating, setCreating] = useState(false);
   const [openId, setOpenId] = useState<number | undefined>();
   const communityId = state.communityId ? Number(state.communityId) : undefined;
-  const filters = { communityId, kind: listOf(state.kind), semester: state.semester, month: state.month, search: state.search, schoolId: state.schoolId, ids: state.ids };
+  const filters = {
+    communityId,
+    kind: listOf(state.kind),
+    semester: state.semester,
+    month: state.month,
+    search: state.search,
+    schoolId: state.schoolId,
+    ids: state.ids,
+  };
   const { data, isFetching } = useActivities({ ...filters, page, pageSize });
 
   return (
@@ -36,19 +44,66 @@ export default function ActivitiesPage() {
           <>
             {communityId && state.semester ? (
               <>
-                <Button icon={<DownloadOutlined />} href={archiveUrl('xlsx', { communityId, semester: state.semester })} data-testid="archive-xlsx">{t('archiveXlsx')}</Button>
-                <Button icon={<DownloadOutlined />} href={archiveUrl('pdf', { communityId, semester: state.semester })} data-testid="archive-pdf">{t('archivePdf')}</Button>
+                <Button
+                  icon={<DownloadOutlined />}
+                  href={archiveUrl('xlsx', { communityId, semester: state.semester })}
+                  data-testid="archive-xlsx"
+                >
+                  {t('archiveXlsx')}
+                </Button>
+                <Button
+                  icon={<DownloadOutlined />}
+                  href={archiveUrl('pdf', { communityId, semester: state.semester })}
+                  data-testid="archive-pdf"
+                >
+                  {t('archivePdf')}
+                </Button>
               </>
             ) : null}
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="activity-create">{t('create')}</Button>
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setCreating(true)}
+              data-testid="activity-create"
+            >
+              {t('create')}
+            </Button>
           </>
         }
       />
       <FilterBar onReset={list.reset}>
-        <ScopedCommunitySelect placeholder={t('f.community')} value={communityId} onChange={(v) => set({ communityId: v as number | undefined })} style={{ width: 220 }} data-testid="filter-community" />
-        <EnumSelect labels={ACTIVITY_KIND_LABELS} mode="multiple" maxTagCount="responsive" placeholder={t('f.kind')} value={listOf(state.kind)} onChange={(v: string[]) => set({ kind: v })} style={{ width: 200 }} />
-        <SemesterSelect allowClear placeholder={t('semester')} value={state.semester} onChange={(v?: string) => set({ semester: v })} style={{ width: 220 }} data-testid="filter-semester" />
-        <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchTitle')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 200 }} />
+        <ScopedCommunitySelect
+          placeholder={t('f.community')}
+          value={communityId}
+          onChange={(v) => set({ communityId: v as number | undefined })}
+          style={{ width: 220 }}
+          data-testid="filter-community"
+        />
+        <EnumSelect
+          labels={ACTIVITY_KIND_LABELS}
+          mode="multiple"
+          maxTagCount="responsive"
+          placeholder={t('f.kind')}
+          value={listOf(state.kind)}
+          onChange={(v: string[]) => set({ kind: v })}
+          style={{ width: 200 }}
+        />
+        <SemesterSelect
+          allowClear
+          placeholder={t('semester')}
+          value={state.semester}
+          onChange={(v?: string) => set({ semester: v })}
+          style={{ width: 220 }}
+          data-testid="filter-semester"
+        />
+        <Input.Search
+          key={state.search ?? ''}
+          allowClear
+          placeholder={t('searchTitle')}
+          defaultValue={state.search}
+          onSearch={(v) => set({ search: v })}
+          style={{ width: 200 }}
+        />
       </FilterBar>
       <ListTable<Activity>
         loading={isFetching}
@@ -59,8 +114,24 @@ export default function ActivitiesPage() {
         data={data}
         columns={[
           { title: t('f.date'), dataIndex: 'startsAt', width: 150, render: (v: string) => shanghaiDateTime(v) },
-          { title: t('f.kind'), dataIndex: 'kind', width: 120, render: (v: Activity['kind']) => <Tag color={v === 'sync_class' ? 'blue' : undefined}>{label(ACTIVITY_KIND_LABELS, v)}</Tag> },
-          { title: t('f.title'), dataIndex: 'title', render: (v: string, r) => <>{v}{r.attachmentCount ? <Tag style={{ marginLeft: 6 }}>📎 {r.attachmentCount}</Tag> : null}</> },
+          {
+            title: t('f.kind'),
+            dataIndex: 'kind',
+            width: 120,
+            render: (v: Activity['kind']) => (
+              <Tag color={v === 'sync_class' ? 'blue' : undefined}>{label(ACTIVITY_KIND_LABELS, v)}</Tag>
+            ),
+          },
+          {
+            title: t('f.title'),
+            dataIndex: 'title',
+            render: (v: string, r) => (
+              <>
+                {v}
+                {r.attachmentCount ? <Tag style={{ marginLeft: 6 }}>📎 {r.attachmentCount}</Tag> : null}
+              </>
+            ),
+          },
           { title: t('f.community'), dataIndex: 'communityName', width: 180 },
           { title: t('f.organizer'), dataIndex: 'organizerSchoolName', width: 180 },
           { title: t('f.teachers'), dataIndex: 'teacherCount', width: 80, align: 'right' },

@@ -1,11 +1,37 @@
 import { shanghaiDateTime } from '../../../shared/activities.semester';
 import { UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Descriptions, Drawer, Form, Image, Input, InputNumber, List, Popconfirm, Space, Tag, Upload } from 'antd';
+import {
+  App,
+  Button,
+  Descriptions,
+  Drawer,
+  Form,
+  Image,
+  Input,
+  InputNumber,
+  List,
+  Popconfirm,
+  Space,
+  Tag,
+  Upload,
+} from 'antd';
 import { useTranslation } from 'react-i18next';
-import { ACTIVITY_KIND_LABELS, type ActivityDetail, type Attachment, type SyncClassDetails } from '../../../shared/activities.schemas';
+import {
+  ACTIVITY_KIND_LABELS,
+  type ActivityDetail,
+  type Attachment,
+  type SyncClassDetails,
+} from '../../../shared/activities.schemas';
 import { errorText } from '../../api/client';
-import { activityKeys, attachmentUrl, uploadEvidence, useActivity, useDeleteActivity, useSyncResult } from '../../api/activities';
+import {
+  activityKeys,
+  attachmentUrl,
+  uploadEvidence,
+  useActivity,
+  useDeleteActivity,
+  useSyncResult,
+} from '../../api/activities';
 import { useLabels } from '../../components/labels';
 import { isPhone } from './shared';
 
@@ -16,18 +42,51 @@ export function ActivityDetailDrawer({ id, onClose }: { id: number | undefined; 
   const { data } = useActivity(id);
   const remove = useDeleteActivity();
   return (
-    <Drawer open={!!id} onClose={onClose} size={isPhone() ? window.innerWidth : 640} title={data?.title} data-testid="activity-detail"
-      extra={data?.canEdit ? <Popconfirm title={t('deleteConfirm')} onConfirm={() => remove.mutateAsync(data.id).then(onClose).catch(() => undefined)}><Button danger>{t('common:delete')}</Button></Popconfirm> : null}>
+    <Drawer
+      open={!!id}
+      onClose={onClose}
+      size={isPhone() ? window.innerWidth : 640}
+      title={data?.title}
+      data-testid="activity-detail"
+      extra={
+        data?.canEdit ? (
+          <Popconfirm
+            title={t('deleteConfirm')}
+            onConfirm={() =>
+              remove
+                .mutateAsync(data.id)
+                .then(onClose)
+                .catch(() => undefined)
+            }
+          >
+            <Button danger>{t('common:delete')}</Button>
+          </Popconfirm>
+        ) : null
+      }
+    >
       {data ? (
         <>
-          <Descriptions column={1} size="small" bordered items={[
-            { key: 'kind', label: t('f.kind'), children: label(ACTIVITY_KIND_LABELS, data.kind) },
-            { key: 'when', label: t('f.date'), children: `${shanghaiDateTime(data.startsAt)} – ${shanghaiDateTime(data.endsAt).slice(11)}（${data.semester}）` },
-            { key: 'c', label: t('f.community'), children: data.communityName },
-            { key: 's', label: t('f.participants'), children: data.schools.map((s) => <Tag key={s.id}>{s.name}</Tag>) },
-            { key: 'n', label: t('f.teachers'), children: `${data.teacherCount} / ${data.studentCount}` },
-            ...(data.description ? [{ key: 'd', label: t('f.description'), children: data.description }] : []),
-          ]} />
+          <Descriptions
+            column={1}
+            size="small"
+            bordered
+            items={[
+              { key: 'kind', label: t('f.kind'), children: label(ACTIVITY_KIND_LABELS, data.kind) },
+              {
+                key: 'when',
+                label: t('f.date'),
+                children: `${shanghaiDateTime(data.startsAt)} – ${shanghaiDateTime(data.endsAt).slice(11)}（${data.semester}）`,
+              },
+              { key: 'c', label: t('f.community'), children: data.communityName },
+              {
+                key: 's',
+                label: t('f.participants'),
+                children: data.schools.map((s) => <Tag key={s.id}>{s.name}</Tag>),
+              },
+              { key: 'n', label: t('f.teachers'), children: `${data.teacherCount} / ${data.studentCount}` },
+              ...(data.description ? [{ key: 'd', label: t('f.description'), children: data.description }] : []),
+            ]}
+          />
           {data.kind === 'sync_class' ? <SyncResult activity={data} /> : null}
           <Evidence activity={data} />
         </>
@@ -45,16 +104,45 @@ function SyncResult({ activity }: { activity: ActivityDetail }) {
   return (
     <div style={{ marginTop: 16 }}>
       <h4>{t('afterClass')}</h4>
-      {!started ? <div style={{ color: '#888' }}>{t('notStarted')}</div> : (
-        <Form form={form} layout="vertical" initialValues={{ attended: d.receiving.map((r) => r.attended ?? r.expectedStudents), recordingUrl: d.recordingUrl ?? '' }}
-          onFinish={(v) => save.mutate({ id: activity.id, body: { attendance: d.receiving.map((r, i) => ({ schoolId: r.schoolId, className: r.className, attended: v.attended[i] ?? 0 })), recordingUrl: v.recordingUrl || null } })}>
+      {!started ? (
+        <div style={{ color: '#888' }}>{t('notStarted')}</div>
+      ) : (
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{
+            attended: d.receiving.map((r) => r.attended ?? r.expectedStudents),
+            recordingUrl: d.recordingUrl ?? '',
+          }}
+          onFinish={(v) =>
+            save.mutate({
+              id: activity.id,
+              body: {
+                attendance: d.receiving.map((r, i) => ({
+                  schoolId: r.schoolId,
+                  className: r.className,
+                  attended: v.attended[i] ?? 0,
+                })),
+                recordingUrl: v.recordingUrl || null,
+              },
+            })
+          }
+        >
           {d.receiving.map((r, i) => (
-            <Form.Item key={i} name={['attended', i]} label={`${activity.schools.find((s) => s.id === r.schoolId)?.name ?? r.schoolId} ${r.className}（${t('expected')} ${r.expectedStudents}）`}>
+            <Form.Item
+              key={i}
+              name={['attended', i]}
+              label={`${activity.schools.find((s) => s.id === r.schoolId)?.name ?? r.schoolId} ${r.className}（${t('expected')} ${r.expectedStudents}）`}
+            >
               <InputNumber min={0} max={80} data-testid={`attended-${i}`} />
             </Form.Item>
           ))}
-          <Form.Item name="recordingUrl" label={t('f.recordingUrl')}><Input placeholder="https://" data-testid="recording-url" /></Form.Item>
-          <Button htmlType="submit" type="primary" loading={save.isPending} data-testid="sync-result-save">{t('saveResult')}</Button>
+          <Form.Item name="recordingUrl" label={t('f.recordingUrl')}>
+            <Input placeholder="https://" data-testid="recording-url" />
+          </Form.Item>
+          <Button htmlType="submit" type="primary" loading={save.isPending} data-testid="sync-result-save">
+            {t('saveResult')}
+          </Button>
         </Form>
       )}
     </div>
@@ -79,8 +167,14 @@ function Evidence({ activity }: { activity: ActivityDetail }) {
     <div style={{ marginTop: 16 }}>
       <Space style={{ marginBottom: 8 }}>
         <h4 style={{ margin: 0 }}>{t('evidence')}</h4>
-        <Upload showUploadList={false} beforeUpload={(f) => send(f)} accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx">
-          <Button size="small" icon={<UploadOutlined />} data-testid="evidence-upload">{t('f.addFiles')}</Button>
+        <Upload
+          showUploadList={false}
+          beforeUpload={(f) => send(f)}
+          accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
+        >
+          <Button size="small" icon={<UploadOutlined />} data-testid="evidence-upload">
+            {t('f.addFiles')}
+          </Button>
         </Upload>
       </Space>
       <List<Attachment>
@@ -88,11 +182,47 @@ function Evidence({ activity }: { activity: ActivityDetail }) {
         dataSource={activity.attachments}
         locale={{ emptyText: t('noEvidence') }}
         renderItem={(a) => (
-          <List.Item actions={[<Upload key="v" showUploadList={false} beforeUpload={(f) => send(f, a.id)}><Button size="small" type="link">{t('correct')}</Button></Upload>]}>
+          <List.Item
+            actions={[
+              <Upload key="v" showUploadList={false} beforeUpload={(f) => send(f, a.id)}>
+                <Button size="small" type="link">
+                  {t('correct')}
+                </Button>
+              </Upload>,
+            ]}
+          >
             <List.Item.Meta
-              avatar={a.hasThumbnail ? <Image width={64} src={attachmentUrl(a.id, 'thumb')} preview={{ src: attachmentUrl(a.id, 'file') }} alt={a.fileName} /> : null}
-              title={<a href={attachmentUrl(a.id, 'file')} target="_blank" rel="noreferrer">{a.fileName}</a>}
-              description={<>{a.caption ? `${a.caption} · ` : ''}v{a.version} · {shanghaiDateTime(a.uploadedAt)}{a.history.length ? <> · {t('history')}: {a.history.map((h) => <a key={h.id} href={attachmentUrl(h.id, 'file')} style={{ marginLeft: 4 }}>v{h.version}</a>)}</> : null}</>}
+              avatar={
+                a.hasThumbnail ? (
+                  <Image
+                    width={64}
+                    src={attachmentUrl(a.id, 'thumb')}
+                    preview={{ src: attachmentUrl(a.id, 'file') }}
+                    alt={a.fileName}
+                  />
+                ) : null
+              }
+              title={
+                <a href={attachmentUrl(a.id, 'file')} target="_blank" rel="noreferrer">
+                  {a.fileName}
+                </a>
+              }
+              description={
+                <>
+                  {a.caption ? `${a.caption} · ` : ''}v{a.version} · {shanghaiDateTime(a.uploadedAt)}
+                  {a.history.length ? (
+                    <>
+                      {' '}
+                      · {t('history')}:{' '}
+                      {a.history.map((h) => (
+                        <a key={h.id} href={attachmentUrl(h.id, 'file')} style={{ marginLeft: 4 }}>
+                          v{h.version}
+                        </a>
+                      ))}
+                    </>
+                  ) : null}
+                </>
+              }
             />
           </List.Item>
         )}

@@ -29,7 +29,15 @@ interface Values {
 }
 
 /** Quick entry (under a minute on a phone): kind, where, when, how many, the kind's details, photos. */
-export function ActivityFormDrawer({ open, onClose, onSaved }: { open: boolean; onClose: () => void; onSaved?: (id: number) => void }) {
+export function ActivityFormDrawer({
+  open,
+  onClose,
+  onSaved,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onSaved?: (id: number) => void;
+}) {
   const { t } = useTranslation('activities');
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
@@ -45,8 +53,17 @@ export function ActivityFormDrawer({ open, onClose, onSaved }: { open: boolean; 
     const endsAt = new Date(Date.parse(startsAt) + v.minutes * 60000).toISOString();
     const details = kind === 'sync_class' ? { ...v.details, durationMinutes: v.minutes } : v.details;
     const body = {
-      kind, communityId: v.communityId, organizerSchoolId: v.organizerSchoolId, participantSchoolIds: v.participantSchoolIds ?? [], title: v.title,
-      description: v.description || null, startsAt, endsAt, teacherCount: v.teacherCount, ...(v.studentCount != null ? { studentCount: v.studentCount } : {}), details,
+      kind,
+      communityId: v.communityId,
+      organizerSchoolId: v.organizerSchoolId,
+      participantSchoolIds: v.participantSchoolIds ?? [],
+      title: v.title,
+      description: v.description || null,
+      startsAt,
+      endsAt,
+      teacherCount: v.teacherCount,
+      ...(v.studentCount != null ? { studentCount: v.studentCount } : {}),
+      details,
     } as ActivityInput;
     const saved = await create.mutateAsync(body);
     // photos go once the record exists; a refused file is reported, the record stays
@@ -63,7 +80,15 @@ export function ActivityFormDrawer({ open, onClose, onSaved }: { open: boolean; 
   };
 
   const req = [{ required: true, message: t('common:required') }];
-  const initial: Partial<Values> = { kind: 'sync_class', communityId: own, date: dayjs(), time: dayjs().hour(9).minute(0), minutes: 40, teacherCount: 2, details: { mode: 'sync', receiving: [{ expectedStudents: 40 }] } };
+  const initial: Partial<Values> = {
+    kind: 'sync_class',
+    communityId: own,
+    date: dayjs(),
+    time: dayjs().hour(9).minute(0),
+    minutes: 40,
+    teacherCount: 2,
+    details: { mode: 'sync', receiving: [{ expectedStudents: 40 }] },
+  };
   return (
     <FormDrawer<Values>
       open={open}
@@ -74,17 +99,38 @@ export function ActivityFormDrawer({ open, onClose, onSaved }: { open: boolean; 
       initialValues={initial}
       width={isPhone() ? window.innerWidth : 760}
       testId="activity-form"
-      mapField={(p) => (p[0] === 'startsAt' ? ['date'] : p[0] === 'endsAt' ? ['minutes'] : p[0] === 'details' && p[1] === 'durationMinutes' ? ['minutes'] : undefined)}
+      mapField={(p) =>
+        p[0] === 'startsAt'
+          ? ['date']
+          : p[0] === 'endsAt'
+            ? ['minutes']
+            : p[0] === 'details' && p[1] === 'durationMinutes'
+              ? ['minutes']
+              : undefined
+      }
     >
       <Row gutter={12}>
         <Col xs={24} sm={8}>
           <Form.Item name="kind" label={t('f.kind')} rules={req}>
-            <EnumSelect labels={ACTIVITY_KIND_LABELS} allowClear={false} onChange={(k: ActivityKind) => form.setFieldValue('details', k === 'sync_class' ? { mode: 'sync', receiving: [{ expectedStudents: 40 }] } : {})} data-testid="f-kind" />
+            <EnumSelect
+              labels={ACTIVITY_KIND_LABELS}
+              allowClear={false}
+              onChange={(k: ActivityKind) =>
+                form.setFieldValue(
+                  'details',
+                  k === 'sync_class' ? { mode: 'sync', receiving: [{ expectedStudents: 40 }] } : {},
+                )
+              }
+              data-testid="f-kind"
+            />
           </Form.Item>
         </Col>
         <Col xs={24} sm={16}>
           <Form.Item name="communityId" label={t('f.community')} rules={req}>
-            <ScopedCommunitySelect data-testid="f-community" onChange={() => form.setFieldsValue({ organizerSchoolId: undefined, participantSchoolIds: [] })} />
+            <ScopedCommunitySelect
+              data-testid="f-community"
+              onChange={() => form.setFieldsValue({ organizerSchoolId: undefined, participantSchoolIds: [] })}
+            />
           </Form.Item>
         </Col>
         <Col xs={24} sm={12}>
@@ -111,7 +157,14 @@ export function ActivityFormDrawer({ open, onClose, onSaved }: { open: boolean; 
         </Col>
         <Col xs={12} sm={5}>
           <Form.Item name="time" label={t('f.time')} rules={req}>
-            <TimePicker format="HH:mm" minuteStep={5} style={{ width: '100%' }} allowClear={false} needConfirm={false} data-testid="f-time" />
+            <TimePicker
+              format="HH:mm"
+              minuteStep={5}
+              style={{ width: '100%' }}
+              allowClear={false}
+              needConfirm={false}
+              data-testid="f-time"
+            />
           </Form.Item>
         </Col>
         <Col xs={8} sm={4}>
@@ -125,7 +178,11 @@ export function ActivityFormDrawer({ open, onClose, onSaved }: { open: boolean; 
           </Form.Item>
         </Col>
         <Col xs={8} sm={4}>
-          <Form.Item name="studentCount" label={t('f.studentsTotal')} tooltip={kind === 'sync_class' ? t('f.studentsAuto') : undefined}>
+          <Form.Item
+            name="studentCount"
+            label={t('f.studentsTotal')}
+            tooltip={kind === 'sync_class' ? t('f.studentsAuto') : undefined}
+          >
             <InputNumber min={0} max={20000} style={{ width: '100%' }} />
           </Form.Item>
         </Col>
@@ -135,8 +192,18 @@ export function ActivityFormDrawer({ open, onClose, onSaved }: { open: boolean; 
         <Input.TextArea rows={2} maxLength={4000} />
       </Form.Item>
       <Form.Item label={t('f.photos')} extra={t('f.photosHint')}>
-        <Upload multiple listType="picture" fileList={files} beforeUpload={() => false} onChange={({ fileList }) => setFiles(fileList)} accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx" capture={undefined}>
-          <Button icon={<UploadOutlined />} data-testid="f-photos">{t('f.addFiles')}</Button>
+        <Upload
+          multiple
+          listType="picture"
+          fileList={files}
+          beforeUpload={() => false}
+          onChange={({ fileList }) => setFiles(fileList)}
+          accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
+          capture={undefined}
+        >
+          <Button icon={<UploadOutlined />} data-testid="f-photos">
+            {t('f.addFiles')}
+          </Button>
         </Upload>
       </Form.Item>
     </FormDrawer>

@@ -26,15 +26,39 @@ export default function CalendarPage() {
   const [openId, setOpenId] = useState<number>();
   const from = view === 'month' ? anchor.startOf('month') : anchor.subtract((anchor.day() + 6) % 7, 'day');
   const to = view === 'month' ? anchor.endOf('month') : from.add(6, 'day');
-  const { data, isFetching } = useCalendar({ communityId, schoolId, from: from.format('YYYY-MM-DD'), to: to.format('YYYY-MM-DD') }, !!(communityId || schoolId));
+  const { data, isFetching } = useCalendar(
+    { communityId, schoolId, from: from.format('YYYY-MM-DD'), to: to.format('YYYY-MM-DD') },
+    !!(communityId || schoolId),
+  );
   const events = data ?? [];
   const onDay = (d: Dayjs) => events.filter((e) => dayjs(e.startsAt).isSame(d, 'day'));
   const conflicts = events.filter((e) => e.conflicts.length);
 
   const chip = (e: CalendarEvent) => (
-    <Tooltip key={e.id} title={<>{e.title}<br />{e.hostTeacherName}（{e.hostSchoolName} {e.hostClass}）→ {e.receiving.map((r) => `${r.schoolName}${r.className}`).join('、')}{e.conflicts.map((c) => <div key={c.withId}>⚠ {t(`conflict.${c.reason}`)}：{c.withTitle}</div>)}</>}>
-      <Tag color={e.conflicts.length ? 'red' : e.completed ? 'green' : 'blue'} style={{ cursor: 'pointer', marginBottom: 2, whiteSpace: 'normal' }} onClick={() => setOpenId(e.id)} data-testid={`cal-event-${e.id}`}>
-        {e.conflicts.length ? <WarningOutlined /> : null} {dayjs(e.startsAt).format('HH:mm')} {label(SUBJECT_LABELS, e.subject as never)} {t('gradeN', { n: e.grade })}
+    <Tooltip
+      key={e.id}
+      title={
+        <>
+          {e.title}
+          <br />
+          {e.hostTeacherName}（{e.hostSchoolName} {e.hostClass}）→{' '}
+          {e.receiving.map((r) => `${r.schoolName}${r.className}`).join('、')}
+          {e.conflicts.map((c) => (
+            <div key={c.withId}>
+              ⚠ {t(`conflict.${c.reason}`)}：{c.withTitle}
+            </div>
+          ))}
+        </>
+      }
+    >
+      <Tag
+        color={e.conflicts.length ? 'red' : e.completed ? 'green' : 'blue'}
+        style={{ cursor: 'pointer', marginBottom: 2, whiteSpace: 'normal' }}
+        onClick={() => setOpenId(e.id)}
+        data-testid={`cal-event-${e.id}`}
+      >
+        {e.conflicts.length ? <WarningOutlined /> : null} {dayjs(e.startsAt).format('HH:mm')}{' '}
+        {label(SUBJECT_LABELS, e.subject as never)} {t('gradeN', { n: e.grade })}
       </Tag>
     </Tooltip>
   );
@@ -42,24 +66,68 @@ export default function CalendarPage() {
   return (
     <>
       <ActivitiesNav />
-      <PageHeader title={t('calendarTitle')} extra={<Segmented value={view} onChange={(v) => set({ view: v as string })} options={[{ value: 'month', label: t('month') }, { value: 'week', label: t('week') }]} data-testid="cal-view" />} />
+      <PageHeader
+        title={t('calendarTitle')}
+        extra={
+          <Segmented
+            value={view}
+            onChange={(v) => set({ view: v as string })}
+            options={[
+              { value: 'month', label: t('month') },
+              { value: 'week', label: t('week') },
+            ]}
+            data-testid="cal-view"
+          />
+        }
+      />
       <Space wrap style={{ marginBottom: 12 }}>
-        <ScopedCommunitySelect placeholder={t('f.community')} value={communityId} onChange={(v) => set({ communityId: v as number | undefined, schoolId: undefined })} style={{ width: 240 }} data-testid="cal-community" />
-        <SchoolSelect placeholder={t('orSchool')} value={schoolId} onChange={(v) => set({ schoolId: v as number | undefined, communityId: undefined })} style={{ width: 240 }} />
+        <ScopedCommunitySelect
+          placeholder={t('f.community')}
+          value={communityId}
+          onChange={(v) => set({ communityId: v as number | undefined, schoolId: undefined })}
+          style={{ width: 240 }}
+          data-testid="cal-community"
+        />
+        <SchoolSelect
+          placeholder={t('orSchool')}
+          value={schoolId}
+          onChange={(v) => set({ schoolId: v as number | undefined, communityId: undefined })}
+          style={{ width: 240 }}
+        />
         <Button onClick={() => set({ date: anchor.subtract(1, view).format('YYYY-MM-DD') })}>‹</Button>
-        <span data-testid="cal-range">{from.format('YYYY-MM-DD')} ~ {to.format('YYYY-MM-DD')}</span>
+        <span data-testid="cal-range">
+          {from.format('YYYY-MM-DD')} ~ {to.format('YYYY-MM-DD')}
+        </span>
         <Button onClick={() => set({ date: anchor.add(1, view).format('YYYY-MM-DD') })}>›</Button>
         <Button onClick={() => set({ date: undefined })}>{t('today')}</Button>
       </Space>
-      {conflicts.length ? <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('conflictsFound', { count: conflicts.length })} data-testid="cal-conflicts" /> : null}
-      {!communityId && !schoolId ? <Empty description={t('chooseCommunity')} /> : view === 'month' ? (
-        <Calendar value={anchor} onPanelChange={(d) => set({ date: d.format('YYYY-MM-DD') })} onSelect={(d, info) => { if (info.source === 'date') set({ date: d.format('YYYY-MM-DD') }); }}
-          cellRender={(d, info) => (info.type === 'date' ? <div>{onDay(d).map(chip)}</div> : null)} />
+      {conflicts.length ? (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={t('conflictsFound', { count: conflicts.length })}
+          data-testid="cal-conflicts"
+        />
+      ) : null}
+      {!communityId && !schoolId ? (
+        <Empty description={t('chooseCommunity')} />
+      ) : view === 'month' ? (
+        <Calendar
+          value={anchor}
+          onPanelChange={(d) => set({ date: d.format('YYYY-MM-DD') })}
+          onSelect={(d, info) => {
+            if (info.source === 'date') set({ date: d.format('YYYY-MM-DD') });
+          }}
+          cellRender={(d, info) => (info.type === 'date' ? <div>{onDay(d).map(chip)}</div> : null)}
+        />
       ) : (
         <Row gutter={[8, 8]} data-testid="cal-week">
           {Array.from({ length: 7 }, (_, i) => from.add(i, 'day')).map((d) => (
-            <Col key={d.format("YYYY-MM-DD")} flex="1 1 140px">
-              <Card size="small" loading={isFetching} title={d.format('MM-DD ddd')}>{onDay(d).length ? onDay(d).map(chip) : <span style={{ color: '#bbb' }}>—</span>}</Card>
+            <Col key={d.format('YYYY-MM-DD')} flex="1 1 140px">
+              <Card size="small" loading={isFetching} title={d.format('MM-DD ddd')}>
+                {onDay(d).length ? onDay(d).map(chip) : <span style={{ color: '#bbb' }}>—</span>}
+              </Card>
             </Col>
           ))}
         </Row>

@@ -1,12 +1,38 @@
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Popconfirm, Row, Select, Statistic, Upload } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Row,
+  Select,
+  Statistic,
+  Upload,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DONOR_TYPE_LABELS, SUPPORT_CATEGORY_LABELS, type SupportEntry, type SupportInput } from '../../../shared/activities.schemas';
+import {
+  DONOR_TYPE_LABELS,
+  SUPPORT_CATEGORY_LABELS,
+  type SupportEntry,
+  type SupportInput,
+} from '../../../shared/activities.schemas';
 import { errorText } from '../../api/client';
-import { activityKeys, uploadSupportEvidence, useCreateSupport, useDeleteSupport, useLedger, useLedgerTotals } from '../../api/activities';
+import {
+  activityKeys,
+  uploadSupportEvidence,
+  useCreateSupport,
+  useDeleteSupport,
+  useLedger,
+  useLedgerTotals,
+} from '../../api/activities';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormDrawer } from '../../components/FormDrawer';
 import { num, useLabels } from '../../components/labels';
@@ -38,35 +64,111 @@ export default function LedgerPage() {
   return (
     <>
       <ActivitiesNav />
-      <PageHeader title={t('ledgerTitle')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="ledger-create">{t('ledgerCreate')}</Button>} />
+      <PageHeader
+        title={t('ledgerTitle')}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="ledger-create">
+            {t('ledgerCreate')}
+          </Button>
+        }
+      />
       <Row gutter={12} style={{ marginBottom: 12 }}>
-        <Col xs={24} sm={8}><ScopedCommunitySelect placeholder={t('f.community')} value={communityId} onChange={(v) => set({ communityId: v as number | undefined })} style={{ width: '100%' }} /></Col>
-        <Col xs={24} sm={6}><Select allowClear placeholder={t('schoolYear')} value={schoolYear} onChange={(v?: number) => set({ schoolYear: v })} style={{ width: '100%' }} options={years.map((y) => ({ value: y, label: `${y}–${y + 1}` }))} /></Col>
+        <Col xs={24} sm={8}>
+          <ScopedCommunitySelect
+            placeholder={t('f.community')}
+            value={communityId}
+            onChange={(v) => set({ communityId: v as number | undefined })}
+            style={{ width: '100%' }}
+          />
+        </Col>
+        <Col xs={24} sm={6}>
+          <Select
+            allowClear
+            placeholder={t('schoolYear')}
+            value={schoolYear}
+            onChange={(v?: number) => set({ schoolYear: v })}
+            style={{ width: '100%' }}
+            options={years.map((y) => ({ value: y, label: `${y}–${y + 1}` }))}
+          />
+        </Col>
       </Row>
       <Row gutter={12} style={{ marginBottom: 12 }}>
-        <Col xs={12} md={6}><Card size="small"><Statistic title={t('totalValue')} value={totals.data?.total.valueYuan ?? 0} prefix="¥" precision={0} /></Card></Col>
-        <Col xs={12} md={6}><Card size="small"><Statistic title={t('entries')} value={totals.data?.total.entries ?? 0} /></Card></Col>
-        <Col xs={24} md={12}><Card size="small" title={t('bySchool')}>{(totals.data?.bySchool ?? []).slice(0, 5).map((s) => <div key={s.schoolId}>{s.schoolName}：{yuan(s.valueYuan)}（{s.entries}）</div>)}</Card></Col>
+        <Col xs={12} md={6}>
+          <Card size="small">
+            <Statistic title={t('totalValue')} value={totals.data?.total.valueYuan ?? 0} prefix="¥" precision={0} />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card size="small">
+            <Statistic title={t('entries')} value={totals.data?.total.entries ?? 0} />
+          </Card>
+        </Col>
+        <Col xs={24} md={12}>
+          <Card size="small" title={t('bySchool')}>
+            {(totals.data?.bySchool ?? []).slice(0, 5).map((s) => (
+              <div key={s.schoolId}>
+                {s.schoolName}：{yuan(s.valueYuan)}（{s.entries}）
+              </div>
+            ))}
+          </Card>
+        </Col>
       </Row>
-      <ListTable<SupportEntry> loading={isFetching} scroll={{ x: 900 }} data-testid="ledger-table"
+      <ListTable<SupportEntry>
+        loading={isFetching}
+        scroll={{ x: 900 }}
+        data-testid="ledger-table"
         list={list}
         data={data}
         sizeChanger={false}
         columns={[
           { title: t('givenOn'), dataIndex: 'givenOn', width: 110 },
           { title: t('recipient'), dataIndex: 'recipientSchoolName' },
-          { title: t('donor'), render: (_, r) => r.donorSchoolName ?? r.donorName ?? label(DONOR_TYPE_LABELS, r.donorType) },
-          { title: t('category'), dataIndex: 'category', render: (v: SupportEntry['category']) => label(SUPPORT_CATEGORY_LABELS, v) },
-          { title: t('item'), render: (_, r) => `${r.item}${r.quantity != null ? ` ${num(r.quantity)}${r.unit ?? ''}` : ''}` },
+          {
+            title: t('donor'),
+            render: (_, r) => r.donorSchoolName ?? r.donorName ?? label(DONOR_TYPE_LABELS, r.donorType),
+          },
+          {
+            title: t('category'),
+            dataIndex: 'category',
+            render: (v: SupportEntry['category']) => label(SUPPORT_CATEGORY_LABELS, v),
+          },
+          {
+            title: t('item'),
+            render: (_, r) => `${r.item}${r.quantity != null ? ` ${num(r.quantity)}${r.unit ?? ''}` : ''}`,
+          },
           { title: t('valueYuan'), dataIndex: 'valueYuan', align: 'right', render: yuan },
           {
-            title: t('evidence'), render: (_, r) => (r.evidence ? <a href={`/api/v1/support-ledger/${r.id}/evidence`} target="_blank" rel="noreferrer">{r.evidence.fileName}</a> : (
-              <Upload showUploadList={false} beforeUpload={(f) => { uploadSupportEvidence(r.id, f).then(() => qc.invalidateQueries({ queryKey: activityKeys.all })).catch((e: unknown) => void message.error(errorText(e))); return false; }}>
-                <Button size="small" icon={<UploadOutlined />} />
-              </Upload>
-            )),
+            title: t('evidence'),
+            render: (_, r) =>
+              r.evidence ? (
+                <a href={`/api/v1/support-ledger/${r.id}/evidence`} target="_blank" rel="noreferrer">
+                  {r.evidence.fileName}
+                </a>
+              ) : (
+                <Upload
+                  showUploadList={false}
+                  beforeUpload={(f) => {
+                    uploadSupportEvidence(r.id, f)
+                      .then(() => qc.invalidateQueries({ queryKey: activityKeys.all }))
+                      .catch((e: unknown) => void message.error(errorText(e)));
+                    return false;
+                  }}
+                >
+                  <Button size="small" icon={<UploadOutlined />} />
+                </Upload>
+              ),
           },
-          { title: '', width: 70, render: (_, r) => <Popconfirm title={t('deleteConfirm')} onConfirm={() => remove.mutateAsync(r.id).catch(() => undefined)}><Button size="small" type="link" danger>{t('common:delete')}</Button></Popconfirm> },
+          {
+            title: '',
+            width: 70,
+            render: (_, r) => (
+              <Popconfirm title={t('deleteConfirm')} onConfirm={() => remove.mutateAsync(r.id).catch(() => undefined)}>
+                <Button size="small" type="link" danger>
+                  {t('common:delete')}
+                </Button>
+              </Popconfirm>
+            ),
+          },
         ]}
       />
       <LedgerForm open={creating} onClose={() => setCreating(false)} communityId={communityId} />
@@ -82,21 +184,77 @@ function LedgerForm({ open, onClose, communityId }: { open: boolean; onClose: ()
   const cid = Form.useWatch('communityId', form);
   const req = [{ required: true, message: t('common:required') }];
   return (
-    <FormDrawer<Values> open={open} form={form} title={t('ledgerCreate')} onClose={onClose} width={isPhone() ? window.innerWidth : 640} initialValues={{ communityId, donorType: 'core_school', category: 'books' }} testId="ledger-form"
-      onSubmit={(v) => create.mutateAsync({ ...v, givenOn: v.givenOn.format('YYYY-MM-DD') })}>
+    <FormDrawer<Values>
+      open={open}
+      form={form}
+      title={t('ledgerCreate')}
+      onClose={onClose}
+      width={isPhone() ? window.innerWidth : 640}
+      initialValues={{ communityId, donorType: 'core_school', category: 'books' }}
+      testId="ledger-form"
+      onSubmit={(v) => create.mutateAsync({ ...v, givenOn: v.givenOn.format('YYYY-MM-DD') })}
+    >
       <Row gutter={12}>
-        <Col span={24}><Form.Item name="communityId" label={t('f.community')} rules={req}><ScopedCommunitySelect /></Form.Item></Col>
-        <Col xs={24} sm={12}><Form.Item name="recipientSchoolId" label={t('recipient')} rules={req}><SchoolSelect filters={{ communityId: cid }} /></Form.Item></Col>
-        <Col xs={24} sm={12}><Form.Item name="donorType" label={t('donorType')} rules={req}><EnumSelect labels={DONOR_TYPE_LABELS} /></Form.Item></Col>
-        <Col xs={24} sm={12}><Form.Item name="donorSchoolId" label={t('donorSchool')}><SchoolSelect filters={{ communityId: cid }} /></Form.Item></Col>
-        <Col xs={24} sm={12}><Form.Item name="donorName" label={t('donorName')}><Input /></Form.Item></Col>
-        <Col xs={12} sm={8}><Form.Item name="category" label={t('category')} rules={req}><EnumSelect labels={SUPPORT_CATEGORY_LABELS} /></Form.Item></Col>
-        <Col xs={12} sm={16}><Form.Item name="item" label={t('item')} rules={req}><Input /></Form.Item></Col>
-        <Col xs={8}><Form.Item name="quantity" label={t('quantity')}><InputNumber min={0} style={{ width: '100%' }} /></Form.Item></Col>
-        <Col xs={8}><Form.Item name="unit" label={t('unit')}><Input /></Form.Item></Col>
-        <Col xs={8}><Form.Item name="valueYuan" label={t('valueYuan')} rules={req}><InputNumber min={0} style={{ width: '100%' }} /></Form.Item></Col>
-        <Col xs={12}><Form.Item name="givenOn" label={t('givenOn')} rules={req}><DatePicker style={{ width: '100%' }} /></Form.Item></Col>
-        <Col span={24}><Form.Item name="note" label={t('f.description')}><Input.TextArea rows={2} /></Form.Item></Col>
+        <Col span={24}>
+          <Form.Item name="communityId" label={t('f.community')} rules={req}>
+            <ScopedCommunitySelect />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="recipientSchoolId" label={t('recipient')} rules={req}>
+            <SchoolSelect filters={{ communityId: cid }} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="donorType" label={t('donorType')} rules={req}>
+            <EnumSelect labels={DONOR_TYPE_LABELS} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="donorSchoolId" label={t('donorSchool')}>
+            <SchoolSelect filters={{ communityId: cid }} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="donorName" label={t('donorName')}>
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={8}>
+          <Form.Item name="category" label={t('category')} rules={req}>
+            <EnumSelect labels={SUPPORT_CATEGORY_LABELS} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={16}>
+          <Form.Item name="item" label={t('item')} rules={req}>
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col xs={8}>
+          <Form.Item name="quantity" label={t('quantity')}>
+            <InputNumber min={0} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col xs={8}>
+          <Form.Item name="unit" label={t('unit')}>
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col xs={8}>
+          <Form.Item name="valueYuan" label={t('valueYuan')} rules={req}>
+            <InputNumber min={0} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col xs={12}>
+          <Form.Item name="givenOn" label={t('givenOn')} rules={req}>
+            <DatePicker style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col span={24}>
+          <Form.Item name="note" label={t('f.description')}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+        </Col>
       </Row>
     </FormDrawer>
   );

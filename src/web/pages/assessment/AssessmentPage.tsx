@@ -20,29 +20,72 @@ export default function AssessmentPage() {
   const admin = me.data?.role === 'bureau_admin';
   return (
     <>
-      <PageHeader title={t('title')} extra={
-        <>
-          {admin && <Link to="/assessment/schemes"><Button data-testid="nav-schemes">{t('schemes')}</Button></Link>}
-          <Link to="/assessment/results"><Button>{t('results')}</Button></Link>
-          {me.data?.scope.kind === 'region' && <Link to="/assessment/balance"><Button>{t('balance')}</Button></Link>}
-        </>
-      } />
+      <PageHeader
+        title={t('title')}
+        extra={
+          <>
+            {admin && (
+              <Link to="/assessment/schemes">
+                <Button data-testid="nav-schemes">{t('schemes')}</Button>
+              </Link>
+            )}
+            <Link to="/assessment/results">
+              <Button>{t('results')}</Button>
+            </Link>
+            {me.data?.scope.kind === 'region' && (
+              <Link to="/assessment/balance">
+                <Button>{t('balance')}</Button>
+              </Link>
+            )}
+          </>
+        }
+      />
       <FilterBar onReset={list.reset}>
-        <Select allowClear style={{ width: 180 }} placeholder={t('status')} value={state.status} onChange={(v?: string) => set({ status: v })} options={options(EVALUATION_STATUS_LABELS, EVALUATION_STATUSES)} />
+        <Select
+          allowClear
+          style={{ width: 180 }}
+          placeholder={t('status')}
+          value={state.status}
+          onChange={(v?: string) => set({ status: v })}
+          options={options(EVALUATION_STATUS_LABELS, EVALUATION_STATUSES)}
+        />
       </FilterBar>
-      <ListTable<Evaluation> loading={isFetching} data-testid="evaluation-table"
+      <ListTable<Evaluation>
+        loading={isFetching}
+        data-testid="evaluation-table"
         list={list}
         data={data}
         sizeChanger={false}
         columns={[
           { title: t('year'), dataIndex: 'year', width: 110, render: (y: number) => `${y}–${y + 1}` },
-          { title: t('community'), dataIndex: 'communityName', render: (v: string, r) => <Link to={`/assessment/evaluations/${r.id}`}>{v}</Link> },
+          {
+            title: t('community'),
+            dataIndex: 'communityName',
+            render: (v: string, r) => <Link to={`/assessment/evaluations/${r.id}`}>{v}</Link>,
+          },
           { title: t('scheme'), dataIndex: 'schemeName' },
-          { title: t('status'), dataIndex: 'status', width: 120, render: (s: Evaluation['status']) => <Tag color={s === 'published' ? 'green' : 'blue'}>{label(EVALUATION_STATUS_LABELS, s)}</Tag> },
+          {
+            title: t('status'),
+            dataIndex: 'status',
+            width: 120,
+            render: (s: Evaluation['status']) => (
+              <Tag color={s === 'published' ? 'green' : 'blue'}>{label(EVALUATION_STATUS_LABELS, s)}</Tag>
+            ),
+          },
           { title: t('total'), dataIndex: 'total', width: 90, render: (v: number | null) => v ?? '—' },
-          { title: t('assessor'), dataIndex: 'assessors', render: (a: Evaluation['assessors']) => a.map((x) => x.name).join('、') || '—' },
-          { title: t('appeals'), dataIndex: 'openAppeals', width: 80, render: (n: number) => (n ? <Tag color="orange">{n}</Tag> : '') },
-        ]} />
+          {
+            title: t('assessor'),
+            dataIndex: 'assessors',
+            render: (a: Evaluation['assessors']) => a.map((x) => x.name).join('、') || '—',
+          },
+          {
+            title: t('appeals'),
+            dataIndex: 'openAppeals',
+            width: 80,
+            render: (n: number) => (n ? <Tag color="orange">{n}</Tag> : ''),
+          },
+        ]}
+      />
     </>
   );
 }

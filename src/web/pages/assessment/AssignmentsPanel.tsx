@@ -18,17 +18,54 @@ export function AssignmentsPanel({ schemeId, regionCode }: { schemeId: number; r
   return (
     <Card size="small" title={t('assignments')} style={{ marginTop: 16 }}>
       <Space style={{ marginBottom: 8 }} wrap>
-        <CommunitySelect style={{ width: 260 }} placeholder={t('community')} filters={{ region: regionCode }} value={communityId} onChange={(v) => setCommunityId(v as number)} />
-        <RemoteSelect style={{ width: 220 }} placeholder={t('assessor')} source="assessors" value={assessorId} onChange={(v) => setAssessorId(v as number)}
-          fetchOptions={async (search) => (await http.get<Page<User>>('/users', { role: 'assessor', search, pageSize: 20 })).items.map((u) => ({ value: u.id, label: u.displayName }))} />
-        <Button disabled={!communityId || !assessorId} onClick={() => assign.mutateAsync({ communityId: communityId!, assessorUserId: assessorId! }).catch(() => undefined)}>{t('assign')}</Button>
+        <CommunitySelect
+          style={{ width: 260 }}
+          placeholder={t('community')}
+          filters={{ region: regionCode }}
+          value={communityId}
+          onChange={(v) => setCommunityId(v as number)}
+        />
+        <RemoteSelect
+          style={{ width: 220 }}
+          placeholder={t('assessor')}
+          source="assessors"
+          value={assessorId}
+          onChange={(v) => setAssessorId(v as number)}
+          fetchOptions={async (search) =>
+            (await http.get<Page<User>>('/users', { role: 'assessor', search, pageSize: 20 })).items.map((u) => ({
+              value: u.id,
+              label: u.displayName,
+            }))
+          }
+        />
+        <Button
+          disabled={!communityId || !assessorId}
+          onClick={() =>
+            assign.mutateAsync({ communityId: communityId!, assessorUserId: assessorId! }).catch(() => undefined)
+          }
+        >
+          {t('assign')}
+        </Button>
       </Space>
-      <Table<Assignment> size="small" rowKey="id" pagination={false} dataSource={list.data ?? []}
+      <Table<Assignment>
+        size="small"
+        rowKey="id"
+        pagination={false}
+        dataSource={list.data ?? []}
         columns={[
           { title: t('community'), dataIndex: 'communityName' },
           { title: t('assessor'), dataIndex: 'assessorName' },
-          { title: '', width: 80, render: (_, a) => <Button size="small" type="link" danger onClick={() => unassign.mutateAsync(a.id).catch(() => undefined)}>{t('common:delete')}</Button> },
-        ]} />
+          {
+            title: '',
+            width: 80,
+            render: (_, a) => (
+              <Button size="small" type="link" danger onClick={() => unassign.mutateAsync(a.id).catch(() => undefined)}>
+                {t('common:delete')}
+              </Button>
+            ),
+          },
+        ]}
+      />
     </Card>
   );
 }

@@ -2,7 +2,12 @@ import { Alert, Button, Card, Col, Input, Popconfirm, Row, Select, Space, Statis
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
-import { EVALUATION_STATUS_LABELS, INDICATOR_KIND_LABELS, type IndicatorDef, type Score } from '../../../shared/assessment.schemas';
+import {
+  EVALUATION_STATUS_LABELS,
+  INDICATOR_KIND_LABELS,
+  type IndicatorDef,
+  type Score,
+} from '../../../shared/assessment.schemas';
 import { reportUrl, useAppeal, useDecideAppeal, useEvaluation, useEvaluationAction } from '../../api/assessment';
 import { dateTime, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
@@ -29,10 +34,12 @@ export default function EvaluationPage() {
   if (!data) return null;
 
   const stage = data.can.selfScore ? 'self' : data.can.assessorScore ? 'assessor' : null;
-  const scoreOf = (key: string, s: 'self' | 'assessor'): Score | undefined => data.scores.find((x) => x.indicatorKey === key && x.stage === s);
+  const scoreOf = (key: string, s: 'self' | 'assessor'): Score | undefined =>
+    data.scores.find((x) => x.indicatorKey === key && x.stage === s);
   const shown = data.preview ?? data.result;
   const pointsOf = (key: string) => {
-    for (const d of shown?.explanation.children ?? []) for (const c of d.children ?? []) if (c.key === key) return c.points;
+    for (const d of shown?.explanation.children ?? [])
+      for (const c of d.children ?? []) if (c.key === key) return c.points;
     return null;
   };
   const rows = data.definition.dimensions.flatMap((d) => d.indicators.map((i) => ({ ...i, dimension: d.name })));
@@ -42,45 +49,118 @@ export default function EvaluationPage() {
     <>
       <PageHeader
         title={`${data.communityName} · ${data.schemeName}`}
-        sub={<Tag color={data.status === 'published' ? 'green' : 'blue'} data-testid="evaluation-status">{label(EVALUATION_STATUS_LABELS, data.status)}</Tag>}
+        sub={
+          <Tag color={data.status === 'published' ? 'green' : 'blue'} data-testid="evaluation-status">
+            {label(EVALUATION_STATUS_LABELS, data.status)}
+          </Tag>
+        }
         extra={
           <>
-            {data.can.submit && <Popconfirm title={t('submitConfirm')} onConfirm={() => submit.mutateAsync().catch(() => undefined)}><Button type="primary" data-testid="evaluation-submit">{t(stage === 'self' ? 'submitSelf' : 'submitAssessor')}</Button></Popconfirm>}
-            {data.can.returnToAssessor && <Button onClick={() => back.mutateAsync().catch(() => undefined)} data-testid="evaluation-return">{t('returnToAssessor')}</Button>}
-            {data.can.publish && <Popconfirm title={t('publishConfirm')} onConfirm={() => publish.mutateAsync().catch(() => undefined)}><Button type="primary" data-testid="evaluation-publish">{t('publish')}</Button></Popconfirm>}
-            {data.result && <Button href={reportUrl(id, en ? 'en' : 'zh')} data-testid="evaluation-pdf">{t('reportPdf')}</Button>}
+            {data.can.submit && (
+              <Popconfirm title={t('submitConfirm')} onConfirm={() => submit.mutateAsync().catch(() => undefined)}>
+                <Button type="primary" data-testid="evaluation-submit">
+                  {t(stage === 'self' ? 'submitSelf' : 'submitAssessor')}
+                </Button>
+              </Popconfirm>
+            )}
+            {data.can.returnToAssessor && (
+              <Button onClick={() => back.mutateAsync().catch(() => undefined)} data-testid="evaluation-return">
+                {t('returnToAssessor')}
+              </Button>
+            )}
+            {data.can.publish && (
+              <Popconfirm title={t('publishConfirm')} onConfirm={() => publish.mutateAsync().catch(() => undefined)}>
+                <Button type="primary" data-testid="evaluation-publish">
+                  {t('publish')}
+                </Button>
+              </Popconfirm>
+            )}
+            {data.result && (
+              <Button href={reportUrl(id, en ? 'en' : 'zh')} data-testid="evaluation-pdf">
+                {t('reportPdf')}
+              </Button>
+            )}
           </>
         }
       />
-      <Steps size="small" current={step} style={{ marginBottom: 16 }} items={STEPS.map((s) => ({ title: label(EVALUATION_STATUS_LABELS, s) }))} />
+      <Steps
+        size="small"
+        current={step}
+        style={{ marginBottom: 16 }}
+        items={STEPS.map((s) => ({ title: label(EVALUATION_STATUS_LABELS, s) }))}
+      />
       <Row gutter={16} style={{ marginBottom: 16 }}>
-        <Col span={6}><Card size="small"><Statistic title={data.result ? t('publishedIndex') : t('previewIndex')} value={shown?.total ?? 0} precision={2} /></Card></Col>
-        {shown?.dimensions.map((d) => <Col span={3} key={d.key}><Card size="small"><Statistic title={d.name} value={d.points} suffix={`/ ${d.weight}`} valueStyle={{ fontSize: 18 }} /></Card></Col>)}
+        <Col span={6}>
+          <Card size="small">
+            <Statistic
+              title={data.result ? t('publishedIndex') : t('previewIndex')}
+              value={shown?.total ?? 0}
+              precision={2}
+            />
+          </Card>
+        </Col>
+        {shown?.dimensions.map((d) => (
+          <Col span={3} key={d.key}>
+            <Card size="small">
+              <Statistic title={d.name} value={d.points} suffix={`/ ${d.weight}`} valueStyle={{ fontSize: 18 }} />
+            </Card>
+          </Col>
+        ))}
       </Row>
       <Card size="small" title={t('indicators')} style={{ marginBottom: 16 }}>
-        <Table size="small" rowKey="key" pagination={false} dataSource={rows} data-testid="indicator-table"
+        <Table
+          size="small"
+          rowKey="key"
+          pagination={false}
+          dataSource={rows}
+          data-testid="indicator-table"
           columns={[
             { title: t('dimension'), dataIndex: 'dimension', width: 120 },
             { title: t('indicatorName'), dataIndex: 'name' },
-            { title: t('indicatorKind'), dataIndex: 'kind', width: 100, render: (k: IndicatorDef['kind']) => label(INDICATOR_KIND_LABELS, k) },
+            {
+              title: t('indicatorKind'),
+              dataIndex: 'kind',
+              width: 100,
+              render: (k: IndicatorDef['kind']) => label(INDICATOR_KIND_LABELS, k),
+            },
             { title: t('maxPoints'), dataIndex: 'maxPoints', width: 70 },
             { title: t('selfScore'), width: 90, render: (_, r) => scoreOf(r.key, 'self')?.points ?? '—' },
             { title: t('assessorScore'), width: 90, render: (_, r) => scoreOf(r.key, 'assessor')?.points ?? '—' },
             { title: t('points'), width: 80, render: (_, r) => pointsOf(r.key) ?? '—' },
             {
-              title: '', width: 90, render: (_, r) => (stage && r.kind !== 'computed'
-                ? <Button size="small" onClick={() => setScoring(r)} data-testid={`score-${r.key}`}>{t('score')}</Button> : null),
+              title: '',
+              width: 90,
+              render: (_, r) =>
+                stage && r.kind !== 'computed' ? (
+                  <Button size="small" onClick={() => setScoring(r)} data-testid={`score-${r.key}`}>
+                    {t('score')}
+                  </Button>
+                ) : null,
             },
-          ]} />
+          ]}
+        />
       </Card>
       {shown && (
-        <Card size="small" title={data.result && !data.preview ? t('explanation') : t('explanationPreview')} style={{ marginBottom: 16 }}>
+        <Card
+          size="small"
+          title={data.result && !data.preview ? t('explanation') : t('explanationPreview')}
+          style={{ marginBottom: 16 }}
+        >
           <ExplanationTree node={shown.explanation} />
         </Card>
       )}
       {data.history.length > 0 && (
         <Card size="small" title={t('history')} style={{ marginBottom: 16 }}>
-          {data.history.map((h) => <div key={h.revision}>{t('revisionLine', { revision: h.revision, total: h.total, version: h.schemeVersion, at: dateTime(h.publishedAt) })}</div>)}
+          {data.history.map((h) => (
+            <div key={h.revision}>
+              {t('revisionLine', {
+                revision: h.revision,
+                total: h.total,
+                version: h.schemeVersion,
+                at: dateTime(h.publishedAt),
+              })}
+            </div>
+          ))}
         </Card>
       )}
       <Card size="small" title={t('appeals')}>
@@ -89,21 +169,64 @@ export default function EvaluationPage() {
             <Tag>{t(`appeal_${a.status}`)}</Tag> {a.indicatorKey} · {a.reason} {a.response ? `→ ${a.response}` : ''}
             {data.can.decideAppeal && a.status === 'open' && (
               <Space style={{ marginLeft: 8 }}>
-                <Button size="small" onClick={() => decide.mutateAsync({ id: a.id, accept: true, response: t('acceptText') }).catch(() => undefined)}>{t('accept')}</Button>
-                <Button size="small" danger onClick={() => decide.mutateAsync({ id: a.id, accept: false, response: t('rejectText') }).catch(() => undefined)}>{t('reject')}</Button>
+                <Button
+                  size="small"
+                  onClick={() =>
+                    decide.mutateAsync({ id: a.id, accept: true, response: t('acceptText') }).catch(() => undefined)
+                  }
+                >
+                  {t('accept')}
+                </Button>
+                <Button
+                  size="small"
+                  danger
+                  onClick={() =>
+                    decide.mutateAsync({ id: a.id, accept: false, response: t('rejectText') }).catch(() => undefined)
+                  }
+                >
+                  {t('reject')}
+                </Button>
               </Space>
             )}
           </div>
         ))}
         {data.can.appeal && (
           <Space wrap>
-            <Select style={{ width: 220 }} placeholder={t('indicatorName')} value={appealKey} onChange={setAppealKey} options={rows.map((r) => ({ value: r.key, label: r.name }))} />
-            <Input style={{ width: 360 }} placeholder={t('appealReason')} value={appealReason} onChange={(e) => setAppealReason(e.target.value)} />
-            <Button disabled={!appealKey} onClick={() => appeal.mutateAsync({ indicatorKey: appealKey!, reason: appealReason }).then(() => setAppealReason('')).catch(() => undefined)}>{t('fileAppeal')}</Button>
+            <Select
+              style={{ width: 220 }}
+              placeholder={t('indicatorName')}
+              value={appealKey}
+              onChange={setAppealKey}
+              options={rows.map((r) => ({ value: r.key, label: r.name }))}
+            />
+            <Input
+              style={{ width: 360 }}
+              placeholder={t('appealReason')}
+              value={appealReason}
+              onChange={(e) => setAppealReason(e.target.value)}
+            />
+            <Button
+              disabled={!appealKey}
+              onClick={() =>
+                appeal
+                  .mutateAsync({ indicatorKey: appealKey!, reason: appealReason })
+                  .then(() => setAppealReason(''))
+                  .catch(() => undefined)
+              }
+            >
+              {t('fileAppeal')}
+            </Button>
           </Space>
         )}
       </Card>
-      {scoring && stage && <ScoreModal evaluationId={id} indicator={scoring} current={scoreOf(scoring.key, stage)} onClose={() => setScoring(null)} />}
+      {scoring && stage && (
+        <ScoreModal
+          evaluationId={id}
+          indicator={scoring}
+          current={scoreOf(scoring.key, stage)}
+          onClose={() => setScoring(null)}
+        />
+      )}
     </>
   );
 }

@@ -9,7 +9,12 @@ import { useMe } from '../../api/auth';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 
-const change = (v: number | null) => (v === null ? '—' : <Typography.Text type={v > 0 ? 'success' : v < 0 ? 'danger' : undefined}>{v > 0 ? `+${v}` : v}</Typography.Text>);
+const change = (v: number | null) =>
+  v === null ? (
+    '—'
+  ) : (
+    <Typography.Text type={v > 0 ? 'success' : v < 0 ? 'danger' : undefined}>{v > 0 ? `+${v}` : v}</Typography.Text>
+  );
 
 /** Published results: the region's development index, the ranking with ties, year-on-year change. */
 export default function ResultsPage() {
@@ -18,31 +23,79 @@ export default function ResultsPage() {
   const me = useMe();
   const [region, setRegion] = useState<string>();
   const [year, setYear] = useState(2025);
-  const effective = region ?? (me.data?.scope.kind === 'region' && me.data.scope.id !== '000000' ? me.data.scope.id : undefined);
+  const effective =
+    region ?? (me.data?.scope.kind === 'region' && me.data.scope.id !== '000000' ? me.data.scope.id : undefined);
   const { data, isFetching } = useResults({ region: effective, year });
   return (
     <>
-      <PageHeader title={t('results')} extra={
-        <Space>
-          <Input style={{ width: 110 }} placeholder={t('region')} value={effective} onChange={(e) => setRegion(e.target.value)} />
-          <InputNumber min={2000} max={2100} value={year} onChange={(v) => setYear(v ?? 2025)} data-testid="results-year" />
-          {effective && <Button icon={<DownloadOutlined />} href={resultsExportUrl(effective, year, en ? 'en' : 'zh')}>{t('common:export')}</Button>}
-        </Space>
-      } />
+      <PageHeader
+        title={t('results')}
+        extra={
+          <Space>
+            <Input
+              style={{ width: 110 }}
+              placeholder={t('region')}
+              value={effective}
+              onChange={(e) => setRegion(e.target.value)}
+            />
+            <InputNumber
+              min={2000}
+              max={2100}
+              value={year}
+              onChange={(v) => setYear(v ?? 2025)}
+              data-testid="results-year"
+            />
+            {effective && (
+              <Button icon={<DownloadOutlined />} href={resultsExportUrl(effective, year, en ? 'en' : 'zh')}>
+                {t('common:export')}
+              </Button>
+            )}
+          </Space>
+        }
+      />
       <Row gutter={16} style={{ marginBottom: 16 }}>
-        <Col span={6}><Card size="small"><Statistic title={t('regionIndex')} value={data?.regionIndex ?? '—'} precision={2} /></Card></Col>
-        <Col span={6}><Card size="small"><Statistic title={t('previousRegionIndex')} value={data?.previousRegionIndex ?? '—'} precision={2} /></Card></Col>
-        <Col span={6}><Card size="small"><Statistic title={t('publishedCommunities')} value={data?.communities.length ?? 0} /></Card></Col>
+        <Col span={6}>
+          <Card size="small">
+            <Statistic title={t('regionIndex')} value={data?.regionIndex ?? '—'} precision={2} />
+          </Card>
+        </Col>
+        <Col span={6}>
+          <Card size="small">
+            <Statistic title={t('previousRegionIndex')} value={data?.previousRegionIndex ?? '—'} precision={2} />
+          </Card>
+        </Col>
+        <Col span={6}>
+          <Card size="small">
+            <Statistic title={t('publishedCommunities')} value={data?.communities.length ?? 0} />
+          </Card>
+        </Col>
       </Row>
-      <Table<RankedResult> rowKey="evaluationId" size="middle" loading={isFetching} dataSource={data?.communities ?? []} pagination={false} data-testid="results-table"
+      <Table<RankedResult>
+        rowKey="evaluationId"
+        size="middle"
+        loading={isFetching}
+        dataSource={data?.communities ?? []}
+        pagination={false}
+        data-testid="results-table"
         columns={[
           { title: t('rank'), dataIndex: 'rank', width: 70 },
-          { title: t('community'), dataIndex: 'communityName', render: (v: string, r) => <Link to={`/assessment/evaluations/${r.evaluationId}`}>{v}</Link> },
+          {
+            title: t('community'),
+            dataIndex: 'communityName',
+            render: (v: string, r) => <Link to={`/assessment/evaluations/${r.evaluationId}`}>{v}</Link>,
+          },
           { title: t('total'), dataIndex: 'total', width: 90 },
           { title: t('previousTotal'), dataIndex: 'previousTotal', width: 100, render: (v: number | null) => v ?? '—' },
           { title: t('change'), dataIndex: 'change', width: 90, render: change },
-          ...(data?.communities[0]?.dimensions ?? []).map((d) => ({ title: d.name, key: d.key, width: 90, render: (_: unknown, r: RankedResult) => r.dimensions.find((x) => x.key === d.key)?.points ?? '—' })),
-        ]} scroll={{ x: 1200 }} />
+          ...(data?.communities[0]?.dimensions ?? []).map((d) => ({
+            title: d.name,
+            key: d.key,
+            width: 90,
+            render: (_: unknown, r: RankedResult) => r.dimensions.find((x) => x.key === d.key)?.points ?? '—',
+          })),
+        ]}
+        scroll={{ x: 1200 }}
+      />
     </>
   );
 }

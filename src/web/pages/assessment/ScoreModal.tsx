@@ -5,7 +5,17 @@ import type { EvidenceLink, IndicatorDef, Score } from '../../../shared/assessme
 import { useScore } from '../../api/assessment';
 
 /** Scores one rubric, bonus or deduction indicator, with evidence links to the archive. */
-export function ScoreModal({ evaluationId, indicator, current, onClose }: { evaluationId: number; indicator: IndicatorDef | null; current: Score | undefined; onClose: () => void }) {
+export function ScoreModal({
+  evaluationId,
+  indicator,
+  current,
+  onClose,
+}: {
+  evaluationId: number;
+  indicator: IndicatorDef | null;
+  current: Score | undefined;
+  onClose: () => void;
+}) {
   const { t } = useTranslation('assessment');
   const score = useScore(evaluationId);
   const [levelKey, setLevelKey] = useState<string>();
@@ -20,31 +30,79 @@ export function ScoreModal({ evaluationId, indicator, current, onClose }: { eval
   }, [indicator, current]);
   if (!indicator) return null;
   const save = () =>
-    score.mutateAsync({ indicatorKey: indicator.key, ...(indicator.kind === 'manual' ? { levelKey } : { points: points ?? 0 }), comment: comment || null, evidence: evidence.filter((e) => e.label && e.url) })
-      .then(onClose).catch(() => undefined);
+    score
+      .mutateAsync({
+        indicatorKey: indicator.key,
+        ...(indicator.kind === 'manual' ? { levelKey } : { points: points ?? 0 }),
+        comment: comment || null,
+        evidence: evidence.filter((e) => e.label && e.url),
+      })
+      .then(onClose)
+      .catch(() => undefined);
   return (
-    <Modal open title={`${t('score')}：${indicator.name}`} onCancel={onClose} onOk={() => void save()} okButtonProps={{ 'data-testid': 'score-save', loading: score.isPending }} okText={t('common:save')}>
+    <Modal
+      open
+      title={`${t('score')}：${indicator.name}`}
+      onCancel={onClose}
+      onOk={() => void save()}
+      okButtonProps={{ 'data-testid': 'score-save', loading: score.isPending }}
+      okText={t('common:save')}
+    >
       <Form layout="vertical">
         {indicator.kind === 'manual' ? (
           <Form.Item label={t('level')}>
-            <Select value={levelKey} onChange={setLevelKey} data-testid="score-level" options={indicator.levels.map((l) => ({ value: l.key, label: `${l.label}（${l.points} ${t('points')}）` }))} />
+            <Select
+              value={levelKey}
+              onChange={setLevelKey}
+              data-testid="score-level"
+              options={indicator.levels.map((l) => ({
+                value: l.key,
+                label: `${l.label}（${l.points} ${t('points')}）`,
+              }))}
+            />
           </Form.Item>
         ) : (
           <Form.Item label={t('pointsWithin', { max: indicator.maxPoints })}>
-            <InputNumber min={0} max={indicator.maxPoints} value={points} onChange={setPoints} data-testid="score-points" />
+            <InputNumber
+              min={0}
+              max={indicator.maxPoints}
+              value={points}
+              onChange={setPoints}
+              data-testid="score-points"
+            />
           </Form.Item>
         )}
-        <Form.Item label={t('comment')}><Input.TextArea rows={2} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="score-comment" /></Form.Item>
+        <Form.Item label={t('comment')}>
+          <Input.TextArea
+            rows={2}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            data-testid="score-comment"
+          />
+        </Form.Item>
         <Form.Item label={t('evidence')}>
           <Space direction="vertical" style={{ width: '100%' }} size={4}>
             {evidence.map((e, i) => (
               <Space key={i}>
-                <Input placeholder={t('evidenceLabel')} value={e.label} onChange={(x) => setEvidence(evidence.map((y, j) => (j === i ? { ...y, label: x.target.value } : y)))} />
-                <Input placeholder="/activities/123 或 https://…" style={{ width: 260 }} value={e.url} onChange={(x) => setEvidence(evidence.map((y, j) => (j === i ? { ...y, url: x.target.value } : y)))} />
-                <Button type="link" danger onClick={() => setEvidence(evidence.filter((_, j) => j !== i))}>{t('common:delete')}</Button>
+                <Input
+                  placeholder={t('evidenceLabel')}
+                  value={e.label}
+                  onChange={(x) => setEvidence(evidence.map((y, j) => (j === i ? { ...y, label: x.target.value } : y)))}
+                />
+                <Input
+                  placeholder="/activities/123 或 https://…"
+                  style={{ width: 260 }}
+                  value={e.url}
+                  onChange={(x) => setEvidence(evidence.map((y, j) => (j === i ? { ...y, url: x.target.value } : y)))}
+                />
+                <Button type="link" danger onClick={() => setEvidence(evidence.filter((_, j) => j !== i))}>
+                  {t('common:delete')}
+                </Button>
               </Space>
             ))}
-            <Button size="small" onClick={() => setEvidence([...evidence, { label: '', url: '' }])}>{t('addEvidence')}</Button>
+            <Button size="small" onClick={() => setEvidence([...evidence, { label: '', url: '' }])}>
+              {t('addEvidence')}
+            </Button>
           </Space>
         </Form.Item>
       </Form>

@@ -28,9 +28,19 @@ export default function LoginPage() {
   const restart = () => {
     setStep(null);
     setError(null);
-    if (fromSso) setParams((p) => { p.delete('step'); return p; }, { replace: true });
+    if (fromSso)
+      setParams(
+        (p) => {
+          p.delete('step');
+          return p;
+        },
+        { replace: true },
+      );
   };
-  const finish = (returnTo: string | null) => void navigate(returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : target, { replace: true });
+  const finish = (returnTo: string | null) =>
+    void navigate(returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : target, {
+      replace: true,
+    });
 
   if (me && !secondStep) return <Navigate to={target} replace />;
 
@@ -49,8 +59,12 @@ export default function LoginPage() {
 
   const firstStep = (
     <>
-      {fromSso && pending.data === null ? <Alert type="warning" showIcon title={ti('challengeExpired')} style={{ marginBottom: 16 }} /> : null}
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" /> : null}
+      {fromSso && pending.data === null ? (
+        <Alert type="warning" showIcon title={ti('challengeExpired')} style={{ marginBottom: 16 }} />
+      ) : null}
+      {error ? (
+        <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />
+      ) : null}
       {sso ? (
         <Button
           block
@@ -64,7 +78,11 @@ export default function LoginPage() {
         </Button>
       ) : null}
       {sso && passwordOn ? <Divider plain>{ti('or')}</Divider> : null}
-      {!passwordOn ? <Typography.Paragraph type="secondary" style={{ marginTop: 12, textAlign: 'center' }}>{ti('ssoOnly')}</Typography.Paragraph> : null}
+      {!passwordOn ? (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12, textAlign: 'center' }}>
+          {ti('ssoOnly')}
+        </Typography.Paragraph>
+      ) : null}
       {passwordOn ? (
         <Form layout="vertical" onFinish={onFinish} data-testid="login-form" requiredMark={false}>
           <Form.Item name="username" label={t('username')} rules={[{ required: true, message: t('usernameRequired') }]}>
@@ -82,7 +100,12 @@ export default function LoginPage() {
   );
 
   return (
-    <Flex vertical align="center" justify="center" style={{ minHeight: '100vh', background: 'linear-gradient(135deg, #001529 0%, #0b3a6b 100%)' }}>
+    <Flex
+      vertical
+      align="center"
+      justify="center"
+      style={{ minHeight: '100vh', background: 'linear-gradient(135deg, #001529 0%, #0b3a6b 100%)' }}
+    >
       <Card style={{ width: 380 }}>
         <Flex justify="space-between" align="center" style={{ marginBottom: 8 }}>
           <Typography.Title level={3} style={{ margin: 0 }}>
@@ -94,7 +117,14 @@ export default function LoginPage() {
             onChange={(v) => void changeLanguage(v as 'zh-CN' | 'en-US')}
             options={[
               { value: 'zh-CN', label: '中文' },
-              { value: 'en-US', label: <span><GlobalOutlined /> EN</span> },
+              {
+                value: 'en-US',
+                label: (
+                  <span>
+                    <GlobalOutlined /> EN
+                  </span>
+                ),
+              },
             ]}
           />
         </Flex>

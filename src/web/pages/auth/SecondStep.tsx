@@ -12,7 +12,15 @@ import type { Me } from '../../../shared/auth.schemas';
  * The login's second step: the authenticator code (or a recovery code), or — for administrators
  * who must use two-step verification — binding an authenticator first.
  */
-export function SecondStep({ kind, onDone, onRestart }: { kind: 'totp' | 'enrol'; onDone: (returnTo: string | null) => void; onRestart: () => void }) {
+export function SecondStep({
+  kind,
+  onDone,
+  onRestart,
+}: {
+  kind: 'totp' | 'enrol';
+  onDone: (returnTo: string | null) => void;
+  onRestart: () => void;
+}) {
   const { t } = useTranslation('identity');
   const verify = useVerifyCode();
   const qc = useQueryClient();
@@ -43,8 +51,14 @@ export function SecondStep({ kind, onDone, onRestart }: { kind: 'totp' | 'enrol'
     return (
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Alert type="info" showIcon title={t('enrolRequired')} />
-        <TotpEnrol onEnrolled={(r) => setEnrolled({ codes: r.recoveryCodes, ...(r.user ? { user: r.user } : {}), returnTo: r.returnTo ?? null })} />
-        <Button type="link" block onClick={onRestart}>{t('restart')}</Button>
+        <TotpEnrol
+          onEnrolled={(r) =>
+            setEnrolled({ codes: r.recoveryCodes, ...(r.user ? { user: r.user } : {}), returnTo: r.returnTo ?? null })
+          }
+        />
+        <Button type="link" block onClick={onRestart}>
+          {t('restart')}
+        </Button>
       </Space>
     );
   }
@@ -61,7 +75,9 @@ export function SecondStep({ kind, onDone, onRestart }: { kind: 'totp' | 'enrol'
   };
   return (
     <Space orientation="vertical" style={{ width: '100%' }} data-testid="login-second-step">
-      <Typography.Title level={5} style={{ margin: 0 }}>{t('twoStep')}</Typography.Title>
+      <Typography.Title level={5} style={{ margin: 0 }}>
+        {t('twoStep')}
+      </Typography.Title>
       <Typography.Paragraph type="secondary">{t('enterCode')}</Typography.Paragraph>
       {error ? <Alert type="error" showIcon title={error} data-testid="login-error" /> : null}
       <Input
@@ -74,10 +90,19 @@ export function SecondStep({ kind, onDone, onRestart }: { kind: 'totp' | 'enrol'
         onPressEnter={submit}
         data-testid="login-code"
       />
-      <Button type="primary" block disabled={code.trim().length < 6} loading={verify.isPending} onClick={submit} data-testid="login-code-submit">
+      <Button
+        type="primary"
+        block
+        disabled={code.trim().length < 6}
+        loading={verify.isPending}
+        onClick={submit}
+        data-testid="login-code-submit"
+      >
         {t('verify')}
       </Button>
-      <Button type="link" block onClick={onRestart}>{t('restart')}</Button>
+      <Button type="link" block onClick={onRestart}>
+        {t('restart')}
+      </Button>
     </Space>
   );
 }

@@ -11,9 +11,21 @@ export function RecoveryCodes({ codes }: { codes: string[] }) {
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Alert type="warning" showIcon title={t('recoveryCodesSave')} />
-      <div data-testid="totp-recovery-codes" style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 8, padding: 12, border: '1px solid #f0f0f0', borderRadius: 6 }}>
+      <div
+        data-testid="totp-recovery-codes"
+        style={{
+          display: 'grid',
+          gridTemplateColumns: '1fr 1fr',
+          gap: 8,
+          padding: 12,
+          border: '1px solid #f0f0f0',
+          borderRadius: 6,
+        }}
+      >
         {codes.map((c) => (
-          <Typography.Text key={c} code>{c}</Typography.Text>
+          <Typography.Text key={c} code>
+            {c}
+          </Typography.Text>
         ))}
       </div>
       <Typography.Text copyable={{ text: codes.join('\n') }}>{t('copyAll')}</Typography.Text>
@@ -25,7 +37,11 @@ export function RecoveryCodes({ codes }: { codes: string[] }) {
  * Binding an authenticator app: QR code (and the secret for typing), then the first code; the
  * recovery codes come back. Used from the user menu and as the login's enrolment step.
  */
-export function TotpEnrol({ onEnrolled }: { onEnrolled: (r: { recoveryCodes: string[]; user?: Me; returnTo?: string | null }) => void }) {
+export function TotpEnrol({
+  onEnrolled,
+}: {
+  onEnrolled: (r: { recoveryCodes: string[]; user?: Me; returnTo?: string | null }) => void;
+}) {
   const { t } = useTranslation('identity');
   const start = useStartEnrolment();
   const confirm = useConfirmEnrolment();
@@ -53,7 +69,10 @@ export function TotpEnrol({ onEnrolled }: { onEnrolled: (r: { recoveryCodes: str
         <img src={start.data.qrDataUrl} alt="TOTP QR" width={200} height={200} data-testid="totp-qr" />
       </Flex>
       <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
-        {t('enrolSecret')} <Typography.Text code copyable data-testid="totp-secret">{start.data.secret}</Typography.Text>
+        {t('enrolSecret')}{' '}
+        <Typography.Text code copyable data-testid="totp-secret">
+          {start.data.secret}
+        </Typography.Text>
       </Typography.Paragraph>
       {error ? <Alert type="error" showIcon title={error} data-testid="totp-error" /> : null}
       <Input
@@ -66,7 +85,14 @@ export function TotpEnrol({ onEnrolled }: { onEnrolled: (r: { recoveryCodes: str
         onPressEnter={submit}
         data-testid="totp-enrol-code"
       />
-      <Button type="primary" block disabled={code.trim().length < 6} loading={confirm.isPending} onClick={submit} data-testid="totp-enrol-confirm">
+      <Button
+        type="primary"
+        block
+        disabled={code.trim().length < 6}
+        loading={confirm.isPending}
+        onClick={submit}
+        data-testid="totp-enrol-confirm"
+      >
         {t('enrolConfirm')}
       </Button>
     </Space>

@@ -3,7 +3,13 @@ import { Button, Card, Descriptions, Empty, Result, Skeleton, Table, Tabs, Tag, 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { COMMUNITY_MODEL_LABELS, COMMUNITY_TYPE_LABELS, LOCATION_CLASS_LABELS, MEMBERSHIP_ROLE_LABELS, SCHOOL_LEVEL_LABELS } from '../../../shared/enums';
+import {
+  COMMUNITY_MODEL_LABELS,
+  COMMUNITY_TYPE_LABELS,
+  LOCATION_CLASS_LABELS,
+  MEMBERSHIP_ROLE_LABELS,
+  SCHOOL_LEVEL_LABELS,
+} from '../../../shared/enums';
 import type { Membership } from '../../../shared/registry.schemas';
 import { useMe } from '../../api/auth';
 import { errorText } from '../../api/client';
@@ -27,9 +33,13 @@ export default function CommunityDetailPage() {
 
   if (isLoading) return <Skeleton active />;
   if (error || !c) return <Result status="warning" title={error ? errorText(error) : t('common:notFound')} />;
-  const canEdit = me?.role === 'bureau_admin' || (me?.role === 'community_lead' && me.scope.kind === 'community' && me.scope.id === String(c.id));
+  const canEdit =
+    me?.role === 'bureau_admin' ||
+    (me?.role === 'community_lead' && me.scope.kind === 'community' && me.scope.id === String(c.id));
 
-  const current = c.memberships.filter((m) => m.isCurrent).sort((a, b) => (a.role === b.role ? a.schoolName.localeCompare(b.schoolName) : a.role === 'core' ? -1 : 1));
+  const current = c.memberships
+    .filter((m) => m.isCurrent)
+    .sort((a, b) => (a.role === b.role ? a.schoolName.localeCompare(b.schoolName) : a.role === 'core' ? -1 : 1));
   const history = [...c.memberships].sort((a, b) => (b.endDate ?? b.startDate).localeCompare(a.endDate ?? a.startDate));
   const events = c.memberships
     .flatMap((m) => [
@@ -39,11 +49,32 @@ export default function CommunityDetailPage() {
     .sort((a, b) => b.date.localeCompare(a.date));
 
   const schoolCols = [
-    { title: t('school'), dataIndex: 'schoolName', render: (v: string, r: Membership) => <Link to={`/schools/${r.schoolId}`}>{v}</Link> },
+    {
+      title: t('school'),
+      dataIndex: 'schoolName',
+      render: (v: string, r: Membership) => <Link to={`/schools/${r.schoolId}`}>{v}</Link>,
+    },
     { title: t('schoolCode'), dataIndex: 'schoolCode', width: 130 },
-    { title: t('role'), dataIndex: 'role', width: 100, render: (v: Membership['role']) => <Tag color={v === 'core' ? 'gold' : 'blue'}>{label(MEMBERSHIP_ROLE_LABELS, v)}</Tag> },
-    { title: t('schoolLevel'), dataIndex: 'schoolLevel', width: 110, render: (v: Membership['schoolLevel']) => label(SCHOOL_LEVEL_LABELS, v) },
-    { title: t('locationClass'), dataIndex: 'locationClass', width: 90, render: (v: Membership['locationClass']) => label(LOCATION_CLASS_LABELS, v) },
+    {
+      title: t('role'),
+      dataIndex: 'role',
+      width: 100,
+      render: (v: Membership['role']) => (
+        <Tag color={v === 'core' ? 'gold' : 'blue'}>{label(MEMBERSHIP_ROLE_LABELS, v)}</Tag>
+      ),
+    },
+    {
+      title: t('schoolLevel'),
+      dataIndex: 'schoolLevel',
+      width: 110,
+      render: (v: Membership['schoolLevel']) => label(SCHOOL_LEVEL_LABELS, v),
+    },
+    {
+      title: t('locationClass'),
+      dataIndex: 'locationClass',
+      width: 90,
+      render: (v: Membership['locationClass']) => label(LOCATION_CLASS_LABELS, v),
+    },
     { title: t('startDate'), dataIndex: 'startDate', width: 110 },
   ];
 
@@ -53,7 +84,8 @@ export default function CommunityDetailPage() {
         title={c.name}
         sub={
           <>
-            {c.code} · {label(COMMUNITY_TYPE_LABELS, c.type)} · {label(COMMUNITY_MODEL_LABELS, c.model)} · {c.regionName ?? c.regionCode}
+            {c.code} · {label(COMMUNITY_TYPE_LABELS, c.type)} · {label(COMMUNITY_MODEL_LABELS, c.model)} ·{' '}
+            {c.regionName ?? c.regionCode}
             {c.isCrossRegion ? ` ↔ ${c.partnerRegionName ?? c.partnerRegionCode ?? ''}` : ''}
           </>
         }
@@ -75,7 +107,13 @@ export default function CommunityDetailPage() {
             children: (
               <>
                 {canEdit ? (
-                  <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} style={{ marginBottom: 12 }} data-testid="member-add">
+                  <Button
+                    type="primary"
+                    icon={<PlusOutlined />}
+                    onClick={() => setAdding(true)}
+                    style={{ marginBottom: 12 }}
+                    data-testid="member-add"
+                  >
                     {t('addMember')}
                   </Button>
                 ) : null}
@@ -90,7 +128,24 @@ export default function CommunityDetailPage() {
                     ...schoolCols,
                     { title: t('note'), dataIndex: 'note', render: (v: string | null) => v ?? '—' },
                     ...(canEdit
-                      ? [{ title: t('common:actions'), key: 'a', width: 100, render: (_: unknown, r: Membership) => <Button size="small" type="link" danger onClick={() => setEnding(r)} data-testid={`member-end-${r.schoolId}`}>{t('endMember')}</Button> }]
+                      ? [
+                          {
+                            title: t('common:actions'),
+                            key: 'a',
+                            width: 100,
+                            render: (_: unknown, r: Membership) => (
+                              <Button
+                                size="small"
+                                type="link"
+                                danger
+                                onClick={() => setEnding(r)}
+                                data-testid={`member-end-${r.schoolId}`}
+                              >
+                                {t('endMember')}
+                              </Button>
+                            ),
+                          },
+                        ]
                       : []),
                   ]}
                 />
@@ -110,7 +165,12 @@ export default function CommunityDetailPage() {
                   columns={[
                     ...schoolCols,
                     { title: t('endDate'), dataIndex: 'endDate', width: 110, render: (v: string | null) => v ?? '—' },
-                    { title: t('state'), dataIndex: 'isCurrent', width: 90, render: (v: boolean) => (v ? <Tag color="green">{t('current')}</Tag> : <Tag>{t('ended')}</Tag>) },
+                    {
+                      title: t('state'),
+                      dataIndex: 'isCurrent',
+                      width: 90,
+                      render: (v: boolean) => (v ? <Tag color="green">{t('current')}</Tag> : <Tag>{t('ended')}</Tag>),
+                    },
                     { title: t('note'), dataIndex: 'note', render: (v: string | null) => v ?? '—' },
                   ]}
                 />
@@ -123,7 +183,12 @@ export default function CommunityDetailPage() {
                         content: (
                           <>
                             <Typography.Text type="secondary">{e.date}</Typography.Text>
-                            <div>{t(e.kind === 'join' ? 'eventJoin' : 'eventLeave', { school: e.m.schoolName, role: label(MEMBERSHIP_ROLE_LABELS, e.m.role) })}</div>
+                            <div>
+                              {t(e.kind === 'join' ? 'eventJoin' : 'eventLeave', {
+                                school: e.m.schoolName,
+                                role: label(MEMBERSHIP_ROLE_LABELS, e.m.role),
+                              })}
+                            </div>
                           </>
                         ),
                       }))}
@@ -135,23 +200,46 @@ export default function CommunityDetailPage() {
               </div>
             ),
           },
-          { key: 'leadership', label: t('tabLeadership', { count: c.leadership.length }), children: <LeadershipTab community={c} canEdit={canEdit} /> },
+          {
+            key: 'leadership',
+            label: t('tabLeadership', { count: c.leadership.length }),
+            children: <LeadershipTab community={c} canEdit={canEdit} />,
+          },
           {
             key: 'info',
             label: t('tabInfo'),
             children: (
-              <Descriptions column={{ xs: 1, md: 2 }} bordered size="small" extra={canEdit ? <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>{t('common:edit')}</Button> : undefined}>
+              <Descriptions
+                column={{ xs: 1, md: 2 }}
+                bordered
+                size="small"
+                extra={
+                  canEdit ? (
+                    <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
+                      {t('common:edit')}
+                    </Button>
+                  ) : undefined
+                }
+              >
                 <Descriptions.Item label={t('code')}>{c.code}</Descriptions.Item>
                 <Descriptions.Item label={t('name')}>{c.name}</Descriptions.Item>
                 <Descriptions.Item label={t('type')}>{label(COMMUNITY_TYPE_LABELS, c.type)}</Descriptions.Item>
                 <Descriptions.Item label={t('model')}>{label(COMMUNITY_MODEL_LABELS, c.model)}</Descriptions.Item>
                 <Descriptions.Item label={t('region')}>{c.regionName ?? c.regionCode}</Descriptions.Item>
-                <Descriptions.Item label={t('isCrossRegion')}>{c.isCrossRegion ? `${t('common:yes')}（${c.partnerRegionName ?? c.partnerRegionCode ?? ''}）` : t('common:no')}</Descriptions.Item>
+                <Descriptions.Item label={t('isCrossRegion')}>
+                  {c.isCrossRegion
+                    ? `${t('common:yes')}（${c.partnerRegionName ?? c.partnerRegionCode ?? ''}）`
+                    : t('common:no')}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('foundedOn')}>{c.foundedOn}</Descriptions.Item>
                 <Descriptions.Item label={t('dissolvedOn')}>{c.dissolvedOn ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('coreSchools')} span={2}>{c.coreSchools.map((s) => s.name).join('、') || '—'}</Descriptions.Item>
+                <Descriptions.Item label={t('coreSchools')} span={2}>
+                  {c.coreSchools.map((s) => s.name).join('、') || '—'}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('description')} span={2}>
-                  <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{c.description ?? '—'}</Typography.Paragraph>
+                  <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
+                    {c.description ?? '—'}
+                  </Typography.Paragraph>
                 </Descriptions.Item>
               </Descriptions>
             ),

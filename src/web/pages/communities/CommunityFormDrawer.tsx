@@ -29,7 +29,17 @@ interface Values {
  * Create a community with its core and member schools, or edit its basic information
  * (memberships are then changed from the detail page, which keeps their history).
  */
-export function CommunityFormDrawer({ open, community, onClose, onSaved }: { open: boolean; community?: Community | CommunityDetail | null; onClose: () => void; onSaved?: (c: CommunityDetail) => void }) {
+export function CommunityFormDrawer({
+  open,
+  community,
+  onClose,
+  onSaved,
+}: {
+  open: boolean;
+  community?: Community | CommunityDetail | null;
+  onClose: () => void;
+  onSaved?: (c: CommunityDetail) => void;
+}) {
   const { t } = useTranslation('communities');
   const [form] = Form.useForm<Values>();
   const create = useCreateCommunity();
@@ -45,7 +55,14 @@ export function CommunityFormDrawer({ open, community, onClose, onSaved }: { ope
         partnerRegionCode: community.partnerRegionCode ?? undefined,
         description: community.description ?? undefined,
       }
-    : { isCrossRegion: false, foundedOn: dayjs(), type: 'cobuilt', model: 'one_plus_x', coreSchoolIds: [], memberSchoolIds: [] };
+    : {
+        isCrossRegion: false,
+        foundedOn: dayjs(),
+        type: 'cobuilt',
+        model: 'one_plus_x',
+        coreSchoolIds: [],
+        memberSchoolIds: [],
+      };
 
   const onSubmit = async (v: Values) => {
     const base = {
@@ -115,7 +132,15 @@ export function CommunityFormDrawer({ open, community, onClose, onSaved }: { ope
         </Col>
         <Col span={12}>
           <Form.Item name="regionCode" label={t('region')} rules={req}>
-            <RegionSelect filters={{ level: 3 }} initialOptions={community ? [{ value: community.regionCode, label: community.regionName ?? community.regionCode }] : undefined} data-testid="community-region" />
+            <RegionSelect
+              filters={{ level: 3 }}
+              initialOptions={
+                community
+                  ? [{ value: community.regionCode, label: community.regionName ?? community.regionCode }]
+                  : undefined
+              }
+              data-testid="community-region"
+            />
           </Form.Item>
         </Col>
         <Col span={12}>
@@ -131,7 +156,19 @@ export function CommunityFormDrawer({ open, community, onClose, onSaved }: { ope
         <Col span={16}>
           {cross ? (
             <Form.Item name="partnerRegionCode" label={t('partnerRegion')} rules={req}>
-              <RegionSelect filters={{ level: 3 }} initialOptions={community?.partnerRegionCode ? [{ value: community.partnerRegionCode, label: community.partnerRegionName ?? community.partnerRegionCode }] : undefined} />
+              <RegionSelect
+                filters={{ level: 3 }}
+                initialOptions={
+                  community?.partnerRegionCode
+                    ? [
+                        {
+                          value: community.partnerRegionCode,
+                          label: community.partnerRegionName ?? community.partnerRegionCode,
+                        },
+                      ]
+                    : undefined
+                }
+              />
             </Form.Item>
           ) : null}
         </Col>
@@ -159,7 +196,9 @@ export function CommunityFormDrawer({ open, community, onClose, onSaved }: { ope
             rules={[
               ({ getFieldValue }) => ({
                 validator: (_, v: number[] | undefined) =>
-                  (getFieldValue('memberSchoolIds') as number[] | undefined)?.length && !(v ?? []).length ? Promise.reject(new Error(t('coreRequired'))) : Promise.resolve(),
+                  (getFieldValue('memberSchoolIds') as number[] | undefined)?.length && !(v ?? []).length
+                    ? Promise.reject(new Error(t('coreRequired')))
+                    : Promise.resolve(),
               }),
             ]}
           >
@@ -169,7 +208,14 @@ export function CommunityFormDrawer({ open, community, onClose, onSaved }: { ope
             name="memberSchoolIds"
             label={t('memberSchools')}
             dependencies={['coreSchoolIds']}
-            rules={[{ validator: (_, v: number[] | undefined) => ((v ?? []).some((id) => coreIds.includes(id)) ? Promise.reject(new Error(t('duplicateSchool'))) : Promise.resolve()) }]}
+            rules={[
+              {
+                validator: (_, v: number[] | undefined) =>
+                  (v ?? []).some((id) => coreIds.includes(id))
+                    ? Promise.reject(new Error(t('duplicateSchool')))
+                    : Promise.resolve(),
+              },
+            ]}
           >
             <SchoolSelect mode="multiple" data-testid="community-member-schools" />
           </Form.Item>

@@ -33,11 +33,19 @@ export function LeadershipTab({ community, canEdit }: { community: CommunityDeta
   const { label } = useLabels();
   const [editing, setEditing] = useState<LeadershipMember | null | undefined>(undefined);
   const remove = useRemoveLeader(community.id);
-  const rows = [...community.leadership].sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.personName.localeCompare(b.personName));
+  const rows = [...community.leadership].sort(
+    (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.personName.localeCompare(b.personName),
+  );
   return (
     <>
       {canEdit ? (
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)} style={{ marginBottom: 12 }} data-testid="leader-add">
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => setEditing(null)}
+          style={{ marginBottom: 12 }}
+          data-testid="leader-add"
+        >
           {t('addLeader')}
         </Button>
       ) : null}
@@ -48,7 +56,15 @@ export function LeadershipTab({ community, canEdit }: { community: CommunityDeta
         dataSource={rows}
         columns={[
           { title: t('personName'), dataIndex: 'personName' },
-          { title: t('leaderRole'), dataIndex: 'role', render: (v: LeadershipMember['role']) => <Tag color={v === 'leader' ? 'red' : v === 'deputy' ? 'orange' : undefined}>{label(LEADERSHIP_ROLE_LABELS, v)}</Tag> },
+          {
+            title: t('leaderRole'),
+            dataIndex: 'role',
+            render: (v: LeadershipMember['role']) => (
+              <Tag color={v === 'leader' ? 'red' : v === 'deputy' ? 'orange' : undefined}>
+                {label(LEADERSHIP_ROLE_LABELS, v)}
+              </Tag>
+            ),
+          },
           { title: t('school'), dataIndex: 'schoolName', render: (v: string | null) => v ?? '—' },
           { title: t('position'), dataIndex: 'position', render: (v: string | null) => v ?? '—' },
           { title: t('workGroup'), dataIndex: 'workGroup', render: (v: string | null) => v ?? '—' },
@@ -64,7 +80,10 @@ export function LeadershipTab({ community, canEdit }: { community: CommunityDeta
                       <Button size="small" type="link" onClick={() => setEditing(r)}>
                         {t('common:edit')}
                       </Button>
-                      <Popconfirm title={t('removeLeaderConfirm', { name: r.personName })} onConfirm={() => remove.mutateAsync(r.id).catch(() => undefined)}>
+                      <Popconfirm
+                        title={t('removeLeaderConfirm', { name: r.personName })}
+                        onConfirm={() => remove.mutateAsync(r.id).catch(() => undefined)}
+                      >
                         <Button size="small" type="link" danger>
                           {t('common:remove')}
                         </Button>
@@ -81,7 +100,15 @@ export function LeadershipTab({ community, canEdit }: { community: CommunityDeta
   );
 }
 
-function LeaderModal({ communityId, leader, onClose }: { communityId: number; leader: LeadershipMember | null | undefined; onClose: () => void }) {
+function LeaderModal({
+  communityId,
+  leader,
+  onClose,
+}: {
+  communityId: number;
+  leader: LeadershipMember | null | undefined;
+  onClose: () => void;
+}) {
   const { t } = useTranslation('communities');
   const [form] = Form.useForm<Values>();
   const add = useAddLeader(communityId);
@@ -119,12 +146,24 @@ function LeaderModal({ communityId, leader, onClose }: { communityId: number; le
     }
   };
   return (
-    <Modal open={open} title={leader ? t('editLeader') : t('addLeader')} onCancel={onClose} onOk={() => void submit().catch(() => undefined)} confirmLoading={add.isPending || update.isPending} forceRender width={640}>
+    <Modal
+      open={open}
+      title={leader ? t('editLeader') : t('addLeader')}
+      onCancel={onClose}
+      onOk={() => void submit().catch(() => undefined)}
+      confirmLoading={add.isPending || update.isPending}
+      forceRender
+      width={640}
+    >
       <FormErrors errors={errors} />
       <Form form={form} layout="vertical">
         <Row gutter={16}>
           <Col span={12}>
-            <Form.Item name="personName" label={t('personName')} rules={[{ required: true, message: t('common:required') }]}>
+            <Form.Item
+              name="personName"
+              label={t('personName')}
+              rules={[{ required: true, message: t('common:required') }]}
+            >
               <Input />
             </Form.Item>
           </Col>
@@ -135,12 +174,22 @@ function LeaderModal({ communityId, leader, onClose }: { communityId: number; le
           </Col>
           <Col span={12}>
             <Form.Item name="schoolId" label={t('school')}>
-              <SchoolSelect filters={{ communityId }} initialOptions={leader?.schoolId ? [{ value: leader.schoolId, label: leader.schoolName ?? String(leader.schoolId) }] : undefined} />
+              <SchoolSelect
+                filters={{ communityId }}
+                initialOptions={
+                  leader?.schoolId
+                    ? [{ value: leader.schoolId, label: leader.schoolName ?? String(leader.schoolId) }]
+                    : undefined
+                }
+              />
             </Form.Item>
           </Col>
           <Col span={12}>
             <Form.Item name="teacherId" label={t('linkedTeacher')}>
-              <TeacherSelect filters={{ communityId }} initialOptions={leader?.teacherId ? [{ value: leader.teacherId, label: leader.personName }] : undefined} />
+              <TeacherSelect
+                filters={{ communityId }}
+                initialOptions={leader?.teacherId ? [{ value: leader.teacherId, label: leader.personName }] : undefined}
+              />
             </Form.Item>
           </Col>
           <Col span={12}>
@@ -154,7 +203,11 @@ function LeaderModal({ communityId, leader, onClose }: { communityId: number; le
             </Form.Item>
           </Col>
           <Col span={12}>
-            <Form.Item name="startDate" label={t('startDate')} rules={[{ required: true, message: t('common:required') }]}>
+            <Form.Item
+              name="startDate"
+              label={t('startDate')}
+              rules={[{ required: true, message: t('common:required') }]}
+            >
               <DatePicker style={{ width: '100%' }} />
             </Form.Item>
           </Col>

@@ -19,7 +19,15 @@ interface AddValues {
   note?: string;
 }
 
-export function AddMemberModal({ communityId, open, onClose }: { communityId: number; open: boolean; onClose: () => void }) {
+export function AddMemberModal({
+  communityId,
+  open,
+  onClose,
+}: {
+  communityId: number;
+  open: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation('communities');
   const [form] = Form.useForm<AddValues>();
   const add = useAddMembership(communityId);
@@ -33,16 +41,34 @@ export function AddMemberModal({ communityId, open, onClose }: { communityId: nu
   const submit = async () => {
     const v = await form.validateFields();
     try {
-      await add.mutateAsync({ schoolId: v.schoolId, role: v.role, startDate: toIsoDate(v.startDate) ?? '', note: v.note ?? null });
+      await add.mutateAsync({
+        schoolId: v.schoolId,
+        role: v.role,
+        startDate: toIsoDate(v.startDate) ?? '',
+        note: v.note ?? null,
+      });
       onClose();
     } catch (e) {
       setErrors(applyServerErrors(form, e));
     }
   };
   return (
-    <Modal open={open} title={t('addMember')} onCancel={onClose} onOk={() => void submit().catch(() => undefined)} confirmLoading={add.isPending} forceRender okButtonProps={{ 'data-testid': 'add-member-submit' } as Record<string, string>}>
+    <Modal
+      open={open}
+      title={t('addMember')}
+      onCancel={onClose}
+      onOk={() => void submit().catch(() => undefined)}
+      confirmLoading={add.isPending}
+      forceRender
+      okButtonProps={{ 'data-testid': 'add-member-submit' } as Record<string, string>}
+    >
       <FormErrors errors={errors} />
-      <Form form={form} layout="vertical" initialValues={{ role: 'member', startDate: dayjs() }} data-testid="add-member-form">
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ role: 'member', startDate: dayjs() }}
+        data-testid="add-member-form"
+      >
         <Form.Item name="schoolId" label={t('school')} rules={[{ required: true, message: t('common:required') }]}>
           <SchoolSelect data-testid="add-member-school" />
         </Form.Item>
@@ -60,7 +86,15 @@ export function AddMemberModal({ communityId, open, onClose }: { communityId: nu
   );
 }
 
-export function EndMemberModal({ communityId, membership, onClose }: { communityId: number; membership: Membership | null; onClose: () => void }) {
+export function EndMemberModal({
+  communityId,
+  membership,
+  onClose,
+}: {
+  communityId: number;
+  membership: Membership | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation('communities');
   const [form] = Form.useForm<{ endDate: Dayjs; note?: string }>();
   const end = useEndMembership(communityId);
@@ -94,7 +128,12 @@ export function EndMemberModal({ communityId, membership, onClose }: { community
     >
       <FormErrors errors={errors} />
       <Form form={form} layout="vertical" initialValues={{ endDate: dayjs() }}>
-        <Form.Item name="endDate" label={t('endDate')} rules={[{ required: true, message: t('common:required') }]} extra={membership ? t('startedOn', { date: membership.startDate }) : undefined}>
+        <Form.Item
+          name="endDate"
+          label={t('endDate')}
+          rules={[{ required: true, message: t('common:required') }]}
+          extra={membership ? t('startedOn', { date: membership.startDate }) : undefined}
+        >
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="note" label={t('note')}>

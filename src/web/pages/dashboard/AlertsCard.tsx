@@ -23,7 +23,12 @@ export function AlertsCard({ filters }: { filters: DashboardFilters }) {
           renderItem={(a) => (
             <List.Item key={a.key} extra={<Link to={a.link}>{t('open')}</Link>}>
               <List.Item.Meta
-                title={<><Tag color={COLOURS[a.severity]}>{a.kindLabel[lang]}</Tag>{a.title}</>}
+                title={
+                  <>
+                    <Tag color={COLOURS[a.severity]}>{a.kindLabel[lang]}</Tag>
+                    {a.title}
+                  </>
+                }
                 description={
                   <Typography.Text type="secondary">
                     {[a.communityName, a.owner ? t('owner', { owner: a.owner }) : null].filter(Boolean).join(' · ')}

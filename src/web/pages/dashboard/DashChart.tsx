@@ -5,13 +5,34 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import type { EChartsOptionLike } from '../../../shared/dashboard.charts';
 
-echarts.use([BarChart, LineChart, PieChart, ScatterChart, LinesChart, GridComponent, LegendComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  ScatterChart,
+  LinesChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  MarkLineComponent,
+  CanvasRenderer,
+]);
 
 /**
  * One ECharts instance bound to a div, following the option and the container's size. Options come
  * from shared/dashboard.charts.ts, the same builders the server uses for the report and big screen.
  */
-export function DashChart({ option, height = 280, testId, onClickIndex }: { option: EChartsOptionLike; height?: number | string; testId?: string; onClickIndex?: (i: number, series: number) => void }) {
+export function DashChart({
+  option,
+  height = 280,
+  testId,
+  onClickIndex,
+}: {
+  option: EChartsOptionLike;
+  height?: number | string;
+  testId?: string;
+  onClickIndex?: (i: number, series: number) => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const click = useRef(onClickIndex);
@@ -21,7 +42,8 @@ export function DashChart({ option, height = 280, testId, onClickIndex }: { opti
     const c = echarts.init(ref.current);
     chart.current = c;
     c.on('click', (p) => {
-      if (typeof p.dataIndex === 'number') click.current?.(p.dataIndex, typeof p.seriesIndex === 'number' ? p.seriesIndex : 0);
+      if (typeof p.dataIndex === 'number')
+        click.current?.(p.dataIndex, typeof p.seriesIndex === 'number' ? p.seriesIndex : 0);
     });
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(ref.current);

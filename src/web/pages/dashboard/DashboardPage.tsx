@@ -25,22 +25,48 @@ export default function DashboardPage() {
         sub={data ? t('asOf', { year: `${data.schoolYear}–${data.schoolYear + 1}` }) : undefined}
         extra={
           <Space wrap>
-            <Link to={`/dashboard/big-screen${search ? `?${search}` : ''}`}><Button icon={<DesktopOutlined />} data-testid="open-big-screen">{t('bigScreen')}</Button></Link>
+            <Link to={`/dashboard/big-screen${search ? `?${search}` : ''}`}>
+              <Button icon={<DesktopOutlined />} data-testid="open-big-screen">
+                {t('bigScreen')}
+              </Button>
+            </Link>
             {data && data.scope.view !== 'school' ? (
               <>
-                <Button icon={<FilePdfOutlined />} href={reportUrl('pdf', reportQuery)} data-testid="report-pdf">{t('reportPdf')}</Button>
-                <Button icon={<FileExcelOutlined />} href={reportUrl('xlsx', reportQuery)} data-testid="report-xlsx">{t('reportXlsx')}</Button>
+                <Button icon={<FilePdfOutlined />} href={reportUrl('pdf', reportQuery)} data-testid="report-pdf">
+                  {t('reportPdf')}
+                </Button>
+                <Button icon={<FileExcelOutlined />} href={reportUrl('xlsx', reportQuery)} data-testid="report-xlsx">
+                  {t('reportXlsx')}
+                </Button>
               </>
             ) : null}
-            {canManageScreens ? <Link to="/dashboard/screens"><Button icon={<LinkOutlined />}>{t('screens')}</Button></Link> : null}
+            {canManageScreens ? (
+              <Link to="/dashboard/screens">
+                <Button icon={<LinkOutlined />}>{t('screens')}</Button>
+              </Link>
+            ) : null}
           </Space>
         }
       />
       <div style={{ marginBottom: 16 }}>
         <FilterControls filters={filters} set={set} />
       </div>
-      {isError ? <Alert type="error" showIcon message={error instanceof Error ? error.message : t('loadFailed')} style={{ marginBottom: 16 }} /> : null}
-      {data?.unavailable.length ? <Alert type="warning" showIcon message={t('unavailable', { n: data.unavailable.length })} style={{ marginBottom: 16 }} /> : null}
+      {isError ? (
+        <Alert
+          type="error"
+          showIcon
+          message={error instanceof Error ? error.message : t('loadFailed')}
+          style={{ marginBottom: 16 }}
+        />
+      ) : null}
+      {data?.unavailable.length ? (
+        <Alert
+          type="warning"
+          showIcon
+          message={t('unavailable', { n: data.unavailable.length })}
+          style={{ marginBottom: 16 }}
+        />
+      ) : null}
       {isLoading ? <Skeleton active /> : null}
       {data && data.panels.length === 0 ? <Empty description={t('noData')} /> : null}
       <Row gutter={[16, 16]}>

@@ -1,7 +1,12 @@
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { TEACHER_HONOUR_LABELS, TEACHER_TITLE_LABELS, type TeacherHonour, type TeacherTitle } from '../../../shared/enums';
+import {
+  TEACHER_HONOUR_LABELS,
+  TEACHER_TITLE_LABELS,
+  type TeacherHonour,
+  type TeacherTitle,
+} from '../../../shared/enums';
 import { useDrillTeachers } from '../../api/dashboard';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
@@ -17,7 +22,10 @@ export default function DrillTeachersPage() {
   const { data, isLoading } = useDrillTeachers({ ...filters, page, pageSize });
   return (
     <>
-      <PageHeader title={state.master === 'true' ? t('drill.masterTitle') : t('drill.title')} sub={t('drill.total', { n: data?.total ?? 0 })} />
+      <PageHeader
+        title={state.master === 'true' ? t('drill.masterTitle') : t('drill.title')}
+        sub={t('drill.total', { n: data?.total ?? 0 })}
+      />
       <ListTable
         size="small"
         loading={isLoading}
@@ -27,9 +35,21 @@ export default function DrillTeachersPage() {
         columns={[
           { title: t('drill.code'), dataIndex: 'teacherCode' },
           { title: t('drill.name'), dataIndex: 'name' },
-          { title: t('drill.school'), dataIndex: 'schoolName', render: (v: string, r) => <Link to={`/schools/${r.schoolId}`}>{v}</Link> },
-          { title: t('drill.titleCol'), dataIndex: 'title', render: (v: TeacherTitle) => label(TEACHER_TITLE_LABELS, v) },
-          { title: t('drill.honours'), dataIndex: 'honours', render: (v: TeacherHonour[]) => v.map((h) => <Tag key={h}>{label(TEACHER_HONOUR_LABELS, h)}</Tag>) },
+          {
+            title: t('drill.school'),
+            dataIndex: 'schoolName',
+            render: (v: string, r) => <Link to={`/schools/${r.schoolId}`}>{v}</Link>,
+          },
+          {
+            title: t('drill.titleCol'),
+            dataIndex: 'title',
+            render: (v: TeacherTitle) => label(TEACHER_TITLE_LABELS, v),
+          },
+          {
+            title: t('drill.honours'),
+            dataIndex: 'honours',
+            render: (v: TeacherHonour[]) => v.map((h) => <Tag key={h}>{label(TEACHER_HONOUR_LABELS, h)}</Tag>),
+          },
         ]}
       />
     </>

@@ -7,7 +7,17 @@ import { useDashboardMap, type DashboardFilters } from '../../api/dashboard';
 import { DashChart } from './DashChart';
 
 /** Schools on their coordinates with the community lines; drawn without any online map tiles. */
-export function MapCard({ filters, dark = false, height = 420, refreshMs }: { filters: DashboardFilters; dark?: boolean; height?: number | string; refreshMs?: number }) {
+export function MapCard({
+  filters,
+  dark = false,
+  height = 420,
+  refreshMs,
+}: {
+  filters: DashboardFilters;
+  dark?: boolean;
+  height?: number | string;
+  refreshMs?: number;
+}) {
   const { t, i18n } = useTranslation('dashboard');
   const lang = i18n.language === 'en-US' ? 'en' : 'zh';
   const { data, isLoading } = useDashboardMap(filters, refreshMs);
@@ -16,12 +26,23 @@ export function MapCard({ filters, dark = false, height = 420, refreshMs }: { fi
     const labels = Object.fromEntries(Object.entries(LOCATION_CLASS_LABELS).map(([k, v]) => [k, v[lang]]));
     return mapOption(data, lang, labels, { dark });
   }, [data, lang, dark]);
-  const body = !data || !option || data.schools.length === 0
-    ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('noMap')} />
-    : <DashChart option={option} height={height} testId="dashboard-map" />;
+  const body =
+    !data || !option || data.schools.length === 0 ? (
+      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('noMap')} />
+    ) : (
+      <DashChart option={option} height={height} testId="dashboard-map" />
+    );
   if (dark) return body;
   return (
-    <Card title={t('map')} loading={isLoading} extra={data?.withoutCoordinates ? <Typography.Text type="secondary">{t('withoutCoordinates', { n: data.withoutCoordinates })}</Typography.Text> : null}>
+    <Card
+      title={t('map')}
+      loading={isLoading}
+      extra={
+        data?.withoutCoordinates ? (
+          <Typography.Text type="secondary">{t('withoutCoordinates', { n: data.withoutCoordinates })}</Typography.Text>
+        ) : null
+      }
+    >
       {body}
     </Card>
   );

@@ -18,8 +18,15 @@ export function FigureTile({ f }: { f: Figure }) {
   const href = drillHref(f.drillDown);
   const body = (
     <Card size="small" hoverable={!!href} data-testid={`figure-${f.key}`}>
-      <Statistic title={f.label[lang]} valueRender={() => <span data-testid={`figure-${f.key}-value`}>{formatFigure(f.value, f.unit, lang)}</span>} />
-      {f.hint ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{f.hint[lang]}</Typography.Text> : null}
+      <Statistic
+        title={f.label[lang]}
+        valueRender={() => <span data-testid={`figure-${f.key}-value`}>{formatFigure(f.value, f.unit, lang)}</span>}
+      />
+      {f.hint ? (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {f.hint[lang]}
+        </Typography.Text>
+      ) : null}
     </Card>
   );
   return href ? <Link to={href}>{body}</Link> : body;
@@ -57,11 +64,15 @@ export function PanelCard({ panel }: { panel: Panel }) {
     <Card
       title={panel.title[lang]}
       data-testid={`panel-${panel.key}`}
-      extra={panel.ignores.length ? (
-        <Tooltip title={t('ignoresHint')}>
-          <Tag>{t('ignores', { filters: panel.ignores.map((k) => t(`filter.${k}`)).join(lang === 'zh' ? '、' : ', ') })}</Tag>
-        </Tooltip>
-      ) : null}
+      extra={
+        panel.ignores.length ? (
+          <Tooltip title={t('ignoresHint')}>
+            <Tag>
+              {t('ignores', { filters: panel.ignores.map((k) => t(`filter.${k}`)).join(lang === 'zh' ? '、' : ', ') })}
+            </Tag>
+          </Tooltip>
+        ) : null
+      }
     >
       <Row gutter={[12, 12]}>
         {panel.figures.map((f) => (

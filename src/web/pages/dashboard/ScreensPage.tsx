@@ -16,13 +16,35 @@ export default function ScreensPage() {
     <>
       <PageHeader title={t('screens')} sub={t('screensHint')} />
       {/* left empty, the link lives as long as the server allows (GONGJIN_DISPLAY_LINK_MAX_DAYS) */}
-      <Form layout="inline" onFinish={(v: { label: string; validDays?: number | null }) => create.mutate({ label: v.label, ...(v.validDays ? { validDays: v.validDays } : {}) })} style={{ marginBottom: 16 }}>
-        <Form.Item name="label" rules={[{ required: true, message: t('labelRequired') }]}><Input placeholder={t('screenLabel')} data-testid="screen-label" /></Form.Item>
-        <Form.Item name="validDays" label={t('validDays')}><InputNumber min={1} max={3650} placeholder={t('validDaysDefault')} style={{ width: 130 }} /></Form.Item>
-        <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="screen-create">{t('createScreen')}</Button>
+      <Form
+        layout="inline"
+        onFinish={(v: { label: string; validDays?: number | null }) =>
+          create.mutate({ label: v.label, ...(v.validDays ? { validDays: v.validDays } : {}) })
+        }
+        style={{ marginBottom: 16 }}
+      >
+        <Form.Item name="label" rules={[{ required: true, message: t('labelRequired') }]}>
+          <Input placeholder={t('screenLabel')} data-testid="screen-label" />
+        </Form.Item>
+        <Form.Item name="validDays" label={t('validDays')}>
+          <InputNumber min={1} max={3650} placeholder={t('validDaysDefault')} style={{ width: 130 }} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="screen-create">
+          {t('createScreen')}
+        </Button>
       </Form>
       {created ? (
-        <Alert type="success" showIcon style={{ marginBottom: 16 }} message={t('screenCreated')} description={<Typography.Text copyable data-testid="screen-url">{created}</Typography.Text>} />
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={t('screenCreated')}
+          description={
+            <Typography.Text copyable data-testid="screen-url">
+              {created}
+            </Typography.Text>
+          }
+        />
       ) : null}
       <Table
         rowKey="id"
@@ -35,14 +57,26 @@ export default function ScreensPage() {
           { title: t('scope'), dataIndex: 'scopeName' },
           { title: t('createdBy'), dataIndex: 'createdBy' },
           { title: t('expiresAt'), dataIndex: 'expiresAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD') },
-          { title: t('lastUsedAt'), dataIndex: 'lastUsedAt', render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—') },
           {
-            title: '', key: 'actions',
-            render: (_, r) => r.revokedAt ? <Tag>{t('revoked')}</Tag> : (
-              <Space>
-                <Popconfirm title={t('revokeConfirm')} onConfirm={() => revoke.mutate(r.id)}><Button size="small" danger>{t('revoke')}</Button></Popconfirm>
-              </Space>
-            ),
+            title: t('lastUsedAt'),
+            dataIndex: 'lastUsedAt',
+            render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—'),
+          },
+          {
+            title: '',
+            key: 'actions',
+            render: (_, r) =>
+              r.revokedAt ? (
+                <Tag>{t('revoked')}</Tag>
+              ) : (
+                <Space>
+                  <Popconfirm title={t('revokeConfirm')} onConfirm={() => revoke.mutate(r.id)}>
+                    <Button size="small" danger>
+                      {t('revoke')}
+                    </Button>
+                  </Popconfirm>
+                </Space>
+              ),
           },
         ]}
       />

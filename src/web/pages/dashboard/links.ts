@@ -7,10 +7,12 @@ import { MODULES } from '../../app/modules';
  */
 function routeExists(path: string): boolean {
   const parts = path.replace(/^\//, '').split('/');
-  return MODULES.some((m) => m.routes.some((r) => {
-    const rp = r.path.split('/');
-    return rp.length === parts.length && rp.every((seg, i) => seg.startsWith(':') || seg === parts[i]);
-  }));
+  return MODULES.some((m) =>
+    m.routes.some((r) => {
+      const rp = r.path.split('/');
+      return rp.length === parts.length && rp.every((seg, i) => seg.startsWith(':') || seg === parts[i]);
+    }),
+  );
 }
 
 export function drillHref(d: DrillDown | null | undefined): string | null {

@@ -16,7 +16,15 @@ import { WORKLOAD_LABELS } from '../../../shared/exchange.enums';
 type Values = Omit<AssignmentInput, 'startDate' | 'endDate'> & { startDate?: Dayjs; endDate?: Dayjs };
 
 /** Plan or edit an exchange; itinerant teaching gets a weekly timetable and a live hours preview. */
-export function AssignmentFormDrawer({ open, assignment, onClose }: { open: boolean; assignment?: Assignment | null; onClose: () => void }) {
+export function AssignmentFormDrawer({
+  open,
+  assignment,
+  onClose,
+}: {
+  open: boolean;
+  assignment?: Assignment | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation('exchange');
   const { options } = useLabels();
   const [form] = Form.useForm<Values>();
@@ -27,20 +35,36 @@ export function AssignmentFormDrawer({ open, assignment, onClose }: { open: bool
   const start = Form.useWatch('startDate', form);
   const end = Form.useWatch('endDate', form);
   const slots = Form.useWatch('slots', form) as SlotInput[] | undefined;
-  const valid = (slots ?? []).filter((s) => s && /^\d\d:\d\d$/.test(s.startTime ?? '') && /^\d\d:\d\d$/.test(s.endTime ?? '') && s.weekday);
-  const preview = kind === 'itinerant' && start && end ? itinerantHours(start.format('YYYY-MM-DD'), end.format('YYYY-MM-DD'), valid) : null;
+  const valid = (slots ?? []).filter(
+    (s) => s && /^\d\d:\d\d$/.test(s.startTime ?? '') && /^\d\d:\d\d$/.test(s.endTime ?? '') && s.weekday,
+  );
+  const preview =
+    kind === 'itinerant' && start && end
+      ? itinerantHours(start.format('YYYY-MM-DD'), end.format('YYYY-MM-DD'), valid)
+      : null;
 
   const initial: Partial<Values> = assignment
-    ? {
-        ...assignment, startDate: fromIsoDate(assignment.startDate), endDate: fromIsoDate(assignment.endDate),
-        slots: assignment.slots.map((s) => ({ weekday: s.weekday, startTime: s.startTime, endTime: s.endTime, className: s.className })),
-      } as Partial<Values>
+    ? ({
+        ...assignment,
+        startDate: fromIsoDate(assignment.startDate),
+        endDate: fromIsoDate(assignment.endDate),
+        slots: assignment.slots.map((s) => ({
+          weekday: s.weekday,
+          startTime: s.startTime,
+          endTime: s.endTime,
+          className: s.className,
+        })),
+      } as Partial<Values>)
     : { kind: 'support_teaching', workload: 'full_time', status: 'planned', slots: [] };
 
   const onSubmit = async (v: Values) => {
     const body = {
-      ...v, startDate: toIsoDate(v.startDate)!, endDate: toIsoDate(v.endDate)!, slots: v.kind === 'itinerant' ? (v.slots ?? []) : [],
-      partTimeFraction: v.workload === 'part_time' ? (v.partTimeFraction ?? null) : null, hoursOverride: v.hoursOverride ?? null,
+      ...v,
+      startDate: toIsoDate(v.startDate)!,
+      endDate: toIsoDate(v.endDate)!,
+      slots: v.kind === 'itinerant' ? (v.slots ?? []) : [],
+      partTimeFraction: v.workload === 'part_time' ? (v.partTimeFraction ?? null) : null,
+      hoursOverride: v.hoursOverride ?? null,
     } as AssignmentInput;
     if (assignment) await update.mutateAsync({ id: assignment.id, patch: body });
     else await create.mutateAsync(body);
@@ -48,11 +72,22 @@ export function AssignmentFormDrawer({ open, assignment, onClose }: { open: bool
 
   const req = [{ required: true, message: t('common:required') }];
   return (
-    <FormDrawer<Values> open={open} form={form} title={assignment ? t('editTitle') : t('createTitle')} onClose={onClose} onSubmit={onSubmit} initialValues={initial} testId="assignment-form">
+    <FormDrawer<Values>
+      open={open}
+      form={form}
+      title={assignment ? t('editTitle') : t('createTitle')}
+      onClose={onClose}
+      onSubmit={onSubmit}
+      initialValues={initial}
+      testId="assignment-form"
+    >
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="teacherId" label={t('teacher')} rules={req}>
-            <TeacherSelect data-testid="assignment-teacher" initialOptions={assignment ? [{ value: assignment.teacherId, label: assignment.teacherName }] : undefined} />
+            <TeacherSelect
+              data-testid="assignment-teacher"
+              initialOptions={assignment ? [{ value: assignment.teacherId, label: assignment.teacherName }] : undefined}
+            />
           </Form.Item>
         </Col>
         <Col span={12}>
@@ -62,7 +97,12 @@ export function AssignmentFormDrawer({ open, assignment, onClose }: { open: bool
         </Col>
         <Col span={12}>
           <Form.Item name="toSchoolId" label={t('toSchool')} rules={req} extra={t('fromSchoolHint')}>
-            <SchoolSelect data-testid="assignment-to-school" initialOptions={assignment ? [{ value: assignment.toSchoolId, label: assignment.toSchoolName }] : undefined} />
+            <SchoolSelect
+              data-testid="assignment-to-school"
+              initialOptions={
+                assignment ? [{ value: assignment.toSchoolId, label: assignment.toSchoolName }] : undefined
+              }
+            />
           </Form.Item>
         </Col>
         <Col span={12}>
@@ -87,7 +127,12 @@ export function AssignmentFormDrawer({ open, assignment, onClose }: { open: bool
         </Col>
         {workload === 'part_time' ? (
           <Col span={12}>
-            <Form.Item name="partTimeFraction" label={t('partTimeFraction')} rules={req} extra={t('partTimeFractionHint')}>
+            <Form.Item
+              name="partTimeFraction"
+              label={t('partTimeFraction')}
+              rules={req}
+              extra={t('partTimeFractionHint')}
+            >
               <InputNumber min={0.05} max={1} step={0.05} style={{ width: '100%' }} data-testid="assignment-fraction" />
             </Form.Item>
           </Col>
@@ -110,7 +155,15 @@ export function AssignmentFormDrawer({ open, assignment, onClose }: { open: bool
           <Form.Item label={t('timetable')} required extra={t('timetableHint')}>
             <TimetableEditor />
           </Form.Item>
-          {preview !== null ? <Alert type="info" showIcon title={t('hoursPreview', { hours: num(preview, 2) })} style={{ marginBottom: 16 }} data-testid="hours-preview" /> : null}
+          {preview !== null ? (
+            <Alert
+              type="info"
+              showIcon
+              title={t('hoursPreview', { hours: num(preview, 2) })}
+              style={{ marginBottom: 16 }}
+              data-testid="hours-preview"
+            />
+          ) : null}
         </>
       ) : null}
       <Row gutter={16}>

@@ -30,22 +30,54 @@ export default function DuePage() {
       <PageHeader title={t('dueTitle')} sub={t('dueSubtitle')} />
       <ExchangeNav />
       <FilterBar>
-        <Select placeholder={t('rule')} value={ruleId} onChange={(v: string) => set({ ruleId: v })} style={{ width: 360 }}
-          options={(rules.data ?? []).map((r) => ({ value: String(r.id), label: r.name }))} data-testid="due-rule" />
-        <EnumSelect labels={DUE_STATE_LABELS} mode="multiple" placeholder={t('dueState')} value={listOf(state.state ?? 'due')} onChange={(v: string[]) => set({ state: v.length ? v : 'due,scheduled,done' })} style={{ width: 280 }} />
-        <DatePicker value={state.on ? dayjs(state.on) : null} onChange={(d) => set({ on: d ? d.format('YYYY-MM-DD') : undefined })} placeholder={t('asOf')} />
+        <Select
+          placeholder={t('rule')}
+          value={ruleId}
+          onChange={(v: string) => set({ ruleId: v })}
+          style={{ width: 360 }}
+          options={(rules.data ?? []).map((r) => ({ value: String(r.id), label: r.name }))}
+          data-testid="due-rule"
+        />
+        <EnumSelect
+          labels={DUE_STATE_LABELS}
+          mode="multiple"
+          placeholder={t('dueState')}
+          value={listOf(state.state ?? 'due')}
+          onChange={(v: string[]) => set({ state: v.length ? v : 'due,scheduled,done' })}
+          style={{ width: 280 }}
+        />
+        <DatePicker
+          value={state.on ? dayjs(state.on) : null}
+          onChange={(d) => set({ on: d ? d.format('YYYY-MM-DD') : undefined })}
+          placeholder={t('asOf')}
+        />
       </FilterBar>
       {!ruleId && !rules.isLoading ? <Empty description={t('noRules')} /> : null}
       {rule && data ? (
         <Space wrap style={{ marginBottom: 16 }}>
-          <Card size="small"><Statistic title={t('cycle')} value={t('cycleRange', { from: data.window.start, to: data.window.end })} /></Card>
-          <Card size="small"><Statistic title={t('ruleDetail')} value={[
-            rule.kinds.map((k) => label(EXCHANGE_KIND_LABELS, k)).join('、'),
-            rule.maleMaxAge ? t('maleUnder', { age: rule.maleMaxAge }) : null,
-            rule.femaleMaxAge ? t('femaleUnder', { age: rule.femaleMaxAge }) : null,
-          ].filter(Boolean).join(' · ')} /></Card>
+          <Card size="small">
+            <Statistic title={t('cycle')} value={t('cycleRange', { from: data.window.start, to: data.window.end })} />
+          </Card>
+          <Card size="small">
+            <Statistic
+              title={t('ruleDetail')}
+              value={[
+                rule.kinds.map((k) => label(EXCHANGE_KIND_LABELS, k)).join('、'),
+                rule.maleMaxAge ? t('maleUnder', { age: rule.maleMaxAge }) : null,
+                rule.femaleMaxAge ? t('femaleUnder', { age: rule.femaleMaxAge }) : null,
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+            />
+          </Card>
           {(['due', 'scheduled', 'done'] as const).map((s) => (
-            <Card size="small" key={s}><Statistic title={label(DUE_STATE_LABELS, s)} value={data.counts[s]} valueStyle={{ color: s === 'due' ? '#cf1322' : undefined }} /></Card>
+            <Card size="small" key={s}>
+              <Statistic
+                title={label(DUE_STATE_LABELS, s)}
+                value={data.counts[s]}
+                valueStyle={{ color: s === 'due' ? '#cf1322' : undefined }}
+              />
+            </Card>
           ))}
         </Space>
       ) : null}
@@ -60,9 +92,21 @@ export default function DuePage() {
           { title: t('gender'), dataIndex: 'gender', render: (v: DueItem['gender']) => label(GENDER_LABELS, v) },
           { title: t('age'), dataIndex: 'age' },
           { title: t('school'), dataIndex: 'schoolName' },
-          { title: t('locationClass'), dataIndex: 'locationClass', render: (v: DueItem['locationClass']) => label(LOCATION_CLASS_LABELS, v) },
-          { title: t('dueState'), dataIndex: 'state', render: (v: DueItem['state']) => <Tag color={STATE_COLOR[v]}>{label(DUE_STATE_LABELS, v)}</Tag> },
-          { title: t('lastExchange'), dataIndex: 'lastExchangeDate', render: (v: string | null) => v ?? <Tag>{t('neverMoved')}</Tag> },
+          {
+            title: t('locationClass'),
+            dataIndex: 'locationClass',
+            render: (v: DueItem['locationClass']) => label(LOCATION_CLASS_LABELS, v),
+          },
+          {
+            title: t('dueState'),
+            dataIndex: 'state',
+            render: (v: DueItem['state']) => <Tag color={STATE_COLOR[v]}>{label(DUE_STATE_LABELS, v)}</Tag>,
+          },
+          {
+            title: t('lastExchange'),
+            dataIndex: 'lastExchangeDate',
+            render: (v: string | null) => v ?? <Tag>{t('neverMoved')}</Tag>,
+          },
         ]}
       />
     </>

@@ -15,7 +15,10 @@ export function ExchangeNav() {
       style={{ marginBottom: 16 }}
       value={current}
       onChange={(v) => navigate(v ? `/exchange/${String(v)}` : '/exchange')}
-      options={TABS.map((k) => ({ value: k, label: <span data-testid={`exchange-tab-${k || 'register'}`}>{t(`tabs.${k || 'register'}`)}</span> }))}
+      options={TABS.map((k) => ({
+        value: k,
+        label: <span data-testid={`exchange-tab-${k || 'register'}`}>{t(`tabs.${k || 'register'}`)}</span>,
+      }))}
     />
   );
 }

@@ -22,16 +22,51 @@ export default function StructurePage() {
   const q = { communityId: state.communityId, on: state.on };
   const { data, isFetching } = useStructure(q);
   const shortages = useShortages(q);
-  const units = state.communityId ? data?.schools ?? [] : data?.communities ?? [];
+  const units = state.communityId ? (data?.schools ?? []) : (data?.communities ?? []);
   const chartLabels = useMemo(() => ({ before: t('before'), after: t('after'), floor: t('floor') }), [t]);
   const unitColumns = [
-    { title: t('name'), dataIndex: 'name', render: (v: string, r: StructureUnit) => <>{v}{r.belowFloor ? <Tag color="red" style={{ marginLeft: 6 }}>{t('belowFloor')}</Tag> : null}</> },
-    { title: t('teachersTotal'), key: 'total', align: 'right' as const, render: (_: unknown, r: StructureUnit) => `${r.before.total} → ${r.after.total}` },
-    { title: t('masterShare'), key: 'master', align: 'right' as const, render: (_: unknown, r: StructureUnit) => `${percent(r.before.masterShare)} → ${percent(r.after.masterShare)}` },
-    { title: t('backboneShare'), key: 'backbone', align: 'right' as const, render: (_: unknown, r: StructureUnit) => `${percent(r.before.backboneShare)} → ${percent(r.after.backboneShare)}` },
     {
-      title: t('byHonour'), key: 'honours',
-      render: (_: unknown, r: StructureUnit) => Object.entries(r.byHonour).map(([h, n]) => <Tag key={h}>{label(TEACHER_HONOUR_LABELS, h as never)} {n}</Tag>),
+      title: t('name'),
+      dataIndex: 'name',
+      render: (v: string, r: StructureUnit) => (
+        <>
+          {v}
+          {r.belowFloor ? (
+            <Tag color="red" style={{ marginLeft: 6 }}>
+              {t('belowFloor')}
+            </Tag>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      title: t('teachersTotal'),
+      key: 'total',
+      align: 'right' as const,
+      render: (_: unknown, r: StructureUnit) => `${r.before.total} → ${r.after.total}`,
+    },
+    {
+      title: t('masterShare'),
+      key: 'master',
+      align: 'right' as const,
+      render: (_: unknown, r: StructureUnit) => `${percent(r.before.masterShare)} → ${percent(r.after.masterShare)}`,
+    },
+    {
+      title: t('backboneShare'),
+      key: 'backbone',
+      align: 'right' as const,
+      render: (_: unknown, r: StructureUnit) =>
+        `${percent(r.before.backboneShare)} → ${percent(r.after.backboneShare)}`,
+    },
+    {
+      title: t('byHonour'),
+      key: 'honours',
+      render: (_: unknown, r: StructureUnit) =>
+        Object.entries(r.byHonour).map(([h, n]) => (
+          <Tag key={h}>
+            {label(TEACHER_HONOUR_LABELS, h as never)} {n}
+          </Tag>
+        )),
     },
   ];
   return (
@@ -39,26 +74,63 @@ export default function StructurePage() {
       <PageHeader title={t('structureTitle')} sub={t('structureSubtitle', { floor: percent(data?.floor) })} />
       <ExchangeNav />
       <FilterBar onReset={() => set({ communityId: undefined, on: undefined })}>
-        <CommunitySelect placeholder={t('allCommunities')} value={state.communityId ? Number(state.communityId) : undefined} onChange={(v) => set({ communityId: v as number | undefined })} style={{ width: 260 }} />
-        <DatePicker value={state.on ? dayjs(state.on) : null} onChange={(d) => set({ on: d ? d.format('YYYY-MM-DD') : undefined })} placeholder={t('asOf')} />
+        <CommunitySelect
+          placeholder={t('allCommunities')}
+          value={state.communityId ? Number(state.communityId) : undefined}
+          onChange={(v) => set({ communityId: v as number | undefined })}
+          style={{ width: 260 }}
+        />
+        <DatePicker
+          value={state.on ? dayjs(state.on) : null}
+          onChange={(d) => set({ on: d ? d.format('YYYY-MM-DD') : undefined })}
+          placeholder={t('asOf')}
+        />
       </FilterBar>
       <Row gutter={16} style={{ marginBottom: 16 }}>
         {(data?.byLocation ?? []).map((l) => (
           <Col span={8} key={l.locationClass}>
             <Card size="small" title={label(LOCATION_CLASS_LABELS, l.locationClass)}>
-              <Statistic title={t('backboneShare')} value={`${percent(l.before.backboneShare)} → ${percent(l.after.backboneShare)}`} />
-              <Statistic title={t('averageAge')} value={l.averageAge ?? '—'} precision={1} data-testid={`avg-age-${l.locationClass}`} />
+              <Statistic
+                title={t('backboneShare')}
+                value={`${percent(l.before.backboneShare)} → ${percent(l.after.backboneShare)}`}
+              />
+              <Statistic
+                title={t('averageAge')}
+                value={l.averageAge ?? '—'}
+                precision={1}
+                data-testid={`avg-age-${l.locationClass}`}
+              />
             </Card>
           </Col>
         ))}
       </Row>
       <Card size="small" title={state.communityId ? t('bySchool') : t('byCommunity')} style={{ marginBottom: 16 }}>
-        <ShareChart names={units.map((u) => u.name)} before={units.map((u) => u.before.backboneShare ?? 0)} after={units.map((u) => u.after.backboneShare ?? 0)} floor={data?.floor ?? 0.15} labels={chartLabels} />
-        <Table<StructureUnit> rowKey="id" size="small" loading={isFetching} dataSource={units} pagination={{ pageSize: 20 }} columns={unitColumns} data-testid="structure-table" />
+        <ShareChart
+          names={units.map((u) => u.name)}
+          before={units.map((u) => u.before.backboneShare ?? 0)}
+          after={units.map((u) => u.after.backboneShare ?? 0)}
+          floor={data?.floor ?? 0.15}
+          labels={chartLabels}
+        />
+        <Table<StructureUnit>
+          rowKey="id"
+          size="small"
+          loading={isFetching}
+          dataSource={units}
+          pagination={{ pageSize: 20 }}
+          columns={unitColumns}
+          data-testid="structure-table"
+        />
       </Card>
       <Card size="small" title={t('shortageTitle')}>
         <Typography.Paragraph type="secondary">{t('shortageHint')}</Typography.Paragraph>
-        <Table<ShortageRow> rowKey="subject" size="small" loading={shortages.isFetching} dataSource={shortages.data ?? []} pagination={false} data-testid="shortage-table"
+        <Table<ShortageRow>
+          rowKey="subject"
+          size="small"
+          loading={shortages.isFetching}
+          dataSource={shortages.data ?? []}
+          pagination={false}
+          data-testid="shortage-table"
           columns={[
             { title: t('subject'), dataIndex: 'subject', render: (v: string) => label(SUBJECT_LABELS, v as never) },
             { title: t('teachersOfSubject'), dataIndex: 'teachers', align: 'right' },
@@ -67,7 +139,8 @@ export default function StructurePage() {
             { title: label(LOCATION_CLASS_LABELS, 'rural'), dataIndex: 'rural', align: 'right' },
             { title: label(LOCATION_CLASS_LABELS, 'town'), dataIndex: 'town', align: 'right' },
             { title: label(LOCATION_CLASS_LABELS, 'urban'), dataIndex: 'urban', align: 'right' },
-          ]} />
+          ]}
+        />
       </Card>
     </>
   );

@@ -28,32 +28,87 @@ export default function StudiosPage() {
   const req = [{ required: true, message: t('common:required') }];
   return (
     <>
-      <PageHeader title={t('studiosTitle')} sub={t('studiosSubtitle')}
-        extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('createStudio')}</Button>} />
+      <PageHeader
+        title={t('studiosTitle')}
+        sub={t('studiosSubtitle')}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            {t('createStudio')}
+          </Button>
+        }
+      />
       <ExchangeNav />
       {data && !data.items.length ? <Empty /> : null}
       <Row gutter={[16, 16]}>
         {(data?.items ?? []).map((s) => (
           <Col xs={24} md={12} xl={8} key={s.id}>
-            <Card size="small" title={s.name} extra={s.subject ? <Tag>{label(SUBJECT_LABELS, s.subject as never)}</Tag> : null}>
-              <Typography.Paragraph>{t('leader')}：{s.leaderName}（{s.leaderSchoolName}） · {t('foundedOn')} {s.foundedOn}</Typography.Paragraph>
-              <List size="small" header={t('members', { n: s.members.length })} dataSource={s.members} renderItem={(m) => <List.Item>{m.name}<Typography.Text type="secondary">（{m.schoolName}）</Typography.Text></List.Item>} />
+            <Card
+              size="small"
+              title={s.name}
+              extra={s.subject ? <Tag>{label(SUBJECT_LABELS, s.subject as never)}</Tag> : null}
+            >
+              <Typography.Paragraph>
+                {t('leader')}：{s.leaderName}（{s.leaderSchoolName}） · {t('foundedOn')} {s.foundedOn}
+              </Typography.Paragraph>
+              <List
+                size="small"
+                header={t('members', { n: s.members.length })}
+                dataSource={s.members}
+                renderItem={(m) => (
+                  <List.Item>
+                    {m.name}
+                    <Typography.Text type="secondary">（{m.schoolName}）</Typography.Text>
+                  </List.Item>
+                )}
+              />
               <Space style={{ marginTop: 8 }}>
-                <TeacherSelect placeholder={t('addMember')} style={{ width: 220 }} value={undefined} onChange={(v) => { if (v) addMember.mutate({ id: s.id, teacherId: Number(v) }); }} />
+                <TeacherSelect
+                  placeholder={t('addMember')}
+                  style={{ width: 220 }}
+                  value={undefined}
+                  onChange={(v) => {
+                    if (v) addMember.mutate({ id: s.id, teacherId: Number(v) });
+                  }}
+                />
               </Space>
             </Card>
           </Col>
         ))}
       </Row>
-      <FormDrawer<Values> open={creating} form={form} title={t('createStudio')} onClose={() => setCreating(false)}
-        onSubmit={async (v) => { await create.mutateAsync({ ...v, foundedOn: toIsoDate(v.foundedOn)!, memberIds: v.memberIds ?? [] } as StudioInput); }}>
-        <Form.Item name="name" label={t('studioName')} rules={req}><Input /></Form.Item>
-        <Form.Item name="regionCode" label={t('region')} rules={req}><RegionSelect filters={{ level: 3 }} /></Form.Item>
-        <Form.Item name="leaderTeacherId" label={t('leader')} rules={req}><TeacherSelect /></Form.Item>
-        <Form.Item name="subject" label={t('subject')}><EnumSelect labels={SUBJECT_LABELS} /></Form.Item>
-        <Form.Item name="foundedOn" label={t('foundedOn')} rules={req}><DatePicker style={{ width: '100%' }} /></Form.Item>
-        <Form.Item name="memberIds" label={t('membersLabel')}><TeacherSelect mode="multiple" /></Form.Item>
-        <Form.Item name="description" label={t('description')}><Input.TextArea rows={3} /></Form.Item>
+      <FormDrawer<Values>
+        open={creating}
+        form={form}
+        title={t('createStudio')}
+        onClose={() => setCreating(false)}
+        onSubmit={async (v) => {
+          await create.mutateAsync({
+            ...v,
+            foundedOn: toIsoDate(v.foundedOn)!,
+            memberIds: v.memberIds ?? [],
+          } as StudioInput);
+        }}
+      >
+        <Form.Item name="name" label={t('studioName')} rules={req}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="regionCode" label={t('region')} rules={req}>
+          <RegionSelect filters={{ level: 3 }} />
+        </Form.Item>
+        <Form.Item name="leaderTeacherId" label={t('leader')} rules={req}>
+          <TeacherSelect />
+        </Form.Item>
+        <Form.Item name="subject" label={t('subject')}>
+          <EnumSelect labels={SUBJECT_LABELS} />
+        </Form.Item>
+        <Form.Item name="foundedOn" label={t('foundedOn')} rules={req}>
+          <DatePicker style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="memberIds" label={t('membersLabel')}>
+          <TeacherSelect mode="multiple" />
+        </Form.Item>
+        <Form.Item name="description" label={t('description')}>
+          <Input.TextArea rows={3} />
+        </Form.Item>
       </FormDrawer>
     </>
   );

@@ -6,14 +6,26 @@ import { useLabels } from '../../components/labels';
 
 /** Time column of a slot as 'HH:MM' text: quick to type, checked here and again by the server. */
 function TimeField({ value, onChange, testId }: { value?: string; onChange?: (v: string) => void; testId: string }) {
-  return <Input value={value} onChange={(e) => onChange?.(e.target.value.trim())} placeholder="HH:MM" maxLength={5} style={{ width: 90 }} data-testid={testId} />;
+  return (
+    <Input
+      value={value}
+      onChange={(e) => onChange?.(e.target.value.trim())}
+      placeholder="HH:MM"
+      maxLength={5}
+      style={{ width: 90 }}
+      data-testid={testId}
+    />
+  );
 }
 
 /** The weekly timetable of an itinerant (走教) assignment: weekday, start, end, class. */
 export function TimetableEditor() {
   const { t } = useTranslation('exchange');
   const { en } = useLabels();
-  const weekdays = [1, 2, 3, 4, 5].map((d) => ({ value: d, label: en ? WEEKDAY_LABELS[d]!.en : WEEKDAY_LABELS[d]!.zh }));
+  const weekdays = [1, 2, 3, 4, 5].map((d) => ({
+    value: d,
+    label: en ? WEEKDAY_LABELS[d]!.en : WEEKDAY_LABELS[d]!.zh,
+  }));
   const req = [{ required: true, message: t('common:required') }];
   const time = [...req, { pattern: /^([01][0-9]|2[0-3]):[0-5][0-9]$/, message: t('timeFormat') }];
   return (

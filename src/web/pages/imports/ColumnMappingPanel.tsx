@@ -5,7 +5,12 @@ import type { ImportJob } from '../../../shared/io.schemas';
 import { errorText, http } from '../../api/client';
 import { useLabels } from '../../components/labels';
 
-interface Row { column: string; header: string; key: string | null; unnamed?: boolean }
+interface Row {
+  column: string;
+  header: string;
+  key: string | null;
+  unnamed?: boolean;
+}
 
 /**
  * The preview's column mapping: every column used (with its field), every column ignored (with a
@@ -28,13 +33,20 @@ export function ColumnMappingPanel({ job, onChange }: { job: ImportJob; onChange
     ...mapping.ignored.map((i) => ({ column: i.column, header: i.header, key: null, unnamed: i.unnamed === true })),
   ].sort((a, b) => a.column.length - b.column.length || a.column.localeCompare(b.column));
   const ignoredCount = mapping.ignored.filter((i) => !custom[i.header]).length;
-  const changed = Object.keys(custom).length > 0 || headerRow !== job.options.headerRow || blankClears !== (job.options.blankClears === true);
+  const changed =
+    Object.keys(custom).length > 0 ||
+    headerRow !== job.options.headerRow ||
+    blankClears !== (job.options.blankClears === true);
 
   const apply = async () => {
     setBusy(true);
     setError(null);
     try {
-      const body = { ...(headerRow !== undefined ? { headerRow } : {}), blankClears, ...(Object.keys(custom).length ? { custom } : {}) };
+      const body = {
+        ...(headerRow !== undefined ? { headerRow } : {}),
+        blankClears,
+        ...(Object.keys(custom).length ? { custom } : {}),
+      };
       onChange(await http.post<ImportJob>(`/imports/${job.id}/options`, body));
       setCustom({});
     } catch (e) {
@@ -45,15 +57,32 @@ export function ColumnMappingPanel({ job, onChange }: { job: ImportJob; onChange
   };
 
   return (
-    <Card size="small" title={t('mapping.title')} data-testid="import-mapping" extra={<Typography.Text type="secondary">{t('mapping.headerRows', { rows: mapping.headerRows.join('、') })}</Typography.Text>}>
+    <Card
+      size="small"
+      title={t('mapping.title')}
+      data-testid="import-mapping"
+      extra={
+        <Typography.Text type="secondary">
+          {t('mapping.headerRows', { rows: mapping.headerRows.join('、') })}
+        </Typography.Text>
+      }
+    >
       <Space orientation="vertical" size={12} style={{ width: '100%' }}>
         {mapping.ignored.length > 0 ? (
-          <Alert type="warning" showIcon title={t('mapping.ignored', { count: mapping.ignored.length })} description={t('mapping.ignoredHint')} data-testid="import-ignored" />
+          <Alert
+            type="warning"
+            showIcon
+            title={t('mapping.ignored', { count: mapping.ignored.length })}
+            description={t('mapping.ignoredHint')}
+            data-testid="import-ignored"
+          />
         ) : (
           <Alert type="success" showIcon title={t('mapping.noneIgnored')} />
         )}
         {mapping.missingOptional.length > 0 ? (
-          <Typography.Text type="secondary" data-testid="import-missing">{t('mapping.missing', { fields: mapping.missingOptional.map(fieldName).join(en ? ', ' : '、') })}</Typography.Text>
+          <Typography.Text type="secondary" data-testid="import-missing">
+            {t('mapping.missing', { fields: mapping.missingOptional.map(fieldName).join(en ? ', ' : '、') })}
+          </Typography.Text>
         ) : null}
         <Table<Row>
           size="small"
@@ -81,7 +110,12 @@ export function ColumnMappingPanel({ job, onChange }: { job: ImportJob; onChange
                     data-testid={`import-map-${r.column}`}
                     value={custom[r.header] ?? ''}
                     onChange={(v: string) => setCustom((c) => ({ ...c, [r.header]: v || null }))}
-                    options={[{ value: '', label: t('mapping.ignore') }, ...job.fields.filter((f) => !mapping.used.some((u) => u.key === f.key)).map((f) => ({ value: f.key, label: fieldName(f) }))]}
+                    options={[
+                      { value: '', label: t('mapping.ignore') },
+                      ...job.fields
+                        .filter((f) => !mapping.used.some((u) => u.key === f.key))
+                        .map((f) => ({ value: f.key, label: fieldName(f) })),
+                    ]}
                   />
                 );
               },
@@ -96,11 +130,31 @@ export function ColumnMappingPanel({ job, onChange }: { job: ImportJob; onChange
             value={headerRow ?? 0}
             data-testid="import-header-row"
             onChange={(v: number) => setHeaderRow(v === 0 ? undefined : v)}
-            options={[{ value: 0, label: t('mapping.auto') }, ...Array.from({ length: 10 }, (_, i) => ({ value: i + 1, label: t('mapping.row', { n: i + 1 }) }))]}
+            options={[
+              { value: 0, label: t('mapping.auto') },
+              ...Array.from({ length: 10 }, (_, i) => ({ value: i + 1, label: t('mapping.row', { n: i + 1 }) })),
+            ]}
           />
-          <Checkbox checked={blankClears} onChange={(e) => setBlankClears(e.target.checked)} data-testid="import-blank-clears">{t('mapping.blankClears')}</Checkbox>
-          <Button size="small" type={changed ? 'primary' : 'default'} disabled={!changed} loading={busy} onClick={() => void apply()} data-testid="import-apply-mapping">{t('mapping.apply')}</Button>
-          {ignoredCount !== mapping.ignored.length ? <Typography.Text type="secondary">{t('mapping.ignored', { count: ignoredCount })}</Typography.Text> : null}
+          <Checkbox
+            checked={blankClears}
+            onChange={(e) => setBlankClears(e.target.checked)}
+            data-testid="import-blank-clears"
+          >
+            {t('mapping.blankClears')}
+          </Checkbox>
+          <Button
+            size="small"
+            type={changed ? 'primary' : 'default'}
+            disabled={!changed}
+            loading={busy}
+            onClick={() => void apply()}
+            data-testid="import-apply-mapping"
+          >
+            {t('mapping.apply')}
+          </Button>
+          {ignoredCount !== mapping.ignored.length ? (
+            <Typography.Text type="secondary">{t('mapping.ignored', { count: ignoredCount })}</Typography.Text>
+          ) : null}
         </Space>
         {error ? <Alert type="error" showIcon title={error} /> : null}
       </Space>

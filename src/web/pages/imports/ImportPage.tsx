@@ -1,16 +1,42 @@
 import { CheckCircleOutlined, DownloadOutlined, InboxOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Flex, Radio, Result, Space, Statistic, Steps, Table, Tag, Typography, Upload } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Flex,
+  Radio,
+  Result,
+  Space,
+  Statistic,
+  Steps,
+  Table,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IMPORT_KIND_LABELS, IMPORT_KINDS, type ImportJob, type ImportKind, type RowError } from '../../../shared/io.schemas';
+import {
+  IMPORT_KIND_LABELS,
+  IMPORT_KINDS,
+  type ImportJob,
+  type ImportKind,
+  type RowError,
+} from '../../../shared/io.schemas';
 import { errorText, http } from '../../api/client';
 import { importKeys, templateUrl, uploadImport, useCommitImport, useImportJobs } from '../../api/io';
 import { dateTime, num, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { ColumnMappingPanel } from './ColumnMappingPanel';
 
-const STATUS_COLORS: Record<string, string> = { validated: 'blue', committing: 'processing', invalid: 'red', committed: 'green', failed: 'volcano' };
+const STATUS_COLORS: Record<string, string> = {
+  validated: 'blue',
+  committing: 'processing',
+  invalid: 'red',
+  committed: 'green',
+  failed: 'volcano',
+};
 
 /** 数据导入 wizard: kind → template and upload → preview of every bad row → commit → result. */
 export default function ImportPage() {
@@ -47,7 +73,8 @@ export default function ImportPage() {
       <Space orientation="vertical">
         {IMPORT_KINDS.map((k) => (
           <Radio key={k} value={k} data-testid={`import-kind-${k}`}>
-            <b>{label(IMPORT_KIND_LABELS, k)}</b> <Typography.Text type="secondary">— {t(`kindHint.${k}`)}</Typography.Text>
+            <b>{label(IMPORT_KIND_LABELS, k)}</b>{' '}
+            <Typography.Text type="secondary">— {t(`kindHint.${k}`)}</Typography.Text>
           </Radio>
         ))}
       </Space>
@@ -56,8 +83,25 @@ export default function ImportPage() {
 
   const uploadCard = (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      <Alert type="info" showIcon title={t('templateHint', { kind: label(IMPORT_KIND_LABELS, kind) })} action={<Button icon={<DownloadOutlined />} href={templateUrl(kind)} data-testid="import-template">{t('downloadTemplate')}</Button>} />
-      {uploadError ? <Alert type="error" showIcon title={t('uploadRejected')} description={uploadError} data-testid="import-upload-error" /> : null}
+      <Alert
+        type="info"
+        showIcon
+        title={t('templateHint', { kind: label(IMPORT_KIND_LABELS, kind) })}
+        action={
+          <Button icon={<DownloadOutlined />} href={templateUrl(kind)} data-testid="import-template">
+            {t('downloadTemplate')}
+          </Button>
+        }
+      />
+      {uploadError ? (
+        <Alert
+          type="error"
+          showIcon
+          title={t('uploadRejected')}
+          description={uploadError}
+          data-testid="import-upload-error"
+        />
+      ) : null}
       <Upload.Dragger
         accept=".xlsx,.csv,.txt"
         multiple={false}
@@ -95,18 +139,47 @@ export default function ImportPage() {
       <Flex gap={48} wrap>
         <Statistic title={t('fileName')} value={job.fileName} valueStyle={{ fontSize: 16 }} />
         <Statistic title={t('totalRows')} value={num(job.totalRows)} data-testid="import-total" />
-        <Statistic title={t('validRows')} value={num(job.validRows)} valueStyle={{ color: '#3f8600' }} data-testid="import-valid" />
-        <Statistic title={t('errorCount')} value={num(job.errorCount)} valueStyle={{ color: job.errorCount ? '#cf1322' : undefined }} data-testid="import-error-count" />
+        <Statistic
+          title={t('validRows')}
+          value={num(job.validRows)}
+          valueStyle={{ color: '#3f8600' }}
+          data-testid="import-valid"
+        />
+        <Statistic
+          title={t('errorCount')}
+          value={num(job.errorCount)}
+          valueStyle={{ color: job.errorCount ? '#cf1322' : undefined }}
+          data-testid="import-error-count"
+        />
       </Flex>
-      {job.status === 'validated' || job.status === 'invalid' ? <ColumnMappingPanel key={`${job.id}-${job.errorCount}-${JSON.stringify(job.mapping)}`} job={job} onChange={setJob} /> : null}
+      {job.status === 'validated' || job.status === 'invalid' ? (
+        <ColumnMappingPanel
+          key={`${job.id}-${job.errorCount}-${JSON.stringify(job.mapping)}`}
+          job={job}
+          onChange={setJob}
+        />
+      ) : null}
       {job.errorCount > 0 || job.status === 'invalid' ? (
         <>
-          <Alert type="error" showIcon title={t('hasErrors', { count: job.errorCount })} description={t('hasErrorsHint')} data-testid="import-invalid" />
+          <Alert
+            type="error"
+            showIcon
+            title={t('hasErrors', { count: job.errorCount })}
+            description={t('hasErrorsHint')}
+            data-testid="import-invalid"
+          />
           <Table<RowError & { key: number }>
             size="small"
             data-testid="import-errors"
             dataSource={job.errors.map((e, i) => ({ ...e, key: i }))}
-            pagination={{ pageSize: 20, showSizeChanger: true, showTotal: (n) => (job.errorCount > n ? t('errorsShown', { shown: n, total: job.errorCount }) : t('common:totalItems', { count: n })) }}
+            pagination={{
+              pageSize: 20,
+              showSizeChanger: true,
+              showTotal: (n) =>
+                job.errorCount > n
+                  ? t('errorsShown', { shown: n, total: job.errorCount })
+                  : t('common:totalItems', { count: n }),
+            }}
             columns={[
               { title: t('row'), dataIndex: 'row', width: 90 },
               { title: t('column'), dataIndex: 'column', width: 180 },
@@ -152,7 +225,11 @@ export default function ImportPage() {
       title={t('doneTitle')}
       subTitle={t('doneSub', { created: job.result.created, updated: job.result.updated })}
       data-testid="import-result"
-      extra={<Button type="primary" onClick={() => reset(0)}>{t('again')}</Button>}
+      extra={
+        <Button type="primary" onClick={() => reset(0)}>
+          {t('again')}
+        </Button>
+      }
     />
   ) : null;
 
@@ -163,7 +240,12 @@ export default function ImportPage() {
         <Steps
           current={step}
           style={{ marginBottom: 24 }}
-          items={[{ title: t('stepKind') }, { title: t('stepUpload') }, { title: t('stepPreview') }, { title: t('stepDone') }]}
+          items={[
+            { title: t('stepKind') },
+            { title: t('stepUpload') },
+            { title: t('stepPreview') },
+            { title: t('stepDone') },
+          ]}
         />
         {step === 0 ? (
           <>
@@ -200,11 +282,31 @@ export default function ImportPage() {
           { title: t('createdAt'), dataIndex: 'createdAt', width: 170, render: (v: string) => dateTime(v) },
           { title: t('kind'), dataIndex: 'kind', width: 110, render: (v: ImportKind) => label(IMPORT_KIND_LABELS, v) },
           { title: t('fileName'), dataIndex: 'fileName' },
-          { title: t('status'), dataIndex: 'status', width: 100, render: (v: ImportJob['status']) => <Tag color={STATUS_COLORS[v]}>{t(`statusLabel.${v}`)}</Tag> },
+          {
+            title: t('status'),
+            dataIndex: 'status',
+            width: 100,
+            render: (v: ImportJob['status']) => <Tag color={STATUS_COLORS[v]}>{t(`statusLabel.${v}`)}</Tag>,
+          },
           { title: t('totalRows'), dataIndex: 'totalRows', width: 80, align: 'right', render: (v: number) => num(v) },
           { title: t('errorCount'), dataIndex: 'errorCount', width: 80, align: 'right', render: (v: number) => num(v) },
-          { title: t('result'), dataIndex: 'result', width: 160, render: (r: ImportJob['result']) => (r ? t('resultShort', { created: r.created, updated: r.updated }) : '—') },
-          { title: t('common:actions'), key: 'a', width: 80, render: (_, r) => <Button size="small" type="link" onClick={() => void openJob(r.id)}>{t('common:view')}</Button> },
+          {
+            title: t('result'),
+            dataIndex: 'result',
+            width: 160,
+            render: (r: ImportJob['result']) =>
+              r ? t('resultShort', { created: r.created, updated: r.updated }) : '—',
+          },
+          {
+            title: t('common:actions'),
+            key: 'a',
+            width: 80,
+            render: (_, r) => (
+              <Button size="small" type="link" onClick={() => void openJob(r.id)}>
+                {t('common:view')}
+              </Button>
+            ),
+          },
         ]}
       />
     </>

@@ -22,7 +22,12 @@ export function AgendaTab({ meeting }: { meeting: MeetingDetail }) {
   const submit = async () => {
     const v = await form.validateFields();
     try {
-      await add.mutateAsync({ topic: v.topic, ...(meeting.can.manage ? { proposerSchoolId: v.proposerSchoolId ?? null, proposerName: v.proposerName?.trim() || undefined } : {}) });
+      await add.mutateAsync({
+        topic: v.topic,
+        ...(meeting.can.manage
+          ? { proposerSchoolId: v.proposerSchoolId ?? null, proposerName: v.proposerName?.trim() || undefined }
+          : {}),
+      });
       form.resetFields();
     } catch (e) {
       applyServerErrors(form, e);
@@ -46,8 +51,20 @@ export function AgendaTab({ meeting }: { meeting: MeetingDetail }) {
               </Form.Item>
             </>
           ) : null}
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => void submit().catch(() => undefined)} loading={add.isPending} data-testid="agenda-add">{t('propose')}</Button>
-          {meeting.can.manage ? <Button icon={<RetweetOutlined />} onClick={() => carry.mutate()} loading={carry.isPending}>{t('carryOver')}</Button> : null}
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => void submit().catch(() => undefined)}
+            loading={add.isPending}
+            data-testid="agenda-add"
+          >
+            {t('propose')}
+          </Button>
+          {meeting.can.manage ? (
+            <Button icon={<RetweetOutlined />} onClick={() => carry.mutate()} loading={carry.isPending}>
+              {t('carryOver')}
+            </Button>
+          ) : null}
         </Form>
       ) : null}
       <Table<AgendaItem>
@@ -67,23 +84,39 @@ export function AgendaTab({ meeting }: { meeting: MeetingDetail }) {
                 <span>{v}</span>
                 {a.carriedActionItem ? (
                   <span>
-                    <Tag color={ITEM_COLOR[a.carriedActionItem.status]}>{label(ACTION_ITEM_STATUS_LABELS, a.carriedActionItem.status)}</Tag>
+                    <Tag color={ITEM_COLOR[a.carriedActionItem.status]}>
+                      {label(ACTION_ITEM_STATUS_LABELS, a.carriedActionItem.status)}
+                    </Tag>
                     <Link to={`/meetings/${a.carriedActionItem.meetingId}`}>{t('fromMeeting')}</Link>
                   </span>
                 ) : null}
               </Space>
             ),
           },
-          { title: t('proposer'), key: 'proposer', width: 240, render: (_, a) => `${a.proposerName}${a.proposerSchoolName ? `（${a.proposerSchoolName}）` : ''}` },
+          {
+            title: t('proposer'),
+            key: 'proposer',
+            width: 240,
+            render: (_, a) => `${a.proposerName}${a.proposerSchoolName ? `（${a.proposerSchoolName}）` : ''}`,
+          },
           ...(meeting.can.manage && editable
-            ? [{
-                title: t('common:actions'), key: 'actions', width: 80,
-                render: (_: unknown, a: AgendaItem) => (
-                  <Popconfirm title={t('removeConfirm')} onConfirm={() => remove.mutateAsync(a.id).catch(() => undefined)}>
-                    <Button size="small" type="link" danger>{t('common:remove')}</Button>
-                  </Popconfirm>
-                ),
-              }]
+            ? [
+                {
+                  title: t('common:actions'),
+                  key: 'actions',
+                  width: 80,
+                  render: (_: unknown, a: AgendaItem) => (
+                    <Popconfirm
+                      title={t('removeConfirm')}
+                      onConfirm={() => remove.mutateAsync(a.id).catch(() => undefined)}
+                    >
+                      <Button size="small" type="link" danger>
+                        {t('common:remove')}
+                      </Button>
+                    </Popconfirm>
+                  ),
+                },
+              ]
             : []),
         ]}
       />

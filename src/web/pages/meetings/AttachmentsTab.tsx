@@ -13,8 +13,18 @@ export function AttachmentsTab({ meeting }: { meeting: MeetingDetail }) {
   return (
     <>
       {meeting.can.manage ? (
-        <Upload showUploadList={false} customRequest={({ file, onSuccess, onError }) => void upload.mutateAsync(file as File).then((a) => onSuccess?.(a)).catch((e: Error) => onError?.(e))}>
-          <Button icon={<UploadOutlined />} loading={upload.isPending} style={{ marginBottom: 12 }}>{t('upload')}</Button>
+        <Upload
+          showUploadList={false}
+          customRequest={({ file, onSuccess, onError }) =>
+            void upload
+              .mutateAsync(file as File)
+              .then((a) => onSuccess?.(a))
+              .catch((e: Error) => onError?.(e))
+          }
+        >
+          <Button icon={<UploadOutlined />} loading={upload.isPending} style={{ marginBottom: 12 }}>
+            {t('upload')}
+          </Button>
         </Upload>
       ) : null}
       <Table<Attachment>
@@ -24,14 +34,38 @@ export function AttachmentsTab({ meeting }: { meeting: MeetingDetail }) {
         dataSource={meeting.attachments}
         locale={{ emptyText: t('noFiles') }}
         columns={[
-          { title: t('fileName'), dataIndex: 'fileName', render: (v: string, a) => <a href={attachmentUrl(meeting.id, a.id)}>{v}</a> },
-          { title: t('size'), dataIndex: 'size', width: 110, align: 'right', render: (v: number) => `${num(v / 1024, 1)} KB` },
+          {
+            title: t('fileName'),
+            dataIndex: 'fileName',
+            render: (v: string, a) => <a href={attachmentUrl(meeting.id, a.id)}>{v}</a>,
+          },
+          {
+            title: t('size'),
+            dataIndex: 'size',
+            width: 110,
+            align: 'right',
+            render: (v: number) => `${num(v / 1024, 1)} KB`,
+          },
           { title: t('uploadedBy'), dataIndex: 'uploadedByName', width: 160, render: (v: string | null) => v ?? '—' },
           { title: t('uploadedAt'), dataIndex: 'createdAt', width: 170, render: (v: string) => dateTime(v) },
           ...(meeting.can.manage
-            ? [{ title: t('common:actions'), key: 'a', width: 80, render: (_: unknown, a: Attachment) => (
-                <Popconfirm title={t('removeConfirm')} onConfirm={() => remove.mutateAsync(a.id).catch(() => undefined)}><Button size="small" type="link" danger>{t('common:delete')}</Button></Popconfirm>
-              ) }]
+            ? [
+                {
+                  title: t('common:actions'),
+                  key: 'a',
+                  width: 80,
+                  render: (_: unknown, a: Attachment) => (
+                    <Popconfirm
+                      title={t('removeConfirm')}
+                      onConfirm={() => remove.mutateAsync(a.id).catch(() => undefined)}
+                    >
+                      <Button size="small" type="link" danger>
+                        {t('common:delete')}
+                      </Button>
+                    </Popconfirm>
+                  ),
+                },
+              ]
             : []),
         ]}
       />

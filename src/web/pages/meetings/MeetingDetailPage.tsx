@@ -33,29 +33,77 @@ export default function MeetingDetailPage() {
     <>
       <PageHeader
         title={<span data-testid="meeting-heading">{m.title}</span>}
-        sub={<><Link to={`/communities/${m.communityId}`}>{m.communityName}</Link> · {label(MEETING_KIND_LABELS, m.kind)} · <Tag color={MINUTES_COLOR[m.minutesStatus]} data-testid="meeting-status">{label(MINUTES_STATUS_LABELS, m.minutesStatus)}</Tag></>}
+        sub={
+          <>
+            <Link to={`/communities/${m.communityId}`}>{m.communityName}</Link> · {label(MEETING_KIND_LABELS, m.kind)} ·{' '}
+            <Tag color={MINUTES_COLOR[m.minutesStatus]} data-testid="meeting-status">
+              {label(MINUTES_STATUS_LABELS, m.minutesStatus)}
+            </Tag>
+          </>
+        }
         extra={
           <>
-            <Button icon={<FilePdfOutlined />} href={meetingPdfUrl(m.id)} data-testid="meeting-pdf">{t('exportPdf')}</Button>
-            {m.can.manage ? <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="meeting-edit">{t('editMeeting')}</Button> : null}
+            <Button icon={<FilePdfOutlined />} href={meetingPdfUrl(m.id)} data-testid="meeting-pdf">
+              {t('exportPdf')}
+            </Button>
+            {m.can.manage ? (
+              <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="meeting-edit">
+                {t('editMeeting')}
+              </Button>
+            ) : null}
           </>
         }
       />
       <Descriptions size="small" column={{ xs: 1, md: 3 }} style={{ marginBottom: 8 }}>
-        <Descriptions.Item label={t('startsAt')}>{fmt(m.startsAt)}{m.endsAt ? ` – ${dayjs(m.endsAt).format('HH:mm')}` : ''}</Descriptions.Item>
+        <Descriptions.Item label={t('startsAt')}>
+          {fmt(m.startsAt)}
+          {m.endsAt ? ` – ${dayjs(m.endsAt).format('HH:mm')}` : ''}
+        </Descriptions.Item>
         <Descriptions.Item label={t('place')}>{m.place ?? '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('link')}>{m.link ? <a href={m.link} target="_blank" rel="noopener noreferrer">{m.link}</a> : '—'}</Descriptions.Item>
-        {m.note ? <Descriptions.Item label={t('note')} span={3}>{m.note}</Descriptions.Item> : null}
+        <Descriptions.Item label={t('link')}>
+          {m.link ? (
+            <a href={m.link} target="_blank" rel="noopener noreferrer">
+              {m.link}
+            </a>
+          ) : (
+            '—'
+          )}
+        </Descriptions.Item>
+        {m.note ? (
+          <Descriptions.Item label={t('note')} span={3}>
+            {m.note}
+          </Descriptions.Item>
+        ) : null}
       </Descriptions>
       <Tabs
         activeKey={tab}
         onChange={setTab}
         items={[
-          { key: 'agenda', label: <span data-testid="tab-agenda">{t('tabAgenda', { count: m.agenda.length })}</span>, children: <AgendaTab meeting={m} /> },
-          { key: 'attendees', label: <span data-testid="tab-attendees">{t('tabAttendees', { count: m.attendees.length })}</span>, children: <AttendeesTab meeting={m} /> },
-          { key: 'minutes', label: <span data-testid="tab-minutes">{t('tabMinutes')}</span>, children: <MinutesTab meeting={m} /> },
-          { key: 'items', label: <span data-testid="tab-items">{t('tabItems', { count: m.openItems })}</span>, children: <ActionItemsTab meeting={m} /> },
-          { key: 'files', label: <span data-testid="tab-files">{t('tabFiles', { count: m.attachments.length })}</span>, children: <AttachmentsTab meeting={m} /> },
+          {
+            key: 'agenda',
+            label: <span data-testid="tab-agenda">{t('tabAgenda', { count: m.agenda.length })}</span>,
+            children: <AgendaTab meeting={m} />,
+          },
+          {
+            key: 'attendees',
+            label: <span data-testid="tab-attendees">{t('tabAttendees', { count: m.attendees.length })}</span>,
+            children: <AttendeesTab meeting={m} />,
+          },
+          {
+            key: 'minutes',
+            label: <span data-testid="tab-minutes">{t('tabMinutes')}</span>,
+            children: <MinutesTab meeting={m} />,
+          },
+          {
+            key: 'items',
+            label: <span data-testid="tab-items">{t('tabItems', { count: m.openItems })}</span>,
+            children: <ActionItemsTab meeting={m} />,
+          },
+          {
+            key: 'files',
+            label: <span data-testid="tab-files">{t('tabFiles', { count: m.attachments.length })}</span>,
+            children: <AttachmentsTab meeting={m} />,
+          },
         ]}
       />
       <MeetingFormDrawer open={editing} meeting={m} onClose={() => setEditing(false)} />

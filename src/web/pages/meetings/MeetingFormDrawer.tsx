@@ -20,19 +20,43 @@ interface Values {
 }
 
 /** Schedules a meeting (meeting undefined) or edits one. */
-export function MeetingFormDrawer({ open, meeting, onClose, communityId }: { open: boolean; meeting?: MeetingDetail; onClose: () => void; communityId?: number }) {
+export function MeetingFormDrawer({
+  open,
+  meeting,
+  onClose,
+  communityId,
+}: {
+  open: boolean;
+  meeting?: MeetingDetail;
+  onClose: () => void;
+  communityId?: number;
+}) {
   const { t } = useTranslation('meetings');
   const [form] = Form.useForm<Values>();
   const create = useCreateMeeting();
   const update = useUpdateMeeting(meeting?.id ?? 0);
   const navigate = useNavigate();
   const initialValues: Partial<Values> = meeting
-    ? { communityId: meeting.communityId, kind: meeting.kind, title: meeting.title, startsAt: dayjs(meeting.startsAt), endsAt: meeting.endsAt ? dayjs(meeting.endsAt) : null, place: meeting.place ?? undefined, link: meeting.link ?? undefined, note: meeting.note ?? undefined }
+    ? {
+        communityId: meeting.communityId,
+        kind: meeting.kind,
+        title: meeting.title,
+        startsAt: dayjs(meeting.startsAt),
+        endsAt: meeting.endsAt ? dayjs(meeting.endsAt) : null,
+        place: meeting.place ?? undefined,
+        link: meeting.link ?? undefined,
+        note: meeting.note ?? undefined,
+      }
     : { kind: 'regular', ...(communityId ? { communityId } : {}) };
   const submit = async (v: Values) => {
     const body = {
-      kind: v.kind, title: v.title, startsAt: v.startsAt.toISOString(), endsAt: v.endsAt ? v.endsAt.toISOString() : null,
-      place: v.place?.trim() || null, link: v.link?.trim() || null, note: v.note?.trim() || null,
+      kind: v.kind,
+      title: v.title,
+      startsAt: v.startsAt.toISOString(),
+      endsAt: v.endsAt ? v.endsAt.toISOString() : null,
+      place: v.place?.trim() || null,
+      link: v.link?.trim() || null,
+      note: v.note?.trim() || null,
     };
     if (meeting) return update.mutateAsync(body);
     const created = await create.mutateAsync({ ...body, communityId: v.communityId });
@@ -40,7 +64,16 @@ export function MeetingFormDrawer({ open, meeting, onClose, communityId }: { ope
     return created;
   };
   return (
-    <FormDrawer<Values> open={open} title={meeting ? t('editMeeting') : t('create')} form={form} onClose={onClose} onSubmit={submit} initialValues={initialValues} width={560} testId="meeting-form">
+    <FormDrawer<Values>
+      open={open}
+      title={meeting ? t('editMeeting') : t('create')}
+      form={form}
+      onClose={onClose}
+      onSubmit={submit}
+      initialValues={initialValues}
+      width={560}
+      testId="meeting-form"
+    >
       <Form.Item name="communityId" label={t('community')} rules={[{ required: true, message: t('common:required') }]}>
         <CommunitySelect disabled={!!meeting} data-testid="meeting-community" />
       </Form.Item>
@@ -51,7 +84,12 @@ export function MeetingFormDrawer({ open, meeting, onClose, communityId }: { ope
         <Input maxLength={200} placeholder={t('titlePlaceholder')} data-testid="meeting-title" />
       </Form.Item>
       <Form.Item name="startsAt" label={t('startsAt')} rules={[{ required: true, message: t('common:required') }]}>
-        <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} data-testid="meeting-starts" />
+        <DatePicker
+          showTime={{ format: 'HH:mm' }}
+          format="YYYY-MM-DD HH:mm"
+          style={{ width: '100%' }}
+          data-testid="meeting-starts"
+        />
       </Form.Item>
       <Form.Item name="endsAt" label={t('endsAt')}>
         <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />

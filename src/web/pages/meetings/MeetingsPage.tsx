@@ -32,13 +32,20 @@ export default function MeetingsPage() {
   const view = state.view === 'calendar' ? 'calendar' : 'list';
   const year = Number(state.year) || currentSchoolYear();
   const filters = {
-    communityId: state.communityId, kind: listOf(state.kind), minutesStatus: listOf(state.minutesStatus), search: state.search,
-    ...(view === 'calendar' ? { from: `${year}-09-01`, to: `${year + 1}-08-31`, order: 'asc', page: 1, pageSize: 500 } : { page, pageSize }),
+    communityId: state.communityId,
+    kind: listOf(state.kind),
+    minutesStatus: listOf(state.minutesStatus),
+    search: state.search,
+    ...(view === 'calendar'
+      ? { from: `${year}-09-01`, to: `${year + 1}-08-31`, order: 'asc', page: 1, pageSize: 500 }
+      : { page, pageSize }),
   };
   const { data, isFetching } = useMeetings(filters);
   const canCreate = me?.role === 'bureau_admin' || me?.role === 'community_lead';
 
-  const status = (m: Meeting) => <Tag color={MINUTES_COLOR[m.minutesStatus]}>{label(MINUTES_STATUS_LABELS, m.minutesStatus)}</Tag>;
+  const status = (m: Meeting) => (
+    <Tag color={MINUTES_COLOR[m.minutesStatus]}>{label(MINUTES_STATUS_LABELS, m.minutesStatus)}</Tag>
+  );
   const months = new Map<string, Meeting[]>();
   for (const m of data?.items ?? []) {
     const k = shanghaiMonth(m.startsAt);
@@ -52,17 +59,63 @@ export default function MeetingsPage() {
         sub={t('subtitle')}
         extra={
           <>
-            <Link to="/meetings/reminders"><Button icon={<BellOutlined />} data-testid="meeting-reminders">{t('reminders')}</Button></Link>
-            {canCreate ? <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="meeting-create">{t('create')}</Button> : null}
+            <Link to="/meetings/reminders">
+              <Button icon={<BellOutlined />} data-testid="meeting-reminders">
+                {t('reminders')}
+              </Button>
+            </Link>
+            {canCreate ? (
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setCreating(true)}
+                data-testid="meeting-create"
+              >
+                {t('create')}
+              </Button>
+            ) : null}
           </>
         }
       />
       <FilterBar onReset={list.reset}>
-        <Segmented value={view} onChange={(v) => set({ view: v === 'list' ? undefined : v })} options={[{ value: 'list', label: t('viewList') }, { value: 'calendar', label: t('viewCalendar') }]} />
-        <CommunitySelect placeholder={t('community')} value={state.communityId ? Number(state.communityId) : undefined} onChange={(v) => set({ communityId: v as number | undefined })} style={{ width: 220 }} />
-        <EnumSelect labels={MEETING_KIND_LABELS} mode="multiple" placeholder={t('kind')} value={listOf(state.kind)} onChange={(v: string[]) => set({ kind: v })} style={{ width: 180 }} />
-        <EnumSelect labels={MINUTES_STATUS_LABELS} mode="multiple" placeholder={t('minutesStatus')} value={listOf(state.minutesStatus)} onChange={(v: string[]) => set({ minutesStatus: v })} style={{ width: 200 }} />
-        <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchPlaceholder')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 220 }} />
+        <Segmented
+          value={view}
+          onChange={(v) => set({ view: v === 'list' ? undefined : v })}
+          options={[
+            { value: 'list', label: t('viewList') },
+            { value: 'calendar', label: t('viewCalendar') },
+          ]}
+        />
+        <CommunitySelect
+          placeholder={t('community')}
+          value={state.communityId ? Number(state.communityId) : undefined}
+          onChange={(v) => set({ communityId: v as number | undefined })}
+          style={{ width: 220 }}
+        />
+        <EnumSelect
+          labels={MEETING_KIND_LABELS}
+          mode="multiple"
+          placeholder={t('kind')}
+          value={listOf(state.kind)}
+          onChange={(v: string[]) => set({ kind: v })}
+          style={{ width: 180 }}
+        />
+        <EnumSelect
+          labels={MINUTES_STATUS_LABELS}
+          mode="multiple"
+          placeholder={t('minutesStatus')}
+          value={listOf(state.minutesStatus)}
+          onChange={(v: string[]) => set({ minutesStatus: v })}
+          style={{ width: 200 }}
+        />
+        <Input.Search
+          key={state.search ?? ''}
+          allowClear
+          placeholder={t('searchPlaceholder')}
+          defaultValue={state.search}
+          onSearch={(v) => set({ search: v })}
+          style={{ width: 220 }}
+        />
         {view === 'calendar' ? (
           <Space>
             <Button onClick={() => set({ year: year - 1 })}>‹</Button>
@@ -79,9 +132,18 @@ export default function MeetingsPage() {
           data={data}
           columns={[
             { title: t('startsAt'), key: 'startsAt', width: 160, render: (_, m) => when(m) },
-            { title: t('titleField'), dataIndex: 'title', render: (v: string, m) => <Link to={`/meetings/${m.id}`}>{v}</Link> },
+            {
+              title: t('titleField'),
+              dataIndex: 'title',
+              render: (v: string, m) => <Link to={`/meetings/${m.id}`}>{v}</Link>,
+            },
             { title: t('community'), dataIndex: 'communityName', width: 200 },
-            { title: t('kind'), dataIndex: 'kind', width: 140, render: (v: Meeting['kind']) => label(MEETING_KIND_LABELS, v) },
+            {
+              title: t('kind'),
+              dataIndex: 'kind',
+              width: 140,
+              render: (v: Meeting['kind']) => label(MEETING_KIND_LABELS, v),
+            },
             { title: t('minutesStatus'), key: 'status', width: 140, render: (_, m) => status(m) },
             { title: t('agendaCount'), dataIndex: 'agendaCount', width: 80, align: 'right' },
             { title: t('openItems'), dataIndex: 'openItems', width: 90, align: 'right' },
@@ -95,7 +157,10 @@ export default function MeetingsPage() {
                 dataSource={ms}
                 renderItem={(m) => (
                   <List.Item extra={status(m)}>
-                    <List.Item.Meta title={<Link to={`/meetings/${m.id}`}>{m.title}</Link>} description={`${when(m)} · ${m.communityName} · ${label(MEETING_KIND_LABELS, m.kind)}`} />
+                    <List.Item.Meta
+                      title={<Link to={`/meetings/${m.id}`}>{m.title}</Link>}
+                      description={`${when(m)} · ${m.communityName} · ${label(MEETING_KIND_LABELS, m.kind)}`}
+                    />
                   </List.Item>
                 )}
               />
@@ -105,7 +170,11 @@ export default function MeetingsPage() {
       ) : (
         <Empty description={t('noMeetings')} />
       )}
-      <MeetingFormDrawer open={creating} onClose={() => setCreating(false)} communityId={state.communityId ? Number(state.communityId) : undefined} />
+      <MeetingFormDrawer
+        open={creating}
+        onClose={() => setCreating(false)}
+        communityId={state.communityId ? Number(state.communityId) : undefined}
+      />
     </>
   );
 }

@@ -1,9 +1,32 @@
 import { CheckOutlined, RollbackOutlined, SendOutlined, CopyOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Collapse, Empty, Flex, Input, Modal, Popconfirm, Row, Skeleton, Space, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Collapse,
+  Empty,
+  Flex,
+  Input,
+  Modal,
+  Popconfirm,
+  Row,
+  Skeleton,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MINUTES_STATUS_LABELS, type MeetingDetail, type Revision } from '../../../shared/meetings.schemas';
-import { useCirculate, useMinutes, useNewRevision, useReturnMinutes, useSaveMinutes, useSign } from '../../api/meetings';
+import {
+  useCirculate,
+  useMinutes,
+  useNewRevision,
+  useReturnMinutes,
+  useSaveMinutes,
+  useSign,
+} from '../../api/meetings';
 import { dateTime, useLabels } from '../../components/labels';
 import { MINUTES_COLOR, shortHash } from './labels';
 import { MinutesView } from './MinutesView';
@@ -30,41 +53,99 @@ export function MinutesTab({ meeting }: { meeting: MeetingDetail }) {
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       {cur ? (
         <Flex gap={8} align="center" wrap>
-          <Tag color={MINUTES_COLOR[cur.status]} data-testid="minutes-status">{label(MINUTES_STATUS_LABELS, cur.status)}</Tag>
+          <Tag color={MINUTES_COLOR[cur.status]} data-testid="minutes-status">
+            {label(MINUTES_STATUS_LABELS, cur.status)}
+          </Tag>
           <Typography.Text>{t('revisionN', { n: cur.revision })}</Typography.Text>
-          <Typography.Text type="secondary" copyable={{ text: cur.sha256, icon: <CopyOutlined /> }} title={cur.sha256}>SHA-256 {shortHash(cur.sha256)}</Typography.Text>
-          {cur.updatedByName ? <Typography.Text type="secondary">{t('updatedBy', { name: cur.updatedByName, at: dateTime(cur.updatedAt) })}</Typography.Text> : null}
+          <Typography.Text type="secondary" copyable={{ text: cur.sha256, icon: <CopyOutlined /> }} title={cur.sha256}>
+            SHA-256 {shortHash(cur.sha256)}
+          </Typography.Text>
+          {cur.updatedByName ? (
+            <Typography.Text type="secondary">
+              {t('updatedBy', { name: cur.updatedByName, at: dateTime(cur.updatedAt) })}
+            </Typography.Text>
+          ) : null}
         </Flex>
       ) : null}
       {returned.length && cur?.status === 'draft' ? (
-        <Alert type="warning" showIcon data-testid="minutes-returned" title={t('returnedTitle')}
-          description={<ul style={{ margin: 0, paddingLeft: 16 }}>{returned.map((s) => <li key={s.id}><b>{s.schoolName} {s.signerName}</b>：{s.comment}</li>)}</ul>} />
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="minutes-returned"
+          title={t('returnedTitle')}
+          description={
+            <ul style={{ margin: 0, paddingLeft: 16 }}>
+              {returned.map((s) => (
+                <li key={s.id}>
+                  <b>
+                    {s.schoolName} {s.signerName}
+                  </b>
+                  ：{s.comment}
+                </li>
+              ))}
+            </ul>
+          }
+        />
       ) : null}
       {editing ? (
         <Row gutter={16}>
           <Col xs={24} lg={12}>
-            <Input.TextArea value={text} onChange={(e) => setText(e.target.value)} autoSize={{ minRows: 14, maxRows: 30 }} placeholder={t('minutesPlaceholder')} data-testid="minutes-editor" />
+            <Input.TextArea
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              autoSize={{ minRows: 14, maxRows: 30 }}
+              placeholder={t('minutesPlaceholder')}
+              data-testid="minutes-editor"
+            />
             <Flex gap={8} style={{ marginTop: 8 }}>
-              <Button type="primary" disabled={!dirty} loading={save.isPending} onClick={() => save.mutate({ body: text, baseSha256: cur?.sha256 ?? null })} data-testid="minutes-save">{t('saveDraft')}</Button>
-              <Popconfirm title={t('circulateConfirm')} description={t('circulateHint')} onConfirm={() => circulate.mutateAsync({ ...(cur ? { sha256: cur.sha256 } : {}) }).catch(() => undefined)} disabled={!cur || dirty || !cur.body.trim()}>
-                <Button icon={<SendOutlined />} disabled={!cur || dirty || !cur.body.trim()} loading={circulate.isPending} data-testid="minutes-circulate">{t('circulate')}</Button>
+              <Button
+                type="primary"
+                disabled={!dirty}
+                loading={save.isPending}
+                onClick={() => save.mutate({ body: text, baseSha256: cur?.sha256 ?? null })}
+                data-testid="minutes-save"
+              >
+                {t('saveDraft')}
+              </Button>
+              <Popconfirm
+                title={t('circulateConfirm')}
+                description={t('circulateHint')}
+                onConfirm={() =>
+                  circulate.mutateAsync({ ...(cur ? { sha256: cur.sha256 } : {}) }).catch(() => undefined)
+                }
+                disabled={!cur || dirty || !cur.body.trim()}
+              >
+                <Button
+                  icon={<SendOutlined />}
+                  disabled={!cur || dirty || !cur.body.trim()}
+                  loading={circulate.isPending}
+                  data-testid="minutes-circulate"
+                >
+                  {t('circulate')}
+                </Button>
               </Popconfirm>
               {dirty ? <Typography.Text type="warning">{t('unsaved')}</Typography.Text> : null}
             </Flex>
           </Col>
           <Col xs={24} lg={12}>
-            <Card size="small" title={t('preview')}>{text.trim() ? <MinutesView body={text} /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />}</Card>
+            <Card size="small" title={t('preview')}>
+              {text.trim() ? <MinutesView body={text} /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />}
+            </Card>
           </Col>
         </Row>
       ) : cur ? (
-        <Card size="small"><MinutesView body={cur.body} /></Card>
+        <Card size="small">
+          <MinutesView body={cur.body} />
+        </Card>
       ) : (
         <Empty description={t('noMinutes')} />
       )}
       {cur && cur.round > 0 ? <SigningPanel meeting={meeting} rev={cur} /> : null}
       {cur?.status === 'locked' && meeting.can.manage ? (
         <Popconfirm title={t('newRevisionConfirm')} onConfirm={() => newRevision.mutateAsync().catch(() => undefined)}>
-          <Button loading={newRevision.isPending} data-testid="minutes-new-revision">{t('newRevision')}</Button>
+          <Button loading={newRevision.isPending} data-testid="minutes-new-revision">
+            {t('newRevision')}
+          </Button>
         </Popconfirm>
       ) : null}
       {data?.history.length ? (
@@ -72,7 +153,12 @@ export function MinutesTab({ meeting }: { meeting: MeetingDetail }) {
           items={data.history.map((h) => ({
             key: h.id,
             label: `${t('revisionN', { n: h.revision })} · ${label(MINUTES_STATUS_LABELS, h.status)} · SHA-256 ${shortHash(h.sha256)}`,
-            children: <><MinutesView body={h.body} /><SignersTable rev={h} /></>,
+            children: (
+              <>
+                <MinutesView body={h.body} />
+                <SignersTable rev={h} />
+              </>
+            ),
           }))}
         />
       ) : null}
@@ -90,19 +176,57 @@ function SigningPanel({ meeting, rev }: { meeting: MeetingDetail; rev: Revision 
   const mine = meeting.can.signForSchoolId !== null && rev.status === 'circulated';
   const seen = { revision: rev.revision, sha256: rev.sha256 };
   return (
-    <Card size="small" title={t('signingPanel')} data-testid="signing-panel"
-      extra={mine ? (
-        <Space>
-          <Popconfirm title={t('signConfirm')} description={t('signHint', { hash: shortHash(rev.sha256) })} onConfirm={() => sign.mutateAsync(seen).catch(() => undefined)}>
-            <Button type="primary" icon={<CheckOutlined />} loading={sign.isPending} data-testid="minutes-sign">{t('sign')}</Button>
-          </Popconfirm>
-          <Button danger icon={<RollbackOutlined />} onClick={() => setReturning(true)} data-testid="minutes-return">{t('return')}</Button>
-        </Space>
-      ) : null}>
+    <Card
+      size="small"
+      title={t('signingPanel')}
+      data-testid="signing-panel"
+      extra={
+        mine ? (
+          <Space>
+            <Popconfirm
+              title={t('signConfirm')}
+              description={t('signHint', { hash: shortHash(rev.sha256) })}
+              onConfirm={() => sign.mutateAsync(seen).catch(() => undefined)}
+            >
+              <Button type="primary" icon={<CheckOutlined />} loading={sign.isPending} data-testid="minutes-sign">
+                {t('sign')}
+              </Button>
+            </Popconfirm>
+            <Button danger icon={<RollbackOutlined />} onClick={() => setReturning(true)} data-testid="minutes-return">
+              {t('return')}
+            </Button>
+          </Space>
+        ) : null
+      }
+    >
       <SignersTable rev={rev} />
-      <Modal open={returning} title={t('return')} onCancel={() => setReturning(false)} okButtonProps={{ disabled: !comment.trim(), loading: ret.isPending, ...({ 'data-testid': 'return-submit' } as object) }}
-        onOk={() => void ret.mutateAsync({ ...seen, comment: comment.trim() }).then(() => { setReturning(false); setComment(''); }).catch(() => undefined)}>
-        <Input.TextArea rows={4} maxLength={1000} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('returnPlaceholder')} data-testid="return-comment" />
+      <Modal
+        open={returning}
+        title={t('return')}
+        onCancel={() => setReturning(false)}
+        okButtonProps={{
+          disabled: !comment.trim(),
+          loading: ret.isPending,
+          ...({ 'data-testid': 'return-submit' } as object),
+        }}
+        onOk={() =>
+          void ret
+            .mutateAsync({ ...seen, comment: comment.trim() })
+            .then(() => {
+              setReturning(false);
+              setComment('');
+            })
+            .catch(() => undefined)
+        }
+      >
+        <Input.TextArea
+          rows={4}
+          maxLength={1000}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          placeholder={t('returnPlaceholder')}
+          data-testid="return-comment"
+        />
       </Modal>
     </Card>
   );

@@ -19,11 +19,25 @@ export function SignersTable({ rev }: { rev: Revision }) {
       rowClassName={(s) => (s.round === rev.round ? '' : 'ant-table-row-disabled')}
       columns={[
         { title: t('round'), dataIndex: 'round', width: 70, render: (r: number) => (r === rev.round ? <b>{r}</b> : r) },
-        { title: t('school'), dataIndex: 'schoolName', render: (v: string, s) => `${v}（${label(MEMBERSHIP_ROLE_LABELS, s.schoolRole)}）` },
+        {
+          title: t('school'),
+          dataIndex: 'schoolName',
+          render: (v: string, s) => `${v}（${label(MEMBERSHIP_ROLE_LABELS, s.schoolRole)}）`,
+        },
         { title: t('signer'), dataIndex: 'signerName', width: 140 },
-        { title: t('signStatus'), dataIndex: 'status', width: 110, render: (v: Signer['status']) => <Tag color={SIGNER_COLOR[v]}>{label(SIGNER_STATUS_LABELS, v)}</Tag> },
+        {
+          title: t('signStatus'),
+          dataIndex: 'status',
+          width: 110,
+          render: (v: Signer['status']) => <Tag color={SIGNER_COLOR[v]}>{label(SIGNER_STATUS_LABELS, v)}</Tag>,
+        },
         { title: t('decidedAt'), dataIndex: 'decidedAt', width: 170, render: (v: string | null) => dateTime(v) },
-        { title: t('signedHash'), dataIndex: 'sha256', width: 150, render: (v: string | null) => <Tooltip title={v}>{shortHash(v)}</Tooltip> },
+        {
+          title: t('signedHash'),
+          dataIndex: 'sha256',
+          width: 150,
+          render: (v: string | null) => <Tooltip title={v}>{shortHash(v)}</Tooltip>,
+        },
         { title: t('comment'), dataIndex: 'comment', render: (v: string | null) => v ?? '' },
       ]}
     />

@@ -2,7 +2,12 @@ import { Button, Card, Space, Table, Tabs, Tag } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SUBJECT_LABELS, type Subject } from '../../../shared/enums';
-import type { ExchangeAssignment, ExchangeShortage, PlanDetail, PlannedExchange } from '../../../shared/planner.schemas';
+import type {
+  ExchangeAssignment,
+  ExchangeShortage,
+  PlanDetail,
+  PlannedExchange,
+} from '../../../shared/planner.schemas';
 import { usePlannedExchanges, useUpdatePlan } from '../../api/planner';
 import { num, useLabels } from '../../components/labels';
 import { Figures } from './Figures';
@@ -18,12 +23,28 @@ export function ExchangePlanView({ plan, editable }: { plan: ExchangePlan; edita
   const planned = usePlannedExchanges(plan.id, plan.status === 'accepted');
   const s = plan.settings;
   const pairs: MapPair[] = useMemo(
-    () => (r?.assignments ?? []).map((a) => ({ from: String(a.schoolId), to: String(a.supplierSchoolId), group: String(a.supplierSchoolId), label: `${a.supplierName} → ${a.schoolName}：${label(SUBJECT_LABELS, a.subject)}` })),
+    () =>
+      (r?.assignments ?? []).map((a) => ({
+        from: String(a.schoolId),
+        to: String(a.supplierSchoolId),
+        group: String(a.supplierSchoolId),
+        label: `${a.supplierName} → ${a.schoolName}：${label(SUBJECT_LABELS, a.subject)}`,
+      })),
     [r, label],
   );
   const subject = (v: Subject) => label(SUBJECT_LABELS, v);
-  const lock = (a: ExchangeAssignment) => update.mutate({ locks: [...s.locks.filter((l) => l.shortageKey !== a.shortageKey), { shortageKey: a.shortageKey, supplierSchoolId: a.supplierSchoolId }] });
-  const forbid = (a: ExchangeAssignment) => update.mutate({ forbidden: [...s.forbidden, { shortageKey: a.shortageKey, supplierSchoolId: a.supplierSchoolId }], locks: s.locks.filter((l) => l.shortageKey !== a.shortageKey) });
+  const lock = (a: ExchangeAssignment) =>
+    update.mutate({
+      locks: [
+        ...s.locks.filter((l) => l.shortageKey !== a.shortageKey),
+        { shortageKey: a.shortageKey, supplierSchoolId: a.supplierSchoolId },
+      ],
+    });
+  const forbid = (a: ExchangeAssignment) =>
+    update.mutate({
+      forbidden: [...s.forbidden, { shortageKey: a.shortageKey, supplierSchoolId: a.supplierSchoolId }],
+      locks: s.locks.filter((l) => l.shortageKey !== a.shortageKey),
+    });
 
   return (
     <>
@@ -37,7 +58,12 @@ export function ExchangePlanView({ plan, editable }: { plan: ExchangePlan; edita
           ]}
         />
       ) : null}
-      <Card size="small" title={t('map')} extra={<span style={{ color: '#888' }}>{t('mapHint')}</span>} style={{ marginBottom: 16 }}>
+      <Card
+        size="small"
+        title={t('map')}
+        extra={<span style={{ color: '#888' }}>{t('mapHint')}</span>}
+        style={{ marginBottom: 16 }}
+      >
         {r ? <PlanMap points={r.points} pairs={pairs} /> : null}
       </Card>
       <Tabs
@@ -53,26 +79,78 @@ export function ExchangePlanView({ plan, editable }: { plan: ExchangePlan; edita
                 pagination={{ pageSize: 50, hideOnSinglePage: true }}
                 data-testid="exchange-table"
                 columns={[
-                  { title: t('school'), dataIndex: 'schoolName', render: (v: string, a) => <Space size={4}>{v}{a.locked ? <Tag color="purple">{t('locked')}</Tag> : null}</Space> },
+                  {
+                    title: t('school'),
+                    dataIndex: 'schoolName',
+                    render: (v: string, a) => (
+                      <Space size={4}>
+                        {v}
+                        {a.locked ? <Tag color="purple">{t('locked')}</Tag> : null}
+                      </Space>
+                    ),
+                  },
                   { title: t('subject'), dataIndex: 'subject', width: 100, render: subject },
                   { title: t('supplier'), dataIndex: 'supplierName' },
                   { title: t('slots'), dataIndex: 'slots', width: 80, align: 'right' },
-                  { title: t('exchangeKind'), dataIndex: 'kind', width: 90, render: (v: string) => <Tag color={v === 'itinerant' ? 'blue' : 'green'}>{t(`exchangeKinds.${v}`)}</Tag> },
-                  { title: t('distance'), dataIndex: 'distanceKm', width: 100, align: 'right', render: (v: number) => t('km', { value: num(v, 1) }) },
-                  { title: t('teacher'), dataIndex: 'suggestedTeacherName', width: 110, render: (v: string | null) => v ?? '—' },
-                  { title: t('why'), dataIndex: 'why', render: (w: ExchangeAssignment['why']) => t(`exchangeWhys.${w.code}`, { alt: w.altSchoolName ?? '', extra: t('km', { value: num(w.extraKm, 1) }) }) },
+                  {
+                    title: t('exchangeKind'),
+                    dataIndex: 'kind',
+                    width: 90,
+                    render: (v: string) => (
+                      <Tag color={v === 'itinerant' ? 'blue' : 'green'}>{t(`exchangeKinds.${v}`)}</Tag>
+                    ),
+                  },
+                  {
+                    title: t('distance'),
+                    dataIndex: 'distanceKm',
+                    width: 100,
+                    align: 'right',
+                    render: (v: number) => t('km', { value: num(v, 1) }),
+                  },
+                  {
+                    title: t('teacher'),
+                    dataIndex: 'suggestedTeacherName',
+                    width: 110,
+                    render: (v: string | null) => v ?? '—',
+                  },
+                  {
+                    title: t('why'),
+                    dataIndex: 'why',
+                    render: (w: ExchangeAssignment['why']) =>
+                      t(`exchangeWhys.${w.code}`, {
+                        alt: w.altSchoolName ?? '',
+                        extra: t('km', { value: num(w.extraKm, 1) }),
+                      }),
+                  },
                   ...(editable
-                    ? [{
-                      title: t('common:actions'),
-                      key: 'actions',
-                      width: 150,
-                      render: (_: unknown, a: ExchangeAssignment) => (
-                        <Space size={0}>
-                          <Button size="small" type="link" disabled={update.isPending || a.locked} onClick={() => lock(a)}>{t('lock')}</Button>
-                          <Button size="small" type="link" danger disabled={update.isPending} onClick={() => forbid(a)}>{t('forbid')}</Button>
-                        </Space>
-                      ),
-                    }]
+                    ? [
+                        {
+                          title: t('common:actions'),
+                          key: 'actions',
+                          width: 150,
+                          render: (_: unknown, a: ExchangeAssignment) => (
+                            <Space size={0}>
+                              <Button
+                                size="small"
+                                type="link"
+                                disabled={update.isPending || a.locked}
+                                onClick={() => lock(a)}
+                              >
+                                {t('lock')}
+                              </Button>
+                              <Button
+                                size="small"
+                                type="link"
+                                danger
+                                disabled={update.isPending}
+                                onClick={() => forbid(a)}
+                              >
+                                {t('forbid')}
+                              </Button>
+                            </Space>
+                          ),
+                        },
+                      ]
                     : []),
                 ]}
               />
@@ -93,34 +171,40 @@ export function ExchangePlanView({ plan, editable }: { plan: ExchangePlan; edita
                   { title: t('reason'), dataIndex: 'reason', width: 150, render: (v: string) => t(`reasons.${v}`) },
                   { title: t('slotsNeeded'), dataIndex: 'slotsNeeded', width: 110, align: 'right' },
                   { title: t('slotsMatched'), dataIndex: 'slotsMatched', width: 90, align: 'right' },
-                  { title: t('why'), dataIndex: 'unmatchedReason', render: (v: string | null) => (v ? <Tag color="red">{t(`unmatched.${v}`)}</Tag> : null) },
+                  {
+                    title: t('why'),
+                    dataIndex: 'unmatchedReason',
+                    render: (v: string | null) => (v ? <Tag color="red">{t(`unmatched.${v}`)}</Tag> : null),
+                  },
                 ]}
               />
             ),
           },
           ...(plan.status === 'accepted'
-            ? [{
-              key: 'planned',
-              label: t('planned'),
-              children: (
-                <Table<PlannedExchange>
-                  rowKey="id"
-                  size="small"
-                  loading={planned.isFetching}
-                  dataSource={planned.data ?? []}
-                  pagination={{ pageSize: 50, hideOnSinglePage: true }}
-                  columns={[
-                    { title: t('school'), dataIndex: 'toSchoolName' },
-                    { title: t('subject'), dataIndex: 'subject', render: subject },
-                    { title: t('supplier'), dataIndex: 'fromSchoolName' },
-                    { title: t('teacher'), dataIndex: 'teacherName', render: (v: string | null) => v ?? '—' },
-                    { title: t('exchangeKind'), dataIndex: 'kind', render: (v: string) => t(`exchangeKinds.${v}`) },
-                    { title: t('slots'), dataIndex: 'weeklySlots' },
-                    { title: t('startDate'), dataIndex: 'startDate' },
-                  ]}
-                />
-              ),
-            }]
+            ? [
+                {
+                  key: 'planned',
+                  label: t('planned'),
+                  children: (
+                    <Table<PlannedExchange>
+                      rowKey="id"
+                      size="small"
+                      loading={planned.isFetching}
+                      dataSource={planned.data ?? []}
+                      pagination={{ pageSize: 50, hideOnSinglePage: true }}
+                      columns={[
+                        { title: t('school'), dataIndex: 'toSchoolName' },
+                        { title: t('subject'), dataIndex: 'subject', render: subject },
+                        { title: t('supplier'), dataIndex: 'fromSchoolName' },
+                        { title: t('teacher'), dataIndex: 'teacherName', render: (v: string | null) => v ?? '—' },
+                        { title: t('exchangeKind'), dataIndex: 'kind', render: (v: string) => t(`exchangeKinds.${v}`) },
+                        { title: t('slots'), dataIndex: 'weeklySlots' },
+                        { title: t('startDate'), dataIndex: 'startDate' },
+                      ]}
+                    />
+                  ),
+                },
+              ]
             : []),
         ]}
       />

@@ -16,8 +16,29 @@ export interface MapPair {
   label: string;
 }
 
-const PALETTE = ['#1677ff', '#fa541c', '#52c41a', '#722ed1', '#eb2f96', '#13c2c2', '#faad14', '#2f54eb', '#a0d911', '#f5222d', '#08979c', '#d4b106', '#531dab', '#c41d7f', '#389e0d'];
-const SYMBOL: Record<PlanPoint['role'], string> = { core: 'diamond', centre: 'triangle', member: 'circle', village: 'circle' };
+const PALETTE = [
+  '#1677ff',
+  '#fa541c',
+  '#52c41a',
+  '#722ed1',
+  '#eb2f96',
+  '#13c2c2',
+  '#faad14',
+  '#2f54eb',
+  '#a0d911',
+  '#f5222d',
+  '#08979c',
+  '#d4b106',
+  '#531dab',
+  '#c41d7f',
+  '#389e0d',
+];
+const SYMBOL: Record<PlanPoint['role'], string> = {
+  core: 'diamond',
+  centre: 'triangle',
+  member: 'circle',
+  village: 'circle',
+};
 const SIZE: Record<PlanPoint['role'], number> = { core: 16, centre: 13, member: 10, village: 8 };
 
 /**
@@ -33,7 +54,8 @@ export function PlanMap({ points, pairs, height = 460 }: { points: PlanPoint[]; 
     const chart = echarts.init(ref.current);
     const byId = new Map(points.map((p) => [p.id, p]));
     const groups = [...new Set(pairs.map((p) => p.group))];
-    const colourOf = (group: string | undefined) => (group === undefined ? '#8c8c8c' : PALETTE[groups.indexOf(group) % PALETTE.length]!);
+    const colourOf = (group: string | undefined) =>
+      group === undefined ? '#8c8c8c' : PALETTE[groups.indexOf(group) % PALETTE.length]!;
     const groupOf = new Map<string, string>();
     for (const p of pairs) {
       groupOf.set(p.from, p.group);
@@ -49,11 +71,28 @@ export function PlanMap({ points, pairs, height = 460 }: { points: PlanPoint[]; 
     const roles = ['core', 'centre', 'member', 'village'] as const;
     chart.setOption({
       animation: false,
-      tooltip: { trigger: 'item', formatter: (p: { data?: { name?: string; tip?: string } }) => p.data?.tip ?? p.data?.name ?? '' },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { data?: { name?: string; tip?: string } }) => p.data?.tip ?? p.data?.name ?? '',
+      },
       legend: { top: 0, data: roles.filter((r) => points.some((p) => p.role === r)).map((r) => t(`legend.${r}`)) },
       grid: { left: 50, right: 20, top: 36, bottom: 30 },
-      xAxis: { type: 'value', min: minLng, max: maxLng, scale: true, axisLabel: { formatter: (v: number) => `${v.toFixed(2)}°E` }, splitLine: { lineStyle: { type: 'dashed', opacity: 0.4 } } },
-      yAxis: { type: 'value', min: minLat, max: maxLat, scale: true, axisLabel: { formatter: (v: number) => `${v.toFixed(2)}°N` }, splitLine: { lineStyle: { type: 'dashed', opacity: 0.4 } } },
+      xAxis: {
+        type: 'value',
+        min: minLng,
+        max: maxLng,
+        scale: true,
+        axisLabel: { formatter: (v: number) => `${v.toFixed(2)}°E` },
+        splitLine: { lineStyle: { type: 'dashed', opacity: 0.4 } },
+      },
+      yAxis: {
+        type: 'value',
+        min: minLat,
+        max: maxLat,
+        scale: true,
+        axisLabel: { formatter: (v: number) => `${v.toFixed(2)}°N` },
+        splitLine: { lineStyle: { type: 'dashed', opacity: 0.4 } },
+      },
       series: [
         {
           type: 'lines',
@@ -64,7 +103,16 @@ export function PlanMap({ points, pairs, height = 460 }: { points: PlanPoint[]; 
             const a = byId.get(p.from);
             const b = byId.get(p.to);
             if (!a || !b) return [];
-            return [{ coords: [[a.longitude, a.latitude], [b.longitude, b.latitude]], tip: p.label, lineStyle: { color: colourOf(p.group), width: 2, opacity: 0.8 } }];
+            return [
+              {
+                coords: [
+                  [a.longitude, a.latitude],
+                  [b.longitude, b.latitude],
+                ],
+                tip: p.label,
+                lineStyle: { color: colourOf(p.group), width: 2, opacity: 0.8 },
+              },
+            ];
           }),
           zlevel: 1,
         },
@@ -76,8 +124,22 @@ export function PlanMap({ points, pairs, height = 460 }: { points: PlanPoint[]; 
           zlevel: 2,
           data: points
             .filter((p) => p.role === role)
-            .map((p) => ({ value: [p.longitude, p.latitude], name: p.name, tip: p.capacity !== null ? `${p.name}（${p.load}/${p.capacity}）` : p.name, itemStyle: { color: colourOf(groupOf.get(p.id)), borderColor: '#fff', borderWidth: 1 } })),
-          label: role === 'core' ? { show: true, position: 'right', formatter: (p: { name: string }) => p.name.replace(/^.{2,3}[市县区]/, ''), fontSize: 11, color: '#333' } : { show: false },
+            .map((p) => ({
+              value: [p.longitude, p.latitude],
+              name: p.name,
+              tip: p.capacity !== null ? `${p.name}（${p.load}/${p.capacity}）` : p.name,
+              itemStyle: { color: colourOf(groupOf.get(p.id)), borderColor: '#fff', borderWidth: 1 },
+            })),
+          label:
+            role === 'core'
+              ? {
+                  show: true,
+                  position: 'right',
+                  formatter: (p: { name: string }) => p.name.replace(/^.{2,3}[市县区]/, ''),
+                  fontSize: 11,
+                  color: '#333',
+                }
+              : { show: false },
         })),
       ],
     });

@@ -29,20 +29,44 @@ export default function PlanPage() {
   return (
     <>
       <PageHeader
-        title={<Space>{plan.name}<Tag color={plan.status === 'accepted' ? 'green' : 'blue'}>{t(`statuses.${plan.status}`)}</Tag></Space>}
+        title={
+          <Space>
+            {plan.name}
+            <Tag color={plan.status === 'accepted' ? 'green' : 'blue'}>{t(`statuses.${plan.status}`)}</Tag>
+          </Space>
+        }
         sub={`${t(`kinds.${plan.kind}`)} · ${plan.regionName ?? plan.regionCode}${plan.effectiveDate ? ` · ${t('effectiveDate')} ${plan.effectiveDate}` : ''}`}
         extra={
           editable ? (
             <>
-              <Button icon={<ReloadOutlined />} loading={replan.isPending} onClick={() => replan.mutate()} data-testid="plan-replan">{t('replan')}</Button>
-              <Button type="primary" icon={<CheckOutlined />} disabled={!feasible} onClick={() => setAccepting(true)} data-testid="plan-accept">{t('accept')}</Button>
+              <Button
+                icon={<ReloadOutlined />}
+                loading={replan.isPending}
+                onClick={() => replan.mutate()}
+                data-testid="plan-replan"
+              >
+                {t('replan')}
+              </Button>
+              <Button
+                type="primary"
+                icon={<CheckOutlined />}
+                disabled={!feasible}
+                onClick={() => setAccepting(true)}
+                data-testid="plan-accept"
+              >
+                {t('accept')}
+              </Button>
             </>
           ) : null
         }
       />
       <ResultBadges plan={plan} />
       {plan.result?.infeasibility ? <InfeasibleAlert infeasibility={plan.result.infeasibility} /> : null}
-      {plan.kind === 'pairing' ? <PairingPlanView plan={plan} editable={editable} /> : <ExchangePlanView plan={plan} editable={editable} />}
+      {plan.kind === 'pairing' ? (
+        <PairingPlanView plan={plan} editable={editable} />
+      ) : (
+        <ExchangePlanView plan={plan} editable={editable} />
+      )}
       <AcceptModal plan={plan} open={accepting} onClose={() => setAccepting(false)} />
     </>
   );
@@ -54,9 +78,15 @@ function ResultBadges({ plan }: { plan: PlanDetail }) {
   if (!r) return <Alert type="info" showIcon title={t('noResult')} style={{ marginBottom: 16 }} />;
   return (
     <Space wrap style={{ marginBottom: 12 }} data-testid="plan-status">
-      <Tag color={r.status === 'infeasible' ? 'red' : r.provenOptimal ? 'green' : 'gold'}>{t(`resultStatuses.${r.status}`)}</Tag>
-      {r.status !== 'infeasible' ? <Tag color={r.provenOptimal ? 'green' : 'gold'}>{r.provenOptimal ? t('provenOptimal') : t('notProven')}</Tag> : null}
-      <Typography.Text type="secondary">{r.solver === 'ssp' ? 'SSP' : 'HiGHS MIP'} · {t('totals.solve')} {t('ms', { value: r.timings.totalMs })}</Typography.Text>
+      <Tag color={r.status === 'infeasible' ? 'red' : r.provenOptimal ? 'green' : 'gold'}>
+        {t(`resultStatuses.${r.status}`)}
+      </Tag>
+      {r.status !== 'infeasible' ? (
+        <Tag color={r.provenOptimal ? 'green' : 'gold'}>{r.provenOptimal ? t('provenOptimal') : t('notProven')}</Tag>
+      ) : null}
+      <Typography.Text type="secondary">
+        {r.solver === 'ssp' ? 'SSP' : 'HiGHS MIP'} · {t('totals.solve')} {t('ms', { value: r.timings.totalMs })}
+      </Typography.Text>
     </Space>
   );
 }
@@ -75,7 +105,11 @@ function InfeasibleAlert({ infeasibility }: { infeasibility: Infeasibility }) {
         <>
           <div>{en ? infeasibility.message.en : infeasibility.message.zh}</div>
           <div style={{ marginTop: 8 }}>{t('relax')}</div>
-          <ul style={{ margin: 0 }}>{infeasibility.relax.map((r) => <li key={r.en}>{en ? r.en : r.zh}</li>)}</ul>
+          <ul style={{ margin: 0 }}>
+            {infeasibility.relax.map((r) => (
+              <li key={r.en}>{en ? r.en : r.zh}</li>
+            ))}
+          </ul>
         </>
       }
     />
@@ -86,7 +120,9 @@ function AcceptModal({ plan, open, onClose }: { plan: PlanDetail; open: boolean;
   const { t } = useTranslation('planner');
   const accept = useAcceptPlan(plan.id);
   // the next term starts in February; a plan made in autumn takes effect then
-  const [date, setDate] = useState<Dayjs | null>(dayjs().month() >= 8 ? dayjs().add(1, 'year').month(1).date(1) : dayjs().month(8).date(1));
+  const [date, setDate] = useState<Dayjs | null>(
+    dayjs().month() >= 8 ? dayjs().add(1, 'year').month(1).date(1) : dayjs().month(8).date(1),
+  );
   return (
     <Modal
       open={open}

@@ -26,7 +26,13 @@ export default function PlannerPage() {
       <PageHeader
         title={t('title')}
         sub={t('subtitle')}
-        extra={canPlan ? <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="plan-create">{t('newPlan')}</Button> : null}
+        extra={
+          canPlan ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="plan-create">
+              {t('newPlan')}
+            </Button>
+          ) : null
+        }
       />
       <ListTable<PlanSummary>
         loading={isFetching}
@@ -38,15 +44,38 @@ export default function PlannerPage() {
         columns={[
           { title: t('name'), dataIndex: 'name', render: (v: string, r) => <Link to={`/planner/${r.id}`}>{v}</Link> },
           { title: t('kind'), dataIndex: 'kind', width: 120, render: (v: string) => t(`kinds.${v}`) },
-          { title: t('region'), dataIndex: 'regionName', width: 110, render: (v: string | null, r) => v ?? r.regionCode },
-          { title: t('status'), dataIndex: 'status', width: 90, render: (v: string) => <Tag color={v === 'accepted' ? 'green' : 'blue'}>{t(`statuses.${v}`)}</Tag> },
+          {
+            title: t('region'),
+            dataIndex: 'regionName',
+            width: 110,
+            render: (v: string | null, r) => v ?? r.regionCode,
+          },
+          {
+            title: t('status'),
+            dataIndex: 'status',
+            width: 90,
+            render: (v: string) => <Tag color={v === 'accepted' ? 'green' : 'blue'}>{t(`statuses.${v}`)}</Tag>,
+          },
           {
             title: t('resultStatus'),
             dataIndex: 'resultStatus',
             width: 170,
-            render: (v: string | null, r) => (v ? <Tag color={v === 'infeasible' ? 'red' : r.provenOptimal ? 'green' : 'gold'}>{t(`resultStatuses.${v}`)}</Tag> : '—'),
+            render: (v: string | null, r) =>
+              v ? (
+                <Tag color={v === 'infeasible' ? 'red' : r.provenOptimal ? 'green' : 'gold'}>
+                  {t(`resultStatuses.${v}`)}
+                </Tag>
+              ) : (
+                '—'
+              ),
           },
-          { title: t('objective'), dataIndex: 'objective', width: 110, align: 'right', render: (v: number | null) => num(v, 1) },
+          {
+            title: t('objective'),
+            dataIndex: 'objective',
+            width: 110,
+            align: 'right',
+            render: (v: number | null) => num(v, 1),
+          },
           { title: t('createdAt'), dataIndex: 'createdAt', width: 170, render: (v: string) => dateTime(v) },
           {
             title: t('common:actions'),
@@ -56,8 +85,13 @@ export default function PlannerPage() {
               <Space size={4}>
                 <Link to={`/planner/${r.id}`}>{t('open')}</Link>
                 {canPlan && r.status === 'draft' ? (
-                  <Popconfirm title={t('deleteConfirm', { name: r.name })} onConfirm={() => remove.mutateAsync(r.id).catch(() => undefined)}>
-                    <Button size="small" type="link" danger>{t('common:delete')}</Button>
+                  <Popconfirm
+                    title={t('deleteConfirm', { name: r.name })}
+                    onConfirm={() => remove.mutateAsync(r.id).catch(() => undefined)}
+                  >
+                    <Button size="small" type="link" danger>
+                      {t('common:delete')}
+                    </Button>
                   </Popconfirm>
                 ) : null}
               </Space>
@@ -65,14 +99,35 @@ export default function PlannerPage() {
           },
         ]}
       />
-      <CreatePlanModal open={creating} onClose={() => setCreating(false)} defaultRegion={me?.scope.kind === 'region' && me.scope.id.length === 6 && !me.scope.id.endsWith('00') ? me.scope.id : undefined} />
+      <CreatePlanModal
+        open={creating}
+        onClose={() => setCreating(false)}
+        defaultRegion={
+          me?.scope.kind === 'region' && me.scope.id.length === 6 && !me.scope.id.endsWith('00')
+            ? me.scope.id
+            : undefined
+        }
+      />
     </>
   );
 }
 
-function CreatePlanModal({ open, onClose, defaultRegion }: { open: boolean; onClose: () => void; defaultRegion?: string | undefined }) {
+function CreatePlanModal({
+  open,
+  onClose,
+  defaultRegion,
+}: {
+  open: boolean;
+  onClose: () => void;
+  defaultRegion?: string | undefined;
+}) {
   const { t } = useTranslation('planner');
-  const [form] = Form.useForm<{ kind: 'pairing' | 'exchange'; name: string; regionCode: string; mode: 'flat' | 'tree' }>();
+  const [form] = Form.useForm<{
+    kind: 'pairing' | 'exchange';
+    name: string;
+    regionCode: string;
+    mode: 'flat' | 'tree';
+  }>();
   const create = useCreatePlan();
   const navigate = useNavigate();
   const kind = Form.useWatch('kind', form);
@@ -84,7 +139,14 @@ function CreatePlanModal({ open, onClose, defaultRegion }: { open: boolean; onCl
       okButtonProps={{ loading: create.isPending, 'data-testid': 'plan-create-submit' } as ButtonProps}
       onOk={() => {
         void form.validateFields().then(async (v) => {
-          const plan = await create.mutateAsync({ kind: v.kind, name: v.name, regionCode: v.regionCode, settings: v.kind === 'pairing' ? { mode: v.mode } : {} }).catch(() => null);
+          const plan = await create
+            .mutateAsync({
+              kind: v.kind,
+              name: v.name,
+              regionCode: v.regionCode,
+              settings: v.kind === 'pairing' ? { mode: v.mode } : {},
+            })
+            .catch(() => null);
           if (plan) {
             onClose();
             void navigate(`/planner/${plan.id}`);
@@ -93,9 +155,19 @@ function CreatePlanModal({ open, onClose, defaultRegion }: { open: boolean; onCl
       }}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" preserve={false} initialValues={{ kind: 'pairing', mode: 'flat', regionCode: defaultRegion }}>
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        initialValues={{ kind: 'pairing', mode: 'flat', regionCode: defaultRegion }}
+      >
         <Form.Item name="kind" label={t('kind')}>
-          <Radio.Group options={[{ value: 'pairing', label: t('kinds.pairing') }, { value: 'exchange', label: t('kinds.exchange') }]} />
+          <Radio.Group
+            options={[
+              { value: 'pairing', label: t('kinds.pairing') },
+              { value: 'exchange', label: t('kinds.exchange') },
+            ]}
+          />
         </Form.Item>
         <Form.Item name="name" label={t('name')} rules={[{ required: true, message: t('common:required') }]}>
           <Input placeholder={t('namePlaceholder')} maxLength={100} data-testid="plan-name" />
@@ -105,7 +177,12 @@ function CreatePlanModal({ open, onClose, defaultRegion }: { open: boolean; onCl
         </Form.Item>
         {kind === 'pairing' ? (
           <Form.Item name="mode" label={t('mode')}>
-            <Radio.Group options={[{ value: 'flat', label: t('modes.flat') }, { value: 'tree', label: t('modes.tree') }]} />
+            <Radio.Group
+              options={[
+                { value: 'flat', label: t('modes.flat') },
+                { value: 'tree', label: t('modes.tree') },
+              ]}
+            />
           </Form.Item>
         ) : null}
       </Form>

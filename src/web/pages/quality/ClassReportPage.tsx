@@ -32,31 +32,56 @@ export default function ClassReportPage() {
         sub={`${r.exam.name} · ${r.exam.examDate}`}
         extra={
           <>
-            <Button icon={<FileExcelOutlined />} href={reportXlsxUrl(examId, classId, subject)} data-testid="report-xlsx">{t('report.xlsx')}</Button>
-            <Button icon={<FilePdfOutlined />} href={reportPdfUrl(examId, classId, subject)}>{t('report.pdf')}</Button>
+            <Button
+              icon={<FileExcelOutlined />}
+              href={reportXlsxUrl(examId, classId, subject)}
+              data-testid="report-xlsx"
+            >
+              {t('report.xlsx')}
+            </Button>
+            <Button icon={<FilePdfOutlined />} href={reportPdfUrl(examId, classId, subject)}>
+              {t('report.pdf')}
+            </Button>
           </>
         }
       />
-      <Descriptions size="small" column={4} style={{ marginBottom: 16 }} items={[
-        { key: 'n', label: t('stats.n'), children: r.stats.n },
-        { key: 'm', label: t('stats.mean'), children: score(r.stats.mean) },
-        { key: 'p', label: t('stats.passRate'), children: rate(r.stats.passRate) },
-        { key: 'r', label: t('report.communityRank'), children: r.communityRank ? t('report.rankOf', r.communityRank) : '—' },
-      ]} />
+      <Descriptions
+        size="small"
+        column={4}
+        style={{ marginBottom: 16 }}
+        items={[
+          { key: 'n', label: t('stats.n'), children: r.stats.n },
+          { key: 'm', label: t('stats.mean'), children: score(r.stats.mean) },
+          { key: 'p', label: t('stats.passRate'), children: rate(r.stats.passRate) },
+          {
+            key: 'r',
+            label: t('report.communityRank'),
+            children: r.communityRank ? t('report.rankOf', r.communityRank) : '—',
+          },
+        ]}
+      />
       <Row gutter={16}>
         <Col xs={24} lg={12}>
-          <Card size="small" title={t('stats.distribution', { full: r.lines.fullMark })}><EChart option={option} height={240} testId="report-distribution" /></Card>
+          <Card size="small" title={t('stats.distribution', { full: r.lines.fullMark })}>
+            <EChart option={option} height={240} testId="report-distribution" />
+          </Card>
         </Col>
         <Col xs={24} lg={12}>
           <Card size="small" title={t('report.comparison')}>
-            <Table<StatRow> size="small" rowKey="key" pagination={false} dataSource={rows} columns={[
-              { title: t('report.scope'), dataIndex: 'label' },
-              { title: t('stats.n'), dataIndex: 'n', align: 'right' },
-              { title: t('stats.mean'), dataIndex: 'mean', align: 'right', render: (v: number | null) => score(v) },
-              { title: t('stats.excellentRate'), dataIndex: 'excellentRate', align: 'right', render: rate },
-              { title: t('stats.passRate'), dataIndex: 'passRate', align: 'right', render: rate },
-              { title: t('stats.lowRate'), dataIndex: 'lowRate', align: 'right', render: rate },
-            ]} />
+            <Table<StatRow>
+              size="small"
+              rowKey="key"
+              pagination={false}
+              dataSource={rows}
+              columns={[
+                { title: t('report.scope'), dataIndex: 'label' },
+                { title: t('stats.n'), dataIndex: 'n', align: 'right' },
+                { title: t('stats.mean'), dataIndex: 'mean', align: 'right', render: (v: number | null) => score(v) },
+                { title: t('stats.excellentRate'), dataIndex: 'excellentRate', align: 'right', render: rate },
+                { title: t('stats.passRate'), dataIndex: 'passRate', align: 'right', render: rate },
+                { title: t('stats.lowRate'), dataIndex: 'lowRate', align: 'right', render: rate },
+              ]}
+            />
           </Card>
         </Col>
       </Row>
@@ -64,36 +89,95 @@ export default function ClassReportPage() {
         <Row gutter={16} style={{ marginTop: 16 }}>
           <Col xs={24} lg={14}>
             <Card size="small" title={t('report.items')}>
-              <Table<ClassReport['items'][number]> size="small" rowKey="itemNo" pagination={false} dataSource={r.items} columns={[
-                { title: t('report.itemNo'), dataIndex: 'itemNo' },
-                { title: t('exam.fullMark'), dataIndex: 'fullMark', align: 'right' },
-                { title: t('report.difficulty'), dataIndex: 'difficulty', align: 'right', render: (v: number | null) => score(v) },
-                { title: t('report.regionDifficulty'), dataIndex: 'regionDifficulty', align: 'right', render: (v: number | null) => score(v) },
-                { title: t('report.discrimination'), dataIndex: 'discrimination', align: 'right', render: (v: number | null) => (v !== null && v < 0.2 ? <Tag color="orange">{score(v)}</Tag> : score(v)) },
-                { title: t('report.knowledgePoints'), dataIndex: 'knowledgePoints', render: (k: string[]) => k.join('、') },
-              ]} />
+              <Table<ClassReport['items'][number]>
+                size="small"
+                rowKey="itemNo"
+                pagination={false}
+                dataSource={r.items}
+                columns={[
+                  { title: t('report.itemNo'), dataIndex: 'itemNo' },
+                  { title: t('exam.fullMark'), dataIndex: 'fullMark', align: 'right' },
+                  {
+                    title: t('report.difficulty'),
+                    dataIndex: 'difficulty',
+                    align: 'right',
+                    render: (v: number | null) => score(v),
+                  },
+                  {
+                    title: t('report.regionDifficulty'),
+                    dataIndex: 'regionDifficulty',
+                    align: 'right',
+                    render: (v: number | null) => score(v),
+                  },
+                  {
+                    title: t('report.discrimination'),
+                    dataIndex: 'discrimination',
+                    align: 'right',
+                    render: (v: number | null) =>
+                      v !== null && v < 0.2 ? <Tag color="orange">{score(v)}</Tag> : score(v),
+                  },
+                  {
+                    title: t('report.knowledgePoints'),
+                    dataIndex: 'knowledgePoints',
+                    render: (k: string[]) => k.join('、'),
+                  },
+                ]}
+              />
             </Card>
           </Col>
           <Col xs={24} lg={10}>
             <Card size="small" title={t('report.weakPoints')}>
-              <Table size="small" rowKey="tag" pagination={false} dataSource={r.weakPoints} columns={[
-                { title: t('report.knowledgePoint'), dataIndex: 'tag' },
-                { title: t('report.classRate'), dataIndex: 'rate', align: 'right', render: rate },
-                { title: t('report.regionRate'), dataIndex: 'regionRate', align: 'right', render: rate },
-              ]} />
+              <Table
+                size="small"
+                rowKey="tag"
+                pagination={false}
+                dataSource={r.weakPoints}
+                columns={[
+                  { title: t('report.knowledgePoint'), dataIndex: 'tag' },
+                  { title: t('report.classRate'), dataIndex: 'rate', align: 'right', render: rate },
+                  { title: t('report.regionRate'), dataIndex: 'regionRate', align: 'right', render: rate },
+                ]}
+              />
             </Card>
           </Col>
         </Row>
-      ) : <Alert style={{ marginTop: 16 }} type="info" showIcon title={t('report.noItems')} />}
-      <Card size="small" title={t('report.lowStudents', { n: r.lowStudentCount, line: r.lines.lowLine })} style={{ marginTop: 16 }}>
+      ) : (
+        <Alert style={{ marginTop: 16 }} type="info" showIcon title={t('report.noItems')} />
+      )}
+      <Card
+        size="small"
+        title={t('report.lowStudents', { n: r.lowStudentCount, line: r.lines.lowLine })}
+        style={{ marginTop: 16 }}
+      >
         {r.lowStudents ? (
-          <Table size="small" rowKey="studentId" pagination={false} dataSource={r.lowStudents} data-testid="report-low-students" columns={[
-            { title: t('report.studentKey'), dataIndex: 'studentKey', render: (v: string, s) => <Link to={`/quality/students/${s.studentId}`} data-testid={`student-link-${v}`}>{v}</Link> },
-            { title: t('report.name'), dataIndex: 'name', render: (v: string | null, s) => (v ? <Link to={`/quality/students/${s.studentId}`}>{v}</Link> : '—') },
-            { title: t('report.score'), dataIndex: 'score', align: 'right' },
-            { title: t('report.rank'), dataIndex: 'rank', align: 'right' },
-          ]} />
-        ) : <Alert type="info" showIcon title={t('report.aggregatesOnly')} />}
+          <Table
+            size="small"
+            rowKey="studentId"
+            pagination={false}
+            dataSource={r.lowStudents}
+            data-testid="report-low-students"
+            columns={[
+              {
+                title: t('report.studentKey'),
+                dataIndex: 'studentKey',
+                render: (v: string, s) => (
+                  <Link to={`/quality/students/${s.studentId}`} data-testid={`student-link-${v}`}>
+                    {v}
+                  </Link>
+                ),
+              },
+              {
+                title: t('report.name'),
+                dataIndex: 'name',
+                render: (v: string | null, s) => (v ? <Link to={`/quality/students/${s.studentId}`}>{v}</Link> : '—'),
+              },
+              { title: t('report.score'), dataIndex: 'score', align: 'right' },
+              { title: t('report.rank'), dataIndex: 'rank', align: 'right' },
+            ]}
+          />
+        ) : (
+          <Alert type="info" showIcon title={t('report.aggregatesOnly')} />
+        )}
       </Card>
     </>
   );

@@ -23,8 +23,20 @@ export default function ClassesPage() {
   const ownSchool = useOwnStudentSchool();
   return (
     <>
-      <PageHeader title={t('classes.title')} extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="class-create">{t('classes.create')}</Button>} />
-      <SchoolSelect style={{ width: 300, marginBottom: 16 }} value={state.schoolId ? Number(state.schoolId) : undefined} onChange={(v) => set({ schoolId: v === undefined ? undefined : String(v) })} placeholder={t('classes.school')} />
+      <PageHeader
+        title={t('classes.title')}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="class-create">
+            {t('classes.create')}
+          </Button>
+        }
+      />
+      <SchoolSelect
+        style={{ width: 300, marginBottom: 16 }}
+        value={state.schoolId ? Number(state.schoolId) : undefined}
+        onChange={(v) => set({ schoolId: v === undefined ? undefined : String(v) })}
+        placeholder={t('classes.school')}
+      />
       <ListTable<SchoolClass>
         size="small"
         loading={isFetching}
@@ -37,14 +49,40 @@ export default function ClassesPage() {
           { title: t('exam.grade'), dataIndex: 'grade', render: (g: number) => t('exam.gradeN', { n: g }) },
           { title: t('classes.name'), dataIndex: 'name' },
           // the students list (names) is for the class's own school; others see the count only
-          { title: t('classes.students'), dataIndex: 'studentCount', align: 'right', render: (n: number, c) => (c.schoolId === ownSchool && n > 0 ? <Link to={`/quality/students?classId=${c.id}`}>{n}</Link> : n) },
+          {
+            title: t('classes.students'),
+            dataIndex: 'studentCount',
+            align: 'right',
+            render: (n: number, c) =>
+              c.schoolId === ownSchool && n > 0 ? <Link to={`/quality/students?classId=${c.id}`}>{n}</Link> : n,
+          },
         ]}
       />
-      <FormDrawer<ClassInput> open={open} title={t('classes.create')} form={form} onClose={() => setOpen(false)} width={480} initialValues={{ schoolYear: 2026, grade: 6 }} onSubmit={(v) => create.mutateAsync(v)}>
-        <Form.Item name="schoolId" label={t('classes.school')} rules={[{ required: true, message: t('common:required') }]}><SchoolSelect /></Form.Item>
-        <Form.Item name="schoolYear" label={t('exam.schoolYear')} rules={[{ required: true }]}><InputNumber min={2000} max={2100} /></Form.Item>
-        <Form.Item name="grade" label={t('exam.grade')} rules={[{ required: true }]}><InputNumber min={1} max={12} /></Form.Item>
-        <Form.Item name="name" label={t('classes.name')} rules={[{ required: true, message: t('common:required') }]}><Input maxLength={30} placeholder="1班" /></Form.Item>
+      <FormDrawer<ClassInput>
+        open={open}
+        title={t('classes.create')}
+        form={form}
+        onClose={() => setOpen(false)}
+        width={480}
+        initialValues={{ schoolYear: 2026, grade: 6 }}
+        onSubmit={(v) => create.mutateAsync(v)}
+      >
+        <Form.Item
+          name="schoolId"
+          label={t('classes.school')}
+          rules={[{ required: true, message: t('common:required') }]}
+        >
+          <SchoolSelect />
+        </Form.Item>
+        <Form.Item name="schoolYear" label={t('exam.schoolYear')} rules={[{ required: true }]}>
+          <InputNumber min={2000} max={2100} />
+        </Form.Item>
+        <Form.Item name="grade" label={t('exam.grade')} rules={[{ required: true }]}>
+          <InputNumber min={1} max={12} />
+        </Form.Item>
+        <Form.Item name="name" label={t('classes.name')} rules={[{ required: true, message: t('common:required') }]}>
+          <Input maxLength={30} placeholder="1班" />
+        </Form.Item>
       </FormDrawer>
     </>
   );

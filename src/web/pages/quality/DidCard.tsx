@@ -22,11 +22,27 @@ export function DidCard({ exams, subject }: { exams: Exam[]; subject: string | u
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
         <Select style={{ width: 300 }} value={b} onChange={setBefore} options={options} placeholder={t('did.before')} />
         <Select style={{ width: 300 }} value={a} onChange={setAfter} options={options} placeholder={t('did.after')} />
-        <Radio.Group value={comparison} onChange={(e) => setComparison(e.target.value as Comparison)} optionType="button" options={[{ value: 'member_core', label: t('did.memberCore') }, { value: 'rural_urban', label: t('did.ruralUrban') }]} />
+        <Radio.Group
+          value={comparison}
+          onChange={(e) => setComparison(e.target.value as Comparison)}
+          optionType="button"
+          options={[
+            { value: 'member_core', label: t('did.memberCore') },
+            { value: 'rural_urban', label: t('did.ruralUrban') },
+          ]}
+        />
       </Flex>
       {sorted.length < 2 ? <Alert type="info" showIcon title={t('did.needTwo')} data-testid="did-need-two" /> : null}
       {error ? <Alert type="error" showIcon title={(error as Error).message} /> : null}
-      {data && !data.ok ? <Alert type="warning" showIcon title={t('did.refused')} description={en ? data.refusal?.reasonEn : data.refusal?.reason} data-testid="did-refusal" /> : null}
+      {data && !data.ok ? (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('did.refused')}
+          description={en ? data.refusal?.reasonEn : data.refusal?.reason}
+          data-testid="did-refusal"
+        />
+      ) : null}
       {data?.ok ? (
         <>
           <Flex gap={32} wrap>
@@ -35,13 +51,35 @@ export function DidCard({ exams, subject }: { exams: Exam[]; subject: string | u
             <Statistic title={t('did.se')} value={score(data.se, 3)} />
             <Statistic title="p" value={score(data.pValue, 3)} />
           </Flex>
-          <Typography.Paragraph style={{ marginTop: 12 }} data-testid="did-reading">{en ? data.readingEn : data.reading}</Typography.Paragraph>
-          <Descriptions size="small" column={2} items={[
-            { key: 't', label: t('did.treated'), children: t('did.schoolsStudents', { schools: data.treatedSchools, students: data.treatedStudents }) },
-            { key: 'c', label: t('did.control'), children: t('did.schoolsStudents', { schools: data.controlSchools, students: data.controlStudents }) },
-            { key: 'tg', label: t('did.treatedGap'), children: `${score(data.groupMeans.treatedBefore)} → ${score(data.groupMeans.treatedAfter)}` },
-            { key: 'cg', label: t('did.controlGap'), children: `${score(data.groupMeans.controlBefore)} → ${score(data.groupMeans.controlAfter)}` },
-          ]} />
+          <Typography.Paragraph style={{ marginTop: 12 }} data-testid="did-reading">
+            {en ? data.readingEn : data.reading}
+          </Typography.Paragraph>
+          <Descriptions
+            size="small"
+            column={2}
+            items={[
+              {
+                key: 't',
+                label: t('did.treated'),
+                children: t('did.schoolsStudents', { schools: data.treatedSchools, students: data.treatedStudents }),
+              },
+              {
+                key: 'c',
+                label: t('did.control'),
+                children: t('did.schoolsStudents', { schools: data.controlSchools, students: data.controlStudents }),
+              },
+              {
+                key: 'tg',
+                label: t('did.treatedGap'),
+                children: `${score(data.groupMeans.treatedBefore)} → ${score(data.groupMeans.treatedAfter)}`,
+              },
+              {
+                key: 'cg',
+                label: t('did.controlGap'),
+                children: `${score(data.groupMeans.controlBefore)} → ${score(data.groupMeans.controlAfter)}`,
+              },
+            ]}
+          />
         </>
       ) : null}
     </Card>

@@ -24,16 +24,35 @@ export default function ExamDetailPage() {
       <PageHeader
         title={exam.name}
         sub={`${exam.examDate} · ${exam.schoolYear}–${exam.schoolYear + 1} ${label(TERM_LABELS, String(exam.term) as never)} · ${t('exam.gradeN', { n: exam.grade })}`}
-        extra={<Select style={{ width: 160 }} value={current} onChange={setSubject} options={exam.subjects.map((s) => ({ value: s.subject, label: label(SUBJECT_LABELS, s.subject) }))} data-testid="exam-subject" />}
+        extra={
+          <Select
+            style={{ width: 160 }}
+            value={current}
+            onChange={setSubject}
+            options={exam.subjects.map((s) => ({ value: s.subject, label: label(SUBJECT_LABELS, s.subject) }))}
+            data-testid="exam-subject"
+          />
+        }
       />
-      <Descriptions size="small" column={3} style={{ marginBottom: 16 }} items={exam.subjects.filter((s) => s.subject === current).flatMap((s) => [
-        { key: 'f', label: t('exam.fullMark'), children: s.fullMark },
-        { key: 'l', label: t('exam.lines'), children: `${s.excellentLine} / ${s.passLine} / ${s.lowLine}` },
-        { key: 'n', label: t('exam.scoreCount'), children: exam.scoreCount },
-      ])} />
+      <Descriptions
+        size="small"
+        column={3}
+        style={{ marginBottom: 16 }}
+        items={exam.subjects
+          .filter((s) => s.subject === current)
+          .flatMap((s) => [
+            { key: 'f', label: t('exam.fullMark'), children: s.fullMark },
+            { key: 'l', label: t('exam.lines'), children: `${s.excellentLine} / ${s.passLine} / ${s.lowLine}` },
+            { key: 'n', label: t('exam.scoreCount'), children: exam.scoreCount },
+          ])}
+      />
       <Tabs
         items={[
-          { key: 'stats', label: t('tabs.stats'), children: current ? <StatsPanel examId={id} subject={current} /> : <Empty /> },
+          {
+            key: 'stats',
+            label: t('tabs.stats'),
+            children: current ? <StatsPanel examId={id} subject={current} /> : <Empty />,
+          },
           { key: 'import', label: t('tabs.import'), children: <ImportWizard examId={id} /> },
           {
             key: 'reports',
@@ -45,13 +64,23 @@ export default function ExamDetailPage() {
                 dataSource={(classes.data?.items ?? []).filter((c) => exam.schools.some((s) => s.id === c.schoolId))}
                 columns={[
                   { title: t('classes.school'), dataIndex: 'schoolName' },
-                  { title: t('classes.name'), dataIndex: 'name', render: (v: string, r) => <Link to={`/quality/exams/${id}/classes/${r.id}?subject=${current ?? ''}`}>{v}</Link> },
+                  {
+                    title: t('classes.name'),
+                    dataIndex: 'name',
+                    render: (v: string, r) => (
+                      <Link to={`/quality/exams/${id}/classes/${r.id}?subject=${current ?? ''}`}>{v}</Link>
+                    ),
+                  },
                   { title: t('classes.students'), dataIndex: 'studentCount', align: 'right' },
                 ]}
               />
             ),
           },
-          { key: 'schools', label: t('tabs.schools', { n: exam.schools.length }), children: exam.schools.map((s) => <Tag key={s.id}>{s.name}</Tag>) },
+          {
+            key: 'schools',
+            label: t('tabs.schools', { n: exam.schools.length }),
+            children: exam.schools.map((s) => <Tag key={s.id}>{s.name}</Tag>),
+          },
         ]}
       />
     </>

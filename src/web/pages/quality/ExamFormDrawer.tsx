@@ -23,7 +23,17 @@ export function ExamFormDrawer({ open, onClose }: { open: boolean; onClose: () =
       form={form}
       onClose={onClose}
       testId="exam-form"
-      initialValues={{ term: 1, grade: 6, schoolYear: 2026, subjects: [{ subject: 'chinese', ...defaultSubject }, { subject: 'math', ...defaultSubject }] } as Partial<ExamFormValues>}
+      initialValues={
+        {
+          term: 1,
+          grade: 6,
+          schoolYear: 2026,
+          subjects: [
+            { subject: 'chinese', ...defaultSubject },
+            { subject: 'math', ...defaultSubject },
+          ],
+        } as Partial<ExamFormValues>
+      }
       onSubmit={(v) => create.mutateAsync(toExamInput(v))}
     >
       <Form.Item name="name" label={t('exam.name')} rules={[{ required: true, message: t('common:required') }]}>
@@ -33,11 +43,19 @@ export function ExamFormDrawer({ open, onClose }: { open: boolean; onClose: () =
         <Form.Item name="examDate" label={t('exam.date')} rules={[{ required: true, message: t('common:required') }]}>
           <DatePicker data-testid="exam-date" />
         </Form.Item>
-        <Form.Item name="schoolYear" label={t('exam.schoolYear')} rules={[{ required: true }]} tooltip={t('exam.schoolYearHint')}>
+        <Form.Item
+          name="schoolYear"
+          label={t('exam.schoolYear')}
+          rules={[{ required: true }]}
+          tooltip={t('exam.schoolYearHint')}
+        >
           <InputNumber min={2000} max={2100} />
         </Form.Item>
         <Form.Item name="term" label={t('exam.term')} rules={[{ required: true }]}>
-          <Select style={{ width: 120 }} options={([1, 2] as const).map((v) => ({ value: v, label: label(TERM_LABELS, v as never) }))} />
+          <Select
+            style={{ width: 120 }}
+            options={([1, 2] as const).map((v) => ({ value: v, label: label(TERM_LABELS, v as never) }))}
+          />
         </Form.Item>
         <Form.Item name="grade" label={t('exam.grade')} rules={[{ required: true }]}>
           <InputNumber min={1} max={12} />
@@ -62,12 +80,21 @@ export function ExamFormDrawer({ open, onClose }: { open: boolean; onClose: () =
                   ))}
                   <MinusCircleOutlined style={{ marginTop: 38 }} onClick={() => remove(f.name)} />
                 </Space>
-                <Form.Item name={[f.name, 'items']} label={t('exam.items')} tooltip={t('exam.itemsHint')} style={{ marginBottom: 0 }}>
+                <Form.Item
+                  name={[f.name, 'items']}
+                  label={t('exam.items')}
+                  tooltip={t('exam.itemsHint')}
+                  style={{ marginBottom: 0 }}
+                >
                   <Input.TextArea rows={2} placeholder={t('exam.itemsPlaceholder')} />
                 </Form.Item>
               </div>
             ))}
-            <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ subject: 'english', ...defaultSubject })}>
+            <Button
+              type="dashed"
+              icon={<PlusOutlined />}
+              onClick={() => add({ subject: 'english', ...defaultSubject })}
+            >
               {t('exam.addSubject')}
             </Button>
           </>

@@ -26,18 +26,47 @@ export function ImportWizard({ examId }: { examId: number }) {
     if (job?.status === 'committed') void qc.invalidateQueries({ queryKey: qualityKeys.all });
   }, [job?.status, qc]);
 
-  const step = !job ? 0 : job.status === 'checking' ? 1 : job.status === 'checked' || job.status === 'invalid' || job.status === 'failed' ? 2 : 3;
+  const step = !job
+    ? 0
+    : job.status === 'checking'
+      ? 1
+      : job.status === 'checked' || job.status === 'invalid' || job.status === 'failed'
+        ? 2
+        : 3;
   const running = job?.status === 'checking' || job?.status === 'committing';
-  const percent = job?.status === 'committing' && job.rowsTotal ? Math.round((job.rowsWritten / job.rowsTotal) * 100) : job?.status === 'committed' ? 100 : undefined;
+  const percent =
+    job?.status === 'committing' && job.rowsTotal
+      ? Math.round((job.rowsWritten / job.rowsTotal) * 100)
+      : job?.status === 'committed'
+        ? 100
+        : undefined;
 
   return (
     <Flex vertical gap={16} data-testid="import-wizard">
-      <Steps current={step} items={[{ title: t('import.stepUpload') }, { title: t('import.stepCheck') }, { title: t('import.stepPreview') }, { title: t('import.stepCommit') }]} />
+      <Steps
+        current={step}
+        items={[
+          { title: t('import.stepUpload') },
+          { title: t('import.stepCheck') },
+          { title: t('import.stepPreview') },
+          { title: t('import.stepCommit') },
+        ]}
+      />
       {!job || job.status === 'failed' || job.status === 'invalid' ? (
         <>
           <Flex gap={12} align="center" wrap>
-            <Radio.Group value={level} onChange={(e) => setLevel(e.target.value as ImportLevel)} optionType="button" options={[{ value: 'student', label: t('import.levelStudent') }, { value: 'item', label: t('import.levelItem') }]} />
-            <Button icon={<DownloadOutlined />} href={templateUrl(level)}>{t('import.template')}</Button>
+            <Radio.Group
+              value={level}
+              onChange={(e) => setLevel(e.target.value as ImportLevel)}
+              optionType="button"
+              options={[
+                { value: 'student', label: t('import.levelStudent') },
+                { value: 'item', label: t('import.levelItem') },
+              ]}
+            />
+            <Button icon={<DownloadOutlined />} href={templateUrl(level)}>
+              {t('import.template')}
+            </Button>
           </Flex>
           <Upload.Dragger
             accept=".csv,.xlsx,.txt"
@@ -56,7 +85,9 @@ export function ImportWizard({ examId }: { examId: number }) {
                 .finally(() => setUploading(false));
             }}
           >
-            <p className="ant-upload-drag-icon"><InboxOutlined /></p>
+            <p className="ant-upload-drag-icon">
+              <InboxOutlined />
+            </p>
             <p>{t('import.drop')}</p>
             <Typography.Text type="secondary">{t('import.hint')}</Typography.Text>
           </Upload.Dragger>
@@ -66,19 +97,47 @@ export function ImportWizard({ examId }: { examId: number }) {
       {job ? (
         <Flex vertical gap={8}>
           <Typography.Text data-testid="import-status">
-            {t(`import.status.${job.status}`)} · {job.fileName} · {t('import.progress', { checked: num(job.rowsChecked), written: num(job.rowsWritten), total: num(job.rowsTotal) })}
+            {t(`import.status.${job.status}`)} · {job.fileName} ·{' '}
+            {t('import.progress', {
+              checked: num(job.rowsChecked),
+              written: num(job.rowsWritten),
+              total: num(job.rowsTotal),
+            })}
           </Typography.Text>
-          {running || job.status === 'committed' ? <Progress percent={percent ?? 100} status={running ? 'active' : 'success'} showInfo={percent !== undefined} data-testid="import-progress" /> : null}
+          {running || job.status === 'committed' ? (
+            <Progress
+              percent={percent ?? 100}
+              status={running ? 'active' : 'success'}
+              showInfo={percent !== undefined}
+              data-testid="import-progress"
+            />
+          ) : null}
           {job.message ? <Alert type="error" title={job.message} showIcon /> : null}
           {job.status === 'checked' ? (
             <Alert
               type="success"
               showIcon
               title={t('import.ready', { n: num(job.rowsTotal) })}
-              action={<Button type="primary" loading={commit.isPending} onClick={() => commit.mutate(job.id)} data-testid="import-commit">{t('import.commit')}</Button>}
+              action={
+                <Button
+                  type="primary"
+                  loading={commit.isPending}
+                  onClick={() => commit.mutate(job.id)}
+                  data-testid="import-commit"
+                >
+                  {t('import.commit')}
+                </Button>
+              }
             />
           ) : null}
-          {job.status === 'committed' ? <Alert type="success" showIcon title={t('import.done', { n: num(job.rowsWritten) })} data-testid="import-done" /> : null}
+          {job.status === 'committed' ? (
+            <Alert
+              type="success"
+              showIcon
+              title={t('import.done', { n: num(job.rowsWritten) })}
+              data-testid="import-done"
+            />
+          ) : null}
           {job.status === 'invalid' ? (
             <>
               <Alert type="warning" showIcon title={t('import.invalid', { n: num(job.errorCount) })} />
@@ -88,7 +147,13 @@ export function ImportWizard({ examId }: { examId: number }) {
                 loading={errors.isFetching}
                 dataSource={errors.data?.items ?? []}
                 data-testid="import-errors"
-                pagination={{ current: errorPage, pageSize: 50, total: errors.data?.total ?? 0, onChange: setErrorPage, showSizeChanger: false }}
+                pagination={{
+                  current: errorPage,
+                  pageSize: 50,
+                  total: errors.data?.total ?? 0,
+                  onChange: setErrorPage,
+                  showSizeChanger: false,
+                }}
                 columns={[
                   { title: t('import.row'), dataIndex: 'row', width: 80 },
                   { title: t('import.column'), dataIndex: 'column', width: 120 },

@@ -9,7 +9,14 @@ export interface ExamFormValues {
   term: 1 | 2;
   grade: number;
   schoolIds: number[];
-  subjects: { subject: Subject; fullMark: number; passLine: number; excellentLine: number; lowLine: number; items?: string }[];
+  subjects: {
+    subject: Subject;
+    fullMark: number;
+    passLine: number;
+    excellentLine: number;
+    lowLine: number;
+    items?: string;
+  }[];
 }
 
 /** Items typed one per line as "题号,满分,知识点1;知识点2" (Chinese commas and semicolons too). */
@@ -20,7 +27,14 @@ export function parseItems(text: string | undefined): ExamItemInput[] {
     .filter(Boolean)
     .map((line) => {
       const [itemNo = '', full = '', tags = ''] = line.split(/[,，]/).map((s) => s.trim());
-      return { itemNo, fullMark: Number(full), knowledgePoints: tags.split(/[;；、]/).map((s) => s.trim()).filter(Boolean) };
+      return {
+        itemNo,
+        fullMark: Number(full),
+        knowledgePoints: tags
+          .split(/[;；、]/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
     });
 }
 
@@ -32,6 +46,13 @@ export function toExamInput(v: ExamFormValues): ExamInput {
     term: v.term,
     grade: v.grade,
     schoolIds: v.schoolIds,
-    subjects: v.subjects.map((s) => ({ subject: s.subject, fullMark: s.fullMark, passLine: s.passLine, excellentLine: s.excellentLine, lowLine: s.lowLine, items: parseItems(s.items) })),
+    subjects: v.subjects.map((s) => ({
+      subject: s.subject,
+      fullMark: s.fullMark,
+      passLine: s.passLine,
+      excellentLine: s.excellentLine,
+      lowLine: s.lowLine,
+      items: parseItems(s.items),
+    })),
   };
 }

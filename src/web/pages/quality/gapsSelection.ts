@@ -29,7 +29,15 @@ export function examsFromUrl(v: string | null, available: readonly number[]): nu
   if (v === null) return fallback;
   if (v.trim() === '') return [];
   const known = new Set(available);
-  const ids = [...new Set(v.split(',').map((s) => s.trim()).filter((s) => /^\d{1,15}$/.test(s)).map(Number))].filter((id) => known.has(id));
+  const ids = [
+    ...new Set(
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => /^\d{1,15}$/.test(s))
+        .map(Number),
+    ),
+  ].filter((id) => known.has(id));
   return ids.length ? ids.slice(0, MAX_EXAMS) : fallback;
 }
 

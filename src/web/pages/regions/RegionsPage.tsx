@@ -33,7 +33,9 @@ export default function RegionsPage() {
             key: r.code,
             title:
               r.code === parent ? (
-                <span>{r.code === NATION_CODE ? <HomeOutlined /> : null} {r.name}</span>
+                <span>
+                  {r.code === NATION_CODE ? <HomeOutlined /> : null} {r.name}
+                </span>
               ) : (
                 <a onClick={() => set({ parent: r.code, search: undefined })}>
                   {r.code === NATION_CODE ? <HomeOutlined /> : null} {r.name}
@@ -41,7 +43,13 @@ export default function RegionsPage() {
               ),
           }))}
         />
-        <Input.Search allowClear placeholder={t('searchPlaceholder')} defaultValue={search} onSearch={(v) => set({ search: v || undefined })} style={{ maxWidth: 360 }} />
+        <Input.Search
+          allowClear
+          placeholder={t('searchPlaceholder')}
+          defaultValue={search}
+          onSearch={(v) => set({ search: v || undefined })}
+          style={{ maxWidth: 360 }}
+        />
         <ListTable<Region>
           rowKey="code"
           loading={list.isFetching}
@@ -49,16 +57,41 @@ export default function RegionsPage() {
           data={list.data}
           onRow={(r) => ({ onDoubleClick: () => r.level < 4 && set({ parent: r.code, search: undefined }) })}
           columns={[
-            { title: t('name'), dataIndex: 'name', render: (v: string, r) => (r.level < 4 ? <a onClick={() => set({ parent: r.code, search: undefined })}>{v}</a> : v) },
+            {
+              title: t('name'),
+              dataIndex: 'name',
+              render: (v: string, r) =>
+                r.level < 4 ? <a onClick={() => set({ parent: r.code, search: undefined })}>{v}</a> : v,
+            },
             { title: t('code'), dataIndex: 'code', width: 140 },
-            { title: t('levelCol'), dataIndex: 'level', width: 120, render: (l: number, r) => <>{levelName(l)}{r.isStatistical ? <Tag style={{ marginLeft: 8 }}>{t('statistical')}</Tag> : null}</> },
-            { title: t('schoolCount'), dataIndex: 'schoolCount', width: 120, align: 'right', render: (n: number | undefined) => num(n ?? 0) },
+            {
+              title: t('levelCol'),
+              dataIndex: 'level',
+              width: 120,
+              render: (l: number, r) => (
+                <>
+                  {levelName(l)}
+                  {r.isStatistical ? <Tag style={{ marginLeft: 8 }}>{t('statistical')}</Tag> : null}
+                </>
+              ),
+            },
+            {
+              title: t('schoolCount'),
+              dataIndex: 'schoolCount',
+              width: 120,
+              align: 'right',
+              render: (n: number | undefined) => num(n ?? 0),
+            },
             {
               title: t('actions'),
               width: 200,
               render: (_, r) => (
                 <Space>
-                  {r.level < 4 ? <Button size="small" type="link" onClick={() => set({ parent: r.code, search: undefined })}>{t('open')}</Button> : null}
+                  {r.level < 4 ? (
+                    <Button size="small" type="link" onClick={() => set({ parent: r.code, search: undefined })}>
+                      {t('open')}
+                    </Button>
+                  ) : null}
                   <Link to={`/schools?region=${r.code}`}>{t('viewSchools')}</Link>
                 </Space>
               ),

@@ -6,7 +6,15 @@ import { listOf, type UrlState } from '../../components/useUrlState';
 import { FACET_LABELS, FACET_PARAM } from './labels';
 
 /** Facet counts beside the results; ticking a value filters by it (several values of one facet widen). */
-export function FacetPanel({ facets, state, set }: { facets: SearchResult['facets'] | undefined; state: UrlState; set: (patch: Record<string, string[]>) => void }) {
+export function FacetPanel({
+  facets,
+  state,
+  set,
+}: {
+  facets: SearchResult['facets'] | undefined;
+  state: UrlState;
+  set: (patch: Record<string, string[]>) => void;
+}) {
   const { t } = useTranslation('resources');
   const { label } = useLabels();
   return (
@@ -23,10 +31,15 @@ export function FacetPanel({ facets, state, set }: { facets: SearchResult['facet
                 <Checkbox
                   key={b.value}
                   checked={chosen.includes(b.value)}
-                  onChange={(e) => set({ [FACET_PARAM[f]]: e.target.checked ? [...chosen, b.value] : chosen.filter((v) => v !== b.value) })}
+                  onChange={(e) =>
+                    set({
+                      [FACET_PARAM[f]]: e.target.checked ? [...chosen, b.value] : chosen.filter((v) => v !== b.value),
+                    })
+                  }
                   data-testid={`facet-${f}-${b.value}`}
                 >
-                  {b.label ?? (labels ? label(labels, b.value) : b.value)} <Typography.Text type="secondary">({b.count})</Typography.Text>
+                  {b.label ?? (labels ? label(labels, b.value) : b.value)}{' '}
+                  <Typography.Text type="secondary">({b.count})</Typography.Text>
                 </Checkbox>
               ))}
             </Flex>

@@ -37,7 +37,12 @@ export default function LibraryPage({ mine = false }: { mine?: boolean }) {
               {t('nav.courses')}
             </Button>
             {!mine ? <Button onClick={() => void navigate('/resources/mine')}>{t('tabMine')}</Button> : null}
-            <Button type="primary" icon={<CloudUploadOutlined />} onClick={() => void navigate('/resources/new')} data-testid="resource-upload">
+            <Button
+              type="primary"
+              icon={<CloudUploadOutlined />}
+              onClick={() => void navigate('/resources/new')}
+              data-testid="resource-upload"
+            >
               {t('upload')}
             </Button>
           </>
@@ -56,12 +61,23 @@ export default function LibraryPage({ mine = false }: { mine?: boolean }) {
           data-testid="resource-search"
         />
         {!mine ? (
-          <Segmented value={tab} onChange={(v) => set({ tab: v === 'all' ? undefined : String(v) })} options={[{ value: 'all', label: t('tabAll') }, { value: 'recommended', label: t('tabRecommended') }]} />
+          <Segmented
+            value={tab}
+            onChange={(v) => set({ tab: v === 'all' ? undefined : String(v) })}
+            options={[
+              { value: 'all', label: t('tabAll') },
+              { value: 'recommended', label: t('tabRecommended') },
+            ]}
+          />
         ) : null}
         <Segmented
           value={state.sort ?? 'relevance'}
           onChange={(v) => set({ sort: v === 'relevance' ? undefined : String(v) }, true)}
-          options={[{ value: 'relevance', label: t('sortRelevance') }, { value: 'newest', label: t('sortNewest') }, { value: 'popular', label: t('sortPopular') }]}
+          options={[
+            { value: 'relevance', label: t('sortRelevance') },
+            { value: 'newest', label: t('sortNewest') },
+            { value: 'popular', label: t('sortPopular') },
+          ]}
         />
       </Flex>
       <Row gutter={16}>
@@ -73,10 +89,19 @@ export default function LibraryPage({ mine = false }: { mine?: boolean }) {
           <Spin spinning={isFetching}>
             {data && !data.items.length ? <Empty description={t('noResults')} /> : null}
             <Flex vertical gap={8} style={{ marginTop: 8 }} data-testid="resource-results">
-              {(data?.items ?? []).map((r) => <ResourceCard key={r.id} r={r} />)}
+              {(data?.items ?? []).map((r) => (
+                <ResourceCard key={r.id} r={r} />
+              ))}
             </Flex>
           </Spin>
-          <Pagination style={{ marginTop: 16 }} current={page} pageSize={pageSize} total={data?.total ?? 0} showSizeChanger={false} onChange={(p) => set({ page: p }, true)} />
+          <Pagination
+            style={{ marginTop: 16 }}
+            current={page}
+            pageSize={pageSize}
+            total={data?.total ?? 0}
+            showSizeChanger={false}
+            onChange={(p) => set({ page: p }, true)}
+          />
         </Col>
         {!mine ? (
           <Col xs={24} md={6}>

@@ -17,7 +17,9 @@ export function NewVersionButton({ resourceId }: { resourceId: number }) {
     if (!file) return;
     try {
       setProgress(0);
-      const upload = await uploadInChunks(file, typeForFileName(file.name) ?? file.type, (f) => setProgress(Math.round(f * 100)));
+      const upload = await uploadInChunks(file, typeForFileName(file.name) ?? file.type, (f) =>
+        setProgress(Math.round(f * 100)),
+      );
       await add.mutateAsync({ id: resourceId, body: { uploadId: upload.id, note: null } });
     } catch (e) {
       void message.error(errorText(e));
@@ -28,7 +30,13 @@ export function NewVersionButton({ resourceId }: { resourceId: number }) {
   };
   return (
     <>
-      <input ref={input} type="file" accept={ACCEPT_ATTRIBUTE} style={{ display: 'none' }} onChange={(e) => void pick(e.target.files?.[0])} />
+      <input
+        ref={input}
+        type="file"
+        accept={ACCEPT_ATTRIBUTE}
+        style={{ display: 'none' }}
+        onChange={(e) => void pick(e.target.files?.[0])}
+      />
       <Button icon={<UploadOutlined />} onClick={() => input.current?.click()} loading={progress !== null}>
         {t('newVersion')}
       </Button>

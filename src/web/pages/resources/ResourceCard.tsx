@@ -35,12 +35,26 @@ export function ResourceCard({ r }: { r: Resource }) {
               {r.description}
             </Typography.Paragraph>
           ) : null}
-          {r.tags.length ? r.tags.map((tag) => <Tag key={tag} bordered={false}>{tag}</Tag>) : null}
+          {r.tags.length
+            ? r.tags.map((tag) => (
+                <Tag key={tag} bordered={false}>
+                  {tag}
+                </Tag>
+              ))
+            : null}
         </div>
         <Space size={12} style={{ color: '#888', fontSize: 12 }}>
-          <span title={t('views', { count: r.viewCount })}><EyeOutlined /> {r.viewCount}</span>
-          <span title={t('downloads', { count: r.downloadCount })}><DownloadOutlined /> {r.downloadCount}</span>
-          {r.ratingAvg !== null ? <span><StarFilled style={{ color: '#fadb14' }} /> {r.ratingAvg}</span> : null}
+          <span title={t('views', { count: r.viewCount })}>
+            <EyeOutlined /> {r.viewCount}
+          </span>
+          <span title={t('downloads', { count: r.downloadCount })}>
+            <DownloadOutlined /> {r.downloadCount}
+          </span>
+          {r.ratingAvg !== null ? (
+            <span>
+              <StarFilled style={{ color: '#fadb14' }} /> {r.ratingAvg}
+            </span>
+          ) : null}
         </Space>
       </Flex>
     </Card>

@@ -1,5 +1,19 @@
 import { DeleteOutlined, DownloadOutlined, LikeOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Descriptions, Popconfirm, Rate, Result, Row, Space, Spin, Table, Tag, Typography } from 'antd';
+import {
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Popconfirm,
+  Rate,
+  Result,
+  Row,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { ResourceVersion } from '../../../shared/resources.schemas';
@@ -37,19 +51,37 @@ export default function ResourceDetailPage() {
         extra={
           <>
             {file ? (
-              <Button icon={<DownloadOutlined />} href={fileUrl(r.id, { download: true })} data-testid="resource-download">
+              <Button
+                icon={<DownloadOutlined />}
+                href={fileUrl(r.id, { download: true })}
+                data-testid="resource-download"
+              >
                 {t('download')}
               </Button>
             ) : null}
             {r.can.recommend ? (
-              <Button icon={<LikeOutlined />} onClick={() => recommend.mutate({ id: r.id, recommended: !r.recommended })} data-testid="resource-recommend">
+              <Button
+                icon={<LikeOutlined />}
+                onClick={() => recommend.mutate({ id: r.id, recommended: !r.recommended })}
+                data-testid="resource-recommend"
+              >
                 {r.recommended ? t('unrecommend') : t('recommend')}
               </Button>
             ) : null}
             {r.can.edit ? <NewVersionButton resourceId={r.id} /> : null}
             {r.can.edit ? (
-              <Popconfirm title={t('deleteConfirm', { title: r.title })} onConfirm={() => remove.mutateAsync(r.id).then(() => navigate('/resources')).catch(() => undefined)}>
-                <Button danger icon={<DeleteOutlined />}>{t('common:delete')}</Button>
+              <Popconfirm
+                title={t('deleteConfirm', { title: r.title })}
+                onConfirm={() =>
+                  remove
+                    .mutateAsync(r.id)
+                    .then(() => navigate('/resources'))
+                    .catch(() => undefined)
+                }
+              >
+                <Button danger icon={<DeleteOutlined />}>
+                  {t('common:delete')}
+                </Button>
               </Popconfirm>
             ) : null}
           </>
@@ -67,25 +99,44 @@ export default function ResourceDetailPage() {
             <Descriptions column={1} size="small">
               <Descriptions.Item label={t('field.kind')}>{label(RESOURCE_KIND_LABELS, r.kind)}</Descriptions.Item>
               <Descriptions.Item label={t('field.subject')}>{label(SUBJECT_LABELS, r.subject)}</Descriptions.Item>
-              <Descriptions.Item label={t('field.grade')}>{r.grade ? label(GRADE_LABELS, String(r.grade)) : '—'}</Descriptions.Item>
-              <Descriptions.Item label={t('field.textbookEdition')}>{[r.textbookEdition, r.unit].filter(Boolean).join(' ') || '—'}</Descriptions.Item>
-              <Descriptions.Item label={t('field.visibility')}>{label(RESOURCE_VISIBILITY_LABELS, r.visibility)}</Descriptions.Item>
-              <Descriptions.Item label={t('field.tags')}>{r.tags.length ? r.tags.map((x) => <Tag key={x}>{x}</Tag>) : '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('field.grade')}>
+                {r.grade ? label(GRADE_LABELS, String(r.grade)) : '—'}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('field.textbookEdition')}>
+                {[r.textbookEdition, r.unit].filter(Boolean).join(' ') || '—'}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('field.visibility')}>
+                {label(RESOURCE_VISIBILITY_LABELS, r.visibility)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('field.tags')}>
+                {r.tags.length ? r.tags.map((x) => <Tag key={x}>{x}</Tag>) : '—'}
+              </Descriptions.Item>
               <Descriptions.Item label={t('field.owner')}>{r.ownerName ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('field.createdAt')}>{dateTime(r.createdAt)}</Descriptions.Item>
               <Descriptions.Item label={t('field.licenseNote')}>{r.licenseNote ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('field.rating')}>
                 <Space direction="vertical" size={0}>
-                  <span>{r.ratingAvg !== null ? t('ratingSummary', { avg: r.ratingAvg, count: r.ratingCount }) : t('noRating')}</span>
+                  <span>
+                    {r.ratingAvg !== null
+                      ? t('ratingSummary', { avg: r.ratingAvg, count: r.ratingCount })
+                      : t('noRating')}
+                  </span>
                   {r.can.rate ? (
                     <span>
-                      {t('myRating')}: <Rate value={r.myRating ?? 0} onChange={(stars) => stars && rate.mutate({ id: r.id, stars })} data-testid="resource-rate" />
+                      {t('myRating')}:{' '}
+                      <Rate
+                        value={r.myRating ?? 0}
+                        onChange={(stars) => stars && rate.mutate({ id: r.id, stars })}
+                        data-testid="resource-rate"
+                      />
                     </span>
                   ) : null}
                 </Space>
               </Descriptions.Item>
             </Descriptions>
-            {r.description ? <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{r.description}</Typography.Paragraph> : null}
+            {r.description ? (
+              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{r.description}</Typography.Paragraph>
+            ) : null}
           </Card>
           <Card size="small" title={t('versions')} style={{ marginTop: 16 }}>
             <Table<ResourceVersion>
@@ -94,12 +145,30 @@ export default function ResourceDetailPage() {
               pagination={false}
               dataSource={r.versions}
               columns={[
-                { title: '#', dataIndex: 'versionNo', width: 60, render: (n: number) => (r.current?.id && r.versions[0]?.versionNo === n ? <Tag color="green">{n}</Tag> : n) },
+                {
+                  title: '#',
+                  dataIndex: 'versionNo',
+                  width: 60,
+                  render: (n: number) =>
+                    r.current?.id && r.versions[0]?.versionNo === n ? <Tag color="green">{n}</Tag> : n,
+                },
                 {
                   title: t('field.file'),
-                  render: (_, v) => (v.source === 'file' ? <a href={fileUrl(r.id, { version: v.id, download: true })}>{v.fileName}</a> : <a href={v.url ?? '#'} target="_blank" rel="noopener noreferrer">{v.url}</a>),
+                  render: (_, v) =>
+                    v.source === 'file' ? (
+                      <a href={fileUrl(r.id, { version: v.id, download: true })}>{v.fileName}</a>
+                    ) : (
+                      <a href={v.url ?? '#'} target="_blank" rel="noopener noreferrer">
+                        {v.url}
+                      </a>
+                    ),
                 },
-                { title: t('field.size'), dataIndex: 'sizeBytes', width: 90, render: (n: number | null) => formatBytes(n) },
+                {
+                  title: t('field.size'),
+                  dataIndex: 'sizeBytes',
+                  width: 90,
+                  render: (n: number | null) => formatBytes(n),
+                },
                 { title: t('field.versionNote'), dataIndex: 'note', render: (n: string | null) => n ?? '' },
               ]}
             />

@@ -57,7 +57,13 @@ export default function UploadPage() {
         uploadId = upload.id;
       }
       const { source: _s, grade, ...rest } = values;
-      const created = await create.mutateAsync({ ...rest, grade: grade ? Number(grade) : null, tags: values.tags ?? [], uploadId, url: values.source === 'link' ? values.url : undefined });
+      const created = await create.mutateAsync({
+        ...rest,
+        grade: grade ? Number(grade) : null,
+        tags: values.tags ?? [],
+        uploadId,
+        url: values.source === 'link' ? values.url : undefined,
+      });
       void navigate(`/resources/${created.id}`);
     } catch (e) {
       const unmatched = applyServerErrors(form, e);
@@ -73,9 +79,20 @@ export default function UploadPage() {
       <PageHeader title={t('upload')} />
       <Card style={{ maxWidth: 960 }}>
         <FormErrors errors={errors} />
-        <Form form={form} layout="vertical" initialValues={{ source: 'file', visibility: 'community', kind: 'courseware', tags: [] }} onFinish={(v) => void submit(v)} data-testid="resource-form">
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{ source: 'file', visibility: 'community', kind: 'courseware', tags: [] }}
+          onFinish={(v) => void submit(v)}
+          data-testid="resource-form"
+        >
           <Form.Item name="source" label={t('field.source')}>
-            <Radio.Group options={[{ value: 'file', label: t('sourceFile') }, { value: 'link', label: t('sourceLink') }]} />
+            <Radio.Group
+              options={[
+                { value: 'file', label: t('sourceFile') },
+                { value: 'link', label: t('sourceLink') },
+              ]}
+            />
           </Form.Item>
           {source === 'link' ? (
             <Form.Item name="url" label={t('field.url')} rules={[{ required: true, type: 'url' }]}>
@@ -91,10 +108,13 @@ export default function UploadPage() {
                   const f = e.target.files?.[0] ?? null;
                   setFile(f);
                   if (f && !form.getFieldValue('title')) form.setFieldsValue({ title: f.name.replace(/\.[^.]+$/, '') });
-                  if (f && /^video\//.test(typeForFileName(f.name) ?? '')) form.setFieldsValue({ kind: 'recorded_lesson' });
+                  if (f && /^video\//.test(typeForFileName(f.name) ?? ''))
+                    form.setFieldsValue({ kind: 'recorded_lesson' });
                 }}
               />
-              {progress !== null ? <Progress percent={progress} status={busy ? 'active' : undefined} data-testid="upload-progress" /> : null}
+              {progress !== null ? (
+                <Progress percent={progress} status={busy ? 'active' : undefined} data-testid="upload-progress" />
+              ) : null}
             </Form.Item>
           )}
           <Form.Item name="title" label={t('field.title')} rules={[{ required: true, max: 200 }]}>

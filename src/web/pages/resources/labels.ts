@@ -9,7 +9,13 @@ export const FACET_LABELS: Partial<Record<Facet, Record<string, { zh: string; en
   kind: RESOURCE_KIND_LABELS,
 };
 /** URL parameter of each facet's filter. */
-export const FACET_PARAM: Record<Facet, string> = { subject: 'subject', grade: 'grade', kind: 'kind', school: 'schoolId', community: 'communityId' };
+export const FACET_PARAM: Record<Facet, string> = {
+  subject: 'subject',
+  grade: 'grade',
+  kind: 'kind',
+  school: 'schoolId',
+  community: 'communityId',
+};
 export { GRADE_LABELS, RESOURCE_KIND_LABELS, RESOURCE_VISIBILITY_LABELS, SUBJECT_LABELS };
 
 export function formatBytes(n: number | null | undefined): string {

@@ -10,7 +10,17 @@ import { RegionSelect, SchoolSelect } from '../../components/RemoteSelect';
 type Values = SchoolInput & { isActive?: boolean };
 
 /** Create (school undefined) or edit a school; every field of schoolInput. */
-export function SchoolFormDrawer({ open, school, onClose, onSaved }: { open: boolean; school?: School | null; onClose: () => void; onSaved?: (s: School) => void }) {
+export function SchoolFormDrawer({
+  open,
+  school,
+  onClose,
+  onSaved,
+}: {
+  open: boolean;
+  school?: School | null;
+  onClose: () => void;
+  onSaved?: (s: School) => void;
+}) {
   const { t } = useTranslation('schools');
   const [form] = Form.useForm<Values>();
   const create = useCreateSchool();
@@ -27,14 +37,27 @@ export function SchoolFormDrawer({ open, school, onClose, onSaved }: { open: boo
     : { isTeachingPoint: false, hasRecordingClassroom: false, hasSyncClassroom: false };
 
   const onSubmit = async (v: Values) => {
-    const body = { ...v, townshipCode: v.townshipCode || null, parentSchoolId: v.isTeachingPoint ? (v.parentSchoolId ?? null) : null, qualityTier: v.qualityTier ?? null };
+    const body = {
+      ...v,
+      townshipCode: v.townshipCode || null,
+      parentSchoolId: v.isTeachingPoint ? (v.parentSchoolId ?? null) : null,
+      qualityTier: v.qualityTier ?? null,
+    };
     const saved = school ? await update.mutateAsync({ id: school.id, patch: body }) : await create.mutateAsync(body);
     onSaved?.(saved);
   };
 
   const req = [{ required: true, message: t('common:required') }];
   return (
-    <FormDrawer<Values> open={open} form={form} title={school ? t('editTitle', { name: school.name }) : t('createTitle')} onClose={onClose} onSubmit={onSubmit} initialValues={initial} testId="school-form">
+    <FormDrawer<Values>
+      open={open}
+      form={form}
+      title={school ? t('editTitle', { name: school.name }) : t('createTitle')}
+      onClose={onClose}
+      onSubmit={onSubmit}
+      initialValues={initial}
+      testId="school-form"
+    >
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="code" label={t('code')} rules={req} extra={t('codeHint')}>
@@ -58,7 +81,14 @@ export function SchoolFormDrawer({ open, school, onClose, onSaved }: { open: boo
         </Col>
         <Col span={12}>
           <Form.Item name="regionCode" label={t('region')} rules={req}>
-            <RegionSelect filters={{ level: 3 }} initialOptions={school ? [{ value: school.regionCode, label: school.regionName ?? school.regionCode }] : undefined} onChange={() => form.setFieldValue('townshipCode', null)} data-testid="school-region" />
+            <RegionSelect
+              filters={{ level: 3 }}
+              initialOptions={
+                school ? [{ value: school.regionCode, label: school.regionName ?? school.regionCode }] : undefined
+              }
+              onChange={() => form.setFieldValue('townshipCode', null)}
+              data-testid="school-region"
+            />
           </Form.Item>
         </Col>
         <Col span={12}>
@@ -66,7 +96,11 @@ export function SchoolFormDrawer({ open, school, onClose, onSaved }: { open: boo
             <RegionSelect
               filters={{ level: 4, parent: regionCode }}
               disabled={!regionCode}
-              initialOptions={school?.townshipCode ? [{ value: school.townshipCode, label: school.townshipName ?? school.townshipCode }] : undefined}
+              initialOptions={
+                school?.townshipCode
+                  ? [{ value: school.townshipCode, label: school.townshipName ?? school.townshipCode }]
+                  : undefined
+              }
             />
           </Form.Item>
         </Col>
@@ -93,7 +127,13 @@ export function SchoolFormDrawer({ open, school, onClose, onSaved }: { open: boo
         <Col span={16}>
           {isTeachingPoint ? (
             <Form.Item name="parentSchoolId" label={t('parentSchool')} extra={t('parentSchoolHint')}>
-              <SchoolSelect initialOptions={school?.parentSchoolId ? [{ value: school.parentSchoolId, label: `#${school.parentSchoolId}` }] : undefined} />
+              <SchoolSelect
+                initialOptions={
+                  school?.parentSchoolId
+                    ? [{ value: school.parentSchoolId, label: `#${school.parentSchoolId}` }]
+                    : undefined
+                }
+              />
             </Form.Item>
           ) : null}
         </Col>

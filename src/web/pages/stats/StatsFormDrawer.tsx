@@ -14,17 +14,37 @@ const GRADES = STUDENT_GRADES;
 
 /** Drops empty cells of a breakdown so the server gets only what was filled in. */
 function compact(rec: Record<string, number | null | undefined> | undefined): Record<string, number> {
-  return Object.fromEntries(Object.entries(rec ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+  return Object.fromEntries(
+    Object.entries(rec ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])),
+  );
 }
 
-export function StatsFormDrawer({ open, record, defaultSchool, onClose }: { open: boolean; record?: SchoolYearStats | null; defaultSchool?: { id: number; name: string }; onClose: () => void }) {
+export function StatsFormDrawer({
+  open,
+  record,
+  defaultSchool,
+  onClose,
+}: {
+  open: boolean;
+  record?: SchoolYearStats | null;
+  defaultSchool?: { id: number; name: string };
+  onClose: () => void;
+}) {
   const { t } = useTranslation('stats');
   const { label } = useLabels();
   const [form] = Form.useForm<SchoolYearStatsInput>();
   const upsert = useUpsertStats();
   const thisYear = currentSchoolYear();
-  const initial: Partial<SchoolYearStatsInput> = record ?? { schoolYear: thisYear, schoolId: defaultSchool?.id, isStandardized: false };
-  const schoolOption = record ? [{ value: record.schoolId, label: record.schoolName }] : defaultSchool ? [{ value: defaultSchool.id, label: defaultSchool.name }] : undefined;
+  const initial: Partial<SchoolYearStatsInput> = record ?? {
+    schoolYear: thisYear,
+    schoolId: defaultSchool?.id,
+    isStandardized: false,
+  };
+  const schoolOption = record
+    ? [{ value: record.schoolId, label: record.schoolName }]
+    : defaultSchool
+      ? [{ value: defaultSchool.id, label: defaultSchool.name }]
+      : undefined;
 
   const onSubmit = async (v: SchoolYearStatsInput) => {
     await upsert.mutateAsync({
@@ -38,7 +58,11 @@ export function StatsFormDrawer({ open, record, defaultSchool, onClose }: { open
     });
   };
   const req = [{ required: true, message: t('common:required') }];
-  const n = (name: string | (string | number)[], text: string, opts: { required?: boolean; span?: number; max?: number; precision?: number } = {}) => (
+  const n = (
+    name: string | (string | number)[],
+    text: string,
+    opts: { required?: boolean; span?: number; max?: number; precision?: number } = {},
+  ) => (
     <Col span={opts.span ?? 8} key={String(name)}>
       <Form.Item name={name} label={text} rules={opts.required ? req : undefined}>
         <InputNumber min={0} max={opts.max ?? 100000} precision={opts.precision ?? 0} style={{ width: '100%' }} />
@@ -46,7 +70,16 @@ export function StatsFormDrawer({ open, record, defaultSchool, onClose }: { open
     </Col>
   );
   return (
-    <FormDrawer<SchoolYearStatsInput> open={open} form={form} width={760} title={record ? t('editTitle', { name: record.schoolName, year: record.schoolYear }) : t('createTitle')} onClose={onClose} onSubmit={onSubmit} initialValues={initial} testId="stats-form">
+    <FormDrawer<SchoolYearStatsInput>
+      open={open}
+      form={form}
+      width={760}
+      title={record ? t('editTitle', { name: record.schoolName, year: record.schoolYear }) : t('createTitle')}
+      onClose={onClose}
+      onSubmit={onSubmit}
+      initialValues={initial}
+      testId="stats-form"
+    >
       <Row gutter={16}>
         <Col span={16}>
           <Form.Item name="schoolId" label={t('school')} rules={req}>
@@ -55,7 +88,14 @@ export function StatsFormDrawer({ open, record, defaultSchool, onClose }: { open
         </Col>
         <Col span={8}>
           <Form.Item name="schoolYear" label={t('schoolYear')} rules={req} extra={t('schoolYearHint')}>
-            <InputNumber min={1990} max={2100} precision={0} style={{ width: '100%' }} disabled={!!record} data-testid="stats-year" />
+            <InputNumber
+              min={1990}
+              max={2100}
+              precision={0}
+              style={{ width: '100%' }}
+              disabled={!!record}
+              data-testid="stats-year"
+            />
           </Form.Item>
         </Col>
         {n('studentsTotal', t('studentsTotal'), { required: true })}
@@ -63,11 +103,15 @@ export function StatsFormDrawer({ open, record, defaultSchool, onClose }: { open
         {n('teachersTotal', t('teachersTotal'), { required: true })}
       </Row>
       <Divider titlePlacement="start">{t('classesBySizeBand')}</Divider>
-      <Row gutter={16}>{CLASS_SIZE_BANDS.map((b) => n(['classesBySizeBand', b], label(CLASS_SIZE_BAND_LABELS, b), { span: 6 }))}</Row>
+      <Row gutter={16}>
+        {CLASS_SIZE_BANDS.map((b) => n(['classesBySizeBand', b], label(CLASS_SIZE_BAND_LABELS, b), { span: 6 }))}
+      </Row>
       <Divider titlePlacement="start">{t('studentsByGrade')}</Divider>
       <Row gutter={16}>{GRADES.map((g) => n(['studentsByGrade', g], t('grade', { n: g }), { span: 6 }))}</Row>
       <Divider titlePlacement="start">{t('teachersByQualification')}</Divider>
-      <Row gutter={16}>{QUALIFICATIONS.map((q) => n(['teachersByQualification', q], label(QUALIFICATION_LABELS, q), { span: 8 }))}</Row>
+      <Row gutter={16}>
+        {QUALIFICATIONS.map((q) => n(['teachersByQualification', q], label(QUALIFICATION_LABELS, q), { span: 8 }))}
+      </Row>
       <Divider titlePlacement="start">{t('teacherIndicators')}</Divider>
       <Row gutter={16}>
         {n('teachersAboveQualification', t('teachersAboveQualification'))}

@@ -38,9 +38,28 @@ export default function StatsPage() {
         }
       />
       <FilterBar onReset={list.reset}>
-        <InputNumber placeholder={t('schoolYear')} min={1990} max={2100} precision={0} value={state.schoolYear ? Number(state.schoolYear) : null} onChange={(v) => set({ schoolYear: v ?? undefined })} style={{ width: 130 }} />
-        <SchoolSelect placeholder={t('school')} value={schoolId} initialOptions={school.data ? [{ value: school.data.id, label: school.data.name }] : undefined} onChange={(v) => set({ schoolId: v as number | undefined })} style={{ width: 240 }} />
-        <RegionSelect placeholder={t('region')} value={state.region} onChange={(v) => set({ region: v as string | undefined })} style={{ width: 200 }} />
+        <InputNumber
+          placeholder={t('schoolYear')}
+          min={1990}
+          max={2100}
+          precision={0}
+          value={state.schoolYear ? Number(state.schoolYear) : null}
+          onChange={(v) => set({ schoolYear: v ?? undefined })}
+          style={{ width: 130 }}
+        />
+        <SchoolSelect
+          placeholder={t('school')}
+          value={schoolId}
+          initialOptions={school.data ? [{ value: school.data.id, label: school.data.name }] : undefined}
+          onChange={(v) => set({ schoolId: v as number | undefined })}
+          style={{ width: 240 }}
+        />
+        <RegionSelect
+          placeholder={t('region')}
+          value={state.region}
+          onChange={(v) => set({ region: v as string | undefined })}
+          style={{ width: 200 }}
+        />
       </FilterBar>
       <ListTable<SchoolYearStats>
         loading={isFetching}
@@ -49,11 +68,38 @@ export default function StatsPage() {
         list={list}
         data={data}
         columns={[
-          { title: t('school'), dataIndex: 'schoolName', render: (v: string, r) => <Link to={`/schools/${r.schoolId}`}>{v}</Link> },
-          { title: t('schoolYear'), dataIndex: 'schoolYear', width: 110, render: (y: number) => t('yearLabel', { year: y, next: y + 1 }) },
-          { title: t('studentsTotal'), dataIndex: 'studentsTotal', width: 100, align: 'right', render: (v: number) => num(v) },
-          { title: t('classesTotal'), dataIndex: 'classesTotal', width: 90, align: 'right', render: (v: number) => num(v) },
-          { title: t('teachersTotal'), dataIndex: 'teachersTotal', width: 90, align: 'right', render: (v: number) => num(v) },
+          {
+            title: t('school'),
+            dataIndex: 'schoolName',
+            render: (v: string, r) => <Link to={`/schools/${r.schoolId}`}>{v}</Link>,
+          },
+          {
+            title: t('schoolYear'),
+            dataIndex: 'schoolYear',
+            width: 110,
+            render: (y: number) => t('yearLabel', { year: y, next: y + 1 }),
+          },
+          {
+            title: t('studentsTotal'),
+            dataIndex: 'studentsTotal',
+            width: 100,
+            align: 'right',
+            render: (v: number) => num(v),
+          },
+          {
+            title: t('classesTotal'),
+            dataIndex: 'classesTotal',
+            width: 90,
+            align: 'right',
+            render: (v: number) => num(v),
+          },
+          {
+            title: t('teachersTotal'),
+            dataIndex: 'teachersTotal',
+            width: 90,
+            align: 'right',
+            render: (v: number) => num(v),
+          },
           {
             title: t('largeClasses'),
             key: 'large',
@@ -64,14 +110,46 @@ export default function StatsPage() {
               return `${num(large)}（${pct(large, r.classesTotal)}）`;
             },
           },
-          { title: t('backboneTeachers'), dataIndex: 'backboneTeachers', width: 100, align: 'right', render: (v: number | null) => num(v) },
-          { title: t('peArtTeachers'), dataIndex: 'peArtTeachers', width: 100, align: 'right', render: (v: number | null) => num(v) },
-          { title: t('isStandardized'), dataIndex: 'isStandardized', width: 100, render: (v: boolean) => (v ? <Tag color="green">{t('common:yes')}</Tag> : <Tag>{t('common:no')}</Tag>) },
+          {
+            title: t('backboneTeachers'),
+            dataIndex: 'backboneTeachers',
+            width: 100,
+            align: 'right',
+            render: (v: number | null) => num(v),
+          },
+          {
+            title: t('peArtTeachers'),
+            dataIndex: 'peArtTeachers',
+            width: 100,
+            align: 'right',
+            render: (v: number | null) => num(v),
+          },
+          {
+            title: t('isStandardized'),
+            dataIndex: 'isStandardized',
+            width: 100,
+            render: (v: boolean) => (v ? <Tag color="green">{t('common:yes')}</Tag> : <Tag>{t('common:no')}</Tag>),
+          },
           { title: t('updatedAt'), dataIndex: 'updatedAt', width: 170, render: (v: string) => dateTime(v) },
-          { title: t('common:actions'), key: 'a', width: 90, fixed: 'right', render: (_, r) => <Button size="small" type="link" onClick={() => setEditing(r)}>{t('correct')}</Button> },
+          {
+            title: t('common:actions'),
+            key: 'a',
+            width: 90,
+            fixed: 'right',
+            render: (_, r) => (
+              <Button size="small" type="link" onClick={() => setEditing(r)}>
+                {t('correct')}
+              </Button>
+            ),
+          },
         ]}
       />
-      <StatsFormDrawer open={editing !== undefined} record={editing} defaultSchool={school.data ? { id: school.data.id, name: school.data.name } : undefined} onClose={() => setEditing(undefined)} />
+      <StatsFormDrawer
+        open={editing !== undefined}
+        record={editing}
+        defaultSchool={school.data ? { id: school.data.id, name: school.data.name } : undefined}
+        onClose={() => setEditing(undefined)}
+      />
     </>
   );
 }

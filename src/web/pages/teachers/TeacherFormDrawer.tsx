@@ -1,7 +1,13 @@
 import { Col, Form, Input, InputNumber, Row } from 'antd';
 import { useTranslation } from 'react-i18next';
 import {
-  GENDER_LABELS, QUALIFICATION_LABELS, SUBJECT_LABELS, TEACHER_HONOUR_LABELS, TEACHER_POST_LABELS, TEACHER_STATUS_LABELS, TEACHER_TITLE_LABELS,
+  GENDER_LABELS,
+  QUALIFICATION_LABELS,
+  SUBJECT_LABELS,
+  TEACHER_HONOUR_LABELS,
+  TEACHER_POST_LABELS,
+  TEACHER_STATUS_LABELS,
+  TEACHER_TITLE_LABELS,
 } from '../../../shared/enums';
 import type { Teacher, TeacherInput } from '../../../shared/registry.schemas';
 import { useCreateTeacher, useUpdateTeacher } from '../../api/registry';
@@ -9,7 +15,17 @@ import { EnumSelect } from '../../components/EnumSelect';
 import { FormDrawer } from '../../components/FormDrawer';
 import { SchoolSelect } from '../../components/RemoteSelect';
 
-export function TeacherFormDrawer({ open, teacher, defaultSchool, onClose }: { open: boolean; teacher?: Teacher | null; defaultSchool?: { id: number; name: string }; onClose: () => void }) {
+export function TeacherFormDrawer({
+  open,
+  teacher,
+  defaultSchool,
+  onClose,
+}: {
+  open: boolean;
+  teacher?: Teacher | null;
+  defaultSchool?: { id: number; name: string };
+  onClose: () => void;
+}) {
   const { t } = useTranslation('teachers');
   const [form] = Form.useForm<TeacherInput>();
   const create = useCreateTeacher();
@@ -17,16 +33,34 @@ export function TeacherFormDrawer({ open, teacher, defaultSchool, onClose }: { o
   const initial: Partial<TeacherInput> = teacher
     ? { ...teacher, majorSubject: teacher.majorSubject ?? undefined, qualification: teacher.qualification ?? undefined }
     : { title: 'none', status: 'active', subjects: [], honours: [], posts: [], schoolId: defaultSchool?.id };
-  const schoolOption = teacher ? [{ value: teacher.schoolId, label: teacher.schoolName }] : defaultSchool ? [{ value: defaultSchool.id, label: defaultSchool.name }] : undefined;
+  const schoolOption = teacher
+    ? [{ value: teacher.schoolId, label: teacher.schoolName }]
+    : defaultSchool
+      ? [{ value: defaultSchool.id, label: defaultSchool.name }]
+      : undefined;
 
   const onSubmit = async (v: TeacherInput) => {
-    const body = { ...v, majorSubject: v.majorSubject ?? null, qualification: v.qualification ?? null, birthYear: v.birthYear ?? null, hireYear: v.hireYear ?? null };
+    const body = {
+      ...v,
+      majorSubject: v.majorSubject ?? null,
+      qualification: v.qualification ?? null,
+      birthYear: v.birthYear ?? null,
+      hireYear: v.hireYear ?? null,
+    };
     if (teacher) await update.mutateAsync({ id: teacher.id, patch: body });
     else await create.mutateAsync(body);
   };
   const req = [{ required: true, message: t('common:required') }];
   return (
-    <FormDrawer<TeacherInput> open={open} form={form} title={teacher ? t('editTitle', { name: teacher.name }) : t('createTitle')} onClose={onClose} onSubmit={onSubmit} initialValues={initial} testId="teacher-form">
+    <FormDrawer<TeacherInput>
+      open={open}
+      form={form}
+      title={teacher ? t('editTitle', { name: teacher.name }) : t('createTitle')}
+      onClose={onClose}
+      onSubmit={onSubmit}
+      initialValues={initial}
+      testId="teacher-form"
+    >
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="teacherCode" label={t('teacherCode')} rules={req} extra={t('teacherCodeHint')}>

@@ -3,7 +3,13 @@ import { Button, Input, Popconfirm, Select, Space, Tag, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { GENDER_LABELS, SUBJECT_LABELS, TEACHER_HONOUR_LABELS, TEACHER_STATUS_LABELS, TEACHER_TITLE_LABELS } from '../../../shared/enums';
+import {
+  GENDER_LABELS,
+  SUBJECT_LABELS,
+  TEACHER_HONOUR_LABELS,
+  TEACHER_STATUS_LABELS,
+  TEACHER_TITLE_LABELS,
+} from '../../../shared/enums';
 import type { Teacher } from '../../../shared/registry.schemas';
 import { useDeleteTeacher, useSchool, useTeachers } from '../../api/registry';
 import { EnumSelect } from '../../components/EnumSelect';
@@ -50,14 +56,27 @@ export default function TeachersPage() {
         extra={
           <>
             <ExportButton plural="teachers" filters={filters} />
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)} data-testid="teacher-create">
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setEditing(null)}
+              data-testid="teacher-create"
+            >
               {t('create')}
             </Button>
           </>
         }
       />
       <FilterBar onReset={list.reset}>
-        <Input.Search key={state.search ?? ''} allowClear placeholder={t('searchPlaceholder')} defaultValue={state.search} onSearch={(v) => set({ search: v })} style={{ width: 220 }} data-testid="teacher-search" />
+        <Input.Search
+          key={state.search ?? ''}
+          allowClear
+          placeholder={t('searchPlaceholder')}
+          defaultValue={state.search}
+          onSearch={(v) => set({ search: v })}
+          style={{ width: 220 }}
+          data-testid="teacher-search"
+        />
         <SchoolSelect
           placeholder={t('school')}
           value={schoolId}
@@ -66,12 +85,49 @@ export default function TeachersPage() {
           style={{ width: 220 }}
           data-testid="teacher-filter-school"
         />
-        <EnumSelect labels={SUBJECT_LABELS} placeholder={t('subject')} value={state.subject} onChange={(v?: string) => set({ subject: v })} style={{ width: 130 }} />
-        <EnumSelect labels={TEACHER_HONOUR_LABELS} placeholder={t('honour')} value={state.honour} onChange={(v?: string) => set({ honour: v })} style={{ width: 160 }} />
-        <EnumSelect labels={TEACHER_TITLE_LABELS} placeholder={t('title')} value={state.title} onChange={(v?: string) => set({ title: v })} style={{ width: 140 }} />
-        <EnumSelect labels={GENDER_LABELS} placeholder={t('gender')} value={state.gender} onChange={(v?: string) => set({ gender: v })} style={{ width: 100 }} />
-        <EnumSelect labels={TEACHER_STATUS_LABELS} placeholder={t('status')} value={state.status} onChange={(v?: string) => set({ status: v })} style={{ width: 110 }} />
-        <Select allowClear placeholder={t('nonSpecialist')} options={boolOptions(t)} value={state.nonSpecialist} onChange={(v?: string) => set({ nonSpecialist: v })} style={{ width: 150 }} />
+        <EnumSelect
+          labels={SUBJECT_LABELS}
+          placeholder={t('subject')}
+          value={state.subject}
+          onChange={(v?: string) => set({ subject: v })}
+          style={{ width: 130 }}
+        />
+        <EnumSelect
+          labels={TEACHER_HONOUR_LABELS}
+          placeholder={t('honour')}
+          value={state.honour}
+          onChange={(v?: string) => set({ honour: v })}
+          style={{ width: 160 }}
+        />
+        <EnumSelect
+          labels={TEACHER_TITLE_LABELS}
+          placeholder={t('title')}
+          value={state.title}
+          onChange={(v?: string) => set({ title: v })}
+          style={{ width: 140 }}
+        />
+        <EnumSelect
+          labels={GENDER_LABELS}
+          placeholder={t('gender')}
+          value={state.gender}
+          onChange={(v?: string) => set({ gender: v })}
+          style={{ width: 100 }}
+        />
+        <EnumSelect
+          labels={TEACHER_STATUS_LABELS}
+          placeholder={t('status')}
+          value={state.status}
+          onChange={(v?: string) => set({ status: v })}
+          style={{ width: 110 }}
+        />
+        <Select
+          allowClear
+          placeholder={t('nonSpecialist')}
+          options={boolOptions(t)}
+          value={state.nonSpecialist}
+          onChange={(v?: string) => set({ nonSpecialist: v })}
+          style={{ width: 150 }}
+        />
       </FilterBar>
       <ListTable<Teacher>
         loading={isFetching}
@@ -80,11 +136,35 @@ export default function TeachersPage() {
         list={list}
         data={data}
         columns={[
-          { title: t('teacherCode'), dataIndex: 'teacherCode', key: 'teacherCode', width: 140, sorter: true, sortOrder: sortOrder('teacherCode') },
+          {
+            title: t('teacherCode'),
+            dataIndex: 'teacherCode',
+            key: 'teacherCode',
+            width: 140,
+            sorter: true,
+            sortOrder: sortOrder('teacherCode'),
+          },
           { title: t('name'), dataIndex: 'name', key: 'name', width: 110, sorter: true, sortOrder: sortOrder('name') },
-          { title: t('gender'), dataIndex: 'gender', width: 70, render: (v: Teacher['gender']) => label(GENDER_LABELS, v) },
-          { title: t('birthYear'), dataIndex: 'birthYear', key: 'birthYear', width: 100, sorter: true, sortOrder: sortOrder('birthYear'), render: (v: number | null) => v ?? '—' },
-          { title: t('school'), dataIndex: 'schoolName', render: (v: string, r) => <Link to={`/schools/${r.schoolId}`}>{v}</Link> },
+          {
+            title: t('gender'),
+            dataIndex: 'gender',
+            width: 70,
+            render: (v: Teacher['gender']) => label(GENDER_LABELS, v),
+          },
+          {
+            title: t('birthYear'),
+            dataIndex: 'birthYear',
+            key: 'birthYear',
+            width: 100,
+            sorter: true,
+            sortOrder: sortOrder('birthYear'),
+            render: (v: number | null) => v ?? '—',
+          },
+          {
+            title: t('school'),
+            dataIndex: 'schoolName',
+            render: (v: string, r) => <Link to={`/schools/${r.schoolId}`}>{v}</Link>,
+          },
           {
             title: t('subjects'),
             dataIndex: 'subjects',
@@ -101,9 +181,32 @@ export default function TeachersPage() {
               </>
             ),
           },
-          { title: t('title'), dataIndex: 'title', width: 110, render: (v: Teacher['title']) => label(TEACHER_TITLE_LABELS, v) },
-          { title: t('honours'), dataIndex: 'honours', render: (v: Teacher['honours']) => (v.length ? v.map((h) => <Tag key={h} color="gold">{label(TEACHER_HONOUR_LABELS, h)}</Tag>) : '—') },
-          { title: t('status'), dataIndex: 'status', width: 80, render: (v: Teacher['status']) => <Tag color={v === 'active' ? 'green' : undefined}>{label(TEACHER_STATUS_LABELS, v)}</Tag> },
+          {
+            title: t('title'),
+            dataIndex: 'title',
+            width: 110,
+            render: (v: Teacher['title']) => label(TEACHER_TITLE_LABELS, v),
+          },
+          {
+            title: t('honours'),
+            dataIndex: 'honours',
+            render: (v: Teacher['honours']) =>
+              v.length
+                ? v.map((h) => (
+                    <Tag key={h} color="gold">
+                      {label(TEACHER_HONOUR_LABELS, h)}
+                    </Tag>
+                  ))
+                : '—',
+          },
+          {
+            title: t('status'),
+            dataIndex: 'status',
+            width: 80,
+            render: (v: Teacher['status']) => (
+              <Tag color={v === 'active' ? 'green' : undefined}>{label(TEACHER_STATUS_LABELS, v)}</Tag>
+            ),
+          },
           {
             title: t('common:actions'),
             key: 'actions',
@@ -114,7 +217,10 @@ export default function TeachersPage() {
                 <Button size="small" type="link" onClick={() => setEditing(r)}>
                   {t('common:edit')}
                 </Button>
-                <Popconfirm title={t('deleteConfirm', { name: r.name })} onConfirm={() => remove.mutateAsync(r.id).catch(() => undefined)}>
+                <Popconfirm
+                  title={t('deleteConfirm', { name: r.name })}
+                  onConfirm={() => remove.mutateAsync(r.id).catch(() => undefined)}
+                >
                   <Button size="small" type="link" danger>
                     {t('common:delete')}
                   </Button>
@@ -124,7 +230,12 @@ export default function TeachersPage() {
           },
         ]}
       />
-      <TeacherFormDrawer open={editing !== undefined} teacher={editing} defaultSchool={school.data ? { id: school.data.id, name: school.data.name } : undefined} onClose={() => setEditing(undefined)} />
+      <TeacherFormDrawer
+        open={editing !== undefined}
+        teacher={editing}
+        defaultSchool={school.data ? { id: school.data.id, name: school.data.name } : undefined}
+        onClose={() => setEditing(undefined)}
+      />
     </>
   );
 }

@@ -41,7 +41,8 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
   // only what the server would accept: grantable roles, the scope kinds of the chosen role; nobody edits their own role or status
   const self = !!user && user.id === me?.id;
   const roleCodes = grantable?.roles.map((r) => r.role) ?? [];
-  const scopeKinds = grantable?.roles.find((r) => r.role === role)?.scopeKinds ?? (['region', 'community', 'school'] as const);
+  const scopeKinds =
+    grantable?.roles.find((r) => r.role === role)?.scopeKinds ?? (['region', 'community', 'school'] as const);
 
   const initial: Partial<Values> = user
     ? {
@@ -56,20 +57,42 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
         isActive: user.isActive,
       }
     : { role: 'school_admin', scopeKind: 'school' };
-  const scopeLabel = user ? [{ value: user.scope.kind === 'region' ? user.scope.id : Number(user.scope.id), label: user.scopeName ?? user.scope.id }] : undefined;
+  const scopeLabel = user
+    ? [
+        {
+          value: user.scope.kind === 'region' ? user.scope.id : Number(user.scope.id),
+          label: user.scopeName ?? user.scope.id,
+        },
+      ]
+    : undefined;
 
   const onSubmit = async (v: Values) => {
-    const id = v.scopeKind === 'region' ? v.scopeRegion : v.scopeKind === 'community' ? v.scopeCommunity : v.scopeSchool;
+    const id =
+      v.scopeKind === 'region' ? v.scopeRegion : v.scopeKind === 'community' ? v.scopeCommunity : v.scopeSchool;
     const scope = { kind: v.scopeKind, id: id === undefined || id === null ? '' : String(id) };
     if (user) {
       await update.mutateAsync({
         id: user.id,
         patch: self
           ? { displayName: v.displayName }
-          : { displayName: v.displayName, role: v.role, scope, teacherId: v.teacherId ?? null, isActive: v.isActive, ...(v.password ? { password: v.password } : {}) },
+          : {
+              displayName: v.displayName,
+              role: v.role,
+              scope,
+              teacherId: v.teacherId ?? null,
+              isActive: v.isActive,
+              ...(v.password ? { password: v.password } : {}),
+            },
       });
     } else {
-      const body: UserCreate = { username: v.username, displayName: v.displayName, password: v.password ?? '', role: v.role, scope, teacherId: v.teacherId ?? null };
+      const body: UserCreate = {
+        username: v.username,
+        displayName: v.displayName,
+        password: v.password ?? '',
+        role: v.role,
+        scope,
+        teacherId: v.teacherId ?? null,
+      };
       await create.mutateAsync(body);
     }
   };
@@ -83,7 +106,17 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
   const req = [{ required: true, message: t('common:required') }];
 
   return (
-    <FormDrawer<Values> open={open} form={form} title={user ? t('editTitle', { name: user.displayName }) : t('createTitle')} onClose={onClose} onSubmit={onSubmit} mapField={mapField} initialValues={initial} testId="user-form" width={600}>
+    <FormDrawer<Values>
+      open={open}
+      form={form}
+      title={user ? t('editTitle', { name: user.displayName }) : t('createTitle')}
+      onClose={onClose}
+      onSubmit={onSubmit}
+      mapField={mapField}
+      initialValues={initial}
+      testId="user-form"
+      width={600}
+    >
       <Row gutter={16}>
         <Col span={12}>
           <Form.Item name="username" label={t('username')} rules={req} extra={user ? undefined : t('usernameHint')}>
@@ -95,11 +128,22 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
             <Input data-testid="user-display-name" />
           </Form.Item>
         </Col>
-        {self ? null : <Col span={12}>
-          <Form.Item name="password" label={user ? t('newPassword') : t('password')} rules={user ? [{ min: 8, message: t('common:passwordMin') }] : [...req, { min: 8, message: t('common:passwordMin') }]} extra={user ? t('passwordKeep') : undefined}>
-            <Input.Password autoComplete="new-password" data-testid="user-password" />
-          </Form.Item>
-        </Col>}
+        {self ? null : (
+          <Col span={12}>
+            <Form.Item
+              name="password"
+              label={user ? t('newPassword') : t('password')}
+              rules={
+                user
+                  ? [{ min: 8, message: t('common:passwordMin') }]
+                  : [...req, { min: 8, message: t('common:passwordMin') }]
+              }
+              extra={user ? t('passwordKeep') : undefined}
+            >
+              <Input.Password autoComplete="new-password" data-testid="user-password" />
+            </Form.Item>
+          </Col>
+        )}
         <Col span={12}>
           <Form.Item name="role" label={t('role')} rules={req}>
             <EnumSelect
@@ -110,7 +154,10 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
               data-testid="user-role"
               onChange={(r: User['role']) => {
                 const kinds = grantable?.roles.find((g) => g.role === r)?.scopeKinds;
-                form.setFieldValue('scopeKind', kinds && !kinds.includes(DEFAULT_SCOPE[r]) ? kinds[0] : DEFAULT_SCOPE[r]);
+                form.setFieldValue(
+                  'scopeKind',
+                  kinds && !kinds.includes(DEFAULT_SCOPE[r]) ? kinds[0] : DEFAULT_SCOPE[r],
+                );
               }}
             />
           </Form.Item>
@@ -131,7 +178,11 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
             </Form.Item>
           ) : scopeKind === 'community' ? (
             <Form.Item name="scopeCommunity" label={t('scope.community')} rules={req}>
-              <CommunitySelect initialOptions={scopeLabel as never} disabled={self} data-testid="user-scope-community" />
+              <CommunitySelect
+                initialOptions={scopeLabel as never}
+                disabled={self}
+                data-testid="user-scope-community"
+              />
             </Form.Item>
           ) : (
             <Form.Item name="scopeSchool" label={t('scope.school')} rules={req}>
@@ -142,7 +193,10 @@ export function UserFormDrawer({ open, user, onClose }: { open: boolean; user?: 
         {role === 'teacher' ? (
           <Col span={24}>
             <Form.Item name="teacherId" label={t('teacher')} extra={t('teacherHint')}>
-              <TeacherSelect disabled={self} initialOptions={user?.teacherId ? [{ value: user.teacherId, label: `#${user.teacherId}` }] : undefined} />
+              <TeacherSelect
+                disabled={self}
+                initialOptions={user?.teacherId ? [{ value: user.teacherId, label: `#${user.teacherId}` }] : undefined}
+              />
             </Form.Item>
           </Col>
         ) : null}
