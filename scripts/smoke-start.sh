@@ -33,4 +33,22 @@ demo_pass=$(sed -n 's/.*password of the demo accounts: \([A-Za-z0-9_-]*\).*/\1/p
 [ -n "$demo_pass" ] || { cat "$data_dir/server.log"; echo "demo password not printed"; exit 1; }
 curl -sf -o /dev/null -H 'content-type: application/json' -d "{\"username\":\"bureau\",\"password\":\"$demo_pass\"}" "$base/api/v1/auth/login"
 if curl -sf -o /dev/null -H 'content-type: application/json' -d '{"username":"bureau","password":"demo12345"}' "$base/api/v1/auth/login"; then echo "published demo password accepted"; exit 1; fi
-[ "$schools" -ge 30 ] && [ "$teachers" -ge 1000 ] && [ "$communities" -ge 10 ]
+[ "$schools" -ge 30 ] && [ "$teachers" -ge 1000 ] && [ "$communities" -ge 10 ] || { echo "demo county too small"; exit 1; }
+# ready: database reachable, every migration applied
+curl -sf "$base/api/ready" | grep -q '"status":"ready"' || { curl -s "$base/api/ready"; echo "not ready"; exit 1; }
+# graceful stop: SIGTERM closes the server and its database cleanly…
+kill -TERM -- "-$pgid"
+for _ in $(seq 1 60); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 1; done
+if kill -0 -- "-$pgid" 2>/dev/null; then cat "$data_dir/server.log"; echo "server did not stop on SIGTERM"; exit 1; fi
+grep -q '"msg":"shut down"' "$data_dir/server.log" || { cat "$data_dir/server.log"; echo "no clean shutdown"; exit 1; }
+# …and a restart on the same data opens it again with nothing lost
+PORT=$port GONGJIN_DATA_DIR="$data_dir" GONGJIN_ADMIN_PASSWORD=ci-admin-pass setsid npm start >"$data_dir/server2.log" 2>&1 &
+pgid=$!
+for _ in $(seq 1 300); do
+  curl -sf "$base/api/ready" >/dev/null && break
+  kill -0 "$pgid" 2>/dev/null || { cat "$data_dir/server2.log"; echo "restart exited"; exit 1; }
+  sleep 1
+done
+curl -sf -c "$data_dir/cookies" -H 'content-type: application/json' -d '{"username":"admin","password":"ci-admin-pass"}' "$base/api/v1/auth/login" >/dev/null
+[ "$(count schools)" = "$schools" ] && [ "$(count teachers)" = "$teachers" ] || { echo "restart lost data"; exit 1; }
+echo "restarted on the same data: $schools schools, $teachers teachers"

@@ -38,14 +38,27 @@ export async function serve(config: Config) {
   const sweeper = startImportFileSweeper(ctx.db, ctx.storage, config.importRetentionDays, {
     onError: (e) => app.log.error(e, 'import file sweep failed'),
   });
-  const close = async () => {
+  // graceful shutdown: stop accepting, let requests in flight finish (Fastify answers 503 to new
+  // ones meanwhile, so a proxy retries them on the other instance), then close the database
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      app.log.error('shutdown took longer than 30 s; exiting anyway');
+      process.exit(1);
+    }, 30_000);
+    force.unref();
     sweeper.stop();
     await app.close();
     await ctx.dbh.close();
+    app.log.info('shut down');
     process.exit(0);
   };
-  process.once('SIGINT', () => void close());
-  process.once('SIGTERM', () => void close());
+  // `on`, not `once`: a second signal (npm forwarding the same TERM) must not kill the shutdown
+  process.on('SIGINT', () => void close('SIGINT'));
+  process.on('SIGTERM', () => void close('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   console.log(`共进 Gongjin listening on http://localhost:${config.port} (database: ${ctx.dbh.kind})`);
 }

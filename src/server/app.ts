@@ -6,7 +6,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransformObject,
   serializerCompiler,
@@ -18,7 +18,10 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './http/auth-plugin.js';
 import { registerCsrfGuard } from './http/csrf.js';
+import { pendingMigrations } from './db/migrate.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { AppError } from './http/errors.js';
+import { registerMetrics } from './http/metrics.js';
 import { transformWithErrors } from './http/error-docs.js';
 import { appShell, registerRoutePolicies, registerSecurityHeaders } from './http/security-headers.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -48,10 +51,36 @@ export function fastifyTrustProxy(
   return v;
 }
 
+/** What a request line in the log says: method, path (no query string), route template. */
+export function requestForLog(req: FastifyRequest) {
+  const url = req.url.split('?')[0];
+  return { method: req.method, url, route: req.routeOptions?.url, remoteAddress: req.ip };
+}
+
+/**
+ * Ready to take traffic: the database answers and every module's migrations are applied. Not ready
+ * is the taxonomy's `not_ready` (503) naming what is missing.
+ */
+async function assertReady(ctx: AppContext, modules: readonly GongjinModule[]): Promise<void> {
+  try {
+    await ctx.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+  } catch {
+    throw new AppError(503, 'not_ready', { reason: '数据库无法连接', reasonEn: 'the database does not answer' });
+  }
+  const pending = await pendingMigrations(ctx.db, modules);
+  if (pending.length)
+    throw new AppError(503, 'not_ready', {
+      reason: `${pending.length} 项数据库迁移尚未执行`,
+      reasonEn: `${pending.length} database migration(s) pending`,
+    });
+}
+
 /** Builds the HTTP app from the modules. Wiring only. */
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: ctx.config.logLevel },
+    // JSON lines with the request id (reqId) on each; the URL is logged without its query string,
+    // which may carry names or ID numbers typed into a search box
+    logger: options.logger === false ? false : { level: ctx.config.logLevel, serializers: { req: requestForLog } },
     bodyLimit: 2 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     // the client address is the socket's unless GONGJIN_TRUST_PROXY names the proxies (or a hop count)
@@ -87,6 +116,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   registerAuth(app, AuthService.of(ctx));
+  const modules = options.modules ?? installedModules;
 
   app.get(
     '/api/health',
@@ -104,9 +134,24 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       return { status: 'ok' as const, database: ctx.dbh.kind, version: '0.1.0' };
     },
   );
+  app.get(
+    '/api/ready',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['system'],
+        summary: '就绪检查 Readiness: database reachable, migrations applied',
+        response: { 200: z.object({ status: z.literal('ready') }) },
+      },
+    },
+    async () => {
+      await assertReady(ctx, modules);
+      return { status: 'ready' as const };
+    },
+  );
+  registerMetrics(app, ctx);
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  const modules = options.modules ?? installedModules;
   const moduleCtx = { ...ctx, modules };
   for (const m of modules) await m.routes?.(app, moduleCtx);
 

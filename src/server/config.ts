@@ -86,6 +86,8 @@ const envSchema = z.object({
   GONGJIN_IMPORT_RETENTION_DAYS: z.coerce.number().nonnegative().default(30),
   GONGJIN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().positive().default(200),
   GONGJIN_IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
+  /** bearer token Prometheus sends to GET /metrics; unset: no /metrics */
+  GONGJIN_METRICS_TOKEN: z.string().min(16).optional(),
 });
 
 /** The OpenID provider a deployment signs in through (GONGJIN_OIDC_*), or null when SSO is off. */
@@ -131,6 +133,8 @@ export interface Config {
   frameAncestors: string[];
   /** Days an imported file is kept after its job is committed (then deleted: it holds personal data). */
   importRetentionDays: number;
+  /** the bearer token of GET /metrics; undefined: the endpoint is off */
+  metricsToken: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -180,5 +184,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicOrigins: e.GONGJIN_PUBLIC_ORIGIN,
     frameAncestors: e.GONGJIN_FRAME_ANCESTORS,
     importRetentionDays: e.GONGJIN_IMPORT_RETENTION_DAYS,
+    metricsToken: e.GONGJIN_METRICS_TOKEN,
   };
 }

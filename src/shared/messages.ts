@@ -72,6 +72,8 @@ export const MESSAGES = {
   payload_too_large: { zh: '{reason}', en: '{reasonEn}' },
   /** A file or content type the module does not take, worded by the module (415). */
   unsupported_media_type: { zh: '{reason}', en: '{reasonEn}' },
+  /** This instance cannot serve yet: the database does not answer or migrations are pending (503). */
+  not_ready: { zh: '服务尚未就绪：{reason}', en: 'Not ready: {reasonEn}' },
   internal: {
     zh: '服务器内部错误，请稍后重试（编号 {requestId}）',
     en: 'Internal error; please retry (request {requestId})',

@@ -38,6 +38,15 @@ export async function migrateToLatest(
   return result;
 }
 
+/** Names of the modules' migrations not applied to this database yet (readiness: a new version's instance waits for them). */
+export async function pendingMigrations(
+  db: Db,
+  modules: readonly GongjinModule[] = installedModules,
+): Promise<string[]> {
+  const all = await migrator(db, modules).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
+
 /** Applies the migrations up to and including `name` (tests of a migration's conversion of old data). */
 export async function migrateTo(db: Db, name: string): Promise<MigrationReport> {
   return report(await migrator(db).migrateTo(name));

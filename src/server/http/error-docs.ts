@@ -59,6 +59,8 @@ export function errorStatusesOf(method: string, url: string, isPublic: boolean):
   }
   // sign-in, second step and SSO share their refusals: wrong or missing credentials, locks, throttling, the provider
   if (url.startsWith('/api/v1/auth')) for (const x of [401, 403, 404, 409, 422, 423, 429, 502]) s.add(x);
+  // readiness says why this instance cannot serve yet
+  if (url === '/api/ready') s.add(503);
   return [...s].sort((a, b) => a - b);
 }
 

@@ -74,6 +74,8 @@ export const ERROR_STATUS = {
   totp_too_many_attempts: 429,
   internal: 500,
   oidc_provider_unreachable: 502,
+  // this instance cannot serve yet (readiness)
+  not_ready: 503,
 } as const satisfies Partial<Record<MessageCode, number>>;
 
 /** Every error a user can cause is an AppError with a stable code; the handler words it. */

@@ -1,0 +1,72 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import client from 'prom-client';
+import type { AppContext } from '../context.js';
+import { AppError } from './errors.js';
+
+/**
+ * Prometheus metrics at GET /metrics (prom-client), one registry per app so tests and several apps in
+ * a process never share counters: request latency by route template and status, Node's process and
+ * event-loop figures, the PostgreSQL pool, and import jobs by state. Scraping needs
+ * `Authorization: Bearer <GONGJIN_METRICS_TOKEN>`; without a token configured the endpoint does not
+ * exist (behind a reverse proxy every request looks local, so "local only" would protect nothing).
+ */
+export function registerMetrics(app: FastifyInstance, ctx: AppContext): client.Registry {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+
+  const requests = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    // the route template (/api/v1/schools/:id), never the raw URL: bounded labels, no ids or names
+    const route = req.routeOptions.url ?? 'unmatched';
+    requests.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  new client.Gauge({
+    name: 'gongjin_db_pool_connections',
+    help: 'PostgreSQL pool connections by state (the embedded database has no pool)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const pool = ctx.dbh.pool;
+      if (!pool) return;
+      this.set({ state: 'total' }, pool.totalCount);
+      this.set({ state: 'idle' }, pool.idleCount);
+      this.set({ state: 'waiting' }, pool.waitingCount);
+    },
+  });
+
+  new client.Gauge({
+    name: 'gongjin_import_jobs',
+    help: 'Import jobs by kind of import and state',
+    labelNames: ['importer', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await sql<{ importer: string; status: string; n: number }>`
+        select 'registry' as importer, status, count(*)::int as n from import_jobs group by status
+        union all
+        select 'scores', status, count(*)::int from quality_import_jobs group by status`.execute(ctx.db);
+      for (const r of rows.rows) this.set({ importer: r.importer, status: r.status }, r.n);
+    },
+  });
+
+  const token = ctx.config.metricsToken;
+  if (token) {
+    const expected = Buffer.from(`Bearer ${token}`);
+    app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
+      const given = Buffer.from(req.headers.authorization ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        throw new AppError(401, 'unauthenticated');
+      return reply.header('content-type', registry.contentType).send(await registry.metrics());
+    });
+  }
+  return registry;
+}
