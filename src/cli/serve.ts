@@ -10,7 +10,9 @@ export function printDemoPassword(password: string | undefined) {
     `\n  演示账号 ${DEMO_USERNAMES.join(' / ')} 的密码 / password of the demo accounts: ${password}\n  (shown once; set GONGJIN_DEMO_PASSWORD to choose it)\n`,
   );
 }
-import { startImportFileSweeper } from '../server/modules/io/retention.js';
+import { modules } from '../server/modules/index.js';
+import { jobContributions } from '../server/modules/jobs/jobs.contributions.js';
+import { JobWorker } from '../server/modules/jobs/worker.js';
 
 export async function serve(config: Config) {
   const ctx = await openContext(config);
@@ -34,10 +36,12 @@ export async function serve(config: Config) {
     }
   }
   const app = await buildApp(ctx);
-  // import source files are deleted after their retention (at start, then every 6 hours)
-  const sweeper = startImportFileSweeper(ctx.db, ctx.storage, config.importRetentionDays, {
-    onError: (e) => app.log.error(e, 'import file sweep failed'),
+  // background work and scheduled maintenance run on the job queue, in every instance
+  const { kinds, schedules } = jobContributions(modules);
+  const worker = new JobWorker(ctx, kinds, schedules, {
+    log: (level, message, data) => app.log[level](data, message),
   });
+  await worker.start();
   // graceful shutdown: stop accepting, let requests in flight finish (Fastify answers 503 to new
   // ones meanwhile, so a proxy retries them on the other instance), then close the database
   let closing = false;
@@ -50,8 +54,8 @@ export async function serve(config: Config) {
       process.exit(1);
     }, 30_000);
     force.unref();
-    sweeper.stop();
-    await app.close();
+    // running jobs get up to 10 s, then go back to the queue for another instance
+    await Promise.all([worker.stop(10_000), app.close()]);
     await ctx.dbh.close();
     app.log.info('shut down');
     process.exit(0);

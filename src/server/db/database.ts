@@ -6,6 +6,7 @@ import type { AuthTables } from '../modules/auth/auth.tables.js';
 import type { IdentityTables } from '../modules/auth/identity.tables.js';
 import type { ExchangeTables } from '../modules/exchange/exchange.tables.js';
 import type { IoTables } from '../modules/io/io.tables.js';
+import type { JobsTables } from '../modules/jobs/jobs.tables.js';
 import type { MeetingsTables } from '../modules/meetings/meetings.tables.js';
 import type { QualityTables } from '../modules/quality/quality.tables.js';
 import type { PlannerTables } from '../modules/planner/planner.tables.js';
@@ -20,6 +21,7 @@ export interface Database
     IdentityTables,
     AuditTables,
     IoTables,
+    JobsTables,
     PlannerTables,
     ActivitiesTables,
     MeetingsTables,

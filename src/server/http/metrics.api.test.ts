@@ -40,6 +40,7 @@ describe('metrics', () => {
     expect(res.body).toContain('nodejs_eventloop_lag_seconds');
     expect(res.body).toContain('process_resident_memory_bytes');
     expect(res.body).toContain('# TYPE gongjin_import_jobs gauge');
+    expect(res.body).toContain('gongjin_jobs_overdue_seconds 0');
   });
 
   it('counts requests by route template and status, never by raw URL', async () => {

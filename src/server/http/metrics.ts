@@ -8,7 +8,7 @@ import { AppError } from './errors.js';
 /**
  * Prometheus metrics at GET /metrics (prom-client), one registry per app so tests and several apps in
  * a process never share counters: request latency by route template and status, Node's process and
- * event-loop figures, the PostgreSQL pool, and import jobs by state. Scraping needs
+ * event-loop figures, the PostgreSQL pool, import jobs by state, and the job queue. Scraping needs
  * `Authorization: Bearer <GONGJIN_METRICS_TOKEN>`; without a token configured the endpoint does not
  * exist (behind a reverse proxy every request looks local, so "local only" would protect nothing).
  */
@@ -55,6 +55,30 @@ export function registerMetrics(app: FastifyInstance, ctx: AppContext): client.R
         union all
         select 'scores', status, count(*)::int from quality_import_jobs group by status`.execute(ctx.db);
       for (const r of rows.rows) this.set({ importer: r.importer, status: r.status }, r.n);
+    },
+  });
+
+  new client.Gauge({
+    name: 'gongjin_jobs',
+    help: 'Background jobs by kind and state (queued includes retries waiting for their back-off)',
+    labelNames: ['kind', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await sql<{ kind: string; status: string; n: number }>`
+        select kind, status, count(*)::int as n from jobs where status <> 'done' or finished_at > now() - interval '1 day'
+        group by kind, status`.execute(ctx.db);
+      for (const r of rows.rows) this.set({ kind: r.kind, status: r.status }, r.n);
+    },
+  });
+  new client.Gauge({
+    name: 'gongjin_jobs_overdue_seconds',
+    help: 'How long the oldest due job has waited to start (0: none waiting); a growing value means too few workers',
+    registers: [registry],
+    async collect() {
+      const r = await sql<{ s: number | null }>`select extract(epoch from now() - min(run_at))::float8 as s from jobs
+        where status = 'queued' and run_at <= now()`.execute(ctx.db);
+      this.set(Math.max(0, r.rows[0]?.s ?? 0));
     },
   });
 

@@ -6,6 +6,7 @@ import { authModule } from './auth/auth.module.js';
 import { dashboardModule } from './dashboard/dashboard.module.js';
 import { exchangeModule } from './exchange/exchange.module.js';
 import { ioModule } from './io/io.module.js';
+import { jobsModule } from './jobs/jobs.module.js';
 import { meetingsModule } from './meetings/meetings.module.js';
 import type { GongjinModule } from './module.js';
 import { plannerModule } from './planner/planner.module.js';
@@ -21,6 +22,7 @@ export const modules: readonly GongjinModule[] = [
   registryModule,
   authModule,
   auditModule,
+  jobsModule,
   ioModule,
   activitiesModule,
   meetingsModule,

@@ -8,6 +8,8 @@ import { createTestApp, loginAdmin, type Client, type TestApp } from '../test/ha
 import { noticeboardModule } from '../test/noticeboard/noticeboard.module.js';
 import { dashboardContributions } from './dashboard/dashboard.contributions.js';
 import { modules } from './index.js';
+import { jobContributions } from './jobs/jobs.contributions.js';
+import { JobWorker } from './jobs/worker.js';
 import type { GongjinModule } from './module.js';
 
 const HAINING = '330481';
@@ -85,6 +87,23 @@ describe('a module added by its manifest alone', () => {
   it('offers its data source to assessment formulas', async () => {
     const sources = (await admin.get('/api/v1/assessment-sources')).json() as { key: string; available: boolean }[];
     expect(sources.find((s) => s.key === 'notices_posted')).toMatchObject({ available: true });
+  });
+
+  it('runs its scheduled job on the queue', async () => {
+    await sql`insert into noticeboard_notices (community_id, title, posted_at)
+      select id, '去年的公告', now() - interval '400 days' from communities order by id limit 2`.execute(t.ctx.db);
+    const { kinds, schedules } = jobContributions([...modules, noticeboardModule]);
+    await new JobWorker(
+      t.ctx,
+      kinds,
+      schedules.filter((s) => s.name === 'noticeboard.expire'),
+    ).drain();
+    const run = await t.ctx.db
+      .selectFrom('jobs')
+      .select(['status', 'result'])
+      .where('kind', '=', 'noticeboard.expire-notices')
+      .executeTakeFirstOrThrow();
+    expect(run).toEqual({ status: 'done', result: { notices: 2 } });
   });
 
   it('re-running the migrations keeps one trigger per change table', async () => {

@@ -11,6 +11,7 @@ import type { AppContext } from '../context.js';
 import type { Db, DbHandle } from '../db/connection.js';
 import type { DataSource } from '../contracts/assessment-source.js';
 import type { AlertSource, PanelDefinition } from '../contracts/dashboard-panel.js';
+import type { JobKind, JobSchedule } from '../contracts/job.js';
 import type { ImportKindDef } from './io/import-kind.js';
 import type { ImportKind } from '../../shared/io.schemas.js';
 
@@ -60,6 +61,12 @@ export interface GongjinModule {
   /** spreadsheet kinds the import page offers */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own input and context types
   imports?: Partial<Record<ImportKind, ImportKindDef<any, any>>>;
+  /** background work: job kinds the queue runs, and schedules that enqueue them periodically */
+  jobs?: {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own payload type
+    kinds?: readonly JobKind<any>[];
+    schedules?: readonly JobSchedule[];
+  };
   /** runs after every migration, on every start (idempotent): reconciles state derived from manifests */
   afterMigrate?: (db: Db, modules: readonly GongjinModule[]) => Promise<void>;
 }

@@ -80,7 +80,7 @@ function NotFound() {
 
 function AppRoutes() {
   const { data: me } = useMe();
-  const allowed = new Set(modulesFor(me?.role ?? undefined).map((m) => m.key));
+  const allowed = new Set(modulesFor(me ?? undefined).map((m) => m.key));
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />

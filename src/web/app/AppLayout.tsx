@@ -35,7 +35,7 @@ export function AppLayout() {
   const [sessionsOpen, setSessionsOpen] = useState(false);
   const [totpOpen, setTotpOpen] = useState(false);
 
-  const modules = modulesFor(me?.role);
+  const modules = modulesFor(me ?? undefined);
   const items = useMemo<MenuProps['items']>(() => {
     const top = modules
       .filter((m) => m.menu && !m.menu.group)

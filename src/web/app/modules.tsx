@@ -9,10 +9,11 @@ import {
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { NodeIndexOutlined } from '@ant-design/icons';
+import { ClusterOutlined, NodeIndexOutlined } from '@ant-design/icons';
 import { LineChartOutlined } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { Role } from '../../shared/enums';
+import { NATION_CODE } from '../../shared/regions';
 import { ReadOutlined } from '@ant-design/icons';
 import { ScheduleOutlined } from '@ant-design/icons';
 import { CalendarOutlined } from '@ant-design/icons';
@@ -35,7 +36,15 @@ export interface AppModule {
   menu?: { label: string; icon: ReactNode; path: string; group?: 'registry' | 'data' | 'system' };
   /** Roles that see the module; all signed-in users when omitted. */
   roles?: readonly Role[];
+  /** A narrower rule than the role (e.g. the national administrator only); the server checks it too. */
+  visible?: (me: Viewer) => boolean;
   routes: ModuleRoute[];
+}
+
+/** Who is looking: enough of the signed-in user to decide what the menu shows. */
+export interface Viewer {
+  role?: Role | undefined;
+  scope?: { kind: string; id: string } | undefined;
 }
 
 const page = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
@@ -103,6 +112,14 @@ export const MODULES: AppModule[] = [
     menu: { label: 'common:nav.audit', icon: <AuditOutlined />, path: '/audit-log', group: 'system' },
     roles: ['bureau_admin'],
     routes: [{ path: 'audit-log', component: page(() => import('../pages/audit/AuditPage')) }],
+  },
+  {
+    key: 'jobs',
+    menu: { label: 'common:nav.jobs', icon: <ClusterOutlined />, path: '/jobs', group: 'system' },
+    roles: ['bureau_admin'],
+    // the queue serves the whole deployment: the national administrator's page
+    visible: (me) => me.scope?.kind === 'region' && me.scope.id === NATION_CODE,
+    routes: [{ path: 'jobs', component: page(() => import('../pages/jobs/JobsPage')) }],
   },
   {
     key: 'activities',
@@ -185,6 +202,11 @@ export const MODULES: AppModule[] = [
 
 export const MENU_GROUPS = ['registry', 'data', 'system'] as const;
 
-export function modulesFor(role: Role | undefined): AppModule[] {
-  return MODULES.filter((m) => !m.roles || (role !== undefined && m.roles.includes(role)));
+export function modulesFor(me: Viewer | undefined): AppModule[] {
+  const role = me?.role;
+  return MODULES.filter(
+    (m) =>
+      (!m.roles || (role !== undefined && m.roles.includes(role))) &&
+      (!m.visible || (me !== undefined && m.visible(me))),
+  );
 }

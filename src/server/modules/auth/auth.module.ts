@@ -1,4 +1,5 @@
 import type { GongjinModule } from '../module.js';
+import { authJobs } from './auth.jobs.js';
 import { authMigrations } from './auth.migrations.js';
 import { authRoutes } from './auth.routes.js';
 import { identityMigrations } from './identity.migrations.js';
@@ -10,4 +11,5 @@ export const authModule: GongjinModule = {
   name: 'auth',
   migrations: { ...authMigrations, ...loginMigrations, ...identityMigrations },
   routes: identityRoutes(authRoutes),
+  jobs: authJobs,
 };

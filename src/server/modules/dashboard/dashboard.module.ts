@@ -1,4 +1,5 @@
 import type { GongjinModule } from '../module.js';
+import { dashboardJobs } from './dashboard.jobs.js';
 import { syncChangeTracking } from './change-tracking.js';
 import { seedDashboardDemo } from './dashboard.demo.js';
 import { dashboardMigrations } from './dashboard.migrations.js';
@@ -11,4 +12,5 @@ export const dashboardModule: GongjinModule = {
   routes: dashboardRoutes,
   demo: seedDashboardDemo,
   afterMigrate: syncChangeTracking,
+  jobs: dashboardJobs,
 };

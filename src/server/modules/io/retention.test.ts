@@ -5,7 +5,9 @@ import { createTestApp, loginAdmin, type Client, type TestApp } from '../../test
 import type { Actor, Caller } from '../../http/actor.js';
 import { QualityImportService } from '../quality/import.service.js';
 import { mathExam } from '../quality/quality.fixtures.js';
-import { startImportFileSweeper, sweepImportFiles } from './retention.js';
+import { JobWorker } from '../jobs/worker.js';
+import { ioJobs } from './io.jobs.js';
+import { sweepImportFiles } from './retention.js';
 
 /**
  * Import files hold personal data: they go when the job fails or is discarded (a score file also when
@@ -114,21 +116,23 @@ describe('registry import files', () => {
     expect((await registryJob(job.id)).file_deleted_at).not.toBeNull();
   });
 
-  it('a preview nobody commits is deleted after the retention days; the sweeper runs at start', async () => {
+  it('a preview nobody commits is deleted after the retention days; the scheduled sweep runs at start', async () => {
     const job = (await upload('school-year-stats', 'waiting.csv', STATS('2023-2024', '270'))).json();
     expect(job.status).toBe('validated');
     const row = await registryJob(job.id);
     const created = new Date(job.createdAt);
     await sweepImportFiles(t.ctx.db, t.ctx.storage, { now: new Date(created.getTime() + 10 * DAY), retentionDays: 30 });
     expect(await exists(row.file_key)).toBe(true);
-    // what a server start does: one sweep at once (then every six hours)
-    const sweeper = startImportFileSweeper(t.ctx.db, t.ctx.storage, 30, {
-      clock: () => new Date(created.getTime() + 31 * DAY),
-      everyMs: 3600000,
-    });
-    await sweeper.first;
-    sweeper.stop();
+    // what a server start does: the queue's schedule is due at once (then every six hours)
+    const later = { ...t.ctx, now: () => new Date(created.getTime() + 31 * DAY) };
+    await new JobWorker(later, ioJobs.kinds, ioJobs.schedules).drain();
     expect(await exists(row.file_key)).toBe(false);
+    const run = await t.ctx.db
+      .selectFrom('jobs')
+      .select(['status', 'result'])
+      .where('kind', '=', 'io.sweep-import-files')
+      .executeTakeFirstOrThrow();
+    expect(run).toEqual({ status: 'done', result: { files: 1 } });
     // committing it now says why it cannot, rather than failing on the missing file
     const late = await admin.post(`/api/v1/imports/${job.id}/commit`);
     expect(late.statusCode).toBe(409);

@@ -81,22 +81,3 @@ export async function sweepImportFiles(db: Db, storage: BlobStorage, opts: Sweep
   }
   return deleted;
 }
-
-/** Sweeps now and then every `everyMs` (6 hours by default); `first` settles when the start sweep is done. */
-export function startImportFileSweeper(
-  db: Db,
-  storage: BlobStorage,
-  retentionDays: number,
-  opts: { everyMs?: number; clock?: () => Date; onError?: (e: unknown) => void } = {},
-): { stop: () => void; first: Promise<void> } {
-  const clock = opts.clock ?? (() => new Date());
-  const run = () =>
-    sweepImportFiles(db, storage, { now: clock(), retentionDays }).then(
-      () => undefined,
-      (e: unknown) => opts.onError?.(e),
-    );
-  const first = run();
-  const timer = setInterval(() => void run(), opts.everyMs ?? 6 * 3600 * 1000);
-  timer.unref();
-  return { stop: () => clearInterval(timer), first };
-}

@@ -1,4 +1,5 @@
 import type { GongjinModule } from '../module.js';
+import { qualityJobs } from './quality.jobs.js';
 import { qualitySources } from './quality.assessment.js';
 import { qualityPanels } from './quality.dashboard.js';
 import { seedQualityDemo } from './quality.demo.js';
@@ -16,4 +17,5 @@ export const qualityModule: GongjinModule = {
     changeTables: ['quality_exams', 'quality_exam_subjects', 'quality_exam_schools', 'quality_scores'],
   },
   assessmentSources: qualitySources,
+  jobs: qualityJobs,
 };

@@ -2,12 +2,13 @@
  * A complete module in one folder, as docs/how-to-add-a-module.md walks through it: a community
  * noticeboard (公告栏). It is not installed; manifest.test.ts mounts it next to the real modules to
  * prove that a manifest is all a module needs — migrations, routes, demo data, a dashboard panel with
- * its change table, and an assessment data source — without a line changed anywhere else.
+ * its change table, an assessment data source and a scheduled job — without a line changed anywhere else.
  */
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { toMap, yearEnd, yearStart, type DataSource } from '../../contracts/assessment-source.js';
 import type { PanelDefinition } from '../../contracts/dashboard-panel.js';
+import type { JobKind } from '../../contracts/job.js';
 import type { Db } from '../../db/connection.js';
 import { callerOf, requireRole } from '../../http/actor.js';
 import { nothingFound } from '../../http/errors.js';
@@ -117,6 +118,16 @@ const noticesPosted: DataSource = {
   },
 };
 
+/** Notices older than a year are taken down, daily, on the job queue. */
+const expireNotices: JobKind<Record<string, never>> = {
+  name: 'noticeboard.expire-notices',
+  payload: z.object({}).strict(),
+  async run(_p, { db }) {
+    const r = await sql`delete from noticeboard_notices where posted_at < now() - interval '1 year'`.execute(db);
+    return { notices: Number(r.numAffectedRows ?? 0) };
+  },
+};
+
 export const noticeboardModule: GongjinModule = {
   name: 'noticeboard',
   migrations: {
@@ -144,4 +155,8 @@ export const noticeboardModule: GongjinModule = {
   },
   dashboard: { panels: [noticesPanel], changeTables: ['noticeboard_notices'] },
   assessmentSources: [noticesPosted],
+  jobs: {
+    kinds: [expireNotices],
+    schedules: [{ name: 'noticeboard.expire', kind: expireNotices.name, everySeconds: 86400 }],
+  },
 };

@@ -1,0 +1,2 @@
+/** The job queue's public surface: queue a job of a declared kind. */
+export { enqueueJob, type EnqueueOptions } from './queue.js';
