@@ -17,6 +17,7 @@ const codeAt = (secret: string) => generate({ secret, epoch: Math.floor(clock.ge
 
 beforeAll(async () => {
   e = await startE2E({
+    now: () => clock,
     seed: async (ctx) => {
       const lead = await buildUser(ctx.db, 'community_lead', { kind: 'region', id: HAINING }, { username: 'sso-lead' });
       await ctx.db.updateTable('users').set({ display_name: '周组长' }).where('id', '=', lead.id).execute();
