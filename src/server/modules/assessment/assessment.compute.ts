@@ -80,8 +80,10 @@ export async function loadSeries(
   year: number,
   communityIds: number[],
   schoolIds: number[],
+  /** the catalog's available keys, when the caller has them already */
+  available?: Set<string>,
 ): Promise<SeriesValues> {
-  const available = await catalog.availableKeys(db);
+  available ??= await catalog.availableKeys(db);
   const community = new Map<number, Values>(communityIds.map((id) => [id, {}]));
   const school = new Map<number, Values>(schoolIds.map((id) => [id, {}]));
   for (const key of keys) {
@@ -100,11 +102,11 @@ export async function loadSeries(
 async function recordsFor(
   db: Db,
   catalog: SourceCatalog,
+  available: Set<string>,
   keys: string[],
   year: number,
   communityId: number,
 ): Promise<Record<string, DataRecord[]>> {
-  const available = await catalog.availableKeys(db);
   const out: Record<string, DataRecord[]> = {};
   for (const key of keys) {
     const src = catalog.source(key);
@@ -131,7 +133,17 @@ export async function computeCommunities(
   const keys = seriesUsed(def);
   const ids = communities.map((c) => c.id);
   const members = await membersOf(db, ids, year);
-  const series = await loadSeries(db, catalog, keys, year, ids, [...new Set(members.map((m) => m.schoolId))]);
+  // which sources can run is asked once, not once per community
+  const available = await catalog.availableKeys(db);
+  const series = await loadSeries(
+    db,
+    catalog,
+    keys,
+    year,
+    ids,
+    [...new Set(members.map((m) => m.schoolId))],
+    available,
+  );
   const labels = Object.fromEntries(
     keys.flatMap((k) => {
       const s = catalog.source(k);
@@ -151,7 +163,7 @@ export async function computeCommunities(
         // community-only series carry the community's value at school scope
         values: { ...communityValues, ...Object.fromEntries(Object.entries(series.school.get(m.schoolId) ?? {})) },
       }));
-    const records = opts.records ? await recordsFor(db, catalog, keys, year, c.id) : {};
+    const records = opts.records ? await recordsFor(db, catalog, available, keys, year, c.id) : {};
     const output = computeResult({
       definition: def,
       communityName: c.name,

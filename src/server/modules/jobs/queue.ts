@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { JobKind, JobSchedule } from '../../contracts/job.js';
-import { afterFailure } from './jobs.rules.js';
+import { afterFailure, RETRY_BASE_SECONDS, RETRY_MAX_SECONDS } from './jobs.rules.js';
 
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -102,7 +102,8 @@ export async function reapExpiredLeases(db: Db): Promise<{ id: number; kind: str
   const r = await sql<{ id: number; kind: string; status: string }>`
     update jobs set
       status = case when attempts >= max_attempts then 'dead' else 'queued' end,
-      run_at = now() + make_interval(secs => least(3600, 5 * power(2, greatest(attempts, 1) - 1))),
+      -- retryDelaySeconds(attempts) of jobs.rules.ts, in SQL: each expired job has its own count
+      run_at = now() + make_interval(secs => least(${RETRY_MAX_SECONDS}::float8, ${RETRY_BASE_SECONDS}::float8 * power(2::float8, greatest(attempts, 1) - 1))),
       last_error = 'the worker stopped answering: its lease of ' || timeout_seconds || ' s expired (crash, kill or hang)',
       finished_at = case when attempts >= max_attempts then now() end,
       locked_by = null, locked_until = null
