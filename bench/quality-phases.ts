@@ -151,7 +151,7 @@ async function main() {
     const t1 = performance.now();
     if (checked.status !== 'checked')
       throw new Error(`check ended ${checked.status} ${JSON.stringify(checked.errors.slice(0, 3))}`);
-    await service.claim(caller, up.id);
+    await service.claim(caller, up.id, { queue: false });
     const done = await service.commit(caller, up.id);
     const t2 = performance.now();
     if (done.status !== 'committed') throw new Error(`commit ended ${done.status}`);

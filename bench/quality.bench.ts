@@ -243,9 +243,9 @@ async function onPglite(env: BenchEnv, csv: string): Promise<Timed> {
     let job = await service.check(caller.actor, uploaded.id);
     const checked = performance.now();
     if (job.status !== 'checked') throw new Error(`pglite check ended ${job.status}`);
-    await service.claim(caller, job.id);
+    await service.claim(caller, job.id, { queue: false });
     let samples = 0;
-    job = await service.commit(caller, job.id, () => (samples += 1));
+    job = await service.commit(caller, job.id, { onProgress: () => (samples += 1) });
     const done = performance.now();
     if (job.status !== 'committed') throw new Error(`pglite commit ended ${job.status}`);
     return {

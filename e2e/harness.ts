@@ -7,6 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/server/app.js';
 import type { AppContext } from '../src/server/context.js';
 import { ADMIN_PASSWORD, createTestContext, DEMO_TEST_PASSWORD } from '../src/server/test/harness.js';
+import { modules } from '../src/server/modules/index.js';
+import { jobContributions } from '../src/server/modules/jobs/jobs.contributions.js';
+import { JobWorker } from '../src/server/modules/jobs/worker.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_ROOT = path.join(root, 'dist/web');
@@ -49,6 +52,9 @@ export async function startE2E(
   }
   await opts.seed?.(ctx);
   const app = await buildApp(ctx, { logger: false, webRoot: WEB_ROOT });
+  // like a real server: background work (imports, reports) runs on the job queue in this process
+  const worker = new JobWorker(ctx, jobContributions(modules).kinds, [], { pollMs: 200 });
+  await worker.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -98,6 +104,7 @@ export async function startE2E(
     },
     async close() {
       await browser.close();
+      await worker.stop(1000);
       await app.close();
       await ctx.cleanup();
     },

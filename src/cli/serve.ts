@@ -40,6 +40,8 @@ export async function serve(config: Config) {
   const { kinds, schedules } = jobContributions(modules);
   const worker = new JobWorker(ctx, kinds, schedules, {
     log: (level, message, data) => app.log[level](data, message),
+    leaseSeconds: config.jobLeaseSeconds,
+    onFinished: (kind, outcome, seconds, result) => app.jobMetrics.jobFinished(kind, outcome, seconds, result),
   });
   await worker.start();
   // graceful shutdown: stop accepting, let requests in flight finish (Fastify answers 503 to new

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Config } from './config.js';
-import type { AppContext } from './context.js';
+import { JobBell, type AppContext } from './context.js';
 import { connect } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -13,7 +13,13 @@ export async function openContext(config: Config): Promise<AppContext> {
     databaseUrl: config.databaseUrl,
     pgliteDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite'),
   });
-  return { config, dbh, db: dbh.db, storage: new DiskStorage(path.join(config.dataDir, 'files')) };
+  return {
+    config,
+    dbh,
+    db: dbh.db,
+    storage: new DiskStorage(path.join(config.dataDir, 'files')),
+    jobBell: new JobBell(),
+  };
 }
 
 export interface PrepareReport {

@@ -86,6 +86,8 @@ const envSchema = z.object({
   GONGJIN_IMPORT_RETENTION_DAYS: z.coerce.number().nonnegative().default(30),
   GONGJIN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().positive().default(200),
   GONGJIN_IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
+  /** seconds before the jobs of an instance that died go to another (its lease is renewed every second while alive) */
+  GONGJIN_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   /** bearer token Prometheus sends to GET /metrics; unset: no /metrics */
   GONGJIN_METRICS_TOKEN: z.string().min(16).optional(),
 });
@@ -135,6 +137,8 @@ export interface Config {
   importRetentionDays: number;
   /** the bearer token of GET /metrics; undefined: the endpoint is off */
   metricsToken: string | undefined;
+  /** a running job's lease in seconds: how soon a dead instance's jobs are taken over */
+  jobLeaseSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -185,5 +189,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     frameAncestors: e.GONGJIN_FRAME_ANCESTORS,
     importRetentionDays: e.GONGJIN_IMPORT_RETENTION_DAYS,
     metricsToken: e.GONGJIN_METRICS_TOKEN,
+    jobLeaseSeconds: e.GONGJIN_JOB_LEASE_SECONDS,
   };
 }

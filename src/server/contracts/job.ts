@@ -12,6 +12,8 @@ export interface JobContext {
   now: () => Date;
   /** aborted when the job's time is up or the worker stops: long handlers check it between steps */
   signal: AbortSignal;
+  /** 1 on the first run; more when an earlier run failed, timed out or died with its worker */
+  attempt: number;
   log: (message: string, data?: Record<string, unknown>) => void;
 }
 
@@ -30,6 +32,12 @@ export interface JobKind<P = unknown> {
   maxAttempts?: number;
   /** what the run did, stored with the job and logged (e.g. `{ deleted: 12 }`) */
   run(payload: P, ctx: JobContext): Promise<Record<string, unknown> | void>;
+  /**
+   * Called once when the job is dead (its last attempt failed, timed out or lost its worker): the
+   * module puts what the job was doing into a visible failed state (an import → failed, with why).
+   * A dead job can still be retried by hand; `run` must then cope with that state.
+   */
+  onDead?(payload: P, ctx: Omit<JobContext, 'signal' | 'attempt'>, reason: string): Promise<void>;
 }
 
 /** A job enqueued on a fixed period by whichever instance gets there first (`jobs.schedules`). */

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Role, ScopeKind } from '../../shared/enums.js';
+import { z } from 'zod';
+import { ROLES, SCOPE_KINDS, type Role, type ScopeKind } from '../../shared/enums.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 
 /** The signed-in user as every service sees it: who, which role, and over what scope. */
@@ -18,6 +19,23 @@ export interface Caller {
   requestId: string;
   ip: string;
 }
+
+/**
+ * A caller as a background job carries it: the job acts, and is audited, as the user who asked for
+ * it, with the request id that asked.
+ */
+export const callerSchema: z.ZodType<Caller> = z.object({
+  actor: z.object({
+    userId: z.number().int(),
+    username: z.string(),
+    displayName: z.string(),
+    role: z.enum(ROLES),
+    scope: z.object({ kind: z.enum(SCOPE_KINDS), id: z.string() }),
+    teacherId: z.number().int().nullable(),
+  }),
+  requestId: z.string(),
+  ip: z.string(),
+});
 
 declare module 'fastify' {
   interface FastifyRequest {

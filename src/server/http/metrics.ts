@@ -12,9 +12,41 @@ import { AppError } from './errors.js';
  * `Authorization: Bearer <GONGJIN_METRICS_TOKEN>`; without a token configured the endpoint does not
  * exist (behind a reverse proxy every request looks local, so "local only" would protect nothing).
  */
+/** What the job worker reports of each finished run (serve.ts connects the two). */
+export interface JobMetrics {
+  jobFinished(kind: string, outcome: 'done' | 'failed' | 'dead', seconds: number, result: unknown): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    jobMetrics: JobMetrics;
+  }
+}
+
 export function registerMetrics(app: FastifyInstance, ctx: AppContext): client.Registry {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
+
+  const jobDurations = new client.Histogram({
+    name: 'gongjin_job_duration_seconds',
+    help: 'Background job runs by kind and outcome (done, failed and retried, dead)',
+    labelNames: ['kind', 'outcome'] as const,
+    buckets: [0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600],
+    registers: [registry],
+  });
+  const jobRows = new client.Counter({
+    name: 'gongjin_job_rows_total',
+    help: 'Rows handled by finished jobs that report them (imports: rows checked or written); rate() gives rows per second',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  app.decorate('jobMetrics', {
+    jobFinished(kind, outcome, seconds, result) {
+      jobDurations.observe({ kind, outcome }, seconds);
+      const rows = (result as { rows?: unknown } | null)?.rows;
+      if (outcome === 'done' && typeof rows === 'number' && rows > 0) jobRows.inc({ kind }, rows);
+    },
+  } satisfies JobMetrics);
 
   const requests = new client.Histogram({
     name: 'http_request_duration_seconds',

@@ -6,10 +6,13 @@ import pg from 'pg';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import type { AppContext } from '../context.js';
+import { JobBell, type AppContext } from '../context.js';
 import { connect, type DbHandle } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { GongjinModule } from '../modules/module.js';
+import { modules } from '../modules/index.js';
+import { jobContributions } from '../modules/jobs/jobs.contributions.js';
+import { JobWorker } from '../modules/jobs/worker.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { loadRegions } from '../modules/registry/regions.service.js';
 import { DiskStorage } from '../storage/blob-storage.js';
@@ -25,6 +28,8 @@ export interface TestOptions {
   now?: () => Date;
   /** the modules to migrate and mount (default: every installed module) */
   modules?: readonly GongjinModule[];
+  /** run a job worker (the modules' job kinds, no schedules) while the app lives: imports and reports need one */
+  worker?: boolean;
 }
 
 /**
@@ -84,6 +89,7 @@ export async function createTestContext(
     db: dbh.db,
     storage: new DiskStorage(path.join(dataDir, 'files')),
     ...(opts.now ? { now: opts.now } : {}),
+    jobBell: new JobBell(),
     cleanup: async () => {
       await dbh.close();
       await dropDatabase();
@@ -115,10 +121,21 @@ export async function createTestApp(opts: TestOptions = {}): Promise<TestApp> {
       console.error(`[test app] ${req.method} ${req.url} → ${reply.statusCode}`, failures.get(req));
   });
   await app.ready();
+  const worker = opts.worker
+    ? new JobWorker(ctx, jobContributions(opts.modules ?? modules).kinds, [], {
+        pollMs: 200,
+        onFinished: (kind, outcome, seconds, result) => app.jobMetrics.jobFinished(kind, outcome, seconds, result),
+        log: (level, message, data) => {
+          if (level === 'error' || process.env.DBG) console.error(`[test worker] ${message}`, data);
+        },
+      })
+    : null;
+  await worker?.start();
   return {
     app,
     ctx,
     close: async () => {
+      await worker?.stop(1000);
       await app.close();
       await ctx.cleanup();
     },

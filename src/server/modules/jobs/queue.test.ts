@@ -120,11 +120,55 @@ describe('the job queue', () => {
     await worker.drain();
     const back = await job(id);
     expect(back.status).toBe('queued');
-    expect(back.last_error).toContain('lease of 60 s expired');
+    expect(back.last_error).toContain('lease expired');
     await dueNow();
     await worker.drain();
     expect(await job(id)).toMatchObject({ status: 'done', attempts: 2 });
     expect(await runs()).toEqual([{ job: 'record', n: 3 }]);
+  });
+
+  it('keeps the lease of a long job alive while its worker lives, however long the job runs', async () => {
+    const slow: JobKind<Record<string, never>> = { ...hangs, name: 'test.slow-lease', timeoutSeconds: 3600 };
+    const id = (await enqueueJob(t.ctx.db, slow, {}))!;
+    const owner = new JobWorker(t.ctx, [slow as JobKind<unknown>], [], { pollMs: 60_000, leaseSeconds: 30 });
+    await owner.tick();
+    expect(await job(id)).toMatchObject({ status: 'running' });
+    // its lease has (as far as the database knows) run out, e.g. while a long transaction held the
+    // embedded database: the owner's next round renews it instead of taking its own job back
+    await sql`update jobs set locked_until = now() - interval '1 second' where id = ${id}`.execute(t.ctx.db);
+    await owner.tick();
+    const renewed = await sql<{ ahead: boolean }>`select locked_until > now() + interval '20 seconds' as ahead
+      from jobs where id = ${id}`.execute(t.ctx.db);
+    expect(renewed.rows[0]!.ahead).toBe(true);
+    expect(await job(id)).toMatchObject({ status: 'running', attempts: 1 });
+    await owner.stop(10);
+  });
+
+  it('lets the module clean up once a job is dead: after its last failure and after its last lost lease', async () => {
+    const dead: { n: number; reason: string }[] = [];
+    const doomed: JobKind<{ n: number }> = {
+      name: 'test.doomed',
+      payload: z.object({ n: z.number().int() }),
+      maxAttempts: 1,
+      async run() {
+        throw new Error('the file is unreadable');
+      },
+      async onDead({ n }, _ctx, reason) {
+        dead.push({ n, reason });
+      },
+    };
+    const worker = new JobWorker(t.ctx, [doomed as JobKind<unknown>]);
+    await enqueueJob(t.ctx.db, doomed, { n: 1 });
+    await worker.drain();
+    expect(dead).toEqual([{ n: 1, reason: 'the file is unreadable' }]);
+    // a worker takes the next one and dies: its lease runs out on its last attempt
+    const id = (await enqueueJob(t.ctx.db, doomed, { n: 2 }))!;
+    await claimJob(t.ctx.db, ['test.doomed'], 'dead-worker:2');
+    await sql`update jobs set locked_until = now() - interval '1 second' where id = ${id}`.execute(t.ctx.db);
+    await worker.drain();
+    expect(await job(id)).toMatchObject({ status: 'dead' });
+    expect(dead[1]).toMatchObject({ n: 2, reason: expect.stringContaining('lease expired') });
+    expect(dead).toHaveLength(2);
   });
 
   it('never runs a job twice with several workers taking from one queue', async () => {

@@ -5,6 +5,12 @@ import { afterFailure, RETRY_BASE_SECONDS, RETRY_MAX_SECONDS } from './jobs.rule
 
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 export const DEFAULT_MAX_ATTEMPTS = 5;
+/**
+ * A running job's lease: its worker renews it while the job runs, so a worker that dies (crash,
+ * kill -9, a machine gone) loses its jobs to the other instances within this many seconds, however
+ * long the job itself may take (its timeout is separate).
+ */
+export const DEFAULT_LEASE_SECONDS = 30;
 
 export interface JobRow {
   id: number;
@@ -30,7 +36,7 @@ export interface EnqueueOptions {
  */
 export async function enqueueJob<P>(
   db: Db,
-  kind: JobKind<P>,
+  kind: Pick<JobKind<P>, 'name' | 'payload' | 'maxAttempts' | 'timeoutSeconds'>,
   payload: P,
   opts: EnqueueOptions = {},
 ): Promise<number | null> {
@@ -48,14 +54,19 @@ export async function enqueueJob<P>(
  * Takes the next due job of the given kinds, if any: SKIP LOCKED, so concurrent workers (in one
  * process or many) each get a different job; the lease runs for the job's timeout.
  */
-export async function claimJob(db: Db, kinds: readonly string[], lease: string): Promise<JobRow | null> {
+export async function claimJob(
+  db: Db,
+  kinds: readonly string[],
+  lease: string,
+  leaseSeconds = DEFAULT_LEASE_SECONDS,
+): Promise<JobRow | null> {
   if (!kinds.length) return null;
   const r = await sql<JobRow>`
     with next as (
       select id from jobs where status = 'queued' and run_at <= now() and kind = any(${[...kinds]}::text[])
       order by run_at, id limit 1 for update skip locked)
     update jobs j set status = 'running', attempts = j.attempts + 1, locked_by = ${lease},
-      locked_until = now() + make_interval(secs => j.timeout_seconds), started_at = now()
+      locked_until = now() + make_interval(secs => ${leaseSeconds}), started_at = now()
     from next where j.id = next.id
     returning j.id, j.kind, j.payload, j.status, j.attempts, j.max_attempts, j.timeout_seconds, j.locked_by`.execute(
     db,
@@ -94,21 +105,38 @@ export async function releaseJob(db: Db, job: JobRow): Promise<void> {
     where id = ${job.id} and locked_by = ${job.locked_by} and status = 'running'`.execute(db);
 }
 
+/** The worker is alive: its running jobs keep their leases. */
+export async function renewLeases(db: Db, leases: readonly string[], leaseSeconds = DEFAULT_LEASE_SECONDS) {
+  if (!leases.length) return;
+  await sql`update jobs set locked_until = now() + make_interval(secs => ${leaseSeconds})
+    where status = 'running' and locked_by = any(${[...leases]}::text[])`.execute(db);
+}
+
+export interface ReapedJob {
+  id: number;
+  kind: string;
+  status: 'queued' | 'dead';
+  payload: unknown;
+  last_error: string;
+}
+
 /**
- * Jobs whose lease ran out — their worker crashed, was killed or hangs — go back to the queue after a
- * back-off, or die after their last attempt. Any instance may do this; each job is taken once.
+ * Jobs whose lease ran out — their worker crashed, was killed or froze — go back to the queue after a
+ * back-off, or die after their last attempt. Any instance may do this; each job is taken once. A
+ * worker never reaps its own jobs (`workerId`): on the embedded database one long transaction can
+ * hold back its renewals, and it times out its own jobs itself.
  */
-export async function reapExpiredLeases(db: Db): Promise<{ id: number; kind: string; status: string }[]> {
-  const r = await sql<{ id: number; kind: string; status: string }>`
+export async function reapExpiredLeases(db: Db, workerId = ''): Promise<ReapedJob[]> {
+  const r = await sql<ReapedJob>`
     update jobs set
       status = case when attempts >= max_attempts then 'dead' else 'queued' end,
       -- retryDelaySeconds(attempts) of jobs.rules.ts, in SQL: each expired job has its own count
       run_at = now() + make_interval(secs => least(${RETRY_MAX_SECONDS}::float8, ${RETRY_BASE_SECONDS}::float8 * power(2::float8, greatest(attempts, 1) - 1))),
-      last_error = 'the worker stopped answering: its lease of ' || timeout_seconds || ' s expired (crash, kill or hang)',
+      last_error = 'the worker stopped answering: its lease expired (crash, kill or freeze)',
       finished_at = case when attempts >= max_attempts then now() end,
       locked_by = null, locked_until = null
-    where status = 'running' and locked_until < now()
-    returning id, kind, status`.execute(db);
+    where status = 'running' and locked_until < now() and (${workerId} = '' or locked_by not like ${`${workerId}:%`})
+    returning id, kind, status, payload, last_error`.execute(db);
   return r.rows.map((x) => ({ ...x, id: Number(x.id) }));
 }
 
@@ -128,4 +156,17 @@ export async function takeDueSchedules(db: Db): Promise<{ name: string; kind: st
     update job_schedules set next_run_at = now() + make_interval(secs => every_seconds)
     where next_run_at <= now() returning name, kind, payload`.execute(db);
   return r.rows;
+}
+
+/**
+ * Drops a job that is waiting (queued, or retrying after a back-off) or dead, for a module whose
+ * user gave up what it was for (a discarded import). A running job is left alone: 'running'.
+ */
+export async function cancelJob(db: Db, id: number): Promise<'cancelled' | 'running' | 'absent'> {
+  const r = await sql<{
+    status: string;
+  }>`delete from jobs where id = ${id} and status in ('queued', 'dead') returning status`.execute(db);
+  if (r.rows.length) return 'cancelled';
+  const left = await sql<{ status: string }>`select status from jobs where id = ${id}`.execute(db);
+  return left.rows[0]?.status === 'running' ? 'running' : 'absent';
 }

@@ -6,8 +6,10 @@ import {
   completeJob,
   enqueueJob,
   failJob,
+  DEFAULT_LEASE_SECONDS,
   reapExpiredLeases,
   releaseJob,
+  renewLeases,
   syncSchedules,
   takeDueSchedules,
   type JobRow,
@@ -21,6 +23,10 @@ export interface WorkerOptions {
   /** how often it looks for due jobs, schedules and lost leases (default 1000 ms) */
   pollMs?: number;
   log?: JobLog;
+  /** seconds a running job's lease lasts unless renewed (default 30; tests shorten it) */
+  leaseSeconds?: number;
+  /** each finished run, for metrics: outcome, seconds, and what the job said it did */
+  onFinished?: (kind: string, outcome: 'done' | 'failed' | 'dead', seconds: number, result: unknown) => void;
 }
 
 class JobTimeout extends Error {}
@@ -35,11 +41,15 @@ export class JobWorker {
   private readonly kinds: Map<string, JobKind<unknown>>;
   private readonly running = new Map<number, { job: JobRow; abort: AbortController; done: Promise<void> }>();
   private timer: NodeJS.Timeout | null = null;
+  private unlisten: (() => void) | undefined;
+  private again = false;
   private stopping = false;
   private ticking: Promise<void> | null = null;
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly log: JobLog;
+  private readonly leaseSeconds: number;
+  private readonly onFinished: NonNullable<WorkerOptions['onFinished']>;
 
   constructor(
     private readonly ctx: AppContext,
@@ -53,32 +63,62 @@ export class JobWorker {
     this.concurrency = opts.concurrency ?? 2;
     this.pollMs = opts.pollMs ?? 1000;
     this.log = opts.log ?? (() => undefined);
+    this.leaseSeconds = opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+    this.onFinished = opts.onFinished ?? (() => undefined);
   }
+
+  /** A job was just queued by this process: look now rather than at the next poll. */
+  wake(): void {
+    if (this.stopping) return;
+    if (this.ticking) {
+      this.again = true; // the round under way may have looked already: another right after it
+      return;
+    }
+    if (!this.timer) return; // not started
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.loop();
+  }
+
+  private readonly loop = () => {
+    if (this.stopping) return;
+    this.ticking = this.tick()
+      .catch((e: unknown) => this.log('error', 'job worker tick failed', { err: e }))
+      .finally(() => {
+        this.ticking = null;
+        if (!this.stopping) this.timer = setTimeout(this.loop, this.again ? 0 : this.pollMs);
+        this.again = false;
+      });
+  };
 
   async start(): Promise<void> {
     await syncSchedules(this.ctx.db, this.schedules);
-    const loop = () => {
-      if (this.stopping) return;
-      this.ticking = this.tick()
-        .catch((e: unknown) => this.log('error', 'job worker tick failed', { err: e }))
-        .finally(() => {
-          this.ticking = null;
-          if (!this.stopping) this.timer = setTimeout(loop, this.pollMs);
-        });
-    };
-    loop();
+    this.unlisten = this.ctx.jobBell?.listen(() => this.wake());
+    this.loop();
   }
 
-  /** One round: lost leases back to the queue, due schedules enqueued, free slots filled. */
+  /** One round: own leases renewed, lost ones back to the queue, due schedules enqueued, free slots filled. */
   async tick(): Promise<void> {
-    for (const r of await reapExpiredLeases(this.ctx.db))
+    await renewLeases(
+      this.ctx.db,
+      [...this.running.values()].map((r) => r.job.locked_by!),
+      this.leaseSeconds,
+    );
+    for (const r of await reapExpiredLeases(this.ctx.db, this.id)) {
       this.log('warn', 'job lease expired', { jobId: r.id, kind: r.kind, now: r.status });
+      if (r.status === 'dead') await this.died(r.kind, r.payload, r.last_error, r.id);
+    }
     for (const s of await takeDueSchedules(this.ctx.db)) {
       const kind = this.kinds.get(s.kind);
       if (kind) await enqueueJob(this.ctx.db, kind, s.payload, { singletonKey: `schedule:${s.name}` });
     }
     while (!this.stopping && this.running.size < this.concurrency) {
-      const job = await claimJob(this.ctx.db, [...this.kinds.keys()], `${this.id}:${randomUUID().slice(0, 8)}`);
+      const job = await claimJob(
+        this.ctx.db,
+        [...this.kinds.keys()],
+        `${this.id}:${randomUUID().slice(0, 8)}`,
+        this.leaseSeconds,
+      );
       if (!job) break;
       const abort = new AbortController();
       const done = this.run(job, abort).finally(() => this.running.delete(job.id));
@@ -118,19 +158,16 @@ export class JobWorker {
     try {
       const result = await Promise.race([
         kind.run(parsed.data, {
-          db: this.ctx.db,
-          dbh: this.ctx.dbh,
-          storage: this.ctx.storage,
-          config: this.ctx.config,
-          now: this.ctx.now ?? (() => new Date()),
+          ...this.handlerContext(job.id, job.kind),
           signal: abort.signal,
-          log: (message, data) => this.log('info', message, { jobId: job.id, kind: job.kind, ...data }),
+          attempt: job.attempts,
         }),
         deadline,
       ]);
       if (timedOut) throw new JobTimeout(`timed out after ${job.timeout_seconds} s`);
       if (this.stopping && abort.signal.aborted) return; // released by stop()
       await completeJob(this.ctx.db, job, result ?? null);
+      this.onFinished(job.kind, 'done', (Date.now() - started) / 1000, result ?? null);
       this.log('info', 'job done', {
         jobId: job.id,
         kind: job.kind,
@@ -142,6 +179,8 @@ export class JobWorker {
       if (this.stopping && abort.signal.aborted && !(e instanceof JobTimeout)) return;
       const message = e instanceof Error ? e.message : String(e);
       const now = await failJob(this.ctx.db, job, message);
+      this.onFinished(job.kind, now === 'dead' ? 'dead' : 'failed', (Date.now() - started) / 1000, null);
+      if (now === 'dead') await this.died(job.kind, parsed.data, message, job.id);
       this.log(now === 'dead' ? 'error' : 'warn', 'job failed', {
         jobId: job.id,
         kind: job.kind,
@@ -155,12 +194,37 @@ export class JobWorker {
     }
   }
 
+  /** The module's own clean-up for a dead job (an import marked failed, say); its failure is logged, not fatal. */
+  private async died(kindName: string, payload: unknown, reason: string, jobId: number): Promise<void> {
+    const kind = this.kinds.get(kindName);
+    if (!kind?.onDead) return;
+    const parsed = kind.payload.safeParse(payload);
+    if (!parsed.success) return;
+    try {
+      await kind.onDead(parsed.data, this.handlerContext(jobId, kindName), reason);
+    } catch (e) {
+      this.log('error', 'job clean-up after death failed', { jobId, kind: kindName, err: e });
+    }
+  }
+
+  private handlerContext(jobId: number, kind: string) {
+    return {
+      db: this.ctx.db,
+      dbh: this.ctx.dbh,
+      storage: this.ctx.storage,
+      config: this.ctx.config,
+      now: this.ctx.now ?? (() => new Date()),
+      log: (message: string, data?: Record<string, unknown>) => this.log('info', message, { jobId, kind, ...data }),
+    };
+  }
+
   /**
    * Stops taking jobs; waits up to `graceMs` for those running, then hands the rest back to the
    * queue (their attempt does not count) so another instance takes them at once.
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
+    this.unlisten?.();
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
     const pending = [...this.running.values()];

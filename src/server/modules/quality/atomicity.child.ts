@@ -1,21 +1,64 @@
 /**
- * Child process for the kill test (quality.atomicity.test.ts): sets up an exam and a checked import
- * of many rows, starts the commit and reports progress on stdout, so the parent can SIGKILL it in
- * the middle of the transaction. Not part of the server.
+ * Child process for the kill tests (quality.atomicity.test.ts). Not part of the server.
  *
- *   node --import tsx atomicity.child.ts <postgres-url | pglite-dir> <storage-dir> <rows>
+ *   node --import tsx atomicity.child.ts start <postgres-url | pglite-dir> <storage-dir> <rows>
+ *     sets up an exam and a checked import of many rows, queues its commit and runs it on a job
+ *     worker (lease 2 s), printing progress, so the parent can SIGKILL it mid-transaction;
+ *   node --import tsx atomicity.child.ts recover <target> <storage-dir> <import-id> [--last-attempt]
+ *     the restart: a job worker takes the dead instance's job back once its lease runs out (with
+ *     --last-attempt the job has no attempt left, so it dies instead) and runs until the import
+ *     is committed or failed, printing RESULT <status> <ms>.
  */
 import { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import type { AppContext } from '../../context.js';
 import { connect } from '../../db/connection.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import type { Caller } from '../../http/actor.js';
+import { loadConfig } from '../../config.js';
 import { loadRegions } from '../registry/regions.service.js';
 import { DiskStorage } from '../../storage/blob-storage.js';
-import { QualityImportService } from './import.service.js';
+import type { JobKind } from '../../contracts/job.js';
+import { JobWorker } from '../jobs/worker.js';
+import { QualityImportService, type ImportJobPayload } from './import.service.js';
+import { importCommit } from './quality.jobs.js';
 
-const [target = '', storageDir = '', rowsArg = '300000'] = process.argv.slice(2);
-const rows = Number(rowsArg);
+const [mode = '', target = '', storageDir = '', arg = '', flag = ''] = process.argv.slice(2);
 const dbh = await connect(target.startsWith('postgres') ? { databaseUrl: target, poolSize: 4 } : { pgliteDir: target });
+const ctx: AppContext = {
+  config: loadConfig({ GONGJIN_DATA_DIR: storageDir }),
+  dbh,
+  db: dbh.db,
+  storage: new DiskStorage(storageDir),
+};
+const LEASE_SECONDS = 2;
+
+if (mode === 'recover') {
+  const started = Date.now();
+  if (flag === '--last-attempt')
+    await sql`update jobs set max_attempts = attempts where kind = ${importCommit.name} and status = 'running'`.execute(
+      dbh.db,
+    );
+  const worker = new JobWorker(ctx, [importCommit as JobKind<unknown>], [], {
+    log: (level, message, data) => console.error(`[worker] ${level} ${message} ${JSON.stringify(data)}`),
+    pollMs: 200,
+    leaseSeconds: LEASE_SECONDS,
+  });
+  await worker.start();
+  for (;;) {
+    const open = await sql<{ status: string }>`select status from quality_import_jobs
+      where id = ${arg} and status in ('committed', 'failed')`.execute(dbh.db);
+    if (open.rows.length) {
+      console.log(`RESULT ${open.rows[0]!.status} ${Date.now() - started}`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await worker.stop(1000);
+  await dbh.close();
+  process.exit(0);
+}
+const rows = Number(arg || '300000');
 await migrateToLatest(dbh.db);
 await loadRegions(dbh.db);
 const db = dbh.db;
@@ -98,8 +141,7 @@ const caller: Caller = {
   requestId: 'kill-test',
   ip: '127.0.0.1',
 };
-const storage = new DiskStorage(storageDir);
-const service = new QualityImportService(dbh, storage);
+const service = new QualityImportService(dbh, ctx.storage);
 function* csv() {
   yield '学校代码,班级,学生编号,科目,成绩\n';
   for (let i = 0; i < rows; i++) yield `${school.code},1班,K${Math.floor(i / 3)},${subjects[i % 3]},${i % 101}\n`;
@@ -107,8 +149,14 @@ function* csv() {
 const job = await service.upload(caller, exam.id, 'student', 'kill.csv', Readable.from(csv()));
 const checked = await service.check(caller.actor, job.id);
 if (checked.status !== 'checked') throw new Error(`check ended ${checked.status}`);
-await service.claim(caller, job.id);
+await service.claim(caller, job.id); // queues the commit
 console.log(`EXAM ${exam.id} JOB ${job.id}`);
-await service.commit(caller, job.id, (n) => console.log(`PROGRESS ${n}`));
-console.log('COMMITTED');
-await dbh.close();
+// the queue's own commit job, run by a real worker; the handler only adds progress lines for the parent
+const printing: JobKind<ImportJobPayload> = {
+  ...importCommit,
+  run: ({ importId, caller: c }, { signal, attempt }) =>
+    new QualityImportService(dbh, ctx.storage)
+      .commit(c, importId, { onProgress: (n) => console.log(`PROGRESS ${n}`), signal, attempt })
+      .then(() => console.log('COMMITTED')),
+};
+await new JobWorker(ctx, [printing as JobKind<unknown>], [], { pollMs: 200, leaseSeconds: LEASE_SECONDS }).start();

@@ -5,7 +5,9 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
 import type { Database } from '../../db/database.js';
-import type { Actor, Caller } from '../../http/actor.js';
+import { z } from 'zod';
+import type { JobBell } from '../../context.js';
+import { callerSchema, type Actor, type Caller } from '../../http/actor.js';
 import { AppError, ConflictError, ruleViolation } from '../../http/errors.js';
 import type { ImportLevel, ImportRowError, QualityJob, QualityJobStatus } from '../../../shared/quality.schemas.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
@@ -13,6 +15,7 @@ import { recordAudit } from '../audit/index.js';
 import { detectType, readRows, SpreadsheetError, spreadsheetRefusal, type Cell, type SheetRow } from '../io/index.js';
 import { readCsvBatches } from '../io/index.js';
 import { dropImportFile } from '../io/index.js';
+import { cancelJob, enqueueJob } from '../jobs/index.js';
 import { loadExam, readableExam, type LoadedExam } from './exams.service.js';
 import {
   checkScoreRow,
@@ -24,7 +27,14 @@ import {
   type ScoreColumnKey,
   type ScoreRecord,
 } from './import.rules.js';
-import { createStage, dropStage, openStageWriter, stageStudentsTable, stageTable } from './import.staging.js';
+import {
+  createStage,
+  dropStage,
+  openStageWriter,
+  scratchTable,
+  stageStudentsTable,
+  stageTable,
+} from './import.staging.js';
 import { jobNotFound, outOfScope } from './quality.errors.js';
 import { qualityPolicy } from './quality.policy.js';
 import type { QualityJobRow } from './quality.tables.js';
@@ -35,8 +45,32 @@ const PROGRESS_EVERY = 25_000;
 /** Rows per insert statement when committing, so the event loop gets a turn between them. */
 const COMMIT_CHUNK = 500_000;
 const PREVIEW_ERRORS = 200;
-/** A running job whose row has not moved for this long was abandoned by a dead process. */
-const STALE_MS = 5 * 60_000;
+
+/** What a check or commit job carries: the import, and who asked (the job acts and audits as them). */
+export const importJobPayload = z.object({ importId: z.string().uuid(), caller: callerSchema });
+export type ImportJobPayload = z.infer<typeof importJobPayload>;
+/** The queue's side of a check (quality.jobs.ts adds what it runs): re-running one starts it afresh. */
+export const IMPORT_CHECK = {
+  name: 'quality.import-check',
+  payload: importJobPayload,
+  timeoutSeconds: 3600,
+  maxAttempts: 3,
+};
+/** A commit is one transaction: a run cut short (a crash, a kill) left nothing, and runs again. */
+export const IMPORT_COMMIT = {
+  name: 'quality.import-commit',
+  payload: importJobPayload,
+  timeoutSeconds: 4 * 3600,
+  maxAttempts: 3,
+};
+const RETRYING =
+  '上次运行中断（服务重启或出错），正在重试 / The last run was interrupted (a restart or an error); retrying';
+
+/**
+ * Progress of commits running in this process, for the embedded database: there a commit
+ * transaction holds the only connection, so a progress poll is answered from here.
+ */
+const localProgress = new Map<string, { rowsWritten: number; at: number }>();
 
 type Db = Kysely<Database>;
 
@@ -51,8 +85,6 @@ type Db = Kysely<Database>;
  * progress poll answers without waiting.
  */
 export class QualityImportService {
-  private readonly localProgress = new Map<string, { rowsWritten: number; at: number }>();
-  private readonly running = new Set<string>();
   /** Optional timing of the phases (the benchmark reports them). */
   onPhase: ((phase: string, ms: number) => void) | undefined;
 
@@ -68,7 +100,19 @@ export class QualityImportService {
   constructor(
     private readonly dbh: DbHandle,
     private readonly storage: BlobStorage,
+    private readonly jobBell?: JobBell,
   ) {}
+
+  /** Queues the check or the commit of an import on the job queue, and remembers the job. */
+  private async enqueue(spec: typeof IMPORT_CHECK, caller: Caller, importId: string) {
+    const queueJobId = await enqueueJob(this.db, spec, { importId, caller });
+    await this.db
+      .updateTable('quality_import_jobs')
+      .set({ queue_job_id: queueJobId })
+      .where('id', '=', importId)
+      .execute();
+    this.jobBell?.ring();
+  }
 
   private get db(): Db {
     return this.dbh.db;
@@ -130,20 +174,22 @@ export class QualityImportService {
         committed_at: null,
       })
       .execute();
+    await this.enqueue(IMPORT_CHECK, caller, id);
     return this.get(caller.actor, id);
   }
 
-  /** Starts checking in the background; errors end up on the job row. */
-  startCheck(actor: Actor, jobId: string) {
-    void this.check(actor, jobId).catch(() => undefined);
-  }
-
-  /** Streams the file through the row rules into the staging table, then the set-based checks. */
-  async check(actor: Actor, jobId: string): Promise<QualityJob> {
+  /**
+   * Streams the file through the row rules into the staging table, then the set-based checks (the
+   * queue runs this: quality.jobs.ts). A file the user must fix ends `failed` with why; anything
+   * else throws, and the queue runs the check again from the start (`attempt` > 1).
+   */
+  async check(actor: Actor, jobId: string, attempt = 1): Promise<QualityJob> {
     const job = await this.row(jobId);
-    const exam = (await loadExam(this.db, job.exam_id))!;
+    if (job.status !== 'checking') return this.get(actor, jobId); // discarded, or done by an earlier run
+    const exam = await loadExam(this.db, job.exam_id);
+    if (!exam) return this.get(actor, jobId); // the exam was deleted meanwhile
     const level = job.level as ImportLevel;
-    this.running.add(jobId);
+    if (attempt > 1) await this.note(jobId, RETRYING);
     let rowsChecked = 0;
     try {
       const lookups = await this.importableLookups(actor, exam);
@@ -165,10 +211,16 @@ export class QualityImportService {
         .where('job_id', '=', jobId)
         .executeTakeFirstOrThrow();
       const status: QualityJobStatus = count.n > 0 || rowsChecked === 0 ? 'invalid' : 'checked';
+      const staged =
+        status === 'checked'
+          ? (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(stageTable(jobId))}`.execute(this.db))
+              .rows[0]!.n
+          : null;
       await this.db
         .updateTable('quality_import_jobs')
         .set({
           status,
+          rows_staged: staged,
           rows_total: rowsChecked,
           rows_checked: rowsChecked,
           error_count: count.n,
@@ -182,20 +234,19 @@ export class QualityImportService {
         await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId); // never committed: the file goes now
       }
     } catch (e) {
-      const message =
-        e instanceof HeaderError || e instanceof SpreadsheetError
-          ? `${e.zh} / ${e.en}`
-          : '检查时出错，请重新上传 / The check failed; upload again';
       await dropStage(this.dbh, jobId).catch(() => undefined);
+      if (!(e instanceof HeaderError || e instanceof SpreadsheetError)) throw e; // the queue tries again
       await this.db
         .updateTable('quality_import_jobs')
-        .set({ status: 'failed', message, rows_checked: rowsChecked, updated_at: new Date().toISOString() })
+        .set({
+          status: 'failed',
+          message: `${e.zh} / ${e.en}`,
+          rows_checked: rowsChecked,
+          updated_at: new Date().toISOString(),
+        })
         .where('id', '=', jobId)
         .execute();
       await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId).catch(() => undefined);
-      if (!(e instanceof HeaderError || e instanceof SpreadsheetError)) throw e;
-    } finally {
-      this.running.delete(jobId);
     }
     return this.get(actor, jobId);
   }
@@ -334,7 +385,7 @@ export class QualityImportService {
   private async setBasedChecks(jobId: string, examId: number, actor: Actor, db: Db) {
     const t = sql.table(stageTable(jobId));
     const students = sql.table(stageStudentsTable(jobId));
-    await sql`create unlogged table ${students} as
+    await sql`create ${scratchTable(this.dbh)} ${students} as
       select student_key, min(school_id) as school_id, min(class_id) as class_id, max(class_id) as other_class_id,
         max(student_name) as student_name, max(id_number) as id_number
       from ${t} group by student_key`.execute(db);
@@ -402,8 +453,11 @@ export class QualityImportService {
 
   // ---------------------------------------------------------------- commit
 
-  /** Claims the job (so two clicks or two instances cannot commit it twice); the work runs in the background. */
-  async claim(caller: Caller, jobId: string): Promise<QualityJob> {
+  /**
+   * Claims the job (so two clicks or two instances cannot commit it twice) and queues the commit
+   * (`queue: false` leaves running it to the caller: the crash test's child process).
+   */
+  async claim(caller: Caller, jobId: string, { queue = true } = {}): Promise<QualityJob> {
     const job = await this.own(caller.actor, jobId);
     if (job.status === 'invalid') throw new AppError(422, 'import_has_errors', { count: job.error_count });
     const claimed = await this.db
@@ -414,28 +468,36 @@ export class QualityImportService {
       .returning('id')
       .executeTakeFirst();
     if (!claimed) throw new ConflictError('import_state', { status: job.status });
+    if (queue) await this.enqueue(IMPORT_COMMIT, caller, jobId);
     return this.get(caller.actor, jobId);
-  }
-
-  startCommit(caller: Caller, jobId: string) {
-    void this.commit(caller, jobId).catch(() => undefined);
   }
 
   /**
    * One transaction: re-check conflicts, upsert students and identities, insert the scores (item
    * scores and their sums for item-level files), drop the staging table, mark the job committed.
-   * If the process dies anywhere in here, PostgreSQL (or PGlite on restart) rolls it all back.
+   * If the process dies anywhere in here, PostgreSQL (or PGlite on restart) rolls it all back, and
+   * the queue runs it again; so does any other failure, until the job's last attempt.
    */
-  async commit(caller: Caller, jobId: string, onProgress?: (rowsWritten: number) => void): Promise<QualityJob> {
+  async commit(
+    caller: Caller,
+    jobId: string,
+    {
+      onProgress,
+      signal,
+      attempt = 1,
+    }: { onProgress?: (rowsWritten: number) => void; signal?: AbortSignal; attempt?: number } = {},
+  ): Promise<QualityJob> {
     const job = await this.row(jobId);
+    if (job.status === 'committed') return this.get(caller.actor, jobId); // an earlier run got there
     if (job.status !== 'committing') throw new ConflictError('import_state', { status: job.status });
+    if (attempt > 1) await this.note(jobId, RETRYING);
     const stage = sql.table(stageTable(jobId));
     const students = sql.table(stageStudentsTable(jobId));
     const level = job.level as ImportLevel;
-    this.running.add(jobId);
     const progress = async (rowsWritten: number) => {
+      signal?.throwIfAborted(); // the job's time is up or the server stops: roll back, run again later
       onProgress?.(rowsWritten);
-      if (this.dbh.kind === 'pglite') this.localProgress.set(jobId, { rowsWritten, at: Date.now() });
+      if (this.dbh.kind === 'pglite') localProgress.set(jobId, { rowsWritten, at: Date.now() });
       else
         await this.db
           .updateTable('quality_import_jobs')
@@ -449,12 +511,22 @@ export class QualityImportService {
         await this.sortMemory(tx);
         // one commit per exam at a time: the re-check below then sees what the other one wrote
         await lockExamScores(tx, job.exam_id);
+        // a run abandoned at its timeout may still have finished meanwhile: never write twice (the
+        // exam lock above orders the two; no row lock here: progress updates this row from outside)
+        const now = await tx
+          .selectFrom('quality_import_jobs')
+          .select('status')
+          .where('id', '=', jobId)
+          .executeTakeFirst();
+        if (now?.status !== 'committing') throw new AlreadyDone();
         const conflicts = await this.timed('commit: re-check conflicts', () =>
           this.conflictChecks(jobId, job.exam_id, caller.actor, tx),
         );
         if (conflicts) throw new RowsChanged();
         const count = await sql<{ n: number }>`select count(*)::int as n from ${stage}`.execute(tx);
         const n = count.rows[0]!.n;
+        // what the check staged must all be there (a PostgreSQL server's crash empties unlogged tables)
+        if (job.rows_staged !== null && n !== job.rows_staged) throw new StagingLost();
         const t0 = performance.now();
         await this.writeStudents(tx, jobId);
         await sql`insert into quality_student_identities (student_id, name, id_number)
@@ -522,6 +594,7 @@ export class QualityImportService {
           .set({
             status: 'committed',
             rows_written: n,
+            message: null,
             committed_at: new Date().toISOString(),
             updated_at: new Date().toISOString(),
           })
@@ -545,25 +618,66 @@ export class QualityImportService {
           .where('id', '=', jobId)
           .execute();
         await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId).catch(() => undefined);
-      } else {
+      } else if (e instanceof StagingLost || isMissingTable(e)) {
+        // running it again cannot help: the checked rows are gone
+        await this.abandon(
+          jobId,
+          'commit',
+          '检查后的暂存数据已丢失（数据库重启） / the checked rows were lost when the database restarted',
+        );
+      } else if (!(e instanceof AlreadyDone)) {
+        // rolled back, nothing written: the queue runs it again (abandon() once it gives up)
         await this.db
           .updateTable('quality_import_jobs')
-          .set({
-            status: 'failed',
-            rows_written: 0,
-            message: '写入失败，未写入任何数据 / Writing failed; nothing was written',
-            updated_at: new Date().toISOString(),
-          })
+          .set({ rows_written: 0, updated_at: new Date().toISOString() })
           .where('id', '=', jobId)
           .execute();
-        await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId).catch(() => undefined);
         throw e;
       }
     } finally {
-      this.running.delete(jobId);
-      this.localProgress.delete(jobId);
+      localProgress.delete(jobId);
     }
     return this.get(caller.actor, jobId);
+  }
+
+  /** A line for the user on a job still under way (a retry, say). */
+  private async note(jobId: string, message: string) {
+    await this.db
+      .updateTable('quality_import_jobs')
+      .set({ message, updated_at: new Date().toISOString() })
+      .where('id', '=', jobId)
+      .execute();
+  }
+
+  /**
+   * The queue gave up on a check or a commit (its last attempt failed, or its worker died on it):
+   * the import ends `failed`, with why; nothing was written; staging and file go. The user can
+   * discard it and upload again; the exam can be deleted.
+   */
+  async abandon(jobId: string, phase: 'check' | 'commit', reason: string): Promise<void> {
+    const job = await this.db
+      .selectFrom('quality_import_jobs')
+      .select('status')
+      .where('id', '=', jobId)
+      .executeTakeFirst();
+    if (!job || (job.status !== 'checking' && job.status !== 'committing')) return;
+    await dropStage(this.dbh, jobId).catch(() => undefined);
+    const why = reason.slice(0, 300);
+    await this.db
+      .updateTable('quality_import_jobs')
+      .set({
+        status: 'failed',
+        rows_written: 0,
+        message:
+          phase === 'check'
+            ? `检查未能完成，请重新上传（${why}） / The check could not finish; upload again (${why})`
+            : `写入未能完成，未写入任何数据，请重新上传（${why}） / Writing could not finish; nothing was written; upload again (${why})`,
+        updated_at: new Date().toISOString(),
+      })
+      .where('id', '=', jobId)
+      .where('status', 'in', ['checking', 'committing'])
+      .execute();
+    await dropImportFile(this.db, this.storage, 'quality_import_jobs', jobId).catch(() => undefined);
   }
 
   /**
@@ -596,6 +710,12 @@ export class QualityImportService {
 
   // ---------------------------------------------------------------- reading jobs
 
+  /** Whether the import still exists (a queued job's import may have been discarded meanwhile). */
+  async exists(id: string): Promise<boolean> {
+    const r = await this.db.selectFrom('quality_import_jobs').select('id').where('id', '=', id).executeTakeFirst();
+    return Boolean(r);
+  }
+
   private async row(id: string): Promise<QualityJobRow> {
     const row = await this.db.selectFrom('quality_import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw jobNotFound(id);
@@ -609,7 +729,7 @@ export class QualityImportService {
   }
 
   async get(actor: Actor, id: string): Promise<QualityJob> {
-    const local = this.localProgress.get(id);
+    const local = localProgress.get(id);
     if (local && this.dbh.kind === 'pglite') {
       // a commit transaction holds PGlite's only connection: answer from this process
       const cached = this.cachedJobs.get(id);
@@ -624,7 +744,7 @@ export class QualityImportService {
       .orderBy('row_no')
       .limit(PREVIEW_ERRORS)
       .execute();
-    const job = toJob(row, errors.map(toRowError), this.running.has(id));
+    const job = toJob(row, errors.map(toRowError));
     this.cachedJobs.set(id, { job, createdBy: row.created_by });
     if (this.cachedJobs.size > 100) this.cachedJobs.delete(this.cachedJobs.keys().next().value as string);
     return job;
@@ -658,13 +778,19 @@ export class QualityImportService {
       .orderBy('created_at', 'desc')
       .limit(50)
       .execute();
-    return rows.map((r) => toJob(r, [], this.running.has(r.id)));
+    return rows.map((r) => toJob(r, []));
   }
 
   /** Drops a job that will not be committed, with its staging table and file. */
   async discard(caller: Caller, id: string) {
     const row = await this.own(caller.actor, id);
-    if (row.status === 'committing' || (row.status === 'checking' && this.running.has(id)))
+    // under way: only while its queued job is not running (waiting for a retry, or dead; an import
+    // from before the queue has none and nothing will ever run it)
+    if (
+      (row.status === 'checking' || row.status === 'committing') &&
+      row.queue_job_id !== null &&
+      (await cancelJob(this.db, Number(row.queue_job_id))) === 'running'
+    )
       throw ruleViolation(409, '任务正在运行，不能删除', 'The job is running and cannot be discarded');
     await dropStage(this.dbh, id);
     // the file first: a row without its file is harmless, a file without its row would never be swept
@@ -681,6 +807,11 @@ export class QualityImportService {
 }
 
 class RowsChanged extends Error {}
+/** Another run of the same commit finished first. */
+class AlreadyDone extends Error {}
+/** The staging table lost rows since the check. */
+class StagingLost extends Error {}
+const isMissingTable = (e: unknown) => (e as { code?: unknown }).code === '42P01';
 
 const isBlank = (cells: Cell[]) => cells.every((c) => c === null);
 
@@ -745,26 +876,20 @@ function toRowError(e: {
   return { row: e.row_no, column: e.column_name, code: e.code, message: e.message, messageEn: e.message_en };
 }
 
-function toJob(r: QualityJobRow, errors: ImportRowError[], runningHere: boolean): QualityJob {
-  const stale =
-    (r.status === 'checking' || r.status === 'committing') &&
-    !runningHere &&
-    Date.now() - new Date(r.updated_at).getTime() > STALE_MS;
+function toJob(r: QualityJobRow, errors: ImportRowError[]): QualityJob {
   return {
     id: r.id,
     examId: r.exam_id,
     level: r.level as ImportLevel,
-    status: stale ? 'failed' : (r.status as QualityJobStatus),
+    status: r.status as QualityJobStatus,
     fileName: r.file_name,
     fileSize: Number(r.file_size),
     rowsTotal: r.rows_total,
     rowsChecked: r.rows_checked,
-    rowsWritten: stale ? 0 : r.rows_written,
+    rowsWritten: r.rows_written,
     errorCount: r.error_count,
     errors,
-    message: stale
-      ? '导入进程已中断，未写入任何数据，请重新上传 / The import was interrupted; nothing was written, upload again'
-      : r.message,
+    message: r.message,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     committedAt: r.committed_at,

@@ -7,8 +7,8 @@ import type { ScoreRecord } from './import.rules.js';
 /**
  * The per-import staging table and the fastest way each database offers to fill it: COPY … FROM
  * STDIN on PostgreSQL (pg-copy-streams on a pool client), multi-row `insert … select from unnest`
- * on PGlite (measured faster there than COPY from a blob). Staging tables are unlogged scratch:
- * one per job, dropped when the job is committed or discarded, so a crash leaves no partial exam.
+ * on PGlite (measured faster there than COPY from a blob). Staging tables are scratch, one per
+ * job, dropped when the job is committed or discarded; a crash mid-commit leaves no partial exam.
  */
 export function stageTable(jobId: string): string {
   const hex = jobId.replace(/-/g, '');
@@ -21,8 +21,15 @@ export function stageStudentsTable(jobId: string): string {
   return stageTable(jobId).replace('quality_stage_', 'quality_stage_students_');
 }
 
+/**
+ * Unlogged on a PostgreSQL server (no WAL for scratch; the server outlives a crashed Gongjin). Not
+ * on the embedded database: there Gongjin and the database die together, crash recovery empties
+ * unlogged tables, and the queue's second run of a commit would find the checked rows gone.
+ */
+export const scratchTable = (dbh: DbHandle) => sql.raw(dbh.kind === 'pglite' ? 'table' : 'unlogged table');
+
 export async function createStage(dbh: DbHandle, jobId: string) {
-  await sql`create unlogged table ${sql.table(stageTable(jobId))} (
+  await sql`create ${scratchTable(dbh)} ${sql.table(stageTable(jobId))} (
     row_no integer not null, school_id integer not null, class_id integer not null, student_key text collate "C" not null,
     student_name text, id_number text, exam_subject_id integer not null, exam_item_id integer, score numeric(6,2) not null
   )`.execute(dbh.db);

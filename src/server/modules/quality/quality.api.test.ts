@@ -43,7 +43,7 @@ const CSV = [
 const NAMES = ['赵一', '钱二', '孙三', '李四', '周五', '吴六', '郑七', '王八'];
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ worker: true });
   const db = t.ctx.db;
   const a = await buildSchool(db, { code: 'SCA', name: '城区核心校', location_class: 'urban' });
   const b = await buildSchool(db, { code: 'SCB', name: '乡村成员校', location_class: 'rural' });

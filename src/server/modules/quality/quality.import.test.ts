@@ -19,7 +19,7 @@ const scoreCount = async (exam: number) =>
   );
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ worker: true });
   const db = t.ctx.db;
   const a = await buildSchool(db, { code: 'IMA' });
   const b = await buildSchool(db, { code: 'IMB', location_class: 'rural' });

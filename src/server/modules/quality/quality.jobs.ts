@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { JobKind, JobSchedule } from '../../contracts/job.js';
+import { IMPORT_CHECK, IMPORT_COMMIT, QualityImportService, type ImportJobPayload } from './import.service.js';
 
 const STAGE = /^quality_stage_(?:students_)?([0-9a-f]{32})$/;
 const uuidOf = (hex: string) =>
@@ -41,8 +42,36 @@ export const dropStaleStaging: JobKind<Record<string, never>> = {
   },
 };
 
+/** Checks an uploaded score sheet (import.service.ts); a run cut short starts again from the top. */
+export const importCheck: JobKind<ImportJobPayload> = {
+  ...IMPORT_CHECK,
+  async run({ importId, caller }, { dbh, storage, attempt }) {
+    const service = new QualityImportService(dbh, storage);
+    if (!(await service.exists(importId))) return { discarded: true };
+    const job = await service.check(caller.actor, importId, attempt);
+    return { status: job.status, rows: job.rowsChecked, errors: job.errorCount };
+  },
+  async onDead({ importId }, { dbh, storage }, reason) {
+    await new QualityImportService(dbh, storage).abandon(importId, 'check', reason);
+  },
+};
+
+/** Writes a checked sheet in one transaction; a run cut short wrote nothing and runs again. */
+export const importCommit: JobKind<ImportJobPayload> = {
+  ...IMPORT_COMMIT,
+  async run({ importId, caller }, { dbh, storage, attempt, signal }) {
+    const service = new QualityImportService(dbh, storage);
+    if (!(await service.exists(importId))) return { discarded: true };
+    const job = await service.commit(caller, importId, { attempt, signal });
+    return { status: job.status, rows: job.rowsWritten };
+  },
+  async onDead({ importId }, { dbh, storage }, reason) {
+    await new QualityImportService(dbh, storage).abandon(importId, 'commit', reason);
+  },
+};
+
 export const qualityJobs = {
-  kinds: [dropStaleStaging],
+  kinds: [dropStaleStaging, importCheck, importCommit] as JobKind<unknown>[],
   schedules: [
     { name: 'quality.drop-stale-staging', kind: dropStaleStaging.name, everySeconds: 6 * 3600 },
   ] satisfies JobSchedule[],

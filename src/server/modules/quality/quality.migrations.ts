@@ -217,4 +217,15 @@ export const qualityMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /**
+   * Checks and commits run on the job queue: the import remembers its job (to cancel it on discard),
+   * and how many rows it staged (a commit run again after a crash checks the staging is whole).
+   */
+  '20261204_0300_quality_import_queue': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table quality_import_jobs add column queue_job_id bigint, add column rows_staged integer`.execute(
+        db,
+      );
+    },
+  },
 };

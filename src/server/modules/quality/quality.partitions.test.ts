@@ -32,7 +32,7 @@ async function newExam() {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ worker: true });
   const db = t.ctx.db;
   const a = await buildSchool(db, { code: 'PTA' });
   const b = await buildSchool(db, { code: 'PTB', location_class: 'rural' });

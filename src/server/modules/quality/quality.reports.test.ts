@@ -32,7 +32,7 @@ const NAMES = ['赵小明', '钱小红', '孙小刚', '周大A', '吴大B'];
 const ID_NUMBER = '330481201403031234';
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ worker: true });
   const db = t.ctx.db;
   const a = await buildSchool(db, { code: 'SRA', name: '城区核心校', location_class: 'urban' });
   const b = await buildSchool(db, { code: 'SRB', name: '乡村成员校', location_class: 'rural' });

@@ -55,7 +55,7 @@ const langQuery = z.object({ lang: z.enum(['zh', 'en']).optional() });
 export function qualityRoutes(app: ZodApp, ctx: AppContext) {
   const exams = new ExamsService(ctx.db);
   const classes = new ClassesService(ctx.db);
-  const imports = new QualityImportService(ctx.dbh, ctx.storage);
+  const imports = new QualityImportService(ctx.dbh, ctx.storage, ctx.jobBell);
   const stats = new QualityStatsService(ctx.db);
   const reports = new QualityReportService(ctx.db);
 
@@ -244,8 +244,8 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
       const file = await req.file();
       if (!file) throw badRequest('缺少文件（字段名 file）', 'The file is missing (field name file)');
       const tooLarge = () => (file.file.truncated ? Math.round(ctx.config.uploadLimitBytes / 1048576) : null);
+      // stored and queued: the check runs on the job queue (poll the job)
       const job = await imports.upload(caller, req.params.id, req.query.level, file.filename, file.file, tooLarge);
-      imports.startCheck(caller.actor, job.id);
       return reply.status(202).send(job);
     },
   );
@@ -292,7 +292,6 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
     async (req, reply) => {
       const caller = callerOf(req);
       const job = await imports.claim(caller, req.params.jobId);
-      imports.startCommit(caller, job.id);
       return reply.status(202).send(job);
     },
   );

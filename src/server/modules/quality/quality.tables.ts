@@ -104,6 +104,10 @@ export interface QualityImportJobTable {
   committed_at: string | null;
   /** Set when the source file was deleted from storage (retention). */
   file_deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the queued job checking or committing it (jobs.id), while there is one */
+  queue_job_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** rows in the staging table when the check passed */
+  rows_staged: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface QualityImportErrorTable {
