@@ -16,6 +16,15 @@ const c: Record<string, Client> = {};
 const u: Record<string, { id: number; username: string }> = {};
 const ids: Record<string, number> = {};
 
+const sample = (userId: number, key: string) => ({
+  userId,
+  kind: 'action_item_due' as const,
+  dedupeKey: key,
+  title: key,
+  titleEn: key,
+  body: key,
+  bodyEn: key,
+});
 const note = (userId: number, key: string, o: Partial<Parameters<typeof notify>[1]> = {}) =>
   notify(t.ctx.db, {
     userId,
@@ -78,6 +87,18 @@ describe('my notifications', () => {
     expect(body).toMatchObject({ total: 2, unread: 2 });
     expect(body.items[0]).toMatchObject({ titleEn: 'Title a-2', link: '/meetings', readAt: null, deliveries: [] });
     expect((await c.b!.get('/api/v1/notifications')).json()).toMatchObject({ total: 1, unread: 1 });
+  });
+
+  it('inside a caller’s transaction, commits or rolls back with it', async () => {
+    await expect(
+      t.ctx.db.transaction().execute(async (tx) => {
+        expect(await notify(tx, sample(u.a!.id, 'rolled-back'))).not.toBeNull();
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(
+      await t.ctx.db.selectFrom('notifications').select('id').where('dedupe_key', '=', 'rolled-back').execute(),
+    ).toEqual([]);
   });
 
   it('a repeated key adds nothing', async () => {

@@ -55,7 +55,7 @@ async function choicesOf(db: Db, userId: number): Promise<Map<string, ChannelCho
  * call this every few minutes. Returns the new notification's id, or null when it already existed.
  */
 export async function notify(db: Db, n: NotifyInput): Promise<number | null> {
-  return db.transaction().execute(async (tx) => {
+  const record = async (tx: Db) => {
     const id = await repo.insertNotification(tx, { ...n, link: n.link ?? null });
     if (id === null) return null;
     const choices = await choicesOf(tx, n.userId);
@@ -65,7 +65,9 @@ export async function notify(db: Db, n: NotifyInput): Promise<number | null> {
       EXTERNAL_CHANNELS.filter((c) => choices.get(c)!.kinds.includes(n.kind)),
     );
     return id;
-  });
+  };
+  // a caller inside its own transaction notifies with it: the notification commits with the change it reports
+  return db.isTransaction ? record(db) : db.transaction().execute(record);
 }
 
 const missing = () => nothingFound('通知不存在', 'No such notification');
