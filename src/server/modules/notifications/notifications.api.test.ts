@@ -66,7 +66,7 @@ beforeAll(async () => {
     lead: await buildUser(db, 'community_lead', { kind: 'community', id: community.id }),
     county: await buildUser(db, 'bureau_admin', { kind: 'region', id: '330481' }),
   });
-  for (const k of ['a', 'b', 'p1']) c[k] = await login(t.app, u[k]!.username, USER_PASSWORD);
+  for (const k of ['a', 'b', 'p1', 'lead']) c[k] = await login(t.app, u[k]!.username, USER_PASSWORD);
 });
 afterAll(async () => t?.close());
 
@@ -184,6 +184,7 @@ describe('preferences', () => {
 });
 
 describe('the scan', () => {
+  const planKey = (kind: string, school: string) => `work-plan:${ids.plan}:${kind}:${school}:::2026-10`;
   const scan = async () => {
     await enqueueJob(t.ctx.db, scanNotifications, {});
     await new JobWorker(t.ctx, [scanNotifications] as JobKind<unknown>[]).drain();
@@ -244,6 +245,18 @@ describe('the scan', () => {
     }>`insert into mentorships (mentor_teacher_id, apprentice_teacher_id, signed_on, goals, observations_per_month)
       values (${ids.tA}, ${ids.tB}, '2026-09-01', '每月听课', 1) returning id`.execute(db);
     ids.pair = pair.rows[0]!.id;
+    // a work plan whose October targets were missed (one the member school's, one the community's)
+    const plan = await c.lead!.post('/api/v1/work-plans', {
+      communityId: ids.community,
+      semester: '2026-2027-1',
+      title: '秋季工作计划',
+      targets: [
+        { kind: 'lecture', count: 1, month: '2026-10', schoolId: ids.s2 },
+        { kind: 'joint_prep', count: 1, month: '2026-10' },
+      ],
+    });
+    expect(plan.statusCode).toBe(201);
+    ids.plan = plan.json().id;
     await scan();
   });
 
@@ -255,24 +268,29 @@ describe('the scan', () => {
     expect(await keysOf(u.b!.id)).toEqual([`exchange:${ids.exchange}:ending`, `minutes-signer:${ids.signer2}`]);
   });
 
-  it('a principal hears about their school’s signature, items, postings and mentors — not another school’s', async () => {
+  it('a principal hears about their school’s signature, items, postings, mentors and plan targets — not another school’s', async () => {
     expect(await keysOf(u.p1!.id)).toEqual([
       `exchange:${ids.exchange}:ending`,
       `mentorship:${ids.pair}:2026-11`,
       `minutes-signer:${ids.signer1}`,
+      planKey('joint_prep', ''),
     ]);
     expect(await keysOf(u.p2!.id)).toEqual([
       `action-item:${ids.itemOverdue}:overdue`,
       `exchange:${ids.exchange}:ending`,
+      planKey('joint_prep', ''),
+      planKey('lecture', '周王庙小学'),
     ]);
     expect(await keysOf(u.p3!.id)).toEqual([]);
     expect(await keysOf(u.c!.id)).toEqual([]);
   });
 
-  it('the community lead hears about every open item of the community; the county bureau nothing', async () => {
+  it('the community lead hears about every open item and lagging plan target of the community; the county bureau nothing', async () => {
     expect(await keysOf(u.lead!.id)).toEqual([
       `action-item:${ids.itemDue}:due`,
       `action-item:${ids.itemOverdue}:overdue`,
+      planKey('joint_prep', ''),
+      planKey('lecture', '周王庙小学'),
     ]);
     expect(await keysOf(u.county!.id)).toEqual([]);
   });
