@@ -90,7 +90,31 @@ const envSchema = z.object({
   GONGJIN_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   /** bearer token Prometheus sends to GET /metrics; unset: no /metrics */
   GONGJIN_METRICS_TOKEN: z.string().min(16).optional(),
+  // --- notification channels (modules/notifications); each is off while unset ---
+  /** smtp://user:pass@host:port or smtps://…; the sender from GONGJIN_SMTP_FROM or the URL's ?from= */
+  GONGJIN_SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
+    .optional(),
+  GONGJIN_SMTP_FROM: z.string().min(3).optional(),
+  /** a DingTalk group robot's webhook (https://oapi.dingtalk.com/robot/send?access_token=…) */
+  GONGJIN_DINGTALK_WEBHOOK: z.string().url().optional(),
+  /** the robot's signing secret (加签 SEC…); unset: the robot checks keywords or addresses instead */
+  GONGJIN_DINGTALK_SECRET: z.string().min(1).optional(),
+  /** a WeCom group robot's webhook (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…) */
+  GONGJIN_WECOM_WEBHOOK: z.string().url().optional(),
+  /** how long one send may take before it counts as failed (and is retried) */
+  GONGJIN_NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(10_000),
 });
+
+/** Where notifications go besides the in-app bell (GONGJIN_SMTP_*, GONGJIN_DINGTALK_*, GONGJIN_WECOM_*). */
+export interface NotifyChannelsConfig {
+  smtp: { url: string; from: string } | null;
+  dingtalk: { webhook: string; secret: string | undefined } | null;
+  wecom: { webhook: string } | null;
+  timeoutMs: number;
+}
 
 /** The OpenID provider a deployment signs in through (GONGJIN_OIDC_*), or null when SSO is off. */
 export interface OidcConfig {
@@ -139,6 +163,7 @@ export interface Config {
   metricsToken: string | undefined;
   /** a running job's lease in seconds: how soon a dead instance's jobs are taken over */
   jobLeaseSeconds: number;
+  notify: NotifyChannelsConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -190,5 +215,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importRetentionDays: e.GONGJIN_IMPORT_RETENTION_DAYS,
     metricsToken: e.GONGJIN_METRICS_TOKEN,
     jobLeaseSeconds: e.GONGJIN_JOB_LEASE_SECONDS,
+    notify: {
+      smtp: e.GONGJIN_SMTP_URL
+        ? { url: e.GONGJIN_SMTP_URL, from: smtpFrom(e.GONGJIN_SMTP_URL, e.GONGJIN_SMTP_FROM) }
+        : null,
+      dingtalk: e.GONGJIN_DINGTALK_WEBHOOK
+        ? { webhook: e.GONGJIN_DINGTALK_WEBHOOK, secret: e.GONGJIN_DINGTALK_SECRET }
+        : null,
+      wecom: e.GONGJIN_WECOM_WEBHOOK ? { webhook: e.GONGJIN_WECOM_WEBHOOK } : null,
+      timeoutMs: e.GONGJIN_NOTIFY_TIMEOUT_MS,
+    },
   };
+}
+
+/** The sender: GONGJIN_SMTP_FROM, else the URL's ?from=, else the SMTP user at the server's host. */
+function smtpFrom(url: string, from: string | undefined): string {
+  if (from) return from;
+  const u = new URL(url);
+  const fromParam = u.searchParams.get('from');
+  if (fromParam) return fromParam;
+  const user = decodeURIComponent(u.username);
+  return user.includes('@') ? user : `${user || 'gongjin'}@${u.hostname}`;
 }

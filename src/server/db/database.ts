@@ -8,6 +8,7 @@ import type { ExchangeTables } from '../modules/exchange/exchange.tables.js';
 import type { IoTables } from '../modules/io/io.tables.js';
 import type { JobsTables } from '../modules/jobs/jobs.tables.js';
 import type { MeetingsTables } from '../modules/meetings/meetings.tables.js';
+import type { NotificationsTables } from '../modules/notifications/notifications.tables.js';
 import type { QualityTables } from '../modules/quality/quality.tables.js';
 import type { PlannerTables } from '../modules/planner/planner.tables.js';
 import type { RegistryTables } from '../modules/registry/registry.tables.js';
@@ -29,4 +30,5 @@ export interface Database
     QualityTables,
     ExchangeTables,
     DashboardTables,
-    AssessmentTables {}
+    AssessmentTables,
+    NotificationsTables {}

@@ -9,6 +9,7 @@ import { ioModule } from './io/io.module.js';
 import { jobsModule } from './jobs/jobs.module.js';
 import { meetingsModule } from './meetings/meetings.module.js';
 import type { GongjinModule } from './module.js';
+import { notificationsModule } from './notifications/notifications.module.js';
 import { plannerModule } from './planner/planner.module.js';
 import { qualityModule } from './quality/quality.module.js';
 import { registryModule } from './registry/registry.module.js';
@@ -32,6 +33,7 @@ export const modules: readonly GongjinModule[] = [
   assessmentModule,
   plannerModule,
   dashboardModule,
+  notificationsModule,
 ];
 
 export function allMigrations(list: readonly GongjinModule[] = modules): Record<string, Migration> {

@@ -133,6 +133,7 @@ export const http = {
   post: <T>(path: string, body?: unknown, query?: QueryParams) =>
     api<T>(path, { method: 'POST', body: body ?? {}, query }),
   patch: <T>(path: string, body: unknown) => api<T>(path, { method: 'PATCH', body }),
+  put: <T>(path: string, body: unknown) => api<T>(path, { method: 'PUT', body }),
   del: (path: string) => api<void>(path, { method: 'DELETE' }),
 };
 

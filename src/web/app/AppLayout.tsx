@@ -17,6 +17,7 @@ import { useSsoAwareLogout } from '../api/identity';
 import { useLabels } from '../components/labels';
 import { changeLanguage } from '../i18n';
 import { ChangePasswordModal } from './ChangePasswordModal';
+import { NotificationBell } from './NotificationBell';
 import { SessionsModal } from './SessionsModal';
 import { TotpModal } from './TotpModal';
 import { MENU_GROUPS, modulesFor } from './modules';
@@ -131,6 +132,7 @@ export function AppLayout() {
               {t('productName')}
             </Typography.Text>
             <Flex align="center" gap={16}>
+              {me ? <NotificationBell /> : null}
               <Dropdown
                 menu={{
                   items: langMenu,

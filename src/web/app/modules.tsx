@@ -19,6 +19,7 @@ import { ScheduleOutlined } from '@ant-design/icons';
 import { CalendarOutlined } from '@ant-design/icons';
 import { TrophyOutlined } from '@ant-design/icons';
 import { SwapOutlined } from '@ant-design/icons';
+import { BellOutlined } from '@ant-design/icons';
 
 /**
  * The page registry. A module (activities, exchange, meetings, resources, assessment, quality,
@@ -197,6 +198,11 @@ export const MODULES: AppModule[] = [
       { path: 'exchange/mentorships', component: page(() => import('../pages/exchange/MentorshipsPage')) },
       { path: 'exchange/studios', component: page(() => import('../pages/exchange/StudiosPage')) },
     ],
+  },
+  {
+    key: 'notifications',
+    menu: { label: 'notifications:nav', icon: <BellOutlined />, path: '/notifications', group: 'system' },
+    routes: [{ path: 'notifications', component: page(() => import('../pages/notifications/NotificationsPage')) }],
   },
 ];
 

@@ -41,6 +41,8 @@ describe('scheduled maintenance', () => {
       'auth.expire-sign-ins',
       'dashboard.prune-snapshots',
       'io.sweep-import-files',
+      'notifications.deliver',
+      'notifications.scan',
       'quality.drop-stale-staging',
     ]);
     const lines: { message: string; data: Record<string, unknown> }[] = [];
@@ -55,6 +57,9 @@ describe('scheduled maintenance', () => {
       },
       { kind: 'dashboard.prune-snapshots', status: 'done', result: { snapshots: 1 } },
       { kind: 'io.sweep-import-files', status: 'done', result: { files: 0 } },
+      // nothing to notify about, no channel configured
+      { kind: 'notifications.deliver', status: 'done', result: { sent: 0, waiting: 0 } },
+      { kind: 'notifications.scan', status: 'done', result: { found: 0, created: 0 } },
       { kind: 'quality.drop-stale-staging', status: 'done', result: { tables: 1 } },
     ]);
     expect((await sql<{ id: string }>`select id from sessions`.execute(db)).rows.map((r) => r.id)).toEqual(['live']);
