@@ -7,6 +7,7 @@ import {
   createBackup,
   locationOf,
   pgliteInUse,
+  pgliteInUseError,
   restoreBackup,
   verifyBackup,
   type BackupManifest,
@@ -22,13 +23,7 @@ export async function runBackupCommand(config: Config, out: string, appVersion: 
         throw new BackupError(
           `没有找到内置数据库 / no embedded database at ${dir} (GONGJIN_DATA_DIR=${config.dataDir})`,
         );
-      if (pgliteInUse(dir))
-        throw new BackupError(
-          `内置数据库正被运行中的服务使用（或上次没有正常关闭）：${dir}\n` +
-            '内置数据库只能由一个进程打开：请先停止服务再备份；若服务已经停止，请启动并正常停止一次再试。\n' +
-            `The embedded database is in use by a running server (or was not shut down cleanly): ${dir}\n` +
-            'Only one process may open it: stop the server, then back up; if it is already stopped, start and stop it once cleanly and try again.',
-        );
+      if (pgliteInUse(dir)) throw pgliteInUseError(dir, '备份');
     }
     const dbh = await connect({ databaseUrl: loc.databaseUrl, pgliteDir: loc.pgliteDir, poolSize: 2 });
     let manifest: BackupManifest;
@@ -64,8 +59,10 @@ export async function runRestoreCommand(
       console.log(summary(manifest));
       return 0;
     }
+    const { allMigrations } = await import('../server/modules/index.js');
     const { manifest, movedAside } = await restoreBackup(path.resolve(file), locationOf(config), {
       force: Boolean(opts.force),
+      knownMigrations: Object.keys(allMigrations()),
     });
     console.log(`恢复完成 / restore complete: ${path.resolve(file)}`);
     console.log(summary(manifest));

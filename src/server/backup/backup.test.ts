@@ -10,8 +10,21 @@ import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { connect, type Db } from '../db/connection.js';
 import { seedDemoCounty } from '../demo/seed-all.js';
-import { createTestContext, openTestDatabase } from '../test/harness.js';
-import { BackupError, createBackup, restoreBackup, verifyBackup, type BackupLocation } from './backup.js';
+import { allMigrations, modules } from '../modules/index.js';
+import { buildUser, USER_PASSWORD } from '../test/factories.js';
+import { createTestApp, createTestContext, login, loginAdmin, openTestDatabase } from '../test/harness.js';
+import {
+  BackupError,
+  createBackup,
+  restoreBackup as restoreWith,
+  verifyBackup,
+  type BackupLocation,
+} from './backup.js';
+import { backupModule } from './backup.routes.js';
+
+const known = Object.keys(allMigrations());
+const restoreBackup = (file: string, target: BackupLocation, opts: { force?: boolean } = {}) =>
+  restoreWith(file, target, { ...opts, knownMigrations: known });
 
 /**
  * The demo county plus a few stored files is backed up, then restored into a fresh database of the
@@ -226,5 +239,39 @@ describe('the backup command', () => {
     const manifest = await verifyBackup(out);
     expect(manifest.database.kind).toBe(usePostgres ? 'postgresql' : 'pglite');
     if (usePostgres) expect(manifest.tables).toEqual(await counts(ctx.db));
+  });
+});
+
+describe('POST /api/v1/admin/backup', () => {
+  it('sends the national administrator the same archive from the running server, and nobody else', async () => {
+    const t = await createTestApp({ modules: [...modules, backupModule] });
+    try {
+      await t.ctx.storage.put('x/report.pdf', Readable.from(Buffer.from('%PDF-1.4 stored while running')));
+      const county = await buildUser(t.ctx.db, 'bureau_admin', { kind: 'region', id: '330481' });
+      const countyClient = await login(t.app, county.username, USER_PASSWORD);
+      expect((await countyClient.post('/api/v1/admin/backup')).statusCode).toBe(403);
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/admin/backup', payload: {} })).statusCode).toBe(401);
+
+      const admin = await loginAdmin(t.app);
+      const res = await admin.post('/api/v1/admin/backup');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/x-tar');
+      const file = path.join(work, 'from-server.tar');
+      fs.writeFileSync(file, res.rawPayload);
+      const manifest = await verifyBackup(file);
+      expect(manifest.database.kind).toBe(t.ctx.dbh.kind);
+      expect(manifest.files.map((f) => f.key)).toEqual(['x/report.pdf']);
+      // the counts are the snapshot's: the audit entry of this backup is written after it
+      const now = await counts(t.ctx.db);
+      expect(manifest.tables).toEqual({ ...now, audit_log: now.audit_log! - 1 });
+      // nothing left in the data directory
+      expect(fs.readdirSync(path.join(t.ctx.config.dataDir, 'backup-tmp'))).toEqual([]);
+
+      const target = await freshTarget('from-server');
+      await restoreBackup(file, target);
+      expect(await withTarget(target, counts)).toEqual(manifest.tables);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -7,7 +7,6 @@ import { PGlite } from '@electric-sql/pglite';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { DatabaseKind, DbHandle } from '../db/connection.js';
-import { allMigrations } from '../modules/index.js';
 import { FileSink, NotAnArchiveError, readTarIndex, tarEnd, writeEntry, type TarEntry } from './tar.js';
 
 /**
@@ -180,7 +179,7 @@ export function pgliteInUse(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'postmaster.pid'));
 }
 
-function pgliteInUseError(dir: string, doing: '备份' | '恢复'): BackupError {
+export function pgliteInUseError(dir: string, doing: '备份' | '恢复'): BackupError {
   const en = doing === '备份' ? 'back it up' : 'restore into it';
   return new BackupError(
     `内置数据库正被运行中的服务使用（或上次没有正常关闭）：${dir}\n` +
@@ -491,7 +490,11 @@ function countMismatch(want: Record<string, number>, got: Record<string, number>
 export async function restoreBackup(
   file: string,
   target: BackupLocation,
-  opts: { force?: boolean } = {},
+  opts: {
+    force?: boolean;
+    /** the migrations this program has (modules/index.ts); a backup with others comes from a newer version */
+    knownMigrations: readonly string[];
+  },
 ): Promise<RestoreResult> {
   const b = await openBackup(file);
   const stamp = STAMP();
@@ -505,7 +508,7 @@ export async function restoreBackup(
           `This is a backup of ${manifest.database.kind === 'pglite' ? 'the embedded database (PGlite)' : 'a PostgreSQL database'}; ` +
           `it restores only into the same kind, and this installation uses ${target.kind === 'pglite' ? 'the embedded database (no DATABASE_URL)' : 'PostgreSQL (DATABASE_URL)'}. Nothing was changed.`,
       );
-    const known = new Set(Object.keys(allMigrations()));
+    const known = new Set(opts.knownMigrations);
     const unknown = manifest.database.migrations.filter((m) => !known.has(m));
     if (unknown.length)
       throw new BackupError(
