@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import { callerOf, type Actor } from '../http/actor.js';
 import { ForbiddenError } from '../http/errors.js';
 import { contentDisposition } from '../http/file-response.js';
-import type { GongjinModule, ZodApp } from '../modules/module.js';
+import type { ZodApp } from '../modules/module.js';
 import { recordAudit } from '../modules/audit/index.js';
 import { NATION_CODE } from '../../shared/regions.js';
 import { createBackup } from './backup.js';
@@ -74,6 +74,3 @@ export function backupRoutes(app: ZodApp, ctx: AppContext) {
     },
   );
 }
-
-/** Mounts the backup endpoint; listed in modules/index.ts like any module (no tables of its own). */
-export const backupModule: GongjinModule = { name: 'backup', migrations: {}, routes: backupRoutes };

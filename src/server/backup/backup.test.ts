@@ -10,7 +10,7 @@ import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { connect, type Db } from '../db/connection.js';
 import { seedDemoCounty } from '../demo/seed-all.js';
-import { allMigrations, modules } from '../modules/index.js';
+import { allMigrations } from '../modules/index.js';
 import { buildUser, USER_PASSWORD } from '../test/factories.js';
 import { createTestApp, createTestContext, login, loginAdmin, openTestDatabase } from '../test/harness.js';
 import {
@@ -20,7 +20,6 @@ import {
   verifyBackup,
   type BackupLocation,
 } from './backup.js';
-import { backupModule } from './backup.routes.js';
 
 const known = Object.keys(allMigrations());
 const restoreBackup = (file: string, target: BackupLocation, opts: { force?: boolean } = {}) =>
@@ -244,7 +243,7 @@ describe('the backup command', () => {
 
 describe('POST /api/v1/admin/backup', () => {
   it('sends the national administrator the same archive from the running server, and nobody else', async () => {
-    const t = await createTestApp({ modules: [...modules, backupModule] });
+    const t = await createTestApp();
     try {
       await t.ctx.storage.put('x/report.pdf', Readable.from(Buffer.from('%PDF-1.4 stored while running')));
       const county = await buildUser(t.ctx.db, 'bureau_admin', { kind: 'region', id: '330481' });

@@ -3,6 +3,7 @@ import { activitiesModule } from './activities/activities.module.js';
 import { assessmentModule } from './assessment/assessment.module.js';
 import { auditModule } from './audit/audit.module.js';
 import { authModule } from './auth/auth.module.js';
+import { backupModule } from './backup/backup.module.js';
 import { dashboardModule } from './dashboard/dashboard.module.js';
 import { exchangeModule } from './exchange/exchange.module.js';
 import { ioModule } from './io/io.module.js';
@@ -32,6 +33,7 @@ export const modules: readonly GongjinModule[] = [
   assessmentModule,
   plannerModule,
   dashboardModule,
+  backupModule,
 ];
 
 export function allMigrations(list: readonly GongjinModule[] = modules): Record<string, Migration> {
