@@ -110,6 +110,26 @@ program
     process.exitCode = await runExportCommand(loadConfig(), opts.kind, opts.out, opts.region);
   });
 
+program
+  .command('backup')
+  .description('备份数据库与文件 Back up the database and the stored files into one archive (see docs/operations.md)')
+  .requiredOption('--out <file>', 'the archive to write (.tar); an existing file is not overwritten')
+  .action(async (opts: { out: string }) => {
+    const { runBackupCommand } = await import('./backup.js');
+    process.exitCode = await runBackupCommand(loadConfig(), opts.out, program.version() ?? 'unknown');
+  });
+
+program
+  .command('restore')
+  .description('从备份恢复 Restore a backup into this installation (an empty database unless --force)')
+  .argument('<file>', 'archive written by gongjin backup')
+  .option('--force', 'replace existing data (the old PGlite and files directories are kept beside them)')
+  .option('--check', 'only verify the archive (every sha256); change nothing')
+  .action(async (file: string, opts: { force?: boolean; check?: boolean }) => {
+    const { runRestoreCommand } = await import('./backup.js');
+    process.exitCode = await runRestoreCommand(loadConfig(), file, opts);
+  });
+
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);

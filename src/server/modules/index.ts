@@ -3,6 +3,7 @@ import { activitiesModule } from './activities/activities.module.js';
 import { assessmentModule } from './assessment/assessment.module.js';
 import { auditModule } from './audit/audit.module.js';
 import { authModule } from './auth/auth.module.js';
+import { backupModule } from './backup/backup.module.js';
 import { dashboardModule } from './dashboard/dashboard.module.js';
 import { exchangeModule } from './exchange/exchange.module.js';
 import { ioModule } from './io/io.module.js';
@@ -34,6 +35,7 @@ export const modules: readonly GongjinModule[] = [
   plannerModule,
   dashboardModule,
   notificationsModule,
+  backupModule,
 ];
 
 export function allMigrations(list: readonly GongjinModule[] = modules): Record<string, Migration> {
