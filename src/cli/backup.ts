@@ -11,7 +11,7 @@ import {
   restoreBackup,
   verifyBackup,
   type BackupManifest,
-} from '../server/backup/backup.js';
+} from '../server/modules/backup/backup.js';
 
 /** `gongjin backup --out FILE`: exit code 0, or 1 with a bilingual message. */
 export async function runBackupCommand(config: Config, out: string, appVersion: string): Promise<number> {

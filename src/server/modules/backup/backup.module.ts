@@ -1,5 +1,5 @@
 import type { GongjinModule } from '../module.js';
-import { backupRoutes } from '../../backup/backup.routes.js';
+import { backupRoutes } from './backup.routes.js';
 
-/** POST /api/v1/admin/backup (the code lives in src/server/backup, shared with the CLI). */
+/** POST /api/v1/admin/backup (the code here is shared with the CLI: gongjin backup / restore). */
 export const backupModule: GongjinModule = { name: 'backup', migrations: {}, routes: backupRoutes };

@@ -5,8 +5,8 @@ import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { z } from 'zod';
-import type { Config } from '../config.js';
-import type { DatabaseKind, DbHandle } from '../db/connection.js';
+import type { Config } from '../../config.js';
+import type { DatabaseKind, DbHandle } from '../../db/connection.js';
 import { FileSink, NotAnArchiveError, readTarIndex, tarEnd, writeEntry, type TarEntry } from './tar.js';
 
 /**

@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AppContext } from '../context.js';
-import { callerOf, type Actor } from '../http/actor.js';
-import { ForbiddenError } from '../http/errors.js';
-import { contentDisposition } from '../http/file-response.js';
-import type { ZodApp } from '../modules/module.js';
-import { recordAudit } from '../modules/audit/index.js';
-import { NATION_CODE } from '../../shared/regions.js';
+import type { AppContext } from '../../context.js';
+import { callerOf, type Actor } from '../../http/actor.js';
+import { ForbiddenError } from '../../http/errors.js';
+import { contentDisposition } from '../../http/file-response.js';
+import type { ZodApp } from '../module.js';
+import { recordAudit } from '../audit/index.js';
+import { NATION_CODE } from '../../../shared/regions.js';
 import { createBackup } from './backup.js';
 
 /** A backup holds every region's data: only the national administrator may take one. */

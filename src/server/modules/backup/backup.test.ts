@@ -5,14 +5,14 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runBackupCommand } from '../../cli/backup.js';
-import { loadConfig } from '../config.js';
-import type { AppContext } from '../context.js';
-import { connect, type Db } from '../db/connection.js';
-import { seedDemoCounty } from '../demo/seed-all.js';
-import { allMigrations } from '../modules/index.js';
-import { buildUser, USER_PASSWORD } from '../test/factories.js';
-import { createTestApp, createTestContext, login, loginAdmin, openTestDatabase } from '../test/harness.js';
+import { runBackupCommand } from '../../../cli/backup.js';
+import { loadConfig } from '../../config.js';
+import type { AppContext } from '../../context.js';
+import { connect, type Db } from '../../db/connection.js';
+import { seedDemoCounty } from '../../demo/seed-all.js';
+import { allMigrations } from '../index.js';
+import { buildUser, USER_PASSWORD } from '../../test/factories.js';
+import { createTestApp, createTestContext, login, loginAdmin, openTestDatabase } from '../../test/harness.js';
 import {
   BackupError,
   createBackup,
