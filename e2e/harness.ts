@@ -53,7 +53,7 @@ export async function startE2E(
   await opts.seed?.(ctx);
   const app = await buildApp(ctx, { logger: false, webRoot: WEB_ROOT });
   // like a real server: background work (imports, reports) runs on the job queue in this process
-  const worker = new JobWorker(ctx, jobContributions(modules).kinds, [], { pollMs: 200 });
+  const worker = new JobWorker(ctx, jobContributions(modules).kinds, [], { pollMs: 200, modules });
   await worker.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -50,7 +50,7 @@ export async function runImportCommand(config: Config, file: string, kind: strin
     for (const e of job.errors) console.log(`  第 ${e.row} 行 [${e.column}] ${e.message}`);
     if (job.errorCount > 0) return 1;
     if (dryRun) return 0;
-    const done = await service.commit(caller, job.id);
+    const done = await service.commit(caller, job.id, { inline: true });
     console.log(`committed: ${done.result?.created ?? 0} created, ${done.result?.updated ?? 0} updated`);
     return 0;
   } catch (e) {

@@ -41,6 +41,7 @@ export async function serve(config: Config) {
   const worker = new JobWorker(ctx, kinds, schedules, {
     log: (level, message, data) => app.log[level](data, message),
     leaseSeconds: config.jobLeaseSeconds,
+    modules,
     onFinished: (kind, outcome, seconds, result) => app.jobMetrics.jobFinished(kind, outcome, seconds, result),
   });
   await worker.start();

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Db, DbHandle } from '../db/connection.js';
 import type { BlobStorage } from '../storage/blob-storage.js';
+import type { GongjinModule } from '../modules/module.js';
 
 /** What a job's handler receives. */
 export interface JobContext {
@@ -10,6 +11,8 @@ export interface JobContext {
   storage: BlobStorage;
   config: Config;
   now: () => Date;
+  /** the installed modules (what the app was built with): e.g. the import kinds they declare */
+  modules: readonly GongjinModule[];
   /** aborted when the job's time is up or the worker stops: long handlers check it between steps */
   signal: AbortSignal;
   /** 1 on the first run; more when an earlier run failed, timed out or died with its worker */

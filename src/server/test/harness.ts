@@ -124,6 +124,7 @@ export async function createTestApp(opts: TestOptions = {}): Promise<TestApp> {
   const worker = opts.worker
     ? new JobWorker(ctx, jobContributions(opts.modules ?? modules).kinds, [], {
         pollMs: 200,
+        modules: opts.modules ?? modules,
         onFinished: (kind, outcome, seconds, result) => app.jobMetrics.jobFinished(kind, outcome, seconds, result),
         log: (level, message, data) => {
           if (level === 'error' || process.env.DBG) console.error(`[test worker] ${message}`, data);

@@ -31,7 +31,19 @@ export function uploadImport(kind: ImportKind, file: File): Promise<ImportJob> {
 
 export const useCommitImport = () =>
   useApiMutation<string, ImportJob>({
-    mutationFn: (id) => http.post<ImportJob>(`/imports/${id}/commit`),
+    // the commit runs on the server's job queue: a large file comes back `committing`; poll it
+    mutationFn: async (id) => {
+      let job = await http.post<ImportJob>(`/imports/${id}/commit`);
+      while (job.status === 'committing') {
+        await new Promise((r) => setTimeout(r, 1000));
+        job = await http.get<ImportJob>(`/imports/${id}`);
+      }
+      if (job.status === 'failed') {
+        const e = job.errors[0];
+        throw new Error(e ? (apiLanguage() === 'en' ? e.messageEn : e.message) : 'failed');
+      }
+      return job;
+    },
     invalidate: [importKeys.all, schoolKeys.all, teacherKeys.all, statsKeys.all, communityKeys.all],
     success: 'imports:committed',
   });

@@ -8,7 +8,7 @@ let t: TestApp;
 let admin: Client;
 let school: { id: number; code: string };
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ worker: true });
   admin = await loginAdmin(t.app);
   school = await buildSchool(t.ctx.db, { code: '3304815501', name: '海宁市映射测试小学' });
 });

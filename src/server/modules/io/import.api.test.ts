@@ -8,7 +8,7 @@ let admin: Client;
 let schoolCode: string;
 let schoolId: number;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ worker: true });
   admin = await loginAdmin(t.app);
   const s = await buildSchool(t.ctx.db, { code: '3304810101', name: '海宁市导入测试小学' });
   schoolCode = s.code;

@@ -23,7 +23,7 @@ let bureau: Actor;
 let examId: number;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ worker: true });
   admin = await loginAdmin(t.app);
   const ids: number[] = [];
   for (const code of CORPUS_SCHOOLS) ids.push((await buildSchool(t.ctx.db, { code })).id);

@@ -131,7 +131,7 @@ describe('every import kind reads the same file in every encoding', () => {
   let examId: number;
   let bureau: Actor;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ worker: true });
     admin = await loginAdmin(t.app);
     const s = await buildSchool(t.ctx.db, { code: 'ENC01' });
     const user = await buildUser(t.ctx.db, 'bureau_admin', { kind: 'region', id: HAINING });

@@ -15,7 +15,7 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/li
 let t: TestApp;
 let admin: Client;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ worker: true });
   admin = await loginAdmin(t.app);
   await seedRoundTrip(t, admin);
 });

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
-import type { Actor, Caller } from '../../http/actor.js';
+import { z } from 'zod';
+import type { JobBell } from '../../context.js';
+import { callerSchema, type Actor, type Caller } from '../../http/actor.js';
 import {
   AppError,
   ConflictError,
@@ -36,6 +38,21 @@ import type { ImportJobRow } from './io.tables.js';
 import { dropImportFile } from './retention.js';
 import { parserChoices } from './cell-parsers.js';
 import { buildTemplate } from './template-workbook.js';
+import { enqueueJob } from '../jobs/index.js';
+
+/**
+ * The queue's side of a commit (io.jobs.ts adds what it runs). One transaction: a run cut short by a
+ * crash wrote nothing and runs again; after its last attempt the import ends `failed`, with why.
+ */
+export const IMPORT_COMMIT = {
+  name: 'io.import-commit',
+  payload: z.object({ importId: z.string().uuid(), caller: callerSchema }),
+  timeoutSeconds: 3600,
+  maxAttempts: 3,
+};
+export type ImportCommitPayload = z.infer<typeof IMPORT_COMMIT.payload>;
+/** How long the commit request waits for the queued commit: a county's file answers in one round trip. */
+const COMMIT_WAIT_MS = 50_000;
 
 /** The spreadsheet kinds the installed modules declare (manifest `imports`), by kind. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -103,6 +120,7 @@ export class ImportService {
     private readonly db: Db,
     private readonly storage: BlobStorage,
     private readonly kinds: ImportKinds,
+    private readonly jobBell?: JobBell,
   ) {}
 
   /** The declared kind; a kind no installed module declares is not offered. */
@@ -456,11 +474,17 @@ export class ImportService {
   }
 
   /**
-   * Writes the whole file in one transaction, re-checking every row (the data may have changed
-   * since the preview). Any bad row rolls everything back. Claiming the job first means two
-   * clicks, or two server instances, cannot commit it twice.
+   * Claims the job (two clicks, or two server instances, cannot commit it twice) and queues the
+   * commit on the job queue, then waits a while for it: a file of a county's size comes back
+   * committed (or with the rows that changed since the preview) in this one request; a larger one
+   * comes back `committing` and the page polls the job. `inline` commits in this process instead
+   * (the command line, which runs no worker).
    */
-  async commit(caller: Caller, id: string): Promise<ImportJob> {
+  async commit(
+    caller: Caller,
+    id: string,
+    { inline = false, waitMs = COMMIT_WAIT_MS }: { inline?: boolean; waitMs?: number } = {},
+  ): Promise<ImportJob> {
     const job = await this.own(caller.actor, id);
     if (job.status === 'invalid')
       throw new ValidationError(job.errors as never, 'import_has_errors', { count: job.error_count });
@@ -478,11 +502,51 @@ export class ImportService {
       .returning('id')
       .executeTakeFirst();
     if (!claimed) throw new ConflictError('import_state', { status: job.status });
+    if (inline) {
+      try {
+        await this.runCommit(caller, id);
+      } catch (e) {
+        await this.db.updateTable('import_jobs').set({ status: 'validated' }).where('id', '=', id).execute();
+        throw e;
+      }
+    } else {
+      await enqueueJob(this.db, IMPORT_COMMIT, { importId: id, caller });
+      this.jobBell?.ring();
+    }
+    const until = Date.now() + waitMs;
+    for (;;) {
+      const now = await this.db
+        .selectFrom('import_jobs')
+        .select(['status', 'error_count'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (now.status === 'invalid') throw new ValidationError([], 'import_has_errors', { count: now.error_count });
+      if (now.status !== 'committing' || Date.now() > until) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return this.get(caller.actor, id);
+  }
+
+  /**
+   * The queued commit: the whole file in one transaction, re-checking every row (the data may have
+   * changed since the preview). Any bad row rolls everything back and the job shows those rows.
+   */
+  async runCommit(caller: Caller, id: string): Promise<ImportJob['status']> {
+    const job = await this.db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (job?.status !== 'committing') return (job?.status as ImportJob['status'] | undefined) ?? 'failed';
     const type = detectType(job.file_name, await this.headOf(job.file_key));
     const options = await this.optionsOf(caller.actor, job);
-    let result: PassResult;
     try {
-      result = await this.db.transaction().execute(async (tx) => {
+      await this.db.transaction().execute(async (tx) => {
+        // a run abandoned at its timeout may have finished meanwhile: the claim is re-taken here
+        const mine = await tx
+          .updateTable('import_jobs')
+          .set({ status: 'committing' })
+          .where('id', '=', id)
+          .where('status', '=', 'committing')
+          .returning('id')
+          .executeTakeFirst();
+        if (!mine) throw new AlreadyDone();
         const r = await this.pass(
           { kind: job.kind as ImportKind, file_key: job.file_key, file_name: job.file_name },
           caller.actor,
@@ -507,28 +571,46 @@ export class ImportService {
           })
           .where('id', '=', id)
           .execute();
-        return r;
       });
+      return 'committed';
     } catch (e) {
-      if (e instanceof RowsChanged) {
-        await this.db
-          .updateTable('import_jobs')
-          .set({
-            status: 'invalid',
-            error_count: e.result.errorCount,
-            errors: JSON.stringify(e.result.errors),
-            valid_rows: e.result.validRows,
-          })
-          .where('id', '=', id)
-          .execute();
-        await dropImportFile(this.db, this.storage, 'import_jobs', id);
-        throw new ValidationError([], 'import_has_errors', { count: e.result.errorCount });
-      }
-      await this.db.updateTable('import_jobs').set({ status: 'validated' }).where('id', '=', id).execute();
-      throw e;
+      if (e instanceof AlreadyDone) return 'committed';
+      if (!(e instanceof RowsChanged)) throw e; // rolled back: the queue runs it again
+      await this.db
+        .updateTable('import_jobs')
+        .set({
+          status: 'invalid',
+          error_count: e.result.errorCount,
+          errors: JSON.stringify(e.result.errors),
+          valid_rows: e.result.validRows,
+        })
+        .where('id', '=', id)
+        .execute();
+      await dropImportFile(this.db, this.storage, 'import_jobs', id);
+      return 'invalid';
     }
-    void result;
-    return this.get(caller.actor, id);
+  }
+
+  /** The queue gave up on a commit: nothing was written; the import ends `failed`, saying why. */
+  async abandonCommit(id: string, reason: string): Promise<void> {
+    const why = reason.slice(0, 300);
+    await this.db
+      .updateTable('import_jobs')
+      .set({
+        status: 'failed',
+        errors: JSON.stringify([
+          {
+            row: 0,
+            column: '',
+            message: `写入未能完成，未写入任何数据，请重新上传（${why}）`,
+            messageEn: `Writing could not finish; nothing was written; upload again (${why})`,
+          },
+        ]),
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'committing')
+      .execute();
+    await dropImportFile(this.db, this.storage, 'import_jobs', id).catch(() => undefined);
   }
 
   /** A template workbook (template-workbook.ts): data sheet, 说明 with an example row, drop-downs, text code columns. */
@@ -558,6 +640,8 @@ export function isCodeColumn(key: string): boolean {
   return key === 'code' || /Code$|idNumber|IdNumber|phone|Phone/.test(key);
 }
 
+/** Another run of the same commit finished first. */
+class AlreadyDone extends Error {}
 class RowsChanged extends Error {
   constructor(readonly result: PassResult) {
     super('rows changed since validation');

@@ -9,7 +9,7 @@ import type { ModuleContext, ZodApp } from '../module.js';
 import { ImportService, importKindsOf } from './import.service.js';
 
 export function ioRoutes(app: ZodApp, ctx: ModuleContext) {
-  const imports = new ImportService(ctx.db, ctx.storage, importKindsOf(ctx.modules));
+  const imports = new ImportService(ctx.db, ctx.storage, importKindsOf(ctx.modules), ctx.jobBell);
 
   app.get(
     '/api/v1/imports/templates/:file',

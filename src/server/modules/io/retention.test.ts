@@ -20,7 +20,7 @@ let examId: number;
 const DAY = 86400000;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ worker: true });
   admin = await loginAdmin(t.app);
   const s = await buildSchool(t.ctx.db, { code: 'RET01' });
   const user = await buildUser(t.ctx.db, 'bureau_admin', { kind: 'region', id: HAINING });

@@ -13,7 +13,7 @@ let admin: Client;
 const schoolCodes = ['3304819101', '3304819102', '3304819103'];
 const schoolIds = new Map<string, number>();
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ worker: true });
   admin = await loginAdmin(t.app);
   for (const code of schoolCodes) schoolIds.set(code, (await buildSchool(t.ctx.db, { code })).id);
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../context.js';
 import type { JobKind, JobSchedule } from '../../contracts/job.js';
+import type { GongjinModule } from '../module.js';
 import {
   claimJob,
   completeJob,
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   log?: JobLog;
   /** seconds a running job's lease lasts unless renewed (default 30; tests shorten it) */
   leaseSeconds?: number;
+  /** the installed modules, handed to handlers (default: none) */
+  modules?: readonly GongjinModule[];
   /** each finished run, for metrics: outcome, seconds, and what the job said it did */
   onFinished?: (kind: string, outcome: 'done' | 'failed' | 'dead', seconds: number, result: unknown) => void;
 }
@@ -55,7 +58,7 @@ export class JobWorker {
     private readonly ctx: AppContext,
     kinds: readonly JobKind<unknown>[],
     private readonly schedules: readonly JobSchedule[] = [],
-    opts: WorkerOptions = {},
+    private readonly opts: WorkerOptions = {},
   ) {
     this.kinds = new Map(kinds.map((k) => [k.name, k]));
     for (const s of schedules)
@@ -214,6 +217,7 @@ export class JobWorker {
       storage: this.ctx.storage,
       config: this.ctx.config,
       now: this.ctx.now ?? (() => new Date()),
+      modules: this.opts.modules ?? [],
       log: (message: string, data?: Record<string, unknown>) => this.log('info', message, { jobId, kind, ...data }),
     };
   }
