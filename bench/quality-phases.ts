@@ -146,7 +146,9 @@ async function main() {
       .execute();
     phases.length = 0;
     const t0 = performance.now();
-    const up = await service.upload(caller, exam.id, 'student', 'scores.csv', fs.createReadStream(csv));
+    const up = await service.upload(caller, exam.id, 'student', 'scores.csv', fs.createReadStream(csv), undefined, {
+      queue: false,
+    });
     const checked = await service.check(caller.actor, up.id);
     const t1 = performance.now();
     if (checked.status !== 'checked')

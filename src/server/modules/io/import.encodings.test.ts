@@ -205,7 +205,15 @@ describe('every import kind reads the same file in every encoding', () => {
         ['学校代码', '班级', '学生编号', '姓名', '科目', '成绩'],
         ['ENC01', '1班', `E${i}`, '欧阳晓梅', '数学', '90'],
       ];
-      const job = await service.upload(caller, examId, 'student', `成绩.${ext}`, pieces(encode(rows, encoding), 5));
+      const job = await service.upload(
+        caller,
+        examId,
+        'student',
+        `成绩.${ext}`,
+        pieces(encode(rows, encoding), 5),
+        undefined,
+        { queue: false }, // checked here, not by the worker
+      );
       const checked = await service.check(bureau, job.id);
       const errors = await service.errors(bureau, job.id, { page: 1, pageSize: 10 });
       expect(errors.items).toEqual([]);

@@ -531,13 +531,14 @@ export class ImportService {
    * The queued commit: the whole file in one transaction, re-checking every row (the data may have
    * changed since the preview). Any bad row rolls everything back and the job shows those rows.
    */
-  async runCommit(caller: Caller, id: string): Promise<ImportJob['status']> {
+  async runCommit(caller: Caller, id: string): Promise<{ status: ImportJob['status']; rows: number }> {
     const job = await this.db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
-    if (job?.status !== 'committing') return (job?.status as ImportJob['status'] | undefined) ?? 'failed';
+    if (job?.status !== 'committing')
+      return { status: (job?.status as ImportJob['status'] | undefined) ?? 'failed', rows: 0 };
     const type = detectType(job.file_name, await this.headOf(job.file_key));
     const options = await this.optionsOf(caller.actor, job);
     try {
-      await this.db.transaction().execute(async (tx) => {
+      const rows = await this.db.transaction().execute(async (tx) => {
         // a run abandoned at its timeout may have finished meanwhile: the claim is re-taken here
         const mine = await tx
           .updateTable('import_jobs')
@@ -571,10 +572,11 @@ export class ImportService {
           })
           .where('id', '=', id)
           .execute();
+        return r.created + r.updated;
       });
-      return 'committed';
+      return { status: 'committed', rows };
     } catch (e) {
-      if (e instanceof AlreadyDone) return 'committed';
+      if (e instanceof AlreadyDone) return { status: 'committed', rows: 0 };
       if (!(e instanceof RowsChanged)) throw e; // rolled back: the queue runs it again
       await this.db
         .updateTable('import_jobs')
@@ -587,7 +589,7 @@ export class ImportService {
         .where('id', '=', id)
         .execute();
       await dropImportFile(this.db, this.storage, 'import_jobs', id);
-      return 'invalid';
+      return { status: 'invalid', rows: 0 };
     }
   }
 

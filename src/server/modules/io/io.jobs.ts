@@ -7,8 +7,7 @@ import { IMPORT_COMMIT, ImportService, importKindsOf, type ImportCommitPayload }
 export const importCommitJob: JobKind<ImportCommitPayload> = {
   ...IMPORT_COMMIT,
   async run({ importId, caller }, { db, storage, modules }) {
-    const status = await new ImportService(db, storage, importKindsOf(modules)).runCommit(caller, importId);
-    return { status };
+    return new ImportService(db, storage, importKindsOf(modules)).runCommit(caller, importId);
   },
   async onDead({ importId }, { db, storage, modules }, reason) {
     await new ImportService(db, storage, importKindsOf(modules)).abandonCommit(importId, reason);

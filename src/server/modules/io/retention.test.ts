@@ -153,6 +153,8 @@ describe('score import files', () => {
       'student',
       'bad.csv',
       Readable.from([Buffer.from(csv('abc'))]),
+      undefined,
+      { queue: false },
     );
     expect(await exists((await scoreJob(job.id)).file_key)).toBe(true);
     expect((await service().check(bureau, job.id)).status).toBe('invalid');
@@ -168,6 +170,8 @@ describe('score import files', () => {
       'student',
       'nohead.csv',
       Readable.from([Buffer.from('甲,乙\n1,2\n')]),
+      undefined,
+      { queue: false },
     );
     expect((await service().check(bureau, job.id)).status).toBe('failed');
     expect(await exists((await scoreJob(job.id)).file_key)).toBe(false);
@@ -180,6 +184,8 @@ describe('score import files', () => {
       'student',
       'd.csv',
       Readable.from([Buffer.from(csv('80', 'R2'))]),
+      undefined,
+      { queue: false },
     );
     expect((await service().check(bureau, job.id)).status).toBe('checked');
     const key = (await scoreJob(job.id)).file_key;
@@ -189,9 +195,17 @@ describe('score import files', () => {
 
   it('a committed score file is deleted GONGJIN_IMPORT_RETENTION_DAYS after the commit', async () => {
     const s = service();
-    const job = await s.upload(caller(), examId, 'student', 'ok.csv', Readable.from([Buffer.from(csv('90', 'R3'))]));
+    const job = await s.upload(
+      caller(),
+      examId,
+      'student',
+      'ok.csv',
+      Readable.from([Buffer.from(csv('90', 'R3'))]),
+      undefined,
+      { queue: false },
+    );
     expect((await s.check(bureau, job.id)).status).toBe('checked');
-    await s.claim(caller(), job.id);
+    await s.claim(caller(), job.id, { queue: false });
     expect((await s.commit(caller(), job.id)).status).toBe('committed');
     const row = await t.ctx.db
       .selectFrom('quality_import_jobs')

@@ -86,6 +86,8 @@ async function check(actor: Actor, fileName: string, content: string | Buffer, l
     level,
     fileName,
     Readable.from([typeof content === 'string' ? Buffer.from(content) : content]),
+    undefined,
+    { queue: false },
   );
   const checked = await service.check(actor, job.id);
   const all = await service.errors(actor, job.id, { page: 1, pageSize: 1000 });
