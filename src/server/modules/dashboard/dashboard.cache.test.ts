@@ -1,13 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSchool, buildTeacher, HAINING } from '../../test/factories.js';
 import { createTestApp, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
 import { sourceVersion } from './dashboard.cache.js';
+import { mountedContributions } from './dashboard.contributions.js';
 import { trackedModules } from './change-tracking.js';
 import { modules } from '../index.js';
+import { jobContributions } from '../jobs/jobs.contributions.js';
+import { JobWorker } from '../jobs/worker.js';
 
 const tracked = trackedModules(modules);
 
-/** Snapshots follow the data: a change moves its module's version and the figure catches up. */
+/**
+ * Snapshots follow the data: a change moves its module's version, readers keep getting the last
+ * snapshot, and one refresh job per snapshot catches it up. The app runs no worker of its own: the
+ * test runs the queue (drain) when it wants, so nothing depends on timing.
+ */
 let t: TestApp;
 let admin: Client;
 beforeAll(async () => {
@@ -19,11 +27,28 @@ afterAll(async () => {
 });
 
 const teachers = async () => {
-  const d = (await admin.get(`/api/v1/dashboard?region=${HAINING}`)).json();
-  return d.panels
-    .flatMap((p: { figures: { key: string; value: number }[] }) => p.figures)
+  const res = await admin.get(`/api/v1/dashboard?region=${HAINING}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res
+    .json()
+    .panels.flatMap((p: { figures: { key: string; value: number }[] }) => p.figures)
     .find((f: { key: string }) => f.key === 'teachers').value as number;
 };
+
+const refreshJobs = async () =>
+  (
+    await sql<{
+      panel: string;
+      cache_key: string;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+    }>`select payload->>'panel' as panel, payload->>'cacheKey' as cache_key, status, attempts, last_error
+      from jobs where kind = 'dashboard.refresh-panel' order by id`.execute(t.ctx.db)
+  ).rows;
+const overviewJobs = async () => (await refreshJobs()).filter((j) => j.panel === 'registry.overview');
+/** runs every due job, as the worker of any instance would */
+const drain = () => new JobWorker(t.ctx, jobContributions(modules).kinds).drain();
 
 describe('dashboard snapshots', () => {
   it('a write to a source table moves only its module’s version', async () => {
@@ -43,14 +68,67 @@ describe('dashboard snapshots', () => {
     await t.ctx.db.deleteFrom('schools').where('id', '=', s.id).execute();
   });
 
-  it('serves the snapshot, then catches up with a change', async () => {
-    const school = await buildSchool(t.ctx.db);
-    await buildTeacher(t.ctx.db, school.id);
-    expect(await teachers()).toBe(1);
+  let schoolId = 0;
+  it('serves a stale snapshot at once and queues one refresh per snapshot, however many readers', async () => {
+    schoolId = (await buildSchool(t.ctx.db)).id;
+    await buildTeacher(t.ctx.db, schoolId);
+    expect(await teachers()).toBe(1); // no snapshot yet: computed while the reader waits
+    expect(await refreshJobs()).toEqual([]);
     expect(await teachers()).toBe(1); // from the snapshot
-    await buildTeacher(t.ctx.db, school.id);
-    await expect.poll(teachers, { timeout: 90_000, interval: 200 }).toBe(2);
+    expect(await refreshJobs()).toEqual([]);
+
+    await buildTeacher(t.ctx.db, schoolId);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => teachers()));
+    expect(answers).toEqual(Array.from({ length: 20 }, () => 1)); // the stale figure, not a recomputation
+    const queued = await refreshJobs();
+    expect(await overviewJobs()).toMatchObject([{ status: 'queued', attempts: 0 }]);
+    // a registry write makes every tracked panel stale: each is queued once
+    expect(new Set(queued.map((j) => j.cache_key)).size).toBe(queued.length);
+    expect(queued.every((j) => j.status === 'queued')).toBe(true);
+
+    await drain();
+    expect((await refreshJobs()).map((j) => j.status)).toEqual(queued.map(() => 'done'));
+    expect(await teachers()).toBe(2);
+    expect(await refreshJobs()).toHaveLength(queued.length); // current again: nothing more to queue
     const rows = await t.ctx.db.selectFrom('dashboard_snapshots').select('cache_key').execute();
     expect(rows.length).toBeGreaterThan(0);
+  });
+
+  it('a refresh that fails keeps the stale snapshot, is retried, and dies visibly', async () => {
+    await sql`delete from jobs`.execute(t.ctx.db);
+    const overview = mountedContributions(t.ctx.db)!.panels.find((p) => p.key === 'registry.overview')!;
+    const load = vi.spyOn(overview, 'load').mockRejectedValue(new Error('统计查询失败 statistics query failed'));
+    try {
+      await buildTeacher(t.ctx.db, schoolId);
+      expect(await teachers()).toBe(2); // stale, served at once
+      await drain();
+      expect(await overviewJobs()).toMatchObject([
+        { status: 'queued', attempts: 1, last_error: expect.stringContaining('statistics query failed') },
+      ]);
+      // waiting for its retry, the job still stands for the snapshot: readers queue no second one
+      expect(await teachers()).toBe(2);
+      expect(await overviewJobs()).toHaveLength(1);
+      for (let attempt = 2; attempt <= 3; attempt++) {
+        await sql`update jobs set run_at = now() where status = 'queued'`.execute(t.ctx.db); // its back-off is over
+        await drain();
+      }
+      expect(await overviewJobs()).toMatchObject([
+        { status: 'dead', attempts: 3, last_error: expect.stringContaining('statistics query failed') },
+      ]);
+      expect(load).toHaveBeenCalledTimes(3);
+      expect(await teachers()).toBe(2);
+      // on the jobs page, with its reason
+      const dead = (await admin.get('/api/v1/jobs?status=dead&kind=dashboard.refresh-panel')).json();
+      expect(dead.items).toMatchObject([
+        { attempts: 3, lastError: expect.stringContaining('statistics query failed') },
+      ]);
+    } finally {
+      load.mockRestore();
+    }
+    // a dead refresh does not block the next one: the next reader queues it, and it catches up
+    expect(await teachers()).toBe(2);
+    expect((await overviewJobs()).map((j) => j.status)).toEqual(['dead', 'queued']);
+    await drain();
+    expect(await teachers()).toBe(3);
   });
 });

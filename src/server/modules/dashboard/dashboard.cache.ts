@@ -7,9 +7,9 @@ import type { Db } from '../../db/connection.js';
  * on each module's change tables advance that module's sequence (change-tracking.ts); a snapshot stores
  * the sequence values it was computed at and is current while they have not moved.
  *
- * When the data has moved, the last snapshot is served at once and one request (claimed in the
- * database, so servers do not stampede) recomputes it in the background: a province-wide panel
- * takes seconds to aggregate, and a dashboard that waits for every change would miss its 300 ms.
+ * When the data has moved, the last snapshot is served at once and a refresh is queued on the job
+ * queue (dashboard.jobs.ts), one per snapshot however many readers find it stale: a province-wide
+ * panel takes seconds to aggregate, and a dashboard that waits for every change would miss its 300 ms.
  * The payload says when it was computed. A panel never seen before is computed while the user waits.
  */
 const FORMAT = 1; // bump when a payload's shape changes
@@ -31,63 +31,24 @@ export interface Snapshot<T> {
   computedAt: string;
 }
 
-export async function cachedPanel<T>(
-  db: Db,
-  tracked: ReadonlySet<string>,
-  module: string,
-  key: unknown,
-  compute: () => Promise<T>,
-  onBackgroundError: (err: unknown) => void,
-): Promise<Snapshot<T>> {
-  const version = await sourceVersion(db, tracked, module);
-  if (version === null) return { value: await compute(), computedAt: new Date().toISOString() };
-  const cacheKey = createHash('sha256').update(JSON.stringify({ FORMAT, module, key })).digest('hex');
-  const hit = await db
-    .selectFrom('dashboard_snapshots')
-    .select(['change_version', 'payload', 'computed_at'])
-    .where('cache_key', '=', cacheKey)
-    .executeTakeFirst();
-  const store = async (v: string, value: T) => {
-    const payload = JSON.stringify(value);
-    await db
-      .insertInto('dashboard_snapshots')
-      .values({ cache_key: cacheKey, change_version: v, payload })
-      .onConflict((oc) =>
-        oc.column('cache_key').doUpdateSet({
-          change_version: v,
-          payload,
-          computed_at: sql<string>`now()` as unknown as string,
-          refreshing_since: null,
-        }),
-      )
-      .execute();
-  };
-  if (hit && hit.change_version === version)
-    return { value: hit.payload as T, computedAt: new Date(hit.computed_at).toISOString() };
-  if (hit) {
-    const claimed = await db
-      .updateTable('dashboard_snapshots')
-      .set({ refreshing_since: sql<string>`now()` as unknown as string })
-      .where('cache_key', '=', cacheKey)
-      .where((eb) =>
-        eb.or([
-          eb('refreshing_since', 'is', null),
-          eb('refreshing_since', '<', sql<string>`now() - interval '2 minutes'`),
-        ]),
-      )
-      .returning('cache_key')
-      .executeTakeFirst();
-    if (claimed) {
-      // the version was read before computing: a change landing meanwhile triggers another refresh
-      void compute()
-        .then((value) => store(version, value))
-        .catch(onBackgroundError);
-    }
-    return { value: hit.payload as T, computedAt: new Date(hit.computed_at).toISOString() };
-  }
-  const value = await compute();
-  await store(version, value);
-  return { value, computedAt: new Date().toISOString() };
+/** Where a panel's snapshot is stored: per module and key (role, scope, filters, day), never per user. */
+export function snapshotKey(module: string, key: unknown): string {
+  return createHash('sha256').update(JSON.stringify({ FORMAT, module, key })).digest('hex');
+}
+
+async function storeSnapshot(db: Db, cacheKey: string, version: string, value: unknown): Promise<void> {
+  const payload = JSON.stringify(value);
+  await db
+    .insertInto('dashboard_snapshots')
+    .values({ cache_key: cacheKey, change_version: version, payload })
+    .onConflict((oc) =>
+      oc.column('cache_key').doUpdateSet({
+        change_version: version,
+        payload,
+        computed_at: sql<string>`now()` as unknown as string,
+      }),
+    )
+    .execute();
 }
 
 /** Every tracked module's version in one query: 'registry|<module>' strings as sourceVersion gives. */
@@ -105,22 +66,29 @@ export async function allSourceVersions(db: Db, tracked: ReadonlySet<string>): P
   );
 }
 
+export interface CachedItem<T> {
+  module: string;
+  key: unknown;
+  compute: () => Promise<T>;
+  /** the snapshot (stored under `cacheKey`) is stale: queue its recomputation, without waiting for it */
+  refresh: (cacheKey: string) => Promise<void>;
+}
+
 /**
- * cachedPanel for many panels at once: one query for the versions, one for the snapshots, then
- * each panel is served, refreshed in the background, or computed (see cachedPanel).
+ * Many panels at once: one query for the versions, one for the snapshots; then each panel is served
+ * from its snapshot (queueing a refresh when it is stale), or computed now when it has none or its
+ * module is not tracked.
  */
 export async function cachedPanels<T>(
   db: Db,
   tracked: ReadonlySet<string>,
-  items: { module: string; key: unknown; compute: () => Promise<T>; onBackgroundError: (err: unknown) => void }[],
+  items: readonly CachedItem<T>[],
 ): Promise<PromiseSettledResult<Snapshot<T>>[]> {
   const versions = await allSourceVersions(db, tracked);
   const keyed = items.map((i) => ({
     ...i,
     version: versions.get(i.module) ?? null,
-    cacheKey: createHash('sha256')
-      .update(JSON.stringify({ FORMAT, module: i.module, key: i.key }))
-      .digest('hex'),
+    cacheKey: snapshotKey(i.module, i.key),
   }));
   const keys = keyed.filter((k) => k.version !== null).map((k) => k.cacheKey);
   const hits = keys.length
@@ -135,11 +103,40 @@ export async function cachedPanels<T>(
       )
     : new Map();
   return Promise.allSettled(
-    keyed.map(async (k) => {
+    keyed.map(async (k): Promise<Snapshot<T>> => {
+      if (k.version === null) return { value: await k.compute(), computedAt: new Date().toISOString() };
       const hit = hits.get(k.cacheKey);
-      if (k.version !== null && hit && hit.change_version === k.version)
+      if (hit) {
+        if (hit.change_version !== k.version) await k.refresh(k.cacheKey);
         return { value: hit.payload as T, computedAt: new Date(hit.computed_at).toISOString() };
-      return cachedPanel(db, tracked, k.module, k.key, k.compute, k.onBackgroundError);
+      }
+      const value = await k.compute();
+      await storeSnapshot(db, k.cacheKey, k.version, value);
+      return { value, computedAt: new Date().toISOString() };
     }),
   );
+}
+
+/**
+ * The refresh job's work: recomputes a snapshot unless it is current already (an earlier refresh got
+ * there). The version is read before computing, so a change landing meanwhile leaves the snapshot
+ * stale and the next reader queues another refresh.
+ */
+export async function refreshSnapshot(
+  db: Db,
+  tracked: ReadonlySet<string>,
+  module: string,
+  cacheKey: string,
+  compute: () => Promise<unknown>,
+): Promise<'refreshed' | 'current' | 'untracked'> {
+  const version = await sourceVersion(db, tracked, module);
+  if (version === null) return 'untracked';
+  const hit = await db
+    .selectFrom('dashboard_snapshots')
+    .select('change_version')
+    .where('cache_key', '=', cacheKey)
+    .executeTakeFirst();
+  if (hit?.change_version === version) return 'current';
+  await storeSnapshot(db, cacheKey, version, await compute());
+  return 'refreshed';
 }

@@ -87,4 +87,13 @@ export const dashboardMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /**
+   * Stale snapshots are refreshed by a job queued with the snapshot's key as its singleton key
+   * (dashboard.jobs.ts): the queue keeps refreshes from running twice, so the claim column goes.
+   */
+  '20261204_0400_dashboard_snapshots_refresh_on_queue': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table dashboard_snapshots drop column refreshing_since`.execute(db);
+    },
+  },
 };

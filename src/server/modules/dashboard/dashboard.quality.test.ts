@@ -118,7 +118,8 @@ async function sit(db: Db, examId: number, schoolId: number, scores: Partial<Rec
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // a worker refreshes stale snapshots, as in every instance
+  t = await createTestApp({ worker: true });
   const db = t.ctx.db;
   const A = await buildSchool(db, { name: '质量甲小学', location_class: 'urban' });
   const B = await buildSchool(db, { name: '质量乙小学', location_class: 'rural', quality_tier: 'weak' });

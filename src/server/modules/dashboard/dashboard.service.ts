@@ -10,14 +10,24 @@ import type {
   DrillTeachersQuery,
   Panel,
 } from '../../../shared/dashboard.schemas.js';
-import type { AlertSource, PanelContext, PanelDefinition } from '../../contracts/dashboard-panel.js';
-import type { DashboardContributions } from './dashboard.contributions.js';
+import type { AlertSource, PanelContext } from '../../contracts/dashboard-panel.js';
+import type { JobBell } from '../../context.js';
+import { panelOf, type DashboardContributions } from './dashboard.contributions.js';
 import { resolveFilters, resolveScope } from './dashboard.scope.js';
 import { drillTeachers, mapData, scopeCommunityIds } from '../registry/index.js';
+import { enqueueJob } from '../jobs/index.js';
 import { todayShanghai } from '../../../shared/beijing-time.js';
 import { cachedPanels } from './dashboard.cache.js';
+import { refreshPanel } from './dashboard.jobs.js';
 
 export type PanelErrorLog = (source: string, err: unknown) => void;
+
+export interface DashboardServiceOptions {
+  log?: PanelErrorLog;
+  now?: () => Date;
+  /** rung when a stale panel's refresh is queued, so this instance's worker starts it at once */
+  jobBell?: JobBell;
+}
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
@@ -27,12 +37,19 @@ const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
  * source that refuses the reader (403) is simply left out: that reader has no business seeing it.
  */
 export class DashboardService {
+  private readonly log: PanelErrorLog;
+  private readonly now: () => Date;
+  private readonly jobBell: JobBell | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly contributions: DashboardContributions,
-    private readonly log: PanelErrorLog = () => undefined,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    opts: DashboardServiceOptions = {},
+  ) {
+    this.log = opts.log ?? (() => undefined);
+    this.now = opts.now ?? (() => new Date());
+    this.jobBell = opts.jobBell;
+  }
 
   async context(actor: Actor, q: DashboardQuery): Promise<PanelContext> {
     const today = todayShanghai(this.now());
@@ -42,7 +59,8 @@ export class DashboardService {
 
   /**
    * Each panel is served from its snapshot while that module's data has not changed
-   * (dashboard.cache.ts); snapshots are per role, scope, filters and day, never per user.
+   * (dashboard.cache.ts); snapshots are per role, scope, filters and day, never per user. A stale
+   * one is served as it is while the job queue recomputes it (dashboard.jobs.ts).
    */
   async dashboard(actor: Actor, q: DashboardQuery): Promise<Dashboard> {
     const ctx = await this.context(actor, q);
@@ -56,8 +74,14 @@ export class DashboardService {
       panels.map((p) => ({
         module: p.module,
         key: { panel: p.key, ...key },
-        compute: () => this.loadPanel(p, ctx),
-        onBackgroundError: (err: unknown) => this.log(p.key, err),
+        compute: () => panelOf(p, ctx),
+        refresh: async (cacheKey: string) => {
+          const payload = { cacheKey, panel: p.key, actor, scope: ctx.scope, filters: ctx.filters, today: ctx.today };
+          const queued = await enqueueJob(this.db, refreshPanel, payload, {
+            singletonKey: `${refreshPanel.name}:${cacheKey}`,
+          });
+          if (queued !== null) this.jobBell?.ring();
+        },
       })),
     );
     const loaded = settled.map((r, i): Panel | null => {
@@ -82,19 +106,6 @@ export class DashboardService {
       generatedAt: computedAt.sort()[0] ?? this.now().toISOString(),
       panels: loaded.filter((p): p is Panel => p !== null),
       unavailable: unavailable.sort(),
-    };
-  }
-
-  private async loadPanel(p: PanelDefinition, ctx: PanelContext): Promise<Panel | null> {
-    const data = await p.load(ctx);
-    if (!data) return null;
-    return {
-      key: p.key,
-      module: p.module,
-      title: p.title,
-      figures: data.figures,
-      charts: data.charts ?? [],
-      ignores: [...(p.ignores ?? [])],
     };
   }
 

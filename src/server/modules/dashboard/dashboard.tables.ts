@@ -28,5 +28,4 @@ export interface SnapshotTable {
   change_version: string;
   payload: ColumnType<unknown, string, string>;
   computed_at: Timestamp;
-  refreshing_since: string | null;
 }

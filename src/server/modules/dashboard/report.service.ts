@@ -1,8 +1,7 @@
 import type { Actor } from '../../http/actor.js';
 import type { Labelled } from '../../../shared/enums.js';
 import type { Dashboard, DashboardQuery, FigureUnit } from '../../../shared/dashboard.schemas.js';
-import type { PanelErrorLog } from './dashboard.service.js';
-import { DashboardService } from './dashboard.service.js';
+import { DashboardService, type DashboardServiceOptions } from './dashboard.service.js';
 import type { DashboardContributions } from './dashboard.contributions.js';
 
 export interface ReportColumn {
@@ -27,9 +26,9 @@ export class ReportService {
   constructor(
     db: ConstructorParameters<typeof DashboardService>[0],
     private readonly contributions: DashboardContributions,
-    private readonly log: PanelErrorLog = () => undefined,
+    private readonly opts: DashboardServiceOptions = {},
   ) {
-    this.dashboards = new DashboardService(db, contributions, log);
+    this.dashboards = new DashboardService(db, contributions, opts);
   }
 
   async load(actor: Actor, q: Pick<DashboardQuery, 'schoolYear' | 'region' | 'communityId'>): Promise<ReportData> {
@@ -54,7 +53,7 @@ export class ReportService {
       try {
         table = await p.communityTable(ctx);
       } catch (err) {
-        this.log(`${p.key}.communityTable`, err);
+        this.opts.log?.(`${p.key}.communityTable`, err);
         continue;
       }
       if (!table) continue;
