@@ -77,7 +77,8 @@ describe('a module added by its manifest alone', () => {
     expect(posted.statusCode).toBe(201);
     // the snapshot is stale now: served once more while a job recomputes it, then the new count
     expect(await notices()).toBe(before);
-    await new JobWorker(t.ctx, jobContributions([...modules, noticeboardModule]).kinds).drain();
+    const installed = [...modules, noticeboardModule];
+    await new JobWorker(t.ctx, jobContributions(installed).kinds, [], { modules: installed }).drain();
     expect(await notices()).toBe(before! + 1);
     const audited = await sql<{
       n: number;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSchool, buildTeacher, HAINING } from '../../test/factories.js';
 import { createTestApp, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
 import { sourceVersion } from './dashboard.cache.js';
-import { mountedContributions } from './dashboard.contributions.js';
+import { dashboardContributions } from './dashboard.contributions.js';
 import { trackedModules } from './change-tracking.js';
 import { modules } from '../index.js';
 import { jobContributions } from '../jobs/jobs.contributions.js';
@@ -48,7 +48,7 @@ const refreshJobs = async () =>
   ).rows;
 const overviewJobs = async () => (await refreshJobs()).filter((j) => j.panel === 'registry.overview');
 /** runs every due job, as the worker of any instance would */
-const drain = () => new JobWorker(t.ctx, jobContributions(modules).kinds).drain();
+const drain = () => new JobWorker(t.ctx, jobContributions(modules).kinds, [], { modules }).drain();
 
 describe('dashboard snapshots', () => {
   it('a write to a source table moves only its module’s version', async () => {
@@ -96,7 +96,7 @@ describe('dashboard snapshots', () => {
 
   it('a refresh that fails keeps the stale snapshot, is retried, and dies visibly', async () => {
     await sql`delete from jobs`.execute(t.ctx.db);
-    const overview = mountedContributions(t.ctx.db)!.panels.find((p) => p.key === 'registry.overview')!;
+    const overview = dashboardContributions(modules).panels.find((p) => p.key === 'registry.overview')!;
     const load = vi.spyOn(overview, 'load').mockRejectedValue(new Error('统计查询失败 statistics query failed'));
     try {
       await buildTeacher(t.ctx.db, schoolId);

@@ -1,4 +1,3 @@
-import type { Db } from '../../db/connection.js';
 import type { Panel } from '../../../shared/dashboard.schemas.js';
 import type { AlertSource, PanelContext, PanelDefinition } from '../../contracts/dashboard-panel.js';
 import type { GongjinModule } from '../module.js';
@@ -43,19 +42,4 @@ export async function panelOf(p: PanelDefinition, ctx: PanelContext): Promise<Pa
     charts: data.charts ?? [],
     ignores: [...(p.ignores ?? [])],
   };
-}
-
-/**
- * The panels the app mounted on a database, for the refresh job (dashboard.jobs.ts): the worker runs
- * it with the same database, and panels are code, not data, so a payload names them by key. Wiring of
- * this process only: every instance mounts the same manifests.
- */
-const mounted = new WeakMap<Db, DashboardContributions>();
-
-export function mountContributions(db: Db, contributions: DashboardContributions): void {
-  mounted.set(db, contributions);
-}
-
-export function mountedContributions(db: Db): DashboardContributions | null {
-  return mounted.get(db) ?? null;
 }

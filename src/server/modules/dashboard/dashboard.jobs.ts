@@ -5,7 +5,7 @@ import type { PanelContext } from '../../contracts/dashboard-panel.js';
 import { DASHBOARD_VIEWS } from '../../../shared/dashboard.schemas.js';
 import { LOCATION_CLASSES, ROLES, SCHOOL_LEVELS, SCOPE_KINDS } from '../../../shared/enums.js';
 import { refreshSnapshot } from './dashboard.cache.js';
-import { mountedContributions, panelOf } from './dashboard.contributions.js';
+import { dashboardContributions, panelOf } from './dashboard.contributions.js';
 
 /** Snapshots keep their day in the key, so old ones are never read again; those not refreshed for a week go. */
 export const pruneSnapshots: JobKind<{ keepDays: number }> = {
@@ -65,9 +65,9 @@ export const refreshPanel: JobKind<RefreshPanelPayload> = {
   payload: refreshPanelPayload,
   timeoutSeconds: 120, // a province-wide panel takes seconds; a minute or two means the database is struggling
   maxAttempts: 3, // the next reader of a still-stale snapshot queues a new refresh anyway
-  async run(p, { db }) {
-    const contributions = mountedContributions(db);
-    if (!contributions) throw new Error('no dashboard is mounted on this database in this process');
+  async run(p, { db, modules }) {
+    // panels are code, not data: the payload names one by key, the installed manifests have it
+    const contributions = dashboardContributions(modules);
     const def = contributions.panels.find((x) => x.key === p.panel);
     if (!def) return { panel: p.panel, outcome: 'not-installed' }; // removed by an upgrade: nothing to refresh
     const ctx: PanelContext = { db, actor: p.actor, scope: p.scope, filters: p.filters, today: p.today };

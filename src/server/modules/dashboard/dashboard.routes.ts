@@ -19,7 +19,7 @@ import {
 import { idParam } from '../../../shared/registry.schemas.js';
 import { pageOf } from '../../../shared/validation.js';
 import type { ModuleContext, ZodApp } from '../module.js';
-import { dashboardContributions, mountContributions } from './dashboard.contributions.js';
+import { dashboardContributions } from './dashboard.contributions.js';
 import { DashboardService } from './dashboard.service.js';
 import { displayInvalidPage, displayPage } from './display.page.js';
 import { DisplayService } from './display.service.js';
@@ -49,7 +49,6 @@ export function dashboardRoutes(app: ZodApp, ctx: ModuleContext) {
   const log = (source: string, err: unknown) => app.log.warn({ err, source }, 'dashboard source failed');
   const contributions = dashboardContributions(ctx.modules);
   // the refresh job of a stale panel (run by the worker on this database) finds the panels here
-  mountContributions(ctx.db, contributions);
   const dashboards = new DashboardService(ctx.db, contributions, { log, jobBell: ctx.jobBell });
   const reports = new ReportService(ctx.db, contributions, { log, jobBell: ctx.jobBell });
   const displays = new DisplayService(ctx.db, ctx.config.displayLinkMaxDays);
