@@ -9,6 +9,7 @@ export const NOTIFICATION_KINDS = [
   'work_plan_behind',
   'mentor_behind',
   'exchange_ending',
+  'import_finished',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, { zh: string; en: string }> = {
@@ -18,6 +19,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, { zh: string; en
   work_plan_behind: { zh: '工作计划滞后', en: 'Work plan behind schedule' },
   mentor_behind: { zh: '师徒结对听课未达标', en: 'Mentor behind the observation quota' },
   exchange_ending: { zh: '交流即将结束', en: 'Exchange ending soon' },
+  import_finished: { zh: '导入检查或写入完成', en: 'Import checked or written' },
 };
 
 /** in_app is the bell; the others are sent by the delivery job when the deployment configures them. */

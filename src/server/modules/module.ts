@@ -12,6 +12,7 @@ import type { Db, DbHandle } from '../db/connection.js';
 import type { DataSource } from '../contracts/assessment-source.js';
 import type { AlertSource, PanelDefinition } from '../contracts/dashboard-panel.js';
 import type { JobKind, JobSchedule } from '../contracts/job.js';
+import type { Notifier } from '../contracts/notify.js';
 import type { ImportKindDef } from './io/import-kind.js';
 import type { ImportKind } from '../../shared/io.schemas.js';
 
@@ -67,6 +68,8 @@ export interface GongjinModule {
     kinds?: readonly JobKind<any>[];
     schedules?: readonly JobSchedule[];
   };
+  /** tells a user something (the notifications module offers it; contracts/notify.ts) */
+  notifier?: Notifier;
   /** runs after every migration, on every start (idempotent): reconciles state derived from manifests */
   afterMigrate?: (db: Db, modules: readonly GongjinModule[]) => Promise<void>;
 }

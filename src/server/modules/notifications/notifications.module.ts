@@ -3,6 +3,7 @@ import { deliverNotifications } from './notifications.deliver.js';
 import { notificationsMigrations } from './notifications.migrations.js';
 import { notificationsRoutes } from './notifications.routes.js';
 import { scanNotifications } from './notifications.scan.js';
+import { notify } from './notifications.service.js';
 
 /**
  * Notifications (通知): the bell, per-user channel preferences, a scan that turns what other modules
@@ -13,6 +14,7 @@ export const notificationsModule: GongjinModule = {
   name: 'notifications',
   migrations: notificationsMigrations,
   routes: notificationsRoutes,
+  notifier: notify,
   jobs: {
     kinds: [scanNotifications, deliverNotifications],
     schedules: [

@@ -6,7 +6,6 @@ import { nothingFound, ValidationError, fieldIssue } from '../../http/errors.js'
 import {
   EXTERNAL_CHANNELS,
   NOTIFICATION_CHANNELS,
-  type NotificationKind,
   type NotificationList,
   type NotificationListQuery,
   type NotificationView,
@@ -16,17 +15,8 @@ import {
 import * as repo from './notifications.repo.js';
 import { defaultChoice, type ChannelChoice } from './notifications.rules.js';
 
-export interface NotifyInput {
-  userId: number;
-  kind: NotificationKind;
-  /** what it is about: the same key for the same user never notifies twice */
-  dedupeKey: string;
-  title: string;
-  titleEn: string;
-  body: string;
-  bodyEn: string;
-  link?: string | null;
-}
+import type { NotifyInput } from '../../contracts/notify.js';
+export type { NotifyInput };
 
 /** The user's choice per channel, defaults filled in. */
 async function choicesOf(db: Db, userId: number): Promise<Map<string, ChannelChoice>> {

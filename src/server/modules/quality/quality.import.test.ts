@@ -145,6 +145,20 @@ describe('good input', () => {
     expect((await bureau.post(`/api/v1/quality/imports/${committed.id}/commit`)).statusCode).toBe(409);
   });
 
+  it('tells the importer how each run ended, on the bell', async () => {
+    // the worker notifies after it recorded the outcome: poll the bell, not a clock
+    await expect
+      .poll(async () => {
+        const list = (await bureau.get('/api/v1/notifications?pageSize=50')).json() as {
+          items: { kind: string; titleEn: string }[];
+        };
+        return list.items.filter((n) => n.kind === 'import_finished').map((n) => n.titleEn);
+      })
+      .toEqual(
+        expect.arrayContaining(['Scores imported', 'Score sheet checked: ready to commit', 'Score sheet has bad rows']),
+      );
+  });
+
   it('reads xlsx', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('成绩');
