@@ -1,3 +1,4 @@
+import { NOTIFICATION_KINDS } from '../../../shared/notifications.schemas.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobKind } from '../../contracts/job.js';
@@ -137,7 +138,7 @@ describe('preferences', () => {
   it('start as: everything in the bell, nothing sent elsewhere, channels unavailable until configured', async () => {
     const p = (await c.p1!.get('/api/v1/notifications/preferences')).json();
     expect(p.channels.map((x: { channel: string }) => x.channel)).toEqual(['in_app', 'email', 'dingtalk', 'wecom']);
-    expect(p.channels[0].kinds).toHaveLength(6);
+    expect(p.channels[0].kinds).toEqual([...NOTIFICATION_KINDS]);
     expect(p.channels[1]).toMatchObject({ kinds: [], digest: 'immediate', address: null, available: false });
     expect(p.channels[0].available).toBe(true);
   });
