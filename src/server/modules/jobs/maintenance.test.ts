@@ -35,12 +35,17 @@ describe('scheduled maintenance', () => {
     // a score-import staging table whose job is gone
     const orphan = `quality_stage_${randomUUID().replace(/-/g, '')}`;
     await sql`create unlogged table ${sql.table(orphan)} (row_no int)`.execute(db);
+    // finished jobs: done a month ago (goes), dead a week ago (kept: someone may look), done today (kept)
+    await sql`insert into jobs (kind, status, max_attempts, timeout_seconds, finished_at) values
+      ('x.old-done', 'done', 1, 60, now() - interval '30 days'), ('x.recent-dead', 'dead', 1, 60, now() - interval '7 days'),
+      ('x.recent-done', 'done', 1, 60, now())`.execute(db);
 
     const { kinds, schedules } = jobContributions(modules);
     expect(schedules.map((s) => s.name).sort()).toEqual([
       'auth.expire-sign-ins',
       'dashboard.prune-snapshots',
       'io.sweep-import-files',
+      'jobs.prune-finished',
       'notifications.deliver',
       'notifications.scan',
       'quality.drop-stale-staging',
@@ -57,10 +62,13 @@ describe('scheduled maintenance', () => {
       },
       { kind: 'dashboard.prune-snapshots', status: 'done', result: { snapshots: 1 } },
       { kind: 'io.sweep-import-files', status: 'done', result: { files: 0 } },
+      { kind: 'jobs.prune-finished', status: 'done', result: { done: 1, dead: 0 } },
       // nothing to notify about, no channel configured
       { kind: 'notifications.deliver', status: 'done', result: { sent: 0, waiting: 0 } },
       { kind: 'notifications.scan', status: 'done', result: { found: 0, created: 0 } },
       { kind: 'quality.drop-stale-staging', status: 'done', result: { tables: 1 } },
+      { kind: 'x.recent-dead', status: 'dead', result: null },
+      { kind: 'x.recent-done', status: 'done', result: null },
     ]);
     expect((await sql<{ id: string }>`select id from sessions`.execute(db)).rows.map((r) => r.id)).toEqual(['live']);
     expect(await exists(orphan)).toBe(false);
