@@ -12,6 +12,7 @@ import type { Db, DbHandle } from '../db/connection.js';
 import type { DataSource } from '../contracts/assessment-source.js';
 import type { AlertSource, PanelDefinition } from '../contracts/dashboard-panel.js';
 import type { JobKind, JobSchedule } from '../contracts/job.js';
+import type { ReportKind } from '../contracts/report.js';
 import type { ImportKindDef } from './io/import-kind.js';
 import type { ImportKind } from '../../shared/io.schemas.js';
 
@@ -67,6 +68,9 @@ export interface GongjinModule {
     kinds?: readonly JobKind<any>[];
     schedules?: readonly JobSchedule[];
   };
+  /** files users may ask for in the background (progress bar, download when done): modules/reports */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own parameter type
+  reports?: readonly ReportKind<any>[];
   /** runs after every migration, on every start (idempotent): reconciles state derived from manifests */
   afterMigrate?: (db: Db, modules: readonly GongjinModule[]) => Promise<void>;
 }
