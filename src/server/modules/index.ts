@@ -14,6 +14,7 @@ import { notificationsModule } from './notifications/notifications.module.js';
 import { plannerModule } from './planner/planner.module.js';
 import { qualityModule } from './quality/quality.module.js';
 import { registryModule } from './registry/registry.module.js';
+import { reportsModule } from './reports/reports.module.js';
 import { resourcesModule } from './resources/resources.module.js';
 
 /**
@@ -36,6 +37,7 @@ export const modules: readonly GongjinModule[] = [
   dashboardModule,
   notificationsModule,
   backupModule,
+  reportsModule,
 ];
 
 export function allMigrations(list: readonly GongjinModule[] = modules): Record<string, Migration> {

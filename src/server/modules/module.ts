@@ -13,6 +13,7 @@ import type { DataSource } from '../contracts/assessment-source.js';
 import type { AlertSource, PanelDefinition } from '../contracts/dashboard-panel.js';
 import type { JobKind, JobSchedule } from '../contracts/job.js';
 import type { Notifier } from '../contracts/notify.js';
+import type { ReportKind } from '../contracts/report.js';
 import type { ImportKindDef } from './io/import-kind.js';
 import type { ImportKind } from '../../shared/io.schemas.js';
 
@@ -70,6 +71,9 @@ export interface GongjinModule {
   };
   /** tells a user something (the notifications module offers it; contracts/notify.ts) */
   notifier?: Notifier;
+  /** files users may ask for in the background (progress bar, download when done): modules/reports */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own parameter type
+  reports?: readonly ReportKind<any>[];
   /** runs after every migration, on every start (idempotent): reconciles state derived from manifests */
   afterMigrate?: (db: Db, modules: readonly GongjinModule[]) => Promise<void>;
 }

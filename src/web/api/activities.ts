@@ -15,7 +15,7 @@ import type {
   WorkPlan,
   WorkPlanInput,
 } from '../../shared/activities.schemas';
-import { api, apiLanguage, apiUrl, http, type Page, type QueryParams } from './client';
+import { api, apiUrl, http, type Page, type QueryParams } from './client';
 import { useApiMutation } from './mutation';
 
 /** Query keys: invalidating `all` refreshes lists, calendar, plans and compliance together. */
@@ -87,11 +87,6 @@ export const useCalendar = (q: { communityId?: number; schoolId?: number; from: 
     enabled,
     placeholderData: keepPreviousData,
   });
-
-export const archiveUrl = (
-  format: 'xlsx' | 'pdf',
-  q: { communityId: number; semester?: string; schoolYear?: number },
-) => apiUrl(`/activity-archive.${format}`, { ...q, lang: apiLanguage() });
 
 export const useWorkPlans = (q: QueryParams, enabled = true) =>
   useQuery({ queryKey: activityKeys.plans(q), queryFn: () => http.get<Page<WorkPlan>>('/work-plans', q), enabled });

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Alerts, Dashboard, DashboardMap, DisplayLink, DisplayLinkInput } from '../../shared/dashboard.schemas';
-import { apiUrl, http, type Page, type QueryParams } from './client';
+import { http, type Page, type QueryParams } from './client';
 import { useApiMutation } from './mutation';
 
 export const dashboardKeys = {
@@ -63,8 +63,6 @@ export function useDrillTeachers(q: QueryParams) {
     placeholderData: keepPreviousData,
   });
 }
-
-export const reportUrl = (kind: 'pdf' | 'xlsx', q: QueryParams) => apiUrl(`/dashboard/report.${kind}`, q);
 
 export function useDisplayLinks(enabled: boolean) {
   return useQuery({

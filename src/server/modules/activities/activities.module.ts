@@ -3,6 +3,7 @@ import { activitiesSources } from './activities.assessment.js';
 import { activitiesAlerts, activitiesPanels } from './activities.dashboard.js';
 import { seedActivitiesDemo } from './activities.demo.js';
 import { activitiesMigrations } from './activities.migrations.js';
+import { activitiesReports } from './activities.reports.js';
 import { activitiesRoutes } from './activities.routes.js';
 
 /** Community activities (synchronous classes, joint lesson preparation, observations…), plans and evidence. */
@@ -13,4 +14,5 @@ export const activitiesModule: GongjinModule = {
   demo: seedActivitiesDemo,
   dashboard: { panels: activitiesPanels, alerts: activitiesAlerts, changeTables: ['activities', 'activity_schools'] },
   assessmentSources: activitiesSources,
+  reports: activitiesReports,
 };

@@ -40,6 +40,14 @@ interface ArchiveData {
   compliance: Compliance[];
 }
 
+/** Who may have a community's archive: those who may read its activities (throws otherwise). */
+export async function archiveAccess(db: Db, actor: Actor, communityId: number) {
+  const c = await repo.communityAccess(db, actor, communityId);
+  if (!c) throw notFound('community', communityId);
+  if (!activitiesPolicy.read(actor, c)) throw outOfScope('community');
+  return c;
+}
+
 /** The semester (or school-year) archive of a community: an xlsx workbook and a PDF booklet (档案). */
 export class ArchiveService {
   constructor(
@@ -49,9 +57,7 @@ export class ArchiveService {
   ) {}
 
   async load(actor: Actor, q: ArchiveQuery): Promise<ArchiveData> {
-    const c = await repo.communityAccess(this.db, actor, q.communityId);
-    if (!c) throw notFound('community', q.communityId);
-    if (!activitiesPolicy.read(actor, c)) throw outOfScope('community');
+    const c = await archiveAccess(this.db, actor, q.communityId);
     const lang: Lang = q.lang ?? 'zh';
     const semesters = q.semester ? [q.semester] : semestersOfYear(q.schoolYear!);
     const rows = await repo
@@ -107,8 +113,11 @@ export class ArchiveService {
     };
   }
 
-  /** One sheet per kind (all kinds, so an empty sheet says "none logged"), plus a summary. */
-  async xlsx(data: ArchiveData, lang: Lang): Promise<Buffer> {
+  /**
+   * One sheet per kind (all kinds, so an empty sheet says "none logged"), plus a summary.
+   * `onProgress` hears the share of activity rows written (0…1), for a background report's bar.
+   */
+  async xlsx(data: ArchiveData, lang: Lang, onProgress?: (done: number) => void): Promise<Buffer> {
     const wb = new ExcelJS.Workbook();
     wb.creator = 'Gongjin 共进';
     const L = (zh: string, en: string) => (lang === 'en' ? en : zh);
@@ -144,6 +153,8 @@ export class ArchiveService {
       { h: L('教师人数', 'Teachers'), w: 10, v: (a: Activity) => a.teacherCount },
       { h: L('学生人数', 'Students'), w: 10, v: (a: Activity) => a.studentCount },
     ];
+    const total = Math.max(1, data.activities.length);
+    let written = 0;
     for (const kind of ACTIVITY_KINDS) {
       // sheet names: ≤ 31 characters and no '/'
       const sheet = wb.addWorksheet(
@@ -167,13 +178,21 @@ export class ArchiveService {
           a.attachmentCount,
           a.description ?? '',
         ]);
+        written += 1;
+        onProgress?.(written / total);
       }
     }
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
-  /** The printable booklet: cover, contents, monthly chronicle, photos, compliance summary. */
-  async pdf(data: ArchiveData, lang: Lang): Promise<Buffer> {
+  /**
+   * The printable booklet: cover, contents, monthly chronicle, photos, compliance summary.
+   * `onProgress` hears the share done (0…1): chronicle entries, then photos.
+   */
+  async pdf(data: ArchiveData, lang: Lang, onProgress?: (done: number) => void): Promise<Buffer> {
+    const steps = Math.max(1, data.activities.length + data.photos.length);
+    let stepsDone = 0;
+    const step = () => onProgress?.((stepsDone += 1) / steps);
     const L = (zh: string, en: string) => (lang === 'en' ? en : zh);
     const kindLabel = labelOf(ACTIVITY_KIND_LABELS, lang);
     const doc = createPdf({ title: `${data.communityName} ${data.periodLabel} ${L('工作档案', 'archive')}` });
@@ -250,12 +269,13 @@ export class ArchiveService {
           );
         if (a.description) doc.text(a.description.slice(0, 300), { width, indent: 12 });
         doc.fillColor('black').moveDown(0.3);
+        step();
       }
     }
     if (!months.length) doc.text(L('本期没有登记活动。', 'No activities were logged in this period.'));
 
     section(L('三、活动照片', '3. Photos'));
-    await this.photoGrid(doc, data, L('本期没有上传照片。', 'No photos were uploaded in this period.'));
+    await this.photoGrid(doc, data, L('本期没有上传照片。', 'No photos were uploaded in this period.'), step);
 
     section(L('四、计划完成情况', '4. Work-plan compliance'));
     if (!data.compliance.length) doc.text(L('本期没有制定工作计划。', 'No work plan for this period.'));
@@ -302,7 +322,7 @@ export class ArchiveService {
     return pdfToBuffer(doc);
   }
 
-  private async photoGrid(doc: Pdf, data: ArchiveData, empty: string) {
+  private async photoGrid(doc: Pdf, data: ArchiveData, empty: string, step: () => void) {
     if (!data.photos.length) {
       doc.text(empty);
       return;
@@ -333,6 +353,7 @@ export class ArchiveService {
         ellipsis: true,
       });
       i += 1;
+      step();
     }
     doc.x = doc.page.margins.left;
     doc.y = y + cellH + 40;

@@ -49,6 +49,7 @@ describe('scheduled maintenance', () => {
       'notifications.deliver',
       'notifications.scan',
       'quality.drop-stale-staging',
+      'reports.sweep-expired',
     ]);
     const lines: { message: string; data: Record<string, unknown> }[] = [];
     await new JobWorker(t.ctx, kinds, schedules, { log: (_l, message, data) => lines.push({ message, data }) }).drain();
@@ -67,6 +68,7 @@ describe('scheduled maintenance', () => {
       { kind: 'notifications.deliver', status: 'done', result: { sent: 0, waiting: 0 } },
       { kind: 'notifications.scan', status: 'done', result: { found: 0, created: 0 } },
       { kind: 'quality.drop-stale-staging', status: 'done', result: { tables: 1 } },
+      { kind: 'reports.sweep-expired', status: 'done', result: { reports: 0 } },
       { kind: 'x.recent-dead', status: 'dead', result: null },
       { kind: 'x.recent-done', status: 'done', result: null },
     ]);

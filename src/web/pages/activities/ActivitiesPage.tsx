@@ -1,14 +1,16 @@
 import { shanghaiDateTime } from '../../../shared/activities.semester';
-import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import { Button, Input, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ACTIVITY_KIND_LABELS, type Activity } from '../../../shared/activities.schemas';
-import { archiveUrl, useActivities } from '../../api/activities';
+import { useActivities } from '../../api/activities';
+import { apiLanguage } from '../../api/client';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FilterBar } from '../../components/FilterBar';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
+import { ReportButton } from '../../components/ReportButton';
 import { ListTable, useListState } from '../../components/ListTable';
 import { listOf } from '../../components/useUrlState';
 import { ActivityDetailDrawer } from './ActivityDetailDrawer';
@@ -44,20 +46,20 @@ export default function ActivitiesPage() {
           <>
             {communityId && state.semester ? (
               <>
-                <Button
-                  icon={<DownloadOutlined />}
-                  href={archiveUrl('xlsx', { communityId, semester: state.semester })}
+                <ReportButton
+                  kind="activities.archive-xlsx"
+                  params={{ communityId, semester: state.semester, lang: apiLanguage() }}
                   data-testid="archive-xlsx"
                 >
                   {t('archiveXlsx')}
-                </Button>
-                <Button
-                  icon={<DownloadOutlined />}
-                  href={archiveUrl('pdf', { communityId, semester: state.semester })}
+                </ReportButton>
+                <ReportButton
+                  kind="activities.archive-pdf"
+                  params={{ communityId, semester: state.semester, lang: apiLanguage() }}
                   data-testid="archive-pdf"
                 >
                   {t('archivePdf')}
-                </Button>
+                </ReportButton>
               </>
             ) : null}
             <Button

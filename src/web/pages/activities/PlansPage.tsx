@@ -1,5 +1,5 @@
 import { shanghaiDateTime } from '../../../shared/activities.semester';
-import { DownloadOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Empty, List, Modal, Progress, Row, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,9 +10,11 @@ import {
   type ComplianceStatus,
 } from '../../../shared/activities.schemas';
 import { SUBJECT_LABELS } from '../../../shared/enums';
-import { archiveUrl, useActivities, useCompliance, useReminders, useWorkPlans } from '../../api/activities';
+import { apiLanguage } from '../../api/client';
+import { useActivities, useCompliance, useReminders, useWorkPlans } from '../../api/activities';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
+import { ReportButton } from '../../components/ReportButton';
 import { useUrlState } from '../../components/useUrlState';
 import { PlanFormDrawer } from './PlanFormDrawer';
 import { ActivitiesNav, currentSemester, SemesterSelect, useOwnCommunityId, ScopedCommunitySelect } from './shared';
@@ -59,20 +61,20 @@ export default function PlansPage() {
         extra={
           communityId ? (
             <>
-              <Button
-                icon={<DownloadOutlined />}
-                href={archiveUrl('xlsx', { communityId, semester })}
+              <ReportButton
+                kind="activities.archive-xlsx"
+                params={{ communityId, semester, lang: apiLanguage() }}
                 data-testid="plan-archive-xlsx"
               >
                 {t('archiveXlsx')}
-              </Button>
-              <Button
-                icon={<DownloadOutlined />}
-                href={archiveUrl('pdf', { communityId, semester })}
+              </ReportButton>
+              <ReportButton
+                kind="activities.archive-pdf"
+                params={{ communityId, semester, lang: apiLanguage() }}
                 data-testid="plan-archive-pdf"
               >
                 {t('archivePdf')}
-              </Button>
+              </ReportButton>
               {plan?.canEdit ? (
                 <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
                   {t('editPlan')}

@@ -3,8 +3,9 @@ import { Alert, Button, Col, Empty, Row, Skeleton, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useMe } from '../../api/auth';
-import { reportUrl, useDashboard } from '../../api/dashboard';
+import { useDashboard } from '../../api/dashboard';
 import { PageHeader } from '../../components/PageHeader';
+import { ReportButton } from '../../components/ReportButton';
 import { AlertsCard } from './AlertsCard';
 import { FilterControls, useDashboardFilters } from './filters';
 import { MapCard } from './MapCard';
@@ -32,12 +33,22 @@ export default function DashboardPage() {
             </Link>
             {data && data.scope.view !== 'school' ? (
               <>
-                <Button icon={<FilePdfOutlined />} href={reportUrl('pdf', reportQuery)} data-testid="report-pdf">
+                <ReportButton
+                  kind="dashboard.report-pdf"
+                  params={reportQuery}
+                  icon={<FilePdfOutlined />}
+                  data-testid="report-pdf"
+                >
                   {t('reportPdf')}
-                </Button>
-                <Button icon={<FileExcelOutlined />} href={reportUrl('xlsx', reportQuery)} data-testid="report-xlsx">
+                </ReportButton>
+                <ReportButton
+                  kind="dashboard.report-xlsx"
+                  params={reportQuery}
+                  icon={<FileExcelOutlined />}
+                  data-testid="report-xlsx"
+                >
                   {t('reportXlsx')}
-                </Button>
+                </ReportButton>
               </>
             ) : null}
             {canManageScreens ? (
