@@ -4,14 +4,12 @@ import { requestLang } from '../../http/error-handler.js';
 import { fileHeaders } from '../../http/file-response.js';
 import { reportJobSchema, reportRequest } from '../../../shared/reports.schemas.js';
 import type { ModuleContext, ZodApp } from '../module.js';
-import { rememberModules } from './reports.registry.js';
 import { ReportsService } from './reports.service.js';
 
 const tags = { tags: ['reports'] };
 const idParam = z.object({ id: z.string().uuid() });
 
 export function reportsRoutes(app: ZodApp, ctx: ModuleContext) {
-  rememberModules(ctx.db, ctx.modules); // for this process's worker (reports.registry.ts)
   const reports = new ReportsService(ctx.db, ctx.storage, ctx.modules, ctx.jobBell);
 
   app.post(

@@ -15,7 +15,7 @@ import { describeIssue } from '../../../shared/validation.js';
 import { recordAudit } from '../audit/index.js';
 import { enqueueJob } from '../jobs/index.js';
 import type { GongjinModule } from '../module.js';
-import { mountedModules, reportKindsOf } from './reports.registry.js';
+import { reportKindsOf } from './reports.registry.js';
 
 /** A finished report's file (and a failed report's row) is kept this long, then swept. */
 export const REPORT_RETENTION_DAYS = 7;
@@ -215,12 +215,11 @@ const keyOf = (id: string, attempt: number) => `reports/${id}-${attempt}`;
  * thrown for the queue to retry, and `onDead` (reports.jobs.ts) marks the last failure.
  */
 export async function runReport(p: GeneratePayload, ctx: JobContext): Promise<Record<string, unknown>> {
-  const { db, storage } = ctx;
+  const { db, storage, modules } = ctx;
   const r = await sql<Row>`select * from report_jobs where id = ${p.reportId}`.execute(db);
   const row = r.rows[0];
   if (!row) return { missing: true }; // swept meanwhile
   if (row.status === 'done' || row.status === 'failed') return { status: row.status };
-  const modules = mountedModules(db);
   const kind = reportKindsOf(modules).get(row.kind);
   if (!kind) {
     await markFailed(db, row.id, p.lang === 'en' ? `Unknown report ${row.kind}` : `没有这种报表：${row.kind}`);
