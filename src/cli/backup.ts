@@ -38,11 +38,7 @@ export async function runBackupCommand(config: Config, out: string, appVersion: 
     console.log(summary(manifest));
     return 0;
   } catch (e) {
-    if (e instanceof BackupError) {
-      console.error(e.message);
-      return 1;
-    }
-    throw e;
+    return refusal(e);
   }
 }
 
@@ -73,12 +69,15 @@ export async function runRestoreCommand(
     console.log('启动服务时会执行尚未应用的数据库迁移 / starting the server applies any newer migrations');
     return 0;
   } catch (e) {
-    if (e instanceof BackupError) {
-      console.error(e.message);
-      return 1;
-    }
-    throw e;
+    return refusal(e);
   }
+}
+
+/** A backup or restore the command refuses (its message says why and what to do): exit 1, no stack trace. */
+function refusal(e: unknown): number {
+  if (!(e instanceof BackupError)) throw e;
+  console.error(e.message);
+  return 1;
 }
 
 function summary(m: BackupManifest): string {

@@ -24,15 +24,17 @@ export interface Caller {
  * A caller as a background job carries it: the job acts, and is audited, as the user who asked for
  * it, with the request id that asked.
  */
+export const actorSchema: z.ZodType<Actor> = z.object({
+  userId: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  scope: z.object({ kind: z.enum(SCOPE_KINDS), id: z.string() }),
+  teacherId: z.number().int().nullable(),
+});
+
 export const callerSchema: z.ZodType<Caller> = z.object({
-  actor: z.object({
-    userId: z.number().int(),
-    username: z.string(),
-    displayName: z.string(),
-    role: z.enum(ROLES),
-    scope: z.object({ kind: z.enum(SCOPE_KINDS), id: z.string() }),
-    teacherId: z.number().int().nullable(),
-  }),
+  actor: actorSchema,
   requestId: z.string(),
   ip: z.string(),
 });

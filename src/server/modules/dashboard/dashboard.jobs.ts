@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { JobKind, JobSchedule } from '../../contracts/job.js';
 import type { PanelContext } from '../../contracts/dashboard-panel.js';
 import { DASHBOARD_VIEWS } from '../../../shared/dashboard.schemas.js';
-import { LOCATION_CLASSES, ROLES, SCHOOL_LEVELS, SCOPE_KINDS } from '../../../shared/enums.js';
+import { LOCATION_CLASSES, SCHOOL_LEVELS } from '../../../shared/enums.js';
+import { actorSchema } from '../../http/actor.js';
 import { refreshSnapshot } from './dashboard.cache.js';
 import { dashboardContributions, panelOf } from './dashboard.contributions.js';
 
@@ -28,14 +29,7 @@ export const pruneSnapshots: JobKind<{ keepDays: number }> = {
 const refreshPanelPayload = z.object({
   cacheKey: z.string().regex(/^[0-9a-f]{64}$/),
   panel: z.string().min(1),
-  actor: z.object({
-    userId: z.number().int(),
-    username: z.string(),
-    displayName: z.string(),
-    role: z.enum(ROLES),
-    scope: z.object({ kind: z.enum(SCOPE_KINDS), id: z.string() }),
-    teacherId: z.number().int().nullable(),
-  }),
+  actor: actorSchema,
   scope: z.object({
     view: z.enum(DASHBOARD_VIEWS),
     regionCode: z.string().nullable(),

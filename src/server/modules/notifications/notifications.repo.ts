@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { NotificationChannel } from '../../../shared/notifications.schemas.js';
+import type { NotificationContent } from './notifications.tables.js';
 
 /**
  * Every query of the notifications module: its own tables, and the reads the scan makes of other
@@ -94,14 +95,8 @@ export async function upsertPreference(
 const shownInApp = sql<boolean>`not exists (select 1 from notification_preferences p
   where p.user_id = n.user_id and p.channel = 'in_app' and not (n.kind = any(p.kinds)))`;
 
-export interface NotificationRow {
+export interface NotificationRow extends NotificationContent {
   id: number;
-  kind: string;
-  title: string;
-  title_en: string;
-  body: string;
-  body_en: string;
-  link: string | null;
   created_at: string;
   read_at: string | null;
   deliveries: {
@@ -160,17 +155,11 @@ export async function markAllRead(db: Db, userId: number): Promise<number> {
 
 // ---------- delivery ----------
 
-export interface OpenDelivery {
+export interface OpenDelivery extends NotificationContent {
   notification_id: number;
   channel: string;
   user_id: number;
   display_name: string;
-  kind: string;
-  title: string;
-  title_en: string;
-  body: string;
-  body_en: string;
-  link: string | null;
   digest: string;
   address: string | null;
   digest_sent_on: string | null;

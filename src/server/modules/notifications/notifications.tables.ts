@@ -2,15 +2,19 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<string, string | undefined, string>;
 
-export interface NotificationTable {
-  id: Generated<number>;
-  user_id: number;
+/** What a notification says, in both languages: stored once, read by the list and the delivery. */
+export interface NotificationContent {
   kind: string;
   title: string;
   title_en: string;
   body: string;
   body_en: string;
   link: string | null;
+}
+
+export interface NotificationTable extends NotificationContent {
+  id: Generated<number>;
+  user_id: number;
   /** what the notification is about (e.g. `action:12:overdue`): a repeated scan finds it and adds nothing */
   dedupe_key: string;
   created_at: Timestamp;
