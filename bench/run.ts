@@ -7,22 +7,30 @@
  * province bureau administrator and runs every bench/*.bench.ts (each exports `run(env)`). Prints a
  * table per bench, writes bench/results/<bench>.json, drops the database.
  *
- *   tsx bench/run.ts [--schools 5000] [--only registry] [--runs 30] [--keep]
+ *   tsx bench/run.ts [--schools 5000] [--only registry] [--runs 30] [--keep] [--seed-cache] [--reseed]
+ *
+ * `--seed-cache` keeps the seeded data set as a template database `gongjin_bench_seed_<schools>` and
+ * copies it for later runs (CREATE DATABASE … TEMPLATE), migrating the copy to the latest schema:
+ * seeding a province takes minutes, copying it seconds. `--reseed` rebuilds the template (after a
+ * change to the demo generator).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import type { AppContext } from '../src/server/context.js';
-import { connect } from '../src/server/db/connection.js';
+import { connect, type Db } from '../src/server/db/connection.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { hashPassword, SESSION_COOKIE } from '../src/server/modules/auth/auth.service.js';
 import { seedDemo } from '../src/server/demo/demo.service.js';
 import { loadRegions } from '../src/server/modules/registry/regions.service.js';
 import { DiskStorage } from '../src/server/storage/blob-storage.js';
+import type { DemoSummary } from '../src/server/demo/demo.service.js';
+import { ensureProvinceActivities } from './province-data.js';
 import { formatTable, round, type BenchEnv, type BenchFigure, type BenchRun } from './lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,6 +48,8 @@ function args() {
     runs: Number(value('--runs') ?? 30),
     only: value('--only'),
     keep: a.includes('--keep'),
+    seedCache: a.includes('--seed-cache') || a.includes('--reseed'),
+    reseed: a.includes('--reseed'),
   };
 }
 
@@ -55,7 +65,14 @@ async function main() {
 
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`create database ${dbName}`);
+  const template = `gongjin_bench_seed_${opts.schools}`;
+  let fromTemplate = false;
+  if (opts.seedCache) {
+    if (opts.reseed) await admin.query(`drop database if exists ${template} with (force)`);
+    const found = await admin.query('select 1 from pg_database where datname = $1', [template]);
+    fromTemplate = found.rowCount === 1;
+  }
+  await admin.query(`create database ${dbName}${fromTemplate ? ` template ${template}` : ''}`);
   await admin.end();
   const url = new URL(baseUrl);
   url.pathname = `/${dbName}`;
@@ -67,12 +84,35 @@ async function main() {
   let failed = false;
   try {
     await migrateToLatest(dbh.db);
-    await loadRegions(dbh.db);
-    const started = performance.now();
-    const summary = await seedDemo(dbh, { schools: opts.schools, users: false });
-    const seedMs = performance.now() - started;
-    console.log(`seedDemo: ${JSON.stringify(summary)} in ${(seedMs / 1000).toFixed(1)} s`);
+    let summary: DemoSummary;
+    let seedMs = 0;
+    if (fromTemplate) {
+      summary = await readSeedSummary(dbh.db);
+      console.log(`copied the seeded data set from ${template}: ${JSON.stringify(summary)}`);
+    } else {
+      await loadRegions(dbh.db);
+      const started = performance.now();
+      summary = await seedDemo(dbh, { schools: opts.schools, users: false });
+      seedMs = performance.now() - started;
+      console.log(`seedDemo: ${JSON.stringify(summary)} in ${(seedMs / 1000).toFixed(1)} s`);
+      if (opts.seedCache) {
+        const ms = await ensureProvinceActivities(dbh.db);
+        if (ms !== null) console.log(`loaded the province's activities in ${(ms / 1000).toFixed(1)} s`);
+      }
+      await sql`create table bench_seed_summary (summary jsonb not null)`.execute(dbh.db);
+      await sql`insert into bench_seed_summary values (${JSON.stringify(summary)}::jsonb)`.execute(dbh.db);
+    }
     await dbh.pool?.query('analyze'); // fresh statistics, as autovacuum would have them on a live server
+    if (opts.seedCache && !fromTemplate) {
+      // the template is taken before the bench user and any bench writes exist
+      await dbh.close();
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`create database ${template} template ${dbName}`);
+      await c.end();
+      console.log(`kept the seeded data set as ${template} for --seed-cache runs`);
+      Object.assign(dbh, await connect({ databaseUrl: url.toString(), poolSize: 10 }));
+    }
 
     await dbh.db
       .insertInto('users')
@@ -177,6 +217,12 @@ async function main() {
   }
   console.log(failed ? '\nsome figures FAILED their targets' : '\nall figures within target');
   process.exitCode = failed ? 1 : 0;
+}
+
+async function readSeedSummary(db: Db): Promise<DemoSummary> {
+  const { rows } = await sql<{ summary: DemoSummary }>`select summary from bench_seed_summary`.execute(db);
+  if (!rows[0]) throw new Error('the seed template has no bench_seed_summary: run with --reseed');
+  return rows[0].summary;
 }
 
 main().catch((e: unknown) => {
