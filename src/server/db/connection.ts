@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './database.js';
 import { PGliteDialect } from './pglite-dialect.js';
 
@@ -27,14 +27,14 @@ const toIso = (v: string) => new Date(v.includes('T') || /[+-]\d\d(:?\d\d)?$/.te
 const identity = (v: string) => v;
 
 let pgTypesConfigured = false;
-function configurePgTypes() {
+function configurePgTypes(types: typeof pg.types) {
   if (pgTypesConfigured) return;
   pgTypesConfigured = true;
-  pg.types.setTypeParser(OID.INT8, toNumber);
-  pg.types.setTypeParser(OID.NUMERIC, toNumber);
-  pg.types.setTypeParser(OID.DATE, identity);
-  pg.types.setTypeParser(OID.TIMESTAMP, toIso);
-  pg.types.setTypeParser(OID.TIMESTAMPTZ, toIso);
+  types.setTypeParser(OID.INT8, toNumber);
+  types.setTypeParser(OID.NUMERIC, toNumber);
+  types.setTypeParser(OID.DATE, identity);
+  types.setTypeParser(OID.TIMESTAMP, toIso);
+  types.setTypeParser(OID.TIMESTAMPTZ, toIso);
 }
 
 export interface ConnectOptions {
@@ -46,7 +46,9 @@ export interface ConnectOptions {
 
 export async function connect(options: ConnectOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
-    configurePgTypes();
+    // the server driver is loaded only when a server is used (the embedded database does not need it)
+    const { default: pg } = await import('pg');
+    configurePgTypes(pg.types);
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     pool.on('error', () => undefined); // idle-client errors surface on the next query
     await pool.query('select 1');

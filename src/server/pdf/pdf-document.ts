@@ -1,5 +1,8 @@
 import fs from 'node:fs';
-import PDFDocument from 'pdfkit';
+import { once } from '../lazy.js';
+
+// loaded on first use: a server that never prints a PDF should not pay for pdfkit at start-up
+const pdfkit = once(async () => (await import('pdfkit')).default);
 
 /**
  * PDF output for archives, minutes and reports. Chinese needs a CJK font: Debian's fonts-noto-cjk
@@ -35,8 +38,9 @@ export function findCjkFont(): { file: string; family?: string | undefined } {
 export type Pdf = PDFKit.PDFDocument;
 
 /** A4 document with the CJK font registered as 'cjk' (and 'cjk-bold' when available) and selected. */
-export function createPdf(info: { title: string; author?: string }): Pdf {
+export async function createPdf(info: { title: string; author?: string }): Promise<Pdf> {
   const font = findCjkFont();
+  const PDFDocument = await pdfkit();
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,

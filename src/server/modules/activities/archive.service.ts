@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../excel.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
 import {
@@ -118,7 +118,7 @@ export class ArchiveService {
    * `onProgress` hears the share of activity rows written (0…1), for a background report's bar.
    */
   async xlsx(data: ArchiveData, lang: Lang, onProgress?: (done: number) => void): Promise<Buffer> {
-    const wb = new ExcelJS.Workbook();
+    const wb = new (await loadExcelJS()).Workbook();
     wb.creator = 'Gongjin 共进';
     const L = (zh: string, en: string) => (lang === 'en' ? en : zh);
     const kindLabel = labelOf(ACTIVITY_KIND_LABELS, lang);
@@ -195,7 +195,7 @@ export class ArchiveService {
     const step = () => onProgress?.((stepsDone += 1) / steps);
     const L = (zh: string, en: string) => (lang === 'en' ? en : zh);
     const kindLabel = labelOf(ACTIVITY_KIND_LABELS, lang);
-    const doc = createPdf({ title: `${data.communityName} ${data.periodLabel} ${L('工作档案', 'archive')}` });
+    const doc = await createPdf({ title: `${data.communityName} ${data.periodLabel} ${L('工作档案', 'archive')}` });
     const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
 
     // cover

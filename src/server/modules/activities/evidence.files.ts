@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
+import { once } from '../../lazy.js';
 import { AppError, ValidationError, fieldIssue } from '../../http/errors.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
+
+// sharp is loaded with the first photo, not at start-up
+const sharpLib = once(async () => (await import('sharp')).default);
 
 /**
  * Evidence files: what a file is, judged by its content (file-type), must agree with its extension;
@@ -94,6 +97,7 @@ export async function storeFile(
   let thumbKey: string | null = null;
   if (inspected.category === 'photo') {
     try {
+      const sharp = await sharpLib();
       const thumb = await sharp(buf, { failOn: 'error' })
         .rotate()
         .resize({ width: 320, height: 320, fit: 'inside', withoutEnlargement: true })

@@ -38,7 +38,7 @@ interface ReportInput {
 /** The PDF report of one published result: totals, the bound school scores and the explanation tree. */
 export async function resultReportPdf(r: ReportInput, lang: Lang): Promise<Buffer> {
   const zh = lang === 'zh';
-  const doc = createPdf({ title: `${r.communityName} ${zh ? '考核结果' : 'assessment result'}` });
+  const doc = await createPdf({ title: `${r.communityName} ${zh ? '考核结果' : 'assessment result'}` });
   doc
     .font('cjk-bold')
     .fontSize(16)

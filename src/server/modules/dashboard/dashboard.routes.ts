@@ -202,7 +202,7 @@ export function dashboardRoutes(app: ZodApp, ctx: ModuleContext) {
         .header('content-type', 'text/html; charset=utf-8')
         .header('cache-control', 'no-store')
         .header('referrer-policy', 'no-referrer')
-        .send(displayPage(withoutLinks(d), map, label));
+        .send(await displayPage(withoutLinks(d), map, label));
     },
   );
 }

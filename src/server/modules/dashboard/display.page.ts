@@ -15,7 +15,7 @@ export const DISPLAY_REFRESH_SECONDS = 60;
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export function displayPage(d: Dashboard, map: DashboardMap | null, linkLabel: string): string {
+export async function displayPage(d: Dashboard, map: DashboardMap | null, linkLabel: string): Promise<string> {
   const lang = 'zh' as const;
   const figures = d.panels.flatMap((p) => p.figures).slice(0, 8);
   const charts = d.panels
@@ -23,14 +23,16 @@ export function displayPage(d: Dashboard, map: DashboardMap | null, linkLabel: s
     .filter((c) => !chartIsEmpty(c))
     .slice(0, 4);
   const theme = { dark: true, animation: false };
-  const chartCells = charts.map(
-    (c) =>
-      `<section class="card"><h2>${esc(c.title.zh)}</h2><div class="chart">${renderSvg(chartOption(c, lang, theme), 560, 300)}</div></section>`,
+  const chartCells = await Promise.all(
+    charts.map(
+      async (c) =>
+        `<section class="card"><h2>${esc(c.title.zh)}</h2><div class="chart">${await renderSvg(chartOption(c, lang, theme), 560, 300)}</div></section>`,
+    ),
   );
   const labels = Object.fromEntries(Object.entries(LOCATION_CLASS_LABELS).map(([k, v]) => [k, v.zh]));
   const mapCell =
     map && map.schools.length
-      ? `<section class="card map"><h2>学校与教共体分布</h2><div class="chart">${renderSvg(mapOption(map, lang, labels, theme), 760, 620)}</div></section>`
+      ? `<section class="card map"><h2>学校与教共体分布</h2><div class="chart">${await renderSvg(mapOption(map, lang, labels, theme), 760, 620)}</div></section>`
       : '<section class="card map"><h2>学校与教共体分布</h2><p class="empty">暂无带坐标的学校</p></section>';
   const tiles = figures.length
     ? figures

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../excel.js';
 import { chartIsEmpty, chartOption } from '../../../shared/dashboard.charts.js';
 import { formatFigure, type NumberLang } from '../../../shared/dashboard.format.js';
 import type { Labelled } from '../../../shared/enums.js';
@@ -27,7 +27,7 @@ const CHART_H = 260;
 
 export async function reportPdf(data: ReportData, lang: NumberLang): Promise<Buffer> {
   const title = reportTitle(data, lang);
-  const doc = createPdf({ title });
+  const doc = await createPdf({ title });
   const L = (l: Labelled) => l[lang];
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
 
@@ -135,7 +135,7 @@ function communityTable(doc: Pdf, data: ReportData, lang: NumberLang, width: num
 }
 
 export async function reportXlsx(data: ReportData, lang: NumberLang): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   wb.creator = 'Gongjin 共进';
   const zh = lang === 'zh';
   const overview = wb.addWorksheet(zh ? '主要指标' : 'Figures');

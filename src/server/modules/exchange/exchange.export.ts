@@ -1,6 +1,7 @@
 import { contentDisposition } from '../../http/file-response.js';
 import { PassThrough, type Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type * as Excel from 'exceljs';
+import { loadExcelJS } from '../../excel.js';
 import type { FastifyReply } from 'fastify';
 import type { Lang } from '../../../shared/messages.js';
 import { GENDER_LABELS, LOCATION_CLASS_LABELS } from '../../../shared/enums.js';
@@ -54,7 +55,7 @@ export interface ReportSummary {
   byHonour: Totals;
 }
 
-function writeSummary(sheet: ExcelJS.Worksheet, s: ReportSummary, lang: Lang) {
+function writeSummary(sheet: Excel.Worksheet, s: ReportSummary, lang: Lang) {
   const head = lang === 'en' ? ['', 'People', 'Person-times', 'Hours'] : ['', '人数', '人次', '时长（小时）'];
   const block = (title: string, t: Totals, labels: Record<string, { zh: string; en: string }>) => {
     sheet.addRow([title]).font = { bold: true };
@@ -77,7 +78,11 @@ export async function writeReport(
   summary: ReportSummary,
   lang: Lang,
 ): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new (await loadExcelJS()).stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   const columns = registerColumns(lang);
   const sheet = workbook.addWorksheet(lang === 'en' ? 'Register' : '交流名册', {
     views: [{ state: 'frozen', ySplit: 1 }],

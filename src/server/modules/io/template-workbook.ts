@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type * as Excel from 'exceljs';
+import { loadExcelJS } from '../../excel.js';
 import type { Cell } from './spreadsheet-reader.js';
 import { columnLetter as letter } from './column-letter.js';
 
@@ -35,7 +36,7 @@ export interface TemplateSpec {
 
 /** ExcelJS has range validations (one element, not one per cell) but does not declare them. */
 interface RangeValidations {
-  dataValidations: { add(range: string, v: ExcelJS.DataValidation): void };
+  dataValidations: { add(range: string, v: Excel.DataValidation): void };
 }
 
 /** Sheet names the importer never reads (instruction sheets of our templates). */
@@ -44,7 +45,7 @@ export const INSTRUCTION_SHEETS = ['说明', '填写说明', 'instructions', 're
 export async function buildTemplate(spec: TemplateSpec): Promise<Buffer> {
   const zh = spec.lang === 'zh';
   const last = (spec.rows ?? 5000) + 1;
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   const ws = wb.addWorksheet(spec.sheetName);
   const help = wb.addWorksheet(zh ? '说明' : 'Instructions');
   const lists = wb.addWorksheet(zh ? '选项' : 'Options', { state: 'hidden' });

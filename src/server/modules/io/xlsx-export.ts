@@ -1,6 +1,6 @@
 import { contentDisposition } from '../../http/file-response.js';
 import { PassThrough, type Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../excel.js';
 import type { FastifyReply } from 'fastify';
 import type { Lang } from '../../../shared/messages.js';
 
@@ -38,7 +38,11 @@ export async function writeXlsxSheets(
   out: Writable,
   opts: { sheets: XlsxSheet<unknown>[]; lang?: Lang | undefined },
 ): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new (await loadExcelJS()).stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   for (const s of opts.sheets) {
     const sheet = workbook.addWorksheet(s.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.columns = s.columns.map((c) => ({ header: opts.lang === 'en' ? c.en : c.zh, width: c.width ?? 14 }));

@@ -77,7 +77,7 @@ function signatures(doc: Pdf, m: ArchivedMinutes) {
 
 /** The meeting record as a PDF for the archive: details, agenda, attendees, minutes, signatures with hashes, items. */
 export async function meetingPdf(m: ArchivedMeeting): Promise<Buffer> {
-  const doc = createPdf({ title: `${m.communityName} ${m.title}` });
+  const doc = await createPdf({ title: `${m.communityName} ${m.title}` });
   doc.font('cjk-bold').fontSize(17).text(m.title, { align: 'center' });
   doc
     .font('cjk')

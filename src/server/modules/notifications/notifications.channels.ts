@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { once } from '../../lazy.js';
 import type { NotifyChannelsConfig } from '../../config.js';
 import { dingtalkSignedUrl, type OutgoingMessage } from './notifications.rules.js';
 
@@ -44,17 +45,23 @@ async function postRobot(url: string, payload: unknown, signal: AbortSignal, tim
 }
 
 export function emailSender(smtp: NonNullable<NotifyChannelsConfig['smtp']>, timeoutMs: number): Sender {
-  const transport = nodemailer.createTransport(smtp.url, {
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
+  // nodemailer is loaded when the first e-mail goes out, not at start-up
+  let transport: Transporter | undefined;
+  const open = once(async () => {
+    const nodemailer = (await import('nodemailer')).default;
+    transport = nodemailer.createTransport(smtp.url, {
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    });
+    return transport;
   });
   return {
     async send(m, address) {
       if (!address) throw new Error('no e-mail address chosen');
-      await transport.sendMail({ from: smtp.from, to: address, subject: m.subject, text: m.text });
+      await (await open()).sendMail({ from: smtp.from, to: address, subject: m.subject, text: m.text });
     },
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }
 

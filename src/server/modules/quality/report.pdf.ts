@@ -33,7 +33,7 @@ function table(doc: Pdf, head: string[], rows: string[][], widths: number[]) {
 /** The class learning report (学情分析报告) as a PDF; student names only when the reader may see them. */
 export async function classReportPdf(r: ClassReport): Promise<Buffer> {
   const subject = SUBJECT_LABELS[r.subject].zh;
-  const doc = createPdf({ title: `${r.class.schoolName}${r.class.name}${subject}学情分析报告` });
+  const doc = await createPdf({ title: `${r.class.schoolName}${r.class.name}${subject}学情分析报告` });
   doc.font('cjk-bold').fontSize(18).text(`${r.class.schoolName} ${r.class.name}`, { align: 'center' });
   doc.fontSize(14).text(`${r.exam.name} · ${subject} 学情分析报告`, { align: 'center' }).font('cjk').fontSize(10);
   doc
@@ -133,7 +133,7 @@ export async function classReportPdf(r: ClassReport): Promise<Buffer> {
 export async function studentReportPdf(r: StudentReport): Promise<Buffer> {
   const st = r.student;
   const who = st.name ? `${st.name}（${st.studentKey}）` : st.studentKey;
-  const doc = createPdf({ title: `${who} 学生学情报告` });
+  const doc = await createPdf({ title: `${who} 学生学情报告` });
   doc.font('cjk-bold').fontSize(18).text(`${who} 学生学情报告`, { align: 'center' }).font('cjk').fontSize(10);
   doc
     .moveDown(0.5)
