@@ -129,6 +129,19 @@ describe('backup', () => {
     await expect(createBackup(src, path.join(isDir, 'x'), { appVersion: 'test' })).rejects.toThrow(BackupError);
     expect(fs.readdirSync(isDir)).toEqual(['x']);
   });
+
+  it('says the disk is full when it is, and leaves no partial file', async () => {
+    // a real ENOSPC from the kernel without a tiny file system: the partial file is a link to
+    // /dev/full (and, on PostgreSQL, so is pg_dump's temporary), so the first write fails as on a full disk
+    const src = { dbh: ctx.dbh, databaseUrl: ctx.config.databaseUrl, filesDir: filesDirOf(ctx) };
+    const dir = path.join(work, 'full-disk');
+    fs.mkdirSync(dir);
+    const out = path.join(dir, 'b.tar');
+    fs.symlinkSync('/dev/full', `${out}.partial`);
+    fs.symlinkSync('/dev/full', `${out}.partial-db`);
+    await expect(createBackup(src, out, { appVersion: 'test' })).rejects.toThrow(/磁盘空间不足 \/ the disk is full/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
 });
 
 describe('restore', () => {
