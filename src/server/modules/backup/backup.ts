@@ -112,6 +112,12 @@ const WRITE_REASONS: Record<string, string> = {
   ENOTDIR: '路径不是目录 / a part of the path is not a directory',
   EISDIR: '这是一个目录 / the path is a directory',
 };
+const TOOL_REASONS: [string, string][] = [
+  ['No space left on device', WRITE_REASONS.ENOSPC],
+  ['Disk quota exceeded', WRITE_REASONS.EDQUOT],
+  ['Permission denied', WRITE_REASONS.EACCES],
+  ['Read-only file system', WRITE_REASONS.EROFS],
+];
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code ?? '';
 
 function toolMissing(tool: string): BackupError {
@@ -138,11 +144,13 @@ function run(tool: string, args: string[], env: NodeJS.ProcessEnv): Promise<void
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (e) => reject(errCode(e) === 'ENOENT' ? toolMissing(tool) : e));
-    child.on('close', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new BackupError(`${tool} 失败 / ${tool} failed (exit ${code}):\n${stderr.trim()}`)),
-    );
+    child.on('close', (code) => {
+      if (code === 0) return resolve();
+      // pg_dump/pg_restore print the kernel's strerror text, not the code: name the common ones as the file writes do
+      const known = TOOL_REASONS.find(([text]) => stderr.includes(text));
+      const head = known ? `${known[1]}\n` : '';
+      reject(new BackupError(`${head}${tool} 失败 / ${tool} failed (exit ${code}):\n${stderr.trim()}`));
+    });
   });
 }
 
