@@ -113,10 +113,10 @@ const WRITE_REASONS: Record<string, string> = {
   EISDIR: '这是一个目录 / the path is a directory',
 };
 const TOOL_REASONS: [string, string][] = [
-  ['No space left on device', WRITE_REASONS.ENOSPC],
-  ['Disk quota exceeded', WRITE_REASONS.EDQUOT],
-  ['Permission denied', WRITE_REASONS.EACCES],
-  ['Read-only file system', WRITE_REASONS.EROFS],
+  ['No space left on device', '磁盘空间不足 / the disk is full'],
+  ['Disk quota exceeded', '超出磁盘配额 / disk quota exceeded'],
+  ['Permission denied', '没有写权限 / permission denied'],
+  ['Read-only file system', '只读文件系统 / read-only file system'],
 ];
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code ?? '';
 
