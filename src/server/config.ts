@@ -84,6 +84,7 @@ const envSchema = z.object({
   GONGJIN_PUBLIC_ORIGIN: originList.default([]),
   GONGJIN_FRAME_ANCESTORS: originList.default([]),
   GONGJIN_IMPORT_RETENTION_DAYS: z.coerce.number().nonnegative().default(30),
+  GONGJIN_IMPORT_QUEUE_CHECK_MB: z.coerce.number().nonnegative().default(1),
   GONGJIN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().positive().default(200),
   GONGJIN_IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
   /** seconds before the jobs of an instance that died go to another (its lease is renewed every second while alive) */
@@ -159,6 +160,8 @@ export interface Config {
   frameAncestors: string[];
   /** Days an imported file is kept after its job is committed (then deleted: it holds personal data). */
   importRetentionDays: number;
+  /** Registry import files above this size are checked on the job queue, smaller ones in the request. */
+  importQueueCheckBytes: number;
   /** the bearer token of GET /metrics; undefined: the endpoint is off */
   metricsToken: string | undefined;
   /** a running job's lease in seconds: how soon a dead instance's jobs are taken over */
@@ -213,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicOrigins: e.GONGJIN_PUBLIC_ORIGIN,
     frameAncestors: e.GONGJIN_FRAME_ANCESTORS,
     importRetentionDays: e.GONGJIN_IMPORT_RETENTION_DAYS,
+    importQueueCheckBytes: Math.round(e.GONGJIN_IMPORT_QUEUE_CHECK_MB * 1024 * 1024),
     metricsToken: e.GONGJIN_METRICS_TOKEN,
     jobLeaseSeconds: e.GONGJIN_JOB_LEASE_SECONDS,
     notify: {

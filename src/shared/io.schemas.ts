@@ -8,7 +8,7 @@ export const IMPORT_KIND_LABELS: Record<ImportKind, { zh: string; en: string }> 
   'school-year-stats': { zh: '学校年报', en: 'Annual school statistics' },
 };
 
-export const IMPORT_STATUSES = ['validated', 'invalid', 'committing', 'committed', 'failed'] as const;
+export const IMPORT_STATUSES = ['checking', 'validated', 'invalid', 'committing', 'committed', 'failed'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 /** One bad cell or row: the row number as the spreadsheet shows it, the column header, and why. */

@@ -23,10 +23,27 @@ export function useImportJobs(q: QueryParams) {
   });
 }
 
-export function uploadImport(kind: ImportKind, file: File): Promise<ImportJob> {
+export async function uploadImport(kind: ImportKind, file: File): Promise<ImportJob> {
   const form = new FormData();
   form.append('file', file, file.name);
-  return api<ImportJob>('/imports', { method: 'POST', body: form, query: { kind } });
+  return untilChecked(await api<ImportJob>('/imports', { method: 'POST', body: form, query: { kind } }));
+}
+
+/**
+ * A large file is checked on the server's job queue: it may come back `checking`; poll until the
+ * preview is ready. A file the check could not read ends `failed`, with the reason.
+ */
+export async function untilChecked(first: ImportJob): Promise<ImportJob> {
+  let job = first;
+  while (job.status === 'checking') {
+    await new Promise((r) => setTimeout(r, 1000));
+    job = await http.get<ImportJob>(`/imports/${job.id}`);
+  }
+  if (job.status === 'failed') {
+    const e = job.errors[0];
+    throw new Error(e ? (apiLanguage() === 'en' ? e.messageEn : e.message) : 'failed');
+  }
+  return job;
 }
 
 export const useCommitImport = () =>

@@ -51,6 +51,31 @@ export const IMPORT_COMMIT = {
   maxAttempts: 3,
 };
 export type ImportCommitPayload = z.infer<typeof IMPORT_COMMIT.payload>;
+/**
+ * The queue's side of a large file's check (upload and re-check with new preview choices). It writes
+ * nothing to the registry; a run cut short simply runs again, and after its last attempt the import
+ * ends `failed`, with why.
+ */
+export const IMPORT_CHECK = {
+  name: 'io.import-check',
+  payload: z.object({ importId: z.string().uuid(), caller: callerSchema }),
+  timeoutSeconds: 3600,
+  maxAttempts: 3,
+};
+export type ImportCheckPayload = z.infer<typeof IMPORT_CHECK.payload>;
+/** How long the upload waits for a queued check before it answers `checking` (the page then polls). */
+const CHECK_WAIT_MS = 50_000;
+
+export interface CheckOptions {
+  /**
+   * Files larger than this are checked on the job queue (a province's file takes minutes and must
+   * survive a restart); smaller ones in the request, which a county's file answers in seconds.
+   * Unset (the command line): every file is checked in-process.
+   */
+  queueCheckBytes?: number;
+  /** How long a request waits for a queued check before it answers `checking`. */
+  waitMs?: number;
+}
 /** How long the commit request waits for the queued commit: a county's file answers in one round trip. */
 const COMMIT_WAIT_MS = 50_000;
 
@@ -121,7 +146,12 @@ export class ImportService {
     private readonly storage: BlobStorage,
     private readonly kinds: ImportKinds,
     private readonly jobBell?: JobBell,
+    private readonly checking: CheckOptions = {},
   ) {}
+
+  private get queueCheckBytes() {
+    return this.checking.queueCheckBytes ?? Number.POSITIVE_INFINITY;
+  }
 
   /** The declared kind; a kind no installed module declares is not offered. */
   private def(kind: ImportKind) {
@@ -284,12 +314,14 @@ export class ImportService {
       throw new AppError(413, 'file_too_large', { limitMb });
     }
     let type: SpreadsheetType;
-    let result: PassResult;
+    let result: PassResult | null = null;
+    const queued = size > this.queueCheckBytes;
     try {
       type = detectType(fileName, await this.headOf(key));
-      result = await this.pass({ kind, file_key: key, file_name: fileName }, caller.actor, this.db, false, type, {
-        custom: await this.choices(caller.actor, kind),
-      });
+      if (!queued)
+        result = await this.pass({ kind, file_key: key, file_name: fileName }, caller.actor, this.db, false, type, {
+          custom: await this.choices(caller.actor, kind),
+        });
     } catch (e) {
       await this.storage.delete(key);
       if (e instanceof SpreadsheetError)
@@ -298,36 +330,119 @@ export class ImportService {
     }
     let row: ImportJobRow;
     try {
-      row = await this.db
-        .insertInto('import_jobs')
-        .values({
-          id,
-          kind,
-          status: result.errorCount ? 'invalid' : 'validated',
-          file_key: key,
-          file_name: fileName,
-          file_size: size,
-          total_rows: result.totalRows,
-          valid_rows: result.validRows,
-          error_count: result.errorCount,
-          errors: JSON.stringify(result.errors),
-          result: null,
-          created_by: caller.actor.userId,
-          scope_kind: caller.actor.scope.kind,
-          scope_id: caller.actor.scope.id,
-          committed_at: null,
-          mapping: JSON.stringify(result.mapping),
-          options: '{}',
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      // the job row and its queued check in one transaction: no `checking` import without its job
+      row = await this.db.transaction().execute(async (tx) => {
+        const inserted = await tx
+          .insertInto('import_jobs')
+          .values({
+            id,
+            kind,
+            status: !result ? 'checking' : result.errorCount ? 'invalid' : 'validated',
+            file_key: key,
+            file_name: fileName,
+            file_size: size,
+            total_rows: result?.totalRows ?? 0,
+            valid_rows: result?.validRows ?? 0,
+            error_count: result?.errorCount ?? 0,
+            errors: JSON.stringify(result?.errors ?? []),
+            result: null,
+            created_by: caller.actor.userId,
+            scope_kind: caller.actor.scope.kind,
+            scope_id: caller.actor.scope.id,
+            committed_at: null,
+            mapping: JSON.stringify(result?.mapping ?? null),
+            options: '{}',
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        if (!result) await enqueueJob(tx, IMPORT_CHECK, { importId: id, caller });
+        return inserted;
+      });
     } catch (e) {
       await this.storage.delete(key); // a preview never keeps a file outside its job
       throw e;
     }
     // a preview with row errors keeps its file: the user may re-check it with another column mapping
     // or header row (POST /imports/:id/options); retention.ts deletes it with the job's other files
-    return this.toJob(row);
+    if (result) return this.toJob(row);
+    this.jobBell?.ring();
+    return this.waitWhileChecking(caller.actor, id);
+  }
+
+  private async waitWhileChecking(actor: Actor, id: string): Promise<ImportJob> {
+    const until = Date.now() + (this.checking.waitMs ?? CHECK_WAIT_MS);
+    for (;;) {
+      const now = await this.db
+        .selectFrom('import_jobs')
+        .select('status')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (now.status !== 'checking' || Date.now() > until) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return this.get(actor, id);
+  }
+
+  /**
+   * The queued check of a large file: every row parsed and checked against the database, nothing
+   * written but the preview (counts, errors, column mapping). A file that cannot be read at all ends
+   * the import `failed` with the reason, its file deleted.
+   */
+  async runCheck(caller: Caller, id: string): Promise<{ status: ImportJob['status']; rows: number }> {
+    const job = await this.db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (job?.status !== 'checking')
+      return { status: (job?.status as ImportJob['status'] | undefined) ?? 'failed', rows: 0 };
+    let result: PassResult;
+    try {
+      const type = detectType(job.file_name, await this.headOf(job.file_key));
+      result = await this.pass(
+        { kind: job.kind as ImportKind, file_key: job.file_key, file_name: job.file_name },
+        caller.actor,
+        this.db,
+        false,
+        type,
+        await this.optionsOf(caller.actor, job),
+      );
+    } catch (e) {
+      if (!(e instanceof SpreadsheetError)) throw e; // the queue runs it again
+      await this.failChecking(id, `表格无法读取：${e.zh}`, `The spreadsheet cannot be read: ${e.en}`);
+      return { status: 'failed', rows: 0 };
+    }
+    const status = result.errorCount ? 'invalid' : 'validated';
+    await this.db
+      .updateTable('import_jobs')
+      .set({
+        status,
+        total_rows: result.totalRows,
+        valid_rows: result.validRows,
+        error_count: result.errorCount,
+        errors: JSON.stringify(result.errors),
+        mapping: JSON.stringify(result.mapping),
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'checking')
+      .execute();
+    return { status, rows: result.totalRows };
+  }
+
+  /** The queue gave up on a check (its worker died on the last attempt, or it kept failing). */
+  async abandonCheck(id: string, reason: string): Promise<void> {
+    const why = reason.slice(0, 300);
+    await this.failChecking(
+      id,
+      `校验未能完成，请重新上传（${why}）`,
+      `The check could not finish; upload the file again (${why})`,
+    );
+  }
+
+  private async failChecking(id: string, message: string, messageEn: string): Promise<void> {
+    await this.db
+      .updateTable('import_jobs')
+      .set({ status: 'failed', errors: JSON.stringify([{ row: 0, column: '', message, messageEn }]) })
+      .where('id', '=', id)
+      .where('status', '=', 'checking')
+      .execute();
+    await dropImportFile(this.db, this.storage, 'import_jobs', id).catch(() => undefined);
   }
 
   /** Column names this user's scope mapped to fields before, for this importer. */
@@ -379,7 +494,8 @@ export class ImportService {
       ...(input.blankClears !== undefined ? { blankClears: input.blankClears } : {}),
     };
     const type = detectType(job.file_name, await this.headOf(job.file_key));
-    return this.db.transaction().execute(async (tx) => {
+    const queued = Number(job.file_size) > this.queueCheckBytes;
+    const checked = await this.db.transaction().execute(async (tx) => {
       for (const [header, key] of Object.entries(input.custom ?? {})) {
         const name = header.trim();
         if (key === null)
@@ -409,6 +525,15 @@ export class ImportService {
           entityId: kind,
           after: input.custom,
         });
+      if (queued) {
+        await tx
+          .updateTable('import_jobs')
+          .set({ status: 'checking', options: JSON.stringify(options) })
+          .where('id', '=', id)
+          .execute();
+        await enqueueJob(tx, IMPORT_CHECK, { importId: id, caller });
+        return null;
+      }
       let result: PassResult;
       try {
         const custom = Object.fromEntries(
@@ -451,6 +576,9 @@ export class ImportService {
         .executeTakeFirstOrThrow();
       return this.toJob(row);
     });
+    if (checked) return checked;
+    this.jobBell?.ring();
+    return this.waitWhileChecking(caller.actor, id);
   }
 
   private async own(actor: Actor, id: string) {

@@ -2,7 +2,25 @@ import { z } from 'zod';
 import type { JobKind, JobSchedule } from '../../contracts/job.js';
 import { sweepImportFiles } from './retention.js';
 import { notifierOf } from '../../contracts/notify.js';
-import { IMPORT_COMMIT, ImportService, importKindsOf, type ImportCommitPayload } from './import.service.js';
+import {
+  IMPORT_CHECK,
+  IMPORT_COMMIT,
+  ImportService,
+  importKindsOf,
+  type ImportCheckPayload,
+  type ImportCommitPayload,
+} from './import.service.js';
+
+/** Checks a large previewed file (import.service.ts runCheck); writes nothing to the registry. */
+export const importCheckJob: JobKind<ImportCheckPayload> = {
+  ...IMPORT_CHECK,
+  async run({ importId, caller }, { db, storage, modules }) {
+    return new ImportService(db, storage, importKindsOf(modules)).runCheck(caller, importId);
+  },
+  async onDead({ importId }, { db, storage, modules }, reason) {
+    await new ImportService(db, storage, importKindsOf(modules)).abandonCheck(importId, reason);
+  },
+};
 
 /** Writes a previewed spreadsheet (import.service.ts runCommit); a run cut short wrote nothing. */
 export const importCommitJob: JobKind<ImportCommitPayload> = {
@@ -57,7 +75,7 @@ export const sweepImportFilesJob: JobKind<Record<string, never>> = {
 };
 
 export const ioJobs = {
-  kinds: [sweepImportFilesJob, importCommitJob] as JobKind<unknown>[],
+  kinds: [sweepImportFilesJob, importCheckJob, importCommitJob] as JobKind<unknown>[],
   schedules: [
     { name: 'io.sweep-import-files', kind: sweepImportFilesJob.name, everySeconds: 6 * 3600 },
   ] satisfies JobSchedule[],

@@ -9,7 +9,9 @@ import type { ModuleContext, ZodApp } from '../module.js';
 import { ImportService, importKindsOf } from './import.service.js';
 
 export function ioRoutes(app: ZodApp, ctx: ModuleContext) {
-  const imports = new ImportService(ctx.db, ctx.storage, importKindsOf(ctx.modules), ctx.jobBell);
+  const imports = new ImportService(ctx.db, ctx.storage, importKindsOf(ctx.modules), ctx.jobBell, {
+    queueCheckBytes: ctx.config.importQueueCheckBytes,
+  });
 
   app.get(
     '/api/v1/imports/templates/:file',

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportJob } from '../../../shared/io.schemas';
 import { errorText, http } from '../../api/client';
+import { untilChecked } from '../../api/io';
 import { useLabels } from '../../components/labels';
 
 interface Row {
@@ -47,7 +48,7 @@ export function ColumnMappingPanel({ job, onChange }: { job: ImportJob; onChange
         blankClears,
         ...(Object.keys(custom).length ? { custom } : {}),
       };
-      onChange(await http.post<ImportJob>(`/imports/${job.id}/options`, body));
+      onChange(await untilChecked(await http.post<ImportJob>(`/imports/${job.id}/options`, body)));
       setCustom({});
     } catch (e) {
       setError(errorText(e));

@@ -25,12 +25,13 @@ import {
   type RowError,
 } from '../../../shared/io.schemas';
 import { errorText, http } from '../../api/client';
-import { importKeys, templateUrl, uploadImport, useCommitImport, useImportJobs } from '../../api/io';
+import { importKeys, templateUrl, untilChecked, uploadImport, useCommitImport, useImportJobs } from '../../api/io';
 import { dateTime, num, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { ColumnMappingPanel } from './ColumnMappingPanel';
 
 const STATUS_COLORS: Record<string, string> = {
+  checking: 'processing',
   validated: 'blue',
   committing: 'processing',
   invalid: 'red',
@@ -59,7 +60,7 @@ export default function ImportPage() {
   };
   const openJob = async (id: string) => {
     try {
-      const j = await http.get<ImportJob>(`/imports/${id}`);
+      const j = await untilChecked(await http.get<ImportJob>(`/imports/${id}`));
       setKind(j.kind);
       setJob(j);
       setStep(j.status === 'committed' ? 3 : 2);
