@@ -111,6 +111,19 @@ describe('activities in the browser', () => {
     await e.screenshot('activities-detail');
   });
 
+  it('opens the record at its own address, as the assessment explanation links it', async () => {
+    const { page } = e;
+    const found = await e.ctx.db
+      .selectFrom('activities')
+      .select('id')
+      .where('title', '=', title)
+      .executeTakeFirstOrThrow();
+    await page.goto(`/activities/${found.id}`);
+    const detail = page.getByTestId('activity-detail');
+    await expect.poll(() => detail.textContent(), { timeout: 90_000 }).toContain(title);
+    expect(await page.locator('body').textContent()).not.toContain('404');
+  });
+
   it('finds it in the calendar', async () => {
     const { page } = e;
     await page.goto(`/activities/calendar?date=${day}&view=week`);

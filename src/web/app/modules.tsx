@@ -130,6 +130,8 @@ export const MODULES: AppModule[] = [
       { path: 'activities/calendar', component: page(() => import('../pages/activities/CalendarPage')) },
       { path: 'activities/plans', component: page(() => import('../pages/activities/PlansPage')) },
       { path: 'activities/ledger', component: page(() => import('../pages/activities/LedgerPage')) },
+      // a record's own address (links from the assessment explanation and evidence): the log with it open
+      { path: 'activities/:id', component: page(() => import('../pages/activities/ActivitiesPage')) },
     ],
   },
   {

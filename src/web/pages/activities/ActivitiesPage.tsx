@@ -2,6 +2,7 @@ import { shanghaiDateTime } from '../../../shared/activities.semester';
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Input, Tag } from 'antd';
 import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ACTIVITY_KIND_LABELS, type Activity } from '../../../shared/activities.schemas';
 import { useActivities } from '../../api/activities';
@@ -24,7 +25,9 @@ export default function ActivitiesPage() {
   const list = useListState(['communityId', 'kind', 'semester', 'month', 'search', 'schoolId', 'ids']);
   const { state, set, page, pageSize } = list;
   const [creating, setCreating] = useState(false);
-  const [openId, setOpenId] = useState<number | undefined>();
+  const routeId = Number(useParams().id);
+  const navigate = useNavigate();
+  const [openId, setOpenId] = useState<number | undefined>(Number.isInteger(routeId) ? routeId : undefined);
   const communityId = state.communityId ? Number(state.communityId) : undefined;
   const filters = {
     communityId,
@@ -141,7 +144,13 @@ export default function ActivitiesPage() {
         ]}
       />
       <ActivityFormDrawer open={creating} onClose={() => setCreating(false)} onSaved={(id) => setOpenId(id)} />
-      <ActivityDetailDrawer id={openId} onClose={() => setOpenId(undefined)} />
+      <ActivityDetailDrawer
+        id={openId}
+        onClose={() => {
+          setOpenId(undefined);
+          if (Number.isInteger(routeId)) void navigate('/activities', { replace: true });
+        }}
+      />
     </>
   );
 }
