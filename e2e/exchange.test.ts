@@ -19,7 +19,7 @@ beforeAll(async () => {
         location_class: 'rural',
         quality_tier: 'weak',
       });
-      await buildTeacher(ctx.db, urban.id, {
+      const teacher = await buildTeacher(ctx.db, urban.id, {
         name: '沈英语',
         subjects: ['english'],
         major_subject: 'english',
@@ -34,6 +34,12 @@ beforeAll(async () => {
         { name: '城区实验小学教共体' },
       );
       await buildUser(ctx.db, 'community_lead', { kind: 'community', id: c.id }, { username: 'lead_exchange' });
+      await buildUser(
+        ctx.db,
+        'teacher',
+        { kind: 'school', id: urban.id },
+        { username: 'teacher_exchange', teacherId: teacher.id },
+      );
     },
   });
 });
@@ -128,5 +134,18 @@ describe('exchange in the browser', () => {
     await page.getByTestId('assignment-form-submit').click();
     await poll(() => page.getByTestId('assignment-form').textContent()).toContain('冲突');
     expect(await e.ctx.db.selectFrom('exchange_assignments').select('id').execute()).toHaveLength(1);
+  });
+
+  it('does not offer 签订结对 to a teacher, who may not sign a pair; the lead sees it', async () => {
+    const { page } = e;
+    await e.context.clearCookies();
+    await e.login('teacher_exchange', USER_PASSWORD);
+    await page.goto('/exchange/mentorships');
+    await page.getByTestId('mentorship-table').or(page.locator('.ant-table')).first().waitFor();
+    expect(await page.getByTestId('mentorship-create').count()).toBe(0);
+    await e.context.clearCookies();
+    await e.login('lead_exchange', USER_PASSWORD);
+    await page.goto('/exchange/mentorships');
+    await page.getByTestId('mentorship-create').waitFor();
   });
 });

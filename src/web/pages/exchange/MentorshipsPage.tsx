@@ -31,6 +31,7 @@ import {
   useMentorship,
   useMentorships,
 } from '../../api/exchange';
+import { useMe } from '../../api/auth';
 import { toIsoDate } from '../../components/dates';
 import { FilterBar, boolOptions } from '../../components/FilterBar';
 import { FormDrawer } from '../../components/FormDrawer';
@@ -53,6 +54,9 @@ export default function MentorshipsPage() {
   const [viewing, setViewing] = useState<number | undefined>();
   const [form] = Form.useForm<Values>();
   const create = useCreateMentorship();
+  // who may sign a pair (server: exchangePolicy.signMentorship); others are not offered a form they cannot save
+  const { data: me } = useMe();
+  const canSign = me?.role === 'bureau_admin' || me?.role === 'community_lead';
   const { data, isFetching } = useMentorships({
     search: state.search,
     communityId: state.communityId,
@@ -67,14 +71,16 @@ export default function MentorshipsPage() {
         title={t('mentorshipsTitle')}
         sub={t('mentorshipsSubtitle')}
         extra={
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => setCreating(true)}
-            data-testid="mentorship-create"
-          >
-            {t('signPair')}
-          </Button>
+          canSign ? (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setCreating(true)}
+              data-testid="mentorship-create"
+            >
+              {t('signPair')}
+            </Button>
+          ) : null
         }
       />
       <ExchangeNav />
