@@ -172,4 +172,14 @@ describe('assessment in the browser', () => {
     expect(text).toContain('计划执行记录不全');
     await e.screenshot('assessment-explanation');
   });
+
+  it('opens the results on the year just published, with the community named in full', async () => {
+    const { page } = e;
+    await page.goto('/assessment/results');
+    const table = page.getByTestId('results-table');
+    await expect.poll(() => table.textContent(), { timeout: 90_000 }).toContain('实验小学教共体');
+    expect(await page.getByTestId('results-year').textContent()).toContain('2025');
+    const cell = table.locator('td', { hasText: '实验小学教共体' }).first();
+    expect((await cell.boundingBox())!.width).toBeGreaterThan(150);
+  });
 });

@@ -386,7 +386,12 @@ export const assignmentSchema = z.object({
 export type Assignment = z.infer<typeof assignmentSchema>;
 
 // ---------- published results ----------
-export const resultsQuery = z.object({ region: regionCode, year: schoolYear, lang: z.enum(['zh', 'en']).optional() });
+/** Without `year`: the latest year with published results in the region (the page opens on it). */
+export const resultsQuery = z.object({
+  region: regionCode,
+  year: schoolYear.optional(),
+  lang: z.enum(['zh', 'en']).optional(),
+});
 export const rankedResultSchema = z.object({
   evaluationId: z.number().int(),
   communityId: z.number().int(),
@@ -403,6 +408,8 @@ export type RankedResult = z.infer<typeof rankedResultSchema>;
 export const resultsSchema = z.object({
   regionCode: z.string(),
   year: z.number().int(),
+  /** The years with published results in the region, newest first: what the year picker offers. */
+  years: z.array(z.number().int()),
   /** 总发展指数: mean of the published community indices (each community counts once) */
   regionIndex: z.number().nullable(),
   previousRegionIndex: z.number().nullable(),

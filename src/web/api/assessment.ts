@@ -136,7 +136,7 @@ export const useDecideAppeal = () =>
 export const reportUrl = (id: number, lang: 'zh' | 'en') =>
   apiUrl(`/assessment-evaluations/${id}/report.pdf`, { lang });
 
-export const useResults = (q: { region?: string | undefined; year: number }) =>
+export const useResults = (q: { region?: string | undefined; year?: number | undefined }) =>
   useQuery({
     queryKey: assessmentKeys.results(q),
     queryFn: () => http.get<Results>('/assessment-results', q),

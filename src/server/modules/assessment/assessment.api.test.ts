@@ -263,6 +263,9 @@ describe('the workflow', () => {
       expect.objectContaining({ communityName: '实验教共体', total: 77, rank: 1, schemeVersion: 1 }),
     ]);
     expect(results.regionIndex).toBe(77);
+    // without a year: the latest year with published results, and the years there are to pick from
+    const latest = body<Results>(await principal.get(`/api/v1/assessment-results?region=${HAINING}`));
+    expect(latest).toMatchObject({ year: 2025, years: [2025], regionIndex: 77 });
   });
 
   it('re-scores after an accepted appeal into a new revision', async () => {

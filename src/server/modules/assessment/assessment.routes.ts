@@ -331,7 +331,7 @@ export function assessmentRoutes(app: ZodApp, ctx: ModuleContext) {
         yield results.communities;
       }
       return sendXlsx(reply, {
-        fileName: lang === 'en' ? `assessment-${req.query.year}` : `教共体考核结果-${req.query.year}`,
+        fileName: lang === 'en' ? `assessment-${results.year}` : `教共体考核结果-${results.year}`,
         sheetName: lang === 'en' ? 'Results' : '考核结果',
         columns: resultColumns(results),
         batches: one(),

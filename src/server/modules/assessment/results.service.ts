@@ -41,7 +41,24 @@ async function latestPublished(db: Db, regionCode: string, year: number) {
     .execute();
 }
 
-export async function publishedResults(db: Db, regionCode: string, year: number): Promise<Results> {
+/** School years with at least one published result in the region, newest first. */
+async function publishedYears(db: Db, regionCode: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('assessment_results as r')
+    .innerJoin('assessment_evaluations as e', 'e.id', 'r.evaluation_id')
+    .innerJoin('assessment_schemes as s', 's.id', 'e.scheme_id')
+    .select('s.year')
+    .distinct()
+    .where('s.region_code', 'like', `${regionPrefix(regionCode)}%`)
+    .orderBy('s.year', 'desc')
+    .execute();
+  return rows.map((r) => Number(r.year));
+}
+
+/** `year` left out: the latest year with published results (else the current calendar year, empty). */
+export async function publishedResults(db: Db, regionCode: string, askedYear?: number): Promise<Results> {
+  const years = await publishedYears(db, regionCode);
+  const year = askedYear ?? years[0] ?? new Date().getFullYear();
   const [now, before] = await Promise.all([
     latestPublished(db, regionCode, year),
     latestPublished(db, regionCode, year - 1),
@@ -51,6 +68,7 @@ export async function publishedResults(db: Db, regionCode: string, year: number)
   return {
     regionCode,
     year,
+    years,
     regionIndex: regionIndex(now.map((r) => r.total)),
     previousRegionIndex: regionIndex(before.map((r) => r.total)),
     communities: ranked.map(({ item: r, rank }) => {

@@ -1,5 +1,5 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Input, InputNumber, Row, Space, Statistic, Table, Typography } from 'antd';
+import { Button, Card, Col, Row, Select, Space, Statistic, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -8,6 +8,7 @@ import { resultsExportUrl, useResults } from '../../api/assessment';
 import { useMe } from '../../api/auth';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
+import { RegionSelect } from '../../components/RemoteSelect';
 
 const change = (v: number | null) =>
   v === null ? (
@@ -22,31 +23,36 @@ export default function ResultsPage() {
   const { en } = useLabels();
   const me = useMe();
   const [region, setRegion] = useState<string>();
-  const [year, setYear] = useState(2025);
+  // no year chosen: the server answers the latest year with published results
+  const [year, setYear] = useState<number>();
   const effective =
     region ?? (me.data?.scope.kind === 'region' && me.data.scope.id !== '000000' ? me.data.scope.id : undefined);
   const { data, isFetching } = useResults({ region: effective, year });
+  const shownYear = year ?? data?.year;
+  const years = [...new Set([...(data?.years ?? []), ...(shownYear ? [shownYear] : [])])].sort((a, b) => b - a);
   return (
     <>
       <PageHeader
         title={t('results')}
         extra={
           <Space>
-            <Input
-              style={{ width: 110 }}
+            <RegionSelect
+              style={{ width: 220 }}
               placeholder={t('region')}
               value={effective}
-              onChange={(e) => setRegion(e.target.value)}
+              initialOptions={effective ? [{ value: effective, label: effective }] : undefined}
+              onChange={(v) => setRegion(v as string | undefined)}
+              data-testid="results-region"
             />
-            <InputNumber
-              min={2000}
-              max={2100}
-              value={year}
-              onChange={(v) => setYear(v ?? 2025)}
+            <Select<number>
+              style={{ width: 110 }}
+              value={shownYear}
+              options={years.map((y) => ({ value: y, label: String(y) }))}
+              onChange={(v) => setYear(v)}
               data-testid="results-year"
             />
-            {effective && (
-              <Button icon={<DownloadOutlined />} href={resultsExportUrl(effective, year, en ? 'en' : 'zh')}>
+            {effective && shownYear && (
+              <Button icon={<DownloadOutlined />} href={resultsExportUrl(effective, shownYear, en ? 'en' : 'zh')}>
                 {t('common:export')}
               </Button>
             )}
@@ -82,6 +88,8 @@ export default function ResultsPage() {
           {
             title: t('community'),
             dataIndex: 'communityName',
+            width: 260,
+            fixed: 'left',
             render: (v: string, r) => <Link to={`/assessment/evaluations/${r.evaluationId}`}>{v}</Link>,
           },
           { title: t('total'), dataIndex: 'total', width: 90 },
