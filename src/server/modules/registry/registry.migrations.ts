@@ -172,4 +172,37 @@ export const registryMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /**
+   * Name search an index can serve at province scale, in Chinese too (see db/grams.ts): the 1- and
+   * 2-character substrings of a name, lower-cased, behind GIN expression indexes; and an index on
+   * teachers' phone so a teacher search (name, code or phone) is a bitmap OR, not a sequential scan.
+   */
+  '20261204_1500_list_search_grams': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create function gongjin_grams(t text) returns text[]
+        language sql immutable strict parallel safe
+        as $$
+          select coalesce(array_agg(distinct v.g), '{}'::text[])
+          from (select lower(t) as l) s
+          cross join lateral generate_series(1, char_length(s.l)) as i
+          cross join lateral (values (substr(s.l, i, 1)), (substr(s.l, i, 2))) as v(g)
+        $$;
+        create function gongjin_grams_query(q text) returns text[]
+        language sql immutable strict parallel safe
+        as $$
+          select case when char_length(q) <= 1 then array_remove(array[lower(q)], '')
+            else (select array_agg(distinct substr(lower(q), i, 2)) from generate_series(1, char_length(q) - 1) as i)
+          end
+        $$;
+        create index teachers_name_grams_idx on teachers using gin (gongjin_grams(name));
+        create index teachers_phone_idx on teachers (phone);
+        create index schools_name_grams_idx on schools using gin (gongjin_grams(name));
+        create index schools_short_name_grams_idx on schools using gin (gongjin_grams(short_name));
+        create index schools_code_pattern_idx on schools (code text_pattern_ops);
+        create index communities_name_grams_idx on communities using gin (gongjin_grams(name));
+        create index communities_code_grams_idx on communities using gin (gongjin_grams(code));
+      `.execute(db);
+    },
+  },
 };
