@@ -203,7 +203,7 @@ describe('name search finds the same rows as a substring test', () => {
       select gongjin_grams('王丽A') as g, gongjin_grams_query('王丽华') as q2, gongjin_grams_query('丽') as q1,
              gongjin_grams_query('') as q0`.execute(t.ctx.db);
     const row = r.rows[0]!;
-    expect([...row.g].sort()).toEqual(['a', '丽', '丽a', '王', '王丽'].sort());
+    expect([...new Set(row.g)].sort()).toEqual(['a', '丽', '丽a', '王', '王丽'].sort());
     expect([...row.q2].sort()).toEqual(['丽华', '王丽'].sort());
     expect(row.q1).toEqual(['丽']);
     expect(row.q0).toEqual([]);
