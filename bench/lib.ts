@@ -119,7 +119,7 @@ export function formatTable(bench: string, figures: BenchFigure[]): string {
     const d = f.detail ?? {};
     const spread =
       'p50' in d
-        ? `p50 ${d.p50} · p95 ${d.p95} · max ${d.max}`
+        ? `p50 ${d.p50} · p95 ${d.p95} · max ${d.max}${'xFloor' in d ? ` · p50 ${d.xFloor}× floor` : ''}`
         : Object.entries(d)
             .filter(([k]) => k !== 'error')
             .map(([k, v]) => `${k} ${v}`)
@@ -145,4 +145,61 @@ function displayWidth(s: string): number {
   let w = 0;
   for (const ch of s) w += /[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1;
   return w;
+}
+
+/**
+ * Times an HTTP GET under load: `connections` clients at once, each sending `perClient` requests one
+ * after another (after one untimed call each). The figure is the p95 of all of them. A non-2xx answer
+ * fails the figure.
+ */
+export async function timeGetConcurrent(
+  env: BenchEnv,
+  name: string,
+  path: string,
+  targetMs: number,
+  connections: number,
+  perClient: number,
+): Promise<BenchFigure> {
+  const once = async () => {
+    const started = performance.now();
+    const res = await fetch(`${env.baseUrl}${path}`, { headers: { cookie: env.cookie, accept: 'application/json' } });
+    const body = await res.arrayBuffer();
+    if (!res.ok) throw new Error(`${path} → ${res.status} ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
+    return performance.now() - started;
+  };
+  try {
+    await Promise.all(Array.from({ length: connections }, () => once()));
+    const times: number[] = [];
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        for (let i = 0; i < perClient; i++) times.push(await once());
+      }),
+    );
+    times.sort((a, b) => a - b);
+    const p95 = percentile(times, 95);
+    return {
+      name,
+      value: round(p95),
+      unit: 'ms',
+      target: targetMs,
+      pass: p95 < targetMs,
+      detail: {
+        path,
+        connections,
+        p50: round(percentile(times, 50)),
+        p95: round(p95),
+        max: round(times[times.length - 1] ?? NaN),
+        runs: times.length,
+      },
+    };
+  } catch (e) {
+    return {
+      name,
+      value: NaN,
+      unit: 'ms',
+      target: targetMs,
+      pass: false,
+      detail: { path, connections, error: e instanceof Error ? e.message : String(e) },
+    };
+  }
 }

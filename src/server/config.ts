@@ -86,6 +86,8 @@ const envSchema = z.object({
   GONGJIN_IMPORT_RETENTION_DAYS: z.coerce.number().nonnegative().default(30),
   GONGJIN_IMPORT_QUEUE_CHECK_MB: z.coerce.number().nonnegative().default(1),
   GONGJIN_IMPORT_MAX_UNPACKED_MB: z.coerce.number().positive().default(200),
+  /** lists count matching rows exactly up to this many; beyond, the total is the planner's estimate */
+  GONGJIN_LIST_COUNT_CAP: z.coerce.number().int().min(1).default(10_000),
   GONGJIN_IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
   /** seconds before the jobs of an instance that died go to another (its lease is renewed every second while alive) */
   GONGJIN_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
@@ -158,6 +160,8 @@ export interface Config {
   publicOrigins: string[];
   /** Origins that may frame the big-screen display page; nothing else may be framed. */
   frameAncestors: string[];
+  /** lists count matching rows exactly up to this many (GONGJIN_LIST_COUNT_CAP), then estimate */
+  listCountCap: number;
   /** Days an imported file is kept after its job is committed (then deleted: it holds personal data). */
   importRetentionDays: number;
   /** Registry import files above this size are checked on the job queue, smaller ones in the request. */
@@ -215,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requireTotpForAdmins: e.GONGJIN_REQUIRE_TOTP_FOR_ADMINS === '1',
     publicOrigins: e.GONGJIN_PUBLIC_ORIGIN,
     frameAncestors: e.GONGJIN_FRAME_ANCESTORS,
+    listCountCap: e.GONGJIN_LIST_COUNT_CAP,
     importRetentionDays: e.GONGJIN_IMPORT_RETENTION_DAYS,
     importQueueCheckBytes: Math.round(e.GONGJIN_IMPORT_QUEUE_CHECK_MB * 1024 * 1024),
     metricsToken: e.GONGJIN_METRICS_TOKEN,

@@ -87,10 +87,19 @@ export const isoDate = z
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(20),
+  /** count every matching row even when there are many (a large list otherwise gives an estimate) */
+  exactTotal: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
 });
 
+/**
+ * One page of a list. `totalExact: false` marks `total` as an estimate (a list past the exact-count
+ * cap, see server/db/totals.ts); absent or true, `total` is exact.
+ */
 export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), total: z.number().int() });
+  return z.object({ items: z.array(item), total: z.number().int(), totalExact: z.boolean().optional() });
 }
 
 /** Query-string booleans: "true"/"1" and "false"/"0". */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resetPatch, sortOrderOf, tableChangeToUrl } from './listState';
+import { approxCount, resetPatch, sortOrderOf, tableChangeToUrl } from './listState';
 
 describe('list state in the URL', () => {
   it('paging writes page and size and keeps the sort', () => {
@@ -44,5 +44,16 @@ describe('list state in the URL', () => {
       order: undefined,
       page: undefined,
     });
+  });
+});
+
+describe('an estimated total', () => {
+  it('reads as three significant figures, in 万 for Chinese', () => {
+    expect(approxCount(293_247, 'zh-CN')).toBe('29.3 万');
+    expect(approxCount(1_000_123, 'zh-CN')).toBe('100 万');
+    expect(approxCount(10_001, 'zh-CN')).toBe('1 万');
+    expect(approxCount(8, 'zh-CN')).toBe('8');
+    expect(approxCount(293_247, 'en-US')).toBe('293,000');
+    expect(approxCount(12_345, 'en')).toBe('12,300');
   });
 });

@@ -38,3 +38,11 @@ export function sortOrderOf(state: UrlState, key: string): 'ascend' | 'descend' 
 export function resetPatch(filterKeys: readonly string[]): Record<string, undefined> {
   return Object.fromEntries([...filterKeys, 'sort', 'order', 'page'].map((k) => [k, undefined]));
 }
+
+/** An estimated count as a reader would say it: 约 29.3 万 / about 293,000 (three significant figures). */
+export function approxCount(n: number, lang: string): string {
+  const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, n))) - 2);
+  const rounded = Math.round(n / 10 ** digits) * 10 ** digits;
+  if (lang.startsWith('zh') && rounded >= 1e4) return `${Number((rounded / 1e4).toFixed(2)).toString()} 万`;
+  return rounded.toLocaleString('en-US');
+}

@@ -79,7 +79,7 @@ export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(activitySchema) },
       },
     },
-    (req) => activities.list(callerOf(req).actor, req.query),
+    (req) => activities.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
   app.post(
     '/api/v1/activities',

@@ -1,5 +1,5 @@
 import { paged } from '../../db/paging.js';
-import { sql } from 'kysely';
+import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
@@ -64,11 +64,12 @@ export class ActivitiesService {
     return c;
   }
 
-  async list(actor: Actor, q: ActivityListQuery): Promise<{ items: Activity[]; total: number }> {
+  /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
+  async list(actor: Actor, q: ActivityListQuery, countCap?: number): Promise<{ items: Activity[] } & PageTotals> {
     const base = repo.activitiesQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       repo.withActivityExtras(base).orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc').$call(paged(q)).execute(),
-      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
     const accesses = await repo.communityAccessMany(this.db, actor, [...new Set(rows.map((r) => r.community_id))]);
     const items = rows.map((r) => {
@@ -84,7 +85,7 @@ export class ActivitiesService {
           }),
       );
     });
-    return { items, total: count.n };
+    return { items, ...pageTotals(count) };
   }
 
   async get(actor: Actor, id: number): Promise<ActivityDetail> {

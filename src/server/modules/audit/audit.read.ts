@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { paged } from '../../db/paging.js';
+import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import type { Actor } from '../../http/actor.js';
 import { ForbiddenError } from '../../http/errors.js';
 import type { AuditEntry as AuditEntryView, AuditListQuery } from '../../../shared/registry.schemas.js';
@@ -72,7 +73,8 @@ export async function listAuditEntries(
   db: Db,
   actor: Actor,
   q: AuditListQuery,
-): Promise<{ items: AuditEntryView[]; total: number }> {
+  countCap?: number,
+): Promise<{ items: AuditEntryView[] } & PageTotals> {
   if (!mayReadAudit(actor)) throw new ForbiddenError();
   let query = db.selectFrom('audit_log').where(auditVisibleCondition(actor));
   if (q.entity) query = query.where('entity', '=', q.entity);
@@ -81,7 +83,7 @@ export async function listAuditEntries(
   if (q.action) query = query.where('action', '=', q.action);
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy('id', 'desc').$call(paged(q)).execute(),
-    query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    listTotal(db, query, { exact: q.exactTotal, cap: countCap }),
   ]);
   return {
     items: rows.map((r) => {
@@ -100,6 +102,6 @@ export async function listAuditEntries(
         ip: r.ip,
       };
     }),
-    total: count.n,
+    ...pageTotals(count),
   };
 }

@@ -16,6 +16,6 @@ export function auditRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(auditEntrySchema) },
       },
     },
-    (req) => listAuditEntries(ctx.db, callerOf(req).actor, req.query),
+    (req) => listAuditEntries(ctx.db, callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
 }

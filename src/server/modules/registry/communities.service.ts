@@ -1,5 +1,5 @@
 import { paged } from '../../db/paging.js';
-import { sql } from 'kysely';
+import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import {
@@ -36,13 +36,14 @@ export class CommunitiesService {
     return this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work);
   }
 
-  async list(actor: Actor, q: CommunityListQuery): Promise<{ items: Community[]; total: number }> {
+  /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
+  async list(actor: Actor, q: CommunityListQuery, countCap?: number): Promise<{ items: Community[] } & PageTotals> {
     const base = repo.communitiesQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       repo.withCommunityExtras(base).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('c.id').$call(paged(q)).execute(),
-      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
-    return { items: rows.map(toCommunity), total: count.n };
+    return { items: rows.map(toCommunity), ...pageTotals(count) };
   }
 
   async *iterate(actor: Actor, q: Omit<CommunityListQuery, 'page' | 'pageSize'>): AsyncGenerator<Community[]> {

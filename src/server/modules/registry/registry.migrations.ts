@@ -172,4 +172,47 @@ export const registryMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /**
+   * Name search an index can serve at province scale, in Chinese too (see db/grams.ts): the 1- and
+   * 2-character substrings of a name, lower-cased, behind GIN expression indexes; and an index on
+   * teachers' phone so a teacher search (name, code or phone) is a bitmap OR, not a sequential scan.
+   */
+  '20261204_1500_list_search_grams': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        -- a loop is the cheapest body (a set-returning SQL body costs three times as much per row);
+        -- the high cost tells the planner to reach rows through the index (where a containment test
+        -- is not rechecked) rather than compute grams row by row, and to test like first when it must
+        create function gongjin_grams(t text) returns text[]
+        language plpgsql immutable strict parallel safe cost 1000
+        as $$
+        declare
+          l text := lower(t);
+          n int := char_length(l);
+          r text[] := '{}';
+        begin
+          for i in 1..n loop
+            r := r || substr(l, i, 1);
+            if i < n then r := r || substr(l, i, 2); end if;
+          end loop;
+          return r;
+        end
+        $$;
+        create function gongjin_grams_query(q text) returns text[]
+        language sql immutable strict parallel safe
+        as $$
+          select case when char_length(q) <= 1 then array_remove(array[lower(q)], '')
+            else (select array_agg(distinct substr(lower(q), i, 2)) from generate_series(1, char_length(q) - 1) as i)
+          end
+        $$;
+        create index teachers_name_grams_idx on teachers using gin (gongjin_grams(name));
+        create index teachers_phone_idx on teachers (phone);
+        create index schools_name_grams_idx on schools using gin (gongjin_grams(name));
+        create index schools_short_name_grams_idx on schools using gin (gongjin_grams(short_name));
+        create index schools_code_pattern_idx on schools (code text_pattern_ops);
+        create index communities_name_grams_idx on communities using gin (gongjin_grams(name));
+        create index communities_code_grams_idx on communities using gin (gongjin_grams(code));
+      `.execute(db);
+    },
+  },
 };

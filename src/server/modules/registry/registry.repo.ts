@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import { nameContains } from '../../db/grams.js';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
 import { regionPrefix } from '../../../shared/regions.js';
@@ -31,9 +32,13 @@ export async function findRegion(db: Tx, code: string) {
 export function schoolsQuery(db: Tx, actor: Actor, q: Partial<SchoolListQuery>) {
   let query = db.selectFrom('schools as s').where(visibleSchoolCondition(actor, 's.id'));
   if (q.search) {
-    const term = `%${q.search}%`;
+    const s = q.search;
     query = query.where((eb) =>
-      eb.or([eb('s.name', 'ilike', term), eb('s.code', 'like', `${q.search}%`), eb('s.short_name', 'ilike', term)]),
+      eb.or([
+        nameContains('s.name', s, 'ilike'),
+        eb('s.code', 'like', `${s}%`),
+        nameContains('s.short_name', s, 'ilike'),
+      ]),
     );
   }
   if (q.region) query = query.where('s.region_code', 'like', `${regionPrefix(q.region)}%`);
@@ -119,9 +124,24 @@ export function teachersQuery(db: Tx, actor: Actor, q: Partial<TeacherListQuery>
   let query = db.selectFrom('teachers as t').where(privateSchoolCondition(actor, 't.school_id'));
   if (q.search) {
     const s = q.search;
-    query = query.where((eb) =>
-      eb.or([eb('t.name', 'like', `%${s}%`), eb('t.teacher_code', '=', s), eb('t.phone', '=', s)]),
-    );
+    if ([...s].length < 2) {
+      // one character is mostly a surname, held by a tenth of all teachers: reading in list order and
+      // stopping at a page (and the count at its cap) beats fetching every match through an index
+      query = query.where((eb) =>
+        eb.or([eb('t.name', 'like', `%${s}%`), eb('t.teacher_code', '=', s), eb('t.phone', '=', s)]),
+      );
+    } else {
+      // name, code or phone, each through its own index; as a union of ids rather than an OR, so the
+      // name's grams are matched in the index and never computed again row by row in a filter
+      query = query.where('t.id', 'in', (eb) =>
+        eb
+          .selectFrom('teachers as n')
+          .select('n.id')
+          .where(nameContains('n.name', s, 'like'))
+          .unionAll(eb.selectFrom('teachers as c').select('c.id').where('c.teacher_code', '=', s))
+          .unionAll(eb.selectFrom('teachers as p').select('p.id').where('p.phone', '=', s)),
+      );
+    }
   }
   if (q.schoolId) query = query.where('t.school_id', '=', q.schoolId);
   if (q.region)
@@ -184,8 +204,14 @@ export async function findTeacher(db: Tx, id: number) {
 // ---------- communities ----------
 export function communitiesQuery(db: Tx, actor: Actor, q: Partial<CommunityListQuery>) {
   let query = db.selectFrom('communities as c').where(visibleCommunityCondition(actor, 'c.id'));
-  if (q.search)
-    query = query.where((eb) => eb.or([eb('c.name', 'ilike', `%${q.search}%`), eb('c.code', 'ilike', `${q.search}%`)]));
+  if (q.search) {
+    const s = q.search;
+    // the code's grams serve its prefix test too (a prefix is a substring)
+    const codePrefix = /[%_\\]/.test(s)
+      ? sql<SqlBool>`c.code ilike ${`${s}%`}`
+      : sql<SqlBool>`(c.code ilike ${`${s}%`} and gongjin_grams(c.code) @> gongjin_grams_query(${s}))`;
+    query = query.where(sql<SqlBool>`(${nameContains('c.name', s, 'ilike')} or ${codePrefix})`);
+  }
   if (q.region) {
     const p = `${regionPrefix(q.region)}%`;
     query = query.where((eb) => eb.or([eb('c.region_code', 'like', p), eb('c.partner_region_code', 'like', p)]));

@@ -105,7 +105,7 @@ export function registryRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(schoolSchema) },
       },
     },
-    (req) => schools.list(callerOf(req).actor, req.query),
+    (req) => schools.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
   app.get(
     '/api/v1/schools/export.xlsx',
@@ -163,7 +163,7 @@ export function registryRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(teacherSchema) },
       },
     },
-    (req) => teachers.list(callerOf(req).actor, req.query),
+    (req) => teachers.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
   app.get(
     '/api/v1/teachers/export.xlsx',
@@ -216,7 +216,7 @@ export function registryRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(communitySchema) },
       },
     },
-    (req) => communities.list(callerOf(req).actor, req.query),
+    (req) => communities.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
   app.get(
     '/api/v1/communities/export.xlsx',

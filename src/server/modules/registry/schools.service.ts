@@ -1,4 +1,5 @@
 import { paged } from '../../db/paging.js';
+import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -52,13 +53,14 @@ function toRow(input: Partial<SchoolInput>): Partial<NewSchool> {
 export class SchoolsService {
   constructor(private readonly db: Db) {}
 
-  async list(actor: Actor, q: SchoolListQuery): Promise<{ items: School[]; total: number }> {
+  /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
+  async list(actor: Actor, q: SchoolListQuery, countCap?: number): Promise<{ items: School[] } & PageTotals> {
     const base = repo.schoolsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       repo.withSchoolExtras(base).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('s.id').$call(paged(q)).execute(),
-      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
-    return { items: rows.map(toSchool), total: count.n };
+    return { items: rows.map(toSchool), ...pageTotals(count) };
   }
 
   /** Every matching school, in batches, for exports. */

@@ -1,4 +1,5 @@
 import { paged } from '../../db/paging.js';
+import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -42,7 +43,8 @@ export function teacherRow(input: Partial<TeacherInput>): Partial<NewTeacher> {
 export class TeachersService {
   constructor(private readonly db: Db) {}
 
-  async list(actor: Actor, q: TeacherListQuery): Promise<{ items: Teacher[]; total: number }> {
+  /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
+  async list(actor: Actor, q: TeacherListQuery, countCap?: number): Promise<{ items: Teacher[] } & PageTotals> {
     const base = repo.teachersQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       base
@@ -51,9 +53,9 @@ export class TeachersService {
         .orderBy('t.id')
         .$call(paged(q))
         .execute(),
-      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
-    return { items: rows.map(toTeacher), total: count.n };
+    return { items: rows.map(toTeacher), ...pageTotals(count) };
   }
 
   async *iterate(actor: Actor, q: Omit<TeacherListQuery, 'page' | 'pageSize'>): AsyncGenerator<Teacher[]> {

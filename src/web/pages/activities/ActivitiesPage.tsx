@@ -38,7 +38,7 @@ export default function ActivitiesPage() {
     schoolId: state.schoolId,
     ids: state.ids,
   };
-  const { data, isFetching } = useActivities({ ...filters, page, pageSize });
+  const { data, isFetching } = useActivities({ ...filters, page, pageSize, exactTotal: list.exactTotal });
 
   return (
     <>

@@ -43,6 +43,7 @@ export default function AuditPage() {
     entityId: state.entityId,
     page,
     pageSize,
+    exactTotal: list.exactTotal,
   });
   const entityLabel = (e: string) => (ENTITY_LABELS[e] ? label(ENTITY_LABELS, e) : e);
 

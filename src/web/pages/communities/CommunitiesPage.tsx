@@ -35,7 +35,7 @@ export default function CommunitiesPage() {
     schoolId: state.schoolId,
     active: state.active,
   };
-  const { data, isFetching } = useCommunities({ ...filters, page, pageSize });
+  const { data, isFetching } = useCommunities({ ...filters, page, pageSize, exactTotal: list.exactTotal });
 
   return (
     <>

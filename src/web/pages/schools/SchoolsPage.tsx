@@ -50,7 +50,7 @@ export default function SchoolsPage() {
     sort: state.sort,
     order: state.order,
   };
-  const { data, isFetching } = useSchools({ ...filters, page, pageSize });
+  const { data, isFetching } = useSchools({ ...filters, page, pageSize, exactTotal: list.exactTotal });
   const { sortOrder } = list;
 
   return (

@@ -45,7 +45,7 @@ export default function TeachersPage() {
     sort: state.sort,
     order: state.order,
   };
-  const { data, isFetching } = useTeachers({ ...filters, page, pageSize });
+  const { data, isFetching } = useTeachers({ ...filters, page, pageSize, exactTotal: list.exactTotal });
   const { sortOrder } = list;
 
   return (
