@@ -351,7 +351,12 @@ export async function seedExchangeDemo(dbh: DbHandle, opts: { seed?: number } = 
       slots += slotRows.length;
       sessions += sessionRows.length;
     }
-    if (timetable.length) await tx.insertInto('teacher_timetable_entries').values(timetable).execute();
+    // in chunks: a province's timetable would pass PostgreSQL's 65,535 bind parameters in one insert
+    for (let k = 0; k < timetable.length; k += 2000)
+      await tx
+        .insertInto('teacher_timetable_entries')
+        .values(timetable.slice(k, k + 2000))
+        .execute();
 
     // pairs, their activities and evaluations in batches: a province seeds thousands of pairs
     const pr = rnd.fork(11);

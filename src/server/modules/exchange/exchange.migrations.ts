@@ -165,4 +165,174 @@ export const exchangeMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /**
+   * Summaries the statistics read instead of scanning every assignment or teacher: exchange totals
+   * per community (postings under way or done) and the teacher structure per school (active
+   * teachers). Statement-level triggers with transition tables recompute the keys a statement
+   * touched, under a transaction advisory lock per key so two writers cannot leave a stale row.
+   */
+  '20261204_1530_exchange_summaries': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        -- the community an assignment counts for: the sending school's at the time, preferring one the receiving school shares
+        create function exchange_assignment_community(from_id integer, to_id integer, starts date, ends date)
+        returns integer language sql stable as $$
+          select m.community_id from community_memberships m
+          where m.school_id = from_id and m.start_date <= ends and (m.end_date is null or m.end_date >= starts)
+          order by (exists (select 1 from community_memberships m2 where m2.community_id = m.community_id and m2.school_id = to_id)) desc,
+            m.community_id
+          limit 1
+        $$;
+
+        create table exchange_community_totals (
+          community_id integer primary key references communities(id) on delete cascade,
+          people integer not null,
+          person_times integer not null,
+          hours double precision not null
+        );
+
+        create function exchange_refresh_community_totals(ids integer[]) returns void language plpgsql as $$
+        declare k integer;
+        begin
+          for k in select distinct u from unnest(ids) u where u is not null order by 1 loop
+            perform pg_advisory_xact_lock(7301, k);
+          end loop;
+          delete from exchange_community_totals where community_id = any(ids);
+          insert into exchange_community_totals (community_id, people, person_times, hours)
+          select c, count(distinct teacher_id)::int, count(*)::int, coalesce(sum(h), 0)::float8
+          from (
+            select exchange_assignment_community(a.from_school_id, a.to_school_id, a.start_date, a.end_date) as c,
+              a.teacher_id, coalesce(a.hours_override, a.computed_hours) as h
+            from exchange_assignments a
+            where a.status in ('active', 'completed')
+              and a.from_school_id in (select m.school_id from community_memberships m where m.community_id = any(ids))
+          ) x
+          where c = any(ids)
+          group by c;
+        end $$;
+
+        create function exchange_assignments_summary_trg() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'INSERT' then
+            perform exchange_refresh_community_totals(array(
+              select distinct exchange_assignment_community(n.from_school_id, n.to_school_id, n.start_date, n.end_date)
+              from n where n.status in ('active', 'completed')));
+          elsif tg_op = 'DELETE' then
+            perform exchange_refresh_community_totals(array(
+              select distinct exchange_assignment_community(o.from_school_id, o.to_school_id, o.start_date, o.end_date)
+              from o where o.status in ('active', 'completed')));
+          else
+            perform exchange_refresh_community_totals(array(
+              select distinct exchange_assignment_community(r.from_school_id, r.to_school_id, r.start_date, r.end_date)
+              from (
+                select o.* from o join n using (id)
+                where (o.teacher_id, o.from_school_id, o.to_school_id, o.start_date, o.end_date, o.status, o.computed_hours, o.hours_override)
+                  is distinct from (n.teacher_id, n.from_school_id, n.to_school_id, n.start_date, n.end_date, n.status, n.computed_hours, n.hours_override)
+                union all
+                select n.* from o join n using (id)
+                where (o.teacher_id, o.from_school_id, o.to_school_id, o.start_date, o.end_date, o.status, o.computed_hours, o.hours_override)
+                  is distinct from (n.teacher_id, n.from_school_id, n.to_school_id, n.start_date, n.end_date, n.status, n.computed_hours, n.hours_override)
+              ) r where r.status in ('active', 'completed')));
+          end if;
+          return null;
+        end $$;
+        create trigger exchange_assignments_summary_ins after insert on exchange_assignments
+          referencing new table as n for each statement execute function exchange_assignments_summary_trg();
+        create trigger exchange_assignments_summary_upd after update on exchange_assignments
+          referencing old table as o new table as n for each statement execute function exchange_assignments_summary_trg();
+        create trigger exchange_assignments_summary_del after delete on exchange_assignments
+          referencing old table as o for each statement execute function exchange_assignments_summary_trg();
+
+        -- a membership change can move the assignments sent from, or received by, its school to another community
+        create function exchange_memberships_summary_trg() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'INSERT' then
+            perform exchange_refresh_community_totals(array(
+              select n.community_id from n
+              union select m.community_id from community_memberships m where m.school_id in (
+                select a.from_school_id from exchange_assignments a
+                where a.from_school_id in (select n.school_id from n) or a.to_school_id in (select n.school_id from n))));
+          elsif tg_op = 'DELETE' then
+            perform exchange_refresh_community_totals(array(
+              select o.community_id from o
+              union select m.community_id from community_memberships m where m.school_id in (
+                select a.from_school_id from exchange_assignments a
+                where a.from_school_id in (select o.school_id from o) or a.to_school_id in (select o.school_id from o))));
+          else
+            perform exchange_refresh_community_totals(array(
+              select o.community_id from o union select n.community_id from n
+              union select m.community_id from community_memberships m where m.school_id in (
+                select a.from_school_id from exchange_assignments a
+                where a.from_school_id in (select o.school_id from o union select n.school_id from n)
+                   or a.to_school_id in (select o.school_id from o union select n.school_id from n))));
+          end if;
+          return null;
+        end $$;
+        create trigger exchange_memberships_summary_ins after insert on community_memberships
+          referencing new table as n for each statement execute function exchange_memberships_summary_trg();
+        create trigger exchange_memberships_summary_upd after update on community_memberships
+          referencing old table as o new table as n for each statement execute function exchange_memberships_summary_trg();
+        create trigger exchange_memberships_summary_del after delete on community_memberships
+          referencing old table as o for each statement execute function exchange_memberships_summary_trg();
+
+        create table teacher_structure_school (
+          school_id integer primary key references schools(id) on delete cascade,
+          total integer not null,
+          master integer not null,
+          backbone integer not null,
+          honours jsonb not null,
+          aged integer not null,
+          birth_year_sum bigint not null
+        );
+
+        -- master = 名师 honours, backbone = every honour but rising_star (MASTER_HONOURS / BACKBONE_HONOURS as of this migration)
+        create function teacher_structure_refresh(ids integer[]) returns void language plpgsql as $$
+        declare k integer;
+        begin
+          for k in select distinct u from unnest(ids) u where u is not null order by 1 loop
+            perform pg_advisory_xact_lock(7302, k);
+          end loop;
+          delete from teacher_structure_school where school_id = any(ids);
+          insert into teacher_structure_school (school_id, total, master, backbone, honours, aged, birth_year_sum)
+          select t.school_id, count(*)::int,
+            (count(*) filter (where t.honours && array['special_grade','famous_provincial','famous_city','leader_city','leader_county']::text[]))::int,
+            (count(*) filter (where t.honours && array['special_grade','famous_provincial','famous_city','leader_city','leader_county','backbone_city','backbone_county']::text[]))::int,
+            coalesce((select jsonb_object_agg(h.h, h.n) from (
+              select x.h, count(*)::int as n from teachers t2 cross join unnest(t2.honours) as x(h)
+              where t2.school_id = t.school_id and t2.status = 'active' group by x.h) h), '{}'::jsonb),
+            count(t.birth_year)::int, coalesce(sum(t.birth_year), 0)::bigint
+          from teachers t
+          where t.status = 'active' and t.school_id = any(ids)
+          group by t.school_id;
+        end $$;
+
+        create function teacher_structure_summary_trg() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'INSERT' then
+            perform teacher_structure_refresh(array(select distinct n.school_id from n where n.status = 'active'));
+          elsif tg_op = 'DELETE' then
+            perform teacher_structure_refresh(array(select distinct o.school_id from o where o.status = 'active'));
+          else
+            perform teacher_structure_refresh(array(
+              select o.school_id from o join n using (id)
+              where (o.school_id, o.status, o.honours, o.birth_year) is distinct from (n.school_id, n.status, n.honours, n.birth_year)
+              union
+              select n.school_id from o join n using (id)
+              where (o.school_id, o.status, o.honours, o.birth_year) is distinct from (n.school_id, n.status, n.honours, n.birth_year)));
+          end if;
+          return null;
+        end $$;
+        create trigger teacher_structure_summary_ins after insert on teachers
+          referencing new table as n for each statement execute function teacher_structure_summary_trg();
+        create trigger teacher_structure_summary_upd after update on teachers
+          referencing old table as o new table as n for each statement execute function teacher_structure_summary_trg();
+        create trigger teacher_structure_summary_del after delete on teachers
+          referencing old table as o for each statement execute function teacher_structure_summary_trg();
+
+        -- backfill
+        select exchange_refresh_community_totals(array(select id from communities));
+        select teacher_structure_refresh(array(select id from schools));
+      `.execute(db);
+    },
+  },
 };

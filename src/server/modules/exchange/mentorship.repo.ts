@@ -71,6 +71,21 @@ export async function monthlyObservations(db: Tx, ids: number[], on: string): Pr
   return out;
 }
 
+/**
+ * `compliance(...).behind` of an active pair in SQL: the last judged month (before the month of
+ * `on`, not February, July or August, from signing to the end or `on`) has fewer linked
+ * observations (months in Asia/Shanghai) than the pair's quota.
+ */
+export const behindCondition = (on: string) => sql<SqlBool>`(p.status = 'active' and coalesce((
+    select count(a.id) < p.observations_per_month
+    from (select mon from generate_series(date_trunc('month', p.signed_on::timestamp),
+            date_trunc('month', least(coalesce(p.ends_on, ${on}::date), ${on}::date)::timestamp), interval '1 month') as mon
+          where to_char(mon, 'YYYY-MM') < ${on.slice(0, 7)} and to_char(mon, 'MM') not in ('02', '07', '08')
+          order by mon desc limit 1) lm
+    left join activities a on a.mentorship_id = p.id and a.kind = 'observation'
+      and a.starts_at >= (lm.mon at time zone 'Asia/Shanghai') and a.starts_at < ((lm.mon + interval '1 month') at time zone 'Asia/Shanghai')
+    group by lm.mon), false))`;
+
 /** Linked activities by kind per pair (all time). */
 export async function linkedCounts(
   db: Tx,

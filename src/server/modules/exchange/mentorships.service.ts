@@ -1,4 +1,5 @@
-import { pageSlice } from '../../db/paging.js';
+import { sql, type SqlBool } from 'kysely';
+import { paged, type PageRequest } from '../../db/paging.js';
 import { todayShanghai } from '../../../shared/beijing-time.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -21,13 +22,13 @@ import { semesterRange } from '../../../shared/activities.semester.js';
 import { compliance } from './mentorship.compliance.js';
 import * as mrepo from './mentorship.repo.js';
 
-type Row = Awaited<ReturnType<typeof loadRows>>[number];
-const loadRows = (db: Db, actor: Actor, q: Partial<MentorshipListQuery>) =>
-  mrepo
-    .mentorshipsQuery(db, actor, q)
+type Row = Awaited<ReturnType<typeof loadPage>>[number];
+const loadPage = (base: ReturnType<typeof mrepo.mentorshipsQuery>, q: PageRequest) =>
+  base
     .select([...mrepo.mentorshipColumns])
     .orderBy('p.signed_on', 'desc')
     .orderBy('p.id', 'desc')
+    .$call(paged(q))
     .execute();
 
 /** 师徒结对: signed pairs, their monthly observation quota and end-of-term evaluations. */
@@ -71,14 +72,21 @@ export class MentorshipsService {
   }
 
   /**
-   * Compliance needs every pair's months, so the filter "behind" is applied after summarising; a
-   * county signs hundreds of pairs, not hundreds of thousands, so one pass over them is cheap.
+   * The filter "behind" is decided in SQL (mrepo.behindCondition: the last judged month's linked
+   * observations, found by the index on the pair, kind and time), so only the page is summarised.
    */
   async list(actor: Actor, q: MentorshipListQuery): Promise<{ items: Mentorship[]; total: number }> {
     const on = q.on ?? todayShanghai();
-    let items = await this.summarise(await loadRows(this.db, actor, q), on);
-    if (q.behind !== undefined) items = items.filter((m) => m.behind === q.behind);
-    return { items: pageSlice(items, q), total: items.length };
+    const base = mrepo
+      .mentorshipsQuery(this.db, actor, q)
+      .$if(q.behind !== undefined, (qb) =>
+        qb.where(q.behind ? mrepo.behindCondition(on) : sql<SqlBool>`not ${mrepo.behindCondition(on)}`),
+      );
+    const [rows, count] = await Promise.all([
+      loadPage(base, q),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: await this.summarise(rows, on), total: Number(count.n) };
   }
 
   async get(actor: Actor, id: number, on = todayShanghai()): Promise<MentorshipDetail> {

@@ -52,44 +52,37 @@ export class StructureService {
   async structure(actor: Actor, q: StructureQuery): Promise<Structure> {
     const on = q.on ?? todayShanghai();
     const filter = this.schoolFilter(actor, q);
-    // "after": a teacher on a full-time posting on the day counts at the receiving school
-    const rows = await sql<SchoolRow>`
+    // before: the maintained per-school summary of active teachers (teacher_structure_school);
+    // after: a teacher on a full-time posting on the day counts at the receiving school instead,
+    // so only the teachers on such postings are read
+    const rows = await sql<SchoolRow & { honours: Record<string, number> | null }>`
       with scoped as (select s.id from schools s where ${filter}),
       moves as (
         select distinct on (a.teacher_id) a.teacher_id, a.to_school_id from exchange_assignments a
         where a.workload = 'full_time' and a.status <> 'cancelled' and a.start_date <= ${on} and a.end_date >= ${on}
         order by a.teacher_id, a.start_date desc
-      ), staff as (
-        select t.id, t.school_id as home, coalesce(mv.to_school_id, t.school_id) as eff,
-               t.honours && ${MASTER_ARRAY} as is_master, t.honours && ${BACKBONE_ARRAY} as is_backbone
-        from teachers t left join moves mv on mv.teacher_id = t.id
+      ), movers as (
+        select t.school_id as home, mv.to_school_id as eff,
+               (t.honours && ${MASTER_ARRAY})::int as m, (t.honours && ${BACKBONE_ARRAY})::int as b
+        from moves mv join teachers t on t.id = mv.teacher_id
         where t.status = 'active' and (t.school_id in (select id from scoped) or mv.to_school_id in (select id from scoped))
-      ), before as (
-        select home as sid, count(*)::int as total, (count(*) filter (where is_master))::int as master, (count(*) filter (where is_backbone))::int as backbone from staff group by home
-      ), after as (
-        select eff as sid, count(*)::int as total, (count(*) filter (where is_master))::int as master, (count(*) filter (where is_backbone))::int as backbone from staff group by eff
+      ), delta as (
+        select sid, sum(n)::int as total, sum(m)::int as master, sum(b)::int as backbone from (
+          select home as sid, -1 as n, -m as m, -b as b from movers
+          union all select eff, 1, m, b from movers
+        ) d group by sid
       )
-      select s.id, s.name, s.location_class, s.region_code,
-        coalesce(b.total, 0) as b_total, coalesce(b.master, 0) as b_master, coalesce(b.backbone, 0) as b_backbone,
-        coalesce(af.total, 0) as a_total, coalesce(af.master, 0) as a_master, coalesce(af.backbone, 0) as a_backbone
-      from schools s left join before b on b.sid = s.id left join after af on af.sid = s.id
+      select s.id, s.name, s.location_class, s.region_code, x.honours,
+        coalesce(x.total, 0) as b_total, coalesce(x.master, 0) as b_master, coalesce(x.backbone, 0) as b_backbone,
+        coalesce(x.total, 0) + coalesce(d.total, 0) as a_total, coalesce(x.master, 0) + coalesce(d.master, 0) as a_master,
+        coalesce(x.backbone, 0) + coalesce(d.backbone, 0) as a_backbone
+      from schools s left join teacher_structure_school x on x.school_id = s.id left join delta d on d.sid = s.id
       where s.id in (select id from scoped) and s.is_active order by s.name`.execute(this.db);
     const ids = rows.rows.map((r) => r.id);
-    const honours = ids.length
-      ? (
-          await sql<{
-            sid: number;
-            h: string;
-            n: number;
-          }>`select t.school_id as sid, h, count(*)::int as n from teachers t cross join unnest(t.honours) as h
-          join schools s on s.id = t.school_id where t.status = 'active' and ${filter} group by t.school_id, h`.execute(
-            this.db,
-          )
-        ).rows
-      : [];
     const firstRegion = rows.rows[0]?.region_code ?? (actor.scope.kind === 'region' ? actor.scope.id : '000000');
     const settings = await settingsFor(this.db, q.region ?? firstRegion);
-    const byHonour = (sid: number) => Object.fromEntries(honours.filter((h) => h.sid === sid).map((h) => [h.h, h.n]));
+    const honours = new Map(rows.rows.map((r) => [r.id, r.honours ?? {}]));
+    const byHonour = (sid: number): Record<string, number> => ({ ...honours.get(sid) });
     const schools: StructureUnit[] = rows.rows.map((r) => {
       const before = shares({ total: r.b_total, master: r.b_master, backbone: r.b_backbone });
       const after = shares({ total: r.a_total, master: r.a_master, backbone: r.a_backbone });
@@ -143,9 +136,11 @@ export class StructureService {
       };
     });
 
+    // the average of (year − birth year) over the summaries' counts and sums of birth years
     const ages = await sql<{ location_class: LocationClass; avg_age: number | null }>`
-      select s.location_class, avg(${Number(on.slice(0, 4))} - t.birth_year)::float8 as avg_age
-      from teachers t join schools s on s.id = t.school_id where t.status = 'active' and t.birth_year is not null and ${filter} group by s.location_class`.execute(
+      select s.location_class,
+        ((${Number(on.slice(0, 4))}::bigint * sum(x.aged) - sum(x.birth_year_sum))::numeric / sum(x.aged))::float8 as avg_age
+      from teacher_structure_school x join schools s on s.id = x.school_id where x.aged > 0 and ${filter} group by s.location_class`.execute(
       this.db,
     );
     const byLocation = (['urban', 'town', 'rural'] as const).map((lc) => {

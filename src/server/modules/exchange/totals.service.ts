@@ -9,6 +9,7 @@ import {
 } from '../../../shared/exchange.enums.js';
 import type { History, Totals, TotalsQuery, TotalsRow } from '../../../shared/exchange.schemas.js';
 import { AssignmentsService } from './assignments.service.js';
+import { privateSchoolCondition } from '../registry/index.js';
 import { notFound, outOfScope } from './exchange.errors.js';
 import * as repo from './exchange.repo.js';
 import { promotionCredit } from './exchange.rules.js';
@@ -55,15 +56,19 @@ export class TotalsService {
     const where = repo.assignmentWhere(actor, query);
     const dim = DIMENSIONS[q.by];
     const from = sql`exchange_assignments a join teachers t on t.id = a.teacher_id join schools fs on fs.id = a.from_school_id join schools ts on ts.id = a.to_school_id`;
-    const rows = await sql<{ key: string; label: string; people: number; person_times: number; hours: number }>`
+    const rows =
+      q.by === 'community' && countsDefault(q)
+        ? await this.byCommunityFromSummary(actor, q.limit)
+        : await sql<{ key: string; label: string; people: number; person_times: number; hours: number }>`
       select ${dim.key} as key, ${dim.label} as label, count(distinct a.teacher_id)::int as people, count(*)::int as person_times,
              coalesce(sum(${hoursSql}), 0)::float8 as hours
       from ${from} ${q.by === 'community' ? communityJoin : sql``}
       where ${where}
       group by 1, 2 order by hours desc, key limit ${q.limit}`.execute(this.db);
+    // the grand total needs neither the teacher nor the schools unless a filter reads them
     const total = await sql<{ people: number; person_times: number; hours: number }>`
       select count(distinct a.teacher_id)::int as people, count(*)::int as person_times, coalesce(sum(${hoursSql}), 0)::float8 as hours
-      from ${from} where ${where}`.execute(this.db);
+      from ${countsDefault(q) ? sql`exchange_assignments a` : from} where ${where}`.execute(this.db);
     const labels = CODE_LABELS[q.by];
     const out: TotalsRow[] = rows.rows.map((r) => ({
       key: r.key,
@@ -74,6 +79,33 @@ export class TotalsService {
     }));
     const t = total.rows[0]!;
     return { by: q.by, rows: out, total: { people: t.people, personTimes: t.person_times, hours: round2(t.hours) } };
+  }
+
+  /**
+   * Totals by community without filters: a community all of whose member schools (past and present)
+   * the actor sees privately has every assignment it counts visible, so its row is the maintained
+   * summary (exchange_community_totals). The other communities and the assignments of no community
+   * are counted from the assignments, as the filtered query does.
+   */
+  private async byCommunityFromSummary(actor: Actor, limit: number) {
+    const whole = sql`(select c.id from communities c where not exists (
+      select 1 from community_memberships m where m.community_id = c.id and not (${privateSchoolCondition(actor, 'm.school_id')})))`;
+    const where = repo.assignmentWhere(actor, { status: ['active', 'completed'] });
+    return sql<{ key: string; label: string; people: number; person_times: number; hours: number }>`
+      select * from (
+        select x.community_id::text as key, c.name as label, x.people, x.person_times, x.hours
+        from exchange_community_totals x join communities c on c.id = x.community_id
+        where x.community_id in ${whole}
+        union all
+        select coalesce(cm.id::text, 'none') as key, coalesce(cm.name, '未加入教共体') as label, count(distinct a.teacher_id)::int as people,
+               count(*)::int as person_times, coalesce(sum(${hoursSql}), 0)::float8 as hours
+        from exchange_assignments a ${communityJoin}
+        where ${where} and (cm.id is null or cm.id not in ${whole})
+          and (a.from_school_id in (select m.school_id from community_memberships m where m.community_id not in ${whole})
+            or not exists (select 1 from community_memberships m where m.school_id = a.from_school_id
+              and m.start_date <= a.end_date and (m.end_date is null or m.end_date >= a.start_date)))
+        group by 1, 2
+      ) r order by hours desc, key limit ${limit}`.execute(this.db);
   }
 
   /** One teacher's exchanges, with the credit title-promotion review counts. */
@@ -118,3 +150,19 @@ export class TotalsService {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** No filter but the default statuses: what the summaries hold. */
+function countsDefault(q: TotalsQuery): boolean {
+  const statuses = q.status?.length ? [...new Set(q.status)].sort().join() : 'active,completed';
+  return (
+    statuses === 'active,completed' &&
+    !q.search &&
+    !q.teacherId &&
+    !q.schoolId &&
+    !q.communityId &&
+    !q.kind?.length &&
+    !q.direction &&
+    !q.year &&
+    !q.region
+  );
+}
