@@ -567,6 +567,8 @@ export const reminderSchema = z.object({
   due: z.number().int(),
   done: z.number().int(),
   missing: z.number().int(),
+  /** Ended months of a monthly target that fell short (YYYY-MM), oldest first. */
+  shortMonths: z.array(z.string()),
 });
 export type Reminder = z.infer<typeof reminderSchema>;
 

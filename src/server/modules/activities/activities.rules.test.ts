@@ -9,7 +9,7 @@ import {
   schoolYearOfDate,
 } from '../../../shared/activities.semester.js';
 import { conflictsWith, findConflicts, type SyncSlot } from './calendar.conflicts.js';
-import { computeCompliance, type DoneActivity, type TargetSpec } from './plan.compliance.js';
+import { computeCompliance, shortfall, type DoneActivity, type TargetSpec } from './plan.compliance.js';
 
 describe('semesters (Asia/Shanghai)', () => {
   it.each([
@@ -176,6 +176,12 @@ describe('work-plan compliance against a hand-checked plan', () => {
       ['2026-01', 0, 'upcoming'],
     ]);
     expect(obs.activityIds).toHaveLength(3);
+  });
+
+  it('says what a behind target is short of, even when done equals due', () => {
+    // observations: September 1, October 0, November 2 — done 2 of 2 due, yet October fell short
+    expect(shortfall(result.rows.find((r) => r.targetId === 3)!)).toEqual({ missing: 1, shortMonths: ['2025-10'] });
+    expect(shortfall(result.rows.find((r) => r.targetId === 2)!)).toEqual({ missing: 2, shortMonths: [] });
   });
 
   it('sums by school and by month', () => {

@@ -78,6 +78,23 @@ function monthStatus(done: number, target: number, phase: Phase): ComplianceStat
   return phase === 'ended' ? 'behind' : 'on_track';
 }
 
+/**
+ * How far a target is behind, for a reminder. A monthly target counts its ended months that fell
+ * short: October's missing observation is not made up by two in November (done and due may then be
+ * equal, and "short by 0" would hide it). Other targets: due minus done.
+ */
+export function shortfall(row: Pick<TargetCompliance, 'done' | 'due' | 'months'>): {
+  missing: number;
+  shortMonths: string[];
+} {
+  const short = row.months.filter((m) => m.status === 'behind' && m.target !== null);
+  if (!short.length) return { missing: Math.max(0, row.due - row.done), shortMonths: [] };
+  return {
+    missing: short.reduce((s, m) => s + Math.max(0, m.target! - m.done), 0),
+    shortMonths: short.map((m) => m.month),
+  };
+}
+
 export function computeCompliance(
   semester: SemesterRange,
   targets: readonly TargetSpec[],

@@ -12,7 +12,7 @@ import { visibleCommunityCondition } from '../registry/index.js';
 import { notFound, outOfScope } from './activities.errors.js';
 import { activitiesPolicy, type CommunityAccess } from './activities.policy.js';
 import * as repo from './activities.repo.js';
-import { computeCompliance } from './plan.compliance.js';
+import { computeCompliance, shortfall } from './plan.compliance.js';
 
 type PlanInput = z.infer<typeof workPlanInput>;
 type PlanPatch = z.infer<typeof workPlanPatch>;
@@ -323,6 +323,7 @@ export class PlansService {
       const comp = await this.complianceOf(p, this.now().toISOString());
       for (const r of comp.rows) {
         if (r.status !== 'behind') continue;
+        const { missing, shortMonths } = shortfall(r);
         out.push({
           planId: comp.planId,
           communityId: comp.communityId,
@@ -336,7 +337,8 @@ export class PlansService {
           target: r.target,
           due: r.due,
           done: r.done,
-          missing: Math.max(0, r.due - r.done),
+          missing,
+          shortMonths,
         });
       }
     }

@@ -220,7 +220,12 @@ export default function PlansPage() {
                 <List.Item>
                   {r.communityName}：{label(ACTIVITY_KIND_LABELS, r.kind)}
                   {r.schoolName ? `（${r.schoolName}）` : ''} —{' '}
-                  {t('missing', { n: r.missing, done: r.done, due: r.due })}
+                  {r.shortMonths.length
+                    ? t('missingMonths', {
+                        n: r.missing,
+                        months: r.shortMonths.map((m) => String(Number(m.slice(5)))).join('、'),
+                      })
+                    : t('missing', { n: r.missing, done: r.done, due: r.due })}
                 </List.Item>
               )}
             />
