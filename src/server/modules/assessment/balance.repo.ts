@@ -33,7 +33,7 @@ export async function cachedCounties(db: Db, prefix: string, year: number) {
       'b.computed_at',
       'b.summary',
       'b.stages',
-      'b.excluded',
+      sql<number>`coalesce(jsonb_array_length(b.excluded), 0)`.as('excluded_count'),
     ])
     .where('b.county_code', 'like', `${prefix}%`)
     .where('b.school_year', '=', year)
@@ -53,6 +53,17 @@ export async function countySums(db: Db, counties: readonly string[], year: numb
     .where('school_year', '=', year)
     .execute();
   return new Map(rows.flatMap((r) => (r.sums ? [[r.county_code, r.sums] as const] : [])));
+}
+
+/** The schools a county's result left out, with the reason. */
+export async function countyExcluded(db: Db, county: string, year: number) {
+  const r = await db
+    .selectFrom('balance_county_results')
+    .select('excluded')
+    .where('county_code', '=', county)
+    .where('school_year', '=', year)
+    .executeTakeFirst();
+  return r?.excluded ?? [];
 }
 
 /** Creates the county's cache row if missing (waiting for a writer that is creating it) and reads its version. */

@@ -18,6 +18,7 @@ import { evaluateBalance, stagePasses, type BalanceEvaluation } from './balance.
 import {
   cachedCounties,
   countiesWithStats,
+  countyExcluded,
   countyInputRows,
   countySums,
   countyVersion,
@@ -80,6 +81,24 @@ export const balanceRefresh: JobKind<{ counties: string[]; year: number }> = {
   },
 };
 
+/**
+ * The counties of a region with statistics for the year, remembered while no county row under it has
+ * moved: every write to schools or statistics bumps (or creates) the row of the county and year it
+ * touches, so an unchanged list of rows and versions means an unchanged answer.
+ */
+const wantedMemo = new Map<string, { signature: string; counties: string[] }>();
+async function wantedCounties(db: Db, prefix: string, year: number, cached: readonly CachedCounty[]) {
+  const key = `${prefix}:${year}`;
+  const signature = cached.map((c) => `${c.county_code}@${c.version}`).join(',');
+  const hit = wantedMemo.get(key);
+  if (hit && hit.signature === signature) return hit.counties;
+  const counties = await countiesWithStats(db, prefix, year);
+  wantedMemo.delete(key);
+  wantedMemo.set(key, { signature, counties });
+  if (wantedMemo.size > POOLED_MEMO_SIZE) wantedMemo.delete(wantedMemo.keys().next().value!);
+  return counties;
+}
+
 interface RegionCounties {
   counties: CachedCounty[];
   /** counties computed by this request, with their full result */
@@ -98,7 +117,8 @@ async function regionCounties(
   waitForStale: boolean,
 ): Promise<RegionCounties> {
   const prefix = regionPrefix(regionCode);
-  const [wanted, cached] = await Promise.all([countiesWithStats(db, prefix, year), cachedCounties(db, prefix, year)]);
+  const cached = await cachedCounties(db, prefix, year);
+  const wanted = await wantedCounties(db, prefix, year, cached);
   const byCode = new Map(cached.map((c) => [c.county_code, c]));
   const missing = wanted.filter((c) => byCode.get(c)?.computed_version == null);
   const stale = wanted.filter((c) => {
@@ -127,14 +147,14 @@ const iso = (v: unknown) => (v == null ? new Date().toISOString() : new Date(v a
 
 /** A county's result as the summary lists it, from the cache or from this request's computation. */
 function countySummary(c: CachedCounty, fresh: BalanceEvaluation | undefined): BalanceCounty {
-  const e = fresh ?? { summary: c.summary!, stages: c.stages!, excluded: c.excluded! };
+  const e = fresh ?? { summary: c.summary!, stages: c.stages! };
   const cvs = (rows: Balance['stages']['primary']) => Object.fromEntries(rows.map((x) => [x.indicator, x.cv]));
   return {
     countyCode: c.county_code,
     countyName: c.county_name ?? c.county_code,
     schools: e.summary.schools,
     meeting: e.summary.meeting,
-    excluded: e.excluded.length,
+    excluded: fresh ? fresh.excluded.length : Number(c.excluded_count),
     primaryPasses: e.summary.primaryPasses,
     juniorPasses: e.summary.juniorPasses,
     cv: { primary: cvs(e.stages.primary), junior: cvs(e.stages.junior) },
@@ -244,7 +264,7 @@ async function cachedEvaluation(db: Db, c: CachedCounty, year: number): Promise<
     .execute();
   return {
     schools: rows.map((x) => x.detail),
-    excluded: c.excluded!,
+    excluded: await countyExcluded(db, c.county_code, year),
     stages: c.stages!,
     summary: c.summary!,
   };
