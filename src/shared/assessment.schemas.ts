@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Labelled } from './enums.js';
-import { bi, pageQuery } from './validation.js';
+import { bi, pageOf, pageQuery, queryBool } from './validation.js';
 
 /**
  * Annual assessment (考核评价): a scheme per region and school year holds dimensions with weights
@@ -505,6 +505,21 @@ export const balanceSchoolSchema = z.object({
   shortfalls: z.array(z.object({ indicator: z.enum(BALANCE_INDICATORS), ratio: z.number() })),
 });
 export type BalanceSchool = z.infer<typeof balanceSchoolSchema>;
+const stageCvs = z.record(z.string(), z.number().nullable());
+export const balanceCountySchema = z.object({
+  countyCode: z.string(),
+  countyName: z.string(),
+  schools: z.number().int(),
+  meeting: z.number().int(),
+  excluded: z.number().int(),
+  primaryPasses: z.boolean().nullable(),
+  juniorPasses: z.boolean().nullable(),
+  /** each indicator's coefficient (shown figure, rounded up) per stage */
+  cv: z.object({ primary: stageCvs, junior: stageCvs }),
+  computedAt: z.string(),
+  stale: z.boolean(),
+});
+export type BalanceCounty = z.infer<typeof balanceCountySchema>;
 export const balanceSchema = z.object({
   regionCode: z.string(),
   year: z.number().int(),
@@ -528,5 +543,31 @@ export const balanceSchema = z.object({
     primaryPasses: z.boolean().nullable(),
     juniorPasses: z.boolean().nullable(),
   }),
+  /**
+   * 'schools': `schools` and `excluded` list every school of the region (a county or smaller);
+   * 'counties': a larger region lists only its counties — page through /api/v1/balance/schools.
+   */
+  detail: z.enum(['schools', 'counties']),
+  /** each county's result (one for a county) */
+  counties: z.array(balanceCountySchema),
+  /** some county is shown as last computed while its refresh runs */
+  stale: z.boolean(),
 });
 export type Balance = z.infer<typeof balanceSchema>;
+
+export const BALANCE_SORTS = ['default', 'name', 'students', '-students', 'met', '-met'] as const;
+export const balanceSchoolsQuery = pageQuery.extend({
+  region: regionCode,
+  year: schoolYear,
+  /** one county of the region */
+  county: regionCode.optional(),
+  stage: z.enum(['primary', 'junior']).optional(),
+  /** only the sections that meet (true) or miss (false) the school standard */
+  meets: queryBool.optional(),
+  /** part of the school's name */
+  q: z.string().trim().max(50).optional(),
+  sort: z.enum(BALANCE_SORTS).default('default'),
+  lang: z.enum(['zh', 'en']).optional(),
+});
+export const balanceSchoolPageSchema = pageOf(balanceSchoolSchema.extend({ countyCode: z.string() }));
+export type BalanceSchoolPage = z.infer<typeof balanceSchoolPageSchema>;

@@ -3,6 +3,7 @@ import type {
   Appeal,
   Assignment,
   Balance,
+  BalanceSchoolPage,
   DataSourceInfo,
   Evaluation,
   EvaluationDetail,
@@ -29,6 +30,7 @@ export const assessmentKeys = {
   evaluation: (id: number) => ['assessment', 'evaluation', id] as const,
   results: (q: QueryParams) => ['assessment', 'results', q] as const,
   balance: (q: QueryParams) => ['assessment', 'balance', q] as const,
+  balanceSchools: (q: QueryParams) => ['assessment', 'balance-schools', q] as const,
 };
 const all = [assessmentKeys.all];
 
@@ -150,3 +152,25 @@ export const useBalance = (q: { region?: string | undefined; year: number }) =>
     queryFn: () => http.get<Balance>('/balance', q),
     enabled: !!q.region,
   });
+
+export interface BalanceSchoolsParams {
+  region?: string | undefined;
+  year: number;
+  county?: string | undefined;
+  stage?: 'primary' | 'junior' | undefined;
+  meets?: boolean | undefined;
+  q?: string | undefined;
+  sort?: string | undefined;
+  page: number;
+  pageSize: number;
+}
+/** One page of the school sections (the list is paged and filtered on the server). */
+export const useBalanceSchools = (q: BalanceSchoolsParams) =>
+  useQuery({
+    queryKey: assessmentKeys.balanceSchools({ ...q }),
+    queryFn: () => http.get<BalanceSchoolPage>('/balance/schools', { ...q }),
+    enabled: !!q.region,
+    placeholderData: keepPreviousData,
+  });
+export const balanceExportUrl = (q: Omit<BalanceSchoolsParams, 'page' | 'pageSize'>, lang: 'zh' | 'en') =>
+  apiUrl('/balance/schools.xlsx', { ...q, lang });

@@ -7,6 +7,9 @@ import { publishedResults } from './results.service.js';
 import { validateDefinition } from './assessment.validate.js';
 import { modules } from '../index.js';
 import { SourceCatalog } from './assessment.sources.js';
+import { evaluateBalance } from './balance.compute.js';
+import { countyInputRows } from './balance.repo.js';
+import { balanceOf } from './balance.service.js';
 
 const catalog = SourceCatalog.of(modules);
 
@@ -55,5 +58,32 @@ describe('assessment demo data', () => {
       .where('s.year', '=', 2026)
       .execute();
     expect(open.every((e) => e.status !== 'published')).toBe(true);
+  });
+
+  it('gives the demo county the same balance indicators from the cache as computed directly, and its city too', async () => {
+    const years = await ctx.db.selectFrom('school_year_stats').select('school_year').distinct().execute();
+    expect(years.length).toBeGreaterThan(0);
+    const actor = {
+      userId: 0,
+      username: 'bench',
+      displayName: 'bench',
+      role: 'bureau_admin' as const,
+      scope: { kind: 'region' as const, id: '330000' },
+      teacherId: null,
+    };
+    for (const { school_year: year } of years) {
+      const direct = evaluateBalance(await countyInputRows(ctx.db, '330481', year));
+      for (const round of ['cold', 'warm']) {
+        const b = await balanceOf(ctx.db, actor, '330481', year);
+        expect({ ...b.summary, round }).toEqual({ ...direct.summary, round });
+        expect(b.stages).toEqual(direct.stages);
+        expect(b.schools).toEqual(direct.schools);
+        expect(b.excluded).toEqual(direct.excluded);
+      }
+      const city = await balanceOf(ctx.db, actor, '330400', year);
+      const all = evaluateBalance(await countyInputRows(ctx.db, '3304', year));
+      expect(city.stages).toEqual(all.stages);
+      expect(city.summary).toEqual(all.summary);
+    }
   });
 });

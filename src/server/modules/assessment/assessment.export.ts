@@ -1,9 +1,35 @@
-import type { ExplanationNode, RankedResult, Results } from '../../../shared/assessment.schemas.js';
+import {
+  BALANCE_INDICATOR_LABELS,
+  BALANCE_INDICATORS,
+  type BalanceSchool,
+  type ExplanationNode,
+  type RankedResult,
+  type Results,
+} from '../../../shared/assessment.schemas.js';
 import type { Lang } from '../../../shared/messages.js';
 import { addPageNumbers, createPdf, pdfToBuffer } from '../../pdf/pdf-document.js';
 import type { ExportColumn } from '../io/index.js';
 
 /** Columns of the results spreadsheet: rank, community, total, last year, change, then each dimension. */
+/** The balance list as exported: one row per school section, its seven ratios as shown. */
+export function balanceColumns(): ExportColumn<BalanceSchool & { countyCode: string }>[] {
+  return [
+    { zh: '区县代码', en: 'County', width: 10, value: (r) => r.countyCode },
+    { zh: '学校', en: 'School', width: 30, value: (r) => r.schoolName },
+    { zh: '学段', en: 'Stage', width: 8, value: (r) => r.stage },
+    { zh: '学段学生数', en: 'Pupils (stage)', width: 12, value: (r) => r.students },
+    { zh: '全校学生数', en: 'Pupils (school)', width: 12, value: (r) => r.schoolStudents },
+    ...BALANCE_INDICATORS.map((k): ExportColumn<BalanceSchool & { countyCode: string }> => ({
+      zh: BALANCE_INDICATOR_LABELS[k].zh,
+      en: BALANCE_INDICATOR_LABELS[k].en,
+      width: 14,
+      value: (r) => r.valuesShown[k] ?? null,
+    })),
+    { zh: '达标项数', en: 'Indicators met', width: 10, value: (r) => r.met },
+    { zh: '学校达标', en: 'Meets the standard', width: 10, value: (r) => (r.meetsStandard ? '是 yes' : '否 no') },
+  ];
+}
+
 export function resultColumns(results: Results): ExportColumn<RankedResult>[] {
   const dims = new Map<string, string>();
   for (const c of results.communities) for (const d of c.dimensions) if (!dims.has(d.key)) dims.set(d.key, d.name);

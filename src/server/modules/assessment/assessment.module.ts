@@ -3,6 +3,7 @@ import { assessmentPanels } from './assessment.dashboard.js';
 import { seedAssessmentDemo } from './assessment.demo.js';
 import { assessmentMigrations } from './assessment.migrations.js';
 import { assessmentRoutes } from './assessment.routes.js';
+import { balanceRefresh } from './balance.service.js';
 
 /** The annual assessment: schemes, evaluations, results and the development index. */
 export const assessmentModule: GongjinModule = {
@@ -10,6 +11,7 @@ export const assessmentModule: GongjinModule = {
   migrations: assessmentMigrations,
   routes: assessmentRoutes,
   demo: seedAssessmentDemo,
+  jobs: { kinds: [balanceRefresh] },
   dashboard: {
     panels: assessmentPanels,
     changeTables: ['assessment_results', 'assessment_evaluations', 'assessment_schemes'],

@@ -8,6 +8,8 @@ import {
   assignmentSchema,
   balanceQuery,
   balanceSchema,
+  balanceSchoolPageSchema,
+  balanceSchoolsQuery,
   dataSourceSchema,
   evaluationDetailSchema,
   evaluationListQuery,
@@ -32,7 +34,8 @@ import type { ModuleContext, ZodApp } from '../module.js';
 import { SourceCatalog } from './assessment.sources.js';
 import { resultColumns, resultReportPdf } from './assessment.export.js';
 import { notFound } from './assessment.errors.js';
-import { balanceOf } from './balance.service.js';
+import { balanceOf, balanceSchoolBatches, balanceSchools } from './balance.service.js';
+import { balanceColumns } from './assessment.export.js';
 import { EvaluationsService } from './evaluations.service.js';
 import { publishedResults } from './results.service.js';
 import { SchemesService } from './schemes.service.js';
@@ -350,5 +353,49 @@ export function assessmentRoutes(app: ZodApp, ctx: ModuleContext) {
       },
     },
     (req) => balanceOf(ctx.db, callerOf(req).actor, req.query.region, req.query.year),
+  );
+  app.get(
+    '/api/v1/balance/schools',
+    {
+      schema: {
+        ...tags,
+        summary: '优质均衡学校明细（分页） Balance per school section, paged',
+        querystring: balanceSchoolsQuery,
+        response: { 200: balanceSchoolPageSchema },
+      },
+    },
+    (req) => balanceSchools(ctx.db, callerOf(req).actor, req.query),
+  );
+  app.get(
+    '/api/v1/balance/schools.xlsx',
+    {
+      schema: {
+        ...tags,
+        summary: '导出优质均衡学校明细 Export balance per school section',
+        querystring: balanceSchoolsQuery.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (req, reply) => {
+      const { actor } = callerOf(req);
+      const lang = req.query.lang ?? requestLang(req);
+      const batches = balanceSchoolBatches(ctx.db, actor, req.query);
+      // the access check runs before the first byte is sent: a refused export is a 403, not a broken file
+      const first = await batches.next();
+      async function* all() {
+        if (first.done) return;
+        yield first.value;
+        yield* batches;
+      }
+      return sendXlsx(reply, {
+        fileName:
+          lang === 'en'
+            ? `balance-${req.query.region}-${req.query.year}`
+            : `优质均衡-${req.query.region}-${req.query.year}`,
+        sheetName: lang === 'en' ? 'Schools' : '学校明细',
+        columns: balanceColumns(),
+        batches: all(),
+        lang,
+      });
+    },
   );
 }

@@ -1,10 +1,13 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type {
+  Balance,
+  BalanceSchool,
   EvidenceLink,
   ExplanationNode,
   SchemeDefinition,
   SchoolBound,
 } from '../../../shared/assessment.schemas.js';
+import type { StageSums } from './balance.rules.js';
 
 type Timestamp = ColumnType<string, string | undefined, string>;
 /** jsonb written as JSON text so both drivers store the same thing. */
@@ -97,6 +100,34 @@ export interface AssessmentAppealTable {
   decided_at: string | null;
 }
 
+/** The balance indicators of one county and school year, as last computed (balance.repo.ts). */
+export interface BalanceCountyResultTable {
+  county_code: string;
+  school_year: number;
+  version: ColumnType<string, string | number | undefined, string | number>;
+  computed_version: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  computed_at: string | null;
+  summary: Json<Balance['summary']> | null;
+  stages: Json<Balance['stages']> | null;
+  sums: Json<{ primary: StageSums; junior: StageSums }> | null;
+  excluded: Json<Balance['excluded']> | null;
+}
+
+/** One school section of a cached county result, for paging, filtering and sorting in SQL. */
+export interface BalanceSchoolResultTable {
+  county_code: string;
+  school_year: number;
+  school_id: number;
+  stage: 'primary' | 'junior';
+  ord: number;
+  school_name: string;
+  level: string;
+  students: number;
+  met: number;
+  meets_standard: boolean;
+  detail: Json<BalanceSchool>;
+}
+
 export interface AssessmentTables {
   assessment_schemes: AssessmentSchemeTable;
   assessment_scheme_versions: AssessmentSchemeVersionTable;
@@ -105,6 +136,8 @@ export interface AssessmentTables {
   assessment_scores: AssessmentScoreTable;
   assessment_results: AssessmentResultTable;
   assessment_appeals: AssessmentAppealTable;
+  balance_county_results: BalanceCountyResultTable;
+  balance_school_results: BalanceSchoolResultTable;
 }
 
 export type SchemeRow = Selectable<AssessmentSchemeTable>;

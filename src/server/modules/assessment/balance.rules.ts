@@ -244,3 +244,120 @@ export function sectionsOf(level: string, students: number, byGrade: Partial<Rec
       : []),
   ];
 }
+
+/**
+ * What a stage's coefficient needs from one group of sections (a county), kept so that a larger
+ * region's coefficient is the exact sum of its counties' without reading every school again:
+ * the number of sections with a value, N = Σ Pi, A = Σ Pi·Xi and B = Σ Pi·Xi², exact rationals
+ * written `n/d`. Then X̄ = A/N and Σ Pi(Xi − X̄)²/N = B/N − X̄², the same rational as the direct sum.
+ */
+export interface IndicatorSums {
+  schools: number;
+  n: string;
+  a: string;
+  b: string;
+}
+export type StageSums = Record<BalanceIndicator, IndicatorSums>;
+
+const ratText = (r: Rational) => `${r.n}/${r.d}`;
+function ratOf(text: string): Rational {
+  const [n, d] = text.split('/');
+  return rat(BigInt(n!), BigInt(d ?? '1'));
+}
+
+/** The sums of one stage over the sections with ≥ 50 pupils and a value (as stageCoefficients counts them). */
+export function stageSums(stage: Stage, schools: readonly StageSchool[]): StageSums {
+  const eligible = schools.filter((s) => s.stage === stage && s.students >= MIN_STUDENTS_FOR_CV);
+  return Object.fromEntries(
+    BALANCE_INDICATORS.map((indicator) => {
+      let count = 0;
+      let n = rat(0);
+      let a = rat(0);
+      let b = rat(0);
+      for (const s of eligible) {
+        const x = asRat(s.values[indicator]);
+        if (x === null) continue;
+        const p = rat(s.students);
+        const px = mul(p, x);
+        count++;
+        n = add(n, p);
+        a = add(a, px);
+        b = add(b, mul(px, x));
+      }
+      return [indicator, { schools: count, n: ratText(n), a: ratText(a), b: ratText(b) }];
+    }),
+  ) as StageSums;
+}
+
+/**
+ * Adds the sums of groups (counties) of one stage, one group at a time: a province's exact sums have
+ * denominators of thousands of digits, so a caller can yield to the event loop between groups.
+ */
+export class StageSumsAccumulator {
+  private readonly acc = new Map<BalanceIndicator, { schools: number; n: Rational; a: Rational; b: Rational }>(
+    BALANCE_INDICATORS.map((k) => [k, { schools: 0, n: rat(0), a: rat(0), b: rat(0) }]),
+  );
+  add(part: StageSums): this {
+    for (const k of BALANCE_INDICATORS) {
+      const t = this.acc.get(k)!;
+      const s = part[k];
+      t.schools += s.schools;
+      t.n = add(t.n, ratOf(s.n));
+      t.a = add(t.a, ratOf(s.a));
+      t.b = add(t.b, ratOf(s.b));
+    }
+    return this;
+  }
+  sums(): StageSums {
+    return Object.fromEntries(
+      BALANCE_INDICATORS.map((k) => {
+        const t = this.acc.get(k)!;
+        return [k, { schools: t.schools, n: ratText(t.n), a: ratText(t.a), b: ratText(t.b) }];
+      }),
+    ) as StageSums;
+  }
+}
+
+/** Adds the sums of several groups (counties) of one stage. */
+export function addStageSums(parts: readonly StageSums[]): StageSums {
+  const acc = new StageSumsAccumulator();
+  for (const p of parts) acc.add(p);
+  return acc.sums();
+}
+
+/** The coefficient from sums: equal, to the last digit, to differenceCoefficient over the same sections. */
+export function coefficientFromSums(s: IndicatorSums): CoefficientResult | null {
+  const n = ratOf(s.n);
+  if (s.schools === 0 || n.n <= 0n) return null;
+  const mean = div(ratOf(s.a), n);
+  if (mean.n === 0n) return null;
+  const variance = sub(div(ratOf(s.b), n), mul(mean, mean));
+  const cv2 = div(variance, mul(mean, mean));
+  const cvShown = sqrtCeilFixed(cv2, CV_DIGITS);
+  return {
+    mean: toNumber(mean),
+    cv: Number(cvShown),
+    cvShown,
+    passes: (limit) => {
+      const l = rat(limit);
+      return cmp(cv2, mul(l, l)) <= 0;
+    },
+  };
+}
+
+/** A stage's per-indicator results from its sums (the shape stageCoefficients returns). */
+export function stageFromSums(stage: Stage, sums: StageSums) {
+  return BALANCE_INDICATORS.map((indicator) => {
+    const r = coefficientFromSums(sums[indicator]);
+    return {
+      indicator,
+      threshold: BALANCE_THRESHOLDS[stage][indicator],
+      schools: sums[indicator].schools,
+      mean: r ? Math.round(r.mean * 1000) / 1000 : null,
+      cv: r ? r.cv : null,
+      cvShown: r ? r.cvShown : null,
+      limit: CV_LIMITS[stage],
+      passes: r ? r.passes(CV_LIMITS[stage]) : null,
+    };
+  });
+}

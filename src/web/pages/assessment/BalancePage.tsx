@@ -1,13 +1,15 @@
-import { Alert, Card, Col, Input, InputNumber, Row, Space, Statistic, Table, Tag } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Input, InputNumber, Row, Select, Space, Statistic, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   BALANCE_INDICATOR_LABELS,
   BALANCE_INDICATORS,
+  type BalanceCounty,
   type BalanceIndicator,
   type BalanceSchool,
 } from '../../../shared/assessment.schemas';
-import { useBalance } from '../../api/assessment';
+import { balanceExportUrl, useBalance, useBalanceSchools } from '../../api/assessment';
 import { useMe } from '../../api/auth';
 import { errorText } from '../../api/client';
 import { num, useLabels } from '../../components/labels';
@@ -26,7 +28,13 @@ interface StageRow {
 
 const VERDICT_COLOR = { met: 'green', near: 'gold', missed: 'red', missing: 'default' } as const;
 
-/** County 优质均衡 indicators: the seven resource ratios per school and the difference coefficients. */
+type Stage = 'primary' | 'junior';
+const PAGE_SIZE = 50;
+
+/**
+ * County 优质均衡 indicators: the difference coefficients, each county's result (for a city or
+ * province) and the seven resource ratios per school, paged and filtered on the server.
+ */
 export default function BalancePage() {
   const { t } = useTranslation('assessment');
   const { label, en } = useLabels();
@@ -35,7 +43,21 @@ export default function BalancePage() {
   const [year, setYear] = useState(2025);
   const effective =
     region ?? (me.data?.scope.kind === 'region' && me.data.scope.id !== '000000' ? me.data.scope.id : undefined);
-  const { data, error, isFetching } = useBalance({ region: effective, year });
+  const { data, error } = useBalance({ region: effective, year });
+  const [county, setCounty] = useState<string>();
+  const [stage, setStage] = useState<Stage>();
+  const [meets, setMeets] = useState<boolean>();
+  const [q, setQ] = useState<string>();
+  const [sort, setSort] = useState<string>('default');
+  const [page, setPage] = useState(1);
+  const filter = { region: effective, year, county, stage, meets, q, sort };
+  const schools = useBalanceSchools({ ...filter, page, pageSize: PAGE_SIZE });
+  const refilter =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+    };
   const stageTable = (rows: StageRow[], testId: string) => (
     <Table<StageRow>
       size="small"
@@ -114,7 +136,11 @@ export default function BalancePage() {
               style={{ width: 110 }}
               placeholder={t('region')}
               value={effective}
-              onChange={(e) => setRegion(e.target.value)}
+              onChange={(e) => {
+                setRegion(e.target.value);
+                setCounty(undefined);
+                setPage(1);
+              }}
             />
             <InputNumber min={2000} max={2100} value={year} onChange={(v) => setYear(v ?? 2025)} />
           </Space>
@@ -160,19 +186,121 @@ export default function BalancePage() {
             </Col>
           </Row>
           <Alert type="info" style={{ marginBottom: 16 }} message={t('countyVerdict')} />
+          {data.stale && <Alert type="warning" showIcon style={{ marginBottom: 16 }} message={t('balanceStale')} />}
+          {data.detail === 'counties' && (
+            <Card size="small" title={t('balanceCounties')} extra={t('countiesHint')} style={{ marginBottom: 16 }}>
+              <Table<BalanceCounty>
+                size="small"
+                rowKey="countyCode"
+                data-testid="balance-counties"
+                dataSource={data.counties}
+                pagination={data.counties.length > 20 ? { pageSize: 20 } : false}
+                rowClassName={(c) => (c.countyCode === county ? 'ant-table-row-selected' : '')}
+                onRow={(c) => ({
+                  onClick: () => refilter(setCounty)(c.countyCode === county ? undefined : c.countyCode),
+                  style: { cursor: 'pointer' },
+                })}
+                columns={[
+                  {
+                    title: t('county'),
+                    dataIndex: 'countyName',
+                    render: (name: string, c) => (
+                      <>
+                        {name} {c.stale && <Tag color="orange">{t('staleTag')}</Tag>}
+                      </>
+                    ),
+                  },
+                  {
+                    title: t('schoolsMeeting'),
+                    key: 'meeting',
+                    render: (_: unknown, c) => `${c.meeting} / ${c.schools}`,
+                  },
+                  ...(['primary', 'junior'] as const).map((st) => ({
+                    title: t(st === 'primary' ? 'primaryCv' : 'juniorCv'),
+                    key: st,
+                    render: (_: unknown, c: BalanceCounty) => {
+                      const passes = st === 'primary' ? c.primaryPasses : c.juniorPasses;
+                      return passes === null ? (
+                        '—'
+                      ) : (
+                        <Tag color={passes ? 'green' : 'red'}>{passes ? t('pass') : t('fail')}</Tag>
+                      );
+                    },
+                  })),
+                ]}
+              />
+            </Card>
+          )}
+          <Space wrap style={{ marginBottom: 12 }}>
+            {data.detail === 'counties' && (
+              <Select<string>
+                allowClear
+                style={{ width: 160 }}
+                placeholder={t('allCounties')}
+                value={county}
+                onChange={refilter(setCounty)}
+                options={data.counties.map((c) => ({ value: c.countyCode, label: c.countyName }))}
+              />
+            )}
+            <Select<Stage>
+              allowClear
+              style={{ width: 120 }}
+              placeholder={t('allStages')}
+              value={stage}
+              onChange={refilter(setStage)}
+              options={(['primary', 'junior'] as const).map((st) => ({ value: st, label: t(st) }))}
+            />
+            <Select<string>
+              style={{ width: 160 }}
+              value={meets === undefined ? 'any' : meets ? 'yes' : 'no'}
+              onChange={(v) => refilter(setMeets)(v === 'any' ? undefined : v === 'yes')}
+              options={[
+                { value: 'any', label: t('meetsAny') },
+                { value: 'yes', label: t('meetsYes') },
+                { value: 'no', label: t('meetsNo') },
+              ]}
+            />
+            <Input.Search
+              allowClear
+              style={{ width: 200 }}
+              placeholder={t('searchSchool')}
+              onSearch={(v) => refilter(setQ)(v.trim() || undefined)}
+            />
+            {effective && (
+              <Button icon={<DownloadOutlined />} href={balanceExportUrl(filter, en ? 'en' : 'zh')}>
+                {t('common:export')}
+              </Button>
+            )}
+          </Space>
           <Table<BalanceSchool>
             size="small"
-            loading={isFetching}
+            loading={schools.isFetching}
             data-testid="balance-schools"
             expandable={{ expandedRowRender: explain }}
             rowKey={(r) => `${r.schoolId}-${r.stage}`}
-            dataSource={data.schools}
+            dataSource={schools.data?.items ?? []}
             scroll={{ x: 1300 }}
-            pagination={{ pageSize: 50 }}
+            pagination={{
+              current: page,
+              pageSize: PAGE_SIZE,
+              total: schools.data?.total ?? 0,
+              showSizeChanger: false,
+            }}
+            onChange={(p, _f, sorter) => {
+              const one = Array.isArray(sorter) ? sorter[0] : sorter;
+              const next =
+                one?.order && (one.columnKey === 'students' || one.columnKey === 'met')
+                  ? `${one.order === 'descend' ? '-' : ''}${String(one.columnKey)}`
+                  : 'default';
+              if (next !== sort) {
+                setSort(next);
+                setPage(1);
+              } else setPage(p.current ?? 1);
+            }}
             columns={[
               { title: t('school'), dataIndex: 'schoolName', width: 200, fixed: 'left' },
               { title: t('stage'), dataIndex: 'stage', width: 70, render: (s: string) => t(s) },
-              { title: t('students'), dataIndex: 'students', width: 80 },
+              { title: t('students'), dataIndex: 'students', key: 'students', width: 80, sorter: true },
               {
                 title: t('enrolmentUsed'),
                 key: 'enrolment',
@@ -195,12 +323,14 @@ export default function BalancePage() {
               {
                 title: t('met'),
                 dataIndex: 'met',
+                key: 'met',
                 width: 70,
+                sorter: true,
                 render: (m: number, r) => <Tag color={r.meetsStandard ? 'green' : 'red'}>{m} / 7</Tag>,
               },
             ]}
           />
-          {data.excluded.length > 0 && (
+          {data.detail === 'schools' && data.excluded.length > 0 && (
             <Card size="small" title={t('excludedSchools')} style={{ marginTop: 16 }}>
               <Table
                 size="small"
