@@ -23,7 +23,14 @@ export default defineConfig({
     projects: [
       apiProject('pglite', 'pglite'),
       ...(process.env.TEST_DATABASE_URL ? [apiProject('postgres', 'postgres')] : []),
-      { test: { name: 'tooling', include: ['scripts/**/*.test.ts'], testTimeout: 180_000, pool: 'forks' as const } },
+      {
+        test: {
+          name: 'tooling',
+          include: ['scripts/**/*.test.ts', 'bench/**/*.test.ts'],
+          testTimeout: 180_000,
+          pool: 'forks' as const,
+        },
+      },
       {
         test: {
           name: 'e2e',

@@ -19,6 +19,9 @@ export interface BenchEnv {
   schools: number;
   runs: number;
   warmup: number;
+  /** the load bench: seconds of load per endpoint and concurrent connections (--duration, --connections) */
+  durationS: number;
+  connections: number;
   dbh: DbHandle;
   db: Db;
   app: FastifyInstance;

@@ -8,11 +8,13 @@
  * table per bench, writes bench/results/<bench>.json, drops the database.
  *
  *   tsx bench/run.ts [--schools 5000] [--only registry] [--runs 30] [--keep] [--seed-cache] [--reseed]
+ *                    [--duration 30] [--connections 50]
  *
  * `--seed-cache` keeps the seeded data set as a template database `gongjin_bench_seed_<schools>` and
  * copies it for later runs (CREATE DATABASE … TEMPLATE), migrating the copy to the latest schema:
  * seeding a province takes minutes, copying it seconds. `--reseed` rebuilds the template (after a
- * change to the demo generator).
+ * change to the demo generator). `--duration` and `--connections` set the load bench's autocannon run
+ * per endpoint (seconds, concurrent connections).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,6 +48,8 @@ function args() {
   return {
     schools: Number(value('--schools') ?? 5000),
     runs: Number(value('--runs') ?? 30),
+    durationS: Number(value('--duration') ?? 30),
+    connections: Number(value('--connections') ?? 50),
     only: value('--only'),
     keep: a.includes('--keep'),
     seedCache: a.includes('--seed-cache') || a.includes('--reseed'),
@@ -156,6 +160,8 @@ async function main() {
       schools: opts.schools,
       runs: opts.runs,
       warmup: 3,
+      durationS: opts.durationS,
+      connections: opts.connections,
       dbh,
       db: dbh.db,
       app,
