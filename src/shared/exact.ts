@@ -53,7 +53,18 @@ export function cmp(a: Rational, b: Rational): -1 | 0 | 1 {
 }
 export const gte = (a: Rational, b: Rational) => cmp(a, b) >= 0;
 export const lte = (a: Rational, b: Rational) => cmp(a, b) <= 0;
-export const toNumber = (a: Rational) => Number(a.n) / Number(a.d);
+/**
+ * The nearest double. Numerator and denominator past ~1e308 (a province's exact sums of squares)
+ * would each become Infinity and the quotient NaN: both are shifted down by the same number of bits
+ * first, which keeps the quotient to double precision.
+ */
+export function toNumber(a: Rational): number {
+  const bits = Math.max(bitLength(a.n), bitLength(a.d));
+  if (bits <= 1000) return Number(a.n) / Number(a.d);
+  const shift = BigInt(bits - 1000);
+  return Number(a.n >> shift) / Number(a.d >> shift);
+}
+const bitLength = (x: bigint) => abs(x).toString(16).length * 4;
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
