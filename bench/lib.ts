@@ -206,3 +206,22 @@ export async function timeGetConcurrent(
     };
   }
 }
+
+/**
+ * The floor an activities aggregate sits above: one GROUP BY over the whole activities table (by
+ * community and kind), the median of `runs` timings. Figures are reported as multiples of it, which
+ * says more than milliseconds on a shared or slower machine.
+ */
+export async function activitiesScanFloor(env: BenchEnv, runs = 5): Promise<number> {
+  const pool = env.dbh.pool!;
+  const times: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const started = performance.now();
+    await pool.query(
+      'select community_id, kind, count(*)::int as n, sum(teacher_count)::int as t from activities group by community_id, kind',
+    );
+    if (i > 0) times.push(performance.now() - started); // the first run warms the cache
+  }
+  times.sort((a, b) => a - b);
+  return percentile(times, 50);
+}

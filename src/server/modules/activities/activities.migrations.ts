@@ -116,4 +116,177 @@ export const activitiesMigrations: Record<string, Migration> = {
       await sql`create index activities_starts_idx on activities (starts_at desc, id desc)`.execute(db);
     },
   },
+  /**
+   * Summaries the statistics read instead of the activities table: per community, organising school,
+   * kind, semester and month (the first day of the month in Asia/Shanghai), and the same per
+   * participating school. Kept current inside the writing transaction by statement-level triggers
+   * with transition tables; see docs/activity-summaries.md.
+   *
+   * activity_summary takes the signed difference of the statement's old and new rows. The per-school
+   * summary is rebuilt for the schools a statement touches: a deleted activity's participant rows go
+   * by cascade after the activities trigger has run, when the activity they belonged to is gone, so a
+   * difference cannot be taken there. A rebuild takes an advisory lock per school so that two
+   * transactions rebuilding one school see each other's committed rows.
+   */
+  '20261204_1010_activity_summaries': {
+    async up(db: Kysely<unknown>) {
+      const month = (t: string) => `date_trunc('month', ${t}.starts_at at time zone 'Asia/Shanghai')::date`;
+      const sessions = (t: string) =>
+        `case when ${t}.kind = 'sync_class' then greatest(case when jsonb_typeof(${t}.details->'receiving') = 'array'
+          then jsonb_array_length(${t}.details->'receiving') else 0 end, 1) else 1 end`;
+      const delta = (t: string, sign: number) =>
+        `select ${t}.community_id, ${t}.organizer_school_id, ${t}.kind, ${t}.semester, ${month(t)} as month,
+          ${sign} as activities, ${sign} * (${sessions(t)}) as sessions,
+          ${sign} * ${t}.teacher_count as teacher_times, ${sign} * ${t}.student_count as student_times from ${t}`;
+      // the upsert hands back the communities where a key fell to nothing; those rows go
+      const apply = (rows: string) => `
+        with d as (
+          select community_id, organizer_school_id, kind, semester, month, sum(activities)::int as activities,
+            sum(sessions)::bigint as sessions, sum(teacher_times)::bigint as teacher_times,
+            sum(student_times)::bigint as student_times
+          from (${rows}) r group by 1, 2, 3, 4, 5
+        ), up as (
+          insert into activity_summary as s (community_id, organizer_school_id, kind, semester, month,
+            activities, sessions, teacher_times, student_times)
+          select * from d where activities <> 0 or sessions <> 0 or teacher_times <> 0 or student_times <> 0
+          order by 1, 2, 3, 4, 5
+          on conflict (community_id, kind, month, organizer_school_id, semester) do update set
+            activities = s.activities + excluded.activities, sessions = s.sessions + excluded.sessions,
+            teacher_times = s.teacher_times + excluded.teacher_times,
+            student_times = s.student_times + excluded.student_times
+          returning s.community_id, s.activities
+        )
+        select array_agg(distinct community_id) into emptied from up where activities = 0;
+        if emptied is not null then
+          delete from activity_summary where community_id = any(emptied) and activities = 0;
+        end if;`;
+      await sql
+        .raw(
+          `
+        create table activity_summary (
+          community_id integer not null,
+          organizer_school_id integer not null,
+          kind text not null,
+          semester text not null,
+          month date not null,
+          activities integer not null,
+          sessions bigint not null,
+          teacher_times bigint not null,
+          student_times bigint not null,
+          primary key (community_id, kind, month, organizer_school_id, semester)
+        );
+        create index activity_summary_month_idx on activity_summary (month, kind);
+
+        create table activity_school_summary (
+          school_id integer not null,
+          community_id integer not null,
+          organizer_school_id integer not null,
+          kind text not null,
+          semester text not null,
+          month date not null,
+          activities integer not null,
+          sessions bigint not null,
+          teacher_times bigint not null,
+          student_times bigint not null,
+          primary key (school_id, kind, month, community_id, organizer_school_id, semester)
+        );
+        create index activity_school_summary_community_idx on activity_school_summary (community_id, month);
+
+        create function activity_school_summary_rebuild(ids integer[]) returns void language plpgsql as $fn$
+        begin
+          if ids is null or cardinality(ids) = 0 then
+            return;
+          end if;
+          perform pg_advisory_xact_lock(hashtext('activity_school_summary'), id)
+            from (select distinct unnest(ids) as id) i order by id;
+          delete from activity_school_summary where school_id = any(ids);
+          insert into activity_school_summary (school_id, community_id, organizer_school_id, kind, semester, month,
+            activities, sessions, teacher_times, student_times)
+          select x.school_id, a.community_id, a.organizer_school_id, a.kind, a.semester, ${month('a')},
+            count(*)::int, sum(${sessions('a')}), sum(a.teacher_count), sum(a.student_count)
+          from activity_schools x join activities a on a.id = x.activity_id
+          where x.school_id = any(ids)
+          group by 1, 2, 3, 4, 5, 6;
+        end $fn$;
+
+        create function activity_summary_on_activities() returns trigger language plpgsql as $fn$
+        declare
+          emptied integer[];
+        begin
+          if TG_OP = 'INSERT' then
+            ${apply(delta('new_rows', 1))}
+            -- participant rows reference the activity, so a new activity has none yet
+          elsif TG_OP = 'DELETE' then
+            ${apply(delta('old_rows', -1))}
+            -- its participant rows go by cascade, and their trigger rebuilds those schools
+          else
+            ${apply(`${delta('new_rows', 1)} union all ${delta('old_rows', -1)}`)}
+            perform activity_school_summary_rebuild(array(
+              select distinct x.school_id from new_rows n join old_rows o on o.id = n.id
+              join activity_schools x on x.activity_id = n.id
+              where (n.community_id, n.organizer_school_id, n.kind, n.semester, ${month('n')}, ${sessions('n')},
+                n.teacher_count, n.student_count) is distinct from (o.community_id, o.organizer_school_id, o.kind,
+                o.semester, ${month('o')}, ${sessions('o')}, o.teacher_count, o.student_count)));
+          end if;
+          return null;
+        end $fn$;
+
+        create function activity_summary_on_activity_schools() returns trigger language plpgsql as $fn$
+        begin
+          if TG_OP = 'INSERT' then
+            perform activity_school_summary_rebuild(array(select school_id from new_rows));
+          elsif TG_OP = 'DELETE' then
+            perform activity_school_summary_rebuild(array(select school_id from old_rows));
+          else
+            perform activity_school_summary_rebuild(array(select school_id from new_rows
+              union select school_id from old_rows));
+          end if;
+          return null;
+        end $fn$;
+
+        create function activity_summary_on_truncate() returns trigger language plpgsql as $fn$
+        begin
+          if TG_TABLE_NAME = 'activities' then
+            delete from activity_summary;
+          end if;
+          delete from activity_school_summary;
+          return null;
+        end $fn$;
+
+        create trigger activity_summary_insert after insert on activities
+          referencing new table as new_rows for each statement execute function activity_summary_on_activities();
+        create trigger activity_summary_update after update on activities
+          referencing old table as old_rows new table as new_rows
+          for each statement execute function activity_summary_on_activities();
+        create trigger activity_summary_delete after delete on activities
+          referencing old table as old_rows for each statement execute function activity_summary_on_activities();
+        create trigger activity_summary_truncate after truncate on activities
+          for each statement execute function activity_summary_on_truncate();
+        create trigger activity_summary_insert after insert on activity_schools
+          referencing new table as new_rows for each statement execute function activity_summary_on_activity_schools();
+        create trigger activity_summary_update after update on activity_schools
+          referencing old table as old_rows new table as new_rows
+          for each statement execute function activity_summary_on_activity_schools();
+        create trigger activity_summary_delete after delete on activity_schools
+          referencing old table as old_rows for each statement execute function activity_summary_on_activity_schools();
+        create trigger activity_summary_truncate after truncate on activity_schools
+          for each statement execute function activity_summary_on_truncate();
+
+        insert into activity_summary (community_id, organizer_school_id, kind, semester, month,
+          activities, sessions, teacher_times, student_times)
+        select a.community_id, a.organizer_school_id, a.kind, a.semester, ${month('a')},
+          count(*)::int, sum(${sessions('a')}), sum(a.teacher_count), sum(a.student_count)
+        from activities a group by 1, 2, 3, 4, 5;
+        insert into activity_school_summary (school_id, community_id, organizer_school_id, kind, semester, month,
+          activities, sessions, teacher_times, student_times)
+        select x.school_id, a.community_id, a.organizer_school_id, a.kind, a.semester, ${month('a')},
+          count(*)::int, sum(${sessions('a')}), sum(a.teacher_count), sum(a.student_count)
+        from activity_schools x join activities a on a.id = x.activity_id group by 1, 2, 3, 4, 5, 6;
+        analyze activity_summary;
+        analyze activity_school_summary;
+      `,
+        )
+        .execute(db);
+    },
+  },
 };

@@ -30,42 +30,102 @@ export interface ActivityStatsFilter {
 
 const SESSIONS = sql<number>`case when a.kind = 'sync_class' then greatest(jsonb_array_length(coalesce(a.details->'receiving', '[]'::jsonb)), 1) else 1 end`;
 
+/** Where the figures are read: the summaries when the filter allows (the default), or the activities. */
+export type StatsSource = 'summary' | 'activities';
+
+const firstOfMonth = (d: string) => /^\d{4}-\d{2}-01$/.test(d);
+function lastOfMonth(d: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  if (!m) return false;
+  const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
+  return Number(m[3]) === last;
+}
+
+/**
+ * Whether the summaries (activity_summary, activity_school_summary: per community, organising school,
+ * kind, semester and Shanghai month) answer this filter exactly: every filter maps onto their keys
+ * except a period that does not start on the first of a month or end on the last day of one.
+ */
+export function summaryAnswers(f: ActivityStatsFilter): boolean {
+  return (f.from === undefined || firstOfMonth(f.from)) && (f.to === undefined || lastOfMonth(f.to));
+}
+
+/**
+ * The filter as conditions. On the activities `a` (and participant rows `x` when by school); on the
+ * summaries the same keys are columns of `a` (a summary row) and a period is whole months.
+ */
+function conditions(f: ActivityStatsFilter, summary: boolean, bySchool: boolean): Expression<SqlBool>[] {
+  const c: Expression<SqlBool>[] = [];
+  if (f.actor) c.push(visibleCommunityCondition(f.actor, 'a.community_id'));
+  if (f.communityIds)
+    c.push(f.communityIds.length ? sql<SqlBool>`a.community_id in (${sql.join(f.communityIds)})` : sql<SqlBool>`false`);
+  if (f.kinds?.length) c.push(sql<SqlBool>`a.kind in (${sql.join(f.kinds)})`);
+  if (f.semester) c.push(sql<SqlBool>`a.semester = ${f.semester}`);
+  if (summary) {
+    if (f.from) c.push(sql<SqlBool>`a.month >= ${f.from}::date`);
+    if (f.to) c.push(sql<SqlBool>`a.month <= ${f.to}::date`);
+  } else {
+    if (f.from) c.push(sql<SqlBool>`a.starts_at >= (${f.from}::date::timestamp at time zone 'Asia/Shanghai')`);
+    if (f.to) c.push(sql<SqlBool>`a.starts_at < ((${f.to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`);
+  }
+  if (f.region) c.push(sql<SqlBool>`os.region_code like ${`${regionPrefix(f.region)}%`}`);
+  if (f.schoolId !== undefined)
+    c.push(sql<SqlBool>`${sql.raw(summary && bySchool ? 'a' : 'x')}.school_id = ${f.schoolId}`);
+  return c;
+}
+
 export async function activityStats(
   db: Kysely<Database>,
   groupBy: readonly StatDimension[],
   f: ActivityStatsFilter = {},
+  source: StatsSource = 'summary',
 ): Promise<ActivityStatRow[]> {
   const dims = [...new Set(groupBy)];
-  const conditions: Expression<SqlBool>[] = [];
-  if (f.actor) conditions.push(visibleCommunityCondition(f.actor, 'a.community_id'));
-  if (f.communityIds)
-    conditions.push(
-      f.communityIds.length ? sql<SqlBool>`a.community_id in (${sql.join(f.communityIds)})` : sql<SqlBool>`false`,
-    );
-  if (f.kinds?.length) conditions.push(sql<SqlBool>`a.kind in (${sql.join(f.kinds)})`);
-  if (f.semester) conditions.push(sql<SqlBool>`a.semester = ${f.semester}`);
-  if (f.from) conditions.push(sql<SqlBool>`a.starts_at >= (${f.from}::date::timestamp at time zone 'Asia/Shanghai')`);
-  if (f.to) conditions.push(sql<SqlBool>`a.starts_at < ((${f.to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`);
-  if (f.region) conditions.push(sql<SqlBool>`os.region_code like ${`${regionPrefix(f.region)}%`}`);
+  const summary = source === 'summary' && summaryAnswers(f);
   const bySchool = dims.includes('school') || f.schoolId !== undefined;
-  if (f.schoolId !== undefined) conditions.push(sql<SqlBool>`x.school_id = ${f.schoolId}`);
+  const where = conditions(f, summary, bySchool);
+  // on the per-school summary the school is a column of the row itself
+  const school = summary ? 'a' : 'x';
 
   const cols: { select: ReturnType<typeof sql.raw>; group: string[] }[] = [];
   const add = (select: string, group: string[]) => cols.push({ select: sql.raw(select), group });
   if (dims.includes('kind')) add('a.kind as kind', ['a.kind']);
   if (dims.includes('community'))
     add('a.community_id as "communityId", c.name as "communityName"', ['a.community_id', 'c.name']);
-  if (dims.includes('school')) add('x.school_id as "schoolId", xs.name as "schoolName"', ['x.school_id', 'xs.name']);
-  if (dims.includes('month'))
-    add(`to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month`, [
-      `to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`,
-    ]);
+  if (dims.includes('school'))
+    add(`${school}.school_id as "schoolId", xs.name as "schoolName"`, [`${school}.school_id`, 'xs.name']);
+  if (dims.includes('month')) {
+    const month = summary
+      ? `to_char(a.month, 'YYYY-MM')`
+      : `to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`;
+    add(`${month} as month`, [month]);
+  }
   if (dims.includes('region'))
     add('os.region_code as "regionCode", r.name as "regionName"', ['os.region_code', 'r.name']);
   const groups = cols.flatMap((c) => c.group);
+  const select = sql.join([...cols.map((c) => c.select), sql.raw('1 as one')]);
+  const whereSql = where.length ? sql.join(where, sql` and `) : sql`true`;
+  const grouping = groups.length
+    ? sql`group by ${sql.raw(groups.join(', '))} order by ${sql.raw(groups.join(', '))}`
+    : sql``;
 
-  const query = sql<ActivityStatRow>`
-    select ${sql.join([...cols.map((c) => c.select), sql.raw('1 as one')])},
+  const query = summary
+    ? sql<ActivityStatRow>`
+    select ${select},
+      coalesce(sum(a.activities), 0)::int as activities,
+      sum(a.sessions)::int as sessions,
+      sum(a.teacher_times)::int as "teacherTimes",
+      sum(a.student_times)::int as "studentTimes",
+      sum(a.teacher_times + a.student_times)::int as "participantTimes"
+    from ${sql.table(bySchool ? 'activity_school_summary' : 'activity_summary')} a
+    ${dims.includes('community') ? sql`join communities c on c.id = a.community_id` : sql``}
+    ${dims.includes('region') || f.region ? sql`join schools os on os.id = a.organizer_school_id` : sql``}
+    ${dims.includes('region') ? sql`left join regions r on r.code = os.region_code` : sql``}
+    ${dims.includes('school') ? sql`join schools xs on xs.id = a.school_id` : sql``}
+    where ${whereSql}
+    ${grouping}`
+    : sql<ActivityStatRow>`
+    select ${select},
       count(*)::int as activities,
       sum(${SESSIONS})::int as sessions,
       sum(a.teacher_count)::int as "teacherTimes",
@@ -76,8 +136,8 @@ export async function activityStats(
     join schools os on os.id = a.organizer_school_id
     left join regions r on r.code = os.region_code
     ${bySchool ? sql`join activity_schools x on x.activity_id = a.id join schools xs on xs.id = x.school_id` : sql``}
-    where ${conditions.length ? sql.join(conditions, sql` and `) : sql`true`}
-    ${groups.length ? sql`group by ${sql.raw(groups.join(', '))} order by ${sql.raw(groups.join(', '))}` : sql``}`;
+    where ${whereSql}
+    ${grouping}`;
   const rows = (await query.execute(db)).rows as (ActivityStatRow & { one?: number })[];
   return rows.map(({ one: _one, ...r }) => r);
 }
@@ -85,27 +145,29 @@ export async function activityStats(
 /**
  * Distinct schools taking part (organiser or participant) in the activities the filter selects.
  * Activities record how many teachers and pupils took part, not who: their sums are 人次, and this
- * is the distinct count the dashboard shows beside them.
+ * is the distinct count the dashboard shows beside them. A per-school summary row exists only for at
+ * least one activity, so the summary counts the same schools.
  */
-export async function activitySchoolsReached(db: Kysely<Database>, f: ActivityStatsFilter = {}): Promise<number> {
-  const conditions: Expression<SqlBool>[] = [];
-  if (f.actor) conditions.push(visibleCommunityCondition(f.actor, 'a.community_id'));
-  if (f.communityIds)
-    conditions.push(
-      f.communityIds.length ? sql<SqlBool>`a.community_id in (${sql.join(f.communityIds)})` : sql<SqlBool>`false`,
-    );
-  if (f.kinds?.length) conditions.push(sql<SqlBool>`a.kind in (${sql.join(f.kinds)})`);
-  if (f.semester) conditions.push(sql<SqlBool>`a.semester = ${f.semester}`);
-  if (f.from) conditions.push(sql<SqlBool>`a.starts_at >= (${f.from}::date::timestamp at time zone 'Asia/Shanghai')`);
-  if (f.to) conditions.push(sql<SqlBool>`a.starts_at < ((${f.to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`);
-  if (f.region) conditions.push(sql<SqlBool>`os.region_code like ${`${regionPrefix(f.region)}%`}`);
-  if (f.schoolId !== undefined) conditions.push(sql<SqlBool>`x.school_id = ${f.schoolId}`);
-  const r = await sql<{ n: number }>`
+export async function activitySchoolsReached(
+  db: Kysely<Database>,
+  f: ActivityStatsFilter = {},
+  source: StatsSource = 'summary',
+): Promise<number> {
+  const summary = source === 'summary' && summaryAnswers(f);
+  const where = conditions(f, summary, true);
+  const whereSql = where.length ? sql.join(where, sql` and `) : sql`true`;
+  const r = summary
+    ? await sql<{ n: number }>`
+    select count(distinct a.school_id)::int as n
+    from activity_school_summary a
+    ${f.region ? sql`join schools os on os.id = a.organizer_school_id` : sql``}
+    where ${whereSql}`.execute(db)
+    : await sql<{ n: number }>`
     select count(distinct x.school_id)::int as n
     from activities a
     join schools os on os.id = a.organizer_school_id
     join activity_schools x on x.activity_id = a.id
-    where ${conditions.length ? sql.join(conditions, sql` and `) : sql`true`}`.execute(db);
+    where ${whereSql}`.execute(db);
   return r.rows[0]?.n ?? 0;
 }
 

@@ -132,3 +132,24 @@ describe('dashboard snapshots', () => {
     expect(await teachers()).toBe(3);
   });
 });
+
+describe('snapshot keys', () => {
+  it('leave out the filters a panel ignores, so equivalent requests share its snapshot', async () => {
+    const count = async () =>
+      Number(
+        (await sql<{ n: number }>`select count(*)::int as n from dashboard_snapshots`.execute(t.ctx.db)).rows[0]!.n,
+      );
+    const url = `/api/v1/dashboard?region=${HAINING}&schoolYear=2023`;
+    const before = await count();
+    const first = await admin.get(url);
+    expect(first.statusCode, first.body).toBe(200);
+    const shown = first.json().panels as { key: string; ignores: string[] }[];
+    const afterFirst = await count();
+    expect(afterFirst - before).toBe(shown.length);
+    const filtered = await admin.get(`${url}&level=primary&locationClass=rural`);
+    expect(filtered.statusCode, filtered.body).toBe(200);
+    const ignoring = shown.filter((p) => p.ignores.includes('level') && p.ignores.includes('locationClass'));
+    expect(ignoring.map((p) => p.key)).toContain('activities.overview');
+    expect((await count()) - afterFirst).toBe(shown.length - ignoring.length);
+  });
+});

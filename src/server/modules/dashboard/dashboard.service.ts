@@ -29,6 +29,14 @@ export interface DashboardServiceOptions {
   jobBell?: JobBell;
 }
 
+/** The filters with those a panel cannot apply emptied (its figures do not depend on them). */
+export function withoutIgnored(filters: PanelContext['filters'], ignores: readonly string[] = []) {
+  const out = { ...filters };
+  if (ignores.includes('level')) out.level = [];
+  if (ignores.includes('locationClass')) out.locationClass = [];
+  return out;
+}
+
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
 /**
@@ -73,7 +81,8 @@ export class DashboardService {
       this.contributions.tracked,
       panels.map((p) => ({
         module: p.module,
-        key: { panel: p.key, ...key },
+        // a filter the panel ignores is left out of its key: equivalent requests share one snapshot
+        key: { panel: p.key, ...key, filters: withoutIgnored(ctx.filters, p.ignores) },
         compute: () => panelOf(p, ctx),
         refresh: async (cacheKey: string) => {
           const payload = { cacheKey, panel: p.key, actor, scope: ctx.scope, filters: ctx.filters, today: ctx.today };
