@@ -52,4 +52,17 @@ describe('users page of a county bureau', () => {
     await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
     await poll(() => page.locator('.ant-message-error').textContent()).toContain('不能修改与您同级或更高级别的用户');
   });
+
+  it('shows a school administrator a no-permission page, not a form or a 404, where the role may not go', async () => {
+    const page = e.page;
+    await e.context.clearCookies();
+    await e.login(users.principal, USER_PASSWORD);
+    await page.goto('/dashboard/screens');
+    await page.getByTestId('no-permission').waitFor();
+    expect(await page.getByTestId('no-permission').textContent()).toContain('大屏链接只能由教育局管理员或教共体负责人');
+    expect(await page.getByTestId('screen-create').count()).toBe(0);
+    await page.goto('/users'); // a module of bureau administrators only
+    await page.getByTestId('no-permission').waitFor();
+    expect(await page.locator('body').textContent()).not.toContain('页面或记录不存在');
+  });
 });

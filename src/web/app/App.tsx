@@ -12,6 +12,7 @@ import { AppLayout } from './AppLayout';
 import { ForcedPasswordPage } from './ForcedPasswordPage';
 import { ANTD_CSP } from './csp';
 import { MODULES, modulesFor } from './modules';
+import { NoPermission } from '../components/NoPermission';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -92,13 +93,15 @@ function AppRoutes() {
           </RequireAuth>
         }
       >
-        {MODULES.filter((m) => allowed.has(m.key) || !me).flatMap((m) =>
+        {MODULES.flatMap((m) =>
           m.routes.map((r) => {
             const C = r.component;
+            // a page this role may not use says so (403), rather than "not found"
+            const element = allowed.has(m.key) || !me ? <C /> : <NoPermission />;
             return r.path === '' ? (
-              <Route key={m.key + ':index'} index element={<C />} />
+              <Route key={m.key + ':index'} index element={element} />
             ) : (
-              <Route key={m.key + ':' + r.path} path={r.path} element={<C />} />
+              <Route key={m.key + ':' + r.path} path={r.path} element={element} />
             );
           }),
         )}

@@ -4,14 +4,22 @@ import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import { useCreateDisplayLink, useDisplayLinks, useRevokeDisplayLink } from '../../api/dashboard';
 import { PageHeader } from '../../components/PageHeader';
+import { NoPermission } from '../../components/NoPermission';
+import { useMe } from '../../api/auth';
 
 /** 大屏链接: create a display link (its address is shown once) and revoke it when a screen goes. */
 export default function ScreensPage() {
   const { t } = useTranslation('dashboard');
-  const { data, isLoading } = useDisplayLinks(true);
+  const { data: me } = useMe();
+  // who may create, list and revoke display links (server: dashboardPolicy.mayManageAnyDisplay)
+  const mayManage =
+    (me?.role === 'bureau_admin' && me.scope.kind === 'region') ||
+    (me?.role === 'community_lead' && me.scope.kind === 'community');
+  const { data, isLoading } = useDisplayLinks(mayManage);
   const [created, setCreated] = useState<string | null>(null);
   const create = useCreateDisplayLink((l) => setCreated(`${window.location.origin}${l.url}`));
   const revoke = useRevokeDisplayLink();
+  if (me && !mayManage) return <NoPermission reason={t('screensNoPermission')} />;
   return (
     <>
       <PageHeader title={t('screens')} sub={t('screensHint')} />
