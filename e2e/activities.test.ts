@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { semesterOfDate, shanghaiDate } from '../src/shared/activities.semester.js';
+import { semesterOfDate, shanghaiDate, shanghaiDateTime } from '../src/shared/activities.semester.js';
 import { buildUser, USER_PASSWORD } from '../src/server/test/factories.js';
 import { pdfText } from '../src/server/test/pdf-text.js';
 import { buildAlliance } from '../src/server/modules/activities/activities.test-helpers.js';
@@ -130,6 +130,14 @@ describe('activities in the browser', () => {
     const week = page.getByTestId('cal-week');
     await expect.poll(() => week.textContent(), { timeout: 90_000 }).toContain('数学');
     await expect.poll(() => page.locator('[data-testid^="cal-event-"]').count()).toBe(1);
+    // the class's Beijing time, on a device in UTC (it showed 8 hours early)
+    const row = await e.ctx.db
+      .selectFrom('activities')
+      .select('starts_at')
+      .where('title', '=', title)
+      .executeTakeFirstOrThrow();
+    const beijing = shanghaiDateTime(new Date(row.starts_at).toISOString()).slice(11, 16);
+    expect(await page.locator('[data-testid^="cal-event-"]').first().textContent()).toContain(beijing);
     await e.screenshot('activities-calendar');
   });
 

@@ -75,6 +75,8 @@ export async function startE2E(
   const context = await browser.newContext({
     baseURL: baseUrl,
     locale: 'zh-CN',
+    // a device outside China: every time the app shows must still be Beijing time
+    timezoneId: 'UTC',
     viewport: { width: 1440, height: 900 },
     acceptDownloads: true,
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  beijingDisplay,
   currentSchoolYear,
   schoolYearOfDate,
   shanghaiDate,
@@ -39,5 +40,17 @@ describe('Beijing time, whatever the server or device zone', () => {
   it('starts the new school year at midnight of 1 September in Beijing, not in UTC', () => {
     expect(currentSchoolYear(new Date('2026-08-31T15:59:59Z'))).toBe(2025);
     expect(currentSchoolYear(new Date('2026-08-31T16:00:00Z'))).toBe(2026);
+  });
+});
+
+describe('timestamps shown on the Beijing clock', () => {
+  it('shows an instant in Beijing time, whatever the zone it was written in', () => {
+    expect(beijingDisplay('2025-10-14T01:00:00.000Z')).toBe('2025-10-14 09:00');
+    expect(beijingDisplay('2025-10-14T17:30:05Z', true)).toBe('2025-10-15 01:30:05');
+    expect(beijingDisplay('2025-10-14T09:00:00+08:00')).toBe('2025-10-14 09:00');
+  });
+  it('leaves a bare date or unparseable text as it is', () => {
+    expect(beijingDisplay('2025-10-14')).toBe('2025-10-14');
+    expect(beijingDisplay('—')).toBe('—');
   });
 });

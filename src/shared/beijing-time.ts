@@ -27,6 +27,20 @@ export function shanghaiDateTime(instant: string): string {
   return new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/**
+ * A timestamp from the API for display, 'YYYY-MM-DD HH:mm[:ss]' on the Beijing clock. Only a string
+ * that names its zone ('Z', '+08:00') is an instant; a bare date or wall-clock text is shown as it is.
+ */
+export function beijingDisplay(text: string, seconds = false): string {
+  if (!/(Z|[+-]\d{2}(:?\d{2})?)$/.test(text) || !text.includes('T')) return text;
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) return text;
+  return new Date(t + SHANGHAI_OFFSET_MS)
+    .toISOString()
+    .slice(0, seconds ? 19 : 16)
+    .replace('T', ' ');
+}
+
 /** The school year (2025 for 2025–2026) of a Beijing date: September starts a new one. */
 export function schoolYearOfDate(date: string): number {
   const y = Number(date.slice(0, 4));

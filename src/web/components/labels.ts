@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { Labelled } from '../../shared/enums';
+import { beijingDisplay } from '../../shared/beijing-time';
 
 /** Words shared enum codes (zh/en label maps from src/shared/enums) in the UI language. */
 export function useLabels() {
@@ -25,8 +26,10 @@ export function pct(part: number | null | undefined, whole: number | null | unde
   if (part == null || whole == null || !whole || !Number.isFinite(part / whole)) return '—';
   return `${((part / whole) * 100).toFixed(1)}%`;
 }
+/** A timestamp on the Beijing clock, whatever the device's zone. */
 export function dateTime(s: string | null | undefined): string {
   if (!s) return '—';
+  if (s.includes('T')) return beijingDisplay(s, true);
   const d = dayjs(s);
   return d.isValid() ? d.format('YYYY-MM-DD HH:mm:ss') : s;
 }

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarEvent } from '../../../shared/activities.schemas';
 import { SUBJECT_LABELS } from '../../../shared/enums';
+import { shanghaiDate, shanghaiDateTime, todayShanghai } from '../../../shared/beijing-time';
 import { useCalendar } from '../../api/activities';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
@@ -22,7 +23,8 @@ export default function CalendarPage() {
   const communityId = state.communityId ? Number(state.communityId) : state.schoolId ? undefined : own;
   const schoolId = state.schoolId ? Number(state.schoolId) : undefined;
   const view = state.view === 'week' ? 'week' : 'month';
-  const anchor = state.date ? dayjs(state.date) : dayjs();
+  // calendar days are Beijing days whatever the device's zone: today and each class's day and time
+  const anchor = dayjs(state.date ?? todayShanghai());
   const [openId, setOpenId] = useState<number>();
   const from = view === 'month' ? anchor.startOf('month') : anchor.subtract((anchor.day() + 6) % 7, 'day');
   const to = view === 'month' ? anchor.endOf('month') : from.add(6, 'day');
@@ -31,7 +33,7 @@ export default function CalendarPage() {
     !!(communityId || schoolId),
   );
   const events = data ?? [];
-  const onDay = (d: Dayjs) => events.filter((e) => dayjs(e.startsAt).isSame(d, 'day'));
+  const onDay = (d: Dayjs) => events.filter((e) => shanghaiDate(e.startsAt) === d.format('YYYY-MM-DD'));
   const conflicts = events.filter((e) => e.conflicts.length);
 
   const chip = (e: CalendarEvent) => (
@@ -57,7 +59,7 @@ export default function CalendarPage() {
         onClick={() => setOpenId(e.id)}
         data-testid={`cal-event-${e.id}`}
       >
-        {e.conflicts.length ? <WarningOutlined /> : null} {dayjs(e.startsAt).format('HH:mm')}{' '}
+        {e.conflicts.length ? <WarningOutlined /> : null} {shanghaiDateTime(e.startsAt).slice(11, 16)}{' '}
         {label(SUBJECT_LABELS, e.subject as never)} {t('gradeN', { n: e.grade })}
       </Tag>
     </Tooltip>

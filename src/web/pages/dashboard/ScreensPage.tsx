@@ -1,7 +1,7 @@
+import { beijingDisplay } from '../../../shared/beijing-time';
 import { Alert, Button, Form, Input, InputNumber, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import dayjs from 'dayjs';
 import { useCreateDisplayLink, useDisplayLinks, useRevokeDisplayLink } from '../../api/dashboard';
 import { PageHeader } from '../../components/PageHeader';
 import { NoPermission } from '../../components/NoPermission';
@@ -64,11 +64,11 @@ export default function ScreensPage() {
           { title: t('screenLabel'), dataIndex: 'label' },
           { title: t('scope'), dataIndex: 'scopeName' },
           { title: t('createdBy'), dataIndex: 'createdBy' },
-          { title: t('expiresAt'), dataIndex: 'expiresAt', render: (v: string) => dayjs(v).format('YYYY-MM-DD') },
+          { title: t('expiresAt'), dataIndex: 'expiresAt', render: (v: string) => beijingDisplay(v).slice(0, 10) },
           {
             title: t('lastUsedAt'),
             dataIndex: 'lastUsedAt',
-            render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—'),
+            render: (v: string | null) => (v ? beijingDisplay(v) : '—'),
           },
           {
             title: '',

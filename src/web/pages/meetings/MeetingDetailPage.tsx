@@ -1,6 +1,6 @@
+import { beijingDisplay } from '../../../shared/beijing-time';
 import { EditOutlined, FilePdfOutlined } from '@ant-design/icons';
 import { Button, Descriptions, Result, Skeleton, Tabs, Tag } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
@@ -27,7 +27,7 @@ export default function MeetingDetailPage() {
 
   if (isLoading) return <Skeleton active />;
   if (error || !m) return <Result status="warning" title={error ? errorText(error) : t('common:notFound')} />;
-  const fmt = (s: string) => dayjs(s).format('YYYY-MM-DD HH:mm');
+  const fmt = (s: string) => beijingDisplay(s);
 
   return (
     <>
@@ -57,7 +57,7 @@ export default function MeetingDetailPage() {
       <Descriptions size="small" column={{ xs: 1, md: 3 }} style={{ marginBottom: 8 }}>
         <Descriptions.Item label={t('startsAt')}>
           {fmt(m.startsAt)}
-          {m.endsAt ? ` – ${dayjs(m.endsAt).format('HH:mm')}` : ''}
+          {m.endsAt ? ` – ${beijingDisplay(m.endsAt).slice(11)}` : ''}
         </Descriptions.Item>
         <Descriptions.Item label={t('place')}>{m.place ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('link')}>
