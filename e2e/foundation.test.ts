@@ -87,6 +87,10 @@ describe('foundation in the browser', () => {
     await pickOption(page, 'community-member-schools', '袁花', '袁花镇中心小学');
     await pickOption(page, 'community-member-schools', '黄湾', '黄湾镇中心小学');
     await page.keyboard.press('Escape');
+    // typed into the pre-filled 成立日期 without selecting today's date first: the typed date is saved
+    await page.getByTestId('community-founded').click();
+    await page.keyboard.type('2024-09-01');
+    await page.getByTestId('community-name').click();
     await page.getByTestId('community-form-submit').click();
     await page.waitForURL(/\/communities\/\d+/);
     const members = page.getByTestId('member-table');
@@ -95,9 +99,11 @@ describe('foundation in the browser', () => {
     await e.screenshot('foundation-community');
     const row = await e.ctx.db
       .selectFrom('communities')
-      .select('id')
+      .select(['id', 'founded_on'])
       .where('code', '=', 'HN-E2E-01')
       .executeTakeFirstOrThrow();
+    const founded = row.founded_on as unknown as string | Date;
+    expect(typeof founded === 'string' ? founded.slice(0, 10) : founded.toISOString().slice(0, 10)).toBe('2024-09-01');
     const count = await e.ctx.db
       .selectFrom('community_memberships')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -1,3 +1,4 @@
+import { todayShanghai } from '../../../shared/beijing-time';
 import { Col, DatePicker, Divider, Form, Input, Row, Switch } from 'antd';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
@@ -57,7 +58,7 @@ export function CommunityFormDrawer({
       }
     : {
         isCrossRegion: false,
-        foundedOn: dayjs(),
+        foundedOn: dayjs(todayShanghai()),
         type: 'cobuilt',
         model: 'one_plus_x',
         coreSchoolIds: [],
