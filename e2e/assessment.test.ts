@@ -173,6 +173,19 @@ describe('assessment in the browser', () => {
     await e.screenshot('assessment-explanation');
   });
 
+  it('shows the assessor the scheme to read, not a form titled 编辑考核方案', async () => {
+    const { page } = e;
+    await signInAs('e2e-assessor');
+    const scheme = await e.ctx.db.selectFrom('assessment_schemes').select('id').executeTakeFirstOrThrow();
+    await page.goto(`/assessment/schemes/${scheme.id}`);
+    await page.getByTestId('scheme-name').waitFor();
+    await expect.poll(() => page.locator('h4').first().textContent()).toBe('考核方案');
+    expect(await page.locator('body').textContent()).not.toContain('编辑考核方案');
+    expect(await page.getByTestId('scheme-save').count()).toBe(0);
+    expect(await page.getByTestId('scheme-name').isDisabled()).toBe(true);
+    await signInAs('e2e-bureau');
+  });
+
   it('opens the results on the year just published, with the community named in full', async () => {
     const { page } = e;
     await page.goto('/assessment/results');

@@ -1,5 +1,19 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Flex, Input, InputNumber, Popconfirm, Space, Switch, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  ConfigProvider,
+  Flex,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
@@ -9,6 +23,7 @@ import { useMe } from '../../api/auth';
 import { ApiError, errorText } from '../../api/client';
 import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
+import { NoPermission } from '../../components/NoPermission';
 import { AssignmentsPanel } from './AssignmentsPanel';
 import { IndicatorModal } from './IndicatorModal';
 import {
@@ -68,35 +83,40 @@ export default function SchemeBuilderPage() {
     }
   };
   const total = weightSum(def);
+  // only a bureau builds schemes (server: assessment policy); assessors and viewers read them
+  const canBuild = me.data?.role === 'bureau_admin' && me.data.scope.kind === 'region';
+  if (me.data && !canBuild && !schemeId) return <NoPermission />;
 
   return (
-    <>
+    <ConfigProvider componentDisabled={!canBuild}>
       <PageHeader
-        title={schemeId ? t('editScheme') : t('newScheme')}
+        title={!schemeId ? t('newScheme') : canBuild ? t('editScheme') : t('viewScheme')}
         sub={
           existing.data
             ? t('versionInfo', { version: existing.data.version, count: existing.data.evaluationCount })
             : undefined
         }
         extra={
-          <>
-            {schemeId && existing.data?.evaluationCount === 0 && (
-              <Popconfirm
-                title={t('openConfirm')}
-                onConfirm={() => openScheme.mutateAsync(schemeId).catch(() => undefined)}
+          canBuild ? (
+            <>
+              {schemeId && existing.data?.evaluationCount === 0 && (
+                <Popconfirm
+                  title={t('openConfirm')}
+                  onConfirm={() => openScheme.mutateAsync(schemeId).catch(() => undefined)}
+                >
+                  <Button data-testid="scheme-open">{t('openAssessment')}</Button>
+                </Popconfirm>
+              )}
+              <Button
+                type="primary"
+                onClick={() => void save()}
+                loading={create.isPending || update.isPending}
+                data-testid="scheme-save"
               >
-                <Button data-testid="scheme-open">{t('openAssessment')}</Button>
-              </Popconfirm>
-            )}
-            <Button
-              type="primary"
-              onClick={() => void save()}
-              loading={create.isPending || update.isPending}
-              data-testid="scheme-save"
-            >
-              {t('common:save')}
-            </Button>
-          </>
+                {t('common:save')}
+              </Button>
+            </>
+          ) : null
         }
       />
       {errors.length > 0 && (
@@ -282,6 +302,6 @@ export default function SchemeBuilderPage() {
           setEditing(null);
         }}
       />
-    </>
+    </ConfigProvider>
   );
 }
