@@ -5,7 +5,7 @@
  * xlsx report.
  */
 import { seedExchangeDemo } from '../src/server/modules/exchange/exchange.demo.js';
-import { percentile, round, timeGet, type BenchEnv, type BenchFigure } from './lib.js';
+import { round, timeGet, timeGetConcurrent, type BenchEnv, type BenchFigure } from './lib.js';
 
 const REQUEST_TARGET_MS = 300;
 const EXPORT_TARGET_MS = 5000;
@@ -55,7 +55,14 @@ export async function run(env: BenchEnv): Promise<BenchFigure[]> {
     ['mentor pairs behind', '/api/v1/exchange/mentorships?behind=true&on=2026-11-23'],
   ];
   for (const [name, url] of underLoad) {
-    const f = await timeConcurrent(env, `${name}, ${CONNECTIONS} connections`, url, REQUEST_TARGET_MS);
+    const f = await timeGetConcurrent(
+      env,
+      `${name}, ${CONNECTIONS} connections`,
+      url,
+      REQUEST_TARGET_MS,
+      CONNECTIONS,
+      Math.max(2, Math.round(env.runs / 5)),
+    );
     figures.push(f);
     console.log(`  ${f.name}: ${f.detail?.error ?? `p50 ${f.detail?.p50} ms, p95 ${f.detail?.p95} ms`}`);
   }
@@ -63,39 +70,3 @@ export async function run(env: BenchEnv): Promise<BenchFigure[]> {
 }
 
 const CONNECTIONS = 50;
-
-/** `CONNECTIONS` clients each send `max(2, runs / 5)` requests back to back; the figure is the p95 of all of them. */
-async function timeConcurrent(env: BenchEnv, name: string, path: string, targetMs: number): Promise<BenchFigure> {
-  const each = Math.max(2, Math.round(env.runs / 5));
-  const times: number[] = [];
-  const client = async () => {
-    for (let i = 0; i < each; i++) {
-      const started = performance.now();
-      const res = await fetch(`${env.baseUrl}${path}`, { headers: { cookie: env.cookie, accept: 'application/json' } });
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`${path} → ${res.status}`);
-      times.push(performance.now() - started);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: CONNECTIONS }, client));
-  } catch (e) {
-    return { name, value: NaN, unit: 'ms', target: targetMs, pass: false, detail: { path, error: String(e) } };
-  }
-  times.sort((a, b) => a - b);
-  const p95 = percentile(times, 95);
-  return {
-    name,
-    value: round(p95),
-    unit: 'ms',
-    target: targetMs,
-    pass: p95 < targetMs,
-    detail: {
-      path,
-      p50: round(percentile(times, 50)),
-      p95: round(p95),
-      max: round(times[times.length - 1] ?? NaN),
-      runs: times.length,
-    },
-  };
-}

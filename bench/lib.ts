@@ -1,3 +1,4 @@
+import { SESSION_COOKIE } from '../src/server/modules/auth/auth.service.js';
 import type { FastifyInstance } from 'fastify';
 import type { Db, DbHandle } from '../src/server/db/connection.js';
 import type { DemoSummary } from '../src/server/demo/demo.service.js';
@@ -69,23 +70,7 @@ export async function timeGet(env: BenchEnv, name: string, path: string, targetM
       times.push(r.ms);
       bytes = r.bytes;
     }
-    times.sort((a, b) => a - b);
-    const p95 = percentile(times, 95);
-    return {
-      name,
-      value: round(p95),
-      unit: 'ms',
-      target: targetMs,
-      pass: p95 < targetMs,
-      detail: {
-        path,
-        p50: round(percentile(times, 50)),
-        p95: round(p95),
-        max: round(times[times.length - 1] ?? NaN),
-        runs: env.runs,
-        bytes,
-      },
-    };
+    return latencyFigure(name, targetMs, times, { path, bytes });
   } catch (e) {
     return {
       name,
@@ -150,6 +135,31 @@ function displayWidth(s: string): number {
   return w;
 }
 
+/** A p95 figure from request timings (ms), with p50, max and the count beside it. */
+function latencyFigure(
+  name: string,
+  targetMs: number,
+  times: number[],
+  extra: Record<string, string | number>,
+): BenchFigure {
+  const sorted = [...times].sort((a, b) => a - b);
+  const p95 = percentile(sorted, 95);
+  return {
+    name,
+    value: round(p95),
+    unit: 'ms',
+    target: targetMs,
+    pass: p95 < targetMs,
+    detail: {
+      ...extra,
+      p50: round(percentile(sorted, 50)),
+      p95: round(p95),
+      max: round(sorted[sorted.length - 1] ?? NaN),
+      runs: sorted.length,
+    },
+  };
+}
+
 /**
  * Times an HTTP GET under load: `connections` clients at once, each sending `perClient` requests one
  * after another (after one untimed call each). The figure is the p95 of all of them. A non-2xx answer
@@ -178,23 +188,7 @@ export async function timeGetConcurrent(
         for (let i = 0; i < perClient; i++) times.push(await once());
       }),
     );
-    times.sort((a, b) => a - b);
-    const p95 = percentile(times, 95);
-    return {
-      name,
-      value: round(p95),
-      unit: 'ms',
-      target: targetMs,
-      pass: p95 < targetMs,
-      detail: {
-        path,
-        connections,
-        p50: round(percentile(times, 50)),
-        p95: round(p95),
-        max: round(times[times.length - 1] ?? NaN),
-        runs: times.length,
-      },
-    };
+    return latencyFigure(name, targetMs, times, { path, connections });
   } catch (e) {
     return {
       name,
@@ -224,4 +218,19 @@ export async function activitiesScanFloor(env: BenchEnv, runs = 5): Promise<numb
   }
   times.sort((a, b) => a - b);
   return percentile(times, 50);
+}
+
+/** Signs a bench user in through the login endpoint (as a browser would) and returns the session cookie. */
+export async function signIn(baseUrl: string, password: string, username: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const token = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!res.ok || !token) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  return token;
 }

@@ -20,8 +20,8 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { hashPassword, SESSION_COOKIE } from '../src/server/modules/auth/auth.service.js';
-import { round, type BenchEnv, type BenchFigure } from './lib.js';
+import { hashPassword } from '../src/server/modules/auth/auth.service.js';
+import { round, signIn, type BenchEnv, type BenchFigure } from './lib.js';
 import {
   compareScale,
   healthFloor,
@@ -100,20 +100,6 @@ async function drain(env: BenchEnv, limitS = 300): Promise<number> {
     quiet = idle && onTime ? quiet + 1 : 0;
   }
   return Math.max(0, (performance.now() - started) / 1000 - 0.5);
-}
-
-async function signIn(baseUrl: string, username: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  const token = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] ?? '')
-    .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  if (!res.ok || !token) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-  return token;
 }
 
 /** A county bureau (the county with the most schools) and a member school's administrator. */
@@ -254,8 +240,8 @@ export async function run(env: BenchEnv): Promise<BenchFigure[]> {
   const ids = await makeUsers(env);
   const cookies: Record<Who, string | undefined> = {
     province: env.cookie,
-    county: await signIn(env.baseUrl, 'bench_load_county'),
-    school: await signIn(env.baseUrl, 'bench_load_school'),
+    county: await signIn(env.baseUrl, PASSWORD, 'bench_load_county'),
+    school: await signIn(env.baseUrl, PASSWORD, 'bench_load_school'),
     nobody: undefined,
   };
   const { durationS, connections } = env;

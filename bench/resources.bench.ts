@@ -16,14 +16,14 @@ import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { connect, type Db, type DbHandle } from '../src/server/db/connection.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
-import { hashPassword, SESSION_COOKIE } from '../src/server/modules/auth/auth.service.js';
+import { hashPassword } from '../src/server/modules/auth/auth.service.js';
 import { seedDemo } from '../src/server/demo/demo.service.js';
 import { Random } from '../src/server/demo/demo.random.js';
 import { loadRegions } from '../src/server/modules/registry/regions.service.js';
 import { demoResourceText } from '../src/server/modules/resources/resources.demo.js';
 import { buildTsvector } from '../src/server/modules/resources/resources.search.js';
 import { DiskStorage } from '../src/server/storage/blob-storage.js';
-import { round, timeGet, type BenchEnv, type BenchFigure } from './lib.js';
+import { round, signIn, timeGet, type BenchEnv, type BenchFigure } from './lib.js';
 
 const RESOURCES = Number(process.env.BENCH_RESOURCES ?? 100_000);
 const BATCH = 2000;
@@ -85,20 +85,6 @@ async function loadResources(db: Db, n: number): Promise<number> {
   await sql`analyze resources`.execute(db);
   await sql`analyze resource_versions`.execute(db);
   return performance.now() - started;
-}
-
-async function signIn(baseUrl: string, username: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  const token = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] ?? '')
-    .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  if (!res.ok || !token) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-  return token;
 }
 
 /** A teacher of a member (village) school: the narrowest scope, the most visibility rules. */
@@ -185,8 +171,8 @@ export async function run(env: BenchEnv): Promise<BenchFigure[]> {
   });
   await makeUsers(env.db, '330000');
   const pgCookies = {
-    bureau: await signIn(env.baseUrl, 'bench_res_bureau'),
-    teacher: await signIn(env.baseUrl, 'bench_res_teacher'),
+    bureau: await signIn(env.baseUrl, PASSWORD, 'bench_res_bureau'),
+    teacher: await signIn(env.baseUrl, PASSWORD, 'bench_res_teacher'),
   };
   figures.push(...(await measure('PostgreSQL', env, pgCookies, 500)));
   figures.push(...(await runPglite(env.runs, env.warmup)));
@@ -214,8 +200,8 @@ export async function runPglite(runs: number, warmup: number): Promise<BenchFigu
     const address = app.server.address();
     const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const cookies = {
-      bureau: await signIn(baseUrl, 'bench_res_bureau'),
-      teacher: await signIn(baseUrl, 'bench_res_teacher'),
+      bureau: await signIn(baseUrl, PASSWORD, 'bench_res_bureau'),
+      teacher: await signIn(baseUrl, PASSWORD, 'bench_res_teacher'),
     };
     return [
       { name: `PGlite: load ${RESOURCES.toLocaleString()} resources`, value: round(loadMs / 1000), unit: 's' },
