@@ -370,17 +370,22 @@ export class ImportService {
   }
 
   private async waitWhileChecking(actor: Actor, id: string): Promise<ImportJob> {
-    const until = Date.now() + (this.checking.waitMs ?? CHECK_WAIT_MS);
+    await this.waitWhile(id, 'checking', this.checking.waitMs ?? CHECK_WAIT_MS);
+    return this.get(actor, id);
+  }
+
+  /** Polls the import while the queue works on it (at most `waitMs`); the row as it then stands. */
+  private async waitWhile(id: string, status: 'checking' | 'committing', waitMs: number) {
+    const until = Date.now() + waitMs;
     for (;;) {
       const now = await this.db
         .selectFrom('import_jobs')
-        .select('status')
+        .select(['status', 'error_count'])
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
-      if (now.status !== 'checking' || Date.now() > until) break;
+      if (now.status !== status || Date.now() > until) return now;
       await new Promise((r) => setTimeout(r, 100));
     }
-    return this.get(actor, id);
   }
 
   /**
@@ -641,17 +646,8 @@ export class ImportService {
       await enqueueJob(this.db, IMPORT_COMMIT, { importId: id, caller });
       this.jobBell?.ring();
     }
-    const until = Date.now() + waitMs;
-    for (;;) {
-      const now = await this.db
-        .selectFrom('import_jobs')
-        .select(['status', 'error_count'])
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      if (now.status === 'invalid') throw new ValidationError([], 'import_has_errors', { count: now.error_count });
-      if (now.status !== 'committing' || Date.now() > until) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const now = await this.waitWhile(id, 'committing', waitMs);
+    if (now.status === 'invalid') throw new ValidationError([], 'import_has_errors', { count: now.error_count });
     return this.get(caller.actor, id);
   }
 
