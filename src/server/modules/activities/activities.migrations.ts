@@ -289,4 +289,11 @@ export const activitiesMigrations: Record<string, Migration> = {
         .execute(db);
     },
   },
+  '20261205_1000_activities_title_grams': {
+    async up(db: Kysely<unknown>) {
+      // a title search (教研, 同步课堂) answered through the registry's 1- and 2-character grams
+      // (gongjin_grams, migration 20261204_1500) instead of reading a million titles
+      await sql`create index activities_title_grams_idx on activities using gin (gongjin_grams(title))`.execute(db);
+    },
+  },
 };

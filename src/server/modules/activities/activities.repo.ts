@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { nameContains } from '../../db/grams.js';
 import type { Actor } from '../../http/actor.js';
 import type { ActivityListQuery } from '../../../shared/activities.schemas.js';
 import { visibleCommunityCondition } from '../registry/index.js';
@@ -65,13 +66,35 @@ export function activitiesQuery(db: Ex, actor: Actor, q: Partial<ActivityListQue
     query = query.where(sql<boolean>`a.starts_at >= (${q.from}::date::timestamp at time zone 'Asia/Shanghai')`);
   if (q.to)
     query = query.where(sql<boolean>`a.starts_at < ((${q.to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`);
-  if (q.search) query = query.where('a.title', 'ilike', `%${q.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  if (q.search) query = query.where(nameContains('a.title', q.search, 'ilike'));
   if (q.mine === 'true') query = query.where('a.created_by', '=', actor.userId);
   if (q.ids?.length) query = query.where('a.id', 'in', q.ids);
   return query;
 }
 
 type ActivityBase = ReturnType<typeof activitiesQuery>;
+
+/**
+ * The exact number of activities a list filter matches, read from the maintained summaries
+ * (activity_summary per community, activity_school_summary per participating school) instead of
+ * counting activities; null when a filter is one no summary holds (a search, a date range, mine, ids),
+ * and the caller counts rows. Month buckets are Beijing months, as the list's month filter is.
+ */
+export async function summaryTotal(db: Ex, actor: Actor, q: Partial<ActivityListQuery>): Promise<number | null> {
+  if (q.search || q.from || q.to || q.mine === 'true' || q.ids?.length) return null;
+  const bySchool = q.schoolId !== undefined;
+  let query = (
+    bySchool
+      ? db.selectFrom('activity_school_summary as s').where('s.school_id', '=', q.schoolId!)
+      : db.selectFrom('activity_summary as s')
+  ).where(visibleCommunityCondition(actor, 's.community_id'));
+  if (q.communityId) query = query.where('s.community_id', '=', q.communityId);
+  if (q.kind?.length) query = query.where('s.kind', 'in', q.kind);
+  if (q.semester) query = query.where('s.semester', '=', q.semester);
+  if (q.month) query = query.where('s.month', '=', sql<string>`${`${q.month}-01`}::date`);
+  const row = await query.select(sql<number>`coalesce(sum(s.activities), 0)::int`.as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
 
 /** The columns of the API's activity, with names and counts in one round trip. */
 export function withActivityExtras(q: ActivityBase) {

@@ -69,7 +69,11 @@ export class ActivitiesService {
     const base = repo.activitiesQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       repo.withActivityExtras(base).orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc').$call(paged(q)).execute(),
-      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
+      repo
+        .summaryTotal(this.db, actor, q)
+        .then((n) =>
+          n === null ? listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }) : { total: n, exact: true },
+        ),
     ]);
     const accesses = await repo.communityAccessMany(this.db, actor, [...new Set(rows.map((r) => r.community_id))]);
     const items = rows.map((r) => {

@@ -95,7 +95,28 @@ export interface SupportLedgerTable {
   updated_at: Timestamp;
 }
 
+/** Maintained by triggers (migration 20261204_1010): activities per community, organiser, kind, semester, Beijing month. */
+export interface ActivitySummaryTable {
+  community_id: number;
+  organizer_school_id: number;
+  kind: string;
+  semester: string;
+  /** the first day of the Beijing month */
+  month: string;
+  activities: number;
+  sessions: ColumnType<string, never, never>;
+  teacher_times: ColumnType<string, never, never>;
+  student_times: ColumnType<string, never, never>;
+}
+
+/** The same, once per participating school (activity_schools). */
+export interface ActivitySchoolSummaryTable extends ActivitySummaryTable {
+  school_id: number;
+}
+
 export interface ActivitiesTables {
+  activity_summary: ActivitySummaryTable;
+  activity_school_summary: ActivitySchoolSummaryTable;
   activities: ActivityTable;
   activity_schools: ActivitySchoolTable;
   activity_attachments: ActivityAttachmentTable;
