@@ -116,14 +116,14 @@ export async function buildUser(
   db: Db,
   role: Role,
   scope: { kind: ScopeKind; id: string | number },
-  o: { username?: string; teacherId?: number } = {},
+  o: { username?: string; teacherId?: number; displayName?: string } = {},
 ) {
   cachedHash ??= await hashPassword(USER_PASSWORD);
   return db
     .insertInto('users')
     .values({
       username: o.username ?? `u${next()}`,
-      display_name: `用户${seq}`,
+      display_name: o.displayName ?? `用户${seq}`,
       password_hash: cachedHash,
       role,
       scope_kind: scope.kind,

@@ -41,4 +41,14 @@ export const authMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '20261205_1010_users_search_grams': {
+    async up(db: Kysely<unknown>) {
+      // a province holds an account for most of its 300,000 teachers: a name or username substring is
+      // found through the registry's 1- and 2-character grams (gongjin_grams, migration 20261204_1500)
+      await sql`
+        create index users_display_name_grams_idx on users using gin (gongjin_grams(display_name));
+        create index users_username_grams_idx on users using gin (gongjin_grams(username));
+      `.execute(db);
+    },
+  },
 };

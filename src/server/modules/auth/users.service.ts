@@ -1,3 +1,4 @@
+import { nameContains } from '../../db/grams.js';
 import { paged } from '../../db/paging.js';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
@@ -155,7 +156,7 @@ export class UsersService {
     let query = usersQuery(this.db).where(usersInScopeCondition(caller.actor));
     if (q.search)
       query = query.where((eb) =>
-        eb.or([eb('u.username', 'ilike', `%${q.search}%`), eb('u.display_name', 'ilike', `%${q.search}%`)]),
+        eb.or([nameContains('u.username', q.search!, 'ilike'), nameContains('u.display_name', q.search!, 'ilike')]),
       );
     if (q.role) query = query.where('u.role', '=', q.role);
     const [rows, total] = await Promise.all([

@@ -301,6 +301,20 @@ describe('exchange assignments', () => {
 });
 
 describe('totals, history and the provincial report', () => {
+  it('finds assignments by a substring of the teacher name, totals included', async () => {
+    const list = (await admin.get('/api/v1/exchange/assignments?status=active,completed&pageSize=500')).json();
+    const name: string = list.items[0].teacherName;
+    const term = [...name].slice(-2).join('');
+    const found = (
+      await admin.get(
+        `/api/v1/exchange/assignments?status=active,completed&pageSize=500&search=${encodeURIComponent(term)}`,
+      )
+    ).json();
+    const expected = list.items.filter((a: { teacherName: string }) => a.teacherName.includes(term));
+    expect(found.items.map((a: { id: number }) => a.id)).toEqual(expected.map((a: { id: number }) => a.id));
+    expect(found.total).toBe(expected.length);
+  });
+
   it('totals by every dimension agree with the register', async () => {
     const list = (await admin.get('/api/v1/exchange/assignments?status=active,completed&pageSize=500')).json();
     const hours = list.items.reduce((sum: number, a: { hours: number }) => sum + a.hours, 0);

@@ -1,3 +1,4 @@
+import { nameContains } from '../../db/grams.js';
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
@@ -68,7 +69,7 @@ export function assignmentWhere(actor: Actor, q: Partial<AssignmentListQuery>): 
   const parts: RawBuilder<unknown>[] = [
     sql`(${privateSchoolCondition(actor, 'a.from_school_id')} or ${privateSchoolCondition(actor, 'a.to_school_id')})`,
   ];
-  if (q.search) parts.push(sql`t.name ilike ${`%${q.search}%`}`);
+  if (q.search) parts.push(sql`${nameContains('t.name', q.search, 'ilike')}`);
   if (q.teacherId) parts.push(sql`a.teacher_id = ${q.teacherId}`);
   if (q.schoolId) parts.push(sql`(a.from_school_id = ${q.schoolId} or a.to_school_id = ${q.schoolId})`);
   if (q.communityId) {

@@ -1,3 +1,4 @@
+import { nameContains } from '../../db/grams.js';
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
@@ -21,7 +22,7 @@ export function mentorshipsQuery(db: Tx, actor: Actor, q: Partial<MentorshipList
     );
   if (q.search)
     query = query.where((eb) =>
-      eb.or([eb('mt.name', 'ilike', `%${q.search}%`), eb('at.name', 'ilike', `%${q.search}%`)]),
+      eb.or([nameContains('mt.name', q.search!, 'ilike'), nameContains('at.name', q.search!, 'ilike')]),
     );
   if (q.communityId) query = query.where('p.community_id', '=', q.communityId);
   if (q.teacherId)
