@@ -56,6 +56,34 @@ beforeAll(async () => {
       .values({ activity_id: act.id, school_id: schoolA.id, role: 'organizer' })
       .execute();
   }
+  // annual statistics of seven schools: more rows than the cap
+  const yunheSchools = await t.ctx.db.selectFrom('schools').select('id').where('region_code', '=', YUNHE).execute();
+  for (const { id } of yunheSchools.slice(0, 7))
+    await t.ctx.db
+      .insertInto('school_year_stats')
+      .values({
+        school_id: id,
+        school_year: 2025,
+        students_total: 300,
+        classes_total: 10,
+        teachers_total: 30,
+        students_by_grade: '{}',
+        classes_by_size_band: '{}',
+        teachers_by_qualification: '{}',
+        teachers_by_honour: '{}',
+        teachers_by_subject: '{}',
+        teachers_above_qualification: null,
+        backbone_teachers: null,
+        pe_art_teachers: null,
+        building_area: null,
+        teaching_aux_area: null,
+        sports_ground_area: null,
+        equipment_value: null,
+        multimedia_classrooms: null,
+        recording_classrooms: null,
+        is_standardized: false,
+      })
+      .execute();
   await sql`analyze`.execute(t.ctx.db);
 });
 afterAll(async () => {
@@ -79,7 +107,9 @@ describe('list totals count exactly up to the cap, then estimate', () => {
     ['teachers', `/api/v1/teachers?schoolId=__A__&pageSize=2`, TEACHER_NAMES.length],
     ['schools', `/api/v1/schools?region=${YUNHE}&pageSize=2`, 9],
     ['communities', `/api/v1/communities?pageSize=2`, 8],
-    ['activities', `/api/v1/activities?communityId=__C__&pageSize=2`, 7],
+    // a title search: no summary holds it, so its rows are counted (and capped)
+    ['activities', `/api/v1/activities?communityId=__C__&search=${encodeURIComponent('联合教研')}&pageSize=2`, 7],
+    ['school-year statistics', `/api/v1/school-year-stats?region=${YUNHE}&pageSize=2`, 7],
     ['audit log', `/api/v1/audit-log?pageSize=2`, -1],
   ];
   for (const [name, template, n] of lists) {
@@ -108,6 +138,12 @@ describe('list totals count exactly up to the cap, then estimate', () => {
       );
     });
   }
+
+  it('activities filtered only by what the summaries hold: the exact total past the cap, without asking', async () => {
+    const list = await page(admin, `/api/v1/activities?communityId=${community.id}&pageSize=2`);
+    expect(list).toMatchObject({ total: 7, totalExact: true });
+    expect(list.items).toHaveLength(2);
+  });
 
   it('under the cap the total is exact without asking', async () => {
     const few = await page(admin, `/api/v1/teachers?schoolId=${schoolB.id}`);

@@ -341,7 +341,7 @@ export function registryRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(schoolYearStatsSchema) },
       },
     },
-    (req) => stats.list(callerOf(req).actor, req.query),
+    (req) => stats.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
   app.get(
     '/api/v1/school-year-stats/export.xlsx',

@@ -1,5 +1,5 @@
+import { listTotal, pageTotals } from '../../db/totals.js';
 import { paged } from '../../db/paging.js';
-import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { NotFoundError, OutOfScopeError, ValidationError, fieldIssue } from '../../http/errors.js';
@@ -85,15 +85,18 @@ export function statsIssues(input: SchoolYearStatsInput): { field: string; zh: s
 export class StatsService {
   constructor(private readonly db: Db) {}
 
+  /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
   async list(
     actor: Actor,
     q: {
       page: number;
       pageSize: number;
+      exactTotal?: boolean | undefined;
       schoolId?: number | undefined;
       schoolYear?: number | undefined;
       region?: string | undefined;
     },
+    countCap?: number,
   ) {
     const base = repo.statsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
@@ -104,9 +107,9 @@ export class StatsService {
         .orderBy('s.code')
         .$call(paged(q))
         .execute(),
-      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
-    return { items: rows.map(toSchoolYearStats), total: count.n };
+    return { items: rows.map(toSchoolYearStats), ...pageTotals(count) };
   }
 
   async *iterate(
