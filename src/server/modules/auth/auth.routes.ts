@@ -156,5 +156,5 @@ export function authRoutes(app: ZodApp, ctx: AppContext, auth: AuthService) {
     },
   );
 
-  usersRoutes(app, new UsersService(ctx.db));
+  usersRoutes(app, new UsersService(ctx.db), ctx.config.listCountCap);
 }

@@ -13,7 +13,7 @@ const grantableSchema = z.object({
 });
 
 /** User administration, scoped by users.policy.ts. */
-export function usersRoutes(app: ZodApp, users: UsersService) {
+export function usersRoutes(app: ZodApp, users: UsersService, listCountCap?: number) {
   app.get(
     '/api/v1/users',
     {
@@ -24,7 +24,7 @@ export function usersRoutes(app: ZodApp, users: UsersService) {
         response: { 200: pageOf(userSchema) },
       },
     },
-    (req) => users.list(callerOf(req), req.query),
+    (req) => users.list(callerOf(req), req.query, listCountCap),
   );
   app.get(
     '/api/v1/users/grantable',

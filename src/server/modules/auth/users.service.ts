@@ -1,3 +1,4 @@
+import { listTotal, pageTotals } from '../../db/totals.js';
 import { nameContains } from '../../db/grams.js';
 import { paged } from '../../db/paging.js';
 import { sql, type Expression, type SqlBool } from 'kysely';
@@ -144,9 +145,17 @@ export class UsersService {
     throw userAccessDenied(decision.reason);
   }
 
+  /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
   async list(
     caller: Caller,
-    q: { page: number; pageSize: number; search?: string | undefined; role?: Role | undefined },
+    q: {
+      page: number;
+      pageSize: number;
+      exactTotal?: boolean | undefined;
+      search?: string | undefined;
+      role?: Role | undefined;
+    },
+    countCap?: number,
   ) {
     await this.enforce(caller, mayListUsers(await this.actorSubject(caller.actor)), {
       action: 'list',
@@ -161,12 +170,9 @@ export class UsersService {
     if (q.role) query = query.where('u.role', '=', q.role);
     const [rows, total] = await Promise.all([
       query.orderBy('u.id').$call(paged(q)).execute(),
-      query
-        .clearSelect()
-        .select(sql<number>`count(*)`.as('n'))
-        .executeTakeFirstOrThrow(),
+      listTotal(this.db, query.clearSelect(), { exact: q.exactTotal, cap: countCap }),
     ]);
-    return { items: rows.map(toUser), total: Number(total.n) };
+    return { items: rows.map(toUser), ...pageTotals(total) };
   }
 
   private load(id: number): Promise<User> {

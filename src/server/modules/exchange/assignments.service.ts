@@ -1,3 +1,4 @@
+import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import { paged } from '../../db/paging.js';
 import { todayShanghai } from '../../../shared/beijing-time.js';
 import { sql } from 'kysely';
@@ -28,7 +29,8 @@ type Merged = Omit<AssignmentInput, 'fromSchoolId'> & { fromSchoolId: number };
 export class AssignmentsService {
   constructor(private readonly db: Db) {}
 
-  async list(actor: Actor, q: AssignmentListQuery): Promise<{ items: Assignment[]; total: number }> {
+  /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
+  async list(actor: Actor, q: AssignmentListQuery, countCap?: number): Promise<{ items: Assignment[] } & PageTotals> {
     const base = repo.assignmentsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       base
@@ -37,9 +39,9 @@ export class AssignmentsService {
         .orderBy('a.id', 'desc')
         .$call(paged(q))
         .execute(),
-      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
-    return { items: await this.hydrate(rows), total: count.n };
+    return { items: await this.hydrate(rows), ...pageTotals(count) };
   }
 
   /** Streams every matching assignment in id order, for exports. */

@@ -78,7 +78,7 @@ export function exchangeRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(assignmentSchema) },
       },
     },
-    (req) => assignments.list(callerOf(req).actor, req.query),
+    (req) => assignments.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
   app.get(
     `${P}/assignments/:id`,
@@ -307,7 +307,7 @@ export function exchangeRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(mentorshipSchema) },
       },
     },
-    (req) => mentorships.list(callerOf(req).actor, req.query),
+    (req) => mentorships.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
   app.get(
     `${P}/mentorships/:id`,

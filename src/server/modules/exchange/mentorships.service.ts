@@ -1,3 +1,4 @@
+import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import { sql, type SqlBool } from 'kysely';
 import { paged, type PageRequest } from '../../db/paging.js';
 import { todayShanghai } from '../../../shared/beijing-time.js';
@@ -75,7 +76,7 @@ export class MentorshipsService {
    * The filter "behind" is decided in SQL (mrepo.behindCondition: the last judged month's linked
    * observations, found by the index on the pair, kind and time), so only the page is summarised.
    */
-  async list(actor: Actor, q: MentorshipListQuery): Promise<{ items: Mentorship[]; total: number }> {
+  async list(actor: Actor, q: MentorshipListQuery, countCap?: number): Promise<{ items: Mentorship[] } & PageTotals> {
     const on = q.on ?? todayShanghai();
     const base = mrepo
       .mentorshipsQuery(this.db, actor, q)
@@ -84,9 +85,9 @@ export class MentorshipsService {
       );
     const [rows, count] = await Promise.all([
       loadPage(base, q),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
-    return { items: await this.summarise(rows, on), total: Number(count.n) };
+    return { items: await this.summarise(rows, on), ...pageTotals(count) };
   }
 
   async get(actor: Actor, id: number, on = todayShanghai()): Promise<MentorshipDetail> {

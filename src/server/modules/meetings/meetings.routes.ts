@@ -63,7 +63,7 @@ export function meetingsRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(meetingSchema) },
       },
     },
-    (req) => meetings.list(callerOf(req).actor, req.query),
+    (req) => meetings.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
   app.get(
     '/api/v1/meetings/reminders',

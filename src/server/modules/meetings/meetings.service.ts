@@ -1,3 +1,4 @@
+import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import { paged } from '../../db/paging.js';
 import { todayShanghai } from '../../../shared/beijing-time.js';
 import { sql } from 'kysely';
@@ -30,13 +31,14 @@ const SYSTEM_PROPOSER = '系统（自动结转）';
 export class MeetingsService {
   constructor(private readonly db: Db) {}
 
-  async list(actor: Actor, q: MeetingListQuery): Promise<{ items: Meeting[]; total: number }> {
+  /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
+  async list(actor: Actor, q: MeetingListQuery, countCap?: number): Promise<{ items: Meeting[] } & PageTotals> {
     const base = repo.meetingsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       repo.withMeetingColumns(base).orderBy('m.starts_at', q.order).orderBy('m.id', q.order).$call(paged(q)).execute(),
-      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
-    return { items: rows.map(toMeeting), total: count.n };
+    return { items: rows.map(toMeeting), ...pageTotals(count) };
   }
 
   async get(actor: Actor, id: number): Promise<MeetingDetail> {

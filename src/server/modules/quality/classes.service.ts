@@ -1,3 +1,4 @@
+import { listTotal, pageTotals } from '../../db/totals.js';
 import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
@@ -13,15 +14,18 @@ import { maskIdNumber, qualityPolicy } from './quality.policy.js';
 export class ClassesService {
   constructor(private readonly db: Db) {}
 
+  /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
   async list(
     actor: Actor,
     q: {
       page: number;
       pageSize: number;
+      exactTotal?: boolean | undefined;
       schoolId?: number | undefined;
       schoolYear?: number | undefined;
       grade?: number | undefined;
     },
+    countCap?: number,
   ) {
     let base = this.db
       .selectFrom('quality_classes as c')
@@ -44,7 +48,7 @@ export class ClassesService {
         .orderBy('c.name')
         .$call(paged(q))
         .execute(),
-      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
     const items: SchoolClass[] = rows.map((r) => ({
       id: r.id,
@@ -55,7 +59,7 @@ export class ClassesService {
       schoolName: r.school_name,
       studentCount: r.students,
     }));
-    return { items, total: count.n };
+    return { items, ...pageTotals(count) };
   }
 
   async create(caller: Caller, input: ClassInput): Promise<SchoolClass> {

@@ -1,3 +1,4 @@
+import { listTotal, pageTotals } from '../../db/totals.js';
 import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
@@ -92,15 +93,18 @@ export class ExamsService {
       );
   }
 
+  /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
   async list(
     actor: Actor,
     q: {
       page: number;
       pageSize: number;
+      exactTotal?: boolean | undefined;
       search?: string | undefined;
       grade?: number | undefined;
       schoolYear?: number | undefined;
     },
+    countCap?: number,
   ) {
     let base = this.base(actor);
     if (q.search) base = base.where('e.name', 'ilike', `%${q.search}%`);
@@ -108,11 +112,11 @@ export class ExamsService {
     if (q.schoolYear) base = base.where('e.school_year', '=', q.schoolYear);
     const [rows, count] = await Promise.all([
       base.select('e.id').orderBy('e.exam_date', 'desc').orderBy('e.id', 'desc').$call(paged(q)).execute(),
-      base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
     const items: Exam[] = [];
     for (const r of rows) items.push(await this.summary(r.id));
-    return { items, total: count.n };
+    return { items, ...pageTotals(count) };
   }
 
   private async summary(id: number): Promise<Exam> {

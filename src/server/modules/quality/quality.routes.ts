@@ -70,7 +70,7 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(examSchema) },
       },
     },
-    (req) => exams.list(callerOf(req).actor, req.query),
+    (req) => exams.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
   app.post(
     '/api/v1/quality/exams',
@@ -102,7 +102,7 @@ export function qualityRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: pageOf(classSchema) },
       },
     },
-    (req) => classes.list(callerOf(req).actor, req.query),
+    (req) => classes.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
   );
   app.post(
     '/api/v1/quality/classes',

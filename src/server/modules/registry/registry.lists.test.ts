@@ -56,6 +56,8 @@ beforeAll(async () => {
       .values({ activity_id: act.id, school_id: schoolA.id, role: 'organizer' })
       .execute();
   }
+  for (let i = 0; i < 7; i++)
+    await buildUser(t.ctx.db, 'teacher', { kind: 'school', id: schoolA.id }, { displayName: `云和教师${i}` });
   // annual statistics of seven schools: more rows than the cap
   const yunheSchools = await t.ctx.db.selectFrom('schools').select('id').where('region_code', '=', YUNHE).execute();
   for (const { id } of yunheSchools.slice(0, 7))
@@ -109,6 +111,7 @@ describe('list totals count exactly up to the cap, then estimate', () => {
     ['communities', `/api/v1/communities?pageSize=2`, 8],
     // a title search: no summary holds it, so its rows are counted (and capped)
     ['activities', `/api/v1/activities?communityId=__C__&search=${encodeURIComponent('联合教研')}&pageSize=2`, 7],
+    ['users', `/api/v1/users?search=${encodeURIComponent('云和教师')}&pageSize=2`, 7],
     ['school-year statistics', `/api/v1/school-year-stats?region=${YUNHE}&pageSize=2`, 7],
     ['audit log', `/api/v1/audit-log?pageSize=2`, -1],
   ];
