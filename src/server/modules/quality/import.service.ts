@@ -28,7 +28,10 @@ import {
   type ScoreRecord,
 } from './import.rules.js';
 import {
+  buildIdsTable,
+  buildScoresTable,
   createStage,
+  dropBuild,
   dropStage,
   openStageWriter,
   scratchTable,
@@ -38,7 +41,16 @@ import {
 import { jobNotFound, outOfScope } from './quality.errors.js';
 import { qualityPolicy } from './quality.policy.js';
 import type { QualityJobRow } from './quality.tables.js';
-import { lockExamScores, openExamScores, SCORE_TABLE_COLUMNS, writeExamScores } from './score-partitions.js';
+import {
+  attachBuiltScores,
+  createBuiltScores,
+  indexBuiltScores,
+  lockExamScores,
+  openExamScores,
+  SCORE_TABLE_COLUMNS,
+  scoresAttached,
+  writeExamScores,
+} from './score-partitions.js';
 
 /** Rows between progress updates (and turns of the event loop). */
 const PROGRESS_EVERY = 25_000;
@@ -85,6 +97,8 @@ type Db = Kysely<Database>;
  * progress poll answers without waiting.
  */
 export class QualityImportService {
+  /** Score rows per chunk of a commit (tests set it small to see several chunks). */
+  commitChunkRows = COMMIT_CHUNK;
   /** Optional timing of the phases (the benchmark reports them). */
   onPhase: ((phase: string, ms: number) => void) | undefined;
 
@@ -507,7 +521,11 @@ export class QualityImportService {
           .execute();
       await yieldToEventLoop();
     };
+    // a first import into an exam builds its partition before the transaction (buildScores)
+    const builds = level === 'student' && !(await scoresAttached(this.db, job.exam_id));
     try {
+      await dropBuild(this.dbh, jobId); // what an attempt cut short left
+      if (builds) await this.timed('commit: build the partition, in chunks', () => this.buildScores(job, progress));
       await this.db.transaction().execute(async (tx) => {
         await this.sortMemory(tx);
         // one commit per exam at a time: the re-check below then sees what the other one wrote
@@ -529,59 +547,12 @@ export class QualityImportService {
         // what the check staged must all be there (a PostgreSQL server's crash empties unlogged tables)
         if (job.rows_staged !== null && n !== job.rows_staged) throw new StagingLost();
         const t0 = performance.now();
-        await this.writeStudents(tx, jobId);
-        await sql`insert into quality_student_identities (student_id, name, id_number)
-          select st.id, f.student_name, f.id_number from ${students} f join quality_students st on st.student_key = f.student_key
-          where f.student_name is not null or f.id_number is not null
-          on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
-            id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(
-          tx,
-        );
-        // the file's students with their ids: the scores join this, not the whole students table
-        await sql`create temp table quality_import_ids on commit drop as
-          select f.student_key, st.id as student_id from ${students} f join quality_students st on st.student_key = f.student_key`.execute(
-          tx,
-        );
-        await sql`analyze quality_import_ids`.execute(tx);
-        this.onPhase?.('commit: students and identities', performance.now() - t0);
-        const t1 = performance.now();
-        // the staging table in a few runs of its pages (it was written in file order), so the
-        // progress bar moves between them; a TID range scan reads each run and nothing else
-        const pages = await sql<{
-          n: number;
-        }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(
-          tx,
-        );
-        const runs = pageRuns(pages.rows[0]!.n, Math.ceil(n / COMMIT_CHUNK));
-        let done = 0;
-        if (level === 'student') {
-          const scores = await openExamScores(tx, job.exam_id);
-          for (const run of runs) {
-            const r = await sql`insert into ${scores.target} (${SCORE_TABLE_COLUMNS})
-              select ${job.exam_id}, s.exam_subject_id, m.student_id, s.school_id, s.class_id, s.score
-              from ${stage} s join quality_import_ids m on m.student_key = s.student_key where ${run}`.execute(tx);
-            done += Number(r.numAffectedRows ?? 0n);
-            await progress(done);
-          }
-          await scores.finish();
-        } else {
-          for (const run of runs) {
-            const r = await sql`insert into quality_item_scores (exam_item_id, student_id, score)
-              select s.exam_item_id, m.student_id, s.score from ${stage} s join quality_import_ids m on m.student_key = s.student_key
-              where ${run}`.execute(tx);
-            done += Number(r.numAffectedRows ?? 0n);
-            await progress(done);
-          }
-          // the subject score of an item-level sheet is the sum of its items
-          await writeExamScores(
-            tx,
-            job.exam_id,
-            sql`select ${job.exam_id}, s.exam_subject_id, m.student_id, min(s.school_id), min(s.class_id), sum(s.score)
-            from ${stage} s join quality_import_ids m on m.student_key = s.student_key
-            group by s.exam_subject_id, m.student_id`,
-          );
-        }
-        this.onPhase?.('commit: scores', performance.now() - t1);
+        if (builds) {
+          await this.writeStudentsWithIds(tx, jobId);
+          await attachBuiltScores(tx, job.exam_id, buildScoresTable(jobId));
+          await sql`drop table ${sql.table(buildIdsTable(jobId))}`.execute(tx);
+          this.onPhase?.('commit: students and attach (the transaction)', performance.now() - t0);
+        } else await this.writeInTransaction(tx, job, n, progress);
         await sql`drop table ${students}`.execute(tx);
         await sql`drop table ${stage}`.execute(tx);
         await recordAudit(tx, caller, {
@@ -603,6 +574,8 @@ export class QualityImportService {
           .execute();
       });
     } catch (e) {
+      // nothing of a partition built outside the transaction may stay: it goes with any failure
+      await dropBuild(this.dbh, jobId).catch(() => undefined);
       if (e instanceof RowsChanged) {
         // the database changed since the preview: record the conflicts (outside the rolled-back transaction)
         await this.db.deleteFrom('quality_import_errors').where('job_id', '=', jobId).execute();
@@ -639,6 +612,135 @@ export class QualityImportService {
       localProgress.delete(jobId);
     }
     return this.get(caller.actor, jobId);
+  }
+
+  /**
+   * Into an exam that has scores already (or an item-level sheet): students, identities and
+   * scores inside the commit's transaction.
+   */
+  private async writeInTransaction(tx: Db, job: QualityJobRow, n: number, progress: (rows: number) => Promise<void>) {
+    const jobId = job.id;
+    const level = job.level as ImportLevel;
+    const stage = sql.table(stageTable(jobId));
+    const students = sql.table(stageStudentsTable(jobId));
+    const t0 = performance.now();
+    await this.writeStudents(tx, jobId);
+    await sql`insert into quality_student_identities (student_id, name, id_number)
+          select st.id, f.student_name, f.id_number from ${students} f join quality_students st on st.student_key = f.student_key
+          where f.student_name is not null or f.id_number is not null
+          on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
+            id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(
+      tx,
+    );
+    // the file's students with their ids: the scores join this, not the whole students table
+    await sql`create temp table quality_import_ids on commit drop as
+          select f.student_key, st.id as student_id from ${students} f join quality_students st on st.student_key = f.student_key`.execute(
+      tx,
+    );
+    await sql`analyze quality_import_ids`.execute(tx);
+    this.onPhase?.('commit: students and identities', performance.now() - t0);
+    const t1 = performance.now();
+    // the staging table in a few runs of its pages (it was written in file order), so the
+    // progress bar moves between them; a TID range scan reads each run and nothing else
+    const pages = await sql<{
+      n: number;
+    }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(
+      tx,
+    );
+    const runs = pageRuns(pages.rows[0]!.n, Math.ceil(n / this.commitChunkRows));
+    let done = 0;
+    if (level === 'student') {
+      const scores = await openExamScores(tx, job.exam_id);
+      for (const run of runs) {
+        const r = await sql`insert into ${scores.target} (${SCORE_TABLE_COLUMNS})
+              select ${job.exam_id}, s.exam_subject_id, m.student_id, s.school_id, s.class_id, s.score
+              from ${stage} s join quality_import_ids m on m.student_key = s.student_key where ${run}`.execute(tx);
+        done += Number(r.numAffectedRows ?? 0n);
+        await progress(done);
+      }
+      await scores.finish();
+    } else {
+      for (const run of runs) {
+        const r = await sql`insert into quality_item_scores (exam_item_id, student_id, score)
+              select s.exam_item_id, m.student_id, s.score from ${stage} s join quality_import_ids m on m.student_key = s.student_key
+              where ${run}`.execute(tx);
+        done += Number(r.numAffectedRows ?? 0n);
+        await progress(done);
+      }
+      // the subject score of an item-level sheet is the sum of its items
+      await writeExamScores(
+        tx,
+        job.exam_id,
+        sql`select ${job.exam_id}, s.exam_subject_id, m.student_id, min(s.school_id), min(s.class_id), sum(s.score)
+            from ${stage} s join quality_import_ids m on m.student_key = s.student_key
+            group by s.exam_subject_id, m.student_id`,
+      );
+    }
+    this.onPhase?.('commit: scores', performance.now() - t1);
+  }
+
+  /**
+   * A first import into an exam, outside any transaction: the file's students with their ids (an
+   * existing student's, or one drawn now from the students' sequence for a new one, who is
+   * inserted by the commit's transaction), then the exam's partition as a detached table, filled in
+   * chunks with a turn of the event loop and a progress report between them. Nobody sees any of it
+   * until the transaction attaches it; a failure drops it (commit's catch, dropStage). PGlite has
+   * one connection: between chunks other requests get it. There the indexes come first, so no
+   * single statement is long; on PostgreSQL they are built after the rows, which costs less.
+   */
+  private async buildScores(job: QualityJobRow, progress: (rows: number) => Promise<void>) {
+    const jobId = job.id;
+    const stage = sql.table(stageTable(jobId));
+    const students = sql.table(stageStudentsTable(jobId));
+    const ids = sql.table(buildIdsTable(jobId));
+    const name = buildScoresTable(jobId);
+    const pglite = this.dbh.kind === 'pglite';
+    await sql`create ${scratchTable(this.dbh)} ${ids} as
+      select f.student_key, coalesce(st.id, nextval(pg_get_serial_sequence('quality_students', 'id')))::int as student_id,
+        st.id is null as is_new, f.school_id, f.student_name, f.id_number
+      from ${students} f left join quality_students st on st.student_key = f.student_key`.execute(this.db);
+    await sql`alter table ${ids} add primary key (student_key)`.execute(this.db);
+    await sql`analyze ${ids}`.execute(this.db);
+    await createBuiltScores(this.db, job.exam_id, name);
+    if (pglite) await indexBuiltScores(this.db, name);
+    const pages = await sql<{
+      n: number;
+    }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(
+      this.db,
+    );
+    const rows = job.rows_staged ?? 0;
+    let done = 0;
+    for (const run of pageRuns(pages.rows[0]!.n, Math.ceil(rows / this.commitChunkRows))) {
+      const r = await sql`insert into ${sql.table(name)} (${SCORE_TABLE_COLUMNS})
+        select ${job.exam_id}, s.exam_subject_id, m.student_id, s.school_id, s.class_id, s.score
+        from ${stage} s join ${ids} m on m.student_key = s.student_key where ${run}`.execute(this.db);
+      done += Number(r.numAffectedRows ?? 0n);
+      await progress(done);
+    }
+    if (!pglite)
+      await this.db.transaction().execute(async (tx) => {
+        await this.sortMemory(tx);
+        await indexBuiltScores(tx, name);
+      });
+    // the planner's statistics of the new table, or the first reports guess it holds a few rows
+    await sql`analyze ${sql.table(name)}`.execute(this.db);
+  }
+
+  /**
+   * The file's students with the ids buildScores gave them: transfers move school, new students
+   * are inserted under their drawn ids. Should another import have added one of these keys
+   * meanwhile, the insert fails (unique key), the commit rolls back and its next attempt builds again.
+   */
+  private async writeStudentsWithIds(tx: Db, jobId: string) {
+    const ids = sql.table(buildIdsTable(jobId));
+    await sql`update quality_students st set school_id = m.school_id, updated_at = now()
+      from ${ids} m where st.id = m.student_id and not m.is_new and st.school_id <> m.school_id`.execute(tx);
+    await sql`insert into quality_students (id, student_key, school_id) overriding system value
+      select student_id, student_key, school_id from ${ids} where is_new order by student_key`.execute(tx);
+    await sql`insert into quality_student_identities (student_id, name, id_number)
+      select student_id, student_name, id_number from ${ids} where student_name is not null or id_number is not null
+      on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
+        id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(tx);
   }
 
   /** A line for the user on a job still under way (a retry, say). */

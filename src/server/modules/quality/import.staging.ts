@@ -28,6 +28,19 @@ export function stageStudentsTable(jobId: string): string {
  */
 export const scratchTable = (dbh: DbHandle) => sql.raw(dbh.kind === 'pglite' ? 'table' : 'unlogged table');
 
+/**
+ * What a commit builds outside its transaction (see import.service.ts commit): the file's students
+ * with their ids (`_i_`), and the exam's new partition before it is attached (`_s_`).
+ */
+export const buildIdsTable = (jobId: string) => stageTable(jobId).replace('quality_stage_', 'quality_build_i_');
+export const buildScoresTable = (jobId: string) => stageTable(jobId).replace('quality_stage_', 'quality_build_s_');
+
+export async function dropBuild(dbh: DbHandle, jobId: string) {
+  await sql`drop table if exists ${sql.table(buildIdsTable(jobId))}, ${sql.table(buildScoresTable(jobId))}`.execute(
+    dbh.db,
+  );
+}
+
 export async function createStage(dbh: DbHandle, jobId: string) {
   await sql`create ${scratchTable(dbh)} ${sql.table(stageTable(jobId))} (
     row_no integer not null, school_id integer not null, class_id integer not null, student_key text collate "C" not null,
@@ -36,6 +49,7 @@ export async function createStage(dbh: DbHandle, jobId: string) {
 }
 
 export async function dropStage(dbh: DbHandle, jobId: string) {
+  await dropBuild(dbh, jobId);
   await sql`drop table if exists ${sql.table(stageTable(jobId))}, ${sql.table(stageStudentsTable(jobId))}`.execute(
     dbh.db,
   );
