@@ -56,6 +56,12 @@ import {
 const PROGRESS_EVERY = 25_000;
 /** Rows per insert statement when committing, so the event loop gets a turn between them. */
 const COMMIT_CHUNK = 500_000;
+/**
+ * On PGlite, where every other request waits for the statement running: a few tens of ms of work
+ * per chunk with the partition's indexes kept up to date (the file's students go a fifth as many
+ * at a time: five subjects a student).
+ */
+const PGLITE_COMMIT_CHUNK = 4_000;
 const PREVIEW_ERRORS = 200;
 
 /** What a check or commit job carries: the import, and who asked (the job acts and audits as them). */
@@ -98,7 +104,10 @@ type Db = Kysely<Database>;
  */
 export class QualityImportService {
   /** Score rows per chunk of a commit (tests set it small to see several chunks). */
-  commitChunkRows = COMMIT_CHUNK;
+  commitChunkRows: number | undefined;
+  private get chunkRows() {
+    return this.commitChunkRows ?? (this.dbh.kind === 'pglite' ? PGLITE_COMMIT_CHUNK : COMMIT_CHUNK);
+  }
   /** Optional timing of the phases (the benchmark reports them). */
   onPhase: ((phase: string, ms: number) => void) | undefined;
 
@@ -525,7 +534,10 @@ export class QualityImportService {
     const builds = level === 'student' && !(await scoresAttached(this.db, job.exam_id));
     try {
       await dropBuild(this.dbh, jobId); // what an attempt cut short left
-      if (builds) await this.timed('commit: build the partition, in chunks', () => this.buildScores(job, progress));
+      const built = builds
+        ? await this.timed('commit: build the partition, in chunks', () => this.buildScores(job, progress))
+        : null;
+      const txStarted = performance.now();
       await this.db.transaction().execute(async (tx) => {
         await this.sortMemory(tx);
         // one commit per exam at a time: the re-check below then sees what the other one wrote
@@ -542,13 +554,14 @@ export class QualityImportService {
           this.conflictChecks(jobId, job.exam_id, caller.actor, tx),
         );
         if (conflicts) throw new RowsChanged();
-        const count = await sql<{ n: number }>`select count(*)::int as n from ${stage}`.execute(tx);
-        const n = count.rows[0]!.n;
+        // (a built partition has counted the staged rows already, outside the transaction)
+        const n = built ?? (await sql<{ n: number }>`select count(*)::int as n from ${stage}`.execute(tx)).rows[0]!.n;
         // what the check staged must all be there (a PostgreSQL server's crash empties unlogged tables)
         if (job.rows_staged !== null && n !== job.rows_staged) throw new StagingLost();
         const t0 = performance.now();
         if (builds) {
           await this.writeStudentsWithIds(tx, jobId);
+          this.onPhase?.('commit:   students (in the transaction)', performance.now() - t0);
           await attachBuiltScores(tx, job.exam_id, buildScoresTable(jobId));
           await sql`drop table ${sql.table(buildIdsTable(jobId))}`.execute(tx);
           this.onPhase?.('commit: students and attach (the transaction)', performance.now() - t0);
@@ -573,6 +586,7 @@ export class QualityImportService {
           .where('id', '=', jobId)
           .execute();
       });
+      this.onPhase?.('commit: the transaction, begin to commit', performance.now() - txStarted);
     } catch (e) {
       // nothing of a partition built outside the transaction may stay: it goes with any failure
       await dropBuild(this.dbh, jobId).catch(() => undefined);
@@ -647,7 +661,7 @@ export class QualityImportService {
     }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(
       tx,
     );
-    const runs = pageRuns(pages.rows[0]!.n, Math.ceil(n / this.commitChunkRows));
+    const runs = pageRuns(pages.rows[0]!.n, Math.ceil(n / this.chunkRows));
     let done = 0;
     if (level === 'student') {
       const scores = await openExamScores(tx, job.exam_id);
@@ -681,42 +695,66 @@ export class QualityImportService {
 
   /**
    * A first import into an exam, outside any transaction: the file's students with their ids (an
-   * existing student's, or one drawn now from the students' sequence for a new one, who is
-   * inserted by the commit's transaction), then the exam's partition as a detached table, filled in
+   * existing student's, or one drawn now from the students' sequence for a new one), the new
+   * students (pending: invisible until the transaction), then the exam's partition as a detached table, filled in
    * chunks with a turn of the event loop and a progress report between them. Nobody sees any of it
    * until the transaction attaches it; a failure drops it (commit's catch, dropStage). PGlite has
    * one connection: between chunks other requests get it. There the indexes come first, so no
    * single statement is long; on PostgreSQL they are built after the rows, which costs less.
    */
-  private async buildScores(job: QualityJobRow, progress: (rows: number) => Promise<void>) {
+  private async buildScores(job: QualityJobRow, progress: (rows: number) => Promise<void>): Promise<number> {
     const jobId = job.id;
     const stage = sql.table(stageTable(jobId));
     const students = sql.table(stageStudentsTable(jobId));
     const ids = sql.table(buildIdsTable(jobId));
     const name = buildScoresTable(jobId);
     const pglite = this.dbh.kind === 'pglite';
-    await sql`create ${scratchTable(this.dbh)} ${ids} as
-      select f.student_key, coalesce(st.id, nextval(pg_get_serial_sequence('quality_students', 'id')))::int as student_id,
-        st.id is null as is_new, f.school_id, f.student_name, f.id_number
-      from ${students} f left join quality_students st on st.student_key = f.student_key`.execute(this.db);
-    await sql`alter table ${ids} add primary key (student_key)`.execute(this.db);
-    await sql`analyze ${ids}`.execute(this.db);
-    await createBuiltScores(this.db, job.exam_id, name);
-    if (pglite) await indexBuiltScores(this.db, name);
-    const pages = await sql<{
-      n: number;
-    }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(
+    const pagesOf = async (table: string) =>
+      (
+        await sql<{
+          n: number;
+        }>`select (pg_relation_size(${table}::regclass) / current_setting('block_size')::int)::int as n`.execute(
+          this.db,
+        )
+      ).rows[0]!.n;
+    await sql`create ${scratchTable(this.dbh)} ${ids} (student_key text collate "C" primary key, student_id integer not null,
+      is_new boolean not null, moved boolean not null, school_id integer not null, student_name text, id_number text)`.execute(
       this.db,
     );
     const rows = job.rows_staged ?? 0;
+    const studentRuns = pageRuns(await pagesOf(stageStudentsTable(jobId)), Math.ceil(rows / this.chunkRows));
+    for (const run of studentRuns) {
+      await sql`insert into ${ids}
+        select s.student_key, coalesce(st.id, nextval(pg_get_serial_sequence('quality_students', 'id')))::int,
+          st.id is null, coalesce(st.school_id <> s.school_id, false), s.school_id, s.student_name, s.id_number
+        from ${students} s left join quality_students st on st.student_key = s.student_key where ${run}`.execute(
+        this.db,
+      );
+      await progress(0);
+    }
+    await sql`analyze ${ids}`.execute(this.db);
+    // new students in chunks too, each with its pending row in the same statement: nobody sees them
+    // until the transaction deletes those rows
+    const newRuns = pageRuns(await pagesOf(buildIdsTable(jobId)), Math.ceil(rows / this.chunkRows));
+    for (const run of newRuns) {
+      await sql`with s as (select * from ${ids} s where s.is_new and ${run}),
+          p as (insert into quality_students_pending (job_id, student_id) select ${jobId}, student_id from s)
+        insert into quality_students (id, student_key, school_id) overriding system value
+        select student_id, student_key, school_id from s order by student_key`.execute(this.db);
+      await progress(0);
+    }
+    await createBuiltScores(this.db, job.exam_id, name);
+    if (pglite) await indexBuiltScores(this.db, name);
     let done = 0;
-    for (const run of pageRuns(pages.rows[0]!.n, Math.ceil(rows / this.commitChunkRows))) {
+    for (const run of pageRuns(await pagesOf(stageTable(jobId)), Math.ceil(rows / this.chunkRows))) {
       const r = await sql`insert into ${sql.table(name)} (${SCORE_TABLE_COLUMNS})
         select ${job.exam_id}, s.exam_subject_id, m.student_id, s.school_id, s.class_id, s.score
         from ${stage} s join ${ids} m on m.student_key = s.student_key where ${run}`.execute(this.db);
       done += Number(r.numAffectedRows ?? 0n);
       await progress(done);
     }
+    // every checked row has its student: fewer means the staging lost rows (a server crash empties unlogged tables)
+    if (job.rows_staged !== null && done !== job.rows_staged) throw new StagingLost();
     if (!pglite)
       await this.db.transaction().execute(async (tx) => {
         await this.sortMemory(tx);
@@ -724,19 +762,21 @@ export class QualityImportService {
       });
     // the planner's statistics of the new table, or the first reports guess it holds a few rows
     await sql`analyze ${sql.table(name)}`.execute(this.db);
+    return done;
   }
 
   /**
-   * The file's students with the ids buildScores gave them: transfers move school, new students
-   * are inserted under their drawn ids. Should another import have added one of these keys
-   * meanwhile, the insert fails (unique key), the commit rolls back and its next attempt builds again.
+   * The file's students as buildScores left them, in the transaction: its new students become
+   * visible (their pending rows go), transfers move school, identities are written.
    */
   private async writeStudentsWithIds(tx: Db, jobId: string) {
     const ids = sql.table(buildIdsTable(jobId));
+    // the new students (inserted by buildScores) become visible, with any of the file's students
+    // another unfinished import had inserted
+    await sql`delete from quality_students_pending p where p.job_id = ${jobId}
+      or p.student_id in (select student_id from ${ids} where not is_new)`.execute(tx);
     await sql`update quality_students st set school_id = m.school_id, updated_at = now()
-      from ${ids} m where st.id = m.student_id and not m.is_new and st.school_id <> m.school_id`.execute(tx);
-    await sql`insert into quality_students (id, student_key, school_id) overriding system value
-      select student_id, student_key, school_id from ${ids} where is_new order by student_key`.execute(tx);
+      from ${ids} m where m.moved and st.id = m.student_id and st.school_id <> m.school_id`.execute(tx);
     await sql`insert into quality_student_identities (student_id, name, id_number)
       select student_id, student_name, id_number from ${ids} where student_name is not null or id_number is not null
       on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),

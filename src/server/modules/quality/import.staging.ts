@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DbHandle } from '../../db/connection.js';
 import type { ScoreRecord } from './import.rules.js';
@@ -35,7 +36,23 @@ export const scratchTable = (dbh: DbHandle) => sql.raw(dbh.kind === 'pglite' ? '
 export const buildIdsTable = (jobId: string) => stageTable(jobId).replace('quality_stage_', 'quality_build_i_');
 export const buildScoresTable = (jobId: string) => stageTable(jobId).replace('quality_stage_', 'quality_build_s_');
 
+/** For reads of quality_students (alias `st`): not a student an import is still committing. */
+export const notPending = sql<boolean>`not exists (select 1 from quality_students_pending p where p.student_id = st.id)`;
+
+/**
+ * Takes back the students an unfinished commit inserted: those still pending for it that no other
+ * import is committing and that have no scores.
+ */
+export async function dropPendingStudents(db: Kysely<Database>, jobId: string) {
+  await sql`with gone as (delete from quality_students_pending where job_id = ${jobId} returning student_id)
+    delete from quality_students st using gone g where st.id = g.student_id
+      and not exists (select 1 from quality_students_pending p where p.student_id = st.id and p.job_id <> ${jobId})
+      and not exists (select 1 from quality_scores q where q.student_id = st.id)
+      and not exists (select 1 from quality_item_scores q where q.student_id = st.id)`.execute(db);
+}
+
 export async function dropBuild(dbh: DbHandle, jobId: string) {
+  await dropPendingStudents(dbh.db, jobId);
   await sql`drop table if exists ${sql.table(buildIdsTable(jobId))}, ${sql.table(buildScoresTable(jobId))}`.execute(
     dbh.db,
   );

@@ -6,6 +6,7 @@ import { buildSchool, buildUser, HAINING } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { ExamsService } from './exams.service.js';
 import { QualityImportService } from './import.service.js';
+import { notPending } from './import.staging.js';
 import { mathExam } from './quality.fixtures.js';
 
 /**
@@ -171,16 +172,18 @@ describe('score import commit', () => {
       onProgress: (n) => {
         order.push(`chunk ${n}`);
         // a request arriving while the commit runs (what /api/health or a page does)
-        read ??= sql<{ n: number }>`select count(*)::int as n from quality_scores where exam_id = ${examId}`
+        read ??= sql<{ n: number; students: number }>`select
+            (select count(*)::int from quality_scores where exam_id = ${examId}) as n,
+            (select count(*)::int from quality_students st where student_key like 'SV%' and ${notPending}) as students`
           .execute(t.ctx.db)
-          .then((r) => void order.push(`read saw ${r.rows[0]!.n}`));
+          .then((r) => void order.push(`read saw ${r.rows[0]!.n} scores, ${r.rows[0]!.students} students`));
       },
     });
     order.push('committed');
     await read;
     expect(job.status).toBe('committed');
     const readAt = order.findIndex((o) => o.startsWith('read'));
-    expect(order[readAt]).toBe('read saw 0');
+    expect(order[readAt]).toBe('read saw 0 scores, 0 students');
     expect(readAt).toBeLessThan(order.indexOf('committed'));
     // answered before the last chunk was written, not after the commit
     expect(readAt).toBeLessThan(order.indexOf(`chunk ${STUDENTS}`));

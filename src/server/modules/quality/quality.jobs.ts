@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { JobKind, JobSchedule } from '../../contracts/job.js';
 import type { Db } from '../../db/connection.js';
 import { notifierOf, type Notifier } from '../../contracts/notify.js';
+import { dropPendingStudents } from './import.staging.js';
 import { IMPORT_CHECK, IMPORT_COMMIT, QualityImportService, type ImportJobPayload } from './import.service.js';
 
 const STAGE = /^quality_(?:stage_|stage_students_|build_i_|build_s_)([0-9a-f]{32})$/;
@@ -36,6 +37,7 @@ export const dropStaleStaging: JobKind<Record<string, never>> = {
     let dropped = 0;
     for (const [job, names] of byJob) {
       if (keep.has(job)) continue;
+      await dropPendingStudents(db, job);
       for (const name of names) {
         await sql`drop table if exists ${sql.table(name)}`.execute(db);
         dropped += 1;
