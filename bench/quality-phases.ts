@@ -15,10 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { pipeline } from 'node:stream/promises';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Database } from '../src/server/db/database.js';
-import { percentile } from './lib.js';
+import { healthProbe, percentile } from './lib.js';
 import { connect } from '../src/server/db/connection.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import type { Caller } from '../src/server/http/actor.js';
@@ -37,29 +36,6 @@ const args = process.argv.slice(2);
 const onPglite = args.includes('--pglite');
 const runs = Number(value('--runs') ?? 1) || 1;
 const admin = process.env.PROFILE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/**
- * The health query every 10 ms until stopped; returns its latencies (ms), sorted. Each is counted
- * from when it was due (10 ms after the last answer), so time the event loop was blocked (PGlite
- * runs a statement synchronously) counts as well as time spent queued for the connection.
- */
-function healthProbe(db: Kysely<Database>) {
-  const ms: number[] = [];
-  let stop = false;
-  const done = (async () => {
-    while (!stop) {
-      const due = performance.now() + 10;
-      await new Promise((r) => setTimeout(r, 10));
-      await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
-      ms.push(performance.now() - due);
-    }
-  })();
-  return async () => {
-    stop = true;
-    await done;
-    return ms.sort((a, b) => a - b);
-  };
-}
 
 async function bareCopy(url: string, csv: string): Promise<number> {
   const c = new pg.Client({ connectionString: url });
