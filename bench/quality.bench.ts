@@ -329,7 +329,7 @@ const figure = (name: string, t: Timed, target: number, floorS: number, rows = R
           // what /api/health runs, in the same process: PGlite has one connection, run synchronously
           name: `${name}: health query p99 during the commit`,
           value: round(percentile(t.health.during, 99)),
-          unit: 'ms',
+          unit: 'ms' as const,
           target: 500,
           pass: percentile(t.health.during, 99) < 500,
           detail: {
