@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../src/server/db/database.js';
 import { SESSION_COOKIE } from '../src/server/modules/auth/auth.service.js';
 import type { FastifyInstance } from 'fastify';
 import type { Db, DbHandle } from '../src/server/db/connection.js';
@@ -233,4 +235,27 @@ export async function signIn(baseUrl: string, password: string, username: string
     .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
   if (!res.ok || !token) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
   return token;
+}
+
+/**
+ * The health query every 10 ms until stopped; returns its latencies (ms), sorted. Each is counted
+ * from when it was due (10 ms after the last answer), so time the event loop was blocked (PGlite
+ * runs a statement synchronously) counts as well as time spent queued for the connection.
+ */
+export function healthProbe(db: Kysely<Database>) {
+  const ms: number[] = [];
+  let stop = false;
+  const done = (async () => {
+    while (!stop) {
+      const due = performance.now() + 10;
+      await new Promise((r) => setTimeout(r, 10));
+      await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+      ms.push(performance.now() - due);
+    }
+  })();
+  return async () => {
+    stop = true;
+    await done;
+    return ms.sort((a, b) => a - b);
+  };
 }

@@ -3,13 +3,21 @@
  * PostgreSQL database (`--pg`, default) or PGlite (`--pglite`). For working on the import's speed;
  * the benchmark (`npm run bench -- --only quality`) is the figure of record.
  *
- *   npx tsx bench/quality-phases.ts [--pglite] [--runs 2]
+ * Also printed: a bare COPY of the same file into an unindexed unlogged table (PostgreSQL, the
+ * floor), and the health query's (`select 1`, what /api/health runs) p99 while the commit runs,
+ * over its p99 alone in the same process (PGlite has one connection: a long statement or
+ * transaction makes it wait).
+ *
+ *   npx tsx bench/quality-phases.ts [--pglite] [--runs 2] [--students 60000]
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import { healthProbe, percentile } from './lib.js';
 import { connect } from '../src/server/db/connection.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import type { Caller } from '../src/server/http/actor.js';
@@ -18,12 +26,33 @@ import { loadRegions } from '../src/server/modules/registry/regions.service.js';
 import { DiskStorage } from '../src/server/storage/blob-storage.js';
 
 const SCHOOLS = 200;
-const STUDENTS = 200_000;
+const value = (flag: string) => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const STUDENTS = Number(value('--students') ?? 200_000);
 const SUBJECTS = ['chinese', 'math', 'english', 'science', 'politics'];
 const args = process.argv.slice(2);
 const onPglite = args.includes('--pglite');
-const runs = Number(args[args.indexOf('--runs') + 1] ?? 1) || 1;
+const runs = Number(value('--runs') ?? 1) || 1;
 const admin = process.env.PROFILE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function bareCopy(url: string, csv: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('create unlogged table bench_bare_copy (school text, cls text, k text, subject text, score numeric)');
+    const t0 = performance.now();
+    await pipeline(
+      fs.createReadStream(csv),
+      c.query(copyFrom('copy bench_bare_copy from stdin with (format csv, header true)')),
+    );
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await c.query('drop table if exists bench_bare_copy');
+    await c.end();
+  }
+}
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gj-phases-'));
@@ -144,6 +173,10 @@ async function main() {
       .insertInto('quality_exam_schools')
       .values(schools.map((s) => ({ exam_id: exam.id, school_id: s.id })))
       .execute();
+    const floorS = url ? await bareCopy(url, csv) : NaN;
+    const alone = healthProbe(db);
+    await new Promise((r) => setTimeout(r, 2000));
+    const healthAlone = await alone();
     phases.length = 0;
     const t0 = performance.now();
     const up = await service.upload(caller, exam.id, 'student', 'scores.csv', fs.createReadStream(csv), undefined, {
@@ -154,13 +187,29 @@ async function main() {
     if (checked.status !== 'checked')
       throw new Error(`check ended ${checked.status} ${JSON.stringify(checked.errors.slice(0, 3))}`);
     await service.claim(caller, up.id, { queue: false });
+    const during = healthProbe(db);
     const done = await service.commit(caller, up.id);
     const t2 = performance.now();
+    const healthDuring = await during();
     if (done.status !== 'committed') throw new Error(`commit ended ${done.status}`);
     console.log(
       `run ${run} on ${dbh.kind}: check ${((t1 - t0) / 1000).toFixed(2)} s, commit ${((t2 - t1) / 1000).toFixed(2)} s, total ${((t2 - t0) / 1000).toFixed(2)} s`,
     );
-    for (const [p, ms] of phases) console.log(`  ${p.padEnd(40)} ${(ms / 1000).toFixed(2)} s`);
+    for (const [p, ms] of phases) console.log(`  ${p.padEnd(48)} ${(ms / 1000).toFixed(2)} s`);
+    if (url)
+      console.log(
+        `  bare COPY of the file ${floorS.toFixed(2)} s; import ${((t2 - t0) / 1000 / floorS).toFixed(1)}× it (check ${((t1 - t0) / 1000 / floorS).toFixed(1)}×, commit ${((t2 - t1) / 1000 / floorS).toFixed(1)}×)`,
+      );
+    const p99 = (ms: number[]) => percentile(ms, 99);
+    console.log(
+      `  health query p99 alone ${p99(healthAlone).toFixed(1)} ms (n ${healthAlone.length}); during the commit ${p99(healthDuring).toFixed(1)} ms (max ${healthDuring.at(-1)!.toFixed(0)} ms, n ${healthDuring.length}), ${(p99(healthDuring) / p99(healthAlone)).toFixed(1)}× alone`,
+    );
+    console.log(
+      `  load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   }
   await dbh.close();
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { listTotal, pageTotals } from '../../db/totals.js';
+import { notPending } from './import.staging.js';
 import { paged } from '../../db/paging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
@@ -148,7 +149,8 @@ export class ClassesService {
     let base = this.db
       .selectFrom('quality_students as st')
       .leftJoin('quality_student_identities as i', 'i.student_id', 'st.id')
-      .where('st.school_id', '=', schoolId);
+      .where('st.school_id', '=', schoolId)
+      .where(notPending);
     if (q.classId)
       base = base.where(
         'st.id',

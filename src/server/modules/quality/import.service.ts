@@ -28,7 +28,10 @@ import {
   type ScoreRecord,
 } from './import.rules.js';
 import {
+  buildIdsTable,
+  buildScoresTable,
   createStage,
+  dropBuild,
   dropStage,
   openStageWriter,
   scratchTable,
@@ -38,12 +41,27 @@ import {
 import { jobNotFound, outOfScope } from './quality.errors.js';
 import { qualityPolicy } from './quality.policy.js';
 import type { QualityJobRow } from './quality.tables.js';
-import { lockExamScores, openExamScores, SCORE_TABLE_COLUMNS, writeExamScores } from './score-partitions.js';
+import {
+  attachBuiltScores,
+  createBuiltScores,
+  indexBuiltScores,
+  lockExamScores,
+  openExamScores,
+  SCORE_TABLE_COLUMNS,
+  scoresAttached,
+  writeExamScores,
+} from './score-partitions.js';
 
 /** Rows between progress updates (and turns of the event loop). */
 const PROGRESS_EVERY = 25_000;
 /** Rows per insert statement when committing, so the event loop gets a turn between them. */
 const COMMIT_CHUNK = 500_000;
+/**
+ * On PGlite, where every other request waits for the statement running: a few tens of ms of work
+ * per chunk with the partition's indexes kept up to date (the file's students go a fifth as many
+ * at a time: five subjects a student).
+ */
+const PGLITE_COMMIT_CHUNK = 4_000;
 const PREVIEW_ERRORS = 200;
 
 /** What a check or commit job carries: the import, and who asked (the job acts and audits as them). */
@@ -85,6 +103,11 @@ type Db = Kysely<Database>;
  * progress poll answers without waiting.
  */
 export class QualityImportService {
+  /** Score rows per chunk of a commit (tests set it small to see several chunks). */
+  commitChunkRows: number | undefined;
+  private get chunkRows() {
+    return this.commitChunkRows ?? (this.dbh.kind === 'pglite' ? PGLITE_COMMIT_CHUNK : COMMIT_CHUNK);
+  }
   /** Optional timing of the phases (the benchmark reports them). */
   onPhase: ((phase: string, ms: number) => void) | undefined;
 
@@ -507,7 +530,14 @@ export class QualityImportService {
           .execute();
       await yieldToEventLoop();
     };
+    // a first import into an exam builds its partition before the transaction (buildScores)
+    const builds = level === 'student' && !(await scoresAttached(this.db, job.exam_id));
     try {
+      await dropBuild(this.dbh, jobId); // what an attempt cut short left
+      const built = builds
+        ? await this.timed('commit: build the partition, in chunks', () => this.buildScores(job, progress))
+        : null;
+      const txStarted = performance.now();
       await this.db.transaction().execute(async (tx) => {
         await this.sortMemory(tx);
         // one commit per exam at a time: the re-check below then sees what the other one wrote
@@ -524,64 +554,18 @@ export class QualityImportService {
           this.conflictChecks(jobId, job.exam_id, caller.actor, tx),
         );
         if (conflicts) throw new RowsChanged();
-        const count = await sql<{ n: number }>`select count(*)::int as n from ${stage}`.execute(tx);
-        const n = count.rows[0]!.n;
+        // (a built partition has counted the staged rows already, outside the transaction)
+        const n = built ?? (await sql<{ n: number }>`select count(*)::int as n from ${stage}`.execute(tx)).rows[0]!.n;
         // what the check staged must all be there (a PostgreSQL server's crash empties unlogged tables)
         if (job.rows_staged !== null && n !== job.rows_staged) throw new StagingLost();
         const t0 = performance.now();
-        await this.writeStudents(tx, jobId);
-        await sql`insert into quality_student_identities (student_id, name, id_number)
-          select st.id, f.student_name, f.id_number from ${students} f join quality_students st on st.student_key = f.student_key
-          where f.student_name is not null or f.id_number is not null
-          on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
-            id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(
-          tx,
-        );
-        // the file's students with their ids: the scores join this, not the whole students table
-        await sql`create temp table quality_import_ids on commit drop as
-          select f.student_key, st.id as student_id from ${students} f join quality_students st on st.student_key = f.student_key`.execute(
-          tx,
-        );
-        await sql`analyze quality_import_ids`.execute(tx);
-        this.onPhase?.('commit: students and identities', performance.now() - t0);
-        const t1 = performance.now();
-        // the staging table in a few runs of its pages (it was written in file order), so the
-        // progress bar moves between them; a TID range scan reads each run and nothing else
-        const pages = await sql<{
-          n: number;
-        }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(
-          tx,
-        );
-        const runs = pageRuns(pages.rows[0]!.n, Math.ceil(n / COMMIT_CHUNK));
-        let done = 0;
-        if (level === 'student') {
-          const scores = await openExamScores(tx, job.exam_id);
-          for (const run of runs) {
-            const r = await sql`insert into ${scores.target} (${SCORE_TABLE_COLUMNS})
-              select ${job.exam_id}, s.exam_subject_id, m.student_id, s.school_id, s.class_id, s.score
-              from ${stage} s join quality_import_ids m on m.student_key = s.student_key where ${run}`.execute(tx);
-            done += Number(r.numAffectedRows ?? 0n);
-            await progress(done);
-          }
-          await scores.finish();
-        } else {
-          for (const run of runs) {
-            const r = await sql`insert into quality_item_scores (exam_item_id, student_id, score)
-              select s.exam_item_id, m.student_id, s.score from ${stage} s join quality_import_ids m on m.student_key = s.student_key
-              where ${run}`.execute(tx);
-            done += Number(r.numAffectedRows ?? 0n);
-            await progress(done);
-          }
-          // the subject score of an item-level sheet is the sum of its items
-          await writeExamScores(
-            tx,
-            job.exam_id,
-            sql`select ${job.exam_id}, s.exam_subject_id, m.student_id, min(s.school_id), min(s.class_id), sum(s.score)
-            from ${stage} s join quality_import_ids m on m.student_key = s.student_key
-            group by s.exam_subject_id, m.student_id`,
-          );
-        }
-        this.onPhase?.('commit: scores', performance.now() - t1);
+        if (builds) {
+          await this.writeStudentsWithIds(tx, jobId);
+          this.onPhase?.('commit:   students (in the transaction)', performance.now() - t0);
+          await attachBuiltScores(tx, job.exam_id, buildScoresTable(jobId));
+          await sql`drop table ${sql.table(buildIdsTable(jobId))}`.execute(tx);
+          this.onPhase?.('commit: students and attach (the transaction)', performance.now() - t0);
+        } else await this.writeInTransaction(tx, job, n, progress);
         await sql`drop table ${students}`.execute(tx);
         await sql`drop table ${stage}`.execute(tx);
         await recordAudit(tx, caller, {
@@ -602,7 +586,10 @@ export class QualityImportService {
           .where('id', '=', jobId)
           .execute();
       });
+      this.onPhase?.('commit: the transaction, begin to commit', performance.now() - txStarted);
     } catch (e) {
+      // nothing of a partition built outside the transaction may stay: it goes with any failure
+      await dropBuild(this.dbh, jobId).catch(() => undefined);
       if (e instanceof RowsChanged) {
         // the database changed since the preview: record the conflicts (outside the rolled-back transaction)
         await this.db.deleteFrom('quality_import_errors').where('job_id', '=', jobId).execute();
@@ -639,6 +626,161 @@ export class QualityImportService {
       localProgress.delete(jobId);
     }
     return this.get(caller.actor, jobId);
+  }
+
+  /**
+   * Into an exam that has scores already (or an item-level sheet): students, identities and
+   * scores inside the commit's transaction.
+   */
+  private async writeInTransaction(tx: Db, job: QualityJobRow, n: number, progress: (rows: number) => Promise<void>) {
+    const jobId = job.id;
+    const level = job.level as ImportLevel;
+    const stage = sql.table(stageTable(jobId));
+    const students = sql.table(stageStudentsTable(jobId));
+    const t0 = performance.now();
+    await this.writeStudents(tx, jobId);
+    await sql`insert into quality_student_identities (student_id, name, id_number)
+          select st.id, f.student_name, f.id_number from ${students} f join quality_students st on st.student_key = f.student_key
+          where f.student_name is not null or f.id_number is not null
+          on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
+            id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(
+      tx,
+    );
+    // the file's students with their ids: the scores join this, not the whole students table
+    await sql`create temp table quality_import_ids on commit drop as
+          select f.student_key, st.id as student_id from ${students} f join quality_students st on st.student_key = f.student_key`.execute(
+      tx,
+    );
+    await sql`analyze quality_import_ids`.execute(tx);
+    this.onPhase?.('commit: students and identities', performance.now() - t0);
+    const t1 = performance.now();
+    // the staging table in a few runs of its pages (it was written in file order), so the
+    // progress bar moves between them; a TID range scan reads each run and nothing else
+    const pages = await sql<{
+      n: number;
+    }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(
+      tx,
+    );
+    const runs = pageRuns(pages.rows[0]!.n, Math.ceil(n / this.chunkRows));
+    let done = 0;
+    if (level === 'student') {
+      const scores = await openExamScores(tx, job.exam_id);
+      for (const run of runs) {
+        const r = await sql`insert into ${scores.target} (${SCORE_TABLE_COLUMNS})
+              select ${job.exam_id}, s.exam_subject_id, m.student_id, s.school_id, s.class_id, s.score
+              from ${stage} s join quality_import_ids m on m.student_key = s.student_key where ${run}`.execute(tx);
+        done += Number(r.numAffectedRows ?? 0n);
+        await progress(done);
+      }
+      await scores.finish();
+    } else {
+      for (const run of runs) {
+        const r = await sql`insert into quality_item_scores (exam_item_id, student_id, score)
+              select s.exam_item_id, m.student_id, s.score from ${stage} s join quality_import_ids m on m.student_key = s.student_key
+              where ${run}`.execute(tx);
+        done += Number(r.numAffectedRows ?? 0n);
+        await progress(done);
+      }
+      // the subject score of an item-level sheet is the sum of its items
+      await writeExamScores(
+        tx,
+        job.exam_id,
+        sql`select ${job.exam_id}, s.exam_subject_id, m.student_id, min(s.school_id), min(s.class_id), sum(s.score)
+            from ${stage} s join quality_import_ids m on m.student_key = s.student_key
+            group by s.exam_subject_id, m.student_id`,
+      );
+    }
+    this.onPhase?.('commit: scores', performance.now() - t1);
+  }
+
+  /**
+   * A first import into an exam, outside any transaction: the file's students with their ids (an
+   * existing student's, or one drawn now from the students' sequence for a new one), the new
+   * students (pending: invisible until the transaction), then the exam's partition as a detached table, filled in
+   * chunks with a turn of the event loop and a progress report between them. Nobody sees any of it
+   * until the transaction attaches it; a failure drops it (commit's catch, dropStage). PGlite has
+   * one connection: between chunks other requests get it. There the indexes come first, so no
+   * single statement is long; on PostgreSQL they are built after the rows, which costs less.
+   */
+  private async buildScores(job: QualityJobRow, progress: (rows: number) => Promise<void>): Promise<number> {
+    const jobId = job.id;
+    const stage = sql.table(stageTable(jobId));
+    const students = sql.table(stageStudentsTable(jobId));
+    const ids = sql.table(buildIdsTable(jobId));
+    const name = buildScoresTable(jobId);
+    const pglite = this.dbh.kind === 'pglite';
+    const pagesOf = async (table: string) =>
+      (
+        await sql<{
+          n: number;
+        }>`select (pg_relation_size(${table}::regclass) / current_setting('block_size')::int)::int as n`.execute(
+          this.db,
+        )
+      ).rows[0]!.n;
+    await sql`create ${scratchTable(this.dbh)} ${ids} (student_key text collate "C" primary key, student_id integer not null,
+      is_new boolean not null, moved boolean not null, school_id integer not null, student_name text, id_number text)`.execute(
+      this.db,
+    );
+    const rows = job.rows_staged ?? 0;
+    const studentRuns = pageRuns(await pagesOf(stageStudentsTable(jobId)), Math.ceil(rows / this.chunkRows));
+    for (const run of studentRuns) {
+      await sql`insert into ${ids}
+        select s.student_key, coalesce(st.id, nextval(pg_get_serial_sequence('quality_students', 'id')))::int,
+          st.id is null, coalesce(st.school_id <> s.school_id, false), s.school_id, s.student_name, s.id_number
+        from ${students} s left join quality_students st on st.student_key = s.student_key where ${run}`.execute(
+        this.db,
+      );
+      await progress(0);
+    }
+    await sql`analyze ${ids}`.execute(this.db);
+    // new students in chunks too, each with its pending row in the same statement: nobody sees them
+    // until the transaction deletes those rows
+    const newRuns = pageRuns(await pagesOf(buildIdsTable(jobId)), Math.ceil(rows / this.chunkRows));
+    for (const run of newRuns) {
+      await sql`with s as (select * from ${ids} s where s.is_new and ${run}),
+          p as (insert into quality_students_pending (job_id, student_id) select ${jobId}, student_id from s)
+        insert into quality_students (id, student_key, school_id) overriding system value
+        select student_id, student_key, school_id from s order by student_key`.execute(this.db);
+      await progress(0);
+    }
+    await createBuiltScores(this.db, job.exam_id, name);
+    if (pglite) await indexBuiltScores(this.db, name);
+    let done = 0;
+    for (const run of pageRuns(await pagesOf(stageTable(jobId)), Math.ceil(rows / this.chunkRows))) {
+      const r = await sql`insert into ${sql.table(name)} (${SCORE_TABLE_COLUMNS})
+        select ${job.exam_id}, s.exam_subject_id, m.student_id, s.school_id, s.class_id, s.score
+        from ${stage} s join ${ids} m on m.student_key = s.student_key where ${run}`.execute(this.db);
+      done += Number(r.numAffectedRows ?? 0n);
+      await progress(done);
+    }
+    // every checked row has its student: fewer means the staging lost rows (a server crash empties unlogged tables)
+    if (job.rows_staged !== null && done !== job.rows_staged) throw new StagingLost();
+    if (!pglite)
+      await this.db.transaction().execute(async (tx) => {
+        await this.sortMemory(tx);
+        await indexBuiltScores(tx, name);
+      });
+    // the planner's statistics of the new table, or the first reports guess it holds a few rows
+    await sql`analyze ${sql.table(name)}`.execute(this.db);
+    return done;
+  }
+
+  /**
+   * The file's students as buildScores left them, in the transaction: its new students become
+   * visible (their pending rows go), transfers move school, identities are written.
+   */
+  private async writeStudentsWithIds(tx: Db, jobId: string) {
+    const ids = sql.table(buildIdsTable(jobId));
+    // the new students (inserted by buildScores) become visible, with any of the file's students
+    // another unfinished import had inserted
+    await sql`delete from quality_students_pending p where p.job_id = ${jobId}
+      or p.student_id in (select student_id from ${ids} where not is_new)`.execute(tx);
+    await sql`update quality_students st set school_id = m.school_id, updated_at = now()
+      from ${ids} m where m.moved and st.id = m.student_id and st.school_id <> m.school_id`.execute(tx);
+    await sql`insert into quality_student_identities (student_id, name, id_number)
+      select student_id, student_name, id_number from ${ids} where student_name is not null or id_number is not null
+      on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
+        id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(tx);
   }
 
   /** A line for the user on a job still under way (a retry, say). */

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DbHandle } from '../../db/connection.js';
 import type { ScoreRecord } from './import.rules.js';
@@ -28,6 +29,35 @@ export function stageStudentsTable(jobId: string): string {
  */
 export const scratchTable = (dbh: DbHandle) => sql.raw(dbh.kind === 'pglite' ? 'table' : 'unlogged table');
 
+/**
+ * What a commit builds outside its transaction (see import.service.ts commit): the file's students
+ * with their ids (`_i_`), and the exam's new partition before it is attached (`_s_`).
+ */
+export const buildIdsTable = (jobId: string) => stageTable(jobId).replace('quality_stage_', 'quality_build_i_');
+export const buildScoresTable = (jobId: string) => stageTable(jobId).replace('quality_stage_', 'quality_build_s_');
+
+/** For reads of quality_students (alias `st`): not a student an import is still committing. */
+export const notPending = sql<boolean>`not exists (select 1 from quality_students_pending p where p.student_id = st.id)`;
+
+/**
+ * Takes back the students an unfinished commit inserted: those still pending for it that no other
+ * import is committing and that have no scores.
+ */
+export async function dropPendingStudents(db: Kysely<Database>, jobId: string) {
+  await sql`with gone as (delete from quality_students_pending where job_id = ${jobId} returning student_id)
+    delete from quality_students st using gone g where st.id = g.student_id
+      and not exists (select 1 from quality_students_pending p where p.student_id = st.id and p.job_id <> ${jobId})
+      and not exists (select 1 from quality_scores q where q.student_id = st.id)
+      and not exists (select 1 from quality_item_scores q where q.student_id = st.id)`.execute(db);
+}
+
+export async function dropBuild(dbh: DbHandle, jobId: string) {
+  await dropPendingStudents(dbh.db, jobId);
+  await sql`drop table if exists ${sql.table(buildIdsTable(jobId))}, ${sql.table(buildScoresTable(jobId))}`.execute(
+    dbh.db,
+  );
+}
+
 export async function createStage(dbh: DbHandle, jobId: string) {
   await sql`create ${scratchTable(dbh)} ${sql.table(stageTable(jobId))} (
     row_no integer not null, school_id integer not null, class_id integer not null, student_key text collate "C" not null,
@@ -36,6 +66,7 @@ export async function createStage(dbh: DbHandle, jobId: string) {
 }
 
 export async function dropStage(dbh: DbHandle, jobId: string) {
+  await dropBuild(dbh, jobId);
   await sql`drop table if exists ${sql.table(stageTable(jobId))}, ${sql.table(stageStudentsTable(jobId))}`.execute(
     dbh.db,
   );

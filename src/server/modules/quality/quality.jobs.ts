@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { JobKind, JobSchedule } from '../../contracts/job.js';
 import type { Db } from '../../db/connection.js';
 import { notifierOf, type Notifier } from '../../contracts/notify.js';
+import { dropPendingStudents } from './import.staging.js';
 import { IMPORT_CHECK, IMPORT_COMMIT, QualityImportService, type ImportJobPayload } from './import.service.js';
 
-const STAGE = /^quality_stage_(?:students_)?([0-9a-f]{32})$/;
+const STAGE = /^quality_(?:stage_|stage_students_|build_i_|build_s_)([0-9a-f]{32})$/;
 const uuidOf = (hex: string) =>
   `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 
@@ -19,7 +20,8 @@ export const dropStaleStaging: JobKind<Record<string, never>> = {
   timeoutSeconds: 600,
   async run(_p, { db, config }) {
     const tables = await sql<{ name: string }>`select tablename as name from pg_tables
-      where schemaname = current_schema() and tablename like 'quality\\_stage\\_%'`.execute(db);
+      where schemaname = current_schema()
+        and (tablename like 'quality\\_stage\\_%' or tablename like 'quality\\_build\\_%')`.execute(db);
     const byJob = new Map<string, string[]>();
     for (const t of tables.rows) {
       const hex = STAGE.exec(t.name)?.[1];
@@ -35,6 +37,7 @@ export const dropStaleStaging: JobKind<Record<string, never>> = {
     let dropped = 0;
     for (const [job, names] of byJob) {
       if (keep.has(job)) continue;
+      await dropPendingStudents(db, job);
       for (const name of names) {
         await sql`drop table if exists ${sql.table(name)}`.execute(db);
         dropped += 1;

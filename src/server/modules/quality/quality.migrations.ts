@@ -228,4 +228,14 @@ export const qualityMigrations: Record<string, Migration> = {
       );
     },
   },
+  /**
+   * Students an import is committing, not yet visible (docs/quality-import.md): a first import
+   * inserts its new students in chunks before its short transaction, which deletes their rows
+   * here. The student list and report skip students with a row here.
+   */
+  '20261205_1930_scores_pending_students': {
+    async up(db: Kysely<unknown>) {
+      await sql`create table quality_students_pending (job_id text not null, student_id integer not null)`.execute(db);
+    },
+  },
 };

@@ -1,3 +1,4 @@
+import { notPending } from './import.staging.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
@@ -218,6 +219,7 @@ export class QualityReportService {
       .leftJoin('quality_student_identities as i', 'i.student_id', 'st.id')
       .select(['st.id', 'st.student_key', 'st.school_id', 'i.name', 'i.id_number'])
       .where('st.id', '=', studentId)
+      .where(notPending)
       .executeTakeFirst();
     if (!st) throw studentNotFound(studentId);
     if (st.school_id !== schoolId) throw outOfScope('只能查看本校学生', "You can only see your own school's students");

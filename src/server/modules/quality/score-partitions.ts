@@ -107,6 +107,47 @@ export async function openExamScores(db: Db, examId: number): Promise<ExamScores
   };
 }
 
+/**
+ * A table built outside the transaction to become an exam's partition (the import's chunked
+ * commit): shaped like quality_scores, with the CHECK that lets ATTACH skip its scan. Not visible
+ * to any reader until attachBuiltScores.
+ */
+export async function createBuiltScores(db: Db, examId: number, name: string) {
+  await sql`create table ${sql.table(name)} (like quality_scores including defaults including constraints)`.execute(db);
+  await sql`alter table ${sql.table(name)} add constraint ${sql.raw(`${name}_exam_check`)} check (exam_id = ${sql.lit(examId)})`.execute(
+    db,
+  );
+}
+
+/** The parent's indexes on a built table, so ATTACH adopts them instead of building its own. */
+export async function indexBuiltScores(db: Db, name: string) {
+  const table = sql.table(name);
+  await sql`alter table ${table} add constraint ${sql.raw(`${name}_pkey`)} primary key (exam_subject_id, student_id, exam_id)`.execute(
+    db,
+  );
+  await sql`create index ${sql.raw(`${name}_class_idx`)} on ${table} (class_id, exam_subject_id)`.execute(db);
+  await sql`create index ${sql.raw(`${name}_student_idx`)} on ${table} (student_id)`.execute(db);
+}
+
+/**
+ * Makes a built, indexed table the exam's partition: renamed (with its indexes and CHECK) to the
+ * partition's names and attached; catalog work only, so the transaction doing it stays short.
+ * Expects the exam's lock held and no partition attached.
+ */
+export async function attachBuiltScores(db: Db, examId: number, name: string) {
+  const part = scorePartition(examId);
+  if (await attached(db, examId)) throw new Error(`exam ${examId} got a score partition meanwhile`);
+  await sql`alter table ${sql.table(name)} rename to ${sql.raw(part)}`.execute(db);
+  await sql`alter table ${sql.table(part)} rename constraint ${sql.raw(`${name}_exam_check`)} to ${sql.raw(`${part}_exam_check`)}`.execute(
+    db,
+  );
+  for (const suffix of ['pkey', 'class_idx', 'student_idx'])
+    await sql`alter index ${sql.raw(`${name}_${suffix}`)} rename to ${sql.raw(`${part}_${suffix}`)}`.execute(db);
+  await attach(db, examId);
+}
+
+export const scoresAttached = attached;
+
 /** Writes a query's rows (the columns of ExamScoresWriter.target) as the exam's scores; returns how many. */
 export async function writeExamScores(db: Db, examId: number, rows: RawBuilder<unknown>): Promise<number> {
   const writer = await openExamScores(db, examId);
