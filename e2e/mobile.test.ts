@@ -129,8 +129,8 @@ const overflow = () =>
 
 /**
  * What of the page's content sticks out past the screen's right edge (and is cut off or scrolls the
- * page), outside any box that scrolls on its own such as a wide table's scroller; and how wide the
- * content area is (the fixed sider left it ~140 px).
+ * page), outside any box that scrolls or clips on its own (a wide table's scroller, the tabs' bar with
+ * its 更多 menu); and how wide the content area is (the fixed sider left it ~140 px).
  */
 const clipped = () =>
   page.evaluate<{ content: number; out: string[] }>(`(() => {
@@ -143,7 +143,7 @@ const clipped = () =>
       let p = el.parentElement, boxed = false;
       for (; p && p !== root; p = p.parentElement) {
         const o = getComputedStyle(p).overflowX;
-        if (o === 'auto' || o === 'scroll') { boxed = true; break; }
+        if (o !== 'visible') { boxed = true; break; }
       }
       if (!boxed) out.push(el.tagName.toLowerCase() + '.' + String(el.className).split(' ')[0] + ' ' + Math.round(r.right));
     }
@@ -158,7 +158,7 @@ async function checkPages(role: string, paths: string[]) {
     const o = await overflow();
     if (o.html > 0 || o.body > 0) wide.push(`${p}: +${Math.max(o.html, o.body)}px`);
     const c = await clipped();
-    if (c.content < 360) wide.push(`${p}: content ${c.content}px wide`);
+    if (c.content < 320) wide.push(`${p}: content ${c.content}px wide`);
     if (c.out.length) wide.push(`${p}: ${c.out.join(', ')}`);
     await page.screenshot({ path: path.join(SCREENSHOTS, `mobile-${role}${p.replace(/[/?=&]+/g, '-')}.png`) });
   }
