@@ -14,6 +14,7 @@ let e: E2E;
 let phone: BrowserContext;
 let page: Page;
 let meetingId: number;
+let communityId: number;
 let names: { community: string; school: string };
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 90_000, interval: 200 });
@@ -84,6 +85,7 @@ beforeAll(async () => {
     place: '实验小学会议室',
   });
   meetingId = m.id;
+  communityId = Number(lead.scope_id);
   const saved = await asLead('PATCH', `/api/v1/meetings/${m.id}/minutes`, {
     body: '# 会议纪要\n一、**同意**英语教师自12月起每周五到成员校走教。\n二、下学期同步课堂每周二开课。',
   });
@@ -150,19 +152,26 @@ const clipped = () =>
     return { content: Math.round(root.getBoundingClientRect().width), out: out.slice(0, 3) };
   })()`);
 
+/** The page on screen: what of it is wider than the phone, if anything (and a screenshot). */
+async function problems(name: string): Promise<string[]> {
+  await settled();
+  const found: string[] = [];
+  const o = await overflow();
+  if (o.html > 0 || o.body > 0) found.push(`${name}: +${Math.max(o.html, o.body)}px`);
+  const c = await clipped();
+  if (c.content < 320) found.push(`${name}: content ${c.content}px wide`);
+  if (c.out.length) found.push(`${name}: ${c.out.join(', ')}`);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `mobile-${name.replace(/[/?=&]+/g, '-')}.png`) });
+  return found;
+}
+
 async function checkPages(role: string, paths: string[]) {
   const wide: string[] = [];
   for (const p of paths) {
     await page.goto(p);
-    await settled();
-    const o = await overflow();
-    if (o.html > 0 || o.body > 0) wide.push(`${p}: +${Math.max(o.html, o.body)}px`);
-    const c = await clipped();
-    if (c.content < 320) wide.push(`${p}: content ${c.content}px wide`);
-    if (c.out.length) wide.push(`${p}: ${c.out.join(', ')}`);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `mobile-${role}${p.replace(/[/?=&]+/g, '-')}.png`) });
+    wide.push(...(await problems(`${role}${p}`)));
   }
-  expect(wide).toEqual([]);
+  return wide;
 }
 
 async function pick(testId: string, option: string) {
@@ -176,8 +185,7 @@ async function pick(testId: string, option: string) {
 describe('on a phone (390×844)', () => {
   it('no teacher page scrolls sideways', async () => {
     await signIn('teacher');
-    const resource = await e.ctx.db.selectFrom('resources').select('id').limit(1).executeTakeFirst();
-    await checkPages('teacher', [
+    const wide = await checkPages('teacher', [
       '/',
       '/activities',
       '/activities/calendar',
@@ -186,13 +194,18 @@ describe('on a phone (390×844)', () => {
       '/exchange',
       '/exchange/mentorships',
       '/resources',
-      ...(resource ? [`/resources/${resource.id}`] : []),
       '/shared-courses',
       '/notifications',
       '/teachers',
       '/schools',
       '/communities',
     ]);
+    // a resource the teacher can see, opened from the library (its player or preview)
+    await page.goto('/resources');
+    await page.getByTestId('resource-item').first().locator('a').first().click();
+    await page.getByTestId('resource-detail-title').waitFor();
+    wide.push(...(await problems('teacher-resource-detail')));
+    expect(wide).toEqual([]);
   });
 
   it('opens the menu as a drawer and navigates', async () => {
@@ -225,6 +238,9 @@ describe('on a phone (390×844)', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'mobile-activity-form.png') });
     await page.getByTestId('activity-form-submit').click();
     await poll(() => form.isVisible()).toBe(false);
+    // the saved record opens, and fits the screen too
+    await poll(() => page.getByTestId('activity-detail').textContent()).toContain('手机记录：新课标专题讲座');
+    expect(await problems('teacher-activity-detail')).toEqual([]);
     await poll(async () =>
       Number(
         (
@@ -240,9 +256,29 @@ describe('on a phone (390×844)', () => {
 
   it('no principal or lead page scrolls sideways', async () => {
     await signIn('principal');
-    await checkPages('principal', ['/', '/activities', '/activities/ledger', '/meetings', '/exchange', '/imports']);
+    const wide = await checkPages('principal', [
+      '/',
+      '/activities',
+      '/activities/ledger',
+      '/meetings',
+      '/exchange',
+      '/imports',
+    ]);
     await signIn('lead');
-    await checkPages('lead', ['/', '/activities/plans', '/meetings', '/exchange/due', '/exchange/report']);
+    wide.push(
+      ...(await checkPages('lead', [
+        '/',
+        '/activities/plans',
+        '/activities/calendar',
+        '/activities/calendar?view=week',
+        '/meetings',
+        `/meetings/${meetingId}`,
+        `/communities/${communityId}`,
+        '/exchange/due',
+        '/exchange/report',
+      ])),
+    );
+    expect(wide).toEqual([]);
   });
 
   it('signs the minutes from the phone, seeing the text and its fingerprint', async () => {
