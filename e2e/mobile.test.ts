@@ -208,6 +208,23 @@ describe('on a phone (390×844)', () => {
     expect(wide).toEqual([]);
   });
 
+  it('fits a 360 px wide phone too', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    try {
+      const wide = await checkPages('teacher-360', [
+        '/',
+        '/activities',
+        `/meetings/${meetingId}`,
+        '/exchange',
+        '/resources',
+        '/notifications',
+      ]);
+      expect(wide).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 390, height: 844 });
+    }
+  });
+
   it('opens the menu as a drawer and navigates', async () => {
     await page.goto('/');
     await settled();
