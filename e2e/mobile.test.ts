@@ -323,6 +323,21 @@ describe('on a phone (390×844)', () => {
   });
 });
 
+describe('bureau analysis pages on a phone', () => {
+  it('stay desktop-first but do not make the page scroll sideways', async () => {
+    await signIn('bureau');
+    const wide: string[] = [];
+    for (const p of ['/', '/assessment', '/quality', '/quality/gaps', '/exchange/report']) {
+      await page.goto(p);
+      await settled();
+      const o = await overflow();
+      if (o.html > 0 || o.body > 0) wide.push(`${p}: +${Math.max(o.html, o.body)}px`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `mobile-bureau${p.replace(/\//g, '-')}.png`) });
+    }
+    expect(wide).toEqual([]);
+  });
+});
+
 describe('on a 1440×900 desktop', () => {
   it('shows the last menu item above the collapse bar, and it opens its page', async () => {
     const desk = e.page;
