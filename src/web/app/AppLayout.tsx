@@ -4,10 +4,11 @@ import {
   GlobalOutlined,
   KeyOutlined,
   LogoutOutlined,
+  MenuOutlined,
   SafetyCertificateOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { Button, Dropdown, Flex, Layout, Menu, Spin, Tag, Typography, type MenuProps } from 'antd';
+import { Button, Drawer, Dropdown, Flex, Grid, Layout, Menu, Spin, Tag, Typography, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -20,6 +21,7 @@ import { ChangePasswordModal } from './ChangePasswordModal';
 import { NotificationBell } from './NotificationBell';
 import { SessionsModal } from './SessionsModal';
 import { TotpModal } from './TotpModal';
+import './layout.css';
 import { MENU_GROUPS, modulesFor } from './modules';
 
 const { Header, Sider, Content } = Layout;
@@ -32,6 +34,9 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
+  // below md (a phone) the sider is a drawer opened from the header; the header keeps only icons
+  const phone = Grid.useBreakpoint().md === false;
+  const [navOpen, setNavOpen] = useState(false);
   const [pwdOpen, setPwdOpen] = useState(false);
   const [sessionsOpen, setSessionsOpen] = useState(false);
   const [totpOpen, setTotpOpen] = useState(false);
@@ -46,11 +51,11 @@ export function AppLayout() {
         .filter((m) => m.menu?.group === g)
         .map((m) => ({ key: m.menu!.path, icon: m.menu!.icon, label: t(m.menu!.label) }));
       return children.length
-        ? { type: 'group' as const, key: g, label: collapsed ? null : t(`menuGroup.${g}`), children }
+        ? { type: 'group' as const, key: g, label: collapsed && !phone ? null : t(`menuGroup.${g}`), children }
         : null;
     }).filter((g) => g !== null);
     return [...top, ...groups];
-  }, [modules, t, collapsed]);
+  }, [modules, t, collapsed, phone]);
 
   const selected = useMemo(() => {
     const paths = modules.flatMap((m) => (m.menu ? [m.menu.path] : []));
@@ -61,6 +66,17 @@ export function AppLayout() {
   }, [modules, location.pathname]);
 
   const userMenu: MenuProps['items'] = [
+    // on a phone the header has no room for who is signed in: the menu says it
+    ...(phone && me
+      ? [
+          {
+            key: 'me',
+            disabled: true,
+            label: `${me.displayName} · ${label(ROLE_LABELS, me.role)}${me.scopeName ? ` · ${me.scopeName}` : ''}`,
+          },
+          { type: 'divider' as const },
+        ]
+      : []),
     { key: 'password', icon: <KeyOutlined />, label: t('changePassword') },
     {
       key: 'sessions',
@@ -91,47 +107,85 @@ export function AppLayout() {
       onError: () => void navigate('/login', { replace: true }),
     });
 
+  const menu = (
+    <Menu
+      theme="dark"
+      mode="inline"
+      items={items}
+      selectedKeys={selected}
+      onClick={(e) => {
+        setNavOpen(false);
+        void navigate(e.key);
+      }}
+      data-testid="side-menu"
+    />
+  );
+  const brand = (small: boolean) => (
+    <Flex
+      align="center"
+      justify="center"
+      style={{ height: 56, flex: 'none', color: '#fff', fontWeight: 600, fontSize: small ? 16 : 18, letterSpacing: 2 }}
+    >
+      {small ? '共进' : '共进 Gongjin'}
+    </Flex>
+  );
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Sider
-        theme="dark"
-        collapsible
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        width={208}
-        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
-      >
-        <Flex
-          align="center"
-          justify="center"
-          style={{ height: 56, color: '#fff', fontWeight: 600, fontSize: collapsed ? 16 : 18, letterSpacing: 2 }}
+      {phone ? (
+        <Drawer
+          open={navOpen}
+          onClose={() => setNavOpen(false)}
+          placement="left"
+          size={256}
+          closable={false}
+          styles={{ body: { padding: 0, background: '#001529' } }}
+          data-testid="nav-drawer"
         >
-          {collapsed ? '共进' : '共进 Gongjin'}
-        </Flex>
-        <Menu
+          {brand(false)}
+          {menu}
+        </Drawer>
+      ) : (
+        <Sider
           theme="dark"
-          mode="inline"
-          items={items}
-          selectedKeys={selected}
-          onClick={(e) => void navigate(e.key)}
-          data-testid="side-menu"
-        />
-      </Sider>
-      <Layout>
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          width={208}
+          className="gj-sider"
+          style={{ position: 'sticky', top: 0, height: '100vh' }}
+        >
+          {brand(collapsed)}
+          {/* the menu scrolls on its own, above the collapse bar (the last item was hidden under it) */}
+          <div className="gj-sider-menu">{menu}</div>
+        </Sider>
+      )}
+      <Layout style={{ minWidth: 0 }}>
         <Header
           style={{
             background: '#fff',
-            padding: '0 24px',
+            padding: phone ? '0 8px' : '0 24px',
             borderBottom: '1px solid #f0f0f0',
             height: 56,
             lineHeight: '56px',
           }}
         >
-          <Flex justify="space-between" align="center" style={{ height: '100%' }}>
-            <Typography.Text strong style={{ fontSize: 16 }}>
-              {t('productName')}
-            </Typography.Text>
-            <Flex align="center" gap={16}>
+          <Flex justify="space-between" align="center" gap={8} style={{ height: '100%' }}>
+            <Flex align="center" gap={4} style={{ minWidth: 0 }}>
+              {phone ? (
+                <Button
+                  type="text"
+                  icon={<MenuOutlined />}
+                  aria-label={t('mobile.openMenu')}
+                  onClick={() => setNavOpen(true)}
+                  data-testid="nav-open"
+                />
+              ) : null}
+              <Typography.Text strong ellipsis style={{ fontSize: 16 }}>
+                {phone ? '共进' : t('productName')}
+              </Typography.Text>
+            </Flex>
+            <Flex align="center" gap={phone ? 0 : 16} style={{ flex: 'none' }}>
               {me ? <NotificationBell /> : null}
               <Dropdown
                 menu={{
@@ -142,7 +196,7 @@ export function AppLayout() {
                 }}
               >
                 <Button type="text" icon={<GlobalOutlined />} data-testid="lang-switch">
-                  {i18n.language === 'en-US' ? 'English' : '中文'}
+                  {phone ? null : i18n.language === 'en-US' ? 'English' : '中文'}
                 </Button>
               </Dropdown>
               {me ? (
@@ -153,17 +207,21 @@ export function AppLayout() {
                       if (e.key === 'logout') doLogout();
                       else if (e.key === 'sessions') setSessionsOpen(true);
                       else if (e.key === 'totp') setTotpOpen(true);
-                      else setPwdOpen(true);
+                      else if (e.key === 'password') setPwdOpen(true);
                     },
                   }}
                 >
-                  <Button type="text" data-testid="user-menu">
+                  <Button type="text" data-testid="user-menu" aria-label={me.displayName}>
                     <UserOutlined />
-                    <span>{me.displayName}</span>
-                    <Tag color="blue" style={{ marginInlineEnd: 0 }}>
-                      {label(ROLE_LABELS, me.role)}
-                    </Tag>
-                    {me.scopeName ? <Typography.Text type="secondary">{me.scopeName}</Typography.Text> : null}
+                    {phone ? null : (
+                      <>
+                        <span>{me.displayName}</span>
+                        <Tag color="blue" style={{ marginInlineEnd: 0 }}>
+                          {label(ROLE_LABELS, me.role)}
+                        </Tag>
+                        {me.scopeName ? <Typography.Text type="secondary">{me.scopeName}</Typography.Text> : null}
+                      </>
+                    )}
                     <DownOutlined />
                   </Button>
                 </Dropdown>
@@ -171,8 +229,15 @@ export function AppLayout() {
             </Flex>
           </Flex>
         </Header>
-        <Content style={{ margin: 16 }}>
-          <div style={{ background: '#fff', padding: 24, borderRadius: 8, minHeight: 'calc(100vh - 88px)' }}>
+        <Content style={{ margin: phone ? 8 : 16 }}>
+          <div
+            style={{
+              background: '#fff',
+              padding: phone ? 12 : 24,
+              borderRadius: 8,
+              minHeight: phone ? 'calc(100vh - 72px)' : 'calc(100vh - 88px)',
+            }}
+          >
             <Suspense
               fallback={
                 <Flex justify="center" style={{ padding: 48 }}>

@@ -25,7 +25,7 @@ export function NotificationBell() {
   };
 
   const content = (
-    <div style={{ width: 360 }} data-testid="notification-list">
+    <div style={{ width: 'min(360px, calc(100vw - 24px))' }} data-testid="notification-list">
       {data?.items.length ? (
         <List
           size="small"

@@ -1,4 +1,4 @@
-import { Button, Drawer, Flex, Form, type FormInstance } from 'antd';
+import { Button, Drawer, Flex, Form, Grid, type FormInstance } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { applyServerErrors } from './serverErrors';
@@ -34,6 +34,8 @@ export function FormDrawer<T extends object>({
   const { t } = useTranslation();
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  // on a phone the drawer takes the whole width (a 720 px drawer opened off-screen)
+  const phone = Grid.useBreakpoint().md === false;
   useEffect(() => {
     if (open) {
       setErrors([]);
@@ -66,7 +68,7 @@ export function FormDrawer<T extends object>({
     <Drawer
       open={open}
       title={title}
-      size={width}
+      size={phone ? '100%' : width}
       onClose={onClose}
       forceRender
       footer={

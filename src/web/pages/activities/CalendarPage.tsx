@@ -1,5 +1,5 @@
 import { WarningOutlined } from '@ant-design/icons';
-import { Alert, Button, Calendar, Card, Col, Empty, Row, Segmented, Space, Tag, Tooltip } from 'antd';
+import { Alert, Button, Calendar, Card, Col, Empty, Grid, Row, Segmented, Space, Tag, Tooltip } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -22,7 +22,9 @@ export default function CalendarPage() {
   const own = useOwnCommunityId();
   const communityId = state.communityId ? Number(state.communityId) : state.schoolId ? undefined : own;
   const schoolId = state.schoolId ? Number(state.schoolId) : undefined;
-  const view = state.view === 'week' ? 'week' : 'month';
+  // a phone opens on the week (a month grid leaves each day a finger wide); the URL still decides
+  const phone = Grid.useBreakpoint().md === false;
+  const view = (state.view ?? (phone ? 'week' : 'month')) === 'week' ? 'week' : 'month';
   // calendar days are Beijing days whatever the device's zone: today and each class's day and time
   const anchor = dayjs(state.date ?? todayShanghai());
   const [openId, setOpenId] = useState<number>();

@@ -57,7 +57,12 @@ export function MinutesTab({ meeting }: { meeting: MeetingDetail }) {
             {label(MINUTES_STATUS_LABELS, cur.status)}
           </Tag>
           <Typography.Text>{t('revisionN', { n: cur.revision })}</Typography.Text>
-          <Typography.Text type="secondary" copyable={{ text: cur.sha256, icon: <CopyOutlined /> }} title={cur.sha256}>
+          <Typography.Text
+            type="secondary"
+            copyable={{ text: cur.sha256, icon: <CopyOutlined /> }}
+            title={cur.sha256}
+            data-testid="minutes-fingerprint"
+          >
             SHA-256 {shortHash(cur.sha256)}
           </Typography.Text>
           {cur.updatedByName ? (
