@@ -2,6 +2,7 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { Labelled } from '../../shared/enums';
 import { beijingDisplay } from '../../shared/beijing-time';
+import { gradeName } from '../../shared/grades';
 
 /** Words shared enum codes (zh/en label maps from src/shared/enums) in the UI language. */
 export function useLabels() {
@@ -14,7 +15,10 @@ export function useLabels() {
   };
   const options = <K extends string>(map: Record<K, Labelled>, codes?: readonly K[]) =>
     (codes ?? (Object.keys(map) as K[])).map((value) => ({ value, label: label(map, value) }));
-  return { label, options, en };
+  /** 六年级 / Grade 6 — the one way a grade is written (src/shared/grades.ts). */
+  const grade = (g: number | string | null | undefined) =>
+    g === null || g === undefined || g === '' ? '—' : gradeName(g, en ? 'en' : 'zh');
+  return { label, options, en, grade };
 }
 
 /** Numbers for display: never NaN, a dash when missing. */
