@@ -124,10 +124,17 @@ describe('resource library in the browser', () => {
     const { page } = e;
     const video = page.getByTestId('resource-video');
     await video.waitFor();
+    // opening the page is not a play
+    await expect.poll(() => page.locator('body').textContent()).toContain('点播 0');
+    expect((await e.ctx.db.selectFrom('resources').select(['view_count']).executeTakeFirstOrThrow()).view_count).toBe(
+      0,
+    );
     const played = await page.evaluate<{ currentTime: number; error: number | null; width: number }>(PLAY_VIDEO);
     expect(played.error).toBeNull();
     expect(played.width).toBe(160);
     expect(played.currentTime).toBeGreaterThan(0.3);
+    // the play moves 点播 on the page, without a reload
+    await expect.poll(() => page.locator('body').textContent()).toContain('点播 1');
     await e.screenshot('resources-video-playing');
     // Chromium asks for the media with a Range header and gets 206 Partial Content
     expect(ranges.some((r) => r.status === 206 && r.range?.startsWith('bytes='))).toBe(true);
