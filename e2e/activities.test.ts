@@ -76,10 +76,11 @@ afterAll(async () => {
 async function pick(page: Page, testId: string, option: string, search?: string) {
   await page.getByTestId(testId).click();
   if (search) await page.keyboard.type(search);
+  // the newest dropdown is the last in the page: an earlier one may still be fading out, listing the same names
   await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option:visible', {
-      hasText: option,
-    })
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+    .last()
+    .locator('.ant-select-item-option', { hasText: option })
     .first()
     .click();
 }
