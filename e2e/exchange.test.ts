@@ -91,6 +91,8 @@ describe('exchange in the browser', () => {
     await poll(() => table.textContent()).toContain('沈英语');
     await poll(() => table.locator('[data-testid^="assignment-hours-"]').first().textContent()).toBe('30.00');
     expect(await table.textContent()).toContain('城→乡');
+    // the teacher's name stays in view while the wide roster scrolls sideways
+    expect(await table.locator('td.ant-table-cell-fix-start', { hasText: '沈英语' }).count()).toBeGreaterThan(0);
 
     // the detail shows the timetable and the stored hours
     await table.getByText('沈英语').click();

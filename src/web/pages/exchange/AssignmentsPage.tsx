@@ -121,6 +121,9 @@ export default function AssignmentsPage() {
             title: t('teacher'),
             dataIndex: 'teacherName',
             width: 110,
+            // stays in view while the roster scrolls sideways
+            fixed: 'start',
+            ellipsis: true,
             render: (v: string, r) => <a onClick={() => setViewing(r.id)}>{v}</a>,
           },
           {
@@ -136,8 +139,8 @@ export default function AssignmentsPage() {
             width: 100,
             render: (v: Assignment['kind']) => label(EXCHANGE_KIND_LABELS, v),
           },
-          { title: t('fromSchool'), dataIndex: 'fromSchoolName', width: 180 },
-          { title: t('toSchool'), dataIndex: 'toSchoolName', width: 180 },
+          { title: t('fromSchool'), dataIndex: 'fromSchoolName', width: 180, ellipsis: true },
+          { title: t('toSchool'), dataIndex: 'toSchoolName', width: 180, ellipsis: true },
           {
             title: t('direction'),
             dataIndex: 'direction',
