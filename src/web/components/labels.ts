@@ -26,6 +26,10 @@ export function num(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   return n.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
+/** Hours (exchange, class hours): one formatter, always one decimal — 1,824.0, never 1,824.00 beside it. */
+export function hours(n: number | null | undefined): string {
+  return num(n, 1);
+}
 export function pct(part: number | null | undefined, whole: number | null | undefined): string {
   if (part == null || whole == null || !whole || !Number.isFinite(part / whole)) return '—';
   return `${((part / whole) * 100).toFixed(1)}%`;

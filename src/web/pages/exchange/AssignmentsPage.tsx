@@ -13,7 +13,7 @@ import type { Assignment } from '../../../shared/exchange.schemas';
 import { useAssignments, useDeleteAssignment } from '../../api/exchange';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FilterBar } from '../../components/FilterBar';
-import { num, useLabels } from '../../components/labels';
+import { hours, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { SchoolSelect } from '../../components/RemoteSelect';
 import { ListTable, useListState } from '../../components/ListTable';
@@ -168,7 +168,7 @@ export default function AssignmentsPage() {
             align: 'right',
             render: (v: number, r) => (
               <span data-testid={`assignment-hours-${r.id}`} title={r.overrideReason ?? undefined}>
-                {num(v, 2)}
+                {hours(v)}
                 {r.hoursOverride != null ? ' *' : ''}
               </span>
             ),
