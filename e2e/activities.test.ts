@@ -27,6 +27,13 @@ beforeAll(async () => {
       const w = await buildAlliance(ctx.db);
       communityId = w.community.id;
       await buildUser(ctx.db, 'community_lead', { kind: 'community', id: communityId }, { username: 'lead_e2e' });
+      // a teacher of the rural member school, who is mentored by the core school's 王芳
+      await buildUser(
+        ctx.db,
+        'teacher',
+        { kind: 'school', id: w.m1.id },
+        { username: 'teacher_e2e', teacherId: w.ruralTeacher.id },
+      );
       const plan = await ctx.db
         .insertInto('work_plans')
         .values({ community_id: communityId, semester, title: '本学期工作计划', notes: null, created_by: null })
@@ -69,8 +76,11 @@ afterAll(async () => {
 async function pick(page: Page, testId: string, option: string, search?: string) {
   await page.getByTestId(testId).click();
   if (search) await page.keyboard.type(search);
+  // the newest dropdown is the last in the page: an earlier one may still be fading out, listing the same names
   await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option })
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+    .last()
+    .locator('.ant-select-item-option', { hasText: option })
     .first()
     .click();
 }
@@ -93,7 +103,7 @@ describe('activities in the browser', () => {
     await pick(page, 'f-hostTeacherId', '王芳', '王芳');
     await page.getByTestId('f-hostClass').fill('三(2)班');
     await pick(page, 'f-subject', '数学');
-    await pick(page, 'f-grade', '3年级');
+    await pick(page, 'f-grade', '三年级');
     await pick(page, 'f-receiving-0-school', '周王庙镇中心小学', '周王庙');
     await page.getByTestId('f-receiving-0-class').fill('三(1)班');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gj-e2e-'));
@@ -107,6 +117,19 @@ describe('activities in the browser', () => {
     const detail = page.getByTestId('activity-detail');
     await expect.poll(() => detail.textContent(), { timeout: 90_000 }).toContain('课堂照片.jpg');
     expect(await detail.textContent()).toContain('周王庙镇中心小学');
+    // what was taught, by whom, to which class; teachers and students apart, attendance not yet taken
+    const shown = (await detail.textContent())!;
+    for (const s of [
+      '主讲教师王芳',
+      '学科数学',
+      '年级三年级',
+      '主讲班级三(2)班',
+      '周王庙镇中心小学 三(1)班：应到 40，实到未记录',
+    ])
+      expect(shown).toContain(s);
+    expect(shown).toContain('参与教师2 人');
+    expect(shown).toContain('学生40 人');
+    expect(shown).not.toMatch(/\d+ \/ \d+/);
     await expect.poll(() => detail.locator('img').count()).toBeGreaterThan(0);
     await e.screenshot('activities-detail');
   });
@@ -171,5 +194,59 @@ describe('activities in the browser', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await downloaded('plan-archive-xlsx')) as unknown as ArrayBuffer);
     expect(wb.getWorksheet('同步课堂')!.getColumn(3).values).toContain(title);
+  });
+
+  it('lets a teacher of a rural school log an observation with a mentor from the core school', async () => {
+    const { page } = e;
+    await e.context.clearCookies();
+    await e.login('teacher_e2e', USER_PASSWORD);
+    await page.goto('/activities');
+    await page.getByTestId('activity-create').click();
+    const form = page.getByTestId('activity-form');
+    await pick(page, 'f-kind', '听课评课');
+    await pick(page, 'f-community', '实验小学教共体', '实验');
+    await pick(page, 'f-organizer', '周王庙镇中心小学', '周王庙');
+    await page.getByTestId('f-title').fill('跨校听课：王芳老师示范课');
+    const date = page.getByTestId('f-date');
+    await date.click();
+    await date.fill(day);
+    await date.press('Enter');
+    await pick(page, 'f-observerTeacherId', '张敏', '张敏');
+    // the mentor teaches at the core school: offered by name, not 无匹配结果
+    await pick(page, 'f-observedTeacherId', '王芳（海宁市实验小学）', '王芳');
+    await pick(page, 'f-subject', '数学');
+    await pick(page, 'f-grade', '三年级');
+    await page.getByTestId('f-lessonTitle').fill('认识分数');
+    const rates = form.locator('.ant-rate');
+    for (let i = 0; i < (await rates.count()); i++) await rates.nth(i).locator('li').nth(3).click();
+    await form.locator('textarea').first().fill('情境导入自然，分层练习设计合理，值得借鉴。');
+    await e.screenshot('activities-observation-form');
+    await page.getByTestId('activity-form-submit').click();
+    const detail = page.getByTestId('activity-detail');
+    await expect.poll(() => detail.textContent(), { timeout: 90_000 }).toContain('跨校听课：王芳老师示范课');
+    const saved = await e.ctx.db
+      .selectFrom('activities')
+      .select(['details', 'created_by'])
+      .where('title', '=', '跨校听课：王芳老师示范课')
+      .executeTakeFirstOrThrow();
+    const mentor = await e.ctx.db
+      .selectFrom('teachers')
+      .select('id')
+      .where('name', '=', '王芳')
+      .executeTakeFirstOrThrow();
+    expect((saved.details as { observedTeacherId: number }).observedTeacherId).toBe(mentor.id);
+    await e.screenshot('activities-observation-detail');
+  });
+
+  it('shows the archive buttons disabled, saying what to choose, until a community is chosen', async () => {
+    const { page } = e;
+    await e.context.clearCookies();
+    await e.login();
+    await page.goto('/activities/plans');
+    const hint = page.getByTestId('plan-archive-disabled');
+    await expect.poll(() => hint.textContent()).toContain('先选择教共体和学期');
+    expect(await page.getByTestId('plan-archive-pdf').isDisabled()).toBe(true);
+    expect(await page.getByTestId('plan-archive-xlsx').isDisabled()).toBe(true);
+    await e.screenshot('activities-archive-hint');
   });
 });

@@ -126,6 +126,14 @@ describe('the app under its CSP', () => {
     const { page } = e;
     await page.goto('/schools');
     await poll(() => page.getByTestId('school-table').locator('tbody tr[data-row-key]').count()).toBeGreaterThan(5);
+    // the 所属教共体 header reads on one line (it was crushed to a character per line)
+    const header = await page
+      .getByTestId('school-table')
+      .locator('th', { hasText: '所属教共体' })
+      .first()
+      .boundingBox();
+    expect(header!.height).toBeLessThan(60);
+    expect(header!.width).toBeGreaterThan(120);
     await page.getByTestId('school-create').click();
     await poll(() => page.getByTestId('school-form').isVisible()).toBe(true);
     await page.getByTestId('school-form-submit').click(); // empty: the form shows its messages

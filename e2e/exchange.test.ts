@@ -89,13 +89,15 @@ describe('exchange in the browser', () => {
 
     const table = page.getByTestId('assignment-table');
     await poll(() => table.textContent()).toContain('沈英语');
-    await poll(() => table.locator('[data-testid^="assignment-hours-"]').first().textContent()).toBe('30.00');
+    await poll(() => table.locator('[data-testid^="assignment-hours-"]').first().textContent()).toBe('30.0');
     expect(await table.textContent()).toContain('城→乡');
+    // the teacher's name stays in view while the wide roster scrolls sideways
+    expect(await table.locator('td.ant-table-cell-fix-start', { hasText: '沈英语' }).count()).toBeGreaterThan(0);
 
     // the detail shows the timetable and the stored hours
     await table.getByText('沈英语').click();
     const detail = page.getByTestId('assignment-detail');
-    await poll(() => detail.getByTestId('detail-hours').textContent()).toBe('30.00');
+    await poll(() => detail.getByTestId('detail-hours').textContent()).toBe('30.0');
     await poll(() => detail.textContent()).toContain('13:30–15:00');
     await e.screenshot('exchange-itinerant-detail');
   });

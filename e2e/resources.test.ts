@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCommunity, buildSchool, buildUser, USER_PASSWORD } from '../src/server/test/factories.js';
+import { buildCommunity, buildSchool, buildUser, HAINING, USER_PASSWORD } from '../src/server/test/factories.js';
 import { startE2E, type E2E } from './harness.js';
 
 /**
@@ -25,6 +25,7 @@ beforeAll(async () => {
         { name: '一中教共体' },
       );
       await buildUser(ctx.db, 'teacher', { kind: 'school', id: village.id }, { username: 'teacher_e2e' });
+      await buildUser(ctx.db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'bureau_e2e' });
     },
   });
   e.page.on('response', (res) => {
@@ -124,11 +125,21 @@ describe('resource library in the browser', () => {
     const { page } = e;
     const video = page.getByTestId('resource-video');
     await video.waitFor();
+    // opening the page is not a play
+    await expect.poll(() => page.locator('body').textContent()).toContain('点播 0');
+    expect((await e.ctx.db.selectFrom('resources').select(['view_count']).executeTakeFirstOrThrow()).view_count).toBe(
+      0,
+    );
     const played = await page.evaluate<{ currentTime: number; error: number | null; width: number }>(PLAY_VIDEO);
     expect(played.error).toBeNull();
     expect(played.width).toBe(160);
     expect(played.currentTime).toBeGreaterThan(0.3);
+    // the play moves 点播 on the page, without a reload
+    await expect.poll(() => page.locator('body').textContent()).toContain('点播 1');
     await e.screenshot('resources-video-playing');
+    // the version table beside the player keeps the file name on one line (it wrapped a few characters a line)
+    const fileCell = await page.locator('td', { hasText: '一元一次方程.webm' }).first().boundingBox();
+    expect(fileCell!.height).toBeLessThan(50);
     // Chromium asks for the media with a Range header and gets 206 Partial Content
     expect(ranges.some((r) => r.status === 206 && r.range?.startsWith('bytes='))).toBe(true);
     await page.reload();
@@ -145,5 +156,37 @@ describe('resource library in the browser', () => {
     await expect.poll(() => page.getByTestId('resource-results').textContent()).toContain(title);
     await expect.poll(() => page.getByTestId('resource-facets').textContent()).toContain('数学');
     await e.screenshot('resources-library-search');
+  });
+
+  it('offers a bureau a visibility it may use, and says 请选择 and what is missing before uploading', async () => {
+    const { page } = e;
+    await e.context.clearCookies();
+    await e.login('bureau_e2e', USER_PASSWORD);
+    await page.goto('/resources/new');
+    const form = page.getByTestId('resource-form');
+    // a bureau has no community: 本区县, not 本教共体 which the server refuses without one
+    await expect.poll(() => page.getByTestId('resource-visibility').textContent()).toContain('本区县');
+    await page.getByTestId('resource-title').fill('区县教研资料');
+    await page.getByTestId('resource-submit').click();
+    await expect.poll(() => form.textContent()).toContain('请选择学科');
+    expect(await form.textContent()).not.toContain('请输入学科');
+    // choosing 本教共体 without a community is refused here, not after the upload
+    await page.getByTestId('resource-visibility').click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+      .last()
+      .locator('.ant-select-item-option', { hasText: '本教共体' })
+      .first()
+      .click();
+    await page.getByTestId('resource-submit').click();
+    await expect.poll(() => form.textContent()).toContain('“本教共体”可见的资源须选择所属教共体');
+    await e.screenshot('resources-upload-rules');
+    const bureauUploads = await e.ctx.db
+      .selectFrom('resource_uploads as u')
+      .innerJoin('users as x', 'x.id', 'u.user_id')
+      .select('u.id')
+      .where('x.username', '=', 'bureau_e2e')
+      .execute();
+    expect(bureauUploads).toHaveLength(0);
   });
 });

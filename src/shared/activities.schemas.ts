@@ -375,7 +375,11 @@ export const activitySchema = z.object({
   canEdit: z.boolean(),
 });
 export type Activity = z.infer<typeof activitySchema>;
-export const activityDetailSchema = activitySchema.extend({ attachments: z.array(attachmentSchema) });
+export const activityDetailSchema = activitySchema.extend({
+  attachments: z.array(attachmentSchema),
+  /** names of the teachers named in `details`, by id */
+  teacherNames: z.record(z.string(), z.string()),
+});
 export type ActivityDetail = z.infer<typeof activityDetailSchema>;
 
 export const activityListQuery = pageQuery.extend({

@@ -41,3 +41,14 @@ export function normalizeGradeKey(key: string): StudentGrade | null {
 export function pupilsIn(byGrade: Partial<Record<string, number>>, grades: readonly StudentGrade[]): number {
   return grades.reduce((s, g) => s + (byGrade[g] ?? 0), 0);
 }
+
+/**
+ * A grade in words, the one way the app writes it: 六年级 / 高一 in Chinese, "Grade 6" in English
+ * (never "6年级"). Anything outside 1–12 is written as given.
+ */
+export function gradeName(grade: number | string, lang: 'zh' | 'en' = 'zh'): string {
+  const key = normalizeGradeKey(String(grade));
+  if (!key) return String(grade);
+  if (lang === 'en') return `Grade ${key}`;
+  return Number(key) >= 10 ? GRADE_NAMES_ZH[key] : `${GRADE_NAMES_ZH[key]}年级`;
+}

@@ -235,6 +235,22 @@ export const teacherListQuery = pageQuery.extend({
 });
 export type TeacherListQuery = z.infer<typeof teacherListQuery>;
 
+/** A teacher picker's query: teachers the actor may name in a record (see registry.scope.ts). */
+export const teacherOptionsQuery = z.object({
+  search: z.string().trim().max(50).optional(),
+  schoolId: z.coerce.number().int().positive().optional(),
+  communityId: z.coerce.number().int().positive().optional(),
+  pageSize: z.coerce.number().int().min(1).max(50).default(20),
+});
+export type TeacherOptionsQuery = z.infer<typeof teacherOptionsQuery>;
+export const teacherOptionSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  schoolId: z.number().int(),
+  schoolName: z.string(),
+});
+export type TeacherOption = z.infer<typeof teacherOptionSchema>;
+
 // ---------- communities ----------
 const communityBase = z.object({
   code: z

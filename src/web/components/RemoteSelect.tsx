@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Select, Spin, type SelectProps } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Community, Region, School, Teacher } from '../../shared/registry.schemas';
+import type { Community, Region, School, Teacher, TeacherOption } from '../../shared/registry.schemas';
 import { http, type Page, type QueryParams } from '../api/client';
 
 export interface Option {
@@ -99,6 +99,23 @@ export function TeacherSelect({ filters, ...p }: SourceProps) {
       source={`teachers:${JSON.stringify(filters ?? {})}`}
       fetchOptions={async (search) => {
         const r = await http.get<Page<Teacher>>('/teachers', { search, pageSize: 20, ...filters });
+        return r.items.map((x) => ({ value: x.id, label: `${x.name}（${x.schoolName}）` }));
+      }}
+      {...p}
+    />
+  );
+}
+
+/**
+ * Teachers a record may name (observers, mentors, hosts): for a school user also the staff of the
+ * schools in their communities, by name and school only (`/teachers/options`, scoped on the server).
+ */
+export function TeacherPickSelect({ filters, ...p }: SourceProps) {
+  return (
+    <RemoteSelect
+      source={`teacher-options:${JSON.stringify(filters ?? {})}`}
+      fetchOptions={async (search) => {
+        const r = await http.get<{ items: TeacherOption[] }>('/teachers/options', { search, pageSize: 20, ...filters });
         return r.items.map((x) => ({ value: x.id, label: `${x.name}（${x.schoolName}）` }));
       }}
       {...p}

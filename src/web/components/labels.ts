@@ -2,6 +2,7 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { Labelled } from '../../shared/enums';
 import { beijingDisplay } from '../../shared/beijing-time';
+import { gradeName } from '../../shared/grades';
 
 /** Words shared enum codes (zh/en label maps from src/shared/enums) in the UI language. */
 export function useLabels() {
@@ -14,13 +15,20 @@ export function useLabels() {
   };
   const options = <K extends string>(map: Record<K, Labelled>, codes?: readonly K[]) =>
     (codes ?? (Object.keys(map) as K[])).map((value) => ({ value, label: label(map, value) }));
-  return { label, options, en };
+  /** 六年级 / Grade 6 — the one way a grade is written (src/shared/grades.ts). */
+  const grade = (g: number | string | null | undefined) =>
+    g === null || g === undefined || g === '' ? '—' : gradeName(g, en ? 'en' : 'zh');
+  return { label, options, en, grade };
 }
 
 /** Numbers for display: never NaN, a dash when missing. */
 export function num(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   return n.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+/** Hours (exchange, class hours): one formatter, always one decimal — 1,824.0, never 1,824.00 beside it. */
+export function hours(n: number | null | undefined): string {
+  return num(n, 1);
 }
 export function pct(part: number | null | undefined, whole: number | null | undefined): string {
   if (part == null || whole == null || !whole || !Number.isFinite(part / whole)) return '—';

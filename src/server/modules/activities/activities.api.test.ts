@@ -272,6 +272,53 @@ describe('scope', () => {
     expect(res.statusCode).toBe(403);
   });
 
+  it('offers a teacher the staff of their communities’ member schools as pickers, never other schools', async () => {
+    // a rural teacher logging an observation must find the core school's mentor
+    const mine = await ruralTeacher.get(
+      `/api/v1/teachers/options?communityId=${w.community.id}&search=${encodeURIComponent('王芳')}`,
+    );
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json().items).toEqual([{ id: w.host.id, name: '王芳', schoolId: w.core.id, schoolName: w.core.name }]);
+    const all = (await ruralTeacher.get(`/api/v1/teachers/options?communityId=${w.community.id}`)).json().items;
+    expect(all.map((x: { id: number }) => x.id).sort()).toEqual([w.host.id, w.host2.id, w.ruralTeacher.id].sort());
+    // no phone or other private fields
+    expect(Object.keys(all[0]).sort()).toEqual(['id', 'name', 'schoolId', 'schoolName']);
+    // another community's school is not offered, however it is asked for
+    expect((await ruralTeacher.get(`/api/v1/teachers/options?schoolId=${w.other.id}`)).json().items).toEqual([]);
+    expect(
+      (await ruralTeacher.get(`/api/v1/teachers/options?communityId=${w.otherCommunity.id}`)).json().items,
+    ).toEqual([]);
+    expect(
+      (await ruralTeacher.get(`/api/v1/teachers/options?search=${encodeURIComponent('外校教师')}`)).json().items,
+    ).toEqual([]);
+    // the private teacher list stays the teacher's own school
+    expect((await ruralTeacher.get(`/api/v1/teachers?schoolId=${w.core.id}`)).json().total).toBe(0);
+    // and the observation with the core-school mentor is saved
+    const obs = await ruralTeacher.post('/api/v1/activities', {
+      kind: 'observation',
+      communityId: w.community.id,
+      organizerSchoolId: w.m1.id,
+      title: '跨校听课：两位数乘法',
+      startsAt: '2025-11-04T09:00:00+08:00',
+      endsAt: '2025-11-04T09:40:00+08:00',
+      semester: '2025-2026-1',
+      teacherCount: 2,
+      details: {
+        observerTeacherId: w.ruralTeacher.id,
+        observedTeacherId: w.host.id,
+        subject: 'math',
+        grade: 3,
+        lessonTitle: '两位数乘法',
+        rubric: { objectives: 4, content: 5, method: 4, interaction: 4, effect: 4 },
+        feedback: '板书清晰，小组活动组织有序，值得学习。',
+      },
+    });
+    expect(obs.statusCode, obs.body).toBe(201);
+    expect(obs.json().teacherNames).toEqual({ [w.ruralTeacher.id]: '张敏', [w.host.id]: '王芳' });
+    // leave the term's counts to the compliance tests below
+    expect((await admin.delete(`/api/v1/activities/${obs.json().id}`)).statusCode).toBe(204);
+  });
+
   it('lets a teacher edit their own record but not someone else’s', async () => {
     const own = await ruralTeacher.post('/api/v1/activities', {
       kind: 'research',
@@ -663,6 +710,12 @@ describe('archive', () => {
     expect(sync.getRow(1).values).toEqual(expect.arrayContaining(['日期', '主讲教师', '接收班级']));
     const titles = sync.getColumn(3).values.slice(2);
     expect(titles).toContain('三年级数学同步课堂：两位数乘法');
+    // attendance not taken is written out, never "?/40"; grades in words
+    const header = sync.getRow(1).values as unknown[];
+    const receiving = sync.getColumn(header.indexOf('接收班级')).values.slice(2).join('\n');
+    expect(receiving).not.toContain('?');
+    expect(receiving).toMatch(/三\(1\)班 未记录（应到 \d+）/);
+    expect(sync.getColumn(header.indexOf('年级')).values.slice(2)).toContain('三年级');
     expect(wb.getWorksheet('听课评课')!.getRow(2).values).toEqual(expect.arrayContaining(['王芳', '张敏', 19]));
   });
 

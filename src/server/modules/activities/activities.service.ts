@@ -110,7 +110,13 @@ export class ActivitiesService {
         createdBy: row.created_by,
       });
     const attachments = toAttachments(await repo.attachmentsOf(this.db, [id]));
-    return { ...toActivity(row, canEdit), attachments };
+    // names of the teachers the details point at (host, observer, mentor …), for the detail view
+    const details = (row.details ?? {}) as Record<string, unknown>;
+    const ids = TEACHER_FIELDS.map((f) => details[f]).filter((x): x is number => typeof x === 'number');
+    const teacherNames = Object.fromEntries(
+      (await repo.teachersByIds(this.db, ids)).map((t) => [String(t.id), t.name]),
+    );
+    return { ...toActivity(row, canEdit), attachments, teacherNames };
   }
 
   /** The checks every write shares: membership, semester, teachers, double booking. Returns the row values. */

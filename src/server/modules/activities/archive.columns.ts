@@ -10,6 +10,7 @@ import {
 } from '../../../shared/activities.schemas.js';
 import type { Lang } from '../../../shared/messages.js';
 import { labelOf } from '../io/index.js';
+import { gradeName } from '../../../shared/grades.js';
 
 /** Kind-specific archive columns, read from an activity's details. `teacher` resolves teacher ids to names. */
 export interface DetailColumn {
@@ -23,7 +24,11 @@ const num = (v: unknown) => (typeof v === 'number' ? v : null);
 
 export function detailColumns(kind: ActivityKind, lang: Lang): DetailColumn[] {
   const subject = (d: Record<string, unknown>) => labelOf(SUBJECT_LABELS, lang)(str(d.subject));
-  const gradeCol: DetailColumn = { zh: '年级', en: 'Grade', value: (d) => num(d.grade) };
+  const gradeCol: DetailColumn = {
+    zh: '年级',
+    en: 'Grade',
+    value: (d) => (typeof d.grade === 'number' ? gradeName(d.grade, lang) : null),
+  };
   const subjectCol: DetailColumn = { zh: '学科', en: 'Subject', value: subject };
   switch (kind) {
     case 'sync_class':
@@ -39,7 +44,13 @@ export function detailColumns(kind: ActivityKind, lang: Lang): DetailColumn[] {
           en: 'Receiving classes',
           value: (d) =>
             ((d.receiving as { className: string; attended?: number | null; expectedStudents: number }[]) ?? [])
-              .map((r) => `${r.className} ${r.attended ?? '?'}/${r.expectedStudents}`)
+              .map((r) =>
+                r.attended === null || r.attended === undefined
+                  ? lang === 'en'
+                    ? `${r.className} not recorded (${r.expectedStudents} expected)`
+                    : `${r.className} 未记录（应到 ${r.expectedStudents}）`
+                  : `${r.className} ${r.attended}/${r.expectedStudents}`,
+              )
               .join('；'),
         },
         { zh: '录像', en: 'Recording', value: (d) => str(d.recordingUrl) },

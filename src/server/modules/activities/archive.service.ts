@@ -26,6 +26,7 @@ import { toActivity } from './activities.mappers.js';
 import { activitiesPolicy } from './activities.policy.js';
 import * as repo from './activities.repo.js';
 import { detailColumns } from './archive.columns.js';
+import { gradeName } from '../../../shared/grades.js';
 import type { PlansService } from './plans.service.js';
 
 const MAX_PHOTOS = 60;
@@ -292,7 +293,7 @@ export class ArchiveService {
         ensureSpace(doc, 20);
         const scope = [
           r.schoolName,
-          r.grade ? L(`${r.grade}年级`, `grade ${r.grade}`) : null,
+          r.grade ? gradeName(r.grade, lang) : null,
           r.subject ? labelOf(SUBJECT_LABELS, lang)(r.subject) : null,
           r.month,
           r.cadence === 'monthly' ? L('每月', 'monthly') : null,

@@ -9,6 +9,7 @@ import { MentorshipsService } from '../exchange/index.js';
 import * as repo from './notifications.repo.js';
 import { addDays } from './notifications.rules.js';
 import { notify, type NotifyInput } from './notifications.service.js';
+import { gradeName } from '../../../shared/grades.js';
 
 /** Action items this many days before their due date, exchanges this many days before they end. */
 export const ACTION_ITEM_NOTICE_DAYS = 3;
@@ -74,7 +75,7 @@ export async function scanForNotifications(db: Db, now: Date): Promise<Record<st
   const behind = await new PlansService(db, () => now).reminders(SYSTEM, {});
   const planPeople = await repo.planRecipients(db, [...new Set(behind.map((r) => r.communityId))]);
   for (const r of behind) {
-    const what = [r.schoolName, r.grade ? `${r.grade}年级` : null, r.subject, r.month].filter(Boolean).join(' ');
+    const what = [r.schoolName, r.grade ? gradeName(r.grade) : null, r.subject, r.month].filter(Boolean).join(' ');
     const key = `work-plan:${r.planId}:${r.kind}:${r.schoolName ?? ''}:${r.grade ?? ''}:${r.subject ?? ''}:${r.month ?? ''}`;
     for (const p of planPeople) {
       if (p.community_id !== r.communityId) continue;

@@ -3,8 +3,18 @@ import { nameContains } from '../../db/grams.js';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
 import { regionPrefix } from '../../../shared/regions.js';
-import type { CommunityListQuery, SchoolListQuery, TeacherListQuery } from '../../../shared/registry.schemas.js';
-import { privateSchoolCondition, visibleCommunityCondition, visibleSchoolCondition } from './registry.scope.js';
+import type {
+  CommunityListQuery,
+  SchoolListQuery,
+  TeacherListQuery,
+  TeacherOptionsQuery,
+} from '../../../shared/registry.schemas.js';
+import {
+  pickableTeacherSchoolCondition,
+  privateSchoolCondition,
+  visibleCommunityCondition,
+  visibleSchoolCondition,
+} from './registry.scope.js';
 
 /** SQL only. Every function takes the executor to use, so services can run them inside a transaction. */
 type Tx = Kysely<Database>;
@@ -170,6 +180,36 @@ export function teachersQuery(db: Tx, actor: Actor, q: Partial<TeacherListQuery>
     query = query.where(q.nonSpecialist ? cond : sql<boolean>`not ${cond}`);
   }
   return query;
+}
+
+/**
+ * Teachers offered by a picker: name and school only, from the schools the actor may pick from
+ * (registry.scope.ts), searched by name or code — never by phone, which is private.
+ */
+export function teacherOptionsQuery(db: Tx, actor: Actor, q: TeacherOptionsQuery) {
+  let query = db
+    .selectFrom('teachers as t')
+    .where(pickableTeacherSchoolCondition(actor, 't.school_id'))
+    .where('t.status', '=', 'active');
+  if (q.search) {
+    const s = q.search;
+    query = query.where((eb) => eb.or([nameContains('t.name', s, 'like'), eb('t.teacher_code', '=', s)]));
+  }
+  if (q.schoolId) query = query.where('t.school_id', '=', q.schoolId);
+  if (q.communityId) {
+    query = query.where('t.school_id', 'in', (eb) =>
+      eb
+        .selectFrom('community_memberships as m')
+        .select('m.school_id')
+        .where('m.community_id', '=', q.communityId!)
+        .where((w) => w.or([w('m.end_date', 'is', null), w('m.end_date', '>=', today)])),
+    );
+  }
+  return query
+    .select(['t.id', 't.name', 't.school_id', teacherSchoolName])
+    .orderBy('t.name')
+    .orderBy('t.id')
+    .limit(q.pageSize);
 }
 
 /** The school's name for each listed teacher (a page at a time, so a scalar subquery is cheap). */

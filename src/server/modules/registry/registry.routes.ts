@@ -26,6 +26,8 @@ import {
   schoolYearStatsSchema,
   teacherInput,
   teacherListQuery,
+  teacherOptionSchema,
+  teacherOptionsQuery,
   teacherPatch,
   teacherSchema,
 } from '../../../shared/registry.schemas.js';
@@ -164,6 +166,18 @@ export function registryRoutes(app: ZodApp, ctx: AppContext) {
       },
     },
     (req) => teachers.list(callerOf(req).actor, req.query, ctx.config.listCountCap),
+  );
+  app.get(
+    '/api/v1/teachers/options',
+    {
+      schema: {
+        ...tags('teachers'),
+        summary: '教师选择项 Teachers a picker offers (name and school)',
+        querystring: teacherOptionsQuery,
+        response: { 200: z.object({ items: z.array(teacherOptionSchema) }) },
+      },
+    },
+    (req) => teachers.options(callerOf(req).actor, req.query),
   );
   app.get(
     '/api/v1/teachers/export.xlsx',

@@ -44,6 +44,25 @@ export function privateSchoolCondition(actor: Actor, schoolIdColumn: Expression<
   return sql<SqlBool>`${col} = ${Number(id)}`;
 }
 
+/**
+ * Schools whose teachers the actor may pick by name (observers, mentors, host teachers): those of
+ * the actor's visible schools for a region or community, and for a school the school itself and the
+ * current members of its current communities — cross-school mentoring, never arbitrary schools.
+ */
+export function pickableTeacherSchoolCondition(
+  actor: Actor,
+  schoolIdColumn: Expression<number> | string,
+): Expression<SqlBool> {
+  if (actor.scope.kind !== 'school') return visibleSchoolCondition(actor, schoolIdColumn);
+  const col = typeof schoolIdColumn === 'string' ? sql.ref(schoolIdColumn) : schoolIdColumn;
+  const id = Number(actor.scope.id);
+  return sql<SqlBool>`(${col} = ${id} or ${col} in (
+      select m2.school_id from community_memberships m1
+      join community_memberships m2 on m2.community_id = m1.community_id
+      where m1.school_id = ${id} and (m1.end_date is null or m1.end_date >= current_date)
+        and (m2.end_date is null or m2.end_date >= current_date)))`;
+}
+
 /** Communities the actor may read. */
 export function visibleCommunityCondition(
   actor: Actor,

@@ -4,7 +4,14 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ConflictError, NotFoundError, OutOfScopeError, ValidationError, fieldIssue } from '../../http/errors.js';
-import type { Teacher, TeacherInput, TeacherListQuery, TeacherPatch } from '../../../shared/registry.schemas.js';
+import type {
+  Teacher,
+  TeacherInput,
+  TeacherListQuery,
+  TeacherOption,
+  TeacherOptionsQuery,
+  TeacherPatch,
+} from '../../../shared/registry.schemas.js';
 import { changedFields, recordAudit } from '../audit/index.js';
 import { registryPolicy } from './registry.policy.js';
 import * as repo from './registry.repo.js';
@@ -56,6 +63,12 @@ export class TeachersService {
       listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
     ]);
     return { items: rows.map(toTeacher), ...pageTotals(count) };
+  }
+
+  /** Names for a picker, wider than the list for a school: its communities' member schools. */
+  async options(actor: Actor, q: TeacherOptionsQuery): Promise<{ items: TeacherOption[] }> {
+    const rows = await repo.teacherOptionsQuery(this.db, actor, q).execute();
+    return { items: rows.map((r) => ({ id: r.id, name: r.name, schoolId: r.school_id, schoolName: r.school_name })) };
   }
 
   async *iterate(actor: Actor, q: Omit<TeacherListQuery, 'page' | 'pageSize'>): AsyncGenerator<Teacher[]> {

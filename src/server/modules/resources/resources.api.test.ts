@@ -333,6 +333,27 @@ describe('playback with ranges and view counting', () => {
     );
   });
 
+  it('counts a play, not a HEAD request or a range continuing a play', async () => {
+    await t.ctx.db.deleteFrom('resource_view_marks').where('resource_id', '=', id).execute();
+    await t.ctx.db.updateTable('resources').set({ view_count: 0, download_count: 0 }).where('id', '=', id).execute();
+    const head = await t.app.inject({
+      method: 'HEAD',
+      url: `/api/v1/resources/${id}/file`,
+      headers: { cookie: teacherB.cookie },
+    });
+    expect(head.statusCode).toBe(200);
+    await t.app.inject({
+      method: 'HEAD',
+      url: `/api/v1/resources/${id}/file`,
+      headers: { cookie: teacherB.cookie, range: 'bytes=0-' },
+    });
+    await teacherB.get(`/api/v1/resources/${id}/file`, { range: 'bytes=300-' });
+    expect(await views()).toEqual({ view_count: 0, download_count: 0 });
+    // the player's first request starts at byte 0: that is the play
+    await teacherB.get(`/api/v1/resources/${id}/file`, { range: 'bytes=0-' });
+    expect(await views()).toEqual({ view_count: 1, download_count: 0 });
+  });
+
   it('counts a view once per user within the window, ignores seeks, counts downloads apart', async () => {
     await t.ctx.db.deleteFrom('resource_view_marks').where('resource_id', '=', id).execute();
     await t.ctx.db.deleteFrom('resource_usage_daily').where('resource_id', '=', id).execute();

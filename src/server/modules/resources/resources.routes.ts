@@ -134,6 +134,7 @@ export async function resourcesRoutes(app: ZodApp, ctx: AppContext) {
         versionId: req.query.version,
         download: req.query.download ?? false,
         range: req.headers.range,
+        head: req.method === 'HEAD',
       });
       reply.status(answer.status).headers(answer.headers);
       return reply.send(answer.body ?? '');

@@ -431,7 +431,7 @@ export class ResourcesService {
   async openFile(
     actor: Actor,
     id: number,
-    opts: { versionId?: number | undefined; download: boolean; range: string | undefined },
+    opts: { versionId?: number | undefined; download: boolean; range: string | undefined; head?: boolean },
   ): Promise<FileAnswer> {
     const row = await this.visible(actor, id);
     const version = await this.db
@@ -462,8 +462,9 @@ export class ResourcesService {
     };
     if (range === 'unsatisfiable')
       return { status: 416, headers: { ...common, 'content-range': `bytes */${size}` }, body: null };
-    if (opts.download) await repo.countUse(this.db, id, actor.userId, 'download', VIEW_DEDUP_MINUTES);
-    else if (!range || range.start === 0) await repo.countUse(this.db, id, actor.userId, 'view', VIEW_DEDUP_MINUTES);
+    // a HEAD (a player or proxy probing the file) fetches nothing; a range past byte 0 continues a play
+    const use = opts.head ? null : opts.download ? 'download' : !range || range.start === 0 ? 'view' : null;
+    if (use) await repo.countUse(this.db, id, actor.userId, use, VIEW_DEDUP_MINUTES);
     if (!range)
       return {
         status: 200,

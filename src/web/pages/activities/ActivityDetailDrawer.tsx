@@ -23,6 +23,7 @@ import {
   type Attachment,
   type SyncClassDetails,
 } from '../../../shared/activities.schemas';
+import { SUBJECT_LABELS } from '../../../shared/enums';
 import { errorText } from '../../api/client';
 import {
   activityKeys,
@@ -38,8 +39,52 @@ import { isPhone } from './shared';
 /** One activity: what was logged, its evidence (with versions), and for sync classes the after-class entry. */
 export function ActivityDetailDrawer({ id, onClose }: { id: number | undefined; onClose: () => void }) {
   const { t } = useTranslation('activities');
-  const { label } = useLabels();
+  const { label, grade } = useLabels();
   const { data } = useActivity(id);
+  /** What the kind's details say — subject, grade, the teachers by name, the receiving classes. */
+  const detailItems = (a: ActivityDetail) => {
+    const d = a.details;
+    const teacher = (k: string) =>
+      typeof d[k] === 'number'
+        ? [{ key: k, label: t(`f.${k}`), children: a.teacherNames[String(d[k])] ?? String(d[k]) }]
+        : [];
+    const text = (k: string) =>
+      typeof d[k] === 'string' && d[k] ? [{ key: k, label: t(`f.${k}`), children: d[k] }] : [];
+    const schoolName = (sid: number) => a.schools.find((s) => s.id === sid)?.name ?? String(sid);
+    const receiving = (d.receiving as SyncClassDetails['receiving'] | undefined) ?? [];
+    return [
+      ...teacher('hostTeacherId'),
+      ...text('hostClass'),
+      ...teacher('teacherId'),
+      ...teacher('observerTeacherId'),
+      ...teacher('observedTeacherId'),
+      ...(typeof d.subject === 'string'
+        ? [{ key: 'subject', label: t('f.subject'), children: label(SUBJECT_LABELS, d.subject as never) }]
+        : []),
+      ...(typeof d.grade === 'number' ? [{ key: 'grade', label: t('f.grade'), children: grade(d.grade) }] : []),
+      ...text('lessonTitle'),
+      ...(receiving.length
+        ? [
+            {
+              key: 'receiving',
+              label: t('f.receiving'),
+              children: (
+                <div data-testid="detail-receiving">
+                  {receiving.map((r, i) => (
+                    <div key={i}>
+                      {schoolName(r.schoolId)} {r.className}：
+                      {r.attended === null || r.attended === undefined
+                        ? t('detail.expectedOnly', { expected: r.expectedStudents })
+                        : t('detail.attended', { attended: r.attended, expected: r.expectedStudents })}
+                    </div>
+                  ))}
+                </div>
+              ),
+            },
+          ]
+        : []),
+    ];
+  };
   const remove = useDeleteActivity();
   return (
     <Drawer
@@ -83,7 +128,9 @@ export function ActivityDetailDrawer({ id, onClose }: { id: number | undefined; 
                 label: t('f.participants'),
                 children: data.schools.map((s) => <Tag key={s.id}>{s.name}</Tag>),
               },
-              { key: 'n', label: t('f.teachers'), children: `${data.teacherCount} / ${data.studentCount}` },
+              ...detailItems(data),
+              { key: 'n', label: t('detail.teachers'), children: t('detail.teachersN', { n: data.teacherCount }) },
+              { key: 'st', label: t('detail.students'), children: t('detail.studentsN', { n: data.studentCount }) },
               ...(data.description ? [{ key: 'd', label: t('f.description'), children: data.description }] : []),
             ]}
           />

@@ -17,7 +17,7 @@ import { ActivitiesNav, useOwnCommunityId, ScopedCommunitySelect } from './share
 /** Sync classes on a month or week view, per community or per school, with double bookings in red. */
 export default function CalendarPage() {
   const { t } = useTranslation('activities');
-  const { label } = useLabels();
+  const { label, grade } = useLabels();
   const { state, set } = useUrlState();
   const own = useOwnCommunityId();
   const communityId = state.communityId ? Number(state.communityId) : state.schoolId ? undefined : own;
@@ -62,7 +62,7 @@ export default function CalendarPage() {
         data-testid={`cal-event-${e.id}`}
       >
         {e.conflicts.length ? <WarningOutlined /> : null} {shanghaiDateTime(e.startsAt).slice(11, 16)}{' '}
-        {label(SUBJECT_LABELS, e.subject as never)} {t('gradeN', { n: e.grade })}
+        {label(SUBJECT_LABELS, e.subject as never)} {grade(e.grade)}
       </Tag>
     </Tooltip>
   );

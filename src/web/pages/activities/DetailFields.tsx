@@ -14,7 +14,7 @@ import {
 import { SUBJECT_LABELS } from '../../../shared/enums';
 import { EnumSelect } from '../../components/EnumSelect';
 import { useLabels } from '../../components/labels';
-import { SchoolSelect, TeacherSelect } from '../../components/RemoteSelect';
+import { SchoolSelect, TeacherPickSelect } from '../../components/RemoteSelect';
 
 const GRADES = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
@@ -29,7 +29,7 @@ export function DetailFields({
   organizerSchoolId?: number;
 }) {
   const { t } = useTranslation('activities');
-  const { label } = useLabels();
+  const { label, grade: gradeWord } = useLabels();
   const req = [{ required: true, message: t('common:required') }];
   const d = (k: string) => ['details', k];
   const col = (span: number, node: React.ReactNode, key: string) => (
@@ -41,7 +41,7 @@ export function DetailFields({
     col(
       8,
       <Form.Item name={d(k)} label={t('f.grade')} rules={req}>
-        <EnumSelectNum values={GRADES} render={(g) => t('gradeN', { n: g })} testId={`f-${k}`} />
+        <EnumSelectNum values={GRADES} render={(g) => gradeWord(g)} testId={`f-${k}`} />
       </Form.Item>,
       k,
     );
@@ -72,7 +72,7 @@ export function DetailFields({
     col(
       12,
       <Form.Item name={d(k)} label={t(`f.${k}`)} rules={req}>
-        <TeacherSelect filters={filters} data-testid={`f-${k}`} />
+        <TeacherPickSelect filters={filters} data-testid={`f-${k}`} />
       </Form.Item>,
       k,
     );

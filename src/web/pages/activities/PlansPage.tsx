@@ -1,6 +1,21 @@
 import { shanghaiDateTime } from '../../../shared/activities.semester';
-import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Empty, List, Modal, Progress, Row, Space, Table, Tag } from 'antd';
+import { DownloadOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Empty,
+  List,
+  Modal,
+  Progress,
+  Row,
+  Space,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -29,7 +44,7 @@ const STATUS_COLOR: Record<ComplianceStatus, string> = {
 /** The semester plan of a community, its compliance (done / due / behind) with drill-down, and reminders. */
 export default function PlansPage() {
   const { t } = useTranslation('activities');
-  const { label } = useLabels();
+  const { label, grade } = useLabels();
   const { state, set } = useUrlState();
   const own = useOwnCommunityId();
   const communityId = state.communityId ? Number(state.communityId) : own;
@@ -45,7 +60,7 @@ export default function PlansPage() {
   const scopeOf = (r: ComplianceRow) =>
     [
       r.schoolName,
-      r.grade ? t('gradeN', { n: r.grade }) : null,
+      r.grade ? grade(r.grade) : null,
       r.subject ? label(SUBJECT_LABELS, r.subject as never) : null,
       r.month,
       r.cadence === 'monthly' ? t('cadence.monthly') : null,
@@ -59,7 +74,20 @@ export default function PlansPage() {
       <PageHeader
         title={t('plansTitle')}
         extra={
-          communityId ? (
+          !communityId ? (
+            // the archive is per community and term: say what to choose instead of hiding the buttons
+            <Tooltip title={t('archiveNeedsCommunity')}>
+              <Space data-testid="plan-archive-disabled">
+                <Button icon={<DownloadOutlined />} disabled data-testid="plan-archive-xlsx">
+                  {t('archiveXlsx')}
+                </Button>
+                <Button icon={<DownloadOutlined />} disabled data-testid="plan-archive-pdf">
+                  {t('archivePdf')}
+                </Button>
+                <Typography.Text type="secondary">{t('archiveNeedsCommunity')}</Typography.Text>
+              </Space>
+            </Tooltip>
+          ) : (
             <>
               <ReportButton
                 kind="activities.archive-xlsx"
@@ -91,7 +119,7 @@ export default function PlansPage() {
                 </Button>
               ) : null}
             </>
-          ) : null
+          )
         }
       />
       <Space wrap style={{ marginBottom: 12 }}>

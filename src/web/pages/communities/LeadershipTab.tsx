@@ -168,7 +168,11 @@ function LeaderModal({
             </Form.Item>
           </Col>
           <Col span={12}>
-            <Form.Item name="role" label={t('leaderRole')} rules={[{ required: true }]}>
+            <Form.Item
+              name="role"
+              label={t('leaderRole')}
+              rules={[{ required: true, message: t('common:chooseRequired', { label: t('leaderRole') }) }]}
+            >
               <EnumSelect labels={LEADERSHIP_ROLE_LABELS} allowClear={false} />
             </Form.Item>
           </Col>

@@ -72,7 +72,11 @@ export function AddMemberModal({
         <Form.Item name="schoolId" label={t('school')} rules={[{ required: true, message: t('common:required') }]}>
           <SchoolSelect data-testid="add-member-school" />
         </Form.Item>
-        <Form.Item name="role" label={t('role')} rules={[{ required: true }]}>
+        <Form.Item
+          name="role"
+          label={t('role')}
+          rules={[{ required: true, message: t('common:chooseRequired', { label: t('role') }) }]}
+        >
           <EnumSelect labels={MEMBERSHIP_ROLE_LABELS} allowClear={false} />
         </Form.Item>
         <Form.Item name="startDate" label={t('startDate')} rules={[{ required: true, message: t('common:required') }]}>

@@ -27,7 +27,7 @@ import type { Assignment } from '../../../shared/exchange.schemas';
 import { exchangeKeys, useAddSession, useEvaluateAssignment, useHistory } from '../../api/exchange';
 import { http } from '../../api/client';
 import { toIsoDate } from '../../components/dates';
-import { num, useLabels } from '../../components/labels';
+import { hours, num, useLabels } from '../../components/labels';
 import { STATUS_COLOR } from './shared';
 
 /** One assignment: timetable or sessions, evaluation, and the teacher's exchange history with promotion credit. */
@@ -69,10 +69,10 @@ export function AssignmentDetailDrawer({ id, onClose }: { id: number | undefined
               <Tag color={STATUS_COLOR[a.status]}>{label(EXCHANGE_STATUS_LABELS, a.status)}</Tag>
             </Descriptions.Item>
             <Descriptions.Item label={t('hours')}>
-              <span data-testid="detail-hours">{num(a.hours, 2)}</span>
+              <span data-testid="detail-hours">{hours(a.hours)}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t('computedHours')}>
-              {num(a.computedHours, 2)}
+              {hours(a.computedHours)}
               {a.overrideReason ? `（${t('overrideReason')}：${a.overrideReason}）` : ''}
             </Descriptions.Item>
             {a.postHeld ? <Descriptions.Item label={t('postHeld')}>{a.postHeld}</Descriptions.Item> : null}
@@ -162,7 +162,7 @@ export function AssignmentDetailDrawer({ id, onClose }: { id: number | undefined
             <div data-testid="teacher-history">
               <Typography.Title level={5}>{t('history', { name: history.data.teacherName })}</Typography.Title>
               <Typography.Paragraph>
-                {t('historySummary', { times: history.data.personTimes, hours: num(history.data.hours, 1) })}{' '}
+                {t('historySummary', { times: history.data.personTimes, hours: hours(history.data.hours) })}{' '}
                 <Tag color={history.data.credit.meets ? 'green' : 'orange'}>
                   {t('credit', { months: history.data.credit.months, required: history.data.credit.requiredMonths })}
                 </Tag>
@@ -185,7 +185,7 @@ export function AssignmentDetailDrawer({ id, onClose }: { id: number | undefined
                     dataIndex: 'status',
                     render: (v: Assignment['status']) => label(EXCHANGE_STATUS_LABELS, v),
                   },
-                  { title: t('hours'), dataIndex: 'hours', align: 'right', render: (v: number) => num(v, 1) },
+                  { title: t('hours'), dataIndex: 'hours', align: 'right', render: (v: number) => hours(v) },
                 ]}
               />
             </div>

@@ -8,7 +8,7 @@ import { useCreateAssignment, useUpdateAssignment } from '../../api/exchange';
 import { fromIsoDate, toIsoDate } from '../../components/dates';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormDrawer } from '../../components/FormDrawer';
-import { num, useLabels } from '../../components/labels';
+import { hours, useLabels } from '../../components/labels';
 import { SchoolSelect, TeacherSelect } from '../../components/RemoteSelect';
 import { TimetableEditor } from './TimetableEditor';
 import { WORKLOAD_LABELS } from '../../../shared/exchange.enums';
@@ -159,7 +159,7 @@ export function AssignmentFormDrawer({
             <Alert
               type="info"
               showIcon
-              title={t('hoursPreview', { hours: num(preview, 2) })}
+              title={t('hoursPreview', { hours: hours(preview) })}
               style={{ marginBottom: 16 }}
               data-testid="hours-preview"
             />

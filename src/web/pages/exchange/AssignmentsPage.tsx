@@ -13,7 +13,7 @@ import type { Assignment } from '../../../shared/exchange.schemas';
 import { useAssignments, useDeleteAssignment } from '../../api/exchange';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FilterBar } from '../../components/FilterBar';
-import { num, useLabels } from '../../components/labels';
+import { hours, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { SchoolSelect } from '../../components/RemoteSelect';
 import { ListTable, useListState } from '../../components/ListTable';
@@ -121,6 +121,9 @@ export default function AssignmentsPage() {
             title: t('teacher'),
             dataIndex: 'teacherName',
             width: 110,
+            // stays in view while the roster scrolls sideways
+            fixed: 'start',
+            ellipsis: true,
             render: (v: string, r) => <a onClick={() => setViewing(r.id)}>{v}</a>,
           },
           {
@@ -136,8 +139,8 @@ export default function AssignmentsPage() {
             width: 100,
             render: (v: Assignment['kind']) => label(EXCHANGE_KIND_LABELS, v),
           },
-          { title: t('fromSchool'), dataIndex: 'fromSchoolName', width: 180 },
-          { title: t('toSchool'), dataIndex: 'toSchoolName', width: 180 },
+          { title: t('fromSchool'), dataIndex: 'fromSchoolName', width: 180, ellipsis: true },
+          { title: t('toSchool'), dataIndex: 'toSchoolName', width: 180, ellipsis: true },
           {
             title: t('direction'),
             dataIndex: 'direction',
@@ -165,7 +168,7 @@ export default function AssignmentsPage() {
             align: 'right',
             render: (v: number, r) => (
               <span data-testid={`assignment-hours-${r.id}`} title={r.overrideReason ?? undefined}>
-                {num(v, 2)}
+                {hours(v)}
                 {r.hoursOverride != null ? ' *' : ''}
               </span>
             ),

@@ -13,7 +13,7 @@ import type { TotalsRow } from '../../../shared/exchange.schemas';
 import { reportUrl, useTotals } from '../../api/exchange';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FilterBar } from '../../components/FilterBar';
-import { num, useLabels } from '../../components/labels';
+import { hours, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { listOf, useUrlState } from '../../components/useUrlState';
 import { ExchangeNav } from './ExchangeNav';
@@ -108,7 +108,7 @@ export default function ReportPage() {
           },
           { title: t('people'), dataIndex: 'people', align: 'right' },
           { title: t('personTimes'), dataIndex: 'personTimes', align: 'right' },
-          { title: t('hours'), dataIndex: 'hours', align: 'right', render: (v: number) => num(v, 1) },
+          { title: t('hours'), dataIndex: 'hours', align: 'right', render: (v: number) => hours(v) },
         ]}
       />
     </>

@@ -77,7 +77,11 @@ export function MeetingFormDrawer({
       <Form.Item name="communityId" label={t('community')} rules={[{ required: true, message: t('common:required') }]}>
         <CommunitySelect disabled={!!meeting} data-testid="meeting-community" />
       </Form.Item>
-      <Form.Item name="kind" label={t('kind')} rules={[{ required: true }]}>
+      <Form.Item
+        name="kind"
+        label={t('kind')}
+        rules={[{ required: true, message: t('common:chooseRequired', { label: t('kind') }) }]}
+      >
         <EnumSelect labels={MEETING_KIND_LABELS} allowClear={false} />
       </Form.Item>
       <Form.Item name="title" label={t('titleField')} rules={[{ required: true, message: t('common:required') }]}>

@@ -10,10 +10,12 @@ import { PageHeader } from '../../components/PageHeader';
 import { SchoolSelect } from '../../components/RemoteSelect';
 import { ListTable, useListState } from '../../components/ListTable';
 import { useOwnStudentSchool } from './ownSchool';
+import { useLabels } from '../../components/labels';
 
 /** Classes per school, school year and grade (score sheets name them). */
 export default function ClassesPage() {
   const { t } = useTranslation('quality');
+  const { grade } = useLabels();
   const list = useListState();
   const { state, set, page, pageSize } = list;
   const { data, isFetching } = useClasses({ schoolId: state.schoolId, page, pageSize });
@@ -46,7 +48,7 @@ export default function ClassesPage() {
         columns={[
           { title: t('classes.school'), dataIndex: 'schoolName' },
           { title: t('exam.schoolYear'), dataIndex: 'schoolYear', render: (y: number) => `${y}–${y + 1}` },
-          { title: t('exam.grade'), dataIndex: 'grade', render: (g: number) => t('exam.gradeN', { n: g }) },
+          { title: t('exam.grade'), dataIndex: 'grade', render: (g: number) => grade(g) },
           { title: t('classes.name'), dataIndex: 'name' },
           // the students list (names) is for the class's own school; others see the count only
           {

@@ -12,7 +12,7 @@ import { StatsPanel } from './StatsPanel';
 
 export default function ExamDetailPage() {
   const { t } = useTranslation('quality');
-  const { label } = useLabels();
+  const { label, grade } = useLabels();
   const id = Number(useParams().id);
   const { data: exam } = useExam(id);
   const [subject, setSubject] = useState<Subject>();
@@ -23,7 +23,7 @@ export default function ExamDetailPage() {
     <>
       <PageHeader
         title={exam.name}
-        sub={`${exam.examDate} · ${exam.schoolYear}–${exam.schoolYear + 1} ${label(TERM_LABELS, String(exam.term) as never)} · ${t('exam.gradeN', { n: exam.grade })}`}
+        sub={`${exam.examDate} · ${exam.schoolYear}–${exam.schoolYear + 1} ${label(TERM_LABELS, String(exam.term) as never)} · ${grade(exam.grade)}`}
         extra={
           <Select
             style={{ width: 160 }}

@@ -51,7 +51,11 @@ export function ExamFormDrawer({ open, onClose }: { open: boolean; onClose: () =
         >
           <InputNumber min={2000} max={2100} />
         </Form.Item>
-        <Form.Item name="term" label={t('exam.term')} rules={[{ required: true }]}>
+        <Form.Item
+          name="term"
+          label={t('exam.term')}
+          rules={[{ required: true, message: t('common:chooseRequired', { label: t('exam.term') }) }]}
+        >
           <Select
             style={{ width: 120 }}
             options={([1, 2] as const).map((v) => ({ value: v, label: label(TERM_LABELS, v as never) }))}
@@ -70,7 +74,11 @@ export function ExamFormDrawer({ open, onClose }: { open: boolean; onClose: () =
             {fields.map((f) => (
               <div key={f.key} style={{ border: '1px solid #f0f0f0', padding: 12, marginBottom: 8, borderRadius: 6 }}>
                 <Space wrap align="start">
-                  <Form.Item name={[f.name, 'subject']} label={t('exam.subject')} rules={[{ required: true }]}>
+                  <Form.Item
+                    name={[f.name, 'subject']}
+                    label={t('exam.subject')}
+                    rules={[{ required: true, message: t('common:chooseRequired', { label: t('exam.subject') }) }]}
+                  >
                     <Select style={{ width: 130 }} options={options(SUBJECT_LABELS, SUBJECTS)} />
                   </Form.Item>
                   {(['fullMark', 'excellentLine', 'passLine', 'lowLine'] as const).map((k) => (

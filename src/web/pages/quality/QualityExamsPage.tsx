@@ -15,7 +15,7 @@ import { useOwnStudentSchool } from './ownSchool';
 
 export default function QualityExamsPage() {
   const { t } = useTranslation('quality');
-  const { label } = useLabels();
+  const { label, grade } = useLabels();
   const list = useListState(['search']);
   const { state, set, page, pageSize } = list;
   const [creating, setCreating] = useState(false);
@@ -77,7 +77,7 @@ export default function QualityExamsPage() {
             width: 170,
             render: (_, r) => `${r.schoolYear}–${r.schoolYear + 1} ${label(TERM_LABELS, String(r.term) as never)}`,
           },
-          { title: t('exam.grade'), dataIndex: 'grade', width: 70, render: (g: number) => t('exam.gradeN', { n: g }) },
+          { title: t('exam.grade'), dataIndex: 'grade', width: 70, render: (g: number) => grade(g) },
           {
             title: t('exam.subjects'),
             dataIndex: 'subjects',

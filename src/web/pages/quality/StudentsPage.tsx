@@ -9,10 +9,12 @@ import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { ListTable, useListState } from '../../components/ListTable';
 import { useOwnStudentSchool } from './ownSchool';
+import { useLabels } from '../../components/labels';
 
 /** The own school's students (names, masked ID numbers), each linked to the student's report. */
 export default function StudentsPage() {
   const { t } = useTranslation('quality');
+  const { grade } = useLabels();
   const schoolId = useOwnStudentSchool();
   const list = useListState(['search', 'classId']);
   const { state, set, page, pageSize } = list;
@@ -53,7 +55,7 @@ export default function StudentsPage() {
           onChange={(v?: number) => set({ classId: v })}
           options={(classes.data?.items ?? []).map((c) => ({
             value: c.id,
-            label: `${c.schoolYear}–${c.schoolYear + 1} ${t('exam.gradeN', { n: c.grade })} ${c.name}`,
+            label: `${c.schoolYear}–${c.schoolYear + 1} ${grade(c.grade)} ${c.name}`,
           }))}
         />
       </FilterBar>

@@ -118,7 +118,10 @@ export default function CourseDetailPage() {
                     .catch(() => undefined)
                 }
               >
-                <Form.Item name="heldOn" rules={[{ required: true }]}>
+                <Form.Item
+                  name="heldOn"
+                  rules={[{ required: true, message: t('common:chooseRequired', { label: t('courses.heldOn') }) }]}
+                >
                   <DatePicker placeholder={t('courses.heldOn')} />
                 </Form.Item>
                 <Form.Item name="classHours" rules={[{ required: true }]} initialValue={1}>
@@ -189,7 +192,11 @@ export default function CourseDetailPage() {
                     .catch(() => undefined)
                 }
               >
-                <Form.Item name="schoolId" rules={[{ required: true }]} initialValue={c.can.enrolSchoolIds[0]}>
+                <Form.Item
+                  name="schoolId"
+                  rules={[{ required: true, message: t('common:chooseRequired', { label: t('facets.school') }) }]}
+                  initialValue={c.can.enrolSchoolIds[0]}
+                >
                   <Select
                     style={{ width: 160 }}
                     options={c.openSchools

@@ -28,13 +28,25 @@ export function CourseFormDrawer({ open, year, onClose }: { open: boolean; year:
       <Form.Item name="title" label={t('courses.course')} rules={[{ required: true, max: 100 }]}>
         <Input />
       </Form.Item>
-      <Form.Item name="subject" label={t('courses.subject')} rules={[{ required: true }]}>
+      <Form.Item
+        name="subject"
+        label={t('courses.subject')}
+        rules={[{ required: true, message: t('common:chooseRequired', { label: t('courses.subject') }) }]}
+      >
         <EnumSelect labels={SUBJECT_LABELS} />
       </Form.Item>
-      <Form.Item name="targetGrades" label={t('courses.targetGrades')} rules={[{ required: true }]}>
+      <Form.Item
+        name="targetGrades"
+        label={t('courses.targetGrades')}
+        rules={[{ required: true, message: t('common:chooseRequired', { label: t('courses.targetGrades') }) }]}
+      >
         <Select mode="multiple" options={options(GRADE_LABELS)} />
       </Form.Item>
-      <Form.Item name="ownerSchoolId" label={t('courses.owner')} rules={[{ required: true }]}>
+      <Form.Item
+        name="ownerSchoolId"
+        label={t('courses.owner')}
+        rules={[{ required: true, message: t('common:chooseRequired', { label: t('courses.owner') }) }]}
+      >
         <SchoolSelect />
       </Form.Item>
       <Form.Item name="communityId" label={t('courses.community')}>

@@ -1,8 +1,9 @@
 import { LinkOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
 import { Button, Empty, Image } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ResourceDetail } from '../../../shared/resources.schemas';
-import { fileUrl, openUrl } from '../../api/resources';
+import { fileUrl, openUrl, resourceKeys } from '../../api/resources';
 
 /**
  * Plays or shows the current version in the browser. Video and audio stream with HTTP ranges (the
@@ -10,6 +11,10 @@ import { fileUrl, openUrl } from '../../api/resources';
  */
 export function Preview({ r }: { r: ResourceDetail }) {
   const { t } = useTranslation('resources');
+  const queryClient = useQueryClient();
+  // the play's first request is the one counted (preload="none": opening the page is not a play);
+  // once it plays, read the count again so 点播 moves
+  const played = () => void queryClient.invalidateQueries({ queryKey: resourceKeys.detail(r.id) });
   const v = r.current;
   if (!v) return <Empty />;
   const src = fileUrl(r.id, { version: v.id });
@@ -18,14 +23,24 @@ export function Preview({ r }: { r: ResourceDetail }) {
       return (
         <video
           controls
-          preload="metadata"
+          preload="none"
+          onPlaying={played}
           src={src}
           style={{ width: '100%', maxHeight: 540, background: '#000' }}
           data-testid="resource-video"
         />
       );
     case 'audio':
-      return <audio controls preload="metadata" src={src} style={{ width: '100%' }} data-testid="resource-audio" />;
+      return (
+        <audio
+          controls
+          preload="none"
+          onPlaying={played}
+          src={src}
+          style={{ width: '100%' }}
+          data-testid="resource-audio"
+        />
+      );
     case 'image':
       return <Image src={src} alt={r.title} style={{ maxHeight: 540 }} data-testid="resource-image" />;
     case 'pdf':

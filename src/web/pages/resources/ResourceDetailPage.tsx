@@ -144,6 +144,8 @@ export default function ResourceDetailPage() {
               rowKey="id"
               pagination={false}
               dataSource={r.versions}
+              // a narrow card: minimum widths and ellipsis, scrolling sideways, never a character per line
+              scroll={{ x: 560 }}
               columns={[
                 {
                   title: '#',
@@ -154,6 +156,8 @@ export default function ResourceDetailPage() {
                 },
                 {
                   title: t('field.file'),
+                  width: 240,
+                  ellipsis: true,
                   render: (_, v) =>
                     v.source === 'file' ? (
                       <a href={fileUrl(r.id, { version: v.id, download: true })}>{v.fileName}</a>
@@ -169,7 +173,13 @@ export default function ResourceDetailPage() {
                   width: 90,
                   render: (n: number | null) => formatBytes(n),
                 },
-                { title: t('field.versionNote'), dataIndex: 'note', render: (n: string | null) => n ?? '' },
+                {
+                  title: t('field.versionNote'),
+                  dataIndex: 'note',
+                  width: 170,
+                  ellipsis: true,
+                  render: (n: string | null) => n ?? '',
+                },
               ]}
             />
           </Card>

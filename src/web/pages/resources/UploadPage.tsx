@@ -42,7 +42,12 @@ export default function UploadPage() {
     if (ownSchoolId) form.setFieldsValue({ schoolId: ownSchoolId });
     const communityId = me?.scope.kind === 'community' ? Number(me.scope.id) : ownSchool?.communities[0]?.id;
     if (communityId && !form.getFieldValue('communityId')) form.setFieldsValue({ communityId });
+    // a visibility the user may publish with: 本教共体 needs a community, which a bureau or a school
+    // outside any community has not got
+    if (me && (!ownSchoolId || ownSchool) && !form.isFieldTouched('visibility'))
+      form.setFieldsValue({ visibility: communityId ? 'community' : ownSchoolId ? 'school' : 'region' });
   }, [form, me, ownSchool, ownSchoolId]);
+  const choose = (label: string) => ({ required: true, message: t('common:chooseRequired', { label }) });
 
   const submit = async (values: Values) => {
     setErrors([]);
@@ -82,7 +87,7 @@ export default function UploadPage() {
         <Form
           form={form}
           layout="vertical"
-          initialValues={{ source: 'file', visibility: 'community', kind: 'courseware', tags: [] }}
+          initialValues={{ source: 'file', kind: 'courseware', tags: [] }}
           onFinish={(v) => void submit(v)}
           data-testid="resource-form"
         >
@@ -122,12 +127,12 @@ export default function UploadPage() {
           </Form.Item>
           <Row gutter={16}>
             <Col span={8}>
-              <Form.Item name="kind" label={t('field.kind')} rules={[{ required: true }]}>
+              <Form.Item name="kind" label={t('field.kind')} rules={[choose(t('field.kind'))]}>
                 <EnumSelect labels={RESOURCE_KIND_LABELS} allowClear={false} />
               </Form.Item>
             </Col>
             <Col span={8}>
-              <Form.Item name="subject" label={t('field.subject')} rules={[{ required: true }]}>
+              <Form.Item name="subject" label={t('field.subject')} rules={[choose(t('field.subject'))]}>
                 <EnumSelect labels={SUBJECT_LABELS} data-testid="resource-subject" />
               </Form.Item>
             </Col>
@@ -157,7 +162,12 @@ export default function UploadPage() {
                   <Input value={ownSchool?.name ?? ''} disabled />
                 </Form.Item>
               ) : null}
-              <Form.Item name="schoolId" label={t('field.school')} rules={[{ required: true }]} hidden={!!ownSchoolId}>
+              <Form.Item
+                name="schoolId"
+                label={t('field.school')}
+                rules={[choose(t('field.school'))]}
+                hidden={!!ownSchoolId}
+              >
                 {ownSchoolId ? <InputNumber /> : <SchoolSelect />}
               </Form.Item>
             </Col>
@@ -167,8 +177,22 @@ export default function UploadPage() {
               </Form.Item>
             </Col>
             <Col span={8}>
-              <Form.Item name="visibility" label={t('field.visibility')} rules={[{ required: true }]}>
-                <EnumSelect labels={RESOURCE_VISIBILITY_LABELS} allowClear={false} />
+              <Form.Item
+                name="visibility"
+                label={t('field.visibility')}
+                dependencies={['communityId']}
+                rules={[
+                  choose(t('field.visibility')),
+                  // the server's rule, checked before the upload starts
+                  ({ getFieldValue }) => ({
+                    validator: (_r, v) =>
+                      v === 'community' && !getFieldValue('communityId')
+                        ? Promise.reject(new Error(t('communityForVisibility')))
+                        : Promise.resolve(),
+                  }),
+                ]}
+              >
+                <EnumSelect labels={RESOURCE_VISIBILITY_LABELS} allowClear={false} data-testid="resource-visibility" />
               </Form.Item>
             </Col>
           </Row>

@@ -199,6 +199,8 @@ export default function SchoolsPage() {
           {
             title: t('communities'),
             dataIndex: 'communities',
+            // wide enough for its header on one line and a community name per tag (it was crushed vertical)
+            width: 220,
             render: (cs: School['communities']) =>
               cs.length ? (
                 cs.map((c) => (

@@ -31,7 +31,7 @@ export function StatsFormDrawer({
   onClose: () => void;
 }) {
   const { t } = useTranslation('stats');
-  const { label } = useLabels();
+  const { label, grade } = useLabels();
   const [form] = Form.useForm<SchoolYearStatsInput>();
   const upsert = useUpsertStats();
   const thisYear = currentSchoolYear();
@@ -107,7 +107,7 @@ export function StatsFormDrawer({
         {CLASS_SIZE_BANDS.map((b) => n(['classesBySizeBand', b], label(CLASS_SIZE_BAND_LABELS, b), { span: 6 }))}
       </Row>
       <Divider titlePlacement="start">{t('studentsByGrade')}</Divider>
-      <Row gutter={16}>{GRADES.map((g) => n(['studentsByGrade', g], t('grade', { n: g }), { span: 6 }))}</Row>
+      <Row gutter={16}>{GRADES.map((g) => n(['studentsByGrade', g], grade(g), { span: 6 }))}</Row>
       <Divider titlePlacement="start">{t('teachersByQualification')}</Divider>
       <Row gutter={16}>
         {QUALIFICATIONS.map((q) => n(['teachersByQualification', q], label(QUALIFICATION_LABELS, q), { span: 8 }))}
