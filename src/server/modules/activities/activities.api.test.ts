@@ -690,3 +690,36 @@ describe('archive', () => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+describe('idempotent create with a client id (offline capture retries)', () => {
+  const clientId = '3f0c1b9e-8a52-4d7e-9c31-5b2f7e4a1d60';
+  // a day of its own per record, so the host teacher is never double-booked
+  const at = (day: number) => ({
+    startsAt: `2025-10-${day}T15:00:00+08:00`,
+    endsAt: `2025-10-${day}T15:40:00+08:00`,
+  });
+  it('returns the first record, 200, when the same user retries with the same client id', async () => {
+    const body = syncBody({ clientId, title: '离线登记：同步课堂重试', ...at(21) }, { hostClass: '三(9)班' });
+    const first = await admin.post('/api/v1/activities', body);
+    expect(first.statusCode).toBe(201);
+    const again = await admin.post('/api/v1/activities', body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    const list = await admin.get(`/api/v1/activities?q=${encodeURIComponent('离线登记：同步课堂重试')}`);
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items.filter((a: { title: string }) => a.title === '离线登记：同步课堂重试')).toHaveLength(1);
+  });
+  it('keeps records of different users with the same client id apart', async () => {
+    const mine = await admin.post('/api/v1/activities', syncBody({ clientId, title: '离线登记：管理员', ...at(22) }));
+    const theirs = await lead.post(
+      '/api/v1/activities',
+      syncBody({ clientId, title: '离线登记：教共体负责人', ...at(23) }, { hostClass: '三(8)班' }),
+    );
+    expect(theirs.statusCode).toBe(201);
+    expect(theirs.json().id).not.toBe(mine.json().id);
+  });
+  it('rejects a client id that is not a uuid', async () => {
+    const res = await admin.post('/api/v1/activities', syncBody({ clientId: 'abc', ...at(24) }));
+    expect(res.statusCode).toBe(400);
+  });
+});

@@ -88,10 +88,16 @@ export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
         ...tags('activities'),
         summary: '登记活动 Log an activity',
         body: activityInput,
-        response: { 201: activityDetailSchema },
+        response: { 200: activityDetailSchema, 201: activityDetailSchema },
       },
     },
-    async (req, reply) => reply.status(201).send(await activities.create(callerOf(req), req.body)),
+    async (req, reply) => {
+      const caller = callerOf(req);
+      // a retry with the same device id answers with the first record instead of a duplicate
+      const existing = await activities.findByClientId(caller, req.body.clientId);
+      if (existing) return reply.status(200).send(existing);
+      return reply.status(201).send(await activities.create(caller, req.body));
+    },
   );
   app.get(
     '/api/v1/activities/:id',
