@@ -316,6 +316,35 @@ describe('evidence', () => {
     (await t.ctx.db.selectFrom('activity_attachments').select('id').where('activity_id', '=', activityId).execute())
       .length;
 
+  it('stores a photo retried with the same client id once, answering 200 with the first attachment', async () => {
+    // an activity of its own, so the other evidence tests' counts are untouched
+    const own = (
+      await lead.post('/api/v1/activities', {
+        kind: 'student_exchange',
+        communityId: w.community.id,
+        organizerSchoolId: w.core.id,
+        participantSchoolIds: [w.m1.id],
+        title: '离线研学佐证',
+        startsAt: '2025-11-21T09:00:00+08:00',
+        endsAt: '2025-11-21T15:00:00+08:00',
+        teacherCount: 2,
+        studentCount: 10,
+        details: { format: 'pairs', pairs: 5 },
+      })
+    ).json().id;
+    const count = async () =>
+      (await t.ctx.db.selectFrom('activity_attachments').select('id').where('activity_id', '=', own).execute()).length;
+    const url = `/api/v1/activities/${own}/attachments?clientId=9b1e4c2a-7d3f-4e8a-a5b6-0c1d2e3f4a5b`;
+    const first = await upload(lead, url, '离线.jpg', await photo(120, 90));
+    expect(first.statusCode).toBe(201);
+    const again = await upload(lead, url, '离线.jpg', await photo(120, 90));
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    expect(await count()).toBe(1);
+    const bad = await upload(lead, `/api/v1/activities/${own}/attachments?clientId=x`, 'x.jpg', await photo());
+    expect(bad.statusCode).toBe(400);
+    expect(await count()).toBe(1);
+  });
   it('keeps photos with a thumbnail and documents, checked by content', async () => {
     const res = await upload(
       lead,

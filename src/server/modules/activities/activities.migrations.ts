@@ -133,7 +133,10 @@ export const activitiesMigrations: Record<string, Migration> = {
       await sql
         .raw(
           `alter table activities add column client_id uuid;
-           create unique index activities_client_id on activities (created_by, client_id) where client_id is not null;`,
+           create unique index activities_client_id on activities (created_by, client_id) where client_id is not null;
+           alter table activity_attachments add column client_id uuid;
+           create unique index activity_attachments_client_id on activity_attachments (uploaded_by, client_id)
+             where client_id is not null;`,
         )
         .execute(db);
     },

@@ -46,6 +46,8 @@ export interface ActivityAttachmentTable {
   size_bytes: number;
   caption: string | null;
   uploaded_by: number | null;
+  /** device-generated id, unique per uploader: makes a retried offline upload idempotent */
+  client_id: ColumnType<string | null, string | null | undefined, string | null>;
   uploaded_at: Timestamp;
 }
 
