@@ -291,7 +291,13 @@ const commonFields = {
     .optional(),
 };
 const variant = <K extends ActivityKind>(kind: K) =>
-  z.object({ ...commonFields, kind: z.literal(kind), details: DETAIL_SCHEMAS[kind] });
+  z.object({
+    ...commonFields,
+    /** generated on the device: a retried create (offline capture) returns the first record */
+    clientId: z.uuid({ message: bi('客户端编号须为 UUID', 'Client id must be a UUID') }).optional(),
+    kind: z.literal(kind),
+    details: DETAIL_SCHEMAS[kind],
+  });
 export const activityInput = z.discriminatedUnion('kind', [
   variant('sync_class'),
   variant('joint_prep'),

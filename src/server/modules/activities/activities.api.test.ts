@@ -363,6 +363,35 @@ describe('evidence', () => {
     (await t.ctx.db.selectFrom('activity_attachments').select('id').where('activity_id', '=', activityId).execute())
       .length;
 
+  it('stores a photo retried with the same client id once, answering 200 with the first attachment', async () => {
+    // an activity of its own, so the other evidence tests' counts are untouched
+    const own = (
+      await lead.post('/api/v1/activities', {
+        kind: 'student_exchange',
+        communityId: w.community.id,
+        organizerSchoolId: w.core.id,
+        participantSchoolIds: [w.m1.id],
+        title: '离线研学佐证',
+        startsAt: '2025-11-21T09:00:00+08:00',
+        endsAt: '2025-11-21T15:00:00+08:00',
+        teacherCount: 2,
+        studentCount: 10,
+        details: { format: 'pairs', pairs: 5 },
+      })
+    ).json().id;
+    const count = async () =>
+      (await t.ctx.db.selectFrom('activity_attachments').select('id').where('activity_id', '=', own).execute()).length;
+    const url = `/api/v1/activities/${own}/attachments?clientId=9b1e4c2a-7d3f-4e8a-a5b6-0c1d2e3f4a5b`;
+    const first = await upload(lead, url, '离线.jpg', await photo(120, 90));
+    expect(first.statusCode).toBe(201);
+    const again = await upload(lead, url, '离线.jpg', await photo(120, 90));
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    expect(await count()).toBe(1);
+    const bad = await upload(lead, `/api/v1/activities/${own}/attachments?clientId=x`, 'x.jpg', await photo());
+    expect(bad.statusCode).toBe(400);
+    expect(await count()).toBe(1);
+  });
   it('keeps photos with a thumbnail and documents, checked by content', async () => {
     const res = await upload(
       lead,
@@ -741,5 +770,38 @@ describe('archive', () => {
     }
     const bad = await lead.get(`/api/v1/activity-archive.pdf?communityId=${w.community.id}`);
     expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('idempotent create with a client id (offline capture retries)', () => {
+  const clientId = '3f0c1b9e-8a52-4d7e-9c31-5b2f7e4a1d60';
+  // a day of its own per record, so the host teacher is never double-booked
+  const at = (day: number) => ({
+    startsAt: `2025-10-${day}T15:00:00+08:00`,
+    endsAt: `2025-10-${day}T15:40:00+08:00`,
+  });
+  it('returns the first record, 200, when the same user retries with the same client id', async () => {
+    const body = syncBody({ clientId, title: '离线登记：同步课堂重试', ...at(21) }, { hostClass: '三(9)班' });
+    const first = await admin.post('/api/v1/activities', body);
+    expect(first.statusCode).toBe(201);
+    const again = await admin.post('/api/v1/activities', body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    const list = await admin.get(`/api/v1/activities?q=${encodeURIComponent('离线登记：同步课堂重试')}`);
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items.filter((a: { title: string }) => a.title === '离线登记：同步课堂重试')).toHaveLength(1);
+  });
+  it('keeps records of different users with the same client id apart', async () => {
+    const mine = await admin.post('/api/v1/activities', syncBody({ clientId, title: '离线登记：管理员', ...at(22) }));
+    const theirs = await lead.post(
+      '/api/v1/activities',
+      syncBody({ clientId, title: '离线登记：教共体负责人', ...at(23) }, { hostClass: '三(8)班' }),
+    );
+    expect(theirs.statusCode).toBe(201);
+    expect(theirs.json().id).not.toBe(mine.json().id);
+  });
+  it('rejects a client id that is not a uuid', async () => {
+    const res = await admin.post('/api/v1/activities', syncBody({ clientId: 'abc', ...at(24) }));
+    expect(res.statusCode).toBe(400);
   });
 });

@@ -128,6 +128,19 @@ export const activitiesMigrations: Record<string, Migration> = {
    * difference cannot be taken there. A rebuild takes an advisory lock per school so that two
    * transactions rebuilding one school see each other's committed rows.
    */
+  '20261205_2010_offline_activity_client_id': {
+    async up(db) {
+      await sql
+        .raw(
+          `alter table activities add column client_id uuid;
+           create unique index activities_client_id on activities (created_by, client_id) where client_id is not null;
+           alter table activity_attachments add column client_id uuid;
+           create unique index activity_attachments_client_id on activity_attachments (uploaded_by, client_id)
+             where client_id is not null;`,
+        )
+        .execute(db);
+    },
+  },
   '20261204_1010_activity_summaries': {
     async up(db: Kysely<unknown>) {
       const month = (t: string) => `date_trunc('month', ${t}.starts_at at time zone 'Asia/Shanghai')::date`;

@@ -31,7 +31,7 @@ import {
   workPlanPatch,
   workPlanSchema,
 } from '../../../shared/activities.schemas.js';
-import { pageOf } from '../../../shared/validation.js';
+import { bi, pageOf } from '../../../shared/validation.js';
 import type { ZodApp } from '../module.js';
 import { ActivitiesService } from './activities.service.js';
 import { activityStats } from './activities.stats.js';
@@ -46,6 +46,10 @@ const idParam = z.object({ id: z.coerce.number().int().positive() });
 const noContent = { 204: z.null() };
 const tags = (t: string) => ({ tags: [t] });
 const uploadQuery = z.object({ caption: z.string().trim().max(200).optional() });
+/** a device-generated id makes a retried offline upload answer with the first attachment */
+const newUploadQuery = uploadQuery.extend({
+  clientId: z.uuid({ message: bi('客户端编号须为 UUID', 'Client id must be a UUID') }).optional(),
+});
 
 export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
   const activities = new ActivitiesService(ctx.db, ctx.storage);
@@ -88,10 +92,16 @@ export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
         ...tags('activities'),
         summary: '登记活动 Log an activity',
         body: activityInput,
-        response: { 201: activityDetailSchema },
+        response: { 200: activityDetailSchema, 201: activityDetailSchema },
       },
     },
-    async (req, reply) => reply.status(201).send(await activities.create(callerOf(req), req.body)),
+    async (req, reply) => {
+      const caller = callerOf(req);
+      // a retry with the same device id answers with the first record instead of a duplicate
+      const existing = await activities.findByClientId(caller, req.body.clientId);
+      if (existing) return reply.status(200).send(existing);
+      return reply.status(201).send(await activities.create(caller, req.body));
+    },
   );
   app.get(
     '/api/v1/activities/:id',
@@ -135,18 +145,24 @@ export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
         ...tags('activities'),
         summary: '上传佐证材料 Upload evidence',
         params: idParam,
-        querystring: uploadQuery,
+        querystring: newUploadQuery,
         consumes: ['multipart/form-data'],
-        response: { 201: attachmentSchema },
+        response: { 200: attachmentSchema, 201: attachmentSchema },
       },
     },
     async (req, reply) => {
       const caller = callerOf(req);
       await evidence.assertCanAttach(caller.actor, req.params.id);
+      const existing = await evidence.findByClientId(caller.actor, req.params.id, req.query.clientId);
+      if (existing) return reply.status(200).send(existing);
       const f = await fileOf(req);
-      return reply
-        .status(201)
-        .send(await evidence.add(caller, req.params.id, { ...f, caption: req.query.caption ?? null }));
+      return reply.status(201).send(
+        await evidence.add(caller, req.params.id, {
+          ...f,
+          caption: req.query.caption ?? null,
+          clientId: req.query.clientId ?? null,
+        }),
+      );
     },
   );
   app.post(

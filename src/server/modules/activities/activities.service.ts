@@ -306,6 +306,18 @@ export class ActivitiesService {
     );
   }
 
+  /** The record this user already created with this device id (a retried offline create), if any. */
+  async findByClientId(caller: Caller, clientId: string | undefined): Promise<ActivityDetail | null> {
+    if (!clientId) return null;
+    const row = await this.db
+      .selectFrom('activities')
+      .select('id')
+      .where('created_by', '=', caller.actor.userId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row ? this.get(caller.actor, row.id) : null;
+  }
+
   async create(caller: Caller, input: ActivityInputParsed): Promise<ActivityDetail> {
     const v: Normalised = {
       ...input,
@@ -331,6 +343,7 @@ export class ActivitiesService {
           student_count: checked.studentCount,
           details: JSON.stringify(v.details),
           created_by: caller.actor.userId,
+          client_id: input.clientId ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -19,6 +19,8 @@ export interface ActivityTable {
   /** typed per kind, validated by the zod union in shared/activities.schemas.ts */
   details: Json<Record<string, unknown>>;
   created_by: number | null;
+  /** device-generated id, unique per creator: makes a retried offline create idempotent */
+  client_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -44,6 +46,8 @@ export interface ActivityAttachmentTable {
   size_bytes: number;
   caption: string | null;
   uploaded_by: number | null;
+  /** device-generated id, unique per uploader: makes a retried offline upload idempotent */
+  client_id: ColumnType<string | null, string | null | undefined, string | null>;
   uploaded_at: Timestamp;
 }
 

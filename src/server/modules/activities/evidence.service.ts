@@ -15,6 +15,8 @@ export interface Upload {
   fileName: string;
   data: Buffer;
   caption: string | null;
+  /** device-generated id of an offline upload */
+  clientId?: string | null;
 }
 
 /** Evidence attached to activities. A correction is a new version; nothing is overwritten. */
@@ -45,6 +47,21 @@ export class EvidenceService {
   /** Checks the caller may attach before the body is read (no file is stored for a refused upload). */
   async assertCanAttach(actor: Actor, activityId: number) {
     await this.activityFor(actor, activityId, true);
+  }
+
+  /** The attachment this user already uploaded to the activity with this device id, if any. */
+  async findByClientId(actor: Actor, activityId: number, clientId: string | undefined): Promise<Attachment | null> {
+    if (!clientId) return null;
+    const row = await this.db
+      .selectFrom('activity_attachments')
+      .select('id')
+      .where('activity_id', '=', activityId)
+      .where('uploaded_by', '=', actor.userId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    if (!row) return null;
+    const all = toAttachments(await repo.attachmentsOf(this.db, [activityId]));
+    return all.find((a) => a.id === row.id) ?? null;
   }
 
   async add(caller: Caller, activityId: number, upload: Upload, correctsId?: number): Promise<Attachment> {
@@ -87,6 +104,7 @@ export class EvidenceService {
             size_bytes: upload.data.length,
             caption: upload.caption,
             uploaded_by: caller.actor.userId,
+            client_id: upload.clientId ?? null,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
