@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SCHOOL_LEVELS, SUBJECTS } from './enums.js';
+import { EXCHANGE_KINDS, WORKLOADS } from './exchange.enums.js';
 import { bi, isoDate, pageQuery } from './validation.js';
 
 /**
@@ -397,7 +398,23 @@ export const planPatch = z.object({
   settings: z.record(z.string(), z.unknown()).optional(),
 });
 export type PlanPatch = z.infer<typeof planPatch>;
-export const planAccept = z.object({ effectiveDate: isoDate });
+/** How an accepted exchange plan is posted to the exchange register; absent fields default from the plan. */
+export const exchangeAcceptOptions = z.object({
+  kind: z.enum(EXCHANGE_KINDS).optional(),
+  workload: z.enum(WORKLOADS).optional(),
+  endDate: isoDate.optional(),
+});
+export type ExchangeAcceptOptions = z.infer<typeof exchangeAcceptOptions>;
+export const planAccept = z.object({ effectiveDate: isoDate, exchange: exchangeAcceptOptions.optional() });
+
+/** The last day of the school term a date falls in: spring ends 31 July, autumn 31 January. */
+export function termEndOf(date: string): string {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  if (month === 1) return `${year}-01-31`;
+  if (month <= 7) return `${year}-07-31`;
+  return `${year + 1}-01-31`;
+}
 
 const planBase = z.object({
   id: z.number().int(),
@@ -454,5 +471,7 @@ export const plannedExchangeSchema = z.object({
   teacherName: z.string().nullable(),
   startDate: z.string(),
   status: z.string(),
+  /** the exchange register's assignment this row was posted as */
+  exchangeAssignmentId: z.number().int().nullable(),
 });
 export type PlannedExchange = z.infer<typeof plannedExchangeSchema>;

@@ -27,7 +27,12 @@ type Merged = Omit<AssignmentInput, 'fromSchoolId'> & { fromSchoolId: number };
 
 /** Plans, edits and records exchange assignments (支教, 轮岗, 挂职, 跟岗, 走教, 送教) with their hours. */
 export class AssignmentsService {
+  /** `db` may be a transaction: the planner's accept then posts several assignments atomically. */
   constructor(private readonly db: Db) {}
+
+  private inTransaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    return this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work);
+  }
 
   /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
   async list(actor: Actor, q: AssignmentListQuery, countCap?: number): Promise<{ items: Assignment[] } & PageTotals> {
@@ -256,7 +261,7 @@ export class AssignmentsService {
     const settings = await settingsFor(this.db, from.region_code);
     await this.checkTimetable(m, settings.schoolDayStart, settings.schoolDayEnd);
     const hours = this.hoursFor(m, settings.dayHours, []);
-    const id = await this.db.transaction().execute(async (tx) => {
+    const id = await this.inTransaction(async (tx) => {
       await this.checkOverlap(tx, m, 0);
       const row = await tx
         .insertInto('exchange_assignments')

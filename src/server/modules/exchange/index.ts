@@ -1,2 +1,4 @@
 /** The exchange module's public surface: mentor pairs and their quota compliance (read by notifications). */
 export { MentorshipsService } from './mentorships.service.js';
+/** Planned assignments are posted through the same checks as a hand-entered one (the planner's accept). */
+export { AssignmentsService } from './assignments.service.js';

@@ -1,7 +1,14 @@
 import type { Db } from '../../db/connection.js';
 import type { Caller } from '../../http/actor.js';
-import { ValidationError, fieldIssue, type FieldIssue } from '../../http/errors.js';
-import type { PairingMode, PairingResult } from '../../../shared/planner.schemas.js';
+import { AppError, ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
+import {
+  termEndOf,
+  type ExchangeAcceptOptions,
+  type ExchangeAssignment,
+  type PairingMode,
+  type PairingResult,
+} from '../../../shared/planner.schemas.js';
+import { AssignmentsService } from '../exchange/index.js';
 import { CommunitiesService } from '../registry/index.js';
 import * as repo from './planner.repo.js';
 
@@ -140,4 +147,88 @@ export async function acceptPairingPlan(
     await communities.endMember(caller, e.communityId, e.membershipId, endDate, `结对规划方案 #${plan.id} 调整`);
   }
   return { communities: created, added: toAdd.length, ended: ended.size };
+}
+
+/**
+ * Posts an accepted exchange plan's rows to the exchange register through the exchange module's own
+ * create (its scope, field, timetable and overlap rules, and its audit). Every row is tried so that
+ * all conflicts come back at once, each named by its row; the caller's transaction then rolls back,
+ * so a plan is posted whole or not at all. Returns the new assignment ids in row order.
+ */
+export async function postExchangePlan(
+  tx: Db,
+  caller: Caller,
+  planId: number,
+  rows: readonly ExchangeAssignment[],
+  startDate: string,
+  options: ExchangeAcceptOptions,
+): Promise<number[]> {
+  const register = new AssignmentsService(tx);
+  const endDate = options.endDate ?? termEndOf(startDate);
+  const ids: number[] = [];
+  const issues: FieldIssue[] = [];
+  let status: 409 | 422 = 422;
+  for (const [i, a] of rows.entries()) {
+    const row = `第 ${i + 1} 行（${a.supplierName} → ${a.schoolName}）`;
+    const rowEn = `Row ${i + 1} (${a.supplierName} → ${a.schoolName})`;
+    if (a.suggestedTeacherId == null) {
+      issues.push(
+        fieldIssue(`body.rows.${i}`, 'no_teacher', `${row}：派出学校没有可派教师`, `${rowEn}: no teacher to send`),
+      );
+      continue;
+    }
+    const kind = options.kind ?? a.kind;
+    // the plan's default: 支教 full-time, 走教 part-time for its weekly days
+    const workload = options.workload ?? (a.kind === 'support_teaching' ? 'full_time' : 'part_time');
+    const days = Math.min(5, Math.max(1, a.slots));
+    try {
+      const created = await register.create(caller, {
+        teacherId: a.suggestedTeacherId,
+        kind,
+        toSchoolId: a.schoolId,
+        startDate,
+        endDate,
+        workload,
+        partTimeFraction: workload === 'part_time' ? Math.round((days / 5) * 100) / 100 : null,
+        status: 'planned',
+        postHeld: null,
+        overrideReason: null,
+        note: `由交流规划方案 #${planId} 生成 / from exchange plan #${planId}`,
+        // 走教 needs a weekly timetable: the plan's days, Monday on, in the afternoon; editable in the register
+        slots:
+          kind === 'itinerant'
+            ? Array.from({ length: days }, (_, d) => ({
+                weekday: d + 1,
+                startTime: '14:00',
+                endTime: '15:40',
+                subject: a.subject,
+                className: null,
+              }))
+            : [],
+      });
+      ids.push(created.id);
+    } catch (e) {
+      // a rule refusal is the row's conflict; anything else (a database failure) aborts at once
+      if (!(e instanceof AppError) || e.status >= 500) throw e;
+      if (e.status === 409) status = 409;
+      const reason = (e.params as { reason?: string; reasonEn?: string }) ?? {};
+      const first = e.details[0];
+      issues.push(
+        fieldIssue(
+          `body.rows.${i}`,
+          first?.code ?? e.code,
+          `${row}：${first?.message ?? reason.reason ?? e.code}`,
+          `${rowEn}: ${first?.messageEn ?? reason.reasonEn ?? e.code}`,
+        ),
+      );
+    }
+  }
+  if (issues.length)
+    throw ruleViolation(
+      status,
+      `方案中有 ${issues.length} 行不能登记为交流安排，整个方案未采纳`,
+      `${issues.length} row(s) cannot be entered in the exchange register; the plan was not accepted`,
+      issues,
+    );
+  return ids;
 }

@@ -313,3 +313,90 @@ describe('exchange plans', () => {
     expect(planned[0].teacherName).not.toBeNull();
   });
 });
+
+describe('accepting an exchange plan fills the exchange register', () => {
+  const newPlan = async (name: string) => {
+    const res = await clients.haining!.post('/api/v1/planner/plans', {
+      kind: 'exchange',
+      name,
+      regionCode: HAINING,
+      settings: { subjects: ['english'] },
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json() as { id: number; result: { assignments: { suggestedTeacherId: number; schoolId: number }[] } };
+  };
+  const registerOf = async (teacherId: number) =>
+    (await clients.haining!.get(`/api/v1/exchange/assignments?teacherId=${teacherId}&pageSize=50`)).json().items as {
+      id: number;
+      kind: string;
+      workload: string;
+      startDate: string;
+      endDate: string;
+      toSchoolId: number;
+      note: string | null;
+    }[];
+
+  it('refuses the whole plan when one row breaks an exchange rule, naming that row', async () => {
+    const plan = await newPlan('2027 秋季支教（冲突）');
+    const rows = plan.result.assignments;
+    expect(rows.length).toBe(2);
+    const busy = rows[1]!.suggestedTeacherId;
+    // the second row's teacher already has a full-time posting over the same term
+    const posted = await clients.haining!.post('/api/v1/exchange/assignments', {
+      teacherId: busy,
+      kind: 'rotation',
+      toSchoolId: ids.coreB,
+      startDate: '2027-09-01',
+      endDate: '2028-01-31',
+      workload: 'full_time',
+    });
+    expect(posted.statusCode).toBe(201);
+    const before = await registerOf(rows[0]!.suggestedTeacherId);
+    const res = await clients.haining!.post(`/api/v1/planner/plans/${plan.id}/accept`, {
+      effectiveDate: '2027-09-01',
+      exchange: { kind: 'support_teaching', workload: 'full_time', endDate: '2028-01-31' },
+    });
+    expect(res.statusCode).toBe(409);
+    const details = res.json().details as { field: string; code: string; message: string }[];
+    expect(details.map((d) => [d.field, d.code])).toEqual([['body.rows.1', 'overlap']]);
+    expect(details[0]!.message).toContain('第 2 行');
+    // all or nothing: the first row was not posted and the plan stays a draft
+    expect(await registerOf(rows[0]!.suggestedTeacherId)).toEqual(before);
+    expect((await clients.haining!.get(`/api/v1/planner/plans/${plan.id}`)).json().status).toBe('draft');
+  });
+
+  it('posts one assignment per row with the kind, term and workload chosen, linked to the plan', async () => {
+    const plan = await newPlan('2028 春季走教');
+    const rows = plan.result.assignments;
+    const res = await clients.haining!.post(`/api/v1/planner/plans/${plan.id}/accept`, {
+      effectiveDate: '2028-03-01',
+    });
+    expect(res.statusCode).toBe(200);
+    const planned = (await clients.viewer!.get(`/api/v1/planner/plans/${plan.id}/exchanges`)).json() as {
+      teacherId: number;
+      exchangeAssignmentId: number | null;
+    }[];
+    expect(planned.length).toBe(rows.length);
+    for (const p of planned) {
+      expect(p.exchangeAssignmentId).not.toBeNull();
+      const posted = (await registerOf(p.teacherId)).find((a) => a.id === p.exchangeAssignmentId);
+      // defaults from the plan: itinerant, part-time, to the end of the spring term
+      expect(posted).toMatchObject({
+        kind: 'itinerant',
+        workload: 'part_time',
+        startDate: '2028-03-01',
+        endDate: '2028-07-31',
+      });
+      expect(posted!.note).toContain(`#${plan.id}`);
+    }
+    const audited = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('entity_id')
+      .where('entity', '=', 'exchange_assignment')
+      .where('action', '=', 'create')
+      .execute();
+    expect(audited.map((a) => Number(a.entity_id))).toEqual(
+      expect.arrayContaining(planned.map((p) => p.exchangeAssignmentId)),
+    );
+  });
+});

@@ -47,4 +47,14 @@ export const plannerMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '20261205_2010_loose_planner_exchange_link': {
+    async up(db: Kysely<unknown>) {
+      // the exchange register's assignment a planned row was posted as (traceability plan ↔ register)
+      await sql`
+        alter table planner_exchange_assignments
+          add column exchange_assignment_id integer references exchange_assignments(id) on delete set null;
+        create index planner_exchange_posted_idx on planner_exchange_assignments (exchange_assignment_id);
+      `.execute(db);
+    },
+  },
 };

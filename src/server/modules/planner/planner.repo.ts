@@ -174,6 +174,7 @@ export async function plannedExchanges(db: Db, planId: number) {
       'tc.name as teacher_name',
       'e.start_date',
       'e.status',
+      'e.exchange_assignment_id',
     ])
     .where('e.plan_id', '=', planId)
     .orderBy('t.name')

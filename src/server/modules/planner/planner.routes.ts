@@ -116,7 +116,7 @@ export function plannerRoutes(app: ZodApp, ctx: AppContext) {
         response: { 200: planDetail },
       },
     },
-    (req) => planner.accept(callerOf(req), req.params.id, req.body.effectiveDate),
+    (req) => planner.accept(callerOf(req), req.params.id, req.body.effectiveDate, req.body.exchange),
   );
   app.delete(
     '/api/v1/planner/plans/:id',

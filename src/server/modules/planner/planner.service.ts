@@ -26,10 +26,11 @@ import {
   type PlanSummary,
   type PlannedExchange,
 } from '../../../shared/planner.schemas.js';
+import type { ExchangeAcceptOptions } from '../../../shared/planner.schemas.js';
 import { describeIssue } from '../../../shared/validation.js';
 import { regionLevel } from '../../../shared/regions.js';
 import { recordAudit } from '../audit/index.js';
-import { acceptPairingPlan } from './planner.accept.js';
+import { acceptPairingPlan, postExchangePlan } from './planner.accept.js';
 import { matchExchanges } from './exchange.match.js';
 import { solvePairing } from './pairing.solve.js';
 import { checkInstance } from './pairing.validate.js';
@@ -310,7 +311,12 @@ export class PlannerService {
    * Accepting a pairing plan creates and updates communities through the registry's services;
    * accepting an exchange plan records the planned exchanges. Either way the plan becomes read-only.
    */
-  async accept(caller: Caller, id: number, effectiveDate: string): Promise<PlanDetail> {
+  async accept(
+    caller: Caller,
+    id: number,
+    effectiveDate: string,
+    options?: ExchangeAcceptOptions,
+  ): Promise<PlanDetail> {
     const plan = await this.editable(caller.actor, id);
     if (plan.status !== 'draft') throw ruleViolation(409, '方案已采纳', 'The plan has already been accepted');
     const result = plan.result as (PairingResult | ExchangeResult) | null;
@@ -338,12 +344,14 @@ export class PlannerService {
       });
     } else {
       const assignments = (result as ExchangeResult).assignments;
+      // one transaction: every row is posted to the exchange register or none is
       await this.db.transaction().execute(async (tx) => {
+        const posted = await postExchangePlan(tx, caller, id, assignments, effectiveDate, options ?? {});
         if (assignments.length) {
           await tx
             .insertInto('planner_exchange_assignments')
             .values(
-              assignments.map((a) => ({
+              assignments.map((a, i) => ({
                 plan_id: id,
                 from_school_id: a.supplierSchoolId,
                 to_school_id: a.schoolId,
@@ -352,11 +360,15 @@ export class PlannerService {
                 weekly_slots: a.slots,
                 teacher_id: a.suggestedTeacherId,
                 start_date: effectiveDate,
+                exchange_assignment_id: posted[i]!,
               })),
             )
             .execute();
         }
-        await markAcceptedIn(tx, caller, id, effectiveDate, [], { plannedExchanges: assignments.length });
+        await markAcceptedIn(tx, caller, id, effectiveDate, [], {
+          plannedExchanges: assignments.length,
+          exchangeAssignmentIds: posted,
+        });
       });
     }
     return toDetail((await repo.findPlan(this.db, id))!);
@@ -379,6 +391,7 @@ export class PlannerService {
       teacherName: r.teacher_name ?? null,
       startDate: r.start_date,
       status: r.status,
+      exchangeAssignmentId: r.exchange_assignment_id,
     }));
   }
 }

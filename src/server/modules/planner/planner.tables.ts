@@ -42,6 +42,7 @@ export interface PlannerExchangeTable {
   teacher_id: number | null;
   start_date: string;
   status: Generated<string>; // planned | cancelled
+  exchange_assignment_id: number | null;
   created_at: Timestamp;
 }
 
