@@ -16,6 +16,7 @@ import { qualityModule } from './quality/quality.module.js';
 import { registryModule } from './registry/registry.module.js';
 import { reportsModule } from './reports/reports.module.js';
 import { resourcesModule } from './resources/resources.module.js';
+import { searchModule } from './search/search.module.js';
 
 /**
  * Every installed module, in dependency order (demo data is seeded in this order). Adding a module is
@@ -38,6 +39,7 @@ export const modules: readonly GongjinModule[] = [
   notificationsModule,
   backupModule,
   reportsModule,
+  searchModule,
 ];
 
 export function allMigrations(list: readonly GongjinModule[] = modules): Record<string, Migration> {
