@@ -149,4 +149,21 @@ describe('foundation in the browser', () => {
     await expect.poll(() => page.getByTestId('teacher-table').textContent()).toContain('袁花镇中心小学');
     await e.screenshot('foundation-teachers');
   });
+
+  it('finds a school and a teacher from the header search and opens them', async () => {
+    const page = e.page;
+    await page.goto('/');
+    const search = page.getByTestId('global-search').locator('input');
+    await search.fill('袁花');
+    const school = page.getByTestId('search-hit-school').filter({ hasText: '袁花镇中心小学' });
+    await school.first().click();
+    await page.waitForURL(/\/schools\/\d+/);
+    await expect.poll(() => page.locator('main').textContent()).toContain('袁花镇中心小学');
+
+    await search.fill('顾晓雯');
+    await page.getByTestId('search-hit-teacher').filter({ hasText: '顾晓雯' }).first().click();
+    await page.waitForURL(/\/teachers\?search=/);
+    await expect.poll(() => page.getByTestId('teacher-table').textContent()).toContain('顾晓雯');
+    await e.screenshot('foundation-global-search');
+  });
 });

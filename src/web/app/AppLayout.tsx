@@ -18,6 +18,7 @@ import { useSsoAwareLogout } from '../api/identity';
 import { useLabels } from '../components/labels';
 import { changeLanguage } from '../i18n';
 import { ChangePasswordModal } from './ChangePasswordModal';
+import { GlobalSearch } from '../components/GlobalSearch';
 import { NotificationBell } from './NotificationBell';
 import { SessionsModal } from './SessionsModal';
 import { TotpModal } from './TotpModal';
@@ -186,6 +187,7 @@ export function AppLayout() {
               </Typography.Text>
             </Flex>
             <Flex align="center" gap={phone ? 0 : 16} style={{ flex: 'none' }}>
+              {me && !phone ? <GlobalSearch /> : null}
               {me ? <NotificationBell /> : null}
               <Dropdown
                 menu={{

@@ -39,9 +39,19 @@ const hits = async (who: string, q: string): Promise<Hit[]> => {
 describe('GET /api/v1/search', () => {
   it('finds schools, teachers and communities across the county for the bureau', async () => {
     const found = await hits('bureau', '王丽');
-    expect(found.filter((h) => h.kind === 'teacher').map((h) => h.id).sort()).toEqual([ids.tMine, ids.tOther].sort());
+    expect(
+      found
+        .filter((h) => h.kind === 'teacher')
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual([ids.tMine, ids.tOther].sort());
     const schools = await hits('bureau', '海宁');
-    expect(schools.filter((h) => h.kind === 'school').map((h) => h.id).sort()).toEqual([ids.mine, ids.other].sort());
+    expect(
+      schools
+        .filter((h) => h.kind === 'school')
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual([ids.mine, ids.other].sort());
     expect(schools.some((h) => h.kind === 'community' && h.id === ids.c)).toBe(true);
   });
 

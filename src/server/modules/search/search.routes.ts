@@ -64,14 +64,16 @@ export function searchRoutes(app: ZodApp, ctx: AppContext) {
         [
           'community',
           async () =>
-            (await communities.list(actor, { ...page, search: q, sort: 'name', order: 'asc' }, cap)).items.map(
-              (c) => ({ id: c.id, label: c.name, detail: null }),
-            ),
+            (await communities.list(actor, { ...page, search: q, sort: 'name', order: 'asc' }, cap)).items.map((c) => ({
+              id: c.id,
+              label: c.name,
+              detail: null,
+            })),
         ],
         [
           'meeting',
           async () =>
-            (await meetings.list(actor, { ...page, search: q, order: 'desc' })).items.map((m) => ({
+            (await meetings.list(actor, { ...page, search: q, order: 'desc' }, cap)).items.map((m) => ({
               id: m.id,
               label: m.title,
               detail: m.communityName,
