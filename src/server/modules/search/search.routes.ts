@@ -7,12 +7,10 @@ import {
   type SearchHit,
   type SearchKind,
 } from '../../../shared/search.schemas.js';
-import { MeetingsService } from '../meetings/meetings.service.js';
+import { MeetingsService } from '../meetings/index.js';
 import type { ZodApp } from '../module.js';
-import { CommunitiesService } from '../registry/communities.service.js';
-import { SchoolsService } from '../registry/schools.service.js';
-import { TeachersService } from '../registry/teachers.service.js';
-import { ResourcesService } from '../resources/resources.service.js';
+import { CommunitiesService, SchoolsService, TeachersService } from '../registry/index.js';
+import { ResourcesService } from '../resources/index.js';
 
 /**
  * GET /api/v1/search — each kind is asked through the same service call as its list page, so the
