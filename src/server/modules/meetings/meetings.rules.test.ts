@@ -111,6 +111,7 @@ describe('signRefusal', () => {
     seen: { revision: 2, sha256: hash },
     signer: { user_id: 7, status: 'pending' },
     userId: 7,
+    meetingStarted: true,
   };
   it.each([
     ['ok', base, null],
@@ -123,6 +124,8 @@ describe('signRefusal', () => {
     ['another user of the school', { ...base, userId: 8 }, 'not_signer'],
     ['signed already', { ...base, signer: { user_id: 7, status: 'signed' } }, 'already_decided'],
     ['returned already', { ...base, signer: { user_id: 7, status: 'returned' } }, 'already_decided'],
+    // circulated, then the meeting moved to a later date: nobody signs for a meeting not yet held
+    ['meeting not held yet', { ...base, meetingStarted: false }, 'before_meeting'],
   ] as const)('%s', (_name, attempt, want) => expect(signRefusal(attempt as SignAttempt)).toBe(want));
 });
 

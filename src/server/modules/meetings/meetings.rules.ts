@@ -86,7 +86,8 @@ export function resolveSigners(
 }
 
 // ---------- signing ----------
-export type SignRefusal = 'not_circulated' | 'superseded' | 'hash_mismatch' | 'not_signer' | 'already_decided';
+export type SignRefusal =
+  'not_circulated' | 'superseded' | 'hash_mismatch' | 'not_signer' | 'already_decided' | 'before_meeting';
 
 export interface SignAttempt {
   /** the latest revision of the meeting's minutes */
@@ -96,6 +97,13 @@ export interface SignAttempt {
   /** the signer row of the actor's school in the current round, if any */
   signer: { user_id: number | null; status: string } | undefined;
   userId: number;
+  /** the meeting has begun: minutes record what a meeting decided, so none are signed before it is held */
+  meetingStarted: boolean;
+}
+
+/** Whether a meeting has begun at `now`: its minutes may circulate and be signed from then on. */
+export function meetingStarted(startsAt: string | Date, now: Date): boolean {
+  return new Date(startsAt).getTime() <= now.getTime();
 }
 
 /** Why a signature (or a return) must be refused, or null when it may proceed. */
@@ -106,6 +114,7 @@ export function signRefusal(a: SignAttempt): SignRefusal | null {
   if (a.seen.sha256 !== a.current.body_sha256) return 'hash_mismatch';
   if (!a.signer || a.signer.user_id !== a.userId) return 'not_signer';
   if (a.signer.status !== 'pending') return 'already_decided';
+  if (!a.meetingStarted) return 'before_meeting';
   return null;
 }
 
@@ -134,6 +143,11 @@ export const SIGN_REFUSAL_TEXT: Record<SignRefusal, { status: 409 | 403 | 422; z
     status: 409,
     zh: '您已签署或退回过该版本纪要，不能重复操作',
     en: 'You have already signed or returned this version of the minutes',
+  },
+  before_meeting: {
+    status: 422,
+    zh: '会议尚未召开，纪要不能签署；请在会议开始后再签署',
+    en: 'The meeting has not taken place yet; the minutes can be signed once it has begun',
   },
 };
 

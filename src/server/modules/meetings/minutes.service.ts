@@ -1,3 +1,4 @@
+import { shanghaiDateTime } from '../../../shared/beijing-time.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ValidationError, fieldIssue, notPermitted, ruleViolation } from '../../http/errors.js';
@@ -13,6 +14,7 @@ import {
   resolveSigners,
   sha256Hex,
   SIGN_REFUSAL_TEXT,
+  meetingStarted,
   signRefusal,
   type SignRefusal,
 } from './meetings.rules.js';
@@ -168,6 +170,14 @@ export class MinutesService {
    */
   async circulate(caller: Caller, meetingId: number, seen: { sha256?: string | undefined }): Promise<Minutes> {
     const access = await managedMeeting(this.db, caller.actor, meetingId);
+    if (!meetingStarted(access.meeting.starts_at, new Date())) {
+      const when = shanghaiDateTime(new Date(access.meeting.starts_at).toISOString());
+      throw ruleViolation(
+        422,
+        `会议尚未召开（${when}），纪要不能传阅会签；请在会议开始后再传阅`,
+        `The meeting has not taken place yet (${when}); circulate its minutes once it has begun`,
+      );
+    }
     const schools = await currentMemberSchools(this.db, access.community.id);
     if (!schools.length)
       throw ruleViolation(422, '该教共体当前没有成员学校，无法会签', 'The community has no current schools to sign');
@@ -283,7 +293,7 @@ export class MinutesService {
 
   private async decide(caller: Caller, meetingId: number, seen: SignBody, returnComment: string | null) {
     const { actor } = caller;
-    await readableMeeting(this.db, actor, meetingId);
+    const access = await readableMeeting(this.db, actor, meetingId);
     if (!meetingsPolicy.sign(actor)) throw refuse('not_signer');
     const schoolId = Number(actor.scope.id);
     await this.db.transaction().execute(async (tx) => {
@@ -297,7 +307,13 @@ export class MinutesService {
             .where('school_id', '=', schoolId)
             .executeTakeFirst()
         : undefined;
-      const refusal = signRefusal({ current: cur, seen, signer, userId: actor.userId });
+      const refusal = signRefusal({
+        current: cur,
+        seen,
+        signer,
+        userId: actor.userId,
+        meetingStarted: meetingStarted(access.meeting.starts_at, new Date()),
+      });
       if (refusal) throw refuse(refusal);
       const now = new Date().toISOString();
       const decided = await tx

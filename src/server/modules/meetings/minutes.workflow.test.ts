@@ -130,6 +130,17 @@ describe('minutes co-signing (会签)', () => {
     expect(log).toEqual(expect.arrayContaining(['create', 'update', 'circulate', 'sign', 'return', 'lock']));
   });
 
+  it('refuses to circulate minutes of a meeting that has not taken place yet, and writes nothing', async () => {
+    const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const id = await newMeeting({ title: '下周的联席会议', startsAt: nextWeek });
+    const url = `/api/v1/meetings/${id}/minutes`;
+    const draft = (await w.lead.patch(url, { body: '提前写好的纪要' })).json().current;
+    const circ = await w.lead.post(`${url}/circulate`, { sha256: draft.sha256 });
+    expect(circ.statusCode).toBe(422);
+    expect(circ.json().message).toContain('会议尚未召开');
+    expect((await w.lead.get(url)).json().current).toMatchObject({ status: 'draft', round: 0 });
+  });
+
   it('refuses signing for another school, by a non-signer, and by an outsider', async () => {
     const id = await newMeeting({ title: '临时会议', kind: 'extraordinary' });
     const url = `/api/v1/meetings/${id}/minutes`;
