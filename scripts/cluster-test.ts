@@ -380,18 +380,9 @@ async function main() {
     };
     const load = Promise.all(Array.from({ length: READ_CONCURRENCY }, reader));
     const restarts: string[] = [];
-    for (const inst of [a, b]) {
-      const before = reads;
-      await waitFor('some reads before the restart', async () => (reads >= before + 50 ? true : undefined), 60_000);
-      const s = Date.now();
-      const code = await inst.stop('SIGTERM');
-      const down = Date.now() - s;
-      inst.start();
-      await inst.waitReady(60_000);
-      const ready = Date.now() - s - down;
-      // nginx took the instance out when its connections were refused; it tries it again after
-      // fail_timeout. Stopping the other one before then would leave nginx with no live upstream.
-      await waitFor(
+    /** Waits until nginx passes requests to the instance again (after a failure it waits fail_timeout). */
+    const backBehindNginx = (inst: typeof a) =>
+      waitFor(
         `nginx to send requests to ${inst.name} again`,
         async () => {
           const r = await fetch(`${proxy}/api/health`);
@@ -400,6 +391,21 @@ async function main() {
         },
         60_000,
       );
+    for (const inst of [a, b]) {
+      const before = reads;
+      await waitFor('some reads before the restart', async () => (reads >= before + 50 ? true : undefined), 60_000);
+      // the other instance must be live behind nginx before this one stops: B was killed in (a) and
+      // nginx keeps a failed upstream out for fail_timeout even once it is ready again
+      await backBehindNginx(inst === a ? b : a);
+      const s = Date.now();
+      const code = await inst.stop('SIGTERM');
+      const down = Date.now() - s;
+      inst.start();
+      await inst.waitReady(60_000);
+      const ready = Date.now() - s - down;
+      // nginx took the instance out when its connections were refused; it tries it again after
+      // fail_timeout. Stopping the other one before then would leave nginx with no live upstream.
+      await backBehindNginx(inst);
       restarts.push(
         `${inst.name}: exit ${code} after ${seconds(down)}, ready again ${seconds(ready)}, back behind nginx ${seconds(Date.now() - s - down)}`,
       );
