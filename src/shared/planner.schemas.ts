@@ -407,15 +407,6 @@ export const exchangeAcceptOptions = z.object({
 export type ExchangeAcceptOptions = z.infer<typeof exchangeAcceptOptions>;
 export const planAccept = z.object({ effectiveDate: isoDate, exchange: exchangeAcceptOptions.optional() });
 
-/** The last day of the school term a date falls in: spring ends 31 July, autumn 31 January. */
-export function termEndOf(date: string): string {
-  const year = Number(date.slice(0, 4));
-  const month = Number(date.slice(5, 7));
-  if (month === 1) return `${year}-01-31`;
-  if (month <= 7) return `${year}-07-31`;
-  return `${year + 1}-01-31`;
-}
-
 const planBase = z.object({
   id: z.number().int(),
   name: z.string(),

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/connection.js';
 import type { Caller } from '../../http/actor.js';
 import { AppError, ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
+import { semesterOfDate, semesterRange } from '../../../shared/activities.semester.js';
 import {
-  termEndOf,
   type ExchangeAcceptOptions,
   type ExchangeAssignment,
   type PairingMode,
@@ -149,6 +149,12 @@ export async function acceptPairingPlan(
   return { communities: created, added: toAdd.length, ended: ended.size };
 }
 
+/** The last day of the term a date falls in; a date in the summer holiday starts the autumn term. */
+function termEnd(date: string): string {
+  const term = semesterOfDate(date) ?? semesterOfDate(`${date.slice(0, 4)}-09-01`)!;
+  return semesterRange(term)!.end;
+}
+
 /**
  * Posts an accepted exchange plan's rows to the exchange register through the exchange module's own
  * create (its scope, field, timetable and overlap rules, and its audit). Every row is tried so that
@@ -164,7 +170,7 @@ export async function postExchangePlan(
   options: ExchangeAcceptOptions,
 ): Promise<number[]> {
   const register = new AssignmentsService(tx);
-  const endDate = options.endDate ?? termEndOf(startDate);
+  const endDate = options.endDate ?? termEnd(startDate);
   const ids: number[] = [];
   const issues: FieldIssue[] = [];
   let status: 409 | 422 = 422;
