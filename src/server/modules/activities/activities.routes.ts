@@ -96,11 +96,8 @@ export function activitiesRoutes(app: ZodApp, ctx: AppContext) {
       },
     },
     async (req, reply) => {
-      const caller = callerOf(req);
-      // a retry with the same device id answers with the first record instead of a duplicate
-      const existing = await activities.findByClientId(caller, req.body.clientId);
-      if (existing) return reply.status(200).send(existing);
-      return reply.status(201).send(await activities.create(caller, req.body));
+      const { activity, created } = await activities.createOnce(callerOf(req), req.body);
+      return reply.status(created ? 201 : 200).send(activity);
     },
   );
   app.get(

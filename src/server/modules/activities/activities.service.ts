@@ -306,16 +306,24 @@ export class ActivitiesService {
     );
   }
 
-  /** The record this user already created with this device id (a retried offline create), if any. */
-  async findByClientId(caller: Caller, clientId: string | undefined): Promise<ActivityDetail | null> {
-    if (!clientId) return null;
-    const row = await this.db
-      .selectFrom('activities')
-      .select('id')
-      .where('created_by', '=', caller.actor.userId)
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
-    return row ? this.get(caller.actor, row.id) : null;
+  /**
+   * Creates the activity, once per device id: a retried offline create carrying the `clientId` this
+   * user already sent answers with the first record (`created: false`) instead of a duplicate.
+   */
+  async createOnce(
+    caller: Caller,
+    input: ActivityInputParsed,
+  ): Promise<{ activity: ActivityDetail; created: boolean }> {
+    if (input.clientId) {
+      const first = await this.db
+        .selectFrom('activities')
+        .select('id')
+        .where('created_by', '=', caller.actor.userId)
+        .where('client_id', '=', input.clientId)
+        .executeTakeFirst();
+      if (first) return { activity: await this.get(caller.actor, first.id), created: false };
+    }
+    return { activity: await this.create(caller, input), created: true };
   }
 
   async create(caller: Caller, input: ActivityInputParsed): Promise<ActivityDetail> {
