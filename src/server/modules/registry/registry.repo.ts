@@ -12,14 +12,13 @@ import type {
 import {
   pickableTeacherSchoolCondition,
   privateSchoolCondition,
+  schoolFilterCondition,
   visibleCommunityCondition,
   visibleSchoolCondition,
 } from './registry.scope.js';
 
 /** SQL only. Every function takes the executor to use, so services can run them inside a transaction. */
 type Tx = Kysely<Database>;
-
-const today = sql<string>`current_date`;
 
 // ---------- regions ----------
 export function regionsQuery(
@@ -56,15 +55,7 @@ export function schoolsQuery(db: Tx, actor: Actor, q: Partial<SchoolListQuery>) 
   if (q.locationClass?.length) query = query.where('s.location_class', 'in', q.locationClass);
   if (q.qualityTier?.length) query = query.where('s.quality_tier', 'in', q.qualityTier);
   if (q.isTeachingPoint !== undefined) query = query.where('s.is_teaching_point', '=', q.isTeachingPoint);
-  if (q.communityId) {
-    query = query.where('s.id', 'in', (eb) =>
-      eb
-        .selectFrom('community_memberships as m')
-        .select('m.school_id')
-        .where('m.community_id', '=', q.communityId!)
-        .where((w) => w.or([w('m.end_date', 'is', null), w('m.end_date', '>=', today)])),
-    );
-  }
+  if (q.communityId) query = query.where(schoolFilterCondition('s.id', { communityId: q.communityId }));
   if (q.inCommunity !== undefined) {
     const current = sql<boolean>`exists (select 1 from community_memberships m where m.school_id = s.id and (m.end_date is null or m.end_date >= current_date))`;
     query = query.where(q.inCommunity ? current : sql<boolean>`not ${current}`);
@@ -161,15 +152,7 @@ export function teachersQuery(db: Tx, actor: Actor, q: Partial<TeacherListQuery>
         .select('rs.id')
         .where('rs.region_code', 'like', `${regionPrefix(q.region!)}%`),
     );
-  if (q.communityId) {
-    query = query.where('t.school_id', 'in', (eb) =>
-      eb
-        .selectFrom('community_memberships as m')
-        .select('m.school_id')
-        .where('m.community_id', '=', q.communityId!)
-        .where((w) => w.or([w('m.end_date', 'is', null), w('m.end_date', '>=', today)])),
-    );
-  }
+  if (q.communityId) query = query.where(schoolFilterCondition('t.school_id', { communityId: q.communityId }));
   if (q.gender) query = query.where('t.gender', '=', q.gender);
   if (q.subject) query = query.where(sql<boolean>`t.subjects @> array[${q.subject}]::text[]`);
   if (q.honour) query = query.where(sql<boolean>`t.honours @> array[${q.honour}]::text[]`);
@@ -196,15 +179,7 @@ export function teacherOptionsQuery(db: Tx, actor: Actor, q: TeacherOptionsQuery
     query = query.where((eb) => eb.or([nameContains('t.name', s, 'like'), eb('t.teacher_code', '=', s)]));
   }
   if (q.schoolId) query = query.where('t.school_id', '=', q.schoolId);
-  if (q.communityId) {
-    query = query.where('t.school_id', 'in', (eb) =>
-      eb
-        .selectFrom('community_memberships as m')
-        .select('m.school_id')
-        .where('m.community_id', '=', q.communityId!)
-        .where((w) => w.or([w('m.end_date', 'is', null), w('m.end_date', '>=', today)])),
-    );
-  }
+  if (q.communityId) query = query.where(schoolFilterCondition('t.school_id', { communityId: q.communityId }));
   return query
     .select(['t.id', 't.name', 't.school_id', teacherSchoolName])
     .orderBy('t.name')
