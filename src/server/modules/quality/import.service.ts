@@ -639,12 +639,10 @@ export class QualityImportService {
     const students = sql.table(stageStudentsTable(jobId));
     const t0 = performance.now();
     await this.writeStudents(tx, jobId);
-    await sql`insert into quality_student_identities (student_id, name, id_number)
-          select st.id, f.student_name, f.id_number from ${students} f join quality_students st on st.student_key = f.student_key
-          where f.student_name is not null or f.id_number is not null
-          on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
-            id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(
+    await upsertIdentities(
       tx,
+      sql`select st.id, f.student_name, f.id_number from ${students} f join quality_students st on st.student_key = f.student_key
+        where f.student_name is not null or f.id_number is not null`,
     );
     // the file's students with their ids: the scores join this, not the whole students table
     await sql`create temp table quality_import_ids on commit drop as
@@ -656,12 +654,7 @@ export class QualityImportService {
     const t1 = performance.now();
     // the staging table in a few runs of its pages (it was written in file order), so the
     // progress bar moves between them; a TID range scan reads each run and nothing else
-    const pages = await sql<{
-      n: number;
-    }>`select (pg_relation_size(${stageTable(jobId)}::regclass) / current_setting('block_size')::int)::int as n`.execute(
-      tx,
-    );
-    const runs = pageRuns(pages.rows[0]!.n, Math.ceil(n / this.chunkRows));
+    const runs = await tableRuns(tx, stageTable(jobId), Math.ceil(n / this.chunkRows));
     let done = 0;
     if (level === 'student') {
       const scores = await openExamScores(tx, job.exam_id);
@@ -709,20 +702,12 @@ export class QualityImportService {
     const ids = sql.table(buildIdsTable(jobId));
     const name = buildScoresTable(jobId);
     const pglite = this.dbh.kind === 'pglite';
-    const pagesOf = async (table: string) =>
-      (
-        await sql<{
-          n: number;
-        }>`select (pg_relation_size(${table}::regclass) / current_setting('block_size')::int)::int as n`.execute(
-          this.db,
-        )
-      ).rows[0]!.n;
     await sql`create ${scratchTable(this.dbh)} ${ids} (student_key text collate "C" primary key, student_id integer not null,
       is_new boolean not null, moved boolean not null, school_id integer not null, student_name text, id_number text)`.execute(
       this.db,
     );
     const rows = job.rows_staged ?? 0;
-    const studentRuns = pageRuns(await pagesOf(stageStudentsTable(jobId)), Math.ceil(rows / this.chunkRows));
+    const studentRuns = await tableRuns(this.db, stageStudentsTable(jobId), Math.ceil(rows / this.chunkRows));
     for (const run of studentRuns) {
       await sql`insert into ${ids}
         select s.student_key, coalesce(st.id, nextval(pg_get_serial_sequence('quality_students', 'id')))::int,
@@ -735,7 +720,7 @@ export class QualityImportService {
     await sql`analyze ${ids}`.execute(this.db);
     // new students in chunks too, each with its pending row in the same statement: nobody sees them
     // until the transaction deletes those rows
-    const newRuns = pageRuns(await pagesOf(buildIdsTable(jobId)), Math.ceil(rows / this.chunkRows));
+    const newRuns = await tableRuns(this.db, buildIdsTable(jobId), Math.ceil(rows / this.chunkRows));
     for (const run of newRuns) {
       await sql`with s as (select * from ${ids} s where s.is_new and ${run}),
           p as (insert into quality_students_pending (job_id, student_id) select ${jobId}, student_id from s)
@@ -746,7 +731,7 @@ export class QualityImportService {
     await createBuiltScores(this.db, job.exam_id, name);
     if (pglite) await indexBuiltScores(this.db, name);
     let done = 0;
-    for (const run of pageRuns(await pagesOf(stageTable(jobId)), Math.ceil(rows / this.chunkRows))) {
+    for (const run of await tableRuns(this.db, stageTable(jobId), Math.ceil(rows / this.chunkRows))) {
       const r = await sql`insert into ${sql.table(name)} (${SCORE_TABLE_COLUMNS})
         select ${job.exam_id}, s.exam_subject_id, m.student_id, s.school_id, s.class_id, s.score
         from ${stage} s join ${ids} m on m.student_key = s.student_key where ${run}`.execute(this.db);
@@ -777,10 +762,10 @@ export class QualityImportService {
       or p.student_id in (select student_id from ${ids} where not is_new)`.execute(tx);
     await sql`update quality_students st set school_id = m.school_id, updated_at = now()
       from ${ids} m where m.moved and st.id = m.student_id and st.school_id <> m.school_id`.execute(tx);
-    await sql`insert into quality_student_identities (student_id, name, id_number)
-      select student_id, student_name, id_number from ${ids} where student_name is not null or id_number is not null
-      on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
-        id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(tx);
+    await upsertIdentities(
+      tx,
+      sql`select student_id, student_name, id_number from ${ids} where student_name is not null or id_number is not null`,
+    );
   }
 
   /** A line for the user on a job still under way (a retry, say). */
@@ -972,6 +957,20 @@ async function stagedTwice(db: Db, table: string): Promise<boolean> {
     await sql`rollback to savepoint staged_twice`.execute(db);
     return true;
   }
+}
+
+/** `count` runs of a table's pages (pageRuns over its current size). */
+async function tableRuns(ex: Db, table: string, count: number): Promise<RawBuilder<unknown>[]> {
+  const pages = await sql<{ n: number }>`select (pg_relation_size(${table}::regclass)
+    / current_setting('block_size')::int)::int as n`.execute(ex);
+  return pageRuns(pages.rows[0]!.n, count);
+}
+
+/** Names and ID numbers from a file (student_id, name, id_number rows): a blank cell keeps what was known. */
+async function upsertIdentities(ex: Db, source: RawBuilder<unknown>) {
+  await sql`insert into quality_student_identities (student_id, name, id_number) ${source}
+    on conflict (student_id) do update set name = coalesce(excluded.name, quality_student_identities.name),
+      id_number = coalesce(excluded.id_number, quality_student_identities.id_number), updated_at = now()`.execute(ex);
 }
 
 /** Conditions splitting a table of `pages` pages into `count` runs of pages; the last is open-ended. */
