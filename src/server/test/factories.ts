@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
-import type { SchoolTable } from '../modules/registry/registry.tables.js';
+import type { SchoolTable, SchoolYearStatsTable } from '../modules/registry/registry.tables.js';
 import type { Database } from '../db/database.js';
 import type { Role, ScopeKind } from '../../shared/enums.js';
 import { hashPassword } from '../modules/auth/auth.service.js';
@@ -42,6 +42,41 @@ export async function buildSchool(db: Db, o: Partial<Insertable<SchoolTable>> = 
       classes: 12,
       has_recording_classroom: false,
       has_sync_classroom: false,
+      ...o,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A school's annual statistics: a plausible small school with nothing broken down, unless `o` says. */
+export async function buildSchoolYearStats(
+  db: Db,
+  schoolId: number,
+  o: Partial<Insertable<SchoolYearStatsTable>> = {},
+) {
+  return db
+    .insertInto('school_year_stats')
+    .values({
+      school_id: schoolId,
+      school_year: 2025,
+      students_total: 300,
+      classes_total: 10,
+      teachers_total: 30,
+      students_by_grade: '{}',
+      classes_by_size_band: '{}',
+      teachers_by_qualification: '{}',
+      teachers_by_honour: '{}',
+      teachers_by_subject: '{}',
+      teachers_above_qualification: null,
+      backbone_teachers: null,
+      pe_art_teachers: null,
+      building_area: null,
+      teaching_aux_area: null,
+      sports_ground_area: null,
+      equipment_value: null,
+      multimedia_classrooms: null,
+      recording_classrooms: null,
+      is_standardized: false,
       ...o,
     })
     .returningAll()

@@ -3,6 +3,7 @@ import type { EvaluationDetail, Results, Scheme } from '../../../shared/assessme
 import {
   buildCommunity,
   buildSchool,
+  buildSchoolYearStats,
   buildTeacher,
   buildUser,
   HAINING,
@@ -351,31 +352,20 @@ describe('balance indicators', () => {
     ] as const;
     for (const [i, s] of schools.entries()) {
       const [students, qualified] = rows[i]!;
-      await t.ctx.db
-        .insertInto('school_year_stats')
-        .values({
-          school_id: s.id,
-          school_year: 2025,
-          students_total: students,
-          classes_total: 4,
-          teachers_total: 20,
-          students_by_grade: '{}',
-          classes_by_size_band: '{}',
-          teachers_by_qualification: '{}',
-          teachers_by_honour: '{}',
-          teachers_by_subject: '{}',
-          teachers_above_qualification: qualified,
-          backbone_teachers: 1,
-          pe_art_teachers: 1,
-          building_area: null,
-          teaching_aux_area: students * 5,
-          sports_ground_area: students * 8,
-          equipment_value: students * 2500,
-          multimedia_classrooms: 3,
-          recording_classrooms: 0,
-          is_standardized: true,
-        })
-        .execute();
+      await buildSchoolYearStats(t.ctx.db, s.id, {
+        students_total: students,
+        classes_total: 4,
+        teachers_total: 20,
+        teachers_above_qualification: qualified,
+        backbone_teachers: 1,
+        pe_art_teachers: 1,
+        teaching_aux_area: students * 5,
+        sports_ground_area: students * 8,
+        equipment_value: students * 2500,
+        multimedia_classrooms: 3,
+        recording_classrooms: 0,
+        is_standardized: true,
+      });
     }
     const res = await bureau.get(`/api/v1/balance?region=${HAINING}&year=2025`);
     expect(res.statusCode).toBe(200);

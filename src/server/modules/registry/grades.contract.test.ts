@@ -6,7 +6,7 @@ import { schoolYearStatsInput } from '../../../shared/registry.schemas.js';
 import { sectionsOf } from '../assessment/balance.rules.js';
 import { generateDemoCounty } from '../../demo/demo.generator.js';
 import { gradesOfRow, schoolYearStatsImport } from './school-year-stats.import.js';
-import { buildSchool } from '../../test/factories.js';
+import { buildSchool, buildSchoolYearStats } from '../../test/factories.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { statsExportColumns } from './registry.export.js';
 import { registryMigrations } from './registry.migrations.js';
@@ -88,31 +88,12 @@ describe('migration 20261203_0700_num_grade_keys', () => {
     const db = t.ctx.db;
     const insert = async (byGrade: Record<string, number>) => {
       const s = await buildSchool(db);
-      await db
-        .insertInto('school_year_stats')
-        .values({
-          school_id: s.id,
-          school_year: 2025,
-          students_total: 10,
-          classes_total: 1,
-          teachers_total: 1,
-          students_by_grade: JSON.stringify(byGrade),
-          classes_by_size_band: '{}',
-          teachers_by_qualification: '{}',
-          teachers_by_honour: '{}',
-          teachers_by_subject: '{}',
-          teachers_above_qualification: null,
-          backbone_teachers: null,
-          pe_art_teachers: null,
-          building_area: null,
-          teaching_aux_area: null,
-          sports_ground_area: null,
-          equipment_value: null,
-          multimedia_classrooms: null,
-          recording_classrooms: null,
-          is_standardized: false,
-        })
-        .execute();
+      await buildSchoolYearStats(db, s.id, {
+        students_total: 10,
+        classes_total: 1,
+        teachers_total: 1,
+        students_by_grade: JSON.stringify(byGrade),
+      });
       return s.id;
     };
     const a = await insert({ g1: 4, g7: 3, g12: 3 });

@@ -1,7 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
-import { buildCommunity, buildSchool, buildTeacher, buildUser, USER_PASSWORD, YUNHE } from '../../test/factories.js';
+import {
+  buildCommunity,
+  buildSchool,
+  buildSchoolYearStats,
+  buildTeacher,
+  buildUser,
+  USER_PASSWORD,
+  YUNHE,
+} from '../../test/factories.js';
 import * as repo from './registry.repo.js';
 
 /**
@@ -60,32 +68,7 @@ beforeAll(async () => {
     await buildUser(t.ctx.db, 'teacher', { kind: 'school', id: schoolA.id }, { displayName: `云和教师${i}` });
   // annual statistics of seven schools: more rows than the cap
   const yunheSchools = await t.ctx.db.selectFrom('schools').select('id').where('region_code', '=', YUNHE).execute();
-  for (const { id } of yunheSchools.slice(0, 7))
-    await t.ctx.db
-      .insertInto('school_year_stats')
-      .values({
-        school_id: id,
-        school_year: 2025,
-        students_total: 300,
-        classes_total: 10,
-        teachers_total: 30,
-        students_by_grade: '{}',
-        classes_by_size_band: '{}',
-        teachers_by_qualification: '{}',
-        teachers_by_honour: '{}',
-        teachers_by_subject: '{}',
-        teachers_above_qualification: null,
-        backbone_teachers: null,
-        pe_art_teachers: null,
-        building_area: null,
-        teaching_aux_area: null,
-        sports_ground_area: null,
-        equipment_value: null,
-        multimedia_classrooms: null,
-        recording_classrooms: null,
-        is_standardized: false,
-      })
-      .execute();
+  for (const { id } of yunheSchools.slice(0, 7)) await buildSchoolYearStats(t.ctx.db, id);
   await sql`analyze`.execute(t.ctx.db);
 });
 afterAll(async () => {
