@@ -46,6 +46,8 @@ export function MinutesTab({ meeting }: { meeting: MeetingDetail }) {
 
   if (isLoading) return <Skeleton active />;
   const editing = meeting.can.manage && (!cur || cur.status === 'draft');
+  // the server refuses to circulate minutes of a meeting not yet held; say so before the click
+  const notHeld = Date.parse(meeting.startsAt) > Date.now();
   const dirty = text !== (cur?.body ?? '');
   const returned = cur ? cur.signers.filter((s) => s.status === 'returned' && s.round === cur.round) : [];
 
@@ -118,11 +120,11 @@ export function MinutesTab({ meeting }: { meeting: MeetingDetail }) {
                 onConfirm={() =>
                   circulate.mutateAsync({ ...(cur ? { sha256: cur.sha256 } : {}) }).catch(() => undefined)
                 }
-                disabled={!cur || dirty || !cur.body.trim()}
+                disabled={!cur || dirty || !cur.body.trim() || notHeld}
               >
                 <Button
                   icon={<SendOutlined />}
-                  disabled={!cur || dirty || !cur.body.trim()}
+                  disabled={!cur || dirty || !cur.body.trim() || notHeld}
                   loading={circulate.isPending}
                   data-testid="minutes-circulate"
                 >
@@ -130,6 +132,11 @@ export function MinutesTab({ meeting }: { meeting: MeetingDetail }) {
                 </Button>
               </Popconfirm>
               {dirty ? <Typography.Text type="warning">{t('unsaved')}</Typography.Text> : null}
+              {notHeld ? (
+                <Typography.Text type="secondary" data-testid="minutes-not-held">
+                  {t('notHeldYet', { when: dateTime(meeting.startsAt) })}
+                </Typography.Text>
+              ) : null}
             </Flex>
           </Col>
           <Col xs={24} lg={12}>
