@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CompiledQuery, sql, type Compilable, type Kysely, type SelectQueryBuilder } from 'kysely';
 
 /**
@@ -21,6 +22,38 @@ export interface TotalOptions {
   exact?: boolean | undefined;
   /** count exactly up to this many rows (GONGJIN_LIST_COUNT_CAP) */
   cap?: number | undefined;
+  /**
+   * The tables whose writes change this total (each tracked by the registry migration
+   * `20261205_2300_list_totals`): the total is then kept in `list_totals` and reused until one of
+   * them changes, so fifty people paging the same list pay for one count, not fifty.
+   */
+  changesOf?: readonly string[] | undefined;
+}
+
+/**
+ * How long a kept total is trusted at most. A table's change number is taken when a statement
+ * writes it, before its transaction commits: a total counted in between is kept under the new
+ * number without the uncommitted rows, and this bounds how long such a total can be shown.
+ */
+export const KEPT_TOTAL_SECONDS = 120;
+
+const TABLE_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/** The change numbers of `tables` as one string: `12.7.40` (0 for a table never written). */
+function changeVersion(tables: readonly string[]) {
+  const parts = tables.map((t) => {
+    if (!TABLE_NAME.test(t)) throw new Error(`not a table name: ${t}`);
+    return sql`(select case when is_called then last_value else 0 end from ${sql.raw(`list_change_${t}`)})::text`;
+  });
+  return sql<string>`concat_ws('.', ${sql.join(parts)})`;
+}
+
+/** The key of a total: what is counted (statement and parameters) and how (cap or exact). */
+function totalKey(query: Compilable, how: string): string {
+  const c = query.compile();
+  return createHash('sha256')
+    .update(`${how}\n${c.sql}\n${JSON.stringify(c.parameters)}`)
+    .digest('base64url');
 }
 
 /**
@@ -33,6 +66,46 @@ export async function listTotal<D, DB, TB extends keyof DB, O>(
   opts: TotalOptions = {},
 ): Promise<ListTotal> {
   const rows = base.select(sql<number>`1`.as('one'));
+  if (!opts.changesOf?.length) return countTotal(db, rows, opts);
+  const how = opts.exact ? 'exact' : `cap ${Math.max(1, opts.cap ?? DEFAULT_COUNT_CAP)}`;
+  return keptTotal(db, rows, how, opts.changesOf, () => countTotal(db, rows, opts));
+}
+
+/**
+ * A total kept in `list_totals` under what it counts (`query` and `how`), reused while none of
+ * `changesOf` has been written since it was counted (and for at most KEPT_TOTAL_SECONDS); else
+ * `count()` counts it again and it is kept.
+ */
+export async function keptTotal<D>(
+  db: Kysely<D>,
+  query: Compilable,
+  how: string,
+  changesOf: readonly string[],
+  count: () => Promise<ListTotal>,
+): Promise<ListTotal> {
+  const key = totalKey(query, how);
+  // one round trip: the kept total if it is current, and the change numbers now (read before
+  // counting, so a write while counting makes this total miss next time)
+  const kept = await sql<{ v: string; total: string | null; exact: boolean | null }>`
+    select now_.v, l.total, l.exact from (select ${changeVersion(changesOf)} as v) now_
+    left join list_totals l on l.key = ${key} and l.versions = now_.v
+      and l.computed_at > now() - make_interval(secs => ${KEPT_TOTAL_SECONDS})`.execute(db);
+  const row = kept.rows[0];
+  if (row && row.total !== null) return { total: Number(row.total), exact: row.exact === true };
+  const counted = await count();
+  await sql`
+    insert into list_totals (key, versions, total, exact, computed_at)
+    values (${key}, ${row?.v ?? ''}, ${counted.total}, ${counted.exact}, now())
+    on conflict (key) do update set versions = excluded.versions, total = excluded.total,
+      exact = excluded.exact, computed_at = excluded.computed_at`.execute(db);
+  return counted;
+}
+
+async function countTotal<D, DB, TB extends keyof DB, O>(
+  db: Kysely<D>,
+  rows: SelectQueryBuilder<DB, TB, O>,
+  opts: TotalOptions,
+): Promise<ListTotal> {
   if (opts.exact) {
     const r = await sql<{ n: number }>`select count(*)::int as n from (${rows}) as q`.execute(db);
     return { total: Number(r.rows[0]?.n ?? 0), exact: true };

@@ -309,4 +309,12 @@ export const activitiesMigrations: Record<string, Migration> = {
       await sql`create index activities_title_grams_idx on activities using gin (gongjin_grams(title))`.execute(db);
     },
   },
+  // a filtered activities list keeps its total until an activity changes (registry migration 20261205_2300)
+  '20261205_2301_activities_list_totals': {
+    async up(db: Kysely<unknown>) {
+      await sql`select gongjin_track_list_changes('activities'); select gongjin_track_list_changes('activity_schools')`.execute(
+        db,
+      );
+    },
+  },
 };

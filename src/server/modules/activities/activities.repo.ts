@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { nameContains } from '../../db/grams.js';
+import { keptTotal } from '../../db/totals.js';
 import type { Actor } from '../../http/actor.js';
 import type { ActivityListQuery } from '../../../shared/activities.schemas.js';
-import { visibleCommunityCondition } from '../registry/index.js';
+import { SCOPE_TABLES, visibleCommunityCondition } from '../registry/index.js';
 import type { CommunityAccess } from './activities.policy.js';
 import type { SyncSlot } from './calendar.conflicts.js';
 
@@ -92,8 +93,13 @@ export async function summaryTotal(db: Ex, actor: Actor, q: Partial<ActivityList
   if (q.kind?.length) query = query.where('s.kind', 'in', q.kind);
   if (q.semester) query = query.where('s.semester', '=', q.semester);
   if (q.month) query = query.where('s.month', '=', sql<string>`${`${q.month}-01`}::date`);
-  const row = await query.select(sql<number>`coalesce(sum(s.activities), 0)::int`.as('n')).executeTakeFirst();
-  return Number(row?.n ?? 0);
+  const sum = query.select(sql<number>`coalesce(sum(s.activities), 0)::int`.as('n'));
+  // a province's sum reads tens of thousands of summary rows: kept until an activity changes
+  const kept = await keptTotal(db, sum, 'summary', [...SCOPE_TABLES, 'activities', 'activity_schools'], async () => {
+    const row = await sum.executeTakeFirst();
+    return { total: Number(row?.n ?? 0), exact: true };
+  });
+  return kept.total;
 }
 
 /** The columns of the API's activity, with names and counts in one round trip. */

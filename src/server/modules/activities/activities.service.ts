@@ -1,5 +1,6 @@
 import { paged } from '../../db/paging.js';
 import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
+import { SCOPE_TABLES } from '../registry/index.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
@@ -69,11 +70,15 @@ export class ActivitiesService {
     const base = repo.activitiesQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       repo.withActivityExtras(base).orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc').$call(paged(q)).execute(),
-      repo
-        .summaryTotal(this.db, actor, q)
-        .then((n) =>
-          n === null ? listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }) : { total: n, exact: true },
-        ),
+      repo.summaryTotal(this.db, actor, q).then((n) =>
+        n === null
+          ? listTotal(this.db, base, {
+              exact: q.exactTotal,
+              cap: countCap,
+              changesOf: [...SCOPE_TABLES, 'activities', 'activity_schools'],
+            })
+          : { total: n, exact: true },
+      ),
     ]);
     const accesses = await repo.communityAccessMany(this.db, actor, [...new Set(rows.map((r) => r.community_id))]);
     const items = rows.map((r) => {

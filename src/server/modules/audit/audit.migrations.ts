@@ -57,4 +57,10 @@ export const auditMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  // the audit log keeps its total until an entry is written (registry migration 20261205_2300)
+  '20261205_2301_audit_list_totals': {
+    async up(db: Kysely<unknown>) {
+      await sql`select gongjin_track_list_changes('audit_log')`.execute(db);
+    },
+  },
 };

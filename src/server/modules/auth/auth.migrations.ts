@@ -51,4 +51,10 @@ export const authMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  // the users list keeps its total until an account changes (registry migration 20261205_2300)
+  '20261205_2301_users_list_totals': {
+    async up(db: Kysely<unknown>) {
+      await sql`select gongjin_track_list_changes('users')`.execute(db);
+    },
+  },
 };

@@ -1,4 +1,5 @@
 import { listTotal, pageTotals } from '../../db/totals.js';
+import { SCOPE_TABLES } from '../registry/index.js';
 import { nameContains } from '../../db/grams.js';
 import { paged } from '../../db/paging.js';
 import { sql, type Expression, type SqlBool } from 'kysely';
@@ -170,7 +171,11 @@ export class UsersService {
     if (q.role) query = query.where('u.role', '=', q.role);
     const [rows, total] = await Promise.all([
       query.orderBy('u.id').$call(paged(q)).execute(),
-      listTotal(this.db, query.clearSelect(), { exact: q.exactTotal, cap: countCap }),
+      listTotal(this.db, query.clearSelect(), {
+        exact: q.exactTotal,
+        cap: countCap,
+        changesOf: [...SCOPE_TABLES, 'users'],
+      }),
     ]);
     return { items: rows.map(toUser), ...pageTotals(total) };
   }

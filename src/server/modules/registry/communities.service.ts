@@ -1,4 +1,5 @@
 import { paged } from '../../db/paging.js';
+import { SCOPE_TABLES } from './registry.scope.js';
 import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -41,7 +42,7 @@ export class CommunitiesService {
     const base = repo.communitiesQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       repo.withCommunityExtras(base).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('c.id').$call(paged(q)).execute(),
-      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap, changesOf: SCOPE_TABLES }),
     ]);
     return { items: rows.map(toCommunity), ...pageTotals(count) };
   }

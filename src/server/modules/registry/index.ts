@@ -6,6 +6,7 @@ export { inActorRegion } from './registry.policy.js';
 export {
   privateSchoolCondition,
   schoolFilterCondition,
+  SCOPE_TABLES,
   scopeLinkQuery,
   scopeSchoolCondition,
   visibleCommunityCondition,

@@ -215,4 +215,40 @@ export const registryMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /**
+   * Kept list totals (db/totals.ts `changesOf`): a total counted for one list, scope and filter is
+   * reused until a table under it changes. Each tracked table takes a number from its own sequence
+   * at every writing statement (no row lock: writers never wait on each other), and a kept total is
+   * current while those numbers are the ones it was counted at. Other modules track their tables
+   * with `gongjin_track_list_changes(table)`.
+   */
+  '20261205_2300_list_totals': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table list_totals (
+          key text primary key,
+          versions text not null,
+          total bigint not null,
+          exact boolean not null,
+          computed_at timestamptz not null default now()
+        );
+        create function list_change_touch() returns trigger language plpgsql as $$
+        begin
+          perform nextval(TG_ARGV[0]::regclass);
+          return null;
+        end $$;
+        create function gongjin_track_list_changes(tbl text) returns void language plpgsql as $$
+        begin
+          execute format('create sequence if not exists %I', 'list_change_' || tbl);
+          execute format('create trigger list_change after insert or update or delete or truncate on %I '
+            'for each statement execute function list_change_touch(%L)', tbl, 'list_change_' || tbl);
+        end $$;
+        select gongjin_track_list_changes('schools');
+        select gongjin_track_list_changes('teachers');
+        select gongjin_track_list_changes('communities');
+        select gongjin_track_list_changes('community_memberships');
+        select gongjin_track_list_changes('school_year_stats');
+      `.execute(db);
+    },
+  },
 };

@@ -9,6 +9,12 @@ import type { ResolvedScope } from '../../contracts/dashboard-panel.js';
  * schools or communities the actor may see. Other modules import these, never the repo.
  */
 
+/**
+ * The tables these conditions read: a list filtered by them names these (and its own tables) as
+ * the changes its kept total depends on (db/totals.ts `changesOf`).
+ */
+export const SCOPE_TABLES = ['schools', 'communities', 'community_memberships'] as const;
+
 /** Schools whose basic registry data the actor may read. */
 export function visibleSchoolCondition(actor: Actor, schoolIdColumn: Expression<number> | string): Expression<SqlBool> {
   const col = typeof schoolIdColumn === 'string' ? sql.ref(schoolIdColumn) : schoolIdColumn;

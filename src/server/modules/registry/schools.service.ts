@@ -1,4 +1,5 @@
 import { paged } from '../../db/paging.js';
+import { SCOPE_TABLES } from './registry.scope.js';
 import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
@@ -58,7 +59,7 @@ export class SchoolsService {
     const base = repo.schoolsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
       repo.withSchoolExtras(base).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('s.id').$call(paged(q)).execute(),
-      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap, changesOf: SCOPE_TABLES }),
     ]);
     return { items: rows.map(toSchool), ...pageTotals(count) };
   }

@@ -1,3 +1,4 @@
+import { SCOPE_TABLES } from './registry.scope.js';
 import { listTotal, pageTotals } from '../../db/totals.js';
 import { paged } from '../../db/paging.js';
 import type { Db } from '../../db/connection.js';
@@ -107,7 +108,11 @@ export class StatsService {
         .orderBy('s.code')
         .$call(paged(q))
         .execute(),
-      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
+      listTotal(this.db, base, {
+        exact: q.exactTotal,
+        cap: countCap,
+        changesOf: [...SCOPE_TABLES, 'school_year_stats'],
+      }),
     ]);
     return { items: rows.map(toSchoolYearStats), ...pageTotals(count) };
   }

@@ -1,4 +1,5 @@
 import { paged } from '../../db/paging.js';
+import { SCOPE_TABLES } from './registry.scope.js';
 import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
@@ -60,7 +61,7 @@ export class TeachersService {
         .orderBy('t.id')
         .$call(paged(q))
         .execute(),
-      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap }),
+      listTotal(this.db, base, { exact: q.exactTotal, cap: countCap, changesOf: [...SCOPE_TABLES, 'teachers'] }),
     ]);
     return { items: rows.map(toTeacher), ...pageTotals(count) };
   }

@@ -1,0 +1,88 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
+import { buildCommunity, buildSchool, buildTeacher, YUNHE } from '../../test/factories.js';
+
+/**
+ * A list's total is counted once per list, scope and filter and kept until a table under it is
+ * written (db/totals.ts keptTotal): fifty people paging the same list pay for one count. A kept
+ * total is planted here with a wrong figure to show when it is read and when it is not.
+ */
+let t: TestApp;
+let admin: Client;
+let school: { id: number };
+let community: { id: number };
+
+const total = async (url: string) => {
+  const res = await admin.get(url);
+  expect(res.statusCode).toBe(200);
+  return (res.json() as { total: number; totalExact: boolean }).total;
+};
+const plant = (figure: number) => sql`update list_totals set total = ${figure}`.execute(t.ctx.db);
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await loginAdmin(t.app);
+  school = await buildSchool(t.ctx.db, { region_code: YUNHE, name: '云和县保留计数小学' });
+  for (let i = 0; i < 3; i++) await buildTeacher(t.ctx.db, school.id, { name: `计数教师${i}` });
+  community = await buildCommunity(t.ctx.db, [{ schoolId: school.id, role: 'core' }]);
+});
+afterAll(() => t.close());
+
+describe('kept list totals', () => {
+  it('teachers: a second page view reads the kept total; a new teacher makes it count again', async () => {
+    const url = `/api/v1/teachers?schoolId=${school.id}&pageSize=1`;
+    expect(await total(url)).toBe(3);
+    await plant(99);
+    expect(await total(url)).toBe(99); // kept, not counted again
+    await buildTeacher(t.ctx.db, school.id, { name: '计数教师新' });
+    expect(await total(url)).toBe(4); // the teachers table changed: counted again
+  });
+
+  it('a change to a table the scope reads (memberships) also counts again', async () => {
+    const url = `/api/v1/schools?communityId=${community.id}`;
+    expect(await total(url)).toBe(1);
+    await plant(42);
+    expect(await total(url)).toBe(42);
+    const other = await buildSchool(t.ctx.db, { region_code: YUNHE, name: '云和县保留计数二小' });
+    expect(await total(url)).toBe(1); // schools changed
+    await plant(42);
+    await t.ctx.db
+      .insertInto('community_memberships')
+      .values({ community_id: community.id, school_id: other.id, role: 'member', start_date: '2025-09-01' })
+      .execute();
+    expect(await total(url)).toBe(2);
+  });
+
+  it('activities by the summaries: kept until an activity is written', async () => {
+    const url = `/api/v1/activities?communityId=${community.id}`;
+    expect(await total(url)).toBe(0);
+    await plant(7);
+    expect(await total(url)).toBe(7);
+    await t.ctx.db
+      .insertInto('activities')
+      .values({
+        community_id: community.id,
+        organizer_school_id: school.id,
+        kind: 'research',
+        title: '保留计数教研',
+        description: null,
+        starts_at: '2025-10-10T06:00:00Z',
+        ends_at: '2025-10-10T08:00:00Z',
+        semester: '2025-2026-1',
+        teacher_count: 3,
+        student_count: 0,
+        details: '{}',
+        created_by: null,
+      })
+      .execute();
+    expect(await total(url)).toBe(1);
+  });
+
+  it('a kept total is trusted for a bounded time only', async () => {
+    const url = `/api/v1/teachers?schoolId=${school.id}&pageSize=1`;
+    await total(url);
+    await sql`update list_totals set total = 77, computed_at = now() - interval '1 hour'`.execute(t.ctx.db);
+    expect(await total(url)).toBe(4);
+  });
+});
