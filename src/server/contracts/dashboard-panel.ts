@@ -71,6 +71,8 @@ export interface PanelDefinition {
 export interface AlertSource {
   key: string;
   module: string;
+  /** other modules whose data `load` reads: their changes refresh the kept alerts too */
+  alsoReads?: readonly string[];
   load(ctx: PanelContext): Promise<Alert[]>;
 }
 

@@ -12,7 +12,11 @@ export const activitiesModule: GongjinModule = {
   migrations: activitiesMigrations,
   routes: activitiesRoutes,
   demo: seedActivitiesDemo,
-  dashboard: { panels: activitiesPanels, alerts: activitiesAlerts, changeTables: ['activities', 'activity_schools'] },
+  dashboard: {
+    panels: activitiesPanels,
+    alerts: activitiesAlerts,
+    changeTables: ['activities', 'activity_schools', 'work_plans', 'work_plan_targets'],
+  },
   assessmentSources: activitiesSources,
   reports: activitiesReports,
 };

@@ -152,4 +152,53 @@ describe('snapshot keys', () => {
     expect(ignoring.map((p) => p.key)).toContain('activities.overview');
     expect((await count()) - afterFirst).toBe(shown.length - ignoring.length);
   });
+
+  it('alerts are kept like panels: served from their snapshot, refreshed by the queue after a change', async () => {
+    await sql`delete from jobs`.execute(t.ctx.db);
+    const url = `/api/v1/dashboard/alerts?region=${HAINING}`;
+    const keysBefore = new Set(
+      (await t.ctx.db.selectFrom('dashboard_snapshots').select('cache_key').execute()).map((r) => r.cache_key),
+    );
+    const first = await admin.get(url);
+    expect(first.statusCode, first.body).toBe(200);
+    const kept = (await t.ctx.db.selectFrom('dashboard_snapshots').select('cache_key').execute())
+      .map((r) => r.cache_key)
+      .filter((k) => !keysBefore.has(k));
+    // one snapshot per tracked alert source (activities' plans, exchange's mentors)
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    const planted = {
+      key: 'planted',
+      kind: 'behindPlan',
+      kindLabel: { zh: '植入', en: 'Planted' },
+      severity: 'high',
+      title: '只在快照里的提醒',
+      owner: null,
+      communityId: null,
+      communityName: null,
+      link: '/',
+      since: null,
+    };
+    await sql`update dashboard_snapshots set payload = ${JSON.stringify([planted])}::jsonb
+      where cache_key in (${sql.join(kept)})`.execute(t.ctx.db);
+    const titles = async () =>
+      ((await admin.get(url)).json() as { items: { title: string }[] }).items.map((a) => a.title);
+    expect(await titles()).toContain('只在快照里的提醒'); // read from the snapshot, not recomputed
+
+    // mentors behind also read observations (activities): an activities write makes them stale
+    await t.ctx.db
+      .updateTable('activities')
+      .set({ title: sql`title` })
+      .where('id', '=', -1)
+      .execute();
+    expect(await titles()).toContain('只在快照里的提醒'); // stale is served at once
+    const queued = await refreshJobs();
+    expect(
+      queued
+        .filter((j) => j.panel.startsWith('alerts:'))
+        .map((j) => j.panel)
+        .sort(),
+    ).toEqual(['alerts:activities.behindPlan', 'alerts:exchange.mentorsBehind']);
+    await drain();
+    expect(await titles()).not.toContain('只在快照里的提醒');
+  });
 });

@@ -14,16 +14,27 @@ import type { Db } from '../../db/connection.js';
  */
 const FORMAT = 1; // bump when a payload's shape changes
 
-/** The version of the data a panel of `module` reads (it always reads the registry too); null: not tracked. */
-export async function sourceVersion(db: Db, tracked: ReadonlySet<string>, module: string): Promise<string | null> {
-  if (!tracked.has(module)) return null;
-  const seqs = [...new Set(['registry', module])].filter((m) => tracked.has(m));
-  const r = await sql<{
-    v: string;
-  }>`select concat_ws('|', ${sql.join(seqs.map((m) => sql`(select last_value::text || case when is_called then 't' else 'f' end from ${sql.table(`dashboard_change_${m}`)})`))}) as v`.execute(
-    db,
-  );
-  return r.rows[0]?.v ?? null;
+/**
+ * The version of the data a panel of `module` reads (it always reads the registry too), with the
+ * versions of any other modules it also reads (`alsoReads`); null: one of them is not tracked.
+ */
+export async function sourceVersion(
+  db: Db,
+  tracked: ReadonlySet<string>,
+  module: string,
+  alsoReads: readonly string[] = [],
+): Promise<string | null> {
+  return composedVersion(await allSourceVersions(db, tracked), module, alsoReads);
+}
+
+/** `module`'s version, joined with those of the other modules it reads; null when one is not tracked. */
+export function composedVersion(
+  versions: ReadonlyMap<string, string>,
+  module: string,
+  alsoReads: readonly string[] = [],
+): string | null {
+  const parts = [module, ...alsoReads.filter((m) => m !== module)].map((m) => versions.get(m) ?? null);
+  return parts.some((p) => p === null) ? null : parts.join('+');
 }
 
 export interface Snapshot<T> {
@@ -68,6 +79,8 @@ export async function allSourceVersions(db: Db, tracked: ReadonlySet<string>): P
 
 export interface CachedItem<T> {
   module: string;
+  /** other modules whose data the computation reads (their changes make the snapshot stale too) */
+  alsoReads?: readonly string[] | undefined;
   key: unknown;
   compute: () => Promise<T>;
   /** the snapshot (stored under `cacheKey`) is stale: queue its recomputation, without waiting for it */
@@ -87,7 +100,7 @@ export async function cachedPanels<T>(
   const versions = await allSourceVersions(db, tracked);
   const keyed = items.map((i) => ({
     ...i,
-    version: versions.get(i.module) ?? null,
+    version: composedVersion(versions, i.module, i.alsoReads),
     cacheKey: snapshotKey(i.module, i.key),
   }));
   const keys = keyed.filter((k) => k.version !== null).map((k) => k.cacheKey);
@@ -128,8 +141,9 @@ export async function refreshSnapshot(
   module: string,
   cacheKey: string,
   compute: () => Promise<unknown>,
+  alsoReads: readonly string[] = [],
 ): Promise<'refreshed' | 'current' | 'untracked'> {
-  const version = await sourceVersion(db, tracked, module);
+  const version = await sourceVersion(db, tracked, module, alsoReads);
   if (version === null) return 'untracked';
   const hit = await db
     .selectFrom('dashboard_snapshots')

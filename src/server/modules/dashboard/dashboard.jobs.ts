@@ -49,8 +49,11 @@ const refreshPanelPayload = z.object({
 });
 export type RefreshPanelPayload = z.infer<typeof refreshPanelPayload>;
 
+/** A refresh of a source's alerts names it `alerts:<source key>` where a panel's names the panel. */
+export const ALERTS_PREFIX = 'alerts:';
+
 /**
- * Recomputes one stale panel snapshot (dashboard.cache.ts). Queued with the snapshot's key as its
+ * Recomputes one stale panel (or alert source's) snapshot (dashboard.cache.ts). Queued with the snapshot's key as its
  * singleton key: however many readers and instances find it stale, one refresh is queued or running.
  * A failure leaves the stale snapshot in place; the run is retried, then dies on the jobs page.
  */
@@ -62,9 +65,22 @@ export const refreshPanel: JobKind<RefreshPanelPayload> = {
   async run(p, { db, modules }) {
     // panels are code, not data: the payload names one by key, the installed manifests have it
     const contributions = dashboardContributions(modules);
+    const ctx: PanelContext = { db, actor: p.actor, scope: p.scope, filters: p.filters, today: p.today };
+    if (p.panel.startsWith(ALERTS_PREFIX)) {
+      const source = contributions.alerts.find((x) => `${ALERTS_PREFIX}${x.key}` === p.panel);
+      if (!source) return { panel: p.panel, outcome: 'not-installed' };
+      const outcome = await refreshSnapshot(
+        db,
+        contributions.tracked,
+        source.module,
+        p.cacheKey,
+        () => source.load(ctx),
+        source.alsoReads,
+      );
+      return { panel: p.panel, outcome };
+    }
     const def = contributions.panels.find((x) => x.key === p.panel);
     if (!def) return { panel: p.panel, outcome: 'not-installed' }; // removed by an upgrade: nothing to refresh
-    const ctx: PanelContext = { db, actor: p.actor, scope: p.scope, filters: p.filters, today: p.today };
     const outcome = await refreshSnapshot(db, contributions.tracked, def.module, p.cacheKey, () => panelOf(def, ctx));
     return { panel: p.panel, outcome };
   },

@@ -18,7 +18,7 @@ import { drillTeachers, mapData, scopeCommunityIds } from '../registry/index.js'
 import { enqueueJob } from '../jobs/index.js';
 import { todayShanghai } from '../../../shared/beijing-time.js';
 import { cachedPanels } from './dashboard.cache.js';
-import { refreshPanel } from './dashboard.jobs.js';
+import { ALERTS_PREFIX, refreshPanel } from './dashboard.jobs.js';
 
 export type PanelErrorLog = (source: string, err: unknown) => void;
 
@@ -84,13 +84,7 @@ export class DashboardService {
         // a filter the panel ignores is left out of its key: equivalent requests share one snapshot
         key: { panel: p.key, ...key, filters: withoutIgnored(ctx.filters, p.ignores) },
         compute: () => panelOf(p, ctx),
-        refresh: async (cacheKey: string) => {
-          const payload = { cacheKey, panel: p.key, actor, scope: ctx.scope, filters: ctx.filters, today: ctx.today };
-          const queued = await enqueueJob(this.db, refreshPanel, payload, {
-            singletonKey: `${refreshPanel.name}:${cacheKey}`,
-          });
-          if (queued !== null) this.jobBell?.ring();
-        },
+        refresh: (cacheKey: string) => this.queueRefresh(cacheKey, p.key, actor, ctx),
       })),
     );
     const loaded = settled.map((r, i): Panel | null => {
@@ -118,23 +112,43 @@ export class DashboardService {
     };
   }
 
+  /** Queues the recomputation of a stale snapshot (one per snapshot, however many readers found it stale). */
+  private async queueRefresh(cacheKey: string, panel: string, actor: Actor, ctx: PanelContext): Promise<void> {
+    const payload = { cacheKey, panel, actor, scope: ctx.scope, filters: ctx.filters, today: ctx.today };
+    const queued = await enqueueJob(this.db, refreshPanel, payload, {
+      singletonKey: `${refreshPanel.name}:${cacheKey}`,
+    });
+    if (queued !== null) this.jobBell?.ring();
+  }
+
   async alerts(actor: Actor, q: DashboardQuery, limit = 200): Promise<Alerts> {
     const ctx = await this.context(actor, q);
     const sources: readonly AlertSource[] = this.contributions.alerts;
     const unavailable: string[] = [];
-    const communities = await scopeCommunityIds(this.db, actor, ctx.scope);
-    const lists = await Promise.all(
-      sources.map(async (s) => {
-        try {
-          return await s.load(ctx);
-        } catch (err) {
-          if (err instanceof AppError && err.status === 403) return [];
-          this.log(s.key, err);
-          unavailable.push(s.key);
-          return [];
-        }
-      }),
-    );
+    const key = { role: actor.role, scope: actor.scope, resolved: ctx.scope, filters: ctx.filters, today: ctx.today };
+    // each source's alerts are kept like a panel's figures (a province's take seconds to find):
+    // served from the snapshot, refreshed by the queue when its module's data changed
+    const [communities, settled] = await Promise.all([
+      scopeCommunityIds(this.db, actor, ctx.scope),
+      cachedPanels(
+        this.db,
+        this.contributions.tracked,
+        sources.map((s) => ({
+          module: s.module,
+          alsoReads: s.alsoReads,
+          key: { alerts: s.key, ...key },
+          compute: () => s.load(ctx),
+          refresh: (cacheKey: string) => this.queueRefresh(cacheKey, `${ALERTS_PREFIX}${s.key}`, actor, ctx),
+        })),
+      ),
+    ]);
+    const lists = settled.map((r, i): Alert[] => {
+      if (r.status === 'fulfilled') return r.value.value;
+      if (r.reason instanceof AppError && r.reason.status === 403) return [];
+      this.log(sources[i]!.key, r.reason);
+      unavailable.push(sources[i]!.key);
+      return [];
+    });
     // sources answer for everything the actor may see; keep what belongs to this dashboard's scope
     const all: Alert[] = lists
       .flat()

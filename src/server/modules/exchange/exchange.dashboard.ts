@@ -103,6 +103,7 @@ const exchangePanel: PanelDefinition = {
 const mentorsBehind: AlertSource = {
   key: 'exchange.mentorsBehind',
   module: 'exchange',
+  alsoReads: ['activities'], // the observations that meet a mentor's monthly quota
   async load(ctx) {
     const q = mentorshipListQuery.parse({
       page: 1,
