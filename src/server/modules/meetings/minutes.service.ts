@@ -207,8 +207,8 @@ export class MinutesService {
         ),
         'rule_violation',
         {
-          reason: `以下学校没有校长账号，请先为其开通学校管理员账号：${names.join('、')}`,
-          reasonEn: `These schools have no principal account; create a school administrator first: ${names.join(', ')}`,
+          reason: `以下学校没有校长账号，请先在纪要页为其开通校长账号（或由教育局开通学校管理员账号）：${names.join('、')}`,
+          reasonEn: `These schools have no principal account; open one from the minutes page (or have the bureau create a school administrator) first: ${names.join(', ')}`,
         },
       );
     }
