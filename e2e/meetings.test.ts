@@ -9,8 +9,8 @@ import { buildCommunity, buildSchool, buildUser, USER_PASSWORD } from '../src/se
  * comment; the lead revises and circulates again; both principals sign and the minutes lock.
  */
 let e: E2E;
-let ids: { communityId: number };
-const users = { lead: 'e2e-lead', a: 'e2e-principal-a', b: 'e2e-principal-b' };
+let ids: { communityId: number; community2Id: number; orphanId: number };
+const users = { lead: 'e2e-lead', a: 'e2e-principal-a', b: 'e2e-principal-b', lead2: 'e2e-lead-2' };
 
 beforeAll(async () => {
   e = await startE2E({
@@ -32,7 +32,18 @@ beforeAll(async () => {
       await buildUser(ctx.db, 'community_lead', { kind: 'community', id: c.id }, { username: users.lead });
       await buildUser(ctx.db, 'school_admin', { kind: 'school', id: core.id }, { username: users.a });
       await buildUser(ctx.db, 'school_admin', { kind: 'school', id: member.id }, { username: users.b });
-      ids = { communityId: c.id };
+      // a second community whose member school has no principal account yet (issue 20)
+      const orphan = await buildSchool(ctx.db, { name: '海宁市丁桥镇小学', principal_name: '沈建华' });
+      const c2 = await buildCommunity(
+        ctx.db,
+        [
+          { schoolId: core.id, role: 'core' },
+          { schoolId: orphan.id, role: 'member' },
+        ],
+        { name: '硖石—丁桥教共体' },
+      );
+      await buildUser(ctx.db, 'community_lead', { kind: 'community', id: c2.id }, { username: users.lead2 });
+      ids = { communityId: c.id, community2Id: c2.id, orphanId: orphan.id };
     },
   });
 });
@@ -131,5 +142,98 @@ describe('meetings in the browser', () => {
     const pdf = await page.request.get(`/api/v1${meetingUrl}/export.pdf`);
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
+  });
+
+  it('minutes from draft to locked with every principal signing, a principal invited from the flow', async () => {
+    const page = e.page;
+    await as(users.lead2);
+    await page.goto(`/meetings?communityId=${ids.community2Id}`);
+    await page.getByTestId('meeting-create').click();
+    await page.getByTestId('meeting-title').fill('丁桥结对联席会议');
+    const starts = page.getByTestId('meeting-starts');
+    await starts.click();
+    await starts.fill('2026-11-25 14:00');
+    await starts.press('Enter');
+    await page.getByTestId('meeting-place').fill('丁桥镇小学会议室');
+    await page.getByTestId('meeting-form-submit').click();
+    await page.waitForURL(/\/meetings\/\d+$/);
+    const meetingUrl = new URL(page.url()).pathname;
+    await poll(() => page.getByTestId('meeting-heading').textContent()).toBe('丁桥结对联席会议');
+
+    // agenda: two topics, the second moved to the top
+    for (const topic of ['审议科学走教安排', '通报读书节筹备']) {
+      await page.getByTestId('agenda-topic').fill(topic);
+      await page.getByTestId('agenda-add').click();
+      await poll(() => page.getByTestId('agenda-table').textContent()).toContain(topic);
+    }
+    await page.locator('[data-testid^="agenda-up-"]:not([disabled])').first().click();
+    await poll(
+      async () => (await page.getByTestId('agenda-table').locator('tbody tr').first().textContent()) ?? '',
+    ).toContain('通报读书节筹备');
+
+    // 参会人员 came pre-filled with the principals the registry knows
+    await page.getByTestId('tab-attendees').click();
+    await poll(() => page.locator('body').textContent()).toContain('沈建华');
+
+    // minutes: the orphan school blocks circulation; the lead opens its principal account from here
+    await page.getByTestId('tab-minutes').click();
+    await page.getByTestId('minutes-editor').fill('# 会议纪要\n一、**同意**科学教师每周三到丁桥镇小学走教。');
+    await page.getByTestId('minutes-save').click();
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('草稿');
+    await poll(() => page.getByTestId('missing-principals').textContent()).toContain('海宁市丁桥镇小学');
+    await page.getByTestId(`invite-principal-${ids.orphanId}`).click();
+    await poll(() => page.getByTestId('invite-name').inputValue()).toBe('沈建华');
+    await page.getByTestId('invite-phone').fill('13900002222');
+    await page.getByTestId('invite-submit').click();
+    await poll(() => page.getByTestId('invited-username').textContent()).toContain('13900002222');
+    const oneTime = ((await page.getByTestId('invited-password').textContent()) ?? '').trim();
+    expect(oneTime.length).toBeGreaterThanOrEqual(12);
+    await e.screenshot('meetings-principal-invited');
+    await page.getByTestId('invited-close').click();
+    await poll(async () => page.getByTestId('missing-principals').count()).toBe(0);
+
+    await page.getByTestId('minutes-circulate').click();
+    await confirmPop(page);
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('会签中');
+
+    // principal A signs, then the lead withdraws: A's signature is void and the minutes are a draft again
+    await as(users.a);
+    await openMinutes(page, meetingUrl);
+    await page.getByTestId('minutes-sign').click();
+    await confirmPop(page);
+    await poll(() => page.getByTestId('signers-table').textContent()).toContain('已签');
+    await as(users.lead2);
+    await openMinutes(page, meetingUrl);
+    await page.getByTestId('minutes-withdraw').click();
+    await confirmPop(page);
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('草稿');
+    await poll(() => page.getByTestId('signers-table').textContent()).toContain('已作废');
+    await page.getByTestId('minutes-editor').fill('# 会议纪要\n一、**同意**科学教师自12月起每周三到丁桥镇小学走教。');
+    await page.getByTestId('minutes-save').click();
+    await poll(async () => page.getByTestId('minutes-circulate').isEnabled()).toBe(true);
+    await page.getByTestId('minutes-circulate').click();
+    await confirmPop(page);
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('会签中');
+
+    // every principal signs, the invited one after choosing a password
+    await as(users.a);
+    await openMinutes(page, meetingUrl);
+    await page.getByTestId('minutes-sign').click();
+    await confirmPop(page);
+    await poll(async () => page.getByTestId('minutes-sign').count()).toBe(0);
+
+    await e.context.clearCookies();
+    await e.login('13900002222', oneTime);
+    await page.getByTestId('forced-current').fill(oneTime);
+    await page.getByTestId('forced-new').fill('shen-jianhua-2026');
+    await page.getByTestId('forced-confirm').fill('shen-jianhua-2026');
+    await page.getByTestId('forced-submit').click();
+    await poll(async () => page.getByTestId('forced-password').count()).toBe(0);
+    await openMinutes(page, meetingUrl);
+    await page.getByTestId('minutes-sign').click();
+    await confirmPop(page);
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('已会签锁定');
+    await poll(() => page.getByTestId('minutes-view').textContent()).toContain('自12月起');
+    await e.screenshot('meetings-invited-locked');
   });
 });

@@ -38,7 +38,7 @@ export const SIGNER_STATUS_LABELS: Record<SignerStatus, { zh: string; en: string
   pending: { zh: '待签', en: 'Pending' },
   signed: { zh: '已签', en: 'Signed' },
   returned: { zh: '已退回', en: 'Returned' },
-  void: { zh: '已作废（纪要被退回修改）', en: 'Void (minutes were returned)' },
+  void: { zh: '已作废（纪要被退回或撤回）', en: 'Void (minutes were returned or withdrawn)' },
 };
 
 export const ACTION_ITEM_STATUSES = ['open', 'done', 'overdue'] as const;
@@ -155,7 +155,10 @@ export const agendaItemSchema = z.object({
   id: z.number().int(),
   position: z.number().int(),
   topic: z.string(),
+  /** English of a topic the server wrote (a carried-over item); null for topics people typed */
+  topicEn: z.string().nullable(),
   proposerName: z.string(),
+  proposerNameEn: z.string().nullable(),
   proposerSchoolId: z.number().int().nullable(),
   proposerSchoolName: z.string().nullable(),
   note: z.string().nullable(),
@@ -172,6 +175,9 @@ export const agendaItemSchema = z.object({
     .nullable(),
 });
 export type AgendaItem = z.infer<typeof agendaItemSchema>;
+/** The agenda in its new order: every item of the meeting, once. */
+export const agendaOrderInput = z.object({ itemIds: z.array(id).min(1).max(500) });
+export type AgendaOrderInput = z.infer<typeof agendaOrderInput>;
 
 // ---------- attendees ----------
 export const attendeeInput = z.object({
@@ -247,6 +253,36 @@ export const minutesSchema = z.object({
   history: z.array(revisionSchema),
 });
 export type Minutes = z.infer<typeof minutesSchema>;
+
+// ---------- principals (the signers of the co-signing) ----------
+/** Each current core and member school and its principal account, or null when it has none. */
+export const schoolPrincipalSchema = z.object({
+  schoolId: z.number().int(),
+  schoolName: z.string(),
+  role: z.enum(['core', 'member']),
+  principal: z.object({ userId: z.number().int(), displayName: z.string(), username: z.string() }).nullable(),
+  /** what the registry knows, to pre-fill an invitation */
+  suggestedName: z.string().nullable(),
+});
+export type SchoolPrincipal = z.infer<typeof schoolPrincipalSchema>;
+export const principalInvite = z.object({
+  schoolId: id,
+  displayName: trimmed(50),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^1[3-9]\d{9}$/, { message: bi('请输入 11 位手机号', 'Give an 11-digit mobile number') }),
+});
+export type PrincipalInvite = z.infer<typeof principalInvite>;
+/** The new account, with its one-time password: shown once, never again. */
+export const invitedPrincipalSchema = z.object({
+  userId: z.number().int(),
+  schoolId: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  oneTimePassword: z.string(),
+});
+export type InvitedPrincipal = z.infer<typeof invitedPrincipalSchema>;
 
 // ---------- action items ----------
 const actionItemBase = z.object({
@@ -394,3 +430,4 @@ export type AgendaItemBody = z.input<typeof agendaItemInput>;
 export type AttendeeBody = z.input<typeof attendeeInput>;
 export type ActionItemBody = z.input<typeof actionItemInput>;
 export type ActionItemPatchBody = z.input<typeof actionItemPatch>;
+export type PrincipalInviteBody = z.input<typeof principalInvite>;

@@ -12,8 +12,11 @@ import type {
   Meeting,
   MeetingBody,
   MeetingPatchBody,
+  InvitedPrincipal,
   Minutes,
+  PrincipalInviteBody,
   Reminders,
+  SchoolPrincipal,
   ReturnBody,
   SignBody,
 } from '../../shared/meetings.schemas';
@@ -88,6 +91,11 @@ export const useCarryOver = (id: number) =>
     mutationFn: () => http.post(`/meetings/${id}/agenda/carry-over`),
     invalidate: all,
   });
+export const useReorderAgenda = (id: number) =>
+  useApiMutation<number[], AgendaItem[]>({
+    mutationFn: (itemIds) => http.post(`/meetings/${id}/agenda/order`, { itemIds }),
+    invalidate: all,
+  });
 export const useAddAttendee = (id: number) =>
   useApiMutation<AttendeeBody, Attendee>({
     mutationFn: (b) => http.post(`/meetings/${id}/attendees`, b),
@@ -108,6 +116,24 @@ export const useSaveMinutes = (id: number) =>
 export const useCirculate = (id: number) =>
   useApiMutation<{ sha256?: string }, Minutes>({
     mutationFn: (b) => http.post(`/meetings/${id}/minutes/circulate`, b),
+    invalidate: all,
+  });
+export const useWithdrawMinutes = (id: number) =>
+  useApiMutation<{ sha256?: string }, Minutes>({
+    mutationFn: (b) => http.post(`/meetings/${id}/minutes/withdraw`, b),
+    invalidate: all,
+    success: 'meetings:withdrawn',
+  });
+/** Each member school's signing account (managers only). */
+export const usePrincipals = (id: number, enabled: boolean) =>
+  useQuery({
+    queryKey: ['meetings', 'principals', id] as const,
+    queryFn: () => http.get<SchoolPrincipal[]>(`/meetings/${id}/principals`),
+    enabled,
+  });
+export const useInvitePrincipal = (id: number) =>
+  useApiMutation<PrincipalInviteBody, InvitedPrincipal>({
+    mutationFn: (b) => http.post(`/meetings/${id}/principals`, b),
     invalidate: all,
   });
 export const useSign = (id: number) =>

@@ -139,7 +139,10 @@ describe('meetings', () => {
       '请核心校派英语教师走教',
       '审议秋季学期工作计划',
     ]);
+    // the two principals were pre-filled when the meeting was created (issue 20), then the four added here
     expect(detail.attendees.map((a: { category: string }) => a.category)).toEqual([
+      'attendee',
+      'attendee',
       'attendee',
       'teacher_rep',
       'parent_rep',

@@ -13,7 +13,7 @@ import type {
   SignerStatus,
   AttendeeCategory,
 } from '../../../shared/meetings.schemas.js';
-import { actionItemStatus } from './meetings.rules.js';
+import { actionItemStatus, SYSTEM_PROPOSER } from './meetings.rules.js';
 import type { MeetingListRow } from './meetings.repo.js';
 import type { RevisionRow, SignerRow } from './meetings.tables.js';
 
@@ -42,7 +42,9 @@ export function toAgendaItem(r: {
   id: number;
   position: number;
   topic: string;
+  topic_en: string | null;
   proposer_name: string;
+  proposer_user_id: number | null;
   proposer_school_id: number | null;
   proposer_school_name: string | null;
   note: string | null;
@@ -58,7 +60,9 @@ export function toAgendaItem(r: {
     id: r.id,
     position: r.position,
     topic: r.topic,
+    topicEn: r.topic_en,
     proposerName: r.proposer_name,
+    proposerNameEn: r.proposer_user_id === null && r.proposer_name === SYSTEM_PROPOSER.zh ? SYSTEM_PROPOSER.en : null,
     proposerSchoolId: r.proposer_school_id,
     proposerSchoolName: r.proposer_school_name,
     note: r.note,

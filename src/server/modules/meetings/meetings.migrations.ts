@@ -139,4 +139,24 @@ export const meetingsMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '20261205_2130_meetings_carry_once_topic_en': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        -- a carried item the lead took off an agenda stays off when the agenda is carried over again
+        create table meeting_carry_dismissals (
+          meeting_id integer not null references meetings(id) on delete cascade,
+          action_item_id integer not null references meeting_action_items(id) on delete cascade,
+          dismissed_by integer references users(id) on delete set null,
+          created_at timestamptz not null default now(),
+          primary key (meeting_id, action_item_id)
+        );
+        -- the English of a topic the server wrote (carried-over items)
+        alter table meeting_agenda_items add column topic_en text;
+        update meeting_agenda_items a
+          set topic_en = 'Follow-up of the last meeting: ' || i.title || ' (owner: ' || i.owner_name || '; due ' || to_char(i.due_date, 'YYYY-MM-DD') || ')'
+          from meeting_action_items i
+          where i.id = a.carried_action_item_id and a.proposer_user_id is null and a.proposer_name = '系统（自动结转）';
+      `.execute(db);
+    },
+  },
 };

@@ -10,6 +10,10 @@ import {
   actionItemSchema,
   agendaItemInput,
   agendaItemSchema,
+  agendaOrderInput,
+  invitedPrincipalSchema,
+  principalInvite,
+  schoolPrincipalSchema,
   attachmentSchema,
   attendeeInput,
   attendeeSchema,
@@ -134,6 +138,19 @@ export function meetingsRoutes(app: ZodApp, ctx: AppContext) {
     },
     (req) => meetings.carryOver(callerOf(req), req.params.id),
   );
+  app.post(
+    '/api/v1/meetings/:id/agenda/order',
+    {
+      schema: {
+        ...tags,
+        summary: '调整议程顺序 Reorder the agenda',
+        params: idParam,
+        body: agendaOrderInput,
+        response: { 200: z.array(agendaItemSchema) },
+      },
+    },
+    (req) => meetings.reorderAgenda(callerOf(req), req.params.id, req.body),
+  );
   app.delete(
     '/api/v1/meetings/:id/agenda/:itemId',
     { schema: { ...tags, params: agendaParams, response: noContent } },
@@ -202,6 +219,44 @@ export function meetingsRoutes(app: ZodApp, ctx: AppContext) {
       },
     },
     (req) => minutes.circulate(callerOf(req), req.params.id, req.body),
+  );
+  app.get(
+    '/api/v1/meetings/:id/principals',
+    {
+      schema: {
+        ...tags,
+        summary: '各校会签人（校长账号）Who signs for each school',
+        params: idParam,
+        response: { 200: z.array(schoolPrincipalSchema) },
+      },
+    },
+    (req) => minutes.principals(callerOf(req).actor, req.params.id),
+  );
+  app.post(
+    '/api/v1/meetings/:id/principals',
+    {
+      schema: {
+        ...tags,
+        summary: '为缺校长账号的成员校开通账号（一次性密码）Invite a missing principal',
+        params: idParam,
+        body: principalInvite,
+        response: { 201: invitedPrincipalSchema },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await minutes.invitePrincipal(callerOf(req), req.params.id, req.body)),
+  );
+  app.post(
+    '/api/v1/meetings/:id/minutes/withdraw',
+    {
+      schema: {
+        ...tags,
+        summary: '撤回传阅（已签作废）Withdraw circulating minutes to draft',
+        params: idParam,
+        body: z.object({ sha256: z.string().optional() }),
+        response: { 200: minutesSchema },
+      },
+    },
+    (req) => minutes.withdraw(callerOf(req), req.params.id, req.body),
   );
   app.post(
     '/api/v1/meetings/:id/minutes/sign',

@@ -65,7 +65,7 @@ export interface ResolvedSigner extends MemberSchool {
  * The principal of a school as the system knows it: an active school_admin account scoped to the
  * school; when there are several, the one linked to a teacher whose post is 校长, else the oldest.
  */
-export function pickPrincipal(candidates: SchoolAdminCandidate[]): SchoolAdminCandidate | undefined {
+export function pickPrincipal<T extends SchoolAdminCandidate>(candidates: T[]): T | undefined {
   const sorted = [...candidates].sort((a, b) => a.userId - b.userId);
   return sorted.find((c) => c.teacherPosts?.includes('principal')) ?? sorted[0];
 }
@@ -160,3 +160,10 @@ export function allSigned(signers: { status: string }[]): boolean {
 export function carryOverTopic(item: { title: string; owner_name: string; due_date: string }): string {
   return `上次会议事项落实情况：${item.title}（负责：${item.owner_name}；截止 ${item.due_date}）`;
 }
+
+/** The English of carryOverTopic, for the English UI (issue 20). */
+export function carryOverTopicEn(item: { title: string; owner_name: string; due_date: string }): string {
+  return `Follow-up of the last meeting: ${item.title} (owner: ${item.owner_name}; due ${item.due_date})`;
+}
+/** Who proposed a carried-over item: the system. */
+export const SYSTEM_PROPOSER = { zh: '系统（自动结转）', en: 'System (carried over)' } as const;

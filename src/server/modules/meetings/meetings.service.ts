@@ -8,6 +8,7 @@ import { OutOfScopeError, ValidationError, fieldIssue, ruleViolation, notPermitt
 import type {
   AgendaItem,
   AgendaItemInput,
+  AgendaOrderInput,
   Attendee,
   AttendeeInput,
   Meeting,
@@ -22,10 +23,9 @@ import { currentMemberSchools, managedMeeting, notFound, notManager, readableMee
 import { toAgendaItem, toAttachment, toAttendee, toMeeting } from './meetings.mappers.js';
 import { meetingsPolicy } from './meetings.policy.js';
 import * as repo from './meetings.repo.js';
-import { carryOverTopic } from './meetings.rules.js';
+import { carryOverTopic, carryOverTopicEn, pickPrincipal, SYSTEM_PROPOSER } from './meetings.rules.js';
 
 type Tx = Db;
-const SYSTEM_PROPOSER = '系统（自动结转）';
 
 /** Meetings, their agenda and attendees. Minutes, items and files have their own services. */
 export class MeetingsService {
@@ -130,11 +130,12 @@ export class MeetingsService {
         .returningAll()
         .executeTakeFirstOrThrow();
       const carried = await carryOver(tx, row.id, row.community_id, row.starts_at);
+      const attendees = await prefillAttendees(tx, row.id, row.community_id);
       await recordAudit(tx, caller, {
         action: 'create',
         entity: 'meeting',
         entityId: row.id,
-        after: { ...row, carriedActionItems: carried },
+        after: { ...row, carriedActionItems: carried, attendees },
       });
       return row.id;
     });
@@ -247,6 +248,7 @@ export class MeetingsService {
     }
     await this.assertAgendaOpen(meetingId);
     const id = await this.db.transaction().execute(async (tx) => {
+      await lockMeeting(tx, meetingId);
       const next = await tx
         .selectFrom('meeting_agenda_items')
         .select(sql<number>`coalesce(max(position), 0) + 1`.as('p'))
@@ -306,8 +308,60 @@ export class MeetingsService {
         .returningAll()
         .executeTakeFirst();
       if (!before) throw notFound('议题', 'Agenda item', itemId);
+      // a carried item taken off stays off: carrying over again must not bring it back
+      if (before.carried_action_item_id !== null)
+        await tx
+          .insertInto('meeting_carry_dismissals')
+          .values({
+            meeting_id: meetingId,
+            action_item_id: before.carried_action_item_id,
+            dismissed_by: caller.actor.userId,
+          })
+          .onConflict((oc) => oc.columns(['meeting_id', 'action_item_id']).doNothing())
+          .execute();
       await recordAudit(tx, caller, { action: 'delete', entity: 'meeting_agenda_item', entityId: itemId, before });
     });
+  }
+
+  /** Puts the agenda in the given order (issue 22): every item of the meeting, once; positions become 1..n. */
+  async reorderAgenda(caller: Caller, meetingId: number, input: AgendaOrderInput): Promise<AgendaItem[]> {
+    await managedMeeting(this.db, caller.actor, meetingId);
+    await this.assertAgendaOpen(meetingId);
+    await this.db.transaction().execute(async (tx) => {
+      await lockMeeting(tx, meetingId);
+      const rows = await tx
+        .selectFrom('meeting_agenda_items')
+        .select(['id', 'position'])
+        .where('meeting_id', '=', meetingId)
+        .orderBy('position')
+        .orderBy('id')
+        .execute();
+      const given = new Set(input.itemIds);
+      if (given.size !== input.itemIds.length || given.size !== rows.length || rows.some((r) => !given.has(r.id)))
+        throw new ValidationError([
+          fieldIssue(
+            'body.itemIds',
+            'incomplete_order',
+            '新顺序须包含本次会议的全部议题，且每项只出现一次；请刷新后重试',
+            'The new order must list every agenda item of this meeting exactly once; reload and try again',
+          ),
+        ]);
+      for (const [k, itemId] of input.itemIds.entries())
+        await tx
+          .updateTable('meeting_agenda_items')
+          .set({ position: k + 1 })
+          .where('id', '=', itemId)
+          .where('meeting_id', '=', meetingId)
+          .execute();
+      await recordAudit(tx, caller, {
+        action: 'reorder_agenda',
+        entity: 'meeting',
+        entityId: meetingId,
+        before: { order: rows.map((r) => r.id) },
+        after: { order: input.itemIds },
+      });
+    });
+    return (await repo.agendaOf(this.db, meetingId, todayShanghai())).map(toAgendaItem);
   }
 
   /** Pulls open items of earlier meetings onto this agenda again (idempotent). */
@@ -399,6 +453,8 @@ export class MeetingsService {
  * community from a meeting held before this one becomes an agenda item, once.
  */
 export async function carryOver(tx: Tx, meetingId: number, communityId: number, startsAt: string): Promise<number[]> {
+  // one carry-over at a time per meeting (a double click, the create and the button): positions stay distinct
+  await lockMeeting(tx, meetingId);
   const open = await tx
     .selectFrom('meeting_action_items as i')
     .innerJoin('meetings as m', 'm.id', 'i.meeting_id')
@@ -418,6 +474,17 @@ export async function carryOver(tx: Tx, meetingId: number, communityId: number, 
         ),
       ),
     )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('meeting_carry_dismissals as d')
+            .select('d.action_item_id')
+            .where('d.meeting_id', '=', meetingId)
+            .whereRef('d.action_item_id', '=', 'i.id'),
+        ),
+      ),
+    )
     .orderBy('i.due_date')
     .orderBy('i.id')
     .execute();
@@ -427,20 +494,76 @@ export async function carryOver(tx: Tx, meetingId: number, communityId: number, 
     .select(sql<number>`coalesce(max(position), 0)`.as('p'))
     .where('meeting_id', '=', meetingId)
     .executeTakeFirstOrThrow();
-  await tx
+  const inserted = await tx
     .insertInto('meeting_agenda_items')
     .values(
       open.map((i, k) => ({
         meeting_id: meetingId,
         position: next.p + k + 1,
         topic: carryOverTopic(i),
-        proposer_name: SYSTEM_PROPOSER,
+        topic_en: carryOverTopicEn(i),
+        proposer_name: SYSTEM_PROPOSER.zh,
         proposer_school_id: null,
         proposer_user_id: null,
         note: null,
         carried_action_item_id: i.id,
       })),
     )
+    // the partial unique index is the last word: an item is on a meeting's agenda once
+    .onConflict((oc) =>
+      oc.columns(['meeting_id', 'carried_action_item_id']).where('carried_action_item_id', 'is not', null).doNothing(),
+    )
+    .returning('carried_action_item_id')
     .execute();
-  return open.map((i) => i.id);
+  return inserted.map((r) => r.carried_action_item_id!);
+}
+
+/** Serialises agenda writers of one meeting (row lock on the meeting until the transaction ends). */
+async function lockMeeting(tx: Tx, meetingId: number): Promise<void> {
+  await tx.selectFrom('meetings').select('id').where('id', '=', meetingId).forUpdate().execute();
+}
+
+/**
+ * 参会人员 start from the community's current core and member schools (issue 20): each school's
+ * principal as the registry names them, else its principal account; editable afterwards.
+ */
+export async function prefillAttendees(tx: Tx, meetingId: number, communityId: number): Promise<number> {
+  const schools = await currentMemberSchools(tx, communityId);
+  if (!schools.length) return 0;
+  const ids = schools.map((s) => s.schoolId);
+  const [registry, accounts] = await Promise.all([
+    tx.selectFrom('schools').select(['id', 'principal_name']).where('id', 'in', ids).execute(),
+    tx
+      .selectFrom('users as u')
+      .leftJoin('teachers as t', 't.id', 'u.teacher_id')
+      .select(['u.id', 'u.scope_id', 'u.display_name', 't.posts'])
+      .where('u.role', '=', 'school_admin')
+      .where('u.scope_kind', '=', 'school')
+      .where('u.is_active', '=', true)
+      .where('u.scope_id', 'in', ids.map(String))
+      .execute(),
+  ]);
+  const rows = schools.flatMap((s) => {
+    const named = registry.find((r) => r.id === s.schoolId)?.principal_name?.trim();
+    const account = pickPrincipal(
+      accounts
+        .filter((a) => Number(a.scope_id) === s.schoolId)
+        .map((a) => ({ userId: a.id, schoolId: s.schoolId, displayName: a.display_name, teacherPosts: a.posts })),
+    );
+    const name = named || account?.displayName;
+    return name
+      ? [
+          {
+            meeting_id: meetingId,
+            category: 'attendee',
+            person_name: name,
+            teacher_id: null,
+            school_id: s.schoolId,
+            position: '校长',
+          },
+        ]
+      : [];
+  });
+  if (rows.length) await tx.insertInto('meeting_attendees').values(rows).execute();
+  return rows.length;
 }

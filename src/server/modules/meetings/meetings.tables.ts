@@ -23,6 +23,8 @@ export interface MeetingAgendaItemTable {
   meeting_id: number;
   position: number;
   topic: string;
+  /** English of a topic the server wrote (carried-over items); null for typed topics */
+  topic_en: ColumnType<string | null, string | null | undefined, string | null>;
   proposer_name: string;
   proposer_school_id: number | null;
   proposer_user_id: number | null;
@@ -118,7 +120,16 @@ export interface MeetingAttachmentTable {
   created_at: Timestamp;
 }
 
+/** A carried item the lead removed from a meeting's agenda: carry-over leaves it off that agenda. */
+export interface MeetingCarryDismissalTable {
+  meeting_id: number;
+  action_item_id: number;
+  dismissed_by: number | null;
+  created_at: Timestamp;
+}
+
 export interface MeetingsTables {
+  meeting_carry_dismissals: MeetingCarryDismissalTable;
   meetings: MeetingTable;
   meeting_agenda_items: MeetingAgendaItemTable;
   meeting_attendees: MeetingAttendeeTable;

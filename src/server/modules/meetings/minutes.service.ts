@@ -2,8 +2,18 @@ import { shanghaiDateTime } from '../../../shared/beijing-time.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { ValidationError, fieldIssue, notPermitted, ruleViolation } from '../../http/errors.js';
-import type { Minutes, MinutesSave, ReturnBody, SignBody } from '../../../shared/meetings.schemas.js';
+import type {
+  InvitedPrincipal,
+  Minutes,
+  MinutesSave,
+  PrincipalInvite,
+  ReturnBody,
+  SchoolPrincipal,
+  SignBody,
+} from '../../../shared/meetings.schemas.js';
+import { invitePrincipal } from '../auth/index.js';
 import { recordAudit } from '../audit/index.js';
+import { notify } from '../notifications/index.js';
 import { currentMemberSchools, managedMeeting, readableMeeting } from './meetings.access.js';
 import { toRevision } from './meetings.mappers.js';
 import { meetingsPolicy } from './meetings.policy.js';
@@ -11,11 +21,13 @@ import * as repo from './meetings.repo.js';
 import {
   allSigned,
   normalizeMinutes,
+  pickPrincipal,
   resolveSigners,
   sha256Hex,
   SIGN_REFUSAL_TEXT,
   meetingStarted,
   signRefusal,
+  type SchoolAdminCandidate,
   type SignRefusal,
 } from './meetings.rules.js';
 
@@ -181,28 +193,7 @@ export class MinutesService {
     const schools = await currentMemberSchools(this.db, access.community.id);
     if (!schools.length)
       throw ruleViolation(422, '该教共体当前没有成员学校，无法会签', 'The community has no current schools to sign');
-    const candidates = await this.db
-      .selectFrom('users as u')
-      .leftJoin('teachers as t', 't.id', 'u.teacher_id')
-      .select(['u.id', 'u.scope_id', 'u.display_name', 't.posts'])
-      .where('u.role', '=', 'school_admin')
-      .where('u.scope_kind', '=', 'school')
-      .where('u.is_active', '=', true)
-      .where(
-        'u.scope_id',
-        'in',
-        schools.map((s) => String(s.schoolId)),
-      )
-      .execute();
-    const { signers, missing } = resolveSigners(
-      schools,
-      candidates.map((c) => ({
-        userId: c.id,
-        schoolId: Number(c.scope_id),
-        displayName: c.display_name,
-        teacherPosts: c.posts,
-      })),
-    );
+    const { signers, missing } = resolveSigners(schools, await principalCandidates(this.db, schools));
     if (missing.length) {
       const names = missing.map((m) => m.schoolName);
       throw new ValidationError(
@@ -216,8 +207,8 @@ export class MinutesService {
         ),
         'rule_violation',
         {
-          reason: `以下学校没有校长账号，请先为其开通学校管理员账号：${names.join('、')}`,
-          reasonEn: `These schools have no principal account; create a school administrator first: ${names.join(', ')}`,
+          reason: `以下学校没有校长账号，请先在纪要页为其开通校长账号（或由教育局开通学校管理员账号）：${names.join('、')}`,
+          reasonEn: `These schools have no principal account; open one from the minutes page (or have the bureau create a school administrator) first: ${names.join(', ')}`,
         },
       );
     }
@@ -277,6 +268,140 @@ export class MinutesService {
       });
     });
     return this.get(caller.actor, meetingId);
+  }
+
+  /**
+   * The lead takes circulating minutes back to draft (issue 22): the round's signatures so far are
+   * voided — kept with their hash and time in the history, never counted again — and every signer
+   * who already signed or still had to sign is told. A re-circulation starts a fresh round.
+   */
+  async withdraw(caller: Caller, meetingId: number, seen: { sha256?: string | undefined }): Promise<Minutes> {
+    const access = await managedMeeting(this.db, caller.actor, meetingId);
+    await this.db.transaction().execute(async (tx) => {
+      const cur = await this.latestForUpdate(tx, meetingId);
+      if (!cur || cur.status !== 'circulated')
+        throw ruleViolation(
+          409,
+          cur?.status === 'locked' ? '纪要已全部会签并锁定，不能撤回' : '纪要不在传阅会签中，无需撤回',
+          cur?.status === 'locked'
+            ? 'The minutes are signed and locked; they cannot be withdrawn'
+            : 'The minutes are not circulating; there is nothing to withdraw',
+        );
+      if (seen.sha256 && seen.sha256 !== cur.body_sha256)
+        throw ruleViolation(
+          409,
+          '纪要已变化，请刷新后再撤回',
+          'The minutes changed since you loaded them; reload before withdrawing',
+        );
+      const voided = await tx
+        .updateTable('meeting_minutes_signers')
+        .set({ status: 'void' })
+        .where('revision_id', '=', cur.id)
+        .where('round', '=', cur.round)
+        .where('status', 'in', ['pending', 'signed'])
+        .returningAll()
+        .execute();
+      await tx.updateTable('meeting_minutes_revisions').set({ status: 'draft' }).where('id', '=', cur.id).execute();
+      await recordAudit(tx, caller, {
+        action: 'withdraw',
+        entity: 'meeting_minutes',
+        entityId: cur.id,
+        after: {
+          revision: cur.revision,
+          round: cur.round,
+          sha256: cur.body_sha256,
+          voided: voided.map((s) => ({
+            schoolId: s.school_id,
+            userId: s.user_id,
+            was: s.decided_at ? 'signed' : 'pending',
+          })),
+        },
+      });
+      const title = access.meeting.title;
+      for (const s of voided) {
+        if (s.user_id === null) continue;
+        const signed = s.decided_at !== null;
+        await notify(tx, {
+          userId: s.user_id,
+          kind: 'minutes_signature',
+          dedupeKey: `minutes-withdrawn:${s.id}`,
+          title: '会议纪要已撤回',
+          titleEn: 'Minutes withdrawn',
+          body: `${access.community.name}「${title}」第 ${cur.revision} 版纪要已由负责人撤回修改${signed ? '，您此前的签署已作废，重新传阅后请再次签署' : '，暂不需要签署'}`,
+          bodyEn: `${access.community.name}: revision ${cur.revision} of the minutes of “${title}” was withdrawn for changes${signed ? '; your signature is void, please sign again once they circulate anew' : '; no signature is needed for now'}`,
+          link: `/meetings/${meetingId}`,
+        });
+      }
+    });
+    return this.get(caller.actor, meetingId);
+  }
+
+  /** Each current core and member school with the account that signs for it (managers only: it names accounts). */
+  async principals(actor: Actor, meetingId: number): Promise<SchoolPrincipal[]> {
+    const access = await managedMeeting(this.db, actor, meetingId);
+    const schools = await currentMemberSchools(this.db, access.community.id);
+    if (!schools.length) return [];
+    const [candidates, registry] = await Promise.all([
+      principalCandidates(this.db, schools),
+      this.db
+        .selectFrom('schools')
+        .select(['id', 'principal_name'])
+        .where(
+          'id',
+          'in',
+          schools.map((s) => s.schoolId),
+        )
+        .execute(),
+    ]);
+    return schools.map((s) => {
+      const p = pickPrincipal(candidates.filter((c) => c.schoolId === s.schoolId));
+      return {
+        schoolId: s.schoolId,
+        schoolName: s.schoolName,
+        role: s.role,
+        principal: p ? { userId: p.userId, displayName: p.displayName, username: p.username } : null,
+        suggestedName: registry.find((r) => r.id === s.schoolId)?.principal_name ?? null,
+      };
+    });
+  }
+
+  /**
+   * Issue 20: a member school without a principal account blocks circulation, and only user
+   * administration could open one. The meeting's manager opens it here — only for a current member
+   * school that has none — with a one-time password shown once; the account must change it at first
+   * sign-in. The account is made through the auth module's public surface and audited there.
+   */
+  async invitePrincipal(caller: Caller, meetingId: number, input: PrincipalInvite): Promise<InvitedPrincipal> {
+    const access = await managedMeeting(this.db, caller.actor, meetingId);
+    const school = (await currentMemberSchools(this.db, access.community.id)).find(
+      (s) => s.schoolId === input.schoolId,
+    );
+    if (!school)
+      throw new ValidationError([
+        fieldIssue(
+          'body.schoolId',
+          'not_member',
+          '只能为本教共体当前的核心校或成员校开通校长账号',
+          'A principal account can be opened only for a current core or member school of this community',
+        ),
+      ]);
+    return this.db.transaction().execute(async (tx) => {
+      // one invitation at a time per meeting, so two clicks cannot open two accounts for a school
+      await tx.selectFrom('meetings').select('id').where('id', '=', meetingId).forUpdate().execute();
+      if ((await principalCandidates(tx, [school])).length)
+        throw ruleViolation(
+          409,
+          `${school.schoolName}已有校长账号（学校管理员），无需再开通`,
+          `${school.schoolName} already has a principal account (school administrator)`,
+        );
+      const made = await invitePrincipal(tx, caller, {
+        schoolId: school.schoolId,
+        displayName: input.displayName,
+        username: input.phone,
+        via: `meeting:${meetingId}`,
+      });
+      return { ...made, schoolId: school.schoolId };
+    });
   }
 
   /** Signs the exact version the signer saw. Exactly once per signer per round, even under concurrency. */
@@ -374,4 +499,32 @@ export class MinutesService {
       }
     });
   }
+}
+
+/** Active school_admin accounts of the given schools, as signer candidates. */
+async function principalCandidates(
+  db: Db,
+  schools: { schoolId: number }[],
+): Promise<(SchoolAdminCandidate & { username: string })[]> {
+  if (!schools.length) return [];
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('teachers as t', 't.id', 'u.teacher_id')
+    .select(['u.id', 'u.username', 'u.scope_id', 'u.display_name', 't.posts'])
+    .where('u.role', '=', 'school_admin')
+    .where('u.scope_kind', '=', 'school')
+    .where('u.is_active', '=', true)
+    .where(
+      'u.scope_id',
+      'in',
+      schools.map((s) => String(s.schoolId)),
+    )
+    .execute();
+  return rows.map((c) => ({
+    userId: c.id,
+    username: c.username,
+    schoolId: Number(c.scope_id),
+    displayName: c.display_name,
+    teacherPosts: c.posts,
+  }));
 }

@@ -1,4 +1,4 @@
-import { CheckOutlined, RollbackOutlined, SendOutlined, CopyOutlined } from '@ant-design/icons';
+import { CheckOutlined, RollbackOutlined, SendOutlined, CopyOutlined, UndoOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -26,10 +26,12 @@ import {
   useReturnMinutes,
   useSaveMinutes,
   useSign,
+  useWithdrawMinutes,
 } from '../../api/meetings';
 import { dateTime, useLabels } from '../../components/labels';
 import { MINUTES_COLOR, shortHash } from './labels';
 import { MinutesView } from './MinutesView';
+import { MissingPrincipals } from './MissingPrincipals';
 import { SignersTable } from './SignersTable';
 
 /** Minutes: the editor (lead, while a draft), the text as circulated or signed, and the signing panel. */
@@ -42,6 +44,7 @@ export function MinutesTab({ meeting }: { meeting: MeetingDetail }) {
   const save = useSaveMinutes(meeting.id);
   const circulate = useCirculate(meeting.id);
   const newRevision = useNewRevision(meeting.id);
+  const withdraw = useWithdrawMinutes(meeting.id);
   useEffect(() => setText(cur?.body ?? ''), [cur?.id, cur?.sha256, cur?.body]);
 
   if (isLoading) return <Skeleton active />;
@@ -93,6 +96,20 @@ export function MinutesTab({ meeting }: { meeting: MeetingDetail }) {
             </ul>
           }
         />
+      ) : null}
+      {editing && cur ? <MissingPrincipals meeting={meeting} /> : null}
+      {cur?.status === 'circulated' && meeting.can.manage ? (
+        <Flex gap={8} align="center">
+          <Popconfirm
+            title={t('withdrawConfirm')}
+            description={t('withdrawHint')}
+            onConfirm={() => withdraw.mutateAsync({ sha256: cur.sha256 }).catch(() => undefined)}
+          >
+            <Button danger icon={<UndoOutlined />} loading={withdraw.isPending} data-testid="minutes-withdraw">
+              {t('withdraw')}
+            </Button>
+          </Popconfirm>
+        </Flex>
       ) : null}
       {editing ? (
         <Row gutter={16}>
