@@ -159,6 +159,8 @@ describe('meetings in the browser', () => {
     await page.waitForURL(/\/meetings\/\d+$/);
     const meetingUrl = new URL(page.url()).pathname;
     await poll(() => page.getByTestId('meeting-heading').textContent()).toBe('丁桥结对联席会议');
+    // the time typed is Beijing time, whatever the device's zone (this browser runs in UTC)
+    expect(await page.getByTestId('meeting-starts-at').textContent()).toBe('2026-11-25 14:00');
 
     // agenda: two topics, the second moved to the top
     for (const topic of ['审议科学走教安排', '通报读书节筹备']) {

@@ -3,6 +3,7 @@ import { Button, ConfigProvider, Empty, theme } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
+import { beijingDisplay } from '../../../shared/beijing-time';
 import { chartIsEmpty, chartOption } from '../../../shared/dashboard.charts';
 import { formatFigure } from '../../../shared/dashboard.format';
 import type { Chart } from '../../../shared/dashboard.schemas';
@@ -89,7 +90,7 @@ export default function BigScreenPage() {
             </h1>
             <span style={{ color: '#7f93b8' }}>
               {dataUpdatedAt
-                ? t('updatedAt', { time: new Date(dataUpdatedAt).toLocaleTimeString(i18n.language) })
+                ? t('updatedAt', { time: beijingDisplay(new Date(dataUpdatedAt).toISOString(), true).slice(11) })
                 : null}
               <Button
                 type="text"

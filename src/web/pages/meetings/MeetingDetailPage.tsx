@@ -56,7 +56,7 @@ export default function MeetingDetailPage() {
       />
       <Descriptions size="small" column={{ xs: 1, md: 3 }} style={{ marginBottom: 8 }}>
         <Descriptions.Item label={t('startsAt')}>
-          {fmt(m.startsAt)}
+          <span data-testid="meeting-starts-at">{fmt(m.startsAt)}</span>
           {m.endsAt ? ` – ${beijingDisplay(m.endsAt).slice(11)}` : ''}
         </Descriptions.Item>
         <Descriptions.Item label={t('place')}>{m.place ?? '—'}</Descriptions.Item>

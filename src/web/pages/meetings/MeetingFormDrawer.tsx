@@ -1,9 +1,10 @@
 import { DatePicker, Form, Input } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { MEETING_KIND_LABELS, type MeetingDetail, type MeetingKind } from '../../../shared/meetings.schemas';
 import { useCreateMeeting, useUpdateMeeting } from '../../api/meetings';
+import { fromBeijingInstant, toBeijingInstant } from '../../components/dates';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormDrawer } from '../../components/FormDrawer';
 import { CommunitySelect } from '../../components/RemoteSelect';
@@ -41,8 +42,8 @@ export function MeetingFormDrawer({
         communityId: meeting.communityId,
         kind: meeting.kind,
         title: meeting.title,
-        startsAt: dayjs(meeting.startsAt),
-        endsAt: meeting.endsAt ? dayjs(meeting.endsAt) : null,
+        startsAt: fromBeijingInstant(meeting.startsAt),
+        endsAt: meeting.endsAt ? fromBeijingInstant(meeting.endsAt) : null,
         place: meeting.place ?? undefined,
         link: meeting.link ?? undefined,
         note: meeting.note ?? undefined,
@@ -52,8 +53,8 @@ export function MeetingFormDrawer({
     const body = {
       kind: v.kind,
       title: v.title,
-      startsAt: v.startsAt.toISOString(),
-      endsAt: v.endsAt ? v.endsAt.toISOString() : null,
+      startsAt: toBeijingInstant(v.startsAt),
+      endsAt: v.endsAt ? toBeijingInstant(v.endsAt) : null,
       place: v.place?.trim() || null,
       link: v.link?.trim() || null,
       note: v.note?.trim() || null,
