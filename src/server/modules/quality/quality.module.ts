@@ -5,6 +5,7 @@ import { qualityPanels } from './quality.dashboard.js';
 import { seedQualityDemo } from './quality.demo.js';
 import { qualityMigrations } from './quality.migrations.js';
 import { qualityRoutes } from './quality.routes.js';
+import { schoolReferences } from './quality.references.js';
 
 /** Exams, scores and the urban–rural quality gap. */
 export const qualityModule: GongjinModule = {
@@ -18,4 +19,5 @@ export const qualityModule: GongjinModule = {
   },
   assessmentSources: qualitySources,
   jobs: qualityJobs,
+  references: { school: schoolReferences },
 };
