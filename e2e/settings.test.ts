@@ -1,19 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSchool, buildUser, HAINING, USER_PASSWORD } from '../src/server/test/factories.js';
+import { buildCommunity, buildSchool, buildUser, HAINING, USER_PASSWORD } from '../src/server/test/factories.js';
 import { startE2E, type E2E } from './harness.js';
 
 /**
  * Settings that had only an API get a screen: a county bureau edits its exchange cycle rule and its
- * regional settings and sees them saved; a viewer of the same county reads them without a form.
+ * regional settings and sees them saved; a viewer of the same county reads them without a form. The
+ * bureau corrects a support-ledger entry, and imports classes (班级) for exam scores from xlsx.
  */
 let e: E2E;
 let ruleId: number;
+let entryId: number;
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 90_000, interval: 200 });
 
 beforeAll(async () => {
   e = await startE2E({
     seed: async (ctx) => {
-      await buildSchool(ctx.db, { name: '海宁市设置测试小学', location_class: 'urban' });
+      const core = await buildSchool(ctx.db, {
+        code: '3304817701',
+        name: '海宁市设置测试小学',
+        location_class: 'urban',
+      });
+      const member = await buildSchool(ctx.db, { code: '3304817702', name: '海宁市设置测试村小' });
+      const c = await buildCommunity(ctx.db, [
+        { schoolId: core.id, role: 'core' },
+        { schoolId: member.id, role: 'member' },
+      ]);
+      const entry = await ctx.db
+        .insertInto('support_ledger')
+        .values({
+          community_id: c.id,
+          recipient_school_id: member.id,
+          donor_type: 'core_school',
+          donor_school_id: core.id,
+          category: 'books',
+          item: '课外读物',
+          value_yuan: 1200,
+          given_on: '2026-09-10',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      entryId = entry.id;
       const rule = await ctx.db
         .insertInto('exchange_rules')
         .values({
@@ -92,5 +122,72 @@ describe('exchange settings', () => {
     expect(await page.getByTestId('rule-create').count()).toBe(0);
     expect(await page.getByTestId(`rule-edit-${ruleId}`).count()).toBe(0);
     expect(await page.getByTestId('region-settings-edit').count()).toBe(0);
+  });
+});
+
+async function classesFile(rows: unknown[][]) {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('班级');
+  ws.addRow(['学校代码', '学校名称', '学年', '年级', '班级名称']);
+  for (const r of rows) ws.addRow(r);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gj-e2e-')), '班级.xlsx');
+  await wb.xlsx.writeFile(file);
+  return file;
+}
+
+describe('support ledger and class import', () => {
+  it('a bureau corrects a support-ledger entry, audited', async () => {
+    const { page } = e;
+    await e.context.clearCookies();
+    await e.login('bureau_settings', USER_PASSWORD);
+    await page.goto('/activities/ledger');
+    const table = page.getByTestId('ledger-table');
+    await poll(() => table.textContent()).toContain('课外读物');
+    await page.getByTestId(`ledger-edit-${entryId}`).click();
+    const item = page.getByTestId('ledger-form').locator('#item');
+    await item.fill('课外读物（更正）');
+    await page.getByTestId('ledger-form-submit').click();
+    await poll(() => table.textContent()).toContain('课外读物（更正）');
+    const audit = await e.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'support_entry')
+      .where('entity_id', '=', String(entryId))
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['update']);
+  });
+
+  it('a bureau imports classes: every bad row shown, nothing written, then the fixed file', async () => {
+    const { page } = e;
+    // from the classes page: its 批量导入 opens the import page with 班级 chosen
+    await page.goto('/quality/classes');
+    await page.getByTestId('class-import').click();
+    await page.waitForURL((u) => u.pathname === '/imports');
+    expect(await page.getByTestId('import-kind-classes').locator('input').isChecked()).toBe(true);
+    await page.getByTestId('import-next').click();
+    await page.getByTestId('import-upload').setInputFiles(
+      await classesFile([
+        ['3304817701', '', '2025-2026', '六年级', '1班'],
+        ['9999999999', '', '2025-2026', '六年级', '1班'],
+      ]),
+    );
+    const errors = page.getByTestId('import-errors');
+    await poll(() => errors.textContent()).toContain('学校代码“9999999999”不存在');
+    expect(await errors.textContent()).toContain('3');
+    expect(await e.ctx.db.selectFrom('quality_classes').select('id').execute()).toHaveLength(0);
+    await page.getByTestId('import-reupload').click();
+    await page.getByTestId('import-upload').setInputFiles(
+      await classesFile([
+        ['3304817701', '', '2025-2026', '六年级', '1班'],
+        ['3304817702', '', '2025-2026', '六年级', '1班'],
+      ]),
+    );
+    await page.getByTestId('import-commit').click();
+    await poll(() => page.getByTestId('import-result').textContent()).toContain('2');
+    const classes = await e.ctx.db.selectFrom('quality_classes').select(['grade', 'name']).execute();
+    expect(classes).toEqual([
+      { grade: 6, name: '1班' },
+      { grade: 6, name: '1班' },
+    ]);
   });
 });

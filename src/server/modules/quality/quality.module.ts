@@ -6,6 +6,7 @@ import { seedQualityDemo } from './quality.demo.js';
 import { qualityMigrations } from './quality.migrations.js';
 import { qualityRoutes } from './quality.routes.js';
 import { schoolReferences } from './quality.references.js';
+import { classesImport } from './classes.import.js';
 
 /** Exams, scores and the urban–rural quality gap. */
 export const qualityModule: GongjinModule = {
@@ -20,4 +21,5 @@ export const qualityModule: GongjinModule = {
   assessmentSources: qualitySources,
   jobs: qualityJobs,
   references: { school: schoolReferences },
+  imports: { classes: classesImport },
 };

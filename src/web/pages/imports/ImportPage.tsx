@@ -16,6 +16,7 @@ import {
 } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import {
   IMPORT_KIND_LABELS,
@@ -45,7 +46,12 @@ export default function ImportPage() {
   const { label, en } = useLabels();
   const qc = useQueryClient();
   const [step, setStep] = useState(0);
-  const [kind, setKind] = useState<ImportKind>('schools');
+  // a module's page links here with its kind chosen (/imports?kind=classes)
+  const [params] = useSearchParams();
+  const [kind, setKind] = useState<ImportKind>(() => {
+    const asked = params.get('kind');
+    return (IMPORT_KINDS as readonly string[]).includes(asked ?? '') ? (asked as ImportKind) : 'schools';
+  });
   const [job, setJob] = useState<ImportJob | null>(null);
   const [uploading, setUploading] = useState(false);
   const [uploadError, setUploadError] = useState<string | null>(null);

@@ -1,9 +1,10 @@
-import { PlusOutlined } from '@ant-design/icons';
-import { Button, Form, Input, InputNumber } from 'antd';
+import { CloudUploadOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Form, Input, InputNumber, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { ClassInput, SchoolClass } from '../../../shared/quality.schemas';
+import { useMe } from '../../api/auth';
 import { useClasses, useCreateClass } from '../../api/quality';
 import { FormDrawer } from '../../components/FormDrawer';
 import { PageHeader } from '../../components/PageHeader';
@@ -23,14 +24,26 @@ export default function ClassesPage() {
   const [form] = Form.useForm<ClassInput>();
   const create = useCreateClass();
   const ownSchool = useOwnStudentSchool();
+  // the import page serves these roles (the server checks each row's school)
+  const { data: me } = useMe();
+  const canImport = me?.role === 'bureau_admin' || me?.role === 'school_admin';
   return (
     <>
       <PageHeader
         title={t('classes.title')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="class-create">
-            {t('classes.create')}
-          </Button>
+          <Space>
+            {canImport ? (
+              <Link to="/imports?kind=classes">
+                <Button icon={<CloudUploadOutlined />} data-testid="class-import">
+                  {t('classes.import')}
+                </Button>
+              </Link>
+            ) : null}
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="class-create">
+              {t('classes.create')}
+            </Button>
+          </Space>
         }
       />
       <SchoolSelect
