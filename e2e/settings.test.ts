@@ -163,7 +163,7 @@ describe('support ledger and class import', () => {
     await page.goto('/quality/classes');
     await page.getByTestId('class-import').click();
     await page.waitForURL((u) => u.pathname === '/imports');
-    expect(await page.getByTestId('import-kind-classes').locator('input').isChecked()).toBe(true);
+    await poll(() => page.getByTestId('import-kind-classes').isChecked()).toBe(true);
     await page.getByTestId('import-next').click();
     await page.getByTestId('import-upload').setInputFiles(
       await classesFile([
@@ -189,5 +189,12 @@ describe('support ledger and class import', () => {
       { grade: 6, name: '1班' },
       { grade: 6, name: '1班' },
     ]);
+
+    // a class no score names can be deleted from the classes page
+    const [first] = await e.ctx.db.selectFrom('quality_classes').select('id').orderBy('id').execute();
+    await page.goto('/quality/classes');
+    await page.getByTestId(`class-delete-${first!.id}`).click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await poll(async () => (await e.ctx.db.selectFrom('quality_classes').select('id').execute()).length).toBe(1);
   });
 });

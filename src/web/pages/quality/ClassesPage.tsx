@@ -1,11 +1,11 @@
 import { CloudUploadOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Form, Input, InputNumber, Space } from 'antd';
+import { Button, Form, Input, InputNumber, Popconfirm, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { ClassInput, SchoolClass } from '../../../shared/quality.schemas';
 import { useMe } from '../../api/auth';
-import { useClasses, useCreateClass } from '../../api/quality';
+import { useClasses, useCreateClass, useDeleteClass } from '../../api/quality';
 import { FormDrawer } from '../../components/FormDrawer';
 import { PageHeader } from '../../components/PageHeader';
 import { SchoolSelect } from '../../components/RemoteSelect';
@@ -27,6 +27,7 @@ export default function ClassesPage() {
   // the import page serves these roles (the server checks each row's school)
   const { data: me } = useMe();
   const canImport = me?.role === 'bureau_admin' || me?.role === 'school_admin';
+  const remove = useDeleteClass();
   return (
     <>
       <PageHeader
@@ -71,6 +72,25 @@ export default function ClassesPage() {
             render: (n: number, c) =>
               c.schoolId === ownSchool && n > 0 ? <Link to={`/quality/students?classId=${c.id}`}>{n}</Link> : n,
           },
+          // a class that exam scores name is refused by the server, which says how many (the toast shows it)
+          ...(canImport
+            ? [
+                {
+                  title: '',
+                  width: 80,
+                  render: (_: unknown, c: SchoolClass) => (
+                    <Popconfirm
+                      title={t('classes.deleteConfirm')}
+                      onConfirm={() => remove.mutateAsync(c.id).catch(() => undefined)}
+                    >
+                      <Button size="small" type="link" danger data-testid={`class-delete-${c.id}`}>
+                        {t('common:delete')}
+                      </Button>
+                    </Popconfirm>
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
       <FormDrawer<ClassInput>
