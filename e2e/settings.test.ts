@@ -198,3 +198,37 @@ describe('support ledger and class import', () => {
     await poll(async () => (await e.ctx.db.selectFrom('quality_classes').select('id').execute()).length).toBe(1);
   });
 });
+
+describe('planner travel times', () => {
+  it('a bureau uploads a travel-time table from the planner page: bad rows shown, then committed', async () => {
+    const { page } = e;
+    await page.goto('/planner');
+    await page.getByTestId('travel-times-import').click();
+    await page.waitForURL((u) => u.pathname === '/imports');
+    await poll(() => page.getByTestId('import-kind-travel-times').isChecked()).toBe(true);
+    await page.getByTestId('import-next').click();
+    const file = async (rows: unknown[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('通行时间');
+      ws.addRow(['成员校代码', '核心校代码', '通行时间（分钟）']);
+      for (const r of rows) ws.addRow(r);
+      const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gj-e2e-')), '通行时间.xlsx');
+      await wb.xlsx.writeFile(f);
+      return f;
+    };
+    await page.getByTestId('import-upload').setInputFiles(
+      await file([
+        ['3304817702', '3304817701', 15],
+        ['3304817702', '3304817701', 'abc'],
+      ]),
+    );
+    await poll(() => page.getByTestId('import-errors').textContent()).toContain('abc');
+    expect(await e.ctx.db.selectFrom('planner_travel_times').select('minutes').execute()).toHaveLength(0);
+    await page.getByTestId('import-reupload').click();
+    await page.getByTestId('import-upload').setInputFiles(await file([['3304817702', '3304817701', 15]]));
+    await page.getByTestId('import-commit').click();
+    await poll(() => page.getByTestId('import-result').textContent()).toContain('1');
+    const saved = await e.ctx.db.selectFrom('planner_travel_times').select('minutes').execute();
+    expect(saved.map((r) => Number(r.minutes))).toEqual([15]);
+  });
+});

@@ -31,6 +31,7 @@ export function ioRoutes(app: ZodApp, ctx: ModuleContext) {
         teachers: '教师导入模板',
         'school-year-stats': '学校年报导入模板',
         classes: '班级导入模板',
+        'travel-times': '通行时间表导入模板',
       };
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -17,6 +17,7 @@ import {
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { useMe } from '../../api/auth';
 import { useTranslation } from 'react-i18next';
 import {
   IMPORT_KIND_LABELS,
@@ -48,6 +49,8 @@ export default function ImportPage() {
   const [step, setStep] = useState(0);
   // a module's page links here with its kind chosen (/imports?kind=classes)
   const [params] = useSearchParams();
+  // travel times are the pairing planner's, a bureau's job
+  const { data: me } = useMe();
   const [kind, setKind] = useState<ImportKind>(() => {
     const asked = params.get('kind');
     return (IMPORT_KINDS as readonly string[]).includes(asked ?? '') ? (asked as ImportKind) : 'schools';
@@ -78,7 +81,7 @@ export default function ImportPage() {
   const kindCard = (
     <Radio.Group value={kind} onChange={(e) => setKind(e.target.value as ImportKind)} data-testid="import-kind">
       <Space orientation="vertical">
-        {IMPORT_KINDS.map((k) => (
+        {IMPORT_KINDS.filter((k) => k !== 'travel-times' || me?.role === 'bureau_admin').map((k) => (
           <Radio key={k} value={k} data-testid={`import-kind-${k}`}>
             <b>{label(IMPORT_KIND_LABELS, k)}</b>{' '}
             <Typography.Text type="secondary">— {t(`kindHint.${k}`)}</Typography.Text>
