@@ -90,8 +90,10 @@ program
 
 program
   .command('import')
-  .description('导入 Excel/CSV 文件 Import a spreadsheet (kinds: schools, teachers, school-year-stats)')
-  .requiredOption('--kind <kind>', 'schools | teachers | school-year-stats')
+  .description(
+    '导入 Excel/CSV 文件 Import a spreadsheet (kinds: schools, teachers, school-year-stats, classes, travel-times)',
+  )
+  .requiredOption('--kind <kind>', 'schools | teachers | school-year-stats | classes | travel-times')
   .argument('<file>', '.xlsx or .csv file')
   .option('--dry-run', 'validate only, write nothing')
   .action(async (file: string, opts: { kind: string; dryRun?: boolean }) => {

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 
-export const IMPORT_KINDS = ['schools', 'teachers', 'school-year-stats'] as const;
+export const IMPORT_KINDS = ['schools', 'teachers', 'school-year-stats', 'classes', 'travel-times'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const IMPORT_KIND_LABELS: Record<ImportKind, { zh: string; en: string }> = {
   schools: { zh: '学校', en: 'Schools' },
   teachers: { zh: '教师', en: 'Teachers' },
   'school-year-stats': { zh: '学校年报', en: 'Annual school statistics' },
+  classes: { zh: '班级（学业质量）', en: 'Classes (exam scores)' },
+  'travel-times': { zh: '通行时间表（结对规划）', en: 'Travel times (pairing planner)' },
 };
 
 export const IMPORT_STATUSES = ['checking', 'validated', 'invalid', 'committing', 'committed', 'failed'] as const;

@@ -43,7 +43,7 @@ export const MESSAGES = {
   conflict: { zh: '操作冲突：{reason}', en: 'Conflict: {reason}' },
   in_use: {
     zh: '该{entity}仍被引用（{reason}），无法删除',
-    en: 'This {entityEn} is still referenced ({reason}) and cannot be deleted',
+    en: 'This {entityEn} is still referenced ({reasonEn}) and cannot be deleted',
   },
   membership_overlap: {
     zh: '学校“{school}”在 {start} 起已是该教共体成员，时间段不能重叠',
@@ -86,7 +86,9 @@ export type Lang = 'zh' | 'en';
 export function formatMessage(code: string, params: Record<string, unknown> = {}, lang: Lang = 'zh'): string {
   const entry = (MESSAGES as Record<string, { zh: string; en: string }>)[code];
   const template = entry ? entry[lang] : code;
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => (params[k] === undefined ? `{${k}}` : String(params[k])));
+  // an English variant not given (`reasonEn`) falls back to the shared one (`reason`)
+  const value = (k: string) => params[k] ?? (k.endsWith('En') ? params[k.slice(0, -2)] : undefined);
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => (value(k) === undefined ? `{${k}}` : String(value(k))));
 }
 
 /** Entity names used in messages (out_of_scope, not_found …). */

@@ -14,6 +14,7 @@ import type { AlertSource, PanelDefinition } from '../contracts/dashboard-panel.
 import type { JobKind, JobSchedule } from '../contracts/job.js';
 import type { Notifier } from '../contracts/notify.js';
 import type { ReportKind } from '../contracts/report.js';
+import type { ReferenceCounter, ReferencedEntity } from '../contracts/references.js';
 import type { ImportKindDef } from './io/import-kind.js';
 import type { ImportKind } from '../../shared/io.schemas.js';
 
@@ -74,6 +75,11 @@ export interface GongjinModule {
   /** files users may ask for in the background (progress bar, download when done): modules/reports */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own parameter type
   reports?: readonly ReportKind<any>[];
+  /**
+   * rows of this module that name another module's record without a foreign key: the owner refuses
+   * to delete the record while any count is above zero (contracts/references.ts)
+   */
+  references?: Partial<Record<ReferencedEntity, ReferenceCounter>>;
   /** runs after every migration, on every start (idempotent): reconciles state derived from manifests */
   afterMigrate?: (db: Db, modules: readonly GongjinModule[]) => Promise<void>;
 }

@@ -120,6 +120,11 @@ export const useCreateSupport = () =>
     mutationFn: (b) => http.post<SupportEntry>('/support-ledger', b),
     invalidate: [activityKeys.all],
   });
+export const useUpdateSupport = () =>
+  useApiMutation<{ id: number; body: Partial<SupportInput> }, SupportEntry>({
+    mutationFn: ({ id, body }) => http.patch<SupportEntry>(`/support-ledger/${id}`, body),
+    invalidate: [activityKeys.all],
+  });
 export const useDeleteSupport = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/support-ledger/${id}`),

@@ -19,8 +19,10 @@ import type {
   History,
   Rule,
   RuleInput,
+  RulePatch,
   SessionInput,
   Settings,
+  SettingsInput,
   TimetableEntry,
   TimetableEntryInput,
   Totals,
@@ -102,6 +104,18 @@ export const useAddTimetableEntry = () =>
 export const useRules = () => useQuery({ queryKey: exchangeKeys.rules, queryFn: () => http.get<Rule[]>(`${P}/rules`) });
 export const useCreateRule = () =>
   useApiMutation<RuleInput, Rule>({ mutationFn: (b) => http.post<Rule>(`${P}/rules`, b), invalidate: all });
+export const useUpdateRule = () =>
+  useApiMutation<{ id: number; body: RulePatch }, Rule>({
+    mutationFn: ({ id, body }) => http.patch<Rule>(`${P}/rules/${id}`, body),
+    invalidate: all,
+  });
+export const useDeleteRule = () =>
+  useApiMutation<number>({ mutationFn: (id) => http.del(`${P}/rules/${id}`), invalidate: all, success: 'deleted' });
+export const useSaveSettings = () =>
+  useApiMutation<{ region: string; body: SettingsInput }, Settings>({
+    mutationFn: ({ region, body }) => http.post<Settings>(`${P}/settings/${region}`, body),
+    invalidate: all,
+  });
 export const useDue = (q: QueryParams) =>
   useQuery({
     queryKey: exchangeKeys.due(q),

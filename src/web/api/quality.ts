@@ -71,6 +71,12 @@ export const useCreateClass = () =>
     mutationFn: (b) => http.post<SchoolClass>('/quality/classes', b),
     invalidate: [['quality', 'classes']],
   });
+export const useDeleteClass = () =>
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/quality/classes/${id}`),
+    invalidate: [['quality', 'classes']],
+    success: 'deleted',
+  });
 
 export const useExamStats = (id: number, subject: string | undefined, by: StatGroup) =>
   useQuery({

@@ -199,6 +199,7 @@ export const MODULES: AppModule[] = [
       { path: 'exchange/structure', component: page(() => import('../pages/exchange/StructurePage')) },
       { path: 'exchange/mentorships', component: page(() => import('../pages/exchange/MentorshipsPage')) },
       { path: 'exchange/studios', component: page(() => import('../pages/exchange/StudiosPage')) },
+      { path: 'exchange/settings', component: page(() => import('../pages/exchange/SettingsPage')) },
     ],
   },
   {

@@ -26,7 +26,13 @@ export function ioRoutes(app: ZodApp, ctx: ModuleContext) {
     async (req, reply) => {
       const kind = req.params.file.replace(/\.xlsx$/, '') as (typeof IMPORT_KINDS)[number];
       const lang = req.query.lang ?? requestLang(req);
-      const names = { schools: '学校导入模板', teachers: '教师导入模板', 'school-year-stats': '学校年报导入模板' };
+      const names = {
+        schools: '学校导入模板',
+        teachers: '教师导入模板',
+        'school-year-stats': '学校年报导入模板',
+        classes: '班级导入模板',
+        'travel-times': '通行时间表导入模板',
+      };
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', contentDisposition('attachment', `${names[kind]}.xlsx`, `${kind}-template.xlsx`))

@@ -57,4 +57,22 @@ export const plannerMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /**
+   * Travel times a bureau imports (成员校 → 核心校, minutes, from its map service or its own survey):
+   * a region's pairing uses them instead of road-like kilometres when they cover every pair.
+   */
+  '20261205_2300_planner_travel_times': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table planner_travel_times (
+          member_school_id integer not null references schools(id) on delete cascade,
+          core_school_id integer not null references schools(id) on delete cascade,
+          minutes numeric(7,1) not null check (minutes >= 0 and minutes <= 10000),
+          updated_at timestamptz not null default now(),
+          primary key (member_school_id, core_school_id)
+        );
+        create index planner_travel_times_core_idx on planner_travel_times (core_school_id);
+      `.execute(db);
+    },
+  },
 };

@@ -25,6 +25,7 @@ import {
   type PlanPatch,
   type PlanSummary,
   type PlannedExchange,
+  type TravelMatrix,
 } from '../../../shared/planner.schemas.js';
 import type { ExchangeAcceptOptions } from '../../../shared/planner.schemas.js';
 import { describeIssue } from '../../../shared/validation.js';
@@ -105,6 +106,10 @@ export class PlannerService {
       today(),
     );
     const instance = registryInstance(schools, memberships, settings);
+    if (settings.mode !== 'tree') {
+      const matrix = await importedTravelMatrix(this.db, instance);
+      if (matrix) instance.travelMatrix = matrix;
+    }
     if (!instance.cores.length || !instance.members.length) {
       const missing = instance.cores.length
         ? { zh: '薄弱或乡村学校', en: 'weak or rural schools' }
@@ -463,5 +468,28 @@ function toDetail(p: repo.PlanWithRegion): PlanDetail {
     kind: 'exchange',
     settings: exchangeSettings.parse(p.settings),
     result: p.result as ExchangeResult | null,
+  };
+}
+
+/**
+ * The imported travel times (通行时间表) of an instance's member × core pairs, when they cover every
+ * pair; else null and the pairing uses road-like kilometres (a partial table would mix units).
+ */
+async function importedTravelMatrix(db: Db, instance: PairingInstance): Promise<TravelMatrix | null> {
+  if (!instance.members.length || !instance.cores.length) return null;
+  const memberIds = instance.members.map((m) => m.id);
+  const coreIds = instance.cores.map((c) => c.id);
+  const rows = await db
+    .selectFrom('planner_travel_times')
+    .select(['member_school_id', 'core_school_id', 'minutes'])
+    .where('member_school_id', 'in', memberIds.map(Number))
+    .where('core_school_id', 'in', coreIds.map(Number))
+    .execute();
+  if (rows.length < memberIds.length * coreIds.length) return null;
+  const at = new Map(rows.map((r) => [`${r.member_school_id}/${r.core_school_id}`, Number(r.minutes)]));
+  return {
+    memberIds,
+    coreIds,
+    minutes: memberIds.map((m) => coreIds.map((c) => at.get(`${m}/${c}`) ?? null)),
   };
 }

@@ -46,9 +46,18 @@ export interface PlannerExchangeTable {
   created_at: Timestamp;
 }
 
+/** Imported travel times between a member and a core school (minutes). */
+export interface PlannerTravelTimeTable {
+  member_school_id: number;
+  core_school_id: number;
+  minutes: ColumnType<number, number, number>;
+  updated_at: Timestamp;
+}
+
 export interface PlannerTables {
   planner_plans: PlannerPlanTable;
   planner_exchange_assignments: PlannerExchangeTable;
+  planner_travel_times: PlannerTravelTimeTable;
 }
 
 export type PlannerPlanRow = Selectable<PlannerPlanTable>;

@@ -9,6 +9,7 @@ import type { ClassInput, SchoolClass, Student } from '../../../shared/quality.s
 import { recordAudit } from '../audit/index.js';
 import { privateSchoolCondition } from '../registry/index.js';
 import { classNotFound, outOfScope } from './quality.errors.js';
+import { scoresOfClass } from './quality.references.js';
 import { maskIdNumber, qualityPolicy } from './quality.policy.js';
 
 /** Classes per school and school year (the registry has none), and the students list of one's own school. */
@@ -119,17 +120,12 @@ export class ClassesService {
     if (!row) throw classNotFound(id);
     if (!qualityPolicy.manageClasses(caller.actor, { id: row.school_id, region_code: row.region_code }))
       throw outOfScope('无权删除该班级', 'You may not delete this class');
-    const used = await this.db
-      .selectFrom('quality_scores')
-      .select('class_id')
-      .where('class_id', '=', id)
-      .limit(1)
-      .executeTakeFirst();
-    if (used)
+    const used = await scoresOfClass(this.db, id);
+    if (used > 0)
       throw ruleViolation(
         409,
-        `班级“${row.name}”已有成绩，不能删除`,
-        `Class "${row.name}" has scores and cannot be deleted`,
+        `班级“${row.name}”已有 ${used} 条考试成绩引用，不能删除；请先删除相关考试的成绩`,
+        `Class "${row.name}" is referred to by ${used} exam scores and cannot be deleted; delete those exams' scores first`,
       );
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('quality_classes').where('id', '=', id).execute();

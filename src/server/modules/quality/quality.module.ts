@@ -5,6 +5,8 @@ import { qualityPanels } from './quality.dashboard.js';
 import { seedQualityDemo } from './quality.demo.js';
 import { qualityMigrations } from './quality.migrations.js';
 import { qualityRoutes } from './quality.routes.js';
+import { schoolReferences } from './quality.references.js';
+import { classesImport } from './classes.import.js';
 
 /** Exams, scores and the urban–rural quality gap. */
 export const qualityModule: GongjinModule = {
@@ -18,4 +20,6 @@ export const qualityModule: GongjinModule = {
   },
   assessmentSources: qualitySources,
   jobs: qualityJobs,
+  references: { school: schoolReferences },
+  imports: { classes: classesImport },
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../../context.js';
+import { referencesTo } from '../../contracts/references.js';
 import { callerOf } from '../../http/actor.js';
 import { requestLang } from '../../http/error-handler.js';
 import {
@@ -33,7 +33,7 @@ import {
 } from '../../../shared/registry.schemas.js';
 import { pageOf } from '../../../shared/validation.js';
 import { sendXlsx } from '../io/index.js';
-import type { ZodApp } from '../module.js';
+import type { ModuleContext, ZodApp } from '../module.js';
 import { CommunitiesService } from './communities.service.js';
 import {
   communityExportColumns,
@@ -51,9 +51,9 @@ const exportQuery = <T extends z.ZodObject>(q: T) =>
 const noContent = { 204: z.null() };
 const tags = (t: string) => ({ tags: [t] });
 
-export function registryRoutes(app: ZodApp, ctx: AppContext) {
+export function registryRoutes(app: ZodApp, ctx: ModuleContext) {
   const regions = new RegionsService(ctx.db);
-  const schools = new SchoolsService(ctx.db);
+  const schools = new SchoolsService(ctx.db, (id) => referencesTo(ctx.db, ctx.modules, 'school', id));
   const teachers = new TeachersService(ctx.db);
   const communities = new CommunitiesService(ctx.db);
   const stats = new StatsService(ctx.db);

@@ -18,6 +18,7 @@ import { registryPolicy } from './registry.policy.js';
 import * as repo from './registry.repo.js';
 import { toSchool } from './registry.mappers.js';
 import type { NewSchool } from './registry.tables.js';
+import type { ReferenceCount } from '../../contracts/references.js';
 
 const SORT_COLUMN = { code: 's.code', name: 's.name', students: 's.students', createdAt: 's.created_at' } as const;
 
@@ -52,7 +53,11 @@ function toRow(input: Partial<SchoolInput>): Partial<NewSchool> {
 }
 
 export class SchoolsService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** other modules' rows that name a school without a foreign key (exam scores): a delete is refused while any */
+    private readonly referencesTo: (id: number) => Promise<ReferenceCount[]> = async () => [],
+  ) {}
 
   /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
   async list(actor: Actor, q: SchoolListQuery, countCap?: number): Promise<{ items: School[] } & PageTotals> {
@@ -218,11 +223,15 @@ export class SchoolsService {
         sql<number>`(select count(*) from schools where parent_school_id = ${id})`.as('children'),
       ])
       .executeTakeFirstOrThrow();
-    if (refs.teachers + refs.memberships + refs.children > 0) {
+    const elsewhere = await this.referencesTo(id);
+    if (refs.teachers + refs.memberships + refs.children > 0 || elsewhere.length > 0) {
+      const zh = [`${refs.teachers} 名教师`, `${refs.memberships} 条教共体成员记录`, `${refs.children} 个教学点`];
+      const en = [`${refs.teachers} teachers`, `${refs.memberships} memberships`, `${refs.children} teaching points`];
       throw new ConflictError('in_use', {
         entity: '学校',
         entityEn: 'school',
-        reason: `${refs.teachers} teachers, ${refs.memberships} memberships, ${refs.children} teaching points`,
+        reason: [...zh, ...elsewhere.map((r) => r.zh)].join('、'),
+        reasonEn: [...en, ...elsewhere.map((r) => r.en)].join(', '),
       });
     }
     await this.db.transaction().execute(async (tx) => {

@@ -15,8 +15,9 @@ import {
   Statistic,
   Upload,
 } from 'antd';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import {
   DONOR_TYPE_LABELS,
@@ -32,7 +33,9 @@ import {
   useDeleteSupport,
   useLedger,
   useLedgerTotals,
+  useUpdateSupport,
 } from '../../api/activities';
+import { useMe } from '../../api/auth';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormDrawer } from '../../components/FormDrawer';
 import { num, useLabels } from '../../components/labels';
@@ -58,7 +61,10 @@ export default function LedgerPage() {
   const { data, isFetching } = useLedger({ ...filters, page, pageSize });
   const totals = useLedgerTotals(filters);
   const remove = useDeleteSupport();
-  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<SupportEntry | 'new' | null>(null);
+  const { data: me } = useMe();
+  // who may record, correct and delete (the server checks the community too); others read the ledger
+  const canWrite = me?.role === 'bureau_admin' || me?.role === 'community_lead' || me?.role === 'school_admin';
   const years = Array.from({ length: 5 }, (_, i) => new Date().getFullYear() - i);
 
   return (
@@ -67,9 +73,16 @@ export default function LedgerPage() {
       <PageHeader
         title={t('ledgerTitle')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="ledger-create">
-            {t('ledgerCreate')}
-          </Button>
+          canWrite ? (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setEditing('new')}
+              data-testid="ledger-create"
+            >
+              {t('ledgerCreate')}
+            </Button>
+          ) : null
         }
       />
       <Row gutter={12} style={{ marginBottom: 12 }}>
@@ -144,7 +157,7 @@ export default function LedgerPage() {
                 <a href={`/api/v1/support-ledger/${r.id}/evidence`} target="_blank" rel="noreferrer">
                   {r.evidence.fileName}
                 </a>
-              ) : (
+              ) : canWrite ? (
                 <Upload
                   showUploadList={false}
                   beforeUpload={(f) => {
@@ -156,53 +169,111 @@ export default function LedgerPage() {
                 >
                   <Button size="small" icon={<UploadOutlined />} />
                 </Upload>
-              ),
+              ) : null,
           },
-          {
-            title: '',
-            width: 70,
-            render: (_, r) => (
-              <Popconfirm title={t('deleteConfirm')} onConfirm={() => remove.mutateAsync(r.id).catch(() => undefined)}>
-                <Button size="small" type="link" danger>
-                  {t('common:delete')}
-                </Button>
-              </Popconfirm>
-            ),
-          },
+          ...(canWrite
+            ? [
+                {
+                  title: '',
+                  width: 200,
+                  render: (_: unknown, r: SupportEntry) => (
+                    <>
+                      <Button
+                        size="small"
+                        type="link"
+                        onClick={() => setEditing(r)}
+                        data-testid={`ledger-edit-${r.id}`}
+                      >
+                        {t('common:edit')}
+                      </Button>
+                      <Popconfirm
+                        title={t('deleteConfirm')}
+                        onConfirm={() => remove.mutateAsync(r.id).catch(() => undefined)}
+                      >
+                        <Button size="small" type="link" danger>
+                          {t('common:delete')}
+                        </Button>
+                      </Popconfirm>
+                      {me?.role === 'bureau_admin' ? (
+                        <Link to={`/audit-log?entity=support_entry&entityId=${r.id}`}>{t('ledgerHistory')}</Link>
+                      ) : null}
+                    </>
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
-      <LedgerForm open={creating} onClose={() => setCreating(false)} communityId={communityId} />
+      <LedgerForm entry={editing} onClose={() => setEditing(null)} communityId={communityId} />
     </>
   );
 }
 
 type Values = Omit<SupportInput, 'givenOn'> & { givenOn: Dayjs };
-function LedgerForm({ open, onClose, communityId }: { open: boolean; onClose: () => void; communityId?: number }) {
+function LedgerForm({
+  entry,
+  onClose,
+  communityId,
+}: {
+  entry: SupportEntry | 'new' | null;
+  onClose: () => void;
+  communityId?: number;
+}) {
   const { t } = useTranslation('activities');
   const [form] = Form.useForm<Values>();
   const create = useCreateSupport();
+  const update = useUpdateSupport();
+  const existing = entry && entry !== 'new' ? entry : null;
   const cid = Form.useWatch('communityId', form);
   const req = [{ required: true, message: t('common:required') }];
   return (
     <FormDrawer<Values>
-      open={open}
+      open={entry !== null}
       form={form}
-      title={t('ledgerCreate')}
+      title={existing ? t('ledgerEdit') : t('ledgerCreate')}
       onClose={onClose}
       width={isPhone() ? window.innerWidth : 640}
-      initialValues={{ communityId, donorType: 'core_school', category: 'books' }}
+      initialValues={
+        existing
+          ? {
+              communityId: existing.communityId,
+              recipientSchoolId: existing.recipientSchoolId,
+              donorType: existing.donorType,
+              donorSchoolId: existing.donorSchoolId,
+              donorName: existing.donorName,
+              category: existing.category,
+              item: existing.item,
+              quantity: existing.quantity,
+              unit: existing.unit,
+              valueYuan: existing.valueYuan,
+              givenOn: dayjs(existing.givenOn),
+              note: existing.note,
+            }
+          : { communityId, donorType: 'core_school', category: 'books' }
+      }
       testId="ledger-form"
-      onSubmit={(v) => create.mutateAsync({ ...v, givenOn: v.givenOn.format('YYYY-MM-DD') })}
+      onSubmit={(v) => {
+        const body = { ...v, givenOn: v.givenOn.format('YYYY-MM-DD') };
+        if (!existing) return create.mutateAsync(body);
+        // an entry stays in its community (the server refuses a move)
+        const { communityId: _c, ...patch } = body;
+        return update.mutateAsync({ id: existing.id, body: patch });
+      }}
     >
       <Row gutter={12}>
         <Col span={24}>
           <Form.Item name="communityId" label={t('f.community')} rules={req}>
-            <ScopedCommunitySelect />
+            <ScopedCommunitySelect disabled={!!existing} />
           </Form.Item>
         </Col>
         <Col xs={24} sm={12}>
           <Form.Item name="recipientSchoolId" label={t('recipient')} rules={req}>
-            <SchoolSelect filters={{ communityId: cid }} />
+            <SchoolSelect
+              filters={{ communityId: cid }}
+              initialOptions={
+                existing ? [{ value: existing.recipientSchoolId, label: existing.recipientSchoolName }] : undefined
+              }
+            />
           </Form.Item>
         </Col>
         <Col xs={24} sm={12}>
@@ -212,7 +283,14 @@ function LedgerForm({ open, onClose, communityId }: { open: boolean; onClose: ()
         </Col>
         <Col xs={24} sm={12}>
           <Form.Item name="donorSchoolId" label={t('donorSchool')}>
-            <SchoolSelect filters={{ communityId: cid }} />
+            <SchoolSelect
+              filters={{ communityId: cid }}
+              initialOptions={
+                existing?.donorSchoolId
+                  ? [{ value: existing.donorSchoolId, label: existing.donorSchoolName ?? '' }]
+                  : undefined
+              }
+            />
           </Form.Item>
         </Col>
         <Col xs={24} sm={12}>

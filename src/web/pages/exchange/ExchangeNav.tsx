@@ -2,7 +2,7 @@ import { Segmented } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router-dom';
 
-const TABS = ['', 'due', 'report', 'structure', 'mentorships', 'studios'] as const;
+const TABS = ['', 'due', 'report', 'structure', 'mentorships', 'studios', 'settings'] as const;
 
 /** The exchange module's sub-pages, one click apart. */
 export function ExchangeNav() {

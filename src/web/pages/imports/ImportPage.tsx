@@ -16,6 +16,8 @@ import {
 } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { useMe } from '../../api/auth';
 import { useTranslation } from 'react-i18next';
 import {
   IMPORT_KIND_LABELS,
@@ -45,7 +47,14 @@ export default function ImportPage() {
   const { label, en } = useLabels();
   const qc = useQueryClient();
   const [step, setStep] = useState(0);
-  const [kind, setKind] = useState<ImportKind>('schools');
+  // a module's page links here with its kind chosen (/imports?kind=classes)
+  const [params] = useSearchParams();
+  // travel times are the pairing planner's, a bureau's job
+  const { data: me } = useMe();
+  const [kind, setKind] = useState<ImportKind>(() => {
+    const asked = params.get('kind');
+    return (IMPORT_KINDS as readonly string[]).includes(asked ?? '') ? (asked as ImportKind) : 'schools';
+  });
   const [job, setJob] = useState<ImportJob | null>(null);
   const [uploading, setUploading] = useState(false);
   const [uploadError, setUploadError] = useState<string | null>(null);
@@ -72,7 +81,7 @@ export default function ImportPage() {
   const kindCard = (
     <Radio.Group value={kind} onChange={(e) => setKind(e.target.value as ImportKind)} data-testid="import-kind">
       <Space orientation="vertical">
-        {IMPORT_KINDS.map((k) => (
+        {IMPORT_KINDS.filter((k) => k !== 'travel-times' || me?.role === 'bureau_admin').map((k) => (
           <Radio key={k} value={k} data-testid={`import-kind-${k}`}>
             <b>{label(IMPORT_KIND_LABELS, k)}</b>{' '}
             <Typography.Text type="secondary">— {t(`kindHint.${k}`)}</Typography.Text>

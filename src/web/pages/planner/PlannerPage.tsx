@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Form, Input, Modal, Popconfirm, Radio, Space, Tag, type ButtonProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -28,9 +28,22 @@ export default function PlannerPage() {
         sub={t('subtitle')}
         extra={
           canPlan ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="plan-create">
-              {t('newPlan')}
-            </Button>
+            <Space>
+              {/* travel times replace kilometres in a region's pairing once they cover every pair */}
+              <Link to="/imports?kind=travel-times">
+                <Button icon={<CloudUploadOutlined />} data-testid="travel-times-import">
+                  {t('travelTimesImport')}
+                </Button>
+              </Link>
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setCreating(true)}
+                data-testid="plan-create"
+              >
+                {t('newPlan')}
+              </Button>
+            </Space>
           ) : null
         }
       />

@@ -1,10 +1,11 @@
-import { PlusOutlined } from '@ant-design/icons';
-import { Button, Form, Input, InputNumber } from 'antd';
+import { CloudUploadOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Form, Input, InputNumber, Popconfirm, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { ClassInput, SchoolClass } from '../../../shared/quality.schemas';
-import { useClasses, useCreateClass } from '../../api/quality';
+import { useMe } from '../../api/auth';
+import { useClasses, useCreateClass, useDeleteClass } from '../../api/quality';
 import { FormDrawer } from '../../components/FormDrawer';
 import { PageHeader } from '../../components/PageHeader';
 import { SchoolSelect } from '../../components/RemoteSelect';
@@ -23,14 +24,27 @@ export default function ClassesPage() {
   const [form] = Form.useForm<ClassInput>();
   const create = useCreateClass();
   const ownSchool = useOwnStudentSchool();
+  // the import page serves these roles (the server checks each row's school)
+  const { data: me } = useMe();
+  const canImport = me?.role === 'bureau_admin' || me?.role === 'school_admin';
+  const remove = useDeleteClass();
   return (
     <>
       <PageHeader
         title={t('classes.title')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="class-create">
-            {t('classes.create')}
-          </Button>
+          <Space>
+            {canImport ? (
+              <Link to="/imports?kind=classes">
+                <Button icon={<CloudUploadOutlined />} data-testid="class-import">
+                  {t('classes.import')}
+                </Button>
+              </Link>
+            ) : null}
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="class-create">
+              {t('classes.create')}
+            </Button>
+          </Space>
         }
       />
       <SchoolSelect
@@ -58,6 +72,25 @@ export default function ClassesPage() {
             render: (n: number, c) =>
               c.schoolId === ownSchool && n > 0 ? <Link to={`/quality/students?classId=${c.id}`}>{n}</Link> : n,
           },
+          // a class that exam scores name is refused by the server, which says how many (the toast shows it)
+          ...(canImport
+            ? [
+                {
+                  title: '',
+                  width: 80,
+                  render: (_: unknown, c: SchoolClass) => (
+                    <Popconfirm
+                      title={t('classes.deleteConfirm')}
+                      onConfirm={() => remove.mutateAsync(c.id).catch(() => undefined)}
+                    >
+                      <Button size="small" type="link" danger data-testid={`class-delete-${c.id}`}>
+                        {t('common:delete')}
+                      </Button>
+                    </Popconfirm>
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
       <FormDrawer<ClassInput>
