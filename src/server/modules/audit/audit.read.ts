@@ -2,7 +2,6 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { paged } from '../../db/paging.js';
 import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
-import { SCOPE_TABLES } from '../registry/index.js';
 import type { Actor } from '../../http/actor.js';
 import { ForbiddenError } from '../../http/errors.js';
 import type { AuditEntry as AuditEntryView, AuditListQuery } from '../../../shared/registry.schemas.js';
@@ -84,7 +83,12 @@ export async function listAuditEntries(
   if (q.action) query = query.where('action', '=', q.action);
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy('id', 'desc').$call(paged(q)).execute(),
-    listTotal(db, query, { exact: q.exactTotal, cap: countCap, changesOf: [...SCOPE_TABLES, 'audit_log'] }),
+    listTotal(db, query, {
+      exact: q.exactTotal,
+      cap: countCap,
+      // what auditVisibleCondition reads besides the log
+      changesOf: ['audit_log', 'schools', 'communities', 'community_memberships'],
+    }),
   ]);
   return {
     items: rows.map((r) => {
