@@ -3,18 +3,161 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Client, type TestApp } from '../../test/harness.js';
 import { buildUser, USER_PASSWORD } from '../../test/factories.js';
 import { pdfText } from '../../test/pdf-text.js';
-import { buildAlliance } from './activities.test-helpers.js';
+import { buildAlliance, pdfBytes, upload } from './activities.test-helpers.js';
 
-/** Hand-offs between modules that happen by themselves (issue 22): meetings → the semester archive. */
+/**
+ * Hand-offs between modules that happen by themselves (issue 22): a recorded sync class → the
+ * resources library; joint meetings → the semester archive.
+ */
 let t: TestApp;
 let lead: Client;
+let memberAdmin: Client;
+let outsider: Client;
 let w: Awaited<ReturnType<typeof buildAlliance>>;
 
 beforeAll(async () => {
   t = await createTestApp();
   w = await buildAlliance(t.ctx.db);
-  const u = await buildUser(t.ctx.db, 'community_lead', { kind: 'community', id: w.community.id });
-  lead = await login(t.app, u.username, USER_PASSWORD);
+  const as = async (role: Parameters<typeof buildUser>[1], scope: Parameters<typeof buildUser>[2]) =>
+    login(t.app, (await buildUser(t.ctx.db, role, scope)).username, USER_PASSWORD);
+  lead = await as('community_lead', { kind: 'community', id: w.community.id });
+  memberAdmin = await as('school_admin', { kind: 'school', id: w.m2.id });
+  outsider = await as('school_admin', { kind: 'school', id: w.other.id });
+});
+
+/** A few bytes that are an MP4 by their content (an ftyp box), enough for a recording upload. */
+function mp4(fill = 1): Buffer {
+  const box = (type: string, body: Buffer) => {
+    const b = Buffer.alloc(8 + body.length);
+    b.writeUInt32BE(8 + body.length);
+    b.write(type, 4, 'latin1');
+    body.copy(b, 8);
+    return b;
+  };
+  const brands = Buffer.concat([Buffer.from('isom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2avc1mp41')]);
+  return Buffer.concat([box('ftyp', brands), box('free', Buffer.alloc(256, fill))]);
+}
+
+const syncClass = (title: string, day: number, d: Record<string, unknown> = {}) => ({
+  kind: 'sync_class',
+  communityId: w.community.id,
+  organizerSchoolId: w.core.id,
+  title,
+  startsAt: `2025-11-${day}T09:00:00+08:00`,
+  endsAt: `2025-11-${day}T09:40:00+08:00`,
+  semester: '2025-2026-1',
+  teacherCount: 2,
+  details: {
+    mode: 'sync',
+    hostTeacherId: w.host.id,
+    hostClass: '四(2)班',
+    subject: 'english',
+    grade: 4,
+    durationMinutes: 40,
+    receiving: [{ schoolId: w.m1.id, className: '四(1)班', expectedStudents: 30 }],
+    ...d,
+  },
+});
+
+interface Listed {
+  id: number;
+  title: string;
+  kind: string;
+  subject: string;
+  grade: number | null;
+  visibility: string;
+  communityId: number | null;
+  schoolId: number;
+  activityId: number | null;
+}
+const recordingsOf = async (c: Client, activityId: number): Promise<Listed[]> => {
+  const res = await c.get('/api/v1/resources?kind=recorded_lesson&pageSize=100');
+  expect(res.statusCode).toBe(200);
+  return (res.json().items as Listed[]).filter((r) => r.activityId === activityId);
+};
+
+describe('a recorded sync class goes to the resources library', () => {
+  it('publishes a video attached as evidence once, with subject, grade, community visibility and the class', async () => {
+    const a = await lead.post('/api/v1/activities', syncClass('四年级英语同步课堂：My school', 11));
+    expect(a.statusCode).toBe(201);
+    const id = a.json().id as number;
+    const video = mp4();
+    const att = await upload(lead, `/api/v1/activities/${id}/attachments`, '英语同步课堂实录.mp4', video);
+    expect(att.statusCode).toBe(201);
+    expect(att.json()).toMatchObject({ category: 'video', mimeType: 'video/mp4' });
+
+    // a member school's staff finds it in the library
+    const found = await recordingsOf(memberAdmin, id);
+    expect(found).toEqual([
+      expect.objectContaining({
+        title: '四年级英语同步课堂：My school',
+        kind: 'recorded_lesson',
+        subject: 'english',
+        grade: 4,
+        visibility: 'community',
+        communityId: w.community.id,
+        schoolId: w.core.id,
+        activityId: id,
+      }),
+    ]);
+    const resourceId = found[0]!.id;
+    const detail = (await memberAdmin.get(`/api/v1/resources/${resourceId}`)).json();
+    expect(detail.current).toMatchObject({ source: 'file', mediaClass: 'video', fileName: '英语同步课堂实录.mp4' });
+    const file = await memberAdmin.get(`/api/v1/resources/${resourceId}/file`);
+    expect(file.statusCode).toBe(200);
+    expect(Buffer.compare(file.rawPayload, video)).toBe(0);
+    // and the class says where its recording went
+    expect((await lead.get(`/api/v1/activities/${id}`)).json().libraryResources).toEqual([
+      { id: resourceId, title: '四年级英语同步课堂：My school' },
+    ]);
+
+    // attaching the same recording again (a retry, a correction) adds no second resource
+    expect((await upload(lead, `/api/v1/activities/${id}/attachments`, '实录.mp4', video)).statusCode).toBe(201);
+    const fix = await upload(lead, `/api/v1/activities/${id}/attachments/${att.json().id}/versions`, '实录.mp4', video);
+    expect(fix.statusCode).toBe(201);
+    expect((await recordingsOf(memberAdmin, id)).map((r) => r.id)).toEqual([resourceId]);
+    // a second, different recording of the class is a resource of its own
+    expect((await upload(lead, `/api/v1/activities/${id}/attachments`, '第二机位.mp4', mp4(2))).statusCode).toBe(201);
+    expect(await recordingsOf(memberAdmin, id)).toHaveLength(2);
+    // nobody outside the community sees them
+    expect(await recordingsOf(outsider, id)).toEqual([]);
+  });
+
+  it('publishes the recording link filled in after class, once', async () => {
+    const id = (await lead.post('/api/v1/activities', syncClass('四年级英语同步课堂：Colours', 12))).json().id;
+    expect(await recordingsOf(memberAdmin, id)).toEqual([]);
+    const result = {
+      attendance: [{ schoolId: w.m1.id, className: '四(1)班', attended: 29 }],
+      recordingUrl: 'https://vod.example.cn/colours.mp4',
+    };
+    expect((await lead.post(`/api/v1/activities/${id}/sync-result`, result)).statusCode).toBe(200);
+    expect((await lead.post(`/api/v1/activities/${id}/sync-result`, result)).statusCode).toBe(200);
+    const found = await recordingsOf(memberAdmin, id);
+    expect(found).toEqual([expect.objectContaining({ subject: 'english', grade: 4, visibility: 'community' })]);
+    const detail = (await memberAdmin.get(`/api/v1/resources/${found[0]!.id}`)).json();
+    expect(detail.current).toMatchObject({ source: 'link', url: 'https://vod.example.cn/colours.mp4' });
+  });
+
+  it('publishes nothing for other evidence or other kinds of activity', async () => {
+    const sync = (await lead.post('/api/v1/activities', syncClass('四年级英语同步课堂：Numbers', 13))).json().id;
+    expect((await upload(lead, `/api/v1/activities/${sync}/attachments`, '教案.pdf', pdfBytes())).statusCode).toBe(201);
+    expect(await recordingsOf(memberAdmin, sync)).toEqual([]);
+    const lecture = await lead.post('/api/v1/activities', {
+      kind: 'lecture',
+      communityId: w.community.id,
+      organizerSchoolId: w.core.id,
+      title: '专题讲座：课堂观察',
+      startsAt: '2025-11-14T14:00:00+08:00',
+      endsAt: '2025-11-14T15:30:00+08:00',
+      teacherCount: 20,
+      details: { speaker: '陈老师', topic: '课堂观察', audience: '全体教师' },
+    });
+    expect(lecture.statusCode).toBe(201);
+    const lid = lecture.json().id;
+    expect((await upload(lead, `/api/v1/activities/${lid}/attachments`, '讲座.mp4', mp4(3))).statusCode).toBe(201);
+    expect(await recordingsOf(memberAdmin, lid)).toEqual([]);
+    expect((await lead.get(`/api/v1/activities/${lid}`)).json().libraryResources).toEqual([]);
+  });
 });
 afterAll(async () => {
   await t.close();
