@@ -334,7 +334,7 @@ export const attachmentSchema = z.object({
   id: z.number().int(),
   groupId: z.string(),
   version: z.number().int(),
-  category: z.enum(['photo', 'document']),
+  category: z.enum(['photo', 'document', 'video']),
   fileName: z.string(),
   mimeType: z.string(),
   sizeBytes: z.number().int(),
@@ -383,6 +383,8 @@ export const activitySchema = z.object({
 export type Activity = z.infer<typeof activitySchema>;
 export const activityDetailSchema = activitySchema.extend({
   attachments: z.array(attachmentSchema),
+  /** the library resources its recordings were published as (a recorded sync class, 已发布到资源库) */
+  libraryResources: z.array(z.object({ id: z.number().int(), title: z.string() })),
   /** names of the teachers named in `details`, by id */
   teacherNames: z.record(z.string(), z.string()),
 });

@@ -734,6 +734,7 @@ describe('archive', () => {
       '党建、文化',
       '管理互访',
       '教师培训',
+      '联席会议',
     ]);
     const sync = wb.getWorksheet('同步课堂')!;
     expect(sync.getRow(1).values).toEqual(expect.arrayContaining(['日期', '主讲教师', '接收班级']));

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../demo/demo.service.js';
 import { createTestContext } from '../../test/harness.js';
@@ -22,6 +23,23 @@ describe('seedActivitiesDemo', () => {
     expect(summary.activities).toBeGreaterThan(1000);
     expect(summary.workPlans).toBeGreaterThanOrEqual(30);
     expect(summary.supportEntries).toBeGreaterThan(10);
+    // every recorded sync class is in its community's library, pointing back at the class
+    const recorded = await ctx.db
+      .selectFrom('activities')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', 'sync_class')
+      .where(sql<boolean>`coalesce(details->>'recordingUrl', '') <> ''`)
+      .executeTakeFirstOrThrow();
+    const inLibrary = await ctx.db
+      .selectFrom('resources')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', 'recorded_lesson')
+      .where('visibility', '=', 'community')
+      .where('activity_id', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(recorded.n)).toBeGreaterThan(0);
+    expect(summary.libraryRecordings).toBe(Number(recorded.n));
+    expect(Number(inLibrary.n)).toBe(Number(recorded.n));
     const byKind = await activityStats(ctx.db, ['kind'], { semester: '2025-2026-1' });
     expect(byKind.map((r) => r.kind).sort()).toEqual([
       'culture',

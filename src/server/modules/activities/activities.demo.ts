@@ -1,3 +1,4 @@
+import { publishSyncRecordings } from './recordings.js';
 import type { Insertable } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
 import type { Subject } from '../../../shared/enums.js';
@@ -399,7 +400,7 @@ export async function seedActivitiesDemo(dbh: DbHandle, opts: { seed?: number } 
     }
   }
 
-  return db.transaction().execute(async (tx) => {
+  const counts = await db.transaction().execute(async (tx) => {
     let schoolLinks = 0;
     for (let i = 0; i < acts.length; i += 500) {
       const batch = acts.slice(i, i + 500);
@@ -450,6 +451,8 @@ export async function seedActivitiesDemo(dbh: DbHandle, opts: { seed?: number } 
       supportEntries: ledger.length,
     };
   });
+  // the recorded sync classes reach the library as they would have through the app (issue 22)
+  return { ...counts, libraryRecordings: await publishSyncRecordings(db) };
 }
 
 function addDays(date: string, n: number) {

@@ -42,7 +42,7 @@ export function toAttachments(rows: AttachmentWithUploader[]): Attachment[] {
       id: cur.id,
       groupId: cur.group_id,
       version: cur.version,
-      category: cur.category as 'photo' | 'document',
+      category: cur.category as 'photo' | 'document' | 'video',
       fileName: cur.file_name,
       mimeType: cur.mime_type,
       sizeBytes: cur.size_bytes,

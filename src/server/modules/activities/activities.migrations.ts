@@ -309,6 +309,16 @@ export const activitiesMigrations: Record<string, Migration> = {
       await sql`create index activities_title_grams_idx on activities using gin (gongjin_grams(title))`.execute(db);
     },
   },
+  '20261205_2100_activity_video_evidence': {
+    async up(db: Kysely<unknown>) {
+      // a sync class's recording may be attached as evidence (and is then published to the library)
+      await sql`
+        alter table activity_attachments drop constraint activity_attachments_category_check;
+        alter table activity_attachments add constraint activity_attachments_category_check
+          check (category in ('photo', 'document', 'video'));
+      `.execute(db);
+    },
+  },
   // a filtered activities list keeps its total until an activity changes (registry migration 20261205_2300)
   '20261205_2301_activities_list_totals': {
     async up(db: Kysely<unknown>) {

@@ -23,6 +23,7 @@ import { activitiesPolicy, type CommunityAccess } from './activities.policy.js';
 import * as repo from './activities.repo.js';
 import { toActivity, toAttachments, zodIssues } from './activities.mappers.js';
 import { classKey, conflictsWith } from './calendar.conflicts.js';
+import { libraryResourcesOf, publishClassRecording } from './recordings.js';
 
 const MAX_SPAN_MS = 31 * 86400_000;
 /** Detail fields that name a teacher, checked to be staff of a member school. */
@@ -121,7 +122,8 @@ export class ActivitiesService {
     const teacherNames = Object.fromEntries(
       (await repo.teachersByIds(this.db, ids)).map((t) => [String(t.id), t.name]),
     );
-    return { ...toActivity(row, canEdit), attachments, teacherNames };
+    const libraryResources = await libraryResourcesOf(this.db, id);
+    return { ...toActivity(row, canEdit), attachments, teacherNames, libraryResources };
   }
 
   /** The checks every write shares: membership, semester, teachers, double booking. Returns the row values. */
@@ -369,7 +371,17 @@ export class ActivitiesService {
       });
       return row.id;
     });
+    await this.publishRecordingLink(caller, id, v.details);
     return this.get(caller.actor, id);
+  }
+
+  /** A sync class's recording link, once there is one, goes to the library by itself (see recordings.ts). */
+  private async publishRecordingLink(caller: Caller, id: number, details: Record<string, unknown>) {
+    const url = details.recordingUrl;
+    if (typeof url !== 'string' || !url) return;
+    await publishClassRecording(this.db, this.storage, caller, id, { url }).catch((e: unknown) =>
+      process.emitWarning(`activity ${id}: the recording was not published to the library: ${String(e)}`),
+    );
   }
 
   private async editable(caller: Caller, id: number) {
@@ -459,6 +471,7 @@ export class ActivitiesService {
         ...changedFields(before as Record<string, unknown>, row as Record<string, unknown>),
       });
     });
+    await this.publishRecordingLink(caller, id, details);
     return this.get(caller.actor, id);
   }
 
@@ -553,6 +566,7 @@ export class ActivitiesService {
         after: { details: next },
       });
     });
+    await this.publishRecordingLink(caller, id, next);
     return this.get(caller.actor, id);
   }
 }

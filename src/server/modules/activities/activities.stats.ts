@@ -172,8 +172,9 @@ export async function activitySchoolsReached(
 }
 
 /**
- * Sync-class recordings, for the resources module to list as community resources (it reads them
- * here instead of this module writing into its tables). `since` pages by update time.
+ * Sync-class recording links, which recordings.ts publishes to the library through the resources
+ * module's index (the demo seed's catch-up; the app publishes each as it is filled in). `since`
+ * pages by update time.
  */
 export async function syncRecordings(
   db: Kysely<Database>,

@@ -1,3 +1,4 @@
+import type { Worksheet } from 'exceljs';
 import { loadExcelJS } from '../../excel.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor } from '../../http/actor.js';
@@ -12,15 +13,22 @@ import {
 } from '../../../shared/activities.schemas.js';
 import {
   semesterLabel,
+  semesterRange,
   semestersOfYear,
   shanghaiDate,
   SHANGHAI_OFFSET_MS,
 } from '../../../shared/activities.semester.js';
 import { SUBJECT_LABELS } from '../../../shared/enums.js';
+import {
+  ACTION_ITEM_STATUS_LABELS,
+  MEETING_KIND_LABELS,
+  MINUTES_STATUS_LABELS,
+} from '../../../shared/meetings.schemas.js';
 import type { Lang } from '../../../shared/messages.js';
 import { addPageNumbers, createPdf, pdfToBuffer, type Pdf } from '../../pdf/pdf-document.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { labelOf } from '../io/index.js';
+import { meetingsForArchive, type ArchivedMeeting } from '../meetings/index.js';
 import { notFound, outOfScope } from './activities.errors.js';
 import { toActivity } from './activities.mappers.js';
 import { activitiesPolicy } from './activities.policy.js';
@@ -39,6 +47,8 @@ interface ArchiveData {
   teacherName: (id: unknown) => string;
   photos: { activityId: number; title: string; date: string; caption: string | null; thumbKey: string }[];
   compliance: Compliance[];
+  /** the community's joint meetings (联席会议) held in the period, with minutes and action items */
+  meetings: ArchivedMeeting[];
 }
 
 /** Who may have a community's archive: those who may read its activities (throws otherwise). */
@@ -99,6 +109,9 @@ export class ArchiveService {
       .execute();
     const compliance: Compliance[] = [];
     for (const p of planRows) compliance.push(await this.plans.compliance(actor, p.id));
+    // the period's first and last days: a semester, or both semesters of the school year
+    const ranges = semesters.map((k) => semesterRange(k)!);
+    const meetings = await meetingsForArchive(this.db, q.communityId, ranges[0]!.start, ranges[ranges.length - 1]!.end);
     const periodLabel = q.semester
       ? semesterLabel(q.semester, lang)
       : lang === 'zh'
@@ -111,6 +124,7 @@ export class ArchiveService {
       teacherName: (id) => (typeof id === 'number' ? (teachers.get(id) ?? `#${id}`) : ''),
       photos,
       compliance,
+      meetings,
     };
   }
 
@@ -183,6 +197,11 @@ export class ArchiveService {
         onProgress?.(written / total);
       }
     }
+    meetingsSheet(
+      wb.addWorksheet(L('联席会议', 'Joint meetings'), { views: [{ state: 'frozen', ySplit: 1 }] }),
+      data,
+      lang,
+    );
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
@@ -309,6 +328,39 @@ export class ArchiveService {
       doc.moveDown(0.5);
     }
 
+    section(L('五、联席会议', '5. Joint meetings'));
+    if (!data.meetings.length) doc.text(L('本期没有召开联席会议。', 'No joint meetings in this period.'));
+    for (const m of data.meetings) {
+      ensureSpace(doc, 60);
+      doc
+        .font('cjk-bold')
+        .fontSize(12)
+        .text(
+          `${shanghaiDate(m.startsAt)} ${time(m.startsAt)}  [${labelOf(MEETING_KIND_LABELS, lang)(m.kind)}] ${m.title}`,
+          {
+            width,
+          },
+        )
+        .font('cjk')
+        .fontSize(10.5)
+        .fillColor('#333')
+        .text(
+          [m.place ? `${L('地点', 'Place')}：${m.place}` : null, `${L('纪要', 'Minutes')}：${minutesStatus(m, lang)}`]
+            .filter(Boolean)
+            .join(L('；', '; ')),
+          { width, indent: 12 },
+        );
+      if (!m.actionItems.length) doc.text(L('无会议事项。', 'No action items.'), { width, indent: 12 });
+      for (const i of m.actionItems) {
+        ensureSpace(doc, 20);
+        doc.text(
+          `· ${i.title} —— ${L('负责人', 'owner')} ${i.ownerName}，${L('期限', 'due')} ${i.dueDate}，${labelOf(ACTION_ITEM_STATUS_LABELS, lang)(i.status)}`,
+          { width, indent: 12 },
+        );
+      }
+      doc.fillColor('black').moveDown(0.5);
+    }
+
     // contents, now that every section has its page
     doc.switchToPage(contentsPage);
     doc
@@ -359,6 +411,52 @@ export class ArchiveService {
     doc.x = doc.page.margins.left;
     doc.y = y + cellH + 40;
   }
+}
+
+/** The minutes' state in words: the latest revision's status, and the signed one when a later draft revises it. */
+function minutesStatus(m: ArchivedMeeting, lang: Lang): string {
+  const label = labelOf(MINUTES_STATUS_LABELS, lang);
+  if (!m.minutes) return label('none');
+  const latest =
+    lang === 'en'
+      ? `${label(m.minutes.status)} (revision ${m.minutes.revision})`
+      : `${label(m.minutes.status)}（第 ${m.minutes.revision} 稿）`;
+  if (!m.signedVersion) return latest;
+  return lang === 'en'
+    ? `${latest}; revision ${m.signedVersion.revision} ${label('locked')}`
+    : `${latest}；第 ${m.signedVersion.revision} 稿${label('locked')}`;
+}
+
+/** The joint meetings sheet: one row per action item (a meeting without items has one row of its own). */
+function meetingsSheet(sheet: Worksheet, data: ArchiveData, lang: Lang) {
+  const L = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  sheet.columns = [
+    { header: L('日期', 'Date'), width: 12 },
+    { header: L('时间', 'Time'), width: 8 },
+    { header: L('会议', 'Meeting'), width: 30 },
+    { header: L('类型', 'Kind'), width: 10 },
+    { header: L('地点', 'Place'), width: 20 },
+    { header: L('纪要状态', 'Minutes'), width: 24 },
+    { header: L('事项', 'Action item'), width: 30 },
+    { header: L('负责人', 'Owner'), width: 16 },
+    { header: L('期限', 'Due'), width: 12 },
+    { header: L('状态', 'Status'), width: 10 },
+  ];
+  sheet.getRow(1).font = { bold: true };
+  const itemStatus = labelOf(ACTION_ITEM_STATUS_LABELS, lang);
+  for (const m of data.meetings) {
+    const head = [
+      shanghaiDate(m.startsAt),
+      time(m.startsAt),
+      m.title,
+      labelOf(MEETING_KIND_LABELS, lang)(m.kind),
+      m.place ?? '',
+      minutesStatus(m, lang),
+    ];
+    if (!m.actionItems.length) sheet.addRow(head);
+    for (const i of m.actionItems) sheet.addRow([...head, i.title, i.ownerName, i.dueDate, itemStatus(i.status)]);
+  }
+  if (!data.meetings.length) sheet.addRow([L('本期没有召开联席会议。', 'No joint meetings in this period.')]);
 }
 
 const sum = (xs: Activity[], k: 'teacherCount' | 'studentCount') => xs.reduce((s, a) => s + a[k], 0);

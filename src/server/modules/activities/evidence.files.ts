@@ -12,7 +12,7 @@ const sharpLib = once(async () => (await import('sharp')).default);
  * Evidence files: what a file is, judged by its content (file-type), must agree with its extension;
  * photos get a thumbnail (sharp). Keys are generated, never taken from the file name.
  */
-const ACCEPTED: Record<string, { category: 'photo' | 'document'; exts: string[] }> = {
+const ACCEPTED: Record<string, { category: 'photo' | 'document' | 'video'; exts: string[] }> = {
   jpg: { category: 'photo', exts: ['jpg', 'jpeg'] },
   png: { category: 'photo', exts: ['png'] },
   webp: { category: 'photo', exts: ['webp'] },
@@ -22,13 +22,17 @@ const ACCEPTED: Record<string, { category: 'photo' | 'document'; exts: string[] 
   docx: { category: 'document', exts: ['docx'] },
   xlsx: { category: 'document', exts: ['xlsx'] },
   pptx: { category: 'document', exts: ['pptx'] },
+  // a recording of the class (a sync class's video goes on to the resources library)
+  mp4: { category: 'video', exts: ['mp4', 'm4v'] },
+  mov: { category: 'video', exts: ['mov'] },
+  webm: { category: 'video', exts: ['webm'] },
   // legacy Office (.doc/.xls/.ppt) is a compound file; file-type cannot tell them apart
   cfb: { category: 'document', exts: ['doc', 'xls', 'ppt'] },
 };
 const ACCEPTED_EXTS = [...new Set(Object.values(ACCEPTED).flatMap((a) => a.exts))];
 
 export interface Inspected {
-  category: 'photo' | 'document';
+  category: 'photo' | 'document' | 'video';
   mime: string;
   ext: string;
 }
@@ -48,8 +52,8 @@ export async function inspectFile(buf: Buffer, fileName: string, field = 'file')
       fieldIssue(
         field,
         'unsupported_type',
-        `不支持的文件“${fileName}”${detected ? `（内容为 ${detected.ext}）` : ''}：请上传照片（jpg/png/webp）、PDF 或 Office 文件（${ACCEPTED_EXTS.join('、')}）`,
-        `Unsupported file ${fileName}${detected ? ` (its content is ${detected.ext})` : ''}: upload photos (jpg/png/webp), PDF or Office files (${ACCEPTED_EXTS.join(', ')})`,
+        `不支持的文件“${fileName}”${detected ? `（内容为 ${detected.ext}）` : ''}：请上传照片（jpg/png/webp）、视频（mp4/mov/webm）、PDF 或 Office 文件（${ACCEPTED_EXTS.join('、')}）`,
+        `Unsupported file ${fileName}${detected ? ` (its content is ${detected.ext})` : ''}: upload photos (jpg/png/webp), videos (mp4/mov/webm), PDF or Office files (${ACCEPTED_EXTS.join(', ')})`,
       ),
     ]);
   }

@@ -10,6 +10,7 @@ import { toAttachments } from './activities.mappers.js';
 import { activitiesPolicy } from './activities.policy.js';
 import * as repo from './activities.repo.js';
 import { discard, inspectFile, storeFile } from './evidence.files.js';
+import { publishClassRecording } from './recordings.js';
 
 export interface Upload {
   fileName: string;
@@ -119,6 +120,14 @@ export class EvidenceService {
       // nothing half-written: the files go when the row could not be recorded
       await discard(this.storage, stored);
       throw e;
+    }
+    if (inspected.category === 'video') {
+      // a recorded sync class goes to the library by itself; the evidence is kept whatever happens there
+      await publishClassRecording(this.db, this.storage, caller, activityId, {
+        file: { storageKey: stored.fileKey, fileName: upload.fileName, mimeType: inspected.mime, data: upload.data },
+      }).catch((e: unknown) =>
+        process.emitWarning(`activity ${activityId}: the recording was not published to the library: ${String(e)}`),
+      );
     }
     const all = toAttachments(await repo.attachmentsOf(this.db, [activityId]));
     return all.find((a) => a.groupId === groupId)!;

@@ -1,2 +1,2 @@
-/** The resources module's public surface: what other modules (the header search) read through. */
-export { ResourcesService } from './resources.service.js';
+/** The resources module's public surface: what other modules (the header search, activities' recordings) use. */
+export { ResourcesService, publishRecording, recordingResourcesOf, type RecordingInput } from './resources.service.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCommunity, buildSchool, buildUser, HAINING, TONGXIANG, USER_PASSWORD } from '../../test/factories.js';
 import { createTestApp, login, type Client, type TestApp } from '../../test/harness.js';
 import { resourceBody, SAMPLES, uploadFile } from './resources.test-helpers.js';
-import { createRecordingResource } from './resources.service.js';
+import { publishRecording } from './resources.service.js';
 
 /**
  * The library through the HTTP API: publishing, visibility (lists, detail and direct file URLs),
@@ -443,7 +443,7 @@ describe('ratings and comments', () => {
   });
 });
 
-describe('createRecordingResource (for the activities module)', () => {
+describe('publishRecording (for the activities module)', () => {
   it('publishes a sync-class recording into the community library once', async () => {
     const caller = {
       actor: {
@@ -466,19 +466,20 @@ describe('createRecordingResource (for the activities module)', () => {
       url: 'https://rec.example.cn/a/1.mp4',
       activityId: 77,
     };
-    const first = await createRecordingResource(t.ctx.db, caller, input);
+    const { id, created } = await publishRecording(t.ctx.db, t.ctx.storage, caller, input);
+    expect(created).toBe(true);
+    const first = (await teacherA.get(`/api/v1/resources/${id}`)).json();
     expect(first).toMatchObject({
       kind: 'recorded_lesson',
       visibility: 'community',
       activityId: 77,
       communityId: ids.C1,
     });
-    const again = await createRecordingResource(t.ctx.db, caller, input);
-    expect(again.id).toBe(first.id);
+    expect(await publishRecording(t.ctx.db, t.ctx.storage, caller, input)).toEqual({ id, created: false });
     expect(await searchIds(teacherB, `q=${encodeURIComponent('分数的意义')}`)).toEqual([first.id]);
     expect(await searchIds(teacherX, `q=${encodeURIComponent('分数的意义')}`)).toEqual([]);
     await expect(
-      createRecordingResource(t.ctx.db, caller, { ...input, communityId: ids.C2, activityId: 78 }),
+      publishRecording(t.ctx.db, t.ctx.storage, caller, { ...input, communityId: ids.C2, activityId: 78 }),
     ).rejects.toMatchObject({ status: 422 });
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { pageOffset } from '../../db/paging.js';
 import type { Readable } from 'node:stream';
 import { sql, type Expression, type SqlBool } from 'kysely';
@@ -7,12 +8,11 @@ import { fileHeaders } from '../../http/file-response.js';
 import { ForbiddenError, ValidationError, fieldIssue, ruleViolation } from '../../http/errors.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { regionPrefix } from '../../../shared/regions.js';
-import { VIEW_DEDUP_MINUTES, type ResourceKind, type ResourceVisibility } from '../../../shared/resources.enums.js';
+import { VIEW_DEDUP_MINUTES, type ResourceVisibility } from '../../../shared/resources.enums.js';
 import { FACETS } from '../../../shared/resources.schemas.js';
 import type {
   Facet,
   MostUsed,
-  Resource,
   ResourceComment,
   ResourceDetail,
   ResourceInput,
@@ -46,6 +46,15 @@ const searchVector = (m: Meta) =>
     { text: m.description, weight: 'C' },
     { text: [m.textbookEdition, m.unit].filter(Boolean).join(' '), weight: 'D' },
   ]);
+
+/** A file already in storage that a new resource takes as its first version. */
+interface PublishedFile {
+  storage_key: string;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+}
 
 export interface FileAnswer {
   status: 200 | 206 | 416;
@@ -245,14 +254,54 @@ export class ResourcesService {
     return school;
   }
 
+  /**
+   * Where a sync-class recording is published: the organising school, in its community. The
+   * activities module has already decided the caller may add to the class (its attach rule), and the
+   * class is readable by the whole community, so publishing its recording there shows nobody more.
+   */
+  private async recordingTarget(schoolId: number, communityId: number | null): Promise<SchoolContext> {
+    const school = await repo.schoolContext(this.db, schoolId);
+    if (!school || communityId === null || !school.communityIds.includes(communityId)) {
+      throw new ValidationError([
+        fieldIssue(
+          'body.communityId',
+          'out_of_scope',
+          `学校 ${schoolId} 已不在教共体 ${communityId} 中，录像无法发布到资源库`,
+          `School ${schoolId} is no longer in community ${communityId}; the recording cannot be published`,
+        ),
+      ]);
+    }
+    return school;
+  }
+
   async create(
     caller: Caller,
     input: ResourceInput,
     extra: { activityId?: number | null } = {},
   ): Promise<ResourceDetail> {
     const school = await this.publishTarget(caller.actor, input.schoolId, input.visibility, input.communityId);
-    const id = await this.db.transaction().execute(async (tx) => {
-      const file = input.uploadId ? await takeUpload(tx, caller, input.uploadId) : null;
+    const id = await this.insert(caller, school, input, extra);
+    return this.get(caller.actor, id);
+  }
+
+  /** A sync-class recording into the library (see publishRecording); `caller` null for the demo's backfill. */
+  async createRecording(
+    caller: Caller | null,
+    input: ResourceInput & { activityId: number },
+    file: PublishedFile | null,
+  ): Promise<number> {
+    const school = await this.recordingTarget(input.schoolId, input.communityId);
+    return this.insert(caller, school, input, { activityId: input.activityId, file });
+  }
+
+  private async insert(
+    caller: Caller | null,
+    school: SchoolContext,
+    input: ResourceInput,
+    extra: { activityId?: number | null; file?: PublishedFile | null },
+  ): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const file = extra.file ?? (input.uploadId && caller ? await takeUpload(tx, caller, input.uploadId) : null);
       const r = await tx
         .insertInto('resources')
         .values({
@@ -269,7 +318,7 @@ export class ResourcesService {
           region_code: school.region_code,
           visibility: input.visibility,
           license_note: input.licenseNote,
-          owner_user_id: caller.actor.userId,
+          owner_user_id: caller?.actor.userId ?? null,
           activity_id: extra.activityId ?? null,
           recommended_at: null,
           recommended_by: null,
@@ -290,7 +339,7 @@ export class ResourcesService {
           size_bytes: file?.size_bytes ?? null,
           sha256: file?.sha256 ?? null,
           note: null,
-          created_by: caller.actor.userId,
+          created_by: caller?.actor.userId ?? null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -299,11 +348,10 @@ export class ResourcesService {
         action: 'create',
         entity: 'resource',
         entityId: r.id,
-        after: { ...r, uploadId: input.uploadId ?? null, url: input.url ?? null },
+        after: { ...r, uploadId: input.uploadId ?? null, url: input.url ?? null, activityId: extra.activityId ?? null },
       });
       return r.id;
     });
-    return this.get(caller.actor, id);
   }
 
   private async editable(caller: Caller, id: number) {
@@ -681,29 +729,51 @@ export interface RecordingInput {
   title: string;
   subject: Subject;
   grade: number | null;
-  url: string;
-  activityId: number | null;
+  activityId: number;
+  /** a link to the recording (the class's recordingUrl) … */
+  url?: string;
+  /** … or a video attached to the class as evidence: its stored file, copied into the library */
+  file?: { storageKey: string; fileName: string; mimeType: string; size: number; sha256: string };
+}
+
+/** The library resource already published for this recording of this class, if any. */
+async function publishedRecording(db: Db, input: RecordingInput): Promise<number | null> {
+  const row = await db
+    .selectFrom('resources as r')
+    .select('r.id')
+    .where('r.activity_id', '=', input.activityId)
+    .where('r.kind', '=', 'recorded_lesson')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('resource_versions as v')
+          .select('v.id')
+          .whereRef('v.resource_id', '=', 'r.id')
+          .where(input.file ? sql<SqlBool>`v.sha256 = ${input.file.sha256}` : sql<SqlBool>`v.url = ${input.url ?? ''}`),
+      ),
+    )
+    .orderBy('r.id')
+    .executeTakeFirst();
+  return row?.id ?? null;
 }
 
 /**
- * Publishes a recorded sync class (同步课堂实录) into the community's library as a
- * recorded_lesson link, visible to the community. The caller's rights are checked like any upload;
- * publishing the same recording of the same activity twice returns the first resource.
+ * Publishes a recorded sync class (同步课堂实录) into its community's library as a recorded_lesson,
+ * visible to the community, owned by the caller, for the organising school, pointing back at the
+ * class (activityId). Called by the activities module when a class gets a recording link or a video
+ * as evidence; the activities module has checked the caller may add to the class. One resource per
+ * recording: the same link, or a video of the same content (sha256), of the same class returns the
+ * first resource (`created: false`), whatever version the resource has reached since.
  */
-export async function createRecordingResource(db: Db, caller: Caller, input: RecordingInput): Promise<Resource> {
-  const service = new ResourcesService(db);
-  if (input.activityId !== null) {
-    const existing = await db
-      .selectFrom('resources as r')
-      .innerJoin('resource_versions as v', 'v.id', 'r.current_version_id')
-      .select('r.id')
-      .where('r.activity_id', '=', input.activityId)
-      .where('v.url', '=', input.url)
-      .executeTakeFirst();
-    if (existing) return service.get(caller.actor, existing.id);
-  }
-  const kind: ResourceKind = 'recorded_lesson';
-  if (!/^https?:\/\//i.test(input.url)) {
+export async function publishRecording(
+  db: Db,
+  storage: BlobStorage | null,
+  caller: Caller | null,
+  input: RecordingInput,
+): Promise<{ id: number; created: boolean }> {
+  const existing = await publishedRecording(db, input);
+  if (existing) return { id: existing, created: false };
+  if (input.url !== undefined && !/^https?:\/\//i.test(input.url)) {
     throw new ValidationError([
       fieldIssue(
         'url',
@@ -713,25 +783,56 @@ export async function createRecordingResource(db: Db, caller: Caller, input: Rec
       ),
     ]);
   }
-  const detail = await service.create(
-    caller,
-    {
-      title: input.title,
-      description: null,
-      kind,
-      subject: input.subject,
-      grade: input.grade,
-      textbookEdition: null,
-      unit: null,
-      tags: ['同步课堂'],
-      schoolId: input.schoolId,
-      communityId: input.communityId,
-      visibility: 'community',
-      licenseNote: null,
-      url: input.url,
-    },
-    { activityId: input.activityId },
-  );
-  const { versions: _v, myRating: _m, can: _c, ...resource } = detail;
-  return resource;
+  const meta = {
+    title: input.title,
+    description: null,
+    kind: 'recorded_lesson' as const,
+    subject: input.subject,
+    grade: input.grade,
+    textbookEdition: null,
+    unit: null,
+    tags: ['同步课堂', '课堂实录'],
+    schoolId: input.schoolId,
+    communityId: input.communityId,
+    visibility: 'community' as const,
+    licenseNote: null,
+    activityId: input.activityId,
+    ...(input.url !== undefined ? { url: input.url } : {}),
+  };
+  const f = input.file;
+  if (!f) return { id: await new ResourcesService(db).createRecording(caller, meta, null), created: true };
+  if (!storage) throw new Error('publishRecording: a video recording needs file storage');
+  // the library keeps its own copy: either side may delete its file without breaking the other
+  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(f.fileName)?.[1]?.toLowerCase() ?? 'bin';
+  const key = `resources/recordings/${randomUUID()}.${ext}`;
+  await storage.put(key, await storage.get(f.storageKey));
+  try {
+    const id = await new ResourcesService(db, storage).createRecording(caller, meta, {
+      storage_key: key,
+      file_name: f.fileName,
+      mime_type: f.mimeType,
+      size_bytes: f.size,
+      sha256: f.sha256,
+    });
+    return { id, created: true };
+  } catch (e) {
+    await storage.delete(key).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** The library resources published from these classes (their recordings), for the activity detail. */
+export async function recordingResourcesOf(
+  db: Db,
+  activityIds: number[],
+): Promise<{ id: number; activityId: number; title: string }[]> {
+  if (!activityIds.length) return [];
+  const rows = await db
+    .selectFrom('resources')
+    .select(['id', 'activity_id', 'title'])
+    .where('activity_id', 'in', activityIds)
+    .where('kind', '=', 'recorded_lesson')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, activityId: r.activity_id!, title: r.title }));
 }

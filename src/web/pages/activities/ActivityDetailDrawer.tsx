@@ -17,6 +17,7 @@ import {
   Upload,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import {
   ACTIVITY_KIND_LABELS,
   type ActivityDetail,
@@ -132,6 +133,24 @@ export function ActivityDetailDrawer({ id, onClose }: { id: number | undefined; 
               { key: 'n', label: t('detail.teachers'), children: t('detail.teachersN', { n: data.teacherCount }) },
               { key: 'st', label: t('detail.students'), children: t('detail.studentsN', { n: data.studentCount }) },
               ...(data.description ? [{ key: 'd', label: t('f.description'), children: data.description }] : []),
+              ...(data.libraryResources.length
+                ? [
+                    {
+                      key: 'lib',
+                      label: t('publishedToLibrary'),
+                      children: (
+                        <Space direction="vertical" size={0}>
+                          {data.libraryResources.map((r) => (
+                            <Link key={r.id} to={`/resources/${r.id}`} data-testid="library-resource-link">
+                              <Tag color="green">{t('publishedToLibrary')}</Tag>
+                              {r.title}
+                            </Link>
+                          ))}
+                        </Space>
+                      ),
+                    },
+                  ]
+                : []),
             ]}
           />
           {data.kind === 'sync_class' ? <SyncResult activity={data} /> : null}
@@ -217,7 +236,7 @@ function Evidence({ activity }: { activity: ActivityDetail }) {
         <Upload
           showUploadList={false}
           beforeUpload={(f) => send(f)}
-          accept="image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
+          accept="image/*,video/mp4,video/quicktime,video/webm,.mp4,.m4v,.mov,.webm,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
         >
           <Button size="small" icon={<UploadOutlined />} data-testid="evidence-upload">
             {t('f.addFiles')}

@@ -15,7 +15,7 @@ import {
   Typography,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { ResourceVersion } from '../../../shared/resources.schemas';
 import { fileUrl, useDeleteResource, useRate, useRecommend, useResource } from '../../api/resources';
 import { dateTime, useLabels } from '../../components/labels';
@@ -111,6 +111,13 @@ export default function ResourceDetailPage() {
               <Descriptions.Item label={t('field.tags')}>
                 {r.tags.length ? r.tags.map((x) => <Tag key={x}>{x}</Tag>) : '—'}
               </Descriptions.Item>
+              {r.activityId ? (
+                <Descriptions.Item label={t('field.activity')}>
+                  <Link to={`/activities/${r.activityId}`} data-testid="resource-activity-link">
+                    {t('openActivity')}
+                  </Link>
+                </Descriptions.Item>
+              ) : null}
               <Descriptions.Item label={t('field.owner')}>{r.ownerName ?? '—'}</Descriptions.Item>
               <Descriptions.Item label={t('field.createdAt')}>{dateTime(r.createdAt)}</Descriptions.Item>
               <Descriptions.Item label={t('field.licenseNote')}>{r.licenseNote ?? '—'}</Descriptions.Item>
