@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../../context.js';
+import { notifierOf } from '../../contracts/notify.js';
 import { callerOf } from '../../http/actor.js';
 import { badRequest } from '../../http/errors.js';
 import { storedFileReply, contentDisposition } from '../../http/file-response.js';
@@ -31,7 +31,7 @@ import {
   signBody,
 } from '../../../shared/meetings.schemas.js';
 import { pageOf } from '../../../shared/validation.js';
-import type { ZodApp } from '../module.js';
+import type { ModuleContext, ZodApp } from '../module.js';
 import { ActionItemsService } from './action-items.service.js';
 import { AttachmentsService } from './attachments.service.js';
 import { archivedMeeting } from './meetings.archive.js';
@@ -49,9 +49,9 @@ const attachmentParams = idParam.extend({ attachmentId: childId });
 const noContent = { 204: z.null() };
 const tags = { tags: ['meetings'] };
 
-export function meetingsRoutes(app: ZodApp, ctx: AppContext) {
+export function meetingsRoutes(app: ZodApp, ctx: ModuleContext) {
   const meetings = new MeetingsService(ctx.db);
-  const minutes = new MinutesService(ctx.db);
+  const minutes = new MinutesService(ctx.db, notifierOf(ctx.modules));
   const items = new ActionItemsService(ctx.db);
   const reminders = new RemindersService(ctx.db);
   const files = new AttachmentsService(ctx.db, ctx.storage);

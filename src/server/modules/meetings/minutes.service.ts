@@ -13,7 +13,7 @@ import type {
 } from '../../../shared/meetings.schemas.js';
 import { invitePrincipal } from '../auth/index.js';
 import { recordAudit } from '../audit/index.js';
-import { notify } from '../notifications/index.js';
+import type { Notifier } from '../../contracts/notify.js';
 import { currentMemberSchools, managedMeeting, readableMeeting } from './meetings.access.js';
 import { toRevision } from './meetings.mappers.js';
 import { meetingsPolicy } from './meetings.policy.js';
@@ -44,7 +44,11 @@ const refuse = (r: SignRefusal) => {
  * each sees the others' signatures.
  */
 export class MinutesService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** tells signers their signature was voided (the notifications module's, from the manifests) */
+    private readonly notify: Notifier = async () => null,
+  ) {}
 
   async get(actor: Actor, meetingId: number): Promise<Minutes> {
     await readableMeeting(this.db, actor, meetingId);
@@ -321,7 +325,7 @@ export class MinutesService {
       for (const s of voided) {
         if (s.user_id === null) continue;
         const signed = s.decided_at !== null;
-        await notify(tx, {
+        await this.notify(tx, {
           userId: s.user_id,
           kind: 'minutes_signature',
           dedupeKey: `minutes-withdrawn:${s.id}`,
