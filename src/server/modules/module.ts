@@ -14,6 +14,7 @@ import type { AlertSource, PanelDefinition } from '../contracts/dashboard-panel.
 import type { JobKind, JobSchedule } from '../contracts/job.js';
 import type { Notifier } from '../contracts/notify.js';
 import type { ReportKind } from '../contracts/report.js';
+import type { TodoSource } from '../contracts/todo.js';
 import type { ImportKindDef } from './io/import-kind.js';
 import type { ImportKind } from '../../shared/io.schemas.js';
 
@@ -74,6 +75,8 @@ export interface GongjinModule {
   /** files users may ask for in the background (progress bar, download when done): modules/reports */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind has its own parameter type
   reports?: readonly ReportKind<any>[];
+  /** what waits for the signed-in user (待办 on the home page, GET /api/v1/todo): contracts/todo.ts */
+  todo?: readonly TodoSource[];
   /** runs after every migration, on every start (idempotent): reconciles state derived from manifests */
   afterMigrate?: (db: Db, modules: readonly GongjinModule[]) => Promise<void>;
 }
