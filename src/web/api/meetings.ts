@@ -63,17 +63,27 @@ export const meetingPdfUrl = (id: number) => apiUrl(`/meetings/${id}/export.pdf`
 export const attachmentUrl = (meetingId: number, id: number) => apiUrl(`/meetings/${meetingId}/attachments/${id}`);
 
 export const useCreateMeeting = () =>
-  useApiMutation<MeetingBody, MeetingDetail>({ mutationFn: (b) => http.post('/meetings', b), invalidate: all });
+  useApiMutation<MeetingBody, MeetingDetail>({
+    success: 'done.createMeeting',
+    mutationFn: (b) => http.post('/meetings', b),
+    invalidate: all,
+  });
 export const useUpdateMeeting = (id: number) =>
   useApiMutation<MeetingPatchBody, MeetingDetail>({
+    success: 'done.updateMeeting',
     mutationFn: (b) => http.patch(`/meetings/${id}`, b),
     invalidate: all,
   });
 export const useDeleteMeeting = () =>
-  useApiMutation<number>({ mutationFn: (id) => http.del(`/meetings/${id}`), invalidate: all, success: 'deleted' });
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/meetings/${id}`),
+    invalidate: all,
+    success: 'done.deleteMeeting',
+  });
 
 export const useAddAgendaItem = (id: number) =>
   useApiMutation<AgendaItemBody, AgendaItem>({
+    success: 'done.addAgendaItem',
     mutationFn: (b) => http.post(`/meetings/${id}/agenda`, b),
     invalidate: all,
   });
@@ -81,15 +91,17 @@ export const useRemoveAgendaItem = (id: number) =>
   useApiMutation<number>({
     mutationFn: (itemId) => http.del(`/meetings/${id}/agenda/${itemId}`),
     invalidate: all,
-    success: 'deleted',
+    success: 'done.removeAgendaItem',
   });
 export const useCarryOver = (id: number) =>
   useApiMutation<void, AgendaItem[]>({
+    success: 'done.carryOver',
     mutationFn: () => http.post(`/meetings/${id}/agenda/carry-over`),
     invalidate: all,
   });
 export const useAddAttendee = (id: number) =>
   useApiMutation<AttendeeBody, Attendee>({
+    success: 'done.addAttendee',
     mutationFn: (b) => http.post(`/meetings/${id}/attendees`, b),
     invalidate: all,
   });
@@ -97,16 +109,18 @@ export const useRemoveAttendee = (id: number) =>
   useApiMutation<number>({
     mutationFn: (aid) => http.del(`/meetings/${id}/attendees/${aid}`),
     invalidate: all,
-    success: 'deleted',
+    success: 'done.removeAttendee',
   });
 
 export const useSaveMinutes = (id: number) =>
   useApiMutation<{ body: string; baseSha256?: string | null }, Minutes>({
+    success: 'done.saveMinutes',
     mutationFn: (b) => http.patch(`/meetings/${id}/minutes`, b),
     invalidate: all,
   });
 export const useCirculate = (id: number) =>
   useApiMutation<{ sha256?: string }, Minutes>({
+    success: 'done.circulate',
     mutationFn: (b) => http.post(`/meetings/${id}/minutes/circulate`, b),
     invalidate: all,
   });
@@ -114,29 +128,36 @@ export const useSign = (id: number) =>
   useApiMutation<SignBody, Minutes>({
     mutationFn: (b) => http.post(`/meetings/${id}/minutes/sign`, b),
     invalidate: all,
-    success: 'meetings:signed',
+    success: 'done.sign',
   });
 export const useReturnMinutes = (id: number) =>
   useApiMutation<ReturnBody, Minutes>({
     mutationFn: (b) => http.post(`/meetings/${id}/minutes/return`, b),
     invalidate: all,
-    success: 'meetings:returned',
+    success: 'done.returnMinutes',
   });
 export const useNewRevision = (id: number) =>
-  useApiMutation<void, Minutes>({ mutationFn: () => http.post(`/meetings/${id}/minutes/revisions`), invalidate: all });
+  useApiMutation<void, Minutes>({
+    success: 'done.newRevision',
+    mutationFn: () => http.post(`/meetings/${id}/minutes/revisions`),
+    invalidate: all,
+  });
 
 export const useCreateActionItem = (meetingId: number) =>
   useApiMutation<ActionItemBody, ActionItem>({
+    success: 'done.createActionItem',
     mutationFn: (b) => http.post(`/meetings/${meetingId}/action-items`, b),
     invalidate: all,
   });
 export const useUpdateActionItem = () =>
   useApiMutation<{ id: number; patch: ActionItemPatchBody }, ActionItem>({
+    success: 'done.updateActionItem',
     mutationFn: ({ id, patch }) => http.patch(`/meeting-action-items/${id}`, patch),
     invalidate: all,
   });
 export const useAddProgressNote = () =>
   useApiMutation<{ id: number; note: string; done?: boolean }, ActionItem>({
+    success: 'done.addProgressNote',
     mutationFn: ({ id, ...b }) => http.post(`/meeting-action-items/${id}/notes`, b),
     invalidate: all,
   });
@@ -144,11 +165,12 @@ export const useDeleteActionItem = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/meeting-action-items/${id}`),
     invalidate: all,
-    success: 'deleted',
+    success: 'done.deleteActionItem',
   });
 
 export const useUploadAttachment = (id: number) =>
   useApiMutation<File, Attachment>({
+    success: 'done.uploadAttachment',
     mutationFn: (file) => {
       const fd = new FormData();
       fd.append('file', file);
@@ -160,5 +182,5 @@ export const useDeleteAttachment = (id: number) =>
   useApiMutation<number>({
     mutationFn: (aid) => http.del(`/meetings/${id}/attachments/${aid}`),
     invalidate: all,
-    success: 'deleted',
+    success: 'done.deleteAttachment',
   });
