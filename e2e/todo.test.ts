@@ -47,6 +47,11 @@ describe('待办 on the home page', () => {
     await page.waitForURL((u) => u.pathname === `/meetings/${meetingId}`);
     await page.getByTestId('minutes-status').waitFor();
     expect(await page.locator('.ant-tabs-tab-active').textContent()).toContain('纪要');
+    // the breadcrumb leads back to the meetings list
+    const crumbs = page.getByTestId('breadcrumb');
+    expect(await crumbs.textContent()).toContain('首页');
+    await crumbs.getByText('联席会议').click();
+    await page.waitForURL((u) => u.pathname === '/meetings');
   });
 
   it('shows 暂无待办 when nothing waits', async () => {
