@@ -40,7 +40,7 @@ describe('accounts in the browser', () => {
     await page.getByTestId('login-password').fill('set-by-admin-1');
     await page.getByTestId('login-submit').click();
     await page.getByTestId('forced-password').waitFor();
-    expect(await page.getByTestId('forced-password').textContent()).toContain('管理员已重置您的密码');
+    expect(await page.getByTestId('forced-password').textContent()).toContain('您的密码由管理员设置');
     await page.getByTestId('forced-current').fill('set-by-admin-1');
     await page.getByTestId('forced-new').fill('my-own-password-1');
     await page.getByTestId('forced-confirm').fill('my-own-password-1');
@@ -63,6 +63,40 @@ describe('accounts in the browser', () => {
     await page.waitForURL((u) => u.pathname.startsWith('/login'));
     await page.goto('/');
     await page.waitForURL((u) => u.pathname.startsWith('/login'));
+  });
+
+  it('forces a new password on an account an administrator just created, on every page', async () => {
+    const { page } = e;
+    await e.context.clearCookies();
+    await e.login();
+    const status = await page.evaluate(async () => {
+      const res = await fetch('/api/v1/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          username: 'newcomer',
+          displayName: '新同事',
+          password: 'set-by-admin-2',
+          role: 'viewer',
+          scope: { kind: 'region', id: '330481' },
+        }),
+      });
+      return res.status;
+    });
+    expect(status).toBe(201);
+    await e.context.clearCookies();
+    await e.login('newcomer', 'set-by-admin-2');
+    await page.getByTestId('forced-password').waitFor();
+    // another page is no way around it
+    await page.goto('/schools');
+    await page.getByTestId('forced-password').waitFor();
+    expect(await page.getByTestId('side-menu').count()).toBe(0);
+    await page.getByTestId('forced-current').fill('set-by-admin-2');
+    await page.getByTestId('forced-new').fill('newcomers-own-pass-1');
+    await page.getByTestId('forced-confirm').fill('newcomers-own-pass-1');
+    await page.getByTestId('forced-submit').click();
+    await page.getByTestId('side-menu').waitFor();
+    await e.context.clearCookies();
   });
 
   it('shows a locked account to the administrator, who unlocks it', async () => {

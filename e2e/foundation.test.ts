@@ -93,6 +93,8 @@ describe('foundation in the browser', () => {
     await page.getByTestId('community-name').click();
     await page.getByTestId('community-form-submit').click();
     await page.waitForURL(/\/communities\/\d+/);
+    // the toast says what happened, not a bare 已保存
+    await expect.poll(() => page.locator('.ant-message-success').allTextContents()).toContain('已创建教共体');
     const members = page.getByTestId('member-table');
     await expect.poll(() => members.textContent()).toContain('袁花镇中心小学');
     expect(await members.textContent()).toContain('黄湾镇中心小学');

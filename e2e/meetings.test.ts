@@ -85,6 +85,8 @@ describe('meetings in the browser', () => {
     await page.getByTestId('agenda-topic').fill('审议英语走教安排');
     await page.getByTestId('agenda-add').click();
     await poll(() => page.getByTestId('agenda-table').textContent()).toContain('审议英语走教安排');
+    // the toast says what happened, not a bare 已保存
+    await poll(() => page.locator('.ant-message-success').allTextContents()).toContain('已添加议程');
 
     // minutes: draft and circulate
     await page.getByTestId('tab-minutes').click();
@@ -94,6 +96,7 @@ describe('meetings in the browser', () => {
     await page.getByTestId('minutes-circulate').click();
     await confirmPop(page);
     await poll(() => page.getByTestId('minutes-status').textContent()).toBe('会签中');
+    await poll(() => page.locator('.ant-message-success').allTextContents()).toContain('已发起传阅会签');
     await e.screenshot('meetings-circulated');
 
     // principal A signs
@@ -102,6 +105,7 @@ describe('meetings in the browser', () => {
     await page.getByTestId('minutes-sign').click();
     await confirmPop(page);
     await poll(() => page.getByTestId('signers-table').textContent()).toContain('已签');
+    await poll(() => page.locator('.ant-message-success').allTextContents()).toContain('已签署');
 
     // principal B returns with a comment
     await as(users.b);

@@ -17,6 +17,7 @@ import { registryModule } from './registry/registry.module.js';
 import { reportsModule } from './reports/reports.module.js';
 import { resourcesModule } from './resources/resources.module.js';
 import { searchModule } from './search/search.module.js';
+import { todoModule } from './todo/todo.module.js';
 
 /**
  * Every installed module, in dependency order (demo data is seeded in this order). Adding a module is
@@ -40,6 +41,7 @@ export const modules: readonly GongjinModule[] = [
   backupModule,
   reportsModule,
   searchModule,
+  todoModule,
 ];
 
 export function allMigrations(list: readonly GongjinModule[] = modules): Record<string, Migration> {

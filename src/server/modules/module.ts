@@ -15,6 +15,7 @@ import type { JobKind, JobSchedule } from '../contracts/job.js';
 import type { Notifier } from '../contracts/notify.js';
 import type { ReportKind } from '../contracts/report.js';
 import type { ReferenceCounter, ReferencedEntity } from '../contracts/references.js';
+import type { TodoSource } from '../contracts/todo.js';
 import type { ImportKindDef } from './io/import-kind.js';
 import type { ImportKind } from '../../shared/io.schemas.js';
 
@@ -80,6 +81,8 @@ export interface GongjinModule {
    * to delete the record while any count is above zero (contracts/references.ts)
    */
   references?: Partial<Record<ReferencedEntity, ReferenceCounter>>;
+  /** what waits for the signed-in user (待办 on the home page, GET /api/v1/todo): contracts/todo.ts */
+  todo?: readonly TodoSource[];
   /** runs after every migration, on every start (idempotent): reconciles state derived from manifests */
   afterMigrate?: (db: Db, modules: readonly GongjinModule[]) => Promise<void>;
 }

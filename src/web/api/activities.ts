@@ -46,11 +46,13 @@ export const useActivity = (id: number | undefined) =>
   });
 export const useCreateActivity = () =>
   useApiMutation<ActivityInput, ActivityDetail>({
+    success: 'done.createActivity',
     mutationFn: (b) => http.post<ActivityDetail>('/activities', b),
     invalidate: [activityKeys.all],
   });
 export const useUpdateActivity = () =>
   useApiMutation<{ id: number; patch: ActivityPatch }, ActivityDetail>({
+    success: 'done.updateActivity',
     mutationFn: ({ id, patch }) => http.patch<ActivityDetail>(`/activities/${id}`, patch),
     invalidate: [activityKeys.all],
   });
@@ -58,10 +60,11 @@ export const useDeleteActivity = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/activities/${id}`),
     invalidate: [activityKeys.all],
-    success: 'deleted',
+    success: 'done.deleteActivity',
   });
 export const useSyncResult = () =>
   useApiMutation<{ id: number; body: SyncResultInput }, ActivityDetail>({
+    success: 'done.syncResult',
     mutationFn: ({ id, body }) => http.post<ActivityDetail>(`/activities/${id}/sync-result`, body),
     invalidate: [activityKeys.all],
   });
@@ -100,6 +103,7 @@ export const useReminders = (q: QueryParams) =>
   useQuery({ queryKey: activityKeys.reminders(q), queryFn: () => http.get<Reminder[]>('/work-plan-reminders', q) });
 export const useSavePlan = () =>
   useApiMutation<{ id?: number; body: WorkPlanInput }, WorkPlan>({
+    success: 'done.savePlan',
     mutationFn: ({ id, body }) =>
       id
         ? http.patch<WorkPlan>(`/work-plans/${id}`, { title: body.title, notes: body.notes, targets: body.targets })
@@ -117,11 +121,13 @@ export const useLedgerTotals = (q: QueryParams) =>
   useQuery({ queryKey: activityKeys.totals(q), queryFn: () => http.get<SupportTotals>('/support-ledger/totals', q) });
 export const useCreateSupport = () =>
   useApiMutation<SupportInput, SupportEntry>({
+    success: 'done.createSupport',
     mutationFn: (b) => http.post<SupportEntry>('/support-ledger', b),
     invalidate: [activityKeys.all],
   });
 export const useUpdateSupport = () =>
   useApiMutation<{ id: number; body: Partial<SupportInput> }, SupportEntry>({
+    success: 'done.updateSupport',
     mutationFn: ({ id, body }) => http.patch<SupportEntry>(`/support-ledger/${id}`, body),
     invalidate: [activityKeys.all],
   });
@@ -129,7 +135,7 @@ export const useDeleteSupport = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/support-ledger/${id}`),
     invalidate: [activityKeys.all],
-    success: 'deleted',
+    success: 'done.deleteSupport',
   });
 export function uploadSupportEvidence(id: number, file: File): Promise<SupportEntry> {
   const form = new FormData();

@@ -54,23 +54,27 @@ export const useSources = () =>
   });
 export const useCreateScheme = () =>
   useApiMutation<SchemeInput, Scheme>({
+    success: 'done.createScheme',
     mutationFn: (b) => http.post<Scheme>('/assessment-schemes', b),
     invalidate: all,
     toastError: false,
   });
 export const useUpdateScheme = (id: number) =>
   useApiMutation<SchemePatch, Scheme>({
+    success: 'done.updateScheme',
     mutationFn: (b) => http.patch<Scheme>(`/assessment-schemes/${id}`, b),
     invalidate: all,
     toastError: false,
   });
 export const useCopyScheme = () =>
   useApiMutation<{ id: number; year: number }, Scheme>({
+    success: 'done.copyScheme',
     mutationFn: ({ id, year }) => http.post<Scheme>(`/assessment-schemes/${id}/copy`, { year }),
     invalidate: all,
   });
 export const useOpenScheme = () =>
   useApiMutation<number, { created: number }>({
+    success: 'done.openScheme',
     mutationFn: (id) => http.post<{ created: number }>(`/assessment-schemes/${id}/open`),
     invalidate: all,
   });
@@ -82,6 +86,7 @@ export const useAssignments = (id: number | undefined, enabled = true) =>
   });
 export const useAssign = (schemeId: number) =>
   useApiMutation<{ communityId: number; assessorUserId: number }, Assignment>({
+    success: 'done.assign',
     mutationFn: (b) => http.post<Assignment>(`/assessment-schemes/${schemeId}/assignments`, b),
     invalidate: all,
   });
@@ -89,7 +94,7 @@ export const useUnassign = (schemeId: number) =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/assessment-schemes/${schemeId}/assignments/${id}`),
     invalidate: all,
-    success: 'deleted',
+    success: 'done.unassign',
   });
 
 export interface FormulaCheckRequest {
@@ -117,6 +122,7 @@ export const useEvaluation = (id: number | undefined) =>
   });
 export const useScore = (id: number) =>
   useApiMutation<ScoreInput, Score>({
+    success: 'done.score',
     mutationFn: (b) => http.post<Score>(`/assessment-evaluations/${id}/scores`, b),
     invalidate: all,
   });
@@ -124,14 +130,17 @@ export const useEvaluationAction = (id: number, action: 'submit' | 'return' | 'p
   useApiMutation<void, EvaluationDetail>({
     mutationFn: () => http.post<EvaluationDetail>(`/assessment-evaluations/${id}/${action}`),
     invalidate: all,
+    success: `done.evaluation_${action}`,
   });
 export const useAppeal = (id: number) =>
   useApiMutation<{ indicatorKey: string; reason: string }, Appeal>({
+    success: 'done.appeal',
     mutationFn: (b) => http.post<Appeal>(`/assessment-evaluations/${id}/appeals`, b),
     invalidate: all,
   });
 export const useDecideAppeal = () =>
   useApiMutation<{ id: number; accept: boolean; response: string }, Appeal>({
+    success: 'done.decideAppeal',
     mutationFn: ({ id, ...b }) => http.post<Appeal>(`/assessment-appeals/${id}/decide`, b),
     invalidate: all,
   });

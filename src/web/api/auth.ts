@@ -64,6 +64,7 @@ export function useLogout() {
 /** Changing the password ends the user's other sessions and clears a forced change. */
 export function useChangePassword() {
   return useApiMutation<{ currentPassword: string; newPassword: string }>({
+    success: 'done.changePassword',
     mutationFn: (body) => http.post('/auth/password', body),
     invalidate: [authKeys.me, ['auth', 'sessions']],
   });
@@ -85,12 +86,14 @@ export function useUsers(q: UserListQuery, enabled = true) {
 }
 export function useCreateUser() {
   return useApiMutation<UserCreate, User>({
+    success: 'done.createUser',
     mutationFn: (b) => http.post<User>('/users', b),
     invalidate: [userKeys.all],
   });
 }
 export function useUpdateUser() {
   return useApiMutation<{ id: number; patch: UserUpdate }, User>({
+    success: 'done.updateUser',
     mutationFn: ({ id, patch }) => http.patch<User>(`/users/${id}`, patch),
     invalidate: [userKeys.all],
   });

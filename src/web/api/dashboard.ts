@@ -73,6 +73,7 @@ export function useDisplayLinks(enabled: boolean) {
 }
 export function useCreateDisplayLink(onCreated: (link: DisplayLink & { token: string; url: string }) => void) {
   return useApiMutation({
+    success: 'done.createDisplayLink',
     mutationFn: (body: Partial<DisplayLinkInput> & { label: string }) =>
       http.post<DisplayLink & { token: string; url: string }>('/dashboard/display-links', body),
     invalidate: [dashboardKeys.links],
@@ -81,6 +82,7 @@ export function useCreateDisplayLink(onCreated: (link: DisplayLink & { token: st
 }
 export function useRevokeDisplayLink() {
   return useApiMutation({
+    success: 'done.revokeDisplayLink',
     mutationFn: (id: number) => http.post<DisplayLink>(`/dashboard/display-links/${id}/revoke`),
     invalidate: [dashboardKeys.links],
   });

@@ -57,11 +57,13 @@ export const useAssignments = (q: QueryParams) =>
   });
 export const useCreateAssignment = () =>
   useApiMutation<AssignmentInput, Assignment>({
+    success: 'done.createAssignment',
     mutationFn: (b) => http.post<Assignment>(`${P}/assignments`, b),
     invalidate: all,
   });
 export const useUpdateAssignment = () =>
   useApiMutation<{ id: number; patch: AssignmentPatch }, Assignment>({
+    success: 'done.updateAssignment',
     mutationFn: ({ id, patch }) => http.patch<Assignment>(`${P}/assignments/${id}`, patch),
     invalidate: all,
   });
@@ -69,15 +71,17 @@ export const useDeleteAssignment = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`${P}/assignments/${id}`),
     invalidate: all,
-    success: 'deleted',
+    success: 'done.deleteAssignment',
   });
 export const useAddSession = () =>
   useApiMutation<{ id: number; body: SessionInput }, Assignment>({
+    success: 'done.addExchangeSession',
     mutationFn: ({ id, body }) => http.post<Assignment>(`${P}/assignments/${id}/sessions`, body),
     invalidate: all,
   });
 export const useEvaluateAssignment = () =>
   useApiMutation<{ id: number; body: EvaluationInput }, Assignment>({
+    success: 'done.evaluateAssignment',
     mutationFn: ({ id, body }) => http.post<Assignment>(`${P}/assignments/${id}/evaluation`, body),
     invalidate: all,
   });
@@ -97,22 +101,33 @@ export const useHistory = (teacherId: number | undefined) =>
   });
 export const useAddTimetableEntry = () =>
   useApiMutation<TimetableEntryInput, TimetableEntry>({
+    success: 'done.addTimetableEntry',
     mutationFn: (b) => http.post<TimetableEntry>(`${P}/timetable-entries`, b),
     invalidate: all,
   });
 
 export const useRules = () => useQuery({ queryKey: exchangeKeys.rules, queryFn: () => http.get<Rule[]>(`${P}/rules`) });
 export const useCreateRule = () =>
-  useApiMutation<RuleInput, Rule>({ mutationFn: (b) => http.post<Rule>(`${P}/rules`, b), invalidate: all });
+  useApiMutation<RuleInput, Rule>({
+    success: 'done.createRule',
+    mutationFn: (b) => http.post<Rule>(`${P}/rules`, b),
+    invalidate: all,
+  });
 export const useUpdateRule = () =>
   useApiMutation<{ id: number; body: RulePatch }, Rule>({
+    success: 'done.updateRule',
     mutationFn: ({ id, body }) => http.patch<Rule>(`${P}/rules/${id}`, body),
     invalidate: all,
   });
 export const useDeleteRule = () =>
-  useApiMutation<number>({ mutationFn: (id) => http.del(`${P}/rules/${id}`), invalidate: all, success: 'deleted' });
+  useApiMutation<number>({
+    success: 'done.deleteRule',
+    mutationFn: (id) => http.del(`${P}/rules/${id}`),
+    invalidate: all,
+  });
 export const useSaveSettings = () =>
   useApiMutation<{ region: string; body: SettingsInput }, Settings>({
+    success: 'done.saveExchangeSettings',
     mutationFn: ({ region, body }) => http.post<Settings>(`${P}/settings/${region}`, body),
     invalidate: all,
   });
@@ -157,22 +172,26 @@ export const useMentorship = (id: number | undefined) =>
   });
 export const useCreateMentorship = () =>
   useApiMutation<MentorshipInput, MentorshipDetail>({
+    success: 'done.createMentorship',
     mutationFn: (b) => http.post<MentorshipDetail>(`${P}/mentorships`, b),
     invalidate: all,
   });
 export const useUpdateMentorship = () =>
   useApiMutation<{ id: number; patch: MentorshipPatch }, MentorshipDetail>({
+    success: 'done.updateMentorship',
     mutationFn: ({ id, patch }) => http.patch<MentorshipDetail>(`${P}/mentorships/${id}`, patch),
     invalidate: all,
   });
 export const useLinkActivity = () =>
   useApiMutation<{ id: number; activityId: number }, MentorshipDetail>({
+    success: 'done.linkActivity',
     mutationFn: ({ id, activityId }) =>
       http.post<MentorshipDetail>(`${P}/mentorships/${id}/activities`, { activityId }),
     invalidate: all,
   });
 export const useEvaluateMentorship = () =>
   useApiMutation<{ id: number; body: MentorshipEvaluationInput }, MentorshipDetail>({
+    success: 'done.evaluateMentorship',
     mutationFn: ({ id, body }) => http.post<MentorshipDetail>(`${P}/mentorships/${id}/evaluations`, body),
     invalidate: all,
   });
@@ -184,9 +203,14 @@ export const useStudios = (q: QueryParams) =>
     placeholderData: keepPreviousData,
   });
 export const useCreateStudio = () =>
-  useApiMutation<StudioInput, Studio>({ mutationFn: (b) => http.post<Studio>(`${P}/studios`, b), invalidate: all });
+  useApiMutation<StudioInput, Studio>({
+    success: 'done.createStudio',
+    mutationFn: (b) => http.post<Studio>(`${P}/studios`, b),
+    invalidate: all,
+  });
 export const useAddStudioMember = () =>
   useApiMutation<{ id: number; teacherId: number }, Studio>({
+    success: 'done.addStudioMember',
     mutationFn: ({ id, teacherId }) => http.post<Studio>(`${P}/studios/${id}/members`, { teacherId }),
     invalidate: all,
   });

@@ -84,6 +84,7 @@ export function useConfirmEnrolment() {
 
 export function useDisableTotp() {
   return useApiMutation<{ code: string }, void>({
+    success: 'done.disableTotp',
     mutationFn: (body) => api<void>('/auth/totp/disable', { method: 'POST', body }),
     invalidate: [identityKeys.totp],
     toastError: false,

@@ -66,17 +66,27 @@ export const meetingPdfUrl = (id: number) => apiUrl(`/meetings/${id}/export.pdf`
 export const attachmentUrl = (meetingId: number, id: number) => apiUrl(`/meetings/${meetingId}/attachments/${id}`);
 
 export const useCreateMeeting = () =>
-  useApiMutation<MeetingBody, MeetingDetail>({ mutationFn: (b) => http.post('/meetings', b), invalidate: all });
+  useApiMutation<MeetingBody, MeetingDetail>({
+    success: 'done.createMeeting',
+    mutationFn: (b) => http.post('/meetings', b),
+    invalidate: all,
+  });
 export const useUpdateMeeting = (id: number) =>
   useApiMutation<MeetingPatchBody, MeetingDetail>({
+    success: 'done.updateMeeting',
     mutationFn: (b) => http.patch(`/meetings/${id}`, b),
     invalidate: all,
   });
 export const useDeleteMeeting = () =>
-  useApiMutation<number>({ mutationFn: (id) => http.del(`/meetings/${id}`), invalidate: all, success: 'deleted' });
+  useApiMutation<number>({
+    mutationFn: (id) => http.del(`/meetings/${id}`),
+    invalidate: all,
+    success: 'done.deleteMeeting',
+  });
 
 export const useAddAgendaItem = (id: number) =>
   useApiMutation<AgendaItemBody, AgendaItem>({
+    success: 'done.addAgendaItem',
     mutationFn: (b) => http.post(`/meetings/${id}/agenda`, b),
     invalidate: all,
   });
@@ -84,20 +94,23 @@ export const useRemoveAgendaItem = (id: number) =>
   useApiMutation<number>({
     mutationFn: (itemId) => http.del(`/meetings/${id}/agenda/${itemId}`),
     invalidate: all,
-    success: 'deleted',
+    success: 'done.removeAgendaItem',
   });
 export const useCarryOver = (id: number) =>
   useApiMutation<void, AgendaItem[]>({
+    success: 'done.carryOver',
     mutationFn: () => http.post(`/meetings/${id}/agenda/carry-over`),
     invalidate: all,
   });
 export const useReorderAgenda = (id: number) =>
   useApiMutation<number[], AgendaItem[]>({
+    success: 'done.reorderAgenda',
     mutationFn: (itemIds) => http.post(`/meetings/${id}/agenda/order`, { itemIds }),
     invalidate: all,
   });
 export const useAddAttendee = (id: number) =>
   useApiMutation<AttendeeBody, Attendee>({
+    success: 'done.addAttendee',
     mutationFn: (b) => http.post(`/meetings/${id}/attendees`, b),
     invalidate: all,
   });
@@ -105,16 +118,18 @@ export const useRemoveAttendee = (id: number) =>
   useApiMutation<number>({
     mutationFn: (aid) => http.del(`/meetings/${id}/attendees/${aid}`),
     invalidate: all,
-    success: 'deleted',
+    success: 'done.removeAttendee',
   });
 
 export const useSaveMinutes = (id: number) =>
   useApiMutation<{ body: string; baseSha256?: string | null }, Minutes>({
+    success: 'done.saveMinutes',
     mutationFn: (b) => http.patch(`/meetings/${id}/minutes`, b),
     invalidate: all,
   });
 export const useCirculate = (id: number) =>
   useApiMutation<{ sha256?: string }, Minutes>({
+    success: 'done.circulate',
     mutationFn: (b) => http.post(`/meetings/${id}/minutes/circulate`, b),
     invalidate: all,
   });
@@ -133,6 +148,7 @@ export const usePrincipals = (id: number, enabled: boolean) =>
   });
 export const useInvitePrincipal = (id: number) =>
   useApiMutation<PrincipalInviteBody, InvitedPrincipal>({
+    success: 'done.invitePrincipal',
     mutationFn: (b) => http.post(`/meetings/${id}/principals`, b),
     invalidate: all,
   });
@@ -140,29 +156,36 @@ export const useSign = (id: number) =>
   useApiMutation<SignBody, Minutes>({
     mutationFn: (b) => http.post(`/meetings/${id}/minutes/sign`, b),
     invalidate: all,
-    success: 'meetings:signed',
+    success: 'done.sign',
   });
 export const useReturnMinutes = (id: number) =>
   useApiMutation<ReturnBody, Minutes>({
     mutationFn: (b) => http.post(`/meetings/${id}/minutes/return`, b),
     invalidate: all,
-    success: 'meetings:returned',
+    success: 'done.returnMinutes',
   });
 export const useNewRevision = (id: number) =>
-  useApiMutation<void, Minutes>({ mutationFn: () => http.post(`/meetings/${id}/minutes/revisions`), invalidate: all });
+  useApiMutation<void, Minutes>({
+    success: 'done.newRevision',
+    mutationFn: () => http.post(`/meetings/${id}/minutes/revisions`),
+    invalidate: all,
+  });
 
 export const useCreateActionItem = (meetingId: number) =>
   useApiMutation<ActionItemBody, ActionItem>({
+    success: 'done.createActionItem',
     mutationFn: (b) => http.post(`/meetings/${meetingId}/action-items`, b),
     invalidate: all,
   });
 export const useUpdateActionItem = () =>
   useApiMutation<{ id: number; patch: ActionItemPatchBody }, ActionItem>({
+    success: 'done.updateActionItem',
     mutationFn: ({ id, patch }) => http.patch(`/meeting-action-items/${id}`, patch),
     invalidate: all,
   });
 export const useAddProgressNote = () =>
   useApiMutation<{ id: number; note: string; done?: boolean }, ActionItem>({
+    success: 'done.addProgressNote',
     mutationFn: ({ id, ...b }) => http.post(`/meeting-action-items/${id}/notes`, b),
     invalidate: all,
   });
@@ -170,11 +193,12 @@ export const useDeleteActionItem = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/meeting-action-items/${id}`),
     invalidate: all,
-    success: 'deleted',
+    success: 'done.deleteActionItem',
   });
 
 export const useUploadAttachment = (id: number) =>
   useApiMutation<File, Attachment>({
+    success: 'done.uploadAttachment',
     mutationFn: (file) => {
       const fd = new FormData();
       fd.append('file', file);
@@ -186,5 +210,5 @@ export const useDeleteAttachment = (id: number) =>
   useApiMutation<number>({
     mutationFn: (aid) => http.del(`/meetings/${id}/attachments/${aid}`),
     invalidate: all,
-    success: 'deleted',
+    success: 'done.deleteAttachment',
   });

@@ -7,8 +7,11 @@ interface Options<TVars, TData> {
   mutationFn: (vars: TVars) => Promise<TData>;
   /** Query keys (prefixes) to invalidate after success. */
   invalidate?: QueryKey[];
-  /** i18n key (common namespace by default) of the success toast; false for none. */
-  success?: string | false;
+  /**
+   * i18n key (common namespace by default) of the success toast, saying what happened ("已创建教共体",
+   * "已签署": `done.<action>` in common.json); false for none. Required, so no action says a bare "已保存".
+   */
+  success: string | false;
   /** Show the error toast (default true). Forms still receive the error to map it onto fields. */
   toastError?: boolean;
   onSuccess?: (data: TData, vars: TVars) => void;
@@ -23,7 +26,7 @@ export function useApiMutation<TVars = void, TData = unknown>(opts: Options<TVar
     mutationFn: opts.mutationFn,
     onSuccess: async (data, vars) => {
       await Promise.all((opts.invalidate ?? []).map((queryKey) => qc.invalidateQueries({ queryKey })));
-      if (opts.success !== false) void message.success(t(opts.success ?? 'saved'));
+      if (opts.success !== false) void message.success(t(opts.success));
       opts.onSuccess?.(data, vars);
     },
     onError: (err) => {

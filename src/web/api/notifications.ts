@@ -52,6 +52,7 @@ export function usePreferences() {
 
 export function useSavePreferences() {
   return useApiMutation<PreferencesInput, Preferences>({
+    success: 'done.savePreferences',
     mutationFn: (input) => http.put<Preferences>('/notifications/preferences', input),
     invalidate: [notificationKeys.all],
   });

@@ -66,5 +66,5 @@ export const useDeletePlan = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/planner/plans/${id}`),
     invalidate: [planKeys.all],
-    success: 'deleted',
+    success: 'done.deletePlan',
   });

@@ -49,6 +49,7 @@ export const useExam = (id: number) =>
   });
 export const useCreateExam = () =>
   useApiMutation<ExamInput, ExamDetail>({
+    success: 'done.createExam',
     mutationFn: (b) => http.post<ExamDetail>('/quality/exams', b),
     invalidate: [qualityKeys.all],
   });
@@ -56,7 +57,7 @@ export const useDeleteExam = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/quality/exams/${id}`),
     invalidate: [qualityKeys.all],
-    success: 'deleted',
+    success: 'done.deleteExam',
   });
 
 export const useClasses = (q: QueryParams, enabled = true) =>
@@ -68,6 +69,7 @@ export const useClasses = (q: QueryParams, enabled = true) =>
   });
 export const useCreateClass = () =>
   useApiMutation<ClassInput, SchoolClass>({
+    success: 'done.createClass',
     mutationFn: (b) => http.post<SchoolClass>('/quality/classes', b),
     invalidate: [['quality', 'classes']],
   });

@@ -64,11 +64,13 @@ export function useSchool(id: number | undefined) {
 }
 export const useCreateSchool = () =>
   useApiMutation<SchoolInput, School>({
+    success: 'done.createSchool',
     mutationFn: (b) => http.post<School>('/schools', b),
     invalidate: [schoolKeys.all, regionKeys.all],
   });
 export const useUpdateSchool = () =>
   useApiMutation<{ id: number; patch: SchoolPatch }, School>({
+    success: 'done.updateSchool',
     mutationFn: ({ id, patch }) => http.patch<School>(`/schools/${id}`, patch),
     invalidate: [schoolKeys.all, communityKeys.all],
   });
@@ -76,18 +78,20 @@ export const useDeleteSchool = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/schools/${id}`),
     invalidate: [schoolKeys.all, regionKeys.all],
-    success: 'deleted',
+    success: 'done.deleteSchool',
   });
 
 // ---------- teachers ----------
 export const useTeachers = (q: QueryParams, enabled = true) => useList<Teacher>(teacherKeys, '/teachers', q, enabled);
 export const useCreateTeacher = () =>
   useApiMutation<TeacherInput, Teacher>({
+    success: 'done.createTeacher',
     mutationFn: (b) => http.post<Teacher>('/teachers', b),
     invalidate: [teacherKeys.all, schoolKeys.all],
   });
 export const useUpdateTeacher = () =>
   useApiMutation<{ id: number; patch: TeacherPatch }, Teacher>({
+    success: 'done.updateTeacher',
     mutationFn: ({ id, patch }) => http.patch<Teacher>(`/teachers/${id}`, patch),
     invalidate: [teacherKeys.all, schoolKeys.all],
   });
@@ -95,7 +99,7 @@ export const useDeleteTeacher = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/teachers/${id}`),
     invalidate: [teacherKeys.all, schoolKeys.all],
-    success: 'deleted',
+    success: 'done.deleteTeacher',
   });
 
 // ---------- communities ----------
@@ -111,11 +115,13 @@ export function useCommunity(id: number | undefined) {
 const communityInvalidates = [communityKeys.all, schoolKeys.all];
 export const useCreateCommunity = () =>
   useApiMutation<CommunityInput, CommunityDetail>({
+    success: 'done.createCommunity',
     mutationFn: (b) => http.post<CommunityDetail>('/communities', b),
     invalidate: communityInvalidates,
   });
 export const useUpdateCommunity = () =>
   useApiMutation<{ id: number; patch: CommunityPatch }, CommunityDetail>({
+    success: 'done.updateCommunity',
     mutationFn: ({ id, patch }) => http.patch<CommunityDetail>(`/communities/${id}`, patch),
     invalidate: communityInvalidates,
   });
@@ -123,26 +129,30 @@ export const useDeleteCommunity = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/communities/${id}`),
     invalidate: communityInvalidates,
-    success: 'deleted',
+    success: 'done.deleteCommunity',
   });
 export const useAddMembership = (communityId: number) =>
   useApiMutation<MembershipInput, Membership>({
+    success: 'done.addMembership',
     mutationFn: (b) => http.post<Membership>(`/communities/${communityId}/memberships`, b),
     invalidate: communityInvalidates,
   });
 export const useEndMembership = (communityId: number) =>
   useApiMutation<{ membershipId: number; endDate: string; note?: string | null }, Membership>({
+    success: 'done.endMembership',
     mutationFn: ({ membershipId, ...b }) =>
       http.post<Membership>(`/communities/${communityId}/memberships/${membershipId}/end`, b),
     invalidate: communityInvalidates,
   });
 export const useAddLeader = (communityId: number) =>
   useApiMutation<LeadershipInput, LeadershipMember>({
+    success: 'done.addLeader',
     mutationFn: (b) => http.post<LeadershipMember>(`/communities/${communityId}/leadership`, b),
     invalidate: [communityKeys.detail(communityId)],
   });
 export const useUpdateLeader = (communityId: number) =>
   useApiMutation<{ leaderId: number; patch: Partial<LeadershipInput> }, LeadershipMember>({
+    success: 'done.updateLeader',
     mutationFn: ({ leaderId, patch }) =>
       http.patch<LeadershipMember>(`/communities/${communityId}/leadership/${leaderId}`, patch),
     invalidate: [communityKeys.detail(communityId)],
@@ -151,7 +161,7 @@ export const useRemoveLeader = (communityId: number) =>
   useApiMutation<number>({
     mutationFn: (leaderId) => http.del(`/communities/${communityId}/leadership/${leaderId}`),
     invalidate: [communityKeys.detail(communityId)],
-    success: 'deleted',
+    success: 'done.removeLeader',
   });
 
 // ---------- annual statistics ----------
@@ -159,6 +169,7 @@ export const useSchoolYearStats = (q: QueryParams, enabled = true) =>
   useList<SchoolYearStats>(statsKeys, '/school-year-stats', q, enabled);
 export const useUpsertStats = () =>
   useApiMutation<SchoolYearStatsInput, SchoolYearStats>({
+    success: 'done.upsertStats',
     mutationFn: (b) => http.post<SchoolYearStats>('/school-year-stats', b),
     invalidate: [statsKeys.all],
   });

@@ -61,11 +61,13 @@ export const useMostUsed = (q: QueryParams) =>
 
 export const useCreateResource = () =>
   useApiMutation<ResourceInput, ResourceDetail>({
+    success: 'done.createResource',
     mutationFn: (b) => http.post<ResourceDetail>('/resources', b),
     invalidate: [resourceKeys.all],
   });
 export const useUpdateResource = () =>
   useApiMutation<{ id: number; patch: ResourcePatch }, ResourceDetail>({
+    success: 'done.updateResource',
     mutationFn: ({ id, patch }) => http.patch<ResourceDetail>(`/resources/${id}`, patch),
     invalidate: [resourceKeys.all],
   });
@@ -73,25 +75,29 @@ export const useDeleteResource = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/resources/${id}`),
     invalidate: [resourceKeys.all],
-    success: 'deleted',
+    success: 'done.deleteResource',
   });
 export const useAddVersion = () =>
   useApiMutation<{ id: number; body: VersionInput }, ResourceDetail>({
+    success: 'done.addVersion',
     mutationFn: ({ id, body }) => http.post<ResourceDetail>(`/resources/${id}/versions`, body),
     invalidate: [resourceKeys.all],
   });
 export const useRecommend = () =>
   useApiMutation<{ id: number; recommended: boolean }, ResourceDetail>({
+    success: 'done.recommend',
     mutationFn: ({ id, recommended }) => http.post<ResourceDetail>(`/resources/${id}/recommendation`, { recommended }),
     invalidate: [resourceKeys.all],
   });
 export const useRate = () =>
   useApiMutation<{ id: number; stars: number }, ResourceDetail>({
+    success: 'done.rate',
     mutationFn: ({ id, stars }) => api<ResourceDetail>(`/resources/${id}/rating`, { method: 'PUT', body: { stars } }),
     invalidate: [resourceKeys.all],
   });
 export const useAddComment = () =>
   useApiMutation<{ id: number; body: string }, ResourceComment>({
+    success: 'done.addComment',
     mutationFn: ({ id, body }) => http.post<ResourceComment>(`/resources/${id}/comments`, { body }),
     invalidate: [resourceKeys.all],
   });
@@ -99,7 +105,7 @@ export const useDeleteComment = () =>
   useApiMutation<{ id: number; commentId: number }>({
     mutationFn: ({ id, commentId }) => http.del(`/resources/${id}/comments/${commentId}`),
     invalidate: [resourceKeys.all],
-    success: 'deleted',
+    success: 'done.deleteComment',
   });
 
 // ---------- chunked upload ----------
@@ -167,6 +173,7 @@ export const useCourseTotals = (q: QueryParams) =>
   useQuery({ queryKey: courseKeys.totals(q), queryFn: () => http.get<CourseTotals>('/shared-courses/totals', q) });
 export const useCreateCourse = () =>
   useApiMutation<CourseInput, CourseDetail>({
+    success: 'done.createCourse',
     mutationFn: (b) => http.post<CourseDetail>('/shared-courses', b),
     invalidate: [courseKeys.all],
   });
@@ -174,26 +181,30 @@ export const useDeleteCourse = () =>
   useApiMutation<number>({
     mutationFn: (id) => http.del(`/shared-courses/${id}`),
     invalidate: [courseKeys.all],
-    success: 'deleted',
+    success: 'done.deleteCourse',
   });
 export const useAddSession = () =>
   useApiMutation<{ id: number; body: SessionInput }, CourseDetail>({
+    success: 'done.addCourseSession',
     mutationFn: ({ id, body }) => http.post<CourseDetail>(`/shared-courses/${id}/sessions`, body),
     invalidate: [courseKeys.all],
   });
 export const useRemoveSession = () =>
   useApiMutation<{ id: number; sessionId: number }, CourseDetail>({
+    success: 'done.removeSession',
     mutationFn: ({ id, sessionId }) =>
       api<CourseDetail>(`/shared-courses/${id}/sessions/${sessionId}`, { method: 'DELETE' }),
     invalidate: [courseKeys.all],
   });
 export const useEnrol = () =>
   useApiMutation<{ id: number; body: EnrolmentInput }, CourseDetail>({
+    success: 'done.enrol',
     mutationFn: ({ id, body }) => http.post<CourseDetail>(`/shared-courses/${id}/enrolments`, body),
     invalidate: [courseKeys.all],
   });
 export const useUnenrol = () =>
   useApiMutation<{ id: number; enrolmentId: number }, CourseDetail>({
+    success: 'done.unenrol',
     mutationFn: ({ id, enrolmentId }) =>
       api<CourseDetail>(`/shared-courses/${id}/enrolments/${enrolmentId}`, { method: 'DELETE' }),
     invalidate: [courseKeys.all],

@@ -5,6 +5,7 @@ import { seedActivitiesDemo } from './activities.demo.js';
 import { activitiesMigrations } from './activities.migrations.js';
 import { activitiesReports } from './activities.reports.js';
 import { activitiesRoutes } from './activities.routes.js';
+import { activitiesTodo } from './activities.todo.js';
 
 /** Community activities (synchronous classes, joint lesson preparation, observations…), plans and evidence. */
 export const activitiesModule: GongjinModule = {
@@ -19,4 +20,5 @@ export const activitiesModule: GongjinModule = {
   },
   assessmentSources: activitiesSources,
   reports: activitiesReports,
+  todo: activitiesTodo,
 };

@@ -93,6 +93,11 @@ describe('user administration', () => {
     });
     const hn = await login(t.app, 'haining', 'secret-pass-2');
     void bureau;
+    // an administrator-set password is changed at the first sign-in before anything else
+    expect(
+      (await hn.post('/api/v1/auth/password', { currentPassword: 'secret-pass-2', newPassword: 'haining-own-pass' }))
+        .statusCode,
+    ).toBe(204);
     const outside = await hn.post('/api/v1/users', {
       username: 'tongxiang',
       displayName: '桐乡',

@@ -113,6 +113,30 @@ describe('password changes', () => {
     expect((await here.get('/api/v1/auth/sessions')).json()).toHaveLength(1);
   });
 
+  it('an account created with an administrator-set password must change it before anything else', async () => {
+    const admin = await loginAdmin(t.app);
+    const created = await admin.post('/api/v1/users', {
+      username: 'ivan',
+      displayName: '伊万',
+      password: 'set-by-admin-1',
+      role: 'viewer',
+      scope: { kind: 'region', id: HAINING },
+    });
+    expect(created.statusCode).toBe(201);
+    const ivan = await signIn('ivan', 'set-by-admin-1', 'first');
+    expect((await ivan.get('/api/v1/auth/me')).json().mustChangePassword).toBe(true);
+    const refused = await ivan.get('/api/v1/schools');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('password_change_required');
+    expect(
+      (await ivan.post('/api/v1/auth/password', { currentPassword: 'set-by-admin-1', newPassword: 'ivans-own-pass-1' }))
+        .statusCode,
+    ).toBe(204);
+    expect((await ivan.get('/api/v1/schools')).statusCode).toBe(200);
+    const logout = await ivan.post('/api/v1/auth/logout', {});
+    expect(logout.statusCode).toBe(204);
+  });
+
   it('an admin reset ends all sessions and forces a new password before anything else', async () => {
     const user = await buildUser(t.ctx.db, 'viewer', { kind: 'region', id: HAINING }, { username: 'hana' });
     const before = await signIn('hana', USER_PASSWORD, 'before');

@@ -278,6 +278,8 @@ export class UsersService {
           scope_id: input.scope.id,
           teacher_id: input.teacherId ?? null,
           last_login_at: null,
+          // the administrator chose this password: the user chooses their own at the first sign-in
+          must_change_password: true,
         })
         .returning('id')
         .executeTakeFirstOrThrow();

@@ -4,6 +4,7 @@ import { exchangeAlerts, exchangePanels } from './exchange.dashboard.js';
 import { seedExchangeDemo } from './exchange.demo.js';
 import { exchangeMigrations } from './exchange.migrations.js';
 import { exchangeRoutes } from './exchange.routes.js';
+import { exchangeTodo } from './exchange.todo.js';
 
 /** Teacher exchange (rotation, secondment), mentoring and master-teacher studios. */
 export const exchangeModule: GongjinModule = {
@@ -13,4 +14,5 @@ export const exchangeModule: GongjinModule = {
   demo: seedExchangeDemo,
   dashboard: { panels: exchangePanels, alerts: exchangeAlerts, changeTables: ['exchange_assignments', 'mentorships'] },
   assessmentSources: exchangeSources,
+  todo: exchangeTodo,
 };

@@ -2,3 +2,5 @@
 export { MentorshipsService } from './mentorships.service.js';
 /** Planned assignments are posted through the same checks as a hand-entered one (the planner's accept). */
 export { AssignmentsService } from './assignments.service.js';
+/** Postings ending soon, and for whom (the notifications scan). */
+export { exchangesEnding, EXCHANGE_NOTICE_DAYS } from './exchange.todo.js';

@@ -4,6 +4,7 @@ import { meetingsAlerts } from './meetings.dashboard.js';
 import { seedMeetingsDemo } from './meetings.demo.js';
 import { meetingsMigrations } from './meetings.migrations.js';
 import { meetingsRoutes } from './meetings.routes.js';
+import { meetingsTodo } from './meetings.todo.js';
 
 /** Joint meetings: agenda, attendance, co-signed minutes, action items and reminders. */
 export const meetingsModule: GongjinModule = {
@@ -13,4 +14,5 @@ export const meetingsModule: GongjinModule = {
   demo: seedMeetingsDemo,
   dashboard: { alerts: meetingsAlerts },
   assessmentSources: meetingsSources,
+  todo: meetingsTodo,
 };

@@ -5,8 +5,9 @@ import type { NotificationContent } from './notifications.tables.js';
 
 /**
  * Every query of the notifications module: its own tables, and the reads the scan makes of other
- * modules' tables where no service of theirs answers "who should hear about this" (signers, action
- * item owners, exchanges ending). Functions take the executor (`db` or a transaction).
+ * modules' tables where no service of theirs answers "who should hear about this" (plan and mentor
+ * recipients; signers, action item owners and exchanges ending are asked of meetings and exchange).
+ * Functions take the executor (`db` or a transaction).
  */
 
 export interface NewNotification {
@@ -204,62 +205,6 @@ export async function recordDigestSent(db: Db, userId: number, channel: string, 
 
 export interface Recipient {
   user_id: number;
-}
-
-/** Minutes circulated for signature: the signer's own account, else the principals of the signing school. */
-export async function pendingSignatures(db: Db) {
-  const r = await sql<
-    Recipient & { signer_id: number; meeting_id: number; title: string; revision: number; community_name: string }
-  >`
-    select u.id as user_id, s.id as signer_id, m.id as meeting_id, m.title, r.revision, c.name as community_name
-    from meeting_minutes_signers s
-    join meeting_minutes_revisions r on r.id = s.revision_id
-    join meetings m on m.id = r.meeting_id
-    join communities c on c.id = m.community_id
-    join users u on u.is_active and (u.id = s.user_id
-      or (s.user_id is null and u.role = 'school_admin' and u.scope_kind = 'school' and u.scope_id = s.school_id::text))
-    where r.status = 'circulated' and s.round = r.round and s.status = 'pending'`.execute(db);
-  return r.rows;
-}
-
-/**
- * Open action items due by `until` (or overdue): the owning teacher, the principals of the owning
- * school, and the leads of the community.
- */
-export async function actionItemsDue(db: Db, today: string, until: string) {
-  const r = await sql<
-    Recipient & {
-      id: number;
-      meeting_id: number;
-      title: string;
-      due_date: string;
-      community_name: string;
-      overdue: boolean;
-    }
-  >`
-    select distinct u.id as user_id, i.id, i.meeting_id, i.title, i.due_date::text as due_date, c.name as community_name,
-      i.due_date < ${today}::date as overdue
-    from meeting_action_items i
-    join communities c on c.id = i.community_id
-    join users u on u.is_active and (
-      (u.teacher_id is not null and u.teacher_id = i.owner_teacher_id)
-      or (u.role = 'school_admin' and u.scope_kind = 'school' and u.scope_id = i.owner_school_id::text)
-      or (u.role = 'community_lead' and u.scope_kind = 'community' and u.scope_id = i.community_id::text))
-    where i.done_at is null and i.due_date <= ${until}::date`.execute(db);
-  return r.rows;
-}
-
-/** Postings ending between today and `until`: the teacher, and the principals of both schools. */
-export async function exchangesEnding(db: Db, today: string, until: string) {
-  const r = await sql<Recipient & { id: number; teacher_name: string; to_school: string; end_date: string }>`
-    select distinct u.id as user_id, a.id, t.name as teacher_name, s.name as to_school, a.end_date::text as end_date
-    from exchange_assignments a
-    join teachers t on t.id = a.teacher_id
-    join schools s on s.id = a.to_school_id
-    join users u on u.is_active and (u.teacher_id = a.teacher_id
-      or (u.role = 'school_admin' and u.scope_kind = 'school' and u.scope_id in (a.from_school_id::text, a.to_school_id::text)))
-    where a.status = 'active' and a.end_date >= ${today}::date and a.end_date <= ${until}::date`.execute(db);
-  return r.rows;
 }
 
 /** Who hears about a community's plan: its leads, and the principals of the named member school (all members' when none). */

@@ -5,15 +5,15 @@ import type { Actor } from '../../http/actor.js';
 import { NATION_CODE } from '../../../shared/regions.js';
 import { shanghaiDate } from '../../../shared/beijing-time.js';
 import { PlansService } from '../activities/index.js';
-import { MentorshipsService } from '../exchange/index.js';
+import { EXCHANGE_NOTICE_DAYS, exchangesEnding, MentorshipsService } from '../exchange/index.js';
+import { ACTION_ITEM_NOTICE_DAYS, actionItemsDue, pendingSignatures } from '../meetings/index.js';
 import * as repo from './notifications.repo.js';
 import { addDays } from './notifications.rules.js';
 import { notify, type NotifyInput } from './notifications.service.js';
 import { gradeName } from '../../../shared/grades.js';
 
-/** Action items this many days before their due date, exchanges this many days before they end. */
-export const ACTION_ITEM_NOTICE_DAYS = 3;
-export const EXCHANGE_NOTICE_DAYS = 14;
+/** Action items are told this many days before their due date, exchanges before they end (the owning modules say). */
+export { ACTION_ITEM_NOTICE_DAYS, EXCHANGE_NOTICE_DAYS };
 
 /**
  * The scan reads the other modules as the system (the whole country) and hands each finding to the
@@ -34,7 +34,7 @@ export async function scanForNotifications(db: Db, now: Date): Promise<Record<st
   const today = shanghaiDate(now);
   const found: NotifyInput[] = [];
 
-  for (const s of await repo.pendingSignatures(db))
+  for (const s of await pendingSignatures(db))
     found.push({
       userId: s.user_id,
       kind: 'minutes_signature',
@@ -46,7 +46,7 @@ export async function scanForNotifications(db: Db, now: Date): Promise<Record<st
       link: `/meetings/${s.meeting_id}`,
     });
 
-  for (const i of await repo.actionItemsDue(db, today, addDays(today, ACTION_ITEM_NOTICE_DAYS)))
+  for (const i of await actionItemsDue(db, today, addDays(today, ACTION_ITEM_NOTICE_DAYS)))
     found.push(
       i.overdue
         ? {
@@ -117,7 +117,7 @@ export async function scanForNotifications(db: Db, now: Date): Promise<Record<st
       });
     }
 
-  for (const a of await repo.exchangesEnding(db, today, addDays(today, EXCHANGE_NOTICE_DAYS)))
+  for (const a of await exchangesEnding(db, today, addDays(today, EXCHANGE_NOTICE_DAYS)))
     found.push({
       userId: a.user_id,
       kind: 'exchange_ending',

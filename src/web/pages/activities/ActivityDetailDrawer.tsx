@@ -223,7 +223,7 @@ function Evidence({ activity }: { activity: ActivityDetail }) {
     try {
       await uploadEvidence(activity.id, file, { correctsId });
       await qc.invalidateQueries({ queryKey: activityKeys.all });
-      void message.success(t('common:saved'));
+      void message.success(t('common:done.uploadEvidence'));
     } catch (e) {
       void message.error(errorText(e));
     }

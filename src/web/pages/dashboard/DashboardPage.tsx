@@ -10,6 +10,7 @@ import { AlertsCard } from './AlertsCard';
 import { FilterControls, useDashboardFilters } from './filters';
 import { MapCard } from './MapCard';
 import { PanelCard } from './PanelCard';
+import { TodoCard } from './TodoCard';
 
 /** 驾驶舱: the region, community or school dashboard, depending on who signs in (and the URL). */
 export default function DashboardPage() {
@@ -59,6 +60,9 @@ export default function DashboardPage() {
           </Space>
         }
       />
+      <div style={{ marginBottom: 16 }}>
+        <TodoCard />
+      </div>
       <div style={{ marginBottom: 16 }}>
         <FilterControls filters={filters} set={set} />
       </div>

@@ -3,7 +3,7 @@ import { EditOutlined, FilePdfOutlined } from '@ant-design/icons';
 import { Button, Descriptions, Result, Skeleton, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { MEETING_KIND_LABELS, MINUTES_STATUS_LABELS } from '../../../shared/meetings.schemas';
 import { errorText } from '../../api/client';
 import { meetingPdfUrl, useMeeting } from '../../api/meetings';
@@ -17,13 +17,20 @@ import { MINUTES_COLOR } from './labels';
 import { MeetingFormDrawer } from './MeetingFormDrawer';
 import { MinutesTab } from './MinutesTab';
 
+const TABS = ['agenda', 'attendees', 'minutes', 'items', 'files'];
+
 export default function MeetingDetailPage() {
   const { t } = useTranslation('meetings');
   const { label } = useLabels();
   const id = Number(useParams().id);
   const { data: m, isLoading, error } = useMeeting(Number.isFinite(id) ? id : undefined);
   const [editing, setEditing] = useState(false);
-  const [tab, setTab] = useState('agenda');
+  // ?tab=minutes (a 待办 link to the minutes to sign) opens that tab
+  const [params] = useSearchParams();
+  const [tab, setTab] = useState(() => {
+    const asked = params.get('tab');
+    return asked && TABS.includes(asked) ? asked : 'agenda';
+  });
 
   if (isLoading) return <Skeleton active />;
   if (error || !m) return <Result status="warning" title={error ? errorText(error) : t('common:notFound')} />;
