@@ -195,4 +195,71 @@ describe('assessment in the browser', () => {
     const cell = table.locator('td', { hasText: '实验小学教共体' }).first();
     expect((await cell.boundingBox())!.width).toBeGreaterThan(150);
   });
+
+  it('explains a year-on-year change of more than 20 points: the previous year used another scheme version', async () => {
+    const { page } = e;
+    const db = e.ctx.db;
+    const now = await db
+      .selectFrom('assessment_results as r')
+      .innerJoin('assessment_evaluations as ev', 'ev.id', 'r.evaluation_id')
+      .innerJoin('assessment_schemes as s', 's.id', 'ev.scheme_id')
+      .selectAll('r')
+      .select(['s.region_code', 's.year'])
+      .where('ev.community_id', '=', communityId)
+      .orderBy('r.id', 'desc')
+      .executeTakeFirstOrThrow();
+    const previousTotal = now.total >= 30 ? now.total - 30 : now.total + 30;
+    const scheme = await db
+      .insertInto('assessment_schemes')
+      .values({
+        region_code: now.region_code,
+        year: now.year - 1,
+        name: '上一学年考核方案（旧版）',
+        description: null,
+        version: now.scheme_version + 2,
+        definition: JSON.stringify(now.scheme_snapshot),
+        created_by: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const ev = await db
+      .insertInto('assessment_evaluations')
+      .values({
+        scheme_id: scheme.id,
+        community_id: communityId,
+        status: 'published',
+        revision: 1,
+        total: previousTotal,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('assessment_results')
+      .values({
+        evaluation_id: ev.id,
+        revision: 1,
+        scheme_version: now.scheme_version + 2,
+        scheme_snapshot: JSON.stringify(now.scheme_snapshot),
+        total: previousTotal,
+        // the previous year scored only the first dimension
+        dimensions: JSON.stringify(now.dimensions.slice(0, 1)),
+        schools: JSON.stringify(now.schools),
+        explanation: JSON.stringify(now.explanation),
+        series_values: JSON.stringify(now.series_values),
+        published_by: null,
+      })
+      .execute();
+
+    await page.goto('/assessment/results');
+    const table = page.getByTestId('results-table');
+    await expect.poll(() => table.textContent(), { timeout: 90_000 }).toContain(String(previousTotal));
+    const hint = table.getByTestId(`yoy-hint-${now.evaluation_id}`);
+    await hint.hover();
+    const tip = page.locator('.ant-tooltip:not(.ant-tooltip-hidden)').first();
+    await expect.poll(() => tip.textContent()).toContain('方案版本不同');
+    const text = (await tip.textContent()) ?? '';
+    expect(text).toContain(`第 ${now.scheme_version + 2} 版`);
+    expect(text).toContain('上一学年考核方案（旧版）');
+    expect(text).toContain(now.dimensions[1]!.name);
+  });
 });

@@ -23,7 +23,7 @@ describe('planner', () => {
     await page.getByTestId('plan-create-submit').click();
 
     await page.waitForURL(/\/planner\/\d+$/);
-    await page.getByTestId('plan-map').locator('canvas').first().waitFor();
+    await page.getByTestId('plan-map').locator('svg').first().waitFor();
     const rows = page.getByTestId('proposal-table').locator('tbody tr.ant-table-row');
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThan(10);
@@ -44,5 +44,106 @@ describe('planner', () => {
           .textContent(),
       )
       .toContain('已锁定');
+  });
+
+  it('accepts an exchange plan with a kind chosen in the dialog, and the exchange register shows it', async () => {
+    const page = e.page;
+    page.setDefaultTimeout(45_000);
+    try {
+      await page.goto('/planner');
+      await page.getByTestId('plan-create').click();
+      await page.locator('.ant-modal').getByText('教师交流').click();
+      await page.getByTestId('plan-name').fill('海宁 送教方案');
+      const region = page.locator('.ant-modal .ant-select').first();
+      await region.click();
+      await page.keyboard.type('海宁');
+      await page.locator('.ant-select-item-option', { hasText: '海宁市（330481）' }).click();
+      await page.getByTestId('plan-create-submit').click();
+      await page.waitForURL(/\/planner\/\d+$/);
+      const rows = page.getByTestId('exchange-table').locator('tbody tr.ant-table-row');
+      await rows.first().waitFor({ timeout: 60_000 });
+
+      await page.getByTestId('plan-accept').click();
+      const dialog = page.getByTestId('accept-exchange-form');
+      await dialog.waitFor({ timeout: 30_000 });
+      // the term is picked from a list, not typed; every row defaults to the plan's kind (走教/支教)
+      expect(await page.getByTestId('accept-term').textContent()).toMatch(/学年第[一二]学期/);
+      const firstRowKind = page.getByTestId('accept-row-kind-0');
+      expect(await firstRowKind.textContent()).toMatch(/走教|支教/);
+      await page.getByTestId('accept-kind-all').click();
+      await page.keyboard.type('送教');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => firstRowKind.textContent(), { timeout: 30_000 }).toBe('送教');
+      const teacher = (await page
+        .getByTestId('accept-rows')
+        .locator('tbody tr.ant-table-row td')
+        .first()
+        .locator('div')
+        .first()
+        .textContent())!;
+      await page.getByTestId('plan-accept-submit').click();
+      // accepted (the accept button goes) or refused (the dialog lists each row's reason): say which
+      const refused = page.getByTestId('accept-errors');
+      await Promise.race([
+        page.getByTestId('plan-accept').waitFor({ state: 'detached', timeout: 60_000 }),
+        refused.waitFor({ timeout: 60_000 }),
+      ]);
+      expect(await refused.count(), (await refused.count()) ? ((await refused.textContent()) ?? '') : '').toBe(0);
+
+      // the exchange register lists the teacher's new 送教 assignment
+      await page.goto('/exchange');
+      await page.getByPlaceholder('按教师姓名搜索').fill(teacher);
+      await page.keyboard.press('Enter');
+      const posted = page.getByTestId('assignment-table').locator('tbody tr.ant-table-row', { hasText: teacher });
+      await expect.poll(() => posted.first().textContent(), { timeout: 60_000 }).toContain('送教');
+      await e.screenshot('planner-exchange-accepted');
+    } catch (err) {
+      await e.screenshot('planner-exchange-accept-failed');
+      throw err;
+    }
+  });
+
+  it('draws the map offline with labels that do not overlap, a legend that matches, and no solver jargon', async () => {
+    const page = e.page;
+    await page.goto('/planner');
+    await page.getByTestId('plan-table').getByText('海宁 2027 结对方案').click();
+    await page.waitForURL(/\/planner\/\d+$/);
+    const map = page.getByTestId('plan-map');
+    // an offline base layer: the schools' area outlined on a neutral background, no tile service
+    await map.locator('svg').first().waitFor();
+    expect(await map.getAttribute('data-base-layer')).toBe('outline');
+    expect(await map.locator('svg path[fill="#eef3f8"]').count()).toBeGreaterThan(0);
+    // school names are drawn, and none overlaps another (hideOverlap drops the ones that would)
+    const boxes = await map.locator('svg text').evaluateAll((els) =>
+      els
+        .filter((el) => (el.textContent ?? '').trim() !== '' && el.getBoundingClientRect().width > 0)
+        .map((el) => {
+          const r = el.getBoundingClientRect();
+          return { text: el.textContent ?? '', x: r.x, y: r.y, w: r.width, h: r.height };
+        }),
+    );
+    const names = boxes.filter((b) => /学|校/.test(b.text));
+    expect(names.length).toBeGreaterThan(3);
+    for (let i = 0; i < names.length; i++)
+      for (let j = i + 1; j < names.length; j++) {
+        const [a, b] = [names[i]!, names[j]!];
+        // the browser's text box is a little taller than the glyphs: count an overlap of a fifth of the smaller name
+        const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+        const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+        const shared = w > 0 && h > 0 ? w * h : 0;
+        expect(shared / Math.min(a.w * a.h, b.w * b.h), `${a.text} overlaps ${b.text}`).toBeLessThan(0.2);
+      }
+    // the legend names the shapes in neutral grey and says what the colours mean
+    const legend = page.getByTestId('plan-map-legend');
+    expect(await legend.textContent()).toContain('核心校');
+    expect(await legend.textContent()).toContain('同一颜色为同一教共体');
+    // no solver jargon: the method is said in Chinese, and the settings explain themselves
+    const status = (await page.getByTestId('plan-status').textContent()) ?? '';
+    expect(status).not.toMatch(/SSP|MIP/);
+    expect(status).toMatch(/精确最优（最小费用流）|整数规划/);
+    await page.getByRole('tab', { name: '规划参数' }).click();
+    expect(await page.locator('.ant-form-item-tooltip').count()).toBeGreaterThan(5);
+    await page.locator('.ant-form-item-tooltip').first().hover();
+    await expect.poll(() => page.locator('.ant-tooltip').first().textContent()).toMatch(/[\u4e00-\u9fa5]{6,}/);
   });
 });

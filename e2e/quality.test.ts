@@ -141,4 +141,47 @@ describe('quality in the browser', () => {
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     await e.screenshot('quality-student-report');
   });
+
+  it('headlines the latest exam with both rural and urban schools, keeps to one grade, and reads the DiD plainly', async () => {
+    const { page } = e;
+    const db = e.ctx.db;
+    const region = await db
+      .selectFrom('quality_exams')
+      .select('region_code')
+      .where('id', '=', examId)
+      .executeTakeFirstOrThrow();
+    const urban = await db.selectFrom('schools').select('id').where('code', '=', 'E2EURB').executeTakeFirstOrThrow();
+    // a later grade-6 exam only the urban school sat, and an older grade-5 exam
+    for (const x of [
+      { name: '2025学年第二学期六年级期中检测', exam_date: '2026-04-20', grade: 6, term: 2 },
+      { name: '2024学年第二学期五年级期末检测', exam_date: '2025-06-20', grade: 5, term: 2 },
+    ]) {
+      const exam = await db
+        .insertInto('quality_exams')
+        .values({ ...x, school_year: 2025, region_code: region.region_code, owner_school_id: null, created_by: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('quality_exam_subjects')
+        .values({ exam_id: exam.id, subject: 'math', full_mark: 100, pass_line: 60, excellent_line: 85, low_line: 55 })
+        .execute();
+      await db.insertInto('quality_exam_schools').values({ exam_id: exam.id, school_id: urban.id }).execute();
+    }
+    await e.context.clearCookies();
+    await e.login('bureau_e2e', USER_PASSWORD);
+    await page.goto('/quality/gaps');
+    const headline = page.getByTestId('gaps-headline');
+    await expect.poll(() => headline.textContent(), { timeout: 90_000 }).toContain('没有农村学校参加');
+    const said = (await headline.textContent()) ?? '';
+    expect(said).toContain('25.00');
+    expect(said).toContain('2025学年第一学期六年级期末质量检测');
+    expect(await page.locator('body').textContent()).not.toContain('— 分');
+    // one grade by default: the grade-5 exam is not mixed in
+    expect(await page.getByTestId('gaps-grade').textContent()).toContain('六年级');
+    expect(await page.getByTestId('gaps-exams').textContent()).not.toContain('五年级期末检测');
+    // the DiD card says what it compares and which way is good
+    const explain = page.getByTestId('did-explain');
+    await expect.poll(() => explain.textContent()).toContain('负数表示差距缩小');
+    expect(await explain.textContent()).toContain('身份未变');
+  });
 });

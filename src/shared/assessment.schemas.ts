@@ -402,6 +402,14 @@ export const rankedResultSchema = z.object({
   change: z.number().nullable(),
   dimensions: z.array(z.object({ key: z.string(), name: z.string(), points: z.number(), weight: z.number() })),
   schemeVersion: z.number().int(),
+  schemeName: z.string(),
+  /**
+   * What the previous year's result was computed with, to explain a large year-on-year change:
+   * another scheme, another version, or dimensions it had no points for.
+   */
+  previousScheme: z
+    .object({ name: z.string(), version: z.number().int(), missingDimensions: z.array(z.string()) })
+    .nullable(),
   publishedAt: z.string().nullable(),
 });
 export type RankedResult = z.infer<typeof rankedResultSchema>;

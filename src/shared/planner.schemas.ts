@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SCHOOL_LEVELS, SUBJECTS } from './enums.js';
 import { EXCHANGE_KINDS, WORKLOADS } from './exchange.enums.js';
+import { isSemesterKey } from './activities.semester.js';
 import { bi, isoDate, pageQuery } from './validation.js';
 
 /**
@@ -398,13 +399,37 @@ export const planPatch = z.object({
   settings: z.record(z.string(), z.unknown()).optional(),
 });
 export type PlanPatch = z.infer<typeof planPatch>;
-/** How an accepted exchange plan is posted to the exchange register; absent fields default from the plan. */
-export const exchangeAcceptOptions = z.object({
+/** What may be chosen for a posted row; an absent field defaults from the plan (or the whole accept's choice). */
+const exchangeRowChoice = z.strictObject({
   kind: z.enum(EXCHANGE_KINDS).optional(),
   workload: z.enum(WORKLOADS).optional(),
+  /** share of a school week for part-time postings; default: the plan's weekly days / 5 */
+  partTimeFraction: z
+    .number()
+    .gt(0, { message: bi('兼职比例应在 0–1 之间', 'Part-time share must be within 0–1') })
+    .max(1, { message: bi('兼职比例应在 0–1 之间', 'Part-time share must be within 0–1') })
+    .optional(),
   endDate: isoDate.optional(),
+  /** 挂职 needs the post held (e.g. 副校长) */
+  postHeld: z.string().trim().min(1).max(50).optional(),
+});
+/**
+ * How an accepted exchange plan is posted to the exchange register: choices for every row, a
+ * term (学期, which bounds the dates: the end date defaults to the term's last day), and per-row
+ * overrides by the row's index in the plan. Absent fields default from the plan.
+ */
+export const exchangeAcceptOptions = exchangeRowChoice.extend({
+  term: z
+    .string()
+    .refine(isSemesterKey, { message: bi('学期格式应为 2025-2026-1', 'Term looks like 2025-2026-1') })
+    .optional(),
+  rows: z
+    .array(exchangeRowChoice.extend({ index: z.number().int().min(0) }))
+    .max(5000)
+    .optional(),
 });
 export type ExchangeAcceptOptions = z.infer<typeof exchangeAcceptOptions>;
+export type ExchangeRowChoice = z.infer<typeof exchangeRowChoice>;
 export const planAccept = z.object({ effectiveDate: isoDate, exchange: exchangeAcceptOptions.optional() });
 
 const planBase = z.object({
@@ -456,7 +481,8 @@ export const plannedExchangeSchema = z.object({
   toSchoolId: z.number().int(),
   toSchoolName: z.string(),
   subject: z.enum(SUBJECTS),
-  kind: z.enum(['itinerant', 'support_teaching']),
+  /** the kind it was posted as (chosen when accepting; the plan suggests itinerant or support teaching) */
+  kind: z.enum(EXCHANGE_KINDS),
   weeklySlots: z.number().int(),
   teacherId: z.number().int().nullable(),
   teacherName: z.string().nullable(),

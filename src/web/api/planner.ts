@@ -1,7 +1,14 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { PlanCreate, PlanDetail, PlannedExchange, PlanSummary } from '../../shared/planner.schemas';
+import type {
+  ExchangeAcceptOptions,
+  PlanCreate,
+  PlanDetail,
+  PlannedExchange,
+  PlanSummary,
+} from '../../shared/planner.schemas';
 import { http, type Page, type QueryParams } from './client';
 import { useApiMutation } from './mutation';
+import { exchangeKeys } from './exchange';
 import { communityKeys, schoolKeys } from './registry';
 
 /** Query keys: invalidating `all` refreshes the plan list and every plan. */
@@ -56,10 +63,14 @@ export const useReplan = (id: number) =>
     invalidate: [planKeys.all],
     success: 'planner:replanned',
   });
+/** The accept body: the effective date, and for an exchange plan the term and each row's kind and workload. */
+export type AcceptPlanBody = { effectiveDate: string; exchange?: ExchangeAcceptOptions };
 export const useAcceptPlan = (id: number) =>
-  useApiMutation<string, PlanDetail>({
-    mutationFn: (effectiveDate) => http.post<PlanDetail>(`/planner/plans/${id}/accept`, { effectiveDate }),
-    invalidate: [planKeys.all, communityKeys.all, schoolKeys.all],
+  useApiMutation<AcceptPlanBody, PlanDetail>({
+    mutationFn: (body) => http.post<PlanDetail>(`/planner/plans/${id}/accept`, body),
+    invalidate: [planKeys.all, communityKeys.all, schoolKeys.all, exchangeKeys.all],
+    // the dialog lists each refused row itself
+    toastError: false,
     success: 'planner:accepted',
   });
 export const useDeletePlan = () =>

@@ -23,6 +23,7 @@ async function latestPublished(db: Db, regionCode: string, year: number) {
       'r.total',
       'r.dimensions',
       'r.scheme_version',
+      's.name as scheme_name',
       'r.published_at',
     ])
     .where('s.region_code', 'like', `${regionPrefix(regionCode)}%`)
@@ -63,7 +64,7 @@ export async function publishedResults(db: Db, regionCode: string, askedYear?: n
     latestPublished(db, regionCode, year),
     latestPublished(db, regionCode, year - 1),
   ]);
-  const previous = new Map(before.map((r) => [r.community_id, r.total]));
+  const previous = new Map(before.map((r) => [r.community_id, r]));
   const ranked = rankWithTies(now, (r) => r.total);
   return {
     regionCode,
@@ -72,7 +73,8 @@ export async function publishedResults(db: Db, regionCode: string, askedYear?: n
     regionIndex: regionIndex(now.map((r) => r.total)),
     previousRegionIndex: regionIndex(before.map((r) => r.total)),
     communities: ranked.map(({ item: r, rank }) => {
-      const prev = previous.get(r.community_id) ?? null;
+      const last = previous.get(r.community_id);
+      const prev = last?.total ?? null;
       return {
         evaluationId: r.evaluation_id,
         communityId: r.community_id,
@@ -83,6 +85,17 @@ export async function publishedResults(db: Db, regionCode: string, askedYear?: n
         change: prev === null ? null : round2(r.total - prev),
         dimensions: r.dimensions,
         schemeVersion: r.scheme_version,
+        schemeName: r.scheme_name,
+        previousScheme: last
+          ? {
+              name: last.scheme_name,
+              version: last.scheme_version,
+              // this year's dimensions the previous year's result has no points for
+              missingDimensions: r.dimensions
+                .filter((d) => !last.dimensions.some((x) => x.key === d.key))
+                .map((d) => d.name),
+            }
+          : null,
         publishedAt: r.published_at,
       };
     }),

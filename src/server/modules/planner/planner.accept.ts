@@ -1,10 +1,12 @@
 import type { Db } from '../../db/connection.js';
 import type { Caller } from '../../http/actor.js';
 import { AppError, ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
-import { semesterOfDate, semesterRange } from '../../../shared/activities.semester.js';
+import { semesterLabel, semesterOfDate, semesterRange } from '../../../shared/activities.semester.js';
+import type { ExchangeKind } from '../../../shared/exchange.enums.js';
 import {
   type ExchangeAcceptOptions,
   type ExchangeAssignment,
+  type ExchangeRowChoice,
   type PairingMode,
   type PairingResult,
 } from '../../../shared/planner.schemas.js';
@@ -155,11 +157,58 @@ function termEnd(date: string): string {
   return semesterRange(term)!.end;
 }
 
+/** Kinds that are a few days a week by nature; the others default to a full-time posting. */
+const PART_TIME_KINDS: readonly ExchangeKind[] = ['itinerant', 'send_lesson'];
+
+/** What one row is posted as: the row's own choice over the accept's, over the plan's defaults. */
+export interface PostedRow {
+  id: number;
+  kind: ExchangeKind;
+}
+
+/**
+ * Checks the accept's choices against the plan before anything is posted: the term holds the
+ * start date, row overrides name existing rows once each.
+ */
+function choiceIssues(rows: readonly ExchangeAssignment[], startDate: string, options: ExchangeAcceptOptions) {
+  const issues: FieldIssue[] = [];
+  if (options.term) {
+    const term = semesterRange(options.term)!;
+    const label = semesterLabel(options.term);
+    if (startDate < term.start || startDate > term.end)
+      issues.push(
+        fieldIssue(
+          'body.effectiveDate',
+          'outside_term',
+          `开始日期 ${startDate} 不在所选学期（${label}，${term.start} 至 ${term.end}）内`,
+          `The start date ${startDate} is outside the chosen term (${semesterLabel(options.term, 'en')}, ${term.start} to ${term.end})`,
+        ),
+      );
+  }
+  const seen = new Set<number>();
+  for (const [j, r] of (options.rows ?? []).entries()) {
+    if (r.index >= rows.length || seen.has(r.index))
+      issues.push(
+        fieldIssue(
+          `body.exchange.rows.${j}.index`,
+          r.index >= rows.length ? 'unknown_row' : 'duplicate_row',
+          r.index >= rows.length ? `方案没有第 ${r.index + 1} 行` : `第 ${r.index + 1} 行重复设置`,
+          r.index >= rows.length ? `The plan has no row ${r.index + 1}` : `Row ${r.index + 1} is set twice`,
+        ),
+      );
+    seen.add(r.index);
+  }
+  return issues;
+}
+
 /**
  * Posts an accepted exchange plan's rows to the exchange register through the exchange module's own
- * create (its scope, field, timetable and overlap rules, and its audit). Every row is tried so that
- * all conflicts come back at once, each named by its row; the caller's transaction then rolls back,
- * so a plan is posted whole or not at all. Returns the new assignment ids in row order.
+ * create (its scope, field, timetable and overlap rules, and its audit) — the same checks as an
+ * assignment entered by hand. Each row is posted as the kind, workload and dates chosen for it (per
+ * row, else for the whole plan, else the plan's own: 支教 full-time, 走教 part-time on its weekly
+ * days, to the end of the term). Every row is tried so that all refusals come back at once, each
+ * naming its row and teacher; the caller's transaction then rolls back, so a plan is posted whole
+ * or not at all. Returns the new assignments in row order.
  */
 export async function postExchangePlan(
   tx: Db,
@@ -168,24 +217,28 @@ export async function postExchangePlan(
   rows: readonly ExchangeAssignment[],
   startDate: string,
   options: ExchangeAcceptOptions,
-): Promise<number[]> {
+): Promise<PostedRow[]> {
   const register = new AssignmentsService(tx);
-  const endDate = options.endDate ?? termEnd(startDate);
-  const ids: number[] = [];
-  const issues: FieldIssue[] = [];
+  const { rows: perRow, term, ...all } = options;
+  const defaultEnd = term ? semesterRange(term)!.end : termEnd(startDate);
+  const choiceOf = new Map((perRow ?? []).map(({ index, ...c }) => [index, c]));
+  const posted: PostedRow[] = [];
+  const issues: FieldIssue[] = choiceIssues(rows, startDate, options);
+  if (issues.length) throw new ValidationError(issues);
   let status: 409 | 422 = 422;
   for (const [i, a] of rows.entries()) {
-    const row = `第 ${i + 1} 行（${a.supplierName} → ${a.schoolName}）`;
-    const rowEn = `Row ${i + 1} (${a.supplierName} → ${a.schoolName})`;
+    const who = a.suggestedTeacherName ? `${a.suggestedTeacherName}，` : '';
+    const row = `第 ${i + 1} 行（${who}${a.supplierName} → ${a.schoolName}）`;
+    const rowEn = `Row ${i + 1} (${a.suggestedTeacherName ? `${a.suggestedTeacherName}, ` : ''}${a.supplierName} → ${a.schoolName})`;
     if (a.suggestedTeacherId == null) {
       issues.push(
         fieldIssue(`body.rows.${i}`, 'no_teacher', `${row}：派出学校没有可派教师`, `${rowEn}: no teacher to send`),
       );
       continue;
     }
-    const kind = options.kind ?? a.kind;
-    // the plan's default: 支教 full-time, 走教 part-time for its weekly days
-    const workload = options.workload ?? (a.kind === 'support_teaching' ? 'full_time' : 'part_time');
+    const choice: ExchangeRowChoice = { ...all, ...choiceOf.get(i) };
+    const kind = choice.kind ?? a.kind;
+    const workload = choice.workload ?? (PART_TIME_KINDS.includes(kind) ? 'part_time' : 'full_time');
     const days = Math.min(5, Math.max(1, a.slots));
     try {
       const created = await register.create(caller, {
@@ -193,11 +246,12 @@ export async function postExchangePlan(
         kind,
         toSchoolId: a.schoolId,
         startDate,
-        endDate,
+        endDate: choice.endDate ?? defaultEnd,
         workload,
-        partTimeFraction: workload === 'part_time' ? Math.round((days / 5) * 100) / 100 : null,
+        partTimeFraction:
+          workload === 'part_time' ? (choice.partTimeFraction ?? Math.round((days / 5) * 100) / 100) : null,
         status: 'planned',
-        postHeld: null,
+        postHeld: choice.postHeld ?? null,
         overrideReason: null,
         note: `由交流规划方案 #${planId} 生成 / from exchange plan #${planId}`,
         // 走教 needs a weekly timetable: the plan's days, Monday on, in the afternoon; editable in the register
@@ -212,7 +266,7 @@ export async function postExchangePlan(
               }))
             : [],
       });
-      ids.push(created.id);
+      posted.push({ id: created.id, kind });
     } catch (e) {
       // a rule refusal is the row's conflict; anything else (a database failure) aborts at once
       if (!(e instanceof AppError) || e.status >= 500) throw e;
@@ -236,5 +290,5 @@ export async function postExchangePlan(
       `${issues.length} row(s) cannot be entered in the exchange register; the plan was not accepted`,
       issues,
     );
-  return ids;
+  return posted;
 }

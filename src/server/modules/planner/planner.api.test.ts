@@ -365,6 +365,87 @@ describe('accepting an exchange plan fills the exchange register', () => {
     expect((await clients.haining!.get(`/api/v1/planner/plans/${plan.id}`)).json().status).toBe('draft');
   });
 
+  it('posts each row as the kind, term and workload chosen in the accept dialog (per plan and per row)', async () => {
+    const plan = await newPlan('2028 秋季送教与跟岗');
+    const rows = plan.result.assignments;
+    expect(rows.length).toBe(2);
+    const res = await clients.haining!.post(`/api/v1/planner/plans/${plan.id}/accept`, {
+      effectiveDate: '2028-09-04',
+      exchange: {
+        term: '2028-2029-1',
+        kind: 'send_lesson',
+        rows: [{ index: 1, kind: 'shadowing', workload: 'full_time' }],
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const planned = (await clients.viewer!.get(`/api/v1/planner/plans/${plan.id}/exchanges`)).json() as {
+      teacherId: number;
+      kind: string;
+      exchangeAssignmentId: number;
+    }[];
+    expect(planned.map((p) => p.kind).sort()).toEqual(['send_lesson', 'shadowing']);
+    const byRow = rows.map((r) => planned.find((p) => p.teacherId === r.suggestedTeacherId)!);
+    const first = (await registerOf(rows[0]!.suggestedTeacherId)).find((a) => a.id === byRow[0]!.exchangeAssignmentId);
+    const second = (await registerOf(rows[1]!.suggestedTeacherId)).find((a) => a.id === byRow[1]!.exchangeAssignmentId);
+    // the term's last day is the end date; 送教 is part-time by default, the row's override wins
+    expect(first).toMatchObject({
+      kind: 'send_lesson',
+      workload: 'part_time',
+      startDate: '2028-09-04',
+      endDate: '2029-01-31',
+    });
+    expect(second).toMatchObject({ kind: 'shadowing', workload: 'full_time', endDate: '2029-01-31' });
+  });
+
+  it('refuses a conflicting row with the teacher named and the reason, in Chinese and English', async () => {
+    const plan = await newPlan('2029 春季轮岗（冲突）');
+    const rows = plan.result.assignments;
+    const busy = rows[0]!;
+    const posted = await clients.haining!.post('/api/v1/exchange/assignments', {
+      teacherId: busy.suggestedTeacherId,
+      kind: 'support_teaching',
+      toSchoolId: ids.coreB,
+      startDate: '2029-02-01',
+      endDate: '2029-07-31',
+      workload: 'full_time',
+    });
+    expect(posted.statusCode).toBe(201);
+    const res = await clients.haining!.post(`/api/v1/planner/plans/${plan.id}/accept`, {
+      effectiveDate: '2029-02-01',
+      exchange: { term: '2028-2029-2', kind: 'rotation', workload: 'full_time' },
+    });
+    expect(res.statusCode).toBe(409);
+    const details = res.json().details as { field: string; code: string; message: string; messageEn: string }[];
+    expect(details.map((d) => [d.field, d.code])).toEqual([['body.rows.0', 'overlap']]);
+    const name = (plan.result.assignments[0] as { suggestedTeacherName?: string }).suggestedTeacherName!;
+    expect(details[0]!.message).toContain(name);
+    expect(details[0]!.message).toContain('已有全职支教');
+    expect(details[0]!.messageEn).toContain('already has a full-time');
+    expect((await clients.haining!.get(`/api/v1/planner/plans/${plan.id}`)).json().status).toBe('draft');
+  });
+
+  it('refuses a start date outside the chosen term, an unknown term and a row the plan does not have', async () => {
+    const plan = await newPlan('2029 秋季（日期不在学期内）');
+    const outside = await clients.haining!.post(`/api/v1/planner/plans/${plan.id}/accept`, {
+      effectiveDate: '2029-08-20',
+      exchange: { term: '2029-2030-1' },
+    });
+    expect(outside.statusCode).toBe(422);
+    expect(outside.json().details[0]).toMatchObject({ field: 'body.effectiveDate', code: 'outside_term' });
+    expect(outside.json().details[0].message).toContain('2029–2030 学年第一学期');
+    const badTerm = await clients.haining!.post(`/api/v1/planner/plans/${plan.id}/accept`, {
+      effectiveDate: '2029-09-01',
+      exchange: { term: '2029-秋' },
+    });
+    expect(badTerm.statusCode).toBe(400);
+    const badRow = await clients.haining!.post(`/api/v1/planner/plans/${plan.id}/accept`, {
+      effectiveDate: '2029-09-01',
+      exchange: { rows: [{ index: 9, kind: 'rotation' }] },
+    });
+    expect(badRow.statusCode).toBe(422);
+    expect(badRow.json().details[0]).toMatchObject({ code: 'unknown_row' });
+  });
+
   it('posts one assignment per row with the kind, term and workload chosen, linked to the plan', async () => {
     const plan = await newPlan('2028 春季走教');
     const rows = plan.result.assignments;

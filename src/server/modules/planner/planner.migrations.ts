@@ -75,4 +75,14 @@ export const plannerMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '20261205_2300_planner_exchange_posted_kind': {
+    async up(db: Kysely<unknown>) {
+      // a planned row keeps the kind it was posted as, which the accept dialog may change (挂职, 跟岗 …)
+      await sql`
+        alter table planner_exchange_assignments drop constraint planner_exchange_assignments_kind_check;
+        alter table planner_exchange_assignments add constraint planner_exchange_assignments_kind_check
+          check (kind in ('support_teaching', 'rotation', 'secondment', 'shadowing', 'itinerant', 'send_lesson'));
+      `.execute(db);
+    },
+  },
 };

@@ -361,18 +361,19 @@ export class PlannerService {
                 from_school_id: a.supplierSchoolId,
                 to_school_id: a.schoolId,
                 subject: a.subject,
-                kind: a.kind,
+                kind: posted[i]!.kind,
                 weekly_slots: a.slots,
                 teacher_id: a.suggestedTeacherId,
                 start_date: effectiveDate,
-                exchange_assignment_id: posted[i]!,
+                exchange_assignment_id: posted[i]!.id,
               })),
             )
             .execute();
         }
         await markAcceptedIn(tx, caller, id, effectiveDate, [], {
           plannedExchanges: assignments.length,
-          exchangeAssignmentIds: posted,
+          exchangeAssignmentIds: posted.map((p) => p.id),
+          ...(options ? { choices: options } : {}),
         });
       });
     }

@@ -1,5 +1,5 @@
-import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Row, Select, Space, Statistic, Table, Typography } from 'antd';
+import { DownloadOutlined, InfoCircleOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Row, Select, Space, Statistic, Table, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -10,12 +10,54 @@ import { useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RemoteSelect';
 
-const change = (v: number | null) =>
-  v === null ? (
-    '—'
-  ) : (
+/** A year-on-year change this large (points of 100) is more likely a change of yardstick than of work. */
+export const LARGE_CHANGE = 20;
+
+/** Why the previous year's total may not compare: another scheme, another version, dimensions it lacked. */
+export function changeReasons(
+  r: Pick<RankedResult, 'schemeName' | 'schemeVersion' | 'previousScheme'>,
+  t: (key: string, o?: Record<string, unknown>) => string,
+): string[] {
+  const p = r.previousScheme;
+  if (!p) return [];
+  const out: string[] = [];
+  if (p.name !== r.schemeName || p.version !== r.schemeVersion)
+    out.push(
+      t('yoy.otherVersion', { prevName: p.name, prevVersion: p.version, name: r.schemeName, version: r.schemeVersion }),
+    );
+  if (p.missingDimensions.length) out.push(t('yoy.missing', { names: p.missingDimensions.join('、') }));
+  if (!out.length) out.push(t('yoy.sameScheme'));
+  return out;
+}
+
+function Change({ r }: { r: RankedResult }) {
+  const { t } = useTranslation('assessment');
+  const v = r.change;
+  if (v === null) return <>—</>;
+  const text = (
     <Typography.Text type={v > 0 ? 'success' : v < 0 ? 'danger' : undefined}>{v > 0 ? `+${v}` : v}</Typography.Text>
   );
+  if (Math.abs(v) <= LARGE_CHANGE) return text;
+  return (
+    <Tooltip
+      title={
+        <>
+          <div>{t('yoy.large', { limit: LARGE_CHANGE })}</div>
+          <ul style={{ margin: 0, paddingLeft: 16 }}>
+            {changeReasons(r, t).map((x) => (
+              <li key={x}>{x}</li>
+            ))}
+          </ul>
+        </>
+      }
+    >
+      <Space size={4} data-testid={`yoy-hint-${r.evaluationId}`}>
+        {text}
+        <InfoCircleOutlined style={{ color: '#faad14' }} />
+      </Space>
+    </Tooltip>
+  );
+}
 
 /** Published results: the region's development index, the ranking with ties, year-on-year change. */
 export default function ResultsPage() {
@@ -94,7 +136,7 @@ export default function ResultsPage() {
           },
           { title: t('total'), dataIndex: 'total', width: 90 },
           { title: t('previousTotal'), dataIndex: 'previousTotal', width: 100, render: (v: number | null) => v ?? '—' },
-          { title: t('change'), dataIndex: 'change', width: 90, render: change },
+          { title: t('change'), dataIndex: 'change', width: 110, render: (_: unknown, r) => <Change r={r} /> },
           ...(data?.communities[0]?.dimensions ?? []).map((d) => ({
             title: d.name,
             key: d.key,

@@ -2,6 +2,7 @@ import { Button, Card, Space, Table, Tabs, Tag } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SUBJECT_LABELS, type Subject } from '../../../shared/enums';
+import { EXCHANGE_KIND_LABELS, type ExchangeKind } from '../../../shared/exchange.enums';
 import type {
   ExchangeAssignment,
   ExchangeShortage,
@@ -197,7 +198,11 @@ export function ExchangePlanView({ plan, editable }: { plan: ExchangePlan; edita
                         { title: t('subject'), dataIndex: 'subject', render: subject },
                         { title: t('supplier'), dataIndex: 'fromSchoolName' },
                         { title: t('teacher'), dataIndex: 'teacherName', render: (v: string | null) => v ?? '—' },
-                        { title: t('exchangeKind'), dataIndex: 'kind', render: (v: string) => t(`exchangeKinds.${v}`) },
+                        {
+                          title: t('exchangeKind'),
+                          dataIndex: 'kind',
+                          render: (v: ExchangeKind) => label(EXCHANGE_KIND_LABELS, v),
+                        },
                         { title: t('slots'), dataIndex: 'weeklySlots' },
                         { title: t('startDate'), dataIndex: 'startDate' },
                       ]}

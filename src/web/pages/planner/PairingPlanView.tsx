@@ -312,40 +312,50 @@ function SettingsForm({
       style={{ maxWidth: 640 }}
     >
       <Space wrap size={16} align="start">
-        <Form.Item name="mode" label={t('mode')}>
+        <Form.Item name="mode" label={t('mode')} tooltip={t('help.mode')}>
           <Select
             style={{ width: 280 }}
             options={(['flat', 'tree'] as const).map((v) => ({ value: v, label: t(`modes.${v}`) }))}
           />
         </Form.Item>
-        <Form.Item name="model" label={t('model')}>
+        <Form.Item name="model" label={t('model')} tooltip={t('help.model')}>
           <Select
             style={{ width: 280 }}
             options={(['basic', 'gap'] as const).map((v) => ({ value: v, label: t(`models.${v}`) }))}
           />
         </Form.Item>
-        <Form.Item name="defaultCapacity" label={t('defaultCapacity')}>
+        <Form.Item name="defaultCapacity" label={t('defaultCapacity')} tooltip={t('help.defaultCapacity')}>
           <InputNumber min={0} max={50} />
         </Form.Item>
-        <Form.Item name="villageCapacity" label={t('villageCapacity')}>
+        <Form.Item name="villageCapacity" label={t('villageCapacity')} tooltip={t('help.villageCapacity')}>
           <InputNumber min={0} max={50} />
         </Form.Item>
-        <Form.Item name="detourFactor" label={t('detourFactor')}>
+        <Form.Item name="detourFactor" label={t('detourFactor')} tooltip={t('help.detourFactor')}>
           <InputNumber min={1} max={3} step={0.1} />
         </Form.Item>
-        <Form.Item name="changePenalty" label={t('changePenalty')}>
+        <Form.Item name="changePenalty" label={t('changePenalty')} tooltip={t('help.changePenalty')}>
           <InputNumber min={0} max={1000} />
         </Form.Item>
-        <Form.Item name="maxDistanceKm" label={t('maxDistanceKm')}>
+        <Form.Item name="maxDistanceKm" label={t('maxDistanceKm')} tooltip={t('help.maxDistanceKm')}>
           <InputNumber min={1} max={5000} placeholder="—" />
         </Form.Item>
-        <Form.Item name="sameLevel" label={t('sameLevel')} valuePropName="checked">
+        <Form.Item name="sameLevel" label={t('sameLevel')} tooltip={t('help.sameLevel')} valuePropName="checked">
           <Switch />
         </Form.Item>
-        <Form.Item name="allowCrossRegion" label={t('allowCrossRegion')} valuePropName="checked">
+        <Form.Item
+          name="allowCrossRegion"
+          label={t('allowCrossRegion')}
+          tooltip={t('help.allowCrossRegion')}
+          valuePropName="checked"
+        >
           <Switch />
         </Form.Item>
-        <Form.Item name="includePotential" label={t('includePotential')} valuePropName="checked">
+        <Form.Item
+          name="includePotential"
+          label={t('includePotential')}
+          tooltip={t('help.includePotential')}
+          valuePropName="checked"
+        >
           <Switch />
         </Form.Item>
       </Space>

@@ -1,15 +1,29 @@
 import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, DatePicker, Modal, Result, Skeleton, Space, Tag, Typography, type ButtonProps } from 'antd';
+import {
+  Alert,
+  Button,
+  DatePicker,
+  Modal,
+  Result,
+  Skeleton,
+  Space,
+  Tag,
+  Tooltip,
+  Typography,
+  type ButtonProps,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import type { Infeasibility, PlanDetail } from '../../../shared/planner.schemas';
 import { useMe } from '../../api/auth';
-import { errorText } from '../../api/client';
+import { ApiError, apiLanguage, errorText } from '../../api/client';
 import { useAcceptPlan, usePlan, useReplan } from '../../api/planner';
 import { useLabels } from '../../components/labels';
+import { FormErrors } from '../../components/FormErrors';
 import { PageHeader } from '../../components/PageHeader';
+import { acceptOptions, ExchangeAcceptForm, initialAcceptState, upcomingSemesters } from './ExchangeAcceptForm';
 import { ExchangePlanView } from './ExchangePlanView';
 import { PairingPlanView } from './PairingPlanView';
 
@@ -84,9 +98,11 @@ function ResultBadges({ plan }: { plan: PlanDetail }) {
       {r.status !== 'infeasible' ? (
         <Tag color={r.provenOptimal ? 'green' : 'gold'}>{r.provenOptimal ? t('provenOptimal') : t('notProven')}</Tag>
       ) : null}
-      <Typography.Text type="secondary">
-        {r.solver === 'ssp' ? 'SSP' : 'HiGHS MIP'} · {t('totals.solve')} {t('ms', { value: r.timings.totalMs })}
-      </Typography.Text>
+      <Tooltip title={t(`solverHelp.${r.solver}`)}>
+        <Typography.Text type="secondary" data-testid="plan-solver">
+          {t(`solvers.${r.solver}`)} · {t('totals.solve')} {t('ms', { value: r.timings.totalMs })}
+        </Typography.Text>
+      </Tooltip>
     </Space>
   );
 }
@@ -119,26 +135,54 @@ function InfeasibleAlert({ infeasibility }: { infeasibility: Infeasibility }) {
 function AcceptModal({ plan, open, onClose }: { plan: PlanDetail; open: boolean; onClose: () => void }) {
   const { t } = useTranslation('planner');
   const accept = useAcceptPlan(plan.id);
+  const [errors, setErrors] = useState<string[]>([]);
   // the next term starts in February; a plan made in autumn takes effect then
   const [date, setDate] = useState<Dayjs | null>(
     dayjs().month() >= 8 ? dayjs().add(1, 'year').month(1).date(1) : dayjs().month(8).date(1),
   );
+  const rows = plan.kind === 'exchange' ? (plan.result?.assignments ?? []) : [];
+  const [exchange, setExchange] = useState(() => initialAcceptState(rows, upcomingSemesters()[1]!));
+  const submit = () => {
+    setErrors([]);
+    const body =
+      plan.kind === 'exchange'
+        ? { effectiveDate: exchange.start.format('YYYY-MM-DD'), exchange: acceptOptions(exchange) }
+        : date
+          ? { effectiveDate: date.format('YYYY-MM-DD') }
+          : null;
+    if (!body) return;
+    void accept.mutateAsync(body).then(onClose, (err: unknown) => setErrors(detailTexts(err)));
+  };
   return (
     <Modal
       open={open}
       title={t('acceptTitle')}
+      width={plan.kind === 'exchange' ? 760 : 520}
       onCancel={onClose}
       okButtonProps={{ disabled: !date, loading: accept.isPending, 'data-testid': 'plan-accept-submit' } as ButtonProps}
-      onOk={() => {
-        if (!date) return;
-        void accept.mutateAsync(date.format('YYYY-MM-DD')).then(onClose, () => undefined);
-      }}
+      onOk={submit}
     >
       <p>{plan.kind === 'pairing' ? t('acceptPairingHint') : t('acceptExchangeHint')}</p>
-      <Space>
-        {t('effectiveDate')}
-        <DatePicker value={date} onChange={setDate} allowClear={false} />
-      </Space>
+      {errors.length ? (
+        <div data-testid="accept-errors">
+          <FormErrors errors={errors} />
+        </div>
+      ) : null}
+      {plan.kind === 'exchange' ? (
+        <ExchangeAcceptForm rows={rows} value={exchange} onChange={setExchange} />
+      ) : (
+        <Space>
+          {t('effectiveDate')}
+          <DatePicker value={date} onChange={setDate} allowClear={false} />
+        </Space>
+      )}
     </Modal>
   );
+}
+
+/** The server's refusal, one line per refused row (each naming its teacher), after its summary. */
+function detailTexts(err: unknown): string[] {
+  if (!(err instanceof ApiError)) return [errorText(err)];
+  const en = apiLanguage() === 'en';
+  return [errorText(err), ...err.body.details.map((d) => (en ? d.messageEn || d.message : d.message))];
 }

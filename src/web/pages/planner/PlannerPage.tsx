@@ -189,7 +189,7 @@ function CreatePlanModal({
           <RegionSelect filters={{ level: 3 }} />
         </Form.Item>
         {kind === 'pairing' ? (
-          <Form.Item name="mode" label={t('mode')}>
+          <Form.Item name="mode" label={t('mode')} tooltip={t('help.mode')}>
             <Radio.Group
               options={[
                 { value: 'flat', label: t('modes.flat') },

@@ -32,6 +32,13 @@ export function DidCard({ exams, subject }: { exams: Exam[]; subject: string | u
           ]}
         />
       </Flex>
+      {sorted.length >= 2 ? (
+        <Typography.Paragraph type="secondary" data-testid="did-explain">
+          {t('did.explain', {
+            other: t(comparison === 'member_core' ? 'did.otherCore' : 'did.otherUrban'),
+          })}
+        </Typography.Paragraph>
+      ) : null}
       {sorted.length < 2 ? <Alert type="info" showIcon title={t('did.needTwo')} data-testid="did-need-two" /> : null}
       {error ? <Alert type="error" showIcon title={(error as Error).message} /> : null}
       {data && !data.ok ? (
@@ -51,6 +58,17 @@ export function DidCard({ exams, subject }: { exams: Exam[]; subject: string | u
             <Statistic title={t('did.se')} value={score(data.se, 3)} />
             <Statistic title="p" value={score(data.pValue, 3)} />
           </Flex>
+          {data.estimate !== null ? (
+            <Alert
+              style={{ marginTop: 12 }}
+              type={data.estimate < 0 ? 'success' : 'warning'}
+              showIcon
+              data-testid="did-verdict"
+              title={t(data.estimate < 0 ? 'did.verdictNarrowed' : 'did.verdictWidened', {
+                size: score(Math.abs(data.estimate)),
+              })}
+            />
+          ) : null}
           <Typography.Paragraph style={{ marginTop: 12 }} data-testid="did-reading">
             {en ? data.readingEn : data.reading}
           </Typography.Paragraph>

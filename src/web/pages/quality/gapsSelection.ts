@@ -41,6 +41,26 @@ export function examsFromUrl(v: string | null, available: readonly number[]): nu
   return ids.length ? ids.slice(0, MAX_EXAMS) : fallback;
 }
 
+/**
+ * The grade compared: the URL's `grade` when an exam has it; else the grade of the first exam the
+ * URL's `examIds` names; else the newest exam's (`exams` newest first). Exams of different grades
+ * never mix in the default selection.
+ */
+export function gradeFromUrl(
+  grade: string | null,
+  examIds: string | null,
+  exams: readonly { id: number; grade: number }[],
+): number | undefined {
+  const asked = grade !== null && /^\d{1,2}$/.test(grade) ? Number(grade) : undefined;
+  if (asked !== undefined && exams.some((e) => e.grade === asked)) return asked;
+  const named = (examIds ?? '')
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .map((id) => exams.find((e) => e.id === id))
+    .find((e) => e !== undefined);
+  return named?.grade ?? exams[0]?.grade;
+}
+
 /** The narrowing a dashboard link carries (its region or community and school levels), passed to the gaps API as is. */
 export const SCOPE_PARAMS = ['region', 'communityId', 'level'] as const;
 export type GapScope = Partial<Record<(typeof SCOPE_PARAMS)[number], string>>;
