@@ -53,7 +53,7 @@ export async function enqueue(
   userId: number,
   clientId: string,
   body: ActivityInput,
-  files: PreparedFile[],
+  files: (PreparedFile & { clientId?: string })[],
   activityId?: number,
 ): Promise<void> {
   await putRecord({
@@ -62,7 +62,13 @@ export async function enqueue(
     queuedAt: new Date().toISOString(),
     body,
     ...(activityId ? { activityId } : {}),
-    photos: files.map((f) => ({ clientId: newClientId(), name: f.name, type: f.type, blob: f.blob, done: false })),
+    photos: files.map((f) => ({
+      clientId: f.clientId ?? newClientId(),
+      name: f.name,
+      type: f.type,
+      blob: f.blob,
+      done: false,
+    })),
     state: 'pending',
   });
   await refresh(userId);

@@ -90,10 +90,11 @@ export function ActivityFormDrawer({
       }
       throw e;
     }
-    // one device id per record (and per photo, given when queued): a repeated send is answered with
-    // the first result, so a record is never created twice
+    // one device id per record and per photo: a repeated send is answered with the first result, so
+    // neither is ever stored twice (also when an answer was lost and the rest goes through the queue)
     const clientId = newClientId();
-    const keep = async (activityId?: number, rest: PreparedFile[] = prepared) => {
+    const withIds = prepared.map((f) => ({ ...f, clientId: newClientId() }));
+    const keep = async (activityId?: number, rest: (PreparedFile & { clientId: string })[] = withIds) => {
       try {
         await enqueue(me!.id, clientId, body, rest, activityId);
       } catch (e) {
@@ -114,12 +115,12 @@ export function ActivityFormDrawer({
       throw e;
     }
     // photos go once the record exists; a refused file is reported, the record stays
-    for (const [i, f] of prepared.entries()) {
+    for (const [i, f] of withIds.entries()) {
       try {
-        await uploadPrepared(saved.id, f, newClientId());
+        await uploadPrepared(saved.id, f, f.clientId);
       } catch (e) {
         if (isNetworkError(e) && me) {
-          await keep(saved.id, prepared.slice(i));
+          await keep(saved.id, withIds.slice(i));
           onSaved?.(saved.id);
           return;
         }
