@@ -1,10 +1,10 @@
 import { CloudUploadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Badge, Button, Drawer, Flex, Grid, List, Popconfirm, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router-dom';
+import { shanghaiDateTime } from '../../shared/activities.semester';
 import { activityKeys } from '../api/activities';
 import { apiLanguage } from '../api/client';
 import {
@@ -192,7 +192,7 @@ export function PendingSync({ userId }: { userId: number }) {
                   description={
                     <>
                       <div>
-                        {t('offline.queuedAt', { time: dayjs(r.queuedAt).format('MM-DD HH:mm') })}
+                        {t('offline.queuedAt', { time: shanghaiDateTime(r.queuedAt) })}
                         {r.photos.length ? ` · ${t('offline.photos', { done, total: r.photos.length })}` : null}
                       </div>
                       {r.reason ? (
