@@ -165,7 +165,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   for (const m of modules) await m.routes?.(app, moduleCtx);
 
   if (hasWeb) {
-    // hashed assets are cached for a year; index.html carries a fresh CSP nonce on every load
+    // index.html carries a fresh CSP nonce on every load; see staticCacheControl for the other files
     app.get('/', { config: { public: true }, schema: { hide: true } }, (req, reply) => shell!(req, reply));
     app.get('/index.html', { config: { public: true }, schema: { hide: true } }, (req, reply) => shell!(req, reply));
     await app.register(fastifyStatic, {
@@ -173,9 +173,21 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       prefix: '/',
       wildcard: true,
       index: false,
-      setHeaders: (reply, file) =>
-        void reply.header('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+      setHeaders: (reply, file) => void reply.header('cache-control', staticCacheControl(file)),
     });
   }
   return app;
+}
+
+/**
+ * How long a browser keeps a file of the web app: hashed files (assets/, the Workbox runtime) a year;
+ * the service worker, its manifest and HTML are checked on every load (a kept sw.js would hold phones on
+ * an old app); other files with a plain name (icons) a day.
+ */
+export function staticCacheControl(file: string): string {
+  const name = path.basename(file);
+  if (name.endsWith('.html') || name === 'sw.js' || name.endsWith('.webmanifest')) return 'no-cache';
+  if (file.split(path.sep).includes('assets') || /^workbox-[0-9a-f]{8}\.js$/.test(name))
+    return 'public, max-age=31536000, immutable';
+  return 'public, max-age=86400';
 }

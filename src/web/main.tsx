@@ -20,3 +20,11 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// The service worker (built by vite-plugin-pwa) keeps the app shell and the teacher's recent data on the
+// phone, so the app opens without a connection. Browsers allow it on HTTPS and on localhost only.
+if (import.meta.env.PROD && 'serviceWorker' in navigator && window.isSecureContext) {
+  window.addEventListener('load', () => {
+    void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
+  });
+}

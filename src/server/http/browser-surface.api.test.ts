@@ -33,6 +33,12 @@ beforeAll(async () => {
   );
   fs.mkdirSync(path.join(webRoot, 'assets'));
   fs.writeFileSync(path.join(webRoot, 'assets/app.js'), 'console.log(1)');
+  // what vite-plugin-pwa builds: the service worker, its Workbox runtime, the manifest, the icons
+  fs.writeFileSync(path.join(webRoot, 'sw.js'), 'importScripts("./workbox-1a2b3c4d.js")');
+  fs.writeFileSync(path.join(webRoot, 'workbox-1a2b3c4d.js'), 'self.x = 1');
+  fs.writeFileSync(path.join(webRoot, 'manifest.webmanifest'), JSON.stringify({ name: '共进', start_url: '/' }));
+  fs.mkdirSync(path.join(webRoot, 'icons'));
+  fs.writeFileSync(path.join(webRoot, 'icons/icon-192.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
   ctx = await createTestContext();
   ctx.config.publicOrigins = [PUBLIC];
   app = await buildApp(ctx, { logger: false, webRoot });
@@ -119,6 +125,28 @@ describe('security headers', () => {
     const p = csp(page);
     expect(p.get('script-src')).toEqual(["'self'"]);
     expect(p.get('frame-ancestors')).toEqual(["'none'"]);
+  });
+
+  it('serves the service worker and the manifest with their types, and never lets a browser keep an old sw.js', async () => {
+    const sw = await app.inject({ url: '/sw.js' });
+    expect(sw.statusCode).toBe(200);
+    expect(sw.headers['content-type']).toMatch(/^(application|text)\/javascript/);
+    // a cached sw.js would keep phones on an old app for a year: the browser asks every time
+    expect(sw.headers['cache-control']).toBe('no-cache');
+    const manifest = await app.inject({ url: '/manifest.webmanifest' });
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+    // hashed files (assets, the Workbox runtime) are kept; an icon's name has no hash: a day
+    expect((await app.inject({ url: '/assets/app.js' })).headers['cache-control']).toContain('immutable');
+    expect((await app.inject({ url: '/workbox-1a2b3c4d.js' })).headers['cache-control']).toContain('immutable');
+    const icon = await app.inject({ url: '/icons/icon-192.png' });
+    expect(icon.headers['content-type']).toBe('image/png');
+    expect(icon.headers['cache-control']).toBe('public, max-age=86400');
+    // the app's policy lets it register its own worker and read its own manifest
+    const p = csp(await app.inject({ url: '/' }));
+    expect(p.get('worker-src')).toContain("'self'");
+    expect(p.get('manifest-src')).toEqual(["'self'"]);
   });
 
   it('lets nobody frame the display page unless GONGJIN_FRAME_ANCESTORS names them, and runs it without script', async () => {

@@ -86,7 +86,9 @@ export function registerSecurityHeaders(app: FastifyInstance, config: Config) {
         'font-src': ["'self'", 'data:'],
         'connect-src': ["'self'"],
         'media-src': ["'self'", 'blob:'],
+        // the service worker (/sw.js) and the install manifest are files of our origin
         'worker-src': ["'self'", 'blob:'],
+        'manifest-src': ["'self'"],
         'frame-src': ["'self'"],
         'object-src': ["'none'"],
         'form-action': ["'self'"],

@@ -44,11 +44,13 @@ export const useActivity = (id: number | undefined) =>
     queryFn: () => http.get<ActivityDetail>(`/activities/${id}`),
     enabled: !!id,
   });
-export const useCreateActivity = () =>
+/** `toastError: false`: the caller tells the user (the quick-entry form keeps a record made offline). */
+export const useCreateActivity = (opts: { toastError?: boolean } = {}) =>
   useApiMutation<ActivityInput, ActivityDetail>({
     success: 'done.createActivity',
     mutationFn: (b) => http.post<ActivityDetail>('/activities', b),
     invalidate: [activityKeys.all],
+    ...opts,
   });
 export const useUpdateActivity = () =>
   useApiMutation<{ id: number; patch: ActivityPatch }, ActivityDetail>({

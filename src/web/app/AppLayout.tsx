@@ -20,6 +20,8 @@ import { changeLanguage } from '../i18n';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { GlobalSearch } from '../components/GlobalSearch';
 import { NotificationBell } from './NotificationBell';
+import { PendingSync } from '../offline/PendingSync';
+import { clearApiCache } from '../offline/queue';
 import { SessionsModal } from './SessionsModal';
 import { TotpModal } from './TotpModal';
 import './layout.css';
@@ -98,7 +100,9 @@ export function AppLayout() {
     { key: 'en-US', label: 'English' },
   ];
 
-  const doLogout = () =>
+  const doLogout = () => {
+    // what the service worker kept of this user's data for offline use goes with the session
+    void clearApiCache();
     logout.mutate(undefined, {
       // a session that came through SSO also ends at the provider, which then returns to /login
       onSuccess: (r) => {
@@ -107,6 +111,7 @@ export function AppLayout() {
       },
       onError: () => void navigate('/login', { replace: true }),
     });
+  };
 
   const menu = (
     <Menu
@@ -188,6 +193,7 @@ export function AppLayout() {
             </Flex>
             <Flex align="center" gap={phone ? 0 : 16} style={{ flex: 'none' }}>
               {me && !phone ? <GlobalSearch /> : null}
+              {me ? <PendingSync userId={me.id} /> : null}
               {me ? <NotificationBell /> : null}
               <Dropdown
                 menu={{

@@ -5,8 +5,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ACTIVITY_KIND_LABELS, type ActivityInput, type ActivityKind } from '../../../shared/activities.schemas';
 import { shanghaiInstant } from '../../../shared/activities.semester';
-import { errorText } from '../../api/client';
-import { uploadEvidence, useCreateActivity } from '../../api/activities';
+import { useMe } from '../../api/auth';
+import { api, errorText } from '../../api/client';
+import { useCreateActivity } from '../../api/activities';
+import type { Attachment } from '../../../shared/activities.schemas';
+import { StorageFullError } from '../../offline/db';
+import { newClientId, PhotoError, prepareFiles, type PreparedFile } from '../../offline/photos';
+import { enqueue, isNetworkError } from '../../offline/queue';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormDrawer } from '../../components/FormDrawer';
 import { SchoolSelect } from '../../components/RemoteSelect';
@@ -28,6 +33,12 @@ interface Values {
   details: Record<string, unknown>;
 }
 
+function uploadPrepared(activityId: number, f: PreparedFile, clientId: string) {
+  const form = new FormData();
+  form.append('file', f.blob, f.name);
+  return api<Attachment>(`/activities/${activityId}/attachments`, { method: 'POST', body: form, query: { clientId } });
+}
+
 /** Quick entry (under a minute on a phone): kind, where, when, how many, the kind's details, photos. */
 export function ActivityFormDrawer({
   open,
@@ -41,7 +52,9 @@ export function ActivityFormDrawer({
   const { t } = useTranslation('activities');
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const create = useCreateActivity();
+  // a network failure is not an error here: the record is kept on the device (待同步)
+  const create = useCreateActivity({ toastError: false });
+  const { data: me } = useMe();
   const [files, setFiles] = useState<UploadFile[]>([]);
   const own = useOwnCommunityId();
   const kind = Form.useWatch('kind', form) ?? 'sync_class';
@@ -65,13 +78,52 @@ export function ActivityFormDrawer({
       ...(v.studentCount != null ? { studentCount: v.studentCount } : {}),
       details,
     } as ActivityInput;
-    const saved = await create.mutateAsync(body);
-    // photos go once the record exists; a refused file is reported, the record stays
-    for (const f of files) {
-      if (!f.originFileObj) continue;
+    // photos are made smaller on the device first; a file it cannot use is named, the form stays open
+    let prepared: PreparedFile[];
+    try {
+      prepared = await prepareFiles(files.flatMap((f) => (f.originFileObj ? [f.originFileObj] : [])));
+    } catch (e) {
+      if (e instanceof PhotoError) {
+        void message.error(
+          t(`common:offline.${e.reason === 'not_image' ? 'notImage' : 'undecodable'}`, { name: e.fileName }),
+        );
+      }
+      throw e;
+    }
+    // one device id per record and per photo: a repeated send is answered with the first result, so
+    // neither is ever stored twice (also when an answer was lost and the rest goes through the queue)
+    const clientId = newClientId();
+    const withIds = prepared.map((f) => ({ ...f, clientId: newClientId() }));
+    const keep = async (activityId?: number, rest: (PreparedFile & { clientId: string })[] = withIds) => {
       try {
-        await uploadEvidence(saved.id, f.originFileObj);
+        await enqueue(me!.id, clientId, body, rest, activityId);
       } catch (e) {
+        if (e instanceof StorageFullError)
+          void message.error({ content: t('common:offline.storageFull'), duration: 10 });
+        throw e;
+      }
+      setFiles([]);
+      void message.warning(t(activityId ? 'common:offline.savedPartly' : 'common:offline.savedOffline'));
+    };
+    if (!navigator.onLine && me) return keep();
+    let saved;
+    try {
+      saved = await create.mutateAsync({ ...body, clientId });
+    } catch (e) {
+      if (isNetworkError(e) && me) return keep();
+      void message.error(errorText(e));
+      throw e;
+    }
+    // photos go once the record exists; a refused file is reported, the record stays
+    for (const [i, f] of withIds.entries()) {
+      try {
+        await uploadPrepared(saved.id, f, f.clientId);
+      } catch (e) {
+        if (isNetworkError(e) && me) {
+          await keep(saved.id, withIds.slice(i));
+          onSaved?.(saved.id);
+          return;
+        }
         void message.error(`${f.name}: ${errorText(e)}`);
       }
     }
