@@ -16,6 +16,9 @@ let e: E2E;
 let phone: BrowserContext;
 let page: Page;
 let names: { community: string; school: string; schoolId: number; communityId: number };
+/** the observation's two teachers: one of the teacher's own school, one of another school of the community */
+let observer: string;
+let observed: string;
 let bigPhoto: Buffer;
 let smallPhoto: Buffer;
 
@@ -41,6 +44,25 @@ beforeAll(async () => {
     .where('community_memberships.end_date', 'is', null)
     .executeTakeFirstOrThrow();
   names = { community: membership.name, school: school.name, schoolId: school.id, communityId: membership.id };
+  const teacherOf = (own: boolean) =>
+    e.ctx.db
+      .selectFrom('teachers')
+      .select('name')
+      .where('status', '=', 'active')
+      .where(
+        'school_id',
+        'in',
+        e.ctx.db
+          .selectFrom('community_memberships')
+          .select('school_id')
+          .where('community_id', '=', membership.id)
+          .where('end_date', 'is', null),
+      )
+      .where('school_id', own ? '=' : '<>', school.id)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+  observer = (await teacherOf(true)).name;
+  observed = (await teacherOf(false)).name;
   // a phone photo (3000×2000, noisy so it does not compress to nothing) and a small screenshot
   const noise = Buffer.alloc(3000 * 2000 * 3);
   for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
@@ -87,8 +109,11 @@ async function pick(testId: string, option: string, search = false) {
   await poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden):visible').count()).toBe(0);
 }
 
-/** Fills the quick-entry form (a lecture) with two photos; the network goes away before 保存. */
-async function recordOffline(title: string) {
+/**
+ * Fills the quick-entry form with two photos — a 听课评课 observation (teachers, subject, grade, the
+ * rubric and feedback) or a quicker lecture — and the network goes away before 保存.
+ */
+async function recordOffline(title: string, kind: 'observation' | 'lecture' = 'lecture') {
   await page.goto('/activities');
   await page.waitForLoadState('networkidle');
   await page.getByTestId('activity-create').click();
@@ -96,16 +121,27 @@ async function recordOffline(title: string) {
   // the drawer has finished sliding in (a click during the animation lands beside its target)
   await poll(() => form.isVisible()).toBe(true);
   await poll(() => page.locator('.ant-drawer-content-wrapper[class*="motion"]').count()).toBe(0);
-  await pick('f-kind', '专题讲座');
+  await pick('f-kind', kind === 'observation' ? '听课评课' : '专题讲座');
   await pick('f-community', names.community, true);
   const disabled =
     '.ant-select-disabled[data-testid="f-organizer"], .ant-select-disabled:has([data-testid="f-organizer"])';
   await poll(() => page.locator(disabled).count()).toBe(0);
   await pick('f-organizer', names.school, true);
   await page.getByTestId('f-title').fill(title);
-  await page.getByTestId('f-speaker').fill('王老师');
-  await page.getByTestId('f-topic').fill('新课标下的作业设计');
-  await page.getByTestId('f-audience').fill('全体数学教师');
+  if (kind === 'observation') {
+    await pick('f-observerTeacherId', observer, true);
+    await pick('f-observedTeacherId', observed, true);
+    await pick('f-subject', '数学');
+    await pick('f-grade', '三年级');
+    await page.getByTestId('f-lessonTitle').fill('认识分数');
+    const rates = form.locator('.ant-rate');
+    for (let i = 0; i < (await rates.count()); i++) await rates.nth(i).locator('li').nth(3).click();
+    await form.locator('textarea').first().fill('情境导入自然，分层练习设计合理，值得借鉴。');
+  } else {
+    await page.getByTestId('f-speaker').fill('王老师');
+    await page.getByTestId('f-topic').fill('新课标下的作业设计');
+    await page.getByTestId('f-audience').fill('全体数学教师');
+  }
   await form.locator('input[type=file]').setInputFiles([
     { name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: bigPhoto },
     { name: 'screenshot.png', mimeType: 'image/png', buffer: smallPhoto },
@@ -151,9 +187,9 @@ async function closeList() {
 }
 
 describe('recording offline on a phone (390×844)', () => {
-  it('keeps the record and its photos on the device as 待同步 and sends them once when back online', async () => {
-    const title = '离线记录：新课标专题讲座';
-    await recordOffline(title);
+  it('keeps an observation and its two photos on the device as 待同步 and sends them once when back online', async () => {
+    const title = '离线听课：认识分数';
+    await recordOffline(title, 'observation');
     await poll(() => page.getByTestId('offline-badge').isVisible()).toBe(true);
     const list = await queueList();
     expect(list).toHaveLength(1);
