@@ -2,3 +2,5 @@
 export { MentorshipsService } from './mentorships.service.js';
 /** Planned assignments are posted through the same checks as a hand-entered one (the planner's accept). */
 export { AssignmentsService } from './assignments.service.js';
+/** Whether an exchange assignment can stand as a community's assessment evidence (read by assessment). */
+export { assignmentForCommunity } from './exchange.refs.js';
