@@ -39,6 +39,22 @@ beforeAll(async () => {
         { name: '实验小学教共体' },
       );
       communityId = c.id;
+      // an activity of the community in the assessed school year (2025), to pick as evidence
+      await ctx.db
+        .insertInto('activities')
+        .values({
+          community_id: c.id,
+          organizer_school_id: core.id,
+          kind: 'research',
+          title: '城乡联合教研',
+          starts_at: '2025-11-12T02:00:00Z',
+          ends_at: '2025-11-12T04:00:00Z',
+          semester: '2025-2026-1',
+          details: '{}',
+          teacher_count: 0,
+          student_count: 0,
+        })
+        .execute();
       await buildUser(ctx.db, 'bureau_admin', { kind: 'region', id: HAINING }, { username: 'e2e-bureau' });
       await buildUser(ctx.db, 'community_lead', { kind: 'community', id: c.id }, { username: 'e2e-lead' });
       assessorId = (await buildUser(ctx.db, 'assessor', { kind: 'region', id: HAINING }, { username: 'e2e-assessor' }))
@@ -140,7 +156,21 @@ describe('assessment in the browser', () => {
     await openEvaluation(page);
     await page.getByTestId('score-i2').click();
     await pick(page, 'score-level', '优秀');
+    // evidence picked from the community's archive, not typed
+    await page.getByTestId('archive-type').getByText('活动').click();
+    await pick(page, 'archive-select', '城乡联合教研');
+    await expect
+      .poll(() => page.getByTestId('evidence-record').textContent())
+      .toContain('活动：城乡联合教研 (2025-11-12)');
     await page.getByTestId('score-save').click();
+    await expect.poll(() => page.locator('.ant-modal:visible').count()).toBe(0);
+    // saved: the modal opened again lists the link to the activity's page
+    await page.getByTestId('score-i2').click();
+    const record = page.getByTestId('evidence-record').locator('a');
+    await expect.poll(() => record.textContent()).toBe('活动：城乡联合教研 (2025-11-12)');
+    expect(await record.getAttribute('href')).toMatch(/^\/activities\/\d+$/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.ant-modal:visible').count()).toBe(0);
     await page.getByTestId('evaluation-submit').click();
     await confirm(page);
     await expect.poll(() => page.getByTestId('evaluation-status').textContent()).toContain('考核员评分');

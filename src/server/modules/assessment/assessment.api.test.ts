@@ -31,6 +31,7 @@ let bureau: Client,
 let communityId: number, otherCommunityId: number, assessorId: number;
 let scheme: Scheme;
 let evaluationId: number, otherEvaluationId: number;
+let activityId: number, otherActivityId: number;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -53,6 +54,25 @@ beforeAll(async () => {
   const c2 = await buildCommunity(db, [{ schoolId: other.id, role: 'core' }], { name: '镇区教共体' });
   communityId = c1.id;
   otherCommunityId = c2.id;
+  const activity = (community: number, school: number, title: string) =>
+    db
+      .insertInto('activities')
+      .values({
+        community_id: community,
+        organizer_school_id: school,
+        kind: 'research',
+        title,
+        starts_at: '2026-03-10T02:00:00Z',
+        ends_at: '2026-03-10T04:00:00Z',
+        semester: '2025-2026-2',
+        details: '{}',
+        teacher_count: 0,
+        student_count: 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  activityId = (await activity(c1.id, core.id, '联合教研')).id;
+  otherActivityId = (await activity(c2.id, other.id, '镇区教研')).id;
   const users = {
     bureau: await buildUser(db, 'bureau_admin', { kind: 'region', id: HAINING }),
     otherBureau: await buildUser(db, 'bureau_admin', { kind: 'region', id: TONGXIANG }),
@@ -174,6 +194,32 @@ describe('the workflow', () => {
     expect((await idleAssessor.get(`/api/v1/assessment-evaluations/${evaluationId}`)).statusCode).toBe(403);
     expect((await principal.get(`/api/v1/assessment-evaluations/${evaluationId}`)).statusCode).toBe(403);
     expect((await bureau.get('/api/v1/assessment-evaluations/99999')).statusCode).toBe(404);
+  });
+
+  it('takes evidence picked from the archive only when the record is the community’s', async () => {
+    const url = `/api/v1/assessment-evaluations/${evaluationId}/scores`;
+    const own = await lead.post(url, {
+      indicatorKey: 'innovation',
+      points: 0,
+      evidence: [{ label: '活动：联合教研 (2026-03-10)', url: `/activities/${activityId}` }],
+    });
+    expect(own.statusCode).toBe(200);
+    expect(body<{ evidence: { url: string }[] }>(own).evidence).toEqual([
+      { label: '活动：联合教研 (2026-03-10)', url: `/activities/${activityId}` },
+    ]);
+    const detail = body<EvaluationDetail>(await lead.get(`/api/v1/assessment-evaluations/${evaluationId}`));
+    expect(JSON.stringify(detail)).toContain(`/activities/${activityId}`);
+    for (const bad of [`/activities/${otherActivityId}`, '/activities/999999', '/meetings/999999']) {
+      const refused = await lead.post(url, {
+        indicatorKey: 'innovation',
+        points: 0,
+        evidence: [{ label: '别人的活动', url: bad }],
+      });
+      expect(refused.statusCode).toBe(422);
+      const issue = body<{ details: { message: string; messageEn: string }[] }>(refused).details[0]!;
+      expect(issue.message).toContain(bad);
+      expect(issue.messageEn).toContain(bad);
+    }
   });
 
   it('takes the self-assessment from the community lead only, within the rubric', async () => {

@@ -18,6 +18,7 @@ import type { Actor, Caller } from '../../http/actor.js';
 import { ValidationError, fieldIssue, ruleViolation, notPermitted } from '../../http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { computeCommunities } from './assessment.compute.js';
+import { checkEvidence } from './assessment.evidence.js';
 import type { SourceCatalog } from './assessment.sources.js';
 import type { ManualScore } from './assessment.engine.js';
 import { notFound, outOfScope, publishedLocked, wrongStage } from './assessment.errors.js';
@@ -282,6 +283,7 @@ export class EvaluationsService {
     const stage = this.stageFor(caller.actor, ref);
     const scheme = await this.scheme(ref.schemeId);
     const { points, levelKey } = scorePoints(scheme.definition, input);
+    await checkEvidence(this.db, ref.communityId, input.evidence);
     const row = await this.db.transaction().execute(async (tx) => {
       const before = await tx
         .selectFrom('assessment_scores')

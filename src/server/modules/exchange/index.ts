@@ -4,3 +4,5 @@ export { MentorshipsService } from './mentorships.service.js';
 export { AssignmentsService } from './assignments.service.js';
 /** Postings ending soon, and for whom (the notifications scan). */
 export { exchangesEnding, EXCHANGE_NOTICE_DAYS } from './exchange.todo.js';
+/** Whether an exchange assignment can stand as a community's assessment evidence (read by assessment). */
+export { assignmentForCommunity } from './exchange.refs.js';

@@ -222,6 +222,8 @@ export default function EvaluationPage() {
       {scoring && stage && (
         <ScoreModal
           evaluationId={id}
+          communityId={data.communityId}
+          year={data.year}
           indicator={scoring}
           current={scoreOf(scoring.key, stage)}
           onClose={() => setScoring(null)}

@@ -1,17 +1,25 @@
-import { Button, Form, Input, InputNumber, Modal, Select, Space } from 'antd';
+import { Button, Form, Input, InputNumber, Modal, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EvidenceLink, IndicatorDef, Score } from '../../../shared/assessment.schemas';
 import { useScore } from '../../api/assessment';
+import { ArchivePicker } from './ArchivePicker';
+
+/** Links to a record of the archive (picked, not typed): shown as a link, not as inputs. */
+const RECORD_PATH = /^\/(activities|meetings|resources)\/\d+$|^\/exchange\?assignment=\d+$/;
 
 /** Scores one rubric, bonus or deduction indicator, with evidence links to the archive. */
 export function ScoreModal({
   evaluationId,
+  communityId,
+  year,
   indicator,
   current,
   onClose,
 }: {
   evaluationId: number;
+  communityId: number;
+  year: number;
   indicator: IndicatorDef | null;
   current: Score | undefined;
   onClose: () => void;
@@ -82,24 +90,45 @@ export function ScoreModal({
         </Form.Item>
         <Form.Item label={t('evidence')}>
           <Space direction="vertical" style={{ width: '100%' }} size={4}>
-            {evidence.map((e, i) => (
-              <Space key={i}>
-                <Input
-                  placeholder={t('evidenceLabel')}
-                  value={e.label}
-                  onChange={(x) => setEvidence(evidence.map((y, j) => (j === i ? { ...y, label: x.target.value } : y)))}
-                />
-                <Input
-                  placeholder="/activities/123 或 https://…"
-                  style={{ width: 260 }}
-                  value={e.url}
-                  onChange={(x) => setEvidence(evidence.map((y, j) => (j === i ? { ...y, url: x.target.value } : y)))}
-                />
-                <Button type="link" danger onClick={() => setEvidence(evidence.filter((_, j) => j !== i))}>
-                  {t('common:delete')}
-                </Button>
-              </Space>
-            ))}
+            {evidence.map((e, i) =>
+              RECORD_PATH.test(e.url) ? (
+                <Space key={i} data-testid="evidence-record">
+                  <Typography.Link href={e.url} target="_blank">
+                    {e.label}
+                  </Typography.Link>
+                  <Button type="link" danger onClick={() => setEvidence(evidence.filter((_, j) => j !== i))}>
+                    {t('common:delete')}
+                  </Button>
+                </Space>
+              ) : (
+                <Space key={i}>
+                  <Input
+                    placeholder={t('evidenceLabel')}
+                    value={e.label}
+                    onChange={(x) =>
+                      setEvidence(evidence.map((y, j) => (j === i ? { ...y, label: x.target.value } : y)))
+                    }
+                  />
+                  <Input
+                    placeholder="https://…"
+                    style={{ width: 260 }}
+                    value={e.url}
+                    onChange={(x) => setEvidence(evidence.map((y, j) => (j === i ? { ...y, url: x.target.value } : y)))}
+                  />
+                  <Button type="link" danger onClick={() => setEvidence(evidence.filter((_, j) => j !== i))}>
+                    {t('common:delete')}
+                  </Button>
+                </Space>
+              ),
+            )}
+            <Typography.Text type="secondary">{t('archive.title')}</Typography.Text>
+            <ArchivePicker
+              communityId={communityId}
+              year={year}
+              onPick={(link) => {
+                if (!evidence.some((e) => e.url === link.url)) setEvidence([...evidence, link]);
+              }}
+            />
             <Button size="small" onClick={() => setEvidence([...evidence, { label: '', url: '' }])}>
               {t('addEvidence')}
             </Button>
