@@ -173,6 +173,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       prefix: '/',
       wildcard: true,
       index: false,
+      // the .br / .gz copies written at build time (scripts/compress-web.mjs), when the browser takes them
+      preCompressed: true,
       setHeaders: (reply, file) => void reply.header('cache-control', staticCacheControl(file)),
     });
   }
@@ -185,7 +187,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
  * an old app); other files with a plain name (icons) a day.
  */
 export function staticCacheControl(file: string): string {
-  const name = path.basename(file);
+  // a precompressed copy (sw.js.br) is kept as long as the file it stands for
+  const name = path.basename(file).replace(/\.(br|gz)$/, '');
   if (name.endsWith('.html') || name === 'sw.js' || name.endsWith('.webmanifest')) return 'no-cache';
   if (file.split(path.sep).includes('assets') || /^workbox-[0-9a-f]{8}\.js$/.test(name))
     return 'public, max-age=31536000, immutable';

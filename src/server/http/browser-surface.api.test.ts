@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.js';
+import { buildApp, staticCacheControl } from '../app.js';
 import type { AppContext } from '../context.js';
 import { buildAlliance, multipart, pdfBytes, photo } from '../modules/activities/activities.test-helpers.js';
 import { SAMPLES, uploadFile, resourceBody } from '../modules/resources/resources.test-helpers.js';
@@ -33,6 +34,9 @@ beforeAll(async () => {
   );
   fs.mkdirSync(path.join(webRoot, 'assets'));
   fs.writeFileSync(path.join(webRoot, 'assets/app.js'), 'console.log(1)');
+  // the copies scripts/compress-web.mjs writes at build time
+  fs.writeFileSync(path.join(webRoot, 'assets/app.js.br'), zlib.brotliCompressSync('console.log(1)'));
+  fs.writeFileSync(path.join(webRoot, 'assets/app.js.gz'), zlib.gzipSync('console.log(1)'));
   // what vite-plugin-pwa builds: the service worker, its Workbox runtime, the manifest, the icons
   fs.writeFileSync(path.join(webRoot, 'sw.js'), 'importScripts("./workbox-1a2b3c4d.js")');
   fs.writeFileSync(path.join(webRoot, 'workbox-1a2b3c4d.js'), 'self.x = 1');
@@ -125,6 +129,22 @@ describe('security headers', () => {
     const p = csp(page);
     expect(p.get('script-src')).toEqual(["'self'"]);
     expect(p.get('frame-ancestors')).toEqual(["'none'"]);
+  });
+
+  it('sends the precompressed copy a browser accepts, with the file’s type and caching', async () => {
+    const br = await app.inject({ url: '/assets/app.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['cache-control']).toContain('immutable');
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString()).toBe('console.log(1)');
+    const gz = await app.inject({ url: '/assets/app.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    const plain = await app.inject({ url: '/assets/app.js' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log(1)');
+    // a compressed service worker is still checked on every load
+    expect(staticCacheControl(path.join(webRoot, 'sw.js.br'))).toBe('no-cache');
   });
 
   it('serves the service worker and the manifest with their types, and never lets a browser keep an old sw.js', async () => {
