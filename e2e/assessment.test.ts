@@ -78,6 +78,30 @@ async function pick(page: Page, testId: string, option: string) {
     .first()
     .click();
 }
+/**
+ * A server-searched picker: waits until no other list is open (one fading out covers the fields
+ * below it), types the option's text so the server is asked for it, and picks it once it is listed.
+ * A picker re-mounted meanwhile (the record type changed) closes its list: it is opened again.
+ */
+async function pickRemote(page: Page, testId: string, option: string) {
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden):visible');
+  await expect.poll(() => open.count(), { timeout: 90_000 }).toBe(0);
+  const listed = open.locator('.ant-select-item-option', { hasText: option });
+  await expect
+    .poll(
+      async () => {
+        if (await listed.count()) return true;
+        if (!(await open.count())) {
+          await page.getByTestId(testId).click();
+          await page.keyboard.type(option.slice(0, 4));
+        }
+        return false;
+      },
+      { timeout: 90_000, interval: 500 },
+    )
+    .toBe(true);
+  await listed.first().click();
+}
 async function confirm(page: Page) {
   await page.locator('.ant-popconfirm:not(.ant-popover-hidden) .ant-btn-primary').click();
 }
@@ -158,7 +182,7 @@ describe('assessment in the browser', () => {
     await pick(page, 'score-level', '优秀');
     // evidence picked from the community's archive, not typed
     await page.getByTestId('archive-type').getByText('活动').click();
-    await pick(page, 'archive-select', '城乡联合教研');
+    await pickRemote(page, 'archive-select', '城乡联合教研');
     await expect
       .poll(() => page.getByTestId('evidence-record').textContent())
       .toContain('活动：城乡联合教研 (2025-11-12)');
