@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradeName } from './grades.js';
+import { gradeFromWords, gradeName } from './grades.js';
 
 describe('gradeName', () => {
   it.each([
@@ -11,5 +11,16 @@ describe('gradeName', () => {
     [0, 'zh', '0'],
   ] as const)('%s (%s) → %s', (g, lang, want) => {
     expect(gradeName(g, lang)).toBe(want);
+  });
+});
+
+describe('gradeFromWords', () => {
+  it('reads what bureaus write, the inverse of gradeName', () => {
+    for (const g of [1, 6, 9, 10, 12]) expect(gradeFromWords(gradeName(g))).toBe(g);
+    expect(gradeFromWords('六')).toBe(6);
+    expect(gradeFromWords('初一')).toBe(7);
+    expect(gradeFromWords(' 6 ')).toBe(6);
+    expect(gradeFromWords('七年级')).toBe(7);
+    expect(gradeFromWords('大一')).toBeNull();
   });
 });

@@ -52,3 +52,18 @@ export function gradeName(grade: number | string, lang: 'zh' | 'en' = 'zh'): str
   if (lang === 'en') return `Grade ${key}`;
   return Number(key) >= 10 ? GRADE_NAMES_ZH[key] : `${GRADE_NAMES_ZH[key]}年级`;
 }
+
+/** The junior-school names bureaus also write: 初一 … 初三 for grades 7–9. */
+const JUNIOR_NAMES_ZH: Record<string, number> = { 初一: 7, 初二: 8, 初三: 9 };
+
+/**
+ * The grade a bureau's text names, the inverse of gradeName: 六年级 / 六 → 6, 初一 → 7, 高一 → 10;
+ * digits pass through. Null for anything else.
+ */
+export function gradeFromWords(text: string): number | null {
+  const word = text.trim().replace(/年级$/, '');
+  if (/^\d+$/.test(word)) return Number(word);
+  if (JUNIOR_NAMES_ZH[word] !== undefined) return JUNIOR_NAMES_ZH[word];
+  const key = STUDENT_GRADES.find((g) => GRADE_NAMES_ZH[g] === word);
+  return key ? Number(key) : null;
+}

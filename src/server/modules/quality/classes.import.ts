@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { gradeFromWords } from '../../../shared/grades.js';
 import { classInput, type ClassInput } from '../../../shared/quality.schemas.js';
 import { code, integer, schoolYear, text, validateWith, type ImportColumn, type ImportKindDef } from '../io/index.js';
 import { qualityPolicy } from './quality.policy.js';
@@ -9,30 +10,11 @@ interface ClassSchools {
   known: Set<string>;
 }
 
-const GRADE_WORDS: Record<string, number> = {
-  一: 1,
-  二: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-  初一: 7,
-  初二: 8,
-  初三: 9,
-  高一: 10,
-  高二: 11,
-  高三: 12,
-};
-
 /** A grade as bureaus write it: 6, 六年级, 初一 (= 7), 高一 (= 10). */
 const grade: ImportColumn['parse'] = (c) => {
   if (typeof c === 'string') {
-    const word = c.trim().replace(/年级$/, '');
-    if (GRADE_WORDS[word] !== undefined) return { ok: true, value: GRADE_WORDS[word] };
-    if (/^\d+$/.test(word)) return integer(Number(word));
+    const g = gradeFromWords(c);
+    if (g !== null) return integer(g);
   }
   const n = integer(c);
   return n.ok
