@@ -44,6 +44,14 @@ const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
  * view in parallel, and keeps going when one fails (it is named in `unavailable` and logged). A
  * source that refuses the reader (403) is simply left out: that reader has no business seeing it.
  */
+/**
+ * What a snapshot's figures depend on besides the data: the reader's role and scope (sources filter
+ * by what they may see, never by user), the checked scope, the filters and the day.
+ */
+function snapshotScope(actor: Actor, ctx: PanelContext) {
+  return { role: actor.role, scope: actor.scope, resolved: ctx.scope, filters: ctx.filters, today: ctx.today };
+}
+
 export class DashboardService {
   private readonly log: PanelErrorLog;
   private readonly now: () => Date;
@@ -73,7 +81,7 @@ export class DashboardService {
   async dashboard(actor: Actor, q: DashboardQuery): Promise<Dashboard> {
     const ctx = await this.context(actor, q);
     const panels = this.contributions.panels.filter((p) => !p.views || p.views.includes(ctx.scope.view));
-    const key = { role: actor.role, scope: actor.scope, resolved: ctx.scope, filters: ctx.filters, today: ctx.today };
+    const key = snapshotScope(actor, ctx);
     const unavailable: string[] = [];
     const computedAt: string[] = [];
     const settled = await cachedPanels(
@@ -125,7 +133,7 @@ export class DashboardService {
     const ctx = await this.context(actor, q);
     const sources: readonly AlertSource[] = this.contributions.alerts;
     const unavailable: string[] = [];
-    const key = { role: actor.role, scope: actor.scope, resolved: ctx.scope, filters: ctx.filters, today: ctx.today };
+    const key = snapshotScope(actor, ctx);
     // each source's alerts are kept like a panel's figures (a province's take seconds to find):
     // served from the snapshot, refreshed by the queue when its module's data changed
     const [communities, settled] = await Promise.all([
