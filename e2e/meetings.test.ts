@@ -59,6 +59,22 @@ async function as(username: string) {
 async function confirmPop(page: Page) {
   await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
 }
+/** Schedules a meeting through the form (the time typed on the Beijing clock); returns its page's path. */
+async function scheduleMeeting(page: Page, communityId: number, title: string, startsAt: string, place: string) {
+  await page.goto(`/meetings?communityId=${communityId}`);
+  await page.getByTestId('meeting-create').click();
+  await page.getByTestId('meeting-title').fill(title);
+  const starts = page.getByTestId('meeting-starts');
+  await starts.click();
+  await starts.fill(startsAt);
+  await starts.press('Enter');
+  await page.getByTestId('meeting-place').fill(place);
+  await page.getByTestId('meeting-form-submit').click();
+  await page.waitForURL(/\/meetings\/\d+$/);
+  const meetingUrl = new URL(page.url()).pathname;
+  await poll(() => page.getByTestId('meeting-heading').textContent()).toBe(title);
+  return meetingUrl;
+}
 async function openMinutes(page: Page, meetingUrl: string) {
   await page.goto(meetingUrl);
   await page.getByTestId('tab-minutes').click();
@@ -68,18 +84,13 @@ describe('meetings in the browser', () => {
   it('walks a meeting from agenda to locked minutes with two principals', async () => {
     const page = e.page;
     await as(users.lead);
-    await page.goto(`/meetings?communityId=${ids.communityId}`);
-    await page.getByTestId('meeting-create').click();
-    await page.getByTestId('meeting-title').fill('2026年秋季学期联席会议');
-    const starts = page.getByTestId('meeting-starts');
-    await starts.click();
-    await starts.fill('2026-11-20 14:30');
-    await starts.press('Enter');
-    await page.getByTestId('meeting-place').fill('硖石实验小学会议室');
-    await page.getByTestId('meeting-form-submit').click();
-    await page.waitForURL(/\/meetings\/\d+$/);
-    const meetingUrl = new URL(page.url()).pathname;
-    await poll(() => page.getByTestId('meeting-heading').textContent()).toBe('2026年秋季学期联席会议');
+    const meetingUrl = await scheduleMeeting(
+      page,
+      ids.communityId,
+      '2026年秋季学期联席会议',
+      '2026-11-20 14:30',
+      '硖石实验小学会议室',
+    );
 
     // agenda
     await page.getByTestId('agenda-topic').fill('审议英语走教安排');
@@ -151,18 +162,13 @@ describe('meetings in the browser', () => {
   it('minutes from draft to locked with every principal signing, a principal invited from the flow', async () => {
     const page = e.page;
     await as(users.lead2);
-    await page.goto(`/meetings?communityId=${ids.community2Id}`);
-    await page.getByTestId('meeting-create').click();
-    await page.getByTestId('meeting-title').fill('丁桥结对联席会议');
-    const starts = page.getByTestId('meeting-starts');
-    await starts.click();
-    await starts.fill('2026-11-25 14:00');
-    await starts.press('Enter');
-    await page.getByTestId('meeting-place').fill('丁桥镇小学会议室');
-    await page.getByTestId('meeting-form-submit').click();
-    await page.waitForURL(/\/meetings\/\d+$/);
-    const meetingUrl = new URL(page.url()).pathname;
-    await poll(() => page.getByTestId('meeting-heading').textContent()).toBe('丁桥结对联席会议');
+    const meetingUrl = await scheduleMeeting(
+      page,
+      ids.community2Id,
+      '丁桥结对联席会议',
+      '2026-11-25 14:00',
+      '丁桥镇小学会议室',
+    );
     // the time typed is Beijing time, whatever the device's zone (this browser runs in UTC)
     expect(await page.getByTestId('meeting-starts-at').textContent()).toBe('2026-11-25 14:00');
 
