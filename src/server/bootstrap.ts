@@ -12,6 +12,7 @@ export async function openContext(config: Config): Promise<AppContext> {
   const dbh = await connect({
     databaseUrl: config.databaseUrl,
     pgliteDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite'),
+    parallelWorkers: config.pgParallelWorkers,
   });
   return {
     config,

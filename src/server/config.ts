@@ -89,6 +89,8 @@ const envSchema = z.object({
   /** lists count matching rows exactly up to this many; beyond, the total is the planner's estimate */
   GONGJIN_LIST_COUNT_CAP: z.coerce.number().int().min(1).default(10_000),
   GONGJIN_IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
+  /** PostgreSQL parallel workers per query (max_parallel_workers_per_gather) on the app's connections */
+  GONGJIN_PG_PARALLEL_WORKERS: z.coerce.number().int().min(0).max(16).default(0),
   /** seconds before the jobs of an instance that died go to another (its lease is renewed every second while alive) */
   GONGJIN_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   /** bearer token Prometheus sends to GET /metrics; unset: no /metrics */
@@ -136,6 +138,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** parallel workers one query may start on the app's PostgreSQL connections (0: none) */
+  pgParallelWorkers: number;
   adminPassword: string | undefined;
   demo: boolean;
   /** password of the demo accounts; generated (and printed once) when unset */
@@ -194,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: path.resolve(e.GONGJIN_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    pgParallelWorkers: e.GONGJIN_PG_PARALLEL_WORKERS,
     adminPassword: e.GONGJIN_ADMIN_PASSWORD,
     demo: e.GONGJIN_DEMO === undefined ? !e.DATABASE_URL : e.GONGJIN_DEMO === '1',
     demoPassword: e.GONGJIN_DEMO_PASSWORD,

@@ -42,6 +42,12 @@ export interface ConnectOptions {
   /** Directory for PGlite's files; `undefined` keeps the database in memory. */
   pgliteDir?: string | undefined;
   poolSize?: number;
+  /**
+   * Parallel workers one query may start (PostgreSQL's max_parallel_workers_per_gather); default 0.
+   * A request's query is small and many run at once: starting workers costs more than it saves, and
+   * under fifty concurrent requests they only take cores from the other requests.
+   */
+  parallelWorkers?: number;
 }
 
 export async function connect(options: ConnectOptions): Promise<DbHandle> {
@@ -49,7 +55,11 @@ export async function connect(options: ConnectOptions): Promise<DbHandle> {
     // the server driver is loaded only when a server is used (the embedded database does not need it)
     const { default: pg } = await import('pg');
     configurePgTypes(pg.types);
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      options: `-c max_parallel_workers_per_gather=${options.parallelWorkers ?? 0}`,
+    });
     pool.on('error', () => undefined); // idle-client errors surface on the next query
     await pool.query('select 1');
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -66,6 +76,8 @@ export async function connect(options: ConnectOptions): Promise<DbHandle> {
       [pgliteTypes.TIMESTAMPTZ]: toIso,
     },
   });
+  // one backend: no workers to start, but the same plans as on a server
+  await pglite.exec(`set max_parallel_workers_per_gather = ${options.parallelWorkers ?? 0}`);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
