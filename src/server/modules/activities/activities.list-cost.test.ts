@@ -5,6 +5,7 @@ import type { Actor } from '../../http/actor.js';
 import { createTestContext } from '../../test/harness.js';
 import type { ActivityListQuery } from '../../../shared/activities.schemas.js';
 import { seedActivitiesDemo } from './activities.demo.js';
+import * as repo from './activities.repo.js';
 import { ActivitiesService } from './activities.service.js';
 
 /**
@@ -123,5 +124,88 @@ describe('activities list at any size', () => {
       return r.rows.map((row) => Object.values(row)[0]).join('\n');
     });
     expect(plan).toContain('activities_title_grams_idx');
+  });
+
+  it("reads a school's or a county's page community by community: the same rows, in order, from each community's newest", async () => {
+    const schoolAdmin: Actor = {
+      userId: 1,
+      username: 'admin',
+      displayName: 'admin',
+      role: 'school_admin',
+      scope: { kind: 'school', id: String(school.id) },
+      teacherId: null,
+    };
+    const county = await ctx.db
+      .selectFrom('schools')
+      .select('region_code')
+      .where('id', '=', school.id)
+      .executeTakeFirstOrThrow();
+    const countyBureau: Actor = { ...province, scope: { kind: 'region', id: county.region_code } };
+    const semester = await ctx.db.selectFrom('activities').select('semester').executeTakeFirstOrThrow();
+    const filters: Partial<ActivityListQuery>[] = [
+      {},
+      { kind: ['sync_class'] },
+      { semester: semester.semester },
+      { schoolId: school.id },
+      { communityId: school.communityId },
+    ];
+    for (const actor of [schoolAdmin, countyBureau]) {
+      expect(repo.readsByCommunity(actor, {})).toBe(true);
+      for (const f of filters) {
+        for (const n of [1, 2, 3]) {
+          const q = { page: n, pageSize: 7, ...f } as ActivityListQuery;
+          const listed = (await service.list(actor, q)).items.map((a) => a.id);
+          // the whole-table read in date order, as a province's page is read
+          const expected = (
+            await repo
+              .activitiesQuery(ctx.db, actor, q)
+              .select('a.id')
+              .orderBy('a.starts_at', 'desc')
+              .orderBy('a.id', 'desc')
+              .limit(7)
+              .offset((n - 1) * 7)
+              .execute()
+          ).map((r) => r.id);
+          expect({ who: actor.scope, f, n, listed }).toEqual({ who: actor.scope, f, n, listed: expected });
+        }
+      }
+    }
+    // a page end of 20 reads at most 20 rows of each visible community, however many it holds
+    // (the test's few hundred rows a community are cheaper to read whole; a province's thousands are not)
+    const plan = await ctx.db.transaction().execute(async (tx) => {
+      await sql`set local enable_seqscan = off`.execute(tx);
+      await sql`set local enable_bitmapscan = off`.execute(tx);
+      return sql<{ 'QUERY PLAN': unknown }>`explain (analyze, format json) ${repo.pageIdsByCommunity(
+        tx,
+        schoolAdmin,
+        {},
+        { limit: 20, offset: 0 },
+      )}`.execute(tx);
+    });
+    const scans: { rows: number; loops: number }[] = [];
+    const walk = (node: Record<string, unknown>) => {
+      if (node['Relation Name'] === 'activities')
+        scans.push({ rows: Number(node['Actual Rows']), loops: Number(node['Actual Loops']) });
+      for (const child of (node['Plans'] as Record<string, unknown>[] | undefined) ?? []) walk(child);
+    };
+    const json = plan.rows[0]!['QUERY PLAN'];
+    walk((typeof json === 'string' ? JSON.parse(json) : json)[0]['Plan']);
+    const communities = await ctx.db
+      .selectFrom('community_memberships')
+      .select(sql<number>`count(distinct community_id)::int`.as('n'))
+      .where('school_id', '=', school.id)
+      .executeTakeFirstOrThrow();
+    const inThem = await ctx.db
+      .selectFrom('activities')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where(
+        'community_id',
+        'in',
+        ctx.db.selectFrom('community_memberships').select('community_id').where('school_id', '=', school.id),
+      )
+      .executeTakeFirstOrThrow();
+    expect(inThem.n).toBeGreaterThan(20 * communities.n);
+    expect(scans.length).toBeGreaterThan(0);
+    for (const scan of scans) expect(scan.rows * scan.loops).toBeLessThanOrEqual(20 * communities.n + scan.loops);
   });
 });

@@ -55,22 +55,67 @@ export async function communityAccessMany(
 export function activitiesQuery(db: Ex, actor: Actor, q: Partial<ActivityListQuery>) {
   let query = db.selectFrom('activities as a').where(visibleCommunityCondition(actor, 'a.community_id'));
   if (q.communityId) query = query.where('a.community_id', '=', q.communityId);
+  return withActivityFilters(query, actor, q);
+}
+
+/** The list's narrowing filters besides scope and community, on `activities as a`. */
+function withActivityFilters(query: ActivityRows, actor: Actor, q: Partial<ActivityListQuery>): ActivityRows {
+  let f = query;
   if (q.schoolId)
-    query = query.where(
+    f = f.where(
       sql<boolean>`exists (select 1 from activity_schools x where x.activity_id = a.id and x.school_id = ${q.schoolId})`,
     );
-  if (q.kind?.length) query = query.where('a.kind', 'in', q.kind);
-  if (q.semester) query = query.where('a.semester', '=', q.semester);
-  if (q.month)
-    query = query.where(sql<string>`to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`, '=', q.month);
-  if (q.from)
-    query = query.where(sql<boolean>`a.starts_at >= (${q.from}::date::timestamp at time zone 'Asia/Shanghai')`);
-  if (q.to)
-    query = query.where(sql<boolean>`a.starts_at < ((${q.to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`);
-  if (q.search) query = query.where(nameContains('a.title', q.search, 'ilike'));
-  if (q.mine === 'true') query = query.where('a.created_by', '=', actor.userId);
-  if (q.ids?.length) query = query.where('a.id', 'in', q.ids);
-  return query;
+  if (q.kind?.length) f = f.where('a.kind', 'in', q.kind);
+  if (q.semester) f = f.where('a.semester', '=', q.semester);
+  if (q.month) f = f.where(sql<string>`to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`, '=', q.month);
+  if (q.from) f = f.where(sql<boolean>`a.starts_at >= (${q.from}::date::timestamp at time zone 'Asia/Shanghai')`);
+  if (q.to) f = f.where(sql<boolean>`a.starts_at < ((${q.to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`);
+  if (q.search) f = f.where(nameContains('a.title', q.search, 'ilike'));
+  if (q.mine === 'true') f = f.where('a.created_by', '=', actor.userId);
+  if (q.ids?.length) f = f.where('a.id', 'in', q.ids);
+  return f;
+}
+type ActivityRows = ReturnType<typeof selectActivities>;
+const selectActivities = (db: Ex) => db.selectFrom('activities as a');
+
+/**
+ * Whether a page is read community by community (pageIdsByCommunity) rather than through the whole
+ * table in date order: when the caller sees a handful of communities (a school, a community, a
+ * county bureau, or a chosen community). A province sees most communities, and its newest rows are
+ * found fastest in the date index; a title search goes through the title index instead.
+ */
+export function readsByCommunity(actor: Actor, q: Partial<ActivityListQuery>): boolean {
+  if (q.search || q.ids?.length) return false;
+  if (q.communityId || actor.scope.kind !== 'region') return true;
+  // a county's code ends in anything but 00; a city's (4 digits + 00) and a province's do not
+  return /^\d{6}$/.test(actor.scope.id) && !actor.scope.id.endsWith('00');
+}
+
+/**
+ * Ids of one list page for a caller who sees few communities: each visible community's newest rows
+ * through activities_community_idx (at most offset + pageSize of each), merged and cut to the page.
+ * The rows read are (communities × page end) instead of every activity of those communities, which
+ * a school with 5,000 activities in its communities otherwise reads and sorts on every page view.
+ */
+export function pageIdsByCommunity(
+  db: Ex,
+  actor: Actor,
+  q: Partial<ActivityListQuery>,
+  page: { limit: number; offset: number },
+) {
+  const visible = visibleCommunityCondition(actor, 'vc.id');
+  const communities = q.communityId
+    ? sql`array(select vc.id from communities vc where vc.id = ${q.communityId} and ${visible})`
+    : sql`array(select vc.id from communities vc where ${visible})`;
+  const newest = withActivityFilters(selectActivities(db), actor, q)
+    .select(['a.id', 'a.starts_at'])
+    .where(sql<boolean>`a.community_id = v.cid`)
+    .orderBy('a.starts_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(page.limit + page.offset);
+  return sql<{ id: number }>`select p.id from unnest(${communities}) as v(cid)
+    cross join lateral (${newest}) as p
+    order by p.starts_at desc, p.id desc limit ${page.limit} offset ${page.offset}`;
 }
 
 type ActivityBase = ReturnType<typeof activitiesQuery>;

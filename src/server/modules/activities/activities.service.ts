@@ -1,4 +1,5 @@
-import { paged } from '../../db/paging.js';
+import { sql } from 'kysely';
+import { paged, pageOffset } from '../../db/paging.js';
 import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
 import { SCOPE_TABLES } from '../registry/index.js';
 import type { Db } from '../../db/connection.js';
@@ -69,8 +70,19 @@ export class ActivitiesService {
   /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
   async list(actor: Actor, q: ActivityListQuery, countCap?: number): Promise<{ items: Activity[] } & PageTotals> {
     const base = repo.activitiesQuery(this.db, actor, q);
+    const inOrder = (qb: ReturnType<typeof repo.withActivityExtras>) =>
+      qb.orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc');
+    const page = repo.readsByCommunity(actor, q)
+      ? inOrder(
+          repo
+            .withActivityExtras(repo.activitiesQuery(this.db, actor, {}))
+            .where(
+              sql<boolean>`a.id in (${repo.pageIdsByCommunity(this.db, actor, q, { limit: q.pageSize, offset: pageOffset(q) })})`,
+            ),
+        )
+      : inOrder(repo.withActivityExtras(base)).$call(paged(q));
     const [rows, count] = await Promise.all([
-      repo.withActivityExtras(base).orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc').$call(paged(q)).execute(),
+      page.execute(),
       repo.summaryTotal(this.db, actor, q).then((n) =>
         n === null
           ? listTotal(this.db, base, {
