@@ -15,27 +15,37 @@ export const dashboardSemester = z.string().refine(
   { message: bi('学期格式应为 2025-2026-1', 'Semester looks like 2025-2026-1') },
 );
 
-export const dashboardQuery = z
-  .object({
-    /** school year: 2025 means 2025–2026; the current one when omitted */
-    schoolYear: z.coerce.number().int().min(2000).max(2100).optional(),
-    semester: dashboardSemester.optional(),
-    level: queryList(z.enum(SCHOOL_LEVELS)).optional(),
-    locationClass: queryList(z.enum(LOCATION_CLASSES)).optional(),
-    /** a region inside the actor's own (bureau view of a county) */
-    region: z
-      .string()
-      .regex(/^\d{6}$/, { message: bi('地区代码应为 6 位数字', 'Region code must be 6 digits') })
-      .optional(),
-    communityId: z.coerce.number().int().positive().optional(),
-    schoolId: z.coerce.number().int().positive().optional(),
-    lang: z.enum(['zh', 'en']).optional(),
-  })
-  .refine((q) => !q.semester || q.schoolYear === undefined || q.semester.startsWith(`${q.schoolYear}-`), {
-    message: bi('学期不属于所选学年', 'The semester is not in the chosen school year'),
-    path: ['semester'],
-  });
+const dashboardFields = z.object({
+  /** school year: 2025 means 2025–2026; the current one when omitted */
+  schoolYear: z.coerce.number().int().min(2000).max(2100).optional(),
+  semester: dashboardSemester.optional(),
+  level: queryList(z.enum(SCHOOL_LEVELS)).optional(),
+  locationClass: queryList(z.enum(LOCATION_CLASSES)).optional(),
+  /** a region inside the actor's own (bureau view of a county) */
+  region: z
+    .string()
+    .regex(/^\d{6}$/, { message: bi('地区代码应为 6 位数字', 'Region code must be 6 digits') })
+    .optional(),
+  communityId: z.coerce.number().int().positive().optional(),
+  schoolId: z.coerce.number().int().positive().optional(),
+  lang: z.enum(['zh', 'en']).optional(),
+});
+const semesterInYear = <Q extends { semester?: string | undefined; schoolYear?: number | undefined }>(q: Q) =>
+  !q.semester || q.schoolYear === undefined || q.semester.startsWith(`${q.schoolYear}-`);
+const semesterInYearIssue = {
+  message: bi('学期不属于所选学年', 'The semester is not in the chosen school year'),
+  path: ['semester'],
+};
+export const dashboardQuery = dashboardFields.refine(semesterInYear, semesterInYearIssue);
 export type DashboardQuery = z.infer<typeof dashboardQuery>;
+/** The alerts a page at a time: a province has hundreds, the card shows eight. */
+export const alertsQuery = dashboardFields
+  .extend({
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(8),
+  })
+  .refine(semesterInYear, semesterInYearIssue);
+export type AlertsQuery = z.infer<typeof alertsQuery>;
 
 export const DASHBOARD_VIEWS = ['region', 'community', 'school'] as const;
 export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
@@ -182,6 +192,8 @@ export type Alert = z.infer<typeof alertSchema>;
 export const alertsSchema = z.object({
   items: z.array(alertSchema),
   total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
   unavailable: z.array(z.string()),
 });
 export type Alerts = z.infer<typeof alertsSchema>;

@@ -31,10 +31,12 @@ export function useDashboard(q: DashboardFilters, refreshMs?: number) {
     refetchInterval: refreshMs,
   });
 }
-export function useDashboardAlerts(q: DashboardFilters, enabled = true) {
+/** One page of the alerts (the server sorts them: most severe, then oldest, first). */
+export function useDashboardAlerts(q: DashboardFilters, page = 1, pageSize = 8, enabled = true) {
   return useQuery({
-    queryKey: dashboardKeys.alerts(q),
-    queryFn: () => http.get<Alerts>('/dashboard/alerts', q),
+    queryKey: [...dashboardKeys.alerts(q), page, pageSize],
+    queryFn: () => http.get<Alerts>('/dashboard/alerts', { ...q, page, pageSize }),
+    placeholderData: keepPreviousData,
     enabled,
   });
 }

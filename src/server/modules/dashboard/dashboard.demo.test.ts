@@ -69,4 +69,19 @@ describe('dashboard on the demo county', () => {
     expect(latest.figures.find((x) => x.key === 'qualityMeanGapChange.math')!.value).not.toBeNull();
     expect(JSON.stringify([d, first, now])).not.toMatch(/NaN|Infinity/);
   });
+
+  it('alerts come a page at a time, most severe first, with the total of all', async () => {
+    const bureau = await login(t.app, 'bureau', DEMO_TEST_PASSWORD);
+    const all = (await bureau.get(`/api/v1/dashboard/alerts?pageSize=200`)).json();
+    expect(all.total).toBeGreaterThanOrEqual(2);
+    expect(all.items).toHaveLength(all.total);
+    const first = (await bureau.get(`/api/v1/dashboard/alerts?pageSize=1`)).json();
+    const second = (await bureau.get(`/api/v1/dashboard/alerts?pageSize=1&page=2`)).json();
+    expect([...first.items, ...second.items]).toEqual(all.items.slice(0, 2));
+    expect([first.total, second.total, first.page, second.page]).toEqual([all.total, all.total, 1, 2]);
+    // the card's page when none is asked for
+    const card = (await bureau.get(`/api/v1/dashboard/alerts`)).json();
+    expect([card.pageSize, card.items.length]).toEqual([8, Math.min(8, all.total)]);
+    expect((await bureau.get(`/api/v1/dashboard/alerts?pageSize=201`)).statusCode).toBe(400);
+  });
 });

@@ -4,6 +4,7 @@ import { callerOf } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
 import { requestLang } from '../../http/error-handler.js';
 import {
+  alertsQuery,
   alertsSchema,
   dashboardQuery,
   dashboardSchema,
@@ -70,8 +71,8 @@ export function dashboardRoutes(app: ZodApp, ctx: ModuleContext) {
     {
       schema: {
         ...tags,
-        summary: '预警与待办 Alerts with owners and links',
-        querystring: dashboardQuery,
+        summary: '预警与待办（分页）Alerts with owners and links, a page at a time',
+        querystring: alertsQuery,
         response: { 200: alertsSchema },
       },
     },

@@ -129,7 +129,7 @@ export class DashboardService {
     if (queued !== null) this.jobBell?.ring();
   }
 
-  async alerts(actor: Actor, q: DashboardQuery, limit = 200): Promise<Alerts> {
+  async alerts(actor: Actor, q: DashboardQuery & { page?: number; pageSize?: number }): Promise<Alerts> {
     const ctx = await this.context(actor, q);
     const sources: readonly AlertSource[] = this.contributions.alerts;
     const unavailable: string[] = [];
@@ -165,7 +165,15 @@ export class DashboardService {
         (a, b) =>
           SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.since ?? '').localeCompare(b.since ?? ''),
       );
-    return { items: all.slice(0, limit), total: all.length, unavailable: unavailable.sort() };
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 8;
+    return {
+      items: all.slice((page - 1) * pageSize, page * pageSize),
+      total: all.length,
+      page,
+      pageSize,
+      unavailable: unavailable.sort(),
+    };
   }
 
   async map(actor: Actor, q: DashboardQuery): Promise<DashboardMap> {

@@ -1,16 +1,21 @@
+import { useEffect, useState } from 'react';
 import { Card, Empty, List, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { DashboardFilters } from '../../api/dashboard';
 import { useDashboardAlerts } from '../../api/dashboard';
 
+const PAGE_SIZE = 8;
 const COLOURS = { high: 'red', medium: 'orange', low: 'blue' } as const;
 
 /** What needs attention now, with who has to act and a link to the record. */
 export function AlertsCard({ filters }: { filters: DashboardFilters }) {
   const { t, i18n } = useTranslation('dashboard');
   const lang = i18n.language === 'en-US' ? 'en' : 'zh';
-  const { data, isLoading } = useDashboardAlerts(filters);
+  const [page, setPage] = useState(1);
+  const filterKey = JSON.stringify(filters);
+  useEffect(() => setPage(1), [filterKey]); // other filters: back to the first page
+  const { data, isLoading } = useDashboardAlerts(filters, page, PAGE_SIZE);
   return (
     <Card title={t('alerts', { count: data?.total ?? 0 })} data-testid="dashboard-alerts" loading={isLoading}>
       {data && data.items.length === 0 ? (
@@ -19,7 +24,11 @@ export function AlertsCard({ filters }: { filters: DashboardFilters }) {
         <List
           size="small"
           dataSource={data?.items ?? []}
-          pagination={data && data.items.length > 8 ? { pageSize: 8, size: 'small' } : false}
+          pagination={
+            data && data.total > PAGE_SIZE
+              ? { current: page, pageSize: PAGE_SIZE, total: data.total, size: 'small', onChange: setPage }
+              : false
+          }
           renderItem={(a) => (
             <List.Item key={a.key} extra={<Link to={a.link}>{t('open')}</Link>}>
               <List.Item.Meta
