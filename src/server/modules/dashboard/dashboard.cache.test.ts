@@ -164,8 +164,8 @@ describe('snapshot keys', () => {
     const kept = (await t.ctx.db.selectFrom('dashboard_snapshots').select('cache_key').execute())
       .map((r) => r.cache_key)
       .filter((k) => !keysBefore.has(k));
-    // one snapshot per tracked alert source (activities' plans, exchange's mentors)
-    expect(kept.length).toBeGreaterThanOrEqual(2);
+    // one snapshot per alert source (activities' plans, exchange's mentors, meetings' reminders)
+    expect(kept.length).toBeGreaterThanOrEqual(3);
     const planted = {
       key: 'planted',
       kind: 'behindPlan',
@@ -199,6 +199,25 @@ describe('snapshot keys', () => {
         .sort(),
     ).toEqual(['alerts:activities.behindPlan', 'alerts:exchange.mentorsBehind']);
     await drain();
-    expect(await titles()).not.toContain('只在快照里的提醒');
+    const plantedShown = async () => (await titles()).filter((x) => x === '只在快照里的提醒').length;
+    expect(await plantedShown()).toBe(1); // the meetings snapshot's is still there: nothing of it changed
+
+    // meetings' reminders (overdue meetings, signatures, action items) are kept too: a meetings
+    // write makes them stale, and nothing else is recomputed
+    await sql`delete from jobs`.execute(t.ctx.db);
+    await t.ctx.db
+      .updateTable('meetings')
+      .set({ title: sql`title` })
+      .where('id', '=', -1)
+      .execute();
+    await admin.get(url);
+    expect(
+      (await refreshJobs())
+        .filter((j) => j.panel.startsWith('alerts:'))
+        .map((j) => j.panel)
+        .sort(),
+    ).toEqual(['alerts:meetings.reminders']);
+    await drain();
+    expect(await plantedShown()).toBe(0);
   });
 });

@@ -9,6 +9,8 @@ import type { AlertSource } from '../../contracts/dashboard-panel.js';
 const meetings: AlertSource = {
   key: 'meetings.reminders',
   module: 'meetings',
+  // which communities are active, their members and principals
+  alsoReads: ['registry'],
   async load(ctx) {
     const r = await new RemindersService(ctx.db).get(ctx.actor, {
       activeOnly: true,

@@ -12,7 +12,11 @@ export const meetingsModule: GongjinModule = {
   migrations: meetingsMigrations,
   routes: meetingsRoutes,
   demo: seedMeetingsDemo,
-  dashboard: { alerts: meetingsAlerts },
+  dashboard: {
+    alerts: meetingsAlerts,
+    // the reminders are kept like panels and recomputed when these change (a province's take seconds)
+    changeTables: ['meetings', 'meeting_minutes_revisions', 'meeting_minutes_signers', 'meeting_action_items'],
+  },
   assessmentSources: meetingsSources,
   todo: meetingsTodo,
 };
