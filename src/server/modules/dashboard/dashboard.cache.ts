@@ -154,3 +154,45 @@ export async function refreshSnapshot(
   await storeSnapshot(db, cacheKey, version, await compute());
   return 'refreshed';
 }
+
+/** Where a kept item's value is: in its snapshot row (read it in SQL), or computed now (untracked module). */
+export type KeptAt<T> = { cacheKey: string } | { value: T };
+
+/**
+ * cachedPanels without reading the snapshots back: makes sure each item has a snapshot (computing
+ * and storing it when it has none; queueing a refresh when it is stale) and says where it is, so a
+ * query can read just the part it needs (a page of alerts) instead of every snapshot whole.
+ */
+export async function keptSnapshots<T>(
+  db: Db,
+  tracked: ReadonlySet<string>,
+  items: readonly CachedItem<T>[],
+): Promise<PromiseSettledResult<KeptAt<T>>[]> {
+  const versions = await allSourceVersions(db, tracked);
+  const keyed = items.map((i) => ({
+    ...i,
+    version: composedVersion(versions, i.module, i.alsoReads),
+    cacheKey: snapshotKey(i.module, i.key),
+  }));
+  const keys = keyed.filter((k) => k.version !== null).map((k) => k.cacheKey);
+  const held = keys.length
+    ? new Map(
+        (
+          await db
+            .selectFrom('dashboard_snapshots')
+            .select(['cache_key', 'change_version'])
+            .where('cache_key', 'in', keys)
+            .execute()
+        ).map((h) => [h.cache_key, h.change_version]),
+      )
+    : new Map<string, string>();
+  return Promise.allSettled(
+    keyed.map(async (k): Promise<KeptAt<T>> => {
+      if (k.version === null) return { value: await k.compute() };
+      const version = held.get(k.cacheKey);
+      if (version === undefined) await storeSnapshot(db, k.cacheKey, k.version, await k.compute());
+      else if (version !== k.version) await k.refresh(k.cacheKey);
+      return { cacheKey: k.cacheKey };
+    }),
+  );
+}

@@ -75,6 +75,14 @@ describe('dashboard on the demo county', () => {
     const all = (await bureau.get(`/api/v1/dashboard/alerts?pageSize=200`)).json();
     expect(all.total).toBeGreaterThanOrEqual(2);
     expect(all.items).toHaveLength(all.total);
+    const rank = { high: 0, medium: 1, low: 2 } as Record<string, number>;
+    const order = (all.items as { severity: string; since: string | null }[]).map((a) => [
+      rank[a.severity]!,
+      a.since ?? '',
+    ]);
+    expect(order).toEqual(
+      [...order].sort((a, b) => Number(a[0]) - Number(b[0]) || (a[1]! < b[1]! ? -1 : a[1]! > b[1]! ? 1 : 0)),
+    );
     const first = (await bureau.get(`/api/v1/dashboard/alerts?pageSize=1`)).json();
     const second = (await bureau.get(`/api/v1/dashboard/alerts?pageSize=1&page=2`)).json();
     expect([...first.items, ...second.items]).toEqual(all.items.slice(0, 2));

@@ -14,10 +14,11 @@ import type { AlertSource, PanelContext } from '../../contracts/dashboard-panel.
 import type { JobBell } from '../../context.js';
 import { panelOf, type DashboardContributions } from './dashboard.contributions.js';
 import { resolveFilters, resolveScope } from './dashboard.scope.js';
-import { drillTeachers, mapData, scopeCommunityIds } from '../registry/index.js';
+import { drillTeachers, mapData, scopeCommunityCondition } from '../registry/index.js';
 import { enqueueJob } from '../jobs/index.js';
 import { todayShanghai } from '../../../shared/beijing-time.js';
-import { cachedPanels } from './dashboard.cache.js';
+import { alertsPage } from './dashboard.alerts.js';
+import { cachedPanels, keptSnapshots } from './dashboard.cache.js';
 import { ALERTS_PREFIX, refreshPanel } from './dashboard.jobs.js';
 
 export type PanelErrorLog = (source: string, err: unknown) => void;
@@ -36,8 +37,6 @@ export function withoutIgnored(filters: PanelContext['filters'], ignores: readon
   if (ignores.includes('locationClass')) out.locationClass = [];
   return out;
 }
-
-const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
 /**
  * Assembles a dashboard from the panels: resolves and checks the scope, runs every panel for the
@@ -136,44 +135,39 @@ export class DashboardService {
     const key = snapshotScope(actor, ctx);
     // each source's alerts are kept like a panel's figures (a province's take seconds to find):
     // served from the snapshot, refreshed by the queue when its module's data changed
-    const [communities, settled] = await Promise.all([
-      scopeCommunityIds(this.db, actor, ctx.scope),
-      cachedPanels(
-        this.db,
-        this.contributions.tracked,
-        sources.map((s) => ({
-          module: s.module,
-          alsoReads: s.alsoReads,
-          key: { alerts: s.key, ...key },
-          compute: () => s.load(ctx),
-          refresh: (cacheKey: string) => this.queueRefresh(cacheKey, `${ALERTS_PREFIX}${s.key}`, actor, ctx),
-        })),
-      ),
-    ]);
-    const lists = settled.map((r, i): Alert[] => {
-      if (r.status === 'fulfilled') return r.value.value;
-      if (r.reason instanceof AppError && r.reason.status === 403) return [];
-      this.log(sources[i]!.key, r.reason);
-      unavailable.push(sources[i]!.key);
-      return [];
+    const settled = await keptSnapshots(
+      this.db,
+      this.contributions.tracked,
+      sources.map((s) => ({
+        module: s.module,
+        alsoReads: s.alsoReads,
+        key: { alerts: s.key, ...key },
+        compute: () => s.load(ctx),
+        refresh: (cacheKey: string) => this.queueRefresh(cacheKey, `${ALERTS_PREFIX}${s.key}`, actor, ctx),
+      })),
+    );
+    const kept: string[] = [];
+    const live: Alert[] = [];
+    settled.forEach((r, i) => {
+      if (r.status === 'fulfilled') {
+        if ('cacheKey' in r.value) kept.push(r.value.cacheKey);
+        else live.push(...r.value.value);
+      } else if (!(r.reason instanceof AppError && r.reason.status === 403)) {
+        this.log(sources[i]!.key, r.reason);
+        unavailable.push(sources[i]!.key);
+      }
     });
-    // sources answer for everything the actor may see; keep what belongs to this dashboard's scope
-    const all: Alert[] = lists
-      .flat()
-      .filter((a) => a.communityId === null || communities.has(a.communityId))
-      .sort(
-        (a, b) =>
-          SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.since ?? '').localeCompare(b.since ?? ''),
-      );
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 8;
-    return {
-      items: all.slice((page - 1) * pageSize, page * pageSize),
-      total: all.length,
-      page,
-      pageSize,
-      unavailable: unavailable.sort(),
-    };
+    const { items, total } = await alertsPage(this.db, {
+      snapshots: kept,
+      live,
+      // sources answer for everything the actor may see; keep what belongs to this dashboard's scope
+      inScope: scopeCommunityCondition(actor, ctx.scope, 'x.community_id'),
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    });
+    return { items, total, page, pageSize, unavailable: unavailable.sort() };
   }
 
   async map(actor: Actor, q: DashboardQuery): Promise<DashboardMap> {

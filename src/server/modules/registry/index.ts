@@ -12,4 +12,4 @@ export {
   visibleCommunityCondition,
   visibleSchoolCondition,
 } from './registry.scope.js';
-export { drillTeachers, mapData, scopeCommunityIds } from './registry.stats.js';
+export { drillTeachers, mapData, scopeCommunityCondition, scopeCommunityIds } from './registry.stats.js';

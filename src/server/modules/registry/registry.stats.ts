@@ -327,14 +327,22 @@ export async function communityRows(db: Db, actor: Actor, scope: ResolvedScope):
 }
 
 /** The communities a scope covers (alerts of other modules are narrowed to these). */
-export async function scopeCommunityIds(db: Db, actor: Actor, scope: ResolvedScope): Promise<Set<number>> {
-  if (scope.view === 'community') return new Set([scope.communityId!]);
+/** The communities a dashboard scope covers, of those the actor may see, as a condition on a community id column. */
+export function scopeCommunityCondition(actor: Actor, scope: ResolvedScope, col: string): Expression<SqlBool> {
+  if (scope.view === 'community') return sql<SqlBool>`${sql.ref(col)} = ${scope.communityId!}`;
   const which =
     scope.view === 'region'
       ? sql<SqlBool>`(c.region_code like ${`${regionPrefix(scope.regionCode!)}%`} or c.partner_region_code like ${`${regionPrefix(scope.regionCode!)}%`})`
       : sql<SqlBool>`c.id in (select m.community_id from community_memberships m where m.school_id = ${scope.schoolId!})`;
-  const rows = await sql<{
-    id: number;
-  }>`select c.id from communities c where ${visibleCommunityCondition(actor, 'c.id')} and ${which}`.execute(db);
+  return sql<SqlBool>`${sql.ref(col)} in (select c.id from communities c where ${visibleCommunityCondition(actor, 'c.id')} and ${which})`;
+}
+
+export async function scopeCommunityIds(db: Db, actor: Actor, scope: ResolvedScope): Promise<Set<number>> {
+  if (scope.view === 'community') return new Set([scope.communityId!]);
+  const rows = await sql<{ id: number }>`select v.id from communities v where ${scopeCommunityCondition(
+    actor,
+    scope,
+    'v.id',
+  )}`.execute(db);
   return new Set(rows.rows.map((r) => r.id));
 }
