@@ -260,3 +260,41 @@ function inline(q: { sql: string; parameters: readonly unknown[] }): string {
     return typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
   });
 }
+
+describe('the statistics list is read year by year', () => {
+  it('gives the same pages as sorting every row: newest year first, then school code', async () => {
+    const yunheSchools = await t.ctx.db
+      .selectFrom('schools')
+      .select('id')
+      .where('region_code', '=', YUNHE)
+      .orderBy('id')
+      .execute();
+    for (const { id } of yunheSchools.slice(2, 6)) await buildSchoolYearStats(t.ctx.db, id, { school_year: 2023 });
+    for (const { id } of yunheSchools.slice(0, 2)) await buildSchoolYearStats(t.ctx.db, id, { school_year: 2024 });
+    const actor = {
+      userId: 1,
+      username: 'admin',
+      displayName: 'admin',
+      role: 'bureau_admin',
+      teacherId: null,
+    } as const;
+    for (const filter of [{}, { schoolYear: 2023 }, { schoolId: yunheSchools[3]!.id }, { region: YUNHE }]) {
+      const everyRow = (
+        await repo
+          .statsQuery(t.ctx.db, { ...actor, scope: { kind: 'region', id: '000000' } }, filter)
+          .select(['y.id'])
+          .orderBy('y.school_year', 'desc')
+          .orderBy('s.code')
+          .execute()
+      ).map((r) => r.id);
+      expect(everyRow.length).toBeGreaterThan(0);
+      const paged: number[] = [];
+      for (let n = 1; n <= Math.ceil(everyRow.length / 3) + 1; n++) {
+        const query = new URLSearchParams({ page: String(n), pageSize: '3' });
+        for (const [k, v] of Object.entries(filter)) query.set(k, String(v));
+        paged.push(...(await page(admin, `/api/v1/school-year-stats?${query.toString()}`)).items.map((i) => i.id));
+      }
+      expect({ filter, paged }).toEqual({ filter, paged: everyRow });
+    }
+  });
+});

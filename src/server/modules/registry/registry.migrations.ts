@@ -251,4 +251,10 @@ export const registryMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /** the school years present, newest first, found by the index (statistics list, page by page) */
+  '20261205_2310_school_year_stats_year': {
+    async up(db: Kysely<unknown>) {
+      await sql`create index school_year_stats_year_idx on school_year_stats (school_year)`.execute(db);
+    },
+  },
 };

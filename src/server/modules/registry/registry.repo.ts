@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import { nameContains } from '../../db/grams.js';
 import type { Database } from '../../db/database.js';
+import type { SchoolYearStatsRow } from './registry.tables.js';
 import type { Actor } from '../../http/actor.js';
 import { regionPrefix } from '../../../shared/regions.js';
 import type {
@@ -328,4 +329,33 @@ export function statsQuery(
   if (q.schoolYear) query = query.where('y.school_year', '=', q.schoolYear);
   if (q.region) query = query.where('s.region_code', 'like', `${regionPrefix(q.region)}%`);
   return query;
+}
+
+/**
+ * One page of the statistics list (newest school year first, then school code), read year by year:
+ * the years come from school_year_stats_year_idx, and each year's first rows in code order. Sorting
+ * every school's every year for each page grew with the province; this reads a page's worth a year.
+ */
+export async function statsPage(
+  db: Tx,
+  actor: Actor,
+  q: { schoolId?: number | undefined; schoolYear?: number | undefined; region?: string | undefined },
+  page: { limit: number; offset: number },
+) {
+  const ofYear = statsQuery(db, actor, q)
+    .selectAll('y')
+    .select(['s.name as school_name', 's.code as school_code'])
+    .where(sql<boolean>`y.school_year = yr.y`)
+    .orderBy('s.code')
+    .limit(page.limit + page.offset);
+  const r = await sql<SchoolYearStatsRow & { school_name: string; school_code: string }>`
+    with recursive yr(y) as (
+      select max(school_year) from school_year_stats
+      union all
+      select (select max(m.school_year) from school_year_stats m where m.school_year < yr.y) from yr where yr.y is not null
+    )
+    select p.* from yr cross join lateral (${ofYear}) as p
+    where yr.y is not null
+    order by p.school_year desc, p.school_code limit ${page.limit} offset ${page.offset}`.execute(db);
+  return r.rows;
 }

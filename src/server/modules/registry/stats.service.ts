@@ -1,6 +1,6 @@
 import { SCOPE_TABLES } from './registry.scope.js';
 import { listTotal, pageTotals } from '../../db/totals.js';
-import { paged } from '../../db/paging.js';
+import { pageOffset } from '../../db/paging.js';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { NotFoundError, OutOfScopeError, ValidationError, fieldIssue } from '../../http/errors.js';
@@ -101,13 +101,7 @@ export class StatsService {
   ) {
     const base = repo.statsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      base
-        .selectAll('y')
-        .select(['s.name as school_name', 's.code as school_code'])
-        .orderBy('y.school_year', 'desc')
-        .orderBy('s.code')
-        .$call(paged(q))
-        .execute(),
+      repo.statsPage(this.db, actor, q, { limit: q.pageSize, offset: pageOffset(q) }),
       listTotal(this.db, base, {
         exact: q.exactTotal,
         cap: countCap,
