@@ -74,7 +74,7 @@ export function isNonSpecialist(subjects: string[], major: string | null): boole
   return major !== null && subjects.length > 0 && !subjects.includes(major);
 }
 
-export function toTeacher(r: TeacherRow & { school_name: string; school_code?: string }): Teacher {
+export function toTeacher(r: Omit<TeacherRow, 'county_code'> & { school_name: string; school_code?: string }): Teacher {
   return {
     id: r.id,
     teacherCode: r.teacher_code,

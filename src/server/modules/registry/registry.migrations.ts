@@ -257,4 +257,35 @@ export const registryMigrations: Record<string, Migration> = {
       await sql`create index school_year_stats_year_idx on school_year_stats (school_year)`.execute(db);
     },
   },
+  /**
+   * The county of a teacher's school, kept on the teacher (by triggers, whatever writes the rows), so
+   * a county bureau's teacher list reads its own teachers in list order from an index instead of the
+   * whole province's teachers, filtered by school, until a page is found.
+   */
+  '20261205_2320_teachers_county_code': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table teachers add column county_code text;
+        update teachers t set county_code = s.region_code from schools s where s.id = t.school_id;
+        alter table teachers alter column county_code set not null;
+        create function teachers_set_county() returns trigger language plpgsql as $$
+        begin
+          new.county_code := (select s.region_code from schools s where s.id = new.school_id);
+          return new;
+        end $$;
+        create trigger teachers_county before insert or update of school_id on teachers
+          for each row execute function teachers_set_county();
+        create function schools_move_teachers() returns trigger language plpgsql as $$
+        begin
+          update teachers set county_code = new.region_code where school_id = new.id;
+          return null;
+        end $$;
+        create trigger schools_county after update of region_code on schools
+          for each row when (old.region_code is distinct from new.region_code)
+          execute function schools_move_teachers();
+        create index teachers_county_code_idx on teachers (county_code, teacher_code);
+        create index teachers_county_name_idx on teachers (county_code, name, id);
+      `.execute(db);
+    },
+  },
 };

@@ -121,9 +121,24 @@ export async function findSchoolByCode(db: Tx, code: string) {
 }
 
 // ---------- teachers ----------
+/**
+ * A region's teachers by the county kept on each teacher (privateSchoolCondition's rows: schools
+ * whose county is in the region): a county by equality, which teachers_county_* serve in list order.
+ */
+function countyCondition(regionCode: string) {
+  const prefix = regionPrefix(regionCode);
+  return prefix.length === 6
+    ? sql<SqlBool>`t.county_code = ${prefix}`
+    : sql<SqlBool>`t.county_code like ${`${prefix}%`}`;
+}
+
 export function teachersQuery(db: Tx, actor: Actor, q: Partial<TeacherListQuery>) {
   // no join here: counting 300,000 teachers must not pay for a join it does not need
-  let query = db.selectFrom('teachers as t').where(privateSchoolCondition(actor, 't.school_id'));
+  let query = db
+    .selectFrom('teachers as t')
+    .where(
+      actor.scope.kind === 'region' ? countyCondition(actor.scope.id) : privateSchoolCondition(actor, 't.school_id'),
+    );
   if (q.search) {
     const s = q.search;
     if ([...s].length < 2) {

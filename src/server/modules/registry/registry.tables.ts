@@ -43,6 +43,8 @@ export interface TeacherTable {
   id: Generated<number>;
   teacher_code: string; // 教师编号 (national teacher management system ID or the bureau's own)
   school_id: number;
+  /** the county of the school (schools.region_code), kept by triggers: the county bureau's list index */
+  county_code: Generated<string>;
   name: string;
   gender: string;
   birth_year: number | null;
