@@ -16,15 +16,17 @@ describe('database connections', () => {
     await drop();
   });
 
-  it('plans without parallel workers on every pooled connection', async () => {
+  it('plans without parallel workers and without JIT on every pooled connection', async () => {
     // several at once, so the pool opens more than one connection
     const settings = await Promise.all(
       Array.from({ length: 4 }, () =>
-        sql<{ n: string }>`select current_setting('max_parallel_workers_per_gather') as n, pg_sleep(0.05)`.execute(
+        sql<{
+          n: string;
+        }>`select current_setting('max_parallel_workers_per_gather') || ' ' || current_setting('jit') as n, pg_sleep(0.05)`.execute(
           dbh.db,
         ),
       ),
     );
-    expect(settings.map((r) => r.rows[0]!.n)).toEqual(['0', '0', '0', '0']);
+    expect(settings.map((r) => r.rows[0]!.n)).toEqual(['0 off', '0 off', '0 off', '0 off']);
   });
 });

@@ -58,7 +58,9 @@ export async function connect(options: ConnectOptions): Promise<DbHandle> {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
-      options: `-c max_parallel_workers_per_gather=${options.parallelWorkers ?? 0}`,
+      // and no JIT: compiling a query's expressions takes 20–50 ms, as long as a whole page should take,
+      // and the planner starts it on cost estimates a page query easily passes at province scale
+      options: `-c max_parallel_workers_per_gather=${options.parallelWorkers ?? 0} -c jit=off`,
     });
     pool.on('error', () => undefined); // idle-client errors surface on the next query
     await pool.query('select 1');
@@ -77,7 +79,7 @@ export async function connect(options: ConnectOptions): Promise<DbHandle> {
     },
   });
   // one backend: no workers to start, but the same plans as on a server
-  await pglite.exec(`set max_parallel_workers_per_gather = ${options.parallelWorkers ?? 0}`);
+  await pglite.exec(`set max_parallel_workers_per_gather = ${options.parallelWorkers ?? 0}; set jit = off`);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
