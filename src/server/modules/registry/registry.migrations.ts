@@ -288,4 +288,61 @@ export const registryMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  /**
+   * The counties each community touches — its own region, its partner region and every member
+   * school's county — kept by triggers, so "communities a region bureau may see" is one indexed read
+   * instead of a union over communities, memberships and schools on every request.
+   */
+  '20261205_2330_community_regions': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table community_regions (
+          community_id int not null references communities(id) on delete cascade,
+          -- byte order, so a region's prefix (33%, 3304%) is a range of the primary key
+          region_code text collate "C" not null,
+          primary key (region_code, community_id)
+        );
+        create index community_regions_community_idx on community_regions (community_id);
+        create function community_regions_refresh(cid int) returns void language plpgsql as $$
+        begin
+          delete from community_regions where community_id = cid;
+          insert into community_regions (community_id, region_code)
+          select cid, r from (
+            select c.region_code as r from communities c where c.id = cid
+            union select c.partner_region_code from communities c where c.id = cid and c.partner_region_code is not null
+            union select s.region_code from community_memberships m join schools s on s.id = m.school_id
+              where m.community_id = cid
+          ) codes where r is not null;
+        end $$;
+        create function community_regions_of_community() returns trigger language plpgsql as $$
+        begin
+          perform community_regions_refresh(new.id);
+          return null;
+        end $$;
+        create trigger community_regions_community after insert or update of region_code, partner_region_code
+          on communities for each row execute function community_regions_of_community();
+        create function community_regions_of_membership() returns trigger language plpgsql as $$
+        begin
+          if tg_op in ('UPDATE', 'DELETE') then perform community_regions_refresh(old.community_id); end if;
+          if tg_op in ('INSERT', 'UPDATE') then perform community_regions_refresh(new.community_id); end if;
+          return null;
+        end $$;
+        create trigger community_regions_membership after insert or update or delete
+          on community_memberships for each row execute function community_regions_of_membership();
+        create function community_regions_of_school() returns trigger language plpgsql as $$
+        begin
+          perform community_regions_refresh(m.community_id)
+            from (select distinct community_id from community_memberships where school_id = new.id) m;
+          return null;
+        end $$;
+        create trigger community_regions_school after update of region_code on schools
+          for each row when (old.region_code is distinct from new.region_code)
+          execute function community_regions_of_school();
+        insert into community_regions (community_id, region_code)
+        select id, region_code from communities
+        union select id, partner_region_code from communities where partner_region_code is not null
+        union select m.community_id, s.region_code from community_memberships m join schools s on s.id = m.school_id;
+      `.execute(db);
+    },
+  },
 };

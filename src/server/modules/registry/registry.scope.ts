@@ -77,9 +77,12 @@ export function visibleCommunityCondition(
   const col = typeof communityIdColumn === 'string' ? sql.ref(communityIdColumn) : communityIdColumn;
   const { kind, id } = actor.scope;
   if (kind === 'region') {
-    const prefix = `${regionPrefix(id)}%`;
-    return sql<SqlBool>`${col} in (select c.id from communities c where c.region_code like ${prefix} or c.partner_region_code like ${prefix}
-      union select m.community_id from community_memberships m join schools s on s.id = m.school_id where s.region_code like ${prefix})`;
+    // the communities run in the region, partnered with it, or with a member school there: the
+    // counties each community touches are kept in community_regions (registry migrations)
+    const prefix = regionPrefix(id);
+    return prefix.length === 6
+      ? sql<SqlBool>`${col} in (select cr.community_id from community_regions cr where cr.region_code = ${prefix})`
+      : sql<SqlBool>`${col} in (select cr.community_id from community_regions cr where cr.region_code like ${`${prefix}%`})`;
   }
   if (kind === 'community') return sql<SqlBool>`${col} = ${Number(id)}`;
   return sql<SqlBool>`${col} in (select m.community_id from community_memberships m where m.school_id = ${Number(id)})`;
