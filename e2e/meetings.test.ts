@@ -152,8 +152,10 @@ describe('meetings in the browser', () => {
     // the lead can no longer edit; the record exports
     await as(users.lead);
     await openMinutes(page, meetingUrl);
+    // wait for the locked minutes to render before asking what they offer: count() does not wait
+    await poll(() => page.getByTestId('minutes-status').textContent()).toBe('已会签锁定');
+    await poll(() => page.getByTestId('minutes-new-revision').count()).toBe(1);
     expect(await page.getByTestId('minutes-editor').count()).toBe(0);
-    expect(await page.getByTestId('minutes-new-revision').count()).toBe(1);
     const pdf = await page.request.get(`/api/v1${meetingUrl}/export.pdf`);
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');

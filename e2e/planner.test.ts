@@ -142,7 +142,7 @@ describe('planner', () => {
     expect(status).not.toMatch(/SSP|MIP/);
     expect(status).toMatch(/精确最优（最小费用流）|整数规划/);
     await page.getByRole('tab', { name: '规划参数' }).click();
-    expect(await page.locator('.ant-form-item-tooltip').count()).toBeGreaterThan(5);
+    await expect.poll(() => page.locator('.ant-form-item-tooltip').count()).toBeGreaterThan(5);
     await page.locator('.ant-form-item-tooltip').first().hover();
     await expect.poll(() => page.locator('.ant-tooltip').first().textContent()).toMatch(/[\u4e00-\u9fa5]{6,}/);
   });
