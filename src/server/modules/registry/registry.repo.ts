@@ -15,7 +15,7 @@ import {
   privateSchoolCondition,
   schoolFilterCondition,
   visibleCommunityCondition,
-  visibleSchoolCondition,
+  visibleSchoolRowCondition,
 } from './registry.scope.js';
 
 /** SQL only. Every function takes the executor to use, so services can run them inside a transaction. */
@@ -40,7 +40,7 @@ export async function findRegion(db: Tx, code: string) {
 
 // ---------- schools ----------
 export function schoolsQuery(db: Tx, actor: Actor, q: Partial<SchoolListQuery>) {
-  let query = db.selectFrom('schools as s').where(visibleSchoolCondition(actor, 's.id'));
+  let query = db.selectFrom('schools as s').where(visibleSchoolRowCondition(actor, 's'));
   if (q.search) {
     const s = q.search;
     query = query.where((eb) =>
@@ -339,7 +339,7 @@ export function statsQuery(
   let query = db
     .selectFrom('school_year_stats as y')
     .innerJoin('schools as s', 's.id', 'y.school_id')
-    .where(visibleSchoolCondition(actor, 'y.school_id'));
+    .where(visibleSchoolRowCondition(actor, 's'));
   if (q.schoolId) query = query.where('y.school_id', '=', q.schoolId);
   if (q.schoolYear) query = query.where('y.school_year', '=', q.schoolYear);
   if (q.region) query = query.where('s.region_code', 'like', `${regionPrefix(q.region)}%`);

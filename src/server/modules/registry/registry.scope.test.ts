@@ -3,11 +3,13 @@ import { createTestApp, login, type Client, type TestApp } from '../../test/harn
 import {
   buildCommunity,
   buildSchool,
+  buildSchoolYearStats,
   buildTeacher,
   buildUser,
   HAINING,
   TONGXIANG,
   USER_PASSWORD,
+  YUNHE,
 } from '../../test/factories.js';
 
 /**
@@ -184,5 +186,37 @@ describe('writing', () => {
     });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('out_of_scope');
+  });
+});
+
+describe('cross-region pairs', () => {
+  // last in the file: it adds schools the lists above do not expect
+  it("a county bureau's school and statistics lists hold the partner school of a pair it runs, and no other county's", async () => {
+    const db = t.ctx.db;
+    const partner = await buildSchool(db, { name: '云和山区学校', region_code: YUNHE, location_class: 'rural' });
+    const unrelated = await buildSchool(db, { name: '云和他校', region_code: YUNHE });
+    await buildCommunity(
+      db,
+      [
+        { schoolId: ids.core!, role: 'core' },
+        { schoolId: partner.id, role: 'member' },
+      ],
+      {
+        is_cross_region: true,
+        partner_region_code: YUNHE,
+      },
+    );
+    for (const id of [partner.id, unrelated.id, ids.elsewhere!, ids.core!]) await buildSchoolYearStats(db, id);
+
+    const schools = names(await clients.bureau!.get('/api/v1/schools?pageSize=100'));
+    expect(schools).toEqual(['云和山区学校', '他校', '成员校', '核心校']);
+    const stats = await clients.bureau!.get('/api/v1/school-year-stats?pageSize=100');
+    expect(stats.statusCode).toBe(200);
+    expect(
+      stats
+        .json()
+        .items.map((r: { schoolId: number }) => r.schoolId)
+        .sort(),
+    ).toEqual([ids.core!, partner.id].sort());
   });
 });
