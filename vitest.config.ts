@@ -8,6 +8,8 @@ const apiProject = (name: string, db: 'pglite' | 'postgres') => ({
   test: {
     name,
     include: ['src/**/*.test.ts'],
+    // *.pg.test.ts: behaviour of the PostgreSQL driver alone (the embedded database has no such layer)
+    exclude: db === 'pglite' ? ['**/node_modules/**', 'src/**/*.pg.test.ts'] : ['**/node_modules/**'],
     env: { GONGJIN_TEST_DB: db },
     // timeouts only end a hung test; a loaded machine must not fail a correct one
     testTimeout: 180_000,

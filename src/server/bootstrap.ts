@@ -13,6 +13,7 @@ export async function openContext(config: Config): Promise<AppContext> {
     databaseUrl: config.databaseUrl,
     pgliteDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite'),
     parallelWorkers: config.pgParallelWorkers,
+    preparedStatements: config.pgPreparedStatements,
   });
   return {
     config,

@@ -91,6 +91,7 @@ const envSchema = z.object({
   GONGJIN_IMPORT_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
   /** PostgreSQL parallel workers per query (max_parallel_workers_per_gather) on the app's connections */
   GONGJIN_PG_PARALLEL_WORKERS: z.coerce.number().int().min(0).max(16).default(0),
+  GONGJIN_PG_PREPARED_STATEMENTS: z.enum(['0', '1']).default('1'),
   /** seconds before the jobs of an instance that died go to another (its lease is renewed every second while alive) */
   GONGJIN_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   /** bearer token Prometheus sends to GET /metrics; unset: no /metrics */
@@ -140,6 +141,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** parallel workers one query may start on the app's PostgreSQL connections (0: none) */
   pgParallelWorkers: number;
+  pgPreparedStatements: boolean;
   adminPassword: string | undefined;
   demo: boolean;
   /** password of the demo accounts; generated (and printed once) when unset */
@@ -199,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.GONGJIN_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     pgParallelWorkers: e.GONGJIN_PG_PARALLEL_WORKERS,
+    pgPreparedStatements: e.GONGJIN_PG_PREPARED_STATEMENTS === '1',
     adminPassword: e.GONGJIN_ADMIN_PASSWORD,
     demo: e.GONGJIN_DEMO === undefined ? !e.DATABASE_URL : e.GONGJIN_DEMO === '1',
     demoPassword: e.GONGJIN_DEMO_PASSWORD,

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './database.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { prepareStatementsOn } from './prepared.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 export type Db = Kysely<Database>;
@@ -48,7 +49,12 @@ export interface ConnectOptions {
    * under fifty concurrent requests they only take cores from the other requests.
    */
   parallelWorkers?: number;
+  /** Run parameterised queries as named prepared statements on PostgreSQL (prepared.ts); default true. */
+  preparedStatements?: boolean;
 }
+
+/** A pooled connection is replaced after this many checkouts, which bounds the statements it keeps. */
+const CONNECTION_MAX_USES = 10_000;
 
 export async function connect(options: ConnectOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
@@ -58,11 +64,13 @@ export async function connect(options: ConnectOptions): Promise<DbHandle> {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
+      maxUses: CONNECTION_MAX_USES,
       // and no JIT: compiling a query's expressions takes 20–50 ms, as long as a whole page should take,
       // and the planner starts it on cost estimates a page query easily passes at province scale
       options: `-c max_parallel_workers_per_gather=${options.parallelWorkers ?? 0} -c jit=off`,
     });
     pool.on('error', () => undefined); // idle-client errors surface on the next query
+    if (options.preparedStatements !== false) pool.on('connect', prepareStatementsOn);
     await pool.query('select 1');
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgresql', pool, close: () => db.destroy() };
