@@ -30,6 +30,10 @@ export function num(n: number | null | undefined, digits = 0): string {
 export function hours(n: number | null | undefined): string {
   return num(n, 1);
 }
+/** Points and scores (results, explanation, dashboard): always one decimal — 1,824.0, never 1,824.00 or 1,824. */
+export function points(n: number | null | undefined): string {
+  return num(n, 1);
+}
 export function pct(part: number | null | undefined, whole: number | null | undefined): string {
   if (part == null || whole == null || !whole || !Number.isFinite(part / whole)) return '—';
   return `${((part / whole) * 100).toFixed(1)}%`;

@@ -1,13 +1,17 @@
 import { Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import type { ExplanationNode } from '../../../shared/assessment.schemas';
-import { useLabels } from '../../components/labels';
+import { points, useLabels } from '../../components/labels';
 
 /** index → dimension → indicator → data records, each with its plain-language sentence. */
 export function ExplanationTree({ node, depth = 0 }: { node: ExplanationNode; depth?: number }) {
   const { en } = useLabels();
   const pts =
-    node.points === null ? null : node.maxPoints === null ? `${node.points}` : `${node.points} / ${node.maxPoints}`;
+    node.points === null
+      ? null
+      : node.maxPoints === null
+        ? points(node.points)
+        : `${points(node.points)} / ${points(node.maxPoints)}`;
   return (
     <div
       style={{

@@ -264,7 +264,12 @@ export function IndicatorModal({ open, indicator, takenKeys, regionCode, year, o
                       columns={[
                         { title: t('community'), dataIndex: 'communityName' },
                         { title: t('value'), dataIndex: 'value', width: 100, render: (v: number | null) => v ?? '—' },
-                        { title: t('points'), dataIndex: 'points', width: 100, render: (v: number | null) => v ?? '—' },
+                        {
+                          title: t('pointsHeader'),
+                          dataIndex: 'points',
+                          width: 100,
+                          render: (v: number | null) => v ?? '—',
+                        },
                       ]}
                     />
                   </>

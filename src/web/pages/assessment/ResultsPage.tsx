@@ -6,7 +6,7 @@ import { Link } from 'react-router-dom';
 import type { RankedResult } from '../../../shared/assessment.schemas';
 import { resultsExportUrl, useResults } from '../../api/assessment';
 import { useMe } from '../../api/auth';
-import { useLabels } from '../../components/labels';
+import { points, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RemoteSelect';
 
@@ -134,14 +134,19 @@ export default function ResultsPage() {
             fixed: 'left',
             render: (v: string, r) => <Link to={`/assessment/evaluations/${r.evaluationId}`}>{v}</Link>,
           },
-          { title: t('total'), dataIndex: 'total', width: 90 },
-          { title: t('previousTotal'), dataIndex: 'previousTotal', width: 100, render: (v: number | null) => v ?? '—' },
+          { title: t('total'), dataIndex: 'total', width: 90, render: (v: number) => points(v) },
+          {
+            title: t('previousTotal'),
+            dataIndex: 'previousTotal',
+            width: 100,
+            render: (v: number | null) => points(v),
+          },
           { title: t('change'), dataIndex: 'change', width: 110, render: (_: unknown, r) => <Change r={r} /> },
           ...(data?.communities[0]?.dimensions ?? []).map((d) => ({
             title: d.name,
             key: d.key,
             width: 90,
-            render: (_: unknown, r: RankedResult) => r.dimensions.find((x) => x.key === d.key)?.points ?? '—',
+            render: (_: unknown, r: RankedResult) => points(r.dimensions.find((x) => x.key === d.key)?.points),
           })),
         ]}
         scroll={{ x: 1200 }}
