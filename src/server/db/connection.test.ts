@@ -16,17 +16,17 @@ describe('database connections', () => {
     await drop();
   });
 
-  it('plans without parallel workers and without JIT on every pooled connection', async () => {
+  it('plans without parallel workers, without JIT and with custom plans only on every pooled connection', async () => {
     // several at once, so the pool opens more than one connection
     const settings = await Promise.all(
       Array.from({ length: 4 }, () =>
         sql<{
           n: string;
-        }>`select current_setting('max_parallel_workers_per_gather') || ' ' || current_setting('jit') as n, pg_sleep(0.05)`.execute(
+        }>`select current_setting('max_parallel_workers_per_gather') || ' ' || current_setting('jit') || ' ' || current_setting('plan_cache_mode') as n, pg_sleep(0.05)`.execute(
           dbh.db,
         ),
       ),
     );
-    expect(settings.map((r) => r.rows[0]!.n)).toEqual(['0 off', '0 off', '0 off', '0 off']);
+    expect(settings.map((r) => r.rows[0]!.n)).toEqual(Array(4).fill('0 off force_custom_plan'));
   });
 });

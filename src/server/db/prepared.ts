@@ -6,8 +6,8 @@ import type pg from 'pg';
  * the server parses and plans it again on each call; for a list page, planning took longer than
  * running (1.9 ms to plan, 0.5 ms to run the activities page), and under fifty requests at once the
  * database's CPU was what ran out. Named by a hash of the SQL text, a statement is parsed once per
- * connection, and PostgreSQL's plan cache (plan_cache_mode = auto) moves to a generic plan only
- * where it costs no more than planning each call anew.
+ * connection. Its plans stay custom (connect sets plan_cache_mode = force_custom_plan): under the
+ * default, auto, the activity title search moved to a generic plan that took seconds a call.
  *
  * Two costs, bounded here:
  * - each connection keeps its statements until it closes: the pool retires a connection after
