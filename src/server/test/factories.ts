@@ -2,6 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { SchoolTable, SchoolYearStatsTable } from '../modules/registry/registry.tables.js';
 import type { Database } from '../db/database.js';
 import type { Role, ScopeKind } from '../../shared/enums.js';
+import type { Actor } from '../http/actor.js';
 import { hashPassword } from '../modules/auth/auth.service.js';
 
 /** Builders for test data: each makes one valid row with overridable fields and unique codes. */
@@ -168,4 +169,16 @@ export async function buildUser(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** A region bureau administrator as the services see one, for tests that call them directly. */
+export function bureauActor(regionCode: string): Actor {
+  return {
+    userId: 1,
+    username: 'admin',
+    displayName: 'admin',
+    role: 'bureau_admin',
+    scope: { kind: 'region', id: regionCode },
+    teacherId: null,
+  };
 }

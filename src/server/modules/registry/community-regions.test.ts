@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../http/actor.js';
 import { createTestContext } from '../../test/harness.js';
-import { buildCommunity, buildSchool, HAINING, TONGXIANG, YUNHE } from '../../test/factories.js';
+import { buildCommunity, bureauActor, buildSchool, HAINING, TONGXIANG, YUNHE } from '../../test/factories.js';
 import { visibleCommunityCondition } from './registry.scope.js';
 
 /**
@@ -11,14 +10,6 @@ import { visibleCommunityCondition } from './registry.scope.js';
  * every change: a new community, a member joining or leaving, a school moving county, a new partner.
  */
 let ctx: Awaited<ReturnType<typeof createTestContext>>;
-const bureau = (code: string): Actor => ({
-  userId: 1,
-  username: 'admin',
-  displayName: 'admin',
-  role: 'bureau_admin',
-  scope: { kind: 'region', id: code },
-  teacherId: null,
-});
 const REGIONS = [HAINING, TONGXIANG, YUNHE, '330400', '331100', '330000', '110000'];
 
 async function seen(code: string) {
@@ -26,7 +17,7 @@ async function seen(code: string) {
     await ctx.db
       .selectFrom('communities as c')
       .select('c.id')
-      .where(visibleCommunityCondition(bureau(code), 'c.id'))
+      .where(visibleCommunityCondition(bureauActor(code), 'c.id'))
       .orderBy('c.id')
       .execute()
   ).map((r) => r.id);

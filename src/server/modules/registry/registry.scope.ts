@@ -23,8 +23,7 @@ export function visibleSchoolCondition(actor: Actor, schoolIdColumn: Expression<
     const prefix = `${regionPrefix(id)}%`;
     // own region's schools, plus partner schools of communities this region runs (cross-region pairs)
     return sql<SqlBool>`(${col} in (select s.id from schools s where s.region_code like ${prefix})
-      or ${col} in (select m.school_id from community_memberships m join communities c on c.id = m.community_id
-                    where c.region_code like ${prefix} or c.partner_region_code like ${prefix}))`;
+      or ${col} in ${pairedSchoolsOf(prefix)})`;
   }
   if (kind === 'community') {
     return sql<SqlBool>`${col} in (select m.school_id from community_memberships m where m.community_id = ${Number(id)})`;
@@ -46,9 +45,13 @@ export function visibleSchoolRowCondition(actor: Actor, alias: string): Expressi
   const prefix = `${regionPrefix(actor.scope.id)}%`;
   const regionCode = sql.ref(`${alias}.region_code`);
   const id = sql.ref(`${alias}.id`);
-  return sql<SqlBool>`(${regionCode} like ${prefix}
-    or ${id} in (select m.school_id from community_memberships m join communities c on c.id = m.community_id
-                 where c.region_code like ${prefix} or c.partner_region_code like ${prefix}))`;
+  return sql<SqlBool>`(${regionCode} like ${prefix} or ${id} in ${pairedSchoolsOf(prefix)})`;
+}
+
+/** Member schools of the communities run in, or partnered with, the regions matching `prefix%`. */
+function pairedSchoolsOf(prefix: string) {
+  return sql`(select m.school_id from community_memberships m join communities c on c.id = m.community_id
+    where c.region_code like ${prefix} or c.partner_region_code like ${prefix})`;
 }
 
 /** Schools whose private data (teachers, annual statistics, future: students) the actor may read. */

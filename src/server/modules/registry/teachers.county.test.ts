@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../http/actor.js';
 import { createTestContext } from '../../test/harness.js';
-import { buildSchool, buildTeacher, HAINING, TONGXIANG, YUNHE } from '../../test/factories.js';
+import { bureauActor, buildSchool, buildTeacher, HAINING, TONGXIANG, YUNHE } from '../../test/factories.js';
 import * as repo from './registry.repo.js';
 import { privateSchoolCondition } from './registry.scope.js';
 
@@ -11,14 +11,6 @@ import { privateSchoolCondition } from './registry.scope.js';
  * selects by it: the same teachers as "teachers of schools in the region", read through an index.
  */
 let ctx: Awaited<ReturnType<typeof createTestContext>>;
-const bureau = (code: string): Actor => ({
-  userId: 1,
-  username: 'admin',
-  displayName: 'admin',
-  role: 'bureau_admin',
-  scope: { kind: 'region', id: code },
-  teacherId: null,
-});
 let moving: { id: number };
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -52,27 +44,27 @@ async function bySchool(actor: Actor) {
 describe('teachers by county', () => {
   it('a county, a city and a province bureau list the teachers of the schools in their region', async () => {
     for (const code of [HAINING, TONGXIANG, YUNHE, '330400', '330000', '110000']) {
-      expect({ code, ids: await listed(bureau(code)) }).toEqual({ code, ids: await bySchool(bureau(code)) });
+      expect({ code, ids: await listed(bureauActor(code)) }).toEqual({ code, ids: await bySchool(bureauActor(code)) });
     }
-    expect(await listed(bureau(HAINING))).toHaveLength(10);
+    expect(await listed(bureauActor(HAINING))).toHaveLength(10);
   });
 
   it('follows a teacher to another school and a school to another county', async () => {
     const other = await buildSchool(ctx.db, { region_code: YUNHE, name: '云和的学校' });
     const t = await buildTeacher(ctx.db, moving.id, { name: '调动的教师' });
-    expect(await listed(bureau(HAINING))).toContain(t.id);
+    expect(await listed(bureauActor(HAINING))).toContain(t.id);
     await ctx.db.updateTable('teachers').set({ school_id: other.id }).where('id', '=', t.id).execute();
-    expect(await listed(bureau(HAINING))).not.toContain(t.id);
-    expect(await listed(bureau(YUNHE))).toContain(t.id);
+    expect(await listed(bureauActor(HAINING))).not.toContain(t.id);
+    expect(await listed(bureauActor(YUNHE))).toContain(t.id);
     await ctx.db.updateTable('schools').set({ region_code: TONGXIANG }).where('id', '=', moving.id).execute();
-    expect(await listed(bureau(HAINING))).toHaveLength(5);
-    expect(await listed(bureau(TONGXIANG))).toEqual(await bySchool(bureau(TONGXIANG)));
-    expect(await listed(bureau(TONGXIANG))).toHaveLength(10);
+    expect(await listed(bureauActor(HAINING))).toHaveLength(5);
+    expect(await listed(bureauActor(TONGXIANG))).toEqual(await bySchool(bureauActor(TONGXIANG)));
+    expect(await listed(bureauActor(TONGXIANG))).toHaveLength(10);
   });
 
   it("reads a county's first page from the county index", async () => {
     const page = repo
-      .teachersQuery(ctx.db, bureau(HAINING), {})
+      .teachersQuery(ctx.db, bureauActor(HAINING), {})
       .select('t.id')
       .orderBy('t.teacher_code')
       .orderBy('t.id')
