@@ -52,7 +52,9 @@ describe('planner', () => {
     try {
       await page.goto('/planner');
       await page.getByTestId('plan-create').click();
-      await page.locator('.ant-modal').getByText('教师交流').click();
+      // check() verifies the radio took the click: a click during the modal's opening must not
+      // leave the form on 结对 and create a pairing plan, whose page has no exchange table
+      await page.locator('.ant-modal').getByRole('radio', { name: '教师交流' }).check();
       await page.getByTestId('plan-name').fill('海宁 送教方案');
       const region = page.locator('.ant-modal .ant-select').first();
       await region.click();
@@ -60,8 +62,15 @@ describe('planner', () => {
       await page.locator('.ant-select-item-option', { hasText: '海宁市（330481）' }).click();
       await page.getByTestId('plan-create-submit').click();
       await page.waitForURL(/\/planner\/\d+$/);
+      // an exchange plan's page, then its proposed assignments (say what the page shows if none)
+      await page.getByTestId('exchange-table').waitFor({ timeout: 60_000 });
       const rows = page.getByTestId('exchange-table').locator('tbody tr.ant-table-row');
-      await rows.first().waitFor({ timeout: 60_000 });
+      await expect
+        .poll(() => rows.count(), {
+          timeout: 60_000,
+          message: (await page.getByTestId('exchange-table').textContent()) ?? '',
+        })
+        .toBeGreaterThan(0);
 
       await page.getByTestId('plan-accept').click();
       const dialog = page.getByTestId('accept-exchange-form');
