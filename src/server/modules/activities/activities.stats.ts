@@ -1,4 +1,5 @@
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { regionPattern } from '../../db/region-pattern.js';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
 import type { ActivityKind, ActivityStatRow, StatDimension } from '../../../shared/activities.schemas.js';
@@ -68,7 +69,7 @@ function conditions(f: ActivityStatsFilter, summary: boolean, bySchool: boolean)
     if (f.from) c.push(sql<SqlBool>`a.starts_at >= (${f.from}::date::timestamp at time zone 'Asia/Shanghai')`);
     if (f.to) c.push(sql<SqlBool>`a.starts_at < ((${f.to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`);
   }
-  if (f.region) c.push(sql<SqlBool>`os.region_code like ${`${regionPrefix(f.region)}%`}`);
+  if (f.region) c.push(sql<SqlBool>`os.region_code like ${regionPattern(regionPrefix(f.region))}`);
   if (f.schoolId !== undefined)
     c.push(sql<SqlBool>`${sql.raw(summary && bySchool ? 'a' : 'x')}.school_id = ${f.schoolId}`);
   return c;
@@ -84,20 +85,17 @@ export async function activityStats(
   const summary = source === 'summary' && summaryAnswers(f);
   const bySchool = dims.includes('school') || f.schoolId !== undefined;
   const where = conditions(f, summary, bySchool);
-  // on the per-school summary the school is a column of the row itself
-  const school = summary ? 'a' : 'x';
+
+  if (summary) return summaryStats(db, dims, where, bySchool, f.region !== undefined);
 
   const cols: { select: ReturnType<typeof sql.raw>; group: string[] }[] = [];
   const add = (select: string, group: string[]) => cols.push({ select: sql.raw(select), group });
   if (dims.includes('kind')) add('a.kind as kind', ['a.kind']);
   if (dims.includes('community'))
     add('a.community_id as "communityId", c.name as "communityName"', ['a.community_id', 'c.name']);
-  if (dims.includes('school'))
-    add(`${school}.school_id as "schoolId", xs.name as "schoolName"`, [`${school}.school_id`, 'xs.name']);
+  if (dims.includes('school')) add('x.school_id as "schoolId", xs.name as "schoolName"', ['x.school_id', 'xs.name']);
   if (dims.includes('month')) {
-    const month = summary
-      ? `to_char(a.month, 'YYYY-MM')`
-      : `to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`;
+    const month = `to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`;
     add(`${month} as month`, [month]);
   }
   if (dims.includes('region'))
@@ -109,22 +107,7 @@ export async function activityStats(
     ? sql`group by ${sql.raw(groups.join(', '))} order by ${sql.raw(groups.join(', '))}`
     : sql``;
 
-  const query = summary
-    ? sql<ActivityStatRow>`
-    select ${select},
-      coalesce(sum(a.activities), 0)::int as activities,
-      sum(a.sessions)::int as sessions,
-      sum(a.teacher_times)::int as "teacherTimes",
-      sum(a.student_times)::int as "studentTimes",
-      sum(a.teacher_times + a.student_times)::int as "participantTimes"
-    from ${sql.table(bySchool ? 'activity_school_summary' : 'activity_summary')} a
-    ${dims.includes('community') ? sql`join communities c on c.id = a.community_id` : sql``}
-    ${dims.includes('region') || f.region ? sql`join schools os on os.id = a.organizer_school_id` : sql``}
-    ${dims.includes('region') ? sql`left join regions r on r.code = os.region_code` : sql``}
-    ${dims.includes('school') ? sql`join schools xs on xs.id = a.school_id` : sql``}
-    where ${whereSql}
-    ${grouping}`
-    : sql<ActivityStatRow>`
+  const query = sql<ActivityStatRow>`
     select ${select},
       count(*)::int as activities,
       sum(${SESSIONS})::int as sessions,
@@ -140,6 +123,71 @@ export async function activityStats(
     ${grouping}`;
   const rows = (await query.execute(db)).rows as (ActivityStatRow & { one?: number })[];
   return rows.map(({ one: _one, ...r }) => r);
+}
+
+/**
+ * The figures from a summary table. The rows are summed on the summary's own keys first and the
+ * names joined to the few groups afterwards: grouping by a name as well made PostgreSQL sort every
+ * summary row (a province's tens of thousands, spilling to disk) where a hash of ids suffices —
+ * statistics by community 48 → 18 ms at 1,000 schools. Names follow their ids, so the order is the same.
+ */
+async function summaryStats(
+  db: Kysely<Database>,
+  dims: StatDimension[],
+  where: Expression<SqlBool>[],
+  bySchool: boolean,
+  regionFilter: boolean,
+): Promise<ActivityStatRow[]> {
+  const keys: string[] = [];
+  const outer: string[] = [];
+  const order: string[] = [];
+  if (dims.includes('kind')) {
+    keys.push('a.kind');
+    outer.push('s.kind');
+    order.push('s.kind');
+  }
+  if (dims.includes('community')) {
+    keys.push('a.community_id');
+    outer.push('s.community_id as "communityId"', 'c.name as "communityName"');
+    order.push('s.community_id');
+  }
+  if (dims.includes('school')) {
+    keys.push('a.school_id');
+    outer.push('s.school_id as "schoolId"', 'xs.name as "schoolName"');
+    order.push('s.school_id');
+  }
+  if (dims.includes('month')) {
+    keys.push(`to_char(a.month, 'YYYY-MM') as month`);
+    outer.push('s.month');
+    order.push('s.month');
+  }
+  if (dims.includes('region')) {
+    keys.push('os.region_code');
+    outer.push('s.region_code as "regionCode"', 'r.name as "regionName"');
+    order.push('s.region_code');
+  }
+  const groupKeys = keys.map((k) => k.replace(/ as \w+$/, ''));
+  const whereSql = where.length ? sql.join(where, sql` and `) : sql`true`;
+  const query = sql<ActivityStatRow>`
+    select ${sql.raw([...outer, ''].join(', '))}
+      s.activities, s.sessions, s."teacherTimes", s."studentTimes", s."participantTimes"
+    from (
+      select ${sql.raw([...keys, ''].join(', '))}
+        coalesce(sum(a.activities), 0)::int as activities,
+        sum(a.sessions)::int as sessions,
+        sum(a.teacher_times)::int as "teacherTimes",
+        sum(a.student_times)::int as "studentTimes",
+        sum(a.teacher_times + a.student_times)::int as "participantTimes"
+      from ${sql.table(bySchool ? 'activity_school_summary' : 'activity_summary')} a
+      ${dims.includes('region') || regionFilter ? sql`join schools os on os.id = a.organizer_school_id` : sql``}
+      where ${whereSql}
+      ${groupKeys.length ? sql`group by ${sql.raw(groupKeys.join(', '))}` : sql``}
+    ) s
+    ${dims.includes('community') ? sql`join communities c on c.id = s.community_id` : sql``}
+    ${dims.includes('region') ? sql`left join regions r on r.code = s.region_code` : sql``}
+    ${dims.includes('school') ? sql`join schools xs on xs.id = s.school_id` : sql``}
+    ${order.length ? sql`order by ${sql.raw(order.join(', '))}` : sql``}`;
+  return (await query.execute(db)).rows;
 }
 
 /**
