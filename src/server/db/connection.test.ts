@@ -27,6 +27,6 @@ describe('database connections', () => {
         ),
       ),
     );
-    expect(settings.map((r) => r.rows[0]!.n)).toEqual(Array(4).fill('0 off force_custom_plan'));
+    expect(settings.map((r) => r.rows[0]!.n)).toEqual(Array(4).fill('0 off auto'));
   });
 });

@@ -67,9 +67,8 @@ export async function connect(options: ConnectOptions): Promise<DbHandle> {
       maxUses: CONNECTION_MAX_USES,
       // and no JIT: compiling a query's expressions takes 20–50 ms, as long as a whole page should take,
       // and the planner starts it on cost estimates a page query easily passes at province scale
-      // plans stay custom (made for each call's values, as for unnamed queries): with the default
-      // (auto) the activity title search settled on a generic plan that took seconds (prepared.ts)
-      options: `-c max_parallel_workers_per_gather=${options.parallelWorkers ?? 0} -c jit=off -c plan_cache_mode=force_custom_plan`,
+      // named statements may keep a generic plan (auto); pattern matches are never named (prepared.ts)
+      options: `-c max_parallel_workers_per_gather=${options.parallelWorkers ?? 0} -c jit=off -c plan_cache_mode=auto`,
     });
     pool.on('error', () => undefined); // idle-client errors surface on the next query
     if (options.preparedStatements !== false) pool.on('connect', prepareStatementsOn);
@@ -90,7 +89,7 @@ export async function connect(options: ConnectOptions): Promise<DbHandle> {
   });
   // one backend: no workers to start, but the same plans as on a server
   await pglite.exec(
-    `set max_parallel_workers_per_gather = ${options.parallelWorkers ?? 0}; set jit = off; set plan_cache_mode = force_custom_plan`,
+    `set max_parallel_workers_per_gather = ${options.parallelWorkers ?? 0}; set jit = off; set plan_cache_mode = auto`,
   );
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {

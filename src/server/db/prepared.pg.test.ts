@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../test/harness.js';
 import { connect, type DbHandle } from './connection.js';
+import { MAX_NAMED_STATEMENTS, runsNamed } from './prepared.js';
 
 /** Named prepared statements on the PostgreSQL server (prepared.ts). */
 describe('prepared statements on PostgreSQL', () => {
@@ -35,6 +36,38 @@ describe('prepared statements on PostgreSQL', () => {
     expect((await probe(2)).rows).toEqual([{ id: 2, name: '李明' }]);
     const prepared = await statements();
     expect(prepared.filter((s) => s.includes('from prepared_probe where id = $1'))).toHaveLength(1);
+  });
+
+  it('plans a substring search for its values on every call; a prefix pattern stays named', async () => {
+    const before = (await statements()).length;
+    for (const term of ['%王%', '%明%', '%王%', '%明%', '%王%', '%明%'])
+      await sql`select id from prepared_probe where name like ${term}`.execute(dbh.db);
+    await sql`select id from prepared_probe where name ilike ${'%李%'}`.execute(dbh.db);
+    const prepared = await statements();
+    expect(prepared.filter((s) => /like/i.test(s))).toEqual([]);
+    // the statements query itself is the only one named meanwhile
+    expect(prepared.length).toBeLessThanOrEqual(before + 1);
+    await sql`select id from prepared_probe where name like ${'王%'}`.execute(dbh.db);
+    expect((await statements()).filter((s) => /like/i.test(s))).toHaveLength(1);
+    expect(runsNamed('select 1 from t where gongjin_grams(name) @> gongjin_grams_query($1)', ['王丽'])).toBe(false);
+    expect(runsNamed('select 1 from t where region_code like $1', ['33%'])).toBe(true);
+    expect(runsNamed('select 1 from t where title ilike $1', ['%教研%'])).toBe(false);
+    // a page whose bounds are written into its text has no parameters, and is named all the same
+    expect(runsNamed(`select id from t where region_code like '33%' limit 20 offset 0`, [])).toBe(true);
+    expect(runsNamed('create table a (id int); insert into a values (1)', [])).toBe(false);
+    expect(runsNamed('begin', [])).toBe(false);
+  });
+
+  it('prepares at most MAX_NAMED_STATEMENTS texts on one connection, then runs new ones unnamed', async () => {
+    const own = await connect({ databaseUrl: url, poolSize: 1 });
+    try {
+      for (let i = 0; i < MAX_NAMED_STATEMENTS + 5; i++)
+        await sql`select ${sql.lit(i)} as n from prepared_probe where id = ${1}`.execute(own.db);
+      const r = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(own.db);
+      expect(r.rows[0]!.n).toBe(MAX_NAMED_STATEMENTS);
+    } finally {
+      await own.close();
+    }
   });
 
   it('answers with the new columns when a migration changes the table under a prepared select *', async () => {

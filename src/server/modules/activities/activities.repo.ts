@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { nameContains } from '../../db/grams.js';
+import { pageLiteral } from '../../db/paging.js';
 import { keptTotal } from '../../db/totals.js';
 import type { Actor } from '../../http/actor.js';
 import type { ActivityListQuery } from '../../../shared/activities.schemas.js';
@@ -112,10 +113,10 @@ export function pageIdsByCommunity(
     .where(sql<boolean>`a.community_id = v.cid`)
     .orderBy('a.starts_at', 'desc')
     .orderBy('a.id', 'desc')
-    .limit(page.limit + page.offset);
+    .limit(pageLiteral(page.limit + page.offset));
   return sql<{ id: number }>`select p.id from unnest(${communities}) as v(cid)
     cross join lateral (${newest}) as p
-    order by p.starts_at desc, p.id desc limit ${page.limit} offset ${page.offset}`;
+    order by p.starts_at desc, p.id desc limit ${pageLiteral(page.limit)} offset ${pageLiteral(page.offset)}`;
 }
 
 type ActivityBase = ReturnType<typeof activitiesQuery>;

@@ -1,4 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
+import { regionPattern } from '../../db/region-pattern.js';
 import type { Db } from '../../db/connection.js';
 import { paged } from '../../db/paging.js';
 import { listTotal, pageTotals, type PageTotals } from '../../db/totals.js';
@@ -19,7 +20,7 @@ export function auditVisibleCondition(actor: Actor): Expression<SqlBool> {
   if (kind === 'region') {
     const prefix = regionPrefix(id);
     if (prefix === '') return sql<SqlBool>`true`;
-    const like = `${prefix}%`;
+    const like = regionPattern(prefix);
     return sql<SqlBool>`(audit_log.region_code like ${like}
       or audit_log.school_id in (select s.id from schools s where s.region_code like ${like})
       or audit_log.community_id in (select c.id from communities c where c.region_code like ${like} or c.partner_region_code like ${like}))`;

@@ -1,5 +1,6 @@
 import { nameContains } from '../../db/grams.js';
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { regionPattern } from '../../db/region-pattern.js';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
 import { regionPrefix } from '../../../shared/regions.js';
@@ -81,7 +82,7 @@ export function assignmentWhere(actor: Actor, q: Partial<AssignmentListQuery>): 
   if (q.direction) parts.push(sql`${directionSql} = ${q.direction}`);
   if (q.year) parts.push(sql`${yearSql} = ${q.year}`);
   if (q.region) {
-    const p = `${regionPrefix(q.region)}%`;
+    const p = regionPattern(regionPrefix(q.region));
     parts.push(sql`(fs.region_code like ${p} or ts.region_code like ${p})`);
   }
   return sql<SqlBool>`${sql.join(parts, sql` and `)}`;

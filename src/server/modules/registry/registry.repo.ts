@@ -1,5 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
+import { regionPattern } from '../../db/region-pattern.js';
 import { nameContains } from '../../db/grams.js';
+import { pageLiteral } from '../../db/paging.js';
 import type { Database } from '../../db/database.js';
 import type { SchoolYearStatsRow } from './registry.tables.js';
 import type { Actor } from '../../http/actor.js';
@@ -129,7 +131,7 @@ function countyCondition(regionCode: string) {
   const prefix = regionPrefix(regionCode);
   return prefix.length === 6
     ? sql<SqlBool>`t.county_code = ${prefix}`
-    : sql<SqlBool>`t.county_code like ${`${prefix}%`}`;
+    : sql<SqlBool>`t.county_code like ${regionPattern(prefix)}`;
 }
 
 export function teachersQuery(db: Tx, actor: Actor, q: Partial<TeacherListQuery>) {
@@ -200,7 +202,7 @@ export function teacherOptionsQuery(db: Tx, actor: Actor, q: TeacherOptionsQuery
     .select(['t.id', 't.name', 't.school_id', teacherSchoolName])
     .orderBy('t.name')
     .orderBy('t.id')
-    .limit(q.pageSize);
+    .limit(pageLiteral(q.pageSize));
 }
 
 /** The school's name for each listed teacher (a page at a time, so a scalar subquery is cheap). */
@@ -362,7 +364,7 @@ export async function statsPage(
     .select(['s.name as school_name', 's.code as school_code'])
     .where(sql<boolean>`y.school_year = yr.y`)
     .orderBy('s.code')
-    .limit(page.limit + page.offset);
+    .limit(pageLiteral(page.limit + page.offset));
   const r = await sql<SchoolYearStatsRow & { school_name: string; school_code: string }>`
     with recursive yr(y) as (
       select max(school_year) from school_year_stats
@@ -371,6 +373,8 @@ export async function statsPage(
     )
     select p.* from yr cross join lateral (${ofYear}) as p
     where yr.y is not null
-    order by p.school_year desc, p.school_code limit ${page.limit} offset ${page.offset}`.execute(db);
+    order by p.school_year desc, p.school_code limit ${pageLiteral(page.limit)} offset ${pageLiteral(page.offset)}`.execute(
+    db,
+  );
   return r.rows;
 }

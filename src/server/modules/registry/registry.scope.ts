@@ -1,4 +1,5 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { regionPattern } from '../../db/region-pattern.js';
 import type { Actor } from '../../http/actor.js';
 import { regionPrefix } from '../../../shared/regions.js';
 import type { ResolvedScope } from '../../contracts/dashboard-panel.js';
@@ -20,7 +21,7 @@ export function visibleSchoolCondition(actor: Actor, schoolIdColumn: Expression<
   const col = typeof schoolIdColumn === 'string' ? sql.ref(schoolIdColumn) : schoolIdColumn;
   const { kind, id } = actor.scope;
   if (kind === 'region') {
-    const prefix = `${regionPrefix(id)}%`;
+    const prefix = regionPattern(regionPrefix(id));
     // own region's schools, plus partner schools of communities this region runs (cross-region pairs)
     return sql<SqlBool>`(${col} in (select s.id from schools s where s.region_code like ${prefix})
       or ${col} in ${pairedSchoolsOf(prefix)})`;
@@ -42,14 +43,14 @@ export function visibleSchoolCondition(actor: Actor, schoolIdColumn: Expression<
  */
 export function visibleSchoolRowCondition(actor: Actor, alias: string): Expression<SqlBool> {
   if (actor.scope.kind !== 'region') return visibleSchoolCondition(actor, `${alias}.id`);
-  const prefix = `${regionPrefix(actor.scope.id)}%`;
+  const prefix = regionPattern(regionPrefix(actor.scope.id));
   const regionCode = sql.ref(`${alias}.region_code`);
   const id = sql.ref(`${alias}.id`);
   return sql<SqlBool>`(${regionCode} like ${prefix} or ${id} in ${pairedSchoolsOf(prefix)})`;
 }
 
 /** Member schools of the communities run in, or partnered with, the regions matching `prefix%`. */
-function pairedSchoolsOf(prefix: string) {
+function pairedSchoolsOf(prefix: RawBuilder<string>) {
   return sql`(select m.school_id from community_memberships m join communities c on c.id = m.community_id
     where c.region_code like ${prefix} or c.partner_region_code like ${prefix})`;
 }
@@ -59,7 +60,7 @@ export function privateSchoolCondition(actor: Actor, schoolIdColumn: Expression<
   const col = typeof schoolIdColumn === 'string' ? sql.ref(schoolIdColumn) : schoolIdColumn;
   const { kind, id } = actor.scope;
   if (kind === 'region') {
-    return sql<SqlBool>`${col} in (select s.id from schools s where s.region_code like ${`${regionPrefix(id)}%`})`;
+    return sql<SqlBool>`${col} in (select s.id from schools s where s.region_code like ${regionPattern(regionPrefix(id))})`;
   }
   if (kind === 'community') {
     return sql<SqlBool>`${col} in (select m.school_id from community_memberships m
@@ -100,7 +101,7 @@ export function visibleCommunityCondition(
     const prefix = regionPrefix(id);
     return prefix.length === 6
       ? sql<SqlBool>`${col} in (select cr.community_id from community_regions cr where cr.region_code = ${prefix})`
-      : sql<SqlBool>`${col} in (select cr.community_id from community_regions cr where cr.region_code like ${`${prefix}%`})`;
+      : sql<SqlBool>`${col} in (select cr.community_id from community_regions cr where cr.region_code like ${regionPattern(prefix)})`;
   }
   if (kind === 'community') return sql<SqlBool>`${col} = ${Number(id)}`;
   return sql<SqlBool>`${col} in (select m.community_id from community_memberships m where m.school_id = ${Number(id)})`;
@@ -119,7 +120,7 @@ export function schoolFilterCondition(
   const conds: Expression<SqlBool>[] = [];
   if (f.region)
     conds.push(
-      sql<SqlBool>`${col} in (select rs.id from schools rs where rs.region_code like ${`${regionPrefix(f.region)}%`})`,
+      sql<SqlBool>`${col} in (select rs.id from schools rs where rs.region_code like ${regionPattern(regionPrefix(f.region))})`,
     );
   if (f.communityId) {
     conds.push(sql<SqlBool>`${col} in (select m.school_id from community_memberships m

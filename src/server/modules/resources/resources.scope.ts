@@ -1,4 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
+import { regionPattern } from '../../db/region-pattern.js';
 import type { Actor } from '../../http/actor.js';
 import { regionPrefix } from '../../../shared/regions.js';
 import { privateSchoolCondition, visibleCommunityCondition } from '../registry/index.js';
@@ -12,7 +13,7 @@ export function resourceVisibleSql(actor: Actor): Expression<SqlBool> {
   let regionRule: Expression<SqlBool>;
   let communityRule: Expression<SqlBool>;
   if (kind === 'region') {
-    regionRule = sql<SqlBool>`r.region_code like ${`${regionPrefix(id)}%`}`;
+    regionRule = sql<SqlBool>`r.region_code like ${regionPattern(regionPrefix(id))}`;
     communityRule = visibleCommunityCondition(actor, 'r.community_id');
   } else if (kind === 'community') {
     regionRule = sql<SqlBool>`r.region_code in (select c.region_code from communities c where c.id = ${Number(id)}
