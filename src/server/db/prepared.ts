@@ -44,7 +44,7 @@ export const MAX_NAMED_STATEMENTS = 2000;
 const RESULT_TYPE_CHANGED = /cached plan must not change result type/;
 
 /** The name-gram search: its plan depends on how common the term is. */
-const GRAM_SEARCH = /\bgongjin_grams_query\b/i;
+const GRAM_SEARCH = /\bgongjin_grams\(/i;
 
 /** One query without parameters: a list page whose bounds are in its text (paging.ts, region-pattern.ts). */
 const SINGLE_QUERY = /^\s*(?:select|with)\b[^;]*$/i;

@@ -1,3 +1,4 @@
+import { queryGrams } from '../../db/grams.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
@@ -230,6 +231,13 @@ describe('name search finds the same rows as a substring test', () => {
     expect(row.q1).toEqual(['丽']);
     expect(row.q0).toEqual([]);
   });
+
+  it('computes the grams of a query in the server as the SQL function does', async () => {
+    for (const term of ['王丽华', '丽', '', 'AbC', '中心小学中心', 'No.3 实验']) {
+      const r = await sql<{ q: string[] }>`select gongjin_grams_query(${term}) as q`.execute(t.ctx.db);
+      expect([...queryGrams(term)].sort(), term).toEqual([...(r.rows[0]!.q ?? [])].sort());
+    }
+  });
 });
 
 describe('the teacher search is served by the grams index', () => {
@@ -257,7 +265,8 @@ describe('the teacher search is served by the grams index', () => {
 function inline(q: { sql: string; parameters: readonly unknown[] }): string {
   return q.sql.replace(/\$(\d+)/g, (_, i: string) => {
     const v = q.parameters[Number(i) - 1];
-    return typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+    const literal = (x: unknown) => (typeof x === 'number' ? String(x) : `'${String(x).replace(/'/g, "''")}'`);
+    return Array.isArray(v) ? `array[${v.map(literal).join(', ')}]::text[]` : literal(v);
   });
 }
 
