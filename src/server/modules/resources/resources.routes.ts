@@ -147,6 +147,8 @@ export async function resourcesRoutes(app: ZodApp, ctx: AppContext) {
         ...tags('resources'),
         summary: '图片缩略图（不计点播）Image thumbnail (not counted as a view)',
         params: idParam,
+        // the current version's id: a new version gets a new URL, so browsers may cache each one
+        querystring: z.object({ v: z.coerce.number().int().positive().optional() }),
       },
     },
     async (req, reply) => {

@@ -560,8 +560,8 @@ export class ResourcesService {
       headers: {
         ...fileHeaders({ mime: THUMB_MIME, fileName: `resource-${id}-thumb.webp`, inline: true }),
         'content-length': String(stat.size),
-        // the key changes with every new version, so the URL answers the same while it lives
-        'cache-control': 'private, max-age=300',
+        // the page asks with ?v=<version id>: a new version is a new URL, so an hour's cache is safe
+        'cache-control': 'private, max-age=3600',
       },
       body: await this.storage.get(row.v_thumb_key),
     };
