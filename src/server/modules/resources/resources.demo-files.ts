@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
 import { once } from '../../lazy.js';
 import { createPdf, MissingCjkFontError, pdfToBuffer, type Pdf } from '../../pdf/pdf-document.js';
 import { renderThumbnail } from './resources.thumbnails.js';
@@ -7,11 +8,13 @@ import { Readable } from 'node:stream';
 const sharpLib = once(async () => (await import('sharp')).default);
 
 /**
- * The demo library's real files, made in code (no asset to ship with dist/): one small PDF and
- * one PNG per seed run, each copied under every resource that uses it, so deleting one demo
- * resource deletes only its own copy. No video: a WebM cannot be encoded without a codec, and the
- * demo's recorded lessons stay links to the national platform.
+ * The demo library's real files: one small PDF and one PNG made in code per seed run, and a 15 KB
+ * WebM (3 s of a drawn blackboard, recorded once with Chromium's MediaRecorder: no encoder in Node)
+ * shipped under demo/assets (build:server copies it to dist/). Each is copied under every resource
+ * that uses it, so deleting one demo resource deletes only its own copy.
  */
+const DEMO_VIDEO = new URL('../../demo/assets/demo-lesson.webm', import.meta.url);
+
 export interface DemoFile {
   bytes: Buffer;
   mime: string;
@@ -65,9 +68,10 @@ async function demoPng(): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toBuffer();
 }
 
-export async function demoFiles(): Promise<{ pdf: DemoFile; png: DemoFile }> {
-  const [pdf, png] = await Promise.all([demoPdf(), demoPng()]);
+export async function demoFiles(): Promise<{ pdf: DemoFile; png: DemoFile; webm: DemoFile }> {
+  const [pdf, png, webm] = await Promise.all([demoPdf(), demoPng(), fs.readFile(DEMO_VIDEO)]);
   return {
+    webm: { bytes: webm, mime: 'video/webm', ext: 'webm', sha256: sha256(webm), thumb: null },
     pdf: { bytes: pdf, mime: 'application/pdf', ext: 'pdf', sha256: sha256(pdf), thumb: null },
     png: {
       bytes: png,

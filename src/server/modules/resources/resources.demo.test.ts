@@ -75,14 +75,21 @@ describe('seedResourcesDemo', () => {
     expect(versions.length).toBe(counts.files);
     const pdfs = versions.filter((v) => v.mime_type === 'application/pdf');
     const pngs = versions.filter((v) => v.mime_type === 'image/png');
+    const videos = versions.filter((v) => v.mime_type === 'video/webm');
     expect(pdfs.length).toBeGreaterThan(100);
     expect(pngs.length).toBeGreaterThan(10);
+    expect(videos.length).toBeGreaterThan(50);
+    expect(pdfs.length + pngs.length + videos.length).toBe(counts.resources);
     expect(pngs.length).toBe(counts.thumbnails);
-    for (const v of [...pdfs.slice(0, 3), ...pngs.slice(0, 3)]) {
+    const MAGIC: Record<string, Buffer> = {
+      'application/pdf': Buffer.from('%PDF'),
+      'image/png': Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+      'video/webm': Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), // EBML
+    };
+    for (const v of [...pdfs.slice(0, 3), ...pngs.slice(0, 3), ...videos.slice(0, 3)]) {
       const b = await bytes(v.storage_key!);
       expect(b.length).toBe(Number(v.size_bytes));
-      const magic = v.mime_type === 'application/pdf' ? Buffer.from('%PDF') : Buffer.from([0x89, 0x50, 0x4e, 0x47]);
-      expect(b.subarray(0, 4)).toEqual(magic);
+      expect(b.subarray(0, 4)).toEqual(MAGIC[v.mime_type!]);
     }
     for (const v of pdfs) expect(v.thumb_key).toBeNull();
     const thumb = await bytes(pngs[0]!.thumb_key!);

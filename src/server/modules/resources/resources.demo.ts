@@ -203,10 +203,11 @@ export async function seedResourcesDemo(
 ): Promise<Record<string, number>> {
   const db = dbh.db;
   const storage = opts.storage;
-  // with a storage, documents and images are real files (recorded lessons stay links: no video encoder)
+  // with a storage, every resource is a real file: lessons a short video, documents a PDF, some an image
   const files = storage ? await demoFiles() : null;
   const fileFor = (kind: ResourceKind, n: number): DemoFile | null => {
-    if (!files || kind === 'recorded_lesson' || kind === 'micro_lesson') return null;
+    if (!files) return null;
+    if (kind === 'recorded_lesson' || kind === 'micro_lesson') return files.webm;
     return kind === 'other' || (kind === 'courseware' && n % 4 === 0) ? files.png : files.pdf;
   };
   const rng = new Random((opts.seed ?? 20210901) ^ 0x5eed1400);
@@ -286,7 +287,7 @@ export async function seedResourcesDemo(
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        // a file of its own (deleting the resource deletes only its copy), or a link to the national platform
+        // a file of its own (deleting the resource deletes only its copy); without a storage, a link to the national platform
         const file = fileFor(kind, counts.resources);
         const key = file ? `resources/demo/${r.id}.${file.ext}` : null;
         const thumbKey = file?.thumb ? `resources/thumbs/demo-${r.id}.webp` : null;
