@@ -48,7 +48,7 @@ export async function startE2E(
   const ctx = await createTestContext(opts.now ? { now: opts.now } : {});
   if (opts.demo) {
     const { seedDemoCounty } = await import('../src/server/demo/seed-all.js');
-    await seedDemoCounty(ctx.dbh, { password: DEMO_TEST_PASSWORD });
+    await seedDemoCounty(ctx.dbh, { password: DEMO_TEST_PASSWORD, storage: ctx.storage });
   }
   await opts.seed?.(ctx);
   const app = await buildApp(ctx, { logger: false, webRoot: WEB_ROOT });

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCommunity, buildSchool, buildUser, HAINING, USER_PASSWORD } from '../src/server/test/factories.js';
 import { startE2E, type E2E } from './harness.js';
@@ -156,6 +157,47 @@ describe('resource library in the browser', () => {
     await expect.poll(() => page.getByTestId('resource-results').textContent()).toContain(title);
     await expect.poll(() => page.getByTestId('resource-facets').textContent()).toContain('数学');
     await e.screenshot('resources-library-search');
+  });
+
+  it('shows an uploaded photo as its thumbnail in the library, the video as an icon', async () => {
+    const { page } = e;
+    await page.goto('/resources/new');
+    const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#2a7ab8' } })
+      .png()
+      .toBuffer();
+    await page.getByTestId('resource-file').setInputFiles({ name: '板书.png', mimeType: 'image/png', buffer: png });
+    await page.getByTestId('resource-title').fill('勾股定理板书照片');
+    await page.getByTestId('resource-subject').click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '数学' })
+      .first()
+      .click();
+    await page.getByTestId('resource-submit').click();
+    await page.waitForURL(/\/resources\/\d+$/);
+    // the worker makes the thumbnail in the background
+    await expect
+      .poll(
+        async () =>
+          (
+            await e.ctx.db
+              .selectFrom('resource_versions')
+              .select('thumb_key')
+              .where('file_name', '=', '板书.png')
+              .executeTakeFirst()
+          )?.thumb_key ?? null,
+      )
+      .not.toBeNull();
+    await page.goto('/resources');
+    const thumb = page
+      .getByTestId('resource-item')
+      .filter({ hasText: '勾股定理板书照片' })
+      .getByTestId('resource-thumbnail');
+    await expect
+      .poll(() => thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(320);
+    const video = page.getByTestId('resource-item').filter({ hasText: title });
+    expect(await video.getByTestId('resource-thumbnail').count()).toBe(0);
+    await e.screenshot('resources-library-thumbnails');
   });
 
   it('offers a bureau a visibility it may use, and says 请选择 and what is missing before uploading', async () => {

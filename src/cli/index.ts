@@ -58,6 +58,7 @@ program
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           password: ctx.config.demoPassword,
           log: (m) => console.log(m),
+          storage: ctx.storage,
         });
         console.log(JSON.stringify(summary.registry));
         printDemoPassword(summary.generatedPassword);

@@ -30,7 +30,7 @@ export async function serve(config: Config) {
     if (schools.n === 0) {
       console.log('生成演示数据 Creating the demo county…');
       const { seedDemoCounty } = await import('../server/demo/seed-all.js');
-      const summary = await seedDemoCounty(ctx.dbh, { password: config.demoPassword });
+      const summary = await seedDemoCounty(ctx.dbh, { password: config.demoPassword, storage: ctx.storage });
       console.log(`演示数据已生成 demo county created: ${JSON.stringify(summary.registry)}`);
       printDemoPassword(summary.generatedPassword);
     }

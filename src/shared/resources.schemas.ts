@@ -115,6 +115,8 @@ export const resourceSchema = z.object({
   ratingCount: z.number().int(),
   commentCount: z.number().int(),
   current: versionSchema.nullable(),
+  /** the current version is an image whose thumbnail is ready (GET /api/v1/resources/:id/thumbnail) */
+  hasThumbnail: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** relevance of a search hit (ts_rank); null when listing without a query */

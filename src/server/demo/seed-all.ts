@@ -1,6 +1,7 @@
 import type { DbHandle } from '../db/connection.js';
 import { modules as installedModules } from '../modules/index.js';
 import type { GongjinModule } from '../modules/module.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
 import { seedDemo, type DemoSummary } from './demo.service.js';
 
 /**
@@ -16,6 +17,8 @@ export async function seedDemoCounty(
     password?: string | undefined;
     log?: (m: string) => void;
     modules?: readonly GongjinModule[];
+    /** the app's file storage: demo resources get real files (without it, links) */
+    storage?: BlobStorage;
   } = {},
 ) {
   const modules = opts.modules ?? installedModules;
@@ -26,7 +29,11 @@ export async function seedDemoCounty(
   const seeded: Record<string, Record<string, number>> = {};
   for (const m of modules) {
     if (!m.demo) continue;
-    seeded[m.name] = await m.demo(dbh, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), modules });
+    seeded[m.name] = await m.demo(dbh, {
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      modules,
+      storage: opts.storage,
+    });
     opts.log?.(`demo ${m.name}: ${JSON.stringify(seeded[m.name])}`);
   }
   return { registry, modules: seeded, generatedPassword };

@@ -13,6 +13,7 @@ import type { DataSource } from '../contracts/assessment-source.js';
 import type { AlertSource, PanelDefinition } from '../contracts/dashboard-panel.js';
 import type { JobKind, JobSchedule } from '../contracts/job.js';
 import type { Notifier } from '../contracts/notify.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
 import type { ReportKind } from '../contracts/report.js';
 import type { ReferenceCounter, ReferencedEntity } from '../contracts/references.js';
 import type { TodoSource } from '../contracts/todo.js';
@@ -36,6 +37,8 @@ export interface ModuleContext extends AppContext {
 export interface DemoSeedOptions {
   seed?: number;
   modules: readonly GongjinModule[];
+  /** where demo files go (the app's file storage); without it a module seeds no files */
+  storage?: BlobStorage | undefined;
 }
 
 /**

@@ -36,6 +36,9 @@ export const courseKeys = {
 export const fileUrl = (id: number, opts: { version?: number; download?: boolean } = {}) =>
   apiUrl(`/resources/${id}/file`, { version: opts.version, download: opts.download ? 'true' : undefined });
 export const openUrl = (id: number) => apiUrl(`/resources/${id}/open`);
+/** The current version's thumbnail (only when `hasThumbnail`); the version id makes a new version a new URL. */
+export const thumbnailUrl = (r: { id: number; current: { id: number } | null }) =>
+  apiUrl(`/resources/${r.id}/thumbnail`, { v: r.current?.id });
 
 // ---------- library ----------
 export const useResourceSearch = (q: QueryParams) =>

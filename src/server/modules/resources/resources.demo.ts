@@ -1,9 +1,12 @@
+import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { DbHandle } from '../../db/connection.js';
 import type { Database } from '../../db/database.js';
 import { SUBJECT_LABELS, type Subject } from '../../../shared/enums.js';
 import { GRADE_LABELS, TEXTBOOK_EDITIONS, type ResourceKind } from '../../../shared/resources.enums.js';
 import { Random } from '../../demo/demo.random.js';
+import type { BlobStorage } from '../../storage/blob-storage.js';
+import { demoFiles, type DemoFile } from './resources.demo-files.js';
 import { buildTsvector } from './resources.search.js';
 
 /**
@@ -194,8 +197,19 @@ export function demoResourceText(
   return { title, description, tags, subject, grade, kind, edition, unit: `第${unitNo}单元` };
 }
 
-export async function seedResourcesDemo(dbh: DbHandle, opts: { seed?: number } = {}): Promise<Record<string, number>> {
+export async function seedResourcesDemo(
+  dbh: DbHandle,
+  opts: { seed?: number; storage?: BlobStorage | undefined } = {},
+): Promise<Record<string, number>> {
   const db = dbh.db;
+  const storage = opts.storage;
+  // with a storage, every resource is a real file: lessons a short video, documents a PDF, some an image
+  const files = storage ? await demoFiles() : null;
+  const fileFor = (kind: ResourceKind, n: number): DemoFile | null => {
+    if (!files) return null;
+    if (kind === 'recorded_lesson' || kind === 'micro_lesson') return files.webm;
+    return kind === 'other' || (kind === 'courseware' && n % 4 === 0) ? files.png : files.pdf;
+  };
   const rng = new Random((opts.seed ?? 20210901) ^ 0x5eed1400);
   const world = await loadWorld(db);
   const communityOf = new Map(world.memberships.map((m) => [m.school_id, m.community_id]));
@@ -206,6 +220,8 @@ export async function seedResourcesDemo(dbh: DbHandle, opts: { seed?: number } =
     views: 0,
     downloads: 0,
     recommended: 0,
+    files: 0,
+    thumbnails: 0,
     courses: 0,
     sessions: 0,
     enrolments: 0,
@@ -271,18 +287,28 @@ export async function seedResourcesDemo(dbh: DbHandle, opts: { seed?: number } =
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        // demo resources point at the national platform; uploaded files need a storage the seed does not have
+        // a file of its own (deleting the resource deletes only its copy); without a storage, a link to the national platform
+        const file = fileFor(kind, counts.resources);
+        const key = file ? `resources/demo/${r.id}.${file.ext}` : null;
+        const thumbKey = file?.thumb ? `resources/thumbs/demo-${r.id}.webp` : null;
+        if (storage && file && key) {
+          await storage.put(key, Readable.from(file.bytes));
+          if (thumbKey && file.thumb) await storage.put(thumbKey, Readable.from(file.thumb));
+          counts.files++;
+          if (thumbKey) counts.thumbnails++;
+        }
         const v = await tx
           .insertInto('resource_versions')
           .values({
             resource_id: r.id,
             version_no: 1,
-            storage_key: null,
-            url: `https://basic.smartedu.cn/syncClassroom?demo=${r.id}`,
-            file_name: null,
-            mime_type: null,
-            size_bytes: null,
-            sha256: null,
+            storage_key: key,
+            url: file ? null : `https://basic.smartedu.cn/syncClassroom?demo=${r.id}`,
+            file_name: file ? `${title}.${file.ext}` : null,
+            mime_type: file?.mime ?? null,
+            size_bytes: file?.bytes.length ?? null,
+            sha256: file?.sha256 ?? null,
+            thumb_key: thumbKey,
             note: null,
             created_by: null,
             created_at: created,

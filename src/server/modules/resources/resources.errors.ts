@@ -6,6 +6,7 @@ const ENTITIES = {
   resource: { zh: '资源', en: 'resource' },
   upload: { zh: '上传任务', en: 'upload' },
   comment: { zh: '评论', en: 'comment' },
+  thumbnail: { zh: '缩略图', en: 'thumbnail' },
   course: { zh: '共享课程', en: 'shared course' },
   session: { zh: '课程课次', en: 'course session' },
   enrolment: { zh: '选课班级', en: 'enrolled class' },

@@ -173,4 +173,10 @@ export const resourcesMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '20261206_1000_resource_thumbnails': {
+    async up(db: Kysely<unknown>) {
+      // per version: a new version of an image gets its own thumbnail; the job fills it in later
+      await sql`alter table resource_versions add column thumb_key text`.execute(db);
+    },
+  },
 };

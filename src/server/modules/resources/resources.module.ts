@@ -4,6 +4,7 @@ import { resourcesPanels } from './resources.dashboard.js';
 import { seedResourcesDemo } from './resources.demo.js';
 import { resourcesMigrations } from './resources.migrations.js';
 import { resourcesRoutes } from './resources.routes.js';
+import { thumbnailJob } from './resources.thumbnails.js';
 
 /** Shared teaching resources and shared courses. */
 export const resourcesModule: GongjinModule = {
@@ -22,4 +23,5 @@ export const resourcesModule: GongjinModule = {
     ],
   },
   assessmentSources: resourcesSources,
+  jobs: { kinds: [thumbnailJob] },
 };

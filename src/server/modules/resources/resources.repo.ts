@@ -71,6 +71,7 @@ export function resourceSelect(db: Q) {
       'v.size_bytes as v_size',
       'v.note as v_note',
       'v.created_at as v_created_at',
+      'v.thumb_key as v_thumb_key',
       'vu.display_name as v_created_by_name',
     ]);
 }
@@ -146,6 +147,7 @@ export function toResource(r: SelectRow & { rank?: number | null }): Resource {
           }),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    hasThumbnail: r.v_thumb_key !== null,
     rank: r.rank ?? null,
   };
 }

@@ -42,7 +42,7 @@ const noContent = { 204: z.null() };
 const tags = (t: string) => ({ tags: [t] });
 
 export async function resourcesRoutes(app: ZodApp, ctx: AppContext) {
-  const resources = new ResourcesService(ctx.db, ctx.storage);
+  const resources = new ResourcesService(ctx.db, ctx.storage, ctx.jobBell);
   const uploads = new UploadsService(ctx.db, ctx.storage);
   const courses = new CoursesService(ctx.db);
 
@@ -136,6 +136,23 @@ export async function resourcesRoutes(app: ZodApp, ctx: AppContext) {
         range: req.headers.range,
         head: req.method === 'HEAD',
       });
+      reply.status(answer.status).headers(answer.headers);
+      return reply.send(answer.body ?? '');
+    },
+  );
+  app.get(
+    '/api/v1/resources/:id/thumbnail',
+    {
+      schema: {
+        ...tags('resources'),
+        summary: '图片缩略图（不计点播）Image thumbnail (not counted as a view)',
+        params: idParam,
+        // the current version's id: a new version gets a new URL, so browsers may cache each one
+        querystring: z.object({ v: z.coerce.number().int().positive().optional() }),
+      },
+    },
+    async (req, reply) => {
+      const answer = await resources.openThumbnail(callerOf(req).actor, req.params.id);
       reply.status(answer.status).headers(answer.headers);
       return reply.send(answer.body ?? '');
     },

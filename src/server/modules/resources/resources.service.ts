@@ -3,6 +3,7 @@ import { pageOffset } from '../../db/paging.js';
 import type { Readable } from 'node:stream';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import type { JobBell } from '../../context.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { fileHeaders } from '../../http/file-response.js';
 import { ForbiddenError, ValidationError, fieldIssue, ruleViolation } from '../../http/errors.js';
@@ -23,12 +24,14 @@ import type {
 } from '../../../shared/resources.schemas.js';
 import type { Subject } from '../../../shared/enums.js';
 import { recordAudit } from '../audit/index.js';
+import { enqueueJob } from '../jobs/index.js';
 import { notFound, outOfScope } from './resources.errors.js';
 import { parseRange } from './resources.files.js';
 import { resourcesPolicy, type SchoolContext } from './resources.policy.js';
 import { resourceVisibleSql } from './resources.scope.js';
 import * as repo from './resources.repo.js';
 import { buildTsquery, buildTsvector } from './resources.search.js';
+import { isThumbnailable, THUMB_MIME, thumbnailJob } from './resources.thumbnails.js';
 import { takeUpload } from './uploads.service.js';
 
 interface Meta {
@@ -83,7 +86,15 @@ export class ResourcesService {
     private readonly db: Db,
     /** absent for callers that only publish links (createRecordingResource) */
     private readonly blobs?: BlobStorage,
+    private readonly jobBell?: JobBell,
   ) {}
+
+  /** An image version gets its thumbnail on the job queue, queued in the transaction that adds it. */
+  private async queueThumbnail(tx: Db, versionId: number, mime: string | null | undefined): Promise<boolean> {
+    if (!isThumbnailable(mime)) return false;
+    await enqueueJob(tx, thumbnailJob, { versionId });
+    return true;
+  }
 
   private get storage(): BlobStorage {
     if (!this.blobs) throw new Error('ResourcesService: this operation needs file storage');
@@ -300,7 +311,8 @@ export class ResourcesService {
     input: ResourceInput,
     extra: { activityId?: number | null; file?: PublishedFile | null },
   ): Promise<number> {
-    return this.db.transaction().execute(async (tx) => {
+    let queued = false;
+    const id = await this.db.transaction().execute(async (tx) => {
       const file = extra.file ?? (input.uploadId && caller ? await takeUpload(tx, caller, input.uploadId) : null);
       const r = await tx
         .insertInto('resources')
@@ -344,6 +356,7 @@ export class ResourcesService {
         .returning('id')
         .executeTakeFirstOrThrow();
       await tx.updateTable('resources').set({ current_version_id: v.id }).where('id', '=', r.id).execute();
+      queued = await this.queueThumbnail(tx, v.id, file?.mime_type);
       await recordAudit(tx, caller, {
         action: 'create',
         entity: 'resource',
@@ -352,6 +365,8 @@ export class ResourcesService {
       });
       return r.id;
     });
+    if (queued) this.jobBell?.ring();
+    return id;
   }
 
   private async editable(caller: Caller, id: number) {
@@ -412,7 +427,7 @@ export class ResourcesService {
 
   async addVersion(caller: Caller, id: number, input: VersionInput): Promise<ResourceDetail> {
     await this.editable(caller, id);
-    await this.db.transaction().execute(async (tx) => {
+    const queued = await this.db.transaction().execute(async (tx) => {
       const file = input.uploadId ? await takeUpload(tx, caller, input.uploadId) : null;
       const last = await tx
         .selectFrom('resource_versions')
@@ -446,7 +461,9 @@ export class ResourcesService {
         entityId: id,
         after: { versionNo: v.version_no, fileName: file?.file_name ?? null, url: input.url ?? null },
       });
+      return this.queueThumbnail(tx, v.id, file?.mime_type);
     });
+    if (queued) this.jobBell?.ring();
     return this.get(caller.actor, id);
   }
 
@@ -455,7 +472,7 @@ export class ResourcesService {
     const keys = await this.db.transaction().execute(async (tx) => {
       const versions = await tx
         .selectFrom('resource_versions')
-        .select('storage_key')
+        .select(['storage_key', 'thumb_key'])
         .where('resource_id', '=', id)
         .execute();
       await tx.deleteFrom('resources').where('id', '=', id).execute();
@@ -465,7 +482,7 @@ export class ResourcesService {
         entityId: id,
         before: { title: row.title, schoolId: row.school_id },
       });
-      return versions.map((v) => v.storage_key).filter((k): k is string => k !== null);
+      return versions.flatMap((v) => [v.storage_key, v.thumb_key]).filter((k): k is string => k !== null);
     });
     // files go after the commit: a failed delete leaves an orphan file, never a row without its file
     for (const k of keys) await this.storage.delete(k).catch(() => undefined);
@@ -527,6 +544,26 @@ export class ResourcesService {
         'content-range': `bytes ${range.start}-${range.end}/${size}`,
       },
       body: await this.storage.get(version.storage_key, range),
+    };
+  }
+
+  /**
+   * The current version's thumbnail, under the resource's own visibility (hidden: 404, as for the
+   * file). Never counts as a view: a list of cards shows fifty of them. 404 until the job made one.
+   */
+  async openThumbnail(actor: Actor, id: number): Promise<FileAnswer> {
+    const row = await this.visible(actor, id);
+    const stat = row.v_thumb_key ? await this.storage.stat(row.v_thumb_key) : null;
+    if (!row.v_thumb_key || !stat) throw notFound('thumbnail', id);
+    return {
+      status: 200,
+      headers: {
+        ...fileHeaders({ mime: THUMB_MIME, fileName: `resource-${id}-thumb.webp`, inline: true }),
+        'content-length': String(stat.size),
+        // the page asks with ?v=<version id>: a new version is a new URL, so an hour's cache is safe
+        'cache-control': 'private, max-age=3600',
+      },
+      body: await this.storage.get(row.v_thumb_key),
     };
   }
 

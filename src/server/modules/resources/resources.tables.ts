@@ -48,6 +48,8 @@ export interface ResourceVersionTable {
   note: string | null;
   created_by: number | null;
   created_at: Timestamp;
+  /** the image's thumbnail in storage, written by the resources.thumbnail job (null until then) */
+  thumb_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ResourceUploadTable {
