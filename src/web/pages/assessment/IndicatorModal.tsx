@@ -73,7 +73,8 @@ export function IndicatorModal({ open, indicator, takenKeys, regionCode, year, o
     const base = { key, name: name.trim(), maxPoints };
     if (kind === 'computed') onSave({ ...base, kind, formula, rule, perMemberSchool });
     else if (kind === 'manual') onSave({ ...base, kind, levels, evidenceRequired: false });
-    else onSave({ ...base, kind });
+    // keeps a data-driven item's source as it was (the editor for it comes next)
+    else onSave(indicator?.kind === kind ? { ...indicator, ...base } : { ...base, kind, perUnit: 1 });
   };
   const setRuleField = (field: string, value: unknown) => setRule({ ...rule, [field]: value } as ScoringRule);
   const insert = (key: string) => setFormula((f) => (f.trim() ? `${f} ${key}` : key));
