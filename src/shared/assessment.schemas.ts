@@ -74,6 +74,19 @@ const indicatorBase = {
   maxPoints: points,
   description: z.string().trim().max(500).optional(),
 };
+/**
+ * A bonus or deduction item is hand-scored (手工评分) unless it names a formula (数据源): then
+ * points = value × perUnit, capped at maxPoints, computed for each community; a hand-entered score
+ * (with its reason) still overrides the computed one.
+ */
+const dataDriven = {
+  formula: z.string().trim().min(1).max(500).optional(),
+  perUnit: z
+    .number()
+    .positive({ message: bi('每单位分值须大于 0', 'Points per unit must be above 0') })
+    .max(100)
+    .default(1),
+};
 export const indicatorDef = z.discriminatedUnion('kind', [
   z.object({
     ...indicatorBase,
@@ -91,8 +104,8 @@ export const indicatorDef = z.discriminatedUnion('kind', [
     levels: z.array(rubricLevel).min(1).max(10),
     evidenceRequired: z.boolean().default(false),
   }),
-  z.object({ ...indicatorBase, kind: z.literal('bonus') }),
-  z.object({ ...indicatorBase, kind: z.literal('deduction') }),
+  z.object({ ...indicatorBase, kind: z.literal('bonus'), ...dataDriven }),
+  z.object({ ...indicatorBase, kind: z.literal('deduction'), ...dataDriven }),
 ]);
 export type IndicatorDef = z.infer<typeof indicatorDef>;
 

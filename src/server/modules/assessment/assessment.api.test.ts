@@ -120,6 +120,30 @@ describe('schemes', () => {
     expect(await t.ctx.db.selectFrom('assessment_schemes').select('id').execute()).toEqual([]);
   });
 
+  it('refuses a data-driven deduction item with an unknown source, in Chinese and English', async () => {
+    const bad = structuredClone(TWO_DIMENSIONS);
+    bad.dimensions[1]!.indicators.push({
+      key: 'overdue',
+      name: '联席会议逾期',
+      kind: 'deduction',
+      maxPoints: 5,
+      formula: 'overdue_ghosts',
+      perUnit: 2,
+    });
+    const res = await bureau.post('/api/v1/assessment-schemes', {
+      regionCode: HAINING,
+      year: 2025,
+      name: '2025 学年考核',
+      definition: bad,
+    });
+    expect(res.statusCode).toBe(422);
+    const details = body<{ details: { field: string; code: string; message: string }[] }>(res).details;
+    expect(details).toEqual([
+      expect.objectContaining({ field: 'body.definition.dimensions.1.indicators.2.formula', code: 'unknown_series' }),
+    ]);
+    expect(details[0]!.message).toContain('overdue_ghosts');
+  });
+
   it('lets only the region bureau create one', async () => {
     const input = { regionCode: HAINING, year: 2025, name: '海宁市 2025 学年教共体考核', definition: TWO_DIMENSIONS };
     expect((await otherBureau.post('/api/v1/assessment-schemes', input)).statusCode).toBe(403);

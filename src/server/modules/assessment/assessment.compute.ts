@@ -33,7 +33,9 @@ export async function seriesCatalogue(db: Db, catalog: SourceCatalog): Promise<S
 export function seriesUsed(def: SchemeDefinition): string[] {
   const used = new Set<string>();
   for (const d of def.dimensions)
-    for (const i of d.indicators) if (i.kind === 'computed') seriesOf(parse(i.formula), used);
+    for (const i of d.indicators)
+      // data-driven bonus and deduction items read series too
+      if (i.kind !== 'manual' && i.formula !== undefined) seriesOf(parse(i.formula), used);
   return [...used];
 }
 

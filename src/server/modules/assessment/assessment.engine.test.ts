@@ -180,3 +180,96 @@ describe('scheme validation', () => {
     ]);
   });
 });
+
+describe('data-driven bonus and deduction items (issue 22)', () => {
+  const def = schemeDefinition.parse({
+    dimensions: [
+      {
+        key: 'd',
+        name: '协同',
+        weight: 100,
+        indicators: [
+          {
+            key: 'm',
+            name: '协同管理',
+            kind: 'manual',
+            maxPoints: 100,
+            levels: [{ key: 'ok', label: '合格', points: 80 }],
+          },
+          // −2 per overdue joint meeting, at most 5
+          {
+            key: 'overdue',
+            name: '联席会议逾期',
+            kind: 'deduction',
+            maxPoints: 5,
+            formula: 'overdue_meetings',
+            perUnit: 2,
+          },
+          // +1 per provincial award, at most 3
+          { key: 'awards', name: '省级获奖', kind: 'bonus', maxPoints: 3, formula: 'provincial_awards' },
+          { key: 'hand', name: '特色加分', kind: 'bonus', maxPoints: 2 },
+        ],
+      },
+    ],
+  });
+  const run = (values: Record<string, number | null>, extra: [string, ManualScore][] = []) =>
+    computeResult({
+      definition: def,
+      communityName: '教共体',
+      communityValues: values,
+      schools: [],
+      scores: new Map<string, ManualScore>([
+        ['m', { levelKey: 'ok', points: 80, comment: null, evidence: [], stage: 'assessor' }],
+        ['hand', { levelKey: null, points: 1.5, comment: '市级展示', evidence: [], stage: 'assessor' }],
+        ...extra,
+      ]),
+      seriesLabels: {
+        overdue_meetings: { zh: '逾期联席会议数', en: 'Overdue joint meetings', unit: '次' },
+        provincial_awards: { zh: '省级奖项数', en: 'Provincial awards', unit: '项' },
+      },
+    });
+  const item = (out: ReturnType<typeof run>, key: string) =>
+    out.explanation.children![0]!.children!.find((c) => c.key === key)!;
+
+  it('computes the points per community from its data, within the cap', () => {
+    // community A: 1 overdue meeting → −2; 2 awards → +2; hand bonus 1.5: 80 − 2 + 2 + 1.5 = 81.5
+    const a = run({ overdue_meetings: 1, provincial_awards: 2 });
+    expect(a.total).toBe(81.5);
+    expect(item(a, 'overdue')).toMatchObject({ points: -2, value: 1 });
+    expect(item(a, 'overdue').text).toContain('逾期联席会议数 = 1次');
+    expect(item(a, 'overdue').text).toContain('扣 2 分');
+    // community B: 4 overdue → 8, capped at 5; 7 awards → capped at 3: 80 − 5 + 3 + 1.5 = 79.5
+    const b = run({ overdue_meetings: 4, provincial_awards: 7 });
+    expect(b.total).toBe(79.5);
+    expect(item(b, 'overdue')).toMatchObject({ points: -5, value: 4 });
+    expect(item(b, 'overdue').text).toContain('超过上限按 5 分计');
+    expect(item(b, 'awards')).toMatchObject({ points: 3, value: 7 });
+    // the hand-scored item is as before
+    expect(item(b, 'hand')).toMatchObject({ points: 1.5 });
+    expect(item(b, 'hand').text).toContain('说明：市级展示');
+  });
+
+  it('lets a hand-entered score with its reason override the data', () => {
+    const out = run({ overdue_meetings: 4, provincial_awards: 0 }, [
+      ['overdue', { levelKey: null, points: 1, comment: '两次逾期经批准延期', evidence: [], stage: 'assessor' }],
+    ]);
+    expect(item(out, 'overdue')).toMatchObject({ points: -1, value: 4 });
+    expect(item(out, 'overdue').text).toContain('以手工评分为准');
+    expect(item(out, 'overdue').text).toContain('两次逾期经批准延期');
+  });
+
+  it('refuses an unknown source in a deduction formula, in Chinese and English', () => {
+    const bad = structuredClone(def);
+    const ind = bad.dimensions[0]!.indicators[1]!;
+    if (ind.kind === 'deduction') ind.formula = 'ghost_series';
+    const series: SeriesCatalogue = {
+      overdue_meetings: { unit: parseUnit('session'), schoolScope: false, available: true },
+      provincial_awards: { unit: parseUnit('award'), schoolScope: false, available: true },
+    };
+    expect(validateDefinition(def, series)).toEqual([]);
+    const issues = validateDefinition(bad, series);
+    expect(issues).toEqual([
+      expect.objectContaining({ field: 'body.definition.dimensions.0.indicators.1.formula', code: 'unknown_series' }),
+    ]);
+  });
+});

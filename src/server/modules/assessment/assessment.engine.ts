@@ -103,11 +103,46 @@ function manualOutcome(ind: IndicatorDef, score: ManualScore | undefined): Indic
       };
 }
 
+type FormulaItem = IndicatorDef & { formula: string };
+/** A computed indicator, or a bonus/deduction item driven by a data source. */
+const hasFormula = (ind: IndicatorDef): ind is FormulaItem =>
+  ind.kind === 'computed' || ((ind.kind === 'bonus' || ind.kind === 'deduction') && ind.formula !== undefined);
+
+/** A data-driven bonus/deduction: value × perUnit, capped; a hand-entered score overrides it. */
+function sourcedOutcome(
+  ind: IndicatorDef & { kind: 'bonus' | 'deduction' },
+  value: number | null,
+  score: ManualScore | undefined,
+): IndicatorOutcome {
+  const verb = ind.kind === 'bonus' ? '加' : '扣';
+  const verbEn = ind.kind === 'bonus' ? 'Bonus' : 'Deduction';
+  if (score) {
+    const m = manualOutcome(ind, score);
+    return {
+      value,
+      points: Math.min(m.points, ind.maxPoints),
+      text: `数据计算值为 ${fmtOrDash(value)}，以手工评分为准：${m.text}`,
+      textEn: `The data give ${fmtOrDash(value)}; the hand-entered score overrides it: ${m.textEn}`,
+    };
+  }
+  if (value === null) return { value, points: 0, text: '数据缺失，记 0 分', textEn: 'No data: 0 points' };
+  const raw = round2(Math.max(0, value) * ind.perUnit);
+  const points = Math.min(raw, ind.maxPoints);
+  const capped = raw > ind.maxPoints ? `，超过上限按 ${fmt(ind.maxPoints)} 分计` : '';
+  const cappedEn = raw > ind.maxPoints ? `, capped at ${fmt(ind.maxPoints)}` : '';
+  return {
+    value,
+    points,
+    text: `${fmt(value)} × 每单位 ${fmt(ind.perUnit)} 分 = ${fmt(raw)}${capped}，${verb} ${fmt(points)} 分（上限 ${fmt(ind.maxPoints)}）`,
+    textEn: `${verbEn}: ${fmt(value)} × ${fmt(ind.perUnit)} per unit = ${fmt(raw)}${cappedEn}; ${fmt(points)} points (cap ${fmt(ind.maxPoints)})`,
+  };
+}
+
 /** Scores one unit — the community as a whole, or one school in bound scoring. */
 function scoreUnit(
   def: SchemeDefinition,
   formulas: Map<string, Node>,
-  valueOf: (ind: IndicatorDef & { kind: 'computed' }, node: Node) => number | null,
+  valueOf: (ind: FormulaItem, node: Node) => number | null,
   scores: ReadonlyMap<string, ManualScore>,
 ): UnitOutcome {
   const indicators = new Map<string, IndicatorOutcome>();
@@ -119,6 +154,8 @@ function scoreUnit(
         const value = valueOf(ind, formulas.get(ind.key)!);
         const r = applyRule(value, ind.rule, ind.maxPoints);
         o = { value, ...r };
+      } else if (hasFormula(ind) && ind.kind !== 'manual') {
+        o = sourcedOutcome(ind, valueOf(ind, formulas.get(ind.key)!), scores.get(ind.key));
       } else {
         o = manualOutcome(ind, scores.get(ind.key));
       }
@@ -135,13 +172,13 @@ export function computeResult(input: EngineInput): EngineOutput {
   const def = input.definition;
   const formulas = new Map<string, Node>();
   for (const d of def.dimensions)
-    for (const ind of d.indicators) if (ind.kind === 'computed') formulas.set(ind.key, parse(ind.formula));
+    for (const ind of d.indicators) if (hasFormula(ind)) formulas.set(ind.key, parse(ind.formula));
 
   const community = scoreUnit(
     def,
     formulas,
     (ind, node) =>
-      ind.perMemberSchool
+      ind.kind === 'computed' && ind.perMemberSchool
         ? meanOf(input.schools.map((s) => evaluate(node, s.values)))
         : evaluate(node, input.communityValues),
     input.scores,
@@ -223,7 +260,7 @@ function explain(
         text: c.text,
         textEn: c.textEn,
       };
-      if (ind.kind === 'computed') {
+      if (hasFormula(ind)) {
         const used = [...new Set(ind.formula.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])].filter(
           (n) => input.seriesLabels?.[n],
         );
@@ -236,8 +273,9 @@ function explain(
         const wordingEn = used
           .map((n) => `${input.seriesLabels![n]!.en} = ${fmtOrDash(input.communityValues[n])}`)
           .join('; ');
-        const how = ind.perMemberSchool ? `按 ${perSchool.length} 所成员校分别计算后取平均；` : '';
-        const howEn = ind.perMemberSchool ? `averaged over ${perSchool.length} member schools; ` : '';
+        const averaged = ind.kind === 'computed' && ind.perMemberSchool;
+        const how = averaged ? `按 ${perSchool.length} 所成员校分别计算后取平均；` : '';
+        const howEn = averaged ? `averaged over ${perSchool.length} member schools; ` : '';
         node.text = `${how}公式 ${ind.formula}${wording ? `（${wording}）` : ''}。${c.text}`;
         node.textEn = `${howEn}formula ${ind.formula}${wordingEn ? ` (${wordingEn})` : ''}. ${c.textEn}`;
         node.records = used.flatMap((n) => input.records?.[n] ?? []).slice(0, 20);

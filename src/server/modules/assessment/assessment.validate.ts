@@ -83,6 +83,12 @@ export function validateDefinition(
             );
         });
       }
+      if (ind.kind === 'bonus' || ind.kind === 'deduction') {
+        // a data-driven item: the same formula checks as a computed indicator (unknown series → 422)
+        if (ind.formula !== undefined)
+          issues.push(...checkFormulaField(ind.formula, undefined, false, series, `${ip}.formula`));
+        return;
+      }
       if (ind.kind !== 'computed') return;
       if (ind.rule.type === 'bands') {
         ind.rule.bands.forEach((b, bi) => {

@@ -1,4 +1,18 @@
-import { Alert, Button, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Radio,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -44,13 +58,18 @@ export function IndicatorModal({ open, indicator, takenKeys, regionCode, year, o
   const [rule, setRule] = useState<ScoringRule>({ type: 'linear', target: 10 });
   const [levels, setLevels] = useState<Level[]>([]);
   const [check, setCheck] = useState<FormulaCheckResult | null>(null);
+  // a bonus/deduction item: 手工评分 (false) or 数据源 (true: formula × points per unit, capped)
+  const [sourced, setSourced] = useState(false);
+  const [perUnit, setPerUnit] = useState<number>(1);
 
   useEffect(() => {
     if (!open) return;
     setKind(indicator?.kind ?? 'computed');
     setName(indicator?.name ?? '');
     setMaxPoints(indicator?.maxPoints ?? 10);
-    setFormula(indicator?.kind === 'computed' ? indicator.formula : '');
+    setFormula(indicator && indicator.kind !== 'manual' ? (indicator.formula ?? '') : '');
+    setSourced((indicator?.kind === 'bonus' || indicator?.kind === 'deduction') && indicator.formula !== undefined);
+    setPerUnit(indicator?.kind === 'bonus' || indicator?.kind === 'deduction' ? indicator.perUnit : 1);
     setPerMemberSchool(indicator?.kind === 'computed' ? indicator.perMemberSchool : false);
     setRule(indicator?.kind === 'computed' ? indicator.rule : { type: 'linear', target: 10 });
     setLevels(indicator?.kind === 'manual' ? indicator.levels : []);
@@ -73,10 +92,34 @@ export function IndicatorModal({ open, indicator, takenKeys, regionCode, year, o
     const base = { key, name: name.trim(), maxPoints };
     if (kind === 'computed') onSave({ ...base, kind, formula, rule, perMemberSchool });
     else if (kind === 'manual') onSave({ ...base, kind, levels, evidenceRequired: false });
-    else onSave({ ...base, kind });
+    else if (sourced && formula.trim()) onSave({ ...base, kind, formula, perUnit });
+    else onSave({ ...base, kind, perUnit: 1 });
   };
   const setRuleField = (field: string, value: unknown) => setRule({ ...rule, [field]: value } as ScoringRule);
   const insert = (key: string) => setFormula((f) => (f.trim() ? `${f} ${key}` : key));
+
+  const formulaEditor = (
+    <>
+      <Form.Item label={t('formula')} extra={t('formulaHelp')}>
+        <Input.TextArea
+          rows={2}
+          value={formula}
+          onChange={(e) => setFormula(e.target.value)}
+          data-testid="indicator-formula"
+          style={{ fontFamily: 'monospace' }}
+        />
+      </Form.Item>
+      <div style={{ maxHeight: 96, overflow: 'auto', marginBottom: 12 }}>
+        {(sources.data ?? [])
+          .filter((s) => s.available)
+          .map((s) => (
+            <Tag key={s.key} style={{ cursor: 'pointer', marginBottom: 4 }} onClick={() => insert(s.key)} title={s.key}>
+              {en ? s.labelEn : s.label}（{s.unitLabel}）
+            </Tag>
+          ))}
+      </div>
+    </>
+  );
 
   return (
     <Modal
@@ -88,7 +131,10 @@ export function IndicatorModal({ open, indicator, takenKeys, regionCode, year, o
       okText={t('common:save')}
       okButtonProps={{
         'data-testid': 'indicator-save',
-        disabled: !name.trim() || (kind === 'computed' && !!check && !check.ok),
+        disabled:
+          !name.trim() ||
+          (kind === 'computed' && !!check && !check.ok) ||
+          ((kind === 'bonus' || kind === 'deduction') && sourced && !formula.trim()),
       }}
       destroyOnHidden
     >
@@ -121,31 +167,38 @@ export function IndicatorModal({ open, indicator, takenKeys, regionCode, year, o
             />
           </Form.Item>
         </Space>
-        {kind === 'computed' && (
+        {(kind === 'bonus' || kind === 'deduction') && (
           <>
-            <Form.Item label={t('formula')} extra={t('formulaHelp')}>
-              <Input.TextArea
-                rows={2}
-                value={formula}
-                onChange={(e) => setFormula(e.target.value)}
-                data-testid="indicator-formula"
-                style={{ fontFamily: 'monospace' }}
+            <Form.Item label={t('scoredBy')}>
+              <Radio.Group
+                value={sourced}
+                onChange={(e) => setSourced(e.target.value as boolean)}
+                data-testid="indicator-scored-by"
+                options={[
+                  { value: false, label: t('scoredByHand') },
+                  { value: true, label: t('scoredBySource') },
+                ]}
               />
             </Form.Item>
-            <div style={{ maxHeight: 96, overflow: 'auto', marginBottom: 12 }}>
-              {(sources.data ?? [])
-                .filter((s) => s.available)
-                .map((s) => (
-                  <Tag
-                    key={s.key}
-                    style={{ cursor: 'pointer', marginBottom: 4 }}
-                    onClick={() => insert(s.key)}
-                    title={s.key}
-                  >
-                    {en ? s.labelEn : s.label}（{s.unitLabel}）
-                  </Tag>
-                ))}
-            </div>
+            {sourced && (
+              <>
+                {formulaEditor}
+                <Form.Item label={t('pointsPerUnit')} extra={t('pointsPerUnitHelp')}>
+                  <InputNumber
+                    min={0.01}
+                    max={100}
+                    value={perUnit}
+                    onChange={(v) => setPerUnit(v ?? 1)}
+                    data-testid="indicator-per-unit"
+                  />
+                </Form.Item>
+              </>
+            )}
+          </>
+        )}
+        {kind === 'computed' && (
+          <>
+            {formulaEditor}
             <Space wrap align="start">
               <Form.Item label={t('rule')}>
                 <Select
