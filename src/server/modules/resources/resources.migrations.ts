@@ -173,4 +173,10 @@ export const resourcesMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  // a bureau's own resource (a county notice, a regional lesson collection) belongs to no school
+  '20261205_1700_resources_region_owned': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table resources alter column school_id drop not null`.execute(db);
+    },
+  },
 };
