@@ -236,6 +236,30 @@ describe('on a phone (390×844)', () => {
     await poll(() => page.locator('.ant-drawer-open').count()).toBe(0);
   });
 
+  it('searches from the header icon and opens the school it finds', async () => {
+    await signIn('teacher');
+    await page.goto('/');
+    await settled();
+    // the header has no room for the search box: an icon opens it, with the cursor already in it
+    expect(await page.getByTestId('global-search').count()).toBe(0);
+    await page.getByTestId('search-open').click();
+    const input = page.locator('.ant-drawer-open [data-testid="global-search"] input');
+    await input.waitFor();
+    await poll(() => page.evaluate<boolean>(`document.activeElement?.matches('.ant-drawer-open input') ?? false`)).toBe(
+      true,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'mobile-search.png') });
+    await input.fill(names.school);
+    // the options render in a portal, outside the drawer
+    const hit = page.getByTestId('search-hit-school').filter({ hasText: names.school }).first();
+    await hit.waitFor();
+    await hit.click();
+    await page.waitForURL(/\/schools\/\d+$/);
+    await poll(() => page.locator('main').textContent()).toContain(names.school);
+    await poll(() => page.locator('.ant-drawer-open').count()).toBe(0);
+    expect((await overflow()).html).toBeLessThanOrEqual(0);
+  });
+
   it('records an activity from the phone', async () => {
     await page.goto('/activities');
     await settled();

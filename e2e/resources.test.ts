@@ -200,7 +200,7 @@ describe('resource library in the browser', () => {
     await e.screenshot('resources-library-thumbnails');
   });
 
-  it('offers a bureau a visibility it may use, and says 请选择 and what is missing before uploading', async () => {
+  it('offers a bureau only the visibilities it may use, and says 请选择 and what is missing before uploading', async () => {
     const { page } = e;
     await e.context.clearCookies();
     await e.login('bureau_e2e', USER_PASSWORD);
@@ -212,16 +212,16 @@ describe('resource library in the browser', () => {
     await page.getByTestId('resource-submit').click();
     await expect.poll(() => form.textContent()).toContain('请选择学科');
     expect(await form.textContent()).not.toContain('请输入学科');
-    // choosing 本教共体 without a community is refused here, not after the upload
+    // 所属学校 is optional for a bureau: left empty, the county owns the resource
+    expect(await form.textContent()).not.toContain('请选择所属学校');
+    // without a school or a community it offers only what the server accepts: not 本校, not 本教共体
     await page.getByTestId('resource-visibility').click();
-    await page
+    const options = page
       .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
       .last()
-      .locator('.ant-select-item-option', { hasText: '本教共体' })
-      .first()
-      .click();
-    await page.getByTestId('resource-submit').click();
-    await expect.poll(() => form.textContent()).toContain('“本教共体”可见的资源须选择所属教共体');
+      .locator('.ant-select-item-option');
+    await expect.poll(() => options.allTextContents()).toEqual(['本区县', '公开']);
+    await page.keyboard.press('Escape');
     await e.screenshot('resources-upload-rules');
     const bureauUploads = await e.ctx.db
       .selectFrom('resource_uploads as u')
@@ -230,5 +230,33 @@ describe('resource library in the browser', () => {
       .where('x.username', '=', 'bureau_e2e')
       .execute();
     expect(bureauUploads).toHaveLength(0);
+  });
+
+  it('lets a bureau publish a file for its county, with no school', async () => {
+    const { page } = e;
+    await page.goto('/resources/new');
+    await page.getByTestId('resource-file').setInputFiles({
+      name: '县级教研通知.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+    });
+    await page.getByTestId('resource-title').fill('县级教研活动通知');
+    await page.getByTestId('resource-subject').click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '数学' })
+      .first()
+      .click();
+    await expect.poll(() => page.getByTestId('resource-visibility').textContent()).toContain('本区县');
+    await page.getByTestId('resource-submit').click();
+    await page.waitForURL(/\/resources\/\d+$/);
+    await expect.poll(() => page.getByTestId('resource-detail-title').textContent()).toBe('县级教研活动通知');
+    await expect.poll(() => page.locator('main').textContent()).toContain('区县发布');
+    const row = await e.ctx.db
+      .selectFrom('resources')
+      .select(['school_id', 'region_code', 'visibility', 'community_id'])
+      .where('title', '=', '县级教研活动通知')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ school_id: null, region_code: HAINING, visibility: 'region', community_id: null });
+    await e.screenshot('resources-bureau-upload');
   });
 });

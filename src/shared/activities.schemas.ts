@@ -604,7 +604,7 @@ export const supportInput = z
     note: optText(1000),
   })
   .refine((v) => !(v.donorType === 'core_school' || v.donorType === 'member_school') || !!v.donorSchoolId, {
-    message: bi('请填写捐赠学校', 'Choose the giving school'),
+    message: bi('请选择捐赠学校', 'Choose the giving school'),
     path: ['donorSchoolId'],
   })
   .refine((v) => v.donorSchoolId == null || v.donorSchoolId !== v.recipientSchoolId, {

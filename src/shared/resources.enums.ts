@@ -30,6 +30,21 @@ export const RESOURCE_VISIBILITY_LABELS: Record<ResourceVisibility, { zh: string
   public: { zh: '公开', en: 'Public' },
 };
 
+/**
+ * The visibilities a resource may be published with, for the server and the upload form alike:
+ * 本校 needs a school owning it (a bureau's own resource belongs to its county, not to a school),
+ * 本教共体 needs a community it is shared in.
+ */
+export function visibilitiesFor(owner: { school: boolean; community: boolean }): ResourceVisibility[] {
+  return RESOURCE_VISIBILITIES.filter(
+    (v) => (v !== 'school' || owner.school) && (v !== 'community' || owner.community),
+  );
+}
+/** What the upload form starts with: the narrowest circle the owner has. */
+export function defaultVisibility(owner: { school: boolean; community: boolean }): ResourceVisibility {
+  return owner.community ? 'community' : owner.school ? 'school' : 'region';
+}
+
 /** Grades 1–9 of compulsory education (小学一年级 … 初三). */
 export const GRADES = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 export const GRADE_LABELS: Record<string, { zh: string; en: string }> = {

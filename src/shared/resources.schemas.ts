@@ -38,7 +38,8 @@ const resourceMeta = z.object({
   textbookEdition: optionalText(30),
   unit: optionalText(60),
   tags: z.array(tag).max(20).default([]),
-  schoolId: z.number().int().positive(),
+  /** absent for a bureau's own resource: its county owns it (the service refuses anyone else without one) */
+  schoolId: z.number().int().positive().nullable().optional(),
   communityId: z
     .number()
     .int()
@@ -97,8 +98,9 @@ export const resourceSchema = z.object({
   textbookEdition: z.string().nullable(),
   unit: z.string().nullable(),
   tags: z.array(z.string()),
-  schoolId: z.number().int(),
-  schoolName: z.string(),
+  /** null for a resource its county owns (published by the bureau) */
+  schoolId: z.number().int().nullable(),
+  schoolName: z.string().nullable(),
   communityId: z.number().int().nullable(),
   communityName: z.string().nullable(),
   regionCode: z.string(),

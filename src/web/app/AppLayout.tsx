@@ -6,6 +6,7 @@ import {
   LogoutOutlined,
   MenuOutlined,
   SafetyCertificateOutlined,
+  SearchOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { Button, Drawer, Dropdown, Flex, Grid, Layout, Menu, Spin, Tag, Typography, type MenuProps } from 'antd';
@@ -40,6 +41,9 @@ export function AppLayout() {
   // below md (a phone) the sider is a drawer opened from the header; the header keeps only icons
   const phone = Grid.useBreakpoint().md === false;
   const [navOpen, setNavOpen] = useState(false);
+  // the header's search box does not fit a phone: an icon opens it in a panel from the top
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [searchShown, setSearchShown] = useState(false);
   const [pwdOpen, setPwdOpen] = useState(false);
   const [sessionsOpen, setSessionsOpen] = useState(false);
   const [totpOpen, setTotpOpen] = useState(false);
@@ -193,6 +197,15 @@ export function AppLayout() {
             </Flex>
             <Flex align="center" gap={phone ? 0 : 16} style={{ flex: 'none' }}>
               {me && !phone ? <GlobalSearch /> : null}
+              {me && phone ? (
+                <Button
+                  type="text"
+                  icon={<SearchOutlined />}
+                  aria-label={t('search.placeholder')}
+                  onClick={() => setSearchOpen(true)}
+                  data-testid="search-open"
+                />
+              ) : null}
               {me ? <PendingSync userId={me.id} /> : null}
               {me ? <NotificationBell /> : null}
               <Dropdown
@@ -258,6 +271,22 @@ export function AppLayout() {
           </div>
         </Content>
       </Layout>
+      {phone && me ? (
+        <Drawer
+          open={searchOpen}
+          onClose={() => setSearchOpen(false)}
+          // the drawer takes focus when it opens: the search box takes it once the drawer is shown
+          afterOpenChange={setSearchShown}
+          placement="top"
+          size="auto"
+          closable={false}
+          destroyOnHidden
+          styles={{ body: { padding: 12 } }}
+          data-testid="search-drawer"
+        >
+          <GlobalSearch block focused={searchShown} onPicked={() => setSearchOpen(false)} />
+        </Drawer>
+      ) : null}
       <ChangePasswordModal open={pwdOpen} onClose={() => setPwdOpen(false)} />
       <SessionsModal open={sessionsOpen} onClose={() => setSessionsOpen(false)} />
       <TotpModal open={totpOpen} onClose={() => setTotpOpen(false)} />

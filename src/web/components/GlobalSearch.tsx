@@ -1,7 +1,7 @@
 import { SearchOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { AutoComplete, Input, Spin } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { AutoComplete, Input, Spin, type RefSelectProps } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import type { GlobalSearch as SearchResult, SearchHit, SearchKind } from '../../shared/search.schemas';
@@ -26,11 +26,27 @@ export function hitPath(kind: SearchKind, hit: SearchHit): string {
 /**
  * The header's search over schools, teachers, communities, meetings and resources: a few hits of
  * each kind the user may see (the server asks each list with the user's scope), grouped by kind;
- * choosing a hit, or Enter on the highlighted one, opens it.
+ * choosing a hit, or Enter on the highlighted one, opens it. On a phone it fills the width of the
+ * panel it opens in (`block`), takes the cursor when shown (`focused`) and tells the panel to close
+ * (`onPicked`).
  */
-export function GlobalSearch({ compact = false }: { compact?: boolean }) {
+export function GlobalSearch({
+  compact = false,
+  block = false,
+  focused = false,
+  onPicked,
+}: {
+  compact?: boolean;
+  block?: boolean;
+  focused?: boolean;
+  onPicked?: () => void;
+}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const ref = useRef<RefSelectProps>(null);
+  useEffect(() => {
+    if (focused) ref.current?.focus();
+  }, [focused]);
   const [text, setText] = useState('');
   const [term, setTerm] = useState('');
   useEffect(() => {
@@ -61,17 +77,19 @@ export function GlobalSearch({ compact = false }: { compact?: boolean }) {
   );
   return (
     <AutoComplete
+      ref={ref}
       value={text}
       options={options}
       onChange={(v: string) => setText(v.startsWith('/') ? '' : v)}
       onSelect={(path: string) => {
         setText('');
         setTerm('');
+        onPicked?.();
         void navigate(path);
       }}
       notFoundContent={term ? isFetching ? <Spin size="small" /> : t('search.none') : null}
-      popupMatchSelectWidth={compact ? 300 : 360}
-      style={{ width: compact ? 140 : 280 }}
+      popupMatchSelectWidth={block ? true : compact ? 300 : 360}
+      style={{ width: block ? '100%' : compact ? 140 : 280 }}
       data-testid="global-search"
     >
       <Input

@@ -483,3 +483,45 @@ describe('publishRecording (for the activities module)', () => {
     ).rejects.toMatchObject({ status: 422 });
   });
 });
+
+describe('a bureau publishes for its county, with no school', () => {
+  it('stores the region as owner, visible to the county, and refuses a school-only visibility', async () => {
+    const uploadId = await uploadFile(t.app, bureau, '县级教研通知.pdf', 'application/pdf', SAMPLES.pdf());
+    const res = await bureau.post(
+      '/api/v1/resources',
+      resourceBody({ title: '县级教研资源', visibility: 'region', uploadId }),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const created = res.json();
+    expect(created).toMatchObject({ schoolId: null, schoolName: null, communityId: null, regionCode: HAINING });
+    expect(created.can.edit).toBe(true);
+    // 本县: teachers of the county see it, a teacher in another county does not
+    expect((await teacherX.get(`/api/v1/resources/${created.id}`)).statusCode).toBe(200);
+    expect((await teacherA.get(`/api/v1/resources/${created.id}/file?download=true`)).statusCode).toBe(200);
+    expect((await teacherY.get(`/api/v1/resources/${created.id}`)).statusCode).toBe(404);
+    expect(await searchIds(teacherB, 'q=县级教研资源')).toContain(created.id);
+
+    // 本校 needs a school: refused on the field (422, as the other rules that depend on who asks)
+    const schoolOnly = await bureau.post(
+      '/api/v1/resources',
+      resourceBody({ title: '无学校的本校资源', visibility: 'school', url: 'https://video.example.cn/x' }),
+    );
+    expect(schoolOnly.statusCode).toBe(422);
+    expect(schoolOnly.json().details[0]).toMatchObject({ field: 'body.visibility' });
+  });
+
+  it('tells a school user without a school which field is missing', async () => {
+    const res = await teacherA.post(
+      '/api/v1/resources',
+      resourceBody({ title: '缺学校', visibility: 'region', url: 'https://video.example.cn/y' }),
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.json().details[0]).toMatchObject({ field: 'body.schoolId', code: 'required' });
+    const lead = await leadC1.post(
+      '/api/v1/resources',
+      resourceBody({ title: '缺学校', visibility: 'region', url: 'https://video.example.cn/y' }),
+    );
+    expect(lead.statusCode).toBe(422);
+    expect(lead.json().details[0]).toMatchObject({ field: 'body.schoolId' });
+  });
+});

@@ -179,4 +179,10 @@ export const resourcesMigrations: Record<string, Migration> = {
       await sql`alter table resource_versions add column thumb_key text`.execute(db);
     },
   },
+  // a bureau's own resource (a county notice, a regional lesson collection) belongs to no school
+  '20261206_1010_resources_region_owned': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table resources alter column school_id drop not null`.execute(db);
+    },
+  },
 };

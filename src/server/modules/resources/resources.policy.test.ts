@@ -99,6 +99,23 @@ describe('resourcesPolicy', () => {
     expect(resourcesPolicy.visibilityFor(a, school, visibility, communityId)).toBe(ok);
   });
 
+  it('lets only a bureau publish for its own county with no school, visible to the county or everyone', () => {
+    const county = actor('bureau_admin', 'region', '330481');
+    expect(resourcesPolicy.publishForRegion(county, '330481')).toBe(true);
+    expect(resourcesPolicy.publishForRegion(actor('bureau_admin', 'region', '330000'), '330000')).toBe(true);
+    expect(resourcesPolicy.publishForRegion(actor('viewer', 'region', '330481'), '330481')).toBe(false);
+    expect(resourcesPolicy.publishForRegion(actor('community_lead', 'community', '5'), '5')).toBe(false);
+    expect(resourcesPolicy.publishForRegion(actor('school_admin', 'school', '10'), '10')).toBe(false);
+    expect(resourcesPolicy.visibilityFor(county, null, 'region', null)).toBe(true);
+    expect(resourcesPolicy.visibilityFor(county, null, 'public', null)).toBe(true);
+    expect(resourcesPolicy.visibilityFor(county, null, 'school', null)).toBe(false);
+    expect(resourcesPolicy.visibilityFor(county, null, 'community', 5)).toBe(false);
+    // a county's resource is edited by its bureau, not by a school's admin
+    const own: ResourceRef = { school_id: null, community_id: null, region_code: '330481', owner_user_id: 99 };
+    expect(resourcesPolicy.edit(county, own, [])).toBe(true);
+    expect(resourcesPolicy.edit(actor('school_admin', 'school', '10'), own, [])).toBe(false);
+  });
+
   it('lets a school admin enrol only its own school unless they manage the course', () => {
     expect(resourcesPolicy.enrol(actor('school_admin', 'school', '11'), 11, false)).toBe(true);
     expect(resourcesPolicy.enrol(actor('school_admin', 'school', '11'), 12, false)).toBe(false);

@@ -1,6 +1,6 @@
 import type { Actor } from '../../http/actor.js';
 import { regionContains } from '../../../shared/regions.js';
-import type { ResourceVisibility } from '../../../shared/resources.enums.js';
+import { visibilitiesFor, type ResourceVisibility } from '../../../shared/resources.enums.js';
 
 /**
  * Who may do what in the library, in one readable place.
@@ -9,6 +9,7 @@ import type { ResourceVisibility } from '../../../shared/resources.enums.js';
  * |-------------------------------|-------------------|-------------------------|--------------|----------------------|-----------------|
  * | find, view, download          | visible resources (see resourceVisibleSql) — the same rule for lists, detail and files      |||||
  * | publish for a school          | schools in region | member schools          | own school   | own school           | –               |
+ * | publish for the county itself | own region        | –                       | –            | –                    | –               |
  * | edit, new version, delete     | region            | own community's         | own school's | own uploads          | –               |
  * | recommend (优课)              | region            | own community's         | –            | –                    | –               |
  * | rate, comment                 | visible           | visible                 | visible      | visible              | –               |
@@ -19,7 +20,8 @@ import type { ResourceVisibility } from '../../../shared/resources.enums.js';
  * their own.
  */
 export interface ResourceRef {
-  school_id: number;
+  /** null: the county owns it (a bureau's own resource) */
+  school_id: number | null;
   community_id: number | null;
   region_code: string;
   owner_user_id: number | null;
@@ -47,18 +49,27 @@ export const resourcesPolicy = {
     return scopeIs(actor, 'school', school.id);
   },
 
-  /** A community-visible resource must name a community its school belongs to, and the actor must act in it. */
+  /** A resource of no school, owned by the county: only a bureau, for its own region. */
+  publishForRegion(actor: Actor, regionCode: string): boolean {
+    return actor.role === 'bureau_admin' && actor.scope.kind === 'region' && regionContains(actor.scope.id, regionCode);
+  },
+
+  /**
+   * A community-visible resource must name a community its school belongs to, and the actor must act
+   * in it; a county's own resource (no school) is shared with the county, not in a community. 本校
+   * needs a school, 本教共体 a community: the rule the upload form checks too (visibilitiesFor).
+   */
   visibilityFor(
     actor: Actor,
-    school: SchoolContext,
+    school: SchoolContext | null,
     visibility: ResourceVisibility,
     communityId: number | null,
   ): boolean {
     if (communityId !== null) {
-      if (!school.communityIds.includes(communityId)) return false;
+      if (!school?.communityIds.includes(communityId)) return false;
       if (actor.scope.kind === 'community' && !scopeIs(actor, 'community', communityId)) return false;
     }
-    return visibility !== 'community' || communityId !== null;
+    return visibilitiesFor({ school: school !== null, community: communityId !== null }).includes(visibility);
   },
 
   edit(actor: Actor, r: ResourceRef, schoolCommunityIds: number[]): boolean {
@@ -68,7 +79,7 @@ export const resourcesPolicy = {
       return actor.scope.kind === 'region' && regionContains(actor.scope.id, r.region_code);
     if (actor.role === 'community_lead')
       return actor.scope.kind === 'community' && schoolCommunityIds.includes(Number(actor.scope.id));
-    if (actor.role === 'school_admin') return scopeIs(actor, 'school', r.school_id);
+    if (actor.role === 'school_admin') return r.school_id !== null && scopeIs(actor, 'school', r.school_id);
     return false;
   },
 

@@ -29,7 +29,7 @@ export async function schoolContext(db: Q, schoolId: number): Promise<(SchoolCon
 export function resourceSelect(db: Q) {
   return db
     .selectFrom('resources as r')
-    .innerJoin('schools as s', 's.id', 'r.school_id')
+    .leftJoin('schools as s', 's.id', 'r.school_id')
     .leftJoin('communities as c', 'c.id', 'r.community_id')
     .leftJoin('users as u', 'u.id', 'r.owner_user_id')
     .leftJoin('resource_versions as v', 'v.id', 'r.current_version_id')

@@ -6,7 +6,7 @@ import type { Db } from '../../db/connection.js';
 import type { JobBell } from '../../context.js';
 import type { Actor, Caller } from '../../http/actor.js';
 import { fileHeaders } from '../../http/file-response.js';
-import { ForbiddenError, ValidationError, fieldIssue, ruleViolation } from '../../http/errors.js';
+import { ForbiddenError, ValidationError, fieldIssue, ruleViolation, type FieldIssue } from '../../http/errors.js';
 import type { BlobStorage } from '../../storage/blob-storage.js';
 import { regionPrefix } from '../../../shared/regions.js';
 import { VIEW_DEDUP_MINUTES, type ResourceVisibility } from '../../../shared/resources.enums.js';
@@ -51,6 +51,47 @@ const searchVector = (m: Meta) =>
   ]);
 
 /** A file already in storage that a new resource takes as its first version. */
+/** Who owns a resource being published: a school, or (school null) the county filed under region_code. */
+interface PublishTarget {
+  school: SchoolContext | null;
+  region_code: string;
+}
+
+/** Why resourcesPolicy.visibilityFor refused, on the field the user fixes. */
+function visibilityIssue(
+  school: { name: string } | null,
+  visibility: ResourceVisibility,
+  communityId: number | null,
+): FieldIssue {
+  if (!school && visibility === 'school')
+    return fieldIssue(
+      'body.visibility',
+      'invalid_value',
+      '没有所属学校的资源不能设为“本校”可见',
+      'A resource of no school cannot be visible to its school only',
+    );
+  if (communityId === null)
+    return fieldIssue(
+      'body.communityId',
+      'required',
+      '“本教共体”可见的资源须选择教共体',
+      'Choose the community a community-visible resource is shared in',
+    );
+  if (!school)
+    return fieldIssue(
+      'body.communityId',
+      'out_of_scope',
+      '分享到教共体的资源须选择所属学校',
+      'Choose the school of a resource shared in a community',
+    );
+  return fieldIssue(
+    'body.communityId',
+    'out_of_scope',
+    `“${school.name}”不属于教共体 ${communityId}，或您不在该教共体中`,
+    `${school.name} is not a member of community ${communityId}, or you do not act in it`,
+  );
+}
+
 interface PublishedFile {
   storage_key: string;
   file_name: string;
@@ -204,7 +245,7 @@ export class ResourcesService {
 
   async get(actor: Actor, id: number): Promise<ResourceDetail> {
     const row = await this.visible(actor, id);
-    const school = await repo.schoolContext(this.db, row.school_id);
+    const school = await (row.school_id === null ? null : repo.schoolContext(this.db, row.school_id));
     const communityIds = school?.communityIds ?? [];
     const [versions, mine] = await Promise.all([
       repo.versionsOf(this.db, id),
@@ -228,14 +269,23 @@ export class ResourcesService {
   }
 
   // ---------- writing ----------
+  /**
+   * The owner of a resource being published: a school in the actor's reach, or, with no school, the
+   * bureau's own county (the region code the resource is filed under either way).
+   */
   private async publishTarget(
     actor: Actor,
-    schoolId: number,
+    schoolId: number | null | undefined,
     visibility: ResourceVisibility,
     communityId: number | null,
-  ): Promise<SchoolContext> {
-    const school = await repo.schoolContext(this.db, schoolId);
-    if (!school)
+  ): Promise<PublishTarget> {
+    const school = schoolId == null ? null : await repo.schoolContext(this.db, schoolId);
+    if (schoolId == null) {
+      if (!resourcesPolicy.publishForRegion(actor, actor.scope.id))
+        throw new ValidationError([
+          fieldIssue('body.schoolId', 'required', '请选择所属学校', 'Choose the school the resource belongs to'),
+        ]);
+    } else if (!school) {
       throw new ValidationError([
         fieldIssue(
           'body.schoolId',
@@ -244,25 +294,10 @@ export class ResourcesService {
           `School ${schoolId} does not exist`,
         ),
       ]);
-    if (!resourcesPolicy.publishFor(actor, school)) throw outOfScope('school');
-    if (!resourcesPolicy.visibilityFor(actor, school, visibility, communityId)) {
-      throw new ValidationError([
-        communityId === null
-          ? fieldIssue(
-              'body.communityId',
-              'required',
-              '“本教共体”可见的资源须选择教共体',
-              'Choose the community a community-visible resource is shared in',
-            )
-          : fieldIssue(
-              'body.communityId',
-              'out_of_scope',
-              `“${school.name}”不属于教共体 ${communityId}，或您不在该教共体中`,
-              `${school.name} is not a member of community ${communityId}, or you do not act in it`,
-            ),
-      ]);
-    }
-    return school;
+    } else if (!resourcesPolicy.publishFor(actor, school)) throw outOfScope('school');
+    if (!resourcesPolicy.visibilityFor(actor, school, visibility, communityId))
+      throw new ValidationError([visibilityIssue(school, visibility, communityId)]);
+    return school ? { school, region_code: school.region_code } : { school: null, region_code: actor.scope.id };
   }
 
   /**
@@ -290,24 +325,27 @@ export class ResourcesService {
     input: ResourceInput,
     extra: { activityId?: number | null } = {},
   ): Promise<ResourceDetail> {
-    const school = await this.publishTarget(caller.actor, input.schoolId, input.visibility, input.communityId);
-    const id = await this.insert(caller, school, input, extra);
+    const target = await this.publishTarget(caller.actor, input.schoolId, input.visibility, input.communityId);
+    const id = await this.insert(caller, target, input, extra);
     return this.get(caller.actor, id);
   }
 
   /** A sync-class recording into the library (see publishRecording); `caller` null for the demo's backfill. */
   async createRecording(
     caller: Caller | null,
-    input: ResourceInput & { activityId: number },
+    input: ResourceInput & { activityId: number; schoolId: number },
     file: PublishedFile | null,
   ): Promise<number> {
     const school = await this.recordingTarget(input.schoolId, input.communityId);
-    return this.insert(caller, school, input, { activityId: input.activityId, file });
+    return this.insert(caller, { school, region_code: school.region_code }, input, {
+      activityId: input.activityId,
+      file,
+    });
   }
 
   private async insert(
     caller: Caller | null,
-    school: SchoolContext,
+    target: PublishTarget,
     input: ResourceInput,
     extra: { activityId?: number | null; file?: PublishedFile | null },
   ): Promise<number> {
@@ -325,9 +363,9 @@ export class ResourcesService {
           textbook_edition: input.textbookEdition,
           unit: input.unit,
           tags: input.tags,
-          school_id: school.id,
+          school_id: target.school?.id ?? null,
           community_id: input.communityId,
-          region_code: school.region_code,
+          region_code: target.region_code,
           visibility: input.visibility,
           license_note: input.licenseNote,
           owner_user_id: caller?.actor.userId ?? null,
@@ -371,7 +409,7 @@ export class ResourcesService {
 
   private async editable(caller: Caller, id: number) {
     const row = await this.visible(caller.actor, id);
-    const school = await repo.schoolContext(this.db, row.school_id);
+    const school = await (row.school_id === null ? null : repo.schoolContext(this.db, row.school_id));
     if (!resourcesPolicy.edit(caller.actor, row, school?.communityIds ?? [])) throw outOfScope('resource');
     return row;
   }
@@ -384,11 +422,11 @@ export class ResourcesService {
       tags: patch.tags ?? row.tags,
       textbookEdition: patch.textbookEdition !== undefined ? patch.textbookEdition : row.textbook_edition,
       unit: patch.unit !== undefined ? patch.unit : row.unit,
-      schoolId: patch.schoolId ?? row.school_id,
+      schoolId: patch.schoolId !== undefined ? patch.schoolId : row.school_id,
       visibility: patch.visibility ?? (row.visibility as ResourceVisibility),
       communityId: patch.communityId !== undefined ? patch.communityId : row.community_id,
     };
-    const school = await this.publishTarget(caller.actor, next.schoolId, next.visibility, next.communityId);
+    const target = await this.publishTarget(caller.actor, next.schoolId, next.visibility, next.communityId);
     await this.db.transaction().execute(async (tx) => {
       const before = await tx.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       const after = await tx
@@ -399,8 +437,8 @@ export class ResourcesService {
           tags: next.tags,
           textbook_edition: next.textbookEdition,
           unit: next.unit,
-          school_id: school.id,
-          region_code: school.region_code,
+          school_id: target.school?.id ?? null,
+          region_code: target.region_code,
           visibility: next.visibility,
           community_id: next.communityId,
           ...(patch.kind ? { kind: patch.kind } : {}),
@@ -578,7 +616,7 @@ export class ResourcesService {
   // ---------- curation ----------
   async recommend(caller: Caller, id: number, recommended: boolean, note: string | null): Promise<ResourceDetail> {
     const row = await this.visible(caller.actor, id);
-    const school = await repo.schoolContext(this.db, row.school_id);
+    const school = await (row.school_id === null ? null : repo.schoolContext(this.db, row.school_id));
     if (!resourcesPolicy.recommend(caller.actor, row, school?.communityIds ?? [])) throw new ForbiddenError();
     await this.db.transaction().execute(async (tx) => {
       await tx
@@ -635,7 +673,7 @@ export class ResourcesService {
 
   async comments(actor: Actor, id: number): Promise<ResourceComment[]> {
     const row = await this.visible(actor, id);
-    const school = await repo.schoolContext(this.db, row.school_id);
+    const school = await (row.school_id === null ? null : repo.schoolContext(this.db, row.school_id));
     const canModerate = resourcesPolicy.edit(actor, row, school?.communityIds ?? []);
     const rows = await this.db
       .selectFrom('resource_comments as k')

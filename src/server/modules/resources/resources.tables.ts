@@ -14,7 +14,8 @@ export interface ResourceTable {
   textbook_edition: string | null;
   unit: string | null;
   tags: string[];
-  school_id: number;
+  /** null: the county (region_code) owns it, published by its bureau */
+  school_id: number | null;
   community_id: number | null;
   region_code: string;
   visibility: string;

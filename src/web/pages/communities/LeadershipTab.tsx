@@ -13,6 +13,7 @@ import { FormErrors } from '../../components/FormErrors';
 import { useLabels } from '../../components/labels';
 import { SchoolSelect, TeacherSelect } from '../../components/RemoteSelect';
 import { applyServerErrors } from '../../components/serverErrors';
+import { useChoose } from '../../components/formRules';
 
 interface Values {
   personName: string;
@@ -110,6 +111,7 @@ function LeaderModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation('communities');
+  const choose = useChoose();
   const [form] = Form.useForm<Values>();
   const add = useAddLeader(communityId);
   const update = useUpdateLeader(communityId);
@@ -168,11 +170,7 @@ function LeaderModal({
             </Form.Item>
           </Col>
           <Col span={12}>
-            <Form.Item
-              name="role"
-              label={t('leaderRole')}
-              rules={[{ required: true, message: t('common:chooseRequired', { label: t('leaderRole') }) }]}
-            >
+            <Form.Item name="role" label={t('leaderRole')} rules={[choose(t('leaderRole'))]}>
               <EnumSelect labels={LEADERSHIP_ROLE_LABELS} allowClear={false} />
             </Form.Item>
           </Col>
@@ -207,11 +205,7 @@ function LeaderModal({
             </Form.Item>
           </Col>
           <Col span={12}>
-            <Form.Item
-              name="startDate"
-              label={t('startDate')}
-              rules={[{ required: true, message: t('common:required') }]}
-            >
+            <Form.Item name="startDate" label={t('startDate')} rules={[choose(t('startDate'))]}>
               <DatePicker style={{ width: '100%' }} />
             </Form.Item>
           </Col>

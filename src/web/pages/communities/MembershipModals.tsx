@@ -11,6 +11,7 @@ import { EnumSelect } from '../../components/EnumSelect';
 import { FormErrors } from '../../components/FormErrors';
 import { SchoolSelect } from '../../components/RemoteSelect';
 import { applyServerErrors } from '../../components/serverErrors';
+import { useChoose } from '../../components/formRules';
 
 interface AddValues {
   schoolId: number;
@@ -29,6 +30,7 @@ export function AddMemberModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation('communities');
+  const choose = useChoose();
   const [form] = Form.useForm<AddValues>();
   const add = useAddMembership(communityId);
   const [errors, setErrors] = useState<string[]>([]);
@@ -69,17 +71,13 @@ export function AddMemberModal({
         initialValues={{ role: 'member', startDate: dayjs() }}
         data-testid="add-member-form"
       >
-        <Form.Item name="schoolId" label={t('school')} rules={[{ required: true, message: t('common:required') }]}>
+        <Form.Item name="schoolId" label={t('school')} rules={[choose(t('school'))]}>
           <SchoolSelect data-testid="add-member-school" />
         </Form.Item>
-        <Form.Item
-          name="role"
-          label={t('role')}
-          rules={[{ required: true, message: t('common:chooseRequired', { label: t('role') }) }]}
-        >
+        <Form.Item name="role" label={t('role')} rules={[choose(t('role'))]}>
           <EnumSelect labels={MEMBERSHIP_ROLE_LABELS} allowClear={false} />
         </Form.Item>
-        <Form.Item name="startDate" label={t('startDate')} rules={[{ required: true, message: t('common:required') }]}>
+        <Form.Item name="startDate" label={t('startDate')} rules={[choose(t('startDate'))]}>
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="note" label={t('note')}>
@@ -100,6 +98,7 @@ export function EndMemberModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation('communities');
+  const choose = useChoose();
   const [form] = Form.useForm<{ endDate: Dayjs; note?: string }>();
   const end = useEndMembership(communityId);
   const [errors, setErrors] = useState<string[]>([]);
@@ -135,7 +134,7 @@ export function EndMemberModal({
         <Form.Item
           name="endDate"
           label={t('endDate')}
-          rules={[{ required: true, message: t('common:required') }]}
+          rules={[choose(t('endDate'))]}
           extra={membership ? t('startedOn', { date: membership.startDate }) : undefined}
         >
           <DatePicker style={{ width: '100%' }} />

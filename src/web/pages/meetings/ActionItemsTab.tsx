@@ -37,6 +37,7 @@ import { dateTime, useLabels } from '../../components/labels';
 import { SchoolSelect } from '../../components/RemoteSelect';
 import { applyServerErrors } from '../../components/serverErrors';
 import { ITEM_COLOR } from './labels';
+import { useChoose } from '../../components/formRules';
 
 interface ItemValues {
   title: string;
@@ -153,6 +154,7 @@ export function ActionItemsTab({ meeting }: { meeting: MeetingDetail }) {
 
 function ItemModal({ meeting, open, onClose }: { meeting: MeetingDetail; open: boolean; onClose: () => void }) {
   const { t } = useTranslation('meetings');
+  const choose = useChoose();
   const [form] = Form.useForm<ItemValues>();
   const create = useCreateActionItem(meeting.id);
   const [errors, setErrors] = useState<string[]>([]);
@@ -204,15 +206,11 @@ function ItemModal({ meeting, open, onClose }: { meeting: MeetingDetail; open: b
             <Input maxLength={50} />
           </Form.Item>
         ) : (
-          <Form.Item
-            name="ownerSchoolId"
-            label={t('ownerSchool')}
-            rules={[{ required: true, message: t('common:required') }]}
-          >
+          <Form.Item name="ownerSchoolId" label={t('ownerSchool')} rules={[choose(t('ownerSchool'))]}>
             <SchoolSelect filters={{ communityId: meeting.communityId }} data-testid="item-owner" />
           </Form.Item>
         )}
-        <Form.Item name="dueDate" label={t('dueDate')} rules={[{ required: true, message: t('common:required') }]}>
+        <Form.Item name="dueDate" label={t('dueDate')} rules={[choose(t('dueDate'))]}>
           <DatePicker style={{ width: '100%' }} data-testid="item-due" />
         </Form.Item>
         <Form.Item name="activityIds" label={t('activities')} extra={t('activitiesHint')}>

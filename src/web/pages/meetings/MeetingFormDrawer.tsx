@@ -8,6 +8,7 @@ import { fromBeijingInstant, toBeijingInstant } from '../../components/dates';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormDrawer } from '../../components/FormDrawer';
 import { CommunitySelect } from '../../components/RemoteSelect';
+import { useChoose } from '../../components/formRules';
 
 interface Values {
   communityId: number;
@@ -33,6 +34,7 @@ export function MeetingFormDrawer({
   communityId?: number;
 }) {
   const { t } = useTranslation('meetings');
+  const choose = useChoose();
   const [form] = Form.useForm<Values>();
   const create = useCreateMeeting();
   const update = useUpdateMeeting(meeting?.id ?? 0);
@@ -75,20 +77,16 @@ export function MeetingFormDrawer({
       width={560}
       testId="meeting-form"
     >
-      <Form.Item name="communityId" label={t('community')} rules={[{ required: true, message: t('common:required') }]}>
+      <Form.Item name="communityId" label={t('community')} rules={[choose(t('community'))]}>
         <CommunitySelect disabled={!!meeting} data-testid="meeting-community" />
       </Form.Item>
-      <Form.Item
-        name="kind"
-        label={t('kind')}
-        rules={[{ required: true, message: t('common:chooseRequired', { label: t('kind') }) }]}
-      >
+      <Form.Item name="kind" label={t('kind')} rules={[choose(t('kind'))]}>
         <EnumSelect labels={MEETING_KIND_LABELS} allowClear={false} />
       </Form.Item>
       <Form.Item name="title" label={t('titleField')} rules={[{ required: true, message: t('common:required') }]}>
         <Input maxLength={200} placeholder={t('titlePlaceholder')} data-testid="meeting-title" />
       </Form.Item>
-      <Form.Item name="startsAt" label={t('startsAt')} rules={[{ required: true, message: t('common:required') }]}>
+      <Form.Item name="startsAt" label={t('startsAt')} rules={[choose(t('startsAt'))]}>
         <DatePicker
           showTime={{ format: 'HH:mm' }}
           format="YYYY-MM-DD HH:mm"

@@ -10,6 +10,7 @@ import { dateTime, num } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RemoteSelect';
 import { ListTable, useListState } from '../../components/ListTable';
+import { useChoose } from '../../components/formRules';
 
 export default function PlannerPage() {
   const { t } = useTranslation('planner');
@@ -135,6 +136,7 @@ function CreatePlanModal({
   defaultRegion?: string | undefined;
 }) {
   const { t } = useTranslation('planner');
+  const choose = useChoose();
   const [form] = Form.useForm<{
     kind: 'pairing' | 'exchange';
     name: string;
@@ -185,7 +187,7 @@ function CreatePlanModal({
         <Form.Item name="name" label={t('name')} rules={[{ required: true, message: t('common:required') }]}>
           <Input placeholder={t('namePlaceholder')} maxLength={100} data-testid="plan-name" />
         </Form.Item>
-        <Form.Item name="regionCode" label={t('region')} rules={[{ required: true, message: t('common:required') }]}>
+        <Form.Item name="regionCode" label={t('region')} rules={[choose(t('region'))]}>
           <RegionSelect filters={{ level: 3 }} />
         </Form.Item>
         {kind === 'pairing' ? (

@@ -12,10 +12,12 @@ import { SchoolSelect } from '../../components/RemoteSelect';
 import { ListTable, useListState } from '../../components/ListTable';
 import { useOwnStudentSchool } from './ownSchool';
 import { useLabels } from '../../components/labels';
+import { useChoose } from '../../components/formRules';
 
 /** Classes per school, school year and grade (score sheets name them). */
 export default function ClassesPage() {
   const { t } = useTranslation('quality');
+  const choose = useChoose();
   const { grade } = useLabels();
   const list = useListState();
   const { state, set, page, pageSize } = list;
@@ -102,11 +104,7 @@ export default function ClassesPage() {
         initialValues={{ schoolYear: 2026, grade: 6 }}
         onSubmit={(v) => create.mutateAsync(v)}
       >
-        <Form.Item
-          name="schoolId"
-          label={t('classes.school')}
-          rules={[{ required: true, message: t('common:required') }]}
-        >
+        <Form.Item name="schoolId" label={t('classes.school')} rules={[choose(t('classes.school'))]}>
           <SchoolSelect />
         </Form.Item>
         <Form.Item name="schoolYear" label={t('exam.schoolYear')} rules={[{ required: true }]}>

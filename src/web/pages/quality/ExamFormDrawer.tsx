@@ -8,11 +8,13 @@ import { FormDrawer } from '../../components/FormDrawer';
 import { useLabels } from '../../components/labels';
 import { SchoolSelect } from '../../components/RemoteSelect';
 import { toExamInput, type ExamFormValues } from './examForm';
+import { useChoose } from '../../components/formRules';
 
 const defaultSubject = { fullMark: 100, passLine: 60, excellentLine: 85, lowLine: 40 };
 
 export function ExamFormDrawer({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation('quality');
+  const choose = useChoose();
   const { options, label } = useLabels();
   const [form] = Form.useForm<ExamFormValues>();
   const create = useCreateExam();
@@ -40,7 +42,7 @@ export function ExamFormDrawer({ open, onClose }: { open: boolean; onClose: () =
         <Input maxLength={100} data-testid="exam-name" />
       </Form.Item>
       <Space wrap>
-        <Form.Item name="examDate" label={t('exam.date')} rules={[{ required: true, message: t('common:required') }]}>
+        <Form.Item name="examDate" label={t('exam.date')} rules={[choose(t('exam.date'))]}>
           <DatePicker data-testid="exam-date" />
         </Form.Item>
         <Form.Item
@@ -51,11 +53,7 @@ export function ExamFormDrawer({ open, onClose }: { open: boolean; onClose: () =
         >
           <InputNumber min={2000} max={2100} />
         </Form.Item>
-        <Form.Item
-          name="term"
-          label={t('exam.term')}
-          rules={[{ required: true, message: t('common:chooseRequired', { label: t('exam.term') }) }]}
-        >
+        <Form.Item name="term" label={t('exam.term')} rules={[choose(t('exam.term'))]}>
           <Select
             style={{ width: 120 }}
             options={([1, 2] as const).map((v) => ({ value: v, label: label(TERM_LABELS, v as never) }))}
@@ -65,7 +63,7 @@ export function ExamFormDrawer({ open, onClose }: { open: boolean; onClose: () =
           <InputNumber min={1} max={12} />
         </Form.Item>
       </Space>
-      <Form.Item name="schoolIds" label={t('exam.schools')} rules={[{ required: true, message: t('common:required') }]}>
+      <Form.Item name="schoolIds" label={t('exam.schools')} rules={[choose(t('exam.schools'))]}>
         <SchoolSelect mode="multiple" data-testid="exam-schools" />
       </Form.Item>
       <Form.List name="subjects">
@@ -74,11 +72,7 @@ export function ExamFormDrawer({ open, onClose }: { open: boolean; onClose: () =
             {fields.map((f) => (
               <div key={f.key} style={{ border: '1px solid #f0f0f0', padding: 12, marginBottom: 8, borderRadius: 6 }}>
                 <Space wrap align="start">
-                  <Form.Item
-                    name={[f.name, 'subject']}
-                    label={t('exam.subject')}
-                    rules={[{ required: true, message: t('common:chooseRequired', { label: t('exam.subject') }) }]}
-                  >
+                  <Form.Item name={[f.name, 'subject']} label={t('exam.subject')} rules={[choose(t('exam.subject'))]}>
                     <Select style={{ width: 130 }} options={options(SUBJECT_LABELS, SUBJECTS)} />
                   </Form.Item>
                   {(['fullMark', 'excellentLine', 'passLine', 'lowLine'] as const).map((k) => (

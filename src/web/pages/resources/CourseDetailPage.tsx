@@ -24,9 +24,11 @@ import { useAddSession, useCourse, useDeleteCourse, useEnrol, useRemoveSession, 
 import { num, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { GRADE_LABELS, SUBJECT_LABELS } from './labels';
+import { useChoose } from '../../components/formRules';
 
 export default function CourseDetailPage() {
   const { t } = useTranslation('resources');
+  const choose = useChoose();
   const { label } = useLabels();
   const navigate = useNavigate();
   const id = Number(useParams().id);
@@ -118,10 +120,7 @@ export default function CourseDetailPage() {
                     .catch(() => undefined)
                 }
               >
-                <Form.Item
-                  name="heldOn"
-                  rules={[{ required: true, message: t('common:chooseRequired', { label: t('courses.heldOn') }) }]}
-                >
+                <Form.Item name="heldOn" rules={[choose(t('courses.heldOn'))]}>
                   <DatePicker placeholder={t('courses.heldOn')} />
                 </Form.Item>
                 <Form.Item name="classHours" rules={[{ required: true }]} initialValue={1}>
@@ -192,11 +191,7 @@ export default function CourseDetailPage() {
                     .catch(() => undefined)
                 }
               >
-                <Form.Item
-                  name="schoolId"
-                  rules={[{ required: true, message: t('common:chooseRequired', { label: t('facets.school') }) }]}
-                  initialValue={c.can.enrolSchoolIds[0]}
-                >
+                <Form.Item name="schoolId" rules={[choose(t('facets.school'))]} initialValue={c.can.enrolSchoolIds[0]}>
                   <Select
                     style={{ width: 160 }}
                     options={c.openSchools

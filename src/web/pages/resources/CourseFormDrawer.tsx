@@ -7,11 +7,13 @@ import { FormDrawer } from '../../components/FormDrawer';
 import { useLabels } from '../../components/labels';
 import { CommunitySelect, SchoolSelect } from '../../components/RemoteSelect';
 import { GRADE_LABELS, SUBJECT_LABELS } from './labels';
+import { useChoose } from '../../components/formRules';
 
 type Values = Omit<CourseInput, 'targetGrades'> & { targetGrades: string[] };
 
 export function CourseFormDrawer({ open, year, onClose }: { open: boolean; year: number; onClose: () => void }) {
   const { t } = useTranslation('resources');
+  const choose = useChoose();
   const { options } = useLabels();
   const [form] = Form.useForm<Values>();
   const create = useCreateCourse();
@@ -28,25 +30,13 @@ export function CourseFormDrawer({ open, year, onClose }: { open: boolean; year:
       <Form.Item name="title" label={t('courses.course')} rules={[{ required: true, max: 100 }]}>
         <Input />
       </Form.Item>
-      <Form.Item
-        name="subject"
-        label={t('courses.subject')}
-        rules={[{ required: true, message: t('common:chooseRequired', { label: t('courses.subject') }) }]}
-      >
+      <Form.Item name="subject" label={t('courses.subject')} rules={[choose(t('courses.subject'))]}>
         <EnumSelect labels={SUBJECT_LABELS} />
       </Form.Item>
-      <Form.Item
-        name="targetGrades"
-        label={t('courses.targetGrades')}
-        rules={[{ required: true, message: t('common:chooseRequired', { label: t('courses.targetGrades') }) }]}
-      >
+      <Form.Item name="targetGrades" label={t('courses.targetGrades')} rules={[choose(t('courses.targetGrades'))]}>
         <Select mode="multiple" options={options(GRADE_LABELS)} />
       </Form.Item>
-      <Form.Item
-        name="ownerSchoolId"
-        label={t('courses.owner')}
-        rules={[{ required: true, message: t('common:chooseRequired', { label: t('courses.owner') }) }]}
-      >
+      <Form.Item name="ownerSchoolId" label={t('courses.owner')} rules={[choose(t('courses.owner'))]}>
         <SchoolSelect />
       </Form.Item>
       <Form.Item name="communityId" label={t('courses.community')}>

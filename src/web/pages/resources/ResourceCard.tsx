@@ -73,7 +73,7 @@ export function ResourceCard({ r }: { r: Resource }) {
               {label(SUBJECT_LABELS, r.subject)}
               {r.grade ? ` · ${label(GRADE_LABELS, String(r.grade))}` : ''}
               {r.textbookEdition ? ` · ${r.textbookEdition}` : ''}
-              {r.unit ? ` ${r.unit}` : ''} · {r.schoolName}
+              {r.unit ? ` ${r.unit}` : ''} · {r.schoolName ?? t('ownedByRegion')}
               {r.communityName ? ` · ${r.communityName}` : ''} · {label(RESOURCE_VISIBILITY_LABELS, r.visibility)}
             </Typography.Text>
           </div>

@@ -47,7 +47,7 @@ export default function ResourceDetailPage() {
             <span data-testid="resource-detail-title">{r.title}</span>
           </Space>
         }
-        sub={`${r.schoolName}${r.communityName ? ` · ${r.communityName}` : ''} · ${t('views', { count: r.viewCount })} · ${t('downloads', { count: r.downloadCount })}`}
+        sub={`${r.schoolName ?? t('ownedByRegion')}${r.communityName ? ` · ${r.communityName}` : ''} · ${t('views', { count: r.viewCount })} · ${t('downloads', { count: r.downloadCount })}`}
         extra={
           <>
             {file ? (

@@ -2,7 +2,7 @@ import { Button, Card, Col, Form, Input, InputNumber, Progress, Radio, Row, Sele
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { TEXTBOOK_EDITIONS } from '../../../shared/resources.enums';
+import { defaultVisibility, TEXTBOOK_EDITIONS, visibilitiesFor } from '../../../shared/resources.enums';
 import { ACCEPT_ATTRIBUTE, typeForFileName } from '../../../shared/resources.filetypes';
 import type { ResourceInput } from '../../../shared/resources.schemas';
 import { useMe } from '../../api/auth';
@@ -11,6 +11,7 @@ import { useSchool } from '../../api/registry';
 import { uploadInChunks, useCreateResource } from '../../api/resources';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormErrors } from '../../components/FormErrors';
+import { useChoose } from '../../components/formRules';
 import { PageHeader } from '../../components/PageHeader';
 import { CommunitySelect, SchoolSelect } from '../../components/RemoteSelect';
 import { applyServerErrors } from '../../components/serverErrors';
@@ -25,6 +26,8 @@ export default function UploadPage() {
   const [form] = Form.useForm<Values>();
   const { data: me } = useMe();
   const ownSchoolId = me?.scope.kind === 'school' ? Number(me.scope.id) : undefined;
+  // a bureau may publish for a school of its county or, leaving the school empty, for the county itself
+  const schoolOptional = me?.scope.kind === 'region';
   const { data: ownSchool } = useSchool(ownSchoolId);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
@@ -32,6 +35,16 @@ export default function UploadPage() {
   const [busy, setBusy] = useState(false);
   const create = useCreateResource();
   const source = Form.useWatch('source', form);
+  const schoolIdValue = Form.useWatch('schoolId', form);
+  const communityIdValue = Form.useWatch('communityId', form);
+  // the visibilities the server accepts for this owner (src/shared/resources.enums.ts)
+  const ownerOf = (get: (name: keyof Values) => unknown) => ({
+    school: !!(get('schoolId') ?? ownSchoolId),
+    community: !!get('communityId'),
+  });
+  const visibilities = visibilitiesFor(
+    ownerOf((n) => (n === 'schoolId' ? schoolIdValue : n === 'communityId' ? communityIdValue : undefined)),
+  );
   // names of the communities the form may preselect, so the select shows a name and not an id
   const communityOptions = [
     ...(ownSchool?.communities ?? []).map((c) => ({ value: c.id, label: c.name })),
@@ -43,11 +56,11 @@ export default function UploadPage() {
     const communityId = me?.scope.kind === 'community' ? Number(me.scope.id) : ownSchool?.communities[0]?.id;
     if (communityId && !form.getFieldValue('communityId')) form.setFieldsValue({ communityId });
     // a visibility the user may publish with: 本教共体 needs a community, which a bureau or a school
-    // outside any community has not got
+    // outside any community has not got; 本校 needs a school, which a bureau's own resource has not got
     if (me && (!ownSchoolId || ownSchool) && !form.isFieldTouched('visibility'))
-      form.setFieldsValue({ visibility: communityId ? 'community' : ownSchoolId ? 'school' : 'region' });
+      form.setFieldsValue({ visibility: defaultVisibility({ school: !!ownSchoolId, community: !!communityId }) });
   }, [form, me, ownSchool, ownSchoolId]);
-  const choose = (label: string) => ({ required: true, message: t('common:chooseRequired', { label }) });
+  const choose = useChoose();
 
   const submit = async (values: Values) => {
     setErrors([]);
@@ -165,14 +178,28 @@ export default function UploadPage() {
               <Form.Item
                 name="schoolId"
                 label={t('field.school')}
-                rules={[choose(t('field.school'))]}
+                rules={schoolOptional ? [] : [choose(t('field.school'))]}
+                extra={schoolOptional ? t('schoolOptional') : undefined}
                 hidden={!!ownSchoolId}
               >
-                {ownSchoolId ? <InputNumber /> : <SchoolSelect />}
+                {ownSchoolId ? <InputNumber /> : <SchoolSelect data-testid="resource-school" />}
               </Form.Item>
             </Col>
             <Col span={8}>
-              <Form.Item name="communityId" label={t('field.community')}>
+              <Form.Item
+                name="communityId"
+                label={t('field.community')}
+                dependencies={['schoolId']}
+                rules={[
+                  // a county's own resource is shared with the county, not in a community
+                  ({ getFieldValue }) => ({
+                    validator: (_r, v) =>
+                      v && !getFieldValue('schoolId') && !ownSchoolId
+                        ? Promise.reject(new Error(t('schoolForCommunity')))
+                        : Promise.resolve(),
+                  }),
+                ]}
+              >
                 <CommunitySelect initialOptions={communityOptions} />
               </Form.Item>
             </Col>
@@ -180,19 +207,26 @@ export default function UploadPage() {
               <Form.Item
                 name="visibility"
                 label={t('field.visibility')}
-                dependencies={['communityId']}
+                dependencies={['communityId', 'schoolId']}
                 rules={[
                   choose(t('field.visibility')),
                   // the server's rule, checked before the upload starts
                   ({ getFieldValue }) => ({
-                    validator: (_r, v) =>
-                      v === 'community' && !getFieldValue('communityId')
-                        ? Promise.reject(new Error(t('communityForVisibility')))
-                        : Promise.resolve(),
+                    validator: (_r, v: Values['visibility'] | undefined) =>
+                      !v || visibilitiesFor(ownerOf(getFieldValue)).includes(v)
+                        ? Promise.resolve()
+                        : Promise.reject(
+                            new Error(t(v === 'school' ? 'schoolForVisibility' : 'communityForVisibility')),
+                          ),
                   }),
                 ]}
               >
-                <EnumSelect labels={RESOURCE_VISIBILITY_LABELS} allowClear={false} data-testid="resource-visibility" />
+                <EnumSelect
+                  labels={RESOURCE_VISIBILITY_LABELS}
+                  codes={visibilities}
+                  allowClear={false}
+                  data-testid="resource-visibility"
+                />
               </Form.Item>
             </Col>
           </Row>
