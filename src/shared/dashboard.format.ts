@@ -33,6 +33,20 @@ export function formatNumber(value: number | null | undefined, lang: NumberLang 
   return grouped(value, Number.isInteger(value) ? 0 : 1);
 }
 
+/**
+ * Points, scores and hours: always one decimal with thousands separators — 1,824.0, never 1,824.00
+ * or 1,824 — as every table of the web app writes them (labels.ts points() and hours()).
+ */
+export function formatOneDecimal(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return EMPTY;
+  const [int = '0', frac = '0'] = Math.abs(value).toFixed(1).split('.');
+  const s = `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+  return value < 0 && s !== '0.0' ? `-${s}` : s;
+}
+
+/** Units written with one decimal (until the large numbers read as 万 or K/M). */
+const ONE_DECIMAL = new Set(['score', 'hours']);
+
 /** A share already in percent (0–100), one decimal: 15.2%. */
 export function formatPercent(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return EMPTY;
@@ -83,7 +97,10 @@ export function formatFigure(value: number | null | undefined, unit: string, lan
     const suffix = UNIT_SUFFIX[unit === 'scoreChange' ? 'score' : 'pp']![lang];
     return lang === 'zh' ? `${withSign(value, lang)}${suffix}` : `${withSign(value, lang)} ${suffix}`;
   }
-  const n = formatNumber(value, lang);
+  const n =
+    ONE_DECIMAL.has(unit) && value !== null && value !== undefined && Math.abs(value) < 1e5
+      ? formatOneDecimal(value)
+      : formatNumber(value, lang);
   if (n === EMPTY) return n;
   const suffix = UNIT_SUFFIX[unit]?.[lang] ?? '';
   if (!suffix) return n;

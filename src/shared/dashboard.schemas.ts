@@ -181,6 +181,8 @@ export const alertSchema = z.object({
   kindLabel: labelled,
   severity: z.enum(ALERT_SEVERITIES),
   title: z.string(),
+  /** the title in English (names from the data stay as they are written) */
+  titleEn: z.string(),
   /** who has to act: a school principal, a community lead, an action item's owner */
   owner: z.string().nullable(),
   communityId: z.number().int().nullable(),

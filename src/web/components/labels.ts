@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Labelled } from '../../shared/enums';
 import { beijingDisplay } from '../../shared/beijing-time';
 import { gradeName } from '../../shared/grades';
+import { formatOneDecimal } from '../../shared/dashboard.format';
 
 /** Words shared enum codes (zh/en label maps from src/shared/enums) in the UI language. */
 export function useLabels() {
@@ -28,11 +29,11 @@ export function num(n: number | null | undefined, digits = 0): string {
 }
 /** Hours (exchange, class hours): one formatter, always one decimal — 1,824.0, never 1,824.00 beside it. */
 export function hours(n: number | null | undefined): string {
-  return num(n, 1);
+  return formatOneDecimal(n);
 }
 /** Points and scores (results, explanation, dashboard): always one decimal — 1,824.0, never 1,824.00 or 1,824. */
 export function points(n: number | null | undefined): string {
-  return num(n, 1);
+  return formatOneDecimal(n);
 }
 export function pct(part: number | null | undefined, whole: number | null | undefined): string {
   if (part == null || whole == null || !whole || !Number.isFinite(part / whole)) return '—';

@@ -163,6 +163,7 @@ const behindPlan: AlertSource = {
       kindLabel: label('工作计划滞后', 'Behind the work plan'),
       severity: r.missing >= 3 ? ('high' as const) : ('medium' as const),
       title: `${ACTIVITY_KIND_LABELS[r.kind].zh}${r.schoolName ? `（${r.schoolName}）` : ''}：应完成 ${r.due}，已完成 ${r.done}`,
+      titleEn: `${ACTIVITY_KIND_LABELS[r.kind].en}${r.schoolName ? ` (${r.schoolName})` : ''}: ${r.done} of ${r.due} done`,
       owner: r.schoolName,
       communityId: r.communityId,
       communityName: r.communityName,

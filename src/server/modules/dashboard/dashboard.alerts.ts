@@ -2,6 +2,9 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Alert } from '../../../shared/dashboard.schemas.js';
 
+/** An alert as a snapshot holds it: one kept before `titleEn` existed has none. */
+type KeptAlert = Omit<Alert, 'titleEn'> & { titleEn?: string };
+
 /**
  * One page of the alerts, merged from the sources' snapshots inside the database: most severe first,
  * then the oldest (`since`; none first), then source and position, with the total of all. A
@@ -19,7 +22,7 @@ export async function alertsPage(
         from dashboard_snapshots s cross join lateral jsonb_array_elements(s.payload) with ordinality as e(alert, ord)
         where s.cache_key in (${sql.join(o.snapshots)})`
     : sql`select null::jsonb as alert, 0 as src, 0::bigint as ord where false`;
-  const r = await sql<{ items: Alert[] | string; total: number }>`
+  const r = await sql<{ items: KeptAlert[] | string; total: number }>`
     with x as (
       select a.alert, a.src, a.ord, (a.alert->>'communityId')::int as community_id,
         case a.alert->>'severity' when 'high' then 0 when 'medium' then 1 else 2 end as severity,
@@ -36,8 +39,7 @@ export async function alertsPage(
         select alert, severity, since, src, ord from shown
         order by severity, since collate "C", src, ord limit ${o.limit} offset ${o.offset}) p) as items`.execute(db);
   const row = r.rows[0]!;
-  return {
-    items: typeof row.items === 'string' ? (JSON.parse(row.items) as Alert[]) : row.items,
-    total: row.total,
-  };
+  const items = typeof row.items === 'string' ? (JSON.parse(row.items) as KeptAlert[]) : row.items;
+  // a snapshot kept before alerts had an English title: its title serves both languages
+  return { items: items.map((a) => ({ ...a, titleEn: a.titleEn ?? a.title })), total: row.total };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSchool, buildTeacher, HAINING } from '../../test/factories.js';
 import { createTestApp, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
+import { alertsPage } from './dashboard.alerts.js';
 import { sourceVersion } from './dashboard.cache.js';
 import { dashboardContributions } from './dashboard.contributions.js';
 import { trackedModules } from './change-tracking.js';
@@ -219,5 +220,32 @@ describe('snapshot keys', () => {
     ).toEqual(['alerts:meetings.reminders']);
     await drain();
     expect(await plantedShown()).toBe(0);
+  });
+});
+
+describe('alerts kept before English titles', () => {
+  it('still read: their Chinese title stands in for the English one', async () => {
+    const old = {
+      key: 'meetingDue-1',
+      kind: 'meetingOverdue',
+      kindLabel: { zh: '联席会议逾期', en: 'Joint meeting overdue' },
+      severity: 'high',
+      title: '尚未召开过联席会议',
+      owner: null,
+      communityId: null,
+      communityName: null,
+      link: '/meetings',
+      since: null,
+    };
+    await sql`insert into dashboard_snapshots (cache_key, change_version, payload)
+      values ('old-alerts', 'v', ${JSON.stringify([old])}::jsonb)`.execute(t.ctx.db);
+    const { items } = await alertsPage(t.ctx.db, {
+      snapshots: ['old-alerts'],
+      live: [],
+      inScope: sql<boolean>`true`,
+      limit: 8,
+      offset: 0,
+    });
+    expect(items).toEqual([{ ...old, titleEn: '尚未召开过联席会议' }]);
   });
 });

@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../demo/demo.service.js';
 import { createTestApp, DEMO_TEST_PASSWORD, login, type TestApp } from '../../test/harness.js';
 import { seedQualityDemo } from '../quality/quality.demo.js';
-import type { Dashboard } from '../../../shared/dashboard.schemas.js';
+import type { Alerts, Dashboard } from '../../../shared/dashboard.schemas.js';
 import { demoDisplayToken, seedDashboardDemo } from './dashboard.demo.js';
 
 /** The demo county comes alive on the dashboard: registry figures, exam gaps, and a working demo screen. */
@@ -91,5 +92,26 @@ describe('dashboard on the demo county', () => {
     const card = (await bureau.get(`/api/v1/dashboard/alerts`)).json();
     expect([card.pageSize, card.items.length]).toEqual([8, Math.min(8, all.total)]);
     expect((await bureau.get(`/api/v1/dashboard/alerts?pageSize=201`)).statusCode).toBe(400);
+  });
+
+  it('every alert comes with its English title: no Chinese in it but the names from the data', async () => {
+    const bureau = await login(t.app, 'bureau', DEMO_TEST_PASSWORD);
+    const all = (await bureau.get(`/api/v1/dashboard/alerts?pageSize=200`)).json() as Alerts;
+    // what an English title may quote as it is written: the names of schools, teachers,
+    // communities, meetings and action items
+    const names = (
+      await sql<{ name: string }>`
+        select name from schools union select name from teachers union select name from communities
+        union select title from meetings union select title from meeting_action_items`.execute(t.ctx.db)
+    ).rows
+      .map((r) => r.name)
+      .sort((a, b) => b.length - a.length);
+    expect(all.items.length).toBeGreaterThan(0);
+    for (const a of all.items) {
+      expect(a.titleEn, a.key).not.toBe('');
+      expect(a.titleEn, a.key).not.toBe(a.title);
+      const template = names.reduce((s, n) => s.split(n).join(''), a.titleEn);
+      expect(template, a.titleEn).not.toMatch(/\p{Script=Han}/u);
+    }
   });
 });

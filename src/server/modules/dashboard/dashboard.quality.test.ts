@@ -416,7 +416,7 @@ describe('community and school scope', () => {
     // against E1 (B: 50 60 → 55, pass 1/2)
     expect(fig(p, 'qualityMeanChange.math')).toMatchObject({
       value: 6.67,
-      hint: { zh: '上次 2026-01-16：55分（2 人）' },
+      hint: { zh: '上次 2026-01-16：55.0分（2 人）' },
     });
     expect(fig(p, 'qualityPassRateChange.math').value).toBe(16.67);
     // the same figure in the quality module's own statistics of that exam
@@ -465,7 +465,7 @@ describe('report, screen and snapshots', () => {
       '数学城乡均分差',
       19,
       'score',
-      '19分',
+      '19.0分',
       '2026-06-26 六年级；城区 4 人 / 乡村 5 人',
     ]);
     expect(rows.get('数学均分差较上次')?.slice(2, 5)).toEqual([-4.33, 'scoreChange', '-4.3分']);

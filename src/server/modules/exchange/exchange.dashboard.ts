@@ -120,6 +120,7 @@ const mentorsBehind: AlertSource = {
       kindLabel: label('师徒结对听课未达标', 'Mentor behind the observation quota'),
       severity: (m.complianceRate ?? 0) < 0.5 ? ('high' as const) : ('medium' as const),
       title: `${m.mentorName} → ${m.apprenticeName}：达标 ${m.monthsMet}/${m.monthsJudged} 个月`,
+      titleEn: `${m.mentorName} → ${m.apprenticeName}: quota met in ${m.monthsMet} of ${m.monthsJudged} months`,
       owner: `${m.mentorName}（${m.mentorSchoolName}）`,
       communityId: m.communityId,
       communityName: m.communityName,

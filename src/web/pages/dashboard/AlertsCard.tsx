@@ -35,7 +35,7 @@ export function AlertsCard({ filters }: { filters: DashboardFilters }) {
                 title={
                   <>
                     <Tag color={COLOURS[a.severity]}>{a.kindLabel[lang]}</Tag>
-                    {a.title}
+                    {lang === 'en' ? a.titleEn : a.title}
                   </>
                 }
                 description={
