@@ -57,6 +57,9 @@ describe('dashboard in the browser', () => {
     await poll(() => page.locator('[data-testid="dashboard-map"] canvas').count()).toBeGreaterThan(0);
     await poll(() => page.locator('[data-testid="chart-masterShareByCommunity"] canvas').count()).toBeGreaterThan(0);
     await expect(page.getByTestId('dashboard-page').textContent()).resolves.toContain('海宁市');
+    // this school year has no published index yet: the latest one is shown, saying which year it is
+    await poll(() => page.getByTestId('figure-regionIndex-value').textContent()).toMatch(/^\d+(\.\d+)?/);
+    await expect(page.getByTestId('figure-regionIndex').textContent()).resolves.toContain('2025–2026 学年考核结果');
     const shot = await e.screenshot('dashboard-region');
     const s = await pixelSpread(shot);
     expect(s.sd).toBeGreaterThan(10);

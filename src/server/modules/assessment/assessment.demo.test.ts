@@ -4,6 +4,8 @@ import { createTestContext } from '../../test/harness.js';
 import { seriesCatalogue } from './assessment.compute.js';
 import { hainingScheme, seedAssessmentDemo } from './assessment.demo.js';
 import { publishedResults } from './results.service.js';
+import { assessmentPanels } from './assessment.dashboard.js';
+import type { PanelContext } from '../../contracts/dashboard-panel.js';
 import { validateDefinition } from './assessment.validate.js';
 import { modules } from '../index.js';
 import { SourceCatalog } from './assessment.sources.js';
@@ -58,6 +60,47 @@ describe('assessment demo data', () => {
       .where('s.year', '=', 2026)
       .execute();
     expect(open.every((e) => e.status !== 'published')).toBe(true);
+  });
+
+  it('the dashboard shows the latest published index, naming its year, while this year has none yet', async () => {
+    const panel = assessmentPanels.find((p) => p.key === 'assessment.ranking')!;
+    const load = (schoolYear: number) =>
+      panel.load({
+        db: ctx.db,
+        actor: {
+          userId: 1,
+          username: 'bureau',
+          displayName: '',
+          role: 'bureau_admin',
+          scope: { kind: 'region', id: '330481' },
+          teacherId: null,
+        },
+        scope: { view: 'region', regionCode: '330481', communityId: null, schoolId: null, name: '海宁市' },
+        filters: {
+          schoolYear,
+          semester: null,
+          from: `${schoolYear}-09-01`,
+          to: `${schoolYear + 1}-08-31`,
+          level: [],
+          locationClass: [],
+        },
+        today: '2026-12-05',
+      } as PanelContext);
+    const r2025 = await publishedResults(ctx.db, '330481', 2025);
+    const figure = async (year: number) => (await load(year))!.figures.find((f) => f.key === 'regionIndex')!;
+    // the year itself: its own index, no hint
+    expect(await figure(2025)).toMatchObject({ value: r2025.regionIndex });
+    expect((await figure(2025)).hint).toBeUndefined();
+    // 2026–2027 has no published results: 2025–2026's, said so, linked to that year
+    const now = await figure(2026);
+    expect(now.value).toBe(r2025.regionIndex);
+    expect(now.hint).toEqual({
+      zh: '2025–2026 学年考核结果（2026–2027 学年尚未发布）',
+      en: 'Results of 2025–2026 (2026–2027 not yet published)',
+    });
+    expect(now.drillDown?.query).toMatchObject({ year: '2025' });
+    // before any published year nothing is borrowed from a later one
+    expect((await figure(2020)).value).toBeNull();
   });
 
   it('gives the demo county the same balance indicators from the cache as computed directly, and its city too', async () => {

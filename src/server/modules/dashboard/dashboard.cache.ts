@@ -12,7 +12,7 @@ import type { Db } from '../../db/connection.js';
  * panel takes seconds to aggregate, and a dashboard that waits for every change would miss its 300 ms.
  * The payload says when it was computed. A panel never seen before is computed while the user waits.
  */
-const FORMAT = 2; // bump when a payload's shape changes
+const FORMAT = 3; // bump when a payload's shape, or what a panel computes, changes
 
 /**
  * The version of the data a panel of `module` reads (it always reads the registry too), with the
