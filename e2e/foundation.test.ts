@@ -4,7 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSchool } from '../src/server/test/factories.js';
+import { buildSchool, buildTeacher } from '../src/server/test/factories.js';
 import { startE2E, type E2E } from './harness.js';
 
 /**
@@ -13,11 +13,14 @@ import { startE2E, type E2E } from './harness.js';
  */
 let e: E2E;
 const codes = { core: '3304815001', a: '3304815002', b: '3304815003' };
+/** a teacher of the core school, named 组长 when the community is created */
+const HEAD = '陈晓红';
 
 beforeAll(async () => {
   e = await startE2E({
     seed: async (ctx) => {
-      await buildSchool(ctx.db, { code: codes.core, name: '海宁市实验小学', quality_tier: 'strong' });
+      const core = await buildSchool(ctx.db, { code: codes.core, name: '海宁市实验小学', quality_tier: 'strong' });
+      await buildTeacher(ctx.db, core.id, { name: HEAD });
       await buildSchool(ctx.db, {
         code: codes.a,
         name: '袁花镇中心小学',
@@ -76,7 +79,7 @@ describe('foundation in the browser', () => {
     await e.screenshot('foundation-home');
   });
 
-  it('creates a community with two member schools', async () => {
+  it('creates a community with two member schools and its leader in one go', async () => {
     const { page } = e;
     await page.goto('/communities');
     await page.getByTestId('community-create').click();
@@ -87,10 +90,15 @@ describe('foundation in the browser', () => {
     await pickOption(page, 'community-member-schools', '袁花', '袁花镇中心小学');
     await pickOption(page, 'community-member-schools', '黄湾', '黄湾镇中心小学');
     await page.keyboard.press('Escape');
+    // the leadership group in the same form: a teacher of the core school as 组长
+    await page.getByTestId('leader-row-add').click();
+    await expect.poll(() => page.getByTestId('leader-role-0').textContent()).toContain('组长');
+    await pickOption(page, 'leader-teacher-0', HEAD, `${HEAD}（海宁市实验小学）`);
     // typed into the pre-filled 成立日期 without selecting today's date first: the typed date is saved
     await page.getByTestId('community-founded').click();
     await page.keyboard.type('2024-09-01');
     await page.getByTestId('community-name').click();
+    await e.screenshot('foundation-community-form');
     await page.getByTestId('community-form-submit').click();
     await page.waitForURL(/\/communities\/\d+/);
     // the toast says what happened, not a bare 已保存
@@ -112,6 +120,13 @@ describe('foundation in the browser', () => {
       .where('community_id', '=', row.id)
       .executeTakeFirstOrThrow();
     expect(count.n).toBe(3);
+    const leaders = await e.ctx.db
+      .selectFrom('leadership_members')
+      .select(['person_name', 'role', 'start_date'])
+      .where('community_id', '=', row.id)
+      .execute();
+    expect(leaders.map((l) => [l.person_name, l.role])).toEqual([[HEAD, 'leader']]);
+    await expect.poll(() => page.getByRole('tab', { name: /领导小组（1）/ }).count()).toBe(1);
   });
 
   it('imports teachers: reports the bad row, then imports the fixed file, and finds them', async () => {

@@ -278,8 +278,14 @@ const communityBase = z.object({
   description: optionalText(2000),
 });
 export const memberSeed = z.object({ schoolId: z.number().int().positive(), role: z.enum(MEMBERSHIP_ROLES) });
+/** A leadership-group member named while the community is created: a teacher of one of its schools. */
+export const leaderSeed = z.object({
+  teacherId: z.number().int().positive(),
+  role: z.enum(LEADERSHIP_ROLES),
+  position: optionalText(50),
+});
 export const communityInput = communityBase
-  .extend({ members: z.array(memberSeed).max(50).default([]) })
+  .extend({ members: z.array(memberSeed).max(50).default([]), leaders: z.array(leaderSeed).max(30).default([]) })
   .refine((c) => !c.isCrossRegion || !!c.partnerRegionCode, {
     path: ['partnerRegionCode'],
     message: bi('跨区域教共体须填写结对地区', 'A cross-region community needs a partner region'),
@@ -291,6 +297,10 @@ export const communityInput = communityBase
   .refine((c) => new Set(c.members.map((m) => m.schoolId)).size === c.members.length, {
     path: ['members'],
     message: bi('成员学校重复', 'A school is listed twice'),
+  })
+  .refine((c) => new Set(c.leaders.map((l) => l.teacherId)).size === c.leaders.length, {
+    path: ['leaders'],
+    message: bi('领导小组成员重复', 'A person is listed twice in the leadership group'),
   });
 export type CommunityInput = z.infer<typeof communityInput>;
 export const communityPatch = patchOf(communityBase);

@@ -131,6 +131,8 @@ export async function acceptPairingPlan(
         foundedOn: effectiveDate,
         description: `由结对规划方案 #${plan.id} 生成 / created by pairing plan #${plan.id}`,
         members: [{ schoolId: core, role: 'core' }, ...members.map((m) => ({ schoolId: m, role: 'member' as const }))],
+        // the leadership group is named by the community afterwards
+        leaders: [],
       });
       created.push(detail.id);
     }

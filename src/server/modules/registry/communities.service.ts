@@ -180,6 +180,7 @@ export class CommunitiesService {
     if (input.members.length > 0 && !input.members.some((m) => m.role === 'core')) {
       issues.push(fieldIssue('body.members', 'no_core', '至少指定一所核心校', 'Name at least one core school'));
     }
+    const leaders = await this.leadersOf(input, issues);
     if (issues.length) throw new ValidationError(issues);
 
     const id = await this.inTransaction(async (tx) => {
@@ -214,11 +215,29 @@ export class CommunitiesService {
           )
           .execute();
       }
+      if (leaders.length) {
+        await tx
+          .insertInto('leadership_members')
+          .values(
+            leaders.map((l) => ({
+              community_id: row.id,
+              person_name: l.name,
+              teacher_id: l.teacherId,
+              school_id: l.schoolId,
+              role: l.role,
+              position: l.position,
+              work_group: null,
+              start_date: input.foundedOn,
+              end_date: null,
+            })),
+          )
+          .execute();
+      }
       await recordAudit(tx, caller, {
         action: 'create',
         entity: 'community',
         entityId: row.id,
-        after: { ...row, members: input.members },
+        after: { ...row, members: input.members, leaders },
       });
       return row.id;
     });
@@ -422,6 +441,46 @@ export class CommunitiesService {
   }
 
   // ---------- leadership group ----------
+
+  /**
+   * The leadership group named on creation: each a teacher of one of the new community's schools
+   * (the group is drawn from the core and member schools), named and placed as the registry has them.
+   */
+  private async leadersOf(input: CommunityInput, issues: FieldIssue[]) {
+    if (!input.leaders.length) return [];
+    const teachers = await this.db
+      .selectFrom('teachers')
+      .select(['id', 'name', 'school_id'])
+      .where(
+        'id',
+        'in',
+        input.leaders.map((l) => l.teacherId),
+      )
+      .execute();
+    const schools = new Set(input.members.map((m) => m.schoolId));
+    return input.leaders.flatMap((l, i) => {
+      const t = teachers.find((x) => x.id === l.teacherId);
+      const path = `body.leaders.${i}.teacherId`;
+      if (!t) {
+        issues.push(
+          fieldIssue(path, 'unknown_reference', `教师 ${l.teacherId} 不存在`, `Teacher ${l.teacherId} does not exist`),
+        );
+        return [];
+      }
+      if (!schools.has(t.school_id)) {
+        issues.push(
+          fieldIssue(
+            path,
+            'not_member_school',
+            `${t.name} 不在本教共体的学校任教：领导小组从核心校和成员校中产生`,
+            `${t.name} does not teach at one of this community's schools: the leadership group comes from its schools`,
+          ),
+        );
+        return [];
+      }
+      return [{ teacherId: t.id, name: t.name, schoolId: t.school_id, role: l.role, position: l.position ?? null }];
+    });
+  }
 
   private async checkLeadership(input: Partial<LeadershipInput>) {
     const issues: FieldIssue[] = [];

@@ -171,6 +171,66 @@ describe('teachers', () => {
 });
 
 describe('communities', () => {
+  it('names the leadership group in the same request that creates the community, from its own schools', async () => {
+    const core = await buildSchool(t.ctx.db, { quality_tier: 'strong' });
+    const member = await buildSchool(t.ctx.db, { location_class: 'rural', quality_tier: 'weak' });
+    const outsider = await buildSchool(t.ctx.db);
+    const head = await buildTeacher(t.ctx.db, core.id, { name: '陈校长' });
+    const deputy = await buildTeacher(t.ctx.db, member.id, { name: '李副校长' });
+    const stranger = await buildTeacher(t.ctx.db, outsider.id, { name: '王老师' });
+    const body = (leaders: unknown[], code: string) => ({
+      code,
+      name: `领导小组测试${code}`,
+      type: 'cobuilt',
+      model: 'one_plus_x',
+      regionCode: HAINING,
+      foundedOn: '2024-09-01',
+      members: [
+        { schoolId: core.id, role: 'core' },
+        { schoolId: member.id, role: 'member' },
+      ],
+      leaders,
+    });
+    // a teacher of a school outside the community is refused, naming the row, and nothing is created
+    const refused = await admin.post(
+      '/api/v1/communities',
+      body(
+        [
+          { teacherId: head.id, role: 'leader' },
+          { teacherId: stranger.id, role: 'member' },
+        ],
+        'HN-LG-0',
+      ),
+    );
+    expect(refused.statusCode).toBe(422);
+    expect(JSON.stringify(refused.json())).toContain('leaders.1.teacherId');
+    expect(
+      await t.ctx.db.selectFrom('communities').select('id').where('code', '=', 'HN-LG-0').executeTakeFirst(),
+    ).toBeUndefined();
+
+    const res = await admin.post(
+      '/api/v1/communities',
+      body(
+        [
+          { teacherId: head.id, role: 'leader', position: '组长' },
+          { teacherId: deputy.id, role: 'deputy' },
+        ],
+        'HN-LG-1',
+      ),
+    );
+    expect(res.statusCode).toBe(201);
+    const leaders = res.json().leadership as {
+      personName: string;
+      role: string;
+      schoolId: number;
+      startDate: string;
+    }[];
+    expect(leaders.map((l) => [l.personName, l.role, l.schoolId, l.startDate])).toEqual([
+      ['陈校长', 'leader', core.id, '2024-09-01'],
+      ['李副校长', 'deputy', member.id, '2024-09-01'],
+    ]);
+  });
+
   it('creates a 1+X community with its members, keeps membership history and a leadership group', async () => {
     const core = await buildSchool(t.ctx.db, { quality_tier: 'strong' });
     const m1 = await buildSchool(t.ctx.db, { location_class: 'rural', quality_tier: 'weak' });

@@ -1,15 +1,18 @@
 import { todayShanghai } from '../../../shared/beijing-time';
-import { Col, DatePicker, Divider, Form, Input, Row, Switch } from 'antd';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Col, DatePicker, Divider, Form, Input, Row, Switch } from 'antd';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { COMMUNITY_MODEL_LABELS, COMMUNITY_TYPE_LABELS } from '../../../shared/enums';
+import { COMMUNITY_MODEL_LABELS, COMMUNITY_TYPE_LABELS, LEADERSHIP_ROLE_LABELS } from '../../../shared/enums';
+import type { LeadershipRole } from '../../../shared/enums';
 import type { Community, CommunityDetail } from '../../../shared/registry.schemas';
 import { useCreateCommunity, useUpdateCommunity } from '../../api/registry';
 import { fromIsoDate, toIsoDate } from '../../components/dates';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormDrawer } from '../../components/FormDrawer';
-import { RegionSelect, SchoolSelect } from '../../components/RemoteSelect';
+import { RegionSelect, SchoolSelect, TeacherSelect } from '../../components/RemoteSelect';
+import { useChoose } from '../../components/formRules';
 
 interface Values {
   code: string;
@@ -24,6 +27,7 @@ interface Values {
   description?: string | null;
   coreSchoolIds?: number[];
   memberSchoolIds?: number[];
+  leaders?: { role: LeadershipRole; teacherId?: number; position?: string | null }[];
 }
 
 /**
@@ -47,6 +51,8 @@ export function CommunityFormDrawer({
   const update = useUpdateCommunity();
   const cross = Form.useWatch('isCrossRegion', form);
   const coreIds = Form.useWatch('coreSchoolIds', form) ?? [];
+  const regionCode = Form.useWatch('regionCode', form) as string | undefined;
+  const choose = useChoose();
 
   const initial: Partial<Values> = community
     ? {
@@ -85,7 +91,12 @@ export function CommunityFormDrawer({
         ...(v.coreSchoolIds ?? []).map((schoolId) => ({ schoolId, role: 'core' as const })),
         ...(v.memberSchoolIds ?? []).map((schoolId) => ({ schoolId, role: 'member' as const })),
       ];
-      onSaved?.(await create.mutateAsync({ ...base, members }));
+      const leaders = (v.leaders ?? []).map((l) => ({
+        teacherId: l.teacherId!,
+        role: l.role,
+        position: l.position || null,
+      }));
+      onSaved?.(await create.mutateAsync({ ...base, members, leaders }));
     }
   };
 
@@ -220,6 +231,59 @@ export function CommunityFormDrawer({
           >
             <SchoolSelect mode="multiple" data-testid="community-member-schools" />
           </Form.Item>
+          {/* 领导小组 in the same step: leader, deputies and members from the schools chosen above */}
+          <Divider titlePlacement="start">{t('leadershipGroup')}</Divider>
+          <Form.List name="leaders">
+            {(fields, { add, remove }) => (
+              <>
+                {fields.map((f) => (
+                  <Row key={f.key} gutter={8} align="top" data-testid={`leader-row-${f.name}`}>
+                    <Col span={6}>
+                      <Form.Item name={[f.name, 'role']} rules={[choose(t('leaderRole'))]}>
+                        <EnumSelect
+                          labels={LEADERSHIP_ROLE_LABELS}
+                          allowClear={false}
+                          aria-label={t('leaderRole')}
+                          data-testid={`leader-role-${f.name}`}
+                        />
+                      </Form.Item>
+                    </Col>
+                    <Col span={10}>
+                      <Form.Item name={[f.name, 'teacherId']} rules={[choose(t('linkedTeacher'))]}>
+                        <TeacherSelect
+                          filters={regionCode ? { region: regionCode } : undefined}
+                          placeholder={t('leaderTeacherPlaceholder')}
+                          data-testid={`leader-teacher-${f.name}`}
+                        />
+                      </Form.Item>
+                    </Col>
+                    <Col span={6}>
+                      <Form.Item name={[f.name, 'position']}>
+                        <Input placeholder={t('positionPlaceholder')} maxLength={50} />
+                      </Form.Item>
+                    </Col>
+                    <Col span={2}>
+                      <Button
+                        type="text"
+                        icon={<DeleteOutlined />}
+                        aria-label={t('common:delete')}
+                        onClick={() => remove(f.name)}
+                      />
+                    </Col>
+                  </Row>
+                ))}
+                <Button
+                  type="dashed"
+                  icon={<PlusOutlined />}
+                  onClick={() => add({ role: fields.length === 0 ? 'leader' : 'deputy' })}
+                  data-testid="leader-row-add"
+                >
+                  {t('addLeader')}
+                </Button>
+                <div style={{ color: 'rgba(0,0,0,0.45)', marginTop: 4 }}>{t('leadershipGroupHint')}</div>
+              </>
+            )}
+          </Form.List>
         </>
       )}
     </FormDrawer>
