@@ -260,6 +260,10 @@ describe('a scheme with data-driven bonus and deduction items', () => {
     expect(item(r1.explanation, BONUS.key).points).toBe(8);
     expect(item(r1.explanation, SHORT.key).points).toBe(0);
     expect(r1.total).toBe(68);
+    // only the rubric lost points: a deduction that took nothing, or a bonus short of its cap, is no loss
+    const dimension = r1.explanation.children![0]!;
+    expect(dimension.text).toBe('本维度得 68 分（权重 100）；失分主要在“共同体章程与计划”（失 40 分）。');
+    expect(dimension.textEn).toBe('68 of 100 points; points lost mainly in "共同体章程与计划" (40).');
     expect((await detail(c2)).result!.total).toBe(63);
     expect((await detail(c3)).result!.total).toBe(61);
     const results = body<Results>(await bureau.get(`/api/v1/assessment-results?region=${HAINING}&year=${YEAR}`));
