@@ -52,6 +52,13 @@ export function useRegion(code: string | undefined) {
     enabled: !!code,
   });
 }
+/** Loads a county's townships (乡镇/街道) from the division data; the county's bureau (or above) only. */
+export const useLoadTownships = () =>
+  useApiMutation<string, { loaded: number }>({
+    success: 'done.loadTownships',
+    mutationFn: (code) => http.post<{ loaded: number }>(`/regions/${code}/townships`),
+    invalidate: [regionKeys.all],
+  });
 
 // ---------- schools ----------
 export const useSchools = (q: QueryParams, enabled = true) => useList<School>(schoolKeys, '/schools', q, enabled);

@@ -249,6 +249,13 @@ describe('data-driven bonus and deduction items (issue 22)', () => {
     expect(item(b, 'hand').text).toContain('说明：市级展示');
   });
 
+  it('counts only the rubric as points lost: not a deduction that took nothing, nor a bonus short of its cap', () => {
+    // no overdue meeting (deduction −0), 1 award of 3, hand bonus 1.5 of 2: only the rubric lost 20
+    const out = run({ overdue_meetings: 0, provincial_awards: 1 });
+    expect(out.explanation.children![0]!.text).toBe('本维度得 82.5 分（权重 100）；失分主要在“协同管理”（失 20 分）。');
+    expect(out.explanation.children![0]!.textEn).toBe('82.5 of 100 points; points lost mainly in "协同管理" (20).');
+  });
+
   it('lets a hand-entered score with its reason override the data', () => {
     const out = run({ overdue_meetings: 4, provincial_awards: 0 }, [
       ['overdue', { levelKey: null, points: 1, comment: '两次逾期经批准延期', evidence: [], stage: 'assessor' }],

@@ -302,8 +302,14 @@ function explain(
       }
       return node;
     });
+    // points lost are those of the scored indicators only: a bonus short of its cap loses nothing, and a
+    // deduction that took nothing (points −0, which is >= 0) is no loss of its cap
     const losses = children
-      .filter((c) => c.maxPoints !== null && c.points !== null && c.points >= 0 && c.maxPoints - c.points > 0.004)
+      .filter((c, ci) => {
+        const kind = d.indicators[ci]!.kind;
+        if (kind !== 'computed' && kind !== 'manual') return false;
+        return c.maxPoints !== null && c.points !== null && c.maxPoints - c.points > 0.004;
+      })
       .map((c) => ({ label: c.label, lost: round2(c.maxPoints! - c.points!) }))
       .sort((a, b) => b.lost - a.lost);
     const lostText = losses.length

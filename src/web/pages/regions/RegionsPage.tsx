@@ -3,8 +3,9 @@ import { Breadcrumb, Button, Input, Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { Region } from '../../../shared/registry.schemas';
-import { NATION_CODE } from '../../../shared/regions';
-import { useRegion, useRegions } from '../../api/registry';
+import { NATION_CODE, regionContains } from '../../../shared/regions';
+import { useMe } from '../../api/auth';
+import { useLoadTownships, useRegion, useRegions } from '../../api/registry';
 import { num } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { ListTable, useListState } from '../../components/ListTable';
@@ -20,6 +21,14 @@ export default function RegionsPage() {
   const search = state.search;
   const current = useRegion(parent);
   const list = useRegions({ parent: search ? undefined : parent, search, page, pageSize });
+  const { data: me } = useMe();
+  const loadTownships = useLoadTownships();
+  // a county's bureau (or one above it) loads its townships from the division data, as the API allows
+  const canLoadTownships =
+    current.data?.level === 3 &&
+    me?.role === 'bureau_admin' &&
+    me.scope.kind === 'region' &&
+    regionContains(me.scope.id, parent);
 
   const path = [...(current.data?.path ?? []), ...(current.data ? [current.data] : [])];
   const levelName = (l: number) => t(`level.${LEVEL_KEYS[l] ?? 'township'}`);
@@ -43,13 +52,24 @@ export default function RegionsPage() {
               ),
           }))}
         />
-        <Input.Search
-          allowClear
-          placeholder={t('searchPlaceholder')}
-          defaultValue={search}
-          onSearch={(v) => set({ search: v || undefined })}
-          style={{ maxWidth: 360 }}
-        />
+        <Space wrap>
+          <Input.Search
+            allowClear
+            placeholder={t('searchPlaceholder')}
+            defaultValue={search}
+            onSearch={(v) => set({ search: v || undefined })}
+            style={{ width: 360 }}
+          />
+          {canLoadTownships ? (
+            <Button
+              loading={loadTownships.isPending}
+              onClick={() => loadTownships.mutate(parent)}
+              data-testid="load-townships"
+            >
+              {t('loadTownships')}
+            </Button>
+          ) : null}
+        </Space>
         <ListTable<Region>
           rowKey="code"
           loading={list.isFetching}
