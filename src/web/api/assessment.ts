@@ -126,6 +126,13 @@ export const useScore = (id: number) =>
     mutationFn: (b) => http.post<Score>(`/assessment-evaluations/${id}/scores`, b),
     invalidate: all,
   });
+/** Withdraws the caller's score of an indicator: a data-driven item follows its data again. */
+export const useClearScore = (id: number) =>
+  useApiMutation<string, void>({
+    success: 'done.scoreCleared',
+    mutationFn: (indicatorKey) => http.del(`/assessment-evaluations/${id}/scores/${indicatorKey}`),
+    invalidate: all,
+  });
 export const useEvaluationAction = (id: number, action: 'submit' | 'return' | 'publish') =>
   useApiMutation<void, EvaluationDetail>({
     mutationFn: () => http.post<EvaluationDetail>(`/assessment-evaluations/${id}/${action}`),

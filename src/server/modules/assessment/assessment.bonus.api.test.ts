@@ -235,6 +235,37 @@ describe('a scheme with data-driven bonus and deduction items', () => {
     expect(overridden.value).toBe(6);
     expect(overridden.text).toContain('数据计算值为 6，以手工评分为准');
     expect(overridden.text).toContain('其中三次为学科教研活动');
+
+    // the assessor withdraws the hand score: the item follows its data again (capped at 10), and
+    // the withdrawal is in the audit log; then scores it by hand again for the rest of the flow
+    const c2Scores = `/api/v1/assessment-evaluations/${evaluation.get(c2)!}/scores`;
+    expect((await assessor.request('DELETE', `${c2Scores}/${BONUS.key}`)).statusCode).toBe(204);
+    expect(await previewPoints(c2)).toEqual({ bonus: bonusOf(6), short: 0, total: PLAN_GOOD + 10 });
+    expect((await assessor.request('DELETE', `${c2Scores}/${BONUS.key}`)).statusCode).toBe(404);
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'assessment_score')
+      .where('entity_id', '=', `${evaluation.get(c2)!}:${BONUS.key}:assessor`)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['create', 'delete']);
+    // the community's lead, past its own stage, cannot withdraw the assessor's score
+    expect(
+      (
+        await leads
+          .get(c3)!
+          .request('DELETE', `/api/v1/assessment-evaluations/${evaluation.get(c3)!}/scores/${SHORT.key}`)
+      ).statusCode,
+    ).toBeGreaterThanOrEqual(403);
+    body(
+      await assessor.post(c2Scores, {
+        indicatorKey: BONUS.key,
+        points: 3,
+        comment: '其中三次为学科教研活动，不计入联席会议',
+      }),
+    );
+    expect(await previewPoints(c2)).toEqual({ bonus: 3, short: 0, total: PLAN_GOOD + 3 });
   });
 
   it('recomputes when one more meeting is scheduled through the meetings API', async () => {

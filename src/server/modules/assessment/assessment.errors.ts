@@ -9,6 +9,7 @@ const LABELS = {
   assessment_evaluation: { zh: '考核评价', en: 'assessment' },
   assessment_assignment: { zh: '考核员分配', en: 'assessor assignment' },
   assessment_appeal: { zh: '申诉', en: 'appeal' },
+  assessment_score: { zh: '评分', en: 'score' },
 } as const;
 type Entity = keyof typeof LABELS;
 

@@ -207,6 +207,21 @@ export function assessmentRoutes(app: ZodApp, ctx: ModuleContext) {
     },
     (req) => evaluations.score(callerOf(req), req.params.id, req.body),
   );
+  app.delete(
+    '/api/v1/assessment-evaluations/:id/scores/:indicatorKey',
+    {
+      schema: {
+        ...tags,
+        summary: '撤回评分（数据源项恢复按数据计分）Withdraw a score (a data-driven item follows its data again)',
+        params: z.object({ id: z.coerce.number().int().positive(), indicatorKey: z.string().trim().min(1).max(64) }),
+        response: noContent,
+      },
+    },
+    async (req, reply) => {
+      await evaluations.clearScore(callerOf(req), req.params.id, req.params.indicatorKey);
+      return reply.status(204).send(null);
+    },
+  );
   app.post(
     '/api/v1/assessment-evaluations/:id/submit',
     {

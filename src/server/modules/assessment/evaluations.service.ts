@@ -324,6 +324,36 @@ export class EvaluationsService {
     return toScore(row);
   }
 
+  /**
+   * Withdraws the caller's score of one indicator at their stage: a data-driven bonus or deduction
+   * item goes back to the points its source gives (a hand score overrides them until withdrawn).
+   */
+  async clearScore(caller: Caller, id: number, indicatorKey: string): Promise<void> {
+    const ref = await this.ref(caller.actor, id);
+    const stage = this.stageFor(caller.actor, ref);
+    await this.db.transaction().execute(async (tx) => {
+      const removed = await tx
+        .deleteFrom('assessment_scores')
+        .where('evaluation_id', '=', id)
+        .where('indicator_key', '=', indicatorKey)
+        .where('stage', '=', stage)
+        .returningAll()
+        .executeTakeFirst();
+      if (!removed) throw notFound('assessment_score', `${id}:${indicatorKey}:${stage}`);
+      await tx
+        .updateTable('assessment_evaluations')
+        .set({ updated_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(tx, caller, {
+        action: 'delete',
+        entity: 'assessment_score',
+        entityId: `${id}:${indicatorKey}:${stage}`,
+        before: removed,
+      });
+    });
+  }
+
   private async transition(caller: Caller, id: number, from: EvaluationStatus, to: EvaluationStatus, action: string) {
     await this.db.transaction().execute(async (tx) => {
       const updated = await tx

@@ -8,7 +8,14 @@ import {
   type IndicatorDef,
   type Score,
 } from '../../../shared/assessment.schemas';
-import { reportUrl, useAppeal, useDecideAppeal, useEvaluation, useEvaluationAction } from '../../api/assessment';
+import {
+  reportUrl,
+  useAppeal,
+  useClearScore,
+  useDecideAppeal,
+  useEvaluation,
+  useEvaluationAction,
+} from '../../api/assessment';
 import { dateTime, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { ExplanationTree } from './ExplanationTree';
@@ -27,6 +34,7 @@ export default function EvaluationPage() {
   const back = useEvaluationAction(id, 'return');
   const appeal = useAppeal(id);
   const decide = useDecideAppeal();
+  const clear = useClearScore(id);
   const [scoring, setScoring] = useState<IndicatorDef | null>(null);
   const [appealKey, setAppealKey] = useState<string>();
   const [appealReason, setAppealReason] = useState('');
@@ -129,12 +137,25 @@ export default function EvaluationPage() {
             { title: t('points'), width: 80, render: (_, r) => pointsOf(r.key) ?? '—' },
             {
               title: '',
-              width: 90,
+              width: 170,
               render: (_, r) =>
                 stage && r.kind !== 'computed' ? (
-                  <Button size="small" onClick={() => setScoring(r)} data-testid={`score-${r.key}`}>
-                    {t('score')}
-                  </Button>
+                  <Space size={4}>
+                    <Button size="small" onClick={() => setScoring(r)} data-testid={`score-${r.key}`}>
+                      {t('score')}
+                    </Button>
+                    {/* a data-driven item scored by hand: the hand score can be withdrawn */}
+                    {'formula' in r && r.formula && scoreOf(r.key, stage) ? (
+                      <Popconfirm
+                        title={t('clearScoreConfirm')}
+                        onConfirm={() => clear.mutateAsync(r.key).catch(() => undefined)}
+                      >
+                        <Button size="small" type="link" data-testid={`clear-score-${r.key}`}>
+                          {t('clearScore')}
+                        </Button>
+                      </Popconfirm>
+                    ) : null}
+                  </Space>
                 ) : null,
             },
           ]}
