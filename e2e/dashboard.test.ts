@@ -141,10 +141,12 @@ describe('dashboard in the browser', () => {
     await poll(() => page.getByTestId('big-screen').locator('canvas').count()).toBeGreaterThan(2);
     const box = await page.getByTestId('big-screen').boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: 1440, height: 900 });
-    await page.waitForTimeout(500);
-    const shot = await e.screenshot('dashboard-big-screen');
-    const s = await pixelSpread(shot);
-    expect(s.sd).toBeGreaterThan(8);
+    // the charts animate in: shoot until the picture has drawn (no fixed wait, a loaded machine is slower)
+    let shot = '';
+    await poll(async () => {
+      shot = await e.screenshot('dashboard-big-screen');
+      return (await pixelSpread(shot)).sd;
+    }).toBeGreaterThan(8);
     // dark: the mean grey level is low
     const stats = await sharp(shot).greyscale().stats();
     expect(stats.channels[0]!.mean).toBeLessThan(80);
