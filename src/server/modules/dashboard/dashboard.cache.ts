@@ -92,11 +92,25 @@ export interface CachedItem<T> {
  * from its snapshot (queueing a refresh when it is stale), or computed now when it has none or its
  * module is not tracked.
  */
+export function cachedPanels<T>(
+  db: Db,
+  tracked: ReadonlySet<string>,
+  items: readonly CachedItem<T>[],
+): Promise<PromiseSettledResult<Snapshot<T>>[]>;
+/** The same, each value as its JSON text: kept ones as stored, never parsed (a page that only sends them on) */
+export function cachedPanels<T>(
+  db: Db,
+  tracked: ReadonlySet<string>,
+  items: readonly CachedItem<T>[],
+  form: 'json',
+): Promise<PromiseSettledResult<Snapshot<string>>[]>;
 export async function cachedPanels<T>(
   db: Db,
   tracked: ReadonlySet<string>,
   items: readonly CachedItem<T>[],
-): Promise<PromiseSettledResult<Snapshot<T>>[]> {
+  form: 'value' | 'json' = 'value',
+): Promise<PromiseSettledResult<Snapshot<T | string>>[]> {
+  const asJson = form === 'json';
   const versions = await allSourceVersions(db, tracked);
   const keyed = items.map((i) => ({
     ...i,
@@ -109,23 +123,25 @@ export async function cachedPanels<T>(
         (
           await db
             .selectFrom('dashboard_snapshots')
-            .select(['cache_key', 'change_version', 'payload', 'computed_at'])
+            .select(['cache_key', 'change_version', 'computed_at'])
+            .select(asJson ? sql<string>`payload::text`.as('payload') : 'payload')
             .where('cache_key', 'in', keys)
             .execute()
         ).map((h) => [h.cache_key, h]),
       )
     : new Map();
+  const out = (value: T) => (asJson ? JSON.stringify(value) : value);
   return Promise.allSettled(
-    keyed.map(async (k): Promise<Snapshot<T>> => {
-      if (k.version === null) return { value: await k.compute(), computedAt: new Date().toISOString() };
+    keyed.map(async (k): Promise<Snapshot<T | string>> => {
+      if (k.version === null) return { value: out(await k.compute()), computedAt: new Date().toISOString() };
       const hit = hits.get(k.cacheKey);
       if (hit) {
         if (hit.change_version !== k.version) await k.refresh(k.cacheKey);
-        return { value: hit.payload as T, computedAt: new Date(hit.computed_at).toISOString() };
+        return { value: hit.payload as T | string, computedAt: new Date(hit.computed_at).toISOString() };
       }
       const value = await k.compute();
       await storeSnapshot(db, k.cacheKey, k.version, value);
-      return { value, computedAt: new Date().toISOString() };
+      return { value: out(value), computedAt: new Date().toISOString() };
     }),
   );
 }

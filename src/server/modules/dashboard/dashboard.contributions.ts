@@ -1,4 +1,4 @@
-import type { Panel } from '../../../shared/dashboard.schemas.js';
+import { panelSchema, type Panel } from '../../../shared/dashboard.schemas.js';
 import type { AlertSource, PanelContext, PanelDefinition } from '../../contracts/dashboard-panel.js';
 import type { GongjinModule } from '../module.js';
 import { trackedModules } from './change-tracking.js';
@@ -34,12 +34,13 @@ export function dashboardContributions(modules: readonly GongjinModule[]): Dashb
 export async function panelOf(p: PanelDefinition, ctx: PanelContext): Promise<Panel | null> {
   const data = await p.load(ctx);
   if (!data) return null;
-  return {
+  // checked here, when computed: a kept panel is served as stored, without being checked again
+  return panelSchema.parse({
     key: p.key,
     module: p.module,
     title: p.title,
     figures: data.figures,
     charts: data.charts ?? [],
     ignores: [...(p.ignores ?? [])],
-  };
+  });
 }
