@@ -438,6 +438,21 @@ export const resultsSchema = z.object({
 });
 export type Results = z.infer<typeof resultsSchema>;
 
+/** The public results page of a region and school year (docs/public-results.md). */
+export const publicPageParams = z.object({ region: regionCode, year: schoolYear });
+export const publicPageSchema = z.object({
+  regionCode: z.string(),
+  year: z.number().int(),
+  /** the page is live at `url` */
+  published: z.boolean(),
+  /** when it was last published; kept after a withdrawal */
+  publishedAt: z.string().nullable(),
+  withdrawnAt: z.string().nullable(),
+  /** the page's address: absolute when the server knows its public URL, else a path on this server */
+  url: z.string(),
+});
+export type PublicPage = z.infer<typeof publicPageSchema>;
+
 // ---------- county balanced-development indicators (义务教育优质均衡) ----------
 export const balanceQuery = z.object({ region: regionCode, year: schoolYear });
 export const BALANCE_INDICATORS = [

@@ -16,6 +16,7 @@ import type { Config } from '../config.js';
  *   `style-src-attr`; `<style>` elements without the nonce are not.
  * - Nothing may frame the app (`frame-ancestors 'none'`, `X-Frame-Options: DENY`), except the
  *   big-screen display page, which the origins in GONGJIN_FRAME_ANCESTORS may frame.
+ * - The public results page (/public/results/…) and the display page: no script at all, inline style.
  * - `/api/docs` (swagger-ui) runs under the same script rules with its own style rules.
  * - Stored files set their own policy (http/file-response.ts).
  */
@@ -50,6 +51,18 @@ export function displayPageCsp(config: Config): string {
     'base-uri': ["'none'"],
     'form-action': ["'none'"],
     'frame-ancestors': config.frameAncestors.length ? config.frameAncestors : ["'none'"],
+  });
+}
+
+/** The public results page (assessment module): like the display page, but nothing may frame it. */
+export function publicPageCsp(): string {
+  return serialize({
+    'default-src': ["'none'"],
+    'style-src': ["'unsafe-inline'"],
+    'img-src': ["'self'", 'data:'],
+    'base-uri': ["'none'"],
+    'form-action': ["'none'"],
+    'frame-ancestors': ["'none'"],
   });
 }
 
@@ -104,9 +117,10 @@ export function registerSecurityHeaders(app: FastifyInstance, config: Config) {
   });
 }
 
-/** Per-route policies that differ from the app's: the display page and the API docs. */
+/** Per-route policies that differ from the app's: the display page, the public results page and the API docs. */
 export function registerRoutePolicies(app: FastifyInstance, config: Config) {
   const display = displayPageCsp(config);
+  const publicPage = publicPageCsp();
   const docs = apiDocsCsp();
   app.addHook('onSend', async (req, reply, payload) => {
     const route = req.routeOptions.url ?? '';
@@ -117,6 +131,8 @@ export function registerRoutePolicies(app: FastifyInstance, config: Config) {
         reply.removeHeader('x-frame-options');
         reply.raw.removeHeader('x-frame-options');
       }
+    } else if (route === '/public/results/:region/:year') {
+      reply.header('content-security-policy', publicPage);
     } else if (route === '/api/docs' || route.startsWith('/api/docs/')) {
       reply.header('content-security-policy', docs);
     }

@@ -8,6 +8,7 @@ import type {
   Evaluation,
   EvaluationDetail,
   FormulaCheckResult,
+  PublicPage,
   Results,
   Scheme,
   SchemeInput,
@@ -31,6 +32,7 @@ export const assessmentKeys = {
   results: (q: QueryParams) => ['assessment', 'results', q] as const,
   balance: (q: QueryParams) => ['assessment', 'balance', q] as const,
   balanceSchools: (q: QueryParams) => ['assessment', 'balance-schools', q] as const,
+  publicPage: (region: string, year: number) => ['assessment', 'public-page', region, year] as const,
 };
 const all = [assessmentKeys.all];
 
@@ -159,6 +161,25 @@ export const useResults = (q: { region?: string | undefined; year?: number | und
     queryKey: assessmentKeys.results(q),
     queryFn: () => http.get<Results>('/assessment-results', q),
     enabled: !!q.region,
+  });
+/** The public results page of a region and year: its state, and the bureau's publish / withdraw. */
+export const usePublicPage = (region: string | undefined, year: number | undefined) =>
+  useQuery({
+    queryKey: assessmentKeys.publicPage(region ?? '', year ?? 0),
+    queryFn: () => http.get<PublicPage>(`/assessment-public-pages/${region}/${year}`),
+    enabled: !!region && !!year,
+  });
+export const usePublishPublicPage = () =>
+  useApiMutation<{ region: string; year: number }, PublicPage>({
+    success: 'done.publishPublicPage',
+    mutationFn: ({ region, year }) => http.put<PublicPage>(`/assessment-public-pages/${region}/${year}`, undefined),
+    invalidate: all,
+  });
+export const useWithdrawPublicPage = () =>
+  useApiMutation<{ region: string; year: number }>({
+    success: 'done.withdrawPublicPage',
+    mutationFn: ({ region, year }) => http.del(`/assessment-public-pages/${region}/${year}`),
+    invalidate: all,
   });
 export const resultsExportUrl = (region: string, year: number, lang: 'zh' | 'en') =>
   apiUrl('/assessment-results/export.xlsx', { region, year, lang });

@@ -10,6 +10,8 @@ const LABELS = {
   assessment_assignment: { zh: '考核员分配', en: 'assessor assignment' },
   assessment_appeal: { zh: '申诉', en: 'appeal' },
   assessment_score: { zh: '评分', en: 'score' },
+  assessment_public_page: { zh: '已发布的公开页', en: 'published public page' },
+  region: { zh: '区域', en: 'region' },
 } as const;
 type Entity = keyof typeof LABELS;
 

@@ -211,4 +211,20 @@ export const assessmentMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '20261207_1000_public_result_pages': {
+    async up(db: Kysely<unknown>) {
+      // a bureau's public results page of a region and school year; withdrawn pages keep their row
+      await sql`
+        create table assessment_public_pages (
+          region_code text not null references regions(code),
+          year integer not null check (year between 2000 and 2100),
+          published_at timestamptz not null default now(),
+          published_by integer references users(id) on delete set null,
+          withdrawn_at timestamptz,
+          withdrawn_by integer references users(id) on delete set null,
+          primary key (region_code, year)
+        );
+      `.execute(db);
+    },
+  },
 };

@@ -17,6 +17,8 @@ import type { EvaluationStatus } from '../../../shared/assessment.schemas.js';
  * | decide an appeal                    | region       | –                     | –                   | –                               |
  * | balance indicators                  | region       | region                | –                   | viewer: region                  |
  * | published results                   | every signed-in user (they are public)                                                  |
+ * | publish / withdraw the public page  | region       | –                     | –                   | –                               |
+ * | read the public page                | anyone, no sign-in, while published (public.service.ts)                                 |
  */
 export interface EvaluationRef {
   communityId: number;
@@ -52,6 +54,9 @@ export const assessmentPolicy = {
   },
   decideAppeal(actor: Actor, e: Pick<EvaluationRef, 'regionCode'>) {
     return actor.role === 'bureau_admin' && inRegion(actor, e.regionCode);
+  },
+  managePublicPage(actor: Actor, regionCode: string) {
+    return actor.role === 'bureau_admin' && inRegion(actor, regionCode);
   },
   readBalance(actor: Actor, regionCode: string) {
     return (

@@ -16,6 +16,8 @@ import {
   evaluationSchema,
   formulaCheckInput,
   formulaCheckResult,
+  publicPageParams,
+  publicPageSchema,
   resultsQuery,
   resultsSchema,
   schemeCopyInput,
@@ -37,6 +39,8 @@ import { notFound } from './assessment.errors.js';
 import { balanceOf, balanceSchoolBatches, balanceSchools } from './balance.service.js';
 import { balanceColumns } from './assessment.export.js';
 import { EvaluationsService } from './evaluations.service.js';
+import { publicNotFoundPage, publicResultsPage } from './public.page.js';
+import { publicPageState, publicPageView, publishPublicPage, withdrawPublicPage } from './public.service.js';
 import { publishedResults } from './results.service.js';
 import { SchemesService } from './schemes.service.js';
 
@@ -411,6 +415,69 @@ export function assessmentRoutes(app: ZodApp, ctx: ModuleContext) {
         batches: all(),
         lang,
       });
+    },
+  );
+
+  // ---------- the public results page (docs/public-results.md) ----------
+  const publicUrl = ctx.config.publicUrl;
+  app.get(
+    '/api/v1/assessment-public-pages/:region/:year',
+    {
+      schema: {
+        ...tags,
+        summary: '公开页状态 Public results page state',
+        params: publicPageParams,
+        response: { 200: publicPageSchema },
+      },
+    },
+    (req) => {
+      callerOf(req);
+      return publicPageState(ctx.db, req.params.region, req.params.year, publicUrl);
+    },
+  );
+  app.put(
+    '/api/v1/assessment-public-pages/:region/:year',
+    {
+      schema: {
+        ...tags,
+        summary: '发布公开页 Publish the public results page',
+        params: publicPageParams,
+        response: { 200: publicPageSchema },
+      },
+    },
+    (req) => publishPublicPage(ctx.db, callerOf(req), req.params.region, req.params.year, publicUrl),
+  );
+  app.delete(
+    '/api/v1/assessment-public-pages/:region/:year',
+    {
+      schema: {
+        ...tags,
+        summary: '撤回公开页 Withdraw the public results page',
+        params: publicPageParams,
+        response: { 200: publicPageSchema },
+      },
+    },
+    (req) => withdrawPublicPage(ctx.db, callerOf(req), req.params.region, req.params.year, publicUrl),
+  );
+  app.get(
+    '/public/results/:region/:year',
+    {
+      config: { public: true },
+      schema: {
+        hide: true,
+        params: z.object({ region: z.string(), year: z.string() }),
+        querystring: z.object({ lang: z.string().optional() }),
+      },
+    },
+    async (req, reply) => {
+      const params = publicPageParams.safeParse(req.params);
+      const view = params.success ? await publicPageView(ctx.db, params.data.region, params.data.year) : null;
+      reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('referrer-policy', 'no-referrer');
+      if (!view) return reply.status(404).send(publicNotFoundPage());
+      return reply.send(publicResultsPage(view, req.query.lang === 'en' ? 'en' : 'zh'));
     },
   );
 }

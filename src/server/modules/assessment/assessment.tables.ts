@@ -100,6 +100,16 @@ export interface AssessmentAppealTable {
   decided_at: string | null;
 }
 
+/** A region's public results page of a school year (public.service.ts); withdrawn when withdrawn_at is set. */
+export interface AssessmentPublicPageTable {
+  region_code: string;
+  year: number;
+  published_at: Timestamp;
+  published_by: number | null;
+  withdrawn_at: string | null;
+  withdrawn_by: number | null;
+}
+
 /** The balance indicators of one county and school year, as last computed (balance.repo.ts). */
 export interface BalanceCountyResultTable {
   county_code: string;
@@ -136,6 +146,7 @@ export interface AssessmentTables {
   assessment_scores: AssessmentScoreTable;
   assessment_results: AssessmentResultTable;
   assessment_appeals: AssessmentAppealTable;
+  assessment_public_pages: AssessmentPublicPageTable;
   balance_county_results: BalanceCountyResultTable;
   balance_school_results: BalanceSchoolResultTable;
 }

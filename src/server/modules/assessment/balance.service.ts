@@ -220,6 +220,11 @@ function regionStages(db: Db, prefix: string, year: number, r: RegionCounties): 
  */
 export async function balanceOf(db: Db, actor: Actor, regionCode: string, year: number): Promise<Balance> {
   if (!assessmentPolicy.readBalance(actor, regionCode)) throw new ForbiddenError();
+  return regionBalance(db, regionCode, year);
+}
+
+/** balanceOf without the access check: for the public results page, which shows only its aggregates. */
+export async function regionBalance(db: Db, regionCode: string, year: number): Promise<Balance> {
   const single = regionLevel(regionCode) >= 3;
   const r = await regionCounties(db, regionCode, year, single);
   const base = { regionCode, year, method: BALANCE_METHOD, stale: r.stale };

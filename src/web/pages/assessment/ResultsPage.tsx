@@ -9,6 +9,7 @@ import { useMe } from '../../api/auth';
 import { points, useLabels } from '../../components/labels';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionSelect } from '../../components/RemoteSelect';
+import { PublicPageCard } from './PublicPageCard';
 
 /** A year-on-year change this large (points of 100) is more likely a change of yardstick than of work. */
 export const LARGE_CHANGE = 20;
@@ -118,6 +119,13 @@ export default function ResultsPage() {
           </Card>
         </Col>
       </Row>
+      {effective && shownYear && (
+        <PublicPageCard
+          region={effective}
+          year={shownYear}
+          hasResults={data?.year === shownYear && data.communities.length > 0}
+        />
+      )}
       <Table<RankedResult>
         rowKey="evaluationId"
         size="middle"
