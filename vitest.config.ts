@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -22,6 +23,9 @@ const apiProject = (name: string, db: 'pglite' | 'postgres') => ({
 
 export default defineConfig({
   test: {
+    // at least two files at once, also on a 2-core machine (the default there is one): a PostgreSQL
+    // test waits on the server, a browser test on Chromium, so the other file uses the time
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     projects: [
       apiProject('pglite', 'pglite'),
       ...(process.env.TEST_DATABASE_URL ? [apiProject('postgres', 'postgres')] : []),
