@@ -43,7 +43,8 @@ export default defineConfig({
           include: ['e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
+          // browser files run beside the API files (each has its own server, database and Chromium):
+          // run one after another at the end, they made a long tail with the other worker idle
           pool: 'forks' as const,
           expect: { poll: { timeout: 90_000, interval: 100 } },
         },
