@@ -36,8 +36,10 @@ const viaScopeColumns =
   (table: string): Resolver =>
   (id) =>
     sql`select case x.scope_kind when 'region' then x.scope_id
-            when 'community' then (select c.region_code from communities c where c.id::text = x.scope_id)
-            else (select s.region_code from schools s where s.id::text = x.scope_id) end as region_code,
+            when 'community' then (select c.region_code from communities c
+              where c.id = (case when x.scope_kind = 'community' then x.scope_id::int end))
+            else (select s.region_code from schools s
+              where s.id = (case when x.scope_kind = 'school' then x.scope_id::int end)) end as region_code,
           case when x.scope_kind = 'school' then x.scope_id::int end as school_id,
           case when x.scope_kind = 'community' then x.scope_id::int end as community_id
       from ${sql.table(table)} x where x.id = ${id}`;

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
-import { buildSchool, buildUser } from '../../test/factories.js';
+import { buildCommunity, buildSchool, buildUser } from '../../test/factories.js';
+import { usersOfScope } from './users.service.js';
 
 /**
  * Finding an account among a province's (every teacher may have one: ~300,000): a substring of the
@@ -49,5 +50,34 @@ describe('searching accounts', () => {
     });
     expect(plan).toContain('users_display_name_grams_idx');
     expect(plan).toContain('users_username_grams_idx');
+  });
+
+  it("reads the schools and communities a page of a province's accounts names by their ids, never every row", async () => {
+    const school = await buildSchool(t.ctx.db);
+    const community = await buildCommunity(t.ctx.db, [{ schoolId: school.id, role: 'core' }]);
+    await buildUser(t.ctx.db, 'community_lead', { kind: 'community', id: community.id });
+    await buildUser(t.ctx.db, 'school_admin', { kind: 'school', id: school.id });
+    const province = {
+      userId: 1,
+      username: 'bureau',
+      displayName: '',
+      role: 'bureau_admin' as const,
+      scope: { kind: 'region' as const, id: '330000' },
+      teacherId: null,
+    };
+    const page = usersOfScope(t.ctx.db, province).orderBy('u.id').limit(20).compile();
+    // the page itself: the accounts of the school and the community are in it, with their names
+    const rows = (await t.ctx.db.executeQuery(page)).rows as { scope_kind: string; scope_name: string }[];
+    expect(rows.filter((r) => r.scope_kind !== 'region').map((r) => r.scope_name)).toEqual(
+      expect.arrayContaining([school.name, community.name]),
+    );
+    // with sequential scans priced out, a lookup by id uses the primary key; a cast of every id to
+    // text (what the page did) can only scan the whole table, and a province has 5,000 schools
+    const plan = await t.ctx.db.transaction().execute(async (tx) => {
+      await sql`set local enable_seqscan = off`.execute(tx);
+      const r = await tx.executeQuery(CompiledQuery.raw(`explain ${page.sql}`, [...page.parameters]));
+      return (r.rows as Record<string, string>[]).map((row) => Object.values(row)[0]).join('\n');
+    });
+    expect(plan).not.toMatch(/Seq Scan on (schools|communities)/);
   });
 });

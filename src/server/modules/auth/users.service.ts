@@ -2,6 +2,7 @@ import { listTotal, pageTotals } from '../../db/totals.js';
 import { SCOPE_TABLES } from '../registry/index.js';
 import { nameContains } from '../../db/grams.js';
 import { paged } from '../../db/paging.js';
+import { regionPattern } from '../../db/region-pattern.js';
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Actor, Caller } from '../../http/actor.js';
@@ -35,11 +36,23 @@ export function usersInScopeCondition(actor: Actor, alias = 'u'): Expression<Sql
   if (actor.scope.kind !== 'region') return sql<SqlBool>`false`;
   const prefix = regionPrefix(actor.scope.id);
   if (prefix === '') return sql<SqlBool>`true`;
-  const like = `${prefix}%`;
+  const like = regionPattern(prefix);
+  // a community or school scope is looked up by its id (the primary key), never by casting every id
+  // of the table to text: that read all 5,000 schools of a province for each page of users
   return sql<SqlBool>`(
     (${kind} = 'region' and ${id} like ${like})
-    or (${kind} = 'community' and ${id} in (select c.id::text from communities c where c.region_code like ${like}))
-    or (${kind} = 'school' and ${id} in (select s.id::text from schools s where s.region_code like ${like})))`;
+    or exists (select 1 from communities c where c.id = ${scopeIdOf(alias, 'community')} and c.region_code like ${like})
+    or exists (select 1 from schools s where s.id = ${scopeIdOf(alias, 'school')} and s.region_code like ${like}))`;
+}
+
+/** A user's scope id as the integer id of a community or school, null for the other kinds. */
+function scopeIdOf(alias: string, kind: 'community' | 'school') {
+  return sql`(case when ${sql.ref(`${alias}.scope_kind`)} = ${sql.lit(kind)} then ${sql.ref(`${alias}.scope_id`)}::integer end)`;
+}
+
+/** The accounts an administrator of `actor`'s scope may list, with their scope's name. */
+export function usersOfScope(db: Db, actor: Actor) {
+  return usersQuery(db).where(usersInScopeCondition(actor));
 }
 
 function usersQuery(db: Db) {
@@ -56,8 +69,8 @@ function usersQuery(db: Db) {
     'u.created_at',
     sql<string | null>`case u.scope_kind
         when 'region' then (select r.name from regions r where r.code = u.scope_id)
-        when 'community' then (select c.name from communities c where c.id::text = u.scope_id)
-        else (select s.name from schools s where s.id::text = u.scope_id) end`.as('scope_name'),
+        when 'community' then (select c.name from communities c where c.id = ${scopeIdOf('u', 'community')})
+        else (select s.name from schools s where s.id = ${scopeIdOf('u', 'school')}) end`.as('scope_name'),
   ]);
 }
 
@@ -163,7 +176,7 @@ export class UsersService {
       targetId: null,
       scope: await this.auditScopeOf(caller.actor.scope),
     });
-    let query = usersQuery(this.db).where(usersInScopeCondition(caller.actor));
+    let query = usersOfScope(this.db, caller.actor);
     if (q.search)
       query = query.where((eb) =>
         eb.or([nameContains('u.username', q.search!, 'ilike'), nameContains('u.display_name', q.search!, 'ilike')]),
