@@ -38,11 +38,13 @@ export function usersInScopeCondition(actor: Actor, alias = 'u'): Expression<Sql
   if (prefix === '') return sql<SqlBool>`true`;
   const like = regionPattern(prefix);
   // a community or school scope is looked up by its id (the primary key), never by casting every id
-  // of the table to text: that read all 5,000 schools of a province for each page of users
+  // of the table to text: that read all 5,000 schools of a province for each page of users. A scalar
+  // sub-select, not EXISTS: PostgreSQL may turn an EXISTS into a hash of every school in the region,
+  // built on each call, where a page needs a handful of look-ups
   return sql<SqlBool>`(
     (${kind} = 'region' and ${id} like ${like})
-    or exists (select 1 from communities c where c.id = ${scopeIdOf(alias, 'community')} and c.region_code like ${like})
-    or exists (select 1 from schools s where s.id = ${scopeIdOf(alias, 'school')} and s.region_code like ${like}))`;
+    or (select c.region_code from communities c where c.id = ${scopeIdOf(alias, 'community')}) like ${like}
+    or (select s.region_code from schools s where s.id = ${scopeIdOf(alias, 'school')}) like ${like})`;
 }
 
 /** A user's scope id as the integer id of a community or school, null for the other kinds. */
