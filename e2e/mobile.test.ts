@@ -175,11 +175,23 @@ async function checkPages(role: string, paths: string[]) {
 }
 
 async function pick(testId: string, option: string) {
-  await page.getByTestId(testId).click();
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option })
-    .first()
-    .click();
+  const select = page.getByTestId(testId);
+  // if the list was not open when the option was looked for (the drawer still sliding in on a busy
+  // machine), close and open it again: a few attempts, each waiting for states, not for a time
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    try {
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option })
+        .first()
+        .click({ timeout: 30_000 });
+      await expect.poll(() => select.textContent(), { timeout: 30_000 }).toContain(option);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 describe('on a phone (390×844)', () => {
