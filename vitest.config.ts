@@ -43,8 +43,9 @@ export default defineConfig({
           include: ['e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          // browser files run beside the API files (each has its own server, database and Chromium):
-          // run one after another at the end, they made a long tail with the other worker idle
+          // one browser file at a time: two at once beside the API files (two servers and two Chromiums
+          // on a 2-core machine) timed tests out; they run after the API files
+          fileParallelism: false,
           pool: 'forks' as const,
           expect: { poll: { timeout: 90_000, interval: 100 } },
         },
