@@ -134,6 +134,15 @@ export function scorePoints(
   return { indicator, points: input.points, levelKey: null };
 }
 
+/** A score changed: the evaluation's own time moves too (lists sort and show it). */
+function touchEvaluation(tx: Db, id: number) {
+  return tx
+    .updateTable('assessment_evaluations')
+    .set({ updated_at: new Date().toISOString() })
+    .where('id', '=', id)
+    .execute();
+}
+
 export class EvaluationsService {
   constructor(
     private readonly db: Db,
@@ -307,11 +316,7 @@ export class EvaluationsService {
         .onConflict((oc) => oc.columns(['evaluation_id', 'indicator_key', 'stage']).doUpdateSet(values))
         .returningAll()
         .executeTakeFirstOrThrow();
-      await tx
-        .updateTable('assessment_evaluations')
-        .set({ updated_at: new Date().toISOString() })
-        .where('id', '=', id)
-        .execute();
+      await touchEvaluation(tx, id);
       await recordAudit(tx, caller, {
         action: before ? 'update' : 'create',
         entity: 'assessment_score',
@@ -340,11 +345,7 @@ export class EvaluationsService {
         .returningAll()
         .executeTakeFirst();
       if (!removed) throw notFound('assessment_score', `${id}:${indicatorKey}:${stage}`);
-      await tx
-        .updateTable('assessment_evaluations')
-        .set({ updated_at: new Date().toISOString() })
-        .where('id', '=', id)
-        .execute();
+      await touchEvaluation(tx, id);
       await recordAudit(tx, caller, {
         action: 'delete',
         entity: 'assessment_score',
