@@ -10,6 +10,7 @@ import {
   balanceSchema,
   balanceSchoolPageSchema,
   balanceSchoolsQuery,
+  type Balance,
   dataSourceSchema,
   evaluationDetailSchema,
   evaluationListQuery,
@@ -36,7 +37,7 @@ import type { ModuleContext, ZodApp } from '../module.js';
 import { SourceCatalog } from './assessment.sources.js';
 import { resultColumns, resultReportPdf } from './assessment.export.js';
 import { notFound } from './assessment.errors.js';
-import { balanceOf, balanceSchoolBatches, balanceSchools } from './balance.service.js';
+import { balanceJson, balanceSchoolBatches, balanceSchools } from './balance.service.js';
 import { balanceColumns } from './assessment.export.js';
 import { EvaluationsService } from './evaluations.service.js';
 import { publicNotFoundPage, publicResultsPage } from './public.page.js';
@@ -371,7 +372,11 @@ export function assessmentRoutes(app: ZodApp, ctx: ModuleContext) {
         response: { 200: balanceSchema },
       },
     },
-    (req) => balanceOf(ctx.db, callerOf(req).actor, req.query.region, req.query.year),
+    async (req, reply) => {
+      const json = await balanceJson(ctx.db, callerOf(req).actor, req.query.region, req.query.year);
+      // already JSON text, checked against the schema above when it was built (balance.service.ts)
+      return reply.type('application/json; charset=utf-8').send(json as unknown as Balance);
+    },
   );
   app.get(
     '/api/v1/balance/schools',

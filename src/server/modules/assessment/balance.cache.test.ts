@@ -106,6 +106,10 @@ describe('balance from the county cache', () => {
   });
 
   it('a change to a school’s statistics makes its county stale; the next county read shows the new value', async () => {
+    // the province's answer is kept as text between unchanged reads (balanceJson)…
+    const kept = await province.get(`/api/v1/balance?region=${ZHEJIANG}&year=2025`);
+    expect((await province.get(`/api/v1/balance?region=${ZHEJIANG}&year=2025`)).body).toBe(kept.body);
+    expect((JSON.parse(kept.body) as Balance).stale).toBe(false);
     const before = await get<Balance>(haining, `/api/v1/balance?region=${HAINING}&year=2025`);
     const hp1 = before.schools.find((s) => s.schoolId === ids.hp1)!;
     expect(hp1.valuesShown.pe_art_teachers).toBe('0.96'); // 6 for 620 pupils
@@ -118,7 +122,7 @@ describe('balance from the county cache', () => {
       .where('school_year', '=', 2025)
       .executeTakeFirstOrThrow();
     expect(String(row.version)).not.toBe(String(row.computed_version));
-    // the province is served the last result, flagged stale, and a refresh is queued
+    // …and not after a write: the province is served the last result, flagged stale, and a refresh is queued
     const prov = await get<Balance>(province, `/api/v1/balance?region=${ZHEJIANG}&year=2025`);
     expect(prov.stale).toBe(true);
     expect(prov.counties.find((c) => c.countyCode === HAINING)!.stale).toBe(true);

@@ -41,6 +41,18 @@ export async function cachedCounties(db: Db, prefix: string, year: number) {
     .execute();
 }
 export type CachedCounty = Awaited<ReturnType<typeof cachedCounties>>[number];
+
+/**
+ * Every county row under a region with its versions, and nothing else: what a kept region answer is
+ * checked against (a write to a county's schools or statistics moves its version, a computation its
+ * computed version, and a county gaining its first statistics gains a row).
+ */
+export async function countyVersions(db: Db, prefix: string, year: number): Promise<string> {
+  const r = await sql<{ v: string | null }>`
+    select string_agg(county_code || '@' || version || '/' || coalesce(computed_version::text, '-'), ',' order by county_code) as v
+    from balance_county_results where county_code like ${`${prefix}%`} and school_year = ${year}`.execute(db);
+  return r.rows[0]?.v ?? '';
+}
 type BalanceCountyRow = Selectable<BalanceCountyResultTable>;
 
 /** The sums the counties' results were computed with (large: read only when a region's total is summed). */

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import {
+  balanceSchema,
   type Balance,
   type BalanceCounty,
   type BalanceSchool,
@@ -22,6 +23,7 @@ import {
   countyInputRows,
   countySums,
   countyVersion,
+  countyVersions,
   pageSchools,
   storeCounty,
   type CachedCounty,
@@ -221,6 +223,34 @@ function regionStages(db: Db, prefix: string, year: number, r: RegionCounties): 
 export async function balanceOf(db: Db, actor: Actor, regionCode: string, year: number): Promise<Balance> {
   if (!assessmentPolicy.readBalance(actor, regionCode)) throw new ForbiddenError();
   return regionBalance(db, regionCode, year);
+}
+
+/**
+ * The last answer for a city or province as JSON text, with the county versions it was built at. Fifty
+ * bureau staff opening the provincial page read one small query of versions each, not ninety county
+ * results parsed, checked and serialised again; any write under the region changes the versions.
+ */
+const regionJsonMemo = new Map<string, { signature: string; json: string }>();
+
+/** balanceOf as the JSON text the API sends. */
+export async function balanceJson(db: Db, actor: Actor, regionCode: string, year: number): Promise<string> {
+  if (!assessmentPolicy.readBalance(actor, regionCode)) throw new ForbiddenError();
+  if (regionLevel(regionCode) >= 3) return JSON.stringify(balanceSchema.parse(await regionBalance(db, regionCode, year)));
+  const key = `${regionCode}:${year}`;
+  // read before the answer is built: a write meanwhile makes the next request's versions differ
+  const signature = await countyVersions(db, regionPrefix(regionCode), year);
+  const hit = regionJsonMemo.get(key);
+  if (hit && hit.signature === signature) return hit.json;
+  const b = await regionBalance(db, regionCode, year);
+  const json = JSON.stringify(balanceSchema.parse(b));
+  // an answer with stale counties, or counties computed by this request (their rows were written
+  // after the versions above were read), is not kept: the next request sees newer versions anyway
+  if (!b.stale && !b.counties.some((c) => c.stale) && signature === (await countyVersions(db, regionPrefix(regionCode), year))) {
+    regionJsonMemo.delete(key);
+    regionJsonMemo.set(key, { signature, json });
+    if (regionJsonMemo.size > POOLED_MEMO_SIZE) regionJsonMemo.delete(regionJsonMemo.keys().next().value!);
+  }
+  return json;
 }
 
 /** balanceOf without the access check: for the public results page, which shows only its aggregates. */
