@@ -38,3 +38,25 @@ export function queryGrams(term: string): string[] {
   if (chars.length <= 1) return chars.filter((c) => c !== '');
   return [...new Set(chars.slice(0, -1).map((c, i) => c + chars[i + 1]))];
 }
+
+/**
+ * `column` contains `term`, or one of `alternatives` holds (a code or phone typed in full, each with
+ * its own index). Written as `(grams @> … or alt…) and (column like … or alt…)`: the first conjunct
+ * is exactly what a BitmapOr of the grams index and the alternatives' indexes answers, so the planner
+ * keeps it out of the row filter and never computes grams row by row; the second keeps like's exact
+ * meaning and is cheap. (`(like and grams) or alt` left the grams in the filter; a union of ids per
+ * arm read every match twice — 6.2 ms against 3.4 ms for the province's 460 teachers named 王丽.)
+ */
+export function containsOrEquals(
+  column: string,
+  term: string,
+  op: 'like' | 'ilike',
+  alternatives: readonly Expression<SqlBool>[],
+): Expression<SqlBool> {
+  const col = sql.ref(column);
+  const pattern = `%${term}%`;
+  const exact = op === 'like' ? sql<SqlBool>`${col} like ${pattern}` : sql<SqlBool>`${col} ilike ${pattern}`;
+  const or = (first: Expression<SqlBool>) => sql<SqlBool>`(${sql.join([first, ...alternatives], sql` or `)})`;
+  if (/[%_\\]/.test(term)) return or(exact);
+  return sql<SqlBool>`(${or(gramsContain(col, term))} and ${or(exact)})`;
+}

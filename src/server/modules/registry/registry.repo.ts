@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import { regionPattern } from '../../db/region-pattern.js';
-import { gramsContain, nameContains } from '../../db/grams.js';
+import { containsOrEquals, gramsContain, nameContains } from '../../db/grams.js';
 import { pageLiteral } from '../../db/paging.js';
 import type { Database } from '../../db/database.js';
 import type { SchoolYearStatsRow } from './registry.tables.js';
@@ -150,15 +150,9 @@ export function teachersQuery(db: Tx, actor: Actor, q: Partial<TeacherListQuery>
         eb.or([eb('t.name', 'like', `%${s}%`), eb('t.teacher_code', '=', s), eb('t.phone', '=', s)]),
       );
     } else {
-      // name, code or phone, each through its own index; as a union of ids rather than an OR, so the
-      // name's grams are matched in the index and never computed again row by row in a filter
-      query = query.where('t.id', 'in', (eb) =>
-        eb
-          .selectFrom('teachers as n')
-          .select('n.id')
-          .where(nameContains('n.name', s, 'like'))
-          .unionAll(eb.selectFrom('teachers as c').select('c.id').where('c.teacher_code', '=', s))
-          .unionAll(eb.selectFrom('teachers as p').select('p.id').where('p.phone', '=', s)),
+      // name, code or phone, each through its own index (a BitmapOr; see containsOrEquals)
+      query = query.where(
+        containsOrEquals('t.name', s, 'like', [sql<SqlBool>`t.teacher_code = ${s}`, sql<SqlBool>`t.phone = ${s}`]),
       );
     }
   }
