@@ -62,19 +62,30 @@ async function storeSnapshot(db: Db, cacheKey: string, version: string, value: u
     .execute();
 }
 
+/** The select list of every tracked module's version ('<last value><t|f>' of its change sequence). */
+function versionColumns(mods: readonly string[]) {
+  return sql.join(
+    mods.map(
+      (m) =>
+        sql`(select last_value::text || case when is_called then 't' else 'f' end from ${sql.table(`dashboard_change_${m}`)}) as ${sql.ref(`v_${m}`)}`,
+    ),
+  );
+}
+
+/** The versions read by versionColumns, as 'registry|<module>' strings (a panel always reads the registry). */
+function versionsOf(row: Record<string, unknown>, tracked: ReadonlySet<string>): Map<string, string> {
+  const v = (m: string) => String(row[`v_${m}`]);
+  return new Map(
+    [...tracked].map((m) => [m, m !== 'registry' && tracked.has('registry') ? `${v('registry')}|${v(m)}` : v(m)]),
+  );
+}
+
 /** Every tracked module's version in one query: 'registry|<module>' strings as sourceVersion gives. */
 export async function allSourceVersions(db: Db, tracked: ReadonlySet<string>): Promise<Map<string, string>> {
   const mods = [...tracked];
   if (!mods.length) return new Map();
-  const r = await sql<
-    Record<string, string>
-  >`select ${sql.join(mods.map((m) => sql`(select last_value::text || case when is_called then 't' else 'f' end from ${sql.table(`dashboard_change_${m}`)}) as ${sql.ref(m)}`))}`.execute(
-    db,
-  );
-  const row = r.rows[0] ?? {};
-  return new Map(
-    mods.map((m) => [m, m !== 'registry' && tracked.has('registry') ? `${row.registry}|${row[m]}` : String(row[m])]),
-  );
+  const r = await sql<Record<string, unknown>>`select ${versionColumns(mods)}`.execute(db);
+  return versionsOf(r.rows[0] ?? {}, tracked);
 }
 
 export interface CachedItem<T> {
@@ -87,8 +98,35 @@ export interface CachedItem<T> {
   refresh: (cacheKey: string) => Promise<void>;
 }
 
+interface SnapshotHit {
+  cache_key: string;
+  change_version: string;
+  computed_at: Date | string;
+  payload: unknown;
+}
+
+/** Every tracked module's version and the snapshots stored under `keys`, in one query. */
+async function versionsAndSnapshots(
+  db: Db,
+  tracked: ReadonlySet<string>,
+  keys: readonly string[],
+  asJson: boolean,
+): Promise<{ versions: Map<string, string>; hits: Map<string, SnapshotHit> }> {
+  const mods = [...tracked];
+  if (!keys.length) return { versions: await allSourceVersions(db, tracked), hits: new Map() };
+  const payload = asJson ? sql`s.payload::text` : sql`s.payload`;
+  const head = mods.length ? sql`${versionColumns(mods)}` : sql`1 as one`;
+  const r = await sql<Record<string, unknown> & Partial<SnapshotHit>>`
+    select v.*, s.cache_key, s.change_version, s.computed_at, ${payload} as payload
+    from (select ${head}) v
+    left join dashboard_snapshots s on s.cache_key in (${sql.join([...keys])})`.execute(db);
+  const hits = new Map<string, SnapshotHit>();
+  for (const row of r.rows) if (row.cache_key) hits.set(row.cache_key, row as SnapshotHit);
+  return { versions: mods.length ? versionsOf(r.rows[0] ?? {}, tracked) : new Map(), hits };
+}
+
 /**
- * Many panels at once: one query for the versions, one for the snapshots; then each panel is served
+ * Many panels at once: one query for the versions and the snapshots; then each panel is served
  * from its snapshot (queueing a refresh when it is stale), or computed now when it has none or its
  * module is not tracked.
  */
@@ -111,25 +149,16 @@ export async function cachedPanels<T>(
   form: 'value' | 'json' = 'value',
 ): Promise<PromiseSettledResult<Snapshot<T | string>>[]> {
   const asJson = form === 'json';
-  const versions = await allSourceVersions(db, tracked);
-  const keyed = items.map((i) => ({
-    ...i,
-    version: composedVersion(versions, i.module, i.alsoReads),
-    cacheKey: snapshotKey(i.module, i.key),
-  }));
-  const keys = keyed.filter((k) => k.version !== null).map((k) => k.cacheKey);
-  const hits = keys.length
-    ? new Map(
-        (
-          await db
-            .selectFrom('dashboard_snapshots')
-            .select(['cache_key', 'change_version', 'computed_at'])
-            .select(asJson ? sql<string>`payload::text`.as('payload') : 'payload')
-            .where('cache_key', 'in', keys)
-            .execute()
-        ).map((h) => [h.cache_key, h]),
-      )
-    : new Map();
+  const withKeys = items.map((i) => ({ ...i, cacheKey: snapshotKey(i.module, i.key) }));
+  // the versions and the snapshots in one round trip: under fifty readers a cached dashboard is
+  // little more than its queries, and this was two of them
+  const { versions, hits } = await versionsAndSnapshots(
+    db,
+    tracked,
+    withKeys.map((k) => k.cacheKey),
+    asJson,
+  );
+  const keyed = withKeys.map((i) => ({ ...i, version: composedVersion(versions, i.module, i.alsoReads) }));
   const out = (value: T) => (asJson ? JSON.stringify(value) : value);
   return Promise.allSettled(
     keyed.map(async (k): Promise<Snapshot<T | string>> => {
