@@ -235,7 +235,8 @@ const regionJsonMemo = new Map<string, { signature: string; json: string }>();
 /** balanceOf as the JSON text the API sends. */
 export async function balanceJson(db: Db, actor: Actor, regionCode: string, year: number): Promise<string> {
   if (!assessmentPolicy.readBalance(actor, regionCode)) throw new ForbiddenError();
-  if (regionLevel(regionCode) >= 3) return JSON.stringify(balanceSchema.parse(await regionBalance(db, regionCode, year)));
+  if (regionLevel(regionCode) >= 3)
+    return JSON.stringify(balanceSchema.parse(await regionBalance(db, regionCode, year)));
   const key = `${regionCode}:${year}`;
   // read before the answer is built: a write meanwhile makes the next request's versions differ
   const signature = await countyVersions(db, regionPrefix(regionCode), year);
@@ -245,7 +246,11 @@ export async function balanceJson(db: Db, actor: Actor, regionCode: string, year
   const json = JSON.stringify(balanceSchema.parse(b));
   // an answer with stale counties, or counties computed by this request (their rows were written
   // after the versions above were read), is not kept: the next request sees newer versions anyway
-  if (!b.stale && !b.counties.some((c) => c.stale) && signature === (await countyVersions(db, regionPrefix(regionCode), year))) {
+  if (
+    !b.stale &&
+    !b.counties.some((c) => c.stale) &&
+    signature === (await countyVersions(db, regionPrefix(regionCode), year))
+  ) {
     regionJsonMemo.delete(key);
     regionJsonMemo.set(key, { signature, json });
     if (regionJsonMemo.size > POOLED_MEMO_SIZE) regionJsonMemo.delete(regionJsonMemo.keys().next().value!);
