@@ -30,11 +30,12 @@ export async function ensureProvinceActivities(db: Db): Promise<number | null> {
     )
     insert into activities (community_id, organizer_school_id, kind, title, starts_at, ends_at, semester, teacher_count, student_count, details)
     select c.community_id, c.school_id, g.kind,
-      -- titles as bureaus write them (subject, kind, a number): a search's selectivity and the
-      -- planner's statistics of the title grams are those of real data, not of one repeated title
+      -- titles as bureaus write them (subject, kind, a number), the kind's word spread over the year by a
+      -- hash (not by g, which also sets the date): a search's selectivity and the planner's statistics
+      -- of the title grams are those of real data, not of one repeated title
       (array['语文','数学','英语','科学','道德与法治','音乐','美术','体育','信息科技'])[1 + g % 9]
         || (array['同步课堂','联合备课','主题教研','专题讲座','示范课','听课评课','共享课程','学生交流','教师培训',
-                  '课例研讨','送教下乡'])[1 + (g / 9) % 11] || '（第' || (1 + g % 40) || '期）',
+                  '课例研讨','送教下乡'])[1 + abs(hashint4(g)) % 11] || '（第' || (1 + g % 40) || '期）',
       g.ts, g.ts + interval '45 minutes',
       case when g.ts < timestamptz '2026-02-01 00:00+08' then '2025-2026-1' else '2025-2026-2' end,
       1 + g % 5, case when g.kind = 'sync_class' then 30 + g % 20 else 0 end,

@@ -40,7 +40,7 @@ export const KEPT_TOTAL_SECONDS = 120;
 const TABLE_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /** The change numbers of `tables` as one string: `12.7.40` (0 for a table never written). */
-function changeVersion(tables: readonly string[]) {
+export function changeVersion(tables: readonly string[]) {
   const parts = tables.map((t) => {
     if (!TABLE_NAME.test(t)) throw new Error(`not a table name: ${t}`);
     return sql`(select case when is_called then last_value else 0 end from ${sql.raw(`list_change_${t}`)})::text`;

@@ -1,10 +1,17 @@
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { z } from 'zod';
+import { keptJson } from '../../db/kept.js';
 import { regionPattern } from '../../db/region-pattern.js';
 import type { Database } from '../../db/database.js';
 import type { Actor } from '../../http/actor.js';
-import type { ActivityKind, ActivityStatRow, StatDimension } from '../../../shared/activities.schemas.js';
+import {
+  activityStatRowSchema,
+  type ActivityKind,
+  type ActivityStatRow,
+  type StatDimension,
+} from '../../../shared/activities.schemas.js';
 import { regionPrefix } from '../../../shared/regions.js';
-import { visibleCommunityCondition } from '../registry/index.js';
+import { SCOPE_TABLES, visibleCommunityCondition } from '../registry/index.js';
 
 /**
  * Read functions other modules (dashboard, assessment) call for activity figures. All aggregation
@@ -81,12 +88,38 @@ export async function activityStats(
   f: ActivityStatsFilter = {},
   source: StatsSource = 'summary',
 ): Promise<ActivityStatRow[]> {
+  return tidy((await statsStatement(groupBy, f, source).execute(db)).rows);
+}
+
+/** The tables activity statistics read (their writes change the figures). */
+const STATS_READ = [...SCOPE_TABLES, 'activities', 'activity_schools'] as const;
+
+/**
+ * activityStats as the JSON text GET /api/v1/activity-stats sends, kept until an activity, a
+ * participant or the registry changes (db/kept.ts): a province's figures by community are 1,850 rows
+ * summed from a quarter of a million summary rows, the same for everyone who opens the page.
+ */
+export async function activityStatsJson(
+  db: Kysely<Database>,
+  groupBy: readonly StatDimension[],
+  f: ActivityStatsFilter = {},
+): Promise<string> {
+  const statement = statsStatement(groupBy, f, 'summary');
+  return keptJson(db, statement.compile(db), STATS_READ, async () =>
+    z.array(activityStatRowSchema).parse(tidy((await statement.execute(db)).rows)),
+  );
+}
+
+const tidy = (rows: (ActivityStatRow & { one?: number })[]): ActivityStatRow[] => rows.map(({ one: _one, ...r }) => r);
+
+/** The statement of activityStats: over the summaries when they answer the filter, else the activities. */
+function statsStatement(groupBy: readonly StatDimension[], f: ActivityStatsFilter, source: StatsSource) {
   const dims = [...new Set(groupBy)];
   const summary = source === 'summary' && summaryAnswers(f);
   const bySchool = dims.includes('school') || f.schoolId !== undefined;
   const where = conditions(f, summary, bySchool);
 
-  if (summary) return summaryStats(db, dims, where, bySchool, f.region !== undefined);
+  if (summary) return summaryStats(dims, where, bySchool, f.region !== undefined);
 
   const cols: { select: ReturnType<typeof sql.raw>; group: string[] }[] = [];
   const add = (select: string, group: string[]) => cols.push({ select: sql.raw(select), group });
@@ -121,8 +154,7 @@ export async function activityStats(
     ${bySchool ? sql`join activity_schools x on x.activity_id = a.id join schools xs on xs.id = x.school_id` : sql``}
     where ${whereSql}
     ${grouping}`;
-  const rows = (await query.execute(db)).rows as (ActivityStatRow & { one?: number })[];
-  return rows.map(({ one: _one, ...r }) => r);
+  return query as RawBuilder<ActivityStatRow & { one?: number }>;
 }
 
 /**
@@ -131,13 +163,12 @@ export async function activityStats(
  * summary row (a province's tens of thousands, spilling to disk) where a hash of ids suffices —
  * statistics by community 48 → 18 ms at 1,000 schools. Names follow their ids, so the order is the same.
  */
-async function summaryStats(
-  db: Kysely<Database>,
+function summaryStats(
   dims: StatDimension[],
   where: Expression<SqlBool>[],
   bySchool: boolean,
   regionFilter: boolean,
-): Promise<ActivityStatRow[]> {
+): RawBuilder<ActivityStatRow & { one?: number }> {
   const keys: string[] = [];
   const outer: string[] = [];
   const order: string[] = [];
@@ -187,7 +218,7 @@ async function summaryStats(
     ${dims.includes('region') ? sql`left join regions r on r.code = s.region_code` : sql``}
     ${dims.includes('school') ? sql`join schools xs on xs.id = s.school_id` : sql``}
     ${order.length ? sql`order by ${sql.raw(order.join(', '))}` : sql``}`;
-  return (await query.execute(db)).rows;
+  return query;
 }
 
 /**

@@ -86,3 +86,44 @@ describe('kept list totals', () => {
     expect(await total(url)).toBe(4);
   });
 });
+
+describe('kept answers (db/kept.ts)', () => {
+  it('activity statistics are sent as kept until an activity is written', async () => {
+    const url = `/api/v1/activity-stats?groupBy=kind&communityId=${community.id}`;
+    type Row = { kind: string; activities: number };
+    const first = await admin.get(url);
+    expect(first.statusCode, first.body).toBe(200);
+    const lectures = (rows: Row[]) => rows.find((r) => r.kind === 'lecture')?.activities ?? 0;
+    const before = lectures(first.json() as Row[]);
+    const planted = [
+      { kind: 'lecture', activities: 99, sessions: 99, teacherTimes: 0, studentTimes: 0, participantTimes: 0 },
+    ];
+    await sql`update kept_results set payload = ${JSON.stringify(planted)}`.execute(t.ctx.db);
+    expect((await admin.get(url)).json()).toEqual(planted); // kept, not summed again
+    await t.ctx.db
+      .insertInto('activities')
+      .values({
+        community_id: community.id,
+        organizer_school_id: school.id,
+        kind: 'lecture',
+        title: '保留统计讲座',
+        description: null,
+        starts_at: '2025-10-11T06:00:00Z',
+        ends_at: '2025-10-11T08:00:00Z',
+        semester: '2025-2026-1',
+        teacher_count: 2,
+        student_count: 0,
+        details: '{}',
+        created_by: null,
+      })
+      .execute();
+    expect(lectures((await admin.get(url)).json() as Row[])).toBe(before + 1);
+  });
+
+  it('a kept answer is trusted for a bounded time only', async () => {
+    const url = `/api/v1/activity-stats?groupBy=kind&communityId=${community.id}`;
+    const fresh = (await admin.get(url)).body;
+    await sql`update kept_results set payload = '[]', computed_at = now() - interval '1 hour'`.execute(t.ctx.db);
+    expect((await admin.get(url)).body).toBe(fresh);
+  });
+});

@@ -352,4 +352,16 @@ export const registryMigrations: Record<string, Migration> = {
       await sql`create index teachers_school_status_idx on teachers (school_id, status)`.execute(db);
     },
   },
+  /** read-only answers kept as JSON text until a table they read is written (db/kept.ts) */
+  '20261206_0100_kept_results': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table kept_results (
+          key text primary key,
+          versions text not null,
+          payload text not null,
+          computed_at timestamptz not null default now()
+        )`.execute(db);
+    },
+  },
 };
