@@ -72,6 +72,8 @@ export class ActivitiesService {
     const base = repo.activitiesQuery(this.db, actor, q);
     const inOrder = (qb: ReturnType<typeof repo.withActivityExtras>) =>
       qb.orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc');
+    const byIds = (ids: number[]) =>
+      inOrder(repo.withActivityExtras(repo.activitiesQuery(this.db, actor, {})).where('a.id', 'in', ids)).execute();
     const page = repo.readsByCommunity(actor, q)
       ? inOrder(
           repo
@@ -79,10 +81,21 @@ export class ActivitiesService {
             .where(
               sql<boolean>`a.id in (${repo.pageIdsByCommunity(this.db, actor, q, { limit: q.pageSize, offset: pageOffset(q) })})`,
             ),
-        )
-      : inOrder(repo.withActivityExtras(base)).$call(paged(q));
+        ).execute()
+      : q.search
+        ? // a title search is planned afresh on every call (db/prepared.ts: its plan depends on the
+          // term), so it finds the page's ids alone — a small statement, cheap to plan — and the
+          // names and counts of those rows come from a statement whose plan is kept
+          base
+            .select('a.id')
+            .orderBy('a.starts_at', 'desc')
+            .orderBy('a.id', 'desc')
+            .$call(paged(q))
+            .execute()
+            .then((r) => (r.length ? byIds(r.map((x) => x.id)) : []))
+        : inOrder(repo.withActivityExtras(base)).$call(paged(q)).execute();
     const [rows, count] = await Promise.all([
-      page.execute(),
+      page,
       repo.summaryTotal(this.db, actor, q).then((n) =>
         n === null
           ? listTotal(this.db, base, {
