@@ -8,7 +8,11 @@ import { actorSchema } from '../../http/actor.js';
 import { refreshSnapshot } from './dashboard.cache.js';
 import { dashboardContributions, panelOf } from './dashboard.contributions.js';
 
-/** Snapshots keep their day in the key, so old ones are never read again; those not refreshed for a week go. */
+/**
+ * Snapshots keep their day in the key, so old ones are never read again; those not refreshed for a
+ * week go. Kept list totals and kept answers (db/totals.ts, db/kept.ts) are trusted for minutes only:
+ * those a day old belong to filters nobody has asked for since.
+ */
 export const pruneSnapshots: JobKind<{ keepDays: number }> = {
   name: 'dashboard.prune-snapshots',
   payload: z.object({ keepDays: z.number().int().positive().default(7) }),
@@ -17,7 +21,13 @@ export const pruneSnapshots: JobKind<{ keepDays: number }> = {
       await sql`delete from dashboard_snapshots where computed_at < now() - make_interval(days => ${keepDays})`.execute(
         db,
       );
-    return { snapshots: Number(r.numAffectedRows ?? 0) };
+    const totals = await sql`delete from list_totals where computed_at < now() - interval '1 day'`.execute(db);
+    const answers = await sql`delete from kept_results where computed_at < now() - interval '1 day'`.execute(db);
+    return {
+      snapshots: Number(r.numAffectedRows ?? 0),
+      keptTotals: Number(totals.numAffectedRows ?? 0),
+      keptAnswers: Number(answers.numAffectedRows ?? 0),
+    };
   },
 };
 

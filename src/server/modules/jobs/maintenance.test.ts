@@ -32,6 +32,11 @@ describe('scheduled maintenance', () => {
     // a dashboard snapshot nobody refreshed for a month, and one of today
     await sql`insert into dashboard_snapshots (cache_key, change_version, payload, computed_at) values
       ('old', '1', '{}', now() - interval '30 days'), ('new', '1', '{}', now())`.execute(db);
+    // a kept total and a kept answer two days old (go), and fresh ones (kept)
+    await sql`insert into list_totals (key, versions, total, exact, computed_at) values
+      ('old', '1', 5, true, now() - interval '2 days'), ('fresh', '1', 5, true, now())`.execute(db);
+    await sql`insert into kept_results (key, versions, payload, computed_at) values
+      ('old', '1', '[]', now() - interval '2 days'), ('fresh', '1', '[]', now())`.execute(db);
     // a score-import staging table whose job is gone
     const orphan = `quality_stage_${randomUUID().replace(/-/g, '')}`;
     await sql`create unlogged table ${sql.table(orphan)} (row_no int)`.execute(db);
@@ -61,7 +66,11 @@ describe('scheduled maintenance', () => {
         status: 'done',
         result: { sessions: 1, loginThrottle: 1, challenges: 1, oidcRequests: 0 },
       },
-      { kind: 'dashboard.prune-snapshots', status: 'done', result: { snapshots: 1 } },
+      {
+        kind: 'dashboard.prune-snapshots',
+        status: 'done',
+        result: { snapshots: 1, keptTotals: 1, keptAnswers: 1 },
+      },
       { kind: 'io.sweep-import-files', status: 'done', result: { files: 0 } },
       { kind: 'jobs.prune-finished', status: 'done', result: { done: 1, dead: 0 } },
       // nothing to notify about, no channel configured
