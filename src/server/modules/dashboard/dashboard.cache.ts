@@ -105,16 +105,19 @@ interface SnapshotHit {
   payload: unknown;
 }
 
-/** Every tracked module's version and the snapshots stored under `keys`, in one query. */
+/**
+ * Every tracked module's version and the snapshots stored under `keys`, in one query; each payload
+ * as stored (`value`), as its JSON text (`json`), or not read at all (`none`).
+ */
 async function versionsAndSnapshots(
   db: Db,
   tracked: ReadonlySet<string>,
   keys: readonly string[],
-  asJson: boolean,
+  form: 'value' | 'json' | 'none',
 ): Promise<{ versions: Map<string, string>; hits: Map<string, SnapshotHit> }> {
   const mods = [...tracked];
   if (!keys.length) return { versions: await allSourceVersions(db, tracked), hits: new Map() };
-  const payload = asJson ? sql`s.payload::text` : sql`s.payload`;
+  const payload = { value: sql`s.payload`, json: sql`s.payload::text`, none: sql`null` }[form];
   const head = mods.length ? sql`${versionColumns(mods)}` : sql`1 as one`;
   const r = await sql<Record<string, unknown> & Partial<SnapshotHit>>`
     select v.*, s.cache_key, s.change_version, s.computed_at, ${payload} as payload
@@ -123,6 +126,30 @@ async function versionsAndSnapshots(
   const hits = new Map<string, SnapshotHit>();
   for (const row of r.rows) if (row.cache_key) hits.set(row.cache_key, row as SnapshotHit);
   return { versions: mods.length ? versionsOf(r.rows[0] ?? {}, tracked) : new Map(), hits };
+}
+
+/**
+ * Each item with its snapshot key and the version of the data it reads (null: untracked), and the
+ * snapshots stored under those keys. The versions and the snapshots come in one round trip: under
+ * fifty readers a cached dashboard is little more than its queries, and this was two of them.
+ */
+async function keyedSnapshots<I extends CachedItem<unknown>>(
+  db: Db,
+  tracked: ReadonlySet<string>,
+  items: readonly I[],
+  form: 'value' | 'json' | 'none',
+) {
+  const withKeys = items.map((i) => ({ ...i, cacheKey: snapshotKey(i.module, i.key) }));
+  const { versions, hits } = await versionsAndSnapshots(
+    db,
+    tracked,
+    withKeys.map((k) => k.cacheKey),
+    form,
+  );
+  return {
+    keyed: withKeys.map((i) => ({ ...i, version: composedVersion(versions, i.module, i.alsoReads) })),
+    hits,
+  };
 }
 
 /**
@@ -148,18 +175,8 @@ export async function cachedPanels<T>(
   items: readonly CachedItem<T>[],
   form: 'value' | 'json' = 'value',
 ): Promise<PromiseSettledResult<Snapshot<T | string>>[]> {
-  const asJson = form === 'json';
-  const withKeys = items.map((i) => ({ ...i, cacheKey: snapshotKey(i.module, i.key) }));
-  // the versions and the snapshots in one round trip: under fifty readers a cached dashboard is
-  // little more than its queries, and this was two of them
-  const { versions, hits } = await versionsAndSnapshots(
-    db,
-    tracked,
-    withKeys.map((k) => k.cacheKey),
-    asJson,
-  );
-  const keyed = withKeys.map((i) => ({ ...i, version: composedVersion(versions, i.module, i.alsoReads) }));
-  const out = (value: T) => (asJson ? JSON.stringify(value) : value);
+  const { keyed, hits } = await keyedSnapshots(db, tracked, items, form);
+  const out = (value: T) => (form === 'json' ? JSON.stringify(value) : value);
   return Promise.allSettled(
     keyed.map(async (k): Promise<Snapshot<T | string>> => {
       if (k.version === null) return { value: out(await k.compute()), computedAt: new Date().toISOString() };
@@ -213,28 +230,11 @@ export async function keptSnapshots<T>(
   tracked: ReadonlySet<string>,
   items: readonly CachedItem<T>[],
 ): Promise<PromiseSettledResult<KeptAt<T>>[]> {
-  const versions = await allSourceVersions(db, tracked);
-  const keyed = items.map((i) => ({
-    ...i,
-    version: composedVersion(versions, i.module, i.alsoReads),
-    cacheKey: snapshotKey(i.module, i.key),
-  }));
-  const keys = keyed.filter((k) => k.version !== null).map((k) => k.cacheKey);
-  const held = keys.length
-    ? new Map(
-        (
-          await db
-            .selectFrom('dashboard_snapshots')
-            .select(['cache_key', 'change_version'])
-            .where('cache_key', 'in', keys)
-            .execute()
-        ).map((h) => [h.cache_key, h.change_version]),
-      )
-    : new Map<string, string>();
+  const { keyed, hits } = await keyedSnapshots(db, tracked, items, 'none');
   return Promise.allSettled(
     keyed.map(async (k): Promise<KeptAt<T>> => {
       if (k.version === null) return { value: await k.compute() };
-      const version = held.get(k.cacheKey);
+      const version = hits.get(k.cacheKey)?.change_version;
       if (version === undefined) await storeSnapshot(db, k.cacheKey, k.version, await k.compute());
       else if (version !== k.version) await k.refresh(k.cacheKey);
       return { cacheKey: k.cacheKey };
