@@ -67,35 +67,45 @@ export class ActivitiesService {
     return c;
   }
 
+  /**
+   * The rows of one page, newest first, with their names and counts, read the way that costs least
+   * for the caller (activities.repo.ts readsByCommunity).
+   */
+  private async pageRows(actor: Actor, q: ActivityListQuery, base: ReturnType<typeof repo.activitiesQuery>) {
+    const inOrder = (qb: ReturnType<typeof repo.withActivityExtras>) =>
+      qb.orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc');
+    const withExtras = () => repo.withActivityExtras(repo.activitiesQuery(this.db, actor, {}));
+    if (repo.readsByCommunity(actor, q)) {
+      const ids = repo.pageIdsByCommunity(this.db, actor, q, { limit: q.pageSize, offset: pageOffset(q) });
+      return inOrder(withExtras().where(sql<boolean>`a.id in (${ids})`)).execute();
+    }
+    if (q.search) {
+      // a title search is planned afresh on every call (db/prepared.ts: its plan depends on the term),
+      // so it finds the page's ids alone — a small statement, cheap to plan — and the names and
+      // counts of those rows come from a statement whose plan is kept
+      const ids = await base
+        .select('a.id')
+        .orderBy('a.starts_at', 'desc')
+        .orderBy('a.id', 'desc')
+        .$call(paged(q))
+        .execute();
+      if (!ids.length) return [];
+      return inOrder(
+        withExtras().where(
+          'a.id',
+          'in',
+          ids.map((x) => x.id),
+        ),
+      ).execute();
+    }
+    return inOrder(repo.withActivityExtras(base)).$call(paged(q)).execute();
+  }
+
   /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
   async list(actor: Actor, q: ActivityListQuery, countCap?: number): Promise<{ items: Activity[] } & PageTotals> {
     const base = repo.activitiesQuery(this.db, actor, q);
-    const inOrder = (qb: ReturnType<typeof repo.withActivityExtras>) =>
-      qb.orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc');
-    const byIds = (ids: number[]) =>
-      inOrder(repo.withActivityExtras(repo.activitiesQuery(this.db, actor, {})).where('a.id', 'in', ids)).execute();
-    const page = repo.readsByCommunity(actor, q)
-      ? inOrder(
-          repo
-            .withActivityExtras(repo.activitiesQuery(this.db, actor, {}))
-            .where(
-              sql<boolean>`a.id in (${repo.pageIdsByCommunity(this.db, actor, q, { limit: q.pageSize, offset: pageOffset(q) })})`,
-            ),
-        ).execute()
-      : q.search
-        ? // a title search is planned afresh on every call (db/prepared.ts: its plan depends on the
-          // term), so it finds the page's ids alone — a small statement, cheap to plan — and the
-          // names and counts of those rows come from a statement whose plan is kept
-          base
-            .select('a.id')
-            .orderBy('a.starts_at', 'desc')
-            .orderBy('a.id', 'desc')
-            .$call(paged(q))
-            .execute()
-            .then((r) => (r.length ? byIds(r.map((x) => x.id)) : []))
-        : inOrder(repo.withActivityExtras(base)).$call(paged(q)).execute();
     const [rows, count] = await Promise.all([
-      page,
+      this.pageRows(actor, q, base),
       repo.summaryTotal(this.db, actor, q).then((n) =>
         n === null
           ? listTotal(this.db, base, {
