@@ -10,10 +10,9 @@ import { sql, type Expression, type SqlBool } from 'kysely';
  */
 export function nameContains(column: string, term: string, op: 'like' | 'ilike'): Expression<SqlBool> {
   const col = sql.ref(column);
-  const pattern = `%${term}%`;
-  const exact = op === 'like' ? sql<SqlBool>`${col} like ${pattern}` : sql<SqlBool>`${col} ilike ${pattern}`;
+  const exact = likeTest(col, term, op);
   // a term holding LIKE's own wildcards keeps its old meaning (a pattern), which grams cannot serve
-  if (/[%_\\]/.test(term)) return exact;
+  if (isPattern(term)) return exact;
   // like first: where the planner filters rows instead of using the index (a common surname, a
   // page read in name order), an OR arm is evaluated left to right and like is far cheaper
   return sql<SqlBool>`(${exact} and ${gramsContain(col, term)})`;
@@ -54,9 +53,17 @@ export function containsOrEquals(
   alternatives: readonly Expression<SqlBool>[],
 ): Expression<SqlBool> {
   const col = sql.ref(column);
-  const pattern = `%${term}%`;
-  const exact = op === 'like' ? sql<SqlBool>`${col} like ${pattern}` : sql<SqlBool>`${col} ilike ${pattern}`;
+  const exact = likeTest(col, term, op);
   const or = (first: Expression<SqlBool>) => sql<SqlBool>`(${sql.join([first, ...alternatives], sql` or `)})`;
-  if (/[%_\\]/.test(term)) return or(exact);
+  if (isPattern(term)) return or(exact);
   return sql<SqlBool>`(${or(gramsContain(col, term))} and ${or(exact)})`;
 }
+
+/** `col like '%term%'` (or ilike): the exact meaning of a substring search. */
+function likeTest(col: Expression<unknown>, term: string, op: 'like' | 'ilike'): Expression<SqlBool> {
+  const pattern = `%${term}%`;
+  return op === 'like' ? sql<SqlBool>`${col} like ${pattern}` : sql<SqlBool>`${col} ilike ${pattern}`;
+}
+
+/** A term holding LIKE's own wildcards or escape, which the grams cannot serve. */
+export const isPattern = (term: string) => /[%_\\]/.test(term);

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import { regionPattern } from '../../db/region-pattern.js';
-import { containsOrEquals, gramsContain, nameContains } from '../../db/grams.js';
+import { containsOrEquals, gramsContain, isPattern, nameContains } from '../../db/grams.js';
 import { pageLiteral } from '../../db/paging.js';
 import type { Database } from '../../db/database.js';
 import type { SchoolYearStatsRow } from './registry.tables.js';
@@ -234,7 +234,7 @@ export function communitiesQuery(db: Tx, actor: Actor, q: Partial<CommunityListQ
   if (q.search) {
     const s = q.search;
     // the code's grams serve its prefix test too (a prefix is a substring)
-    const codePrefix = /[%_\\]/.test(s)
+    const codePrefix = isPattern(s)
       ? sql<SqlBool>`c.code ilike ${`${s}%`}`
       : sql<SqlBool>`(c.code ilike ${`${s}%`} and ${gramsContain(sql.ref('c.code'), s)})`;
     query = query.where(sql<SqlBool>`(${nameContains('c.name', s, 'ilike')} or ${codePrefix})`);
