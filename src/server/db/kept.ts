@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { changeVersion, KEPT_TOTAL_SECONDS } from './totals.js';
+import { changeVersion, KEPT_TOTAL_SECONDS, statementKey } from './totals.js';
 
 /**
  * A read-only answer kept as the JSON text the API sends, in `kept_results` (registry migration
@@ -16,9 +15,7 @@ export async function keptJson<D>(
   changesOf: readonly string[],
   compute: () => Promise<unknown>,
 ): Promise<string> {
-  const key = createHash('sha256')
-    .update(`json\n${statement.sql}\n${JSON.stringify(statement.parameters)}`)
-    .digest('base64url');
+  const key = statementKey(statement, 'json');
   // the change numbers are read with the kept answer, before computing: a write meanwhile makes
   // this answer miss next time
   const kept = await sql<{ v: string; payload: string | null }>`
@@ -34,4 +31,14 @@ export async function keptJson<D>(
     on conflict (key) do update set versions = excluded.versions, payload = excluded.payload,
       computed_at = excluded.computed_at`.execute(db);
   return payload;
+}
+
+/**
+ * Drops kept list totals and kept answers a day old: they are trusted for minutes only, and those
+ * of a filter nobody has asked for since would otherwise stay forever.
+ */
+export async function dropOldKept<D>(db: Kysely<D>): Promise<{ keptTotals: number; keptAnswers: number }> {
+  const totals = await sql`delete from list_totals where computed_at < now() - interval '1 day'`.execute(db);
+  const answers = await sql`delete from kept_results where computed_at < now() - interval '1 day'`.execute(db);
+  return { keptTotals: Number(totals.numAffectedRows ?? 0), keptAnswers: Number(answers.numAffectedRows ?? 0) };
 }

@@ -48,11 +48,10 @@ export function changeVersion(tables: readonly string[]) {
   return sql<string>`concat_ws('.', ${sql.join(parts)})`;
 }
 
-/** The key of a total: what is counted (statement and parameters) and how (cap or exact). */
-function totalKey(query: Compilable, how: string): string {
-  const c = query.compile();
+/** The key of a kept total or answer: the statement and its parameters, and what is kept of it. */
+export function statementKey(statement: { sql: string; parameters: readonly unknown[] }, how: string): string {
   return createHash('sha256')
-    .update(`${how}\n${c.sql}\n${JSON.stringify(c.parameters)}`)
+    .update(`${how}\n${statement.sql}\n${JSON.stringify(statement.parameters)}`)
     .digest('base64url');
 }
 
@@ -83,7 +82,7 @@ export async function keptTotal<D>(
   changesOf: readonly string[],
   count: () => Promise<ListTotal>,
 ): Promise<ListTotal> {
-  const key = totalKey(query, how);
+  const key = statementKey(query.compile(), how);
   // one round trip: the kept total if it is current, and the change numbers now (read before
   // counting, so a write while counting makes this total miss next time)
   const kept = await sql<{ v: string; total: string | null; exact: boolean | null }>`

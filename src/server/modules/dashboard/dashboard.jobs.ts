@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dropOldKept } from '../../db/kept.js';
 import { z } from 'zod';
 import type { JobKind, JobSchedule } from '../../contracts/job.js';
 import type { PanelContext } from '../../contracts/dashboard-panel.js';
@@ -10,8 +11,7 @@ import { dashboardContributions, panelOf } from './dashboard.contributions.js';
 
 /**
  * Snapshots keep their day in the key, so old ones are never read again; those not refreshed for a
- * week go. Kept list totals and kept answers (db/totals.ts, db/kept.ts) are trusted for minutes only:
- * those a day old belong to filters nobody has asked for since.
+ * week go; kept list totals and kept answers a day old go with them (db/kept.ts dropOldKept).
  */
 export const pruneSnapshots: JobKind<{ keepDays: number }> = {
   name: 'dashboard.prune-snapshots',
@@ -21,13 +21,7 @@ export const pruneSnapshots: JobKind<{ keepDays: number }> = {
       await sql`delete from dashboard_snapshots where computed_at < now() - make_interval(days => ${keepDays})`.execute(
         db,
       );
-    const totals = await sql`delete from list_totals where computed_at < now() - interval '1 day'`.execute(db);
-    const answers = await sql`delete from kept_results where computed_at < now() - interval '1 day'`.execute(db);
-    return {
-      snapshots: Number(r.numAffectedRows ?? 0),
-      keptTotals: Number(totals.numAffectedRows ?? 0),
-      keptAnswers: Number(answers.numAffectedRows ?? 0),
-    };
+    return { snapshots: Number(r.numAffectedRows ?? 0), ...(await dropOldKept(db)) };
   },
 };
 
