@@ -83,6 +83,16 @@ export const balanceRefresh: JobKind<{ counties: string[]; year: number }> = {
   },
 };
 
+/** Entries a memo of this file holds (regions × years read lately). */
+const POOLED_MEMO_SIZE = 200;
+
+/** Stores `value` as the newest entry of a memo, dropping the oldest beyond POOLED_MEMO_SIZE. */
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  memo.delete(key);
+  memo.set(key, value);
+  if (memo.size > POOLED_MEMO_SIZE) memo.delete(memo.keys().next().value!);
+}
+
 /**
  * The counties of a region with statistics for the year, remembered while no county row under it has
  * moved: every write to schools or statistics bumps (or creates) the row of the county and year it
@@ -95,9 +105,7 @@ async function wantedCounties(db: Db, prefix: string, year: number, cached: read
   const hit = wantedMemo.get(key);
   if (hit && hit.signature === signature) return hit.counties;
   const counties = await countiesWithStats(db, prefix, year);
-  wantedMemo.delete(key);
-  wantedMemo.set(key, { signature, counties });
-  if (wantedMemo.size > POOLED_MEMO_SIZE) wantedMemo.delete(wantedMemo.keys().next().value!);
+  remember(wantedMemo, key, { signature, counties });
   return counties;
 }
 
@@ -168,7 +176,6 @@ function countySummary(c: CachedCounty, fresh: BalanceEvaluation | undefined): B
 type RegionStages = Pick<Balance['stages'], 'primary' | 'junior'>;
 /** The last coefficients of each region and year, with the county results they were summed from. */
 const pooledMemo = new Map<string, { signature: string; stages: Promise<RegionStages> }>();
-const POOLED_MEMO_SIZE = 200;
 let uncached = 0;
 
 /**
@@ -209,9 +216,7 @@ function regionStages(db: Db, prefix: string, year: number, r: RegionCounties): 
     return { primary: primaryStage, junior: stageFromSums('junior', junior.sums()) };
   })();
   stages.catch(() => pooledMemo.delete(key));
-  pooledMemo.delete(key);
-  pooledMemo.set(key, { signature, stages });
-  if (pooledMemo.size > POOLED_MEMO_SIZE) pooledMemo.delete(pooledMemo.keys().next().value!);
+  remember(pooledMemo, key, { signature, stages });
   return stages;
 }
 
@@ -239,22 +244,16 @@ export async function balanceJson(db: Db, actor: Actor, regionCode: string, year
     return JSON.stringify(balanceSchema.parse(await regionBalance(db, regionCode, year)));
   const key = `${regionCode}:${year}`;
   // read before the answer is built: a write meanwhile makes the next request's versions differ
-  const signature = await countyVersions(db, regionPrefix(regionCode), year);
+  const prefix = regionPrefix(regionCode);
+  const signature = await countyVersions(db, prefix, year);
   const hit = regionJsonMemo.get(key);
   if (hit && hit.signature === signature) return hit.json;
   const b = await regionBalance(db, regionCode, year);
   const json = JSON.stringify(balanceSchema.parse(b));
   // an answer with stale counties, or counties computed by this request (their rows were written
   // after the versions above were read), is not kept: the next request sees newer versions anyway
-  if (
-    !b.stale &&
-    !b.counties.some((c) => c.stale) &&
-    signature === (await countyVersions(db, regionPrefix(regionCode), year))
-  ) {
-    regionJsonMemo.delete(key);
-    regionJsonMemo.set(key, { signature, json });
-    if (regionJsonMemo.size > POOLED_MEMO_SIZE) regionJsonMemo.delete(regionJsonMemo.keys().next().value!);
-  }
+  if (!b.stale && signature === (await countyVersions(db, prefix, year)))
+    remember(regionJsonMemo, key, { signature, json });
   return json;
 }
 
