@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { keepGinPendingListsShort } from '../../db/gin.js';
 
 /** Applied migrations are never edited; add a new entry instead (block 1000–1099). */
 export const activitiesMigrations: Record<string, Migration> = {
@@ -325,6 +326,12 @@ export const activitiesMigrations: Record<string, Migration> = {
       await sql`select gongjin_track_list_changes('activities'); select gongjin_track_list_changes('activity_schools')`.execute(
         db,
       );
+    },
+  },
+  // searches read a GIN index's whole pending list: keep it short (db/gin.ts)
+  '20261206_1200_activities_gin_pending_lists': {
+    async up(db: Kysely<unknown>) {
+      await keepGinPendingListsShort(db, ['activities_title_grams_idx']);
     },
   },
 };

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { keepGinPendingListsShort } from '../../db/gin.js';
 
 export const authMigrations: Record<string, Migration> = {
   '20261123_0200_auth': {
@@ -55,6 +56,12 @@ export const authMigrations: Record<string, Migration> = {
   '20261205_2301_users_list_totals': {
     async up(db: Kysely<unknown>) {
       await sql`select gongjin_track_list_changes('users')`.execute(db);
+    },
+  },
+  // searches read a GIN index's whole pending list: keep it short (db/gin.ts)
+  '20261206_1200_auth_gin_pending_lists': {
+    async up(db: Kysely<unknown>) {
+      await keepGinPendingListsShort(db, ['users_display_name_grams_idx', 'users_username_grams_idx']);
     },
   },
 };

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { keepGinPendingListsShort } from '../../db/gin.js';
 
 /** Applied migrations are never edited; add a new entry instead. Block 1300–1399. */
 export const meetingsMigrations: Record<string, Migration> = {
@@ -157,6 +158,12 @@ export const meetingsMigrations: Record<string, Migration> = {
           from meeting_action_items i
           where i.id = a.carried_action_item_id and a.proposer_user_id is null and a.proposer_name = '系统（自动结转）';
       `.execute(db);
+    },
+  },
+  // searches read a GIN index's whole pending list: keep it short (db/gin.ts)
+  '20261206_1200_meetings_gin_pending_lists': {
+    async up(db: Kysely<unknown>) {
+      await keepGinPendingListsShort(db, ['action_items_activities_idx']);
     },
   },
 };

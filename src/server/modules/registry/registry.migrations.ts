@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { keepGinPendingListsShort } from '../../db/gin.js';
 
 /** Applied migrations are never edited; add a new entry instead. */
 export const registryMigrations: Record<string, Migration> = {
@@ -362,6 +363,20 @@ export const registryMigrations: Record<string, Migration> = {
           payload text not null,
           computed_at timestamptz not null default now()
         )`.execute(db);
+    },
+  },
+  // searches read a GIN index's whole pending list: keep it short (db/gin.ts)
+  '20261206_1200_registry_gin_pending_lists': {
+    async up(db: Kysely<unknown>) {
+      await keepGinPendingListsShort(db, [
+        'teachers_subjects_idx',
+        'teachers_honours_idx',
+        'teachers_name_grams_idx',
+        'schools_name_grams_idx',
+        'schools_short_name_grams_idx',
+        'communities_name_grams_idx',
+        'communities_code_grams_idx',
+      ]);
     },
   },
 };

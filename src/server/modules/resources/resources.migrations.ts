@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { keepGinPendingListsShort } from '../../db/gin.js';
 
 /** Applied migrations are never edited; add a new entry instead. */
 export const resourcesMigrations: Record<string, Migration> = {
@@ -183,6 +184,12 @@ export const resourcesMigrations: Record<string, Migration> = {
   '20261206_1010_resources_region_owned': {
     async up(db: Kysely<unknown>) {
       await sql`alter table resources alter column school_id drop not null`.execute(db);
+    },
+  },
+  // searches read a GIN index's whole pending list: keep it short (db/gin.ts)
+  '20261206_1200_resources_gin_pending_lists': {
+    async up(db: Kysely<unknown>) {
+      await keepGinPendingListsShort(db, ['resources_search_idx']);
     },
   },
 };
