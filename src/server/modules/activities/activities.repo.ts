@@ -22,7 +22,7 @@ export async function communityAccess(
   return (await communityAccessMany(db, actor, [communityId], onDate)).get(communityId) ?? null;
 }
 
-/** communityAccess for several communities in one query (list pages). */
+/** communityAccess for several communities in one query. */
 export async function communityAccessMany(
   db: Ex,
   actor: Actor,
@@ -182,6 +182,35 @@ export function withActivityExtras(q: ActivityBase) {
       ),
     ]);
 }
+/**
+ * The caller's access to each listed activity's community (what communityAccessMany answers), read
+ * with the page's rows instead of in a round trip of its own: whether the community is visible to
+ * the caller, and its member schools today.
+ */
+export function withCommunityAccess(q: ReturnType<typeof withActivityExtras>, actor: Actor) {
+  return q.select([
+    sql<boolean>`coalesce(${visibleCommunityCondition(actor, 'c.id')}, false)`.as('community_visible'),
+    sql<number[]>`coalesce((select array_agg(m.school_id order by m.school_id) from community_memberships m
+      where m.community_id = c.id and m.start_date <= current_date
+      and (m.end_date is null or m.end_date >= current_date)), '{}')`.as('community_member_ids'),
+  ]);
+}
+
+/** A listed activity's community access, as communityAccess would give it. */
+export function accessOfListed(r: {
+  community_id: number;
+  community_name: string;
+  community_visible: boolean;
+  community_member_ids: number[];
+}): CommunityAccess {
+  return {
+    id: r.community_id,
+    name: r.community_name,
+    visible: r.community_visible,
+    memberSchoolIds: r.community_member_ids.map(Number),
+  };
+}
+
 export type ActivityWithExtras = Awaited<ReturnType<ReturnType<typeof withActivityExtras>['executeTakeFirstOrThrow']>>;
 
 export async function findActivity(db: Ex, id: number) {

@@ -68,43 +68,45 @@ export class ActivitiesService {
   }
 
   /**
-   * The rows of one page, newest first, with their names and counts, read the way that costs least
-   * for the caller (activities.repo.ts readsByCommunity).
+   * Activities as the list shows them, newest first: with their names, counts and the caller's
+   * access to their communities (repo.withCommunityAccess), all in one statement.
    */
+  private listed(actor: Actor, qb: ReturnType<typeof repo.activitiesQuery>) {
+    return repo
+      .withCommunityAccess(repo.withActivityExtras(qb), actor)
+      .orderBy('a.starts_at', 'desc')
+      .orderBy('a.id', 'desc');
+  }
+
+  /** The page's rows, read the way that costs least for the caller (activities.repo.ts readsByCommunity). */
   private async pageRows(actor: Actor, q: ActivityListQuery, base: ReturnType<typeof repo.activitiesQuery>) {
-    const inOrder = (qb: ReturnType<typeof repo.withActivityExtras>) =>
-      qb.orderBy('a.starts_at', 'desc').orderBy('a.id', 'desc');
-    const withExtras = () => repo.withActivityExtras(repo.activitiesQuery(this.db, actor, {}));
+    const all = () => this.listed(actor, repo.activitiesQuery(this.db, actor, {}));
     if (repo.readsByCommunity(actor, q)) {
       const ids = repo.pageIdsByCommunity(this.db, actor, q, { limit: q.pageSize, offset: pageOffset(q) });
-      return inOrder(withExtras().where(sql<boolean>`a.id in (${ids})`)).execute();
-    }
-    if (q.search) {
-      // a title search is planned afresh on every call (db/prepared.ts: its plan depends on the term),
-      // so it finds the page's ids alone — a small statement, cheap to plan — and the names and
-      // counts of those rows come from a statement whose plan is kept
-      const ids = await base
-        .select('a.id')
-        .orderBy('a.starts_at', 'desc')
-        .orderBy('a.id', 'desc')
-        .$call(paged(q))
+      return all()
+        .where(sql<boolean>`a.id in (${ids})`)
         .execute();
-      if (!ids.length) return [];
-      return inOrder(
-        withExtras().where(
-          'a.id',
-          'in',
-          ids.map((x) => x.id),
-        ),
-      ).execute();
     }
-    return inOrder(repo.withActivityExtras(base)).$call(paged(q)).execute();
+    if (!q.search) return this.listed(actor, base).$call(paged(q)).execute();
+    // a title search is planned afresh on every call (db/prepared.ts: its plan depends on the term),
+    // so it finds the page's ids alone — a small statement, cheap to plan — and the names and counts
+    // of those rows come from a statement whose plan is kept (one array parameter: one text, one plan)
+    const ids = await base
+      .select('a.id')
+      .orderBy('a.starts_at', 'desc')
+      .orderBy('a.id', 'desc')
+      .$call(paged(q))
+      .execute();
+    if (!ids.length) return [];
+    return all()
+      .where(sql<boolean>`a.id = any(${ids.map((r) => r.id)}::int[])`)
+      .execute();
   }
 
   /** One page; `countCap`: rows counted exactly before the total becomes an estimate (db/totals.ts). */
   async list(actor: Actor, q: ActivityListQuery, countCap?: number): Promise<{ items: Activity[] } & PageTotals> {
     const base = repo.activitiesQuery(this.db, actor, q);
-    const [rows, count] = await Promise.all([
+    const [rows, total] = await Promise.all([
       this.pageRows(actor, q, base),
       repo.summaryTotal(this.db, actor, q).then((n) =>
         n === null
@@ -116,40 +118,32 @@ export class ActivitiesService {
           : { total: n, exact: true },
       ),
     ]);
-    const accesses = await repo.communityAccessMany(this.db, actor, [...new Set(rows.map((r) => r.community_id))]);
-    const items = rows.map((r) => {
-      const c = accesses.get(r.community_id);
-      const schoolIds = r.schools.map((s) => s.id);
-      return toActivity(
+    const items = rows.map((r) =>
+      toActivity(
         r,
-        !!c &&
-          activitiesPolicy.edit(actor, c, {
-            organizerSchoolId: r.organizer_school_id,
-            schoolIds,
-            createdBy: r.created_by,
-          }),
-      );
-    });
-    return { items, ...pageTotals(count) };
+        activitiesPolicy.edit(actor, repo.accessOfListed(r), {
+          organizerSchoolId: r.organizer_school_id,
+          schoolIds: r.schools.map((s) => s.id),
+          createdBy: r.created_by,
+        }),
+      ),
+    );
+    return { items, ...pageTotals(total) };
   }
 
   async get(actor: Actor, id: number): Promise<ActivityDetail> {
-    const row = await repo
-      .withActivityExtras(repo.activitiesQuery(this.db, actor, {}))
+    const row = await this.listed(actor, repo.activitiesQuery(this.db, actor, {}))
       .where('a.id', '=', id)
       .executeTakeFirst();
     if (!row) {
       if (await repo.findActivity(this.db, id)) throw outOfScope('activity');
       throw notFound('activity', id);
     }
-    const c = await repo.communityAccess(this.db, actor, row.community_id);
-    const canEdit =
-      !!c &&
-      activitiesPolicy.edit(actor, c, {
-        organizerSchoolId: row.organizer_school_id,
-        schoolIds: row.schools.map((s) => s.id),
-        createdBy: row.created_by,
-      });
+    const canEdit = activitiesPolicy.edit(actor, repo.accessOfListed(row), {
+      organizerSchoolId: row.organizer_school_id,
+      schoolIds: row.schools.map((s) => s.id),
+      createdBy: row.created_by,
+    });
     const attachments = toAttachments(await repo.attachmentsOf(this.db, [id]));
     // names of the teachers the details point at (host, observer, mentor …), for the detail view
     const details = (row.details ?? {}) as Record<string, unknown>;

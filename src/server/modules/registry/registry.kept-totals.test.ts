@@ -39,6 +39,33 @@ describe('kept list totals', () => {
     expect(await total(url)).toBe(4); // the teachers table changed: counted again
   });
 
+  it('a kept total beside its page: rows in the page’s order, none past the end, a search’s total kept too', async () => {
+    const list = async (url: string) => {
+      const res = await admin.get(url);
+      expect(res.statusCode).toBe(200);
+      return res.json() as { items: { name: string }[]; total: number };
+    };
+    const byName = `/api/v1/teachers?schoolId=${school.id}&sort=name&order=desc&pageSize=2`;
+    const first = await list(byName); // counted and kept
+    const again = await list(byName); // read with its kept total
+    expect(again).toEqual(first);
+    expect(first.items.map((x) => x.name)).toEqual(
+      [...first.items.map((x) => x.name)].sort((a, b) => b.localeCompare(a, 'en')),
+    );
+    await plant(123);
+    const kept = await list(byName);
+    expect(kept.total).toBe(123);
+    expect(kept.items).toEqual(first.items);
+    const pastTheEnd = await list(`${byName}&page=40`);
+    expect(pastTheEnd.items).toEqual([]);
+    // a search (a statement planned for its term) keeps its total the same way
+    const search = `/api/v1/teachers?schoolId=${school.id}&search=${encodeURIComponent('计数教师')}&pageSize=1`;
+    const found = await list(search);
+    expect(found.items).toHaveLength(1);
+    await plant(55);
+    expect((await list(search)).total).toBe(55);
+  });
+
   it('a change to a table the scope reads (memberships) also counts again', async () => {
     const url = `/api/v1/schools?communityId=${community.id}`;
     expect(await total(url)).toBe(1);
