@@ -22,6 +22,15 @@ export async function communityAccess(
   return (await communityAccessMany(db, actor, [communityId], onDate)).get(communityId) ?? null;
 }
 
+/** Whether community `c` is visible to the actor. */
+const communityVisible = (actor: Actor) => sql<boolean>`coalesce(${visibleCommunityCondition(actor, 'c.id')}, false)`;
+
+/** The member schools of community `c` on a date (today when none), in id order. */
+const memberSchoolIds = (onDate?: string) =>
+  sql<number[]>`coalesce((select array_agg(m.school_id order by m.school_id) from community_memberships m
+    where m.community_id = c.id and m.start_date <= coalesce(${onDate ?? null}::date, current_date)
+    and (m.end_date is null or m.end_date >= coalesce(${onDate ?? null}::date, current_date))), '{}')`;
+
 /** communityAccess for several communities in one query. */
 export async function communityAccessMany(
   db: Ex,
@@ -32,16 +41,7 @@ export async function communityAccessMany(
   if (!communityIds.length) return new Map();
   const rows = await db
     .selectFrom('communities as c')
-    .select([
-      'c.id',
-      'c.name',
-      sql<boolean>`coalesce(${visibleCommunityCondition(actor, 'c.id')}, false)`.as('visible'),
-      sql<number[]>`coalesce((select array_agg(m.school_id order by m.school_id) from community_memberships m
-        where m.community_id = c.id and m.start_date <= coalesce(${onDate ?? null}::date, current_date)
-        and (m.end_date is null or m.end_date >= coalesce(${onDate ?? null}::date, current_date))), '{}')`.as(
-        'member_ids',
-      ),
-    ])
+    .select(['c.id', 'c.name', communityVisible(actor).as('visible'), memberSchoolIds(onDate).as('member_ids')])
     .where('c.id', 'in', communityIds)
     .execute();
   return new Map(
@@ -188,12 +188,7 @@ export function withActivityExtras(q: ActivityBase) {
  * the caller, and its member schools today.
  */
 export function withCommunityAccess(q: ReturnType<typeof withActivityExtras>, actor: Actor) {
-  return q.select([
-    sql<boolean>`coalesce(${visibleCommunityCondition(actor, 'c.id')}, false)`.as('community_visible'),
-    sql<number[]>`coalesce((select array_agg(m.school_id order by m.school_id) from community_memberships m
-      where m.community_id = c.id and m.start_date <= current_date
-      and (m.end_date is null or m.end_date >= current_date)), '{}')`.as('community_member_ids'),
-  ]);
+  return q.select([communityVisible(actor).as('community_visible'), memberSchoolIds().as('community_member_ids')]);
 }
 
 /** A listed activity's community access, as communityAccess would give it. */
