@@ -182,6 +182,7 @@ export function withActivityExtras(q: ActivityBase) {
       ),
     ]);
 }
+
 /**
  * The caller's access to each listed activity's community (what communityAccessMany answers), read
  * with the page's rows instead of in a round trip of its own: whether the community is visible to

@@ -80,10 +80,11 @@ export class ActivitiesService {
 
   /** The page's rows, read the way that costs least for the caller (activities.repo.ts readsByCommunity). */
   private async pageRows(actor: Actor, q: ActivityListQuery, base: ReturnType<typeof repo.activitiesQuery>) {
-    const all = () => this.listed(actor, repo.activitiesQuery(this.db, actor, {}));
+    // every activity the caller may read, narrowed below to the page's ids
+    const readable = () => this.listed(actor, repo.activitiesQuery(this.db, actor, {}));
     if (repo.readsByCommunity(actor, q)) {
       const ids = repo.pageIdsByCommunity(this.db, actor, q, { limit: q.pageSize, offset: pageOffset(q) });
-      return all()
+      return readable()
         .where(sql<boolean>`a.id in (${ids})`)
         .execute();
     }
@@ -98,7 +99,7 @@ export class ActivitiesService {
       .$call(paged(q))
       .execute();
     if (!ids.length) return [];
-    return all()
+    return readable()
       .where(sql<boolean>`a.id = any(${ids.map((r) => r.id)}::int[])`)
       .execute();
   }
