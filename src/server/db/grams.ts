@@ -59,10 +59,29 @@ export function containsOrEquals(
   return sql<SqlBool>`(${or(gramsContain(col, term))} and ${or(exact)})`;
 }
 
-/** `col like '%term%'` (or ilike): the exact meaning of a substring search. */
+/**
+ * `col like '%term%'` (or ilike): the exact meaning of a substring search. A term without letters
+ * that have case (Chinese names, digits) is tested with like even where ilike was asked for: both
+ * match the same rows, and ilike lower-cases every row's text first — a schools search for 中心
+ * spent half its execution there (0.50 → 0.29 ms, and its planning 0.49 → 0.34 ms).
+ */
 function likeTest(col: Expression<unknown>, term: string, op: 'like' | 'ilike'): Expression<SqlBool> {
   const pattern = `%${term}%`;
-  return op === 'like' ? sql<SqlBool>`${col} like ${pattern}` : sql<SqlBool>`${col} ilike ${pattern}`;
+  return op === 'like' || isCaseless(term)
+    ? sql<SqlBool>`${col} like ${pattern}`
+    : sql<SqlBool>`${col} ilike ${pattern}`;
+}
+
+/**
+ * A term no character of which has case, so ilike and like match alike: each character is its own
+ * lower and upper case (Han characters, digits, punctuation), and none is a combining mark (which
+ * could join a letter that has case).
+ */
+export function isCaseless(term: string): boolean {
+  for (const c of term) {
+    if (c.toLowerCase() !== c || c.toUpperCase() !== c || /\p{M}/u.test(c)) return false;
+  }
+  return true;
 }
 
 /** A term holding LIKE's own wildcards or escape, which the grams cannot serve. */

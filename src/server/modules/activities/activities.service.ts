@@ -68,12 +68,12 @@ export class ActivitiesService {
   }
 
   /**
-   * Activities as the list shows them, newest first: with their names, counts and the caller's
-   * access to their communities (repo.withCommunityAccess), all in one statement.
+   * Activities as the list shows them, newest first: with their names, counts and their
+   * communities' member schools (repo.withCommunityMembers), all in one statement.
    */
-  private listed(actor: Actor, qb: ReturnType<typeof repo.activitiesQuery>) {
+  private listed(qb: ReturnType<typeof repo.activitiesQuery>) {
     return repo
-      .withCommunityAccess(repo.withActivityExtras(qb), actor)
+      .withCommunityMembers(repo.withActivityExtras(qb))
       .orderBy('a.starts_at', 'desc')
       .orderBy('a.id', 'desc');
   }
@@ -81,14 +81,14 @@ export class ActivitiesService {
   /** The page's rows, read the way that costs least for the caller (activities.repo.ts readsByCommunity). */
   private async pageRows(actor: Actor, q: ActivityListQuery, base: ReturnType<typeof repo.activitiesQuery>) {
     // every activity the caller may read, narrowed below to the page's ids
-    const readable = () => this.listed(actor, repo.activitiesQuery(this.db, actor, {}));
+    const readable = () => this.listed(repo.activitiesQuery(this.db, actor, {}));
     if (repo.readsByCommunity(actor, q)) {
       const ids = repo.pageIdsByCommunity(this.db, actor, q, { limit: q.pageSize, offset: pageOffset(q) });
       return readable()
         .where(sql<boolean>`a.id in (${ids})`)
         .execute();
     }
-    if (!q.search) return this.listed(actor, base).$call(paged(q)).execute();
+    if (!q.search) return this.listed(base).$call(paged(q)).execute();
     // a title search is planned afresh on every call (db/prepared.ts: its plan depends on the term),
     // so it finds the page's ids alone — a small statement, cheap to plan — and the names and counts
     // of those rows come from a statement whose plan is kept (one array parameter: one text, one plan)
@@ -133,7 +133,7 @@ export class ActivitiesService {
   }
 
   async get(actor: Actor, id: number): Promise<ActivityDetail> {
-    const row = await this.listed(actor, repo.activitiesQuery(this.db, actor, {}))
+    const row = await this.listed(repo.activitiesQuery(this.db, actor, {}))
       .where('a.id', '=', id)
       .executeTakeFirst();
     if (!row) {

@@ -1,4 +1,4 @@
-import { queryGrams } from '../../db/grams.js';
+import { isCaseless, nameContains, queryGrams } from '../../db/grams.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, loginAdmin, type Client, type TestApp } from '../../test/harness.js';
@@ -236,6 +236,35 @@ describe('name search finds the same rows as a substring test', () => {
     for (const term of ['王丽华', '丽', '', 'AbC', '中心小学中心', 'No.3 实验']) {
       const r = await sql<{ q: string[] }>`select gongjin_grams_query(${term}) as q`.execute(t.ctx.db);
       expect([...queryGrams(term)].sort(), term).toEqual([...(r.rows[0]!.q ?? [])].sort());
+    }
+  });
+});
+
+describe('a term without case is tested with like, which matches as ilike does', () => {
+  const CASELESS = ['中心', '第3', '王丽·华', '一小（分校）', '２０２５'];
+  const CASED = ['shuangyu', 'A', 'Ⅲ', 'é', 'e\u0301', 'ＡＢ', '中心Ａ'];
+
+  it('tells the terms apart', () => {
+    for (const term of CASELESS) expect(isCaseless(term), term).toBe(true);
+    for (const term of CASED) expect(isCaseless(term), term).toBe(false);
+  });
+
+  it('writes like for a caseless term and ilike otherwise', () => {
+    const compiled = (term: string) =>
+      t.ctx.db.selectFrom('schools as s').select('s.id').where(nameContains('s.name', term, 'ilike')).compile().sql;
+    expect(compiled('中心')).toMatch(/"s"\."name" like \$1/);
+    expect(compiled('中心')).not.toMatch(/ilike/);
+    expect(compiled('Shuangyu')).toMatch(/"s"\."name" ilike \$1/);
+  });
+
+  it('like and ilike find the same names for every caseless term, in this database', async () => {
+    const names = ['云和县城关第一小学', '城关一小（分校）', 'Yunhe 中心 School', 'YUNHE中心ＡＢ', '第3中学', '２０２５届', '王丽·华'];
+    for (const term of CASELESS) {
+      const r = await sql<{ by_like: string[] | null; by_ilike: string[] | null }>`
+        select array_agg(n order by n) filter (where n like ${`%${term}%`}) as by_like,
+               array_agg(n order by n) filter (where n ilike ${`%${term}%`}) as by_ilike
+        from unnest(${names}::text[]) as n`.execute(t.ctx.db);
+      expect(r.rows[0]!.by_like, term).toEqual(r.rows[0]!.by_ilike);
     }
   });
 });

@@ -63,10 +63,27 @@ export class SchoolsService {
   async list(actor: Actor, q: SchoolListQuery, countCap?: number): Promise<{ items: School[] } & PageTotals> {
     const base = repo.schoolsQuery(this.db, actor, q);
     const [rows, count] = await Promise.all([
-      repo.withSchoolExtras(base).orderBy(SORT_COLUMN[q.sort], q.order).orderBy('s.id').$call(paged(q)).execute(),
+      this.pageRows(actor, q, base),
       listTotal(this.db, base, { exact: q.exactTotal, cap: countCap, changesOf: SCOPE_TABLES }),
     ]);
     return { items: rows.map(toSchool), ...pageTotals(count) };
+  }
+
+  private async pageRows(actor: Actor, q: SchoolListQuery, base: ReturnType<typeof repo.schoolsQuery>) {
+    const [column, order] = [SORT_COLUMN[q.sort], q.order];
+    if (!q.search)
+      return repo.withSchoolExtras(base).orderBy(column, order).orderBy('s.id').$call(paged(q)).execute();
+    // a name search is planned afresh on every call (db/prepared.ts: its plan depends on the term),
+    // so it finds the page's ids alone — a small statement, cheap to plan — and the names and counts
+    // of those rows come from a statement whose plan is kept (one array parameter: one text, one plan)
+    const ids = await base.select('s.id').orderBy(column, order).orderBy('s.id').$call(paged(q)).execute();
+    if (!ids.length) return [];
+    return repo
+      .withSchoolExtras(repo.schoolsQuery(this.db, actor, {}))
+      .where(sql<boolean>`s.id = any(${ids.map((r) => r.id)}::int[])`)
+      .orderBy(column, order)
+      .orderBy('s.id')
+      .execute();
   }
 
   /** Every matching school, in batches, for exports. */
