@@ -16,6 +16,7 @@ import {
 import { z } from 'zod';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { rememberTotalsFor } from './db/totals.js';
 import { registerAuth } from './http/auth-plugin.js';
 import { registerCsrfGuard } from './http/csrf.js';
 import { pendingMigrations } from './db/migrate.js';
@@ -96,6 +97,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  rememberTotalsFor(ctx.config.readCacheMs);
   const webRoot = options.webRoot ?? defaultWebRoot;
   const hasWeb = fs.existsSync(path.join(webRoot, 'index.html'));
   const shell = hasWeb ? appShell(webRoot) : null;

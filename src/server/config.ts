@@ -69,6 +69,7 @@ const envSchema = z.object({
   GONGJIN_DISPLAY_LINK_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   GONGJIN_UPLOAD_LIMIT_MB: z.coerce.number().positive().default(50),
   GONGJIN_SESSION_DAYS: z.coerce.number().positive().default(7),
+  GONGJIN_READ_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   GONGJIN_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   GONGJIN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // --- sign-in: SSO (OpenID Connect) and second factor; see README "单点登录与两步验证" ---
@@ -153,6 +154,8 @@ export interface Config {
   displayLinkMaxDays: number;
   uploadLimitBytes: number;
   sessionDays: number;
+  /** how long this instance trusts a session or a list total it read, before reading it again (0: always read) */
+  readCacheMs: number;
   secureCookies: boolean;
   logLevel: z.infer<typeof envSchema>['GONGJIN_LOG_LEVEL'];
   /** Base URL users reach the app at (SSO redirect URL); the request's own origin when unset. */
@@ -210,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     displayLinkMaxDays: e.GONGJIN_DISPLAY_LINK_MAX_DAYS,
     uploadLimitBytes: Math.round(e.GONGJIN_UPLOAD_LIMIT_MB * 1024 * 1024),
     sessionDays: e.GONGJIN_SESSION_DAYS,
+    readCacheMs: e.GONGJIN_READ_CACHE_MS,
     secureCookies: e.GONGJIN_SECURE_COOKIES === '1',
     logLevel: e.GONGJIN_LOG_LEVEL,
     publicUrl: e.GONGJIN_PUBLIC_URL?.replace(/\/+$/, ''),

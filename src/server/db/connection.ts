@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './database.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { watchWrites } from './write-watch.js';
 import { prepareStatementsOn } from './prepared.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
@@ -73,7 +74,7 @@ export async function connect(options: ConnectOptions): Promise<DbHandle> {
     pool.on('error', () => undefined); // idle-client errors surface on the next query
     if (options.preparedStatements !== false) pool.on('connect', prepareStatementsOn);
     await pool.query('select 1');
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: watchWrites(new PostgresDialect({ pool })) });
     return { db, kind: 'postgresql', pool, close: () => db.destroy() };
   }
   if (options.pgliteDir) fs.mkdirSync(path.dirname(options.pgliteDir), { recursive: true });
@@ -91,7 +92,7 @@ export async function connect(options: ConnectOptions): Promise<DbHandle> {
   await pglite.exec(
     `set max_parallel_workers_per_gather = ${options.parallelWorkers ?? 0}; set jit = off; set plan_cache_mode = auto`,
   );
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: watchWrites(new PGliteDialect(pglite)) });
   return {
     db,
     kind: 'pglite',

@@ -21,6 +21,7 @@ import { loadUser, usersInScopeCondition, UsersService } from './users.service.j
 import { mayListUsers } from './users.policy.js';
 import { LoginThrottle, userKey } from './login-throttle.js';
 import { hashPassword } from './passwords.js';
+import { SessionCache, sessionGeneration } from './session-cache.js';
 
 export const SESSION_COOKIE = 'gongjin_session';
 /** last_seen_at is written at most this often per session */
@@ -60,6 +61,8 @@ export interface AuthOptions {
   lockAfter?: number | undefined;
   /** second-factor check after the password (totp.service.ts); absent: none */
   secondFactor?: SecondFactorHook | undefined;
+  /** how long a session read is trusted from memory (session-cache.ts); 0 or absent: always read */
+  sessionCacheMs?: number | undefined;
 }
 
 /** Password accepted but a second step is due (see totp.service.ts): no session yet, a challenge instead. */
@@ -79,6 +82,7 @@ export class AuthService {
   private readonly lockAfter: number;
   readonly throttle: LoginThrottle;
   private readonly secondFactor: SecondFactorHook | undefined;
+  private readonly sessionCache: SessionCache<{ info: SessionInfo; expiresAt: number }>;
 
   constructor(
     private readonly db: Db,
@@ -89,6 +93,7 @@ export class AuthService {
     this.lockAfter = opts.lockAfter ?? 0;
     this.throttle = new LoginThrottle(db, this.now);
     this.secondFactor = opts.secondFactor;
+    this.sessionCache = new SessionCache(opts.sessionCacheMs ?? 0);
   }
 
   static of(ctx: AppContext, secondFactor?: SecondFactorHook): AuthService {
@@ -96,6 +101,7 @@ export class AuthService {
       now: ctx.now,
       lockAfter: ctx.config.loginLockAfter,
       secondFactor,
+      sessionCacheMs: ctx.config.readCacheMs,
     });
   }
 
@@ -186,6 +192,10 @@ export class AuthService {
 
   async sessionForToken(token: string): Promise<SessionInfo | null> {
     const now = this.now();
+    const id = hashToken(token);
+    const cached = this.sessionCache.get(id, now.getTime());
+    if (cached && cached.expiresAt > now.getTime()) return cached.info;
+    const readGeneration = sessionGeneration();
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -200,8 +210,9 @@ export class AuthService {
         'users.must_change_password',
         'sessions.id as session_id',
         'sessions.last_seen_at',
+        'sessions.expires_at',
       ])
-      .where('sessions.id', '=', hashToken(token))
+      .where('sessions.id', '=', id)
       .where('sessions.expires_at', '>', now.toISOString())
       .where('users.is_active', '=', true)
       .executeTakeFirst();
@@ -213,7 +224,16 @@ export class AuthService {
         .where('id', '=', row.session_id)
         .execute();
     }
-    return { actor: toActor(row), sessionId: row.session_id, mustChangePassword: row.must_change_password };
+    const actor = toActor(row);
+    Object.freeze(actor.scope);
+    // shared by the requests that read it from the cache: frozen, so none can change it for the others
+    const info: SessionInfo = Object.freeze({
+      actor: Object.freeze(actor),
+      sessionId: row.session_id,
+      mustChangePassword: row.must_change_password,
+    });
+    this.sessionCache.set(id, { info, expiresAt: new Date(row.expires_at).getTime() }, now.getTime(), readGeneration);
+    return info;
   }
 
   async actorForToken(token: string): Promise<Actor | null> {

@@ -251,14 +251,26 @@ describe('a term without case is tested with like, which matches as ilike does',
 
   it('writes like for a caseless term and ilike otherwise', () => {
     const compiled = (term: string) =>
-      t.ctx.db.selectFrom('schools as s').select('s.id').where(nameContains('s.name', term, 'ilike')).compile().sql;
+      t.ctx.db
+        .selectFrom('schools as s')
+        .select('s.id')
+        .where(nameContains('s.name', term, 'ilike'))
+        .compile().sql;
     expect(compiled('中心')).toMatch(/"s"\."name" like \$1/);
     expect(compiled('中心')).not.toMatch(/ilike/);
     expect(compiled('Shuangyu')).toMatch(/"s"\."name" ilike \$1/);
   });
 
   it('like and ilike find the same names for every caseless term, in this database', async () => {
-    const names = ['云和县城关第一小学', '城关一小（分校）', 'Yunhe 中心 School', 'YUNHE中心ＡＢ', '第3中学', '２０２５届', '王丽·华'];
+    const names = [
+      '云和县城关第一小学',
+      '城关一小（分校）',
+      'Yunhe 中心 School',
+      'YUNHE中心ＡＢ',
+      '第3中学',
+      '２０２５届',
+      '王丽·华',
+    ];
     for (const term of CASELESS) {
       const r = await sql<{ by_like: string[] | null; by_ilike: string[] | null }>`
         select array_agg(n order by n) filter (where n like ${`%${term}%`}) as by_like,

@@ -71,8 +71,7 @@ export class SchoolsService {
 
   private async pageRows(actor: Actor, q: SchoolListQuery, base: ReturnType<typeof repo.schoolsQuery>) {
     const [column, order] = [SORT_COLUMN[q.sort], q.order];
-    if (!q.search)
-      return repo.withSchoolExtras(base).orderBy(column, order).orderBy('s.id').$call(paged(q)).execute();
+    if (!q.search) return repo.withSchoolExtras(base).orderBy(column, order).orderBy('s.id').$call(paged(q)).execute();
     // a name search is planned afresh on every call (db/prepared.ts: its plan depends on the term),
     // so it finds the page's ids alone — a small statement, cheap to plan — and the names and counts
     // of those rows come from a statement whose plan is kept (one array parameter: one text, one plan)
