@@ -83,21 +83,25 @@ export function changesSessions(node: OperationNode): boolean {
 const READ_OR_CONTROL =
   /^\s*(?:--[^\n]*\n\s*)*(?:select|explain|show|values|begin|start|commit|rollback|end|set|savepoint|release)\b/i;
 
-/** A plain `insert into t`, `update t` or `delete from t` written as SQL text, and its table. */
-const PLAIN_WRITE = /^\s*(?:--[^\n]*\n\s*)*(?:insert\s+into|update|delete\s+from)\s+"?([a-z_][a-z0-9_]*)"?[\s(]/i;
+/**
+ * The tables an SQL text inserts into, updates or deletes from — also inside a `with` — leaving out
+ * `for update` (a row lock) and `on conflict … do update` (the insert's own table).
+ */
+const WRITTEN_TABLE = /\b(?:insert\s+into|(?<!\b(?:for|do)\s+)update|delete\s+from)\s+"?([a-z_][a-z0-9_]*)"?/gi;
 
 /**
  * Whether a query can change what a list counts: anything but a read, a write to the server's own
- * bookkeeping, or an update of bookkeeping columns. SQL text is judged by its first word (and the
- * table of a plain insert, update or delete); anything else counts as a write.
+ * bookkeeping, or an update of bookkeeping columns. SQL text is judged by its first word and the
+ * tables it writes; a text whose tables cannot be told counts as a write.
  */
 export function changesData(query: CompiledQuery): boolean {
   const node = query.query;
   if (node.kind === 'SelectQueryNode') return false;
   if (node.kind === 'RawNode') {
     if (READ_OR_CONTROL.test(query.sql)) return false;
-    const table = PLAIN_WRITE.exec(query.sql)?.[1]?.toLowerCase();
-    return !(table && BOOKKEEPING_TABLES.has(table));
+    // the job queue's claims and leases write the jobs table only: every poll would count otherwise
+    const tables = [...query.sql.matchAll(WRITTEN_TABLE)].map((m) => (m[1] ?? '').toLowerCase());
+    return tables.length === 0 || tables.some((t) => !BOOKKEEPING_TABLES.has(t));
   }
   const table = writtenTable(node);
   if (table && BOOKKEEPING_TABLES.has(table)) return false;

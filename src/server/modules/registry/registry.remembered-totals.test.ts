@@ -80,7 +80,18 @@ describe('totals remembered by the instance', () => {
     expect(raw('update jobs set status = $1')).toBe(false);
     expect(raw('delete from teachers where id = $1')).toBe(true);
     expect(raw('insert into "teachers" (name) values ($1)')).toBe(true);
-    expect(raw('with gone as (delete from jobs returning id) select count(*) from gone')).toBe(true);
+    expect(raw('with gone as (delete from teachers returning id) select count(*) from gone')).toBe(true);
+    // the job queue's claim (a poll) and a kept total's upsert write bookkeeping only
+    expect(
+      raw(`with next as (select id from jobs where status = 'queued' order by run_at limit 1 for update skip locked)
+        update jobs j set status = 'running' from next where j.id = next.id returning j.id`),
+    ).toBe(false);
+    expect(
+      raw(
+        'insert into list_totals (key, total) values ($1, $2) on conflict (key) do update set total = excluded.total',
+      ),
+    ).toBe(false);
+    expect(raw('update teachers set name = $1 where id in (select id from jobs for update)')).toBe(true);
     expect(raw('copy teachers from stdin')).toBe(true);
   });
 });
