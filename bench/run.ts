@@ -146,11 +146,11 @@ async function main() {
     });
     const ctx: AppContext = { config, dbh, db: dbh.db, storage: new DiskStorage(path.join(tmpDir, 'files')) };
     app = await buildApp(ctx, { logger: false, webRoot: path.join(tmpDir, 'no-web') });
-    // the job queue's work (import checks and commits, reports) runs as on a server; the schedules do
-    // not, so no periodic job lands in the middle of a measurement
     // the score bench's million-row workbook unpacks to more than the default 200 MB an import may
     // (io/sheet.ts importLimits, read from the environment); a bench machine is trusted with it
     process.env.GONGJIN_IMPORT_MAX_UNPACKED_MB ??= '1024';
+    // the job queue's work (import checks and commits, reports) runs as on a server; the schedules do
+    // not, so no periodic job lands in the middle of a measurement
     worker = new JobWorker(ctx, jobContributions(modules).kinds, [], { modules });
     await worker.start();
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -79,10 +79,12 @@ function likeTest(col: Expression<unknown>, term: string, op: 'like' | 'ilike'):
  */
 export function isCaseless(term: string): boolean {
   for (const c of term) {
-    if (c.toLowerCase() !== c || c.toUpperCase() !== c || /\p{M}/u.test(c)) return false;
+    if (c.toLowerCase() !== c || c.toUpperCase() !== c || COMBINING_MARK.test(c)) return false;
   }
   return true;
 }
+
+const COMBINING_MARK = /\p{M}/u;
 
 /** A term holding LIKE's own wildcards or escape, which the grams cannot serve. */
 export const isPattern = (term: string) => /[%_\\]/.test(term);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, sql, type Compilable, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { RecentReads } from './recent-reads.js';
 import { writeGeneration } from './write-watch.js';
 
 /**
@@ -85,7 +86,7 @@ export async function keptTotal<D>(
 ): Promise<ListTotal> {
   const key = statementKey(query.compile(), how);
   const memory = rememberedBy(db);
-  const recalled = memory.recall(key);
+  const recalled = memory.get(key, performance.now());
   if (recalled) return recalled;
   const readGeneration = writeGeneration('data');
   // one round trip: the kept total if it is current, and the change numbers now (read before
@@ -97,7 +98,7 @@ export async function keptTotal<D>(
   const row = kept.rows[0];
   if (row && row.total !== null) {
     const total = { total: Number(row.total), exact: row.exact === true };
-    memory.remember(key, total, readGeneration);
+    memory.set(key, total, performance.now(), readGeneration);
     return total;
   }
   const counted = await count();
@@ -106,7 +107,7 @@ export async function keptTotal<D>(
     values (${key}, ${row?.v ?? ''}, ${counted.total}, ${counted.exact}, now())
     on conflict (key) do update set versions = excluded.versions, total = excluded.total,
       exact = excluded.exact, computed_at = excluded.computed_at`.execute(db);
-  memory.remember(key, counted, readGeneration);
+  memory.set(key, counted, performance.now(), readGeneration);
   return counted;
 }
 
@@ -119,46 +120,21 @@ export async function keptTotal<D>(
  */
 let rememberedTotalMs = 2000;
 
-/** Sets how long totals are remembered (GONGJIN_READ_CACHE_MS, applied as the app is built); 0: never. */
+/**
+ * Sets how long totals are remembered (GONGJIN_READ_CACHE_MS, applied as the app is built, before a
+ * database handle counts anything); 0: never.
+ */
 export function rememberTotalsFor(ms: number) {
   rememberedTotalMs = ms;
 }
 
-/** Totals remembered at most, per database handle. */
-const REMEMBERED_TOTALS_MAX = 5000;
-
-class RememberedTotals {
-  private readonly totals = new Map<string, { total: ListTotal; at: number; generation: number }>();
-
-  recall(key: string): ListTotal | undefined {
-    const r = this.totals.get(key);
-    if (!r) return undefined;
-    const age = performance.now() - r.at;
-    if (r.generation !== writeGeneration('data') || age >= rememberedTotalMs || age < 0) {
-      this.totals.delete(key);
-      return undefined;
-    }
-    return r.total;
-  }
-
-  /** Remembers a total read or counted since `readGeneration`, unless something was written meanwhile. */
-  remember(key: string, total: ListTotal, readGeneration: number) {
-    if (rememberedTotalMs <= 0 || readGeneration !== writeGeneration('data')) return;
-    if (this.totals.size >= REMEMBERED_TOTALS_MAX && !this.totals.has(key)) {
-      const oldest = this.totals.keys().next();
-      if (!oldest.done) this.totals.delete(oldest.value);
-    }
-    this.totals.set(key, { total, at: performance.now(), generation: readGeneration });
-  }
-}
-
 /** Each database handle (or transaction) remembers its own totals: one process may serve several databases. */
-const remembered = new WeakMap<object, RememberedTotals>();
+const remembered = new WeakMap<object, RecentReads<ListTotal>>();
 
-function rememberedBy(db: object): RememberedTotals {
+function rememberedBy(db: object): RecentReads<ListTotal> {
   let r = remembered.get(db);
   if (!r) {
-    r = new RememberedTotals();
+    r = new RecentReads<ListTotal>('data', rememberedTotalMs, 5000);
     remembered.set(db, r);
   }
   return r;

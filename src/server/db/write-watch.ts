@@ -2,7 +2,7 @@ import type { CompiledQuery, DatabaseConnection, Dialect, Driver, OperationNode,
 
 /**
  * What this process wrote, for the few things it keeps in memory for a moment: sessions it read
- * (auth/session-cache.ts) and list totals it counted (totals.ts). Every database handle is wrapped
+ * (auth.service.ts) and list totals it counted (totals.ts), both kept in RecentReads. Every database handle is wrapped
  * in watchWrites (connection.ts); each query is sorted as it is sent, and a write bumps a generation
  * counter as it is sent (a read already under way is then not kept) and again once it is committed
  * — as it returns, or at the commit or rollback of its transaction — so a read that saw the state
@@ -48,15 +48,15 @@ function columnName(node: OperationNode): string | undefined {
   return undefined;
 }
 
-/** The table a delete, update or insert built with the query builder writes; undefined for anything else. */
-function writtenTable(node: OperationNode): string | undefined {
-  if (node.kind === 'DeleteQueryNode') {
-    const froms = (node as unknown as { from?: { froms: OperationNode[] } }).from?.froms ?? [];
-    return froms.length === 1 ? tableName(froms[0]) : undefined;
-  }
-  if (node.kind === 'UpdateQueryNode') return tableName((node as unknown as { table?: OperationNode }).table);
-  if (node.kind === 'InsertQueryNode') return tableName((node as unknown as { into?: OperationNode }).into);
-  return undefined;
+/** The tables a delete, update or insert built with the query builder writes; none for anything else. */
+function writtenTables(node: OperationNode): string[] {
+  const named = (nodes: readonly (OperationNode | undefined)[]) =>
+    nodes.map(tableName).filter((t): t is string => t !== undefined);
+  if (node.kind === 'DeleteQueryNode')
+    return named((node as unknown as { from?: { froms: OperationNode[] } }).from?.froms ?? []);
+  if (node.kind === 'UpdateQueryNode') return named([(node as unknown as { table?: OperationNode }).table]);
+  if (node.kind === 'InsertQueryNode') return named([(node as unknown as { into?: OperationNode }).into]);
+  return [];
 }
 
 /** Whether an update sets bookkeeping columns only. */
@@ -72,11 +72,7 @@ function setsBookkeepingOnly(node: OperationNode): boolean {
  */
 export function changesSessions(node: OperationNode): boolean {
   if (node.kind !== 'DeleteQueryNode' && node.kind !== 'UpdateQueryNode') return false;
-  if (node.kind === 'DeleteQueryNode') {
-    const froms = (node as unknown as { from?: { froms: OperationNode[] } }).from?.froms ?? [];
-    return froms.some((f) => SESSION_TABLES.has(tableName(f) ?? ''));
-  }
-  return SESSION_TABLES.has(writtenTable(node) ?? '') && !setsBookkeepingOnly(node);
+  return writtenTables(node).some((t) => SESSION_TABLES.has(t)) && !setsBookkeepingOnly(node);
 }
 
 /** Statements written as SQL text that change no data: reads and transaction control. */
@@ -103,8 +99,8 @@ export function changesData(query: CompiledQuery): boolean {
     const tables = [...query.sql.matchAll(WRITTEN_TABLE)].map((m) => (m[1] ?? '').toLowerCase());
     return tables.length === 0 || tables.some((t) => !BOOKKEEPING_TABLES.has(t));
   }
-  const table = writtenTable(node);
-  if (table && BOOKKEEPING_TABLES.has(table)) return false;
+  const tables = writtenTables(node);
+  if (tables.length > 0 && tables.every((t) => BOOKKEEPING_TABLES.has(t))) return false;
   return !setsBookkeepingOnly(node);
 }
 

@@ -2,10 +2,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, createTestApp, login, loginAdmin, type TestApp } from '../../test/harness.js';
 import { buildUser, HAINING, USER_PASSWORD } from '../../test/factories.js';
-import { changesSessions, written } from '../../db/write-watch.js';
-import { SessionCache, sessionGeneration } from './session-cache.js';
+import { RecentReads } from '../../db/recent-reads.js';
+import { changesSessions, writeGeneration, written } from '../../db/write-watch.js';
 
 const sessionsChanged = () => written('sessions');
+const sessionGeneration = () => writeGeneration('sessions');
 
 /**
  * Sessions read a moment ago are trusted from memory for GONGJIN_READ_CACHE_MS; a write on this
@@ -29,7 +30,7 @@ const me = (c: Client) => c.get('/api/v1/auth/me');
 
 describe('the cache itself', () => {
   it('keeps a read for its time, and no longer', () => {
-    const cache = new SessionCache<string>(1000);
+    const cache = new RecentReads<string>('sessions', 1000);
     cache.set('a', 'alice', 10_000, sessionGeneration());
     expect(cache.get('a', 10_999)).toBe('alice');
     expect(cache.get('a', 11_000)).toBeUndefined();
@@ -39,7 +40,7 @@ describe('the cache itself', () => {
   });
 
   it('forgets every read when a session changes, and keeps no read that began before the change', () => {
-    const cache = new SessionCache<string>(1000);
+    const cache = new RecentReads<string>('sessions', 1000);
     cache.set('a', 'alice', 10_000, sessionGeneration());
     sessionsChanged();
     expect(cache.get('a', 10_001)).toBeUndefined();
@@ -50,10 +51,10 @@ describe('the cache itself', () => {
   });
 
   it('keeps nothing when turned off, and at most its size', () => {
-    const off = new SessionCache<string>(0);
+    const off = new RecentReads<string>('sessions', 0);
     off.set('a', 'alice', 10_000, sessionGeneration());
     expect(off.get('a', 10_000)).toBeUndefined();
-    const small = new SessionCache<string>(1000, 2);
+    const small = new RecentReads<string>('sessions', 1000, 2);
     for (const k of ['a', 'b', 'c']) small.set(k, k, 10_000, sessionGeneration());
     expect([small.get('a', 10_000), small.get('b', 10_000), small.get('c', 10_000)]).toEqual([undefined, 'b', 'c']);
   });
