@@ -4,7 +4,7 @@
  * series and scope), publishing every result, then the published-results ranking, the balance
  * indicators over all schools, the evaluation list and one evaluation's live preview.
  */
-import { computeCommunities } from '../src/server/modules/assessment/assessment.compute.js';
+import { communityResults, type CommunityResult } from '../src/server/modules/assessment/assessment.compute.js';
 import { hainingScheme } from '../src/server/modules/assessment/assessment.demo.js';
 import { SourceCatalog } from '../src/server/modules/assessment/assessment.sources.js';
 import { modules } from '../src/server/modules/index.js';
@@ -12,6 +12,8 @@ import { activitiesScanFloor, round, timeGet, type BenchEnv, type BenchFigure } 
 import { ensureProvinceActivities } from './province-data.js';
 
 const REQUEST_TARGET_MS = 500;
+/** the assessment of every community within 3× one aggregate scan of the activities table */
+const ENGINE_FLOOR_MULTIPLE = 3;
 const PROVINCE = '330000';
 const YEAR = 2025;
 
@@ -62,55 +64,74 @@ export async function run(env: BenchEnv): Promise<BenchFigure[]> {
     .where('e.scheme_id', '=', scheme.id)
     .orderBy('c.id')
     .execute();
-  started = performance.now();
-  const results = await computeCommunities(
-    env.db,
-    catalog,
-    def,
-    YEAR,
-    communities.map((c) => ({ id: c.id, name: c.name })),
-    new Map(),
-  );
-  const computeMs = performance.now() - started;
+  // measured as the floor is: a first run warms caches and the JIT, the median of the next three
+  // counts. Each result is taken and let go, as a caller that stores them as they come does.
+  const refs = communities.map((c) => ({ id: c.id, name: c.name }));
+  const engine = async () => {
+    let sum = 0;
+    for await (const r of communityResults(env.db, catalog, def, YEAR, refs, new Map())) sum += r.output.total;
+    return sum;
+  };
+  await engine();
+  const computeTimes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    started = performance.now();
+    await engine();
+    computeTimes.push(performance.now() - started);
+  }
+  computeTimes.sort((a, b) => a - b);
+  const computeMs = computeTimes[1]!;
   figures.push({
-    name: `indicator engine, ${communities.length} communities at once`,
+    name: `indicator engine, ${communities.length} communities (median of 3 after a warm-up)`,
     value: round(computeMs),
     unit: 'ms',
-    target: 30_000,
-    pass: computeMs < 30_000,
-    detail: { floorMultiple: round(computeMs / floorMs, 2) },
+    target: round(ENGINE_FLOOR_MULTIPLE * floorMs),
+    pass: computeMs <= ENGINE_FLOOR_MULTIPLE * floorMs,
+    detail: { floorMultiple: round(computeMs / floorMs, 2), runs: computeTimes.map((t) => round(t)).join(' · ') },
   });
 
+  // publishing every result: computed and stored 500 at a time
   started = performance.now();
-  for (let i = 0; i < communities.length; i += 500) {
-    const batch = communities.slice(i, i + 500);
+  const evaluationOf = new Map(communities.map((c) => [c.id, c.evaluation_id]));
+  const store = async (batch: CommunityResult[]) => {
+    if (!batch.length) return;
     await env.db
       .insertInto('assessment_results')
       .values(
-        batch.map((c) => {
-          const r = results.get(c.id)!;
-          return {
-            evaluation_id: c.evaluation_id,
-            revision: 1,
-            scheme_version: 1,
-            scheme_snapshot: JSON.stringify(def),
-            total: r.output.total,
-            dimensions: JSON.stringify(r.output.dimensions),
-            schools: JSON.stringify(r.output.schools),
-            explanation: JSON.stringify(r.output.explanation),
-            series_values: JSON.stringify(r.values),
-            published_by: null,
-          };
-        }),
+        batch.map((r) => ({
+          evaluation_id: evaluationOf.get(r.communityId)!,
+          revision: 1,
+          scheme_version: 1,
+          scheme_snapshot: JSON.stringify(def),
+          total: r.output.total,
+          dimensions: JSON.stringify(r.output.dimensions),
+          schools: JSON.stringify(r.output.schools),
+          explanation: JSON.stringify(r.output.explanation),
+          series_values: JSON.stringify(r.values),
+          published_by: null,
+        })),
       )
       .execute();
+  };
+  let batch: CommunityResult[] = [];
+  for await (const r of communityResults(env.db, catalog, def, YEAR, refs, new Map())) {
+    batch.push(r);
+    if (batch.length === 500) {
+      await store(batch);
+      batch = [];
+    }
   }
+  await store(batch);
   await env.db
     .updateTable('assessment_evaluations')
     .set({ status: 'published', revision: 1 })
     .where('scheme_id', '=', scheme.id)
     .execute();
-  figures.push({ name: 'store every published result', value: round(performance.now() - started), unit: 'ms' });
+  figures.push({
+    name: 'compute and store every published result, 500 at a time',
+    value: round(performance.now() - started),
+    unit: 'ms',
+  });
 
   const one = communities[0]!;
   await env.db

@@ -88,17 +88,37 @@ export async function loadSeries(
   available ??= await catalog.availableKeys(db);
   const community = new Map<number, Values>(communityIds.map((id) => [id, {}]));
   const school = new Map<number, Values>(schoolIds.map((id) => [id, {}]));
+  const queries: (() => Promise<void>)[] = [];
   for (const key of keys) {
     const src = catalog.source(key);
     if (!src || !available.has(key)) continue; // unavailable: the value stays missing and scores 0 with a note
-    const c = await src.compute(db, { year, scope: 'community', ids: communityIds });
-    for (const [id, v] of c) community.get(id)![key] = v;
-    if (src.schoolScope && schoolIds.length) {
-      const s = await src.compute(db, { year, scope: 'school', ids: schoolIds });
-      for (const [id, v] of s) school.get(id)![key] = v;
-    }
+    queries.push(async () => {
+      const c = await src.compute(db, { year, scope: 'community', ids: communityIds });
+      for (const [id, v] of c) community.get(id)![key] = v;
+    });
+    if (src.schoolScope && schoolIds.length)
+      queries.push(async () => {
+        const s = await src.compute(db, { year, scope: 'school', ids: schoolIds });
+        for (const [id, v] of s) school.get(id)![key] = v;
+      });
   }
+  await runAtMost(SERIES_CONNECTIONS, queries);
   return { community, school };
+}
+
+/**
+ * How many series queries run at once: a province's series are a few dozen independent
+ * aggregates, and the database server answers them side by side on its cores; the rest of the
+ * pool stays free for other requests. (PGlite has one connection: there they queue.)
+ */
+const SERIES_CONNECTIONS = 3;
+
+async function runAtMost(n: number, tasks: (() => Promise<void>)[]): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, lane));
 }
 
 async function recordsFor(
@@ -122,8 +142,19 @@ export interface CommunityRef {
   name: string;
 }
 
-/** Runs the engine for each community; `scores` holds the effective manual scores per community. */
-export async function computeCommunities(
+export interface CommunityResult {
+  communityId: number;
+  output: EngineOutput;
+  values: Values;
+}
+
+/**
+ * Runs the engine for each community, in the order given, one result at a time: the series are
+ * loaded for all of them at once, but a province's results (about 15 KB of explanation each) never
+ * sit in memory together when the caller stores each and moves on. `scores` holds the effective
+ * manual scores per community.
+ */
+export async function* communityResults(
   db: Db,
   catalog: SourceCatalog,
   def: SchemeDefinition,
@@ -131,7 +162,7 @@ export async function computeCommunities(
   communities: CommunityRef[],
   scores: Map<number, Map<string, ManualScore>>,
   opts: { records?: boolean } = {},
-): Promise<Map<number, { output: EngineOutput; values: Values }>> {
+): AsyncGenerator<CommunityResult> {
   const keys = seriesUsed(def);
   const ids = communities.map((c) => c.id);
   const members = await membersOf(db, ids, year);
@@ -152,19 +183,22 @@ export async function computeCommunities(
       return s ? [[k, { zh: s.label.zh, en: s.label.en, unit: s.unitLabel.zh }]] : [];
     }),
   );
-  const out = new Map<number, { output: EngineOutput; values: Values }>();
+  const membersByCommunity = new Map<number, MemberSchool[]>();
+  for (const m of members) {
+    const list = membersByCommunity.get(m.communityId);
+    if (list) list.push(m);
+    else membersByCommunity.set(m.communityId, [m]);
+  }
   for (const c of communities) {
     const communityValues = series.community.get(c.id) ?? {};
-    const schools: EngineSchool[] = members
-      .filter((m) => m.communityId === c.id)
-      .map((m) => ({
-        schoolId: m.schoolId,
-        schoolName: m.schoolName,
-        role: m.role,
-        locationClass: m.locationClass,
-        // community-only series carry the community's value at school scope
-        values: { ...communityValues, ...Object.fromEntries(Object.entries(series.school.get(m.schoolId) ?? {})) },
-      }));
+    const schools: EngineSchool[] = (membersByCommunity.get(c.id) ?? []).map((m) => ({
+      schoolId: m.schoolId,
+      schoolName: m.schoolName,
+      role: m.role,
+      locationClass: m.locationClass,
+      // community-only series carry the community's value at school scope
+      values: { ...communityValues, ...series.school.get(m.schoolId) },
+    }));
     const records = opts.records ? await recordsFor(db, catalog, available, keys, year, c.id) : {};
     const output = computeResult({
       definition: def,
@@ -175,7 +209,15 @@ export async function computeCommunities(
       records,
       seriesLabels: labels,
     });
-    out.set(c.id, { output, values: communityValues });
+    yield { communityId: c.id, output, values: communityValues };
   }
+}
+
+/** Every community's result at once (a few communities: a preview, one publication). */
+export async function computeCommunities(
+  ...args: Parameters<typeof communityResults>
+): Promise<Map<number, { output: EngineOutput; values: Values }>> {
+  const out = new Map<number, { output: EngineOutput; values: Values }>();
+  for await (const r of communityResults(...args)) out.set(r.communityId, { output: r.output, values: r.values });
   return out;
 }

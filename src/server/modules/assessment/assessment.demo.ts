@@ -2,7 +2,7 @@ import type { SchemeDefinition } from '../../../shared/assessment.schemas.js';
 import { schemeDefinition } from '../../../shared/assessment.schemas.js';
 import type { DbHandle } from '../../db/connection.js';
 import { Random } from '../../demo/demo.random.js';
-import { computeCommunities } from './assessment.compute.js';
+import { communityResults } from './assessment.compute.js';
 import type { ManualScore } from './assessment.engine.js';
 import { SourceCatalog } from './assessment.sources.js';
 import type { DemoSeedOptions } from '../module.js';
@@ -436,10 +436,9 @@ export async function seedAssessmentDemo(dbh: DbHandle, opts: DemoSeedOptions): 
     }
 
     const published = communities.filter((c) => evaluations.get(c.id)!.status === 'published');
-    const computed = await computeCommunities(db, catalog, def, year, published, finalScores, { records: true });
-    for (const c of published) {
-      const out = computed.get(c.id)!;
-      const ev = evaluations.get(c.id)!;
+    // stored as computed, one community at a time (a province's results need not sit in memory together)
+    for await (const out of communityResults(db, catalog, def, year, published, finalScores, { records: true })) {
+      const ev = evaluations.get(out.communityId)!;
       await db
         .insertInto('assessment_results')
         .values({

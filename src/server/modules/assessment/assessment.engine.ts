@@ -168,11 +168,34 @@ function scoreUnit(
   return { total: round2(dims.reduce((s, d) => s + d.points, 0)), dims, indicators };
 }
 
+interface CompiledScheme {
+  /** each formula item's parsed formula */
+  formulas: Map<string, Node>;
+  /** the names each formula item's formula uses, in order of first use */
+  names: Map<string, string[]>;
+}
+/**
+ * A scheme's formulas parsed once, not once per community (the assessment of a province runs the
+ * engine 1,850 times on one definition). Keyed by the definition object: a changed scheme is a new one.
+ */
+const compiledSchemes = new WeakMap<SchemeDefinition, CompiledScheme>();
+function compiled(def: SchemeDefinition): CompiledScheme {
+  let c = compiledSchemes.get(def);
+  if (c) return c;
+  c = { formulas: new Map(), names: new Map() };
+  for (const d of def.dimensions)
+    for (const ind of d.indicators)
+      if (hasFormula(ind)) {
+        c.formulas.set(ind.key, parse(ind.formula));
+        c.names.set(ind.key, [...new Set(ind.formula.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])]);
+      }
+  compiledSchemes.set(def, c);
+  return c;
+}
+
 export function computeResult(input: EngineInput): EngineOutput {
   const def = input.definition;
-  const formulas = new Map<string, Node>();
-  for (const d of def.dimensions)
-    for (const ind of d.indicators) if (hasFormula(ind)) formulas.set(ind.key, parse(ind.formula));
+  const { formulas } = compiled(def);
 
   const community = scoreUnit(
     def,
@@ -207,8 +230,9 @@ export function computeResult(input: EngineInput): EngineOutput {
     weight: d.weight,
     points: bound ? weighted((u) => u.dims[i]!.points) : community.dims[i]!.points,
   }));
+  const byId = new Map(input.schools.map((s) => [s.schoolId, s]));
   const schools: SchoolBound[] = carryCommunityScore(def.bound, boundIn, total).map((b) => {
-    const s = input.schools.find((x) => x.schoolId === b.schoolId)!;
+    const s = byId.get(b.schoolId)!;
     return {
       schoolId: b.schoolId,
       schoolName: s.schoolName,
@@ -261,9 +285,9 @@ function explain(
         textEn: c.textEn,
       };
       if (hasFormula(ind)) {
-        const used = [...new Set(ind.formula.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])].filter(
-          (n) => input.seriesLabels?.[n],
-        );
+        const used = compiled(def)
+          .names.get(ind.key)!
+          .filter((n) => input.seriesLabels?.[n]);
         const wording = used
           .map(
             (n) =>

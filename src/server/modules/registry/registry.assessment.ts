@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { BACKBONE_HONOURS, MASTER_HONOURS } from '../../../shared/enums.js';
+import { MASTER_HONOURS } from '../../../shared/enums.js';
 import {
   memberIn,
   schoolFilter,
@@ -9,10 +9,11 @@ import {
   type DataSource,
 } from '../../contracts/assessment-source.js';
 
-/** Series from the registry: member schools, teachers and their structure, the annual statistics. */
+/**
+ * Series from the registry: member schools, teachers and their structure, the annual statistics.
+ * Teacher counts read each school's maintained counts (school_teacher_counts), not the teachers.
+ */
 const master = [...MASTER_HONOURS];
-const backbone = [...BACKBONE_HONOURS];
-const activeTeachers = sql`status = 'active'`;
 
 export const registrySources: DataSource[] = [
   {
@@ -83,7 +84,7 @@ export const registrySources: DataSource[] = [
     schoolScope: true,
     compute: schoolSum(
       (_y, ids) =>
-        sql`select school_id as id, count(*)::int as v from teachers where ${activeTeachers} ${schoolFilter('school_id', ids)} group by school_id`,
+        sql`select school_id as id, active as v from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
     ),
   },
   {
@@ -96,7 +97,7 @@ export const registrySources: DataSource[] = [
     schoolScope: true,
     compute: schoolSum(
       (_y, ids) =>
-        sql`select school_id as id, count(*)::int as v from teachers where ${activeTeachers} and honours && ${master}::text[] ${schoolFilter('school_id', ids)} group by school_id`,
+        sql`select school_id as id, master as v from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
     ),
     async records(db, q) {
       const rows = await sql<{
@@ -120,7 +121,7 @@ export const registrySources: DataSource[] = [
     schoolScope: true,
     compute: schoolRatio(
       (_y, ids) =>
-        sql`select school_id as id, count(*) filter (where honours && ${master}::text[])::int as num, count(*)::int as den from teachers where ${activeTeachers} ${schoolFilter('school_id', ids)} group by school_id`,
+        sql`select school_id as id, master as num, active as den from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
     ),
   },
   {
@@ -133,7 +134,7 @@ export const registrySources: DataSource[] = [
     schoolScope: true,
     compute: schoolSum(
       (_y, ids) =>
-        sql`select school_id as id, count(*)::int as v from teachers where ${activeTeachers} and honours && ${backbone}::text[] ${schoolFilter('school_id', ids)} group by school_id`,
+        sql`select school_id as id, backbone as v from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
     ),
   },
   {
@@ -146,7 +147,7 @@ export const registrySources: DataSource[] = [
     schoolScope: true,
     compute: schoolRatio(
       (_y, ids) =>
-        sql`select school_id as id, count(*) filter (where honours && ${backbone}::text[])::int as num, count(*)::int as den from teachers where ${activeTeachers} ${schoolFilter('school_id', ids)} group by school_id`,
+        sql`select school_id as id, backbone as num, active as den from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
     ),
   },
   {
@@ -158,8 +159,8 @@ export const registrySources: DataSource[] = [
     requires: [],
     schoolScope: true,
     compute: schoolSum(
-      (_y, ids) => sql`select school_id as id, count(*)::int as v from teachers
-      where ${activeTeachers} and major_subject is not null and not (major_subject = any(subjects)) ${schoolFilter('school_id', ids)} group by school_id`,
+      (_y, ids) =>
+        sql`select school_id as id, non_specialist as v from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
     ),
   },
   {
@@ -171,11 +172,8 @@ export const registrySources: DataSource[] = [
     requires: [],
     schoolScope: true,
     compute: schoolRatio(
-      (
-        _y,
-        ids,
-      ) => sql`select school_id as id, count(*) filter (where major_subject is not null and not (major_subject = any(subjects)))::int as num,
-      count(*) filter (where major_subject is not null)::int as den from teachers where ${activeTeachers} ${schoolFilter('school_id', ids)} group by school_id`,
+      (_y, ids) =>
+        sql`select school_id as id, non_specialist as num, with_major as den from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
     ),
   },
   {

@@ -128,6 +128,16 @@ export interface SchoolYearStatsTable {
   updated_at: Timestamp;
 }
 
+/** Each school's active teachers by what the indicator engine counts (kept by triggers on teachers). */
+export interface SchoolTeacherCountsTable {
+  school_id: number;
+  active: number;
+  master: number;
+  backbone: number;
+  with_major: number;
+  non_specialist: number;
+}
+
 export interface RegistryTables {
   regions: RegionTable;
   schools: SchoolTable;
@@ -136,6 +146,7 @@ export interface RegistryTables {
   community_memberships: MembershipTable;
   leadership_members: LeadershipMemberTable;
   school_year_stats: SchoolYearStatsTable;
+  school_teacher_counts: SchoolTeacherCountsTable;
 }
 
 export type SchoolRow = Selectable<SchoolTable>;
