@@ -707,6 +707,11 @@ export class QualityImportService {
       this.db,
     );
     const rows = job.rows_staged ?? 0;
+    let t = performance.now();
+    const phase = (what: string) => {
+      this.onPhase?.(`commit:   ${what}`, performance.now() - t);
+      t = performance.now();
+    };
     const studentRuns = await tableRuns(this.db, stageStudentsTable(jobId), Math.ceil(rows / this.chunkRows));
     for (const run of studentRuns) {
       await sql`insert into ${ids}
@@ -718,6 +723,7 @@ export class QualityImportService {
       await progress(0);
     }
     await sql`analyze ${ids}`.execute(this.db);
+    phase("the file's students with their ids");
     // new students in chunks too, each with its pending row in the same statement: nobody sees them
     // until the transaction deletes those rows
     const newRuns = await tableRuns(this.db, buildIdsTable(jobId), Math.ceil(rows / this.chunkRows));
@@ -728,6 +734,7 @@ export class QualityImportService {
         select student_id, student_key, school_id from s order by student_key`.execute(this.db);
       await progress(0);
     }
+    phase('new students, pending');
     await createBuiltScores(this.db, job.exam_id, name);
     if (pglite) await indexBuiltScores(this.db, name);
     let done = 0;
@@ -740,13 +747,16 @@ export class QualityImportService {
     }
     // every checked row has its student: fewer means the staging lost rows (a server crash empties unlogged tables)
     if (job.rows_staged !== null && done !== job.rows_staged) throw new StagingLost();
+    phase('scores into the detached partition');
     if (!pglite)
       await this.db.transaction().execute(async (tx) => {
         await this.sortMemory(tx);
         await indexBuiltScores(tx, name);
       });
+    phase('its indexes');
     // the planner's statistics of the new table, or the first reports guess it holds a few rows
     await sql`analyze ${sql.table(name)}`.execute(this.db);
+    phase('its statistics');
     return done;
   }
 
