@@ -99,7 +99,10 @@ export function withSchoolExtras<QB extends ReturnType<typeof schoolsQuery>>(que
     sql<string | null>`(select r.name from regions r where r.code = s.region_code)`.as('region_name'),
     sql<string | null>`(select r.name from regions r where r.code = s.township_code)`.as('township_name'),
     sql<string | null>`(select p.code from schools p where p.id = s.parent_school_id)`.as('parent_school_code'),
-    sql<number>`(select count(*) from teachers t where t.school_id = s.id and t.status = 'active')`.as('teacher_count'),
+    // the maintained count (school_teacher_counts), not a count of the school's teachers per row
+    sql<number>`coalesce((select k.active from school_teacher_counts k where k.school_id = s.id), 0)`.as(
+      'teacher_count',
+    ),
     sql<
       { id: number; name: string; role: string }[]
     >`coalesce((select json_agg(json_build_object('id', c.id, 'name', c.name, 'role', m.role) order by c.id)
