@@ -1,4 +1,4 @@
-import { evaluate, parse, type Node } from '../../../shared/assessment.formula.js';
+import { evaluate, parse, seriesOf, type Node } from '../../../shared/assessment.formula.js';
 import type {
   EvidenceLink,
   ExplanationNode,
@@ -171,8 +171,8 @@ function scoreUnit(
 interface CompiledScheme {
   /** each formula item's parsed formula */
   formulas: Map<string, Node>;
-  /** the names each formula item's formula uses, in order of first use */
-  names: Map<string, string[]>;
+  /** the series each formula item's formula uses, in order of first use */
+  series: Map<string, string[]>;
 }
 /**
  * A scheme's formulas parsed once, not once per community (the assessment of a province runs the
@@ -182,12 +182,13 @@ const compiledSchemes = new WeakMap<SchemeDefinition, CompiledScheme>();
 function compiled(def: SchemeDefinition): CompiledScheme {
   let c = compiledSchemes.get(def);
   if (c) return c;
-  c = { formulas: new Map(), names: new Map() };
+  c = { formulas: new Map(), series: new Map() };
   for (const d of def.dimensions)
     for (const ind of d.indicators)
       if (hasFormula(ind)) {
-        c.formulas.set(ind.key, parse(ind.formula));
-        c.names.set(ind.key, [...new Set(ind.formula.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])]);
+        const node = parse(ind.formula);
+        c.formulas.set(ind.key, node);
+        c.series.set(ind.key, [...seriesOf(node)]);
       }
   compiledSchemes.set(def, c);
   return c;
@@ -286,7 +287,7 @@ function explain(
       };
       if (hasFormula(ind)) {
         const used = compiled(def)
-          .names.get(ind.key)!
+          .series.get(ind.key)!
           .filter((n) => input.seriesLabels?.[n]);
         const wording = used
           .map(

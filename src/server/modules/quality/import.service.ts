@@ -567,8 +567,7 @@ export class QualityImportService {
         ? await this.timed('commit: build the partition, in chunks', () => this.buildScores(job, progress))
         : null;
       const txStarted = performance.now();
-      await this.db.transaction().execute(async (tx) => {
-        await this.sortMemory(tx);
+      await this.withSortMemory(async (tx) => {
         // one commit per exam at a time: the re-check below then sees what the other one wrote
         await lockExamScores(tx, job.exam_id);
         // a run abandoned at its timeout may still have finished meanwhile: never write twice (the
@@ -783,11 +782,7 @@ export class QualityImportService {
     // every checked row has its student: fewer means the staging lost rows (a server crash empties unlogged tables)
     if (job.rows_staged !== null && done !== job.rows_staged) throw new StagingLost();
     phase('scores into the detached partition');
-    if (!pglite)
-      await this.db.transaction().execute(async (tx) => {
-        await this.sortMemory(tx);
-        await indexBuiltScores(tx, name);
-      });
+    if (!pglite) await this.withSortMemory((tx) => indexBuiltScores(tx, name));
     phase('its indexes');
     // the planner's statistics of the new table, or the first reports guess it holds a few rows
     await sql`analyze ${sql.table(name)}`.execute(this.db);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { MASTER_HONOURS } from '../../../shared/enums.js';
+import type { SchoolTeacherCountsTable } from './registry.tables.js';
 import {
   memberIn,
   schoolFilter,
@@ -14,6 +15,21 @@ import {
  * Teacher counts read each school's maintained counts (school_teacher_counts), not the teachers.
  */
 const master = [...MASTER_HONOURS];
+
+type Counted = Exclude<keyof SchoolTeacherCountsTable, 'school_id'>;
+/** One of each school's maintained teacher counts, as a per-school series. */
+const counted = (column: Counted) => (_y: number, ids: number[] | null) =>
+  sql<{
+    id: number;
+    v: number;
+  }>`select school_id as id, ${sql.ref(column)} as v from school_teacher_counts where true ${schoolFilter('school_id', ids)}`;
+/** Two of them as a share (numerator, denominator). */
+const countedShare = (num: Counted, den: Counted) => (_y: number, ids: number[]) =>
+  sql<{
+    id: number;
+    num: number;
+    den: number;
+  }>`select school_id as id, ${sql.ref(num)} as num, ${sql.ref(den)} as den from school_teacher_counts where true ${schoolFilter('school_id', ids)}`;
 
 export const registrySources: DataSource[] = [
   {
@@ -82,10 +98,7 @@ export const registrySources: DataSource[] = [
     module: 'registry',
     requires: [],
     schoolScope: true,
-    compute: schoolSum(
-      (_y, ids) =>
-        sql`select school_id as id, active as v from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
-    ),
+    compute: schoolSum(counted('active')),
   },
   {
     key: 'master_teachers',
@@ -95,10 +108,7 @@ export const registrySources: DataSource[] = [
     module: 'registry',
     requires: [],
     schoolScope: true,
-    compute: schoolSum(
-      (_y, ids) =>
-        sql`select school_id as id, master as v from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
-    ),
+    compute: schoolSum(counted('master')),
     async records(db, q) {
       const rows = await sql<{
         name: string;
@@ -119,10 +129,7 @@ export const registrySources: DataSource[] = [
     module: 'registry',
     requires: [],
     schoolScope: true,
-    compute: schoolRatio(
-      (_y, ids) =>
-        sql`select school_id as id, master as num, active as den from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
-    ),
+    compute: schoolRatio(countedShare('master', 'active')),
   },
   {
     key: 'backbone_teachers',
@@ -132,10 +139,7 @@ export const registrySources: DataSource[] = [
     module: 'registry',
     requires: [],
     schoolScope: true,
-    compute: schoolSum(
-      (_y, ids) =>
-        sql`select school_id as id, backbone as v from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
-    ),
+    compute: schoolSum(counted('backbone')),
   },
   {
     key: 'backbone_share',
@@ -145,10 +149,7 @@ export const registrySources: DataSource[] = [
     module: 'registry',
     requires: [],
     schoolScope: true,
-    compute: schoolRatio(
-      (_y, ids) =>
-        sql`select school_id as id, backbone as num, active as den from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
-    ),
+    compute: schoolRatio(countedShare('backbone', 'active')),
   },
   {
     key: 'non_specialist_teachers',
@@ -158,10 +159,7 @@ export const registrySources: DataSource[] = [
     module: 'registry',
     requires: [],
     schoolScope: true,
-    compute: schoolSum(
-      (_y, ids) =>
-        sql`select school_id as id, non_specialist as v from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
-    ),
+    compute: schoolSum(counted('non_specialist')),
   },
   {
     key: 'non_specialist_rate',
@@ -171,10 +169,7 @@ export const registrySources: DataSource[] = [
     module: 'registry',
     requires: [],
     schoolScope: true,
-    compute: schoolRatio(
-      (_y, ids) =>
-        sql`select school_id as id, non_specialist as num, with_major as den from school_teacher_counts where true ${schoolFilter('school_id', ids)}`,
-    ),
+    compute: schoolRatio(countedShare('non_specialist', 'with_major')),
   },
   {
     key: 'classes',
